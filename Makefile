@@ -1,0 +1,53 @@
+# netcourse: `make lab` to learn, `make test` to prove it works. See README.md.
+PYTHON ?= python3
+PORT ?= 8888
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SANITIZE := tests/nbval_sanitize.cfg
+NBVAL := --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-cell-timeout=300 -p no:randomly
+
+.PHONY: lab test unit notebooks-test exercises-test browser-test bench exercises notebooks doctor slides clean lint
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+		--ServerApp.port_retries=0 notebooks/00-welcome.ipynb
+
+# Every unit test and doctest, every lesson and solution notebook (outputs compared),
+# every exercise notebook (must run), the exercise sync check and the browser tests.
+test: $(STAMP)
+	$(BIN)/python -m netcourse.tools.make_exercises --check
+	$(BIN)/python -m pytest -q tests netcourse --doctest-modules
+	$(BIN)/python -m pytest -q --nbval $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest -q --nbval-lax $(NBVAL) exercises
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests netcourse --doctest-modules
+
+bench: $(STAMP)
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+exercises: $(STAMP)
+	$(BIN)/python -m netcourse.tools.make_exercises
+
+# Re-run lesson and solution notebooks in place (after changing them), then regenerate exercises.
+notebooks: $(STAMP)
+	$(BIN)/python -m netcourse.tools.run_notebooks $(or $(NB),notebooks/*.ipynb solutions/*.ipynb)
+	$(BIN)/python -m netcourse.tools.make_exercises
+
+doctor: $(STAMP)
+	$(BIN)/python -m netcourse.tools.doctor
+
+lint: $(STAMP)
+	$(BIN)/ruff check netcourse tests benchmarks
+	$(BIN)/ruff format --check netcourse tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache artifacts slides
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,32 @@
+"""netcourse: the helper library behind an interactive networking course for JupyterLab.
+
+Importing the package is cheap: topic modules (``netcourse.cidr``, ``netcourse.packets``,
+``netcourse.firewall`` ...) import what they need when they are imported themselves, and
+the names below load on first use.
+
+>>> import netcourse
+>>> netcourse.NetcourseError.__mro__[1] is ValueError
+True
+"""
+
+from __future__ import annotations
+
+from netcourse.errors import NetcourseError
+
+__all__ = ["NetcourseError", "doctor", "progress", "__version__"]
+
+__version__ = "0.1.0"
+
+
+def doctor():
+    """Report what this environment can run; see :func:`netcourse.tools.doctor.doctor`."""
+    from netcourse.tools.doctor import doctor as _doctor
+
+    return _doctor()
+
+
+def progress():
+    """The exercises passed so far, per lesson; see :func:`netcourse.checks.progress`."""
+    from netcourse.checks import progress as _progress
+
+    return _progress()

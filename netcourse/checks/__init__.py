@@ -1,0 +1,246 @@
+"""Exercise feedback: checks that teach, hide the answer and never raise at the learner.
+
+A topic's checks live in ``netcourse/checks/<topic>.py`` and are written as functions that
+return :class:`Feedback`; the :func:`exercise` decorator turns one into the call a learner
+makes at the end of an exercise cell. That call prints one line: green when correct, red
+with what is wrong and a hint otherwise, yellow while the answer is still ``...``. It
+records each pass in a small local file (no network), which :func:`progress` reads.
+
+>>> @exercise("03-cidr-and-subnets", "double")
+... def double(answer):
+...     return correct("2 x 21 is 42") if answer == 42 else wrong("not 42", "multiply by two")
+>>> double.feedback(42).ok
+True
+>>> double.feedback(41).message
+'not 42'
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from netcourse.lessons import LESSONS
+
+__all__ = [
+    "Feedback",
+    "Progress",
+    "correct",
+    "exercise",
+    "not_answered",
+    "progress",
+    "progress_path",
+    "registered",
+    "wrong",
+]
+
+_GREEN, _RED, _YELLOW, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The outcome of one check: ``ok`` is True, False, or None while unanswered."""
+
+    ok: bool | None
+    message: str
+    hint: str = ""
+
+    def line(self, color: bool = True) -> str:
+        """The one line a learner sees."""
+        if self.ok:
+            mark, tint = "✔ correct", _GREEN
+        elif self.ok is None:
+            mark, tint = "… not answered yet", _YELLOW
+        else:
+            mark, tint = "✘ not yet", _RED
+        text = f"{mark}: {self.message}"
+        if self.hint and not self.ok:
+            text += f" Hint: {self.hint}"
+        return f"{tint}{text}{_RESET}" if color else text
+
+
+def correct(message: str) -> Feedback:
+    """A passing check; the message says why it is right without restating the question."""
+    return Feedback(True, message)
+
+
+def wrong(message: str, hint: str = "") -> Feedback:
+    """A failing check; the message says what is wrong, the hint where to look, never the answer."""
+    return Feedback(False, message, hint)
+
+
+def not_answered(hint: str = "replace ... with your answer and run the cell again.") -> Feedback:
+    """The feedback for an answer still left as ``...``."""
+    return Feedback(None, "the answer is still ...", hint)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A registered check: which lesson and exercise it belongs to."""
+
+    lesson: str
+    name: str
+    check: Callable[..., Feedback]
+
+
+_REGISTRY: dict[tuple[str, str], Exercise] = {}
+
+
+def registered() -> list[Exercise]:
+    """Every exercise whose check module has been imported, in lesson order."""
+    return sorted(_REGISTRY.values(), key=lambda ex: (ex.lesson, ex.name))
+
+
+def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Callable[..., None]]:
+    """Decorate a check so that calling it prints feedback, records progress and never raises.
+
+    The undecorated check stays reachable as ``.feedback`` (returns :class:`Feedback`, prints
+    nothing, records nothing) for tests.
+    """
+    slugs = {item.slug for item in LESSONS}
+    if lesson not in slugs:
+        raise ValueError(f"unknown lesson {lesson!r}; expected one of {sorted(slugs)}")
+
+    def decorate(check: Callable[..., Feedback]) -> Callable[..., None]:
+        @functools.wraps(check)
+        def run(*args, **kwargs) -> None:
+            feedback = _safe(check, args, kwargs)
+            if feedback.ok:
+                _record(lesson, name)
+            print(feedback.line(color=_want_color()))
+
+        def feedback(*args, **kwargs) -> Feedback:
+            return _safe(check, args, kwargs)
+
+        run.feedback = feedback  # type: ignore[attr-defined]
+        run.lesson, run.exercise = lesson, name  # type: ignore[attr-defined]
+        _REGISTRY[(lesson, name)] = Exercise(lesson, name, check)
+        return run
+
+    return decorate
+
+
+def _safe(check: Callable[..., Feedback], args: tuple, kwargs: dict) -> Feedback:
+    if any(arg is Ellipsis for arg in (*args, *kwargs.values())):
+        return not_answered()
+    try:
+        result = check(*args, **kwargs)
+    except Exception as exc:  # a check must never raise at the learner
+        return wrong(
+            f"this answer could not be checked ({type(exc).__name__}: {exc}).",
+            "compare the type of your answer with what the exercise asks for.",
+        )
+    if not isinstance(result, Feedback):
+        return wrong(f"the check returned {result!r} instead of feedback; please report this.")
+    return result
+
+
+def _want_color() -> bool:
+    return os.environ.get("NO_COLOR") is None
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def progress_path() -> Path:
+    """Where passes are recorded: ``$NETCOURSE_PROGRESS``, else the user's data directory."""
+    explicit = os.environ.get("NETCOURSE_PROGRESS")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "netcourse" / "progress.json"
+
+
+def _load() -> dict[str, dict[str, float]]:
+    try:
+        data = json.loads(progress_path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _record(lesson: str, name: str) -> None:
+    data = _load()
+    data.setdefault(lesson, {}).setdefault(name, time.time())
+    path = progress_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        tmp.replace(path)
+    except OSError as exc:  # a read-only home must not break the exercise
+        print(f"(progress not saved: {exc})", file=sys.stderr)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Passed exercises per lesson. ``rows`` holds (lesson slug, passed names, total known)."""
+
+    rows: tuple[tuple[str, tuple[str, ...], int], ...]
+
+    @property
+    def passed(self) -> int:
+        """How many exercises have been passed in all."""
+        return sum(len(names) for _, names, _ in self.rows)
+
+    def __repr__(self) -> str:
+        lines = [f"{'lesson':<28} passed"]
+        for slug, names, total in self.rows:
+            lines.append(f"{slug:<28} {len(names)}/{total}  {', '.join(names)}".rstrip())
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        body = "".join(
+            f"<tr><td>{escape(slug)}</td><td>{len(names)}/{total}</td>"
+            f"<td>{escape(', '.join(names))}</td></tr>"
+            for slug, names, total in self.rows
+        )
+        return (
+            "<table><thead><tr><th>lesson</th><th>passed</th><th>exercises</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
+
+
+def progress() -> Progress:
+    """Which exercises have been passed, per lesson, from the local progress file.
+
+    >>> import os, tempfile
+    >>> os.environ["NETCOURSE_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
+    >>> progress().passed
+    0
+    """
+    import importlib
+
+    for item in LESSONS[1:]:  # import every topic's checks so totals are known
+        module = _CHECK_MODULES.get(item.slug)
+        if module:
+            try:
+                importlib.import_module(f"netcourse.checks.{module}")
+            except ImportError:
+                pass
+    data = _load()
+    rows = []
+    for item in LESSONS[1:]:
+        known = sorted(name for (slug, name) in _REGISTRY if slug == item.slug)
+        done = tuple(sorted(data.get(item.slug, {})))
+        rows.append((item.slug, done, max(len(known), len(done))))
+    return Progress(tuple(rows))
+
+
+#: Which module under netcourse/checks/ holds each lesson's checks.
+_CHECK_MODULES = {
+    "01-sockets-and-4-tuples": "sockets",
+    "02-osi-layers-and-packets": "layers",
+    "03-cidr-and-subnets": "cidr",
+    "04-firewalls": "firewall",
+    "05-aws-vpc": "vpc",
+    "06-packet-journey": "journey",
+}
