@@ -1,0 +1,235 @@
+"""The OSI/TCP-IP reference data and PDU spans on frames built with scapy."""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace as NS
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse import layers
+from netcourse.errors import NetcourseError, PacketError
+
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6  # noqa: E402
+from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+
+MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
+GET = b"GET / HTTP/1.1\r\nHost: 192.0.2.10\r\n\r\n"
+
+
+def fake_dissection(pkt) -> NS:
+    """A dissection built from scapy's own layer sizes (independent of netcourse.layers).
+
+    Each layer gets one field covering its header and, where the protocol has one, its length
+    field with the value scapy decoded, which is all that ``spans`` reads.
+    """
+    data = bytes(pkt)
+    pkt = pkt.__class__(data)
+    out, layer, offset = [], pkt, 0
+    while layer is not None and not isinstance(layer, type(None)):
+        whole = len(bytes(layer))
+        payload = len(bytes(layer.payload)) if layer.payload else 0
+        header = whole - payload
+        fields = [NS(name="header", raw=None, offset=offset, length=header)]
+        for name in ("len", "plen"):
+            if name in layer.fields:
+                fields.append(NS(name=name, raw=layer.getfieldval(name), offset=offset, length=0))
+        out.append(NS(name=type(layer).__name__, fields=fields))
+        offset += header
+        layer = layer.payload if layer.payload else None
+    return NS(layers=out, data=data)
+
+
+def http_frame():
+    return (
+        Ether(src=MAC_A, dst=MAC_B)
+        / IP(src="192.0.2.1", dst="192.0.2.10")
+        / TCP(sport=40000, dport=80, flags="PA", seq=1, ack=1)
+        / Raw(GET)
+    )
+
+
+def test_every_layer_once_with_its_pdu():
+    assert [entry.number for entry in layers.OSI] == list(range(1, 8))
+    assert layers.layer(1).pdu == "bits"
+    assert layers.layer(2).pdu == "frame"
+    assert layers.layer(3).pdu == "packet"
+    assert "segment" in layers.layer(4).pdu and "datagram" in layers.layer(4).pdu
+    covered = sorted(n for numbers in layers.TCPIP.values() for n in numbers)
+    assert covered == list(range(1, 8))
+    for name, numbers in layers.TCPIP.items():
+        assert all(layers.layer(n).tcpip == name for n in numbers)
+
+
+def test_where_popular_tables_go_wrong():
+    icmp = layers.layer_of("ICMP")
+    assert icmp.osi == (3,) and "IP" in icmp.carried_in and "firewall" in icmp.note
+    arp = layers.layer_of("ARP")
+    assert arp.osi == (2, 3) and "not IP" in arp.carried_in
+    assert {d.name for d in layers.devices_at(4)} >= {
+        "firewall (stateful packet filter)",
+        "load balancer (layer 4)",
+    }
+    at7 = {d.name for d in layers.devices_at(7)}
+    assert "load balancer (layer 7)" in at7 and any("firewall" in name for name in at7)
+    assert layers.layer_of("UDP").pdu == "datagram" and layers.layer_of("TCP").pdu == "segment"
+
+
+@pytest.mark.parametrize(
+    "name, osi",
+    [
+        ("Ether", (2,)),
+        ("Dot1Q", (2,)),
+        ("ARP", (2, 3)),
+        ("IP", (3,)),
+        ("IPv6", (3,)),
+        ("ICMP", (3,)),
+        ("ICMPv6EchoRequest", (3,)),
+        ("ICMPv6ND_NS", (3,)),
+        ("TCP", (4,)),
+        ("UDP", (4,)),
+        ("Raw", (5, 6, 7)),
+        ("HTTP", (5, 6, 7)),
+        ("HTTPRequest", (5, 6, 7)),
+    ],
+)
+def test_layer_of_scapy_names(name, osi):
+    assert layers.layer_of(name).osi == osi
+
+
+def test_scapy_names_are_real_scapy_layers():
+    import scapy.layers.dns  # noqa: F401
+    import scapy.layers.http  # noqa: F401
+    import scapy.layers.inet  # noqa: F401
+    import scapy.layers.inet6  # noqa: F401
+    import scapy.layers.l2  # noqa: F401
+    from scapy.config import conf
+
+    real = {cls.__name__ for cls in conf.layers}
+    wanted = {
+        "Ether",
+        "Dot1Q",
+        "ARP",
+        "IP",
+        "IPv6",
+        "ICMP",
+        "ICMPv6EchoRequest",
+        "TCP",
+        "UDP",
+        "DNS",
+    }
+    wanted |= {"Raw", "Padding", "HTTP", "HTTPRequest", "HTTPResponse"}
+    assert wanted <= real
+    for name in wanted:
+        assert name in layers.layer_of(name).scapy or name.startswith("ICMPv6")
+
+
+def test_unknown_names_give_course_errors():
+    with pytest.raises(PacketError, match="'Bogus': no layer placement"):
+        layers.layer_of("Bogus")
+    assert layers.layer_of("Bogus", default=None) is None
+    with pytest.raises(NetcourseError, match="expected a number 1-7"):
+        layers.layer(8)
+    with pytest.raises(NetcourseError, match="is not a device"):
+        layers.device("toaster")
+    with pytest.raises(NetcourseError, match="ambiguous"):
+        layers.device("load balancer")
+    assert layers.layer("L3") is layers.layer("network") is layers.layer(3)
+
+
+def test_device_fields_name_real_scapy_fields():
+    classes = {"Ether": Ether, "Dot1Q": Dot1Q, "IP": IP, "IPv6": IPv6, "TCP": TCP}
+    classes |= {"UDP": UDP, "ICMP": ICMP, "Raw": Raw}
+    for dev in layers.DEVICES:
+        for dotted in dev.fields:
+            cls_name, field = dotted.split(".")
+            names = {f.name for f in classes[cls_name].fields_desc}
+            assert field in names, dotted
+    assert layers.device("hub").fields == ()
+    assert layers.device("switch").osi == (2,)
+
+
+def test_table_top_down_text_and_html():
+    tab = layers.table()
+    assert [row.number for row in tab.rows] == [7, 6, 5, 4, 3, 2, 1]
+    text = repr(tab)
+    assert text.splitlines()[1].startswith("7") and "Application" in text
+    html = tab._repr_html_()
+    assert html.count("<tr data-layer=") == 7 and "datagram" in html
+
+
+def test_spans_of_an_http_frame():
+    pkt = http_frame()
+    found = layers.spans(fake_dissection(pkt))
+    # scapy decodes the payload as Raw, or as HTTP once scapy.layers.http is loaded
+    assert [s.name for s in found[:3]] == ["Ether", "IP", "TCP"]
+    assert all(s.protocol.osi == (5, 6, 7) for s in found[3:])
+    eth, ip, tcp, raw = found[0], found[1], found[2], found[-1]
+    data = bytes(pkt)
+    assert (eth.start, eth.end) == (0, len(data))
+    # the TCP segment is the IP packet's payload, which is the Ethernet frame's payload
+    assert data[tcp.start : tcp.end] == bytes(pkt[IP].payload)
+    assert data[ip.start : ip.end] == bytes(pkt[Ether].payload)
+    assert (tcp.pdu, ip.pdu, eth.pdu) == ("segment", "packet", "frame")
+    assert data[raw.start : raw.end] == GET
+    assert ip.header_length == 20 and tcp.header_length == 20 and eth.header_length == 14
+
+
+def test_udp_is_a_datagram_and_padding_is_not_payload():
+    pkt = Ether(src=MAC_A, dst=MAC_B) / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(dport=53)
+    pkt = Ether(bytes(pkt) + b"\x00" * 18)  # padded to the 60-byte minimum
+    found = layers.spans(fake_dissection(pkt))
+    by_name = {s.name: s for s in found}
+    assert by_name["UDP"].pdu == "datagram"
+    assert by_name["IP"].end == 14 + 28 and by_name["UDP"].end == 14 + 28
+    assert by_name["Ether"].end == 60 and by_name["Padding"].start == 42
+
+
+def test_vlan_and_ipv6_and_arp_spans():
+    tagged = Ether(src=MAC_A, dst=MAC_B) / Dot1Q(vlan=20) / IP(src="192.0.2.1", dst="192.0.2.2")
+    tagged = tagged / ICMP()
+    found = layers.spans(fake_dissection(tagged))
+    assert [s.name for s in found] == ["Ether", "Dot1Q", "IP", "ICMP"]
+    assert found[1].header_length == 4 and found[2].start == 18
+    v6 = Ether(src=MAC_A, dst=MAC_B) / IPv6(src="fd00::1", dst="fd00::2") / ICMPv6EchoRequest()
+    found = layers.spans(fake_dissection(v6))
+    assert found[1].header_length == 40 and found[1].end == len(bytes(v6))
+    arp = Ether(src=MAC_A, dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="192.0.2.1", pdst="192.0.2.2")
+    found = layers.spans(fake_dissection(arp))
+    assert found[1].protocol.label == "L2-L3" and found[1].header_length == 28
+
+
+def test_pdu_at_names_the_innermost_header():
+    dis = fake_dissection(http_frame())
+    assert layers.pdu_at(dis, 0).pdu == "frame"
+    assert layers.pdu_at(dis, 14).pdu == "packet"
+    assert layers.pdu_at(dis, 34).pdu == "segment"
+    assert layers.pdu_at(dis, 54).protocol.osi == (5, 6, 7)
+    with pytest.raises(PacketError, match="outside every header"):
+        layers.pdu_at(dis, 10_000)
+    with pytest.raises(PacketError, match="whole number"):
+        layers.pdu_at(dis, "x")
+    with pytest.raises(PacketError, match="no layers"):
+        layers.spans(NS(layers=[]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=200), st.binary(max_size=40))
+def test_every_byte_belongs_to_exactly_one_header(offset, payload):
+    pkt = http_frame()
+    pkt[Raw].load = payload or b"x"
+    dis = fake_dissection(pkt)
+    size = len(bytes(pkt))
+    if offset >= size:
+        with pytest.raises(PacketError):
+            layers.pdu_at(dis, offset)
+        return
+    span = layers.pdu_at(dis, offset)
+    assert span.start <= offset < span.header_end
+    holders = [s for s in layers.spans(dis) if s.start <= offset < s.header_end]
+    assert holders == [span]
