@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL := --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-cell-timeout=300 -p no:randomly
 
-.PHONY: lab test unit notebooks-test exercises-test browser-test bench exercises notebooks doctor slides clean lint
+.PHONY: lab test unit bench exercises notebooks doctor slides clean lint
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ notebooks: $(STAMP)
 
 doctor: $(STAMP)
 	$(BIN)/python -m netcourse.tools.doctor
+
+# reveal.js slides of each lesson notebook, into slides/ (works offline).
+slides: $(STAMP)
+	$(BIN)/python -m netcourse.tools.slides
 
 lint: $(STAMP)
 	$(BIN)/ruff check netcourse tests benchmarks

@@ -17,7 +17,7 @@ __all__ = ["Lesson", "LESSONS", "lesson"]
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson: its number, notebook slug, title, one-line goal and what it needs beyond Python."""
+    """One lesson: number, notebook slug, title, one-line goal, and what it needs beyond Python."""
 
     number: str
     slug: str

@@ -28,7 +28,6 @@ CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple",
 def new_figure(width: float = 8, height: float = 4, **kwargs):
     """A (figure, axes) pair in the course style, already closed in pyplot (shown once)."""
     import matplotlib
-
     import matplotlib.pyplot as plt
 
     with plt.rc_context({"axes.prop_cycle": matplotlib.cycler(color=CYCLE)}):
