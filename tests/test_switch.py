@@ -1,0 +1,199 @@
+"""The learning switch and the ARP table, on made-up frames and on the shipped real captures."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse.data import path
+from netcourse.errors import PacketError
+from netcourse.switch import BROADCAST, ArpTable, Switch, is_group, normalize_mac
+
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
+from scapy.utils import rdpcap  # noqa: E402
+
+A, B, C, D = (f"02:00:00:00:00:0{n}" for n in "abcd")
+
+
+def capture(name: str) -> list[bytes]:
+    """The frames of a shipped capture, read with scapy (independent of netcourse.packets)."""
+    found = sorted(path("captures").glob(f"{name}.pcap*"))
+    assert found, f"no shipped capture {name}"
+    return [bytes(pkt) for pkt in rdpcap(str(found[0]))]
+
+
+def tshark_fields(name: str, *fields: str) -> list[list[str]]:
+    found = sorted(path("captures").glob(f"{name}.pcap*"))[0]
+    args = ["tshark", "-r", str(found), "-T", "fields"]
+    for fld in fields:
+        args += ["-e", fld]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=60, check=True).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def test_learn_flood_then_forward():
+    sw = Switch(4)
+    first = sw.send(1, A, B)
+    assert first.action == "flood" and first.out_ports == (2, 3, 4)
+    assert first.learned is not None and first.learned.port == 1
+    reply = sw.send(2, B, A)
+    assert reply.action == "forward" and reply.out_ports == (1,)
+    again = sw.send(1, A, B)
+    assert again.action == "forward" and again.out_ports == (2,) and again.learned is None
+    assert sw.table.port_of(A) == 1 and sw.table.port_of(B) == 2 and len(sw.table) == 2
+
+
+def test_broadcast_floods_even_when_known_and_group_sources_drop():
+    sw = Switch(3)
+    sw.send(2, B, A)
+    out = sw.send(1, A, BROADCAST)
+    assert out.action == "flood" and out.out_ports == (2, 3) and "broadcast" in out.reason
+    multi = sw.send(1, A, "01:00:5e:00:00:fb")
+    assert multi.action == "flood" and "multicast" in multi.reason
+    bad = sw.send(3, BROADCAST, A)
+    assert bad.action == "drop" and sw.table.port_of(BROADCAST) is None
+
+
+def test_filter_when_destination_is_behind_the_incoming_port():
+    sw = Switch(2)
+    sw.send(1, A, BROADCAST)
+    sw.send(1, C, BROADCAST)  # a hub behind port 1 holds both A and C
+    out = sw.send(1, C, A)
+    assert out.action == "filter" and out.out_ports == ()
+
+
+def test_vlans_are_separate_broadcast_domains():
+    sw = Switch({1: 10, 2: 10, 3: 20, 4: 20})
+    assert sw.vlans() == (10, 20) and sw.members(20) == (3, 4)
+    out = sw.send(1, A, BROADCAST)
+    assert out.out_ports == (2,) and out.vlan == 10
+    sw.send(3, B, BROADCAST)
+    # B is learned in VLAN 20 only, so a frame to B in VLAN 10 still floods VLAN 10 only
+    cross = sw.send(1, A, B)
+    assert cross.action == "flood" and cross.out_ports == (2,)
+    assert {(e.vlan, e.mac) for e in sw.table.entries} == {(10, A), (20, B)}
+
+
+def test_same_mac_in_two_vlans_gets_two_entries():
+    sw = Switch({1: 10, 2: 20, 3: (10, 20)})
+    sw.send(3, A, BROADCAST, vlan=10)
+    sw.send(3, A, BROADCAST, vlan=20)
+    assert [(e.vlan, e.port) for e in sw.table.entries] == [(10, 3), (20, 3)]
+
+
+def test_trunk_tags_and_drops():
+    sw = Switch({1: 10, 2: 20, 3: (10, 20)})
+    assert sw.trunks == (3,)
+    out = sw.send(1, A, BROADCAST)
+    assert out.out_ports == (3,) and out.tagged == (3,)
+    assert sw.send(3, B, BROADCAST).action == "drop"  # untagged on a trunk
+    assert "not allowed" in sw.send(3, B, BROADCAST, vlan=30).reason
+    assert sw.send(2, B, BROADCAST, vlan=10).action == "drop"  # wrong tag on an access port
+    assert sw.send(2, B, BROADCAST, vlan=20).action == "flood"  # matching tag is accepted
+
+
+def test_station_move_and_ageing():
+    sw = Switch(3, ageing_time=10)
+    sw.send(1, A, BROADCAST, at=0)
+    moved = sw.send(2, A, BROADCAST, at=1)
+    assert moved.learned is not None and sw.table.port_of(A) == 2
+    assert sw.send(3, B, A, at=5).action == "forward"
+    later = sw.send(3, B, A, at=20)  # A silent for 19 s > 10 s: forgotten, so flood again
+    assert later.action == "flood"
+    with pytest.raises(PacketError, match="time cannot go back"):
+        sw.send(1, A, B, at=3)
+
+
+def test_bad_input_names_the_bad_part():
+    sw = Switch({1: 10, 2: 10})
+    with pytest.raises(PacketError, match="'02:00:zz:00:00:01': not a MAC address"):
+        sw.send(1, "02:00:zz:00:00:01", B)
+    with pytest.raises(PacketError, match="port 9: this switch has ports 1, 2"):
+        sw.send(9, A, B)
+    with pytest.raises(PacketError, match="VLAN 5000"):
+        Switch({1: 5000})
+    with pytest.raises(PacketError, match="expected 1-64 ports"):
+        Switch(0)
+    with pytest.raises(PacketError, match="14"):
+        sw.receive(1, b"\x00" * 5)
+    assert normalize_mac("02-00-00-00-00-0A") == "02:00:00:00:00:0a"
+    assert is_group(BROADCAST) and not is_group(A)
+
+
+def test_decision_repr_reads_like_a_sentence():
+    sw = Switch(2)
+    text = repr(sw.send(1, A, B))
+    assert text.startswith(f"port 1: {A} -> {B} (VLAN 1): flood to port(s) 2")
+    assert "learned" in text and "empty" in repr(Switch(2).table)
+    assert "<table" in sw.table._repr_html_()
+
+
+def test_real_vlan_capture_goes_into_its_vlan():
+    frames = capture("vlan")
+    wanted = tshark_fields("vlan", "vlan.id") if shutil.which("tshark") else None
+    tags = [int(Dot1Q in Ether(f) and Ether(f)[Dot1Q].vlan) for f in frames]
+    if wanted:
+        assert tags == [int(row[0]) for row in wanted]
+    vlan = tags[0]
+    sw = Switch({1: (vlan,), 2: (vlan,), 3: vlan + 1 if vlan < 4094 else 1})
+    first = sw.receive(1, frames[0])  # the ARP request: broadcast
+    assert first.action == "flood" and first.vlan == vlan and first.out_ports == (2,)
+    second = sw.receive(2, frames[1])  # the ARP reply comes back from port 2
+    assert second.action == "forward" and second.out_ports == (1,) and second.tagged == (1,)
+
+
+def test_arp_table_from_the_real_arp_capture():
+    frames = capture("arp-icmp")
+    pkts = [Ether(f) for f in frames]
+    request, reply = (p for p in pkts if ARP in p)
+    asker, answerer = request[ARP].psrc, request[ARP].pdst
+    table = ArpTable.from_frames(frames, asker)
+    assert table.mac_of(answerer) == normalize_mac(reply[ARP].hwsrc)
+    other = ArpTable.from_frames(frames, answerer)  # the request taught the answerer too
+    assert other.mac_of(asker) == normalize_mac(request[ARP].hwsrc)
+    if shutil.which("tshark"):
+        rows = tshark_fields("arp-icmp", "arp.opcode", "arp.src.proto_ipv4", "arp.src.hw_mac")
+        replies = [r for r in rows if r[0] == "2"]
+        assert [(e.ip, e.mac) for e in table.entries] == [(replies[0][1], replies[0][2])]
+    # the switch table in the same exchange holds MACs and ports, never an IP address
+    sw = Switch(2)
+    sw.receive(1, frames[0])
+    sw.receive(2, frames[1])
+    assert {e.mac for e in sw.table.entries} == {table.mac_of(answerer), other.mac_of(asker)}
+    with pytest.raises(PacketError, match="IPv4"):
+        ArpTable.from_frames(frames, "not-an-ip")
+
+
+frames_strategy = st.lists(
+    st.tuples(
+        st.integers(min_value=1, max_value=4),
+        st.sampled_from([A, B, C, D]),
+        st.sampled_from([A, B, C, D, BROADCAST]),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(frames_strategy)
+def test_switch_invariants(frames):
+    sw = Switch({1: 10, 2: 10, 3: 20, 4: 10})
+    for in_port, src, dst in frames:
+        vlan = sw.ports[in_port][0]
+        known = sw.table.port_of(dst, vlan) if dst != src else None
+        out = sw.send(in_port, src, dst)
+        assert in_port not in out.out_ports
+        assert set(out.out_ports) <= set(sw.members(vlan))
+        assert sw.table.port_of(src, vlan) == in_port
+        if dst == BROADCAST or (known is None and dst != src):
+            assert out.action == "flood"
+            assert set(out.out_ports) == set(sw.members(vlan)) - {in_port}
+        elif dst != src:
+            assert out.action in ("forward", "filter")
+            assert out.out_ports == (() if known == in_port else (known,))
