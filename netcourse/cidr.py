@@ -1,0 +1,885 @@
+"""Addresses, prefixes and subnets: read them, split them, plan them, route by them.
+
+Taught in notebooks/03-cidr-and-subnets.ipynb; ``contains``, ``route_decision`` and
+``longest_prefix_match`` come back in the firewall, VPC and journey lessons.
+
+The arithmetic is the standard library's :mod:`ipaddress` and :mod:`netaddr`; this module
+adds the reading of a learner's text with errors that name the bad part, the ``ipcalc``
+meaning of "usable hosts", and the teaching views (binary, split, plan, route decision).
+
+>>> net = subnet("10.0.2.3/16")
+>>> net.network, net.netmask, net.usable_hosts
+('10.0.0.0/16', '255.255.0.0', 65534)
+>>> contains("192.168.1.0/24", "192.168.7.1")
+False
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from html import escape
+
+import netaddr
+
+from netcourse.errors import AddressError
+
+__all__ = [
+    "SPECIAL_RANGES",
+    "Binary",
+    "Subnet",
+    "Subnets",
+    "Allocation",
+    "Plan",
+    "RouteDecision",
+    "subnet",
+    "binary",
+    "contains",
+    "overlaps",
+    "summarize",
+    "spanning",
+    "split",
+    "hosts_to_prefix",
+    "plan",
+    "route_decision",
+    "longest_prefix_match",
+]
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+
+#: Special-purpose ranges (IANA registries, RFC 6890 and the RFCs named) and their scope
+#: label. A network takes the label of the most specific range that contains it.
+SPECIAL_RANGES: tuple[tuple[str, str], ...] = (
+    ("0.0.0.0/8", "this network (RFC 791)"),
+    ("10.0.0.0/8", "private (RFC 1918)"),
+    ("100.64.0.0/10", "shared address space (RFC 6598)"),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("172.16.0.0/12", "private (RFC 1918)"),
+    ("192.0.0.0/24", "IETF protocol assignments (RFC 6890)"),
+    ("192.0.2.0/24", "documentation"),
+    ("192.168.0.0/16", "private (RFC 1918)"),
+    ("198.18.0.0/15", "benchmarking (RFC 2544)"),
+    ("198.51.100.0/24", "documentation"),
+    ("203.0.113.0/24", "documentation"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved (RFC 1112)"),
+    ("255.255.255.255/32", "limited broadcast"),
+    ("::/128", "unspecified"),
+    ("::1/128", "loopback"),
+    ("::ffff:0:0/96", "IPv4-mapped"),
+    ("64:ff9b::/96", "IPv4/IPv6 translation (RFC 6052)"),
+    ("100::/64", "discard-only (RFC 6666)"),
+    ("2001::/23", "IETF protocol assignments (RFC 2928)"),
+    ("2001:db8::/32", "documentation"),
+    ("fc00::/7", "unique local (RFC 4193)"),
+    ("fe80::/10", "link-local"),
+    ("ff00::/8", "multicast"),
+)
+
+_ORDINALS = ("1st", "2nd", "3rd", "4th")
+_MAX_PREFIX = {4: 32, 6: 128}
+_ADDRESS_CHARS = re.compile(r"^[0-9A-Fa-f.:/%]")
+
+
+# --- reading text ---------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """The text form of what a caller passed: a string, a Subnet or an ipaddress object."""
+    if isinstance(value, Subnet):
+        return f"{value.address}/{value.prefixlen}"
+    if isinstance(value, str):
+        return value
+    if isinstance(
+        value,
+        ipaddress.IPv4Address
+        | ipaddress.IPv6Address
+        | ipaddress.IPv4Network
+        | ipaddress.IPv6Network
+        | ipaddress.IPv4Interface
+        | ipaddress.IPv6Interface
+        | netaddr.IPAddress
+        | netaddr.IPNetwork,
+    ):
+        return str(value)
+    raise AddressError(
+        f"{value!r}: expected an address as text such as '10.0.2.3/16', got {type(value).__name__}"
+    )
+
+
+def _check_ipv4(text: str, part: str, what: str) -> None:
+    """Raise AddressError naming the bad piece of a dotted-quad ``part`` (an address or mask)."""
+    numbers = part.split(".")
+    if len(numbers) != 4:
+        if "." not in part and not part.isdigit():
+            raise AddressError(
+                f"{text!r}: {part!r} is not an address; expected four numbers 0-255 separated "
+                "by dots (like 10.0.2.3) or an IPv6 address (like 2001:db8::1)"
+            )
+        if part.count(".") == 0 and part.isdigit():
+            raise AddressError(
+                f"{text!r}: {what} {part!r} is a single number; write it as four numbers "
+                "0-255 separated by dots, such as 10.0.2.3"
+            )
+        raise AddressError(
+            f"{text!r}: {what} {part!r} has {len(numbers)} numbers, but an IPv4 {what} has "
+            "4 separated by dots (like 10.0.2.3)"
+        )
+    for index, number in enumerate(numbers):
+        nth = _ORDINALS[index]
+        if number == "":
+            raise AddressError(
+                f"{text!r}: the {nth} number of {what} {part!r} is missing "
+                "(expected a number 0-255 between the dots)"
+            )
+        if not number.isascii() or not number.isdigit():
+            raise AddressError(
+                f"{text!r}: the {nth} number of {what} {part!r} is {number!r}, "
+                "but each must be a number 0-255"
+            )
+        if len(number) > 1 and number.startswith("0"):
+            raise AddressError(
+                f"{text!r}: the {nth} number {number!r} has a leading zero, which is ambiguous "
+                f"(some tools read it as octal); write {int(number)}"
+            )
+        if int(number) > 255:
+            raise AddressError(f"{text!r}: the {nth} number is {number}, but each must be 0-255")
+
+
+def _check_mask(text: str, mask: str) -> int:
+    """The prefix length of a dotted netmask, or AddressError saying what is wrong with it."""
+    _check_ipv4(text, mask, "mask")
+    value = netaddr.IPAddress(mask)
+    if value.is_netmask():
+        return value.netmask_bits()
+    if value.is_hostmask():
+        inverse = netaddr.IPAddress(int(value) ^ 0xFFFFFFFF)
+        raise AddressError(
+            f"{text!r}: {mask} is a wildcard (inverse) mask; the netmask with the same meaning "
+            f"is {inverse}"
+        )
+    raise AddressError(
+        f"{text!r}: the mask {mask} is not contiguous: its 1 bits must all come first, "
+        "then only 0 bits (like 255.255.0.0)"
+    )
+
+
+def _check_prefix(text: str, prefix: str, version: int) -> int:
+    top = _MAX_PREFIX[version]
+    if prefix == "":
+        raise AddressError(f"{text!r}: the prefix after '/' is missing (expected 0-{top})")
+    if not prefix.isascii() or not prefix.isdigit():
+        raise AddressError(
+            f"{text!r}: the prefix /{prefix} is not a number; IPv{version} prefixes are 0-{top}"
+        )
+    if len(prefix) > 1 and prefix.startswith("0"):
+        raise AddressError(
+            f"{text!r}: the prefix /{prefix} has a leading zero; write /{int(prefix)}"
+        )
+    value = int(prefix)
+    if value > top:
+        raise AddressError(
+            f"{text!r}: the prefix /{value} is out of range; IPv{version} prefixes are 0-{top}"
+        )
+    return value
+
+
+def _read_address(text: str, token: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    if token == "":
+        raise AddressError(f"{text!r}: the address before '/' is missing")
+    if ":" in token:
+        if "%" in token:
+            raise AddressError(
+                f"{text!r}: the zone {token[token.index('%') :]!r} names a local interface and is "
+                "not part of the address; leave it out"
+            )
+        try:
+            return ipaddress.IPv6Address(token)
+        except ValueError as exc:
+            raise AddressError(f"{text!r}: not a valid IPv6 address ({exc})") from None
+    _check_ipv4(text, token, "address")
+    return ipaddress.IPv4Address(token)
+
+
+def _stray_space(text: str) -> AddressError:
+    inner = text.strip()
+    where = next(i for i, char in enumerate(inner) if char.isspace())
+    return AddressError(
+        f"{text!r}: stray space inside the address after {inner[:where]!r}; "
+        "write it without spaces, like 10.0.2.3/16"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> IPInterface:
+    """Read address text into an ipaddress interface (address plus prefix); cached."""
+    inner = text.strip()
+    if not inner:
+        raise AddressError(
+            f"{text!r}: empty input; expected an address such as 10.0.2.3/16 or 2001:db8::1/64"
+        )
+    tokens = inner.split()
+    mask_prefix = None
+    if len(tokens) > 1:
+        first, second = tokens[0], tokens[1]
+        looks_like_mask = "/" not in first and re.fullmatch(r"[0-9.]+", second) is not None
+        if looks_like_mask and second.count(".") == 3 and ":" not in first:
+            _check_ipv4(text, first, "address")
+            mask_prefix = _check_mask(text, second)
+            if len(tokens) > 2:
+                raise AddressError(
+                    f"{text!r}: unexpected words {' '.join(tokens[2:])!r} after the mask"
+                )
+            tokens = [first]
+        elif first[-1] in "./:" or _ADDRESS_CHARS.match(second) and not second.isalpha():
+            raise _stray_space(text)
+        else:
+            raise AddressError(
+                f"{text!r}: unexpected words {' '.join(tokens[1:])!r} after the address"
+            )
+    token = tokens[0]
+    address_part, slash, prefix_part = token.partition("/")
+    if "/" in prefix_part:
+        raise AddressError(f"{text!r}: more than one '/'; expected address/prefix")
+    address = _read_address(text, address_part)
+    version = address.version
+    if mask_prefix is not None:
+        prefixlen = mask_prefix
+    elif not slash:
+        prefixlen = _MAX_PREFIX[version]
+    elif version == 4 and "." in prefix_part:
+        prefixlen = _check_mask(text, prefix_part)
+    else:
+        prefixlen = _check_prefix(text, prefix_part, version)
+    return ipaddress.ip_interface((address, prefixlen))
+
+
+def _network(value: object) -> IPNetwork:
+    return _parse(_text(value)).network
+
+
+# --- one subnet -----------------------------------------------------------------------------
+
+
+def _scope(net: IPNetwork) -> str:
+    best = None
+    for cidr, label in SPECIAL_RANGES:
+        special = _special(cidr)
+        if special.version == net.version and net.subnet_of(special):
+            if best is None or special.prefixlen > best[0].prefixlen:
+                best = (special, label)
+    if best is not None:
+        return best[1]
+    overlapping = any(
+        _special(cidr).version == net.version and net.overlaps(_special(cidr))
+        for cidr, _ in SPECIAL_RANGES
+    )
+    return "mixed (includes special ranges)" if overlapping else "public"
+
+
+@cache
+def _special(cidr: str) -> IPNetwork:
+    return ipaddress.ip_network(cidr)
+
+
+def _usable(net: IPNetwork) -> int:
+    """Usable hosts with ipcalc's meaning: 2**h - 2, but 2 for a /31, 1 for a /32."""
+    if net.version == 6:
+        return net.num_addresses
+    host_bits = 32 - net.prefixlen
+    return {0: 1, 1: 2}.get(host_bits, net.num_addresses - 2)
+
+
+@dataclass(frozen=True)
+class Subnet:
+    """One address with its prefix, and everything ``ipcalc`` says about its network.
+
+    Address attributes are strings; ``broadcast`` is None for a /31, a /32 and all of IPv6
+    (IPv6 has no broadcast). Taught in notebooks/03-cidr-and-subnets.ipynb.
+    """
+
+    address: str
+    network: str
+    prefixlen: int
+    netmask: str
+    wildcard: str
+    broadcast: str | None
+    first_host: str
+    last_host: str
+    size: int
+    usable_hosts: int
+    version: int
+    scope: str
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [
+            ("address", self.address),
+            ("network", self.network),
+            ("netmask", f"{self.netmask} = /{self.prefixlen}"),
+            ("wildcard", self.wildcard),
+            ("broadcast", self.broadcast or "none"),
+            ("first host", self.first_host),
+            ("last host", self.last_host),
+            ("addresses", f"{self.size:,}"),
+            ("usable hosts", f"{self.usable_hosts:,}"),
+            ("scope", self.scope),
+        ]
+        return rows
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><th style='text-align:left'>{escape(k)}</th>"
+            f"<td style='text-align:left;font-family:monospace'>{escape(v)}</td></tr>"
+            for k, v in self._rows()
+        )
+        return f"<table class='netcourse-subnet'>{body}</table>"
+
+
+def subnet(text: str) -> Subnet:
+    """Read ``a.b.c.d/p``, ``a.b.c.d 255.255.0.0``, a bare address or IPv6 into a :class:`Subnet`.
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> net = subnet("10.0.2.3/16")
+    >>> net.network, net.first_host, net.last_host, net.broadcast
+    ('10.0.0.0/16', '10.0.0.1', '10.0.255.254', '10.0.255.255')
+    >>> subnet("192.168.1.77 255.255.255.0").network
+    '192.168.1.0/24'
+    >>> subnet("2001:db8::1/64").usable_hosts == 2**64
+    True
+    >>> subnet("10.0.0.256/24")
+    Traceback (most recent call last):
+    netcourse.errors.AddressError: '10.0.0.256/24': the 4th number is 256, but each must be 0-255
+    """
+    iface = _parse(_text(text))
+    return _subnet(iface)
+
+
+@lru_cache(maxsize=4096)
+def _subnet(iface: IPInterface) -> Subnet:
+    net = iface.network
+    first, last = net.network_address, net.broadcast_address
+    host_bits = _MAX_PREFIX[net.version] - net.prefixlen
+    if net.version == 4 and host_bits >= 2:
+        broadcast: str | None = str(last)
+        first_host, last_host = first + 1, last - 1
+    else:
+        broadcast, first_host, last_host = None, first, last
+    return Subnet(
+        address=str(iface.ip),
+        network=str(net),
+        prefixlen=net.prefixlen,
+        netmask=str(net.netmask),
+        wildcard=str(net.hostmask),
+        broadcast=broadcast,
+        first_host=str(first_host),
+        last_host=str(last_host),
+        size=net.num_addresses,
+        usable_hosts=_usable(net),
+        version=net.version,
+        scope=_scope(net),
+    )
+
+
+@dataclass(frozen=True)
+class Binary:
+    """An address, its mask and its network as bits, split at the prefix.
+
+    Each bit string keeps netaddr's separators ("." every 8 bits for IPv4, ":" every 16 for
+    IPv6); :meth:`parts` cuts one at the network/host boundary.
+    """
+
+    address: str
+    netmask: str
+    network: str
+    prefixlen: int
+    version: int
+    address_text: str
+    netmask_text: str
+    network_text: str
+
+    def parts(self, bits: str) -> tuple[str, str]:
+        """(network part, host part) of one of this view's bit strings."""
+        group = 8 if self.version == 4 else 16
+        cut = self.prefixlen + self.prefixlen // group
+        if self.prefixlen % group == 0 and 0 < self.prefixlen < _MAX_PREFIX[self.version]:
+            cut -= 1  # keep the separator with the host part at an exact group boundary
+        return bits[:cut], bits[cut:]
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(label, network bits, host bits, text) for address, netmask and network."""
+        return [
+            (label, *self.parts(bits), text)
+            for label, bits, text in (
+                ("address", self.address, self.address_text),
+                ("netmask", self.netmask, self.netmask_text),
+                ("network", self.network, self.network_text),
+            )
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            f"{label:<8} {net}|{host}  {text}" for label, net, host, text in self.rows()
+        )
+
+    def _repr_html_(self) -> str:
+        lines = "".join(
+            f"<tr><th style='text-align:left'>{label}</th><td style='font-family:monospace'>"
+            f"<span style='color:#0072B2;font-weight:bold'>{net}</span>"
+            f"<span style='color:#E69F00'>{host}</span></td>"
+            f"<td style='font-family:monospace'>{escape(text)}</td></tr>"
+            for label, net, host, text in self.rows()
+        )
+        return f"<table class='netcourse-binary'>{lines}</table>"
+
+
+def binary(text: str) -> Binary:
+    """The address, mask and network of ``text`` as bits, with the network/host boundary.
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> binary("10.0.2.3/16")
+    address  00001010.00000000|.00000010.00000011  10.0.2.3
+    netmask  11111111.11111111|.00000000.00000000  255.255.0.0
+    network  00001010.00000000|.00000000.00000000  10.0.0.0
+    """
+    iface = _parse(_text(text))
+    net = iface.network
+    bits = [netaddr.IPAddress(int(a), net.version).bits() for a in (iface.ip, net.netmask)]
+    return Binary(
+        address=bits[0],
+        netmask=bits[1],
+        network=netaddr.IPAddress(int(net.network_address), net.version).bits(),
+        prefixlen=net.prefixlen,
+        version=net.version,
+        address_text=str(iface.ip),
+        netmask_text=str(net.netmask),
+        network_text=str(net.network_address),
+    )
+
+
+# --- several networks -----------------------------------------------------------------------
+
+
+def contains(net: str, addr: str) -> bool:
+    """Whether ``addr`` (an address, or a whole network) lies inside ``net``.
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb; used again by the firewall and VPC lessons.
+
+    >>> contains("10.0.1.0/24", "10.0.1.13"), contains("10.0.1.0/24", "10.0.2.13")
+    (True, False)
+    >>> contains("10.0.0.0/16", "10.0.2.0/24")
+    True
+    """
+    outer = _network(net)
+    inner = _parse(_text(addr))
+    if inner.version != outer.version:
+        return False
+    text = _text(addr)
+    if "/" in text or len(text.split()) > 1:
+        return inner.network.subnet_of(outer)
+    return inner.ip in outer
+
+
+def overlaps(networks: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """Every pair of networks that share addresses (with CIDR, one then contains the other).
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> overlaps(["10.0.0.0/16", "10.0.1.0/24", "10.1.0.0/16"])
+    (('10.0.0.0/16', '10.0.1.0/24'),)
+    """
+    nets = sorted(
+        {_network(item) for item in networks},
+        key=lambda n: (n.version, int(n.network_address), n.prefixlen),
+    )
+    pairs: list[tuple[str, str]] = []
+    open_nets: list[IPNetwork] = []  # a chain of networks, each containing the next
+    for net in nets:
+        while open_nets and (
+            open_nets[-1].version != net.version
+            or int(open_nets[-1].broadcast_address) < int(net.network_address)
+        ):
+            open_nets.pop()
+        pairs.extend((str(outer), str(net)) for outer in open_nets)
+        open_nets.append(net)
+    return tuple(pairs)
+
+
+def summarize(networks: Iterable[str]) -> tuple[str, ...]:
+    """The smallest set of networks covering exactly the same addresses (merged, deduplicated).
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> summarize(["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/25"])
+    ('10.0.0.0/23', '10.0.2.0/24', '10.0.3.0/25')
+    """
+    nets = [_network(item) for item in networks]
+    merged = []
+    for version in (4, 6):
+        same = [n for n in nets if n.version == version]
+        merged.extend(str(n) for n in ipaddress.collapse_addresses(same))
+    return tuple(merged)
+
+
+def spanning(networks: Iterable[str]) -> str:
+    """The single smallest network containing all of ``networks`` (it may cover extra space).
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> spanning(["10.0.1.0/24", "10.0.2.0/24"])
+    '10.0.0.0/22'
+    """
+    nets = [_network(item) for item in networks]
+    if not nets:
+        raise AddressError("spanning([]): expected at least one network")
+    if len({n.version for n in nets}) > 1:
+        raise AddressError("spanning(...): IPv4 and IPv6 networks cannot share one supernet")
+    # netaddr's spanning_cidr compares network starts only: give it the lowest and highest address
+    low = min(n.network_address for n in nets)
+    high = max(n.broadcast_address for n in nets)
+    return str(netaddr.spanning_cidr([str(low), str(high)]))
+
+
+class Subnets:
+    """The subnets of one network at a longer prefix, computed on demand (a lazy sequence).
+
+    ``len()``, indexing (negative too) and iteration work without building a list, so
+    splitting a /8 into /30s costs nothing until you look.
+    """
+
+    def __init__(self, parent: IPNetwork, new_prefix: int) -> None:
+        self.parent = parent
+        self.new_prefix = new_prefix
+        self.step = 1 << (_MAX_PREFIX[parent.version] - new_prefix)
+        self.count = 1 << (new_prefix - parent.prefixlen)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> Subnet:
+        if not isinstance(index, int):
+            raise TypeError("Subnets indices must be integers")
+        if index < 0:
+            index += self.count
+        if not 0 <= index < self.count:
+            raise IndexError(f"subnet index out of range (there are {self.count:,})")
+        start = int(self.parent.network_address) + index * self.step
+        return _subnet(ipaddress.ip_interface((start, self.new_prefix)))
+
+    def __iter__(self) -> Iterator[Subnet]:
+        return (self[i] for i in range(self.count))
+
+    def __repr__(self) -> str:
+        shown = min(self.count, 4)
+        head = ", ".join(self[i].network for i in range(shown))
+        more = f", ... ({self.count:,} in all)" if self.count > shown else ""
+        return f"Subnets({self.parent} into /{self.new_prefix}: {head}{more})"
+
+
+def split(net: str, new_prefix: int) -> Subnets:
+    """The subnets of ``net`` at ``new_prefix``, lazily (a sequence with len and indexing).
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> parts = split("10.0.0.0/8", 30)
+    >>> len(parts), parts[1].network, parts[-1].network
+    (4194304, '10.0.0.4/30', '10.255.255.252/30')
+    """
+    parent = _network(net)
+    top = _MAX_PREFIX[parent.version]
+    if isinstance(new_prefix, str) and new_prefix.lstrip("/").isdigit():
+        new_prefix = int(new_prefix.lstrip("/"))
+    if isinstance(new_prefix, bool) or not isinstance(new_prefix, int):
+        raise AddressError(f"split({net!r}, {new_prefix!r}): the new prefix must be a number")
+    if not parent.prefixlen <= new_prefix <= top:
+        raise AddressError(
+            f"split({net!r}, {new_prefix}): cannot split a /{parent.prefixlen} into "
+            f"/{new_prefix}s; the new prefix must be {parent.prefixlen}-{top}"
+        )
+    return Subnets(parent, new_prefix)
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def hosts_to_prefix(hosts: int, version: int = 4) -> int:
+    """The longest prefix whose block has at least ``hosts`` usable hosts (never /31 or /32).
+
+    >>> hosts_to_prefix(254), hosts_to_prefix(255), hosts_to_prefix(1)
+    (24, 23, 30)
+    """
+    if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 1:
+        raise AddressError(f"{hosts!r} hosts: expected a whole number of hosts, at least 1")
+    if version == 6:
+        return 128 - max(0, math.ceil(math.log2(hosts)))
+    bits = max(2, (hosts + 1).bit_length())  # 2**bits - 2 >= hosts
+    if bits > 32:
+        raise AddressError(f"{hosts:,} hosts: more than an IPv4 /0 can hold")
+    return 32 - bits
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One row of a :class:`Plan`: a named need and the block it got."""
+
+    name: str
+    hosts: int
+    network: str
+    prefixlen: int
+    usable_hosts: int
+    first_host: str
+    last_host: str
+    broadcast: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A VLSM allocation: the parent, one row per need (largest first) and what is left free."""
+
+    parent: str
+    allocations: tuple[Allocation, ...]
+    free: tuple[str, ...]
+
+    @property
+    def used(self) -> int:
+        """Addresses handed out."""
+        return sum(_network(a.network).num_addresses for a in self.allocations)
+
+    @property
+    def size(self) -> int:
+        """Addresses in the parent."""
+        return _network(self.parent).num_addresses
+
+    def __getitem__(self, name: str) -> Allocation:
+        for row in self.allocations:
+            if row.name == name:
+                return row
+        raise KeyError(name)
+
+    _HEAD = ("name", "hosts", "network", "usable", "first host", "last host", "broadcast")
+
+    def _table(self) -> list[tuple[str, ...]]:
+        return [
+            (
+                a.name,
+                str(a.hosts),
+                a.network,
+                str(a.usable_hosts),
+                a.first_host,
+                a.last_host,
+                a.broadcast or "none",
+            )
+            for a in self.allocations
+        ]
+
+    def __repr__(self) -> str:
+        rows = [self._HEAD, *self._table()]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEAD))]
+        lines = [
+            "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
+            for r in rows
+        ]
+        lines.append(f"used {self.used} of {self.size} addresses in {self.parent}")
+        lines.append(f"free: {', '.join(self.free) or 'nothing'}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(h)}</th>" for h in self._HEAD)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+            for row in self._table()
+        )
+        foot = (
+            f"<p>used {self.used} of {self.size} addresses in {escape(self.parent)}; "
+            f"free: {escape(', '.join(self.free) or 'nothing')}</p>"
+        )
+        return f"<table class='netcourse-plan'><tr>{head}</tr>{body}</table>{foot}"
+
+
+def plan(parent: str, needs: Mapping[str, int]) -> Plan:
+    """Allocate one block per named need inside ``parent``, largest first (VLSM).
+
+    Each need is a number of usable hosts; each block is the smallest that holds it.
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> office = plan("192.168.10.0/24", {"staff": 100, "guests": 50, "printers": 10})
+    >>> for row in office.allocations:
+    ...     print(row.name, row.network)
+    staff 192.168.10.0/25
+    guests 192.168.10.128/26
+    printers 192.168.10.192/28
+    >>> office.free
+    ('192.168.10.208/28', '192.168.10.224/27')
+    """
+    net = _network(parent)
+    if not isinstance(needs, Mapping) or not needs:
+        raise AddressError(f"plan({parent!r}, ...): expected needs like {{'A': 254, 'B': 100}}")
+    top = _MAX_PREFIX[net.version]
+    blocks = []
+    for name, hosts in needs.items():
+        try:
+            prefix = hosts_to_prefix(hosts, net.version)
+        except AddressError as exc:
+            raise AddressError(f"plan: need {name!r}: {exc}") from None
+        blocks.append((name, hosts, prefix))
+    order = sorted(range(len(blocks)), key=lambda i: (blocks[i][2], i))  # largest first
+    needed = sum(1 << (top - blocks[i][2]) for i in order)
+    if needed > net.num_addresses:
+        missing = needed - net.num_addresses
+        fits = top - (needed - 1).bit_length()
+        raise AddressError(
+            f"plan: the needs take {needed:,} addresses but {net} holds "
+            f"{net.num_addresses:,}: {missing:,} addresses are missing; "
+            f"a /{fits} would fit them"
+        )
+    start = int(net.network_address)
+    rows = []
+    for i in order:
+        name, hosts, prefix = blocks[i]
+        got = _subnet(ipaddress.ip_interface((start, prefix)))
+        rows.append(
+            Allocation(
+                name=str(name),
+                hosts=hosts,
+                network=got.network,
+                prefixlen=prefix,
+                usable_hosts=got.usable_hosts,
+                first_host=got.first_host,
+                last_host=got.last_host,
+                broadcast=got.broadcast,
+            )
+        )
+        start += 1 << (top - prefix)
+    used = [ipaddress.ip_network(row.network) for row in rows]
+    free = _free(net, used)
+    return Plan(parent=str(net), allocations=tuple(rows), free=free)
+
+
+def _free(parent: IPNetwork, used: list[IPNetwork]) -> tuple[str, ...]:
+    remaining = [parent]
+    for block in used:
+        nxt = []
+        for net in remaining:
+            if block.subnet_of(net):
+                nxt.extend(net.address_exclude(block))
+            elif not net.subnet_of(block):
+                nxt.append(net)
+        remaining = nxt
+    return tuple(str(n) for n in ipaddress.collapse_addresses(remaining))
+
+
+# --- routing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    """What a host does with a packet: deliver it directly, or hand it to its gateway."""
+
+    interface: str
+    network: str
+    destination: str
+    gateway: str | None
+    direct: bool
+    next_hop: str | None
+    explanation: str
+
+
+def route_decision(interface: str, destination: str, gateway: str | None = None) -> RouteDecision:
+    """Decide, as the host with ``interface`` (address/prefix) would, where a packet goes next.
+
+    Same subnet: resolve the destination's own MAC (ARP, or neighbour discovery in IPv6) and
+    send it the frame. Otherwise: resolve the gateway's MAC and send the frame there, with the
+    destination IP unchanged. Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> inside = route_decision("10.0.1.7/24", "10.0.1.13", gateway="10.0.1.1")
+    >>> inside.direct, inside.next_hop
+    (True, '10.0.1.13')
+    >>> outside = route_decision("10.0.1.7/24", "10.0.2.9", gateway="10.0.1.1")
+    >>> outside.direct, outside.next_hop
+    (False, '10.0.1.1')
+    """
+    iface = _parse(_text(interface))
+    dest = _parse(_text(destination)).ip
+    net = iface.network
+    resolve = "ARP" if net.version == 4 else "neighbour discovery"
+    gw = None
+    if gateway is not None:
+        gw = _parse(_text(gateway)).ip
+        if gw.version != net.version or gw not in net:
+            raise AddressError(
+                f"gateway {gw} is not inside {net}, the interface's network: a host can only "
+                "reach a gateway on its own subnet"
+            )
+    if dest.version != net.version:
+        raise AddressError(
+            f"{dest} is IPv{dest.version} but the interface {iface} is IPv{net.version}"
+        )
+    base = dict(interface=str(iface), network=str(net), destination=str(dest))
+    gateway_text = None if gw is None else str(gw)
+    if dest in net:
+        return RouteDecision(
+            **base,
+            gateway=gateway_text,
+            direct=True,
+            next_hop=str(dest),
+            explanation=(
+                f"{dest} is inside {net}, the interface's own network, so the host uses "
+                f"{resolve} to find {dest}'s MAC address and sends the frame straight to it; "
+                "no router is involved."
+            ),
+        )
+    if gw is None:
+        return RouteDecision(
+            **base,
+            gateway=None,
+            direct=False,
+            next_hop=None,
+            explanation=(
+                f"{dest} is outside {net} and no gateway is configured, so the host has no "
+                "route: the send fails with 'network is unreachable'."
+            ),
+        )
+    return RouteDecision(
+        **base,
+        gateway=gateway_text,
+        direct=False,
+        next_hop=str(gw),
+        explanation=(
+            f"{dest} is outside {net}, so the host uses {resolve} to find the gateway {gw}'s "
+            f"MAC address and sends it the frame; the packet's destination IP stays {dest} "
+            "(only the frame's destination MAC is the gateway's; nothing is NATed)."
+        ),
+    )
+
+
+def longest_prefix_match(
+    routes: Mapping[str, object] | Iterable[tuple[str, object]], destination: str
+) -> tuple[str, object] | None:
+    """The most specific route containing ``destination``, as ``(route, target)``, or None.
+
+    ``routes`` is a mapping or pairs ``(cidr, target)``; the route is returned as written.
+    Among equally specific routes the first wins. Taught in notebooks/03-cidr-and-subnets.ipynb;
+    used again by the VPC and journey lessons.
+
+    >>> table = {"0.0.0.0/0": "igw", "10.0.0.0/16": "local", "10.0.2.0/24": "vpn"}
+    >>> longest_prefix_match(table, "10.0.2.9"), longest_prefix_match(table, "10.0.9.9")
+    (('10.0.2.0/24', 'vpn'), ('10.0.0.0/16', 'local'))
+    >>> longest_prefix_match({"10.0.0.0/8": "a"}, "192.0.2.1") is None
+    True
+    """
+    pairs = routes.items() if isinstance(routes, Mapping) else routes
+    dest = _parse(_text(destination)).ip
+    best: tuple[str, object] | None = None
+    best_len = -1
+    for cidr, target in pairs:
+        net = _network(cidr)
+        if net.version == dest.version and net.prefixlen > best_len and dest in net:
+            best, best_len = (cidr, target), net.prefixlen
+    return best
