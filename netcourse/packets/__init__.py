@@ -1,0 +1,28 @@
+"""Packets: dissection with byte offsets, capture files, conversations, display filters.
+
+Taught in notebooks/02-osi-layers-and-packets.ipynb (and used by lessons 01, 04 and 06).
+
+>>> from netcourse.packets import dissect, frame, sample
+>>> dissect(frame("http", 4)).summary
+'Ether / IP / TCP / Raw'
+"""
+
+from __future__ import annotations
+
+from netcourse.packets.capture import COLUMNS, Capture, PacketRow, frame, read_capture
+from netcourse.packets.dissect import Dissection, Field, Layer, dissect
+from netcourse.packets.samples import SAMPLES, sample
+
+__all__ = [
+    "COLUMNS",
+    "Capture",
+    "Dissection",
+    "Field",
+    "Layer",
+    "PacketRow",
+    "SAMPLES",
+    "dissect",
+    "frame",
+    "read_capture",
+    "sample",
+]

@@ -1,0 +1,388 @@
+"""Read pcap and pcapng files: a lazy packet list with Wireshark's columns.
+
+Opening a capture only indexes it (where each frame starts, its lengths and time), which takes
+a fraction of a second even for 100,000 packets; the No., Time, Source, Destination, Protocol,
+Length and Info columns are computed by scapy for the rows you look at, page by page.
+Taught in notebooks/02-osi-layers-and-packets.ipynb.
+
+>>> cap = read_capture(sample("http"))
+>>> len(cap)
+12
+>>> row = cap[0]
+>>> row.number, row.source, row.destination, row.protocol, row.length
+(1, '198.18.0.1', '198.18.0.2', 'TCP', 74)
+>>> row.info.split(" Seq=")[0]
+'40000 → 8000 [SYN]'
+>>> len(frame("http", 4))
+166
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netcourse.errors import CaptureError
+from netcourse.packets.samples import SAMPLES, sample
+
+__all__ = ["PacketRow", "Capture", "read_capture", "frame", "COLUMNS"]
+
+#: Wireshark's default packet-list columns, in order.
+COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
+
+_PCAP_MAGIC = {
+    b"\xa1\xb2\xc3\xd4": (">", 1_000),  # big-endian, microseconds
+    b"\xd4\xc3\xb2\xa1": ("<", 1_000),
+    b"\xa1\xb2\x3c\x4d": (">", 1),  # nanoseconds
+    b"\x4d\x3c\xb2\xa1": ("<", 1),
+}
+_PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where each frame of a capture file sits, with its lengths and time (numpy arrays)."""
+
+    buf: bytes
+    format: str
+    offsets: np.ndarray  # int64: first byte of each frame in buf
+    caplen: np.ndarray  # int64: bytes captured
+    origlen: np.ndarray  # int64: bytes on the wire (Wireshark's Length)
+    ts_ns: np.ndarray  # int64: nanoseconds since the epoch
+    linktype: np.ndarray  # int32 per frame
+    truncated: bool
+
+
+def _resolve(source: str | Path) -> Path:
+    if isinstance(source, str) and source in SAMPLES and not Path(source).exists():
+        return sample(source)
+    if not isinstance(source, (str, Path)):
+        raise CaptureError(
+            f"expected a capture file path or a sample name, not {type(source).__name__}"
+        )
+    path = Path(source)
+    if not path.is_file():
+        raise CaptureError(
+            f"{str(source)!r}: no such capture file (the samples are: {', '.join(SAMPLES)})"
+        )
+    return path
+
+
+def _progress_every(progress, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def _index_pcap(buf: bytes, progress) -> _Index:
+    order, unit_ns = _PCAP_MAGIC[buf[:4]]
+    if len(buf) < 24:
+        raise CaptureError(f"a pcap file of {len(buf)} bytes: its 24-byte header is cut short")
+    linktype = struct.unpack_from(order + "I", buf, 20)[0] & 0xFFFF
+    caplen_at = struct.Struct(order + "I").unpack_from
+    offsets: list[int] = []
+    append = offsets.append
+    off, size, truncated = 24, len(buf), False
+    step = 0
+    while off + 16 <= size:
+        length = caplen_at(buf, off + 8)[0]
+        if off + 16 + length > size:
+            truncated = True
+            break
+        append(off)
+        off += 16 + length
+        step += 1
+        if progress is not None and step % 8192 == 0:
+            progress(off, size)
+    if off < size and not truncated:
+        truncated = True
+    heads = np.array(offsets, dtype=np.int64)
+    raw = np.frombuffer(buf, dtype=np.uint8)
+    dtype = np.dtype(order + "u4")
+    cols = raw[heads[:, None] + np.arange(16)].copy().view(dtype).reshape(-1, 4).astype(np.int64)
+    _progress_every(progress, size, size)
+    return _Index(
+        buf=buf,
+        format="pcap",
+        offsets=heads + 16,
+        caplen=cols[:, 2],
+        origlen=cols[:, 3],
+        ts_ns=cols[:, 0] * 1_000_000_000 + cols[:, 1] * unit_ns,
+        linktype=np.full(len(heads), linktype, dtype=np.int32),
+        truncated=truncated,
+    )
+
+
+def _tsresol(value: int) -> tuple[int, int]:
+    """(numerator, denominator) of nanoseconds per timestamp unit for a pcapng if_tsresol."""
+    if value & 0x80:
+        return 1_000_000_000, 2 ** (value & 0x7F)
+    exp = value & 0x7F
+    return (10 ** (9 - exp), 1) if exp <= 9 else (1, 10 ** (exp - 9))
+
+
+def _index_pcapng(buf: bytes, progress) -> _Index:
+    size = len(buf)
+    off = 0
+    order = "<"
+    interfaces: list[tuple[int, int, int, int]] = []  # linktype, snaplen, num, den
+    offsets, caplens, origlens, units, ifaces = [], [], [], [], []
+    iface_keys: list[tuple[int, int, int]] = []  # (linktype, num, den) of all sections
+    truncated = False
+    step = 0
+    while off + 12 <= size:
+        if buf[off : off + 4] == _PCAPNG_SHB:
+            bom = buf[off + 8 : off + 12]
+            if bom == b"\x4d\x3c\x2b\x1a":
+                order = "<"
+            elif bom == b"\x1a\x2b\x3c\x4d":
+                order = ">"
+            else:
+                raise CaptureError(f"pcapng section at byte {off}: unknown byte-order mark")
+            interfaces = []
+        btype, blen = struct.unpack_from(order + "II", buf, off)
+        if blen < 12 or blen % 4 or off + blen > size:
+            truncated = True
+            break
+        if btype == 1:  # interface description
+            linktype, _, snaplen = struct.unpack_from(order + "HHI", buf, off + 8)
+            num, den = 1_000, 1
+            pos = off + 16
+            while pos + 4 <= off + blen - 4:
+                code, olen = struct.unpack_from(order + "HH", buf, pos)
+                if code == 0:
+                    break
+                if code == 9 and olen >= 1:
+                    num, den = _tsresol(buf[pos + 4])
+                pos += 4 + ((olen + 3) & ~3)
+            interfaces.append((linktype, snaplen, num, den))
+            iface_keys.append((linktype, num, den))
+        elif btype in (6, 2):  # enhanced packet / obsolete packet block
+            if btype == 6:
+                iface, high, low, caplen, origlen = struct.unpack_from(
+                    order + "IIIII", buf, off + 8
+                )
+            else:
+                iface, _, high, low, caplen, origlen = struct.unpack_from(
+                    order + "HHIIII", buf, off + 8
+                )
+            if iface >= len(interfaces):
+                raise CaptureError(f"pcapng block at byte {off}: unknown interface {iface}")
+            offsets.append(off + 28)
+            caplens.append(min(caplen, blen - 32))
+            origlens.append(origlen)
+            units.append((high << 32) | low)
+            ifaces.append(len(iface_keys) - len(interfaces) + iface)
+        elif btype == 3:  # simple packet block: no timestamp
+            if not interfaces:
+                raise CaptureError(f"pcapng block at byte {off}: a packet before any interface")
+            origlen = struct.unpack_from(order + "I", buf, off + 8)[0]
+            snaplen = interfaces[0][1] or origlen
+            offsets.append(off + 12)
+            caplens.append(min(origlen, snaplen, blen - 16))
+            origlens.append(origlen)
+            units.append(0)
+            ifaces.append(len(iface_keys) - len(interfaces))
+        off += blen
+        step += 1
+        if progress is not None and step % 8192 == 0:
+            progress(off, size)
+    if off < size and not truncated:
+        truncated = True
+    _progress_every(progress, size, size)
+    iface_idx = np.array(ifaces, dtype=np.int64)
+    keys = np.array(iface_keys or [(1, 1000, 1)], dtype=np.int64).reshape(-1, 3)
+    unit_arr = np.array(units, dtype=np.uint64)
+    num = keys[iface_idx, 1].astype(np.uint64)
+    den = keys[iface_idx, 2].astype(np.uint64)
+    ts = ((unit_arr // den) * num + (unit_arr % den) * num // den).astype(np.int64)
+    return _Index(
+        buf=buf,
+        format="pcapng",
+        offsets=np.array(offsets, dtype=np.int64),
+        caplen=np.array(caplens, dtype=np.int64),
+        origlen=np.array(origlens, dtype=np.int64),
+        ts_ns=ts,
+        linktype=keys[iface_idx, 0].astype(np.int32),
+        truncated=truncated,
+    )
+
+
+def _index(source: str | Path, progress: Callable[[int, int], Any] | None = None) -> _Index:
+    path = _resolve(source)
+    try:
+        buf = path.read_bytes()
+    except OSError as exc:
+        raise CaptureError(f"{str(path)!r}: cannot be read ({exc.strerror})") from None
+    head = buf[:4]
+    if head in _PCAP_MAGIC:
+        return _index_pcap(buf, progress)
+    if head == _PCAPNG_SHB:
+        return _index_pcapng(buf, progress)
+    raise CaptureError(
+        f"{str(path)!r}: not a pcap or pcapng file (it starts with {head.hex(' ') or 'nothing'}, "
+        "expected a1 b2 c3 d4, d4 c3 b2 a1, a1 b2 3c 4d, 4d 3c b2 a1 or 0a 0d 0d 0a)"
+    )
+
+
+@dataclass(frozen=True)
+class PacketRow:
+    """One line of the packet list, with Wireshark's columns."""
+
+    number: int
+    time: float
+    source: str
+    destination: str
+    protocol: str
+    length: int
+    info: str
+
+    def as_tuple(self) -> tuple:
+        """The columns in Wireshark's order (see COLUMNS)."""
+        return (
+            self.number,
+            self.time,
+            self.source,
+            self.destination,
+            self.protocol,
+            self.length,
+            self.info,
+        )
+
+
+class Capture(Sequence):
+    """A capture file's packets as a lazy list of PacketRow (index 0 is Wireshark's No. 1)."""
+
+    def __init__(self, path: Path, index: _Index):
+        self.path = path
+        self._index = index
+        self._rows: dict[int, PacketRow] = {}
+        first = int(index.ts_ns[0]) if len(index.ts_ns) else 0
+        self.times = (index.ts_ns - first) / 1e9  # seconds since the first packet
+
+    @property
+    def format(self) -> str:
+        """'pcap' or 'pcapng'."""
+        return self._index.format
+
+    @property
+    def truncated(self) -> bool:
+        """True when the file ends in the middle of a packet (the rest is still readable)."""
+        return self._index.truncated
+
+    def __len__(self) -> int:
+        return len(self._index.offsets)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self[i] for i in range(*item.indices(len(self)))]
+        if not isinstance(item, (int, np.integer)):
+            raise CaptureError(f"a packet index must be an integer, not {type(item).__name__}")
+        i = int(item)
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise CaptureError(f"packet index {item}: this capture has {len(self)} packets")
+        if i not in self._rows:
+            if len(self._rows) > 4096:
+                self._rows.clear()
+            self._rows[i] = self._row(i)
+        return self._rows[i]
+
+    def frame(self, number: int) -> bytes:
+        """The bytes of packet ``number`` (1-based, like Wireshark's No. column)."""
+        if isinstance(number, bool) or not isinstance(number, (int, np.integer)):
+            raise CaptureError(f"a packet number must be an integer, not {number!r}")
+        if not 1 <= number <= len(self):
+            raise CaptureError(
+                f"packet number {number}: this capture has packets 1-{len(self)} "
+                "(numbers start at 1, like Wireshark's No. column)"
+            )
+        i = int(number) - 1
+        start = int(self._index.offsets[i])
+        return self._index.buf[start : start + int(self._index.caplen[i])]
+
+    def linktype(self, number: int) -> int:
+        """The pcap link-layer type of packet ``number`` (1 is Ethernet)."""
+        self.frame(number)
+        return int(self._index.linktype[number - 1])
+
+    def dissect(self, number: int):
+        """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`."""
+        from netcourse.packets.dissect import dissect
+
+        return dissect(self.frame(number), linktype=self.linktype(number))
+
+    def page(self, page: int, size: int = 50) -> list[PacketRow]:
+        """Rows of page ``page`` (0-based) of ``size`` rows."""
+        return self[page * size : (page + 1) * size]
+
+    def _row(self, i: int) -> PacketRow:
+        from netcourse.packets.columns import columns
+
+        number = i + 1
+        source, destination, protocol, info = columns(self.frame(number), self.linktype(number))
+        return PacketRow(
+            number=number,
+            time=round(float(self.times[i]), 6),
+            source=source,
+            destination=destination,
+            protocol=protocol,
+            length=int(self._index.origlen[i]),
+            info=info,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Capture {self.path.name}: {len(self)} packets, {self.format}>"
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
+        body = []
+        for row in self[:20]:
+            cells = list(row.as_tuple())
+            cells[1] = f"{row.time:.6f}"
+            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+        more = f"<p>... {len(self) - 20} more packets</p>" if len(self) > 20 else ""
+        return f"<table><tr>{head}</tr>{''.join(body)}</table>{more}"
+
+
+def read_capture(path: str | Path, progress: Callable[[int, int], Any] | None = None) -> Capture:
+    """Open a pcap or pcapng file (or a sample name) as a lazy list of packet rows.
+
+    ``progress(done_bytes, total_bytes)`` is called while the file is indexed, so a notebook
+    can show a progress bar for a long load.
+
+    >>> cap = read_capture("arp-icmp")
+    >>> [row.protocol for row in cap]
+    ['ARP', 'ARP', 'ICMP', 'ICMP', 'ICMP', 'ICMP']
+    """
+    resolved = _resolve(path)
+    return Capture(resolved, _index(resolved, progress))
+
+
+_CACHE: dict[tuple, Capture] = {}
+
+
+def frame(name_or_path: str | Path, number: int) -> bytes:
+    """The bytes of packet ``number`` (1-based like Wireshark's No.) of a sample or file.
+
+    >>> frame("arp-icmp", 1)[:6].hex(":")
+    'ff:ff:ff:ff:ff:ff'
+    """
+    path = _resolve(name_or_path)
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = read_capture(path)
+    return _CACHE[key].frame(number)

@@ -1,0 +1,331 @@
+"""Dissect one frame into layers and fields, each field with the exact bytes it came from.
+
+scapy does the dissecting; this module walks scapy's layers again, field by field, to record
+where in the frame each field sits, so a learner can see that IP's ``ttl`` is byte 22 of the
+frame and TCP's ``flags`` share bytes 46-47 with ``dataofs``. Offsets and values agree with
+Wireshark's for the same frame (``tests/packets/test_dissect_vs_tshark.py`` checks that).
+
+Taught in notebooks/02-osi-layers-and-packets.ipynb.
+
+>>> from netcourse.packets import dissect, frame
+>>> d = dissect(frame("http", 1))
+>>> [layer.name for layer in d.layers]
+['Ether', 'IP', 'TCP']
+>>> ttl = d["IP"]["ttl"]
+>>> ttl.raw, ttl.offset, ttl.length
+(64, 22, 1)
+>>> d["TCP"]["flags"].value
+'S'
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from netcourse.errors import PacketError
+
+logging.getLogger("scapy").setLevel(logging.ERROR)
+
+from scapy.fields import FlagValue  # noqa: E402
+from scapy.layers import inet, inet6, l2  # noqa: E402, F401  (registers the bindings)
+from scapy.packet import NoPayload, Packet, Padding, Raw  # noqa: E402
+
+__all__ = ["Field", "Layer", "Dissection", "dissect", "LINKTYPES", "MAX_FRAME"]
+
+#: The largest frame we agree to dissect (a pcap snaplen is at most 262144 bytes).
+MAX_FRAME = 262_144
+
+#: pcap link-layer types we can dissect: number -> (scapy class, description).
+LINKTYPES: dict[int, tuple[type[Packet], str]] = {
+    1: (l2.Ether, "Ethernet"),
+    101: (inet.IP, "raw IP"),  # replaced per packet by IPv6 when the version nibble is 6
+    113: (l2.CookedLinux, "Linux cooked capture (SLL)"),
+    276: (l2.CookedLinuxV2, "Linux cooked capture v2 (SLL2)"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a layer: scapy's name, a display value, the wire value and its bytes."""
+
+    name: str
+    value: str
+    raw: Any
+    offset: int
+    length: int
+    bit_offset: int
+    bit_length: int
+
+    @property
+    def end(self) -> int:
+        """The offset just past the field's last byte."""
+        return self.offset + self.length
+
+    @property
+    def is_bits(self) -> bool:
+        """True for a field that does not fill whole bytes (IP ``version``, TCP ``flags``)."""
+        return self.bit_length % 8 != 0 or self.bit_offset % 8 != 0
+
+    def __repr__(self) -> str:
+        return f"Field({self.name}={self.value!r}, offset={self.offset}, length={self.length})"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One protocol layer: scapy's class name, a one-line summary and its fields in order."""
+
+    name: str
+    long_name: str
+    summary: str
+    offset: int
+    length: int
+    fields: tuple[Field, ...]
+
+    def __getitem__(self, name: str) -> Field:
+        for fld in self.fields:
+            if fld.name == name:
+                return fld
+        known = ", ".join(f.name for f in self.fields)
+        raise PacketError(f"{self.name} has no field {name!r}; its fields are: {known}")
+
+    @property
+    def end(self) -> int:
+        """The offset just past the layer's header."""
+        return self.offset + self.length
+
+    def __repr__(self) -> str:
+        return f"Layer({self.name}, offset={self.offset}, length={self.length})"
+
+
+@dataclass(frozen=True)
+class Dissection:
+    """The layers of one frame, outermost first, with the frame's bytes."""
+
+    data: bytes
+    layers: tuple[Layer, ...]
+    malformed: bool = False
+    problems: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        known = ", ".join(layer.name for layer in self.layers)
+        raise PacketError(f"this frame has no {name!r} layer; its layers are: {known}")
+
+    def __contains__(self, name: object) -> bool:
+        return any(layer.name == name for layer in self.layers)
+
+    def field_at(self, offset: int) -> tuple[Layer, Field] | None:
+        """The innermost field holding byte ``offset`` of the frame, or None.
+
+        Bytes shared by bit fields (IP's version and ihl) select the first of them.
+        """
+        for layer in reversed(self.layers):
+            if layer.offset <= offset < layer.end:
+                for fld in layer.fields:
+                    if fld.offset <= offset < fld.end:
+                        return layer, fld
+        return None
+
+    @property
+    def summary(self) -> str:
+        """The layers' names joined like scapy's: ``Ether / IP / TCP``."""
+        return " / ".join(layer.name for layer in self.layers)
+
+    def __repr__(self) -> str:
+        flag = ", malformed" if self.malformed else ""
+        return f"<Dissection {len(self.data)} bytes: {self.summary}{flag}>"
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for layer in self.layers:
+            rows.append(
+                f'<tr><th colspan="4" style="text-align:left">{escape(layer.name)}: '
+                f"{escape(layer.summary)}</th></tr>"
+            )
+            for fld in layer.fields:
+                rows.append(
+                    f"<tr><td>{escape(fld.name)}</td><td>{escape(fld.value)}</td>"
+                    f"<td>{fld.offset}</td><td>{fld.length}</td></tr>"
+                )
+        head = "<tr><th>field</th><th>value</th><th>offset</th><th>length</th></tr>"
+        note = f"<p>malformed: {escape('; '.join(self.problems))}</p>" if self.malformed else ""
+        return f"<table>{head}{''.join(rows)}</table>{note}"
+
+
+def _position(rest: bytes | tuple[bytes, int], total: int) -> int:
+    """Bit position in a header of total bytes, from what scapy's getfield has left."""
+    if isinstance(rest, tuple):
+        data, bits = rest
+        return (total - len(data)) * 8 + bits
+    return (total - len(rest)) * 8
+
+
+def _display(fld, layer: Packet, value: Any) -> str:
+    try:
+        text = fld.i2repr(layer, value)
+    except Exception:  # some i2repr need context the dissected layer lacks
+        text = repr(value)
+    return text if isinstance(text, str) else repr(text)
+
+
+def _wire(value: Any, data: bytes, offset: int, length: int) -> Any:
+    if isinstance(value, FlagValue):
+        return int(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, str, bytes)):
+        return value
+    return data[offset : offset + length]
+
+
+def _fields(layer: Packet, header: bytes, start: int, data: bytes) -> tuple[list[Field], bool]:
+    """Replay scapy's field-by-field dissection of ``header`` to find each field's bits."""
+    fields: list[Field] = []
+    rest: bytes | tuple[bytes, int] = header
+    total = len(header)
+    for fld in layer.fields_desc:
+        before = _position(rest, total)
+        try:
+            rest, value = fld.getfield(layer, rest)
+        except Exception:
+            return fields, False
+        after = _position(rest, total)
+        if fld.isconditional and value is None:
+            continue
+        if after > before:
+            value = layer.getfieldval(fld.name)
+            byte_start = start + before // 8
+            byte_end = start + (after + 7) // 8
+            fields.append(
+                Field(
+                    name=fld.name,
+                    value=_display(fld, layer, value),
+                    raw=_wire(value, data, byte_start, byte_end - byte_start),
+                    offset=byte_start,
+                    length=byte_end - byte_start,
+                    bit_offset=start * 8 + before,
+                    bit_length=after - before,
+                )
+            )
+        if not rest or (isinstance(rest, tuple) and not rest[0] and not rest[1]):
+            break
+    return fields, True
+
+
+def _summary(layer: Packet) -> str:
+    try:
+        text = layer.mysummary()
+    except Exception:
+        text = ""
+    if isinstance(text, tuple):
+        text = text[0]
+    return str(text) if text else layer.name
+
+
+def _length_problems(layer: Packet, available: int) -> list[str]:
+    """Length fields that promise more bytes than the frame holds."""
+    name = type(layer).__name__
+    problems = []
+    checks = {"IP": ("len", 0), "IPv6": ("plen", 40), "UDP": ("len", 0)}
+    if name in checks:
+        attr, extra = checks[name]
+        claimed = layer.getfieldval(attr)
+        if claimed is not None and claimed + extra > available:
+            problems.append(
+                f"{name} {attr} says {claimed + extra} bytes, but only {available} are there"
+            )
+    return problems
+
+
+def dissect(data: bytes, linktype: int = 1) -> Dissection:
+    """Dissect one frame (Ethernet unless ``linktype`` says otherwise) into layers and fields.
+
+    >>> from netcourse.packets import frame
+    >>> d = dissect(frame("arp-icmp", 1))
+    >>> d.summary
+    'Ether / ARP'
+    >>> op = d["ARP"]["op"]
+    >>> op.value, op.raw, op.offset, op.length
+    ('who-has', 1, 20, 2)
+    >>> dissect(b"\\x00" * 5)
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.PacketError: 5 bytes: too short for an Ethernet header (it needs 14)
+    """
+    if isinstance(data, Packet):
+        data = bytes(data)
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise PacketError(
+            f"dissect() takes the frame's bytes, not {type(data).__name__}; "
+            "use bytes(pkt) for a scapy packet"
+        )
+    if linktype not in LINKTYPES:
+        known = ", ".join(f"{k} ({v[1]})" for k, v in LINKTYPES.items())
+        raise PacketError(f"link type {linktype}: not supported; supported are {known}")
+    if not data:
+        raise PacketError("an empty frame: there is nothing to dissect")
+    if len(data) > MAX_FRAME:
+        raise PacketError(f"{len(data)} bytes: larger than any capturable frame ({MAX_FRAME})")
+    cls = LINKTYPES[linktype][0]
+    if linktype == 101 and data[0] >> 4 == 6:
+        cls = inet6.IPv6
+    if linktype == 1 and len(data) < 14:
+        raise PacketError(f"{len(data)} bytes: too short for an Ethernet header (it needs 14)")
+    try:
+        pkt = cls(data)
+    except Exception as exc:
+        raise PacketError(f"{len(data)} bytes: not a valid {cls.__name__} frame ({exc})") from None
+
+    layers: list[Layer] = []
+    problems: list[str] = []
+    offset = 0
+    current: Packet = pkt
+    parent: Packet | None = None
+    while current is not None and not isinstance(current, NoPayload):
+        name = type(current).__name__
+        header = current.raw_packet_cache
+        if header is None:
+            try:
+                header = bytes(current)[: len(bytes(current)) - len(bytes(current.payload))]
+            except Exception:
+                header = b""
+        header = data[offset : offset + len(header)]
+        if type(current) is Raw and parent is not None and not isinstance(current, Padding):
+            try:
+                expected = parent.guess_payload_class(current.load)
+            except Exception:
+                expected = Raw
+            if expected not in (Raw, None) and expected.__name__ != "Raw":
+                problems.append(
+                    f"{type(parent).__name__} payload is not a valid {expected.__name__} "
+                    f"(at byte {offset}, {len(header)} bytes left)"
+                )
+        fields, complete = _fields(current, header, offset, data)
+        if not complete:
+            problems.append(f"{name} header could not be read completely")
+        problems.extend(_length_problems(current, len(data) - offset))
+        layers.append(
+            Layer(
+                name=name,
+                long_name=str(current.name),
+                summary=_summary(current),
+                offset=offset,
+                length=len(header),
+                fields=tuple(fields),
+            )
+        )
+        offset += len(header)
+        parent, current = current, current.payload
+        if len(layers) > 64:
+            problems.append("more than 64 layers: stopped")
+            break
+    return Dissection(
+        data=data, layers=tuple(layers), malformed=bool(problems), problems=tuple(problems)
+    )
