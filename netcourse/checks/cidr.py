@@ -1,0 +1,241 @@
+"""Checks for the exercises of notebooks/03-cidr-and-subnets.ipynb (solutions/ and exercises/).
+
+Each exercise's question is declared once below (the notebooks quote it); the expected answer
+is computed by :mod:`netcourse.cidr`, and no message gives it away.
+
+>>> usable_hosts.feedback(subnet(USABLE_HOSTS_NET).usable_hosts).ok
+True
+>>> inside.feedback([]).ok
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.cidr import contains, overlaps, plan, route_decision, subnet, summarize
+from netcourse.errors import AddressError
+
+__all__ = [
+    "USABLE_HOSTS_NET",
+    "INSIDE_NET",
+    "INSIDE_CANDIDATES",
+    "BROADCAST_OF",
+    "ROUTE_HOST",
+    "ROUTE_GATEWAY",
+    "ROUTE_DESTINATION",
+    "PLAN_PARENT",
+    "PLAN_NEEDS",
+    "SUMMARIZE_NETS",
+    "usable_hosts",
+    "inside",
+    "broadcast",
+    "next_hop",
+    "office_plan",
+    "summary",
+]
+
+LESSON = "03-cidr-and-subnets"
+
+#: Exercise "usable-hosts": how many hosts can be given an address in this network?
+USABLE_HOSTS_NET = "172.16.5.64/27"
+#: Exercise "inside": which of the candidates are inside this network?
+INSIDE_NET = "192.168.1.0/24"
+INSIDE_CANDIDATES = (
+    "192.168.1.7",
+    "192.168.2.7",
+    "192.0.0.1",
+    "192.168.1.255",
+    "10.192.168.1",
+    "192.168.1.0",
+    "192.169.1.1",
+)
+#: Exercise "broadcast": the broadcast address of the network this address is in.
+BROADCAST_OF = "10.20.37.200/21"
+#: Exercise "next-hop": whose MAC address does the host look up (ARP) to send this packet?
+ROUTE_HOST, ROUTE_GATEWAY, ROUTE_DESTINATION = "10.0.1.7/24", "10.0.1.1", "10.0.2.13"
+#: Exercise "office-plan": one subnet per department, each the smallest that fits.
+PLAN_PARENT = "192.168.20.0/24"
+PLAN_NEEDS = {"sales": 50, "developers": 100, "printers": 5, "wifi-guests": 20}
+#: Exercise "summary": the fewest networks covering exactly these.
+SUMMARIZE_NETS = ("10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24")
+
+
+def _as_text(answer: object) -> str | None:
+    return answer.strip() if isinstance(answer, str) else None
+
+
+@exercise(LESSON, "usable-hosts")
+def usable_hosts(answer: int) -> Feedback:
+    """How many usable hosts in USABLE_HOSTS_NET (an int)."""
+    net = subnet(USABLE_HOSTS_NET)
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number, got {type(answer).__name__}.", "use an int.")
+    if answer == net.usable_hosts:
+        return correct(
+            f"a /{net.prefixlen} leaves {32 - net.prefixlen} host bits; two of those addresses "
+            "(network and broadcast) cannot be given to a host."
+        )
+    if answer == net.size:
+        return wrong(
+            "that counts every address in the block.",
+            "two addresses in each block cannot be given to a host: which ones?",
+        )
+    return wrong(
+        "that is not the number of usable hosts.",
+        "count the host bits (32 minus the prefix), raise 2 to that power, then subtract the "
+        "network and broadcast addresses.",
+    )
+
+
+@exercise(LESSON, "inside")
+def inside(answer: Iterable[str]) -> Feedback:
+    """Which of INSIDE_CANDIDATES lie inside INSIDE_NET (a list or set of strings)."""
+    if isinstance(answer, str) or not isinstance(answer, Iterable):
+        return wrong("expected a list of addresses, like ['192.0.2.1', ...].")
+    given = {str(item).strip() for item in answer}
+    unknown = given - set(INSIDE_CANDIDATES)
+    if unknown:
+        return wrong(
+            f"{sorted(unknown)} is not among the candidates.", "pick from INSIDE_CANDIDATES."
+        )
+    expected = {addr for addr in INSIDE_CANDIDATES if contains(INSIDE_NET, addr)}
+    if given == expected:
+        return correct(
+            f"{INSIDE_NET} fixes the first 24 bits: only addresses starting with those three "
+            "numbers are inside, including the network and broadcast addresses themselves."
+        )
+    extra, missing = given - expected, expected - given
+    parts = []
+    if extra:
+        parts.append(f"{len(extra)} of your addresses {'is' if len(extra) == 1 else 'are'} outside")
+    if missing:
+        parts.append(f"{len(missing)} inside address{'' if len(missing) == 1 else 'es'} missing")
+    return wrong(
+        "; ".join(parts) + ".",
+        "a /24 fixes the first three numbers, not just the first one: "
+        "compare each candidate with contains(INSIDE_NET, addr).",
+    )
+
+
+@exercise(LESSON, "broadcast")
+def broadcast(answer: str) -> Feedback:
+    """The broadcast address of BROADCAST_OF's network (a string)."""
+    text = _as_text(answer)
+    if text is None:
+        return wrong("expected the address as a string, like '192.0.2.255'.")
+    net = subnet(BROADCAST_OF)
+    try:
+        given = subnet(text)
+    except AddressError as exc:
+        return wrong(f"that is not an address: {exc}", "write four numbers separated by dots.")
+    if given.prefixlen != 32:
+        return wrong("expected one address, without a prefix.")
+    if given.address == net.broadcast:
+        return correct("the broadcast address is the network with every host bit set to 1.")
+    if given.address == net.network.split("/")[0]:
+        return wrong(
+            "that is the network address (host bits all 0).", "set every host bit to 1 instead."
+        )
+    if given.address.endswith(".255"):
+        return wrong(
+            "a /21 does not end on a .255 boundary of the third number.",
+            "write the third number in binary: only its last 3 bits belong to the host part.",
+        )
+    return wrong(
+        "that is not the broadcast address of this network.",
+        "find the network first (keep 21 bits, zero the rest), then set the host bits to 1.",
+    )
+
+
+@exercise(LESSON, "next-hop")
+def next_hop(answer: str) -> Feedback:
+    """Whose MAC the host at ROUTE_HOST looks up to send to ROUTE_DESTINATION (an address)."""
+    text = _as_text(answer)
+    if text is None:
+        return wrong("expected an address as a string.")
+    decision = route_decision(ROUTE_HOST, ROUTE_DESTINATION, gateway=ROUTE_GATEWAY)
+    if text == decision.next_hop:
+        return correct(
+            "the destination is outside the host's subnet, so the frame goes to the gateway's "
+            "MAC while the IP destination stays the same."
+        )
+    if text == ROUTE_DESTINATION:
+        return wrong(
+            "the host cannot ARP for that address.",
+            "is the destination inside the host's own subnet? ARP only reaches that subnet.",
+        )
+    if text == subnet(ROUTE_HOST).address:
+        return wrong("that is the sender itself.", "who forwards packets off the subnet?")
+    return wrong("that address plays no part in this delivery.", "look at the host's settings.")
+
+
+@exercise(LESSON, "office-plan")
+def office_plan(answer: Mapping[str, str]) -> Feedback:
+    """One subnet per department of PLAN_NEEDS inside PLAN_PARENT (a dict name -> 'a.b.c.d/p')."""
+    if not isinstance(answer, Mapping):
+        return wrong("expected a dict like {'sales': '192.0.2.0/26', ...}.")
+    if set(answer) != set(PLAN_NEEDS):
+        missing, extra = set(PLAN_NEEDS) - set(answer), set(answer) - set(PLAN_NEEDS)
+        return wrong(
+            f"departments missing: {sorted(missing)}; unknown: {sorted(extra)}.",
+            "use exactly the names in PLAN_NEEDS.",
+        )
+    reference = plan(PLAN_PARENT, PLAN_NEEDS)
+    nets = {}
+    for name, text in answer.items():
+        try:
+            net = subnet(text)
+        except AddressError as exc:
+            return wrong(f"{name}: {exc}")
+        if net.address != net.network.split("/")[0]:
+            return wrong(
+                f"{name}: {text} has host bits set.", "write the network address of the block."
+            )
+        if not contains(PLAN_PARENT, net.network):
+            return wrong(f"{name}: {net.network} is not inside {PLAN_PARENT}.")
+        if net.usable_hosts < PLAN_NEEDS[name]:
+            return wrong(
+                f"{name}: {net.network} is too small for {PLAN_NEEDS[name]} hosts.",
+                "remember that two addresses per block are not usable.",
+            )
+        if net.prefixlen < reference[name].prefixlen:
+            return wrong(
+                f"{name}: {net.network} is bigger than it needs to be.",
+                "use the smallest block whose usable hosts cover the need.",
+            )
+        nets[name] = net.network
+    clashes = overlaps(nets.values())
+    if clashes:
+        return wrong(
+            f"{len(clashes)} pair(s) of your subnets overlap, e.g. {clashes[0][0]} and "
+            f"{clashes[0][1]}.",
+            "place the biggest block first, then each next one right after the previous.",
+        )
+    return correct("every department has the smallest block that fits, with no overlaps.")
+
+
+@exercise(LESSON, "summary")
+def summary(answer: str | Iterable[str]) -> Feedback:
+    """The fewest networks covering exactly SUMMARIZE_NETS (a string, or a list of them)."""
+    given = [answer] if isinstance(answer, str) else answer
+    if not isinstance(given, Iterable):
+        return wrong("expected a network like '10.0.0.0/8', or a list of them.")
+    try:
+        nets = [subnet(text) for text in given]
+    except AddressError as exc:
+        return wrong(str(exc))
+    expected = set(summarize(SUMMARIZE_NETS))
+    got = {net.network for net in nets}
+    if got == expected:
+        return correct("four neighbouring /24s that start on a multiple of 4 merge into one.")
+    if set(summarize(got)) == expected:
+        return wrong(
+            "that covers the right addresses but with more networks than needed.",
+            "merge neighbouring blocks.",
+        )
+    return wrong(
+        "that does not cover exactly the same addresses.",
+        "write the third numbers 0-3 in binary: which bits do they share?",
+    )
