@@ -1,0 +1,175 @@
+"""Layer-6 encodings against the formats' specifications, and the gRPC message frame."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import struct
+import xml.dom.minidom
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse import encodings
+from netcourse.encodings import RECORD, SCHEMA, compare, decode, encode
+from netcourse.errors import PacketError
+
+
+def varint(n: int) -> bytes:
+    """Base-128 varint, least significant group first (protobuf and Avro specifications)."""
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def zigzag(n: int) -> int:
+    return (n << 1) ^ (n >> 63)
+
+
+def test_protobuf_bytes_follow_the_wire_format():
+    data = encode(RECORD, "protobuf").data
+    name, email = RECORD["name"].encode(), RECORD["email"].encode()
+    scores = b"".join(varint(v) for v in RECORD["scores"])
+    wanted = (
+        bytes([1 << 3 | 0]) + varint(RECORD["id"])
+        + bytes([2 << 3 | 2]) + varint(len(name)) + name
+        + bytes([3 << 3 | 2]) + varint(len(email)) + email
+        + bytes([4 << 3 | 0, 1])
+        + bytes([5 << 3 | 2]) + varint(len(scores)) + scores  # proto3 packs repeated ints
+    )  # fmt: skip
+    assert data == wanted
+
+
+def test_avro_bytes_follow_the_specification():
+    data = encode(RECORD, "Avro").data
+    name, email = RECORD["name"].encode(), RECORD["email"].encode()
+    items = b"".join(varint(zigzag(v)) for v in RECORD["scores"])
+    wanted = (
+        varint(zigzag(RECORD["id"]))
+        + varint(zigzag(len(name))) + name
+        + varint(zigzag(len(email))) + email
+        + b"\x01"
+        + varint(zigzag(len(RECORD["scores"]))) + items + b"\x00"
+    )  # fmt: skip
+    assert data == wanted
+
+
+def test_json_and_xml_are_what_the_standard_libraries_read():
+    assert json.loads(encode(RECORD, "JSON").data) == RECORD
+    doc = xml.dom.minidom.parseString(encode(RECORD, "XML").data)
+    assert doc.documentElement.tagName == "record"
+    items = doc.getElementsByTagName("scores")[0].getElementsByTagName("item")
+    assert [int(i.firstChild.data) for i in items] == RECORD["scores"]
+
+
+def test_protobuf_message_class_agrees_with_json_format():
+    from google.protobuf import json_format
+
+    msg = encodings.message_class()()
+    msg.ParseFromString(encode(RECORD, "protobuf").data)
+    as_dict = json_format.MessageToDict(msg, preserving_proto_field_name=True)
+    assert int(as_dict["id"]) == RECORD["id"]  # int64 maps to a JSON string
+    assert {k: v for k, v in as_dict.items() if k != "id"} == {
+        k: v for k, v in RECORD.items() if k != "id"
+    }
+    assert [f.number for f in msg.DESCRIPTOR.fields] == [spec.number for spec in SCHEMA]
+
+
+def test_comparison_sizes_and_what_travels():
+    rows = {enc.format: enc for enc in compare().rows}
+    assert list(rows) == ["JSON", "XML", "protobuf", "Avro"]
+    assert rows["Avro"].size < rows["protobuf"].size < rows["JSON"].size < rows["XML"].size
+    assert rows["JSON"].names_on_wire and rows["XML"].names_on_wire
+    assert not rows["protobuf"].names_on_wire and not rows["Avro"].names_on_wire
+    assert rows["JSON"].readable and not rows["Avro"].readable
+    table = compare()
+    assert repr(table).splitlines()[1].startswith("JSON") and "<table" in table._repr_html_()
+
+
+@pytest.mark.parametrize("fmt", encodings.FORMATS)
+def test_round_trip_each_format(fmt):
+    assert decode(encode(RECORD, fmt).data, fmt) == RECORD
+
+
+def test_bad_input_gives_packet_errors():
+    with pytest.raises(PacketError, match="'yaml': unknown format"):
+        encode(RECORD, "yaml")
+    with pytest.raises(PacketError, match="missing \\['email'\\]"):
+        encode({k: v for k, v in RECORD.items() if k != "email"}, "JSON")
+    with pytest.raises(PacketError, match="field 'id' = '42': expected a int"):
+        encode({**RECORD, "id": "42"}, "Avro")
+    with pytest.raises(PacketError, match="not a JSON record"):
+        decode(b"{nope", "JSON")
+    with pytest.raises(PacketError, match="not a protobuf record"):
+        decode(b"\xff\xff\xff", "protobuf")
+    with pytest.raises(PacketError, match="left over"):
+        decode(encode(RECORD, "Avro").data + b"\x00", "Avro")
+    with pytest.raises(PacketError, match="expected bytes"):
+        decode("text", "XML")
+
+
+records = st.fixed_dictionaries(
+    {
+        "id": st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        "name": st.text(
+            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn"))
+        ),
+        "email": st.text(alphabet="abcdefghij@.", max_size=30),
+        "active": st.booleans(),
+        "scores": st.lists(st.integers(min_value=-(2**31), max_value=2**31 - 1), max_size=8),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(records)
+def test_every_format_round_trips(record):
+    for fmt in encodings.FORMATS:
+        assert decode(encode(record, fmt).data, fmt) == record
+
+
+def test_grpc_frame_layout():
+    body = encode(RECORD, "protobuf").data
+    frame = encodings.grpc_frame(body)
+    assert frame[:1] == b"\x00" and struct.unpack(">I", frame[1:5])[0] == len(body)
+    assert frame[5:] == body and len(frame) == len(body) + 5
+    parsed = encodings.parse_grpc_frame(frame)
+    assert (parsed.compressed, parsed.length, parsed.message) == (False, len(body), body)
+    assert parsed.prefix == frame[:5] and "compressed=0" in repr(parsed)
+    packed = encodings.grpc_frame(body, compress=True)
+    assert packed[0] == 1 and gzip.decompress(packed[5:]) == body
+    assert encodings.parse_grpc_frame(packed).message == body
+
+
+def test_grpc_frame_errors():
+    with pytest.raises(PacketError, match="5-byte prefix"):
+        encodings.parse_grpc_frame(b"\x00\x00")
+    with pytest.raises(PacketError, match="compressed flag 7"):
+        encodings.parse_grpc_frame(b"\x07\x00\x00\x00\x00")
+    with pytest.raises(PacketError, match="announces 9 bytes but only 1 follow"):
+        encodings.parse_grpc_frame(b"\x00\x00\x00\x00\x09a")
+    with pytest.raises(PacketError, match="after the message"):
+        encodings.parse_grpc_frame(encodings.grpc_frame(b"a") + b"x")
+    with pytest.raises(PacketError, match="as bytes"):
+        encodings.grpc_frame("text")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=5))
+def test_grpc_stream_round_trips(messages):
+    stream = b"".join(encodings.grpc_frame(m) for m in messages)
+    assert [f.message for f in encodings.grpc_messages(stream)] == messages
+    ends, at = {0}, 0
+    for m in messages:
+        at += 5 + len(m)
+        ends.add(at)
+    for cut in range(1, min(len(stream), 12) + 1):
+        if len(stream) - cut in ends:
+            encodings.grpc_messages(stream[:-cut])  # a whole number of messages: fine
+        else:
+            with pytest.raises(PacketError):
+                encodings.grpc_messages(stream[:-cut])
