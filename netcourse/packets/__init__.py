@@ -10,17 +10,21 @@ Taught in notebooks/02-osi-layers-and-packets.ipynb (and used by lessons 01, 04 
 from __future__ import annotations
 
 from netcourse.packets.capture import COLUMNS, Capture, PacketRow, frame, read_capture
+from netcourse.packets.conversations import Conversation, ConversationTable, conversations
 from netcourse.packets.dissect import Dissection, Field, Layer, dissect
 from netcourse.packets.samples import SAMPLES, sample
 
 __all__ = [
     "COLUMNS",
     "Capture",
+    "Conversation",
+    "ConversationTable",
     "Dissection",
     "Field",
     "Layer",
     "PacketRow",
     "SAMPLES",
+    "conversations",
     "dissect",
     "frame",
     "read_capture",

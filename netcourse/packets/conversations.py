@@ -1,0 +1,147 @@
+"""Conversations: Wireshark's Statistics > Conversations table, computed with numpy.
+
+A conversation is every frame between two (address, port) ends, both directions together:
+the same table as ``tshark -q -z conv,tcp`` (bytes are frame lengths on the wire). A is the
+end that sent the conversation's first frame. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+
+>>> [conv] = conversations(sample("http"))
+>>> conv.address_a, conv.port_a, conv.address_b, conv.port_b
+('198.18.0.1', 40000, '198.18.0.2', 8000)
+>>> conv.frames, conv.frames_a_to_b, conv.bytes
+(12, 7, 1116)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, fields
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netcourse.errors import CaptureError
+from netcourse.packets.capture import _index
+from netcourse.packets.fast import address, decode
+from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
+
+__all__ = ["Conversation", "ConversationTable", "conversations", "PROTOCOLS"]
+
+#: Transport names conversations() accepts -> IP protocol number.
+PROTOCOLS = {"tcp": 6, "udp": 17}
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One row of the conversations table (times in seconds, bytes are frame lengths)."""
+
+    address_a: str
+    port_a: int
+    address_b: str
+    port_b: int
+    frames_a_to_b: int
+    bytes_a_to_b: int
+    frames_b_to_a: int
+    bytes_b_to_a: int
+    frames: int
+    bytes: int
+    start: float
+    duration: float
+
+    @property
+    def four_tuple(self) -> tuple[str, int, str, int]:
+        """``(src_ip, src_port, dst_ip, dst_port)`` as A sent its first frame."""
+        return (self.address_a, self.port_a, self.address_b, self.port_b)
+
+
+_NAMES = tuple(f.name for f in fields(Conversation))
+
+
+class ConversationTable(tuple):
+    """A tuple of Conversation rows that shows itself as a table in a notebook."""
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(name)}</th>" for name in _NAMES)
+        rows = []
+        for conv in self:
+            cells = [f"{v:.6f}" if isinstance(v, float) else str(v) for v in astuple(conv)]
+            rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def conversations(
+    path: str | Path,
+    proto: str = "tcp",
+    progress: Callable[[int, int], Any] | None = None,
+) -> ConversationTable:
+    """The TCP (or UDP) conversations of a pcap/pcapng file, in order of their first frame.
+
+    >>> [(c.port_a, c.port_b, c.frames) for c in conversations("udp", proto="udp")]
+    [(40000, 7, 2), (40000, 9, 1)]
+    """
+    if not isinstance(proto, str) or proto.lower() not in PROTOCOLS:
+        raise CaptureError(f"proto={proto!r}: expected one of {', '.join(map(repr, PROTOCOLS))}")
+    index = _index(path, progress)
+    cols = decode(index)
+    rows = np.flatnonzero((cols.l4proto == PROTOCOLS[proto.lower()]) & (cols.sport >= 0))
+    if not len(rows):
+        return ConversationTable()
+    s_hi, s_lo, sp = cols.src_hi[rows], cols.src_lo[rows], cols.sport[rows].astype(np.uint64)
+    d_hi, d_lo, dp = cols.dst_hi[rows], cols.dst_lo[rows], cols.dport[rows].astype(np.uint64)
+    # order the two ends so both directions of a conversation get the same key
+    src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
+    key = np.empty((len(rows), 7), dtype=np.uint64)
+    key[:, 0] = cols.version[rows].astype(np.uint64)
+    key[:, 1] = np.where(src_first, s_hi, d_hi)
+    key[:, 2] = np.where(src_first, s_lo, d_lo)
+    key[:, 3] = np.where(src_first, sp, dp)
+    key[:, 4] = np.where(src_first, d_hi, s_hi)
+    key[:, 5] = np.where(src_first, d_lo, s_lo)
+    key[:, 6] = np.where(src_first, dp, sp)
+    void = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 7))).ravel()
+    _, group = np.unique(void, return_inverse=True)
+    group = group.ravel()
+    count = int(group.max()) + 1
+    # the first frame of each group (rows are in capture order) decides which end is A
+    first = np.full(count, len(rows), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(rows)))
+    a_is_src_first = src_first[first]
+    a_to_b = src_first == a_is_src_first[group]
+    length = index.origlen[rows]
+    frames_ab = np.bincount(group, weights=a_to_b, minlength=count).astype(np.int64)
+    frames_all = np.bincount(group, minlength=count).astype(np.int64)
+    bytes_ab = np.bincount(group, weights=length * a_to_b, minlength=count).astype(np.int64)
+    bytes_all = np.bincount(group, weights=length, minlength=count).astype(np.int64)
+    ts = index.ts_ns[rows]
+    last = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, group, ts)
+    t0 = int(index.ts_ns[0])
+    out = []
+    for g in np.argsort(first, kind="stable"):
+        r = rows[first[g]]
+        forward = bool(a_is_src_first[g]) == bool(src_first[first[g]])
+        version = int(cols.version[r])
+        src = address(version, cols.src_hi[r], cols.src_lo[r])
+        dst = address(version, cols.dst_hi[r], cols.dst_lo[r])
+        ends = (src, int(cols.sport[r]), dst, int(cols.dport[r]))
+        if not forward:  # cannot happen: A sent the first frame; kept as a guard
+            ends = (ends[2], ends[3], ends[0], ends[1])
+        start_ns = int(index.ts_ns[r])
+        out.append(
+            Conversation(
+                address_a=ends[0],
+                port_a=ends[1],
+                address_b=ends[2],
+                port_b=ends[3],
+                frames_a_to_b=int(frames_ab[g]),
+                bytes_a_to_b=int(bytes_ab[g]),
+                frames_b_to_a=int(frames_all[g] - frames_ab[g]),
+                bytes_b_to_a=int(bytes_all[g] - bytes_ab[g]),
+                frames=int(frames_all[g]),
+                bytes=int(bytes_all[g]),
+                start=(start_ns - t0) / 1e9,
+                duration=(int(last[g]) - start_ns) / 1e9,
+            )
+        )
+    return ConversationTable(out)

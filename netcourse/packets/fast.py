@@ -1,0 +1,193 @@
+"""Bulk header decoding with numpy: every packet of a capture at once, no scapy objects.
+
+Used by :func:`netcourse.packets.conversations` and the inspector's display filter. It reads
+only what those need (VLAN tags, IPv4/IPv6 addresses, protocol numbers, ports, TCP flags, the
+first payload bytes) by gathering single bytes at per-packet offsets, so 200,000 packets take
+a fraction of a second. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+
+>>> from netcourse.packets.capture import _index
+>>> cols = decode(_index("udp"))
+>>> cols.l4proto.tolist(), cols.dport.tolist()
+([17, 17, 17, 1], [7, 40000, 9, -1])
+>>> address(cols.version[0], cols.src_hi[0], cols.src_lo[0])
+'198.18.0.1'
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Columns", "decode", "address", "ETHERTYPES", "VLAN_ETHERTYPES"]
+
+#: EtherType numbers the bulk decoder understands.
+ETHERTYPES = {"ipv4": 0x0800, "arp": 0x0806, "ipv6": 0x86DD}
+#: EtherTypes of a VLAN tag (802.1Q, 802.1ad, old QinQ).
+VLAN_ETHERTYPES = (0x8100, 0x88A8, 0x9100)
+#: IPv6 extension headers skipped to find the transport header: hop-by-hop, routing, dest opts.
+IPV6_EXTENSIONS = (0, 43, 60)
+_V4_MAPPED = np.uint64(0xFFFF_0000_0000)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Decoded header fields of every packet (numpy arrays, -1 or 0 where absent)."""
+
+    ethertype: np.ndarray  # innermost EtherType after VLAN tags (0: not Ethernet-like)
+    vlan: np.ndarray  # outer VLAN id, -1 when untagged
+    version: np.ndarray  # 4, 6 or 0
+    src_hi: np.ndarray  # uint64: upper 64 bits of the IPv6 (or v4-mapped) source
+    src_lo: np.ndarray
+    dst_hi: np.ndarray
+    dst_lo: np.ndarray
+    l4proto: np.ndarray  # IP protocol / IPv6 next header of the transport, -1 when none
+    sport: np.ndarray  # -1 when no complete TCP/UDP header
+    dport: np.ndarray
+    tcp_flags: np.ndarray  # -1 when not TCP
+    icmp_type: np.ndarray  # -1 when not ICMP / ICMPv6
+    payload4: np.ndarray  # uint32: first 4 bytes of the TCP/UDP payload (0 when fewer)
+    payload_len: np.ndarray  # TCP/UDP payload bytes captured, -1 when not TCP/UDP
+
+
+class _Bytes:
+    """Gather bytes at per-packet positions, reading 0 past each packet's captured end."""
+
+    def __init__(self, buf: bytes, ends: np.ndarray):
+        self.raw = np.frombuffer(buf, dtype=np.uint8)
+        self.limit = len(self.raw) - 1
+        self.ends = ends
+
+    def u8(self, pos: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
+        ends = self.ends if ends is None else ends
+        inside = pos < ends
+        values = self.raw[np.clip(pos, 0, self.limit)].astype(np.int64)
+        return np.where(inside, values, 0)
+
+    def u16(self, pos, ends=None) -> np.ndarray:
+        return (self.u8(pos, ends) << 8) | self.u8(pos + 1, ends)
+
+    def u32(self, pos, ends=None) -> np.ndarray:
+        return (self.u16(pos, ends) << 16) | self.u16(pos + 2, ends)
+
+    def u64(self, pos, ends=None) -> np.ndarray:
+        return (self.u32(pos, ends).astype(np.uint64) << np.uint64(32)) | self.u32(
+            pos + 4, ends
+        ).astype(np.uint64)
+
+
+def decode(index) -> Columns:
+    """Decode the link, network and transport headers of every packet of an indexed capture."""
+    n = len(index.offsets)
+    base = index.offsets
+    ends = base + index.caplen
+    get = _Bytes(index.buf, ends)
+    link = index.linktype
+
+    ethertype = np.zeros(n, dtype=np.int64)
+    l3 = base.copy()
+    eth = link == 1
+    ethertype[eth] = get.u16(base[eth] + 12, ends[eth])
+    l3[eth] = base[eth] + 14
+    sll = link == 113
+    ethertype[sll] = get.u16(base[sll] + 14, ends[sll])
+    l3[sll] = base[sll] + 16
+    sll2 = link == 276
+    ethertype[sll2] = get.u16(base[sll2], ends[sll2])
+    l3[sll2] = base[sll2] + 20
+    raw_ip = np.isin(link, (101, 228, 229))
+    nibble = get.u8(base, ends) >> 4
+    ethertype[raw_ip & (nibble == 4)] = ETHERTYPES["ipv4"]
+    ethertype[raw_ip & (nibble == 6)] = ETHERTYPES["ipv6"]
+
+    vlan = np.full(n, -1, dtype=np.int64)
+    for _ in range(2):  # at most two stacked tags (QinQ)
+        tagged = np.isin(ethertype, VLAN_ETHERTYPES) & (eth | sll | sll2)
+        if not tagged.any():
+            break
+        first_tag = tagged & (vlan < 0)
+        vlan[first_tag] = get.u16(l3[first_tag], ends[first_tag]) & 0x0FFF
+        ethertype[tagged] = get.u16(l3[tagged] + 2, ends[tagged])
+        l3[tagged] += 4
+
+    version = np.zeros(n, dtype=np.int64)
+    src_hi = np.zeros(n, dtype=np.uint64)
+    src_lo = np.zeros(n, dtype=np.uint64)
+    dst_hi = np.zeros(n, dtype=np.uint64)
+    dst_lo = np.zeros(n, dtype=np.uint64)
+    l4proto = np.full(n, -1, dtype=np.int64)
+    l4 = np.zeros(n, dtype=np.int64)
+    first_fragment = np.ones(n, dtype=bool)
+
+    v4 = (ethertype == ETHERTYPES["ipv4"]) & (l3 + 20 <= ends)
+    v4 &= get.u8(l3, ends) >> 4 == 4
+    i4 = np.flatnonzero(v4)
+    if len(i4):
+        p, e = l3[i4], ends[i4]
+        version[i4] = 4
+        src_lo[i4] = get.u32(p + 12, e).astype(np.uint64) | _V4_MAPPED
+        dst_lo[i4] = get.u32(p + 16, e).astype(np.uint64) | _V4_MAPPED
+        l4proto[i4] = get.u8(p + 9, e)
+        l4[i4] = p + (get.u8(p, e) & 0x0F) * 4
+        first_fragment[i4] = (get.u16(p + 6, e) & 0x1FFF) == 0
+
+    v6 = (ethertype == ETHERTYPES["ipv6"]) & (l3 + 40 <= ends)
+    i6 = np.flatnonzero(v6)
+    if len(i6):
+        p, e = l3[i6], ends[i6]
+        version[i6] = 6
+        src_hi[i6], src_lo[i6] = get.u64(p + 8, e), get.u64(p + 16, e)
+        dst_hi[i6], dst_lo[i6] = get.u64(p + 24, e), get.u64(p + 32, e)
+        nxt = get.u8(p + 6, e)
+        pos = p + 40
+        for _ in range(4):  # skip extension headers
+            ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e)
+            frag = (nxt == 44) & (pos + 8 <= e)
+            if not (ext.any() or frag.any()):
+                break
+            size = np.where(frag, 8, (get.u8(pos + 1, e) + 1) * 8)
+            first_fragment[i6[frag]] &= (get.u16(pos + 2, e)[frag] >> 3) == 0
+            moved = ext | frag
+            nxt = np.where(moved, get.u8(pos, e), nxt)
+            pos = np.where(moved, pos + size, pos)
+        l4proto[i6], l4[i6] = nxt, pos
+
+    tcp = (l4proto == 6) & (l4 + 20 <= ends) & first_fragment
+    udp = (l4proto == 17) & (l4 + 8 <= ends) & first_fragment
+    ports = tcp | udp
+    sport = np.where(ports, get.u16(l4), -1)
+    dport = np.where(ports, get.u16(l4 + 2), -1)
+    tcp_flags = np.where(tcp, get.u16(l4 + 12) & 0x01FF, -1)
+    data_at = np.where(tcp, l4 + (get.u8(l4 + 12) >> 4) * 4, l4 + 8)
+    payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
+    payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
+    icmp = ((l4proto == 1) & (version == 4)) | ((l4proto == 58) & (version == 6))
+    icmp_type = np.where(icmp & (l4 < ends) & first_fragment, get.u8(l4), -1)
+    return Columns(
+        ethertype=ethertype,
+        vlan=vlan,
+        version=version,
+        src_hi=src_hi,
+        src_lo=src_lo,
+        dst_hi=dst_hi,
+        dst_lo=dst_lo,
+        l4proto=np.where(version > 0, l4proto, -1),
+        sport=sport,
+        dport=dport,
+        tcp_flags=tcp_flags,
+        icmp_type=icmp_type,
+        payload4=payload4,
+        payload_len=payload_len,
+    )
+
+
+def address(version: int, hi: int, lo: int) -> str:
+    """The text form of an address held as (hi, lo) 64-bit halves.
+
+    >>> address(6, 0xFD00 << 48, 1)
+    'fd00::1'
+    """
+    if int(version) == 4:
+        return str(ipaddress.IPv4Address(int(lo) & 0xFFFF_FFFF))
+    return str(ipaddress.IPv6Address((int(hi) << 64) | int(lo)))
