@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# Jupyter prints the URL with its token; root (a container, CI) needs --allow-root.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--ServerApp.port_retries=0 notebooks/00-welcome.ipynb
+		--ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
 
 # Every unit test and doctest, every lesson and solution notebook (outputs compared),
 # every exercise notebook (must run), the exercise sync check and the browser tests.
