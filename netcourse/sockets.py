@@ -368,7 +368,7 @@ class Teardown:
         seen = ["ESTAB", self.after_first_close[side], self.after_second_close[side]]
         full = state_path([s for s in seen if s != "CLOSED"])
         if side == "server":  # the accepted socket grew out of the listening one
-            full = ("LISTEN", "SYN-RECV", *full[full.index("ESTAB") :])
+            full = ("CLOSED", "LISTEN", "SYN-RECV", *full[full.index("ESTAB") :])
         return full
 
     def __repr__(self) -> str:

@@ -162,7 +162,7 @@ def test_server_closing_first_moves_time_wait_to_the_server():
         teardown = lab.close_client(client, first="server")
         assert teardown.after_first_close == {"client": "CLOSE-WAIT", "server": "FIN-WAIT-2"}
         assert teardown.time_wait_side == "server"
-        assert teardown.path("server")[:2] == ("LISTEN", "SYN-RECV")
+        assert teardown.path("server")[:3] == ("CLOSED", "LISTEN", "SYN-RECV")
         assert "TIME-WAIT" in teardown.path("server")
         assert "TIME-WAIT" not in teardown.path("client")
 
@@ -542,3 +542,74 @@ def test_check_time_wait_side():
     for bad in ("closes second", "client", 1):
         fb = check.time_wait_side.feedback(bad)
         assert fb.ok is False and "closes first" not in fb.message
+
+
+# --- widgets and plots ---------------------------------------------------------------------
+
+
+def test_socket_table_widget_buttons_and_errors():
+    from netcourse.widgets.sockets import SocketTableWidget
+
+    with sk.SocketLab() as lab:
+        view = SocketTableWidget(lab)
+        view.close_button.click()  # nothing open yet: an inline error, no exception
+        assert "no client is open" in view.errors.value
+        view.open_button.click()
+        view.open_button.click()
+        assert view.errors.value == ""
+        assert view.which.value == 2 and view.table.value.count("ESTAB") == 4
+        view.first.value = "server"
+        view.close_button.click()
+        assert "TIME-WAIT side: server" in view.status.value
+        assert [c.number for c in lab.clients] == [1]
+        assert repr(view) == "SocketTableWidget(live socket table of the lab)"
+        view.close()
+    view.refresh()  # the lab is closed: shown inline
+    assert "not running" in view.errors.value
+
+
+def test_socket_table_timer_is_bounded_and_stops_on_close():
+    from netcourse.widgets.sockets import SocketTableWidget
+
+    with sk.SocketLab() as lab:
+        view = SocketTableWidget(lab, interval=0.2, max_refreshes=3)
+        before = view.refreshes
+        view.auto.value = True
+        assert view.timer_running
+        deadline = time.monotonic() + 5
+        while view.timer_running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not view.timer_running and view.refreshes == before + 3
+        assert view.auto.value is False
+        view.auto.value = True
+        assert view.timer_running
+        view.close()
+        assert not view.timer_running
+    assert not [t for t in threading.enumerate() if t.name == "netcourse-socket-table"]
+
+
+def test_handshake_stepper():
+    from netcourse.widgets.sockets import HandshakeStepper
+
+    stepper = HandshakeStepper()
+    capture = sk.handshake()
+    assert "SYN" in stepper.view.value and str(capture.client_isn) in stepper.view.value
+    stepper.back.click()
+    assert stepper.position == 1
+    for _ in range(len(capture) + 3):
+        stepper.forward.click()
+    assert stepper.position == len(capture)
+    last = capture[len(capture) - 1]
+    assert f"<b>#{last.number} {last.flags}</b>" in stepper.view.value
+    assert all(line in stepper.view.value for line in last.arithmetic)
+    assert repr(stepper) == f"HandshakeStepper({len(capture)} segments)"
+
+
+def test_plots_return_figures():
+    from netcourse.plots.sockets import STATE_LAYOUT, ladder, state_machine
+
+    names = {a for a, _, _ in sk.TCP_TRANSITIONS} | {b for _, b, _ in sk.TCP_TRANSITIONS}
+    assert names <= set(STATE_LAYOUT)
+    fig = state_machine(client=sk.state_path(sk.TEARDOWN_ROLES["closes first"]))
+    assert fig.axes[0].get_title()
+    assert len(ladder().axes[0].patches) + len(ladder().axes[0].texts) > len(sk.handshake())
