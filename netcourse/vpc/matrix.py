@@ -1,0 +1,376 @@
+"""All-pairs reachability between the instances of a VPC model (and the internet), vectorised.
+
+Each component's decision is computed once per subnet or per set of security groups, for
+every address at once with numpy, then combined pair by pair in the same order as
+:func:`netcourse.vpc.reachability.trace`, so every cell agrees with a single
+``vpc.reachability(src, dst)`` call (the tests check that). Taught in
+notebooks/05-aws-vpc.ipynb.
+
+>>> from netcourse.vpc import Vpc
+>>> m = Vpc.example().matrix(port=5432)
+>>> m.who_can_reach("db")
+('app',)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from netcourse.errors import VpcError
+from netcourse.vpc.acls import NetworkAcl, direction_name
+from netcourse.vpc.resources import EPHEMERAL_PORTS, INTERNET_ADDR, protocol_name
+
+__all__ = ["Matrix", "matrix"]
+
+_MAX_TEXT = 12  # rows and columns shown in a text or HTML table
+
+
+@dataclass(frozen=True, eq=False)
+class Matrix:
+    """Reachability between every pair: rows are sources, columns destinations.
+
+    ``reachable[i, j]`` says whether ``labels[i]`` can open a connection to ``labels[j]``;
+    ``blocked_by[i, j]`` names the component that stops it ("" when reachable, "self" on
+    the diagonal).
+    """
+
+    labels: tuple[str, ...]
+    ids: tuple[str, ...]
+    protocol: str
+    port: int | None
+    reachable: np.ndarray
+    blocked_by: np.ndarray
+
+    def _index(self, name: str) -> int:
+        for names in (self.labels, self.ids):
+            if name in names:
+                return names.index(name)
+        raise VpcError(f"{name!r}: not in this matrix; expected one of {', '.join(self.labels)}")
+
+    def can_reach(self, src: str, dst: str) -> bool:
+        """Whether ``src`` can reach ``dst`` (names, instance ids or "internet")."""
+        return bool(self.reachable[self._index(src), self._index(dst)])
+
+    def blocker(self, src: str, dst: str) -> str:
+        """The component that stops ``src`` -> ``dst`` ("" when reachable)."""
+        return str(self.blocked_by[self._index(src), self._index(dst)])
+
+    def who_can_reach(self, dst: str) -> tuple[str, ...]:
+        """The sources that can reach ``dst``, in table order (``dst`` itself excluded)."""
+        column = self._index(dst)
+        return tuple(
+            label
+            for row, label in enumerate(self.labels)
+            if row != column and self.reachable[row, column]
+        )
+
+    def reachable_from(self, src: str) -> tuple[str, ...]:
+        """The destinations ``src`` can reach, in table order."""
+        row = self._index(src)
+        return tuple(
+            label
+            for col, label in enumerate(self.labels)
+            if col != row and self.reachable[row, col]
+        )
+
+    @property
+    def count(self) -> int:
+        """How many ordered pairs (not counting the diagonal) are reachable."""
+        return int(self.reachable.sum())
+
+    def __repr__(self) -> str:
+        n = min(len(self.labels), _MAX_TEXT)
+        width = max(len(label) for label in self.labels[:n]) if n else 4
+        what = f"{self.protocol}" + ("" if self.port is None else f"/{self.port}")
+        lines = [f"Reachability {what} (row = source, column = destination; x = blocked)"]
+        lines.append(" " * (width + 1) + " ".join(f"{label[:6]:>6}" for label in self.labels[:n]))
+        for i in range(n):
+            cells = []
+            for j in range(n):
+                cell = "-" if i == j else ("yes" if self.reachable[i, j] else "x")
+                cells.append(f"{cell:>6}")
+            lines.append(f"{self.labels[i]:<{width}} " + " ".join(cells))
+        if len(self.labels) > n:
+            lines.append(f"... {len(self.labels)} endpoints in all; {self.count} pairs reachable")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        n = min(len(self.labels), _MAX_TEXT)
+        head = "".join(f"<th>{escape(label)}</th>" for label in self.labels[:n])
+        rows = []
+        for i in range(n):
+            cells = []
+            for j in range(n):
+                if i == j:
+                    cells.append("<td>-</td>")
+                elif self.reachable[i, j]:
+                    cells.append('<td style="background:#d6f0e6">yes</td>')
+                else:
+                    why = escape(str(self.blocked_by[i, j]))
+                    cells.append(f'<td style="background:#fde0d0" title="{why}">{why}</td>')
+            rows.append(f"<tr><th>{escape(self.labels[i])}</th>{''.join(cells)}</tr>")
+        more = ""
+        if len(self.labels) > n:
+            more = f"<p>{len(self.labels)} endpoints in all; {self.count} pairs reachable</p>"
+        what = f"{self.protocol}" + ("" if self.port is None else f"/{self.port}")
+        return (
+            f"<p>Reachability {escape(what)}: row = source, column = destination; a blocked "
+            f"cell names the component that stops it</p><table><thead><tr><th></th>{head}"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+        )
+
+
+def _acl_vector(acl: NetworkAcl, direction: str, proto: int, addrs, ports) -> np.ndarray:
+    """Allowed (bool per address) for packets to every port in ``ports`` (None: no ports)."""
+    rules = acl.rules(direction_name(direction))
+    v4 = [e for e in rules if e.network.version == 4]
+    if ports is None:
+        reps = [None]
+    else:
+        cuts = {ports[0], ports[1] + 1}
+        for e in v4:
+            if e.ports:
+                for edge in (e.ports[0], e.ports[1] + 1):
+                    if ports[0] < edge <= ports[1]:
+                        cuts.add(edge)
+        reps = sorted(cuts)[:-1]
+    result = np.ones(len(addrs), dtype=bool)
+    for port in reps:
+        decided = np.zeros(len(addrs), dtype=bool)
+        allowed = np.zeros(len(addrs), dtype=bool)
+        for e in v4:
+            if e.protocol != -1 and e.protocol != proto:
+                continue
+            if port is not None and e.protocol in (6, 17) and e.ports is not None:
+                if not e.ports[0] <= port <= e.ports[1]:
+                    continue
+            if port is not None and e.protocol in (1, 58) and e.icmp_type is not None:
+                if port != e.icmp_type:
+                    continue
+            net = e.network
+            hit = (addrs & int(net.netmask)) == int(net.network_address)
+            new = hit & ~decided
+            allowed |= new & (e.action == "allow")
+            decided |= hit
+        result &= allowed
+    return result
+
+
+def _sg_vector(groups, direction: str, proto: int, addrs, port, addr_texts) -> np.ndarray:
+    """Allowed (bool per address) by any rule of any of ``groups``."""
+    result = np.zeros(len(addrs), dtype=bool)
+    for group in groups:
+        for rule in group.rules(direction):
+            if rule.protocol != -1 and rule.protocol != proto:
+                continue
+            if rule.ports is not None and port is not None:
+                if rule.protocol in (1, 58):
+                    if rule.ports[0] != -1 and rule.ports[0] != port:
+                        continue
+                elif not rule.ports[0] <= port <= rule.ports[1]:
+                    continue
+            for net in rule.networks:
+                if net.version == 4:
+                    result |= (addrs & int(net.netmask)) == int(net.network_address)
+            if rule.member_addrs:
+                result |= np.fromiter(
+                    (a in rule.member_addrs for a in addr_texts), bool, len(addrs)
+                )
+    return result
+
+
+def _route_vectors(rtb, addrs):
+    """Per address: index into ``rtb.routes`` of the longest matching route, or -1."""
+    best = np.full(len(addrs), -1, dtype=np.int64)
+    best_len = np.full(len(addrs), -1, dtype=np.int64)
+    for index, route in enumerate(rtb.routes):
+        net = route.network
+        if net.version != 4:
+            continue
+        hit = (addrs & int(net.netmask)) == int(net.network_address)
+        better = hit & (net.prefixlen > best_len)
+        best[better] = index
+        best_len[better] = net.prefixlen
+    return best
+
+
+def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = True) -> Matrix:
+    """Reachability between every pair of instances (and the internet); see :class:`Matrix`.
+
+    >>> from netcourse.vpc import Vpc
+    >>> Vpc.example().matrix(port=8080).can_reach("web", "app")
+    True
+    """
+    from netcourse.vpc.reachability import check_query, trace
+
+    proto, port = check_query(protocol, port)
+    instances = list(vpc.instances.values())
+    n = len(instances)
+    enis = [inst.primary for inst in instances]
+    texts = [eni.private_ip for eni in enis]
+    addrs = np.fromiter((int(ipaddress.IPv4Address(a)) for a in texts), np.int64, n)
+    subnet_ids = sorted({eni.subnet_id for eni in enis})
+    sub_index = {s: k for k, s in enumerate(subnet_ids)}
+    subnet = np.array([sub_index[eni.subnet_id] for eni in enis], dtype=np.int64)
+    sgsets = sorted({eni.group_ids for eni in enis})
+    sg_index = {g: k for k, g in enumerate(sgsets)}
+    sgset = np.array([sg_index[eni.group_ids] for eni in enis], dtype=np.int64)
+    groups = {g: [vpc.security_groups[x] for x in g] for g in sgsets}
+    ret = EPHEMERAL_PORTS if proto in (6, 17) else None
+    req = None if port is None else (port, port)
+    if proto in (1, 58):
+        ret = (0, 0)  # the echo reply
+
+    def acl_rows(direction, ports):
+        acls = [vpc.nacl_for_subnet(s) for s in subnet_ids]
+        if not n:
+            return np.zeros((0, 0), bool)
+        return np.stack([_acl_vector(acl, direction, proto, addrs, ports) for acl in acls])
+
+    def sg_rows(direction):
+        return np.stack(
+            [_sg_vector(groups[g], direction, proto, addrs, port, texts) for g in sgsets]
+        ) if n else np.zeros((0, 0), bool)  # fmt: skip
+
+    sg_out = sg_rows("outbound")[sgset]  # [s, d]: sgs of s allow to addr d
+    sg_in = sg_rows("inbound")[sgset].T  # [s, d]: sgs of d allow from addr s
+    acl_out = acl_rows("outbound", req)[subnet]  # [s, d]
+    acl_in = acl_rows("inbound", req)[subnet].T
+    ret_out = acl_rows("outbound", ret)[subnet].T  # [s, d]: d's subnet lets the reply to s out
+    ret_in = acl_rows("inbound", ret)[subnet]  # [s, d]: s's subnet lets the reply from d in
+
+    # routes: per subnet, the chosen route for every address
+    tables = [vpc.route_table_for_subnet(s) for s in subnet_ids]
+    choice = np.stack([_route_vectors(t, addrs) for t in tables]) if n else np.zeros((0, 0))
+    route_of = choice[subnet]  # [s, d]: index into s's table for addr d
+    back_of = choice[subnet].T  # [s, d]: index into d's table for addr s
+    kinds = np.zeros((n, n), dtype=np.int8)  # 0 none, 1 dead, 2 local, 3 pcx ok, 4 pcx no, 5 other
+    target = np.full((n, n), "", dtype=object)
+    same_subnet = subnet[:, None] == subnet[None, :]
+    vpc_of = np.array([eni.vpc_id for eni in enis], dtype=object)
+    for k, table in enumerate(tables):
+        rows = np.nonzero(subnet == k)[0]
+        if not len(rows):
+            continue
+        for index, route in enumerate(table.routes):
+            cols = route_of[rows[0]] == index
+            if not cols.any():
+                continue
+            block = np.ix_(rows, np.nonzero(cols)[0])
+            target[block] = route.target
+            if route.state != "active":
+                kinds[block] = 1
+            elif route.kind == "local":
+                kinds[block] = 2
+            elif route.kind == "peering-connection":
+                pcx = vpc.peering_connections[route.target]
+                peer = pcx.peer_of(table.vpc_id)
+                peer_net = vpc.vpcs[peer]
+                col_ids = np.nonzero(cols)[0]
+                fine = np.array(
+                    [vpc_of[j] == peer and peer_net.contains(texts[j]) for j in col_ids], bool
+                )
+                sub = np.zeros((len(rows), len(col_ids)), dtype=np.int8)
+                sub[:, fine] = 3
+                sub[:, ~fine] = 4
+                kinds[block] = sub
+            else:
+                kinds[block] = 5
+    forwarded = kinds >= 2
+    back_target = np.full((n, n), "", dtype=object)
+    for k, table in enumerate(tables):
+        cols = np.nonzero(subnet == k)[0]
+        if not len(cols):
+            continue
+        for index, route in enumerate(table.routes):
+            if route.state == "active":
+                rows_hit = back_of[:, cols[0]] == index
+                back_target[np.ix_(np.nonzero(rows_hit)[0], cols)] = route.target
+    return_ok = (kinds != 3) | (back_target == target)
+
+    first_group = np.array([g[0] if g else "" for g in sgsets], dtype=object)
+    eni_ids = np.array([eni.eni_id for eni in enis], dtype=object)
+    sg_name = np.where(first_group[sgset] == "", eni_ids, first_group[sgset])
+    acl_name = np.array([vpc.nacl_for_subnet(s).acl_id for s in subnet_ids], dtype=object)[subnet]
+    rtb_name = np.array([t.route_table_id for t in tables], dtype=object)[subnet]
+    cross = ~same_subnet
+
+    gateway = kinds == 5  # followed one pair at a time below
+    checks = [
+        (sg_out, sg_name[:, None]),
+        (~(forwarded & cross) | acl_out, acl_name[:, None]),
+        (forwarded, rtb_name[:, None]),
+        (kinds != 4, target),
+        (gateway | ~cross | acl_in, acl_name[None, :]),
+        (gateway | sg_in, sg_name[None, :]),
+        (gateway | ~cross | ret_out, acl_name[None, :]),
+        (gateway | return_ok, rtb_name[None, :]),
+        (gateway | ~cross | ret_in, acl_name[:, None]),
+    ]
+    done = np.zeros((n, n), dtype=bool)
+    blocked = np.full((n, n), "", dtype=object)
+    for ok, names in checks:
+        newly = ~ok & ~done
+        if newly.any():
+            blocked[newly] = np.broadcast_to(names, (n, n))[newly]
+        done |= newly
+    # pairs routed to a gateway (private address across VPCs): follow them one by one
+    for i, j in zip(*np.nonzero(gateway & ~done)):
+        path = trace(vpc, instances[i].instance_id, instances[j].instance_id, port, protocol)
+        blocked[i, j] = path.blocked_by or ""
+        done[i, j] = not path.reachable
+    reach = ~done
+    np.fill_diagonal(reach, False)
+    np.fill_diagonal(blocked, "self")
+
+    labels = [inst.label for inst in instances]
+    if len(set(labels)) != len(labels):
+        labels = [inst.instance_id for inst in instances]
+    ids = [inst.instance_id for inst in instances]
+    if internet:
+        out_col, in_row = _internet(vpc, instances, port, protocol)
+        reach = np.block(
+            [[reach, out_col[0][:, None]], [in_row[0][None, :], np.zeros((1, 1), bool)]]
+        )
+        full = np.full((n + 1, n + 1), "", dtype=object)
+        full[:n, :n] = blocked
+        full[:n, n] = out_col[1]
+        full[n, :n] = in_row[1]
+        full[n, n] = "self"
+        blocked = full
+        labels.append("internet")
+        ids.append("internet")
+    return Matrix(tuple(labels), tuple(ids), protocol_name(proto), port, reach, blocked)
+
+
+def _internet(vpc, instances, port, protocol):
+    """Instance -> internet and internet -> instance, one trace per distinct situation."""
+    from netcourse.vpc.reachability import trace
+
+    n = len(instances)
+    out_ok, out_by = np.zeros(n, bool), np.full(n, "", dtype=object)
+    in_ok, in_by = np.zeros(n, bool), np.full(n, "", dtype=object)
+    cache_out: dict = {}
+    cache_in: dict = {}
+    for k, inst in enumerate(instances):
+        eni = inst.primary
+        decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
+        via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
+        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None)
+        for key, cache, ok, by, src, dst in (
+            (base + ((eni.private_ip,) if via_nat else ()), cache_out, out_ok, out_by,
+             inst.instance_id, "internet"),
+            (base, cache_in, in_ok, in_by, "internet", inst.instance_id),
+        ):  # fmt: skip
+            if key not in cache:
+                path = trace(vpc, src, dst, port, protocol)
+                cache[key] = (path.reachable, path.blocked_by or "", inst)
+            reachable, blocker, first = cache[key]
+            if blocker in (first.instance_id, first.primary.eni_id):
+                blocker = inst.instance_id if blocker == first.instance_id else eni.eni_id
+            ok[k], by[k] = reachable, blocker
+    return (out_ok, out_by), (in_ok, in_by)

@@ -1,0 +1,555 @@
+"""Reachability: follow a connection hop by hop through a VPC and say what stops it.
+
+The request goes out through the source's security groups (egress), its subnet's network
+ACL (outbound), its subnet's route table, a gateway (internet, NAT, peering), the
+destination subnet's network ACL (inbound) and the destination's security groups
+(ingress). The reply comes back through the network ACLs again (they are stateless, so
+they must allow the client's ephemeral ports 1024-65535) and the route tables, but not
+through the security groups (they are stateful). The first component that stops the
+traffic is ``Path.blocked_by``, and ``Path.explanation`` says why, in the spirit of AWS
+Reachability Analyzer's explanations. Taught in notebooks/05-aws-vpc.ipynb.
+
+>>> from netcourse.vpc import Vpc
+>>> path = Vpc.example("sg-missing-port").reachability("internet", "web", port=443)
+>>> path.reachable, path.blocked_by
+(False, 'sg-0a1b2c3d4e5f60001')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from netcourse.errors import PortError, VpcError
+from netcourse.vpc.acls import AclDecision
+from netcourse.vpc.resources import EPHEMERAL_PORTS, protocol_name, protocol_number
+from netcourse.vpc.routing import RouteDecision
+
+__all__ = ["Hop", "Path", "Translation", "trace", "check_query", "CODES"]
+
+#: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
+CODES = {
+    "ENI_SG_RULES_MISMATCH": "no rule of the interface's security groups allows it",
+    "SUBNET_ACL_RESTRICTION": "the subnet's network ACL denies it",
+    "NO_ROUTE_TO_DESTINATION": "the route table has no route to the destination",
+    "BAD_STATE_ROUTE": "the matching route is a blackhole",
+    "NO_PUBLIC_ADDRESS": "the interface has no public IPv4 address",
+    "NO_INTERNET_GATEWAY": "no internet gateway is attached to the VPC",
+    "PCX_NOT_TRANSITIVE": "a peering connection only reaches its peer VPC's own CIDR",
+    "NO_RETURN_ROUTE": "the reply has no route back",
+    "NAT_NOT_PUBLIC": "a private NAT gateway does not reach the internet",
+    "PRIVATE_ADDRESS_NOT_ROUTED": "private addresses are not routed on the internet",
+    "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
+}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An address rewritten by a gateway: the IGW's 1:1 NAT or a NAT gateway's source NAT."""
+
+    component: str
+    field: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.component} rewrites {self.field} {self.before} -> {self.after}"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One component on the path and what it decided.
+
+    ``leg`` is "request" or "response"; ``direction`` is relative to the component
+    ("inbound", "outbound", or "through" for routers and gateways); ``rule`` is the rule or
+    route that decided; ``detail`` is the evaluator's own decision (AclDecision, SgDecision,
+    RouteDecision or Translation) for hop-level questions.
+    """
+
+    component: str
+    kind: str
+    leg: str
+    direction: str
+    allowed: bool
+    rule: str
+    reason: str
+    src: str
+    dst: str
+    ports: tuple[int, int] | None = None
+    code: str = ""
+    detail: object = field(default=None, repr=False, compare=False)
+
+    def line(self) -> str:
+        """One line for a text listing."""
+        mark = "ok" if self.allowed else "BLOCKED"
+        return (
+            f"[{self.leg}] {self.kind} {self.component} ({self.direction}): {mark}. {self.reason}"
+        )
+
+
+@dataclass(frozen=True)
+class Path:
+    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
+
+    src: str
+    dst: str
+    protocol: str
+    port: int | None
+    reachable: bool
+    blocked_by: str | None
+    hops: tuple[Hop, ...]
+    explanation: str
+
+    @property
+    def blocking_hop(self) -> Hop | None:
+        """The hop that stopped the traffic, or None when the path is reachable."""
+        return next((h for h in self.hops if not h.allowed), None)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The ids of the components on the path, in order, without repeats."""
+        seen: list[str] = []
+        for hop in self.hops:
+            if hop.component not in seen:
+                seen.append(hop.component)
+        return tuple(seen)
+
+    def __repr__(self) -> str:
+        lines = [self.explanation]
+        lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for n, hop in enumerate(self.hops, 1):
+            style = "" if hop.allowed else ' style="background:#fde0d0"'
+            rows.append(
+                f"<tr{style}><td>{n}</td><td>{hop.leg}</td><td>{escape(hop.kind)}</td>"
+                f"<td>{escape(hop.component)}</td><td>{hop.direction}</td>"
+                f"<td>{'allow' if hop.allowed else '<b>block</b>'}</td><td>{escape(hop.rule)}</td>"
+                f"<td>{escape(hop.reason)}</td></tr>"
+            )
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
+        )
+        return (
+            f"<p>{escape(self.explanation)}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+
+class _Blocked(Exception):
+    pass
+
+
+class _Tracer:
+    """Collects the hops of one request and its response, stopping at the first block."""
+
+    def __init__(self, vpc, protocol: int, port: int | None):
+        self.vpc = vpc
+        self.proto = protocol
+        self.port = port
+        self.hops: list[Hop] = []
+        self.response: list = []  # callables, in request order; run in reverse afterwards
+        #: where the reply goes: the client's ephemeral ports, or ICMP echo reply (type 0)
+        self.ret_ports = EPHEMERAL_PORTS if protocol in (6, 17) else (0, 0)
+
+    def add(self, hop: Hop) -> None:
+        self.hops.append(hop)
+        if not hop.allowed:
+            raise _Blocked
+
+    # ----- components -----
+
+    def sg(self, eni, direction: str, addr: str) -> None:
+        decision = self.vpc.sg_decision(eni, direction, self.proto, addr, self.port)
+        groups = ", ".join(decision.group_ids) or "no security group"
+        component = decision.group_id or (
+            decision.group_ids[0] if decision.group_ids else eni.eni_id
+        )
+        rule = decision.rule.describe() if decision.rule else "no matching rule"
+        src, dst = (addr, eni.private_ip) if direction == "inbound" else (eni.private_ip, addr)
+        if decision.allowed:
+            reason = f"Security group {decision.group_id} of {eni.eni_id}: {rule}."
+        else:
+            reason = (
+                f"None of the {'ingress' if direction == 'inbound' else 'egress'} rules in the "
+                f"security groups of {eni.eni_id} ({groups}) apply to "
+                f"{protocol_name(self.proto)}{self._port_text()} "
+                f"{'from' if direction == 'inbound' else 'to'} {addr}."
+            )
+        self.add(
+            Hop(component, "security-group", "request", direction, decision.allowed, rule, reason,
+                src, dst, self._ports(), "" if decision.allowed else "ENI_SG_RULES_MISMATCH",
+                decision)
+        )  # fmt: skip
+
+    def acl(self, subnet_id: str, direction: str, remote: str, local: str, leg: str) -> None:
+        acl = self.vpc.nacl_for_subnet(subnet_id)
+        ports = self._ports() if leg == "request" else self.ret_ports
+        decision: AclDecision = acl.evaluate_ports(direction, self.proto, remote, ports)
+        src, dst = (remote, local) if direction == "inbound" else (local, remote)
+        way = "from" if direction == "inbound" else "to"
+        what = f"{direction} {protocol_name(self.proto)}{_ports_text(decision.ports, ports)}"
+        if decision.allowed:
+            reason = (
+                f"Network ACL {acl.acl_id} of {subnet_id}: rule {decision.rule} allows "
+                f"{what} {way} {remote}."
+            )
+        else:
+            why = (
+                f"rule {decision.rule} denies"
+                if decision.entry
+                else "no rule allows (rule * denies)"
+            )
+            reason = f"Network ACL {acl.acl_id} of {subnet_id}: {why} {what} {way} {remote}."
+            if leg == "response":
+                reason += (
+                    " Network ACLs are stateless: the reply to the client's ephemeral ports "
+                    f"{EPHEMERAL_PORTS[0]}-{EPHEMERAL_PORTS[1]} needs its own rule."
+                )
+        rule = decision.entry.describe() if decision.entry else "rule *: deny all"
+        self.add(
+            Hop(acl.acl_id, "network-acl", leg, direction, decision.allowed, rule, reason, src,
+                dst, decision.ports if ports else None,
+                "" if decision.allowed else "SUBNET_ACL_RESTRICTION", decision)
+        )  # fmt: skip
+
+    def route(self, subnet_id: str, dst: str, src: str, leg: str = "request") -> RouteDecision:
+        rtb = self.vpc.route_table_for_subnet(subnet_id)
+        decision = rtb.lookup(dst)
+        rule = decision.route.describe() if decision.route else "no matching route"
+        if decision.route is None:
+            code = "NO_RETURN_ROUTE" if leg == "response" else "NO_ROUTE_TO_DESTINATION"
+            reason = f"Route table {rtb.route_table_id} of {subnet_id} has no route to {dst}."
+        elif not decision.forwarded:
+            code = "BAD_STATE_ROUTE"
+            why = f" ({decision.route.reason})" if decision.route.reason else ""
+            reason = (
+                f"Route table {rtb.route_table_id} of {subnet_id}: the route "
+                f"{decision.route.destination} -> {decision.route.target} is a "
+                f"{decision.route.state} route{why}, so traffic to {dst} is dropped."
+            )
+        else:
+            code = ""
+            reason = (
+                f"Route table {rtb.route_table_id} of {subnet_id}: {dst} matches "
+                f"{decision.route.destination} -> {decision.route.target} (longest prefix)."
+            )
+        self.add(
+            Hop(rtb.route_table_id, "route-table", leg, "through", decision.forwarded, rule,
+                reason, src, dst, None, code, decision)
+        )  # fmt: skip
+        return decision
+
+    def block(self, component, kind, leg, code, reason, src, dst) -> None:
+        self.add(Hop(component, kind, leg, "through", False, "", reason, src, dst, None, code))
+
+    def translate(self, component, kind, leg, field_name, before, after, src, dst, reason):
+        detail = Translation(component, field_name, before, after)
+        self.add(
+            Hop(component, kind, leg, "through", True, f"{field_name} {before} -> {after}",
+                reason, src, dst, None, "", detail)
+        )  # fmt: skip
+
+    def later(self, step) -> None:
+        """Remember a response-leg check; responses run after the request, in reverse order."""
+        self.response.append(step)
+
+    def _ports(self) -> tuple[int, int] | None:
+        return None if self.port is None else (self.port, self.port)
+
+    def _port_text(self) -> str:
+        return "" if self.port is None else f" port {self.port}"
+
+
+def _ports_text(ports, asked) -> str:
+    if not asked:
+        return ""
+    return f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
+
+
+def check_query(protocol: str | int, port: int | None) -> tuple[int, int | None]:
+    """The protocol number and port of a reachability question, checked.
+
+    For ICMP the "port" is the ICMP type, echo request (8) unless another is given.
+
+    >>> check_query("tcp", 443), check_query("icmp", None)
+    ((6, 443), (1, 8))
+    """
+    proto = protocol_number(protocol)
+    if proto == -1:
+        raise VpcError("protocol -1 (all): ask about one protocol, e.g. 'tcp', 'udp' or 'icmp'")
+    if proto in (6, 17):
+        if port is None or isinstance(port, bool) or not isinstance(port, int):
+            raise PortError(
+                f"port {port!r}: expected an integer 1-65535 for {protocol_name(proto)}"
+            )
+        if not 1 <= port <= 65535:
+            raise PortError(f"port {port}: expected 1-65535")
+    elif proto in (1, 58):
+        port = 8 if port in (None, 443) else port
+    return proto, port
+
+
+def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
+    """Follow a new connection from ``src`` to ``dst`` and its replies; see :class:`Path`.
+
+    >>> from netcourse.vpc import Vpc
+    >>> trace(Vpc.example(), "web", "app", 8080).reachable
+    True
+    """
+    proto, port = check_query(protocol, port)
+    a, b = vpc.endpoint(src), vpc.endpoint(dst)
+    if a.outside and b.outside:
+        raise VpcError(f"{src!r} and {dst!r} are both outside the VPC; one end must be inside")
+    t = _Tracer(vpc, proto, port)
+    try:
+        if b.named and b.interface is not None and a.outside:
+            b = _public_end(t, b)  # from outside, a named instance is reached at its public IP
+        if a.outside:
+            _inbound(t, a.addr, b)
+        else:
+            _outbound(t, a, b)
+        for step in reversed(t.response):
+            step()
+    except _Blocked:
+        pass
+    return _finish(vpc, a, b, proto, port, t.hops)
+
+
+def _public_end(t: _Tracer, end):
+    from netcourse.vpc.model import Endpoint
+
+    eni = end.interface
+    if not eni.public_ip:
+        t.block(
+            eni.instance_id or eni.eni_id, "instance", "request", "NO_PUBLIC_ADDRESS",
+            f"{eni.instance_id or eni.eni_id} has no public IPv4 address (nor an Elastic IP), "
+            f"so nothing outside the VPC can reach it; its private address {eni.private_ip} is "
+            "not routed on the internet.", "internet", eni.private_ip,
+        )  # fmt: skip
+    return Endpoint(end.label, eni.public_ip, eni, public=True, named=True)
+
+
+def _outbound(t: _Tracer, a, b) -> None:
+    vpc, eni = t.vpc, a.interface
+    src_addr, dst_addr = eni.private_ip, b.addr
+    if a.public:
+        src_addr = eni.private_ip  # traffic leaves an instance from its private address
+    t.sg(eni, "outbound", dst_addr)
+    decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(dst_addr)
+    kind = decision.route.kind if decision.route else None
+    local_same = (
+        kind == "local" and b.interface is not None and b.interface.subnet_id == eni.subnet_id
+    )
+    if decision.forwarded and not local_same:
+        t.acl(eni.subnet_id, "outbound", dst_addr, src_addr, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "inbound", dst_addr, src_addr, "response"))
+    t.route(eni.subnet_id, dst_addr, src_addr)
+    target = decision.route.target
+    if kind == "local":
+        _arrive(t, src_addr, b, eni)
+    elif kind == "peering-connection":
+        _peering(t, decision.route.target, eni, src_addr, b)
+    elif kind == "internet-gateway":
+        public = eni.public_ip
+        if not public:
+            t.block(
+                eni.instance_id or eni.eni_id, "instance", "request", "NO_PUBLIC_ADDRESS",
+                f"{eni.instance_id or eni.eni_id} has no public IPv4 address (nor an Elastic "
+                f"IP): {target} only translates addresses that have one, so traffic from "
+                f"{src_addr} cannot reach the internet.", src_addr, dst_addr,
+            )  # fmt: skip
+        t.translate(target, "internet-gateway", "request", "source", src_addr, public,
+                    src_addr, dst_addr,
+                    f"Internet gateway {target} translates the source {src_addr} to its public "
+                    f"address {public}.")  # fmt: skip
+        t.later(lambda: t.translate(
+            target, "internet-gateway", "response", "destination", public, src_addr, dst_addr,
+            src_addr, f"Internet gateway {target} translates the reply's destination {public} "
+            f"back to {src_addr}."))  # fmt: skip
+        _on_internet(t, public, b, target)
+    elif kind == "nat-gateway":
+        _nat(t, vpc.nat_gateways[target], eni, src_addr, b)
+    else:
+        t.block(target, kind or "unknown", "request", "UNSUPPORTED_TARGET",
+                f"The route to {dst_addr} goes to {target}, a {kind}; this model does not "
+                "follow that kind of target.", src_addr, dst_addr)  # fmt: skip
+
+
+def _arrive(t: _Tracer, src_addr: str, b, src_eni) -> None:
+    """Local delivery inside one VPC: subnet boundary (if crossed) and the destination's SGs."""
+    eni = b.interface
+    if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
+        raise AssertionError("local route to an address outside the VPC")  # pragma: no cover
+    if eni.subnet_id != src_eni.subnet_id:
+        t.acl(eni.subnet_id, "inbound", src_addr, eni.private_ip, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, eni.private_ip, "response"))
+    t.sg(eni, "inbound", src_addr)
+
+
+def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b) -> None:
+    vpc = t.vpc
+    pcx = vpc.peering_connections[pcx_id]
+    peer = pcx.peer_of(src_eni.vpc_id)
+    dst_eni = b.interface
+    peer_vpc = vpc.vpcs[peer]
+    if dst_eni is None or b.public or dst_eni.vpc_id != peer or not peer_vpc.contains(b.addr):
+        where = dst_eni.vpc_id if dst_eni is not None else "outside every VPC here"
+        t.block(
+            pcx_id, "peering-connection", "request", "PCX_NOT_TRANSITIVE",
+            f"Peering connection {pcx_id} connects {pcx.requester_vpc} and {pcx.accepter_vpc} "
+            f"and carries only traffic to the peer VPC's own CIDR ({', '.join(peer_vpc.cidrs)}); "
+            f"{b.addr} is in {where}. Peering is not transitive: traffic cannot pass through "
+            "a peer VPC to a third network.", src_addr, b.addr,
+        )  # fmt: skip
+    t.add(Hop(pcx_id, "peering-connection", "request", "through", True, pcx_id,
+              f"Peering connection {pcx_id} carries the traffic from {src_eni.vpc_id} to {peer}.",
+              src_addr, b.addr))  # fmt: skip
+    t.later(lambda: _return_route(t, dst_eni, src_addr, pcx_id))
+    t.acl(dst_eni.subnet_id, "inbound", src_addr, dst_eni.private_ip, "request")
+    t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, dst_eni.private_ip, "response"))
+    t.sg(dst_eni, "inbound", src_addr)
+
+
+def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
+    """The reply needs a route in the destination subnet's table back through ``via``."""
+    rtb = t.vpc.route_table_for_subnet(eni.subnet_id)
+    decision = rtb.lookup(remote)
+    ok = decision.forwarded and decision.route.target == via
+    rule = decision.route.describe() if decision.route else "no matching route"
+    if ok:
+        reason = (
+            f"Route table {rtb.route_table_id} of {eni.subnet_id} sends the reply to {remote} "
+            f"back through {via} ({decision.route.destination})."
+        )
+        code = ""
+    else:
+        found = f"it matches {decision.route.describe()}" if decision.route else "no route matches"
+        reason = (
+            f"Route table {rtb.route_table_id} of {eni.subnet_id} has no active route to "
+            f"{remote} through {via} ({found}), so the reply cannot get back. Both sides "
+            "need a route."
+        )
+        code = "NO_RETURN_ROUTE"
+    t.add(Hop(rtb.route_table_id, "route-table", "response", "through", ok, rule, reason,
+              eni.private_ip, remote, None, code, decision))  # fmt: skip
+
+
+def _nat(t: _Tracer, nat, src_eni, src_addr: str, b) -> None:
+    vpc, dst_addr = t.vpc, b.addr
+    if nat.subnet_id != src_eni.subnet_id:
+        t.acl(nat.subnet_id, "inbound", src_addr, nat.private_ip or "", "request")
+        t.later(
+            lambda: t.acl(nat.subnet_id, "outbound", src_addr, nat.private_ip or "", "response")
+        )
+    if nat.connectivity != "public" or not nat.public_ip:
+        t.block(nat.nat_id, "nat-gateway", "request", "NAT_NOT_PUBLIC",
+                f"NAT gateway {nat.nat_id} has no Elastic IP (connectivity "
+                f"{nat.connectivity}), so it cannot send traffic to the internet.",
+                src_addr, dst_addr)  # fmt: skip
+    t.translate(nat.nat_id, "nat-gateway", "request", "source", src_addr, nat.private_ip,
+                src_addr, dst_addr,
+                f"NAT gateway {nat.nat_id} in {nat.subnet_id} replaces the source {src_addr} with "
+                f"its own address {nat.private_ip}; only connections started from inside "
+                "pass.")  # fmt: skip
+    t.later(lambda: t.translate(
+        nat.nat_id, "nat-gateway", "response", "destination", nat.private_ip, src_addr, dst_addr,
+        src_addr, f"NAT gateway {nat.nat_id} maps the reply back to {src_addr}."))  # fmt: skip
+    decision = vpc.route_table_for_subnet(nat.subnet_id).lookup(dst_addr)
+    if decision.forwarded:
+        t.acl(nat.subnet_id, "outbound", dst_addr, nat.private_ip, "request")
+        t.later(lambda: t.acl(nat.subnet_id, "inbound", dst_addr, nat.private_ip, "response"))
+    t.route(nat.subnet_id, dst_addr, nat.private_ip)
+    target = decision.route.target
+    if decision.route.kind != "internet-gateway":
+        t.block(nat.nat_id, "nat-gateway", "request", "NO_ROUTE_TO_DESTINATION",
+                f"NAT gateway {nat.nat_id} must live in a public subnet, but {nat.subnet_id}'s "
+                f"route to {dst_addr} goes to {target}, not to an internet gateway.",
+                nat.private_ip, dst_addr)  # fmt: skip
+    t.translate(target, "internet-gateway", "request", "source", nat.private_ip, nat.public_ip,
+                nat.private_ip, dst_addr,
+                f"Internet gateway {target} translates the NAT gateway's address "
+                f"{nat.private_ip} to its Elastic IP {nat.public_ip}.")  # fmt: skip
+    t.later(lambda: t.translate(
+        target, "internet-gateway", "response", "destination", nat.public_ip, nat.private_ip,
+        dst_addr, nat.private_ip,
+        f"Internet gateway {target} translates the reply's destination {nat.public_ip} back "
+        f"to {nat.private_ip}."))  # fmt: skip
+    _on_internet(t, nat.public_ip, b, target)
+
+
+def _on_internet(t: _Tracer, public_src: str, b, via: str) -> None:
+    """The request is on the internet with source ``public_src``: deliver it to ``b``."""
+    if b.outside:
+        t.add(
+            Hop(
+                "internet",
+                "internet",
+                "request",
+                "through",
+                True,
+                "",
+                f"The internet delivers the request from {public_src} to {b.addr}.",
+                public_src,
+                b.addr,
+            )
+        )
+        return
+    if not b.public:
+        t.block(via, "internet-gateway", "request", "PRIVATE_ADDRESS_NOT_ROUTED",
+                f"{b.addr} is a private address of {b.component}: it is not routed on the "
+                "internet, and no route or peering connection leads to it.",
+                public_src, b.addr)  # fmt: skip
+    _inbound(t, public_src, b)
+
+
+def _inbound(t: _Tracer, remote: str, b) -> None:
+    """A request from an outside address to an interface's public address, through the IGW."""
+    vpc, eni = t.vpc, b.interface
+    if not b.public:
+        t.block(eni.instance_id or eni.eni_id, "instance", "request", "PRIVATE_ADDRESS_NOT_ROUTED",
+                f"{b.addr} is a private address of {b.component}: nothing outside the VPC can "
+                "reach it (a public IPv4 address or Elastic IP would be needed).",
+                remote, b.addr)  # fmt: skip
+    igw = vpc.internet_gateway_for(eni.vpc_id)
+    if igw is None:
+        t.block(eni.vpc_id, "vpc", "request", "NO_INTERNET_GATEWAY",
+                f"No internet gateway is attached to {eni.vpc_id}, so traffic from the internet "
+                f"to {b.addr} cannot enter it.", remote, b.addr)  # fmt: skip
+    t.translate(igw.igw_id, "internet-gateway", "request", "destination", eni.public_ip,
+                eni.private_ip, remote, eni.public_ip,
+                f"Internet gateway {igw.igw_id} translates the destination {eni.public_ip} to "
+                f"the private address {eni.private_ip} of {eni.eni_id}.")  # fmt: skip
+    t.later(lambda: t.translate(
+        igw.igw_id, "internet-gateway", "response", "source", eni.private_ip, eni.public_ip,
+        eni.private_ip, remote,
+        f"Internet gateway {igw.igw_id} translates the reply's source {eni.private_ip} back to "
+        f"{eni.public_ip}."))  # fmt: skip
+    t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
+    t.acl(eni.subnet_id, "inbound", remote, eni.private_ip, "request")
+    t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, eni.private_ip, "response"))
+    t.sg(eni, "inbound", remote)
+
+
+def _finish(vpc, a, b, proto, port, hops) -> Path:
+    blocking = next((h for h in hops if not h.allowed), None)
+    what = f"{protocol_name(proto)}" + ("" if port is None else f"/{port}")
+    ends = f"{a.label} ({a.addr}) -> {b.label} ({b.addr}) {what}"
+    if blocking is None:
+        chain = " -> ".join(dict.fromkeys(h.component for h in hops if h.leg == "request").keys())
+        explanation = (
+            f"Reachable: {ends}. The request passes {chain}; every network ACL on the way back "
+            "allows the reply and the security groups let it return (they are stateful)."
+        )
+        blocked_by = None
+    else:
+        explanation = (
+            f"Not reachable: {ends}. {blocking.code}: {blocking.reason} "
+            f"(blocked on the {blocking.leg} by {blocking.component})."
+        )
+        blocked_by = blocking.component
+    return Path(a.label, b.label, protocol_name(proto), port, blocking is None, blocked_by,
+                tuple(hops), explanation)  # fmt: skip

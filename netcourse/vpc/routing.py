@@ -1,0 +1,221 @@
+"""Route tables: which gateway a subnet's traffic goes to, by longest prefix match.
+
+A subnet uses the route table explicitly associated with it, or else its VPC's main table.
+Every table holds the ``local`` route for the VPC's CIDR, which is how subnets reach each
+other: a VPC is a routed network, not one big LAN. A route whose target is gone (a deleted
+NAT gateway, a detached internet gateway) is a ``blackhole``: traffic that matches it is
+dropped, even if a shorter route would have worked. Taught in notebooks/05-aws-vpc.ipynb.
+
+>>> rtb = RouteTable.from_aws({"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
+...     {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"},
+...     {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}]})
+>>> rtb.lookup("10.0.2.7").target, rtb.lookup("203.0.113.9").target
+('local', 'igw-1')
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field, replace
+from html import escape
+
+from netcourse.errors import VpcError
+from netcourse.vpc.resources import parse_addr, parse_net
+
+__all__ = ["Route", "RouteTable", "RouteDecision", "TARGET_KEYS", "target_kind"]
+
+#: The keys of a route in ``describe-route-tables`` that name its target, in AWS's order.
+TARGET_KEYS = (
+    "GatewayId",
+    "NatGatewayId",
+    "VpcPeeringConnectionId",
+    "TransitGatewayId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "EgressOnlyInternetGatewayId",
+    "CarrierGatewayId",
+    "LocalGatewayId",
+)
+
+#: Target id prefixes and what they are.
+_KINDS = {
+    "local": "local",
+    "igw-": "internet-gateway",
+    "nat-": "nat-gateway",
+    "pcx-": "peering-connection",
+    "vgw-": "vpn-gateway",
+    "tgw-": "transit-gateway",
+    "eni-": "network-interface",
+    "i-": "instance",
+    "eigw-": "egress-only-internet-gateway",
+}
+
+
+def target_kind(target: str) -> str:
+    """What a route target id is: "local", "internet-gateway", "nat-gateway"...
+
+    >>> target_kind("nat-0a1b"), target_kind("local")
+    ('nat-gateway', 'local')
+    """
+    for prefix, kind in _KINDS.items():
+        if target == prefix or (prefix.endswith("-") and target.startswith(prefix)):
+            return kind
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route: destination CIDR, target (gateway id or "local") and state."""
+
+    destination: str
+    target: str
+    state: str = "active"
+    reason: str = ""
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def kind(self) -> str:
+        """What the target is ("local", "internet-gateway", "nat-gateway", ...)."""
+        return target_kind(self.target)
+
+    def describe(self) -> str:
+        """One line: "0.0.0.0/0 -> igw-1 (active)"."""
+        return f"{self.destination} -> {self.target} ({self.state})"
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    """Where a route table sends one destination: the chosen route (or none) and why."""
+
+    route_table_id: str
+    destination: str
+    route: Route | None
+    explanation: str
+
+    @property
+    def target(self) -> str | None:
+        """The chosen route's target, or None when no route matches."""
+        return self.route.target if self.route else None
+
+    @property
+    def forwarded(self) -> bool:
+        """Whether the traffic leaves on an active route (not blackholed, not unrouted)."""
+        return self.route is not None and self.route.state == "active"
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    """A route table: its routes, its subnet associations, and whether it is the main table."""
+
+    route_table_id: str
+    vpc_id: str
+    routes: tuple[Route, ...]
+    subnet_ids: tuple[str, ...] = ()
+    main: bool = False
+    name: str = ""
+
+    @classmethod
+    def from_aws(cls, data: dict) -> RouteTable:
+        """A route table from one item of ``describe-route-tables``' ``RouteTables`` list."""
+        if not isinstance(data, dict):
+            raise VpcError(f"RouteTables: each item must be a dict, got {type(data).__name__}")
+        rtb_id = data.get("RouteTableId")
+        if not rtb_id:
+            raise VpcError("RouteTables: a route table has no RouteTableId")
+        routes = []
+        for item in data.get("Routes", []):
+            dest = item.get("DestinationCidrBlock") or item.get("DestinationIpv6CidrBlock")
+            if not dest:
+                continue  # prefix-list routes are outside this model
+            target = next((item[k] for k in TARGET_KEYS if item.get(k)), None)
+            if target is None:
+                raise VpcError(f"{rtb_id}: the route to {dest} has no target (GatewayId, ...)")
+            net = parse_net(dest, f"{rtb_id} route")
+            routes.append(Route(str(net), target, str(item.get("State", "active")), "", net))
+        assoc = data.get("Associations", [])
+        return cls(
+            rtb_id,
+            str(data.get("VpcId", "")),
+            tuple(routes),
+            tuple(a["SubnetId"] for a in assoc if a.get("SubnetId")),
+            any(a.get("Main") for a in assoc),
+            _name(data),
+        )
+
+    def with_blackholes(self, missing: dict[str, str]) -> RouteTable:
+        """A copy where routes to the targets in ``missing`` (id -> why) are blackholes."""
+        routes = tuple(
+            replace(r, state="blackhole", reason=missing[r.target]) if r.target in missing else r
+            for r in self.routes
+        )
+        return replace(self, routes=routes)
+
+    def lookup(self, addr: str) -> RouteDecision:
+        """The route this table uses for ``addr``: the longest matching prefix.
+
+        >>> RouteTable("rtb-1", "vpc-1", ()).lookup("10.0.0.1").route is None
+        True
+        """
+        dest = parse_addr(addr, self.route_table_id)
+        match = _longest_prefix_match(self.routes, dest)
+        if match is None:
+            text = f"{self.route_table_id} has no route that matches {addr}"
+            return RouteDecision(self.route_table_id, str(addr), None, text)
+        if match.state != "active":
+            why = f": {match.reason}" if match.reason else ""
+            text = (
+                f"{self.route_table_id}: the route {match.destination} -> {match.target} for "
+                f"{addr} is a {match.state} route{why}; traffic that matches it is dropped"
+            )
+        else:
+            text = f"{self.route_table_id}: {addr} matches {match.destination} -> {match.target}"
+        return RouteDecision(self.route_table_id, str(addr), match, text)
+
+    def __repr__(self) -> str:
+        which = "main" if self.main else ", ".join(self.subnet_ids) or "no subnets"
+        lines = [f"RouteTable {self.route_table_id} ({which})"]
+        lines += [f"  {r.describe()}" for r in self.routes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{escape(r.destination)}</td><td>{escape(r.target)}</td>"
+            f"<td>{escape(r.state)}</td></tr>"
+            for r in self.routes
+        )
+        which = "main" if self.main else ", ".join(self.subnet_ids)
+        return (
+            f"<b>{escape(self.route_table_id)}</b> ({escape(which)})<table><thead><tr>"
+            "<th>destination</th><th>target</th><th>state</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+
+
+def _longest_prefix_match(routes: tuple[Route, ...], dest) -> Route | None:
+    """The most specific route containing ``dest`` (netcourse.cidr's rule, on parsed routes)."""
+    try:
+        from netcourse.cidr import longest_prefix_match
+    except ImportError:  # pragma: no cover - the CIDR lesson's helper is not installed
+        longest_prefix_match = None
+    candidates = [r for r in routes if r.network.version == dest.version]
+    if longest_prefix_match is not None:
+        found = longest_prefix_match(
+            [(r.destination, i) for i, r in enumerate(candidates)], str(dest)
+        )
+        return None if found is None else candidates[found[1]]
+    best = None
+    for route in candidates:
+        if dest in route.network and (
+            best is None or route.network.prefixlen > best.network.prefixlen
+        ):
+            best = route
+    return best
+
+
+def _name(data: dict) -> str:
+    for tag in data.get("Tags", []) or []:
+        if tag.get("Key") == "Name":
+            return str(tag.get("Value", ""))
+    return ""
