@@ -44,6 +44,8 @@ __all__ = [
     "table",
     "spans",
     "pdu_at",
+    "Encapsulation",
+    "encapsulation",
 ]
 
 
@@ -599,7 +601,8 @@ def spans(dissection: Any) -> tuple[Span, ...]:
     """The PDU span of each layer of a dissected frame, outermost first.
 
     ``dissection`` is what ``netcourse.packets.dissect(data)`` returns (layers with fields
-    that carry byte offsets). A header spans its fields; the PDU runs to the end of the frame,
+    that carry byte offsets). A header spans the layer's ``offset``/``length`` where the
+    layer has them, else its fields; the PDU runs to the end of the frame,
     except where a length field says it stops sooner (IPv4 total length, IPv6 payload length,
     UDP length), so Ethernet padding is not counted as IP payload.
 
@@ -622,6 +625,10 @@ def spans(dissection: Any) -> tuple[Span, ...]:
         raise PacketError("this dissection has no layers; expected dissect(frame_bytes)")
     bounds = []
     for item in layers:
+        offset, length = getattr(item, "offset", None), getattr(item, "length", None)
+        if isinstance(offset, int) and isinstance(length, int):  # the dissector knows the header
+            bounds.append((offset, offset + length) if length else None)
+            continue
         fields = [f for f in item.fields if f.length is not None and f.offset is not None]
         if not fields:
             bounds.append(None)
@@ -631,6 +638,9 @@ def spans(dissection: Any) -> tuple[Span, ...]:
     if not known:
         raise PacketError("no field in this dissection carries a byte offset")
     frame_end = max(end for _, end in known)
+    data = getattr(dissection, "data", None)
+    if isinstance(data, (bytes, bytearray)) and len(data) >= frame_end:
+        frame_end = len(data)
     result: list[Span] = []
     limit = frame_end
     for item, bound in zip(layers, bounds, strict=True):
@@ -657,9 +667,11 @@ def spans(dissection: Any) -> tuple[Span, ...]:
                 if ulen:
                     end = min(limit, start + ulen)
             limit = end
-        pdu = "datagram" if item.name == "UDP" else proto.pdu
-        if item.name in ("Ether", "Dot1Q", "Dot1AD"):
-            pdu = "frame"
+        pdu = proto.pdu
+        if item.name in ("Dot1Q", "Dot1AD"):  # inserted into the Ethernet header
+            end, pdu = header_end, "tag (in the frame)"
+        if item.name == "Raw" and result and max(result[-1].protocol.osi or (0,)) < 4:
+            proto, pdu = result[-1].protocol, f"{result[-1].pdu} (data)"  # e.g. ping data
         result.append(Span(item.name, proto, pdu, start, header_end, max(end, header_end)))
     return tuple(result)
 
@@ -689,3 +701,81 @@ def pdu_at(dissection: Any, offset: int) -> Span:
     raise PacketError(
         f"offset {where} is outside every header of this frame; expected 0-{size - 1}"
     )
+
+
+@dataclass(frozen=True)
+class Encapsulation:
+    """A frame's layers as nested PDUs: each header's bytes and its share of the frame."""
+
+    spans: tuple[Span, ...]
+    size: int
+
+    @property
+    def headers(self) -> tuple[Span, ...]:
+        """The spans that are protocol headers (not application data, not padding)."""
+        return tuple(
+            s
+            for s in self.spans
+            if s.protocol.osi and max(s.protocol.osi) <= 4 and s.name not in ("Raw", "Padding")
+        )
+
+    @property
+    def header_bytes(self) -> int:
+        """Bytes of headers from layer 2 to layer 4."""
+        return sum(s.header_length for s in self.headers)
+
+    @property
+    def data_bytes(self) -> int:
+        """Bytes the application handed down: everything after the last layer-4 header."""
+        app = [s for s in self.spans if s.protocol.osi and min(s.protocol.osi) >= 5]
+        return sum(s.header_length for s in app)
+
+    @property
+    def overhead(self) -> float:
+        """Header bytes as a share of the frame (0-1)."""
+        return self.header_bytes / self.size if self.size else 0.0
+
+    def __repr__(self) -> str:
+        wide = max([6, *(len(s.name) + 1 for s in self.spans)])
+        pdu = max([4, *(len(s.pdu) + 1 for s in self.spans)])
+        lines = [f"{'layer':<{wide}}{'OSI':<7}{'PDU':<{pdu}}{'starts':>6}{'header':>7}{'bytes':>6}"]
+        for s in self.spans:
+            lines.append(
+                f"{s.name:<{wide}}{s.protocol.label:<7}{s.pdu:<{pdu}}{s.start:>6}"
+                f"{s.header_length:>7}{s.length:>6}"
+            )
+        lines.append(
+            f"{self.size} bytes on the wire, {self.header_bytes} of them headers "
+            f"({self.overhead:.0%}), {self.data_bytes} application bytes"
+        )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(
+            f"<th>{h}</th>" for h in ("layer", "OSI", "PDU", "starts at", "header", "PDU bytes")
+        )
+        body = "".join(
+            f"<tr><td>{escape(s.name)}</td><td>{escape(s.protocol.label)}</td>"
+            f"<td>{escape(s.pdu)}</td><td>{s.start}</td><td>{s.header_length}</td>"
+            f"<td>{s.length}</td></tr>"
+            for s in self.spans
+        )
+        foot = (
+            f"<caption>{self.size} bytes on the wire, {self.header_bytes} of them headers "
+            f"({self.overhead:.0%}), {self.data_bytes} application bytes</caption>"
+        )
+        return f"<table>{foot}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def encapsulation(dissection: Any) -> Encapsulation:
+    """The nested PDUs of a dissected frame, with header bytes and overhead.
+
+    >>> from netcourse.packets import dissect, frame
+    >>> enc = encapsulation(dissect(frame("http", 1)))
+    >>> [(s.name, s.header_length) for s in enc.headers]
+    [('Ether', 14), ('IP', 20), ('TCP', 40)]
+    """
+    found = spans(dissection)
+    data = getattr(dissection, "data", None)
+    size = len(data) if isinstance(data, (bytes, bytearray)) else max(s.end for s in found)
+    return Encapsulation(found, size)

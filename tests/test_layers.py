@@ -233,3 +233,70 @@ def test_every_byte_belongs_to_exactly_one_header(offset, payload):
     assert span.start <= offset < span.header_end
     holders = [s for s in layers.spans(dis) if s.start <= offset < s.header_end]
     assert holders == [span]
+
+
+# --- on the shipped real captures, against Wireshark ---------------------------------------
+
+TSHARK_NAMES = {"eth": "Ether", "vlan": "Dot1Q", "arp": "ARP", "ip": "IP", "ipv6": "IPv6"}
+TSHARK_NAMES |= {"tcp": "TCP", "udp": "UDP"}
+
+
+def tshark_protos(capture) -> list[dict[str, tuple[int, int]]]:
+    """Per frame, tshark's header position and size for each protocol it shows (PDML)."""
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    out = subprocess.run(
+        ["tshark", "-r", str(capture), "-T", "pdml"],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    frames = []
+    for packet in ET.fromstring(out).iter("packet"):
+        found = {}
+        for proto in packet.findall("proto"):
+            name = proto.get("name")
+            if name in TSHARK_NAMES and TSHARK_NAMES[name] not in found:
+                found[TSHARK_NAMES[name]] = (int(proto.get("pos")), int(proto.get("size")))
+        frames.append(found)
+    return frames
+
+
+@pytest.mark.parametrize("name", ["http", "arp-icmp", "udp", "ipv6", "vlan"])
+def test_spans_agree_with_tshark_on_real_captures(name):
+    import shutil
+
+    from netcourse.packets import dissect, sample
+    from netcourse.packets import frame as read_frame
+
+    if shutil.which("tshark") is None:
+        pytest.skip("tshark is not installed (CI installs it)")
+    wanted = tshark_protos(sample(name))
+    for number, expected in enumerate(wanted, 1):
+        dis = dissect(read_frame(name, number))
+        # ICMP errors quote the offending packet's headers: tshark lists those once
+        got = {}
+        for span in layers.spans(dis):
+            got.setdefault(span.name, (span.start, span.header_length))
+        for proto, pos_size in expected.items():
+            assert got.get(proto) == pos_size, (name, number, proto)
+
+
+def test_segment_is_packet_payload_is_frame_payload_in_the_real_http_get():
+    from netcourse.packets import dissect, frame
+
+    dis = dissect(frame("http", 4))
+    eth, ip, tcp, data = layers.spans(dis)[:4]
+    assert (eth.pdu, ip.pdu, tcp.pdu) == ("frame", "packet", "segment")
+    assert dis.data[eth.header_end : eth.end] == dis.data[ip.start : ip.end]
+    assert dis.data[ip.header_end : ip.end] == dis.data[tcp.start : tcp.end]
+    assert dis.data[data.start : data.end].startswith(b"GET ")
+    enc = layers.encapsulation(dis)
+    assert enc.size == len(dis.data) == enc.header_bytes + enc.data_bytes
+    assert enc.overhead == pytest.approx(enc.header_bytes / len(dis.data))
+    assert "application bytes" in repr(enc) and "<table>" in enc._repr_html_()
+    udp = layers.spans(dissect(frame("udp", 3)))
+    assert [s.pdu for s in udp[:3]] == ["frame", "packet", "datagram"]
+    ping = layers.encapsulation(dissect(frame("vlan", 3)))
+    assert ping.data_bytes == 0 and [s.name for s in ping.headers][:2] == ["Ether", "Dot1Q"]
