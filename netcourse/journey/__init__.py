@@ -1,0 +1,49 @@
+"""A packet's journey from a laptop on a home LAN to an EC2 instance in a VPC, and back.
+
+``scenario(name).run()`` follows one HTTPS request and its reply device by device; every
+decision is made by the model of the lesson that teaches it (CIDR route decisions, the
+learning switch, iptables with conntrack, the VPC's ACLs, route tables and security groups),
+and the home router's NAT is modelled here. Taught in notebooks/06-packet-journey.ipynb.
+
+>>> journey = scenario("sg-missing-port").run()
+>>> journey.delivered, journey.failed_at.kind
+(False, 'security group (stateful)')
+"""
+
+from __future__ import annotations
+
+from netcourse.journey.events import DIRECTIONS, NODES, ZONES, Event, Journey, Table
+from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable
+from netcourse.journey.runner import run
+from netcourse.journey.scenarios import (
+    FIXES,
+    HOST_FIREWALL,
+    SCENARIOS,
+    Scenario,
+    Server,
+    apply_fix,
+    scenario,
+    scenarios,
+)
+
+__all__ = [
+    "DIRECTIONS",
+    "NODES",
+    "ZONES",
+    "Event",
+    "Journey",
+    "Table",
+    "HomeRouter",
+    "Host",
+    "NatEntry",
+    "NatTable",
+    "run",
+    "FIXES",
+    "HOST_FIREWALL",
+    "SCENARIOS",
+    "Scenario",
+    "Server",
+    "apply_fix",
+    "scenario",
+    "scenarios",
+]

@@ -1,0 +1,183 @@
+"""What a journey records: one :class:`Event` per decision, the :class:`Table` it consulted.
+
+Taught in notebooks/06-packet-journey.ipynb.
+
+>>> table = Table("ARP table", ("IP address", "MAC address"),
+...               (("10.0.1.1", "02:00:00:00:00:01"), ("10.0.1.13", "02:00:00:00:00:0d")), 0)
+>>> print(table)
+ARP table
+  IP address  MAC address
+→ 10.0.1.1    02:00:00:00:00:01
+  10.0.1.13   02:00:00:00:00:0d
+>>> table.matched
+('10.0.1.1', '02:00:00:00:00:01')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES"]
+
+#: The three parts of the path, left to right on the figure.
+ZONES = ("home", "internet", "vpc")
+#: The places on the whole-path figure, left to right, each with its zone.
+NODES = {
+    "laptop": "home",
+    "printer": "home",
+    "home switch": "home",
+    "home router": "home",
+    "internet": "internet",
+    "internet gateway": "vpc",
+    "network ACL": "vpc",
+    "route table": "vpc",
+    "security group": "vpc",
+    "instance": "vpc",
+}
+#: The two halves of a journey.
+DIRECTIONS = ("request", "reply")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table a device consulted: its relevant rows, and which row decided (``match``)."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    match: int | None = None
+    note: str = ""
+
+    @property
+    def matched(self) -> tuple[str, ...] | None:
+        """The row that decided, or None when no row matched (a default or a miss decided)."""
+        return None if self.match is None else self.rows[self.match]
+
+    def __str__(self) -> str:
+        cells = [tuple(self.columns)] + [tuple(str(c) for c in row) for row in self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        lines = [self.name]
+        for number, row in enumerate(cells):
+            mark = "→ " if number - 1 == self.match and number else "  "
+            lines.append(mark + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+        if self.note:
+            lines.append(f"  ({self.note})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(c)}</th>" for c in ("", *self.columns))
+        body = []
+        for number, row in enumerate(self.rows):
+            hit = number == self.match
+            style = ' style="background:#F0E442;font-weight:bold"' if hit else ""
+            cells = "".join(f"<td>{escape(str(c))}</td>" for c in row)
+            body.append(f"<tr{style}><td>{'→' if hit else ''}</td>{cells}</tr>")
+        note = f"<caption style='caption-side:bottom'>{escape(self.note)}</caption>"
+        return (
+            f"<table class='netcourse-table'><caption>{escape(self.name)}</caption>"
+            f"{note if self.note else ''}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One device's decision about the packet: what it saw, what it consulted, what it did."""
+
+    step: int
+    direction: str
+    zone: str
+    device: str
+    kind: str
+    layer: int
+    pdu: bytes
+    table: Table | None
+    decision: str
+    why: str
+    ok: bool = True
+    reads: tuple[str, ...] = ()
+    rewrites: tuple[str, ...] = ()
+    decided_by: str = ""
+    node: str = ""
+
+    @property
+    def reason(self) -> str:
+        """Why the device decided as it did (for a failed event: why the packet stopped)."""
+        return self.why
+
+    @property
+    def pkt(self):
+        """The PDU as a scapy packet (parsed from :attr:`pdu`)."""
+        from netcourse.journey.pdu import parse
+
+        return parse(self.pdu)
+
+    def __repr__(self) -> str:
+        mark = "" if self.ok else "  ✘ STOPPED"
+        return (
+            f"<Event {self.step}: {self.direction} at {self.device} ({self.kind}, layer "
+            f"{self.layer}): {self.decision}{mark}>"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.table._repr_html_() if self.table is not None else ""
+        colour = "#009E73" if self.ok else "#D55E00"
+        return (
+            f"<div><b>{self.step}. {escape(self.device)}</b> ({escape(self.kind)}, layer "
+            f"{self.layer}, {self.direction}): <b style='color:{colour}'>"
+            f"{escape(self.decision)}</b><br>{escape(self.why)}{table}</div>"
+        )
+
+
+@dataclass(frozen=True)
+class Journey:
+    """The events of one scenario's run: delivered end to end, or stopped at ``failed_at``."""
+
+    scenario: str
+    events: tuple[Event, ...]
+    delivered: bool
+    failed_at: Event | None
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def at(self, device: str) -> tuple[Event, ...]:
+        """Every event at a device (both directions), in order."""
+        return tuple(event for event in self.events if event.device == device)
+
+    def summary(self) -> str:
+        """One line per event: step, direction, device, decision."""
+        lines = []
+        for event in self.events:
+            mark = "✘" if not event.ok else " "
+            lines.append(
+                f"{mark}{event.step:>3} {event.direction:<7} {event.device:<24} {event.decision}"
+            )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        if self.delivered:
+            end = "delivered"
+        elif self.failed_at is not None:
+            end = f"stopped at {self.failed_at.device}: {self.failed_at.reason}"
+        else:
+            end = "not delivered"
+        return f"<Journey {self.scenario!r}: {len(self.events)} events, {end}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr style='{'' if e.ok else 'color:#D55E00;font-weight:bold'}'>"
+            f"<td>{e.step}</td><td>{e.direction}</td><td>{escape(e.device)}</td>"
+            f"<td>{escape(e.kind)}</td><td>{e.layer}</td><td>{escape(e.decision)}</td>"
+            f"<td>{escape(e.why)}</td></tr>"
+            for e in self.events
+        )
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("step", "direction", "device", "kind", "layer", "decision", "why")
+        )
+        return (
+            f"<p>{escape(repr(self))}</p><table class='netcourse-table'><thead><tr>{head}"
+            f"</tr></thead><tbody>{rows}</tbody></table>"
+        )

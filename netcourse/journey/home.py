@@ -1,0 +1,241 @@
+"""The home network: the laptop, its neighbours, and the home router with its NAT table.
+
+No earlier lesson owns these, so they live here: a :class:`Host` with an address, mask and
+gateway; the :class:`HomeRouter` (LAN side, WAN side, routing table); and the
+:class:`NatTable` whose entries rewrite the source address and port of outgoing packets and
+undo exactly that for the replies. Which hosts answer an ARP request is data too: each host
+answers for its own address and nobody answers for an address that is not on the LAN.
+
+Taught in notebooks/06-packet-journey.ipynb.
+
+>>> nat = NatTable()
+>>> nat, entry = nat.outbound(("10.0.1.7", 51514, "192.0.2.10", 80), "198.51.100.23", 40000)
+>>> entry.outside
+('198.51.100.23', 40000)
+>>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 40000)) == entry
+True
+>>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 40001)) is None
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netcourse.errors import JourneyError
+from netcourse.journey.events import Table
+
+__all__ = ["Host", "HomeRouter", "NatEntry", "NatTable", "arp_answer", "mask_bits"]
+
+
+def mask_bits(netmask: str) -> int:
+    """The prefix length of a dotted netmask, e.g. 24 for ``255.255.255.0``.
+
+    >>> mask_bits("255.255.255.0"), mask_bits("255.0.0.0")
+    (24, 8)
+    """
+    import netaddr
+
+    try:
+        address = netaddr.IPAddress(netmask, version=4)
+    except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
+        raise JourneyError(f"{netmask!r}: a netmask looks like 255.255.255.0") from exc
+    if not address.is_netmask():
+        raise JourneyError(f"{netmask!r}: a netmask is ones then zeros, like 255.255.255.0")
+    return address.netmask_bits()
+
+
+@dataclass(frozen=True)
+class Host:
+    """A host on the home LAN: its address and mask, its MAC, its gateway, its switch port."""
+
+    name: str
+    ip: str
+    netmask: str
+    mac: str
+    gateway: str | None
+    switch_port: int
+
+    @property
+    def interface(self) -> str:
+        """The interface's address with its prefix, e.g. ``10.0.1.7/24``.
+
+        >>> Host("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1
+        ...      ).interface
+        '10.0.1.7/24'
+        """
+        return f"{self.ip}/{mask_bits(self.netmask)}"
+
+
+@dataclass(frozen=True)
+class HomeRouter:
+    """The home router: a LAN side, a WAN side with the one public address, and NAT."""
+
+    lan_ip: str = "10.0.1.1"
+    lan_netmask: str = "255.255.255.0"
+    lan_mac: str = "02:00:00:00:00:01"
+    wan_ip: str = "198.51.100.23"
+    wan_mac: str = "02:00:00:00:01:17"
+    isp_gateway: str = "198.51.100.1"
+    isp_mac: str = "02:00:00:00:01:01"
+    switch_port: int = 4
+    nat_first_port: int = 40000
+
+    @property
+    def lan(self) -> str:
+        """The LAN's network, e.g. ``10.0.1.0/24``.
+
+        >>> HomeRouter().lan
+        '10.0.1.0/24'
+        """
+        import netaddr
+
+        return str(netaddr.IPNetwork(f"{self.lan_ip}/{mask_bits(self.lan_netmask)}").cidr)
+
+    @property
+    def routes(self) -> tuple[tuple[str, str], ...]:
+        """The router's routing table as (destination network, where to) pairs.
+
+        >>> HomeRouter().routes[1]
+        ('0.0.0.0/0', 'via 198.51.100.1 (ISP) on wan')
+        """
+        return (
+            (self.lan, "connected on lan"),
+            ("0.0.0.0/0", f"via {self.isp_gateway} (ISP) on wan"),
+        )
+
+
+def arp_answer(hosts, router: HomeRouter, target: str) -> tuple[str, str] | None:
+    """Who answers "who has ``target``?" on the LAN: ``(name, mac)``, or None (nobody).
+
+    A host answers only for its own address; the router answers for its LAN address (no
+    proxy ARP), so an address that is not on the LAN gets no answer at all.
+
+    >>> laptop = Host("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1)
+    >>> arp_answer([laptop], HomeRouter(), "10.0.1.1")
+    ('home router', '02:00:00:00:00:01')
+    >>> arp_answer([laptop], HomeRouter(), "192.0.2.10") is None
+    True
+    """
+    if target == router.lan_ip:
+        return ("home router", router.lan_mac)
+    for host in hosts:
+        if host.ip == target:
+            return (host.name, host.mac)
+    return None
+
+
+@dataclass(frozen=True)
+class NatEntry:
+    """One NAT mapping: the inside endpoint, the outside endpoint it became, the remote one."""
+
+    proto: str
+    inside_addr: str
+    inside_port: int
+    outside_addr: str
+    outside_port: int
+    remote_addr: str
+    remote_port: int
+
+    @property
+    def inside(self) -> tuple[str, int]:
+        """The private ``(addr, port)`` the connection really comes from."""
+        return (self.inside_addr, self.inside_port)
+
+    @property
+    def outside(self) -> tuple[str, int]:
+        """The public ``(addr, port)`` the remote end sees."""
+        return (self.outside_addr, self.outside_port)
+
+    def row(self) -> tuple[str, ...]:
+        """The entry as a table row."""
+        return (
+            self.proto,
+            f"{self.inside_addr}:{self.inside_port}",
+            f"{self.outside_addr}:{self.outside_port}",
+            f"{self.remote_addr}:{self.remote_port}",
+        )
+
+
+@dataclass(frozen=True)
+class NatTable:
+    """The NAT (masquerade) table of a home router: immutable, each change returns a new one."""
+
+    entries: tuple[NatEntry, ...] = ()
+
+    COLUMNS = ("proto", "inside", "outside", "remote")
+
+    def outbound(
+        self,
+        four_tuple: tuple[str, int, str, int],
+        public_addr: str,
+        first_port: int,
+        proto: str = "tcp",
+    ) -> tuple[NatTable, NatEntry]:
+        """The table with a mapping for an outgoing connection, and that mapping.
+
+        An existing mapping for the same inside endpoint and remote end is reused; otherwise
+        the first outside port from ``first_port`` that no entry uses yet is taken.
+        """
+        src, sport, dst, dport = four_tuple
+        for entry in self.entries:
+            if (entry.proto, entry.inside, entry.remote_addr, entry.remote_port) == (
+                proto,
+                (src, sport),
+                dst,
+                dport,
+            ):
+                return self, entry
+        used = {e.outside_port for e in self.entries if e.outside_addr == public_addr}
+        port = first_port
+        while port in used:
+            port += 1
+        if not 1 <= port <= 65535:
+            raise JourneyError(f"NAT: no free outside port from {first_port} up to 65535")
+        entry = NatEntry(proto, src, sport, public_addr, port, dst, dport)
+        return NatTable((*self.entries, entry)), entry
+
+    def inbound(self, four_tuple: tuple[str, int, str, int], proto: str = "tcp") -> NatEntry | None:
+        """The mapping an incoming packet belongs to (all four numbers must match), or None."""
+        src, sport, dst, dport = four_tuple
+        for entry in self.entries:
+            if (entry.proto, entry.remote_addr, entry.remote_port, entry.outside) == (
+                proto,
+                src,
+                sport,
+                (dst, dport),
+            ):
+                return entry
+        return None
+
+    def table(self, match: NatEntry | None = None, note: str = "") -> Table:
+        """The NAT table as a :class:`Table`, with ``match`` marked."""
+        rows = tuple(entry.row() for entry in self.entries)
+        index = self.entries.index(match) if match in self.entries else None
+        return Table("NAT table (home router)", self.COLUMNS, rows, index, note)
+
+    @staticmethod
+    def translate_out(four_tuple: tuple[str, int, str, int], entry: NatEntry):
+        """The 4-tuple after the outgoing rewrite: source becomes the outside endpoint.
+
+        >>> e = NatEntry("tcp", "10.0.1.7", 51514, "198.51.100.23", 40000, "192.0.2.10", 80)
+        >>> NatTable.translate_out(("10.0.1.7", 51514, "192.0.2.10", 80), e)
+        ('198.51.100.23', 40000, '192.0.2.10', 80)
+        """
+        src, sport, dst, dport = four_tuple
+        if (src, sport) != entry.inside:
+            raise JourneyError(f"{src}:{sport} is not the inside endpoint of this NAT entry")
+        return (entry.outside_addr, entry.outside_port, dst, dport)
+
+    @staticmethod
+    def translate_in(four_tuple: tuple[str, int, str, int], entry: NatEntry):
+        """The 4-tuple after the reply's rewrite: destination goes back to the inside endpoint.
+
+        >>> e = NatEntry("tcp", "10.0.1.7", 51514, "198.51.100.23", 40000, "192.0.2.10", 80)
+        >>> NatTable.translate_in(("192.0.2.10", 80, "198.51.100.23", 40000), e)
+        ('192.0.2.10', 80, '10.0.1.7', 51514)
+        """
+        src, sport, dst, dport = four_tuple
+        if (dst, dport) != entry.outside:
+            raise JourneyError(f"{dst}:{dport} is not the outside endpoint of this NAT entry")
+        return (src, sport, entry.inside_addr, entry.inside_port)

@@ -1,0 +1,73 @@
+"""The home switch's part of the journey, decided by lesson 02's :class:`netcourse.switch.Switch`.
+
+The switch sees the laptop's ARP broadcast (flooded), the router's ARP reply, then the data
+frame; by then it has learned where both MAC addresses live and forwards out of one port.
+
+Taught in notebooks/06-packet-journey.ipynb.
+"""
+
+from __future__ import annotations
+
+from netcourse.journey.events import Table
+
+__all__ = ["request", "reply", "ports"]
+
+
+def ports(runner) -> dict[int, str]:
+    """Which device sits behind each port of the home switch."""
+    sc = runner.sc
+    return {sc.laptop.switch_port: sc.laptop.name, sc.neighbour.switch_port: sc.neighbour.name,
+            sc.router.switch_port: "home router"}  # fmt: skip
+
+
+def _table(decision, names: dict[str, str], dst: str) -> Table:
+    entries = decision.table.entries
+    rows = tuple((str(e.port), e.mac, names.get(e.mac, "?"), str(e.vlan)) for e in entries)
+    match = next((i for i, e in enumerate(entries) if e.mac == dst), None)
+    return Table("forwarding table (home switch)", ("port", "MAC address", "device", "VLAN"),
+                 rows, match)  # fmt: skip
+
+
+def _names(runner) -> dict[str, str]:
+    sc = runner.sc
+    return {sc.laptop.mac: sc.laptop.name, sc.neighbour.mac: sc.neighbour.name,
+            sc.router.lan_mac: "home router"}  # fmt: skip
+
+
+def request(runner) -> None:
+    """The switch carries the ARP exchange, then forwards the laptop's frame to the router."""
+    from netcourse import switch
+
+    sc = runner.sc
+    sw = switch.Switch(max(ports(runner)))
+    runner.st.switch = sw
+    flood = sw.receive(sc.laptop.switch_port, runner.arp_request)
+    sw.receive(sc.router.switch_port, runner.arp_reply)
+    decision = sw.receive(sc.laptop.switch_port, runner.st.frame)
+    names = _names(runner)
+    out = ", ".join(map(str, decision.out_ports)) or "none"
+    runner.add(
+        "home", "home switch", "switch", 2, _table(decision, names, decision.dst),
+        f"{decision.action} out of port {out}",
+        f"The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
+        f"{', '.join(map(str, flood.out_ports))}, learned each sender's port, and now "
+        f"{decision.reason}.",
+        ok=decision.action == "forward", reads=("Ether.src", "Ether.dst"),
+        decided_by="netcourse.switch.Switch",
+    )  # fmt: skip
+
+
+def reply(runner) -> None:
+    """The switch forwards the reply from the router's port to the laptop's port."""
+    sc = runner.sc
+    sw = runner.st.switch
+    decision = sw.receive(sc.router.switch_port, runner.st.frame)
+    out = ", ".join(map(str, decision.out_ports)) or "none"
+    runner.add(
+        "home", "home switch", "switch", 2, _table(decision, _names(runner), decision.dst),
+        f"{decision.action} out of port {out}",
+        f"Still only MAC addresses: {decision.reason}, learned when the laptop sent its ARP "
+        "request.",
+        ok=decision.action == "forward", reads=("Ether.src", "Ether.dst"),
+        decided_by="netcourse.switch.Switch",
+    )  # fmt: skip

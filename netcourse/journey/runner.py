@@ -1,0 +1,440 @@
+"""Run a scenario: follow the request and its reply through every device, one event each.
+
+Each device decides with the model of the lesson that teaches it: the laptop's route with
+:func:`netcourse.cidr.route_decision`, the home switch with :class:`netcourse.switch.Switch`,
+the routers' tables with :func:`netcourse.cidr.longest_prefix_match`, the VPC (internet
+gateway, network ACL, route table, security group) with :class:`netcourse.vpc.Vpc`, and the
+server's own iptables with :class:`netcourse.firewall.Firewall` and its conntrack. This module
+only carries the packet between them, builds its bytes, and records what each one decided.
+The home router's NAT is modelled in :mod:`netcourse.journey.home`.
+
+Taught in notebooks/06-packet-journey.ipynb.
+
+>>> journey = run(__import__("netcourse.journey").journey.scenario("healthy"))
+>>> journey.delivered, journey.failed_at is None
+(True, True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netcourse.errors import JourneyError
+from netcourse.journey import pdu
+from netcourse.journey.events import Event, Journey, Table
+from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable, arp_answer
+
+__all__ = ["run", "INTERNET_HOPS", "LAYERS"]
+
+#: How many routers the internet part stands for (each decrements the TTL by one).
+INTERNET_HOPS = 10
+
+#: The OSI layer of each kind of step, declared once.
+LAYERS = {
+    "application": 7,
+    "transport": 4,
+    "network": 3,
+    "arp": 2,
+    "link": 2,
+    "nat": 3,
+}
+
+#: MAC addresses of the links the journey crosses outside the home, fixed for stable bytes.
+_MACS = {
+    "isp-edge": "02:00:00:00:01:01",
+    "aws-edge": "02:00:00:00:02:01",
+    "vpc-router": "0e:00:00:00:00:01",
+}
+
+
+@dataclass
+class _State:
+    """What the run carries from device to device."""
+
+    frame: bytes = b""
+    direction: str = "request"
+    nat: NatTable = field(default_factory=NatTable)
+    nat_entry: NatEntry | None = None
+    laptop_arp: dict[str, str] = field(default_factory=dict)
+    router_arp: dict[str, str] = field(default_factory=dict)
+    switch: object = None
+    vpc: object = None
+    instance: object = None
+    firewall: object = None
+    conntrack: object = None
+    events: list[Event] = field(default_factory=list)
+    stopped: Event | None = None
+
+
+class _Runner:
+    def __init__(self, sc):
+        self.sc = sc
+        self.st = _State()
+        self.laptop: Host = sc.laptop
+        self.router: HomeRouter = sc.router
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def add(self, zone, device, kind, layer, table, decision, why, ok=True, reads=(),
+            rewrites=(), decided_by="", frame=None, node=None) -> Event:  # fmt: skip
+        event = Event(
+            step=len(self.st.events) + 1,
+            direction=self.st.direction,
+            zone=zone,
+            device=device,
+            kind=kind,
+            layer=layer,
+            pdu=self.st.frame if frame is None else frame,
+            table=table,
+            decision=decision,
+            why=why,
+            ok=ok,
+            reads=tuple(reads),
+            rewrites=tuple(rewrites),
+            decided_by=decided_by,
+            node=node or device,
+        )
+        self.st.events.append(event)
+        if not ok:
+            self.st.stopped = event
+        return event
+
+    # --- the request, on the home LAN ---------------------------------------------------------
+
+    @property
+    def target(self) -> str:
+        return self.sc.target or self.server_public_ip()
+
+    def server_public_ip(self) -> str:
+        from netcourse.journey import vpc_side
+
+        return vpc_side.public_ip(self.sc)
+
+    def laptop_socket_table(self, state: str, match: int | None) -> Table:
+        rows = (
+            ("tcp", f"{self.laptop.ip}:{self.sc.client_port}",
+             f"{self.target}:{self.sc.server.port}", state),
+            ("udp", f"{self.laptop.ip}:5353", "*:*", "UNCONN"),
+        )  # fmt: skip
+        return Table("socket table (laptop)", ("proto", "local", "remote", "state"), rows, match)
+
+    def app_request(self) -> None:
+        sc = self.sc
+        self.st.frame = pdu.tcp_frame(
+            self.laptop.mac, self.router.lan_mac, self.laptop.ip, self.target, sc.client_port,
+            sc.server.port, flags="PA", seq=1001, ack=5001,
+            payload=pdu.tls_record(sc.server.request), ip_id=7,
+        )  # fmt: skip
+        first_line = sc.server.request.split(b"\r\n")[0].decode()
+        self.add(
+            "home", "laptop", "browser (application)", 7,
+            self.laptop_socket_table("ESTABLISHED", 0),
+            f"write {first_line!r} (in TLS) to the socket",
+            f"The browser's HTTP request is encrypted by TLS into one application-data record "
+            f"and written to the connected socket {self.laptop.ip}:{sc.client_port} → "
+            f"{self.target}:{sc.server.port}; nobody on the path can read the request, and "
+            "the kernel does everything below.",
+            reads=("Raw.load",), decided_by="the application",
+        )  # fmt: skip
+
+    def tcp_request(self) -> None:
+        four = pdu.four_tuple(self.st.frame)
+        self.add(
+            "home", "laptop", "TCP (transport)", 4, self.laptop_socket_table("ESTABLISHED", 0),
+            f"segment {four[0]}:{four[1]} → {four[2]}:{four[3]}",
+            "TCP wraps the bytes in a segment whose ports come from the socket's 4-tuple: the "
+            "source port is the laptop's ephemeral port, the destination the server's port.",
+            reads=("TCP.sport", "TCP.dport", "TCP.seq", "TCP.ack", "TCP.flags"),
+            decided_by="the socket's 4-tuple (lesson 01)",
+        )  # fmt: skip
+
+    def laptop_route(self) -> None:
+        from netcourse import cidr
+
+        laptop = self.laptop
+        decision = cidr.route_decision(laptop.interface, self.target, gateway=laptop.gateway)
+        rows = [(decision.network, "connected (on-link)", "link")]
+        if laptop.gateway:
+            rows.append(("0.0.0.0/0", f"via {laptop.gateway}", "link"))
+        if decision.direct:
+            match = 0
+        elif decision.next_hop is not None:
+            match = 1
+        else:
+            match = None
+        table = Table("routing table (laptop)", ("destination", "next hop", "interface"),
+                      tuple(rows), match)  # fmt: skip
+        ok = decision.next_hop is not None
+        if decision.direct:
+            verdict = f"on-link: ARP for {decision.next_hop} itself"
+        elif ok:
+            verdict = f"off-link: send to gateway {decision.next_hop}"
+        else:
+            verdict = "no route: network is unreachable"
+        self.add(
+            "home", "laptop", "IP (network)", 3, table, verdict, decision.explanation, ok=ok,
+            reads=("IP.dst",), decided_by="netcourse.cidr.route_decision",
+        )  # fmt: skip
+        self.next_hop = decision.next_hop
+
+    def laptop_arp(self) -> None:
+        laptop, router = self.laptop, self.router
+        hop = self.next_hop
+        self.st.laptop_arp = {self.sc.neighbour.ip: self.sc.neighbour.mac}
+        request = pdu.arp_frame("who-has", laptop.mac, laptop.ip, hop)
+        answer = arp_answer([self.sc.neighbour, laptop], router, hop)
+        self.arp_request = request
+        if answer is None:
+            table = Table(
+                "ARP table (laptop)", ("IP address", "MAC address"),
+                tuple(self.st.laptop_arp.items()) + ((hop, "(incomplete)"),), None,
+                "no reply to three requests",
+            )  # fmt: skip
+            self.add(
+                "home", "laptop", "ARP", 2, table, f"who has {hop}? no answer",
+                f"The laptop believes {hop} is on its own LAN, so it broadcasts an ARP request "
+                f"for it; but {hop} is not on this LAN and nobody (not even the router) answers "
+                "for it, so the frame can never be addressed.",
+                ok=False, reads=("ARP.pdst",), decided_by="the hosts on the LAN (ARP)",
+                frame=request,
+            )  # fmt: skip
+            return
+        name, mac = answer
+        self.arp_reply = pdu.arp_frame("is-at", mac, hop, laptop.ip, laptop.mac)
+        self.st.laptop_arp[hop] = mac
+        self.st.router_arp[laptop.ip] = laptop.mac  # the router learns the asker's mapping
+        rows = tuple(self.st.laptop_arp.items())
+        table = Table("ARP table (laptop)", ("IP address", "MAC address"), rows,
+                      list(self.st.laptop_arp).index(hop))  # fmt: skip
+        self.add(
+            "home", "laptop", "ARP", 2, table, f"{hop} is-at {mac} ({name})",
+            f"The next hop {hop} was not in the ARP table, so the laptop broadcast 'who has "
+            f"{hop}?' and the {name} answered with its MAC; the frame's destination MAC is "
+            "now the next hop's, while the IP destination stays the server's.",
+            reads=("ARP.pdst",), rewrites=("Ether.dst",), decided_by="the hosts on the LAN (ARP)",
+            frame=request,
+        )  # fmt: skip
+        self.st.frame = pdu.rewrite(self.st.frame, dst_mac=mac)
+
+    def switch_request(self) -> None:
+        from netcourse.journey import home_switch
+
+        home_switch.request(self)
+
+    def router_request(self) -> None:
+        from netcourse import cidr
+
+        router = self.router
+        dst = pdu.four_tuple(self.st.frame)[2]
+        routes = router.routes
+        match = cidr.longest_prefix_match(routes, dst)
+        if match is None:  # cannot happen with a default route, kept for custom routers
+            self.add(
+                "home",
+                "home router",
+                "router",
+                3,
+                Table("routing table (home router)", ("destination", "next hop"), routes),
+                "no route: drop",
+                f"No route in the home router contains {dst}.",
+                ok=False,
+                reads=("IP.dst",),
+                decided_by="netcourse.cidr.longest_prefix_match",
+            )
+            return  # fmt: skip
+        index = list(routes).index(match)
+        ttl = pdu.parse(self.st.frame)["IP"].ttl
+        self.st.frame = pdu.rewrite(
+            self.st.frame, ttl=ttl - 1, src_mac=router.wan_mac, dst_mac=router.isp_mac
+        )
+        self.add(
+            "home", "home router", "router", 3,
+            Table("routing table (home router)", ("destination", "next hop"), routes, index),
+            f"forward {match[1]}",
+            f"The longest prefix containing {dst} is {match[0]}, so the router forwards the "
+            f"packet out of its WAN side, decrementing the TTL to {ttl - 1} and writing new "
+            "MAC addresses for the next link.",
+            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            decided_by="netcourse.cidr.longest_prefix_match",
+        )  # fmt: skip
+
+    def nat_out(self) -> None:
+        router = self.router
+        before = pdu.four_tuple(self.st.frame)
+        self.st.nat, entry = self.st.nat.outbound(before, router.wan_ip, router.nat_first_port)
+        self.st.nat_entry = entry
+        after = NatTable.translate_out(before, entry)
+        self.st.frame = pdu.rewrite(self.st.frame, src=after[0], sport=after[1])
+        self.add(
+            "home", "home router", "NAT", 3, self.st.nat.table(entry, "entry created now"),
+            f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
+            f"{before[0]} is a private address the internet cannot answer, so the router "
+            f"rewrites the source to its public {after[0]}:{after[1]} and records the mapping, "
+            "so the 4-tuple the server sees is not the one the laptop's socket has.",
+            reads=("IP.src", "TCP.sport"), rewrites=("IP.src", "TCP.sport", "IP.chksum",
+                                                     "TCP.chksum"),
+            decided_by="netcourse.journey.home.NatTable",
+        )  # fmt: skip
+
+    def internet_routes(self) -> tuple[tuple[str, str], ...]:
+        import netaddr
+
+        home = str(netaddr.IPNetwork(f"{self.router.wan_ip}/24").cidr)
+        cloud = str(netaddr.IPNetwork(f"{self.target}/24").cidr)
+        return ((home, "home ISP (AS64500)"), (cloud, "AWS region (AS16509)"),
+                ("0.0.0.0/0", "transit provider"))  # fmt: skip
+
+    def internet(self) -> None:
+        from netcourse import cidr
+
+        four = pdu.four_tuple(self.st.frame)
+        dst = four[2]
+        routes = self.internet_routes()
+        match = cidr.longest_prefix_match(routes, dst)
+        ttl = pdu.parse(self.st.frame)["IP"].ttl
+        if self.st.direction == "request":
+            macs = dict(src_mac=_MACS["isp-edge"], dst_mac=_MACS["aws-edge"])
+        else:
+            macs = dict(src_mac=_MACS["isp-edge"], dst_mac=self.router.wan_mac)
+        self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - INTERNET_HOPS, **macs)
+        self.add(
+            "internet", "internet", "routers", 3,
+            Table("BGP routes (internet)", ("prefix", "announced by"), routes,
+                  list(routes).index(match)),
+            f"deliver to {match[1]}",
+            f"Each router on the way forwards by the longest prefix containing {dst}, "
+            f"{match[0]}, announced by {match[1]}; {INTERNET_HOPS} routers later the TTL is "
+            f"{ttl - INTERNET_HOPS}. Only public addresses can be routed here.",
+            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            decided_by="netcourse.cidr.longest_prefix_match",
+        )  # fmt: skip
+
+    # --- the reply, back home --------------------------------------------------------------
+
+    def nat_in(self) -> None:
+        before = pdu.four_tuple(self.st.frame)
+        entry = self.st.nat.inbound(before)
+        if entry is None:
+            self.add(
+                "home", "home router", "NAT", 3, self.st.nat.table(None), "no mapping: drop",
+                f"No NAT entry has outside endpoint {before[2]}:{before[3]} and remote "
+                f"{before[0]}:{before[1]}, so the router cannot know which inside host this is "
+                "for and drops it.", ok=False, reads=("IP.dst", "TCP.dport"),
+                decided_by="netcourse.journey.home.NatTable",
+            )  # fmt: skip
+            return
+        after = NatTable.translate_in(before, entry)
+        self.st.frame = pdu.rewrite(self.st.frame, dst=after[2], dport=after[3])
+        self.add(
+            "home", "home router", "NAT", 3,
+            self.st.nat.table(entry, "state kept since the request"),
+            f"rewrite destination {before[2]}:{before[3]} → {after[2]}:{after[3]}",
+            "The reply matches the NAT entry the request created (remote, outside address and "
+            "port all equal), so the router undoes exactly that rewrite: stateful, it needs no "
+            "rule for replies.",
+            reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport"),
+            rewrites=("IP.dst", "TCP.dport", "IP.chksum", "TCP.chksum"),
+            decided_by="netcourse.journey.home.NatTable",
+        )  # fmt: skip
+
+    def router_reply(self) -> None:
+        from netcourse import cidr
+
+        router = self.router
+        dst = pdu.four_tuple(self.st.frame)[2]
+        routes = router.routes
+        match = cidr.longest_prefix_match(routes, dst)
+        index = list(routes).index(match)
+        mac = self.st.router_arp.get(dst)
+        ttl = pdu.parse(self.st.frame)["IP"].ttl
+        rows = tuple((ip, m) for ip, m in self.st.router_arp.items())
+        if mac is None:  # the router only knows hosts that talked to it
+            self.add(
+                "home",
+                "home router",
+                "router",
+                3,
+                Table("ARP table (home router)", ("IP address", "MAC address"), rows),
+                f"who has {dst}? no answer",
+                f"No host on the LAN answers for {dst}.",
+                ok=False,
+                reads=("IP.dst",),
+                decided_by="the hosts on the LAN (ARP)",
+            )
+            return  # fmt: skip
+        self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - 1, src_mac=router.lan_mac, dst_mac=mac)
+        self.add(
+            "home", "home router", "router", 3,
+            Table("ARP table (home router)", ("IP address", "MAC address"), rows,
+                  list(self.st.router_arp).index(dst),
+                  f"route {match[0]} ({match[1]})"),
+            f"deliver on the LAN to {mac}",
+            f"{dst} is inside {match[0]}, the router's connected LAN, so it delivers the frame "
+            f"directly: the ARP table (learned from the laptop's own ARP request) gives {mac}.",
+            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            decided_by="netcourse.cidr.longest_prefix_match",
+        )  # fmt: skip
+        del index
+
+    def switch_reply(self) -> None:
+        from netcourse.journey import home_switch
+
+        home_switch.reply(self)
+
+    def laptop_deliver(self) -> None:
+        four = pdu.four_tuple(self.st.frame)
+        mine = (self.target, self.sc.server.port, self.laptop.ip, self.sc.client_port)
+        ok = four == mine
+        self.add(
+            "home", "laptop", "TCP (transport)", 4,
+            self.laptop_socket_table("ESTABLISHED", 0 if ok else None),
+            "deliver to the browser's socket" if ok else "no socket: send RST",
+            (
+                f"The reply's 4-tuple {four[0]}:{four[1]} → {four[2]}:{four[3]} mirrors the "
+                "socket's, so the kernel hands the bytes to the browser: the NAT rewrite was "
+                "undone exactly."
+            )
+            if ok
+            else f"No socket has the 4-tuple {four}; the kernel answers with a reset.",
+            ok=ok, reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport", "Raw.load"),
+            decided_by="the socket's 4-tuple (lesson 01)",
+        )  # fmt: skip
+
+    # --- the whole run -------------------------------------------------------------------------
+
+    def steps(self):
+        from netcourse.journey import vpc_side
+
+        return (
+            self.app_request, self.tcp_request, self.laptop_route, self.laptop_arp,
+            self.switch_request, self.router_request, self.nat_out, self.internet,
+            lambda: vpc_side.request(self),
+            lambda: vpc_side.reply(self),
+            self.reply_leg,
+        )  # fmt: skip
+
+    def reply_leg(self) -> None:
+        self.st.direction = "reply"
+        for step in (self.internet, self.nat_in, self.router_reply, self.switch_reply,
+                     self.laptop_deliver):  # fmt: skip
+            step()
+            if self.st.stopped is not None:
+                return
+
+    def run(self) -> Journey:
+        for step in self.steps():
+            step()
+            if self.st.stopped is not None:
+                break
+        events = tuple(self.st.events)
+        delivered = self.st.stopped is None and events[-1].decision.startswith("deliver to the")
+        return Journey(self.sc.name, events, delivered, self.st.stopped)
+
+
+def run(scenario) -> Journey:
+    """Follow a scenario's request and reply through every device and record each decision."""
+    if not hasattr(scenario, "laptop") or not hasattr(scenario, "server"):
+        raise JourneyError(
+            f"{scenario!r}: expected a Scenario, e.g. netcourse.journey.scenario('healthy')"
+        )
+    return _Runner(scenario).run()

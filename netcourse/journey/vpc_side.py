@@ -1,0 +1,364 @@
+"""The cloud side of the journey: the VPC (lesson 05) and the server's own iptables (lesson 04).
+
+Every decision here comes from the earlier models: :meth:`netcourse.vpc.Vpc.reachability`
+follows the connection through the internet gateway, the subnet's network ACL, the security
+group and, for the reply, the network ACL again and the route table; each of its hops becomes
+one event, with the component's table from the same model and the deciding row marked.
+:class:`netcourse.firewall.Firewall` decides the instance's INPUT and OUTPUT chains, with
+its connection tracking recognising the reply. This module builds the packet's bytes and
+records the events.
+
+Taught in notebooks/06-packet-journey.ipynb.
+"""
+
+from __future__ import annotations
+
+from netcourse.errors import JourneyError, NetcourseError
+from netcourse.journey import pdu
+from netcourse.journey.events import Table
+
+__all__ = ["model", "public_ip", "request", "reply", "KINDS"]
+
+#: How each kind of hop of lesson 05's Path is shown: (event kind, figure node, OSI layer).
+KINDS = {
+    "internet-gateway": ("internet gateway", "internet gateway", 3),
+    "network-acl": ("network ACL (stateless)", "network ACL", 4),
+    "route-table": ("route table", "route table", 3),
+    "security-group": ("security group (stateful)", "security group", 4),
+    "instance": ("instance", "internet gateway", 3),
+    "vpc": ("VPC", "internet gateway", 3),
+}
+
+_VPC_ROUTER_MAC = "0e:00:00:00:00:01"
+_AWS_EDGE_MAC = "02:00:00:00:02:01"
+_DECIDED = "netcourse.vpc.Vpc.reachability"
+
+
+def model(scenario):
+    """The lesson 05 :class:`~netcourse.vpc.Vpc` of a scenario's VPC data."""
+    from netcourse import vpc
+
+    try:
+        return vpc.Vpc.from_aws(scenario.vpc)
+    except NetcourseError as exc:
+        raise JourneyError(f"the scenario's VPC data cannot be read: {exc}") from exc
+
+
+def public_ip(scenario) -> str:
+    """The public IPv4 address of the scenario's server instance (what the laptop connects to).
+
+    >>> from netcourse.journey import scenario
+    >>> public_ip(scenario("healthy")) == model(scenario("healthy")).instance("web").public_ip
+    True
+    """
+    inst = model(scenario).instance(scenario.server.instance)
+    if not inst.public_ip:
+        raise JourneyError(
+            f"{scenario.server.instance!r} has no public IP: give the scenario a target= address "
+            "for the laptop to connect to"
+        )
+    return inst.public_ip
+
+
+# --- tables from the lesson 05 model -----------------------------------------------------------
+
+
+def _acl_table(vpc, hop) -> Table:
+    acl = vpc.network_acls.get(hop.component) or next(
+        a for a in (vpc.nacl_for_subnet(s) for s in vpc.subnets) if a.acl_id == hop.component
+    )
+    entries = acl.rules(hop.direction)
+    rows = tuple(
+        (e.label, "all" if e.protocol == -1 else _proto(e.protocol), e.port_text, e.cidr,
+         e.action)
+        for e in entries
+    )  # fmt: skip
+    chosen = getattr(hop.detail, "entry", None)
+    match = next((i for i, e in enumerate(entries) if e == chosen), None)
+    if chosen is None:  # no entry matched: the '*' rule decided
+        rows = rows + (("*", "all", "all", "0.0.0.0/0", "deny"),)
+        match = len(rows) - 1
+    way = "source" if hop.direction == "inbound" else "destination"
+    return Table(
+        f"network ACL {acl.acl_id} ({hop.direction})",
+        ("rule", "proto", "ports", way, "action"), rows, match,
+        f"ports checked: {_ports(hop.ports)}; rules in number order, first match decides",
+    )  # fmt: skip
+
+
+def _sg_table(vpc, hop, direction: str, stateful_reply: bool = False) -> Table:
+    groups = vpc.security_groups_for(_eni(vpc, hop))
+    rows, rules = [], []
+    for group in groups:
+        for rule in group.rules(direction):
+            peers = ", ".join(rule.cidrs + rule.group_ids)
+            rows.append((group.group_id, _proto(rule.protocol), rule.port_text, peers,
+                         rule.description))  # fmt: skip
+            rules.append(rule)
+    chosen = None if stateful_reply else getattr(hop.detail, "rule", None)
+    match = next((i for i, r in enumerate(rules) if r == chosen), None) if chosen else None
+    note = (
+        "not consulted: the reply belongs to a connection the security group already allowed"
+        if stateful_reply
+        else "all rules considered; allow rules only"
+    )
+    way = "source" if direction == "inbound" else "destination"
+    columns = ("group", "proto", "ports", way, "description")
+    return Table(f"security group rules ({direction})", columns, tuple(rows), match, note)
+
+
+def _route_table(vpc, hop) -> Table:
+    rtb = vpc.route_tables.get(hop.component)
+    routes = rtb.routes if rtb is not None else ()
+    rows = tuple((r.destination, r.target, r.state) for r in routes)
+    chosen = getattr(hop.detail, "route", None)
+    match = next((i for i, r in enumerate(routes) if r == chosen), None)
+    return Table(f"route table {hop.component}", ("destination", "target", "state"), rows, match,
+                 "longest prefix match")  # fmt: skip
+
+
+def _igw_table(vpc, private: str | None) -> Table:
+    rows, match = [], None
+    for eni in vpc.interfaces.values():
+        if eni.public_ip:
+            if eni.private_ip == private:
+                match = len(rows)
+            rows.append((eni.public_ip, eni.private_ip, eni.instance_id or eni.eni_id))
+    return Table("internet gateway address map (public ↔ private)",
+                 ("public IPv4", "private IPv4", "instance"), tuple(rows), match)  # fmt: skip
+
+
+def _eni(vpc, hop):
+    addr = hop.dst if hop.direction == "inbound" else hop.src
+    return vpc.endpoint(addr).interface
+
+
+def _proto(number: int) -> str:
+    return {6: "tcp", 17: "udp", 1: "icmp", -1: "all"}.get(number, str(number))
+
+
+def _ports(ports) -> str:
+    if not ports:
+        return "all"
+    low, high = ports
+    return str(low) if low == high else f"{low}-{high}"
+
+
+# --- the request ---------------------------------------------------------------------------------
+
+
+def _path(runner):
+    """Ask lesson 05's model about the connection from the home router's public address."""
+    sc, vpc = runner.sc, runner.st.vpc
+    src = pdu.four_tuple(runner.st.frame)[0]
+    try:
+        vpc.endpoint(runner.target)
+        dst = runner.target  # an address some interface has
+    except NetcourseError:
+        dst = sc.server.instance  # the address belongs to nobody now: ask about the instance
+    if vpc.endpoint(dst).outside:
+        dst = sc.server.instance
+    return vpc.reachability(src, dst, port=sc.server.port, protocol="tcp")
+
+
+def _hop_event(runner, hop) -> bool:
+    """Record one hop of lesson 05's path as an event; False when it stopped the packet."""
+    vpc = runner.st.vpc
+    kind, node, layer = KINDS.get(hop.kind, (hop.kind, "internet gateway", 3))
+    reads: tuple[str, ...] = ()
+    rewrites: tuple[str, ...] = ()
+    if hop.kind == "internet-gateway":
+        translation = hop.detail
+        if translation is not None and translation.field == "destination":
+            runner.st.frame = pdu.rewrite(
+                runner.st.frame,
+                dst=translation.after,
+                src_mac=_VPC_ROUTER_MAC,
+                dst_mac=runner.sc.server.mac,
+            )
+            reads, rewrites = ("IP.dst",), ("IP.dst", "IP.chksum", "TCP.chksum")
+            table = _igw_table(vpc, translation.after)
+        elif translation is not None:
+            runner.st.frame = pdu.rewrite(
+                runner.st.frame, src=translation.after, src_mac=_AWS_EDGE_MAC, dst_mac=_AWS_EDGE_MAC
+            )
+            reads, rewrites = ("IP.src",), ("IP.src", "IP.chksum", "TCP.chksum")
+            table = _igw_table(vpc, translation.before)
+        else:
+            table = _igw_table(vpc, None)
+        decision = f"rewrite {translation.field} {translation.before} → {translation.after}" \
+            if translation is not None and hop.allowed else "drop"  # fmt: skip
+    elif hop.kind == "network-acl":
+        table = _acl_table(vpc, hop)
+        decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
+        reads = ("IP.src", "TCP.dport") if hop.direction == "inbound" else ("IP.dst", "TCP.dport")
+    elif hop.kind == "security-group":
+        table = _sg_table(vpc, hop, hop.direction)
+        decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
+        reads = ("IP.src", "TCP.dport")
+    elif hop.kind == "route-table":
+        table = _route_table(vpc, hop)
+        decision = f"{'route' if hop.allowed else 'NO ROUTE'}: {hop.rule}"
+        reads = ("IP.dst",)
+    else:  # the instance or the VPC itself stopped it (no public address, no gateway)
+        table = _igw_table(vpc, None)
+        decision = f"drop: {hop.code or 'blocked'}"
+        reads = ("IP.dst",)
+    runner.add(
+        "vpc", hop.component, kind, layer, table, decision, hop.reason, ok=hop.allowed,
+        reads=reads, rewrites=rewrites, decided_by=_DECIDED, node=node,
+    )  # fmt: skip
+    return hop.allowed
+
+
+def request(runner) -> None:
+    """The VPC's hops for the request, the instance's INPUT chain, and the server's socket."""
+    runner.st.vpc = model(runner.sc)
+    path = _path(runner)
+    runner.st.path = path
+    for hop in path.hops:
+        if hop.leg != "request":
+            continue
+        if not _hop_event(runner, hop):
+            return
+    _host_input(runner)
+    if runner.st.stopped is None:
+        _accept(runner)
+
+
+def _fw_packet(frame: bytes, flags: str):
+    from netcourse.firewall.packet import Packet
+
+    src, sport, dst, dport = pdu.four_tuple(frame)
+    return Packet("tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags)
+
+
+def _chain_table(verdict, chain: str, title: str) -> Table:
+    rows, match = [], None
+    for step in verdict.trace:
+        if step.chain != chain and step.number is not None:
+            continue
+        number = "policy" if step.number is None else str(step.number)
+        rows.append((step.chain, number, step.rule, "yes" if step.matched else "no"))
+        if (step.chain, step.number) == (verdict.chain, verdict.rule_number):
+            match = len(rows) - 1
+    return Table(title, ("chain", "#", "rule", "matches"), tuple(rows), match,
+                 f"conntrack state of this packet: {verdict.state}")  # fmt: skip
+
+
+def _firewall():
+    """Lesson 04's Firewall class."""
+    from netcourse.firewall.chains import Firewall
+
+    return Firewall
+
+
+def _host_input(runner) -> None:
+    sc = runner.sc
+    fw = _firewall().from_iptables(sc.server.iptables)
+    runner.st.firewall = fw
+    runner.st.fw_packets = [(_fw_packet(runner.st.frame, "PA"), "INPUT")]
+    verdict = fw.replay(runner.st.fw_packets).verdicts[-1]
+    ok = verdict.action == "ACCEPT"
+    runner.add(
+        "vpc", f"{sc.server.instance} iptables", "host firewall (stateful)", 4,
+        _chain_table(verdict, "INPUT", f"iptables INPUT chain ({sc.server.instance})"),
+        f"{verdict.action} by {verdict.decided_by}",
+        f"The instance's own firewall checks the packet in its INPUT chain after the security "
+        f"group let it in: {verdict.decided_by} decides {verdict.action} for a packet in "
+        f"conntrack state {verdict.state}.",
+        ok=ok, reads=("IP.src", "IP.dst", "TCP.dport", "TCP.flags"),
+        decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
+    )  # fmt: skip
+
+
+def _listening_table(runner, match: int | None) -> Table:
+    sc = runner.sc
+    four = pdu.four_tuple(runner.st.frame)
+    rows = (
+        ("tcp", f"0.0.0.0:{sc.server.port}", "*:*", "LISTEN"),
+        ("tcp", f"{four[2]}:{four[3]}", f"{four[0]}:{four[1]}", "ESTABLISHED"),
+        ("tcp", "0.0.0.0:22", "*:*", "LISTEN"),
+    )
+    return Table(f"socket table ({sc.server.instance})", ("proto", "local", "remote", "state"),
+                 rows, match)  # fmt: skip
+
+
+def _accept(runner) -> None:
+    sc = runner.sc
+    four = pdu.four_tuple(runner.st.frame)
+    runner.add(
+        "vpc", f"{sc.server.instance} server", "server socket (application)", 7,
+        _listening_table(runner, 1),
+        f"deliver to the server socket {four[2]}:{four[3]}",
+        f"The listening socket on port {sc.server.port} accepted the connection; its 4-tuple "
+        f"has the router's public {four[0]}:{four[1]} as the remote end, never the laptop's "
+        "private address.",
+        reads=("IP.src", "TCP.sport", "TCP.dport", "Raw.load"),
+        decided_by="the socket's 4-tuple (lesson 01)", node="instance",
+    )  # fmt: skip
+
+
+# --- the reply -----------------------------------------------------------------------------------
+
+
+def reply(runner) -> None:
+    """The server's answer: its OUTPUT chain and conntrack, then the VPC's reply hops."""
+    sc = runner.sc
+    runner.st.direction = "reply"
+    src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
+    runner.st.frame = pdu.tcp_frame(
+        sc.server.mac, _VPC_ROUTER_MAC, dst, src, dport, sport, flags="PA", seq=5001,
+        ack=1001 + len(pdu.tls_record(sc.server.request)),
+        payload=pdu.tls_record(sc.server.response), ip_id=4242,
+    )  # fmt: skip
+    first = sc.server.response.split(b"\r\n")[0].decode()
+    runner.add(
+        "vpc", f"{sc.server.instance} server", "server socket (application)", 7,
+        _listening_table(runner, 1), f"write {first!r} (in TLS) to the socket",
+        "The server answers on the accepted socket: the reply's 4-tuple is the request's "
+        "mirrored, addressed to the router's public address and port.",
+        reads=("Raw.load", "TCP.sport", "TCP.dport"),
+        decided_by="the socket's 4-tuple (lesson 01)", node="instance",
+    )  # fmt: skip
+    _host_output(runner)
+    if runner.st.stopped is not None:
+        return
+    path = runner.st.path
+    request_sg = next((h for h in path.hops if h.kind == "security-group"), None)
+    if request_sg is not None:
+        vpc = runner.st.vpc
+        runner.add(
+            "vpc", request_sg.component, KINDS["security-group"][0], 4,
+            _sg_table(vpc, request_sg, "outbound", stateful_reply=True),
+            "allow (reply of an allowed connection)",
+            "Security groups are stateful: the request was allowed in, so its reply is allowed "
+            "out without looking at the outbound rules.",
+            reads=("IP.dst", "TCP.dport"), decided_by=_DECIDED, node="security group",
+        )  # fmt: skip
+    for hop in path.hops:
+        if hop.leg != "response":
+            continue
+        if not _hop_event(runner, hop):
+            return
+
+
+def _host_output(runner) -> None:
+    sc = runner.sc
+    fw = runner.st.firewall
+    packets = [*runner.st.fw_packets, (_fw_packet(runner.st.frame, "PA"), "OUTPUT")]
+    result = fw.replay(packets)
+    verdict = result.verdicts[-1]
+    table = _chain_table(verdict, "OUTPUT", f"iptables OUTPUT chain ({sc.server.instance})")
+    entries = "; ".join(repr(entry) for entry in result.table)
+    table = Table(table.name, table.columns, table.rows, table.match,
+                  f"{table.note}; conntrack table: {entries}")  # fmt: skip
+    runner.add(
+        "vpc", f"{sc.server.instance} iptables", "host firewall (stateful)", 4, table,
+        f"{verdict.action} by {verdict.decided_by}",
+        f"The OUTPUT chain drops by default, but conntrack recognises the reply of the "
+        f"connection it saw come in (state {verdict.state}), and {verdict.decided_by} "
+        "accepts it.",
+        ok=verdict.action == "ACCEPT", reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
+        decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
+    )  # fmt: skip
