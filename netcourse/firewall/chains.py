@@ -1,0 +1,278 @@
+"""The firewall: walk a packet through the filter table's chains as the kernel does.
+
+Rules are tried in order; the first terminal match (ACCEPT, DROP, REJECT) decides; LOG
+notes and goes on; ``-j CHAIN`` visits a user chain and comes back unless that chain
+decides; ``-g CHAIN`` goes there for good; RETURN, or the end of a user chain, goes back;
+falling off a built-in chain applies its policy. Taught in notebooks/04-firewalls.ipynb.
+
+>>> fw = Firewall.from_iptables('''
+... *filter
+... :INPUT DROP [0:0]
+... -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+... -A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT
+... COMMIT
+... ''')
+>>> fw.evaluate(Packet("tcp", src="192.168.1.20", dst="10.0.0.5", dport=80, flags="S"))
+Verdict(ACCEPT by rule 2 of INPUT, state NEW)
+>>> fw.evaluate(Packet("tcp", src="192.168.2.20", dst="10.0.0.5", dport=80, flags="S"))
+Verdict(DROP by the policy of INPUT, state NEW)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+from netcourse.errors import NetcourseError, RuleError
+from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.packet import Packet
+from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
+from netcourse.firewall.trace import Replay as ReplayResult
+from netcourse.firewall.trace import TraceStep, Verdict, trace_table
+
+__all__ = ["Firewall"]
+
+_TARGET_WORDS = {
+    "ACCEPT": "let it through",
+    "DROP": "discard it silently",
+    "REJECT": "discard it and tell the sender",
+    "LOG": "log it and go on to the next rule",
+    "RETURN": "go back to the calling chain",
+}
+
+
+class Firewall:
+    """An iptables filter table you can ask for verdicts.
+
+    >>> fw = Firewall.from_iptables(["-A INPUT -p udp -j DROP"])
+    >>> fw.evaluate(Packet("udp", src="192.0.2.1", dst="192.0.2.2")).action
+    'DROP'
+    """
+
+    def __init__(self, ruleset: Ruleset, tcp_loose: bool = True):
+        self.ruleset = ruleset
+        self.tcp_loose = tcp_loose
+
+    @classmethod
+    def from_iptables(cls, text: str | Iterable[str], tcp_loose: bool = True) -> Firewall:
+        """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
+
+        >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
+        'DROP'
+        """
+        if not isinstance(text, str) and isinstance(text, Iterable):
+            text = "\n".join(str(line) for line in text)
+        return cls(parse_ruleset(text), tcp_loose=tcp_loose)
+
+    @property
+    def chains(self) -> dict[str, Chain]:
+        """The chains by name, built-in first."""
+        return self.ruleset.chains
+
+    def rule(self, chain: str, number: int) -> Rule:
+        """Rule ``number`` (1-based) of ``chain``.
+
+        >>> Firewall.from_iptables("-A INPUT -j DROP").rule("INPUT", 1).text
+        '-A INPUT -j DROP'
+        """
+        rules = self._chain(chain).rules
+        if not 1 <= number <= len(rules):
+            raise RuleError(f"{chain} has rules 1-{len(rules)}; there is no rule {number}")
+        return rules[number - 1]
+
+    def _chain(self, name: str) -> Chain:
+        if name not in self.chains:
+            raise RuleError(f"no chain {name!r}; this ruleset has {', '.join(self.chains)}")
+        return self.chains[name]
+
+    def to_iptables(self, counters: bool = False) -> str:
+        """The ruleset as ``iptables-save`` text, ready for ``iptables-restore``.
+
+        >>> print(Firewall.from_iptables("-A FORWARD -j DROP").to_iptables())
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A FORWARD -j DROP
+        COMMIT
+        """
+        lines = ["*filter"]
+        for chain in self.chains.values():
+            lines.append(f":{chain.name} {chain.policy or '-'} [0:0]")
+        for chain in self.chains.values():
+            lines += [rule.text for rule in chain.rules]
+        lines.append("COMMIT")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.to_iptables()
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for chain in self.chains.values():
+            policy = f"policy {chain.policy}" if chain.policy else "user chain"
+            rows.append(
+                f"<tr><th colspan=2 style='text-align:left'>{chain.name} ({policy})</th></tr>"
+            )
+            for rule in chain.rules:
+                rows.append(
+                    f"<tr><td>{rule.number}</td><td><code>{escape(rule.text)}</code></td></tr>"
+                )
+        return f"<table>{''.join(rows)}</table>"
+
+    # --- one packet ----------------------------------------------------------------------
+
+    def evaluate(self, packet: Packet, chain: str = "INPUT", state: str | None = None) -> Verdict:
+        """The verdict on one packet entering built-in ``chain``.
+
+        ``state`` is its conntrack state; by default the state the packet has alone, with no
+        connection tracked yet (a SYN is NEW, a lone SYN-ACK INVALID). Use :meth:`replay`
+        for a sequence of packets that share connections.
+
+        >>> fw = Firewall.from_iptables(["-A INPUT -m state --state ESTABLISHED -j ACCEPT",
+        ...                              "-A INPUT -j DROP"])
+        >>> pkt = Packet("tcp", src="192.0.2.1", dst="192.0.2.2", flags="A")
+        >>> fw.evaluate(pkt).action, fw.evaluate(pkt, state="ESTABLISHED").action
+        ('DROP', 'ACCEPT')
+        """
+        pkt = _as_packet(packet)
+        start = self._chain(chain)
+        if not start.builtin:
+            raise RuleError(
+                f"{chain} is a user chain; packets enter at {', '.join(BUILTIN_CHAINS)}"
+            )
+        if state is None:
+            state = ConnTrack(self.tcp_loose).classify(pkt).state
+        elif state not in ("NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"):
+            raise RuleError(f"state {state!r}: expected NEW, ESTABLISHED, RELATED or INVALID")
+        trace: list[TraceStep] = []
+        decided = self._walk(start, pkt, state, trace)
+        if decided is None:
+            trace.append(
+                TraceStep(
+                    chain,
+                    None,
+                    f":{chain} {start.policy}",
+                    True,
+                    f"no rule decided, so the policy of {chain} applies: {start.policy}",
+                )
+            )
+            return Verdict(start.policy, chain, None, tuple(trace), state, None, pkt)
+        rule = decided
+        return Verdict(
+            rule.target, rule.chain, rule.number, tuple(trace), state, _reject(rule), pkt
+        )
+
+    def _walk(self, chain: Chain, pkt: Packet, state: str, trace: list[TraceStep]) -> Rule | None:
+        """Run ``chain``; the deciding rule, or None when the packet comes back (RETURN)."""
+        for rule in chain.rules:
+            failing = next((m for m in rule.matches if not m.test(pkt, state)), None)
+            if failing is not None:
+                trace.append(
+                    TraceStep(chain.name, rule.number, rule.text, False, failing.why(pkt, state))
+                )
+                continue
+            held = (
+                "; ".join(m.why(pkt, state) for m in rule.matches) or "no conditions: every packet"
+            )
+            if rule.terminal:
+                trace.append(
+                    TraceStep(chain.name, rule.number, rule.text, True, f"{held} -> {rule.target}")
+                )
+                return rule
+            if rule.target in ("LOG", "RETURN"):
+                trace.append(
+                    TraceStep(
+                        chain.name,
+                        rule.number,
+                        rule.text,
+                        True,
+                        f"{held} -> {_TARGET_WORDS[rule.target]}",
+                    )
+                )
+                if rule.target == "RETURN":
+                    return None
+                continue
+            how = "goes to" if rule.goto else "jumps to"
+            trace.append(
+                TraceStep(
+                    chain.name, rule.number, rule.text, True, f"{held} -> {how} {rule.target}"
+                )
+            )
+            decided = self._walk(self.chains[rule.target], pkt, state, trace)
+            if decided is not None or rule.goto:
+                return decided
+        return None
+
+    # --- a sequence, with connection tracking ------------------------------------------------
+
+    def replay(self, packets, chain: str = "INPUT") -> ReplayResult:
+        """Judge packets in order with connection tracking: per-packet verdicts and the table.
+
+        ``packets`` is a list of :class:`Packet`, of ``(Packet, chain)`` pairs for packets
+        that enter other chains, of scapy packets, or a capture path.
+
+        >>> fw = Firewall.from_iptables(["-P FORWARD DROP",
+        ...     "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+        ...     "-A FORWARD -s 198.18.0.0/24 -j ACCEPT"])
+        >>> syn = Packet("tcp", src="198.18.0.1", dst="198.18.1.1", dport=443, flags="S")
+        >>> fw.replay([syn, syn.reply()], chain="FORWARD").actions
+        ['ACCEPT', 'ACCEPT']
+        """
+        items = _items(packets, chain)
+        table = ConnTrack(self.tcp_loose)
+        verdicts = []
+        for pkt, where in items:
+            step = table.classify(pkt)
+            verdict = self.evaluate(pkt, where, state=step.state)
+            table.commit(step, accepted=verdict.action == "ACCEPT")
+            verdicts.append(verdict)
+        return ReplayResult(tuple(verdicts), table.table())
+
+    def evaluate_batch(self, batch, chain: str = "INPUT"):
+        """Verdicts for a whole :class:`PacketBatch` at once (numpy), equal to ``evaluate``.
+
+        >>> from netcourse.firewall.batch import PacketBatch
+        >>> fw = Firewall.from_iptables(["-A INPUT -p udp -j DROP"])
+        >>> pkts = [Packet("udp", src="192.0.2.1", dst="192.0.2.2"),
+        ...         Packet("tcp", src="192.0.2.1", dst="192.0.2.2")]
+        >>> fw.evaluate_batch(PacketBatch.from_packets(pkts)).action.tolist()
+        ['DROP', 'ACCEPT']
+        """
+        from netcourse.firewall.batch import evaluate_batch
+
+        return evaluate_batch(self, batch, chain)
+
+    def trace_html(self, verdict: Verdict) -> str:
+        """The verdict's trace as an HTML table with the deciding rule highlighted."""
+        return trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
+
+
+def _reject(rule: Rule) -> str | None:
+    if rule.target != "REJECT":
+        return None
+    return rule.reject_with or "icmp-port-unreachable"
+
+
+def _as_packet(packet) -> Packet:
+    if isinstance(packet, Packet):
+        return packet
+    if hasattr(packet, "haslayer"):
+        return Packet.from_scapy(packet)
+    raise NetcourseError(f"{packet!r}: expected a Packet (or a scapy packet)")
+
+
+def _items(packets, chain: str) -> list[tuple[Packet, str]]:
+    import os
+
+    if isinstance(packets, (str, os.PathLike)):
+        from netcourse.firewall.batch import capture_packets
+
+        packets = capture_packets(packets)
+    items = []
+    for item in packets:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], str):
+            items.append((_as_packet(item[0]), item[1]))
+        else:
+            items.append((_as_packet(item), chain))
+    return items

@@ -1,0 +1,633 @@
+"""Read iptables rules: ``iptables-save`` output or a plain list of ``-A`` lines.
+
+Everything the simulator does not support raises :class:`RuleError` naming the line and the
+option, so no part of a rule is silently ignored. Taught in notebooks/04-firewalls.ipynb.
+
+>>> rs = parse_ruleset("-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT")
+>>> rule = rs.chains["INPUT"].rules[0]
+>>> rule.target, [m.text for m in rule.matches]
+('ACCEPT', ['-p tcp', '-s 192.168.1.0/24', '--dport 80'])
+>>> parse_ruleset("-A INPUT -m limit --limit 5/s -j ACCEPT")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+netcourse.errors.RuleError: line 1: '-m limit': this match is not simulated; ...
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+from dataclasses import dataclass, field
+
+from netcourse.errors import NetcourseError, RuleError
+from netcourse.firewall.matches import (
+    STATES,
+    AddrMatch,
+    CommentMatch,
+    IcmpMatch,
+    IfaceMatch,
+    IpRangeMatch,
+    Match,
+    MultiportMatch,
+    PortMatch,
+    ProtoMatch,
+    StateMatch,
+    TcpFlagsMatch,
+)
+from netcourse.firewall.packet import TCP_FLAGS, icmp_type_code, protocol_number
+
+__all__ = ["Rule", "Chain", "Ruleset", "parse_ruleset", "parse_rule", "BUILTIN_CHAINS"]
+
+#: The filter table's built-in chains: where packets enter.
+BUILTIN_CHAINS = ("INPUT", "FORWARD", "OUTPUT")
+#: Targets that end a packet's journey through the table.
+TERMINAL = ("ACCEPT", "DROP", "REJECT")
+#: The --reject-with values iptables accepts (aliases map to the name iptables-save prints).
+REJECT_WITH = {
+    "icmp-net-unreachable": "icmp-net-unreachable",
+    "net-unreach": "icmp-net-unreachable",
+    "icmp-host-unreachable": "icmp-host-unreachable",
+    "host-unreach": "icmp-host-unreachable",
+    "icmp-port-unreachable": "icmp-port-unreachable",
+    "port-unreach": "icmp-port-unreachable",
+    "icmp-proto-unreachable": "icmp-proto-unreachable",
+    "proto-unreach": "icmp-proto-unreachable",
+    "icmp-net-prohibited": "icmp-net-prohibited",
+    "net-prohib": "icmp-net-prohibited",
+    "icmp-host-prohibited": "icmp-host-prohibited",
+    "host-prohib": "icmp-host-prohibited",
+    "icmp-admin-prohibited": "icmp-admin-prohibited",
+    "admin-prohib": "icmp-admin-prohibited",
+    "tcp-reset": "tcp-reset",
+    "tcp-rst": "tcp-reset",
+}
+#: Options of the LOG target and whether each takes a value.
+LOG_OPTIONS = {
+    "--log-prefix": True,
+    "--log-level": True,
+    "--log-tcp-sequence": False,
+    "--log-tcp-options": False,
+    "--log-ip-options": False,
+    "--log-uid": False,
+    "--log-macdecode": False,
+}
+#: Service names iptables resolves from /etc/services, for the ports lessons use.
+SERVICE_PORTS = {
+    "ftp": 21,
+    "ssh": 22,
+    "telnet": 23,
+    "smtp": 25,
+    "domain": 53,
+    "http": 80,
+    "pop3": 110,
+    "ntp": 123,
+    "imap": 143,
+    "snmp": 161,
+    "https": 443,
+    "imaps": 993,
+    "pop3s": 995,
+    "mysql": 3306,
+    "postgresql": 5432,
+}
+#: The match modules simulated, with their options and how many values each takes.
+MODULES: dict[str, dict[str, int]] = {
+    "tcp": {
+        "--sport": 1,
+        "--source-port": 1,
+        "--dport": 1,
+        "--destination-port": 1,
+        "--syn": 0,
+        "--tcp-flags": 2,
+    },
+    "udp": {"--sport": 1, "--source-port": 1, "--dport": 1, "--destination-port": 1},
+    "icmp": {"--icmp-type": 1},
+    "multiport": {
+        "--dports": 1,
+        "--destination-ports": 1,
+        "--sports": 1,
+        "--source-ports": 1,
+        "--ports": 1,
+    },
+    "iprange": {"--src-range": 1, "--dst-range": 1},
+    "conntrack": {"--ctstate": 1},
+    "state": {"--state": 1},
+    "comment": {"--comment": 1},
+}
+_MODULE_PROTO = {"tcp": 6, "udp": 17, "icmp": 1}
+_MULTIPORT_PROTOS = {6, 17, 33, 132, 136}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its chain, 1-based number there, the text as written, matches and target."""
+
+    chain: str
+    number: int
+    text: str
+    matches: tuple[Match, ...]
+    target: str
+    goto: bool = False
+    reject_with: str | None = None
+    line: int = 0
+
+    @property
+    def terminal(self) -> bool:
+        """Whether a match ends the packet's journey (ACCEPT, DROP, REJECT)."""
+        return self.target in TERMINAL
+
+    @property
+    def jumps(self) -> bool:
+        """Whether the target is a user-defined chain (``-j CHAIN`` or ``-g CHAIN``)."""
+        return self.target not in (*TERMINAL, "LOG", "RETURN")
+
+    def __repr__(self) -> str:
+        return f"Rule({self.chain} #{self.number}: {self.text!r})"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain: its rules in order, and its policy (None for user-defined chains)."""
+
+    name: str
+    policy: str | None
+    rules: tuple[Rule, ...] = ()
+
+    @property
+    def builtin(self) -> bool:
+        """Whether this is INPUT, FORWARD or OUTPUT."""
+        return self.policy is not None
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """Every chain of the filter table, by name, built-in chains first."""
+
+    chains: dict[str, Chain] = field(default_factory=dict)
+
+    def rules(self) -> list[Rule]:
+        """All rules, chain by chain."""
+        return [rule for chain in self.chains.values() for rule in chain.rules]
+
+
+def _fail(line: int, option: str, message: str) -> RuleError:
+    return RuleError(f"line {line}: {option!r}: {message}")
+
+
+class _RuleParser:
+    """Reads the options of one ``-A CHAIN ...`` line, in order, like iptables does."""
+
+    def __init__(self, chain: str, tokens: list[str], line: int):
+        self.chain, self.tokens, self.line = chain, tokens, line
+        self.matches: list[Match] = []
+        self.modules: list[str] = []
+        self.proto: int | None = None
+        self.proto_negated = False
+        self.target: str | None = None
+        self.goto = False
+        self.reject_with: str | None = None
+        self.seen: set[str] = set()
+
+    def fail(self, option: str, message: str) -> RuleError:
+        return _fail(self.line, option, message)
+
+    def parse(self) -> tuple[list[Match], str, bool, str | None]:
+        tokens, i, negate = self.tokens, 0, False
+        while i < len(tokens):
+            token = tokens[i]
+            if token == "!":
+                if negate:
+                    raise self.fail("! !", "two ! in a row")
+                negate, i = True, i + 1
+                continue
+            if self.target is not None and token.startswith("--"):
+                i = self._target_option(i, negate)
+                negate = False
+                continue
+            i = self._option(i, negate)
+            negate = False
+        if negate:
+            raise self.fail("!", "a ! must come before the option it negates")
+        if self.target is None:
+            raise self.fail(
+                " ".join(tokens) or self.chain,
+                "the rule has no target; end it with -j ACCEPT, -j DROP, -j REJECT ...",
+            )
+        if self.target == "REJECT" and self.reject_with == "tcp-reset":
+            if self.proto != 6 or self.proto_negated:
+                raise self.fail("--reject-with tcp-reset", "needs -p tcp in the same rule")
+        return self.matches, self.target, self.goto, self.reject_with
+
+    def _value(self, i: int, option: str) -> str:
+        if i + 1 >= len(self.tokens):
+            raise self.fail(option, "needs a value after it")
+        value = self.tokens[i + 1]
+        if value == "!":
+            raise self.fail(
+                f"{option} !", f"put the ! before the option: ! {option} VALUE (iptables 1.8)"
+            )
+        return value
+
+    def _once(self, key: str, option: str) -> None:
+        if key in self.seen:
+            raise self.fail(option, "given twice in one rule; iptables allows it only once")
+        self.seen.add(key)
+
+    def _option(self, i: int, negate: bool) -> int:
+        token = self.tokens[i]
+        bang = "! " if negate else ""
+        if token in ("-p", "--protocol"):
+            value = self._value(i, token)
+            self._once("-p", token)
+            try:
+                number = protocol_number(value)
+            except NetcourseError as exc:
+                raise self.fail(f"{token} {value}", str(exc).split(": ", 1)[-1]) from None
+            self.proto, self.proto_negated = number, negate
+            self.matches.append(ProtoMatch(f"{bang}-p {value}", negate, number))
+            return i + 2
+        if token in ("-s", "--source", "--src", "-d", "--destination", "--dst"):
+            value = self._value(i, token)
+            which = "src" if token in ("-s", "--source", "--src") else "dst"
+            self._once(which, token)
+            self.matches.append(
+                AddrMatch(f"{bang}{token} {value}", negate, which, self._net(token, value))
+            )
+            return i + 2
+        if token in ("-i", "--in-interface", "-o", "--out-interface"):
+            value = self._value(i, token)
+            which = "in" if token in ("-i", "--in-interface") else "out"
+            self._once(which, token)
+            if which == "out" and self.chain == "INPUT":
+                raise self.fail(
+                    token,
+                    "INPUT packets have no output interface (iptables: Can't use -o with INPUT)",
+                )
+            if which == "in" and self.chain == "OUTPUT":
+                raise self.fail(
+                    token,
+                    "OUTPUT packets have no input interface (iptables: Can't use -i with OUTPUT)",
+                )
+            if not value or len(value) > 15 or "/" in value or " " in value:
+                raise self.fail(
+                    f"{token} {value}", "an interface name is 1-15 characters, no / or spaces"
+                )
+            self.matches.append(IfaceMatch(f"{bang}{token} {value}", negate, which, value))
+            return i + 2
+        if token in ("-m", "--match"):
+            if negate:
+                raise self.fail(
+                    f"! {token}", "a match module cannot be negated; negate its options"
+                )
+            value = self._value(i, token)
+            if value not in MODULES:
+                supported = ", ".join(MODULES)
+                raise self.fail(
+                    f"{token} {value}",
+                    f"this match is not simulated; supported matches are {supported}",
+                )
+            self._check_module(value, f"{token} {value}")
+            self.modules.append(value)
+            return i + 2
+        if token in ("-j", "--jump", "-g", "--goto"):
+            if negate:
+                raise self.fail(f"! {token}", "a target cannot be negated")
+            if self.target is not None:
+                raise self.fail(token, "a rule has one target")
+            self.target = self._value(i, token)
+            self.goto = token in ("-g", "--goto")
+            return i + 2
+        if token in ("-c", "--set-counters"):
+            return i + 3  # packet and byte counters: bookkeeping, not matching
+        if token in ("-f", "--fragment"):
+            raise self.fail(token, "fragments are not simulated; every packet here is whole")
+        if token.startswith("--"):
+            return self._module_option(i, negate)
+        raise self.fail(token, "unknown option; expected -p, -s, -d, -i, -o, -m, -j or -g")
+
+    def _check_module(self, module: str, option: str) -> None:
+        needed = _MODULE_PROTO.get(module)
+        if needed is not None and (self.proto != needed or self.proto_negated):
+            name = module
+            raise self.fail(option, f"the {name} match needs -p {name} before it (without !)")
+        if module == "multiport" and (self.proto not in _MULTIPORT_PROTOS or self.proto_negated):
+            raise self.fail(option, "multiport needs -p tcp or -p udp before it (without !)")
+
+    def _module_option(self, i: int, negate: bool) -> int:
+        token = self.tokens[i]
+        owner = next((m for m in reversed(self.modules) if token in MODULES[m]), None)
+        if owner is None and self.proto in (6, 17, 1) and not self.proto_negated:
+            implicit = {6: "tcp", 17: "udp", 1: "icmp"}[self.proto]
+            if token in MODULES[implicit]:  # iptables loads -p's match by itself
+                owner = implicit
+        if owner is None:
+            hint = (
+                "load its match first with -m"
+                if any(token in o for o in MODULES.values())
+                else "not a supported option"
+            )
+            raise self.fail(token, f"unknown option here; {hint}")
+        arity = MODULES[owner][token]
+        values = self.tokens[i + 1 : i + 1 + arity]
+        if "!" in values:
+            raise self.fail(
+                f"{token} !", f"put the ! before the option: ! {token} VALUE (iptables 1.8)"
+            )
+        if len(values) < arity:
+            raise self.fail(token, f"needs {arity} value{'s' if arity > 1 else ''} after it")
+        text = " ".join([("! " if negate else "") + token, *values])
+        self._once(f"{owner}:{token}", token)
+        self.matches.append(self._build(owner, token, values, negate, text))
+        return i + 1 + arity
+
+    def _build(self, module: str, token: str, values: list[str], negate: bool, text: str) -> Match:
+        if module in ("tcp", "udp"):
+            if token in ("--syn",):
+                self._once("flags", token)
+                return TcpFlagsMatch(text, negate, 0x17, 0x02, syn=True)
+            if token == "--tcp-flags":
+                self._once("flags", token)
+                return TcpFlagsMatch(
+                    text, negate, self._flags(token, values[0]), self._flags(token, values[1])
+                )
+            which = "sport" if token in ("--sport", "--source-port") else "dport"
+            self._once(which, token)
+            lo, hi = self._range(token, values[0])
+            return PortMatch(text, negate, which, lo, hi)
+        if module == "icmp":
+            try:
+                kind, code = icmp_type_code(values[0])
+            except NetcourseError as exc:
+                raise self.fail(text, str(exc).split(": ", 1)[-1]) from None
+            lo, hi = (0, 255) if code is None else (code, code)
+            return IcmpMatch(text, negate, kind, lo, hi)
+        if module == "multiport":
+            which = {
+                "--dports": "dport",
+                "--destination-ports": "dport",
+                "--sports": "sport",
+                "--source-ports": "sport",
+            }.get(token, "ports")
+            ranges = tuple(self._range(token, part) for part in values[0].split(","))
+            if sum(1 if lo == hi else 2 for lo, hi in ranges) > 15:
+                raise self.fail(text, "multiport takes at most 15 ports (a range counts as 2)")
+            return MultiportMatch(text, negate, which, ranges)
+        if module == "iprange":
+            parts = values[0].split("-")
+            try:
+                lo, hi = (int(ipaddress.IPv4Address(p.strip())) for p in (parts[0], parts[-1]))
+                if len(parts) not in (1, 2):
+                    raise ValueError
+            except ValueError:
+                raise self.fail(
+                    text, "expected a range of IPv4 addresses such as 192.0.2.10-192.0.2.20"
+                ) from None
+            if lo > hi:
+                raise self.fail(text, "the range's first address is above its last")
+            return IpRangeMatch(text, negate, "src" if token == "--src-range" else "dst", lo, hi)
+        if module in ("conntrack", "state"):
+            allowed = (
+                STATES
+                if module == "conntrack"
+                else {
+                    s: STATES[s] for s in ("INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED")
+                }
+            )
+            states = [s.strip().upper() for s in values[0].split(",")]
+            bad = [s for s in states if s not in allowed]
+            if bad:
+                raise self.fail(text, f"{bad[0]!r} is not a state; expected {', '.join(allowed)}")
+            return StateMatch(text, negate, frozenset(states))
+        if negate:
+            raise self.fail(text, "a comment cannot be negated")
+        return CommentMatch(text, negate, values[0])
+
+    def _flags(self, option: str, value: str) -> int:
+        bits = 0
+        for name in value.upper().split(","):
+            if name == "ALL":
+                bits |= 0x3F
+            elif name == "NONE":
+                continue
+            elif name in TCP_FLAGS and TCP_FLAGS[name] <= 0x20:
+                bits |= TCP_FLAGS[name]
+            else:
+                raise self.fail(
+                    f"{option} {value}",
+                    f"{name!r} is not a flag; use SYN,ACK,FIN,RST,URG,PSH,ALL,NONE",
+                )
+        return bits
+
+    def _port(self, option: str, value: str) -> int:
+        text = value.strip()
+        if text.isdigit() and int(text) <= 65535:
+            return int(text)
+        if text in SERVICE_PORTS:
+            return SERVICE_PORTS[text]
+        raise self.fail(
+            f"{option} {value}", "expected a port 0-65535 or a service name such as http"
+        )
+
+    def _range(self, option: str, value: str) -> tuple[int, int]:
+        if ":" in value:
+            lo_text, hi_text = value.split(":", 1)
+            lo = self._port(option, lo_text) if lo_text else 0
+            hi = self._port(option, hi_text) if hi_text else 65535
+            if lo > hi:
+                raise self.fail(f"{option} {value}", "the range's first port is above its last")
+            return lo, hi
+        port = self._port(option, value)
+        return port, port
+
+    def _net(self, option: str, value: str) -> ipaddress.IPv4Network:
+        if "," in value:
+            raise self.fail(
+                f"{option} {value}",
+                "one address or network per rule here; write one rule per address",
+            )
+        try:
+            net = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise self.fail(
+                f"{option} {value}", "expected an IPv4 address or network such as 192.168.1.0/24"
+            ) from None
+        if net.version != 4:
+            raise self.fail(f"{option} {value}", "iptables filters IPv4 only (ip6tables does IPv6)")
+        return net
+
+    def _target_option(self, i: int, negate: bool) -> int:
+        token = self.tokens[i]
+        if negate:
+            raise self.fail(f"! {token}", "target options cannot be negated")
+        if self.target == "REJECT" and token == "--reject-with":
+            value = self._value(i, token)
+            if value not in REJECT_WITH:
+                raise self.fail(
+                    f"{token} {value}",
+                    f"expected one of {', '.join(sorted(set(REJECT_WITH.values())))}",
+                )
+            self.reject_with = REJECT_WITH[value]
+            return i + 2
+        if self.target == "LOG" and token in LOG_OPTIONS:
+            return i + (2 if LOG_OPTIONS[token] else 1)
+        raise self.fail(token, f"not an option of the {self.target} target")
+
+
+def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
+    """One ``-A CHAIN ...`` line as a :class:`Rule` (targets are not checked against chains).
+
+    >>> parse_rule("-A INPUT ! -s 10.0.0.0/8 -j DROP").matches[0].negate
+    True
+    """
+    text = line.strip()
+    if text.startswith("["):  # iptables-save -c counters: [packets:bytes]
+        text = text.split("]", 1)[1].strip() if "]" in text else text
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        raise _fail(line_number, text, f"cannot split into words ({exc})") from None
+    if len(tokens) < 2 or tokens[0] not in ("-A", "--append"):
+        raise _fail(
+            line_number, text, "expected a rule such as -A INPUT -p tcp --dport 22 -j ACCEPT"
+        )
+    chain = tokens[1]
+    parser = _RuleParser(chain, tokens[2:], line_number)
+    matches, target, goto, reject_with = parser.parse()
+    rule_text = " ".join(shlex.quote(t) if (" " in t or not t) else t for t in tokens)
+    return Rule(chain, number, rule_text, tuple(matches), target, goto, reject_with, line_number)
+
+
+def parse_ruleset(text: str) -> Ruleset:
+    """Parse ``iptables-save`` output, or ``-A``/``-N``/``-P`` lines (built-in policies ACCEPT).
+
+    >>> rs = parse_ruleset("*filter\\n:INPUT DROP [0:0]\\n-A INPUT -i lo -j ACCEPT\\nCOMMIT")
+    >>> rs.chains["INPUT"].policy, len(rs.chains["INPUT"].rules)
+    ('DROP', 1)
+    """
+    if not isinstance(text, str):
+        if isinstance(text, (list, tuple)):
+            text = "\n".join(str(line) for line in text)
+        else:
+            raise RuleError(
+                f"{type(text).__name__}: expected the ruleset as text or a list of lines"
+            )
+    policies: dict[str, str | None] = {name: "ACCEPT" for name in BUILTIN_CHAINS}
+    rules: dict[str, list[tuple[int, str]]] = {name: [] for name in BUILTIN_CHAINS}
+    table: str | None = None
+    committed = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("*"):
+            table = line[1:].strip()
+            if table != "filter":
+                raise _fail(number, line, f"the {table} table is not simulated; only *filter is")
+            committed = False
+            continue
+        if line == "COMMIT":
+            if table is None:
+                raise _fail(number, line, "COMMIT without a *filter line before it")
+            committed = True
+            continue
+        if committed:
+            raise _fail(number, line, "comes after COMMIT; start a table with *filter first")
+        if line.startswith(":"):
+            parts = line[1:].split()
+            if len(parts) < 2:
+                raise _fail(number, line, "expected :CHAIN POLICY [packets:bytes]")
+            _declare(policies, rules, parts[0], parts[1], number, line)
+            continue
+        if line.startswith("["):
+            line = line.split("]", 1)[1].strip() if "]" in line else line
+        words = line.split()
+        if words[0] in ("-N", "--new-chain") and len(words) == 2:
+            _declare(policies, rules, words[1], "-", number, line)
+            continue
+        if words[0] in ("-P", "--policy") and len(words) == 3:
+            if words[1] not in BUILTIN_CHAINS:
+                raise _fail(
+                    number, line, f"{words[1]} is not a built-in chain; only they have policies"
+                )
+            _declare(policies, rules, words[1], words[2], number, line, redeclare=True)
+            continue
+        if words[0] in ("-A", "--append"):
+            chain = words[1] if len(words) > 1 else ""
+            if chain not in rules:
+                raise _fail(
+                    number,
+                    f"-A {chain}",
+                    f"no chain {chain!r}; declare it first with -N {chain} (or :{chain} - [0:0])",
+                )
+            rules[chain].append((number, line))
+            continue
+        raise _fail(number, words[0], "expected -A, -N, -P, :CHAIN POLICY, *filter or COMMIT")
+    if table is not None and not committed:
+        raise RuleError("the *filter table is never closed by COMMIT (iptables-restore needs it)")
+    chains: dict[str, Chain] = {}
+    for name, lines in rules.items():
+        parsed = tuple(parse_rule(line, n, ln) for n, (ln, line) in enumerate(lines, 1))
+        chains[name] = Chain(name, policies[name], parsed)
+    _check_targets(chains)
+    return Ruleset(chains)
+
+
+def _declare(policies, rules, name, policy, number, line, redeclare=False) -> None:
+    if name in BUILTIN_CHAINS:
+        if policy not in ("ACCEPT", "DROP"):
+            raise _fail(
+                number, line, f"policy {policy!r}: a built-in chain's policy is ACCEPT or DROP"
+            )
+        policies[name] = policy
+        return
+    if policy != "-":
+        raise _fail(
+            number, line, f"{name} is not a built-in chain; user chains have no policy (write -)"
+        )
+    if name in rules:
+        raise _fail(number, line, f"chain {name} is declared twice")
+    if (
+        name in ("ACCEPT", "DROP", "REJECT", "LOG", "RETURN")
+        or name.startswith("-")
+        or len(name) > 28
+    ):
+        raise _fail(number, line, f"{name!r} cannot name a chain")
+    policies[name] = None
+    rules[name] = []
+
+
+def _check_targets(chains: dict[str, Chain]) -> None:
+    for chain in chains.values():
+        for rule in chain.rules:
+            if not rule.jumps:
+                if rule.target == "REJECT" and rule.chain not in (*BUILTIN_CHAINS, *chains):
+                    pass
+                continue
+            if rule.target in BUILTIN_CHAINS:
+                raise _fail(rule.line, f"-j {rule.target}", "cannot jump to a built-in chain")
+            if rule.target not in chains:
+                raise _fail(
+                    rule.line,
+                    f"{'-g' if rule.goto else '-j'} {rule.target}",
+                    "no such chain or target; simulated targets are ACCEPT, DROP, REJECT, LOG, "
+                    "RETURN and user chains declared with -N",
+                )
+    state: dict[str, int] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for rule in chains[name].rules:
+            if rule.jumps:
+                if state.get(rule.target) == 1:
+                    loop = " -> ".join([*path, name, rule.target])
+                    raise _fail(
+                        rule.line,
+                        f"-j {rule.target}",
+                        f"jumps in a loop ({loop}); iptables-restore refuses it",
+                    )
+                if rule.target not in state:
+                    visit(rule.target, [*path, name])
+        state[name] = 2
+
+    for name in chains:
+        if name not in state:
+            visit(name, [])
