@@ -1,0 +1,165 @@
+"""The lesson 03 widgets and figures, built headless: set values, check what they show."""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import time
+
+import pytest
+
+from netcourse.cidr import plan
+from netcourse.errors import AddressError
+from netcourse.plots.cidr import address_space_figure, bits_figure
+from netcourse.widgets.cidr import SubnetCalculator, SubnetPlanner, parse_needs
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_calculator_starts_on_the_lessons_example():
+    calc = SubnetCalculator("10.0.2.3/16")
+    assert calc.text.continuous_update is True
+    assert calc.prefix.value == 16
+    assert "10.0.0.0/16" in calc.details.value
+    assert "65,534" in visible_text(calc.details.value)
+    assert calc.errors.value == ""
+    assert repr(calc) == "SubnetCalculator('10.0.2.3/16')"
+
+
+def test_binary_view_colours_network_and_host_bits():
+    calc = SubnetCalculator("10.0.2.3/20")
+    network_bits = re.findall(r"class='net-bits'[^>]*>([01.:]+)<", calc.bits.value)
+    host_bits = re.findall(r"class='host-bits'[^>]*>([01.:]+)<", calc.bits.value)
+    assert len(network_bits) == len(host_bits) == 3
+    address_bits = network_bits[0] + host_bits[0]
+    assert address_bits.replace(".", "") == format(int(ipaddress.IPv4Address("10.0.2.3")), "032b")
+    assert all(len(bits.replace(".", "")) == 20 for bits in network_bits)
+
+
+def test_every_keystroke_updates_the_view():
+    calc = SubnetCalculator("10.0.2.3/16")
+    seen = []
+    for text in ("10.0.2.3/1", "10.0.2.3/17", "10.0.2.3/24", "10.0.2.3/2", "10.0.2.3/26"):
+        calc.text.value = text
+        seen.append((calc.prefix.value, calc.details.value))
+    assert [prefix for prefix, _ in seen] == [1, 17, 24, 2, 26]
+    assert len({html for _, html in seen}) == 5
+    assert "10.0.2.0/26" in seen[-1][1]
+
+
+def test_errors_show_inline_and_the_widget_keeps_working():
+    calc = SubnetCalculator("10.0.2.3/16")
+    before = calc.details.value
+    calc.text.value = "10.0.2.300/16"
+    assert "the 4th number is 300" in calc.errors.value
+    assert "AddressError" in calc.errors.value
+    assert calc.details.value == before  # last good view stays
+    calc.text.value = "10.0. 2.3"
+    assert "stray space" in calc.errors.value
+    calc.text.value = ""
+    assert "empty input" in calc.errors.value
+    calc.text.value = "192.168.1.9/24"
+    assert calc.errors.value == ""
+    assert "192.168.1.0/24" in calc.details.value
+
+
+def test_prefix_slider_rewrites_the_text():
+    calc = SubnetCalculator("10.0.2.3/16")
+    calc.prefix.value = 23
+    assert calc.text.value == "10.0.2.3/23"
+    assert "10.0.2.0/23" in calc.details.value
+
+
+def test_split_lists_subnets_without_building_them_all():
+    calc = SubnetCalculator("10.0.0.0/8")
+    calc.split_prefix.value = 30
+    text = visible_text(calc.subnets.value)
+    assert "4,194,304" in text
+    assert "10.255.255.252/30" in text and "10.0.0.4/30" in text
+    calc.split_prefix.value = 10
+    assert "10.192.0.0/10" in visible_text(calc.subnets.value)
+    calc.text.value = "10.0.0.0/28"  # split prefix must follow the new prefix
+    assert calc.split_prefix.min == 28 and calc.split_prefix.value >= 28
+    assert calc.errors.value == ""
+
+
+def test_ipv4_to_ipv6_and_back():
+    calc = SubnetCalculator("10.0.2.3/16")
+    calc.text.value = "2001:db8::1/64"
+    assert calc.errors.value == ""
+    assert calc.prefix.max == 128 and calc.prefix.value == 64
+    assert "none" in visible_text(calc.details.value)  # no broadcast in IPv6
+    calc.text.value = "10.0.2.3/16"
+    assert calc.errors.value == "" and calc.prefix.max == 32 and calc.split_prefix.max == 32
+
+
+def test_one_subnet_call_plus_widget_update_under_2_ms():
+    calc = SubnetCalculator("10.0.2.3/16")
+    texts = [f"10.{i % 200}.{i % 7}.{i % 250}/{8 + i % 24}" for i in range(200)]
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        calc.text.value = text
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    assert calc.errors.value == ""
+    assert timings[len(timings) // 2] < 0.002
+
+
+def test_planner_table_and_figure_change_with_the_needs():
+    planner = SubnetPlanner("192.168.10.0/24", {"staff": 100, "guests": 50})
+    first_png, first_table = bytes(planner.figure.value), planner.table.value
+    assert first_png.startswith(b"\x89PNG")
+    assert "192.168.10.0/25" in first_table and "192.168.10.128/26" in first_table
+    planner.needs.value = "staff: 100\nguests: 50\nprinters: 10"
+    assert "192.168.10.192/28" in planner.table.value
+    assert bytes(planner.figure.value) != first_png
+    planner.needs.value = "staff: 300"
+    assert "256 addresses are missing" in planner.errors.value
+    planner.needs.value = "staff: lots"
+    assert "'lots' is not a whole number" in html.unescape(planner.errors.value)
+    planner.parent.value = "10.0.0.0/16"
+    planner.needs.value = "staff: 300"
+    assert planner.errors.value == "" and "10.0.0.0/23" in planner.table.value
+    assert repr(planner) == "SubnetPlanner('10.0.0.0/16')"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("staff", "expected 'name: hosts'"), ("a: 1\na: 2", "listed twice"), ("", "no needs yet")],
+)
+def test_parse_needs_errors(text, fragment):
+    with pytest.raises(AddressError, match=fragment):
+        parse_needs(text)
+
+
+def test_bits_figure_labels_and_colours():
+    fig = bits_figure("10.0.2.3/20")
+    ax = fig.axes[0]
+    assert "bit position" in ax.get_xlabel()
+    top_row = sorted(
+        (t.get_position()[0], t.get_text()) for t in ax.texts if t.get_position()[1] > 2
+    )
+    assert "".join(digit for _, digit in top_row) == format(
+        int(ipaddress.IPv4Address("10.0.2.3")), "032b"
+    )
+    colours = {patch.get_facecolor() for patch in ax.patches}
+    assert len(colours) == 2
+    assert len(bits_figure("2001:db8::1/64").axes[0].patches) == 3 * 128
+
+
+def test_address_space_figure_draws_each_block():
+    office = plan("192.168.10.0/24", {"staff": 100, "guests": 50, "printers": 10})
+    fig = address_space_figure(office)
+    ax = fig.axes[0]
+    widths = sorted(patch.get_width() for patch in ax.patches)
+    assert widths == [16, 64, 128, 256]  # three blocks on top of the whole /24
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "printers: 192.168.10.192/28" in labels and "free: 192.168.10.208/28" in labels
+    pairs = address_space_figure([("A", "10.0.1.0/24"), ("B", "10.0.2.0/24")], "10.0.0.0/22")
+    assert len(pairs.axes[0].patches) == 3
+    with pytest.raises(AddressError):
+        address_space_figure([("A", "10.9.0.0/24")], "10.0.0.0/22")
