@@ -300,3 +300,25 @@ def test_segment_is_packet_payload_is_frame_payload_in_the_real_http_get():
     assert [s.pdu for s in udp[:3]] == ["frame", "packet", "datagram"]
     ping = layers.encapsulation(dissect(frame("vlan", 3)))
     assert ping.data_bytes == 0 and [s.name for s in ping.headers][:2] == ["Ether", "Dot1Q"]
+
+
+def test_encapsulation_figure_draws_the_real_byte_counts():
+    from netcourse.packets import dissect, frame
+    from netcourse.plots.layers import encapsulation_figure, layer_models_figure
+
+    enc = layers.encapsulation(dissect(frame("http", 4)))
+    fig = encapsulation_figure("http", 4)
+    ax = fig.axes[0]
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for span in enc.spans:
+        assert f"{span.header_length} B" in texts
+    assert f"{enc.size}-byte frame" in ax.get_title() and ax.get_ylabel()
+    assert len(ax.get_yticklabels()) == len(enc.spans)
+    tagged = encapsulation_figure(dissect(frame("vlan", 3)))  # a dissection works too
+    assert "Dot1Q" in " ".join(t.get_text() for t in tagged.axes[0].texts)
+    with pytest.raises(PacketError, match="frame number"):
+        encapsulation_figure("http", None)
+    models = layer_models_figure().axes[0]
+    labels = " ".join(t.get_text() for t in models.texts)
+    assert all(entry.name in labels for entry in layers.OSI)
+    assert all(name in labels for name in layers.TCPIP)
