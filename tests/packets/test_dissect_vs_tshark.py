@@ -1,0 +1,192 @@
+"""dissect() against Wireshark: field values and byte offsets from ``tshark -T pdml``.
+
+For every frame of every shipped capture, each field we map to a Wireshark field must have
+the same value and the same bytes (pos/size). Bit fields are credited with the bytes that hold
+them, so their span must lie within Wireshark's (Wireshark credits IPv6's traffic class with the
+whole first 32-bit word; we credit the two bytes it actually touches).
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from netcourse.packets import SAMPLES, dissect, read_capture, sample
+
+pytestmark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
+
+#: our layer name -> Wireshark protocol name
+PROTO = {
+    "Ether": "eth",
+    "Dot1Q": "vlan",
+    "ARP": "arp",
+    "IP": "ip",
+    "IPerror": "ip",
+    "IPv6": "ipv6",
+    "TCP": "tcp",
+    "UDP": "udp",
+    "UDPerror": "udp",
+    "ICMP": "icmp",
+}
+
+#: (our layer, our field) -> (Wireshark field, how Wireshark's `show` relates to our raw value)
+FIELDS = {
+    ("Ether", "dst"): ("eth.dst", "str"),
+    ("Ether", "src"): ("eth.src", "str"),
+    ("Ether", "type"): ("eth.type", 1),
+    ("Dot1Q", "prio"): ("vlan.priority", 1),
+    ("Dot1Q", "dei"): ("vlan.dei", 1),
+    ("Dot1Q", "vlan"): ("vlan.id", 1),
+    ("Dot1Q", "type"): ("vlan.etype", 1),
+    ("ARP", "hwtype"): ("arp.hw.type", 1),
+    ("ARP", "ptype"): ("arp.proto.type", 1),
+    ("ARP", "hwlen"): ("arp.hw.size", 1),
+    ("ARP", "plen"): ("arp.proto.size", 1),
+    ("ARP", "op"): ("arp.opcode", 1),
+    ("ARP", "hwsrc"): ("arp.src.hw_mac", "str"),
+    ("ARP", "psrc"): ("arp.src.proto_ipv4", "str"),
+    ("ARP", "hwdst"): ("arp.dst.hw_mac", "str"),
+    ("ARP", "pdst"): ("arp.dst.proto_ipv4", "str"),
+    ("IP", "version"): ("ip.version", 1),
+    ("IP", "ihl"): ("ip.hdr_len", 4),
+    ("IP", "tos"): ("ip.dsfield", 1),
+    ("IP", "len"): ("ip.len", 1),
+    ("IP", "id"): ("ip.id", 1),
+    ("IP", "flags"): ("ip.flags", 1),
+    ("IP", "frag"): ("ip.frag_offset", 8),
+    ("IP", "ttl"): ("ip.ttl", 1),
+    ("IP", "proto"): ("ip.proto", 1),
+    ("IP", "chksum"): ("ip.checksum", 1),
+    ("IP", "src"): ("ip.src", "str"),
+    ("IP", "dst"): ("ip.dst", "str"),
+    ("IPv6", "version"): ("ipv6.version", 1),
+    ("IPv6", "tc"): ("ipv6.tclass", 1),
+    ("IPv6", "fl"): ("ipv6.flow", 1),
+    ("IPv6", "plen"): ("ipv6.plen", 1),
+    ("IPv6", "nh"): ("ipv6.nxt", 1),
+    ("IPv6", "hlim"): ("ipv6.hlim", 1),
+    ("IPv6", "src"): ("ipv6.src", "str"),
+    ("IPv6", "dst"): ("ipv6.dst", "str"),
+    ("TCP", "sport"): ("tcp.srcport", 1),
+    ("TCP", "dport"): ("tcp.dstport", 1),
+    ("TCP", "seq"): ("tcp.seq_raw", 1),
+    ("TCP", "ack"): ("tcp.ack_raw", 1),
+    ("TCP", "dataofs"): ("tcp.hdr_len", 4),
+    ("TCP", "flags"): ("tcp.flags", 1),
+    ("TCP", "window"): ("tcp.window_size_value", 1),
+    ("TCP", "chksum"): ("tcp.checksum", 1),
+    ("TCP", "urgptr"): ("tcp.urgent_pointer", 1),
+    ("TCP", "options"): ("tcp.options", "hex"),
+    ("UDP", "sport"): ("udp.srcport", 1),
+    ("UDP", "dport"): ("udp.dstport", 1),
+    ("UDP", "len"): ("udp.length", 1),
+    ("UDP", "chksum"): ("udp.checksum", 1),
+    ("ICMP", "type"): ("icmp.type", 1),
+    ("ICMP", "code"): ("icmp.code", 1),
+    ("ICMP", "chksum"): ("icmp.checksum", 1),
+    ("ICMP", "id"): ("icmp.ident", 1),
+    ("ICMP", "seq"): ("icmp.seq", 1),
+}
+for (layer, name), target in list(FIELDS.items()):
+    if layer in ("IP", "UDP"):
+        FIELDS[(f"{layer}error", name)] = target
+
+#: Layers every shipped capture together must exercise.
+REQUIRED = {"Ether", "Dot1Q", "ARP", "IP", "IPv6", "TCP", "UDP", "ICMP"}
+
+
+@functools.cache
+def _pdml_protos(path) -> list[list[tuple[str, int, dict[str, ET.Element]]]]:
+    """Per packet, the protocols in document order: name, pos, its first field of each name."""
+    out = subprocess.run(
+        ["tshark", "-r", str(path), "-T", "pdml"], capture_output=True, check=True, timeout=60
+    ).stdout
+    packets = []
+    for packet in ET.fromstring(out).iter("packet"):
+        protos: list[tuple[str, int, dict[str, ET.Element]]] = []
+
+        def walk(elem, current):
+            for child in elem:
+                if child.tag == "proto":
+                    entry = (child.get("name"), int(child.get("pos", 0)), {})
+                    protos.append(entry)
+                    walk(child, entry[2])
+                elif child.tag == "field":
+                    if current is not None:
+                        current.setdefault(child.get("name"), child)
+                    walk(child, current)
+
+        walk(packet, None)
+        packets.append(protos)
+    return packets
+
+
+def _expected(kind, elem: ET.Element):
+    show = elem.get("show")
+    if kind == "str":
+        return show
+    if kind == "hex":
+        return bytes.fromhex(elem.get("value"))
+    return int(show, 0) // kind
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_fields_match_wireshark(name):
+    path = sample(name)
+    cap = read_capture(path)
+    pdml = _pdml_protos(path)
+    assert len(pdml) == len(cap)
+    compared = 0
+    for number, protos in enumerate(pdml, start=1):
+        d = dissect(cap.frame(number))
+        assert not d.malformed, (number, d.problems)
+        cursor = 0
+        for layer in d.layers:
+            ws_name = PROTO.get(layer.name)
+            if ws_name is None:
+                continue
+            while protos[cursor][0] != ws_name:  # Wireshark's protos in the same order
+                cursor += 1
+            ws_fields = protos[cursor][2]
+            cursor += 1
+            for fld in layer.fields:
+                target = FIELDS.get((layer.name, fld.name))
+                if target is None:
+                    continue
+                ws_field, kind = target
+                elem = ws_fields.get(ws_field)
+                assert elem is not None, f"frame {number}: Wireshark shows no {ws_field}"
+                where = f"{name} frame {number} {layer.name}.{fld.name} vs {ws_field}"
+                assert fld.raw == _expected(kind, elem), where
+                pos, size = int(elem.get("pos")), int(elem.get("size"))
+                if fld.is_bits:
+                    assert pos <= fld.offset and fld.end <= pos + size, where
+                else:
+                    assert (fld.offset, fld.length) == (pos, size), where
+                compared += 1
+    assert compared > 0
+
+
+def test_shipped_captures_cover_every_layer():
+    seen = set()
+    for name in SAMPLES:
+        cap = read_capture(name)
+        for number in range(1, len(cap) + 1):
+            seen.update(layer.name for layer in cap.dissect(number).layers)
+    assert REQUIRED <= seen
+
+
+def test_layer_spans_match_wireshark_protocols():
+    """Each layer's header starts where Wireshark's protocol does, in the same order."""
+    for name in SAMPLES:
+        path = sample(name)
+        cap = read_capture(path)
+        for number, protos in enumerate(_pdml_protos(path), start=1):
+            d = cap.dissect(number)
+            ours = [(PROTO[la.name], la.offset) for la in d.layers if la.name in PROTO]
+            theirs = [(p[0], p[1]) for p in protos if p[0] in set(PROTO.values())]
+            assert ours == theirs, (name, number)

@@ -1,0 +1,74 @@
+"""Fuzz dissect(): random bytes, truncations and mutations of real frames.
+
+Every call must return a Dissection whose layers and fields stay inside the frame (flagged
+malformed when it is partial) or raise PacketError: never another exception, never a hang.
+"""
+
+from __future__ import annotations
+
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netcourse.errors import PacketError
+from netcourse.packets import SAMPLES, Dissection, dissect, read_capture
+
+REAL_FRAMES = [
+    read_capture(name).frame(number)
+    for name in SAMPLES
+    for number in range(1, len(read_capture(name)) + 1)
+]
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check(data: bytes) -> None:
+    start = time.perf_counter()
+    try:
+        d = dissect(data)
+    except PacketError:
+        return
+    finally:
+        assert time.perf_counter() - start < 1.0, "dissect must stay fast on any input"
+    assert isinstance(d, Dissection)
+    position = 0
+    for layer in d.layers:
+        assert layer.offset == position
+        for fld in layer.fields:
+            assert layer.offset <= fld.offset and fld.end <= layer.end
+            assert isinstance(fld.value, str)
+        position = layer.end
+    assert position <= len(data)
+    if d.malformed:
+        assert d.problems
+
+
+@FUZZ
+@given(st.binary(max_size=200))
+def test_random_bytes(data):
+    _check(data)
+
+
+@FUZZ
+@given(st.sampled_from(REAL_FRAMES), st.data())
+def test_truncated_real_frames(frame, data):
+    cut = data.draw(st.integers(min_value=0, max_value=len(frame)))
+    _check(frame[:cut])
+
+
+@FUZZ
+@given(
+    st.sampled_from(REAL_FRAMES),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(0, 255)), min_size=1, max_size=8),
+)
+def test_mutated_real_frames(frame, changes):
+    data = bytearray(frame)
+    for where, value in changes:
+        data[where % len(data)] = value
+    _check(bytes(data))
+
+
+@FUZZ
+@given(st.sampled_from(REAL_FRAMES), st.binary(max_size=40))
+def test_real_frames_with_trailing_garbage(frame, extra):
+    _check(frame + extra)
