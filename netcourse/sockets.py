@@ -40,6 +40,8 @@ __all__ = [
     "TEARDOWN_ROLES",
     "PROTOCOL_STATE",
     "EXAMPLE_REQUEST",
+    "StateTable",
+    "protocol_state",
     "LOOPBACK",
     "check_port",
     "reply_four_tuple",
@@ -123,10 +125,40 @@ PROTOCOL_STATE: tuple[tuple[str, str, str], ...] = (
     ("teardown", "FIN/ACK each way, then TIME-WAIT", "nothing to tear down"),
     (
         "stateful firewall (lesson 04)",
-        "tracks it: NEW, ESTABLISHED",
-        "invents it: NEW, ESTABLISHED",
+        "tracks each connection: NEW, ESTABLISHED",
+        "keeps its own per 4-tuple, with a timeout",
     ),
 )
+
+
+@dataclass(frozen=True)
+class StateTable:
+    """A small reference table (rows of strings) with a heading, shown as text or HTML."""
+
+    head: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __repr__(self) -> str:
+        cells = [self.head, *self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.head))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{escape(h)}</th>" for h in self.head)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def protocol_state() -> StateTable:
+    """Where connection state lives for TCP and for UDP (:data:`PROTOCOL_STATE` as a table).
+
+    >>> protocol_state().rows[0][2]
+    'no: none exists'
+    """
+    return StateTable(("", "TCP", "UDP"), PROTOCOL_STATE)
+
 
 #: A request's 4-tuple for exercises that need fixed numbers (documentation addresses).
 EXAMPLE_REQUEST: tuple[str, int, str, int] = ("192.0.2.10", 51514, "203.0.113.5", 443)
