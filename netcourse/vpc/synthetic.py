@@ -1,0 +1,125 @@
+"""Larger made-up VPCs in describe-* shape, for timing the matrix and for property tests.
+
+>>> data = synthetic(instances=40, seed=1)
+>>> sum(len(r["Instances"]) for r in data["Reservations"])
+40
+"""
+
+from __future__ import annotations
+
+import random
+
+__all__ = ["synthetic"]
+
+_TIERS = ("web", "app", "db", "batch")
+_PORTS = {"web": (443, 443), "app": (8080, 8080), "db": (5432, 5432), "batch": (9000, 9100)}
+
+
+def _id(prefix: str, n: int) -> str:
+    return f"{prefix}-0f{n:015x}"
+
+
+def synthetic(instances: int = 1000, seed: int = 0) -> dict:
+    """A VPC with four /20 tiers (web public, app, db, batch private), random rules and members.
+
+    The rules are drawn at random (fixed ``seed``) from the shapes the lessons use: CIDR and
+    group-referencing security group rules, per-tier network ACLs with or without the
+    ephemeral range, a NAT gateway and an internet gateway.
+    """
+    rng = random.Random(seed)
+    vpc_id, igw_id, nat_id = _id("vpc", 1), _id("igw", 1), _id("nat", 1)
+    subnets, acls, groups, tables, reservations = [], [], [], [], []
+    for k, tier in enumerate(_TIERS):
+        subnets.append(
+            {"SubnetId": _id("subnet", k), "VpcId": vpc_id, "CidrBlock": f"10.0.{16 * k}.0/20",
+             "Tags": [{"Key": "Name", "Value": tier}]}
+        )  # fmt: skip
+        entries = []
+        for egress in (False, True):
+            number = 100
+            for other in rng.sample(_TIERS, rng.randint(1, 4)):
+                low, high = _PORTS[other]
+                cidr = rng.choice(
+                    ["0.0.0.0/0", "10.0.0.0/16", f"10.0.{16 * _TIERS.index(other)}.0/20"]
+                )
+                entries.append(
+                    {"RuleNumber": number, "Protocol": "6", "RuleAction": rng.choice(
+                        ["allow", "allow", "allow", "deny"]), "Egress": egress, "CidrBlock": cidr,
+                     "PortRange": {"From": low, "To": high}}
+                )  # fmt: skip
+                number += 10
+            if rng.random() < 0.8:
+                entries.append(
+                    {"RuleNumber": number, "Protocol": "6", "RuleAction": "allow", "Egress": egress,
+                     "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}}
+                )  # fmt: skip
+        acls.append(
+            {"NetworkAclId": _id("acl", k), "VpcId": vpc_id, "IsDefault": False, "Entries": entries,
+             "Associations": [{"SubnetId": _id("subnet", k)}]}
+        )  # fmt: skip
+        ingress = []
+        for source in rng.sample(_TIERS, rng.randint(1, 3)):
+            low, high = _PORTS[tier]
+            if rng.random() < 0.5:
+                peer = {"UserIdGroupPairs": [{"GroupId": _id("sg", _TIERS.index(source))}]}
+            else:
+                peer = {"IpRanges": [{"CidrIp": f"10.0.{16 * _TIERS.index(source)}.0/20"}]}
+            ingress.append({"IpProtocol": "tcp", "FromPort": low, "ToPort": high, **peer})
+        if tier == "web":
+            ingress.append(
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                 "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+            )  # fmt: skip
+        groups.append(
+            {"GroupId": _id("sg", k), "GroupName": tier, "VpcId": vpc_id, "IpPermissions": ingress,
+             "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
+        )  # fmt: skip
+    local = {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
+    tables.append(
+        {"RouteTableId": _id("rtb", 0), "VpcId": vpc_id, "Associations": [{"SubnetId": _id(
+            "subnet", 0)}], "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0",
+                                             "GatewayId": igw_id, "State": "active"}]}
+    )  # fmt: skip
+    tables.append(
+        {"RouteTableId": _id("rtb", 1), "VpcId": vpc_id, "Associations": [{"Main": True}],
+         "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat_id,
+                            "State": "active"}]}
+    )  # fmt: skip
+    for n in range(instances):
+        k = rng.randrange(len(_TIERS))
+        base = 16 * k
+        addr = f"10.0.{base + (n + 1) // 250}.{(n + 1) % 250 + 4}"
+        member = [{"GroupId": _id("sg", k)}]
+        if rng.random() < 0.1:
+            member.append({"GroupId": _id("sg", rng.randrange(len(_TIERS)))})
+        nic = {
+            "NetworkInterfaceId": _id("eni", n),
+            "SubnetId": _id("subnet", k),
+            "PrivateIpAddress": addr,
+            "Groups": member,
+            "Attachment": {"DeviceIndex": 0},
+        }
+        if k == 0 and rng.random() < 0.7:
+            nic["Association"] = {"PublicIp": f"203.0.113.{n % 250 + 1}"} if n < 250 else {}
+        reservations.append(
+            {"Instances": [{"InstanceId": _id("i", n), "SubnetId": _id("subnet", k),
+                            "PrivateIpAddress": addr, "NetworkInterfaces": [nic],
+                            "Tags": [{"Key": "Name", "Value": f"{_TIERS[k]}-{n}"}]}]}
+        )  # fmt: skip
+    return {
+        "Vpcs": [{"VpcId": vpc_id, "CidrBlock": "10.0.0.0/16"}],
+        "Subnets": subnets,
+        "RouteTables": tables,
+        "InternetGateways": [{"InternetGatewayId": igw_id, "Attachments": [{"VpcId": vpc_id}]}],
+        "NatGateways": [
+            {
+                "NatGatewayId": nat_id,
+                "SubnetId": _id("subnet", 0),
+                "State": "available",
+                "NatGatewayAddresses": [{"PrivateIp": "10.0.0.250", "PublicIp": "198.51.100.250"}],
+            }
+        ],  # fmt: skip
+        "NetworkAcls": acls,
+        "SecurityGroups": groups,
+        "Reservations": reservations,
+    }
