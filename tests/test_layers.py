@@ -322,3 +322,102 @@ def test_encapsulation_figure_draws_the_real_byte_counts():
     labels = " ".join(t.get_text() for t in models.texts)
     assert all(entry.name in labels for entry in layers.OSI)
     assert all(name in labels for name in layers.TCPIP)
+
+
+# --- the lesson's checks ---------------------------------------------------------------------
+
+
+def _assert_hidden(feedback, *answers):
+    assert feedback.ok is False
+    for answer in answers:
+        assert str(answer) not in feedback.message + feedback.hint
+
+
+def test_check_pdu_at_offset():
+    from netcourse.checks import layers as check
+    from netcourse.packets import dissect, frame
+
+    dis = dissect(frame(*check.PDU_FRAME))
+    holder = next(
+        layer
+        for layer in reversed(dis.layers)
+        if layer.offset <= check.PDU_OFFSET < layer.offset + layer.length
+    )
+    right = layers.layer_of(holder.name).pdu
+    assert check.pdu_at_offset.feedback(right).ok
+    assert check.pdu_at_offset.feedback(f"  {right.upper()} ").ok
+    for bad in ("frame", "packet", "segment", "message", "bits"):
+        if bad != right:
+            _assert_hidden(check.pdu_at_offset.feedback(bad), right)
+    _assert_hidden(check.pdu_at_offset.feedback("banana"), right)
+    assert check.pdu_at_offset.feedback(...).ok is None
+
+
+def test_check_segment_bytes():
+    from netcourse.checks import layers as check
+    from netcourse.packets import dissect, frame
+
+    dis = dissect(frame(*check.SEGMENT_FRAME))
+    total_ip = dis["IP"]["len"].raw
+    ihl = dis["IP"]["ihl"].raw * 4
+    segment = total_ip - ihl  # RFC 791: total length minus the IP header
+    assert check.segment_bytes.feedback(segment).ok
+    data_offset = dis["TCP"]["dataofs"].raw * 4
+    for bad in (len(dis.data), total_ip, data_offset, segment - data_offset, 1, "132"):
+        _assert_hidden(check.segment_bytes.feedback(bad), segment)
+
+
+def test_check_device_layers():
+    from netcourse.checks import layers as check
+
+    right = {"hub": 1, "switch": 2, "router": 3}
+    right |= {"load balancer (layer 4)": 4, "load balancer (layer 7)": 7}
+    assert set(right) == set(check.DEVICES_ASKED)
+    assert check.device_layers.feedback(right).ok
+    assert check.device_layers.feedback({**right, "router": "network"}).ok
+    wrong = check.device_layers.feedback({**right, "switch": 3})
+    _assert_hidden(wrong, "2")
+    assert "switch" in wrong.message
+    assert check.device_layers.feedback({"hub": 1}).ok is False
+    assert check.device_layers.feedback([1, 2, 3]).ok is False
+
+
+def test_check_switch_action():
+    from netcourse.checks import layers as check
+
+    # worked out by hand from the VLAN plan: C is on a VLAN-20 port, A was learned in VLAN 10
+    # only, so the frame is an unknown unicast in VLAN 20 and floods to VLAN 20's other port
+    vlan20 = [p for p, vlan in check.SWITCH_PORTS.items() if vlan == 20]
+    sender_port = check.SWITCH_HOSTS["C"][1]
+    right = ("flood", tuple(p for p in vlan20 if p != sender_port))
+    assert check.switch_action.feedback(right).ok
+    assert check.switch_action.feedback(["FLOOD", list(right[1])]).ok
+    for bad in (("forward", (1,)), ("flood", (1, 2, 4, 5)), ("filter", ()), ("jump", (4,))):
+        assert check.switch_action.feedback(bad).ok is False
+    assert check.switch_action.feedback("flood").ok is False
+
+
+def test_check_vlan_id():
+    from netcourse.checks import layers as check
+    from netcourse.data import path
+
+    logging_quiet = __import__("logging").getLogger("scapy")
+    logging_quiet.setLevel(40)
+    from scapy.utils import rdpcap
+
+    name, number = check.VLAN_FRAME
+    pkt = rdpcap(str(next(path("captures").glob(f"{name}.pcap*"))))[number - 1]
+    right = pkt[Dot1Q].vlan
+    assert check.vlan_id.feedback(right).ok
+    for bad in (0x8100, (pkt[Dot1Q].prio << 13) | right | 0x1000, right + 1, "x"):
+        _assert_hidden(check.vlan_id.feedback(bad), right)
+
+
+def test_check_grpc_size():
+    from netcourse.checks import layers as check
+    from netcourse.encodings import encode
+
+    body = encode(check.GRPC_RECORD, "protobuf").data
+    assert check.grpc_size.feedback(5 + len(body)).ok
+    for bad in (len(body), len(encode(check.GRPC_RECORD, "JSON").data) + 5, 4 + len(body)):
+        _assert_hidden(check.grpc_size.feedback(bad), 5 + len(body))

@@ -1,0 +1,263 @@
+"""Checks for the exercises of notebooks/02-osi-layers-and-packets.ipynb (solutions/, exercises/).
+
+Each exercise's question is declared once below (the notebooks quote it); the expected answer
+is computed from the shipped captures with :func:`netcourse.packets.dissect`, from the tables
+in :mod:`netcourse.layers`, by running :class:`netcourse.switch.Switch` or the encoders in
+:mod:`netcourse.encodings`. No message gives the answer away.
+
+>>> pdu_at_offset.feedback("datagram").ok
+True
+>>> switch_action.feedback(("forward", (1,))).ok
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from netcourse import layers
+from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.encodings import RECORD, encode, grpc_frame
+from netcourse.switch import BROADCAST, Switch
+
+__all__ = [
+    "PDU_FRAME",
+    "PDU_OFFSET",
+    "SEGMENT_FRAME",
+    "DEVICES_ASKED",
+    "SWITCH_PORTS",
+    "SWITCH_HOSTS",
+    "SWITCH_HISTORY",
+    "SWITCH_QUESTION",
+    "VLAN_FRAME",
+    "GRPC_RECORD",
+    "pdu_at_offset",
+    "segment_bytes",
+    "device_layers",
+    "switch_action",
+    "vlan_id",
+    "grpc_size",
+]
+
+LESSON = "02-osi-layers-and-packets"
+
+#: Exercise "pdu-at-offset": in this frame (sample, number), whose header holds this byte?
+PDU_FRAME, PDU_OFFSET = ("udp", 3), 38
+#: Exercise "segment-bytes": how many bytes long is the TCP segment in this frame?
+SEGMENT_FRAME = ("http", 4)
+#: Exercise "device-layers": the highest OSI layer each of these devices reads.
+DEVICES_ASKED = ("hub", "switch", "router", "load balancer (layer 4)", "load balancer (layer 7)")
+#: Exercise "switch-action": a switch with these ports (port -> VLAN), hosts on ports ...
+SWITCH_PORTS = {1: 10, 2: 10, 3: 20, 4: 20, 5: 10}
+SWITCH_HOSTS = {
+    "A": ("02:00:5e:00:00:0a", 1),
+    "B": ("02:00:5e:00:00:0b", 2),
+    "C": ("02:00:5e:00:00:0c", 3),
+    "D": ("02:00:5e:00:00:0d", 4),
+    "E": ("02:00:5e:00:00:0e", 5),
+}
+#: ... has seen these frames (sender, receiver), in order ...
+SWITCH_HISTORY = (("A", "broadcast"), ("B", "A"), ("D", "C"))
+#: ... and now this one arrives: what does it do, and out of which ports?
+SWITCH_QUESTION = ("C", "A")
+#: Exercise "vlan-id": the VLAN id in the 802.1Q tag of this frame.
+VLAN_FRAME = ("vlan", 3)
+#: Exercise "grpc-size": bytes of the whole gRPC message (prefix + protobuf body) for this.
+GRPC_RECORD = {**RECORD, "id": 7, "name": "Grace Hopper", "email": "grace@example.com"}
+
+
+def _dissect(where: tuple[str, int]):
+    from netcourse.packets import dissect, frame
+
+    return dissect(frame(*where))
+
+
+def _words(answer: Any) -> str | None:
+    return " ".join(answer.lower().split()) if isinstance(answer, str) else None
+
+
+@exercise(LESSON, "pdu-at-offset")
+def pdu_at_offset(answer: str) -> Feedback:
+    """The name of the PDU whose header holds byte PDU_OFFSET of frame PDU_FRAME (a str)."""
+    span = layers.pdu_at(_dissect(PDU_FRAME), PDU_OFFSET)
+    text = _words(answer)
+    if text is None:
+        return wrong(f"expected a word such as 'frame', got {type(answer).__name__}.")
+    names = {span.pdu.lower(), f"{span.protocol.name.lower()} {span.pdu.lower()}"}
+    if text in names:
+        return correct(
+            f"byte {PDU_OFFSET} lies in the {span.protocol.name} header "
+            f"(bytes {span.start}-{span.header_end - 1}), the start of a {span.pdu}."
+        )
+    pdus = {layer.pdu.lower() for layer in layers.OSI} | {"segment", "datagram"}
+    if text not in pdus and not any(word in pdus for word in text.split()):
+        return wrong(
+            f"{answer!r} is not a PDU name from the layer table.",
+            "the PDU column of layers.table() lists the names.",
+        )
+    return wrong(
+        f"byte {PDU_OFFSET} is not in the header of a {text}.",
+        f"dissect(frame{PDU_FRAME}) and find the innermost layer whose offset..end holds "
+        f"byte {PDU_OFFSET}; layers.layer_of(its name).pdu names its PDU.",
+    )
+
+
+@exercise(LESSON, "segment-bytes")
+def segment_bytes(answer: int) -> Feedback:
+    """How many bytes long the TCP segment in frame SEGMENT_FRAME is (an int)."""
+    dis = _dissect(SEGMENT_FRAME)
+    found = {span.name: span for span in layers.spans(dis)}
+    tcp, ip = found["TCP"], found["IP"]
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number of bytes, got {type(answer).__name__}.")
+    if answer == tcp.length:
+        return correct(
+            "the TCP segment is the IP packet's payload: header plus data, "
+            f"from byte {tcp.start} to the end of the IP packet."
+        )
+    if answer == tcp.header_length:
+        return wrong("that is the TCP header alone.", "a segment is the header plus its data.")
+    if answer == len(dis.data) or answer == ip.length:
+        return wrong(
+            "that counts headers of lower layers too.",
+            "the segment starts where the IP header ends.",
+        )
+    if answer == tcp.payload_length:
+        return wrong("that is the data alone.", "a segment includes the TCP header.")
+    return wrong(
+        "that is not the segment's length.",
+        "layers.spans(dissect(frame(...))) gives each PDU's start and end.",
+    )
+
+
+def _layer_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return layers.layer(value).number
+        except Exception:
+            return None
+    return None
+
+
+@exercise(LESSON, "device-layers")
+def device_layers(answer: Mapping[str, int]) -> Feedback:
+    """A dict: each device in DEVICES_ASKED -> the highest OSI layer it reads (1-7)."""
+    if not isinstance(answer, Mapping):
+        return wrong(
+            f"expected a dict device -> layer number, got {type(answer).__name__}.",
+            'for example {"hub": 1, ...}.',
+        )
+    missing = [name for name in DEVICES_ASKED if name not in answer]
+    if missing:
+        return wrong(f"the dict has no entry for {', '.join(missing)}.", "use the names given.")
+    off = [
+        name
+        for name in DEVICES_ASKED
+        if _layer_number(answer[name]) != max(layers.device(name).osi)
+    ]
+    if not off:
+        return correct("each device reads up to the layer whose header it must decide on.")
+    return wrong(
+        f"not right for: {', '.join(off)}.",
+        "layers.device(name).osi and .reads say what each one looks at.",
+    )
+
+
+def _switch() -> tuple[Switch, dict[str, str]]:
+    sw = Switch(SWITCH_PORTS)
+    macs = {name: mac for name, (mac, _) in SWITCH_HOSTS.items()}
+    macs["broadcast"] = BROADCAST
+    for sender, receiver in SWITCH_HISTORY:
+        sw.send(SWITCH_HOSTS[sender][1], macs[sender], macs[receiver])
+    return sw, macs
+
+
+def _ports(value: Any) -> tuple[int, ...] | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        items = list(value)
+        if all(isinstance(p, int) and not isinstance(p, bool) for p in items):
+            return tuple(sorted(items))
+    return None
+
+
+@exercise(LESSON, "switch-action")
+def switch_action(answer: tuple[str, tuple[int, ...]]) -> Feedback:
+    """(action, out ports) for SWITCH_QUESTION after SWITCH_HISTORY, e.g. ("flood", (2, 3))."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return wrong(
+            "expected a pair (action, ports), like ('forward', (2,)).",
+            "action is one of 'forward', 'flood', 'filter', 'drop'.",
+        )
+    action, ports = answer
+    sw, macs = _switch()
+    sender, receiver = SWITCH_QUESTION
+    decision = sw.send(SWITCH_HOSTS[sender][1], macs[sender], macs[receiver])
+    if not isinstance(action, str) or action.strip().lower() not in (
+        "forward",
+        "flood",
+        "filter",
+        "drop",
+    ):
+        return wrong(f"{action!r} is not a switch action.", "use forward, flood, filter or drop.")
+    action = action.strip().lower()
+    got = _ports(ports)
+    if got is None:
+        return wrong("the ports should be a tuple of port numbers (it may be empty).")
+    if action != decision.action:
+        return wrong(
+            f"the switch does not {action} this frame.",
+            f"which VLAN is port {SWITCH_HOSTS[sender][1]} in, and what has the table "
+            "learned in that VLAN?",
+        )
+    if got != tuple(sorted(decision.out_ports)):
+        return wrong(
+            "right action, but not the right ports.",
+            "a frame never leaves its own VLAN, nor the port it came in on.",
+        )
+    return correct(f"{decision.reason}.")
+
+
+@exercise(LESSON, "vlan-id")
+def vlan_id(answer: int) -> Feedback:
+    """The VLAN id in the 802.1Q tag of frame VLAN_FRAME (an int)."""
+    tag = _dissect(VLAN_FRAME)["Dot1Q"]
+    wanted = tag["vlan"].raw
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number, got {type(answer).__name__}.")
+    if answer == wanted:
+        return correct(
+            f"the VLAN id is the low 12 bits of the tag at bytes {tag.offset}-{tag.end - 1}; "
+            "a switch keeps this frame inside that VLAN."
+        )
+    if answer == 0x8100:
+        return wrong("that is the tag's type (TPID), not the VLAN.", "read the 'vlan' field.")
+    tci = int.from_bytes(_dissect(VLAN_FRAME).data[tag.offset : tag.offset + 2], "big")
+    if answer == tci:
+        return wrong(
+            "that is the whole 16-bit field after the TPID, priority bits included.",
+            "the VLAN id is only its low 12 bits.",
+        )
+    return wrong("that is not the VLAN id.", "dissect the frame and read Dot1Q's 'vlan' field.")
+
+
+@exercise(LESSON, "grpc-size")
+def grpc_size(answer: int) -> Feedback:
+    """Bytes of the gRPC message (5-byte prefix + protobuf body) carrying GRPC_RECORD (an int)."""
+    body = encode(GRPC_RECORD, "protobuf").data
+    whole = len(grpc_frame(body))
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number of bytes, got {type(answer).__name__}.")
+    if answer == whole:
+        return correct("the 5-byte prefix (flag and length) plus the protobuf body.")
+    if answer == len(body):
+        return wrong("that is the protobuf body alone.", "gRPC puts a prefix in front of it.")
+    if answer == len(encode(GRPC_RECORD, "JSON").data) + 5:
+        return wrong("gRPC carries protobuf, not JSON.", "encode the record as protobuf.")
+    return wrong("that is not the message's size.", "encode with protobuf, then grpc_frame().")
