@@ -47,6 +47,8 @@ __all__ = [
     "plan",
     "route_decision",
     "longest_prefix_match",
+    "Frame",
+    "host_part",
 ]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -464,6 +466,18 @@ def binary(text: str) -> Binary:
     )
 
 
+def host_part(text: str) -> str:
+    """The host part of an address: the address with its network bits set to 0.
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> host_part("10.0.2.3/16")
+    '0.0.2.3'
+    """
+    iface = _parse(_text(text))
+    return str(type(iface.ip)(int(iface.ip) & int(iface.network.hostmask)))
+
+
 # --- several networks -----------------------------------------------------------------------
 
 
@@ -789,6 +803,48 @@ class RouteDecision:
     direct: bool
     next_hop: str | None
     explanation: str
+
+    def frame(self, src_mac: str, macs: Mapping[str, str]) -> Frame:
+        """The Ethernet and IP addresses of the frame the host sends, given known MACs.
+
+        ``macs`` maps IP addresses to MAC addresses (what ARP would answer).
+
+        >>> decision = route_decision("10.0.1.7/24", "10.0.2.13", gateway="10.0.1.1")
+        >>> decision.frame("02:00:00:00:01:07", {"10.0.1.1": "02:00:00:00:01:01"})
+        Frame(eth_src='02:00:00:00:01:07', eth_dst='02:00:00:00:01:01', ip_src='10.0.1.7', \
+ip_dst='10.0.2.13')
+        """
+        if self.next_hop is None:
+            raise AddressError(f"no route to {self.destination}: no frame is sent")
+        if self.next_hop not in macs:
+            raise AddressError(
+                f"no MAC known for {self.next_hop}: ARP would ask 'who has {self.next_hop}?'"
+            )
+        return Frame(
+            eth_src=_mac(src_mac),
+            eth_dst=_mac(macs[self.next_hop]),
+            ip_src=self.interface.split("/")[0],
+            ip_dst=self.destination,
+        )
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Addresses in a frame's headers: Ethernet and IP, each source and destination."""
+
+    eth_src: str
+    eth_dst: str
+    ip_src: str
+    ip_dst: str
+
+
+def _mac(text: str) -> str:
+    try:
+        return str(netaddr.EUI(text, dialect=netaddr.mac_unix_expanded))
+    except (netaddr.AddrFormatError, TypeError, ValueError):
+        raise AddressError(
+            f"{text!r}: not a MAC address (expected like 02:00:00:00:01:07)"
+        ) from None
 
 
 def route_decision(interface: str, destination: str, gateway: str | None = None) -> RouteDecision:

@@ -524,3 +524,62 @@ def test_longest_prefix_match_default_route_and_versions():
     assert longest_prefix_match([], "10.0.3.3") is None
     with pytest.raises(AddressError):
         longest_prefix_match({"10.0.0.0/33": "x"}, "10.0.0.1")
+
+
+# --- scapy's own routing table as a second opinion ---------------------------------------------
+
+
+def scapy_route(routes: list[tuple[str, str]], dst: str) -> str:
+    """The gateway scapy's routing code picks ("0.0.0.0" = deliver directly)."""
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.route import Route
+
+    table = Route.__new__(Route)  # not Route(): that would read this machine's routes
+    table.cache = {}
+    table.routes = []
+    for cidr, gateway in routes:
+        net = ipaddress.ip_network(cidr)
+        table.routes.append(
+            (int(net.network_address), int(net.netmask), gateway, "lab0", "10.0.1.7", 1)
+        )
+    return table.route(dst, verbose=0)[2]
+
+
+@SETTINGS
+@given(st.lists(small_nets, max_size=6), st.integers(0, 1535))
+def test_route_choice_agrees_with_scapy(nets, offset):
+    dest = ip4(0x0A000000 + offset)
+    routes = [("10.0.1.0/24", "0.0.0.0"), ("0.0.0.0/0", "10.0.1.1")]
+    routes += [(net, f"10.0.1.{100 + i}") for i, net in enumerate(nets)]
+    chosen = longest_prefix_match(routes, dest)
+    assert chosen is not None
+    want = scapy_route(routes, dest)
+    # scapy breaks ties between equal prefixes by metric, then by table order like we do
+    assert chosen[1] == want
+    decision = route_decision("10.0.1.7/24", dest, gateway="10.0.1.1")
+    plain = scapy_route(routes[:2], dest)
+    assert decision.direct == (plain == "0.0.0.0")
+    assert decision.next_hop == (dest if decision.direct else plain)
+
+
+def test_host_part_and_frame():
+    from netcourse.cidr import host_part
+
+    assert host_part("10.0.2.3/16") == "0.0.2.3"
+    assert host_part("2001:db8::1:2/112") == "::2"
+    decision = route_decision("10.0.1.7/24", "10.0.2.13", gateway="10.0.1.1")
+    macs = {"10.0.1.1": "02-00-00-00-01-01", "10.0.2.13": "02:00:00:00:02:0d"}
+    frame = decision.frame("02:00:00:00:01:07", macs)
+    assert (frame.eth_dst, frame.ip_dst) == ("02:00:00:00:01:01", "10.0.2.13")
+    direct = route_decision("10.0.1.7/24", "10.0.1.13").frame(
+        "02:00:00:00:01:07", {"10.0.1.13": "02:00:00:00:01:0d"}
+    )
+    assert (direct.eth_dst, direct.ip_dst) == ("02:00:00:00:01:0d", "10.0.1.13")
+    with pytest.raises(AddressError, match="who has 10.0.1.1"):
+        decision.frame("02:00:00:00:01:07", {})
+    with pytest.raises(AddressError, match="not a MAC address"):
+        decision.frame("nope", macs)
+    with pytest.raises(AddressError, match="no route"):
+        route_decision("10.0.1.7/24", "8.8.8.8").frame("02:00:00:00:01:07", macs)
