@@ -34,6 +34,10 @@ __all__ = [
     "Switch",
     "ArpEntry",
     "ArpTable",
+    "Host",
+    "LanStep",
+    "Lan",
+    "DEFAULT_HOSTS",
     "normalize_mac",
     "is_group",
 ]
@@ -448,3 +452,167 @@ class ArpTable:
             f'<table class="netcourse-arp"><caption>ARP table of {escape(self.host)}</caption>'
             f"<thead><tr><th>IP</th><th>MAC</th></tr></thead><tbody>{rows}</tbody></table>"
         )
+
+
+# --- a small LAN: hosts with ARP tables behind one switch ----------------------------------
+
+
+@dataclass(frozen=True)
+class Host:
+    """A host on the LAN: name, MAC and IPv4 address, and the switch port it is plugged into."""
+
+    name: str
+    mac: str
+    ip: str
+    port: int
+
+
+@dataclass(frozen=True)
+class LanStep:
+    """One real frame on the LAN: what it is, the switch's decision, and who received it."""
+
+    what: str
+    frame: bytes
+    decision: Decision
+    delivered_to: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        who = ", ".join(self.delivered_to) or "nobody"
+        return f"{self.what}: {self.decision.action} -> {who}"
+
+
+#: The default LAN: four hosts on a four-port switch (the MACs follow the shipped captures).
+DEFAULT_HOSTS = {
+    "A": ("02:00:5e:00:00:0a", "198.18.0.1", 1),
+    "B": ("02:00:5e:00:00:0b", "198.18.0.2", 2),
+    "C": ("02:00:5e:00:00:0c", "198.18.0.3", 3),
+    "D": ("02:00:5e:00:00:0d", "198.18.0.4", 4),
+}
+
+
+class Lan:
+    """Hosts behind one :class:`Switch`, exchanging real frames built with scapy.
+
+    :meth:`ping` does what a host does: ARP for the destination's MAC if its ARP table lacks
+    it (a broadcast), then send the ICMP echo request, and the destination answers. Each frame
+    goes through the switch, so the switch's forwarding table (MAC -> port) and each host's ARP
+    table (IP -> MAC) fill side by side.
+
+    >>> lan = Lan()
+    >>> [step.what for step in lan.ping("A", "B")]
+    ['ARP request', 'ARP reply', 'ICMP echo request', 'ICMP echo reply']
+    >>> lan.arp_table("A").mac_of("198.18.0.2"), lan.switch.table.port_of("02:00:5e:00:00:0b")
+    ('02:00:5e:00:00:0b', 2)
+    """
+
+    def __init__(
+        self,
+        hosts: Mapping[str, tuple[str, str, int]] | None = None,
+        ports: int | Mapping[int, PortSpec] | None = None,
+    ) -> None:
+        import ipaddress
+
+        spec = dict(DEFAULT_HOSTS if hosts is None else hosts)
+        if not spec:
+            raise PacketError("a LAN needs at least one host")
+        self.hosts: dict[str, Host] = {}
+        for name, value in spec.items():
+            try:
+                mac, ip, port = value
+            except (TypeError, ValueError):
+                raise PacketError(
+                    f"host {name!r}: expected (mac, ip, port), got {value!r}"
+                ) from None
+            try:
+                ip = str(ipaddress.IPv4Address(str(ip).strip()))
+            except ValueError:
+                raise PacketError(f"host {name!r}: {ip!r} is not an IPv4 address") from None
+            self.hosts[str(name)] = Host(str(name), normalize_mac(mac), ip, port)
+        if ports is None:
+            ports = {n: 1 for n in range(1, max(h.port for h in self.hosts.values()) + 1)}
+        self.switch = Switch(ports)
+        for host in self.hosts.values():
+            self.switch._port(host.port)  # validates: every host sits on a real port
+        self._seen: dict[str, list[bytes]] = {name: [] for name in self.hosts}
+        self.steps: list[LanStep] = []
+
+    def host(self, name: str) -> Host:
+        """The host called ``name``."""
+        if name not in self.hosts:
+            raise PacketError(f"{name!r}: no such host; the hosts are {', '.join(self.hosts)}")
+        return self.hosts[name]
+
+    def arp_table(self, name: str) -> ArpTable:
+        """Host ``name``'s ARP table, from the ARP frames it has received."""
+        return ArpTable.from_frames(self._seen[self.host(name).name], self.host(name).ip)
+
+    def reset(self) -> None:
+        """Empty the switch's table, every ARP table and the history."""
+        self.switch.clear()
+        self._seen = {name: [] for name in self.hosts}
+        self.steps = []
+
+    def send(self, sender: str, frame: bytes, what: str) -> LanStep:
+        """Put the bytes of a frame from host ``sender`` through the switch; who receives it."""
+        src = self.host(sender)
+        decision = self.switch.receive(src.port, frame)
+        dst = decision.dst
+        got = []
+        for host in self.hosts.values():
+            if host.name == sender or host.port not in decision.out_ports:
+                continue
+            if dst == host.mac or is_group(dst):  # the NIC keeps frames meant for it
+                got.append(host.name)
+                self._seen[host.name].append(bytes(frame))
+        step = LanStep(what, bytes(frame), decision, tuple(got))
+        self.steps.append(step)
+        return step
+
+    def frame(self, sender: str, receiver: str) -> LanStep:
+        """Send one plain Ethernet frame from ``sender`` to ``receiver`` (or "broadcast")."""
+        import logging
+
+        logging.getLogger("scapy").setLevel(logging.ERROR)
+        from scapy.layers.l2 import Ether
+
+        src = self.host(sender)
+        dst = BROADCAST if receiver == "broadcast" else self.host(receiver).mac
+        pkt = Ether(src=src.mac, dst=dst, type=0x88B5)  # 0x88b5: local experimental EtherType
+        what = f"frame {sender} -> {receiver}"
+        return self.send(sender, bytes(pkt) + b"\x00" * 46, what)
+
+    def ping(self, sender: str, receiver: str) -> tuple[LanStep, ...]:
+        """What ``ping receiver`` on host ``sender`` puts on the wire, step by step."""
+        import logging
+
+        logging.getLogger("scapy").setLevel(logging.ERROR)
+        from scapy.layers.inet import ICMP, IP
+        from scapy.layers.l2 import ARP, Ether
+
+        src, dst = self.host(sender), self.host(receiver)
+        if src is dst:
+            raise PacketError(f"{sender!r} pinging itself never reaches the switch")
+        steps: list[LanStep] = []
+        mac = self.arp_table(sender).mac_of(dst.ip)
+        if mac is None:
+            request = Ether(src=src.mac, dst=BROADCAST) / ARP(
+                op=1, hwsrc=src.mac, psrc=src.ip, hwdst="00:00:00:00:00:00", pdst=dst.ip
+            )
+            steps.append(self.send(sender, bytes(request), "ARP request"))
+            if receiver not in steps[-1].delivered_to:
+                return tuple(steps)  # nobody answers: the target is in another broadcast domain
+            reply = Ether(src=dst.mac, dst=src.mac) / ARP(
+                op=2, hwsrc=dst.mac, psrc=dst.ip, hwdst=src.mac, pdst=src.ip
+            )
+            steps.append(self.send(receiver, bytes(reply), "ARP reply"))
+            mac = self.arp_table(sender).mac_of(dst.ip)
+            if mac is None:
+                return tuple(steps)
+        echo = Ether(src=src.mac, dst=mac) / IP(src=src.ip, dst=dst.ip) / ICMP(type=8, id=1, seq=1)
+        steps.append(self.send(sender, bytes(echo), "ICMP echo request"))
+        if receiver in steps[-1].delivered_to:
+            back = self.arp_table(receiver).mac_of(src.ip) or src.mac
+            answer = Ether(src=dst.mac, dst=back) / IP(src=dst.ip, dst=src.ip)
+            answer = answer / ICMP(type=0, id=1, seq=1)
+            steps.append(self.send(receiver, bytes(answer), "ICMP echo reply"))
+        return tuple(steps)

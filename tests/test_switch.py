@@ -197,3 +197,69 @@ def test_switch_invariants(frames):
         elif dst != src:
             assert out.action in ("forward", "filter")
             assert out.out_ports == (() if known == in_port else (known,))
+
+
+# --- the LAN: forwarding table and ARP tables side by side ----------------------------------
+
+
+def test_ping_fills_both_tables_and_they_hold_different_things():
+    from netcourse.switch import DEFAULT_HOSTS, Lan
+
+    lan = Lan()
+    steps = lan.ping("A", "B")
+    assert [s.what for s in steps] == [
+        "ARP request",
+        "ARP reply",
+        "ICMP echo request",
+        "ICMP echo reply",
+    ]
+    assert steps[0].decision.action == "flood" and set(steps[0].delivered_to) == {"B", "C", "D"}
+    assert [s.decision.action for s in steps[1:]] == ["forward"] * 3
+    a_mac, a_ip, a_port = DEFAULT_HOSTS["A"]
+    b_mac, b_ip, b_port = DEFAULT_HOSTS["B"]
+    assert lan.arp_table("A").mac_of(b_ip) == b_mac and lan.arp_table("B").mac_of(a_ip) == a_mac
+    assert lan.arp_table("C").entries == ()  # C saw the broadcast, but it was not for C
+    table = lan.switch.table
+    assert table.port_of(a_mac) == a_port and table.port_of(b_mac) == b_port
+    assert not any("." in e.mac for e in table.entries)  # MACs and ports, never an IP
+    again = lan.ping("A", "B")  # the ARP cache answers now: no broadcast
+    assert [s.what for s in again] == ["ICMP echo request", "ICMP echo reply"]
+    lan.reset()
+    assert len(lan.switch.table) == 0 and lan.arp_table("A").entries == () and not lan.steps
+
+
+def test_ping_across_vlans_gets_no_answer():
+    from netcourse.switch import Lan
+
+    lan = Lan(ports={1: 10, 2: 10, 3: 20, 4: 20})
+    steps = lan.ping("A", "C")
+    assert [s.what for s in steps] == ["ARP request"]
+    assert steps[0].delivered_to == ("B",)  # VLAN 10 only: C never hears the question
+    assert lan.frame("C", "broadcast").delivered_to == ("D",)
+    with pytest.raises(PacketError, match="no such host"):
+        lan.ping("A", "Z")
+    with pytest.raises(PacketError, match="itself"):
+        lan.ping("A", "A")
+    with pytest.raises(PacketError, match="not an IPv4 address"):
+        Lan({"A": ("02:00:00:00:00:01", "300.1.1.1", 1)})
+
+
+def test_lan_frames_are_real_frames_tshark_reads(tmp_path):
+    from scapy.utils import wrpcap
+
+    from netcourse.switch import Lan
+
+    lan = Lan()
+    steps = lan.ping("B", "D")
+    if not shutil.which("tshark"):
+        pytest.skip("tshark is not installed (CI installs it)")
+    pcap = tmp_path / "lan.pcap"
+    wrpcap(str(pcap), [Ether(s.frame) for s in steps])
+    out = subprocess.run(
+        ["tshark", "-r", str(pcap), "-T", "fields", "-e", "arp.opcode", "-e", "icmp.type"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert out == ["1", "2", "8", "0"]
