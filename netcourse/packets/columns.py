@@ -4,7 +4,7 @@
 >>> columns(frame("arp-icmp", 1))
 ('02:00:5e:00:00:0a', 'ff:ff:ff:ff:ff:ff', 'ARP', 'Who has 198.18.0.2? Tell 198.18.0.1')
 >>> columns(frame("udp", 4))[2:]
-('ICMP', 'Destination unreachable (port-unreachable)')
+('ICMP', 'Destination unreachable (Port unreachable)')
 """
 
 from __future__ import annotations
@@ -16,7 +16,14 @@ logging.getLogger("scapy").setLevel(logging.ERROR)
 from scapy.layers import inet, inet6, l2  # noqa: E402
 from scapy.packet import Packet, Raw  # noqa: E402
 
-__all__ = ["columns", "PROTOCOL_LABELS", "ICMP_TYPES", "TCP_FLAG_NAMES", "HTTP_STARTS"]
+__all__ = [
+    "columns",
+    "PROTOCOL_LABELS",
+    "ICMP_TYPES",
+    "ICMP_CODES",
+    "TCP_FLAG_NAMES",
+    "HTTP_STARTS",
+]
 
 #: scapy layer class name -> Wireshark's Protocol column (the innermost one listed wins).
 PROTOCOL_LABELS = {
@@ -41,6 +48,20 @@ ICMP_TYPES = {
     5: "Redirect",
     8: "Echo (ping) request",
     11: "Time-to-live exceeded",
+}
+
+#: (ICMP type, code) -> Wireshark's description of the code.
+ICMP_CODES = {
+    (3, 0): "Network unreachable",
+    (3, 1): "Host unreachable",
+    (3, 2): "Protocol unreachable",
+    (3, 3): "Port unreachable",
+    (3, 4): "Fragmentation needed",
+    (3, 9): "Network administratively prohibited",
+    (3, 10): "Host administratively prohibited",
+    (3, 13): "Communication administratively filtered",
+    (11, 0): "Time to live exceeded in transit",
+    (11, 1): "Fragment reassembly time exceeded",
 }
 
 #: ICMPv6 type -> Wireshark's description.
@@ -95,7 +116,7 @@ def _info(pkt: Packet, label: str) -> str:
         if icmp.type in (0, 8):
             return f"{text}  id=0x{icmp.id:04x}, seq={icmp.seq}"
         if icmp.type in (3, 11):
-            return f"{text} ({icmp.get_field('code').i2repr(icmp, icmp.code)})"
+            return f"{text} ({ICMP_CODES.get((icmp.type, icmp.code), f'code {icmp.code}')})"
         return text
     if label == "ICMPv6":
         layer = pkt.getlayer(inet6.IPv6).payload

@@ -109,16 +109,16 @@ def _pdml_protos(path) -> list[list[tuple[str, int, dict[str, ET.Element]]]]:
     for packet in ET.fromstring(out).iter("packet"):
         protos: list[tuple[str, int, dict[str, ET.Element]]] = []
 
-        def walk(elem, current):
+        def walk(elem, current, protos=protos):
             for child in elem:
                 if child.tag == "proto":
                     entry = (child.get("name"), int(child.get("pos", 0)), {})
                     protos.append(entry)
-                    walk(child, entry[2])
+                    walk(child, entry[2], protos)
                 elif child.tag == "field":
                     if current is not None:
                         current.setdefault(child.get("name"), child)
-                    walk(child, current)
+                    walk(child, current, protos)
 
         walk(packet, None)
         packets.append(protos)

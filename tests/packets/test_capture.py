@@ -1,0 +1,113 @@
+"""read_capture(), frame(), sample(): Wireshark's columns, every file variant, errors."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from netcourse.errors import CaptureError
+from netcourse.packets import COLUMNS, SAMPLES, frame, read_capture, sample
+from netcourse.packets.synthetic import FORMATS, synthetic_traffic, write_capture
+
+needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
+
+
+def _tshark_columns(path) -> list[list[str]]:
+    fields = ["frame.number", "frame.time_relative", "frame.len", "_ws.col.Protocol"]
+    fields += ["_ws.col.Source", "_ws.col.Destination", "_ws.col.Info"]
+    cmd = ["tshark", "-r", str(path), "-T", "fields", "-E", "separator=\t", "-N", "n"]
+    for name in fields:
+        cmd += ["-e", name]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=60).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+#: Our Protocol column where Wireshark names a higher layer we do not dissect.
+_SAME_PROTOCOL = {"ECHO": "UDP"}
+
+
+@needs_tshark
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_columns_match_tshark(name):
+    cap = read_capture(name)
+    theirs = _tshark_columns(sample(name))
+    assert len(cap) == len(theirs)
+    for row, (number, rel, length, proto, src, dst, info) in zip(cap, theirs):
+        assert row.number == int(number)
+        assert row.time == pytest.approx(float(rel), abs=1e-6)
+        assert row.length == int(length)
+        if proto in ("ARP", "ICMP", "ICMPv6", "UDP", "ECHO"):
+            assert row.protocol in (proto, _SAME_PROTOCOL.get(proto))
+        if proto in ("TCP", "HTTP"):  # we do not reassemble: an HTTP head in one segment
+            assert row.protocol in ("TCP", "HTTP")  # is HTTP here, TCP in Wireshark
+        if row.protocol != "ARP":  # Wireshark names ARP ends by MAC and "Broadcast"
+            assert (row.source, row.destination) == (src, dst)
+        if proto in ("ARP", "ICMP"):
+            assert info.startswith(row.info.split("  ")[0])
+
+
+def test_columns_and_rows():
+    cap = read_capture("http")
+    assert COLUMNS == ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
+    first = cap[0]
+    assert first.as_tuple()[0] == 1 and cap[-1].number == 12
+    assert [r.number for r in cap.page(1, size=5)] == [6, 7, 8, 9, 10]
+    assert cap[3].protocol == "HTTP" and cap[3].info == "GET /hello.txt HTTP/1.1"
+    assert cap[1].info.startswith("8000 → 40000 [SYN, ACK]")
+    assert "<table>" in cap._repr_html_()
+
+
+def test_frame_is_one_based_like_wireshark():
+    assert frame("arp-icmp", 1) == read_capture("arp-icmp").frame(1)
+    with pytest.raises(CaptureError, match="numbers start at 1"):
+        frame("arp-icmp", 0)
+    with pytest.raises(CaptureError, match="this capture has packets 1-6"):
+        frame("arp-icmp", 7)
+
+
+def test_sample_unknown_name_lists_the_valid_ones():
+    with pytest.raises(CaptureError, match="the samples are: arp-icmp, http, udp, ipv6, vlan"):
+        sample("dns")
+    for name in SAMPLES:
+        assert sample(name).is_file()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_variant_reads_the_same_frames_and_times(tmp_path, fmt):
+    frames, times = synthetic_traffic(50, seed=3)
+    cap = read_capture(write_capture(tmp_path / "x", frames, times, fmt=fmt))
+    assert len(cap) == 50
+    assert cap.format == fmt.split("-")[0]
+    assert [cap.frame(i + 1) for i in range(50)] == frames
+    assert cap.times[-1] == pytest.approx(times[-1] - times[0], abs=1e-6)
+
+
+def test_progress_callback_reaches_the_end(tmp_path):
+    frames, times = synthetic_traffic(20_000, seed=4)
+    path = write_capture(tmp_path / "big.pcap", frames, times)
+    seen = []
+    cap = read_capture(path, progress=lambda done, total: seen.append((done, total)))
+    assert len(cap) == 20_000
+    assert len(seen) >= 2 and seen[-1][0] == seen[-1][1] == path.stat().st_size
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_file_cut_in_the_middle_of_a_packet(tmp_path):
+    data = sample("http").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:-10])
+    cap = read_capture(cut)
+    assert cap.truncated and len(cap) == 11
+
+
+def test_read_errors(tmp_path):
+    with pytest.raises(CaptureError, match="no such capture file"):
+        read_capture(tmp_path / "missing.pcap")
+    empty = tmp_path / "empty.pcap"
+    empty.write_bytes(b"")
+    with pytest.raises(CaptureError, match="starts with nothing"):
+        read_capture(empty)
+    with pytest.raises(CaptureError, match="not int"):
+        read_capture(42)
