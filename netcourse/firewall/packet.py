@@ -355,6 +355,8 @@ class Packet:
         if ICMP in ip:
             icmp = ip[ICMP]
             inner = None
+            if icmp.type in ICMP_ERRORS and IPerror not in icmp:
+                icmp = ICMP(bytes(icmp))  # a built packet: dissect the quoted header
             if icmp.type in ICMP_ERRORS and IPerror in icmp:
                 quoted = icmp[IPerror]
                 extra: dict = {}

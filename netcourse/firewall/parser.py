@@ -492,8 +492,15 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
     chain = tokens[1]
     parser = _RuleParser(chain, tokens[2:], line_number)
     matches, target, goto, reject_with = parser.parse()
-    rule_text = " ".join(shlex.quote(t) if (" " in t or not t) else t for t in tokens)
+    rule_text = " ".join(_quote(t) for t in tokens)
     return Rule(chain, number, rule_text, tuple(matches), target, goto, reject_with, line_number)
+
+
+def _quote(token: str) -> str:
+    """Quote a word as iptables-save does: double quotes around anything with spaces."""
+    if token and not any(c in token for c in " \t\"'\\"):
+        return token
+    return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def parse_ruleset(text: str) -> Ruleset:

@@ -1,4 +1,4 @@
-"""Connection tracking, as measured on Linux (see test_kernel.py for the measurement)."""
+"""Connection tracking, as measured on Linux (see test_firewall_kernel.py for the measurement)."""
 
 import pytest
 

@@ -1,0 +1,156 @@
+"""A three-namespace lab for the kernel differential test: client -- fw (router) -- server.
+
+client 198.18.0.1/24 (eth0) <-> fw eth0 198.18.0.2/24, fw eth1 198.18.1.2/24 <-> server
+198.18.1.1/24 (eth0). The fw namespace forwards; rulesets are loaded there with
+iptables-restore and their per-rule counters read back with iptables-save -c. Packets are
+sent from raw sockets opened inside client or server (INPUT of both drops everything, so
+their kernels never answer on their own). Only namespaces this lab created are touched.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+
+CLONE_NEWNET = 0x40000000
+CLIENT_NET, SERVER_NET = "198.18.0.0/24", "198.18.1.0/24"
+CLIENT, SERVER = "198.18.0.1", "198.18.1.1"
+_COUNTER = re.compile(r"^\[(\d+):(\d+)\] -A (\S+) ")
+_POLICY = re.compile(r"^:(\S+) (ACCEPT|DROP|-) \[(\d+):(\d+)\]")
+
+
+def run(*args: str, input: str | None = None, timeout: float = 10) -> str:
+    """Run a command, failing loudly with its stderr."""
+    done = subprocess.run(
+        args, input=input, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+@dataclass
+class Counters:
+    """Packet counts per (chain, rule number) and per built-in chain policy."""
+
+    rules: dict[tuple[str, int], int]
+    policies: dict[str, int]
+
+
+class Lab:
+    """The namespaces and the raw sockets; always call close() (the fixture does)."""
+
+    def __init__(self) -> None:
+        tag = f"ncfw{os.getpid()}"
+        self.client, self.fw, self.server = f"{tag}c", f"{tag}f", f"{tag}s"
+        self.made: list[str] = []
+        self.sockets: dict[str, socket.socket] = {}
+        try:
+            self._build()
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self) -> None:
+        for name in (self.client, self.fw, self.server):
+            run("ip", "netns", "add", name)
+            self.made.append(name)
+        c, f, s = self.client, self.fw, self.server
+        run(
+            "ip", "-n", f, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", c
+        )
+        run(
+            "ip", "-n", f, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", s
+        )
+        run("ip", "-n", c, "addr", "add", "198.18.0.1/24", "dev", "eth0")
+        run("ip", "-n", f, "addr", "add", "198.18.0.2/24", "dev", "eth0")
+        run("ip", "-n", f, "addr", "add", "198.18.1.2/24", "dev", "eth1")
+        run("ip", "-n", s, "addr", "add", "198.18.1.1/24", "dev", "eth0")
+        for name, links in ((c, ["lo", "eth0"]), (f, ["lo", "eth0", "eth1"]), (s, ["lo", "eth0"])):
+            for link in links:
+                run("ip", "-n", name, "link", "set", link, "up")
+        run("ip", "-n", c, "route", "add", SERVER_NET, "via", "198.18.0.2")
+        run("ip", "-n", s, "route", "add", CLIENT_NET, "via", "198.18.1.2")
+        run("ip", "netns", "exec", f, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+        quiet = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+        for name in (c, s):  # the end hosts never answer by themselves
+            run("ip", "netns", "exec", name, "iptables-restore", input=quiet)
+        self.sockets = {"client": self._raw_socket(c), "server": self._raw_socket(s)}
+        # the first packet each way waits for ARP; resolve both paths up front
+        self.load("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n")
+        from scapy.layers.inet import IP, UDP
+
+        for side, src, dst in (("client", CLIENT, SERVER), ("server", SERVER, CLIENT)):
+            for host in range(2, 12):
+                other = dst.rsplit(".", 1)[0] + f".{host}"
+                self.send(side, bytes(IP(src=src, dst=other) / UDP(sport=9, dport=9)))
+            self.send(side, bytes(IP(src=src, dst=dst) / UDP(sport=9, dport=9)))
+        time.sleep(0.3)
+
+    def _raw_socket(self, namespace: str) -> socket.socket:
+        libc = ctypes.CDLL(None, use_errno=True)
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)
+        target = os.open(f"/var/run/netns/{namespace}", os.O_RDONLY)
+        try:
+            if libc.setns(target, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), f"setns into {namespace}")
+            try:
+                return socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+            finally:
+                if libc.setns(own, CLONE_NEWNET) != 0:  # pragma: no cover - cannot recover
+                    raise OSError(ctypes.get_errno(), "setns back to the test's namespace")
+        finally:
+            os.close(own)
+            os.close(target)
+
+    def fw_exec(self, *args: str, input: str | None = None) -> str:
+        """Run a command inside the fw namespace (never on the host)."""
+        return run("ip", "netns", "exec", self.fw, *args, input=input)
+
+    def load(self, ruleset: str) -> None:
+        """Replace the fw namespace's filter table with ``ruleset`` (iptables-save text)."""
+        self.fw_exec("iptables-restore", input=ruleset + "\n")
+
+    def reset(self) -> None:
+        """Zero the counters and forget every tracked connection in the fw namespace."""
+        self.fw_exec("sh", "-c", "iptables -Z && (conntrack -F 2>/dev/null || true)")
+
+    def counters(self) -> Counters:
+        """Per-rule and per-policy packet counters of the fw namespace's filter table."""
+        rules: dict[tuple[str, int], int] = {}
+        policies: dict[str, int] = {}
+        seen: dict[str, int] = {}
+        for line in self.fw_exec("iptables-save", "-c").splitlines():
+            policy = _POLICY.match(line)
+            if policy and policy.group(2) != "-":
+                policies[policy.group(1)] = int(policy.group(3))
+            rule = _COUNTER.match(line)
+            if rule:
+                chain = rule.group(3)
+                seen[chain] = seen.get(chain, 0) + 1
+                rules[(chain, seen[chain])] = int(rule.group(1))
+        return Counters(rules, policies)
+
+    def send(self, side: str, data: bytes) -> None:
+        """Send one raw IPv4 packet from the client or the server namespace."""
+        dst = socket.inet_ntoa(data[16:20])
+        self.sockets[side].sendto(data, (dst, 0))
+
+    def sysctl(self, name: str) -> str:
+        """A sysctl value as the fw namespace sees it."""
+        path = "/proc/sys/" + name.replace(".", "/")
+        return self.fw_exec("cat", path).strip()
+
+    def close(self) -> None:
+        """Close the sockets and delete every namespace this lab made."""
+        for sock in self.sockets.values():
+            sock.close()
+        self.sockets = {}
+        for name in reversed(self.made):
+            subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
+        self.made = []

@@ -1,0 +1,483 @@
+"""Differential test against the Linux kernel: our verdicts must be the kernel's, rule by rule.
+
+Runs as root in three network namespaces it creates and always deletes (see firewall_kernel_lab.py),
+with addresses from 198.18.0.0/15 only. Random rulesets are loaded into the fw namespace
+with iptables-restore; packets are sent from the client and server namespaces with scapy;
+per-rule packet counters (iptables-save -c) say which rules matched and which decided.
+Connection tracking is measured the same way with scripted packet sequences.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import shutil
+import time
+from collections import Counter
+
+import pytest
+
+from netcourse.firewall import Firewall, Packet
+
+logging.getLogger("scapy").setLevel(logging.ERROR)
+
+pytestmark = pytest.mark.root
+
+_MISSING = [
+    tool
+    for tool in ("ip", "iptables", "iptables-restore", "iptables-save")
+    if not shutil.which(tool)
+]
+if os.geteuid() != 0:
+    pytest.skip(
+        "needs root to create network namespaces and load iptables rules", allow_module_level=True
+    )
+if _MISSING:
+    pytest.skip(
+        f"needs {', '.join(_MISSING)} (apt install iptables iproute2)", allow_module_level=True
+    )
+
+from firewall_kernel_lab import CLIENT, SERVER, Lab  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def lab():
+    made = Lab()
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+def side_of(pkt: Packet) -> str:
+    return "client" if pkt.src.startswith("198.18.0.") else "server"
+
+
+def with_ifaces(pkt: Packet) -> Packet:
+    """The packet as fw sees it: from the client it enters eth0 and leaves eth1."""
+    from dataclasses import fields, replace
+
+    del fields
+    if side_of(pkt) == "client":
+        return replace(pkt, in_iface="eth0", out_iface="eth1")
+    return replace(pkt, in_iface="eth1", out_iface="eth0")
+
+
+def decided(fw: Firewall, counters) -> int:
+    """How many packets the counters say were decided (terminal rules plus the policy)."""
+    total = counters.policies.get("FORWARD", 0)
+    for (chain, number), count in counters.rules.items():
+        if fw.rule(chain, number).terminal:
+            total += count
+    return total
+
+
+def kernel_says(lab: Lab, fw: Firewall, data: bytes, side: str):
+    """Send one packet and return (matched rules as a Counter, policy decided?)."""
+    lab.send(side, data)
+    deadline = time.monotonic() + 3
+    while True:
+        counters = lab.counters()
+        if decided(fw, counters) >= 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.005)
+    assert decided(fw, counters) == 1, f"the packet never reached FORWARD: {counters}"
+    matched = Counter({key: n for key, n in counters.rules.items() if n})
+    return matched, counters.policies.get("FORWARD", 0) == 1
+
+
+def we_say(fw: Firewall, pkt: Packet, state: str | None = None):
+    verdict = fw.evaluate(pkt, chain="FORWARD", state=state)
+    matched = Counter((s.chain, s.number) for s in verdict.trace if s.matched and s.number)
+    return matched, verdict.rule_number is None, verdict
+
+
+# --- random rulesets --------------------------------------------------------------------
+
+NETS = [
+    "198.18.0.0/24",
+    "198.18.0.0/25",
+    "198.18.0.128/25",
+    "198.18.0.64/26",
+    "198.18.1.0/24",
+    "198.18.1.1",
+    "198.18.0.1/32",
+    "198.18.0.0/15",
+]
+PORTS = [22, 53, 80, 443, 1023, 1024, 8080, 40000, 65535]
+FLAGS = ["S", "A", "PA", "SA", "F", "FA", "R", "RA", "SF", "", "SAF"]
+ICMP_NAMES = [
+    "echo-request",
+    "echo-reply",
+    "8",
+    "0",
+    "port-unreachable",
+    "destination-unreachable",
+    "time-exceeded",
+    "any",
+    "3/1",
+    "timestamp-request",
+]
+
+
+def _neg(rng: random.Random) -> str:
+    return "! " if rng.random() < 0.25 else ""
+
+
+def _ports(rng: random.Random) -> str:
+    if rng.random() < 0.6:
+        return str(rng.choice(PORTS))
+    lo, hi = sorted(rng.sample(PORTS, 2))
+    return f"{lo}:{hi}"
+
+
+def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
+    parts = [f"-A {chain}"]
+    proto = rng.choice([None, "tcp", "tcp", "udp", "udp", "icmp", "all", "!tcp", "gre"])
+    if proto == "!tcp":
+        parts.append("! -p tcp")
+    elif proto:
+        parts.append(f"-p {proto}")
+    if rng.random() < 0.35:
+        parts.append(f"{_neg(rng)}-s {rng.choice(NETS)}")
+    if rng.random() < 0.35:
+        parts.append(f"{_neg(rng)}-d {rng.choice(NETS)}")
+    if rng.random() < 0.2:
+        parts.append(f"{_neg(rng)}-i {rng.choice(['eth0', 'eth1', 'eth+', 'lo'])}")
+    if rng.random() < 0.2:
+        parts.append(f"{_neg(rng)}-o {rng.choice(['eth0', 'eth1', 'eth+'])}")
+    if proto in ("tcp", "udp"):
+        if rng.random() < 0.7:
+            parts.append(f"-m {proto}")
+            if rng.random() < 0.6:
+                parts.append(f"{_neg(rng)}--dport {_ports(rng)}")
+            if rng.random() < 0.3:
+                parts.append(f"{_neg(rng)}--sport {_ports(rng)}")
+            if proto == "tcp" and rng.random() < 0.4:
+                parts.append(
+                    rng.choice(
+                        [
+                            "--syn",
+                            "! --syn",
+                            "--tcp-flags SYN,ACK SYN,ACK",
+                            "--tcp-flags ALL ACK",
+                            "! --tcp-flags FIN,RST NONE",
+                        ]
+                    )
+                )
+        elif rng.random() < 0.6:
+            ports = ",".join(str(p) for p in rng.sample(PORTS, rng.randint(1, 3)))
+            if rng.random() < 0.3:
+                ports += ",2000:9000"
+            kind = rng.choice(["--dports", "--sports", "--ports"])
+            parts.append(f"-m multiport {_neg(rng)}{kind} {ports}")
+    if proto == "icmp" and rng.random() < 0.7:
+        parts.append(f"-m icmp {_neg(rng)}--icmp-type {rng.choice(ICMP_NAMES)}")
+    if rng.random() < 0.12:
+        lo = rng.randint(0, 200)
+        which = rng.choice(["--src-range", "--dst-range"])
+        net = rng.choice(["198.18.0", "198.18.1"])
+        parts.append(f"-m iprange {_neg(rng)}{which} {net}.{lo}-{net}.{lo + rng.randint(0, 60)}")
+    if rng.random() < 0.3:
+        states = rng.sample(["INVALID", "NEW", "ESTABLISHED", "RELATED"], rng.randint(1, 2))
+        module, option = rng.choice([("conntrack", "--ctstate"), ("state", "--state")])
+        parts.append(f"-m {module} {_neg(rng)}{option} {','.join(states)}")
+    if rng.random() < 0.1:
+        parts.append('-m comment --comment "a note"')
+    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"]
+    if user:
+        targets += [f"JUMP {user}", f"GOTO {user}"]
+    target = rng.choice(targets)
+    if target.startswith("JUMP"):
+        parts.append(f"-j {user}")
+    elif target.startswith("GOTO"):
+        parts.append(f"-g {user}")
+    elif target == "REJECT" and proto == "tcp" and rng.random() < 0.5:
+        parts.append("-j REJECT --reject-with tcp-reset")
+    elif target == "REJECT":
+        kind = rng.choice(["icmp-port-unreachable", "icmp-admin-prohibited"])
+        parts.append(f"-j REJECT --reject-with {kind}")
+    elif target == "LOG":
+        parts.append('-j LOG --log-prefix "fw: "')
+    else:
+        parts.append(f"-j {target}")
+    return " ".join(parts)
+
+
+def random_ruleset(rng: random.Random) -> str:
+    lines = [
+        "*filter",
+        ":INPUT ACCEPT [0:0]",
+        f":FORWARD {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
+        ":OUTPUT ACCEPT [0:0]",
+    ]
+    user = "SUB" if rng.random() < 0.5 else None
+    if user:
+        lines.append(f":{user} - [0:0]")
+    for _ in range(rng.randint(2, 9)):
+        lines.append(random_rule(rng, "FORWARD", user))
+    if user:
+        for _ in range(rng.randint(1, 4)):
+            lines.append(random_rule(rng, user, None))
+    lines.append("COMMIT")
+    return "\n".join(lines)
+
+
+def random_packet(rng: random.Random) -> Packet:
+    if rng.random() < 0.5:
+        src = f"198.18.0.{rng.choice([1, 5, 70, 130, 200])}"
+        dst = f"198.18.1.{rng.choice([1, 5, 70, 130, 200])}"
+    else:
+        src = f"198.18.1.{rng.choice([1, 5, 70, 130, 200])}"
+        dst = f"198.18.0.{rng.choice([1, 5, 70, 130, 200])}"
+    proto = rng.choice(["tcp", "tcp", "tcp", "udp", "udp", "icmp", "icmp", "gre"])
+    if proto == "tcp":
+        pkt = Packet(
+            "tcp",
+            src=src,
+            dst=dst,
+            sport=rng.choice(PORTS),
+            dport=rng.choice(PORTS),
+            flags=rng.choice(FLAGS),
+        )
+    elif proto == "udp":
+        pkt = Packet("udp", src=src, dst=dst, sport=rng.choice(PORTS), dport=rng.choice(PORTS))
+    elif proto == "icmp":
+        kind = rng.choice([(8, 0), (0, 0), (3, 3), (3, 1), (11, 0), (13, 0)])
+        inner = None
+        if kind[0] in (3, 11):
+            inner = Packet("udp", src=dst, dst=src, sport=rng.choice(PORTS), dport=53)
+        pkt = Packet(
+            "icmp",
+            src=src,
+            dst=dst,
+            icmp_type=kind[0],
+            icmp_code=kind[1],
+            icmp_id=rng.randint(1, 9),
+            inner=inner,
+        )
+    else:
+        pkt = Packet("gre", src=src, dst=dst)
+    return with_ifaces(pkt)
+
+
+RULESETS = 30
+PACKETS_PER_RULESET = 10
+
+
+def test_random_rulesets_decide_as_the_kernel(lab):
+    rng = random.Random(20261130)
+    checked = 0
+    for index in range(RULESETS):
+        text = random_ruleset(rng)
+        fw = Firewall.from_iptables(
+            text, tcp_loose=lab.sysctl("net.netfilter.nf_conntrack_tcp_loose") == "1"
+        )
+        lab.load(fw.to_iptables())
+        for _ in range(PACKETS_PER_RULESET):
+            pkt = random_packet(rng)
+            lab.reset()
+            theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), side_of(pkt))
+            ours, our_policy, verdict = we_say(fw, pkt)
+            assert (ours, our_policy) == (theirs, their_policy), (
+                f"ruleset {index}:\n{text}\npacket {pkt!r} (state {verdict.state})\n"
+                f"kernel matched {dict(theirs)} policy={their_policy}\n"
+                f"we matched {dict(ours)} policy={our_policy}: {verdict!r}"
+            )
+            checked += 1
+    assert checked == RULESETS * PACKETS_PER_RULESET
+
+
+# --- connection tracking, scripted ------------------------------------------------------
+
+STATE_RULES = [
+    "-A FORWARD -m conntrack --ctstate INVALID -j ACCEPT",
+    "-A FORWARD -m conntrack --ctstate NEW -j ACCEPT",
+    "-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT",
+    "-A FORWARD -m conntrack --ctstate RELATED -j ACCEPT",
+]
+STATE_OF_RULE = {1: "INVALID", 2: "NEW", 3: "ESTABLISHED", 4: "RELATED"}
+
+
+class Flow:
+    """Builds the packets of one conversation with consistent sequence numbers."""
+
+    def __init__(self, sport: int, dport: int = 80):
+        self.sport, self.dport = sport, dport
+        self.next = {"client": 1000, "server": 50000}
+
+    def tcp(self, side: str, flags: str, payload: int = 0):
+        from scapy.layers.inet import IP, TCP
+        from scapy.packet import Raw
+
+        other = "server" if side == "client" else "client"
+        src, dst = (CLIENT, SERVER) if side == "client" else (SERVER, CLIENT)
+        sport, dport = (self.sport, self.dport) if side == "client" else (self.dport, self.sport)
+        seq = self.next[side]
+        ack = self.next[other] if "A" in flags else 0
+        pkt = IP(src=src, dst=dst) / TCP(
+            sport=sport, dport=dport, flags=flags, seq=seq, ack=ack, window=65535
+        )
+        if payload:
+            pkt = pkt / Raw(b"x" * payload)
+        self.next[side] += payload + ("S" in flags) + ("F" in flags)
+        return side, pkt
+
+    def udp(self, side: str):
+        from scapy.layers.inet import IP, UDP
+
+        if side == "client":
+            return side, IP(src=CLIENT, dst=SERVER) / UDP(sport=self.sport, dport=self.dport) / b"q"
+        return side, IP(src=SERVER, dst=CLIENT) / UDP(sport=self.dport, dport=self.sport) / b"a"
+
+    def echo(self, side: str, kind: int):
+        from scapy.layers.inet import ICMP, IP
+
+        src, dst = (CLIENT, SERVER) if side == "client" else (SERVER, CLIENT)
+        return side, IP(src=src, dst=dst) / ICMP(type=kind, id=self.sport, seq=1) / b"ping"
+
+    def port_unreachable(self, about):
+        from scapy.layers.inet import ICMP, IP
+
+        quoted = bytes(about[1])[:28]
+        return "server", IP(src=SERVER, dst=CLIENT) / ICMP(type=3, code=3) / quoted
+
+
+def scenarios():
+    """(name, packets, extra rules before the state rules, the states the issue pins)."""
+    port = iter(range(41000, 42000))
+    out = []
+    for flags, state in [
+        ("S", "NEW"),
+        ("A", "NEW"),
+        ("PA", "NEW"),
+        ("SA", "INVALID"),
+        ("F", "INVALID"),
+        ("FA", "INVALID"),
+        ("R", "INVALID"),
+        ("SF", "INVALID"),
+    ]:
+        flow = Flow(next(port))
+        out.append((f"lone {flags or 'none'}", [flow.tcp("client", flags)], [], [state]))
+    flow = Flow(next(port))
+    out.append(
+        (
+            "handshake and data",
+            [
+                flow.tcp("client", "S"),
+                flow.tcp("server", "SA"),
+                flow.tcp("client", "A"),
+                flow.tcp("client", "PA", 10),
+                flow.tcp("server", "PA", 20),
+            ],
+            [],
+            ["NEW", "ESTABLISHED", "ESTABLISHED", "ESTABLISHED", "ESTABLISHED"],
+        )
+    )
+    flow = Flow(next(port))
+    out.append(
+        (
+            "close",
+            [
+                flow.tcp("client", "S"),
+                flow.tcp("server", "SA"),
+                flow.tcp("client", "A"),
+                flow.tcp("client", "FA"),
+                flow.tcp("server", "A"),
+                flow.tcp("server", "FA"),
+                flow.tcp("client", "A"),
+            ],
+            [],
+            None,
+        )
+    )
+    flow = Flow(next(port))
+    out.append(
+        (
+            "lone ACK picked up, then answered",
+            [flow.tcp("client", "A"), flow.tcp("server", "A")],
+            [],
+            ["NEW", "ESTABLISHED"],
+        )
+    )
+    flow = Flow(next(port), 53)
+    out.append(
+        (
+            "udp",
+            [flow.udp("client"), flow.udp("client"), flow.udp("server"), flow.udp("client")],
+            [],
+            ["NEW", "NEW", "ESTABLISHED", "ESTABLISHED"],
+        )
+    )
+    flow = Flow(next(port))
+    out.append(("echo-reply alone", [flow.echo("server", 0)], [], ["INVALID"]))
+    flow = Flow(next(port))
+    out.append(
+        ("echo", [flow.echo("client", 8), flow.echo("server", 0)], [], ["NEW", "ESTABLISHED"])
+    )
+    flow = Flow(next(port), 53)
+    query = flow.udp("client")
+    out.append(
+        (
+            "icmp error about a tracked flow",
+            [query, flow.port_unreachable(query)],
+            [],
+            ["NEW", "RELATED"],
+        )
+    )
+    flow = Flow(next(port), 53)
+    out.append(
+        ("icmp error about nothing", [flow.port_unreachable(flow.udp("client"))], [], ["INVALID"])
+    )
+    flow = Flow(next(port), 22)
+    out.append(
+        (
+            "dropped SYN leaves no entry",
+            [flow.tcp("client", "S"), flow.tcp("server", "SA")],
+            [f"-A FORWARD -s {CLIENT} -p tcp --dport 22 -j DROP"],
+            None,
+        )
+    )
+    flow = Flow(next(port))
+    out.append(
+        (
+            "RST before any reply",
+            [flow.tcp("client", "S"), flow.tcp("client", "R"), flow.tcp("server", "SA")],
+            [],
+            None,
+        )
+    )
+    return out
+
+
+@pytest.mark.parametrize(
+    "name, packets, extra, pinned", scenarios(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_conntrack_states_match_the_kernel(lab, name, packets, extra, pinned):
+    from netcourse.firewall.packet import Packet as P
+
+    assert lab.sysctl("net.netfilter.nf_conntrack_tcp_loose") == "1"
+    text = "\n".join(["*filter", ":FORWARD DROP [0:0]", *extra, *STATE_RULES, "COMMIT"])
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    lab.fw_exec("sh", "-c", "conntrack -F 2>/dev/null || true")
+    ours = fw.replay([(with_ifaces(P.from_scapy(pkt)), "FORWARD") for _, pkt in packets])
+    skip = len(extra)
+
+    def label(number: int | None) -> str:
+        """The state a deciding rule number stands for, or which extra rule decided."""
+        if number is None or number <= skip:
+            return f"rule {number}"
+        return STATE_OF_RULE[number - skip]
+
+    kernel_states, our_states = [], []
+    for (side, pkt), verdict in zip(packets, ours.verdicts):
+        lab.fw_exec("iptables", "-Z")
+        theirs, their_policy = kernel_says(lab, fw, bytes(pkt), side)
+        deciding = [number for (_, number) in theirs if fw.rule("FORWARD", number).terminal]
+        kernel_states.append(label(None if their_policy else deciding[0]))
+        our_states.append(label(verdict.rule_number))
+    assert our_states == kernel_states, f"{name}: kernel {kernel_states}, ours {our_states}"
+    if pinned is not None:
+        assert kernel_states == pinned, f"{name}: the kernel no longer behaves as the issue says"
