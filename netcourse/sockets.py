@@ -154,6 +154,8 @@ class StateTable:
 def protocol_state() -> StateTable:
     """Where connection state lives for TCP and for UDP (:data:`PROTOCOL_STATE` as a table).
 
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
     >>> protocol_state().rows[0][2]
     'no: none exists'
     """
@@ -171,6 +173,8 @@ _WAIT = 2.0  # seconds any lab operation may wait for the kernel or the server t
 
 def check_port(port: object, what: str = "port") -> int:
     """Return ``port`` if it is an int in 1-65535, else raise PortError naming the value.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     >>> check_port(8001)
     8001
@@ -191,6 +195,8 @@ def check_port(port: object, what: str = "port") -> int:
 def reply_four_tuple(four_tuple: tuple[str, int, str, int]) -> tuple[str, int, str, int]:
     """The 4-tuple of the reply to a packet: source and destination swap places.
 
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
     >>> reply_four_tuple(("192.0.2.10", 51514, "203.0.113.5", 443))
     ('203.0.113.5', 443, '192.0.2.10', 51514)
     """
@@ -205,6 +211,8 @@ def reply_four_tuple(four_tuple: tuple[str, int, str, int]) -> tuple[str, int, s
 
 def state_path(observed: Iterable[str]) -> tuple[str, ...]:
     """The states a socket went through, filling gaps between observed states by TCP's rules.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     Some states last microseconds on loopback (SYN-SENT, FIN-WAIT-1); the shortest path in
     :data:`TCP_TRANSITIONS` between two observed states says which were passed through.
@@ -246,6 +254,8 @@ def _shortest(start: str, goal: str) -> list[str]:
 
 def socket_link(fd: int, pid: int | None = None) -> str | None:
     """What ``/proc/<pid>/fd/<fd>`` points to, e.g. ``socket:[123456]`` (None off Linux).
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     >>> s = socket.socket(); socket_link(s.fileno()).startswith("socket:[")
     True
@@ -471,6 +481,11 @@ class SocketLab:
                 target=self._serve, name=f"netcourse-socketlab-{self._port}", daemon=True
             )
             self._thread.start()
+        except OSError as exc:
+            self.close()
+            raise SocketLabError(
+                f"could not start the lab's server on {self.host}: {exc}"
+            ) from None
         except BaseException:
             self.close()
             raise
@@ -849,6 +864,8 @@ def ephemeral_ports(
 ) -> PortRange:
     """Read the kernel's ephemeral port range (Linux), else IANA's 49152-65535 with a note.
 
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
     >>> r = ephemeral_ports(); r.size == r.high - r.low + 1
     True
     """
@@ -908,6 +925,8 @@ _BIND_SITUATIONS = ("listening", "time-wait")
 
 def bind_in_use(situation: str = "listening", reuseaddr: bool = False) -> BindAttempt:
     """Bind a loopback port that is in use and report what happened (never raises).
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb, like every public name here.
 
     ``situation`` "listening": another socket still listens there. "time-wait": the old
     server closed its connection first (so TIME-WAIT sits on its port) and exited, as when a
@@ -1011,6 +1030,8 @@ class UdpDemo:
 
 def udp_demo(payload: bytes = b"hello\n") -> UdpDemo:
     """Send one UDP datagram and its echo on loopback; no handshake, no state.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     >>> demo = udp_demo(); demo.states
     ('UNCONN', 'UNCONN')
@@ -1184,6 +1205,8 @@ def _read_tcp(path: Path) -> list:
 
 def handshake(path: str | os.PathLike | None = None) -> Handshake:
     """Read a capture of one TCP connection and spell out its seq/ack arithmetic.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     Defaults to the shipped capture of a loopback connection, so no root is needed.
 
@@ -1390,6 +1413,8 @@ def _check_proto(proto: object) -> str:
 def lsof_command(port: int, proto: str = "tcp") -> str:
     """The ``lsof`` command that lists who uses a port (run with sudo to see every user).
 
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
     >>> lsof_command(8001)
     'lsof -n -P -i TCP:8001'
     """
@@ -1398,6 +1423,8 @@ def lsof_command(port: int, proto: str = "tcp") -> str:
 
 def ss_command(port: int, proto: str = "tcp") -> str:
     """The ``ss`` command that lists sockets on a local port with their processes.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     >>> ss_command(8001)
     "ss -tanp 'sport = :8001'"
@@ -1436,6 +1463,8 @@ def _process_info(pid: int) -> tuple[str | None, tuple[str, ...], str | None, st
 
 def who_uses(port: int, proto: str = "tcp") -> PortUsers:
     """Which processes have a socket whose local port is ``port`` (like ``lsof -i :PORT``).
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     Sockets whose process cannot be seen (another user's, without root) are still listed,
     with pid None, and ``unseen`` says what is missing instead of failing.
@@ -1538,6 +1567,8 @@ def free_port(
     port: int, confirm: bool = False, proto: str = "tcp", timeout: float = 3.0
 ) -> FreePortResult:
     """Stop the processes holding a port: a dry run unless ``confirm=True``.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
     With confirm it sends SIGTERM, waits up to ``timeout`` seconds, then SIGKILL. It refuses
     pid 1, this process itself, and (unless root) other users' processes.
@@ -1667,16 +1698,21 @@ class PortHolder:
         if not _wait_until(lambda: self._listening(), self.wait):
             self.stop()
             raise SocketLabError(f"the child server did not listen on port {port} in time")
+        if self.process.poll() is not None:
+            self.stop()
+            raise PortError(f"{port}: the child server could not listen there (is it in use?)")
         return self
 
     def _listening(self) -> bool:
+        import psutil
+
         if self.process is None or self.process.poll() is not None:
             return True  # stop waiting: it exited
         try:
-            with socket.create_connection((LOOPBACK, self.port), timeout=0.2):
-                return True
-        except OSError:
+            conns = psutil.Process(self.process.pid).net_connections(kind="tcp")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             return False
+        return any(c.status == "LISTEN" and c.laddr[1] == self.port for c in conns)
 
     def stop(self) -> None:
         """Stop the child if it still runs (SIGTERM, bounded wait, SIGKILL) and reap it."""
@@ -1709,7 +1745,10 @@ class PortHolder:
 
 
 def hold_port(port: int | None = None) -> PortHolder:
-    """A :class:`PortHolder` (not started; use it in a ``with`` block)."""
+    """A :class:`PortHolder` (not started; use it in a ``with`` block).
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+    """
     return PortHolder(port)
 
 

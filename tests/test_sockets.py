@@ -614,3 +614,20 @@ def test_plots_return_figures():
     fig = state_machine(client=sk.state_path(sk.TEARDOWN_ROLES["closes first"]))
     assert fig.axes[0].get_title()
     assert len(ladder().axes[0].patches) + len(ladder().axes[0].texts) > len(sk.handshake())
+
+
+def test_who_uses_falls_back_to_per_process_lists(monkeypatch):
+    def denied(*args, **kwargs):
+        raise psutil.AccessDenied()
+
+    with sk.SocketLab() as lab:
+        monkeypatch.setattr(psutil, "net_connections", denied)
+        users = sk.who_uses(lab.port)
+        assert os.getpid() in users.pids
+        assert any("system-wide socket list" in note for note in users.unseen)
+
+
+def test_port_holder_on_a_busy_port_says_so():
+    with sk.SocketLab() as lab:
+        with pytest.raises(PortError, match=f"{lab.port}: the child server could not listen"):
+            sk.hold_port(lab.port).start()
