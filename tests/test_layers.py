@@ -421,3 +421,27 @@ def test_check_grpc_size():
     assert check.grpc_size.feedback(5 + len(body)).ok
     for bad in (len(body), len(encode(check.GRPC_RECORD, "JSON").data) + 5, 4 + len(body)):
         _assert_hidden(check.grpc_size.feedback(bad), 5 + len(body))
+
+
+# --- the PDU view widget, headless -----------------------------------------------------------
+
+
+def test_pdu_view_highlights_each_span():
+    from netcourse.packets import dissect, frame
+    from netcourse.widgets.layers import PduView
+
+    view = PduView("http", 4)
+    found = layers.spans(dissect(frame("http", 4)))
+    for span in found:
+        view.select(span.name)
+        html = view.bytes_view.value
+        assert html.count("color:white") == span.header_length
+        assert html.count('40"') == span.length - span.header_length  # light payload bytes
+        assert f"bytes {span.start}-{span.end - 1}" in view.detail.value
+        assert "font-weight:bold" in view.table.value
+    view.select("segment")
+    assert view.span.name == "TCP" and repr(view) == "PduView(166-byte frame, TCP segment selected)"
+    with pytest.raises(PacketError, match="this frame's layers are"):
+        view.select("DNS")
+    view.choice.value = 1
+    assert view.span.name == "IP" and view.errors.value == ""

@@ -263,3 +263,45 @@ def test_lan_frames_are_real_frames_tshark_reads(tmp_path):
         check=True,
     ).stdout.split()
     assert out == ["1", "2", "8", "0"]
+
+
+# --- the switch stepper widget, headless ---------------------------------------------------
+
+
+def test_stepper_shows_flooding_stop():
+    from netcourse.widgets.layers import SwitchStepper
+
+    stepper = SwitchStepper()
+    stepper.kind.value = "frame"
+    stepper.sender.value, stepper.receiver.value = "A", "B"
+    stepper.send_button.click()
+    assert stepper.lan.steps[-1].decision.action == "flood"
+    assert "flood" in stepper.history.value and stepper.errors.value == ""
+    stepper.sender.value, stepper.receiver.value = "B", "A"
+    stepper.send_button.click()
+    stepper.sender.value, stepper.receiver.value = "A", "B"
+    stepper.send_button.click()
+    assert [s.decision.action for s in stepper.lan.steps] == ["flood", "forward", "forward"]
+    assert "forward" in stepper.history.value and "02:00:5e:00:00:0b" in stepper.tables.value
+    assert repr(stepper) == "SwitchStepper(4 ports, hosts A B C D, 3 frames sent, 2 MACs learned)"
+    stepper.reset_button.click()
+    assert len(stepper.lan.switch.table) == 0 and "no frame sent yet" in stepper.history.value
+
+
+def test_stepper_errors_inline_and_keeps_working():
+    from netcourse.widgets.layers import SwitchStepper
+
+    stepper = SwitchStepper(ports={1: 10, 2: 10, 3: 20, 4: 20})
+    stepper.kind.value = "ping"
+    stepper.sender.value, stepper.receiver.value = "A", "broadcast"
+    stepper.send_button.click()
+    assert "PacketError" in stepper.errors.value and "broadcast" in stepper.errors.value
+    stepper.receiver.value = "A"
+    stepper.send_button.click()
+    assert "itself" in stepper.errors.value
+    stepper.receiver.value = "C"  # another VLAN: the ARP request stays in VLAN 10
+    stepper.send_button.click()
+    assert stepper.errors.value == "" and [s.what for s in stepper.lan.steps] == ["ARP request"]
+    assert "VLAN 20" in stepper.picture.value and "received by B" in stepper.history.value
+    with pytest.raises(PacketError, match="'frame' or 'ping'"):
+        stepper.step("A", "B", "teleport")

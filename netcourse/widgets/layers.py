@@ -1,0 +1,272 @@
+"""Widgets for the OSI lesson: a switch stepper, and a PDU highlighter beside the layer table.
+
+Taught in notebooks/02-osi-layers-and-packets.ipynb. Views only: every decision comes from
+:class:`netcourse.switch.Lan` / :class:`netcourse.switch.Switch` and every span from
+:func:`netcourse.layers.spans`; errors show inline and the widget keeps working.
+
+>>> stepper = SwitchStepper()
+>>> [step.what for step in stepper.step("A", "B", "ping")][:2]
+['ARP request', 'ARP reply']
+>>> stepper
+SwitchStepper(4 ports, hosts A B C D, 4 frames sent, 2 MACs learned)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from netcourse import layers
+from netcourse.errors import PacketError
+from netcourse.plots.layers import LAYER_COLOURS
+from netcourse.switch import Lan, LanStep
+from netcourse.widgets.common import ErrorBox, guard
+
+__all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html"]
+
+_ACTION_COLOURS = {"forward": "#009E73", "flood": "#E69F00", "filter": "#999999", "drop": "#D55E00"}
+
+
+class SwitchStepper(widgets.VBox):
+    """Send frames (or pings) between hosts; watch the forwarding table fill and flooding stop.
+
+    ``ports`` maps switch ports to VLANs (``{1: 10, 2: 10, 3: 20, 4: 20}`` splits the LAN in
+    two broadcast domains); by default every port is in VLAN 1.
+    """
+
+    def __init__(self, ports: Mapping[int, Any] | None = None, lan: Lan | None = None) -> None:
+        self.lan = lan if lan is not None else Lan(ports=ports)
+        names = list(self.lan.hosts)
+        self.sender = widgets.Dropdown(options=names, value=names[0], description="from")
+        others = names[1:] + names[:1]
+        self.receiver = widgets.Dropdown(
+            options=[*names, "broadcast"], value=others[0], description="to"
+        )
+        self.kind = widgets.ToggleButtons(
+            options=[("one frame", "frame"), ("ping (ARP first)", "ping")],
+            value="frame",
+            description="send",
+        )
+        self.send_button = widgets.Button(description="send", button_style="primary")
+        self.reset_button = widgets.Button(description="reset")
+        self.errors = ErrorBox()
+        self.picture = widgets.HTML()
+        self.tables = widgets.HTML()
+        self.history = widgets.HTML()
+        self._last: tuple[LanStep, ...] = ()
+
+        @guard(self.errors)
+        def on_send(_button=None):
+            self.step(self.sender.value, self.receiver.value, self.kind.value)
+
+        @guard(self.errors)
+        def on_reset(_button=None):
+            self.reset()
+
+        self.send_button.on_click(on_send)
+        self.reset_button.on_click(on_reset)
+        controls = widgets.HBox([self.sender, self.receiver, self.send_button, self.reset_button])
+        super().__init__(
+            [self.kind, controls, self.errors, self.picture, self.tables, self.history],
+        )
+        self._render()
+
+    def step(self, sender: str, receiver: str, kind: str = "frame") -> tuple[LanStep, ...]:
+        """Send one frame (``kind="frame"``) or a ping with its ARP exchange; the steps."""
+        if kind == "ping":
+            if receiver == "broadcast":
+                raise PacketError("ping needs one host to answer, not 'broadcast'")
+            steps = self.lan.ping(sender, receiver)
+        elif kind == "frame":
+            steps = (self.lan.frame(sender, receiver),)
+        else:
+            raise PacketError(f"{kind!r}: expected 'frame' or 'ping'")
+        self._last = steps
+        self._render()
+        return steps
+
+    def reset(self) -> None:
+        """Forget everything the switch and the hosts learned."""
+        self.lan.reset()
+        self._last = ()
+        self._render()
+
+    def __repr__(self) -> str:
+        return (
+            f"SwitchStepper({len(self.lan.switch.ports)} ports, hosts {' '.join(self.lan.hosts)}, "
+            f"{len(self.lan.steps)} frames sent, {len(self.lan.switch.table)} MACs learned)"
+        )
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        self.picture.value = self._picture()
+        fdb = self.lan.switch.table._repr_html_()
+        arps = "".join(
+            f'<div style="margin-right:1em">{self.lan.arp_table(name)._repr_html_()}</div>'
+            for name in self.lan.hosts
+        )
+        self.tables.value = (
+            '<div style="display:flex;gap:2em;align-items:flex-start">'
+            f"<div><b>switch: forwarding table</b> (MAC &rarr; port)<br>{fdb}</div>"
+            f'<div><b>hosts: ARP tables</b> (IP &rarr; MAC)<div style="display:flex">{arps}'
+            "</div></div></div>"
+        )
+        items = "".join(
+            f'<li><span style="color:{_ACTION_COLOURS[s.decision.action]}">'
+            f"<b>{escape(s.what)}</b>: {escape(s.decision.action)}</span> &mdash; "
+            f"{escape(s.decision.reason)}; received by "
+            f"{escape(', '.join(s.delivered_to) or 'nobody')}</li>"
+            for s in self._last
+        )
+        self.history.value = f"<ol>{items}</ol>" if items else "<i>no frame sent yet</i>"
+
+    def _picture(self) -> str:
+        last = self._last[-1].decision if self._last else None
+        by_port: dict[int, list[str]] = {}
+        for host in self.lan.hosts.values():
+            by_port.setdefault(host.port, []).append(host.name)
+        cells = []
+        for port, vlans in self.lan.switch.ports.items():
+            colour, border = "#f2f2f2", "1px solid #999"
+            if last and port in last.out_ports:
+                colour = _ACTION_COLOURS[last.action]
+            if last and port == last.in_port:
+                border = "3px solid #0072B2"
+            trunk = "trunk " if port in self.lan.switch.trunks else ""
+            vlan = "/".join(map(str, vlans))
+            hosts = ", ".join(by_port.get(port, [])) or "-"
+            cells.append(
+                f'<td style="background:{colour};border:{border};padding:4px 10px;'
+                f'text-align:center">port {port}<br><small>{trunk}VLAN {vlan}</small>'
+                f"<br><b>{escape(hosts)}</b></td>"
+            )
+        legend = " ".join(
+            f'<span style="background:{c};padding:0 6px">{a}</span>'
+            for a, c in _ACTION_COLOURS.items()
+        )
+        return (
+            f'<table style="border-collapse:separate;border-spacing:4px"><tr>{"".join(cells)}'
+            f"</tr></table><small>blue border: where the last frame came in; {legend}</small>"
+        )
+
+
+# --- PDUs highlighted on the bytes of a real frame ----------------------------------------
+
+
+def layer_table_html(highlight: tuple[int, ...] = ()) -> str:
+    """The OSI/TCP-IP table as HTML, with the rows of ``highlight`` (layer numbers) marked."""
+    rows = []
+    for entry in layers.table().rows:
+        style = ""
+        if entry.number in highlight:
+            style = f' style="background:{LAYER_COLOURS[entry.number]}33;font-weight:bold"'
+        devices = ", ".join(entry.devices) or "-"
+        rows.append(
+            f"<tr{style}><td>{entry.number}</td><td>{escape(entry.name)}</td>"
+            f"<td>{escape(entry.tcpip)}</td><td>{escape(entry.pdu)}</td>"
+            f"<td>{escape(devices)}</td></tr>"
+        )
+    head = "<tr><th>OSI</th><th>name</th><th>TCP/IP</th><th>PDU</th><th>devices</th></tr>"
+    body = "".join(rows)
+    return f'<table class="netcourse-layers"><thead>{head}</thead><tbody>{body}</tbody></table>'
+
+
+def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
+    lines = []
+    for row in range(0, len(data), 16):
+        cells = []
+        for i in range(row, min(row + 16, len(data))):
+            style = ""
+            if span and span.start <= i < span.header_end:
+                style = f"background:{colour};color:white"
+            elif span and span.header_end <= i < span.end:
+                style = f"background:{colour}40"
+            cells.append(f'<span style="{style}">{data[i]:02x}</span>')
+        lines.append(f"{row:04x}  " + " ".join(cells))
+    return (
+        '<pre style="font-family:monospace;line-height:1.35;margin:0">'
+        + "\n".join(lines)
+        + "</pre>"
+    )
+
+
+class PduView(widgets.VBox):
+    """Pick a layer of a real frame: its header (dark) and the whole PDU (light) light up.
+
+    ``source`` is a sample name or capture path (with ``number``), bytes, or a dissection.
+    """
+
+    def __init__(self, source: Any = "http", number: int | None = 4) -> None:
+        from netcourse.plots.layers import _dissection
+
+        self.dissection = _dissection(source, number)
+        self.spans = layers.spans(self.dissection)
+        options = [
+            (f"{s.protocol.label} {s.pdu} ({s.name}): bytes {s.start}-{s.end - 1}", i)
+            for i, s in enumerate(self.spans)
+        ]
+        self.choice = widgets.Dropdown(options=options, value=0, description="PDU")
+        self.choice.layout.width = "34em"
+        self.errors = ErrorBox()
+        self.bytes_view = widgets.HTML()
+        self.detail = widgets.HTML()
+        self.table = widgets.HTML()
+
+        @guard(self.errors)
+        def on_change(_change=None):
+            self._render()
+
+        self.choice.observe(on_change, names="value")
+        right = widgets.VBox([self.detail, self.table])
+        super().__init__(
+            [self.choice, self.errors, widgets.HBox([self.bytes_view, right])],
+        )
+        self._render()
+
+    @property
+    def span(self) -> layers.Span:
+        """The PDU selected now."""
+        return self.spans[self.choice.value]
+
+    def select(self, name: str) -> layers.Span:
+        """Select the layer called ``name`` (``"TCP"``) or the PDU called ``name`` ("segment")."""
+        for i, span in enumerate(self.spans):
+            if name in (span.name, span.pdu):
+                self.choice.value = i
+                return span
+        known = ", ".join(s.name for s in self.spans)
+        raise PacketError(f"{name!r}: this frame's layers are {known}")
+
+    def _render(self) -> None:
+        span = self.span
+        colour = LAYER_COLOURS.get(max(span.protocol.osi or (7,)), "#CC79A7")
+        self.bytes_view.value = _hexdump(self.dissection.data, span, colour)
+        self.detail.value = (
+            f"<b>{escape(span.protocol.name)}</b> {escape(span.pdu)}: bytes {span.start}-"
+            f"{span.end - 1} ({span.length} B); its own header {span.header_length} B, "
+            f"carrying {span.payload_length} B.<br><small>{escape(span.protocol.note)}</small>"
+        )
+        self.table.value = layer_table_html(span.protocol.osi)
+
+    def __repr__(self) -> str:
+        span = self.span
+        return f"PduView({len(self.dissection.data)}-byte frame, {span.name} {span.pdu} selected)"
+
+
+class LayerInspector(widgets.HBox):
+    """The packet inspector with the OSI/TCP-IP table beside it, marking the frame's layers."""
+
+    def __init__(self, source: Any = "http") -> None:
+        from netcourse.widgets.packets import Inspector
+
+        self.inspector = Inspector(source)
+        self.table = widgets.HTML(layer_table_html())
+        self.errors = ErrorBox()
+        super().__init__([self.inspector, widgets.VBox([self.errors, self.table])])
+
+    def __repr__(self) -> str:
+        return f"LayerInspector({self.inspector!r})"
