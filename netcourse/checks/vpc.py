@@ -1,0 +1,168 @@
+"""Checks for the exercises of notebooks/05-aws-vpc.ipynb (solutions/05-aws-vpc.ipynb).
+
+Every expected answer is computed by :mod:`netcourse.vpc` from the shipped examples; no
+message gives the answer away.
+
+>>> blocking_component.feedback("sg-0a1b2c3d4e5f60001").ok
+False
+>>> deciding_rule.feedback(100).ok
+True
+"""
+
+from __future__ import annotations
+
+from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.errors import NetcourseError
+from netcourse.vpc import Vpc
+
+__all__ = ["blocking_component", "deciding_rule", "fix_acl", "who_reaches_db", "QUESTIONS"]
+
+LESSON = "05-aws-vpc"
+
+#: The question behind each exercise: (example, source, destination, port).
+QUESTIONS = {
+    "blocking-component": ("acl-no-ephemeral", "internet", "web", 443),
+    "deciding-rule": ("three-tier", "internet", "web", 443),
+    "fix-acl": ("acl-no-ephemeral", "internet", "web", 443),
+    "who-reaches-db": ("three-tier", None, "db", 5432),
+}
+
+
+def _path(name: str):
+    example, src, dst, port = QUESTIONS[name]
+    return Vpc.example(example), Vpc.example(example).reachability(src, dst, port)
+
+
+@exercise(LESSON, "blocking-component")
+def blocking_component(answer) -> Feedback:
+    """The id of the component that blocks HTTPS from the internet to web in acl-no-ephemeral."""
+    vpc, path = _path("blocking-component")
+    if not isinstance(answer, str):
+        return wrong(
+            f"expected a resource id as a string, got {type(answer).__name__}.",
+            "copy the id from path.blocked_by or from the hop marked BLOCKED.",
+        )
+    answer = answer.strip()
+    if answer == path.blocked_by:
+        return correct("that network ACL lets the request in but drops the reply: it is stateless.")
+    on_path = {hop.component: hop for hop in path.hops}
+    if answer in on_path:
+        return wrong(
+            f"{answer} is on the path and lets the traffic through.",
+            "look at the response leg: which hop is marked BLOCKED?",
+        )
+    known = set(vpc.security_groups) | set(vpc.network_acls) | set(vpc.route_tables)
+    if answer in known:
+        return wrong(
+            f"{answer} is not on this path at all.",
+            "run vpc.reachability(...) and read its hops.",
+        )
+    return wrong(f"{answer!r} is not a resource id of this example.", "ids look like acl-0a1b...")
+
+
+@exercise(LESSON, "deciding-rule")
+def deciding_rule(answer) -> Feedback:
+    """The rule number of the web subnet's NACL that lets the internet's HTTPS in."""
+    vpc, path = _path("deciding-rule")
+    hop = next(h for h in path.hops if h.kind == "network-acl" and h.leg == "request")
+    expected = hop.detail.rule_number
+    try:
+        number = int(str(answer).strip())
+    except ValueError:
+        return wrong(f"{answer!r} is not a rule number.", "rule numbers are whole numbers.")
+    if number == expected:
+        return correct("the lowest-numbered matching rule decides, and that is this one.")
+    acl = vpc.network_acls[hop.component]
+    numbers = {e.rule_number for e in acl.entries}
+    if number not in numbers:
+        return wrong(
+            f"{hop.component} has no rule {number}.",
+            "print the ACL (vpc.nacl_for_subnet(...)) and read its inbound rules.",
+        )
+    return wrong(
+        f"rule {number} is not the one that decides inbound HTTPS from the internet.",
+        "rules are tried from the lowest number up; the first match decides.",
+    )
+
+
+@exercise(LESSON, "fix-acl")
+def fix_acl(entries) -> Feedback:
+    """NACL entries (AWS ``Entries`` dicts) that make internet -> web:443 work in acl-no-ephemeral.
+
+    Checked by adding them to the web subnet's ACL and running reachability again.
+    """
+    vpc, path = _path("fix-acl")
+    if isinstance(entries, dict):
+        entries = [entries]
+    if not isinstance(entries, (list, tuple)) or not all(isinstance(e, dict) for e in entries):
+        return wrong(
+            "expected a list of dicts shaped like the Entries of describe-network-acls.",
+            "each needs RuleNumber, Protocol, RuleAction, Egress, CidrBlock (and PortRange).",
+        )
+    acl_id = path.blocked_by
+    for entry in entries:
+        if str(entry.get("Protocol", "")).strip() == "-1":
+            return wrong(
+                "protocol -1 opens every protocol and port: too broad for a fix.",
+                "allow only TCP (protocol '6') and only the ports the reply uses.",
+            )
+    try:
+        fixed = vpc.with_acl_entries(acl_id, list(entries))
+    except NetcourseError as exc:
+        return wrong(f"these entries cannot be read: {exc}", "compare with an entry printed above.")
+    _, src, dst, port = QUESTIONS["fix-acl"]
+    after = fixed.reachability(src, dst, port)
+    if not after.reachable:
+        hop = after.blocking_hop
+        return wrong(
+            f"still blocked, by {after.blocked_by} on the {hop.leg} ({hop.direction}).",
+            "the reply goes to the client's ephemeral port, anywhere in 1024-65535.",
+        )
+    if fixed.reachability(src, dst, 22).reachable:
+        return wrong("HTTPS works now, but so does SSH from the internet: too broad.",
+                     "open only what the reply needs.")  # fmt: skip
+    if not all(fixed.reachability(s, d, p).reachable for s, d, p in _STILL_WORKING):
+        return wrong(
+            "this breaks traffic that worked before the fix.",
+            "check the rule numbers: an entry with an existing number replaces that rule.",
+        )
+    return correct("the reply to the client's ephemeral port now leaves the subnet.")
+
+
+#: Paths that already work in the broken example and must keep working after a fix.
+_STILL_WORKING = (("web", "app", 8080), ("web", "internet", 443), ("app", "db", 5432))
+
+
+@exercise(LESSON, "who-reaches-db")
+def who_reaches_db(answer) -> Feedback:
+    """Which endpoints (instance names, and "internet") can open a connection to db:5432."""
+    example, _, dst, port = QUESTIONS["who-reaches-db"]
+    vpc = Vpc.example(example)
+    if isinstance(answer, str):
+        answer = [answer]
+    try:
+        given = {str(name).strip() for name in answer}
+    except TypeError:
+        return wrong("expected a list (or set) of names.", "for example ['web', 'internet'].")
+    matrix = vpc.matrix(port=port)
+    names = {}
+    for label, ident in zip(matrix.labels, matrix.ids):
+        names[label] = names[ident] = label
+    unknown = sorted(given - set(names))
+    if unknown:
+        return wrong(f"{unknown[0]!r} is not an instance of this example or 'internet'.",
+                     f"the endpoints are {', '.join(matrix.labels)}.")  # fmt: skip
+    chosen = {names[g] for g in given}
+    expected = set(matrix.who_can_reach(dst))
+    if chosen == expected:
+        return correct("only the tier whose security group the database references gets in.")
+    extra = sorted(chosen - expected)
+    if extra:
+        return wrong(
+            f"{extra[0]} cannot reach {dst} on port {port}.",
+            f"try vpc.reachability({extra[0]!r}, {dst!r}, port={port}).",
+        )
+    return wrong(
+        "an endpoint that can reach the database is missing.",
+        "vpc.matrix(port=5432) shows every pair at once.",
+    )
