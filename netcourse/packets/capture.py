@@ -262,6 +262,7 @@ class Capture(Sequence):
         self.path = path
         self._index = index
         self._rows: dict[int, PacketRow] = {}
+        self._columns = None
         first = int(index.ts_ns[0]) if len(index.ts_ns) else 0
         self.times = (index.ts_ns - first) / 1e9  # seconds since the first packet
 
@@ -274,6 +275,39 @@ class Capture(Sequence):
     def truncated(self) -> bool:
         """True when the file ends in the middle of a packet (the rest is still readable)."""
         return self._index.truncated
+
+    @classmethod
+    def from_frames(cls, frames, times=None) -> Capture:
+        """A capture held in memory, from frame bytes or scapy packets (built in a cell)."""
+        from netcourse.packets.synthetic import pcap_bytes
+
+        data = []
+        for item in frames:
+            if isinstance(item, (bytes, bytearray, memoryview)):
+                data.append(bytes(item))
+            elif hasattr(item, "build") and hasattr(item, "time"):
+                data.append(bytes(item))
+            else:
+                raise CaptureError(
+                    f"expected frame bytes or scapy packets, not {type(item).__name__}"
+                )
+        if times is None:
+            times = [float(i) for i in range(len(data))]
+        return cls(Path("<frames>"), _index_pcap(pcap_bytes(data, times), None))
+
+    @property
+    def columns(self):
+        """Header fields of every packet decoded at once (see netcourse.packets.fast)."""
+        if self._columns is None:
+            from netcourse.packets.fast import decode
+
+            self._columns = decode(self._index)
+        return self._columns
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Each packet's length on the wire (Wireshark's Length column)."""
+        return self._index.origlen
 
     def __len__(self) -> int:
         return len(self._index.offsets)

@@ -26,10 +26,17 @@ from netcourse.errors import CaptureError
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
-__all__ = ["write_capture", "synthetic_traffic", "FORMATS"]
+__all__ = ["write_capture", "pcap_bytes", "synthetic_traffic", "FORMATS"]
 
 #: Capture file variants write_capture() can produce.
 FORMATS = ("pcap", "pcap-be", "pcap-ns", "pcap-ns-be", "pcapng", "pcapng-be")
+
+
+def pcap_bytes(
+    frames: Sequence[bytes], times: Sequence[float] | None = None, fmt: str = "pcap"
+) -> bytes:
+    """The bytes of a capture file holding ``frames`` (see write_capture)."""
+    return _build(frames, times, fmt, 1)
 
 
 def write_capture(
@@ -40,6 +47,12 @@ def write_capture(
     linktype: int = 1,
 ) -> Path:
     """Write Ethernet frames to a capture file in one of FORMATS; return its path."""
+    target = Path(path)
+    target.write_bytes(_build(frames, times, fmt, linktype))
+    return target
+
+
+def _build(frames, times, fmt: str, linktype: int) -> bytes:
     if fmt not in FORMATS:
         raise CaptureError(f"fmt={fmt!r}: expected one of {', '.join(FORMATS)}")
     times = list(times) if times is not None else [float(i) for i in range(len(frames))]
@@ -76,9 +89,7 @@ def write_capture(
             units = round(when * scale)
             sec, frac = divmod(units, scale)
             parts.append(rec.pack(sec, frac, len(data), len(data)) + data)
-    target = Path(path)
-    target.write_bytes(b"".join(parts))
-    return target
+    return b"".join(parts)
 
 
 def _templates() -> list[tuple[bytes, int, int, int, int]]:

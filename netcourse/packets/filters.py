@@ -1,0 +1,298 @@
+"""A small subset of Wireshark's display filters, evaluated on every packet at once with numpy.
+
+Protocol names (``tcp``, ``arp``, ``ipv6`` ...), comparisons such as ``ip.addr == 198.18.0.1``,
+``ip.src == 198.18.0.0/24``, ``tcp.port == 80`` or ``frame.len > 100``, combined with
+``and``/``or``/``not`` and parentheses. A filter that cannot be read raises FilterError saying
+which part and what was expected. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+
+>>> from netcourse.packets import read_capture
+>>> cap = read_capture("udp")
+>>> matching(cap, "udp and udp.dstport == 7").tolist()
+[1]
+>>> matching(cap, "icmp or udp.port == 9").tolist()
+[3, 4]
+>>> try:
+...     compile_filter("tcp.prt == 80")
+... except FilterError as exc:
+...     print(str(exc)[:55])
+'tcp.prt == 80': unknown field 'tcp.prt'; known fields:
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from netcourse.errors import FilterError
+from netcourse.packets.columns import HTTP_STARTS
+from netcourse.packets.fast import ETHERTYPES, Columns
+
+__all__ = ["Filter", "compile_filter", "matching", "PROTOCOL_NAMES", "FIELD_NAMES"]
+
+Mask = Callable[[Columns, np.ndarray], np.ndarray]
+
+_HTTP_WORDS = np.array(
+    sorted({int.from_bytes(start[:4], "big") for start in HTTP_STARTS}), dtype=np.uint32
+)
+
+
+def _http(c: Columns, _n) -> np.ndarray:
+    return (c.l4proto == 6) & np.isin(c.payload4, _HTTP_WORDS)
+
+
+#: Protocol names a filter can test for, each a mask over the decoded columns.
+PROTOCOL_NAMES: dict[str, Mask] = {
+    "eth": lambda c, n: np.ones(len(n), dtype=bool),
+    "vlan": lambda c, n: c.vlan >= 0,
+    "arp": lambda c, n: c.ethertype == ETHERTYPES["arp"],
+    "ip": lambda c, n: c.version == 4,
+    "ipv6": lambda c, n: c.version == 6,
+    "icmp": lambda c, n: (c.version == 4) & (c.l4proto == 1),
+    "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == 58),
+    "tcp": lambda c, n: (c.l4proto == 6) & (c.sport >= 0),
+    "udp": lambda c, n: (c.l4proto == 17) & (c.sport >= 0),
+    "http": _http,
+    "dns": lambda c, n: (c.sport == 53) | (c.dport == 53),
+}
+
+_ADDRESS_FIELDS = {
+    "ip.addr": (4, ("src", "dst")),
+    "ip.src": (4, ("src",)),
+    "ip.dst": (4, ("dst",)),
+    "ipv6.addr": (6, ("src", "dst")),
+    "ipv6.src": (6, ("src",)),
+    "ipv6.dst": (6, ("dst",)),
+}
+_NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.ndarray]]]] = {
+    # name -> (largest value, the arrays holding it; a packet matches if any of them does)
+    "tcp.port": (65535, lambda c, n: [np.where(c.l4proto == 6, c.sport, -1),
+                                      np.where(c.l4proto == 6, c.dport, -1)]),
+    "tcp.srcport": (65535, lambda c, n: [np.where(c.l4proto == 6, c.sport, -1)]),
+    "tcp.dstport": (65535, lambda c, n: [np.where(c.l4proto == 6, c.dport, -1)]),
+    "udp.port": (65535, lambda c, n: [np.where(c.l4proto == 17, c.sport, -1),
+                                      np.where(c.l4proto == 17, c.dport, -1)]),
+    "udp.srcport": (65535, lambda c, n: [np.where(c.l4proto == 17, c.sport, -1)]),
+    "udp.dstport": (65535, lambda c, n: [np.where(c.l4proto == 17, c.dport, -1)]),
+    "vlan.id": (4095, lambda c, n: [c.vlan]),
+    "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
+    "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
+    "ip.proto": (255, lambda c, n: [np.where(c.version == 4, c.l4proto, -1)]),
+    "frame.len": (1 << 31, lambda c, n: [n]),
+}  # fmt: skip
+
+#: Every field name a filter may compare.
+FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_NUMBER_FIELDS)
+
+_OPERATORS = {
+    "==": np.equal,
+    "eq": np.equal,
+    "!=": np.not_equal,
+    "ne": np.not_equal,
+    "<": np.less,
+    "lt": np.less,
+    ">": np.greater,
+    "gt": np.greater,
+    "<=": np.less_equal,
+    "le": np.less_equal,
+    ">=": np.greater_equal,
+    "ge": np.greater_equal,
+}
+_TOKEN = re.compile(r"\s*(==|!=|<=|>=|&&|\|\||[()<>!]|[A-Za-z0-9_.:/\-]+)")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A compiled display filter: call ``mask(columns, lengths)`` for a boolean per packet."""
+
+    text: str
+    _mask: Mask
+
+    def mask(self, columns: Columns, lengths: np.ndarray) -> np.ndarray:
+        """True for each packet the filter keeps."""
+        return np.asarray(self._mask(columns, lengths), dtype=bool)
+
+
+def _tokens(text: str) -> list[str]:
+    tokens, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            bad = text[pos:].strip()[:1]
+            raise FilterError(f"{text!r}: unexpected character {bad!r} at position {pos + 1}")
+        tokens.append(m.group(1))
+        pos = m.end()
+    return tokens
+
+
+def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> Mask:
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        kind = "IPv4" if version == 4 else "IPv6"
+        raise FilterError(
+            f"{text!r} is not an {kind} address or network (like "
+            f"{'198.18.0.1 or 198.18.0.0/24' if version == 4 else 'fd00::1 or fd00::/64'})"
+        ) from None
+    if net.version != version:
+        field = "ipv6.addr" if net.version == 6 else "ip.addr"
+        raise FilterError(f"{text!r} is an IPv{net.version} address: compare it with {field}")
+    if op not in ("==", "eq", "!=", "ne"):
+        raise FilterError(f"addresses compare with == or !=, not {op}")
+    bits = 32 if version == 4 else 128
+    value = int(net.network_address) | ((0xFFFF << 32) if version == 4 else 0)  # v4-mapped
+    mask = ((1 << 128) - 1) ^ ((1 << (bits - net.prefixlen)) - 1)
+    v_hi, v_lo = np.uint64(value >> 64), np.uint64(value & ((1 << 64) - 1))
+    m_hi, m_lo = np.uint64(mask >> 64), np.uint64(mask & ((1 << 64) - 1))
+
+    def run(c: Columns, n) -> np.ndarray:
+        present = c.version == version
+        hit = np.zeros(len(n), dtype=bool)
+        for side in sides:
+            hi, lo = getattr(c, f"{side}_hi"), getattr(c, f"{side}_lo")
+            hit |= ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
+        return present & (hit if op in ("==", "eq") else ~hit)
+
+    return run
+
+
+def _number_mask(name: str, text: str, op: str) -> Mask:
+    largest, arrays = _NUMBER_FIELDS[name]
+    try:
+        value = int(text, 0)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= largest:
+        what = "a port number" if "port" in name else "a number"
+        raise FilterError(f"{name}: {text!r} is not {what} (0-{largest})")
+    compare = _OPERATORS[op]
+
+    def run(c: Columns, n) -> np.ndarray:
+        values = arrays(c, n)
+        present = np.zeros(len(n), dtype=bool)
+        hit = np.zeros(len(n), dtype=bool)
+        for v in values:
+            present |= v >= 0
+            if op in ("!=", "ne"):
+                hit |= v == value
+            else:
+                hit |= (v >= 0) & compare(v, value)
+        return present & ~hit if op in ("!=", "ne") else hit
+
+    return run
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokens(text)
+        self.pos = 0
+
+    def error(self, message: str) -> FilterError:
+        return FilterError(f"{self.text!r}: {message}")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise self.error("the filter ends too early: expected a protocol or field next")
+        self.pos += 1
+        return token
+
+    def parse(self) -> Mask:
+        mask = self.parse_or()
+        if self.peek() is not None:
+            raise self.error(f"unexpected {self.peek()!r}: expected 'and', 'or' or the end")
+        return mask
+
+    def parse_or(self) -> Mask:
+        parts = [self.parse_and()]
+        while self.peek() in ("or", "||"):
+            self.take()
+            parts.append(self.parse_and())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda c, n: np.logical_or.reduce([p(c, n) for p in parts])
+
+    def parse_and(self) -> Mask:
+        parts = [self.parse_not()]
+        while self.peek() in ("and", "&&"):
+            self.take()
+            parts.append(self.parse_not())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda c, n: np.logical_and.reduce([p(c, n) for p in parts])
+
+    def parse_not(self) -> Mask:
+        if self.peek() in ("not", "!"):
+            self.take()
+            inner = self.parse_not()
+            return lambda c, n: ~inner(c, n)
+        return self.parse_primary()
+
+    def parse_primary(self) -> Mask:
+        token = self.take()
+        if token == "(":
+            inner = self.parse_or()
+            if self.peek() != ")":
+                raise self.error("a '(' is never closed: add ')'")
+            self.take()
+            return inner
+        if token in (")", "and", "or", "&&", "||") or token in _OPERATORS:
+            raise self.error(f"unexpected {token!r}: expected a protocol or field name")
+        name = token.lower()
+        if self.peek() in _OPERATORS:
+            op = self.take()
+            if self.peek() is None:
+                raise self.error(f"{name} {op} needs a value after it")
+            value = self.take()
+            try:
+                if name in _ADDRESS_FIELDS:
+                    version, sides = _ADDRESS_FIELDS[name]
+                    return _address_mask(value, version, sides, op)
+                if name in _NUMBER_FIELDS:
+                    return _number_mask(name, value, op)
+            except FilterError as exc:
+                raise self.error(str(exc)) from None
+            raise self.error(f"unknown field {name!r}; known fields: {', '.join(FIELD_NAMES)}")
+        if name in PROTOCOL_NAMES:
+            return PROTOCOL_NAMES[name]
+        if name in FIELD_NAMES:
+            raise self.error(f"{name} needs a comparison, like {name} == {_example(name)}")
+        if "." in name:
+            raise self.error(f"unknown field {name!r}; known fields: {', '.join(FIELD_NAMES)}")
+        raise self.error(f"unknown protocol {name!r}; known protocols: {', '.join(PROTOCOL_NAMES)}")
+
+
+def _example(name: str) -> str:
+    if name.startswith("ipv6"):
+        return "fd00::1"
+    if name.startswith("ip."):
+        return "198.18.0.1"
+    return "80" if "port" in name else "1"
+
+
+def compile_filter(text: str) -> Filter:
+    """Read a display filter; an empty one keeps every packet.
+
+    >>> compile_filter("tcp.port == 80 and not ip.addr == 198.18.0.1").text
+    'tcp.port == 80 and not ip.addr == 198.18.0.1'
+    """
+    if not isinstance(text, str):
+        raise FilterError(f"a filter is text, not {type(text).__name__}")
+    if not text.strip():
+        return Filter(text, lambda c, n: np.ones(len(n), dtype=bool))
+    return Filter(text, _Parser(text).parse())
+
+
+def matching(capture, text: str) -> np.ndarray:
+    """Numbers (1-based, like Wireshark's No.) of the packets of ``capture`` that ``text`` keeps."""
+    flt = compile_filter(text)
+    mask = flt.mask(capture.columns, capture.lengths)
+    return np.flatnonzero(mask) + 1

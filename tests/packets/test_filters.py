@@ -1,0 +1,100 @@
+"""Display filters: the packets they keep match tshark's ``-Y`` on the same file; errors are clear.
+
+One known difference, by design: Wireshark also matches the IP/UDP/TCP headers quoted inside an
+ICMP error (so ``udp`` keeps a "port unreachable"); our filter looks at the outer headers only.
+Those packets are left out of the comparison.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from netcourse.errors import FilterError
+from netcourse.packets import SAMPLES, read_capture
+from netcourse.packets.filters import compile_filter, matching
+from netcourse.packets.synthetic import synthetic_traffic, write_capture
+
+FILTERS = [
+    "udp",
+    "arp or icmpv6",
+    "vlan.id == 100 and icmp.type == 8",
+    "ip.src == 198.18.0.0/24 and not icmp",
+    "ip.dst == 198.18.100.2 || ipv6.addr == fd00::2",
+    "ipv6.src == fd00::/8 and tcp",
+    "tcp.port == 8000 or udp.port == 7",
+    "tcp.srcport == 40000 and tcp.dstport == 8000",
+    "udp.dstport != 9 and ip",
+    "not (tcp or udp) and frame.len > 50 and frame.len <= 86",
+]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """All shipped frames plus synthetic IPv4/IPv6/VLAN TCP and UDP, in one pcap."""
+    frames = []
+    for name in SAMPLES:
+        cap = read_capture(name)
+        frames += [cap.frame(n) for n in range(1, len(cap) + 1)]
+    extra, _ = synthetic_traffic(120, seed=11, conversations=10)
+    frames += extra
+    path = tmp_path_factory.mktemp("filters") / "mixed.pcap"
+    return write_capture(path, frames, [i * 0.01 for i in range(len(frames))])
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
+@pytest.mark.parametrize("text", FILTERS)
+def test_filter_keeps_what_tshark_keeps(mixed, text):
+    cap = read_capture(mixed)
+    icmp_errors = set(matching(cap, "icmp.type == 3").tolist())
+    out = subprocess.run(
+        ["tshark", "-r", str(mixed), "-Y", text, "-T", "fields", "-e", "frame.number"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    theirs = {int(n) for n in out.split()} - icmp_errors
+    ours = set(matching(cap, text).tolist()) - icmp_errors
+    assert ours == theirs
+    assert "not" in text or "!=" in text or ours, "each filter should keep something"
+
+
+def test_empty_filter_keeps_everything():
+    cap = read_capture("http")
+    assert matching(cap, "  ").tolist() == list(range(1, 13))
+
+
+def test_http_is_recognised_by_its_first_bytes():
+    assert matching(read_capture("http"), "http").tolist() == [4, 6]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tcp.prt == 80", "unknown field 'tcp.prt'; known fields: ip.addr"),
+        ("tpc", "unknown protocol 'tpc'; known protocols: eth"),
+        ("tcp.port == http", "'http' is not a port number (0-65535)"),
+        ("tcp.port == 70000", "'70000' is not a port number"),
+        ("ip.addr == 10.0.0.256", "'10.0.0.256' is not an IPv4 address"),
+        ("ip.addr == fd00::1", "is an IPv6 address: compare it with ipv6.addr"),
+        ("ip.addr > 10.0.0.1", "addresses compare with == or !="),
+        ("tcp and", "the filter ends too early"),
+        ("(tcp or udp", "a '(' is never closed"),
+        ("tcp udp", "unexpected 'udp': expected 'and', 'or' or the end"),
+        ("tcp.port", "tcp.port needs a comparison, like tcp.port == 80"),
+        ("tcp.port ==", "needs a value after it"),
+        ("tcp # 1", "unexpected character '#'"),
+        ("and tcp", "unexpected 'and'"),
+    ],
+)
+def test_bad_filters_say_what_is_wrong(text, message):
+    with pytest.raises(FilterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        compile_filter(text)
+
+
+def test_filter_must_be_text():
+    with pytest.raises(FilterError, match="a filter is text, not int"):
+        compile_filter(80)
