@@ -1,0 +1,66 @@
+"""Benchmark the VPC model: one reachability question, and the all-pairs matrix.
+
+Prints our figures, the closest peer measured in the same run, and the ratio. There is no
+offline peer for AWS's own Reachability Analyzer (a cloud API), so one question is compared
+with its budget (10 ms), and the vectorised matrix with the straightforward way to get the
+same table: one ``reachability()`` call per pair.
+
+Run: .venv/bin/python benchmarks/bench_vpc.py
+"""
+
+from __future__ import annotations
+
+import time
+
+from netcourse.vpc import Vpc
+from netcourse.vpc.synthetic import synthetic
+
+
+def best_of(repeat: int, func) -> float:
+    """The fastest of ``repeat`` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def pairwise(vpc: Vpc, port: int) -> int:
+    """The peer: the matrix computed as one reachability() call per ordered pair."""
+    ends = list(vpc.instances) + ["internet"]
+    return sum(vpc.reachability(a, b, port).reachable for a in ends for b in ends if a != b)
+
+
+def main() -> None:
+    vpc = Vpc.example("three-tier")
+    questions = [("internet", "web", 443), ("app", "internet", 443), ("web", "db", 5432)]
+    for src, dst, port in questions:
+        ours = best_of(200, lambda s=src, d=dst, p=port: vpc.reachability(s, d, p))
+        print(
+            f"reachability {src} -> {dst}:{port} on three-tier: {ours * 1e3:.3f} ms "
+            f"(budget 10 ms, {0.010 / ours:.0f}x under budget)"
+        )
+
+    small = Vpc.from_aws(synthetic(instances=150, seed=0))
+    ours = best_of(3, lambda: small.matrix(port=443))
+    peer = best_of(1, lambda: pairwise(small, 443))
+    same = small.matrix(port=443).count == pairwise(small, 443)
+    print(
+        f"matrix, 150 instances: ours {ours:.3f} s, peer (one reachability() per pair) "
+        f"{peer:.3f} s, ratio {peer / ours:.0f}x; same table: {same}"
+    )
+
+    big = Vpc.from_aws(synthetic(instances=1000, seed=0))
+    ours = best_of(3, lambda: big.matrix(port=443))
+    pairs = 1001 * 1000
+    per_pair = peer / (151 * 150)
+    print(
+        f"matrix, 1000 instances + internet ({pairs:,} pairs): ours {ours:.3f} s "
+        f"(budget 2 s); peer extrapolated from 150 instances {per_pair * pairs:.1f} s, "
+        f"ratio {per_pair * pairs / ours:.0f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
