@@ -46,6 +46,11 @@ __all__ = [
     "pdu_at",
     "Encapsulation",
     "encapsulation",
+    "HTTP_HEADER_LAYERS",
+    "HttpLine",
+    "HttpLayers",
+    "http_layers",
+    "fields_read",
 ]
 
 
@@ -779,3 +784,102 @@ def encapsulation(dissection: Any) -> Encapsulation:
     data = getattr(dissection, "data", None)
     size = len(data) if isinstance(data, (bytes, bytearray)) else max(s.end for s in found)
     return Encapsulation(found, size)
+
+
+# --- HTTP/1.1 across layers 5-7 ------------------------------------------------------------
+
+#: HTTP/1.1 header names (lower case) that do a session (5) or presentation (6) job, and why.
+#: Every other line of a request or response is the application's own (layer 7).
+HTTP_HEADER_LAYERS: dict[str, tuple[int, str]] = {
+    "connection": (5, "keep the TCP connection open for the next request, or close it"),
+    "keep-alive": (5, "how long and for how many requests the connection stays open"),
+    "content-length": (5, "where this message ends, so the connection can carry the next one"),
+    "transfer-encoding": (5, "chunked framing: the message ends at a zero-length chunk"),
+    "upgrade": (5, "switch this connection to another protocol (WebSocket, h2c)"),
+    "content-type": (6, "how the body is encoded (text/plain, application/json, ...)"),
+    "content-encoding": (6, "compression applied to the body (gzip, br)"),
+    "accept-encoding": (6, "which compressions the client can decode"),
+    "accept": (6, "which body formats the client can read"),
+    "accept-charset": (6, "which character encodings the client can read"),
+}
+
+
+@dataclass(frozen=True)
+class HttpLine:
+    """One line of an HTTP/1.1 message and the OSI layer whose job it does."""
+
+    text: str
+    osi: int
+    why: str
+
+
+@dataclass(frozen=True)
+class HttpLayers:
+    """An HTTP/1.1 message split into lines, each placed at layer 5, 6 or 7."""
+
+    lines: tuple[HttpLine, ...]
+
+    def at(self, number: int) -> tuple[HttpLine, ...]:
+        """The lines doing layer ``number``'s job."""
+        return tuple(line for line in self.lines if line.osi == number)
+
+    def __repr__(self) -> str:
+        return "\n".join(f"L{line.osi}  {line.text:<44.44}  {line.why}" for line in self.lines)
+
+
+def http_layers(payload: bytes) -> HttpLayers:
+    """Place each line of an HTTP/1.1 request or response at OSI layer 5, 6 or 7.
+
+    The start line and most headers are the application's (7); the headers in
+    :data:`HTTP_HEADER_LAYERS` manage the connection (5) or the body's encoding (6); the body
+    itself is presentation-layer data in the format Content-Type names.
+
+    >>> parts = http_layers(b"GET / HTTP/1.1\\r\\nHost: x\\r\\nAccept-Encoding: gzip\\r\\n\\r\\n")
+    >>> [(line.osi, line.text) for line in parts.lines]
+    [(7, 'GET / HTTP/1.1'), (7, 'Host: x'), (6, 'Accept-Encoding: gzip')]
+    """
+    if not isinstance(payload, (bytes, bytearray)):
+        raise PacketError(f"expected the HTTP message's bytes, got {type(payload).__name__}")
+    head, sep, body = bytes(payload).partition(b"\r\n\r\n")
+    try:
+        text = head.decode("ascii")
+    except UnicodeDecodeError:
+        raise PacketError("these bytes are not an HTTP/1.1 header (not ASCII text)") from None
+    rows = text.split("\r\n")
+    start = rows[0]
+    words = start.split(" ")
+    if not (start.startswith("HTTP/") or (len(words) == 3 and words[2].startswith("HTTP/"))):
+        raise PacketError(
+            f"{start[:40]!r}: not an HTTP/1.x start line; expected 'GET /path HTTP/1.1' "
+            "or 'HTTP/1.1 200 OK'"
+        )
+    lines = [HttpLine(start, 7, "the request or status line: what is asked, what happened")]
+    content_type = ""
+    for row in rows[1:]:
+        name = row.split(":", 1)[0].strip().lower()
+        if name == "content-type":
+            content_type = row.split(":", 1)[1].strip()
+        osi, why = HTTP_HEADER_LAYERS.get(name, (7, "application header"))
+        lines.append(HttpLine(row, osi, why))
+    if body:
+        form = content_type or "no Content-Type given"
+        lines.append(HttpLine(f"(body: {len(body)} bytes)", 6, f"data encoded as {form}"))
+    return HttpLayers(tuple(lines))
+
+
+def fields_read(device_name: str, dissection: Any) -> tuple[Any, ...]:
+    """The fields of a dissected frame that a device reads (those present in this frame).
+
+    >>> from netcourse.packets import dissect, frame
+    >>> [(f.name, f.offset) for f in fields_read("switch", dissect(frame("http", 1)))]
+    [('dst', 0), ('src', 6)]
+    """
+    dev = device(device_name)
+    out = []
+    for dotted in dev.fields:
+        layer_name, field_name = dotted.split(".")
+        for item in getattr(dissection, "layers", ()):
+            if item.name == layer_name:
+                out.extend(f for f in item.fields if f.name == field_name)
+                break
+    return tuple(out)

@@ -445,3 +445,51 @@ def test_pdu_view_highlights_each_span():
         view.select("DNS")
     view.choice.value = 1
     assert view.span.name == "IP" and view.errors.value == ""
+
+
+# --- HTTP/1.1 across layers 5-7, and what each device reads ----------------------------------
+
+
+def test_http_lines_are_placed_at_layers_5_to_7():
+    request = (
+        b"POST /api HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    parts = layers.http_layers(request)
+    assert [line.osi for line in parts.lines] == [7, 7, 5, 6, 5, 6]
+    assert parts.at(6)[-1].text == "(body: 2 bytes)" and "application/json" in parts.at(6)[-1].why
+    response = layers.http_layers(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
+    assert [line.osi for line in response.lines] == [7, 5]
+    assert "L5" in repr(response)
+    with pytest.raises(PacketError, match="not an HTTP/1.x start line"):
+        layers.http_layers(b"SSH-2.0-OpenSSH\r\n\r\n")
+    with pytest.raises(PacketError, match="not ASCII"):
+        layers.http_layers(b"\xff\xfe\r\n\r\n")
+    with pytest.raises(PacketError, match="expected the HTTP message's bytes"):
+        layers.http_layers("GET / HTTP/1.1")
+
+
+def test_http_layers_on_the_real_capture():
+    from netcourse.packets import dissect, frame
+
+    request = layers.http_layers(dissect(frame("http", 4))["Raw"]["load"].raw)
+    assert request.lines[0].text.startswith("GET ") and request.lines[0].osi == 7
+    head = dissect(frame("http", 6))["Raw"]["load"].raw
+    body = dissect(frame("http", 8))["Raw"]["load"].raw
+    response = layers.http_layers(head + body)
+    length = next(line for line in response.lines if line.text.lower().startswith("content-length"))
+    assert length.osi == 5 and int(length.text.split(":")[1]) == len(body)
+    assert any(line.text.lower().startswith("content-type") for line in response.at(6))
+
+
+def test_fields_read_point_at_standard_offsets():
+    from netcourse.packets import dissect, frame
+
+    dis = dissect(frame("http", 4))
+    switch = {(f.name, f.offset, f.length) for f in layers.fields_read("switch", dis)}
+    assert switch == {("dst", 0, 6), ("src", 6, 6)}  # no VLAN tag in this frame
+    router = {(f.name, f.offset, f.length) for f in layers.fields_read("router", dis)}
+    assert router == {("dst", 30, 4), ("ttl", 22, 1)}  # RFC 791 offsets after 14 bytes
+    assert layers.fields_read("hub", dis) == ()
+    tagged = layers.fields_read("switch", dissect(frame("vlan", 3)))
+    assert [f.name for f in tagged] == ["dst", "src", "vlan"]
