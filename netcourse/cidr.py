@@ -270,24 +270,36 @@ def _network(value: object) -> IPNetwork:
 
 
 def _scope(net: IPNetwork) -> str:
-    best = None
-    for cidr, label in SPECIAL_RANGES:
-        special = _special(cidr)
-        if special.version == net.version and net.subnet_of(special):
-            if best is None or special.prefixlen > best[0].prefixlen:
-                best = (special, label)
-    if best is not None:
-        return best[1]
-    overlapping = any(
-        _special(cidr).version == net.version and net.overlaps(_special(cidr))
-        for cidr, _ in SPECIAL_RANGES
-    )
+    """The label of the most specific special range holding all of ``net``."""
+    first, last = int(net.network_address), int(net.broadcast_address)
+    best_len, best_label, overlapping = -1, None, False
+    for version, low, high, prefixlen, label in _special_spans():
+        if version != net.version or high < first or low > last:
+            continue
+        overlapping = True
+        if low <= first and last <= high and prefixlen > best_len:
+            best_len, best_label = prefixlen, label
+    if best_label is not None:
+        return best_label
     return "mixed (includes special ranges)" if overlapping else "public"
 
 
 @cache
-def _special(cidr: str) -> IPNetwork:
-    return ipaddress.ip_network(cidr)
+def _special_spans() -> tuple[tuple[int, int, int, int, str], ...]:
+    """SPECIAL_RANGES as integer spans (version, first, last, prefixlen, label)."""
+    spans = []
+    for cidr, label in SPECIAL_RANGES:
+        net = ipaddress.ip_network(cidr)
+        spans.append(
+            (
+                net.version,
+                int(net.network_address),
+                int(net.broadcast_address),
+                net.prefixlen,
+                label,
+            )
+        )
+    return tuple(spans)
 
 
 def _usable(net: IPNetwork) -> int:
