@@ -1,0 +1,397 @@
+"""The packet Inspector: Wireshark's three panes (packet list, layer/field tree, bytes) in a cell.
+
+Taught in notebooks/02-osi-layers-and-packets.ipynb. A view only: packets come from
+:func:`netcourse.packets.read_capture`, fields and their bytes from
+:func:`netcourse.packets.dissect`, filtering from :mod:`netcourse.packets.filters`. The list is
+paged and only the packet you select is dissected, so a 10,000-packet capture stays responsive.
+
+>>> ins = Inspector("http")
+>>> ins.filter_text.value = "http"
+>>> [row.number for row in ins.rows]
+[4, 6]
+>>> ins.select_field("IP", "ttl")
+>>> ins.selected_bytes
+(22, 23)
+>>> ins.byte.value = 46
+>>> ins.selected_field
+('TCP', 'dataofs')
+>>> ins
+Inspector(http.pcap: 12 packets, filter 'http' keeps 2, packet 4, TCP.dataofs)
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from netcourse.errors import CaptureError
+from netcourse.packets import Capture, Dissection, read_capture
+from netcourse.packets.filters import compile_filter
+from netcourse.widgets.common import ErrorBox, guard
+
+__all__ = ["Inspector", "osi_label", "hex_dump_html", "PAGE_SIZE"]
+
+#: Rows per page of the packet list.
+PAGE_SIZE = 25
+
+#: Used when netcourse/layers.py is absent: scapy layer name -> OSI label.
+_FALLBACK_OSI = {
+    "Ether": "L2",
+    "Dot1Q": "L2",
+    "ARP": "L2-L3",
+    "IP": "L3",
+    "IPv6": "L3",
+    "ICMP": "L3",
+    "TCP": "L4",
+    "UDP": "L4",
+    "Raw": "L5-L7",
+}
+
+_HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: the selected field's bytes
+_LAYER_TINT = "#DCEBF7"  # light blue: the rest of the selected field's layer
+_MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
+
+
+def osi_label(layer_name: str) -> str:
+    """The OSI label of a scapy layer name ('L3', 'L2-L3'), from netcourse.layers when present.
+
+    >>> osi_label("TCP")
+    'L4'
+    """
+    try:
+        from netcourse.layers import layer_of
+    except ImportError:  # the layers lesson's table is optional for the inspector
+        layer_of = None
+    if layer_of is not None:
+        try:
+            found = layer_of(layer_name, default=None)
+        except Exception:
+            found = None
+        if found is not None:
+            return found.label
+    if layer_name.startswith("ICMPv6"):
+        return "L3"
+    return _FALLBACK_OSI.get(layer_name, "")
+
+
+def hex_dump_html(
+    data: bytes, start: int = -1, end: int = -1, tint: tuple[int, int] = (0, 0)
+) -> str:
+    """Offset, hex and ASCII columns, 16 bytes a line; bytes start..end-1 highlighted.
+
+    >>> "<mark" in hex_dump_html(b"abc", 1, 2)
+    True
+    """
+    lines = []
+    for row in range(0, len(data), 16):
+        chunk = data[row : row + 16]
+        hex_cells, text_cells = [], []
+        for i, byte in enumerate(chunk):
+            at = row + i
+            char = chr(byte) if 32 <= byte < 127 else "."
+            hx, ch = f"{byte:02x}", escape(char)
+            if start <= at < end:
+                style = f"background:{_HIGHLIGHT};font-weight:bold"
+                hx = f'<mark style="{style}" data-offset="{at}">{hx}</mark>'
+                ch = f'<mark style="{style}">{ch}</mark>'
+            elif tint[0] <= at < tint[1]:
+                hx = f'<span style="background:{_LAYER_TINT}" data-offset="{at}">{hx}</span>'
+                ch = f'<span style="background:{_LAYER_TINT}">{ch}</span>'
+            hex_cells.append(hx + (" " if i != 7 else "  "))
+            text_cells.append(ch)
+        pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
+        lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
+    return f'<pre style="{_MONO}">' + "\n".join(lines) + "</pre>"
+
+
+def _frames_of(source: Any) -> list[bytes]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return [bytes(source)]
+    if hasattr(source, "build") and hasattr(source, "fields_desc"):  # a scapy packet
+        return [bytes(source)]
+    if isinstance(source, (str, Path)):
+        cap = read_capture(source)
+        return [cap.frame(n) for n in range(1, len(cap) + 1)]
+    raise CaptureError(
+        "the inspector shows a sample name, a capture path, bytes, a scapy packet or a list "
+        f"of those, not {type(source).__name__}"
+    )
+
+
+def _capture_of(source: Any) -> Capture:
+    if isinstance(source, Capture):
+        return source
+    if isinstance(source, (str, Path)):
+        return read_capture(source)
+    if isinstance(source, (list, tuple)):
+        frames = [data for item in source for data in _frames_of(item)]
+        if not frames:
+            raise CaptureError("an empty list: give the inspector at least one packet")
+        return Capture.from_frames(frames)
+    return Capture.from_frames(_frames_of(source))
+
+
+class Inspector(widgets.VBox):
+    """Wireshark's three panes: a paged packet list, the layer/field tree, the bytes.
+
+    ``source``: a sample name ("http"), a capture path, a Capture, frame bytes, a scapy packet
+    built in a cell, or a list of those. Select a field to light up exactly its bytes; move the
+    byte control to select the field that holds that byte.
+    """
+
+    def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE) -> None:
+        self.capture = _capture_of(source)
+        self.page_size = page_size
+        self.numbers = np.arange(1, len(self.capture) + 1)
+        self.page_index = 0
+        self.filter_used = ""
+        self.number: int | None = None
+        self.dissection: Dissection | None = None
+        self.selected_field: tuple[str, str] | None = None
+        self.selected_bytes: tuple[int, int] | None = None
+        self._busy = False
+
+        self.filter_text = widgets.Text(
+            value="",
+            placeholder="display filter, e.g. tcp.port == 80 and ip.addr == 198.18.0.1",
+            description="filter",
+            continuous_update=False,
+            layout=widgets.Layout(width="46em"),
+        )
+        self.errors = ErrorBox()
+        self.packet_list = widgets.Select(
+            options=[], rows=min(page_size, 12), layout=widgets.Layout(width="100%")
+        )
+        self.packet_list.add_class("netcourse-packet-list")
+        self.previous_button = widgets.Button(description="◀ page", layout={"width": "7em"})
+        self.next_button = widgets.Button(description="page ▶", layout={"width": "7em"})
+        self.status = widgets.HTML()
+        self.tree = widgets.Select(options=[], rows=14, layout=widgets.Layout(width="30em"))
+        self.byte = widgets.BoundedIntText(value=0, min=0, max=0, description="byte")
+        self.byte.layout.width = "12em"
+        self.detail = widgets.HTML()
+        self.hex = widgets.HTML()
+
+        self.filter_text.observe(guard(self.errors)(lambda _c: self.apply_filter()), "value")
+        self.packet_list.observe(guard(self.errors)(self._on_packet), "value")
+        self.tree.observe(guard(self.errors)(self._on_tree), "value")
+        self.byte.observe(guard(self.errors)(self._on_byte), "value")
+        self.previous_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(-1, True)))
+        self.next_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(1, True)))
+
+        pager = widgets.HBox([self.previous_button, self.next_button, self.status])
+        right = widgets.VBox([self.byte, self.detail, self.hex])
+        super().__init__(
+            [
+                self.filter_text,
+                self.errors,
+                self.packet_list,
+                pager,
+                widgets.HBox([self.tree, right]),
+            ]
+        )
+        self.apply_filter()
+
+    # --- the packet list ---------------------------------------------------------------------
+
+    @property
+    def pages(self) -> int:
+        """How many pages the (filtered) packet list has."""
+        return max(1, -(-len(self.numbers) // self.page_size))
+
+    @property
+    def rows(self) -> list:
+        """The PacketRow entries on the current page."""
+        chunk = self.numbers[
+            self.page_index * self.page_size : (self.page_index + 1) * self.page_size
+        ]
+        return [self.capture[int(n) - 1] for n in chunk]
+
+    def apply_filter(self, text: str | None = None) -> None:
+        """Keep only the packets a display filter matches (a bad filter raises FilterError)."""
+        if text is not None and text != self.filter_text.value:
+            self.filter_text.value = text  # the observer comes back here
+            return
+        text = self.filter_text.value
+        flt = compile_filter(text)
+        mask = flt.mask(self.capture.columns, self.capture.lengths)
+        self.numbers = np.flatnonzero(mask) + 1
+        self.filter_used = text
+        self.go_to_page(0)
+
+    def go_to_page(self, page: int, relative: bool = False) -> None:
+        """Show a page of the packet list (0-based, or a step when ``relative``)."""
+        page = self.page_index + page if relative else page
+        self.page_index = min(max(page, 0), self.pages - 1)
+        rows = self.rows
+        self._busy = True
+        try:
+            self.packet_list.options = [(self._row_text(row), row.number) for row in rows]
+            self.packet_list.value = rows[0].number if rows else None
+        finally:
+            self._busy = False
+        total = len(self.capture)
+        kept = f", filter keeps {len(self.numbers)}" if self.filter_used.strip() else ""
+        self.status.value = (
+            f"<span>page {self.page_index + 1} of {self.pages} ({total} packets{kept})</span>"
+        )
+        self.previous_button.disabled = self.page_index == 0
+        self.next_button.disabled = self.page_index >= self.pages - 1
+        if rows:
+            self.show_packet(rows[0].number)
+        else:
+            self._clear_packet()
+
+    @staticmethod
+    def _row_text(row) -> str:
+        return (
+            f"{row.number:>6} {row.time:>11.6f}  {row.source:<22.22} {row.destination:<22.22} "
+            f"{row.protocol:<7} {row.length:>5}  {row.info}"
+        )
+
+    def _on_packet(self, change) -> None:
+        if not self._busy and change["new"] is not None:
+            self.show_packet(int(change["new"]))
+
+    # --- one packet: tree and bytes ----------------------------------------------------------
+
+    def show_packet(self, number: int) -> None:
+        """Dissect packet ``number`` (1-based) and show its tree and bytes."""
+        self.number = int(number)
+        self.dissection = self.capture.dissect(self.number)
+        options = []
+        for li, layer in enumerate(self.dissection.layers):
+            label = osi_label(layer.name)
+            options.append((f"▾ {label:<6} {layer.name}: {layer.summary}", (li, -1)))
+            for fi, fld in enumerate(layer.fields):
+                options.append((f"      {fld.name}: {fld.value}", (li, fi)))
+        if self.dissection.malformed:
+            options.append(("⚠ malformed: " + "; ".join(self.dissection.problems), (-1, -1)))
+        self._busy = True
+        try:
+            self.tree.options = options
+            self.byte.max = max(len(self.dissection.data) - 1, 0)
+        finally:
+            self._busy = False
+        first = self.dissection.layers[0] if self.dissection.layers else None
+        if first is not None and first.fields:
+            self._select(0, 0)
+        else:
+            self._render()
+
+    def _clear_packet(self) -> None:
+        self.number = self.dissection = self.selected_field = self.selected_bytes = None
+        self._busy = True
+        try:
+            self.tree.options = []
+        finally:
+            self._busy = False
+        self.detail.value = "<i>no packet matches this filter</i>"
+        self.hex.value = ""
+
+    def select_field(self, layer: str, name: str) -> None:
+        """Select a field by layer and field name: its bytes light up in the dump."""
+        d = self._need_packet()
+        for li, lay in enumerate(d.layers):
+            if lay.name == layer:
+                for fi, fld in enumerate(lay.fields):
+                    if fld.name == name:
+                        self._select(li, fi)
+                        return
+        d[layer][name]  # raises PacketError naming the layers / fields there are
+
+    def select_byte(self, offset: int) -> None:
+        """Select the field holding byte ``offset`` of the frame."""
+        self.byte.value = int(offset)
+
+    def _need_packet(self) -> Dissection:
+        if self.dissection is None:
+            raise CaptureError("no packet is selected (does the filter keep any?)")
+        return self.dissection
+
+    def _on_tree(self, change) -> None:
+        if self._busy or change["new"] is None:
+            return
+        li, fi = change["new"]
+        if li >= 0:
+            self._select(li, fi, move_byte=True)
+
+    def _on_byte(self, change) -> None:
+        if self._busy:
+            return
+        found = self._need_packet().field_at(int(change["new"]))
+        if found is None:
+            self.selected_field, self.selected_bytes = None, None
+            self._render()
+            return
+        layer, fld = found
+        li = self.dissection.layers.index(layer)
+        self._select(li, layer.fields.index(fld), move_byte=False)
+
+    def _select(self, li: int, fi: int, move_byte: bool = True) -> None:
+        d = self._need_packet()
+        layer = d.layers[li]
+        if fi < 0:
+            self.selected_field = (layer.name, "")
+            self.selected_bytes = (layer.offset, layer.end)
+        else:
+            fld = layer.fields[fi]
+            self.selected_field = (layer.name, fld.name)
+            self.selected_bytes = (fld.offset, fld.end)
+        self._busy = True
+        try:
+            self.tree.value = (li, fi)
+            if move_byte and self.selected_bytes[1] > self.selected_bytes[0]:
+                self.byte.value = self.selected_bytes[0]
+        finally:
+            self._busy = False
+        self._render()
+
+    def _render(self) -> None:
+        d = self.dissection
+        if d is None:
+            return
+        start, end = self.selected_bytes or (-1, -1)
+        tint = (0, 0)
+        text = f"packet {self.number}: {len(d.data)} bytes, {escape(d.summary)}"
+        if self.selected_field is not None:
+            layer = d[self.selected_field[0]]
+            tint = (layer.offset, layer.end)
+            if self.selected_field[1]:
+                fld = layer[self.selected_field[1]]
+                where = (
+                    f"byte {fld.offset}" if fld.length == 1 else f"bytes {fld.offset}-{fld.end - 1}"
+                )
+                bits = ""
+                if fld.is_bits:
+                    first = fld.bit_offset - fld.offset * 8
+                    bits = f", bits {first}-{first + fld.bit_length - 1} of those"
+                raw = fld.raw.hex(" ") if isinstance(fld.raw, bytes) else fld.raw
+                text = (
+                    f"<b>{escape(layer.name)}.{escape(fld.name)}</b> = {escape(fld.value)} "
+                    f"(on the wire: {escape(str(raw)[:80])}), {where}{bits}"
+                )
+            else:
+                text = (
+                    f"<b>{escape(layer.name)}</b> ({osi_label(layer.name)}) header: "
+                    f"bytes {layer.offset}-{layer.end - 1}"
+                )
+        self.detail.value = f'<div style="{_MONO}">{text}</div>'
+        self.hex.value = hex_dump_html(d.data, start, end, tint)
+
+    def __repr__(self) -> str:
+        name = self.capture.path.name
+        kept = (
+            f", filter {self.filter_used!r} keeps {len(self.numbers)}"
+            if self.filter_used.strip()
+            else ""
+        )
+        packet = f", packet {self.number}" if self.number is not None else ", no packet"
+        field = ""
+        if self.selected_field and self.selected_field[1]:
+            field = f", {self.selected_field[0]}.{self.selected_field[1]}"
+        return f"Inspector({name}: {len(self.capture)} packets{kept}{packet}{field})"

@@ -1,0 +1,141 @@
+"""The Inspector, driven headless by setting widget values like a learner's clicks would."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+import pytest
+
+from netcourse.errors import CaptureError
+from netcourse.packets import dissect, frame
+from netcourse.packets.synthetic import synthetic_traffic, write_capture
+from netcourse.widgets.packets import Inspector, osi_label
+
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.layers.inet import IP, TCP  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+
+_MARK = re.compile(r'<mark style="[^"]*" data-offset="(\d+)">')
+
+
+def _marked(ins: Inspector) -> list[int]:
+    return [int(m) for m in _MARK.findall(ins.hex.value)]
+
+
+def test_three_panes_and_first_packet_selected():
+    ins = Inspector("http")
+    assert ins.packet_list.options[0][1] == 1
+    assert "40000 → 8000 [SYN]" in ins.packet_list.options[0][0]
+    assert ins.number == 1 and ins.tree.options and "<pre" in ins.hex.value
+    assert "page 1 of 1 (12 packets)" in ins.status.value
+
+
+def test_selecting_a_field_highlights_exactly_its_bytes():
+    ins = Inspector("vlan")
+    ins.packet_list.value = 3
+    d = dissect(frame("vlan", 3))
+    for layer in d.layers:
+        for fld in layer.fields:
+            ins.select_field(layer.name, fld.name)
+            assert ins.selected_bytes == (fld.offset, fld.end)
+            assert _marked(ins) == list(range(fld.offset, fld.end)), (layer.name, fld.name)
+
+
+def test_clicking_a_tree_row_selects_its_field():
+    ins = Inspector("http")
+    value = next(v for label, v in ins.tree.options if label.strip().startswith("ttl:"))
+    ins.tree.value = value
+    assert ins.selected_field == ("IP", "ttl")
+    assert _marked(ins) == [22]
+    assert ins.byte.value == 22
+
+
+def test_selecting_a_byte_selects_the_field_holding_it():
+    ins = Inspector("http")
+    ins.packet_list.value = 4
+    d = dissect(frame("http", 4))
+    for offset in range(0, len(d.data), 3):
+        ins.byte.value = offset
+        layer, fld = d.field_at(offset)
+        assert ins.selected_field == (layer.name, fld.name)
+        assert fld.offset <= offset < fld.end
+        assert offset in _marked(ins)
+
+
+def test_bad_filter_shows_inline_and_widget_keeps_working():
+    ins = Inspector("udp")
+    ins.filter_text.value = "udp.port == banana"
+    assert "FilterError" in ins.errors.value and "banana" in ins.errors.value
+    assert len(ins.packet_list.options) == 4  # the previous list stays
+    ins.filter_text.value = "icmp"
+    assert ins.errors.value == ""
+    assert [n for _, n in ins.packet_list.options] == [4]
+    ins.filter_text.value = "arp"
+    assert ins.packet_list.options == () and "no packet matches" in ins.detail.value
+    ins.byte.value = 3  # nothing selected: an inline error, not a traceback
+    assert "no packet is selected" in ins.errors.value
+
+
+def test_tree_labels_layers_with_the_osi_table():
+    ins = Inspector("arp-icmp")
+    labels = [label for label, (_, fi) in ins.tree.options if fi == -1]
+    assert labels[0].startswith("▾ L2") and "ARP" in labels[1] and "L2-L3" in labels[1]
+    assert osi_label("TCP") == "L4"
+
+
+def test_packets_built_in_a_cell():
+    pkt = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="192.0.2.1", dst="198.51.100.2")
+        / TCP(sport=1234, dport=80, flags="S")
+    )
+    for source in (pkt, bytes(pkt), [pkt, bytes(pkt)], ["arp-icmp", pkt]):
+        ins = Inspector(source)
+        assert ins.dissection is not None
+    assert len(Inspector([pkt, pkt]).capture) == 2
+    assert len(Inspector(["arp-icmp", pkt]).capture) == 7
+    with pytest.raises(CaptureError, match="not int"):
+        Inspector(42)
+    with pytest.raises(CaptureError, match="empty list"):
+        Inspector([])
+
+
+def test_malformed_frame_is_flagged_in_the_tree():
+    ins = Inspector(frame("http", 1)[:40])
+    assert any("malformed" in label for label, _ in ins.tree.options)
+
+
+def test_ten_thousand_packets_stay_responsive(tmp_path):
+    frames, times = synthetic_traffic(10_000, seed=5)
+    path = write_capture(tmp_path / "big.pcap", frames, times)
+    start = time.perf_counter()
+    ins = Inspector(path)
+    opened = time.perf_counter() - start
+    assert ins.pages == 400
+    assert len(ins.capture._rows) <= ins.page_size  # only the visible page was dissected
+    start = time.perf_counter()
+    ins.next_button.click()
+    ins.go_to_page(250)
+    ins.filter_text.value = "ipv6 and tcp.port == 443"
+    ins.packet_list.value = ins.packet_list.options[-1][1]
+    busy = time.perf_counter() - start
+    assert opened < 2.0 and busy < 2.0, (opened, busy)
+    assert ins.page_index == 0 and 0 < len(ins.numbers) < 10_000
+
+
+def test_paging_buttons():
+    frames, _ = synthetic_traffic(60, seed=2)
+    ins = Inspector(frames, page_size=25)
+    assert ins.previous_button.disabled and not ins.next_button.disabled
+    ins.next_button.click()
+    ins.next_button.click()
+    assert ins.page_index == 2 and ins.next_button.disabled
+    assert [n for _, n in ins.packet_list.options] == list(range(51, 61))
+
+
+def test_repr_is_deterministic():
+    ins = Inspector("http")
+    ins.select_field("TCP", "flags")
+    assert repr(ins) == "Inspector(http.pcap: 12 packets, packet 1, TCP.flags)"
