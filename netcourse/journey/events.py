@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from netcourse.errors import JourneyError
+
 __all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES"]
 
 #: The three parts of the path, left to right on the figure.
@@ -64,6 +66,9 @@ class Table:
         if self.note:
             lines.append(f"  ({self.note})")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{escape(c)}</th>" for c in ("", *self.columns))
@@ -141,6 +146,18 @@ class Journey:
 
     def __len__(self) -> int:
         return len(self.events)
+
+    def step(self, number: int) -> Event:
+        """The event of step ``number`` (1-based, as the stepper and the table number them)."""
+        if not isinstance(number, int) or not 1 <= number <= len(self.events):
+            raise JourneyError(f"step {number!r}: this journey has steps 1-{len(self.events)}")
+        return self.events[number - 1]
+
+    def leg(self, direction: str) -> tuple[Event, ...]:
+        """The events of one direction, ``"request"`` or ``"reply"``."""
+        if direction not in DIRECTIONS:
+            raise JourneyError(f"{direction!r}: a leg is 'request' or 'reply'")
+        return tuple(event for event in self.events if event.direction == direction)
 
     def at(self, device: str) -> tuple[Event, ...]:
         """Every event at a device (both directions), in order."""
