@@ -493,3 +493,27 @@ def test_fields_read_point_at_standard_offsets():
     assert layers.fields_read("hub", dis) == ()
     tagged = layers.fields_read("switch", dissect(frame("vlan", 3)))
     assert [f.name for f in tagged] == ["dst", "src", "vlan"]
+
+
+def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
+    from netcourse.packets import dissect, frame
+    from netcourse.widgets.layers import LayerInspector
+
+    view = LayerInspector("http")
+    view.inspector.show_packet(4)
+    dis = dissect(frame("http", 4))
+    for span in layers.spans(dis):
+        shown = view.show_pdu(span.name)
+        assert shown == span
+        assert view.inspector.hex.value.count("<mark") == 2 * span.length  # hex and ASCII
+        assert f"bytes {span.start}-{span.end - 1}" in view.note.value
+    view.show_pdu("packet")
+    assert repr(view) == "LayerInspector(packet 4, IP packet: bytes 14-165)"
+    with pytest.raises(PacketError, match="this packet's PDUs are"):
+        view.show_pdu("datagram")
+    view.inspector.show_packet(1)  # another packet: the menu follows it, nothing selected
+    assert view.pdu.value is None and repr(view) == "LayerInspector(packet 1)"
+    view.inspector.select_field("TCP", "sport")
+    assert view.table.value.count("font-weight:bold") == 1  # the TCP row only
+    view.pdu.value = 0  # choosing from the menu works like show_pdu
+    assert view.inspector.hex.value.count("<mark") == 2 * len(dissect(frame("http", 1)).data)

@@ -258,15 +258,104 @@ class PduView(widgets.VBox):
 
 
 class LayerInspector(widgets.HBox):
-    """The packet inspector with the OSI/TCP-IP table beside it, marking the frame's layers."""
+    """The packet inspector with the OSI/TCP-IP table beside it.
+
+    The table marks the layers of the packet on show (and the layer of the selected field);
+    the *PDU* menu lights up one whole PDU (a frame, a packet, a segment ...) in the
+    inspector's bytes, so "the TCP segment is the IP packet's payload" is something to see.
+
+    >>> view = LayerInspector("http")
+    >>> view.inspector.show_packet(4)
+    >>> view.show_pdu("segment").start
+    34
+    >>> view
+    LayerInspector(packet 4, TCP segment: bytes 34-165)
+    """
 
     def __init__(self, source: Any = "http") -> None:
         from netcourse.widgets.packets import Inspector
 
         self.inspector = Inspector(source)
-        self.table = widgets.HTML(layer_table_html())
         self.errors = ErrorBox()
-        super().__init__([self.inspector, widgets.VBox([self.errors, self.table])])
+        self.pdu = widgets.Dropdown(options=[], description="PDU")
+        self.pdu.layout.width = "30em"
+        self.note = widgets.HTML()
+        self.table = widgets.HTML()
+        self.spans: tuple[layers.Span, ...] = ()
+        self._busy = False
+
+        @guard(self.errors)
+        def on_packet(_change=None):
+            self._refresh()
+
+        @guard(self.errors)
+        def on_pdu(change):
+            if not self._busy and change["new"] is not None:
+                self._show(int(change["new"]))
+
+        @guard(self.errors)
+        def on_tree(change):
+            value = change["new"]
+            if value is None or self.inspector.dissection is None or value[0] < 0:
+                return
+            name = self.inspector.dissection.layers[value[0]].name
+            found = layers.layer_of(name, default=None)
+            self.table.value = layer_table_html(found.osi if found else ())
+
+        self.inspector.tree.observe(on_packet, names="options")
+        self.inspector.tree.observe(on_tree, names="value")
+        self.pdu.observe(on_pdu, names="value")
+        side = widgets.VBox([self.errors, self.pdu, self.note, self.table])
+        side.layout.width = "36em"
+        super().__init__([self.inspector, side])
+        self._refresh()
+
+    def _refresh(self) -> None:
+        d = self.inspector.dissection
+        self.spans = layers.spans(d) if d is not None else ()
+        self._busy = True
+        try:
+            self.pdu.options = [("(none)", None)] + [
+                (f"{s.protocol.label} {s.pdu} ({s.name})", i) for i, s in enumerate(self.spans)
+            ]
+            self.pdu.value = None
+        finally:
+            self._busy = False
+        present = tuple(n for s in self.spans for n in s.protocol.osi)
+        self.table.value = layer_table_html(present)
+        self.note.value = ""
+
+    def _show(self, index: int) -> layers.Span:
+        from netcourse.widgets.packets import hex_dump_html
+
+        span = self.spans[index]
+        d = self.inspector.dissection
+        self.inspector.hex.value = hex_dump_html(d.data, span.start, span.end)
+        self.note.value = (
+            f"<b>{escape(span.protocol.name)} {escape(span.pdu)}</b>: bytes {span.start}-"
+            f"{span.end - 1} ({span.length} B) = its {span.header_length}-byte header + "
+            f"{span.payload_length} B it carries"
+        )
+        self.table.value = layer_table_html(span.protocol.osi)
+        return span
+
+    def show_pdu(self, name: str) -> layers.Span:
+        """Light up the PDU of layer ``name`` ("TCP") or with PDU name ``name`` ("segment")."""
+        for i, span in enumerate(self.spans):
+            if name in (span.name, span.pdu):
+                self._busy = True
+                try:
+                    self.pdu.value = i
+                finally:
+                    self._busy = False
+                return self._show(i)
+        known = ", ".join(f"{s.name} ({s.pdu})" for s in self.spans)
+        raise PacketError(f"{name!r}: this packet's PDUs are {known}")
 
     def __repr__(self) -> str:
-        return f"LayerInspector({self.inspector!r})"
+        number = self.inspector.number
+        if self.pdu.value is None:
+            return f"LayerInspector(packet {number})"
+        span = self.spans[self.pdu.value]
+        where = f"bytes {span.start}-{span.end - 1}"
+        return f"LayerInspector(packet {number}, {span.name} {span.pdu}: {where})"
