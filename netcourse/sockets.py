@@ -367,10 +367,15 @@ class SocketTable:
         return out
 
     _HEAD = ("role", "client", "fd", "/proc link", "local", "remote", "state")
+    #: Column widths fit the widest value of each kind (fd=99999, socket:[4294967295],
+    #: 255.255.255.255:65535), so the layout does not shift with the numbers of a run.
+    _WIDTHS = (16, 6, 8, 19, 21, 21, 10)
 
     def __repr__(self) -> str:
         cells = [self._HEAD, *self._cells()]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self._HEAD))]
+        widths = [
+            max(minimum, *(len(row[i]) for row in cells)) for i, minimum in enumerate(self._WIDTHS)
+        ]
         lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
         return "\n".join([*lines, f"({len(self.rows)} sockets; source: {self.source})"])
 
