@@ -1,0 +1,217 @@
+"""Drive the course's main widgets in a real browser as a learner would, and check the screen.
+
+Each test writes a one-cell scratch notebook that creates the widget, runs it in the session's
+JupyterLab, then types, clicks and selects, and asserts what changes on screen. A widget whose
+module is not written yet is reported as skipped with the module's name, never as passed.
+Screenshots go to artifacts/screenshots/widget-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from labdriver import NOTEBOOK_RUN_TIMEOUT_MS
+
+pytestmark = pytest.mark.browser
+#: How long the screen may take to follow one interaction (a kernel round trip and a redraw).
+UPDATE_MS = 20_000
+
+
+def _require(module: str):
+    return pytest.importorskip(module, reason=f"{module} not available yet")
+
+
+@contextmanager
+def widget_cell(lab, lab_page, name: str, source: str):
+    """Run a one-cell scratch notebook; yield the locator of its rendered widget output."""
+    from playwright.sync_api import expect
+
+    widget_id = lab_page.open(lab.write_notebook(f"{name}.ipynb", [source]))
+    try:
+        lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
+        (report,) = lab_page.cell_reports(widget_id)
+        assert not report.problems(), report.problems()
+        assert report.widgetOutputs == 1, f"the cell must return the widget: {report}"
+        output = lab_page.output(widget_id, 0)
+        expect(output.locator(".jupyter-widgets").first).to_be_visible(timeout=UPDATE_MS)
+        yield output
+    finally:
+        lab_page.close(widget_id)
+
+
+def _shot(locator, screenshots, name: str) -> None:
+    """Screenshot the whole widget: a tall viewport so the notebook does not clip it."""
+    page = locator.page
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2000})
+    try:
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=str(screenshots / f"widget-{name}.png"))
+    finally:
+        page.set_viewport_size(size)
+
+
+def test_subnet_calculator_updates_as_the_learner_types(lab, lab_page, screenshots):
+    _require("netcourse.widgets.cidr")
+    from playwright.sync_api import expect
+
+    source = 'from netcourse.widgets.cidr import SubnetCalculator\nSubnetCalculator("10.0.2.3/16")'
+    with widget_cell(lab, lab_page, "subnet-calculator", source) as output:
+        details = output.locator(".netcourse-subnet")
+        expect(details).to_contain_text("10.0.0.0/16", timeout=UPDATE_MS)
+        box = output.locator(".widget-text input").first
+        box.fill("")
+        box.press_sequentially("192.168.1.77/26", delay=15)  # updates on every keystroke
+        expect(details).to_contain_text("192.168.1.64/26", timeout=UPDATE_MS)
+        expect(details).to_contain_text("255.255.255.192", timeout=UPDATE_MS)
+        net_bits = output.locator(".netcourse-binary .net-bits").first
+        expect(net_bits).to_have_text(re.compile(r"^[01.]+$"), timeout=UPDATE_MS)
+        assert len(net_bits.inner_text().replace(".", "")) == 26
+        split = output.locator(".netcourse-split")
+        expect(split.locator("xpath=..")).to_contain_text("192.168.1.64/26 splits into")
+        _shot(output, screenshots, "subnet-calculator")
+
+        box.fill("10.0.2.300/24")  # a typo shows inline, the widget keeps working
+        error = output.locator(".netcourse-error")
+        expect(error).to_contain_text("300", timeout=UPDATE_MS)
+        expect(output).not_to_contain_text("Traceback")
+        _shot(output, screenshots, "subnet-calculator-error")
+        box.fill("10.0.2.30/24")
+        expect(error).to_have_count(0, timeout=UPDATE_MS)
+        expect(details).to_contain_text("10.0.2.0/24", timeout=UPDATE_MS)
+
+
+def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
+    _require("netcourse.widgets.journey")
+    from playwright.sync_api import expect
+
+    source = 'from netcourse.widgets.journey import JourneyStepper\nJourneyStepper("healthy")'
+    with widget_cell(lab, lab_page, "journey", source) as output:
+        header = output.locator(".widget-html", has_text=re.compile(r"step \d+/\d+")).first
+        expect(header).to_contain_text("step 1/", timeout=UPDATE_MS)
+        total = int(re.search(r"step 1/(\d+)", header.inner_text()).group(1))
+        first_device = header.inner_text()
+        figure = output.locator(".widget-image img, img.widget-image").first
+        first_figure = figure.get_attribute("src")
+        forward = output.get_by_role("button", name=re.compile("next"))
+        back = output.get_by_role("button", name=re.compile("previous"))
+        forward.click()
+        expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
+        forward.click()
+        expect(header).to_contain_text("step 3/", timeout=UPDATE_MS)
+        assert header.inner_text() != first_device
+        expect(figure).not_to_have_attribute("src", first_figure or "", timeout=UPDATE_MS)
+        _shot(output, screenshots, "journey")
+        back.click()
+        expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
+        back.click()
+        back.click()  # clamped at the first step
+        expect(header).to_contain_text("step 1/", timeout=UPDATE_MS)
+        assert total >= 3
+
+        # keyboard only: focus the next button and press Enter
+        forward.focus()
+        forward.press("Enter")
+        expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
+
+
+def test_journey_shows_where_a_broken_scenario_stops(lab, lab_page, screenshots):
+    _require("netcourse.widgets.journey")
+    from playwright.sync_api import expect
+
+    source = (
+        'from netcourse.widgets.journey import JourneyStepper\nJourneyStepper("sg-missing-port")'
+    )
+    with widget_cell(lab, lab_page, "journey-broken", source) as output:
+        header = output.locator(".widget-html", has_text=re.compile(r"step \d+/\d+")).first
+        expect(header).to_contain_text("step 1/", timeout=UPDATE_MS)
+        total = int(re.search(r"step 1/(\d+)", header.inner_text()).group(1))
+        slider_end = output.get_by_role("button", name=re.compile("next"))
+        for step in range(2, total + 1):  # bounded: one click per event of the journey
+            slider_end.click()
+            expect(header).to_contain_text(f"step {step}/", timeout=UPDATE_MS)
+        expect(header).to_contain_text("stopped here", timeout=UPDATE_MS)
+        expect(header).to_contain_text("sg-", timeout=UPDATE_MS)
+        _shot(output, screenshots, "journey-blocked")
+
+
+def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, screenshots):
+    _require("netcourse.widgets.packets")
+    from playwright.sync_api import expect
+
+    source = 'from netcourse.widgets.packets import Inspector\nInspector("http")'
+    with widget_cell(lab, lab_page, "inspector", source) as output:
+        highlighted = output.locator(".netcourse-hex .selected, .netcourse-hex mark")
+        fields = output.locator(".netcourse-fields select, .netcourse-fields")
+        expect(fields.first).to_be_visible(timeout=UPDATE_MS)
+        picker = output.locator(".netcourse-fields select").first
+        options = picker.locator("option")
+        labels = [options.nth(i).inner_text() for i in range(options.count())]
+        ttl = next(i for i, text in enumerate(labels) if re.search(r"\bttl\b", text))
+        picker.select_option(index=ttl)
+        expect(highlighted).to_have_count(1, timeout=UPDATE_MS)  # TTL is one byte
+        sport = next(i for i, text in enumerate(labels) if re.search(r"\bsport\b", text))
+        picker.select_option(index=sport)
+        expect(highlighted).to_have_count(2, timeout=UPDATE_MS)  # a port is two bytes
+        _shot(output, screenshots, "inspector")
+
+
+def test_firewall_lab_verdict_follows_the_edited_rule(lab, lab_page, screenshots):
+    module = _require("netcourse.widgets.firewall")
+    from playwright.sync_api import expect
+
+    lab_class = next(
+        (name for name in ("FirewallLab", "Lab", "RulesetLab") if hasattr(module, name)), None
+    )
+    assert lab_class, (
+        f"netcourse.widgets.firewall defines none of the expected lab classes: {dir(module)}"
+    )
+    rules = "-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT\\n-A INPUT -j DROP"
+    source = f'from netcourse.widgets.firewall import {lab_class}\n{lab_class}("{rules}")'
+    with widget_cell(lab, lab_page, "firewall", source) as output:
+        verdict = output.locator(".netcourse-verdict")
+        expect(verdict).to_be_visible(timeout=UPDATE_MS)
+        before = verdict.inner_text()
+        ruleset = output.locator("textarea").first
+        edited = (
+            ruleset.input_value()
+            .replace("-j ACCEPT", "-j DROP")
+            .replace("-A INPUT -j DROP", "-A INPUT -j ACCEPT")
+        )
+        ruleset.fill(edited)
+        ruleset.blur()
+        expect(verdict).not_to_have_text(before, timeout=UPDATE_MS)
+        _shot(output, screenshots, "firewall")
+
+
+def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
+    _require("netcourse.widgets.vpc")
+    from playwright.sync_api import expect
+
+    from netcourse.vpc import Vpc
+
+    def blocker(example: str, dst: str) -> str | None:  # what the model says, to compare with
+        return Vpc.example(example).reachability("internet", dst, 443, "tcp").blocked_by
+
+    assert blocker("three-tier", "web") is None
+    source = (
+        "from netcourse.widgets.vpc import Explorer\n"
+        'Explorer("three-tier", src="internet", dst="web", port=443)'
+    )
+    with widget_cell(lab, lab_page, "vpc", source) as output:
+        verdict = output.locator(".widget-html", has_text=re.compile(r"reachable|blocked by"))
+        expect(verdict.first).to_contain_text("reachable", timeout=UPDATE_MS)
+        # pick the broken example: the security group now blocks the same path
+        output.locator(".widget-dropdown select").first.select_option("sg-missing-port")
+        expected = blocker("sg-missing-port", "web")
+        assert expected.startswith("sg-")
+        expect(verdict.first).to_contain_text(f"blocked by {expected}", timeout=UPDATE_MS)
+        _shot(output, screenshots, "vpc")
+        # pick another destination by typing it, as a learner would
+        destination = output.locator("input[list]").nth(1)  # the Combobox widgets
+        destination.fill("db")
+        destination.press("Enter")
+        expected = blocker("sg-missing-port", "db")
+        expect(verdict.first).to_contain_text(f"blocked by {expected}", timeout=UPDATE_MS)
