@@ -127,6 +127,8 @@ class AclEntry:
     def describe(self) -> str:
         """One line: "rule 100: allow tcp 443 from 0.0.0.0/0"."""
         way = "to" if self.egress else "from"
+        if self.protocol == -1:
+            return f"rule {self.label}: {self.action} all traffic {way} {self.cidr}"
         return (
             f"rule {self.label}: {self.action} {protocol_name(self.protocol)} "
             f"{self.port_text} {way} {self.cidr}"

@@ -57,6 +57,8 @@ class SgRule:
         """One line: "allow tcp 443 from 0.0.0.0/0, sg-app"."""
         way = "to" if self.egress else "from"
         peers = ", ".join(self.cidrs + self.group_ids) or "nothing"
+        if self.protocol == -1:
+            return f"allow all traffic {way} {peers}"
         return f"allow {protocol_name(self.protocol)} {self.port_text} {way} {peers}"
 
     def matches(self, protocol: int, addr, port: int | None) -> bool:
