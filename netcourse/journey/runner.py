@@ -10,7 +10,8 @@ The home router's NAT is modelled in :mod:`netcourse.journey.home`.
 
 Taught in notebooks/06-packet-journey.ipynb.
 
->>> journey = run(__import__("netcourse.journey").journey.scenario("healthy"))
+>>> from netcourse.journey.scenarios import scenario
+>>> journey = run(scenario("healthy"))
 >>> journey.delivered, journey.failed_at is None
 (True, True)
 """

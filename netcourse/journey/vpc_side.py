@@ -31,6 +31,7 @@ KINDS = {
 
 _VPC_ROUTER_MAC = "0e:00:00:00:00:01"
 _AWS_EDGE_MAC = "02:00:00:00:02:01"
+_ISP_EDGE_MAC = "02:00:00:00:01:01"
 _DECIDED = "netcourse.vpc.Vpc.reachability"
 
 
@@ -180,7 +181,7 @@ def _hop_event(runner, hop) -> bool:
             table = _igw_table(vpc, translation.after)
         elif translation is not None:
             runner.st.frame = pdu.rewrite(
-                runner.st.frame, src=translation.after, src_mac=_AWS_EDGE_MAC, dst_mac=_AWS_EDGE_MAC
+                runner.st.frame, src=translation.after, src_mac=_AWS_EDGE_MAC, dst_mac=_ISP_EDGE_MAC
             )
             reads, rewrites = ("IP.src",), ("IP.src", "IP.chksum", "TCP.chksum")
             table = _igw_table(vpc, translation.before)
@@ -227,7 +228,7 @@ def request(runner) -> None:
 
 
 def _fw_packet(frame: bytes, flags: str):
-    from netcourse.firewall.packet import Packet
+    from netcourse.firewall import Packet
 
     src, sport, dst, dport = pdu.four_tuple(frame)
     return Packet("tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags)
@@ -248,9 +249,9 @@ def _chain_table(verdict, chain: str, title: str) -> Table:
 
 def _firewall():
     """Lesson 04's Firewall class."""
-    from netcourse.firewall.chains import Firewall
+    from netcourse import firewall
 
-    return Firewall
+    return firewall.Firewall
 
 
 def _host_input(runner) -> None:
