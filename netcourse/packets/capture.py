@@ -128,15 +128,21 @@ def _tsresol(value: int) -> tuple[int, int]:
 
 def _index_pcapng(buf: bytes, progress) -> _Index:
     size = len(buf)
+    raw = np.frombuffer(buf, dtype=np.uint8)
     off = 0
     order = "<"
+    head = struct.Struct("<II").unpack_from
     interfaces: list[tuple[int, int, int, int]] = []  # linktype, snaplen, num, den
-    offsets, caplens, origlens, units, ifaces = [], [], [], [], []
     iface_keys: list[tuple[int, int, int]] = []  # (linktype, num, den) of all sections
+    sections: list[tuple[str, int, list[int]]] = []  # (byte order, iface base, EPB offsets)
+    epbs: list[int] = []
+    # the rare other packet blocks: (offset of data, caplen, origlen, ts units, iface key)
+    others: list[tuple[int, int, int, int, int]] = []
     truncated = False
     step = 0
     while off + 12 <= size:
-        if buf[off : off + 4] == _PCAPNG_SHB:
+        btype, blen = head(buf, off)
+        if btype == 0x0A0D0D0A:  # section header: byte order, interfaces start again
             bom = buf[off + 8 : off + 12]
             if bom == b"\x4d\x3c\x2b\x1a":
                 order = "<"
@@ -144,12 +150,17 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
                 order = ">"
             else:
                 raise CaptureError(f"pcapng section at byte {off}: unknown byte-order mark")
+            head = struct.Struct(order + "II").unpack_from
+            btype, blen = head(buf, off)
             interfaces = []
-        btype, blen = struct.unpack_from(order + "II", buf, off)
+            epbs = []
+            sections.append((order, len(iface_keys), epbs))
         if blen < 12 or blen % 4 or off + blen > size:
             truncated = True
             break
-        if btype == 1:  # interface description
+        if btype == 6:  # enhanced packet block: decoded below, all at once
+            epbs.append(off)
+        elif btype == 1:  # interface description
             linktype, _, snaplen = struct.unpack_from(order + "HHI", buf, off + 8)
             num, den = 1_000, 1
             pos = off + 16
@@ -162,32 +173,21 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
                 pos += 4 + ((olen + 3) & ~3)
             interfaces.append((linktype, snaplen, num, den))
             iface_keys.append((linktype, num, den))
-        elif btype in (6, 2):  # enhanced packet / obsolete packet block
-            if btype == 6:
-                iface, high, low, caplen, origlen = struct.unpack_from(
-                    order + "IIIII", buf, off + 8
-                )
-            else:
-                iface, _, high, low, caplen, origlen = struct.unpack_from(
-                    order + "HHIIII", buf, off + 8
-                )
+        elif btype == 2:  # obsolete packet block
+            iface, _, high, low, caplen, origlen = struct.unpack_from(
+                order + "HHIIII", buf, off + 8
+            )
             if iface >= len(interfaces):
                 raise CaptureError(f"pcapng block at byte {off}: unknown interface {iface}")
-            offsets.append(off + 28)
-            caplens.append(min(caplen, blen - 32))
-            origlens.append(origlen)
-            units.append((high << 32) | low)
-            ifaces.append(len(iface_keys) - len(interfaces) + iface)
+            key = len(iface_keys) - len(interfaces) + iface
+            others.append((off + 28, min(caplen, blen - 32), origlen, (high << 32) | low, key))
         elif btype == 3:  # simple packet block: no timestamp
             if not interfaces:
                 raise CaptureError(f"pcapng block at byte {off}: a packet before any interface")
             origlen = struct.unpack_from(order + "I", buf, off + 8)[0]
             snaplen = interfaces[0][1] or origlen
-            offsets.append(off + 12)
-            caplens.append(min(origlen, snaplen, blen - 16))
-            origlens.append(origlen)
-            units.append(0)
-            ifaces.append(len(iface_keys) - len(interfaces))
+            key = len(iface_keys) - len(interfaces)
+            others.append((off + 12, min(origlen, snaplen, blen - 16), origlen, 0, key))
         off += blen
         step += 1
         if progress is not None and step % 8192 == 0:
@@ -195,18 +195,50 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
     if off < size and not truncated:
         truncated = True
     _progress_every(progress, size, size)
-    iface_idx = np.array(ifaces, dtype=np.int64)
+
+    parts = []
+    for sec_order, base, offs in sections:
+        if not offs:
+            continue
+        at = np.array(offs, dtype=np.int64)
+        words = raw[at[:, None] + np.arange(4, 28)].copy().view(np.dtype(sec_order + "u4"))
+        words = words.reshape(-1, 6).astype(np.int64)  # blen, iface, high, low, caplen, origlen
+        if np.any(words[:, 1] + base >= len(iface_keys)):
+            raise CaptureError("pcapng: a packet refers to an interface that was not described")
+        units = (words[:, 2].astype(np.uint64) << np.uint64(32)) | words[:, 3].astype(np.uint64)
+        caplen = np.minimum(words[:, 4], words[:, 0] - 32)
+        parts.append((at + 28, caplen, words[:, 5], units, words[:, 1] + base))
+    if others:
+        cols = np.array(others, dtype=np.uint64).T
+        parts.append(
+            (
+                cols[0].astype(np.int64),
+                cols[1].astype(np.int64),
+                cols[2].astype(np.int64),
+                cols[3],
+                cols[4].astype(np.int64),
+            )
+        )
+    if parts:
+        offsets, caplens, origlens, unit_arr, iface_idx = (
+            np.concatenate([p[i] for p in parts]) for i in range(5)
+        )
+        order_idx = np.argsort(offsets, kind="stable")  # file order when block kinds mix
+        offsets, caplens, origlens = offsets[order_idx], caplens[order_idx], origlens[order_idx]
+        unit_arr, iface_idx = unit_arr[order_idx].astype(np.uint64), iface_idx[order_idx]
+    else:
+        offsets = caplens = origlens = iface_idx = np.zeros(0, dtype=np.int64)
+        unit_arr = np.zeros(0, dtype=np.uint64)
     keys = np.array(iface_keys or [(1, 1000, 1)], dtype=np.int64).reshape(-1, 3)
-    unit_arr = np.array(units, dtype=np.uint64)
     num = keys[iface_idx, 1].astype(np.uint64)
     den = keys[iface_idx, 2].astype(np.uint64)
     ts = ((unit_arr // den) * num + (unit_arr % den) * num // den).astype(np.int64)
     return _Index(
         buf=buf,
         format="pcapng",
-        offsets=np.array(offsets, dtype=np.int64),
-        caplen=np.array(caplens, dtype=np.int64),
-        origlen=np.array(origlens, dtype=np.int64),
+        offsets=offsets.astype(np.int64),
+        caplen=caplens.astype(np.int64),
+        origlen=origlens.astype(np.int64),
         ts_ns=ts,
         linktype=keys[iface_idx, 0].astype(np.int32),
         truncated=truncated,
