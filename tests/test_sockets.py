@@ -631,3 +631,13 @@ def test_port_holder_on_a_busy_port_says_so():
     with sk.SocketLab() as lab:
         with pytest.raises(PortError, match=f"{lab.port}: the child server could not listen"):
             sk.hold_port(lab.port).start()
+
+
+def test_handshake_agrees_with_the_packets_topic():
+    packets = pytest.importorskip("netcourse.packets")
+    hs = sk.handshake()
+    (conv,) = packets.conversations(hs.path)
+    client_ip, client_port, server_ip, server_port = hs[0].four_tuple
+    ends = {(conv.address_a, conv.port_a), (conv.address_b, conv.port_b)}
+    assert ends == {(client_ip, client_port), (server_ip, server_port)}
+    assert conv.frames == len(hs)
