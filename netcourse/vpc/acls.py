@@ -200,7 +200,11 @@ class NetworkAcl:
         )
 
     def rules(self, direction: str) -> tuple[AclEntry, ...]:
-        """The entries for one direction, in the order AWS evaluates them."""
+        """The entries for one direction, in the order AWS evaluates them.
+
+        >>> NetworkAcl("acl-1", "vpc-1", ()).rules("inbound")
+        ()
+        """
         egress = direction_name(direction) == "outbound"
         return tuple(e for e in self.entries if e.egress == egress)
 
@@ -286,6 +290,11 @@ class NetworkAcl:
         """A copy with these entries added (AWS ``Entries`` dicts or AclEntry objects).
 
         An entry with the same number and direction as an existing one replaces it.
+
+        >>> acl = NetworkAcl("acl-1", "vpc-1", ()).with_entries([{"RuleNumber": 100,
+        ...     "Protocol": "-1", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0"}])
+        >>> acl.evaluate("outbound", "udp", "192.0.2.1", 53).rule
+        '100'
         """
         new = [e if isinstance(e, AclEntry) else AclEntry.from_aws(e, self.acl_id) for e in entries]
         keys = {(e.egress, e.rule_number) for e in new}

@@ -52,11 +52,21 @@ class Matrix:
         raise VpcError(f"{name!r}: not in this matrix; expected one of {', '.join(self.labels)}")
 
     def can_reach(self, src: str, dst: str) -> bool:
-        """Whether ``src`` can reach ``dst`` (names, instance ids or "internet")."""
+        """Whether ``src`` can reach ``dst`` (names, instance ids or "internet").
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().matrix(port=443).can_reach("internet", "web")
+        True
+        """
         return bool(self.reachable[self._index(src), self._index(dst)])
 
     def blocker(self, src: str, dst: str) -> str:
-        """The component that stops ``src`` -> ``dst`` ("" when reachable)."""
+        """The component that stops ``src`` -> ``dst`` ("" when reachable).
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().matrix(port=5432).blocker("web", "db")
+        'sg-0a1b2c3d4e5f60003'
+        """
         return str(self.blocked_by[self._index(src), self._index(dst)])
 
     def who_can_reach(self, dst: str) -> tuple[str, ...]:
@@ -69,13 +79,32 @@ class Matrix:
         )
 
     def reachable_from(self, src: str) -> tuple[str, ...]:
-        """The destinations ``src`` can reach, in table order."""
+        """The destinations ``src`` can reach, in table order.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().matrix(port=5432).reachable_from("app")
+        ('db',)
+        """
         row = self._index(src)
         return tuple(
             label
             for col, label in enumerate(self.labels)
             if col != row and self.reachable[row, col]
         )
+
+    def rows(self) -> list[tuple[str, str, bool, str]]:
+        """Every ordered pair as (source, destination, reachable, blocked by), a flat table.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().matrix(port=5432).rows()[0]
+        ('web', 'app', False, 'sg-0a1b2c3d4e5f60002')
+        """
+        return [
+            (a, b, bool(self.reachable[i, j]), str(self.blocked_by[i, j]))
+            for i, a in enumerate(self.labels)
+            for j, b in enumerate(self.labels)
+            if i != j
+        ]
 
     @property
     def count(self) -> int:

@@ -169,6 +169,13 @@ class Vpc:
 
         An entry with the same RuleNumber and Egress as an existing one replaces it, as
         ``aws ec2 replace-network-acl-entry`` would.
+
+        >>> broken = Vpc.example("acl-no-ephemeral")
+        >>> fixed = broken.with_acl_entries("acl-0a1b2c3d4e5f60001", [{"RuleNumber": 100,
+        ...     "Protocol": "6", "RuleAction": "allow", "Egress": True, "CidrBlock": "0.0.0.0/0",
+        ...     "PortRange": {"From": 1024, "To": 65535}}])
+        >>> fixed.reachability("internet", "web", 443).reachable
+        True
         """
         if acl_id not in self._r.acls:
             raise VpcError(f"{acl_id!r}: no such network ACL; known: {', '.join(self._r.acls)}")
@@ -194,12 +201,20 @@ class Vpc:
 
     @property
     def data(self) -> dict:
-        """A copy of the describe-* data this model was read from."""
+        """A copy of the describe-* data this model was read from.
+
+        >>> len(Vpc.example().data["Subnets"])
+        3
+        """
         return copy.deepcopy(self._data)
 
     @property
     def vpc_ids(self) -> tuple[str, ...]:
-        """The ids of the VPCs in this model."""
+        """The ids of the VPCs in this model.
+
+        >>> len(Vpc.example("peering-not-transitive").vpc_ids)
+        3
+        """
         return tuple(self._r.vpcs)
 
     vpcs = property(lambda self: MappingProxyType(self._r.vpcs), doc="VPCs by id.")
@@ -257,7 +272,11 @@ class Vpc:
             raise VpcError(f"{subnet_id!r}: no such subnet") from None
 
     def internet_gateway_for(self, vpc_id: str) -> InternetGateway | None:
-        """The internet gateway attached to a VPC, or None."""
+        """The internet gateway attached to a VPC, or None.
+
+        >>> Vpc.example().internet_gateway_for("vpc-0a1b2c3d4e5f60001").igw_id
+        'igw-0a1b2c3d4e5f60001'
+        """
         return self._igw_of.get(vpc_id)
 
     def is_public(self, subnet_id: str) -> bool:

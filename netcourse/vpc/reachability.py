@@ -79,6 +79,15 @@ class Hop:
     code: str = ""
     detail: object = field(default=None, repr=False, compare=False)
 
+    @property
+    def decision(self) -> str:
+        """What the component did: "allow", "translate", "forward" or "block"."""
+        if not self.allowed:
+            return "block"
+        if isinstance(self.detail, Translation):
+            return "translate"
+        return "forward" if self.direction == "through" else "allow"
+
     def line(self) -> str:
         """One line for a text listing."""
         mark = "ok" if self.allowed else "BLOCKED"
@@ -102,12 +111,22 @@ class Path:
 
     @property
     def blocking_hop(self) -> Hop | None:
-        """The hop that stopped the traffic, or None when the path is reachable."""
+        """The hop that stopped the traffic, or None when the path is reachable.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example("deleted-nat").reachability("app", "internet").blocking_hop.code
+        'BAD_STATE_ROUTE'
+        """
         return next((h for h in self.hops if not h.allowed), None)
 
     @property
     def components(self) -> tuple[str, ...]:
-        """The ids of the components on the path, in order, without repeats."""
+        """The ids of the components on the path, in order, without repeats.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().reachability("internet", "web").components[0]
+        'igw-0a1b2c3d4e5f60001'
+        """
         seen: list[str] = []
         for hop in self.hops:
             if hop.component not in seen:

@@ -168,3 +168,24 @@ def test_shipped_examples_use_only_documentation_and_private_addresses(name):
 def test_unknown_example():
     with pytest.raises(VpcError, match="no such example"):
         Vpc.example("nope")
+
+
+def test_secondary_cidr_blocks_hold_subnets(data):
+    data["Vpcs"][0]["CidrBlockAssociationSet"] = [
+        {"CidrBlock": "10.0.0.0/16", "CidrBlockState": {"State": "associated"}},
+        {"CidrBlock": "100.64.0.0/16", "CidrBlockState": {"State": "associated"}},
+    ]
+    data["Subnets"].append({"SubnetId": "subnet-extra", "VpcId": VPC, "CidrBlock": "100.64.1.0/24"})
+    vpc = Vpc.from_aws(data)
+    assert vpc.vpcs[VPC].cidrs == ("10.0.0.0/16", "100.64.0.0/16")
+    rtb = vpc.route_table_for_subnet("subnet-extra")
+    assert rtb.lookup("100.64.1.5").target == "local"  # a local route for each block
+
+
+def test_disassociated_cidr_block_is_ignored(data):
+    data["Vpcs"][0]["CidrBlockAssociationSet"] = [
+        {"CidrBlock": "100.64.0.0/16", "CidrBlockState": {"State": "disassociated"}}
+    ]
+    data["Subnets"].append({"SubnetId": "subnet-extra", "VpcId": VPC, "CidrBlock": "100.64.1.0/24"})
+    with pytest.raises(VpcError, match="subnet-extra: CidrBlock 100.64.1.0/24 is outside"):
+        Vpc.from_aws(data)

@@ -219,3 +219,13 @@ def test_one_reachability_call_under_10_ms(three_tier):
         three_tier.reachability("app", "internet", 443)
         best = min(best, time.perf_counter() - start)
     assert best < 0.010
+
+
+def test_hop_decisions_name_what_each_component_did(three_tier):
+    path = three_tier.reachability("app", "internet", 443)
+    decisions = {(h.kind, h.decision) for h in path.hops}
+    assert ("nat-gateway", "translate") in decisions
+    assert ("route-table", "forward") in decisions
+    assert ("network-acl", "allow") in decisions
+    blocked = three_tier.reachability("web", "db", 5432).blocking_hop
+    assert blocked.decision == "block"
