@@ -572,6 +572,12 @@ class Span:
     header_end: int
     end: int
 
+    def __repr__(self) -> str:
+        return (
+            f"Span({self.name} {self.pdu}, {self.protocol.label}: bytes {self.start}-"
+            f"{self.end - 1}, header {self.start}-{self.header_end - 1})"
+        )
+
     @property
     def header_length(self) -> int:
         """Bytes of this layer's own header."""

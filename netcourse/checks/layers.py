@@ -233,8 +233,8 @@ def vlan_id(answer: int) -> Feedback:
         return wrong(f"expected a whole number, got {type(answer).__name__}.")
     if answer == wanted:
         return correct(
-            f"the VLAN id is the low 12 bits of the tag at bytes {tag.offset}-{tag.end - 1}; "
-            "a switch keeps this frame inside that VLAN."
+            f"the VLAN id is the low 12 bits of bytes {tag['vlan'].offset}-"
+            f"{tag['vlan'].end - 1}; a switch keeps this frame inside that VLAN."
         )
     if answer == 0x8100:
         return wrong("that is the tag's type (TPID), not the VLAN.", "read the 'vlan' field.")
