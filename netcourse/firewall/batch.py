@@ -21,7 +21,16 @@ import numpy as np
 
 from netcourse.errors import CaptureError, RuleError
 from netcourse.firewall.conntrack import _VALID_FLAGS
-from netcourse.firewall.matches import STATES
+from netcourse.firewall.matches import (
+    STATES,
+    AddrMatch,
+    CommentMatch,
+    IcmpMatch,
+    IpRangeMatch,
+    MultiportMatch,
+    PortMatch,
+    ProtoMatch,
+)
 from netcourse.firewall.packet import ICMP_REQUESTS, Packet
 
 __all__ = ["PacketBatch", "BatchVerdicts", "evaluate_batch", "capture_packets"]
@@ -116,16 +125,18 @@ def capture_packets(path, in_iface: str = "eth0", out_iface: str = "eth1") -> li
     available, else scapy's reader)."""
     if not os.path.exists(path):
         raise CaptureError(f"{str(path)!r}: no such capture file")
-    frames = None
+    frames: list = []
     try:
         from netcourse.packets import read_capture  # the packets lesson's reader
-
-        frames = list(read_capture(path))
     except ImportError:
-        frames = None
-    except Exception as exc:  # its own errors are CaptureError already
-        raise CaptureError(f"{str(path)!r}: {exc}") from None
-    if frames is None:
+        read_capture = None
+    if read_capture is not None:
+        try:
+            capture = read_capture(path)
+            frames = [(capture.frame(n), capture.linktype(n)) for n in range(1, len(capture) + 1)]
+        except Exception as exc:  # its own errors are CaptureError already
+            raise CaptureError(f"{str(path)!r}: {exc}") from None
+    else:
         import logging
 
         logging.getLogger("scapy").setLevel(logging.ERROR)
@@ -136,14 +147,15 @@ def capture_packets(path, in_iface: str = "eth0", out_iface: str = "eth1") -> li
         except Exception as exc:
             raise CaptureError(f"{str(path)!r}: not a readable capture ({exc})") from None
     from scapy.layers.inet import IP
+    from scapy.layers.l2 import CookedLinux, Ether
 
+    decoders = {1: Ether, 101: IP, 228: IP, 113: CookedLinux}
     packets = []
     for frame in frames:
-        pkt = getattr(frame, "packet", frame)
-        if isinstance(pkt, (bytes, bytearray)):
-            from scapy.layers.l2 import Ether
-
-            pkt = Ether(bytes(pkt))
+        pkt = frame
+        if isinstance(frame, tuple):
+            data, linktype = frame
+            pkt = decoders.get(int(linktype), Ether)(data)
         if hasattr(pkt, "haslayer") and pkt.haslayer(IP):
             packets.append(Packet.from_scapy(pkt, in_iface, out_iface))
     return packets
@@ -170,6 +182,37 @@ class BatchVerdicts:
         return f"BatchVerdicts({len(self)} packets: {self.counts()})"
 
 
+class _Gathered:
+    """The columns of a batch at some indices, gathered only when a match reads them."""
+
+    def __init__(self, batch: PacketBatch, idx: np.ndarray):
+        self._batch, self._idx = batch, idx
+        self.iface_names = batch.iface_names
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __getattr__(self, name: str):
+        column = getattr(self._batch, name)[self._idx]
+        setattr(self, name, column)
+        return column
+
+
+def _cost(match) -> int:
+    """Rough selectivity rank: matches that keep fewer packets run first."""
+    if match.negate:
+        return 9
+    if isinstance(match, AddrMatch):
+        return 0 if match.net.prefixlen >= 16 else 3
+    if isinstance(match, PortMatch):
+        return 1 if match.lo == match.hi else 4
+    if isinstance(match, (MultiportMatch, IcmpMatch, IpRangeMatch)):
+        return 2
+    if isinstance(match, ProtoMatch):
+        return 8
+    return 5
+
+
 def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdicts:
     """Judge every packet of ``batch`` entering ``chain`` of firewall ``fw``."""
     if not isinstance(batch, PacketBatch):
@@ -182,40 +225,48 @@ def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdict
     action = np.full(size, -1, dtype=np.int8)
     where = np.full(size, chain_names.index(chain), dtype=np.int16)
     number = np.zeros(size, dtype=np.int32)
-    cache: dict[int, np.ndarray] = {}
 
-    def rule_mask(rule, active):
-        key = id(rule)
-        if key not in cache:
-            mask = np.ones(size, dtype=bool)
-            for match in rule.matches:
-                mask &= match.mask(batch)
-            cache[key] = mask
-        return cache[key] & active
+    def rule_hits(rule, active: np.ndarray) -> np.ndarray:
+        """Indices of the active packets the rule matches: the most selective match runs on
+        every packet, the others only on the few packets still in the running."""
+        mask, idx = active, None
+        for match in sorted(rule.matches, key=_cost):
+            if isinstance(match, CommentMatch):
+                continue
+            if idx is None:
+                mask = mask & match.mask(batch)
+                if np.count_nonzero(mask) * 8 < size:
+                    idx = np.flatnonzero(mask)
+            elif len(idx):
+                idx = idx[match.mask(_Gathered(batch, idx))]
+        return np.flatnonzero(mask) if idx is None else idx
 
     def walk(name: str, active: np.ndarray) -> np.ndarray:
         """Run chain ``name`` for the active packets; return those that come back."""
+        active = active.copy()
         gone_back = np.zeros(size, dtype=bool)  # sent on by -g and returned from there
+        left = int(np.count_nonzero(active))
         for rule in fw.chains[name].rules:
-            if not active.any():
+            if not left:
                 break
-            hit = rule_mask(rule, active)
-            if not hit.any():
+            hits = rule_hits(rule, active)
+            if not len(hits) or rule.target == "LOG":
                 continue
+            active[hits] = False
+            left -= len(hits)
             if rule.terminal:
-                action[hit] = _ACTIONS.index(rule.target)
-                where[hit] = chain_names.index(name)
-                number[hit] = rule.number
-                active = active & ~hit
-            elif rule.target == "RETURN":
-                active = active & ~hit
-            elif rule.target != "LOG":
-                back = walk(rule.target, hit)
+                action[hits] = _ACTIONS.index(rule.target)
+                where[hits] = chain_names.index(name)
+                number[hits] = rule.number
+            elif rule.target != "RETURN":
+                entering = np.zeros(size, dtype=bool)
+                entering[hits] = True
+                back = walk(rule.target, entering)
                 if rule.goto:
                     gone_back |= back
-                    active = active & ~hit
                 else:
-                    active = (active & ~hit) | back
+                    active |= back
+                    left += int(np.count_nonzero(back))
         return active | gone_back
 
     walk(chain, np.ones(size, dtype=bool))

@@ -168,37 +168,21 @@ class Firewall:
         for rule in chain.rules:
             failing = next((m for m in rule.matches if not m.test(pkt, state)), None)
             if failing is not None:
-                trace.append(
-                    TraceStep(chain.name, rule.number, rule.text, False, failing.why(pkt, state))
-                )
+                why = _why_not(failing, pkt, state)
+                trace.append(TraceStep(chain.name, rule.number, rule.text, False, why))
                 continue
-            held = (
-                "; ".join(m.why(pkt, state) for m in rule.matches) or "no conditions: every packet"
-            )
+            if rule.terminal or rule.target in ("LOG", "RETURN"):
+                outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
+            else:
+                outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
+            why = _why(rule, pkt, state, outcome)
+            trace.append(TraceStep(chain.name, rule.number, rule.text, True, why))
             if rule.terminal:
-                trace.append(
-                    TraceStep(chain.name, rule.number, rule.text, True, f"{held} -> {rule.target}")
-                )
                 return rule
-            if rule.target in ("LOG", "RETURN"):
-                trace.append(
-                    TraceStep(
-                        chain.name,
-                        rule.number,
-                        rule.text,
-                        True,
-                        f"{held} -> {_TARGET_WORDS[rule.target]}",
-                    )
-                )
-                if rule.target == "RETURN":
-                    return None
+            if rule.target == "LOG":
                 continue
-            how = "goes to" if rule.goto else "jumps to"
-            trace.append(
-                TraceStep(
-                    chain.name, rule.number, rule.text, True, f"{held} -> {how} {rule.target}"
-                )
-            )
+            if rule.target == "RETURN":
+                return None
             decided = self._walk(self.chains[rule.target], pkt, state, trace)
             if decided is not None or rule.goto:
                 return decided
@@ -246,6 +230,18 @@ class Firewall:
     def trace_html(self, verdict: Verdict) -> str:
         """The verdict's trace as an HTML table with the deciding rule highlighted."""
         return trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
+
+
+def _why_not(match, pkt: Packet, state: str):
+    return lambda: match.why(pkt, state)
+
+
+def _why(rule: Rule, pkt: Packet, state: str, outcome: str):
+    def text() -> str:
+        held = "; ".join(m.why(pkt, state) for m in rule.matches)
+        return f"{held or 'no conditions: every packet'} -> {outcome}"
+
+    return text
 
 
 def _reject(rule: Rule) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from functools import cached_property
 
 from netcourse.firewall.packet import PROTOCOL_NAMES, TCP_FLAGS, Packet, flag_letters
 
@@ -206,9 +207,15 @@ class AddrMatch(Match):
     def _range(self) -> str:
         return f"{self.net.network_address}-{self.net.broadcast_address}"
 
+    @cached_property
+    def bounds(self) -> tuple[int, int]:
+        """The first and last address of the network, as integers."""
+        return int(self.net.network_address), int(self.net.broadcast_address)
+
     def _holds(self, pkt, state):
         value = pkt.src_int if self.which == "src" else pkt.dst_int
-        return int(self.net.network_address) <= value <= int(self.net.broadcast_address)
+        low, high = self.bounds
+        return low <= value <= high
 
     def _mask(self, batch):
         column = batch.src if self.which == "src" else batch.dst

@@ -9,7 +9,7 @@ TraceStep(INPUT #1 no: -A INPUT -p udp -j DROP  [protocol tcp is not udp])
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 __all__ = ["TraceStep", "Verdict", "Replay", "ConnEntry"]
@@ -23,7 +23,13 @@ class TraceStep:
     number: int | None
     rule: str
     matched: bool
-    reason: str
+    _reason: object = field(repr=False, compare=False)  # text, or a function giving it
+
+    @property
+    def reason(self) -> str:
+        """Why the rule matched or not (worked out when first asked for)."""
+        value = self._reason
+        return value() if callable(value) else str(value)
 
     def __repr__(self) -> str:
         where = f"{self.chain} #{self.number}" if self.number else f"{self.chain} policy"

@@ -1,0 +1,69 @@
+"""Batch evaluation equals evaluating each packet alone."""
+
+import numpy as np
+import pytest
+from firewall_random import packets, rulesets
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse.errors import CaptureError
+from netcourse.firewall import Firewall, Packet, PacketBatch
+from netcourse.firewall.conntrack import lone_state
+from netcourse.firewall.matches import STATES
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines=rulesets(), pkts=st.lists(packets(), min_size=1, max_size=40))
+def test_batch_equals_per_packet_evaluate(lines, pkts):
+    fw = Firewall.from_iptables(lines)
+    result = fw.evaluate_batch(PacketBatch.from_packets(pkts), chain="INPUT")
+    for index, pkt in enumerate(pkts):
+        verdict = fw.evaluate(pkt, chain="INPUT")
+        expected = (verdict.action, verdict.chain, verdict.rule_number or 0)
+        got = (result.action[index], result.chain[index], int(result.rule_number[index]))
+        assert got == expected, (lines, pkt, verdict)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pkts=st.lists(packets(), min_size=1, max_size=30))
+def test_batch_states_equal_lone_states(pkts):
+    batch = PacketBatch.from_packets(pkts)
+    assert [int(code) for code in batch.state] == [STATES[lone_state(p)] for p in pkts]
+
+
+def test_batch_from_a_capture(tmp_path):
+    from scapy.layers.inet import IP, TCP, UDP
+    from scapy.layers.l2 import ARP, Ether
+    from scapy.utils import wrpcap
+
+    frames = [
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="192.0.2.1", dst="192.0.2.2")
+        / TCP(sport=1234, dport=22, flags="S"),
+        Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff")
+        / ARP(psrc="192.0.2.1", pdst="192.0.2.2"),
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="192.0.2.1", dst="192.0.2.2")
+        / UDP(sport=1234, dport=53),
+    ]
+    path = tmp_path / "two.pcap"
+    wrpcap(str(path), frames)
+    batch = PacketBatch.from_capture(path)
+    assert len(batch) == 2  # the ARP frame has no IPv4 header
+    fw = Firewall.from_iptables(["-A INPUT -p tcp --dport 22 -j DROP"])
+    assert fw.evaluate_batch(batch).action.tolist() == ["DROP", "ACCEPT"]
+    replay = fw.replay(str(path))
+    assert replay.actions == ["DROP", "ACCEPT"]
+    with pytest.raises(CaptureError):
+        PacketBatch.from_capture(tmp_path / "missing.pcap")
+
+
+def test_batch_counts_and_policy_rule_number_zero():
+    fw = Firewall.from_iptables(["-P INPUT DROP", "-A INPUT -p udp -j ACCEPT"])
+    pkts = [
+        Packet("udp", src="192.0.2.1", dst="192.0.2.2"),
+        Packet("icmp", src="192.0.2.1", dst="192.0.2.2"),
+    ]
+    result = fw.evaluate_batch(PacketBatch.from_packets(pkts))
+    assert result.counts() == {"ACCEPT": 1, "DROP": 1}
+    assert np.array_equal(result.rule_number, [1, 0])

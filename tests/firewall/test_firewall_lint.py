@@ -1,0 +1,130 @@
+"""lint: findings on hand-made cases, and soundness on random rulesets."""
+
+from firewall_random import STATES, packets, rulesets
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse.firewall import Firewall, lint
+
+
+def findings(lines):
+    return [(f.kind, f.chain, f.rules) for f in lint(lines)]
+
+
+def test_shadowed_rule_names_the_rule_that_hides_it():
+    report = lint(
+        ["-P INPUT DROP", "-A INPUT -p tcp -j ACCEPT", "-A INPUT -p tcp --dport 23 -j DROP"]
+    )
+    (finding,) = report
+    assert (finding.kind, finding.rules, finding.because_of) == ("shadowed", (2,), (1,))
+
+
+def test_shadowing_needs_the_union_of_several_earlier_rules():
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -s 10.0.0.0/9 -j REJECT",
+        "-A INPUT -s 10.128.0.0/9 -j REJECT",
+        "-A INPUT -s 10.1.2.3 -p udp -j ACCEPT",
+    ]
+    assert findings(lines) == [("shadowed", "INPUT", (3,))]
+    lines[2] = "-A INPUT -s 10.128.0.0/10 -j REJECT"  # leaves a gap: 10.192.0.0/10 ... not 10.1.2.3
+    assert findings(lines) == [("shadowed", "INPUT", (3,))]
+    lines[1] = "-A INPUT -s 10.0.0.0/16 -j REJECT"  # now 10.1.2.3 gets through
+    assert findings(lines) == []
+
+
+def test_never_matching_rule_with_the_same_action_is_redundant():
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -p tcp -m multiport --dports 22,80 -j ACCEPT",
+        "-A INPUT -p tcp --dport 80 -j ACCEPT",
+    ]
+    assert findings(lines) == [("redundant", "INPUT", (2,))]
+
+
+def test_a_rule_the_policy_repeats_is_redundant_but_not_one_a_later_rule_contradicts():
+    assert findings(["-P INPUT DROP", "-A INPUT -p udp -j DROP"]) == [("redundant", "INPUT", (1,))]
+    assert findings(["-P INPUT DROP", "-A INPUT -p udp -j DROP", "-A INPUT -j ACCEPT"]) == []
+
+
+def test_rules_after_an_unconditional_terminal_rule():
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -p tcp --dport 22 -j ACCEPT",
+        "-A INPUT -j DROP",
+        "-A INPUT -p tcp --dport 80 -j ACCEPT",
+        "-A INPUT -j LOG",
+    ]
+    assert ("after-catch-all", "INPUT", (3, 4)) in findings(lines)
+
+
+def test_accept_policy_without_catch_all():
+    assert ("accept-policy", "INPUT", ()) in findings(["-A INPUT -p tcp --dport 22 -j ACCEPT"])
+    assert findings(["-A INPUT -p tcp --dport 22 -j ACCEPT", "-A INPUT -j DROP"]) == []
+    assert findings(["-P INPUT DROP", "-A INPUT -p tcp --dport 22 -j ACCEPT"]) == []
+
+
+def test_conntrack_states_and_interfaces_are_part_of_the_header_space():
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
+        "-A INPUT -m conntrack --ctstate NEW,INVALID -j DROP",
+        "-A INPUT -p tcp -j ACCEPT",
+    ]
+    assert ("shadowed", "INPUT", (3,)) in findings(lines)
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -i eth+ -j ACCEPT",
+        "-A INPUT -i eth1 -j DROP",
+        "-A INPUT -i wlan0 -j DROP",
+    ]
+    kinds = findings(lines)
+    assert ("shadowed", "INPUT", (2,)) in kinds and all(
+        f[2] != (3,) or f[0] == "redundant" for f in kinds
+    )
+
+
+def _decided_by(fw, pkt, state):
+    verdict = fw.evaluate(pkt, state=state)
+    return verdict.chain, verdict.rule_number
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=rulesets(), probes=st.lists(st.tuples(packets(), STATES), min_size=30, max_size=30))
+def test_lint_is_sound_on_random_rulesets(lines, probes):
+    fw = Firewall.from_iptables(lines)
+    report = lint(fw)
+    never = {
+        (f.chain, n)
+        for f in report
+        if f.kind == "after-catch-all" or "never" in f.message
+        for n in f.rules
+    }
+    removable = [f for f in report if f.kind == "redundant"]
+    for pkt, state in probes:
+        chain, number = _decided_by(fw, pkt, state)
+        assert (chain, number) not in never, (lines, pkt, state, report)
+    if removable:  # deleting every redundant rule changes no verdict
+        drop = {(f.chain, n) for f in removable for n in f.rules}
+        kept = [line for line, key in zip(lines, _keys(lines)) if key not in drop]
+        slim = Firewall.from_iptables(kept)
+        for pkt, state in probes:
+            assert fw.evaluate(pkt, state=state).action == slim.evaluate(pkt, state=state).action, (
+                lines,
+                kept,
+                pkt,
+                state,
+                report,
+            )
+
+
+def _keys(lines):
+    """(chain, rule number) of each -A line, None for other lines."""
+    seen = {}
+    for line in lines:
+        if line.startswith("-A "):
+            chain = line.split()[1]
+            seen[chain] = seen.get(chain, 0) + 1
+            yield chain, seen[chain]
+        else:
+            yield None
