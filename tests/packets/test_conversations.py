@@ -98,7 +98,7 @@ def traffic():
 
 
 @needs_tshark
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", ["pcap", "pcap-be", "pcap-ns", "pcapng-be"])
 def test_synthetic_variants_match_tshark(tmp_path, traffic, fmt):
     path = write_capture(tmp_path / f"t.{fmt}", *traffic, fmt=fmt)
     assert _compare(path, "tcp") > 0

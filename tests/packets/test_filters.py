@@ -20,12 +20,11 @@ from netcourse.packets.synthetic import synthetic_traffic, write_capture
 FILTERS = [
     "udp",
     "arp or icmpv6",
-    "vlan.id == 100 and icmp.type == 8",
+    "vlan.id == 100 and icmp.type == 8 or tcp.srcport == 40000 and tcp.dstport == 8000",
     "ip.src == 198.18.0.0/24 and not icmp",
     "ip.dst == 198.18.100.2 || ipv6.addr == fd00::2",
     "ipv6.src == fd00::/8 and tcp",
     "tcp.port == 8000 or udp.port == 7",
-    "tcp.srcport == 40000 and tcp.dstport == 8000",
     "udp.dstport != 9 and ip",
     "not (tcp or udp) and frame.len > 50 and frame.len <= 86",
 ]
