@@ -305,3 +305,121 @@ def test_stepper_errors_inline_and_keeps_working():
     assert "VLAN 20" in stepper.picture.value and "received by B" in stepper.history.value
     with pytest.raises(PacketError, match="'frame' or 'ping'"):
         stepper.step("A", "B", "teleport")
+
+
+# --- differential test against the Linux bridge, in a network namespace ----------------------
+
+_KERNEL_SENDER = r"""
+import json, socket, sys, time
+job = json.load(sys.stdin)
+socks = {}
+for port, name in job["ifaces"].items():
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((name, 0))
+    s.setblocking(False)
+    socks[int(port)] = s
+
+def drain(s):
+    seen = []
+    while True:
+        try:
+            data, addr = s.recvfrom(4096)
+        except BlockingIOError:
+            return seen
+        if addr[2] != socket.PACKET_OUTGOING:
+            seen.append(data)
+
+result = []
+for port, frame in job["steps"]:
+    for s in socks.values():
+        drain(s)
+    data = bytes.fromhex(frame)
+    socks[port].send(data)
+    time.sleep(0.03)
+    result.append(sorted(p for p, s in socks.items() if p != port and data in drain(s)))
+print(json.dumps(result))
+"""
+
+
+def _run(*args, **kwargs):
+    return subprocess.run(args, capture_output=True, text=True, timeout=30, check=True, **kwargs)
+
+
+@pytest.mark.root
+def test_switch_agrees_with_the_linux_bridge():
+    import json
+    import os
+    import random
+    import sys
+
+    if os.geteuid() != 0 or not (shutil.which("ip") and shutil.which("bridge")):
+        pytest.skip("needs root and iproute2 (ip, bridge) to build a bridge in a namespace")
+    vlans = {1: 10, 2: 10, 3: 20, 4: 10}
+    macs = [A, B, C, D]
+    rng = random.Random(2)
+    frames = [(1, A, BROADCAST), (2, B, A), (1, A, B), (3, C, A), (4, D, C), (2, A, D)]
+    frames += [(3, "01:00:5e:00:00:01", A)]  # a group source address: dropped
+    for _ in range(40):
+        frames.append((rng.randint(1, 4), rng.choice(macs), rng.choice([*macs, BROADCAST])))
+
+    ns = f"nc02-br-{os.getpid()}"
+    _run("ip", "netns", "add", ns)
+    try:
+        _run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+        _run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1")
+        # one Linux bridge per VLAN: each is its own broadcast domain, which is what access
+        # ports in different VLANs of one switch are (and needs no VLAN-filtering support)
+        for vlan in sorted(set(vlans.values())):
+            _run("ip", "-n", ns, "link", "add", f"br{vlan}", "type", "bridge", "stp_state", "0")
+            _run("ip", "-n", ns, "link", "set", f"br{vlan}", "up")
+        for port, vlan in vlans.items():
+            _run(
+                "ip",
+                "-n",
+                ns,
+                "link",
+                "add",
+                f"h{port}",
+                "type",
+                "veth",
+                "peer",
+                "name",
+                f"b{port}",
+            )
+            _run("ip", "-n", ns, "link", "set", f"b{port}", "master", f"br{vlan}")
+            for name in (f"h{port}", f"b{port}"):
+                _run("ip", "-n", ns, "link", "set", name, "up")
+        steps = []
+        for port, src, dst in frames:
+            pkt = Ether(src=src, dst=dst, type=0x88B5) / (b"netcourse" + b"\x00" * 37)
+            steps.append((port, bytes(pkt).hex()))
+        job = {"ifaces": {p: f"h{p}" for p in vlans}, "steps": steps}
+        out = _run(
+            "ip", "netns", "exec", ns, sys.executable, "-c", _KERNEL_SENDER, input=json.dumps(job)
+        ).stdout
+        kernel = json.loads(out)
+        fdb = {
+            vlan: json.loads(
+                _run("bridge", "-n", ns, "-j", "fdb", "show", "br", f"br{vlan}").stdout
+            )
+            for vlan in sorted(set(vlans.values()))
+        }
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=30)
+
+    sizes = {len(seen) for seen in kernel}
+    assert {0, 1, 2} <= sizes  # the kernel filtered or dropped, forwarded and flooded
+    sw = Switch(vlans)
+    for (port, src, dst), seen in zip(frames, kernel, strict=True):
+        decision = sw.send(port, src, dst)
+        assert list(decision.out_ports) == seen, (port, src, dst, decision)
+    learned = {
+        (vlan, e["mac"], int(e["ifname"][1:]))
+        for vlan, entries in fdb.items()
+        for e in entries
+        if e.get("ifname", "").startswith("b")
+        and "permanent" not in e.get("state", "")
+        and "self" not in e.get("flags", [])
+    }
+    assert learned == {(e.vlan, e.mac, e.port) for e in sw.table.entries}
+    assert len(learned) >= 4
