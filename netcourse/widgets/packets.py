@@ -83,8 +83,8 @@ def hex_dump_html(
 ) -> str:
     """Offset, hex and ASCII columns, 16 bytes a line; bytes start..end-1 highlighted.
 
-    >>> "<mark" in hex_dump_html(b"abc", 1, 2)
-    True
+    >>> hex_dump_html(b"abc", 1, 2).count("<mark")
+    1
     """
     lines = []
     for row in range(0, len(data), 16):
@@ -94,10 +94,10 @@ def hex_dump_html(
             at = row + i
             char = chr(byte) if 32 <= byte < 127 else "."
             hx, ch = f"{byte:02x}", escape(char)
-            if start <= at < end:
+            if start <= at < end:  # one <mark> per selected byte, in the hex column
                 style = f"background:{_HIGHLIGHT};font-weight:bold"
                 hx = f'<mark style="{style}" data-offset="{at}">{hx}</mark>'
-                ch = f'<mark style="{style}">{ch}</mark>'
+                ch = f'<span class="selected-ascii" style="{style}">{ch}</span>'
             elif tint[0] <= at < tint[1]:
                 hx = f'<span style="background:{_LAYER_TINT}" data-offset="{at}">{hx}</span>'
                 ch = f'<span style="background:{_LAYER_TINT}">{ch}</span>'
@@ -171,10 +171,12 @@ class Inspector(widgets.VBox):
         self.next_button = widgets.Button(description="page ▶", layout={"width": "7em"})
         self.status = widgets.HTML()
         self.tree = widgets.Select(options=[], rows=14, layout=widgets.Layout(width="30em"))
+        self.tree.add_class("netcourse-fields")
         self.byte = widgets.BoundedIntText(value=0, min=0, max=0, description="byte")
         self.byte.layout.width = "12em"
         self.detail = widgets.HTML()
         self.hex = widgets.HTML()
+        self.hex.add_class("netcourse-hex")
 
         self.filter_text.observe(guard(self.errors)(lambda _c: self.apply_filter()), "value")
         self.packet_list.observe(guard(self.errors)(self._on_packet), "value")
