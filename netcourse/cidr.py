@@ -587,6 +587,11 @@ class Subnets:
         self.count = 1 << (new_prefix - parent.prefixlen)
 
     def __len__(self) -> int:
+        if self.count > 2**62:  # len() must fit a machine integer; .count never overflows
+            raise AddressError(
+                f"{self.parent} holds {self.count:,} /{self.new_prefix}s, too many for len(); "
+                "use .count"
+            )
         return self.count
 
     def __getitem__(self, index: int) -> Subnet:

@@ -393,6 +393,13 @@ def test_split_is_lazy():
     assert huge.count == 2**32 and huge[-1].network == "2001:db8:ffff:ffff::/64"
     with pytest.raises(IndexError):
         parts[2**22]
+    everything = split("::/0", 128)
+    assert (
+        everything.count == 2**128
+        and everything[-1].network == "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
+    )
+    with pytest.raises(AddressError, match="use .count"):
+        len(everything)
 
 
 @pytest.mark.parametrize(

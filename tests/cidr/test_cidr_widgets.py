@@ -163,3 +163,10 @@ def test_address_space_figure_draws_each_block():
     assert len(pairs.axes[0].patches) == 3
     with pytest.raises(AddressError):
         address_space_figure([("A", "10.9.0.0/24")], "10.0.0.0/22")
+
+
+def test_calculator_built_from_bad_text_shows_the_error_then_recovers():
+    calc = SubnetCalculator("10.0.0.1/99")
+    assert "the prefix /99 is out of range" in calc.errors.value
+    calc.text.value = "10.0.0.1/9"
+    assert calc.errors.value == "" and calc.prefix.value == 9
