@@ -1,0 +1,206 @@
+"""Checks for the exercises of notebooks/04-firewalls.ipynb (solutions/ and exercises/).
+
+Each exercise's question is declared once below or in :mod:`netcourse.firewall.examples`
+(the notebooks quote it); answers are judged by evaluating them with
+:class:`netcourse.firewall.Firewall`, and no message gives the answer away.
+
+>>> subnet_to_https.feedback("-A INPUT -p tcp -s 198.51.100.0/24 --dport 443 -j ACCEPT").ok
+True
+>>> subnet_to_https.feedback("-A INPUT -p tcp --dport 443 -j ACCEPT").ok
+False
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.errors import NetcourseError
+from netcourse.firewall import Firewall, Packet, lint
+from netcourse.firewall.examples import PREDICT_PACKET, PREDICT_RULESET, SHADOWED_HOST
+
+__all__ = [
+    "HTTPS_SUBNET",
+    "PREDICT_RULESET",
+    "PREDICT_PACKET",
+    "SHADOWED_HOST",
+    "subnet_to_https",
+    "predict_verdict",
+    "fix_shadowed",
+]
+
+LESSON = "04-firewalls"
+
+#: Exercise "subnet-to-https": only this subnet may open connections to TCP port 443.
+HTTPS_SUBNET = "198.51.100.0/24"
+_SERVER = "192.0.2.80"
+
+
+def _lines(answer: object) -> list[str] | None:
+    if isinstance(answer, str):
+        return [line for line in answer.splitlines() if line.strip()]
+    if isinstance(answer, (list, tuple)) and all(isinstance(line, str) for line in answer):
+        return list(answer)
+    return None
+
+
+def _https_probes() -> list[tuple[str, Packet, bool]]:
+    """(what, packet, should be accepted) around the edges of HTTPS_SUBNET."""
+    net = ipaddress.ip_network(HTTPS_SUBNET)
+    first, last = net.network_address, net.broadcast_address
+    inside = [first, first + 1, first + net.num_addresses // 2, last]
+    outside = [first - 1, last + 1, ipaddress.ip_address("10.0.0.1")]
+    probes = []
+    for addr in inside:
+        for flags in ("S", "A"):
+            probes.append(
+                (
+                    f"a TCP packet from {addr} (inside the subnet) to port 443",
+                    Packet("tcp", src=str(addr), dst=_SERVER, dport=443, flags=flags),
+                    True,
+                )
+            )
+    for addr in outside:
+        probes.append(
+            (
+                f"a TCP packet from {addr} (outside the subnet) to port 443",
+                Packet("tcp", src=str(addr), dst=_SERVER, dport=443, flags="S"),
+                False,
+            )
+        )
+    middle = str(first + 7)
+    for port in (80, 22, 444, 442):
+        probes.append(
+            (
+                f"a TCP packet from {middle} to port {port}",
+                Packet("tcp", src=middle, dst=_SERVER, dport=port, flags="S"),
+                False,
+            )
+        )
+    probes.append(
+        (
+            f"a UDP packet from {middle} to port 443",
+            Packet("udp", src=middle, dst=_SERVER, dport=443),
+            False,
+        )
+    )
+    return probes
+
+
+@exercise(LESSON, "subnet-to-https")
+def subnet_to_https(answer: str) -> Feedback:
+    """Rule(s) for INPUT (policy DROP) admitting only HTTPS_SUBNET to TCP port 443."""
+    lines = _lines(answer)
+    if lines is None:
+        return wrong(
+            f"expected the rule as text, got {type(answer).__name__}.",
+            'write it as a string such as "-A INPUT ... -j ACCEPT".',
+        )
+    if not lines:
+        return wrong("the answer holds no rule.", "write one -A INPUT line.")
+    if any(not line.split()[:2] == ["-A", "INPUT"] for line in lines):
+        return wrong(
+            "each line should append to INPUT (start with -A INPUT).",
+            "packets addressed to this host pass the INPUT chain.",
+        )
+    try:
+        fw = Firewall.from_iptables(["-P INPUT DROP", *lines])
+    except NetcourseError as exc:
+        return wrong(f"iptables would refuse this: {exc}", "compare with the seed rule's syntax.")
+    for what, pkt, wanted in _https_probes():
+        got = fw.evaluate(pkt).action == "ACCEPT"
+        if got != wanted:
+            verb = "is not let through" if wanted else "gets in too"
+            hint = (
+                "check the network and prefix after -s, the protocol and the port."
+                if wanted
+                else "narrow the rule: which of -s, -p and --dport is missing or too wide?"
+            )
+            return wrong(f"{what} {verb}.", hint)
+    return correct(
+        "only the subnet reaches TCP 443: a /24 fixes the first three numbers, and -p tcp makes "
+        "--dport available."
+    )
+
+
+@exercise(LESSON, "predict-verdict")
+def predict_verdict(answer: tuple) -> Feedback:
+    """(action, chain, rule number) deciding PREDICT_PACKET in PREDICT_RULESET's INPUT."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        return wrong(
+            "expected three things: (action, chain, rule number).",
+            'for example ("ACCEPT", "INPUT", 1).',
+        )
+    action, chain, number = answer
+    verdict = Firewall.from_iptables(PREDICT_RULESET).evaluate(PREDICT_PACKET, chain="INPUT")
+    if str(action).upper() != verdict.action:
+        return wrong(
+            f"the packet does not end in {str(action).upper()}.",
+            "follow it rule by rule: a -j to a user chain comes back when that chain RETURNs.",
+        )
+    if (str(chain).upper(), number) != (verdict.chain, verdict.rule_number):
+        return wrong(
+            f"the action is right, but rule {number} of {chain} is not the rule that decides.",
+            "RETURN sends the packet back to the rule after the jump; LOG does not decide.",
+        )
+    return correct(
+        "the SSH chain RETURNs for 10.0.0.0/8, so INPUT goes on past its jump, and the catch-all "
+        "REJECT answers with a TCP reset."
+    )
+
+
+def _moved_above_blockers(text: str) -> Firewall:
+    """The ruleset with each shadowed rule moved just above the first rule hiding it."""
+    fw = Firewall.from_iptables(text)
+    order = {name: list(chain.rules) for name, chain in fw.chains.items()}
+    for finding in lint(fw):
+        if finding.kind != "shadowed" or not finding.because_of:
+            continue
+        rules = order[finding.chain]
+        rule = fw.rule(finding.chain, finding.rules[0])
+        rules.remove(rule)
+        blocker = fw.rule(finding.chain, min(finding.because_of))
+        rules.insert(rules.index(blocker), rule)
+    lines = ["*filter"]
+    lines += [f":{c.name} {c.policy or '-'} [0:0]" for c in fw.chains.values()]
+    lines += [rule.text for rules in order.values() for rule in rules]
+    return Firewall.from_iptables([*lines, "COMMIT"])
+
+
+def _ssh_probes() -> list[tuple[str, Packet]]:
+    hosts = ["192.168.1.66", "192.168.1.20", "192.168.1.65", "192.168.1.67", "203.0.113.9"]
+    probes = []
+    for host in hosts:
+        for port in (22, 80):
+            pkt = Packet("tcp", src=host, dst="192.168.1.1", sport=40000, dport=port, flags="S")
+            probes.append((f"a new connection from {host} to port {port}", pkt))
+    return probes
+
+
+@exercise(LESSON, "fix-shadowed")
+def fix_shadowed(answer: str) -> Feedback:
+    """SHADOWED_HOST rewritten so the DROP for the laptop .66 takes effect."""
+    lines = _lines(answer)
+    if lines is None:
+        return wrong(
+            f"expected the ruleset as text, got {type(answer).__name__}.",
+            "start from SHADOWED_HOST and change the order of its lines.",
+        )
+    try:
+        fw = Firewall.from_iptables("\n".join(lines))
+    except NetcourseError as exc:
+        return wrong(f"iptables would refuse this: {exc}", "keep the lines of SHADOWED_HOST.")
+    if "shadowed" in lint(fw).kinds():
+        return wrong(
+            "lint still finds a shadowed rule.",
+            "a rule never matches when an earlier rule catches all its packets.",
+        )
+    intended = _moved_above_blockers(SHADOWED_HOST)
+    for what, pkt in _ssh_probes():
+        got, wanted = fw.evaluate(pkt).action, intended.evaluate(pkt).action
+        if got != wanted:
+            return wrong(
+                f"{what} is handled differently from what the ruleset intends ({got}).",
+                "only the order should change; keep every rule and the policy.",
+            )
+    return correct("the specific DROP now comes before the broad ACCEPT, so it can match.")

@@ -1,0 +1,182 @@
+"""The lesson's rulesets and packets, declared once: the notebook, the lab's presets and the
+exercises all read them. Taught in notebooks/04-firewalls.ipynb.
+
+The router story: host A (192.168.1.20, LAN behind eth0) talks to web server B
+(203.0.113.10, the internet behind eth1) through a router whose FORWARD chain filters.
+
+>>> EXAMPLES["stateless-unsolicited"].verdict().action
+'ACCEPT'
+>>> EXAMPLES["stateful-unsolicited"].verdict().action
+'DROP'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netcourse.firewall.chains import Firewall
+from netcourse.firewall.packet import Packet
+from netcourse.firewall.trace import Verdict
+
+__all__ = [
+    "SEED_RULE",
+    "HOST_A",
+    "SERVER_B",
+    "STRANGER",
+    "STATELESS_ROUTER",
+    "STATEFUL_ROUTER",
+    "SHADOWED_HOST",
+    "PREDICT_RULESET",
+    "PREDICT_PACKET",
+    "Example",
+    "EXAMPLES",
+    "request",
+    "reply",
+    "unsolicited",
+]
+
+#: The rule the lesson starts from.
+SEED_RULE = "-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT"
+HOST_A, SERVER_B, STRANGER = "192.168.1.20", "203.0.113.10", "203.0.113.66"
+
+#: A stateless router: the return path has to be opened to every ephemeral port.
+STATELESS_ROUTER = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -j ACCEPT
+-A FORWARD -i eth1 -o eth0 -d 192.168.1.0/24 -p tcp -m tcp --dport 1024:65535 -j ACCEPT
+COMMIT"""
+
+#: The same router, stateful: replies are let back in because conntrack knows the request.
+STATEFUL_ROUTER = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT"""
+
+#: A host firewall meant to keep the compromised laptop .66 off ssh; its DROP comes too late.
+SHADOWED_HOST = """*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A INPUT -s 192.168.1.0/24 -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -s 192.168.1.66/32 -p tcp -m tcp --dport 22 -j DROP
+-A INPUT -p tcp -m tcp --dport 80 -j ACCEPT
+COMMIT"""
+
+#: The ruleset of the "predict the verdict" exercise: a user chain, LOG and REJECT.
+PREDICT_RULESET = """*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:SSH - [0:0]
+-A INPUT -m conntrack --ctstate INVALID -j DROP
+-A INPUT -p tcp -m tcp --dport 22 -j SSH
+-A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT
+-A INPUT -p tcp -j REJECT --reject-with tcp-reset
+-A SSH -s 10.0.0.0/8 -j RETURN
+-A SSH -j LOG --log-prefix "ssh from outside: "
+-A SSH -j DROP
+COMMIT"""
+#: The packet whose verdict the exercise asks for.
+PREDICT_PACKET = Packet("tcp", src="10.4.4.4", dst="10.0.0.5", sport=51000, dport=22, flags="S")
+
+
+def request(dport: int = 443) -> Packet:
+    """A's connection request to B (SYN), entering the router on the LAN side (eth0)."""
+    return Packet("tcp", src=HOST_A, dst=SERVER_B, sport=50000, dport=dport, flags="S")
+
+
+def reply(dport: int = 443) -> Packet:
+    """B's answer to :func:`request` (SYN-ACK), entering on the internet side (eth1)."""
+    return request(dport).reply()
+
+
+def unsolicited(dport: int = 5900) -> Packet:
+    """A stranger on the internet opening a connection to A's port ``dport`` (VNC by default)."""
+    return Packet(
+        "tcp",
+        src=STRANGER,
+        dst=HOST_A,
+        sport=443,
+        dport=dport,
+        flags="S",
+        in_iface="eth1",
+        out_iface="eth0",
+    )
+
+
+@dataclass(frozen=True)
+class Example:
+    """A ruleset, a packet to judge, the chain it enters, and packets sent before it."""
+
+    title: str
+    ruleset: str
+    packet: Packet
+    chain: str = "INPUT"
+    history: tuple[Packet, ...] = ()
+    stateful: bool = False
+
+    def firewall(self) -> Firewall:
+        """The example's ruleset, parsed."""
+        return Firewall.from_iptables(self.ruleset)
+
+    def verdict(self) -> Verdict:
+        """The verdict on the packet, after the history when stateful."""
+        fw = self.firewall()
+        if self.stateful:
+            return fw.replay([*self.history, self.packet], chain=self.chain).verdicts[-1]
+        return fw.evaluate(self.packet, chain=self.chain)
+
+
+#: The lab's presets, in the order the lesson meets them.
+EXAMPLES: dict[str, Example] = {
+    "seed-rule": Example(
+        "The seed rule: a LAN host to port 80",
+        SEED_RULE,
+        Packet("tcp", src="192.168.1.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
+    ),
+    "seed-rule-other-net": Example(
+        "The seed rule: 192.168.2.20 is not in 192.168.1.0/24",
+        SEED_RULE,
+        Packet("tcp", src="192.168.2.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
+    ),
+    "stateless-reply": Example(
+        "Stateless router: B's reply comes back", STATELESS_ROUTER, reply(), "FORWARD"
+    ),
+    "stateless-unsolicited": Example(
+        "Stateless router: a stranger reaches A's port 5900",
+        STATELESS_ROUTER,
+        unsolicited(),
+        "FORWARD",
+    ),
+    "stateful-reply": Example(
+        "Stateful router: B's reply after A's request",
+        STATEFUL_ROUTER,
+        reply(),
+        "FORWARD",
+        (request(),),
+        True,
+    ),
+    "stateful-unsolicited": Example(
+        "Stateful router: the stranger is stopped",
+        STATEFUL_ROUTER,
+        unsolicited(),
+        "FORWARD",
+        (request(),),
+        True,
+    ),
+    "shadowed-rule": Example(
+        "Shadowed rule: the laptop .66 still gets ssh",
+        SHADOWED_HOST,
+        Packet("tcp", src="192.168.1.66", dst="192.168.1.1", sport=40000, dport=22, flags="S"),
+    ),
+    "user-chain": Example(
+        "A user chain with RETURN and LOG", PREDICT_RULESET, PREDICT_PACKET, "INPUT"
+    ),
+}

@@ -1,0 +1,62 @@
+"""The exercise checks: right answers pass, wrong ones fail without revealing the answer."""
+
+from netcourse.checks import firewall as check
+from netcourse.firewall import Firewall
+
+GOOD_HTTPS = "-A INPUT -p tcp -s 198.51.100.0/24 -m tcp --dport 443 -j ACCEPT"
+
+
+def test_subnet_to_https():
+    assert check.subnet_to_https.feedback(GOOD_HTTPS).ok
+    assert check.subnet_to_https.feedback(
+        [GOOD_HTTPS.replace("-j ACCEPT", "-m comment --comment ok -j ACCEPT")]
+    ).ok
+    for bad in [
+        "-A INPUT -p tcp --dport 443 -j ACCEPT",  # every source
+        "-A INPUT -p tcp -s 198.51.100.0/25 --dport 443 -j ACCEPT",  # half the subnet
+        "-A INPUT -s 198.51.100.0/24 -j ACCEPT",  # every port and protocol
+        "-A INPUT -p tcp -s 198.51.100.0/24 --dport 400:500 -j ACCEPT",
+        "-A INPUT -p tcp -s 198.51.0.0/16 --dport 443 -j ACCEPT",
+        "-A INPUT -p tcp -s 198.51.100.0/24 --dport 443 --syn -j ACCEPT",  # drops the ACKs
+        "-A OUTPUT -p tcp -s 198.51.100.0/24 --dport 443 -j ACCEPT",
+        "-A INPUT -p tcp -s 198.51.100.0/24 -m limit --dport 443 -j ACCEPT",
+        42,
+        "",
+    ]:
+        feedback = check.subnet_to_https.feedback(bad)
+        assert feedback.ok is False, bad
+        assert GOOD_HTTPS not in feedback.message + feedback.hint
+    assert check.subnet_to_https.feedback(...).ok is None
+
+
+def test_predict_verdict():
+    verdict = Firewall.from_iptables(check.PREDICT_RULESET).evaluate(check.PREDICT_PACKET)
+    right = (verdict.action, verdict.chain, verdict.rule_number)
+    assert check.predict_verdict.feedback(right).ok
+    assert check.predict_verdict.feedback((right[0].lower(), right[1], right[2])).ok
+    for bad in [
+        ("DROP", "SSH", 3),
+        ("ACCEPT", "INPUT", 3),
+        (right[0], "SSH", 1),
+        (right[0], right[1], 3),
+        "REJECT",
+    ]:
+        feedback = check.predict_verdict.feedback(bad)
+        assert feedback.ok is False, bad
+        text = feedback.message + feedback.hint
+        assert f"rule {right[2]} of {right[1]}" not in text
+
+
+def test_fix_shadowed():
+    lines = check.SHADOWED_HOST.splitlines()
+    broad = next(i for i, line in enumerate(lines) if "192.168.1.0/24" in line)
+    fixed = lines[:broad] + [lines[broad + 1], lines[broad]] + lines[broad + 2 :]
+    assert check.fix_shadowed.feedback("\n".join(fixed)).ok
+    assert check.fix_shadowed.feedback(check.SHADOWED_HOST).ok is False  # unchanged
+    without_drop = [line for line in lines if "192.168.1.66" not in line]
+    assert check.fix_shadowed.feedback("\n".join(without_drop)).ok is False
+    everything_dropped = lines[:broad] + ["-A INPUT -j DROP"] + lines[broad:]
+    feedback = check.fix_shadowed.feedback("\n".join(everything_dropped))
+    assert feedback.ok is False
+    assert "192.168.1.66/32 -p tcp" not in feedback.message + feedback.hint
+    assert check.fix_shadowed.feedback(None).ok is False
