@@ -159,6 +159,16 @@ class Journey:
             raise JourneyError(f"{direction!r}: a leg is 'request' or 'reply'")
         return tuple(event for event in self.events if event.direction == direction)
 
+    def first(self, where: str, direction: str = "request") -> Event:
+        """The first event of a leg at a figure node, device or kind (``"network ACL"``).
+
+        Raises JourneyError when the packet never got there on that leg.
+        """
+        for event in self.leg(direction):
+            if where in (event.node, event.device, event.kind):
+                return event
+        raise JourneyError(f"{where!r}: no event there on the {direction} of this journey")
+
     def at(self, device: str) -> tuple[Event, ...]:
         """Every event at a device (both directions), in order."""
         return tuple(event for event in self.events if event.device == device)

@@ -212,6 +212,28 @@ def _hop_event(runner, hop) -> bool:
     return hop.allowed
 
 
+def _local_route(runner) -> bool:
+    """The VPC router delivers the translated packet by the subnet route table's local route."""
+    vpc, sc = runner.st.vpc, runner.sc
+    subnet_id = vpc.instance(sc.server.instance).subnet_id
+    rtb = vpc.route_table_for_subnet(subnet_id)
+    dst = pdu.four_tuple(runner.st.frame)[2]
+    decision = rtb.lookup(dst)
+    rows = tuple((r.destination, r.target, r.state) for r in rtb.routes)
+    match = next((i for i, r in enumerate(rtb.routes) if r == decision.route), None)
+    table = Table(f"route table {rtb.route_table_id}", ("destination", "target", "state"), rows,
+                  match, "longest prefix match")  # fmt: skip
+    runner.add(
+        "vpc", rtb.route_table_id, "route table", 3, table,
+        f"route: {decision.route.describe()}" if decision.forwarded else "NO ROUTE",
+        f"{decision.explanation.rstrip('.')}. The VPC is a routed network: the VPC router, "
+        f"not a switch, delivers the packet to {dst} in {subnet_id}.",
+        ok=decision.forwarded, reads=("IP.dst",), decided_by="netcourse.vpc RouteTable.lookup",
+        node="route table",
+    )  # fmt: skip
+    return decision.forwarded
+
+
 def request(runner) -> None:
     """The VPC's hops for the request, the instance's INPUT chain, and the server's socket."""
     runner.st.vpc = model(runner.sc)
@@ -221,6 +243,8 @@ def request(runner) -> None:
         if hop.leg != "request":
             continue
         if not _hop_event(runner, hop):
+            return
+        if hop.kind == "internet-gateway" and not _local_route(runner):
             return
     _host_input(runner)
     if runner.st.stopped is None:

@@ -108,3 +108,26 @@ def test_runs_are_deterministic():
 def test_bad_input_raises_journey_error(call, fragment):
     with pytest.raises(JourneyError, match=fragment):
         call()
+
+
+def test_request_path_visits_every_device_in_order(journeys):
+    journey = journeys["healthy"]
+    request = [e.node for e in journey.leg("request")]
+    order = ["laptop", "home switch", "home router", "internet", "internet gateway",
+             "route table", "network ACL", "security group", "instance"]  # fmt: skip
+    assert [n for i, n in enumerate(request) if i == 0 or n != request[i - 1]] == order
+    reply = [e.node for e in journey.leg("reply")]
+    assert reply[0] == "instance" and reply[-1] == "laptop"
+    assert reply.index("network ACL") < reply.index("internet gateway") < reply.index("internet")
+
+
+def test_step_and_first_lookups(journeys):
+    journey = journeys["healthy"]
+    assert journey.step(1) is journey.events[0]
+    assert journey.first("network ACL", "reply").direction == "reply"
+    with pytest.raises(JourneyError, match="steps 1-"):
+        journey.step(0)
+    with pytest.raises(JourneyError, match="no event there"):
+        journeys["no-default-route"].first("home switch")
+    with pytest.raises(JourneyError, match="a leg is"):
+        journey.leg("sideways")

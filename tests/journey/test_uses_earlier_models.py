@@ -7,6 +7,7 @@ import netcourse.cidr
 import netcourse.firewall.chains
 import netcourse.switch
 import netcourse.vpc.model
+import netcourse.vpc.routing
 from netcourse.journey import scenario
 
 JOURNEY = pathlib.Path(__file__).resolve().parents[2] / "netcourse" / "journey"
@@ -29,9 +30,10 @@ def test_every_earlier_model_is_called(monkeypatch):
     _spy(monkeypatch, netcourse.switch.Switch, "receive", calls)
     _spy(monkeypatch, netcourse.firewall.chains.Firewall, "evaluate", calls)
     _spy(monkeypatch, netcourse.vpc.model.Vpc, "reachability", calls)
+    _spy(monkeypatch, netcourse.vpc.routing.RouteTable, "lookup", calls)
     assert scenario("healthy").run().delivered
     assert set(calls) == {"route_decision", "longest_prefix_match", "receive", "evaluate",
-                          "reachability"}  # fmt: skip
+                          "reachability", "lookup"}  # fmt: skip
 
 
 def test_route_decision_decides(monkeypatch):
