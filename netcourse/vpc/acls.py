@@ -184,7 +184,7 @@ class NetworkAcl:
         if not isinstance(data, dict):
             raise VpcError(f"NetworkAcls: each item must be a dict, got {type(data).__name__}")
         acl_id = data.get("NetworkAclId")
-        if not acl_id:
+        if not acl_id or not isinstance(acl_id, str):
             raise VpcError("NetworkAcls: a network ACL has no NetworkAclId")
         entries = [AclEntry.from_aws(e, acl_id) for e in data.get("Entries", [])]
         entries.sort(key=lambda e: (e.egress, e.rule_number))

@@ -119,6 +119,8 @@ def _need(item: dict, field: str, what: str):
     value = item.get(field)
     if not value:
         raise VpcError(f"{what}: no {field}")
+    if not isinstance(value, str):
+        raise VpcError(f"{what}: {field} should be text, got {value!r}")
     return value
 
 
@@ -135,6 +137,20 @@ def load(data: dict) -> Resources:
     >>> load({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}).vpcs["vpc-1"].cidrs
     ('10.0.0.0/16',)
     """
+    where = ["describe-* data"]
+    try:
+        return _load(data, where)
+    except VpcError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise VpcError(
+            f"{where[-1]}: a field has an unexpected value ({detail}); expected the shape that "
+            "aws ec2 describe-* prints"
+        ) from None
+
+
+def _load(data: dict, where: list[str]) -> Resources:
     if not isinstance(data, dict):
         raise VpcError(
             f"describe-* data: expected a dict with keys such as {', '.join(list(KEYS)[:3])}, "
@@ -146,6 +162,7 @@ def load(data: dict) -> Resources:
 
     vpcs = {}
     for index, item in enumerate(_items(data, "Vpcs")):
+        where.append(f"Vpcs[{index}] {item.get('VpcId', '')}".strip())
         vpc_id = _need(item, "VpcId", f"Vpcs[{index}]")
         cidrs = [
             a["CidrBlock"]
@@ -160,6 +177,7 @@ def load(data: dict) -> Resources:
 
     subnets: dict[str, Subnet] = {}
     for index, item in enumerate(_items(data, "Subnets")):
+        where.append(f"Subnets[{index}] {item.get('SubnetId', '')}".strip())
         subnet_id = _need(item, "SubnetId", f"Subnets[{index}]")
         vpc_id = _need(item, "VpcId", subnet_id)
         net = parse_net(_need(item, "CidrBlock", subnet_id), subnet_id)
@@ -182,11 +200,13 @@ def load(data: dict) -> Resources:
         )
 
     groups = {}
-    for item in _items(data, "SecurityGroups"):
+    for index, item in enumerate(_items(data, "SecurityGroups")):
+        where.append(f"SecurityGroups[{index}] {item.get('GroupId', '')}".strip())
         group = SecurityGroup.from_aws(item)
         groups[group.group_id] = group
 
-    instances, interfaces = _instances(data, subnets, groups)
+    where.append("Reservations")
+    instances, interfaces = _instances(data, subnets, groups, where)
 
     members: dict[str, set[str]] = {}
     for eni in interfaces.values():
@@ -197,9 +217,10 @@ def load(data: dict) -> Resources:
 
     igws = {}
     for index, item in enumerate(_items(data, "InternetGateways")):
+        where.append(f"InternetGateways[{index}]")
         igw_id = _need(item, "InternetGatewayId", f"InternetGateways[{index}]")
         attached = tuple(
-            a["VpcId"]
+            _text(a["VpcId"], f"{igw_id} attachment VpcId")
             for a in item.get("Attachments", [])
             if a.get("VpcId") and a.get("State", "available") in ("available", "attached")
         )
@@ -207,6 +228,7 @@ def load(data: dict) -> Resources:
 
     nats = {}
     for index, item in enumerate(_items(data, "NatGateways")):
+        where.append(f"NatGateways[{index}] {item.get('NatGatewayId', '')}".strip())
         nat_id = _need(item, "NatGatewayId", f"NatGateways[{index}]")
         subnet_id = _need(item, "SubnetId", nat_id)
         if subnet_id not in subnets:
@@ -225,6 +247,7 @@ def load(data: dict) -> Resources:
 
     peerings = {}
     for index, item in enumerate(_items(data, "VpcPeeringConnections")):
+        where.append(f"VpcPeeringConnections[{index}]")
         pcx_id = _need(item, "VpcPeeringConnectionId", f"VpcPeeringConnections[{index}]")
         requester = _need(item.get("RequesterVpcInfo", {}), "VpcId", f"{pcx_id} RequesterVpcInfo")
         accepter = _need(item.get("AccepterVpcInfo", {}), "VpcId", f"{pcx_id} AccepterVpcInfo")
@@ -232,23 +255,53 @@ def load(data: dict) -> Resources:
         peerings[pcx_id] = PeeringConnection(pcx_id, requester, accepter, status, _name(item))
 
     acls = {}
-    for item in _items(data, "NetworkAcls"):
+    for index, item in enumerate(_items(data, "NetworkAcls")):
+        where.append(f"NetworkAcls[{index}] {item.get('NetworkAclId', '')}".strip())
         acl = NetworkAcl.from_aws(item)
         acls[acl.acl_id] = acl
 
     route_tables = {}
-    for item in _items(data, "RouteTables"):
+    for index, item in enumerate(_items(data, "RouteTables")):
+        where.append(f"RouteTables[{index}] {item.get('RouteTableId', '')}".strip())
         rtb = RouteTable.from_aws(item)
         rtb = _with_local_routes(rtb, vpcs)
         rtb = rtb.with_blackholes(_missing_targets(rtb, igws, nats, peerings, interfaces))
         route_tables[rtb.route_table_id] = rtb
 
+    where.append("references between resources")
+    _check_references(vpcs, subnets, acls, route_tables, peerings)
     return Resources(
         vpcs, subnets, route_tables, acls, groups, instances, interfaces, igws, nats, peerings
     )
 
 
-def _instances(data, subnets, groups):
+def _text(value, what: str) -> str:
+    """A resource id or other text field, or a VpcError naming it."""
+    if not isinstance(value, str) or not value:
+        raise VpcError(f"{what}: expected an id (text), got {value!r}")
+    return value
+
+
+def _check_references(vpcs, subnets, acls, route_tables, peerings) -> None:
+    """Every VpcId and SubnetId that one resource names must be a resource of the data."""
+    for acl in acls.values():
+        if _text(acl.vpc_id, f"{acl.acl_id} VpcId") not in vpcs:
+            raise VpcError(f"{acl.acl_id}: its VpcId {acl.vpc_id!r} is not in Vpcs")
+        for subnet_id in acl.subnet_ids:
+            if _text(subnet_id, f"{acl.acl_id} association SubnetId") not in subnets:
+                raise VpcError(f"{acl.acl_id}: associated with {subnet_id!r}, not in Subnets")
+    for rtb in route_tables.values():
+        for subnet_id in rtb.subnet_ids:
+            if _text(subnet_id, f"{rtb.route_table_id} association SubnetId") not in subnets:
+                raise VpcError(
+                    f"{rtb.route_table_id}: associated with {subnet_id!r}, not in Subnets"
+                )
+    for pcx in peerings.values():
+        _text(pcx.requester_vpc, f"{pcx.pcx_id} RequesterVpcInfo VpcId")
+        _text(pcx.accepter_vpc, f"{pcx.pcx_id} AccepterVpcInfo VpcId")
+
+
+def _instances(data, subnets, groups, where):
     instances: dict[str, Instance] = {}
     interfaces: dict[str, NetworkInterface] = {}
     for r_index, reservation in enumerate(_items(data, "Reservations")):
@@ -256,6 +309,7 @@ def _instances(data, subnets, groups):
             if not isinstance(item, dict):
                 raise VpcError(f"Reservations[{r_index}].Instances[{index}]: expected a dict")
             instance_id = _need(item, "InstanceId", f"Reservations[{r_index}].Instances[{index}]")
+            where.append(f"Reservations[{r_index}].Instances[{index}] {instance_id}")
             state = str(item.get("State", {}).get("Name", "running"))
             if state == "terminated":
                 continue

@@ -122,7 +122,7 @@ class RouteTable:
         if not isinstance(data, dict):
             raise VpcError(f"RouteTables: each item must be a dict, got {type(data).__name__}")
         rtb_id = data.get("RouteTableId")
-        if not rtb_id:
+        if not rtb_id or not isinstance(rtb_id, str):
             raise VpcError("RouteTables: a route table has no RouteTableId")
         routes = []
         for item in data.get("Routes", []):

@@ -140,7 +140,7 @@ class SecurityGroup:
         if not isinstance(data, dict):
             raise VpcError(f"SecurityGroups: each item must be a dict, got {type(data).__name__}")
         group_id = data.get("GroupId")
-        if not group_id:
+        if not group_id or not isinstance(group_id, str):
             label = data.get("GroupName", "?")
             raise VpcError(f"security group {label!r}: no GroupId (every group has an sg-... id)")
         return cls(
