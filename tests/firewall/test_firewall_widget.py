@@ -1,0 +1,65 @@
+"""The lab widget, headless: presets, packet building, stateful replies, errors inline."""
+
+from netcourse.firewall.examples import EXAMPLES
+from netcourse.widgets.firewall import FirewallLab
+
+
+def test_every_preset_loads_and_shows_its_examples_verdict():
+    lab = FirewallLab()
+    for name, example in EXAMPLES.items():
+        lab.preset.value = name
+        assert lab.errors.value == "", name
+        expected = example.verdict()
+        assert (lab.verdict.action, lab.verdict.chain, lab.verdict.rule_number) == (
+            expected.action,
+            expected.chain,
+            expected.rule_number,
+        ), name
+        assert expected.action in lab.result.value
+
+
+def test_deciding_rule_is_highlighted_in_the_trace():
+    lab = FirewallLab("shadowed-rule")
+    html = lab.result.value
+    highlighted = [row for row in html.split("<tr") if "background:#F0E442" in row]
+    assert len(highlighted) == 1
+    assert "192.168.1.0/24" in highlighted[0]  # the broad ACCEPT decides, not the DROP
+
+
+def test_bad_input_shows_inline_and_the_lab_recovers():
+    lab = FirewallLab("seed-rule")
+    lab.rules.value = "-A INPUT -p tcp -m limit --limit 3/s -j ACCEPT"
+    assert "RuleError" in lab.errors.value and "-m limit" in lab.errors.value
+    lab.rules.value = EXAMPLES["seed-rule"].ruleset
+    assert lab.errors.value == ""
+    lab.src.value = "192.168.1.300"
+    assert "AddressError" in lab.errors.value
+    lab.src.value = "192.168.1.30"
+    assert lab.errors.value == "" and lab.verdict.action == "ACCEPT"
+    lab.flags.value = "SX"
+    assert "PacketError" in lab.errors.value
+    lab.flags.value = "S"
+    lab.proto.value = "icmp"
+    assert lab.errors.value == "" and lab.sport.disabled and lab.flags.disabled
+
+
+def test_stateful_toggle_send_and_reply():
+    lab = FirewallLab("stateless-reply")
+    lab.rules.value = EXAMPLES["stateful-reply"].ruleset
+    lab.preset.value = "stateful-reply"
+    assert lab.verdict.state == "ESTABLISHED" and lab.verdict.action == "ACCEPT"
+    lab.stateful.value = False  # alone, a SYN-ACK is INVALID and the router drops it
+    assert lab.verdict.state == "INVALID" and lab.verdict.action == "DROP"
+    lab.forget.click()
+    lab.stateful.value = True
+    lab.turn.click()  # now the packet is A's SYN again
+    assert lab.src.value == "192.168.1.20" and lab.flags.value == "A"
+    lab.flags.value = "S"
+    lab.send.click()
+    lab.turn.click()
+    assert lab.flags.value == "SA" and lab.verdict.state == "ESTABLISHED"
+    assert "conntrack table" in lab.table.value and "SYN_SENT" in lab.table.value
+
+
+def test_repr_is_stable():
+    assert repr(FirewallLab("user-chain")) == "FirewallLab(preset='user-chain')"
