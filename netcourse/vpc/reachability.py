@@ -210,7 +210,8 @@ class _Tracer:
         decision: AclDecision = acl.evaluate_ports(direction, self.proto, remote, ports)
         src, dst = (remote, local) if direction == "inbound" else (local, remote)
         way = "from" if direction == "inbound" else "to"
-        what = f"{direction} {protocol_name(self.proto)}{_ports_text(decision.ports, ports)}"
+        what = f"{direction} {protocol_name(self.proto)}"
+        what += _ports_text(decision.ports, ports, self.proto)
         if decision.allowed:
             reason = (
                 f"Network ACL {acl.acl_id} of {subnet_id}: rule {decision.rule} allows "
@@ -280,12 +281,16 @@ class _Tracer:
         return None if self.port is None else (self.port, self.port)
 
     def _port_text(self) -> str:
-        return "" if self.port is None else f" port {self.port}"
+        if self.port is None:
+            return ""
+        return f" type {self.port}" if self.proto in (1, 58) else f" port {self.port}"
 
 
-def _ports_text(ports, asked) -> str:
+def _ports_text(ports, asked, proto: int = 6) -> str:
     if not asked:
         return ""
+    if proto in (1, 58):
+        return f" type {ports[0]}"
     return f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
 
 

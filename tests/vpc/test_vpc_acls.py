@@ -110,3 +110,19 @@ def test_no_acl_data_means_aws_default_allow_all(data):
     vpc = Vpc.from_aws(data)
     assert vpc.nacl_for_subnet("subnet-priv").is_default
     assert vpc.reachability("web", "app", 8080).reachable
+
+
+def icmp(number, egress, icmp_type):
+    return {"RuleNumber": number, "Protocol": "1", "RuleAction": "allow", "Egress": egress,
+            "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": icmp_type, "Code": -1}}  # fmt: skip
+
+
+def test_icmp_echo_needs_the_request_type_in_and_the_reply_type_out(data):
+    acl(data, "acl-priv")["Entries"] = [icmp(100, False, 8), icmp(100, True, 0)]
+    vpc = Vpc.from_aws(data)
+    assert vpc.reachability("web", "app", None, "icmp").reachable
+    acl(data, "acl-priv")["Entries"] = [icmp(100, False, 8), icmp(100, True, 8)]
+    path = Vpc.from_aws(data).reachability("web", "app", None, "icmp")
+    assert path.blocked_by == "acl-priv" and path.blocking_hop.leg == "response"
+    matrix = Vpc.from_aws(data).matrix(port=None, protocol="icmp")
+    assert not matrix.can_reach("web", "app")

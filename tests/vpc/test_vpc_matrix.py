@@ -55,3 +55,9 @@ def test_matrix_of_1000_instances_under_2_s():
         best = min(best, time.perf_counter() - start)
     assert m.reachable.shape == (1001, 1001)
     assert best < 2.0
+
+
+@pytest.mark.parametrize("name", list(examples()))
+@pytest.mark.parametrize("protocol, port", [("icmp", None), ("udp", 53)])
+def test_matrix_matches_reachability_for_icmp_and_udp(name, protocol, port):
+    agree(Vpc.example(name), port, protocol)
