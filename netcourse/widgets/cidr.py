@@ -106,11 +106,13 @@ class SubnetCalculator(widgets.VBox):
         self.subnets = widgets.HTML()
         self.subnet: Subnet | None = None
         self._syncing = False
-        self._update = guard(self.errors)(self._compute)
+        self.stale = widgets.HTML()
+        self._guarded = guard(self.errors)(self._compute)
         super().__init__(
             [
                 self.text,
                 self.errors,
+                self.stale,
                 self.prefix,
                 self.bits,
                 self.details,
@@ -124,6 +126,16 @@ class SubnetCalculator(widgets.VBox):
         self._update()
         if split_prefix is not None:
             self.split_prefix.value = split_prefix
+
+    def _update(self) -> None:
+        self._guarded()
+        stale = bool(self.errors.value) and self.subnet is not None
+        self.stale.value = (
+            f"<i>still showing the last valid input, {escape(self.subnet.address)}/"
+            f"{self.subnet.prefixlen}</i>"
+            if stale
+            else ""
+        )
 
     def _compute(self) -> None:
         net = subnet(self.text.value)

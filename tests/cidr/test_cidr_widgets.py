@@ -56,13 +56,14 @@ def test_errors_show_inline_and_the_widget_keeps_working():
     calc.text.value = "10.0.2.300/16"
     assert "the 4th number is 300" in calc.errors.value
     assert "AddressError" in calc.errors.value
-    assert calc.details.value == before  # last good view stays
+    assert calc.details.value == before  # last good view stays, and says so
+    assert "last valid input, 10.0.2.3/16" in calc.stale.value
     calc.text.value = "10.0. 2.3"
     assert "stray space" in calc.errors.value
     calc.text.value = ""
     assert "empty input" in calc.errors.value
     calc.text.value = "192.168.1.9/24"
-    assert calc.errors.value == ""
+    assert calc.errors.value == "" and calc.stale.value == ""
     assert "192.168.1.0/24" in calc.details.value
 
 
