@@ -36,7 +36,15 @@ from netcourse.firewall.matches import (
 )
 from netcourse.firewall.packet import TCP_FLAGS, icmp_type_code, protocol_number
 
-__all__ = ["Rule", "Chain", "Ruleset", "parse_ruleset", "parse_rule", "BUILTIN_CHAINS"]
+__all__ = [
+    "Rule",
+    "Chain",
+    "Ruleset",
+    "parse_ruleset",
+    "parse_rule",
+    "why_refused",
+    "BUILTIN_CHAINS",
+]
 
 #: The filter table's built-in chains: where packets enter.
 BUILTIN_CHAINS = ("INPUT", "FORWARD", "OUTPUT")
@@ -320,11 +328,14 @@ class _RuleParser:
             if token in MODULES[implicit]:  # iptables loads -p's match by itself
                 owner = implicit
         if owner is None:
-            hint = (
-                "load its match first with -m"
-                if any(token in o for o in MODULES.values())
-                else "not a supported option"
-            )
+            owners = [name for name, options in MODULES.items() if token in options]
+            if not owners:
+                raise self.fail(token, "not an option the simulator supports")
+            if owners[0] in _MODULE_PROTO:
+                need = " or ".join(f"-p {name}" for name in owners if name in _MODULE_PROTO)
+                hint = f"it belongs to the {owners[0]} match: write {need} before it"
+            else:
+                hint = f"it belongs to the {owners[0]} match: load it first with -m {owners[0]}"
             raise self.fail(token, f"unknown option here; {hint}")
         arity = MODULES[owner][token]
         values = self.tokens[i + 1 : i + 1 + arity]
@@ -638,3 +649,18 @@ def _check_targets(chains: dict[str, Chain]) -> None:
     for name in chains:
         if name not in state:
             visit(name, [])
+
+
+def why_refused(text: str) -> str | None:
+    """Why a ruleset would be refused (the RuleError message), or None when it is fine.
+
+    >>> print(why_refused("-A INPUT --dport 22 -j ACCEPT"))  # doctest: +ELLIPSIS
+    line 1: '--dport': unknown option here; it belongs to the tcp match: write -p tcp or ...
+    >>> why_refused("-A INPUT -p tcp --dport 22 -j ACCEPT") is None
+    True
+    """
+    try:
+        parse_ruleset(text)
+    except RuleError as exc:
+        return str(exc)
+    return None
