@@ -112,6 +112,7 @@ class JourneyStepper(widgets.VBox):
         self.table = widgets.HTML()
         self.journey: Journey | None = None
         self._busy = False
+        self._shown = 0  # the step the panes show now
         panes = widgets.HBox(
             [self.pdu, self.table],
             layout={"align_items": "flex-start", "grid_gap": "1em"},
@@ -151,6 +152,7 @@ class JourneyStepper(widgets.VBox):
         else:
             journey = source.run()
         self.journey = journey
+        self._shown = 0
         self.play.playing = False
         self._busy = True
         try:
@@ -167,6 +169,10 @@ class JourneyStepper(widgets.VBox):
         if self._busy or not self.journey:
             return
         step = max(1, min(int(step), len(self.journey.events)))
+        if step == len(self.journey.events) or not self.journey.events[step - 1].ok:
+            self.play.playing = False
+        if step == self._shown:
+            return
         self._busy = True
         try:
             self.slider.value = step
@@ -174,8 +180,6 @@ class JourneyStepper(widgets.VBox):
                 self.play.value = step
         finally:
             self._busy = False
-        if step == len(self.journey.events) or not self.journey.events[step - 1].ok:
-            self.play.playing = False
         self._show()
 
     def _render(self) -> None:
@@ -203,6 +207,7 @@ class JourneyStepper(widgets.VBox):
         fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
         self.figure.value = buffer.getvalue()
         self.pdu.value = pdu_html(event)
+        self._shown = event.step
         self.table.value = event.table._repr_html_() if event.table is not None else ""
 
     def __repr__(self) -> str:
