@@ -380,13 +380,15 @@ class SocketTable:
         return "\n".join([*lines, f"({len(self.rows)} sockets; source: {self.source})"])
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in self._HEAD)
+        pad = 'style="padding:2px 10px;text-align:left"'
+        head = "".join(f"<th {pad}>{h}</th>" for h in self._HEAD)
         body = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
+            "<tr>" + "".join(f"<td {pad}>{escape(c)}</td>" for c in cells) + "</tr>"
             for cells in self._cells()
         )
         return (
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f'<table class="netcourse-sockets"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>"
             f"<p>{len(self.rows)} sockets; source: {escape(self.source)}</p>"
         )
 
