@@ -50,7 +50,7 @@ def layout(vpc) -> dict[str, tuple[float, float]]:
             nats = [n for n in vpc.nat_gateways.values() if n.subnet_id == subnet.subnet_id]
             things = [i.instance_id for i in members] + [n.nat_id for n in nats]
             for j, thing in enumerate(things[:4]):
-                spots[thing] = (sx + _SUB_W / 2, _GAP + _SUB_H - 0.95 - j * 0.55)
+                spots[thing] = (sx + 0.3, _GAP + _SUB_H - 1.15 - j * 0.55)
             for inst in members:
                 for eni in inst.interfaces:
                     spots.setdefault(
@@ -83,7 +83,7 @@ def _where(vpc, hop, spots) -> tuple[float, float] | None:
         for eni in vpc.interfaces.values():
             if eni.private_ip == addr and (eni.instance_id or eni.eni_id) in spots:
                 x, y = spots[eni.instance_id or eni.eni_id]
-                return (x - 1.4, y)
+                return (x, y)
         return None
     if hop.kind == "network-acl":
         candidates = [hop.dst if hop.direction == "inbound" else hop.src]
@@ -98,7 +98,9 @@ def _where(vpc, hop, spots) -> tuple[float, float] | None:
             if ip in subnet.network:
                 sx, _ = spots[subnet.subnet_id]
                 if hop.kind == "network-acl":
-                    shift = -0.5 if hop.leg == "request" else 0.5
+                    # four spots on the boundary: request in/out, then response in/out
+                    order = (hop.leg == "response") * 2 + (hop.direction == "outbound")
+                    shift = (-0.9, -0.45, 0.45, 0.9)[order]
                     return (sx + shift, _GAP + _SUB_H + 0.15)
                 return (sx - 0.9, _GAP + 0.2)
     return None
@@ -130,9 +132,9 @@ def topology(vpc, path=None, step: int | None = None):
         ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=tint, alpha=0.25,
                                     ec=tint, lw=1.2))  # fmt: skip
         kind = "public" if public else "private"
-        ax.text(x + w / 2, y + h - 0.2, f"{subnet.name or _short(subnet.subnet_id)} ({kind})",
+        ax.text(x + w / 2, y + h - 0.3, f"{subnet.name or _short(subnet.subnet_id)} ({kind})",
                 ha="center", va="top", fontsize=7.5)  # fmt: skip
-        ax.text(x + w / 2, y + h - 0.5, subnet.cidr, ha="center", va="top", fontsize=7)
+        ax.text(x + w / 2, y + h - 0.6, subnet.cidr, ha="center", va="top", fontsize=7)
         acl = vpc.nacl_for_subnet(subnet.subnet_id).acl_id
         rtb = vpc.route_table_for_subnet(subnet.subnet_id).route_table_id
         ax.text(x + w / 2, y + 0.12, f"{_short(acl)} · {_short(rtb)}", ha="center", fontsize=6.5,
@@ -143,23 +145,24 @@ def topology(vpc, path=None, step: int | None = None):
         cx, cy = spots[inst.instance_id]
         public = f" {inst.public_ip}" if inst.public_ip else ""
         frame = {"boxstyle": "round", "fc": "white", "ec": PALETTE["blue"]}
-        ax.text(cx, cy, f"{inst.label} {inst.private_ip}{public}", ha="center", va="center",
+        ax.text(cx + 0.22, cy, f"{inst.label} {inst.private_ip}{public}", ha="left", va="center",
                 fontsize=7, bbox=frame)  # fmt: skip
     for nat in vpc.nat_gateways.values():
         if nat.nat_id in spots:
             cx, cy = spots[nat.nat_id]
             color = PALETTE["green"] if nat.available else PALETTE["vermillion"]
-            ax.text(cx, cy, f"NAT {_short(nat.nat_id)} ({nat.state})", ha="center", va="center",
-                    fontsize=7, bbox={"boxstyle": "round", "fc": "white", "ec": color})  # fmt: skip
+            frame = {"boxstyle": "round", "fc": "white", "ec": color}
+            ax.text(cx + 0.22, cy, f"NAT {_short(nat.nat_id)} ({nat.state})", ha="left",
+                    va="center", fontsize=7, bbox=frame)  # fmt: skip
     for igw in vpc.internet_gateways.values():
         if igw.igw_id in spots:
             cx, cy = spots[igw.igw_id]
-            ax.text(cx, cy, f"IGW {_short(igw.igw_id)}", ha="center", va="center", fontsize=7,
+            ax.text(cx + 0.25, cy, f"IGW {_short(igw.igw_id)}", ha="left", va="center", fontsize=7,
                     bbox={"boxstyle": "round", "fc": "white", "ec": PALETTE["green"]})  # fmt: skip
             ax.plot([cx, spots["internet"][0]], [cy + 0.2, spots["internet"][1] - 0.3],
                     color="#999999", lw=1, zorder=0)  # fmt: skip
     ix, iy = spots["internet"]
-    ax.text(ix, iy, "internet", ha="center", va="center", fontsize=9,
+    ax.text(ix, iy + 0.4, "internet", ha="center", va="center", fontsize=9,
             bbox={"boxstyle": "round4", "fc": "#eeeeee", "ec": "#777777"})  # fmt: skip
     for pcx in vpc.peering_connections.values():
         a, b = spots.get(pcx.requester_vpc), spots.get(pcx.accepter_vpc)
@@ -176,7 +179,7 @@ def topology(vpc, path=None, step: int | None = None):
     if path is not None:
         title = _draw_path(ax, vpc, path, spots, step)
     ax.set_title(title, fontsize=9, loc="left")
-    top = spots["internet"][1] + 0.8
+    top = spots["internet"][1] + 1.0
     bottom = min([-1.4] + [p[1] - 0.6 for k, p in spots.items() if k.startswith("pcx-")])
     ax.set_xlim(-0.5, width + 0.5)
     ax.set_ylim(bottom, top)
