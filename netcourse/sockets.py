@@ -548,8 +548,14 @@ class SocketLab:
             return
         except OSError:
             data = b""
-        if data:
-            sock.sendall(data)  # an echo server: small replies fit the socket buffer
+        if data:  # an echo server; a blocking send with a timeout, so no byte is dropped
+            sock.settimeout(self.wait)
+            try:
+                sock.sendall(data)
+            except OSError:
+                pass  # the client went away or stopped reading: its problem, not the lab's
+            finally:
+                sock.setblocking(False)
             return
         # the client closed first: stop reading, but keep the socket (CLOSE-WAIT) until
         # the lab closes it, so the state in between can be seen

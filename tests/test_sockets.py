@@ -107,6 +107,8 @@ def test_lab_sockets_mirror_each_other():
             assert {r.state for r in mine} == {"ESTAB"}
         assert table.by_role("listening")[0].local == f"127.0.0.1:{lab.port}"
         assert lab.exchange(clients[0], b"ping") == b"ping"
+        big = bytes(range(256)) * 256  # 64 KiB: more than one recv() returns at once
+        assert lab.exchange(clients[1], big) == big
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
