@@ -382,11 +382,11 @@ class Capture(Sequence):
         self.frame(number)
         return int(self._index.linktype[number - 1])
 
-    def dissect(self, number: int):
+    def dissect(self, number: int, http: bool = False):
         """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`."""
         from netcourse.packets.dissect import dissect
 
-        return dissect(self.frame(number), linktype=self.linktype(number))
+        return dissect(self.frame(number), linktype=self.linktype(number), http=http)
 
     def page(self, page: int, size: int = 50) -> list[PacketRow]:
         """Rows of page ``page`` (0-based) of ``size`` rows."""

@@ -242,8 +242,77 @@ def _length_problems(layer: Packet, available: int) -> list[str]:
     return problems
 
 
-def dissect(data: bytes, linktype: int = 1) -> Dissection:
+_SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
+
+#: The first line of an HTTP/1.x message: scapy's field names for its three parts.
+HTTP_START_LINES = {
+    "HTTPRequest": ("Method", "Path", "Http_Version"),
+    "HTTPResponse": ("Http_Version", "Status_Code", "Reason_Phrase"),
+}
+
+
+def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
+    """Turn a TCP payload that holds a complete HTTP/1.x head into an HTTP layer with fields.
+
+    Fields are scapy's names: the start line's three parts, then one field per header line
+    (``Host``, ``User_Agent`` ...), each credited with its whole line including CRLF, and the
+    blank line that ends the head. A body stays a Raw layer after it.
+    """
+    from netcourse.packets.columns import HTTP_STARTS
+
+    if len(layers) < 2 or layers[-1].name != "Raw" or layers[-2].name != "TCP":
+        return layers
+    raw = layers[-1]
+    payload = data[raw.offset : raw.end]
+    end = payload.find(b"\r\n\r\n")
+    if not payload.startswith(HTTP_STARTS) or end < 0:
+        return layers
+    kind = "HTTPResponse" if payload.startswith(b"HTTP/") else "HTTPRequest"
+    from scapy.layers import http as scapy_http
+
+    known = {f.name.lower(): f.name for f in getattr(scapy_http, kind).fields_desc}
+    head_len = end + 4
+    fields: list[Field] = []
+
+    def add(name: str, start: int, stop: int, value: bytes) -> None:
+        at = raw.offset + start
+        text = value.decode("latin-1")
+        fields.append(Field(name, text, value, at, stop - start, at * 8, (stop - start) * 8))
+
+    line_end = payload.find(b"\r\n")
+    parts = payload[:line_end].split(b" ", 2)
+    if len(parts) != 3:
+        return layers
+    pos = 0
+    for i, (name, value) in enumerate(zip(HTTP_START_LINES[kind], parts)):
+        stop = pos + len(value) + (1 if i < 2 else 2)  # the space after it, or the CRLF
+        add(name, pos, stop, value)
+        pos = stop
+    while pos < end + 2:
+        stop = payload.find(b"\r\n", pos) + 2
+        name, _, value = payload[pos : stop - 2].partition(b":")
+        label = name.decode("latin-1").strip().replace("-", "_") or "header"
+        label = known.get(label.lower(), label)  # scapy's spelling: Content_Type
+        add(label, pos, stop, value.strip())
+        pos = stop
+    add("end_of_headers", pos, head_len, b"")
+    summary = payload[:line_end].decode("latin-1")
+    http = Layer(kind, kind.replace("HTTP", "HTTP "), summary, raw.offset, head_len, tuple(fields))
+    out = [*layers[:-1], http]
+    if head_len < len(payload):
+        body_at = raw.offset + head_len
+        body = data[body_at : raw.end]
+        load = Field("load", repr(body), body, body_at, len(body), body_at * 8, len(body) * 8)
+        out.append(Layer("Raw", "Raw", "Raw", body_at, len(body), (load,)))
+    return out
+
+
+def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     """Dissect one frame (Ethernet unless ``linktype`` says otherwise) into layers and fields.
+
+    With ``http=True`` a TCP payload holding a whole HTTP/1.x head becomes an ``HTTPRequest``
+    or ``HTTPResponse`` layer with one field per part of the start line and per header line;
+    by default it stays ``Raw``, as scapy leaves it on ports other than 80.
 
     >>> from netcourse.packets import frame
     >>> d = dissect(frame("arp-icmp", 1))
@@ -290,6 +359,13 @@ def dissect(data: bytes, linktype: int = 1) -> Dissection:
     parent: Packet | None = None
     while current is not None and not isinstance(current, NoPayload):
         name = type(current).__name__
+        if name in _SCAPY_HTTP:  # bound by scapy.layers.http when imported: same view as not
+            pad = pkt.getlayer(Padding)
+            size = len(data) - offset - (len(pad.load) if pad is not None else 0)
+            current = Raw(data[offset : offset + size])
+            if pad is not None:
+                current.add_payload(pad)
+            name = "Raw"
         header = current.raw_packet_cache
         if header is None:
             try:
@@ -302,7 +378,7 @@ def dissect(data: bytes, linktype: int = 1) -> Dissection:
                 expected = parent.guess_payload_class(current.load)
             except Exception:
                 expected = Raw
-            if expected not in (Raw, None) and expected.__name__ != "Raw":
+            if expected not in (Raw, None) and expected.__name__ not in ("Raw", *_SCAPY_HTTP):
                 problems.append(
                     f"{type(parent).__name__} payload is not a valid {expected.__name__} "
                     f"(at byte {offset}, {len(header)} bytes left)"
@@ -326,6 +402,8 @@ def dissect(data: bytes, linktype: int = 1) -> Dissection:
         if len(layers) > 64:
             problems.append("more than 64 layers: stopped")
             break
+    if http:
+        layers = _http_layers(layers, data)
     return Dissection(
         data=data, layers=tuple(layers), malformed=bool(problems), problems=tuple(problems)
     )

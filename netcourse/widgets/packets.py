@@ -140,11 +140,13 @@ class Inspector(widgets.VBox):
 
     ``source``: a sample name ("http"), a capture path, a Capture, frame bytes, a scapy packet
     built in a cell, or a list of those. Select a field to light up exactly its bytes; move the
-    byte control to select the field that holds that byte.
+    byte control to select the field that holds that byte. ``http=True`` shows an HTTP head's
+    start line and header lines as fields (see :func:`netcourse.packets.dissect`).
     """
 
-    def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE) -> None:
+    def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE, http: bool = True) -> None:
         self.capture = _capture_of(source)
+        self.http = http
         self.page_size = page_size
         self.numbers = np.arange(1, len(self.capture) + 1)
         self.page_index = 0
@@ -264,7 +266,7 @@ class Inspector(widgets.VBox):
     def show_packet(self, number: int) -> None:
         """Dissect packet ``number`` (1-based) and show its tree and bytes."""
         self.number = int(number)
-        self.dissection = self.capture.dissect(self.number)
+        self.dissection = self.capture.dissect(self.number, http=self.http)
         options = []
         for li, layer in enumerate(self.dissection.layers):
             label = osi_label(layer.name)

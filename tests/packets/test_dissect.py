@@ -162,3 +162,53 @@ def test_repr_and_html():
     d = dissect(frame("udp", 1))
     assert repr(d) == "<Dissection 53 bytes: Ether / IP / UDP / Raw>"
     assert "<table>" in d._repr_html_() and "sport" in d._repr_html_()
+
+
+@pytest.mark.parametrize("number", [4, 6])
+def test_http_heads_become_layers_whose_values_scapy_agrees_with(number):
+    from scapy.layers.http import HTTP
+
+    data = frame("http", number)
+    plain = dissect(data)
+    assert plain.layers[-1].name == "Raw"  # the default stays scapy's view
+    d = dissect(data, http=True)
+    http = d.layers[3]
+    assert http.name in ("HTTPRequest", "HTTPResponse")
+    assert http.offset == plain.layers[-1].offset
+    theirs = HTTP(data[http.offset :]).payload
+    assert type(theirs).__name__ == http.name
+    for fld in http.fields:
+        if fld.name == "end_of_headers":
+            assert data[fld.offset : fld.end] == b"\r\n"
+            continue
+        if fld.name in {f.name for f in theirs.fields_desc}:
+            expected = theirs.getfieldval(fld.name)
+        else:  # a header scapy does not name goes to Unknown_Headers
+            expected = theirs.Unknown_Headers[fld.name.replace("_", "-").encode()]
+        assert fld.raw == expected, fld.name
+        assert fld.raw in data[fld.offset : fld.end]
+    bit = http.offset * 8
+    for fld in http.fields:
+        assert fld.bit_offset == bit
+        bit += fld.bit_length
+    assert bit == http.end * 8
+
+
+def test_http_with_a_body_keeps_the_body_raw():
+    pkt = (
+        Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+        / IP(src="192.0.2.1", dst="192.0.2.2")
+        / TCP(sport=40000, dport=8080, flags="PA")
+        / b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"
+    )
+    d = dissect(bytes(pkt), http=True)
+    assert [la.name for la in d.layers] == ["Ether", "IP", "TCP", "HTTPRequest", "Raw"]
+    assert d["HTTPRequest"]["Method"].value == "POST"
+    assert d["Raw"]["load"].raw == b"hi"
+    half = bytes(pkt)[:-20]  # the head is cut: no HTTP layer, the payload stays Raw
+    assert dissect(half, http=True).layers[-1].name == "Raw"
+    on_80 = bytes(pkt.__class__(bytes(pkt)))  # scapy binds its HTTP layer to port 80 once
+    on_80 = on_80[:36] + (80).to_bytes(2, "big") + on_80[38:]  # imported: same view for us
+    assert [la.name for la in dissect(on_80).layers][-1] == "Raw"
+    assert not dissect(on_80).malformed
+    assert dissect(on_80, http=True)["HTTPRequest"]["Host"].value == "a"

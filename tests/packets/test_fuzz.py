@@ -22,10 +22,10 @@ REAL_FRAMES = [
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _check(data: bytes) -> None:
+def _check(data: bytes, http: bool = False) -> None:
     start = time.perf_counter()
     try:
-        d = dissect(data)
+        d = dissect(data, http=http)
     except PacketError:
         return
     finally:
@@ -72,3 +72,16 @@ def test_mutated_real_frames(frame, changes):
 @given(st.sampled_from(REAL_FRAMES), st.binary(max_size=40))
 def test_real_frames_with_trailing_garbage(frame, extra):
     _check(frame + extra)
+
+
+HTTP_FRAMES = [f for f in REAL_FRAMES if b"HTTP/1.1" in f]
+
+
+@FUZZ
+@given(st.sampled_from(HTTP_FRAMES), st.data())
+def test_mangled_http_heads(frame, data):
+    """Cut, mutated or re-spaced HTTP heads: a partial HTTP layer, Raw, or a PacketError."""
+    cut = data.draw(st.integers(min_value=54, max_value=len(frame)))
+    noise = data.draw(st.lists(st.sampled_from([b"\r\n", b" ", b":", b"\x00", b"x"]), max_size=6))
+    where = data.draw(st.integers(min_value=66, max_value=max(66, cut)))
+    _check(frame[:where] + b"".join(noise) + frame[where:cut], http=True)

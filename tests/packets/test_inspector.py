@@ -55,7 +55,8 @@ def test_clicking_a_tree_row_selects_its_field():
 def test_selecting_a_byte_selects_the_field_holding_it():
     ins = Inspector("http")
     ins.packet_list.value = 4
-    d = dissect(frame("http", 4))
+    d = dissect(frame("http", 4), http=True)
+    assert d.layers[-1].name == "HTTPRequest"
     for offset in range(0, len(d.data), 3):
         ins.byte.value = offset
         layer, fld = d.field_at(offset)
