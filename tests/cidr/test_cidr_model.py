@@ -25,7 +25,7 @@ from netcourse.cidr import (
 )
 from netcourse.errors import AddressError, NetcourseError
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ipv4_ints = st.integers(0, 2**32 - 1)
 ipv6_ints = st.integers(0, 2**128 - 1)
