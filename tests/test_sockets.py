@@ -643,3 +643,19 @@ def test_handshake_agrees_with_the_packets_topic():
     ends = {(conv.address_a, conv.port_a), (conv.address_b, conv.port_b)}
     assert ends == {(client_ip, client_port), (server_ip, server_port)}
     assert conv.frames == len(hs)
+
+
+@pytest.mark.root
+@pytest.mark.skipif(os.geteuid() != 0, reason="capturing on lo needs root")
+def test_capture_tool_records_a_whole_connection(tmp_path):
+    from netcourse.tools import capture_handshake
+
+    out = tmp_path / "handshake.pcap"
+    capture_handshake.record(out)
+    hs = sk.handshake(out)
+    assert [s.flags for s in hs.phase("handshake")] == ["SYN", "SYN+ACK", "ACK"]
+    sent = sum(s.length for s in hs if s.sender == "client")
+    echoed = sum(s.length for s in hs if s.sender == "server")
+    assert sent == echoed == len(capture_handshake.MESSAGE)
+    assert [s.sender for s in hs if "FIN" in s.flags] == ["client", "server"]
+    assert hs[-1].flags == "ACK" and hs[-1].sender == "client"
