@@ -51,6 +51,7 @@ __all__ = [
     "HttpLayers",
     "http_layers",
     "fields_read",
+    "payload",
 ]
 
 
@@ -403,7 +404,7 @@ DEVICES: tuple[Device, ...] = (
         "web application firewall",
         (7,),
         "the HTTP request: method, path, headers, body",
-        ("Raw.load",),
+        ("HTTPRequest.Method", "HTTPRequest.Path", "HTTPRequest.Host", "Raw.load"),
         "block requests that look like attacks (SQL injection, bad bots)",
     ),
     Device(
@@ -417,7 +418,7 @@ DEVICES: tuple[Device, ...] = (
         "load balancer (layer 7)",
         (7,),
         "the HTTP request: Host header, path, cookies",
-        ("Raw.load",),
+        ("HTTPRequest.Method", "HTTPRequest.Path", "HTTPRequest.Host", "Raw.load"),
         "which backend gets each request (it terminates TCP and opens its own connections)",
     ),
 )
@@ -889,3 +890,23 @@ def fields_read(device_name: str, dissection: Any) -> tuple[Any, ...]:
                 out.extend(f for f in item.fields if f.name == field_name)
                 break
     return tuple(out)
+
+
+def payload(dissection: Any) -> bytes:
+    """The bytes TCP or UDP carries in this frame: the application's message (may be empty).
+
+    Works whether the dissector left the payload as ``Raw`` or decoded it (HTTP).
+
+    >>> from netcourse.packets import dissect, frame
+    >>> payload(dissect(frame("http", 4)))[:14]
+    b'GET /hello.txt'
+    """
+    data = getattr(dissection, "data", None)
+    if not isinstance(data, (bytes, bytearray)):
+        raise PacketError("expected a dissection with the frame's bytes: dissect(frame_bytes)")
+    transport = [s for s in spans(dissection) if s.name in ("TCP", "UDP")]
+    if not transport:
+        names = ", ".join(layer.name for layer in dissection.layers)
+        raise PacketError(f"this frame has no TCP or UDP layer (its layers are: {names})")
+    last = transport[-1]
+    return bytes(data[last.header_end : last.end])
