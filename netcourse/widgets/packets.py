@@ -33,7 +33,7 @@ from netcourse.packets import Capture, Dissection, read_capture
 from netcourse.packets.filters import compile_filter
 from netcourse.widgets.common import ErrorBox, guard
 
-__all__ = ["Inspector", "osi_label", "hex_dump_html", "PAGE_SIZE"]
+__all__ = ["Inspector", "load_capture", "osi_label", "hex_dump_html", "PAGE_SIZE"]
 
 #: Rows per page of the packet list.
 PAGE_SIZE = 25
@@ -106,6 +106,27 @@ def hex_dump_html(
         pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
         lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
     return f'<pre style="{_MONO}">' + "\n".join(lines) + "</pre>"
+
+
+def load_capture(path: str | Path) -> Capture:
+    """Open a capture with a progress bar under the cell while it is indexed (long files).
+
+    The bar ends full, labelled with the packet count, so the cell's output is the same on
+    every run. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+    """
+    from IPython.display import display
+
+    bar = widgets.IntProgress(value=0, min=0, max=100, description="reading")
+    display(bar)
+
+    def update(done: int, total: int) -> None:
+        bar.value = int(100 * done / total) if total else 100
+
+    capture = read_capture(path, progress=update)
+    bar.value = 100
+    bar.description = f"{len(capture)} pkts"
+    bar.bar_style = "success"
+    return capture
 
 
 def _frames_of(source: Any) -> list[bytes]:

@@ -140,3 +140,15 @@ def test_repr_is_deterministic():
     ins = Inspector("http")
     ins.select_field("TCP", "flags")
     assert repr(ins) == "Inspector(http.pcap: 12 packets, packet 1, TCP.flags)"
+
+
+def test_load_capture_shows_a_bar_that_ends_full(tmp_path, monkeypatch):
+    from netcourse.widgets import packets as view
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    frames, times = synthetic_traffic(20_000, seed=6)
+    cap = view.load_capture(write_capture(tmp_path / "big.pcapng", frames, times, fmt="pcapng"))
+    [bar] = shown
+    assert len(cap) == 20_000
+    assert bar.value == 100 and bar.description == "20000 pkts" and bar.bar_style == "success"
