@@ -371,13 +371,33 @@ def reply(runner) -> None:
 def _host_output(runner) -> None:
     sc = runner.sc
     fw = runner.st.firewall
+    before = fw.replay(runner.st.fw_packets).table  # what conntrack knows when the reply leaves
     packets = [*runner.st.fw_packets, (_fw_packet(runner.st.frame, "PA"), "OUTPUT")]
     result = fw.replay(packets)
     verdict = result.verdicts[-1]
+    src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
+    rows = tuple(
+        (e.proto, f"{e.src}:{e.sport}", f"{e.dst}:{e.dport}", e.tcp_state or "",
+         "" if e.seen_reply else "[UNREPLIED]")
+        for e in before
+    )  # fmt: skip
+    match = next(
+        (i for i, e in enumerate(before) if (e.src, e.sport, e.dst, e.dport) == (dst, dport, src,
+         sport)), None,
+    )  # fmt: skip
+    runner.add(
+        "vpc", f"{sc.server.instance} conntrack", "connection tracking (state)", 4,
+        Table(f"conntrack table ({sc.server.instance})",
+              ("proto", "original source", "original destination", "TCP state", "flag"), rows,
+              match, "the reply is the original direction mirrored"),
+        f"state {verdict.state}",
+        f"The kernel's connection tracking finds the entry the request created, with source "
+        f"and destination swapped, so it classifies the reply as {verdict.state} before any "
+        "rule is read.",
+        ok=True, reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
+        decided_by="netcourse.firewall.Firewall.replay", node="instance",
+    )  # fmt: skip
     table = _chain_table(verdict, "OUTPUT", f"iptables OUTPUT chain ({sc.server.instance})")
-    entries = "; ".join(repr(entry) for entry in result.table)
-    table = Table(table.name, table.columns, table.rows, table.match,
-                  f"{table.note}; conntrack table: {entries}")  # fmt: skip
     runner.add(
         "vpc", f"{sc.server.instance} iptables", "host firewall (stateful)", 4, table,
         f"{verdict.action} by {verdict.decided_by}",

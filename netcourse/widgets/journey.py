@@ -8,7 +8,7 @@ device consulted with the deciding row marked. Taught in notebooks/06-packet-jou
 >>> stepper.next.click(); stepper.step
 2
 >>> stepper
-JourneyStepper('healthy', step 2/25)
+JourneyStepper('healthy', step 2/26)
 """
 
 from __future__ import annotations

@@ -67,6 +67,10 @@ def test_reply_is_recognised_by_stateful_devices():
     reply = [e for e in journey.events if e.direction == "reply"]
     host = [e for e in reply if e.node == "instance" and "firewall" in e.kind][0]
     assert "ESTABLISHED" in host.table.note and host.decision.startswith("ACCEPT")
+    conntrack = [e for e in reply if "connection tracking" in e.kind][0]
+    assert conntrack.decision == "state ESTABLISHED"
+    assert conntrack.table.matched is not None and "[UNREPLIED]" in conntrack.table.matched
+    assert conntrack.step < host.step
     sg = [e for e in reply if e.node == "security group"][0]
     assert sg.ok and sg.table.match is None and "not consulted" in sg.table.note
     acl = [e for e in reply if e.node == "network ACL"][0]
