@@ -1247,6 +1247,8 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
         raise CaptureError(f"{where}: no SYN-ACK answers the SYN")
     isn["server"] = synack[5]
     sent = {"client": None, "server": None}  # each side's next expected seq
+    data_before = {"client": 0, "server": 0}  # data bytes each side sent so far
+    fin_before = {"client": False, "server": False}
     fin_seen = False
     steps = []
     for number, (src, sport, dst, dport, flags, seq, ack, length) in enumerate(segments, 1):
@@ -1261,9 +1263,14 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
         elif "SYN" in flags:
             lines.append(f"seq = {seq}: the {sender}'s own random ISN")
         else:
+            parts = ["its SYN (1)"]
+            if data_before[sender]:
+                parts.append(f"{data_before[sender]} data bytes")
+            if fin_before[sender]:
+                parts.append("its FIN (1)")
             lines.append(
-                f"seq = ISN {isn[sender]} + {rel_seq} = {seq}: {rel_seq} is the count of "
-                f"the {sender}'s bytes before this one (its SYN counts as 1)"
+                f"seq = ISN {isn[sender]} + {rel_seq} = {seq}: the {sender} has used "
+                f"{rel_seq} sequence numbers so far: {' + '.join(parts)}"
             )
         if has_ack:
             lines.append(
@@ -1303,6 +1310,8 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
         if has_ack and expected is not None and expected != ack:
             lines.append(f"(the {other}'s next seq was {expected}: an earlier segment is acked)")
         sent[sender] = step.next_seq
+        data_before[sender] += length
+        fin_before[sender] = fin_before[sender] or "FIN" in flags
         steps.append(
             HandshakeStep(
                 number,

@@ -307,6 +307,12 @@ def test_handshake_arithmetic():
             assert step.ack == last[other]  # each ack names the other side's next seq
         last[step.sender] = step.next_seq
         assert any(str(step.seq) in line for line in step.arithmetic)
+    for step in hs:
+        if "SYN" not in step.flags:  # relative seq = SYN + data bytes + FIN sent before
+            before = [s for s in hs if s.sender == step.sender and s.number < step.number]
+            used = 1 + sum(s.length for s in before) + any("FIN" in s.flags for s in before)
+            assert step.relative_seq == used
+            assert f"has used {used} sequence numbers" in step.arithmetic[0]
     fins = [s for s in hs if "FIN" in s.flags]
     assert [s.sender for s in fins] == ["client", "server"]
     assert hs.phase("data") and any(s.length for s in hs.phase("data"))
