@@ -29,6 +29,7 @@ from netcourse.vpc.resources import (
     Instance,
     InternetGateway,
     NetworkInterface,
+    reserved_addresses,
 )
 from netcourse.vpc.routing import Route, RouteTable
 from netcourse.vpc.security_groups import SecurityGroup, SgDecision, evaluate_groups
@@ -270,6 +271,26 @@ class Vpc:
             return self._rtb_of[subnet_id]
         except KeyError:
             raise VpcError(f"{subnet_id!r}: no such subnet") from None
+
+    def reserved_addresses(self, subnet_id: str) -> dict[str, str]:
+        """The addresses AWS keeps in a subnet (network, router, DNS, future, broadcast).
+
+        >>> list(Vpc.example().reserved_addresses("subnet-0a1b2c3d4e5f60001"))[:2]
+        ['10.0.1.0', '10.0.1.1']
+        """
+        if subnet_id not in self._r.subnets:
+            raise VpcError(f"{subnet_id!r}: no such subnet; known: {', '.join(self._r.subnets)}")
+        return reserved_addresses(self._r.subnets[subnet_id].cidr)
+
+    def usable_addresses(self, subnet_id: str) -> int:
+        """How many addresses of a subnet can go to instances (all but AWS's five).
+
+        >>> Vpc.example().usable_addresses("subnet-0a1b2c3d4e5f60001")
+        251
+        """
+        return self._r.subnets[subnet_id].network.num_addresses - len(
+            self.reserved_addresses(subnet_id)
+        )
 
     def internet_gateway_for(self, vpc_id: str) -> InternetGateway | None:
         """The internet gateway attached to a VPC, or None.

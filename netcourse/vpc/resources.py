@@ -20,6 +20,8 @@ __all__ = [
     "PROTOCOLS",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
+    "RESERVED",
+    "reserved_addresses",
     "protocol_number",
     "protocol_name",
     "parse_addr",
@@ -45,6 +47,32 @@ EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
 INTERNET_ADDR = "198.51.100.100"
 
 _NAMES = {number: name for name, number in PROTOCOLS.items()}
+
+#: The addresses AWS keeps in every IPv4 subnet, by offset from the start (negative: from the
+#: end), and why. A VPC has no broadcast, so even the last address is not given to hosts.
+RESERVED: dict[int, str] = {
+    0: "network address",
+    1: "VPC router (the subnet's gateway; the VPC answers ARP itself)",
+    2: "reserved by AWS (the Amazon DNS server is at the VPC's base address + 2)",
+    3: "reserved by AWS for future use",
+    -1: "broadcast address: not used, a VPC does not support broadcast",
+}
+
+
+def reserved_addresses(cidr: str) -> dict[str, str]:
+    """The five addresses of an IPv4 subnet that AWS reserves, and why.
+
+    >>> reserved_addresses("10.0.1.0/24")["10.0.1.1"]
+    "VPC router (the subnet's gateway; the VPC answers ARP itself)"
+    >>> len(reserved_addresses("10.0.1.0/28"))
+    5
+    """
+    net = parse_net(cidr, "subnet")
+    if net.version != 4:
+        raise VpcError(f"{cidr!r}: AWS's five reserved addresses are an IPv4 rule")
+    if net.prefixlen > 28 or net.prefixlen < 16:
+        raise VpcError(f"{cidr!r}: an AWS subnet is between /16 and /28")
+    return {str(net[offset]): why for offset, why in RESERVED.items()}
 
 
 def protocol_number(value: str | int) -> int:

@@ -1,5 +1,6 @@
 """Route tables: association or main, longest prefix match, local route, blackholes."""
 
+import pytest
 from vpcdata import table
 
 from netcourse.vpc import RouteTable, Vpc
@@ -45,3 +46,19 @@ def test_no_route_blocks(data):
 def test_public_and_private_subnets(data):
     vpc = Vpc.from_aws(data)
     assert vpc.is_public("subnet-pub") and not vpc.is_public("subnet-priv")
+
+
+def test_aws_reserves_five_addresses_per_subnet():
+    # AWS's VPC user guide, "Subnet CIDR blocks": for 10.0.0.0/24, .0, .1, .2, .3 and .255
+    reserved = Vpc.example().reserved_addresses("subnet-0a1b2c3d4e5f60001")
+    assert list(reserved) == ["10.0.1.0", "10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.255"]
+    assert "router" in reserved["10.0.1.1"] and "broadcast" in reserved["10.0.1.255"]
+    assert Vpc.example().usable_addresses("subnet-0a1b2c3d4e5f60001") == 256 - 5
+
+
+def test_reserved_addresses_refuse_sizes_aws_does_not_allow():
+    from netcourse.errors import VpcError
+    from netcourse.vpc.resources import reserved_addresses
+
+    with pytest.raises(VpcError, match="between /16 and /28"):
+        reserved_addresses("10.0.0.0/29")
