@@ -50,6 +50,9 @@ LAB_SETTINGS = {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
+    # The strictest virtualisation: only cells in view are in the page, so every check must
+    # scroll to its cell first (the default, contentVisibility, keeps them all attached).
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "full"},
 }
 
 

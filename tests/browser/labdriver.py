@@ -65,57 +65,67 @@ _SETTLED = """
 }
 """
 
-_CELL_COUNT = "(id) => window.__netcourse[id].content.widgets.length"
-
-_SCROLL_TO = """
-async ({id, index}) => {
+# Walk the notebook cell by cell (it is virtualised: a cell's outputs are only reliable once it
+# has been scrolled into view), wait for each cell's outputs to render, and report on each.
+_SCAN = """
+async ({id, widgetMime, imageMimes, timeoutMs}) => {
   const notebook = window.__netcourse[id].content;
-  notebook.activeCellIndex = index;
-  await notebook.scrollToItem(index, 'center');
-  const cell = notebook.widgets[index];
-  if (cell.ready) await cell.ready;
-  cell.node.scrollIntoView({block: 'center'});
-}
-"""
-
-# A report of one cell once its outputs are on screen, or null while they are still rendering.
-_CELL_REPORT = """
-({id, index, widgetMime, imageMimes}) => {
-  const cell = window.__netcourse[id].content.widgets[index];
-  const model = cell.model;
-  const report = {
-    index, type: model.type, source: model.sharedModel.getSource(),
-    executionCount: model.type === 'code' ? model.executionCount : null,
-    errors: [], stderr: [], widgetOutputs: 0, imageOutputs: 0,
-    widgetNodes: 0, widgetErrors: 0, images: 0, brokenImages: 0,
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 25));
+  const inspect = (cell, index) => {
+    const model = cell.model;
+    const report = {
+      index, type: model.type, source: model.sharedModel.getSource(),
+      executionCount: model.type === 'code' ? model.executionCount : null,
+      errors: [], stderr: [], widgetOutputs: 0, imageOutputs: 0,
+      widgetNodes: 0, widgetErrors: 0, images: 0, brokenImages: 0, timedOut: false,
+    };
+    if (model.type !== 'code') return report;
+    const outputs = model.outputs.toJSON();
+    for (const out of outputs) {
+      if (out.output_type === 'error') report.errors.push(`${out.ename}: ${out.evalue}`);
+      if (out.output_type === 'stream' && out.name === 'stderr') report.stderr.push(out.text);
+      const data = out.data || {};
+      if (data[widgetMime]) report.widgetOutputs += 1;
+      if (imageMimes.some((m) => data[m])) report.imageOutputs += 1;
+    }
+    const node = cell.node;
+    if (!node.isConnected) return null;
+    const rendered = node.querySelectorAll('.jp-OutputArea-output');
+    if (rendered.length < outputs.length) return null;
+    for (const el of node.querySelectorAll(
+        '[data-mime-type="application/vnd.jupyter.stderr"]')) report.stderr.push(el.innerText);
+    report.widgetNodes = node.querySelectorAll(
+      '.jp-OutputArea-output .jupyter-widgets, .jp-OutputArea-output [class*="widget-"]').length;
+    report.widgetErrors = (node.innerText.match(/Error displaying widget/g) || []).length;
+    const imgs = Array.from(node.querySelectorAll('.jp-OutputArea-output img'));
+    report.images = imgs.filter((img) => img.complete && img.naturalWidth > 0).length
+      + node.querySelectorAll('.jp-OutputArea-output svg').length;
+    report.brokenImages = imgs.filter((img) => img.complete && img.naturalWidth === 0).length;
+    // Widgets render asynchronously: wait until each widget output shows a view or an error.
+    if (report.widgetOutputs > 0 && report.widgetNodes === 0 && report.widgetErrors === 0)
+      return null;
+    if (report.imageOutputs > 0 && report.images === 0 && report.brokenImages === 0) return null;
+    return report;
   };
-  if (model.type !== 'code') return report;
-  const outputs = model.outputs.toJSON();
-  for (const out of outputs) {
-    if (out.output_type === 'error') report.errors.push(`${out.ename}: ${out.evalue}`);
-    if (out.output_type === 'stream' && out.name === 'stderr') report.stderr.push(out.text);
-    const data = out.data || {};
-    if (data[widgetMime]) report.widgetOutputs += 1;
-    if (imageMimes.some((m) => data[m])) report.imageOutputs += 1;
+  const reports = [];
+  for (let index = 0; index < notebook.widgets.length; index++) {
+    await notebook.scrollToItem(index, 'center');
+    const cell = notebook.widgets[index];
+    if (cell.ready) await cell.ready;
+    const deadline = performance.now() + timeoutMs;
+    let report = inspect(cell, index);
+    while (report === null && performance.now() < deadline) {
+      await pause();
+      report = inspect(cell, index);
+    }
+    if (report === null) {
+      cell.node.scrollIntoView({block: 'center'});
+      report = {index, type: cell.model.type, source: cell.model.sharedModel.getSource(),
+                executionCount: null, timedOut: true};
+    }
+    reports.push(report);
   }
-  const node = cell.node;
-  if (!node.isConnected) return null;
-  const rendered = node.querySelectorAll('.jp-OutputArea-output');
-  if (rendered.length < outputs.length) return null;
-  for (const el of node.querySelectorAll(
-      '[data-mime-type="application/vnd.jupyter.stderr"]')) report.stderr.push(el.innerText);
-  report.widgetNodes = node.querySelectorAll(
-    '.jp-OutputArea-output .jupyter-widgets, .jp-OutputArea-output [class*="widget-"]').length;
-  report.widgetErrors = (node.innerText.match(/Error displaying widget/g) || []).length;
-  const imgs = Array.from(node.querySelectorAll('.jp-OutputArea-output img'));
-  report.images = imgs.filter((img) => img.complete && img.naturalWidth > 0).length
-    + node.querySelectorAll('.jp-OutputArea-output svg').length;
-  report.brokenImages = imgs.filter((img) => img.complete && img.naturalWidth === 0).length;
-  // Widgets render asynchronously: wait until each widget output shows a view or an error.
-  if (report.widgetOutputs > 0 && report.widgetNodes === 0 && report.widgetErrors === 0)
-    return null;
-  if (report.imageOutputs > 0 && report.images === 0 && report.brokenImages === 0) return null;
-  return report;
+  return reports;
 }
 """
 
@@ -146,11 +156,14 @@ class CellReport:
     widgetErrors: int = 0  # noqa: N815
     images: int = 0
     brokenImages: int = 0  # noqa: N815
+    timedOut: bool = False  # noqa: N815
 
     def problems(self) -> list[str]:
         """What a learner would see as broken in this cell (empty when it is fine)."""
         where = f"cell {self.index} ({self.source.strip().splitlines()[0][:60]!r})"
         found = [f"{where}: error output {text}" for text in self.errors]
+        if self.timedOut:
+            found.append(f"{where}: its outputs did not finish rendering on screen")
         for text in self.stderr:
             if any(word in text for word in ALARMING):
                 found.append(f"{where}: stderr shows {text.strip()[:300]!r}")
@@ -192,21 +205,16 @@ class LabPage:
 
     def cell_reports(self, widget_id: str, timeout_ms: int = 20_000) -> list[CellReport]:
         """Scroll to each cell in turn (the notebook is virtualised) and report what it shows."""
-        reports = []
-        for index in range(self.page.evaluate(_CELL_COUNT, widget_id)):
-            self.page.evaluate(_SCROLL_TO, {"id": widget_id, "index": index})
-            handle = self.page.wait_for_function(
-                _CELL_REPORT,
-                arg={
-                    "id": widget_id,
-                    "index": index,
-                    "widgetMime": WIDGET_MIME,
-                    "imageMimes": list(IMAGE_MIMES),
-                },
-                timeout=timeout_ms,
-            )
-            reports.append(CellReport(**handle.json_value()))
-        return reports
+        found = self.page.evaluate(
+            _SCAN,
+            {
+                "id": widget_id,
+                "widgetMime": WIDGET_MIME,
+                "imageMimes": list(IMAGE_MIMES),
+                "timeoutMs": timeout_ms,
+            },
+        )
+        return [CellReport(**report) for report in found]
 
     def notebook(self, widget_id: str):
         """A locator for the notebook panel."""

@@ -141,49 +141,64 @@ def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, scr
     _require("netcourse.widgets.packets")
     from playwright.sync_api import expect
 
+    from netcourse.packets import dissect, frame
+
+    first = dissect(frame("http", 1))  # the model says where each field's bytes are
     source = 'from netcourse.widgets.packets import Inspector\nInspector("http")'
     with widget_cell(lab, lab_page, "inspector", source) as output:
-        highlighted = output.locator(".netcourse-hex .selected, .netcourse-hex mark")
-        fields = output.locator(".netcourse-fields select, .netcourse-fields")
-        expect(fields.first).to_be_visible(timeout=UPDATE_MS)
         picker = output.locator(".netcourse-fields select").first
-        options = picker.locator("option")
-        labels = [options.nth(i).inner_text() for i in range(options.count())]
-        ttl = next(i for i, text in enumerate(labels) if re.search(r"\bttl\b", text))
-        picker.select_option(index=ttl)
-        expect(highlighted).to_have_count(1, timeout=UPDATE_MS)  # TTL is one byte
-        sport = next(i for i, text in enumerate(labels) if re.search(r"\bsport\b", text))
-        picker.select_option(index=sport)
-        expect(highlighted).to_have_count(2, timeout=UPDATE_MS)  # a port is two bytes
-        _shot(output, screenshots, "inspector")
+        expect(picker).to_be_visible(timeout=UPDATE_MS)
+        marks = output.locator(".netcourse-hex mark")
+        labels = picker.locator("option").all_inner_texts()
+        for layer, name in (("IP", "ttl"), ("TCP", "sport"), ("IP", "src")):
+            fld = first[layer][name]
+            index = next(
+                i
+                for i, text in enumerate(labels)
+                if text.strip().startswith(f"{name}:") and _layer_of(labels, i) == layer
+            )
+            picker.select_option(index=index)
+            expect(marks).to_have_count(fld.length, timeout=UPDATE_MS)
+            offsets = [int(mark.get_attribute("data-offset")) for mark in marks.all()]
+            assert offsets == list(range(fld.offset, fld.offset + fld.length)), (layer, name)
+            if name == "sport":
+                _shot(output, screenshots, "inspector")
+
+
+def _layer_of(labels: list[str], index: int) -> str:
+    """The layer heading (a line starting with the triangle) above option ``index``."""
+    for text in reversed(labels[: index + 1]):
+        if text.lstrip().startswith("▾"):
+            return text.split(":")[0].split()[-1]
+    return ""
 
 
 def test_firewall_lab_verdict_follows_the_edited_rule(lab, lab_page, screenshots):
-    module = _require("netcourse.widgets.firewall")
+    _require("netcourse.widgets.firewall")
     from playwright.sync_api import expect
 
-    lab_class = next(
-        (name for name in ("FirewallLab", "Lab", "RulesetLab") if hasattr(module, name)), None
-    )
-    assert lab_class, (
-        f"netcourse.widgets.firewall defines none of the expected lab classes: {dir(module)}"
-    )
-    rules = "-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT\\n-A INPUT -j DROP"
-    source = f'from netcourse.widgets.firewall import {lab_class}\n{lab_class}("{rules}")'
+    from netcourse.firewall import Firewall
+    from netcourse.firewall.examples import EXAMPLES
+
+    seed = EXAMPLES["seed-rule"]
+    edited = seed.ruleset.replace("-j ACCEPT", "-j DROP")
+    before = Firewall.from_iptables(seed.ruleset).evaluate(seed.packet, chain=seed.chain)
+    after = Firewall.from_iptables(edited).evaluate(seed.packet, chain=seed.chain)
+    assert before.action != after.action  # the edit matters to the model
+    source = 'from netcourse.widgets.firewall import FirewallLab\nFirewallLab("seed-rule")'
     with widget_cell(lab, lab_page, "firewall", source) as output:
         verdict = output.locator(".netcourse-verdict")
-        expect(verdict).to_be_visible(timeout=UPDATE_MS)
-        before = verdict.inner_text()
+        expect(verdict).to_contain_text(before.action, timeout=UPDATE_MS)
         ruleset = output.locator("textarea").first
-        edited = (
-            ruleset.input_value()
-            .replace("-j ACCEPT", "-j DROP")
-            .replace("-A INPUT -j DROP", "-A INPUT -j ACCEPT")
-        )
-        ruleset.fill(edited)
-        ruleset.blur()
-        expect(verdict).not_to_have_text(before, timeout=UPDATE_MS)
+        assert ruleset.input_value().strip() == seed.ruleset.strip()
+        ruleset.fill(edited)  # the textarea syncs on every keystroke
+        expect(verdict).to_contain_text(after.action, timeout=UPDATE_MS)
         _shot(output, screenshots, "firewall")
+        ruleset.fill(edited.replace("-j DROP", "-j BOGUS"))  # a typo: inline error, no crash
+        expect(output.locator(".netcourse-error")).to_contain_text("BOGUS", timeout=UPDATE_MS)
+        ruleset.fill(seed.ruleset)
+        expect(output.locator(".netcourse-error")).to_have_count(0, timeout=UPDATE_MS)
+        expect(verdict).to_contain_text(before.action, timeout=UPDATE_MS)
 
 
 def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
