@@ -1270,7 +1270,7 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
                 parts.append("its FIN (1)")
             lines.append(
                 f"seq = ISN {isn[sender]} + {rel_seq} = {seq}: the {sender} has used "
-                f"{rel_seq} sequence numbers so far: {' + '.join(parts)}"
+                f"{rel_seq} sequence number{'' if rel_seq == 1 else 's'} so far: {' + '.join(parts)}"
             )
         if has_ack:
             lines.append(

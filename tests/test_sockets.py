@@ -312,7 +312,7 @@ def test_handshake_arithmetic():
             before = [s for s in hs if s.sender == step.sender and s.number < step.number]
             used = 1 + sum(s.length for s in before) + any("FIN" in s.flags for s in before)
             assert step.relative_seq == used
-            assert f"has used {used} sequence numbers" in step.arithmetic[0]
+            assert f"has used {used} sequence number" in step.arithmetic[0]
     fins = [s for s in hs if "FIN" in s.flags]
     assert [s.sender for s in fins] == ["client", "server"]
     assert hs.phase("data") and any(s.length for s in hs.phase("data"))
