@@ -1268,9 +1268,10 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
                 parts.append(f"{data_before[sender]} data bytes")
             if fin_before[sender]:
                 parts.append("its FIN (1)")
+            numbers = "sequence number" if rel_seq == 1 else "sequence numbers"
             lines.append(
                 f"seq = ISN {isn[sender]} + {rel_seq} = {seq}: the {sender} has used "
-                f"{rel_seq} sequence number{'' if rel_seq == 1 else 's'} so far: {' + '.join(parts)}"
+                f"{rel_seq} {numbers} so far: {' + '.join(parts)}"
             )
         if has_ack:
             lines.append(
