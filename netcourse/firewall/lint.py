@@ -296,20 +296,28 @@ def _lint_chain(chain, names) -> list[Finding]:
 
 def _unreachable(chain, rule, earlier, own, boxes) -> Finding:
     """The finding for a rule that earlier rules leave no packet to."""
-    blockers = tuple(
+    blockers = [
         r.number for r in earlier if any(_box_and(a, b) for a in own for b in boxes[r.number])
-    )
+    ]
+    for number in list(blockers):  # keep a minimal set of rules that still hide it all
+        rest = [b for n in blockers if n != number for b in boxes[n]]
+        if _minus(own, rest) == []:
+            blockers.remove(number)
+    blockers = tuple(blockers)
     plural = len(blockers) > 1
     which = f"rule{'s' if plural else ''} {_numbers(blockers)}"
     if rule.terminal and all(_action(chain.rules[n - 1]) == _action(rule) for n in blockers):
-        message = f"never matches: {which} already {_says(rule)} every packet it could match"
-        message = message.replace("already ", "already decide ", 1)
-        return Finding("redundant", chain.name, (rule.number,), message + "; delete it", blockers)
+        message = (
+            f"never matches: {which} already {'decide' if plural else 'decides'} every packet "
+            f"it could match, with the same {_says(rule)}; delete it"
+        )
+        return Finding("redundant", chain.name, (rule.number,), message, blockers)
     others = ", ".join(sorted({_says(chain.rules[n - 1]) for n in blockers}))
+    them = "them" if plural else "it"
     message = (
         f"never matches: {which} ({others}) {'catch' if plural else 'catches'} every packet it "
-        f"could match first, so its {_says(rule)} never happens; move it above "
-        f"{'them' if plural else 'it'} or narrow {'them' if plural else 'it'}"
+        f"could match first, so its {_says(rule)} never happens; move it above {them} or "
+        f"narrow {them}"
     )
     return Finding("shadowed", chain.name, (rule.number,), message, blockers)
 

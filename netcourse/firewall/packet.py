@@ -309,7 +309,9 @@ class Packet:
         if self.proto_number == 6:
             text += f" [{self.flags or 'no flags'}]"
         if self.proto_number == 1:
-            names = [n for n, tc in ICMP_TYPES.items() if tc == (self.icmp_type, None)]
+            exact = (self.icmp_type, self.icmp_code)
+            names = [n for n, tc in ICMP_TYPES.items() if tc == exact]
+            names += [n for n, tc in ICMP_TYPES.items() if tc == (self.icmp_type, None)]
             text += f" {names[0] if names else 'type'} ({self.icmp_type}/{self.icmp_code})"
         return text
 
