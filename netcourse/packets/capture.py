@@ -310,7 +310,11 @@ class Capture(Sequence):
 
     @classmethod
     def from_frames(cls, frames, times=None) -> Capture:
-        """A capture held in memory, from frame bytes or scapy packets (built in a cell)."""
+        """A capture held in memory, from frame bytes or scapy packets (built in a cell).
+
+        >>> Capture.from_frames([frame("arp-icmp", 1)])[0].info
+        'Who has 198.18.0.2? Tell 198.18.0.1'
+        """
         from netcourse.packets.synthetic import pcap_bytes
 
         data = []

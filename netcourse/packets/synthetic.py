@@ -35,7 +35,11 @@ FORMATS = ("pcap", "pcap-be", "pcap-ns", "pcap-ns-be", "pcapng", "pcapng-be")
 def pcap_bytes(
     frames: Sequence[bytes], times: Sequence[float] | None = None, fmt: str = "pcap"
 ) -> bytes:
-    """The bytes of a capture file holding ``frames`` (see write_capture)."""
+    """The bytes of a capture file holding ``frames`` (see write_capture).
+
+    >>> pcap_bytes([b"\\x00" * 60])[:4].hex()
+    'd4c3b2a1'
+    """
     return _build(frames, times, fmt, 1)
 
 
@@ -46,7 +50,13 @@ def write_capture(
     fmt: str = "pcap",
     linktype: int = 1,
 ) -> Path:
-    """Write Ethernet frames to a capture file in one of FORMATS; return its path."""
+    """Write Ethernet frames to a capture file in one of FORMATS; return its path.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "one.pcap"
+    >>> write_capture(out, [b"\\x00" * 60], [0.5], fmt="pcap-ns-be").read_bytes()[:4].hex()
+    'a1b23c4d'
+    """
     target = Path(path)
     target.write_bytes(_build(frames, times, fmt, linktype))
     return target

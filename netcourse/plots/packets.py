@@ -45,7 +45,11 @@ def conversations_figure(path: str | Path, proto: str = "tcp", top: int = 10):
 
 
 def timeline_figure(path: str | Path):
-    """Each packet as a dot: time since the first packet against its length, by protocol."""
+    """Each packet as a dot: time since the first packet against its length, by protocol.
+
+    >>> timeline_figure("ipv6").axes[0].get_ylabel()
+    'frame length (bytes)'
+    """
     cap = read_capture(path)
     fig, ax = new_figure(8, 3.5)
     by_protocol: dict[str, tuple[list[float], list[int]]] = {}

@@ -33,6 +33,11 @@ frames. Either way the capture holds real frames that crossed the veth link.
 
 Content is deterministic except timestamps, the HTTP Date header and checksums depending on
 them; client ports, ICMP ids and MAC addresses are fixed.
+
+>>> sorted(CAPTURES)
+['arp-icmp', 'http', 'ipv6', 'udp', 'vlan']
+>>> CAPTURES["http"][:2]
+('http.pcap', 'tcp port 8000')
 """
 
 from __future__ import annotations
