@@ -20,7 +20,7 @@ from html import escape
 
 from netcourse.errors import JourneyError
 
-__all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES"]
+__all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES", "device_reads"]
 
 #: The three parts of the path, left to right on the figure.
 ZONES = ("home", "internet", "vpc")
@@ -39,6 +39,17 @@ NODES = {
 }
 #: The two halves of a journey.
 DIRECTIONS = ("request", "reply")
+
+
+def device_reads(name: str) -> tuple[str, ...]:
+    """The header fields a kind of device reads, from lesson 02's device table.
+
+    >>> device_reads("switch")
+    ('Ether.dst', 'Ether.src', 'Dot1Q.vlan')
+    """
+    from netcourse import layers
+
+    return tuple(layers.device(name).fields)
 
 
 @dataclass(frozen=True)
@@ -148,13 +159,23 @@ class Journey:
         return len(self.events)
 
     def step(self, number: int) -> Event:
-        """The event of step ``number`` (1-based, as the stepper and the table number them)."""
+        """The event of step ``number`` (1-based, as the stepper and the table number them).
+
+        >>> from netcourse.journey import scenario
+        >>> scenario("healthy").run().step(5).device
+        'home switch'
+        """
         if not isinstance(number, int) or not 1 <= number <= len(self.events):
             raise JourneyError(f"step {number!r}: this journey has steps 1-{len(self.events)}")
         return self.events[number - 1]
 
     def leg(self, direction: str) -> tuple[Event, ...]:
-        """The events of one direction, ``"request"`` or ``"reply"``."""
+        """The events of one direction, ``"request"`` or ``"reply"``.
+
+        >>> from netcourse.journey import scenario
+        >>> scenario("healthy").run().leg("reply")[-1].decision
+        "deliver to the browser's socket"
+        """
         if direction not in DIRECTIONS:
             raise JourneyError(f"{direction!r}: a leg is 'request' or 'reply'")
         return tuple(event for event in self.events if event.direction == direction)
@@ -163,6 +184,10 @@ class Journey:
         """The first event of a leg at a figure node, device or kind (``"network ACL"``).
 
         Raises JourneyError when the packet never got there on that leg.
+
+        >>> from netcourse.journey import scenario
+        >>> scenario("healthy").run().first("network ACL", "reply").table.matched[-1]
+        'allow'
         """
         for event in self.leg(direction):
             if where in (event.node, event.device, event.kind):
@@ -170,11 +195,21 @@ class Journey:
         raise JourneyError(f"{where!r}: no event there on the {direction} of this journey")
 
     def at(self, device: str) -> tuple[Event, ...]:
-        """Every event at a device (both directions), in order."""
+        """Every event at a device (both directions), in order.
+
+        >>> from netcourse.journey import scenario
+        >>> [e.kind for e in scenario("healthy").run().at("home router")]
+        ['router', 'NAT', 'NAT', 'router']
+        """
         return tuple(event for event in self.events if event.device == device)
 
     def summary(self) -> str:
-        """One line per event: step, direction, device, decision."""
+        """One line per event: step, direction, device, decision.
+
+        >>> from netcourse.journey import scenario
+        >>> print(scenario("no-default-route").run().summary().splitlines()[-1])
+        ✘  3 request laptop                   no route: network is unreachable
+        """
         lines = []
         for event in self.events:
             mark = "✘" if not event.ok else " "

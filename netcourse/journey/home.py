@@ -209,7 +209,13 @@ class NatTable:
         return None
 
     def table(self, match: NatEntry | None = None, note: str = "") -> Table:
-        """The NAT table as a :class:`Table`, with ``match`` marked."""
+        """The NAT table as a :class:`Table`, with ``match`` marked.
+
+        >>> nat, e = NatTable().outbound(("10.0.1.7", 51514, "192.0.2.10", 80), "198.51.100.23",
+        ...                              40000)
+        >>> nat.table(e).matched
+        ('tcp', '10.0.1.7:51514', '198.51.100.23:40000', '192.0.2.10:80')
+        """
         rows = tuple(entry.row() for entry in self.entries)
         index = self.entries.index(match) if match in self.entries else None
         return Table("NAT table (home router)", self.COLUMNS, rows, index, note)

@@ -8,9 +8,10 @@ Taught in notebooks/06-packet-journey.ipynb.
 
 from __future__ import annotations
 
-from netcourse.journey.events import Table
+from netcourse.journey.events import Table, device_reads
 
-__all__ = ["request", "reply", "ports"]
+#: Nothing public: ``request`` and ``reply`` are the runner's hooks for the home switch.
+__all__: list[str] = []
 
 
 def ports(runner) -> dict[int, str]:
@@ -52,7 +53,7 @@ def request(runner) -> None:
         f"The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
         f"{', '.join(map(str, flood.out_ports))}, learned each sender's port, and now "
         f"{decision.reason}.",
-        ok=decision.action == "forward", reads=("Ether.src", "Ether.dst"),
+        ok=decision.action == "forward", reads=device_reads("switch"),
         decided_by="netcourse.switch.Switch",
     )  # fmt: skip
 
@@ -68,6 +69,6 @@ def reply(runner) -> None:
         f"{decision.action} out of port {out}",
         f"Still only MAC addresses: {decision.reason}, learned when the laptop sent its ARP "
         "request.",
-        ok=decision.action == "forward", reads=("Ether.src", "Ether.dst"),
+        ok=decision.action == "forward", reads=device_reads("switch"),
         decided_by="netcourse.switch.Switch",
     )  # fmt: skip

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from netcourse.errors import JourneyError
 from netcourse.journey import pdu
-from netcourse.journey.events import Event, Journey, Table
+from netcourse.journey.events import Event, Journey, Table, device_reads
 from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable, arp_answer
 
 __all__ = ["run", "INTERNET_HOPS", "LAYERS"]
@@ -46,6 +46,10 @@ _MACS = {
     "aws-edge": "02:00:00:00:02:01",
     "vpc-router": "0e:00:00:00:00:01",
 }
+
+
+#: What a router changes in every packet it forwards.
+_ROUTER_REWRITES = ("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum")
 
 
 @dataclass
@@ -255,7 +259,7 @@ class _Runner:
             f"The longest prefix containing {dst} is {match[0]}, so the router forwards the "
             f"packet out of its WAN side, decrementing the TTL to {ttl - 1} and writing new "
             "MAC addresses for the next link.",
-            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
         )  # fmt: skip
 
@@ -306,7 +310,7 @@ class _Runner:
             f"Each router on the way forwards by the longest prefix containing {dst}, "
             f"{match[0]}, announced by {match[1]}; {INTERNET_HOPS} routers later the TTL is "
             f"{ttl - INTERNET_HOPS}. Only public addresses can be routed here.",
-            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
         )  # fmt: skip
 
@@ -372,7 +376,7 @@ class _Runner:
             f"deliver on the LAN to {mac}",
             f"{dst} is inside {match[0]}, the router's connected LAN, so it delivers the frame "
             f"directly: the ARP table (learned from the laptop's own ARP request) gives {mac}.",
-            reads=("IP.dst",), rewrites=("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum"),
+            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
         )  # fmt: skip
         del index

@@ -139,13 +139,22 @@ class Scenario:
         return dataclasses.replace(self, **top)
 
     def with_vpc(self, edit: Callable[[dict], None], name: str | None = None) -> Scenario:
-        """A copy whose VPC data was changed by ``edit`` (which edits a deep copy in place)."""
+        """A copy whose VPC data was changed by ``edit`` (which edits a deep copy in place).
+
+        >>> sc = scenario("healthy").with_vpc(lambda data: data["Vpcs"][0].update(Tags=[]))
+        >>> sc.vpc["Vpcs"][0]["Tags"], scenario("healthy").vpc["Vpcs"][0]["Tags"] != []
+        ([], True)
+        """
         data = copy.deepcopy(self.vpc)
         edit(data)
         return dataclasses.replace(self, vpc=data, name=name or self.name)
 
     def run(self):
-        """Follow the request and its reply through every device; see :func:`run`."""
+        """Follow the request and its reply through every device; see :func:`run`.
+
+        >>> scenario("healthy").run().delivered
+        True
+        """
         from netcourse.journey.runner import run
 
         return run(self)

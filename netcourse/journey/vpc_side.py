@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from netcourse.errors import JourneyError, NetcourseError
 from netcourse.journey import pdu
-from netcourse.journey.events import Table
+from netcourse.journey.events import Table, device_reads
 
-__all__ = ["model", "public_ip", "request", "reply", "KINDS"]
+#: ``request`` and ``reply`` are the runner's hooks for the cloud side, not public.
+__all__ = ["model", "public_ip", "KINDS"]
 
 #: How each kind of hop of lesson 05's Path is shown: (event kind, figure node, OSI layer).
 KINDS = {
@@ -36,7 +37,12 @@ _DECIDED = "netcourse.vpc.Vpc.reachability"
 
 
 def model(scenario):
-    """The lesson 05 :class:`~netcourse.vpc.Vpc` of a scenario's VPC data."""
+    """The lesson 05 :class:`~netcourse.vpc.Vpc` of a scenario's VPC data.
+
+    >>> from netcourse.journey import scenario
+    >>> model(scenario("healthy")).instance("web").private_ip
+    '10.0.1.10'
+    """
     from netcourse import vpc
 
     try:
@@ -196,7 +202,7 @@ def _hop_event(runner, hop) -> bool:
     elif hop.kind == "security-group":
         table = _sg_table(vpc, hop, hop.direction)
         decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
-        reads = ("IP.src", "TCP.dport")
+        reads = device_reads("firewall (stateful packet filter)")
     elif hop.kind == "route-table":
         table = _route_table(vpc, hop)
         decision = f"{'route' if hop.allowed else 'NO ROUTE'}: {hop.rule}"
@@ -292,7 +298,7 @@ def _host_input(runner) -> None:
         f"The instance's own firewall checks the packet in its INPUT chain after the security "
         f"group let it in: {verdict.decided_by} decides {verdict.action} for a packet in "
         f"conntrack state {verdict.state}.",
-        ok=ok, reads=("IP.src", "IP.dst", "TCP.dport", "TCP.flags"),
+        ok=ok, reads=device_reads("firewall (stateful packet filter)"),
         decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
     )  # fmt: skip
 
@@ -404,6 +410,6 @@ def _host_output(runner) -> None:
         f"The OUTPUT chain drops by default, but conntrack recognises the reply of the "
         f"connection it saw come in (state {verdict.state}), and {verdict.decided_by} "
         "accepts it.",
-        ok=verdict.action == "ACCEPT", reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
+        ok=verdict.action == "ACCEPT", reads=device_reads("firewall (stateful packet filter)"),
         decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
     )  # fmt: skip
