@@ -129,6 +129,14 @@ async ({id, widgetMime, imageMimes, timeoutMs}) => {
 }
 """
 
+# Every open notebook's kernel is idle: all messages of the last interaction have arrived.
+_ALL_IDLE = """
+() => Object.values(window.__netcourse || {}).every((widget) => {
+  const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
+  return kernel && kernel.status === 'idle';
+})
+"""
+
 _CLOSE = """
 async (id) => {
   const widget = window.__netcourse[id];
@@ -215,6 +223,11 @@ class LabPage:
             },
         )
         return [CellReport(**report) for report in found]
+
+    def settle(self, timeout_ms: int = 20_000) -> None:
+        """Wait until the kernels are idle, so every update of the last interaction is shown."""
+        self.page.wait_for_function(_ALL_IDLE, timeout=timeout_ms, polling=50)
+        self.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
     def notebook(self, widget_id: str):
         """A locator for the notebook panel."""

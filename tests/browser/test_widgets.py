@@ -41,8 +41,9 @@ def widget_cell(lab, lab_page, name: str, source: str):
         lab_page.close(widget_id)
 
 
-def _shot(locator, screenshots, name: str) -> None:
-    """Screenshot the whole widget: a tall viewport so the notebook does not clip it."""
+def _shot(lab_page, locator, screenshots, name: str) -> None:
+    """Screenshot the whole widget once the kernel is idle (every update shown), uncropped."""
+    lab_page.settle()
     page = locator.page
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": 2000})
@@ -71,13 +72,13 @@ def test_subnet_calculator_updates_as_the_learner_types(lab, lab_page, screensho
         assert len(net_bits.inner_text().replace(".", "")) == 26
         split = output.locator(".netcourse-split")
         expect(split.locator("xpath=..")).to_contain_text("192.168.1.64/26 splits into")
-        _shot(output, screenshots, "subnet-calculator")
+        _shot(lab_page, output, screenshots, "subnet-calculator")
 
         box.fill("10.0.2.300/24")  # a typo shows inline, the widget keeps working
         error = output.locator(".netcourse-error")
         expect(error).to_contain_text("300", timeout=UPDATE_MS)
         expect(output).not_to_contain_text("Traceback")
-        _shot(output, screenshots, "subnet-calculator-error")
+        _shot(lab_page, output, screenshots, "subnet-calculator-error")
         box.fill("10.0.2.30/24")
         expect(error).to_have_count(0, timeout=UPDATE_MS)
         expect(details).to_contain_text("10.0.2.0/24", timeout=UPDATE_MS)
@@ -103,7 +104,7 @@ def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
         expect(header).to_contain_text("step 3/", timeout=UPDATE_MS)
         assert header.inner_text() != first_device
         expect(figure).not_to_have_attribute("src", first_figure or "", timeout=UPDATE_MS)
-        _shot(output, screenshots, "journey")
+        _shot(lab_page, output, screenshots, "journey")
         back.click()
         expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
         back.click()
@@ -134,7 +135,7 @@ def test_journey_shows_where_a_broken_scenario_stops(lab, lab_page, screenshots)
             expect(header).to_contain_text(f"step {step}/", timeout=UPDATE_MS)
         expect(header).to_contain_text("stopped here", timeout=UPDATE_MS)
         expect(header).to_contain_text("sg-", timeout=UPDATE_MS)
-        _shot(output, screenshots, "journey-blocked")
+        _shot(lab_page, output, screenshots, "journey-blocked")
 
 
 def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, screenshots):
@@ -162,7 +163,7 @@ def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, scr
             offsets = [int(mark.get_attribute("data-offset")) for mark in marks.all()]
             assert offsets == list(range(fld.offset, fld.offset + fld.length)), (layer, name)
             if name == "sport":
-                _shot(output, screenshots, "inspector")
+                _shot(lab_page, output, screenshots, "inspector")
 
 
 def _layer_of(labels: list[str], index: int) -> str:
@@ -193,7 +194,7 @@ def test_firewall_lab_verdict_follows_the_edited_rule(lab, lab_page, screenshots
         assert ruleset.input_value().strip() == seed.ruleset.strip()
         ruleset.fill(edited)  # the textarea syncs on every keystroke
         expect(verdict).to_contain_text(after.action, timeout=UPDATE_MS)
-        _shot(output, screenshots, "firewall")
+        _shot(lab_page, output, screenshots, "firewall")
         ruleset.fill(edited.replace("-j DROP", "-j BOGUS"))  # a typo: inline error, no crash
         expect(output.locator(".netcourse-error")).to_contain_text("BOGUS", timeout=UPDATE_MS)
         ruleset.fill(seed.ruleset)
@@ -218,12 +219,16 @@ def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
     with widget_cell(lab, lab_page, "vpc", source) as output:
         verdict = output.locator(".widget-html", has_text=re.compile(r"reachable|blocked by"))
         expect(verdict.first).to_contain_text("reachable", timeout=UPDATE_MS)
+        lab_page.settle()
+        figure = output.locator("img").first
+        reachable_figure = figure.get_attribute("src")
         # pick the broken example: the security group now blocks the same path
         output.locator(".widget-dropdown select").first.select_option("sg-missing-port")
         expected = blocker("sg-missing-port", "web")
         assert expected.startswith("sg-")
         expect(verdict.first).to_contain_text(f"blocked by {expected}", timeout=UPDATE_MS)
-        _shot(output, screenshots, "vpc")
+        _shot(lab_page, output, screenshots, "vpc")
+        assert figure.get_attribute("src") != reachable_figure, "the figure follows the path"
         # pick another destination by typing it, as a learner would
         destination = output.locator("input[list]").nth(1)  # the Combobox widgets
         destination.fill("db")
