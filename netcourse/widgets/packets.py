@@ -293,7 +293,8 @@ class Inspector(widgets.VBox):
             label = osi_label(layer.name)
             options.append((f"▾ {label:<6} {layer.name}: {layer.summary}", (li, -1)))
             for fi, fld in enumerate(layer.fields):
-                options.append((f"      {fld.name}: {fld.value}", (li, fi)))
+                value = fld.value if len(fld.value) <= 60 else fld.value[:57] + "..."
+                options.append((f"      {fld.name}: {value}", (li, fi)))
         if self.dissection.malformed:
             options.append(("⚠ malformed: " + "; ".join(self.dissection.problems), (-1, -1)))
         self._busy = True

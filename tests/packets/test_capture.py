@@ -111,3 +111,16 @@ def test_read_errors(tmp_path):
         read_capture(empty)
     with pytest.raises(CaptureError, match="not int"):
         read_capture(42)
+
+
+def test_opening_100k_packets_is_lazy(tmp_path):
+    import time
+
+    frames, times = synthetic_traffic(100_000, seed=8, conversations=50)
+    path = write_capture(tmp_path / "100k.pcapng", frames, times, fmt="pcapng")
+    start = time.perf_counter()
+    cap = read_capture(path)
+    opened = time.perf_counter() - start
+    assert len(cap) == 100_000 and not cap._rows  # indexed only: no packet dissected yet
+    assert cap[99_999].number == 100_000 and len(cap._rows) == 1
+    assert opened < 3.0, f"indexing 100k packets took {opened:.2f} s"
