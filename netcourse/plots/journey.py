@@ -36,7 +36,6 @@ _LINKS = (
     ("home switch", "home router"),
     ("home router", "internet"),
     ("internet", "internet gateway"),
-    ("internet gateway", "network ACL"),
     ("internet gateway", "route table"),
     ("route table", "network ACL"),
     ("network ACL", "security group"),
@@ -76,7 +75,8 @@ def path_figure(journey: Journey, step: int | None = None):
             colour = PALETTE["orange"] if current.ok else PALETTE["vermillion"]
             size = 520
         ax.scatter([x], [y], s=size, color=colour, edgecolor="black", zorder=3)
-        ax.text(x, y - 0.3, node, ha="center", va="top", fontsize=8)
+        ax.text(x, y - 0.3, node.replace(" ", "\n", 1) if len(node) > 12 else node,
+                ha="center", va="top", fontsize=8)  # fmt: skip
     if current is not None:
         arrow = "→" if current.direction == "request" else "←"
         state = "" if current.ok else "  ✘ stopped here"

@@ -101,9 +101,11 @@ class JourneyStepper(widgets.VBox):
         self.choice = widgets.Dropdown(options=names, description="scenario")
         self.previous = widgets.Button(description="◀ previous", layout={"width": "8em"})
         self.next = widgets.Button(description="next ▶", layout={"width": "8em"})
-        # Play counts from min to max once (repeat=False) and has its own pause/stop buttons.
-        self.play = widgets.Play(min=1, max=1, value=1, step=1, interval=interval_ms)
-        self.play.repeat = False
+        # Play counts from min to max once (no repeat, and no repeat button) and has its own
+        # pause and stop buttons.
+        self.play = widgets.Play(
+            min=1, max=1, value=1, step=1, interval=interval_ms, repeat=False, show_repeat=False
+        )
         self.slider = widgets.IntSlider(min=1, max=1, value=1, description="step")
         self.errors = ErrorBox()
         self.header = widgets.HTML()

@@ -22,7 +22,8 @@ def test_previous_next_are_clamped():
 
 def test_play_is_bounded_and_stops_at_the_failing_event():
     stepper = JourneyStepper("sg-missing-port")
-    assert stepper.play.repeat is False and stepper.play.max == len(stepper.journey.events)
+    assert stepper.play.repeat is False and stepper.play.show_repeat is False
+    assert stepper.play.max == len(stepper.journey.events)
     stepper.play.playing = True
     stepper.play.value = stepper.play.max  # what the frontend's timer would reach
     assert stepper.play.playing is False
