@@ -1,10 +1,11 @@
 """A three-namespace lab for the kernel differential test: client -- fw (router) -- server.
 
 client 198.18.0.1/24 (eth0) <-> fw eth0 198.18.0.2/24, fw eth1 198.18.1.2/24 <-> server
-198.18.1.1/24 (eth0). The fw namespace forwards; rulesets are loaded there with
-iptables-restore and their per-rule counters read back with iptables-save -c. Packets are
-sent from raw sockets opened inside client or server (INPUT of both drops everything, so
-their kernels never answer on their own). Only namespaces this lab created are touched.
+198.18.1.1/24 (eth0); client and server also hold the other HOSTS of their /24. The fw
+namespace forwards; rulesets are loaded there with iptables-restore and their per-rule
+counters read back with iptables-save -c. Packets are sent from raw sockets opened inside
+client or server (INPUT of both drops everything, so their kernels never answer on their
+own). Only namespaces this lab created are touched.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from dataclasses import dataclass
 CLONE_NEWNET = 0x40000000
 CLIENT_NET, SERVER_NET = "198.18.0.0/24", "198.18.1.0/24"
 CLIENT, SERVER = "198.18.0.1", "198.18.1.1"
+#: Host numbers the client holds in 198.18.0.0/24 and the server in 198.18.1.0/24. Packets
+#: only use these, so the fw's answers (REJECT, RST) always reach a host instead of failing
+#: ARP and coming back to fw's own INPUT as "host unreachable".
+HOSTS = (1, 5, 70, 130, 200)
 _COUNTER = re.compile(r"^\[(\d+):(\d+)\] -A (\S+) ")
 _POLICY = re.compile(r"^:(\S+) (ACCEPT|DROP|-) \[(\d+):(\d+)\]")
 
@@ -67,10 +72,11 @@ class Lab:
         run(
             "ip", "-n", f, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", s
         )
-        run("ip", "-n", c, "addr", "add", "198.18.0.1/24", "dev", "eth0")
+        for host in HOSTS:  # every address a test packet uses exists, so nothing goes astray
+            run("ip", "-n", c, "addr", "add", f"198.18.0.{host}/24", "dev", "eth0")
+            run("ip", "-n", s, "addr", "add", f"198.18.1.{host}/24", "dev", "eth0")
         run("ip", "-n", f, "addr", "add", "198.18.0.2/24", "dev", "eth0")
         run("ip", "-n", f, "addr", "add", "198.18.1.2/24", "dev", "eth1")
-        run("ip", "-n", s, "addr", "add", "198.18.1.1/24", "dev", "eth0")
         for name, links in ((c, ["lo", "eth0"]), (f, ["lo", "eth0", "eth1"]), (s, ["lo", "eth0"])):
             for link in links:
                 run("ip", "-n", name, "link", "set", link, "up")
@@ -86,9 +92,6 @@ class Lab:
         from scapy.layers.inet import IP, UDP
 
         for side, src, dst in (("client", CLIENT, SERVER), ("server", SERVER, CLIENT)):
-            for host in range(2, 12):
-                other = dst.rsplit(".", 1)[0] + f".{host}"
-                self.send(side, bytes(IP(src=src, dst=other) / UDP(sport=9, dport=9)))
             self.send(side, bytes(IP(src=src, dst=dst) / UDP(sport=9, dport=9)))
         time.sleep(0.3)
 

@@ -38,7 +38,7 @@ if _MISSING:
         f"needs {', '.join(_MISSING)} (apt install iptables iproute2)", allow_module_level=True
     )
 
-from firewall_kernel_lab import CLIENT, SERVER, Lab  # noqa: E402
+from firewall_kernel_lab import CLIENT, HOSTS, SERVER, Lab  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -64,31 +64,31 @@ def with_ifaces(pkt: Packet) -> Packet:
     return replace(pkt, in_iface="eth1", out_iface="eth0")
 
 
-def decided(fw: Firewall, counters) -> int:
+def decided(fw: Firewall, counters, chain: str) -> int:
     """How many packets the counters say were decided (terminal rules plus the policy)."""
-    total = counters.policies.get("FORWARD", 0)
+    total = counters.policies.get(chain, 0)
     for (chain, number), count in counters.rules.items():
         if fw.rule(chain, number).terminal:
             total += count
     return total
 
 
-def kernel_says(lab: Lab, fw: Firewall, data: bytes, side: str):
+def kernel_says(lab: Lab, fw: Firewall, data: bytes, side: str, chain: str = "FORWARD"):
     """Send one packet and return (matched rules as a Counter, policy decided?)."""
     lab.send(side, data)
     deadline = time.monotonic() + 3
     while True:
         counters = lab.counters()
-        if decided(fw, counters) >= 1 or time.monotonic() > deadline:
+        if decided(fw, counters, chain) >= 1 or time.monotonic() > deadline:
             break
         time.sleep(0.005)
-    assert decided(fw, counters) == 1, f"the packet never reached FORWARD: {counters}"
+    assert decided(fw, counters, chain) == 1, f"the packet never reached {chain}: {counters}"
     matched = Counter({key: n for key, n in counters.rules.items() if n})
-    return matched, counters.policies.get("FORWARD", 0) == 1
+    return matched, counters.policies.get(chain, 0) == 1
 
 
-def we_say(fw: Firewall, pkt: Packet, state: str | None = None):
-    verdict = fw.evaluate(pkt, chain="FORWARD", state=state)
+def we_say(fw: Firewall, pkt: Packet, chain: str = "FORWARD"):
+    verdict = fw.evaluate(pkt, chain=chain)
     matched = Counter((s.chain, s.number) for s in verdict.trace if s.matched and s.number)
     return matched, verdict.rule_number is None, verdict
 
@@ -133,6 +133,7 @@ def _ports(rng: random.Random) -> str:
 
 
 def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
+    """One random rule; INPUT rules never name an output interface (iptables refuses it)."""
     parts = [f"-A {chain}"]
     proto = rng.choice([None, "tcp", "tcp", "udp", "udp", "icmp", "all", "!tcp", "gre"])
     if proto == "!tcp":
@@ -145,7 +146,7 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
         parts.append(f"{_neg(rng)}-d {rng.choice(NETS)}")
     if rng.random() < 0.2:
         parts.append(f"{_neg(rng)}-i {rng.choice(['eth0', 'eth1', 'eth+', 'lo'])}")
-    if rng.random() < 0.2:
+    if chain != "INPUT" and rng.random() < 0.2:
         parts.append(f"{_neg(rng)}-o {rng.choice(['eth0', 'eth1', 'eth+'])}")
     if proto in ("tcp", "udp"):
         if rng.random() < 0.7:
@@ -208,7 +209,7 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
 def random_ruleset(rng: random.Random) -> str:
     lines = [
         "*filter",
-        ":INPUT ACCEPT [0:0]",
+        f":INPUT {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
         f":FORWARD {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
         ":OUTPUT ACCEPT [0:0]",
     ]
@@ -217,6 +218,8 @@ def random_ruleset(rng: random.Random) -> str:
         lines.append(f":{user} - [0:0]")
     for _ in range(rng.randint(2, 9)):
         lines.append(random_rule(rng, "FORWARD", user))
+    for _ in range(rng.randint(0, 4)):
+        lines.append(random_rule(rng, "INPUT", None))
     if user:
         for _ in range(rng.randint(1, 4)):
             lines.append(random_rule(rng, user, None))
@@ -224,13 +227,15 @@ def random_ruleset(rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-def random_packet(rng: random.Random) -> Packet:
+def random_packet(rng: random.Random) -> tuple[Packet, str]:
+    """A random packet and the chain it takes in fw: to fw itself INPUT, else FORWARD."""
     if rng.random() < 0.5:
-        src = f"198.18.0.{rng.choice([1, 5, 70, 130, 200])}"
-        dst = f"198.18.1.{rng.choice([1, 5, 70, 130, 200])}"
+        src, dst = f"198.18.0.{rng.choice(HOSTS)}", f"198.18.1.{rng.choice(HOSTS)}"
     else:
-        src = f"198.18.1.{rng.choice([1, 5, 70, 130, 200])}"
-        dst = f"198.18.0.{rng.choice([1, 5, 70, 130, 200])}"
+        src, dst = f"198.18.1.{rng.choice(HOSTS)}", f"198.18.0.{rng.choice(HOSTS)}"
+    chain = "FORWARD"
+    if rng.random() < 0.25:
+        dst, chain = rng.choice(["198.18.0.2", "198.18.1.2"]), "INPUT"
     proto = rng.choice(["tcp", "tcp", "tcp", "udp", "udp", "icmp", "icmp", "gre"])
     if proto == "tcp":
         pkt = Packet(
@@ -259,7 +264,7 @@ def random_packet(rng: random.Random) -> Packet:
         )
     else:
         pkt = Packet("gre", src=src, dst=dst)
-    return with_ifaces(pkt)
+    return with_ifaces(pkt), chain
 
 
 RULESETS = 30
@@ -276,12 +281,13 @@ def test_random_rulesets_decide_as_the_kernel(lab):
         )
         lab.load(fw.to_iptables())
         for _ in range(PACKETS_PER_RULESET):
-            pkt = random_packet(rng)
+            pkt, chain = random_packet(rng)
             lab.reset()
-            theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), side_of(pkt))
-            ours, our_policy, verdict = we_say(fw, pkt)
+            data = bytes(pkt.to_scapy())
+            theirs, their_policy = kernel_says(lab, fw, data, side_of(pkt), chain)
+            ours, our_policy, verdict = we_say(fw, pkt, chain)
             assert (ours, our_policy) == (theirs, their_policy), (
-                f"ruleset {index}:\n{text}\npacket {pkt!r} (state {verdict.state})\n"
+                f"ruleset {index}:\n{text}\n{chain} packet {pkt!r} (state {verdict.state})\n"
                 f"kernel matched {dict(theirs)} policy={their_policy}\n"
                 f"we matched {dict(ours)} policy={our_policy}: {verdict!r}"
             )
