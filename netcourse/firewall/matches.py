@@ -272,9 +272,8 @@ class IfaceMatch(Match):
     def _why(self, pkt, state, ok):
         iface = pkt.in_iface if self.which == "in" else pkt.out_iface
         word = "arrives on" if self.which == "in" else "leaves by"
-        return f"it {word} {iface}, which {'fits' if self._holds(pkt, state) else 'is not'} " + (
-            f"{self.name}"
-        )
+        fits = "fits" if self._holds(pkt, state) else "does not fit"
+        return f"it {word} {iface}, which {fits} {self.name}"
 
     def explain(self):
         word = "arriving on" if self.which == "in" else "leaving by"

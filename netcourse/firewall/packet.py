@@ -209,7 +209,8 @@ def _port(value: int | None, what: str) -> int | None:
 class Packet:
     """One IPv4 packet as a firewall sees it.
 
-    ``flags`` are tcpdump/scapy letters (``S``, ``SA``, ``A``, ``PA``, ``F``, ``FA``, ``R``);
+    ``flags`` are tcpdump/scapy letters (``S``, ``SA``, ``A``, ``PA``, ``F``, ``FA``, ``R``;
+    a TCP packet without ``flags`` is a SYN, ``flags=""`` one with no flags at all);
     ``icmp_type`` a number or a name such as ``"echo-request"``; ``inner`` the packet an ICMP
     error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by.
 
@@ -222,7 +223,7 @@ class Packet:
     dst: str = "192.0.2.2"
     sport: int | None = None
     dport: int | None = None
-    flags: str = ""
+    flags: str | None = None
     icmp_type: int | str | None = None
     icmp_code: int = 0
     icmp_id: int = 0
@@ -242,7 +243,8 @@ class Packet:
         src, src_int = _ipv4(self.src, "source")
         dst, dst_int = _ipv4(self.dst, "destination")
         sport, dport = _port(self.sport, "source port"), _port(self.dport, "destination port")
-        bits = flag_bits(self.flags)
+        flags = ("S" if number == 6 else "") if self.flags is None else self.flags
+        bits = flag_bits(flags)
         setter = object.__setattr__
         if number in (6, 17, 132, 136):
             sport = 40000 if sport is None else sport
@@ -250,9 +252,7 @@ class Packet:
         elif sport is not None or dport is not None:
             raise PortError(f"{name} has no ports; sport and dport are for tcp and udp")
         if bits and number != 6:
-            raise PacketError(f"flags {self.flags!r}: only tcp packets carry TCP flags")
-        if number == 6 and self.flags == "" and bits == 0:
-            pass  # a NULL scan: valid to build, conntrack calls it INVALID
+            raise PacketError(f"flags {flags!r}: only tcp packets carry TCP flags")
         icmp_type, icmp_code = self.icmp_type, self.icmp_code
         if number == 1:
             kind, code = icmp_type_code(8 if icmp_type is None else icmp_type)
