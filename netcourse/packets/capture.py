@@ -295,6 +295,7 @@ class Capture(Sequence):
         self._index = index
         self._rows: dict[int, PacketRow] = {}
         self._columns = None
+        self._tcp = None
         first = int(index.ts_ns[0]) if len(index.ts_ns) else 0
         self.times = (index.ts_ns - first) / 1e9  # seconds since the first packet
 
@@ -339,6 +340,15 @@ class Capture(Sequence):
 
             self._columns = decode(self._index)
         return self._columns
+
+    @property
+    def tcp_context(self):
+        """Relative TCP sequence numbers and scaled windows (see netcourse.packets.streams)."""
+        if self._tcp is None:
+            from netcourse.packets.streams import tcp_context
+
+            self._tcp = tcp_context(self._index, self.columns)
+        return self._tcp
 
     @property
     def lengths(self) -> np.ndarray:
@@ -400,7 +410,13 @@ class Capture(Sequence):
         from netcourse.packets.columns import columns
 
         number = i + 1
-        source, destination, protocol, info = columns(self.frame(number), self.linktype(number))
+        tcp = None
+        if self.columns.tcp_flags[i] >= 0:
+            ctx = self.tcp_context
+            tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
+        source, destination, protocol, info = columns(
+            self.frame(number), self.linktype(number), tcp=tcp
+        )
         return PacketRow(
             number=number,
             time=round(float(self.times[i]), 6),

@@ -103,7 +103,22 @@ def _first(pkt: Packet, cls):
         return None
 
 
-def _info(pkt: Packet, label: str) -> str:
+def _option_words(options) -> list[str]:
+    """TCP options the way Wireshark's Info column lists them."""
+    words = []
+    for name, value in options:
+        if name == "MSS":
+            words.append(f"MSS={value}")
+        elif name == "SAckOK":
+            words.append("SACK_PERM")
+        elif name == "Timestamp":
+            words.append(f"TSval={value[0]} TSecr={value[1]}")
+        elif name == "WScale":
+            words.append(f"WS={2 ** min(value, 14)}")
+    return words
+
+
+def _info(pkt: Packet, label: str, tcp_context=None) -> str:
     arp = _first(pkt, l2.ARP)
     if label == "ARP" and arp is not None:
         if arp.op == 1:
@@ -132,10 +147,12 @@ def _info(pkt: Packet, label: str) -> str:
         payload = bytes(tcp.payload) if not isinstance(tcp.payload, Raw) else tcp.payload.load
         if label == "HTTP":
             return payload.split(b"\r\n", 1)[0].decode("latin-1")
-        text = f"{tcp.sport} → {tcp.dport} [{_flags(str(tcp.flags))}] Seq={tcp.seq}"
+        seq, ack, window = tcp_context if tcp_context else (tcp.seq, tcp.ack, tcp.window)
+        text = f"{tcp.sport} → {tcp.dport} [{_flags(str(tcp.flags))}] Seq={seq}"
         if "A" in str(tcp.flags):
-            text += f" Ack={tcp.ack}"
-        return f"{text} Win={tcp.window} Len={len(_payload(tcp))}"
+            text += f" Ack={ack if ack >= 0 else tcp.ack}"
+        text += f" Win={window} Len={len(_payload(tcp))}"
+        return " ".join([text, *_option_words(tcp.options)])
     udp = _first(pkt, inet.UDP)
     if udp is not None and label == "UDP":
         return f"{udp.sport} → {udp.dport} Len={len(_payload(udp))}"
@@ -150,8 +167,12 @@ def _payload(layer: Packet) -> bytes:
     return data
 
 
-def columns(data: bytes, linktype: int = 1) -> tuple[str, str, str, str]:
-    """(Source, Destination, Protocol, Info) of one frame, the way Wireshark lists them."""
+def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, str]:
+    """(Source, Destination, Protocol, Info) of one frame, the way Wireshark lists them.
+
+    ``tcp`` is (relative seq, relative ack, shown window) from the capture's TCP context;
+    without it the Info column shows the raw numbers.
+    """
     from netcourse.packets.dissect import LINKTYPES
 
     cls = LINKTYPES.get(linktype, (None,))[0]
@@ -181,7 +202,7 @@ def columns(data: bytes, linktype: int = 1) -> tuple[str, str, str, str]:
         if name in ("ICMP",):
             break
     try:
-        info = _info(pkt, label)
+        info = _info(pkt, label, tcp)
     except Exception:
         info = pkt.summary()
     return source, destination, label, info

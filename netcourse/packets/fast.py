@@ -46,6 +46,10 @@ class Columns:
     sport: np.ndarray  # -1 when no complete TCP/UDP header
     dport: np.ndarray
     tcp_flags: np.ndarray  # -1 when not TCP
+    tcp_seq: np.ndarray  # -1 when not TCP
+    tcp_ack: np.ndarray
+    tcp_window: np.ndarray
+    l4_offset: np.ndarray  # where the transport header starts in the file, -1 when none
     icmp_type: np.ndarray  # -1 when not ICMP / ICMPv6
     payload4: np.ndarray  # uint32: first 4 bytes of the TCP/UDP payload (0 when fewer)
     payload_len: np.ndarray  # TCP/UDP payload bytes captured, -1 when not TCP/UDP
@@ -159,6 +163,9 @@ def decode(index) -> Columns:
     sport = np.where(ports, get.u16(l4), -1)
     dport = np.where(ports, get.u16(l4 + 2), -1)
     tcp_flags = np.where(tcp, get.u16(l4 + 12) & 0x01FF, -1)
+    tcp_seq = np.where(tcp, get.u32(l4 + 4), -1)
+    tcp_ack = np.where(tcp, get.u32(l4 + 8), -1)
+    tcp_window = np.where(tcp, get.u16(l4 + 14), -1)
     data_at = np.where(tcp, l4 + (get.u8(l4 + 12) >> 4) * 4, l4 + 8)
     payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
     payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
@@ -176,6 +183,10 @@ def decode(index) -> Columns:
         sport=sport,
         dport=dport,
         tcp_flags=tcp_flags,
+        tcp_seq=tcp_seq,
+        tcp_ack=tcp_ack,
+        tcp_window=tcp_window,
+        l4_offset=np.where(version > 0, l4, -1),
         icmp_type=icmp_type,
         payload4=payload4,
         payload_len=payload_len,

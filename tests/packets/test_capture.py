@@ -28,6 +28,54 @@ def _tshark_columns(path) -> list[list[str]]:
 _SAME_PROTOCOL = {"ECHO": "UDP"}
 
 
+def _tcp_exchange(handshake: bool) -> list[bytes]:
+    """A client/server TCP exchange with consistent numbers, optionally without its SYNs."""
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, TCP
+    from scapy.layers.l2 import Ether
+
+    def seg(fwd, flags, seq, ack, data=b"", options=(), window=502):
+        src, dst = ("192.0.2.10", "198.51.100.20") if fwd else ("198.51.100.20", "192.0.2.10")
+        ports = (50000, 443) if fwd else (443, 50000)
+        return bytes(
+            Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+            / IP(src=src, dst=dst)
+            / TCP(sport=ports[0], dport=ports[1], flags=flags, seq=seq, ack=ack,
+                  window=window, options=list(options))
+            / data
+        )  # fmt: skip
+
+    c, s = 1_000_000, 3_000_000_000
+    frames = [
+        seg(True, "S", c, 0, options=[("MSS", 1460), ("WScale", 7)], window=64240),
+        seg(False, "SA", s, c + 1, options=[("MSS", 1400), ("WScale", 9)], window=65160),
+        seg(True, "A", c + 1, s + 1),
+    ]
+    frames += [
+        seg(True, "PA", c + 1, s + 1, b"x" * 50),
+        seg(False, "A", s + 1, c + 51),
+        seg(False, "PA", s + 1, c + 51, b"y" * 300),
+        seg(True, "A", c + 51, s + 301),
+        seg(True, "FA", c + 51, s + 301),
+        seg(False, "FA", s + 301, c + 52),
+        seg(True, "A", c + 52, s + 302),
+    ]
+    return frames if handshake else frames[3:]
+
+
+@needs_tshark
+@pytest.mark.parametrize("handshake", [True, False])
+def test_tcp_info_matches_tshark(tmp_path, handshake):
+    """Relative Seq/Ack, the scaled window and the options, exactly as Wireshark writes them."""
+    frames = _tcp_exchange(handshake)
+    path = write_capture(tmp_path / "tcp.pcap", frames, [i * 0.01 for i in range(len(frames))])
+    theirs = _tshark_columns(path)
+    for row, line in zip(read_capture(path), theirs):
+        assert row.info == line[6], row.number
+
+
 @needs_tshark
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_columns_match_tshark(name):
@@ -46,6 +94,8 @@ def test_columns_match_tshark(name):
             assert (row.source, row.destination) == (src, dst)
         if proto in ("ARP", "ICMP"):
             assert info.startswith(row.info.split("  ")[0])
+        if proto == row.protocol == "TCP":
+            assert info == row.info
 
 
 def test_columns_and_rows():
