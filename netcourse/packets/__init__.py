@@ -12,7 +12,9 @@ from __future__ import annotations
 from netcourse.packets.capture import COLUMNS, Capture, PacketRow, frame, read_capture
 from netcourse.packets.conversations import Conversation, ConversationTable, conversations
 from netcourse.packets.dissect import Dissection, Field, Layer, dissect
+from netcourse.packets.filters import compile_filter, matching
 from netcourse.packets.samples import SAMPLES, sample
+from netcourse.packets.synthetic import write_capture
 
 __all__ = [
     "COLUMNS",
@@ -24,9 +26,12 @@ __all__ = [
     "Layer",
     "PacketRow",
     "SAMPLES",
+    "compile_filter",
     "conversations",
     "dissect",
     "frame",
+    "matching",
     "read_capture",
     "sample",
+    "write_capture",
 ]
