@@ -516,7 +516,7 @@ def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     with pytest.raises(PacketError, match="this packet's PDUs are"):
         view.show_pdu("datagram")
     view.inspector.show_packet(1)  # another packet: the menu follows it, nothing selected
-    assert view.pdu.value is None and repr(view) == "LayerInspector(packet 1)"
+    assert view.pdu.value == -1 and repr(view) == "LayerInspector(packet 1)"
     view.inspector.select_field("TCP", "sport")
     assert view.table.value.count("font-weight:bold") == 1  # the TCP row only
     view.pdu.value = 0  # choosing from the menu works like show_pdu

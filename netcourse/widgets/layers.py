@@ -27,6 +27,9 @@ from netcourse.widgets.common import ErrorBox, guard
 
 __all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html"]
 
+#: How many of the latest frames the stepper lists.
+HISTORY = 10
+
 _ACTION_COLOURS = {"forward": "#009E73", "flood": "#E69F00", "filter": "#999999", "drop": "#D55E00"}
 
 
@@ -105,24 +108,37 @@ class SwitchStepper(widgets.VBox):
     def _render(self) -> None:
         self.picture.value = self._picture()
         fdb = self.lan.switch.table._repr_html_()
-        arps = "".join(
-            f'<div style="margin-right:1em">{self.lan.arp_table(name)._repr_html_()}</div>'
-            for name in self.lan.hosts
+        arp_rows = []
+        for name, host in self.lan.hosts.items():
+            entries = self.lan.arp_table(name).entries
+            cells = [(e.ip, e.mac) for e in entries] or [("<i>empty</i>", "")]
+            for i, (ip, mac) in enumerate(cells):
+                who = f"<b>{escape(name)}</b> ({escape(host.ip)})" if i == 0 else ""
+                ip_cell = ip if ip.startswith("<i>") else escape(ip)
+                arp_rows.append(
+                    f"<tr><td>{who}</td><td>{ip_cell}</td><td><code>{escape(mac)}</code></td></tr>"
+                )
+        arps = (
+            '<table class="netcourse-arp"><thead><tr><th>host</th><th>IP</th><th>MAC</th></tr>'
+            f"</thead><tbody>{''.join(arp_rows)}</tbody></table>"
         )
         self.tables.value = (
-            '<div style="display:flex;gap:2em;align-items:flex-start">'
+            '<div style="display:flex;gap:3em;align-items:flex-start">'
             f"<div><b>switch: forwarding table</b> (MAC &rarr; port)<br>{fdb}</div>"
-            f'<div><b>hosts: ARP tables</b> (IP &rarr; MAC)<div style="display:flex">{arps}'
-            "</div></div></div>"
+            f"<div><b>hosts: ARP tables</b> (IP &rarr; MAC)<br>{arps}</div></div>"
         )
+        recent = self.lan.steps[-HISTORY:]
+        first = len(self.lan.steps) - len(recent) + 1
         items = "".join(
             f'<li><span style="color:{_ACTION_COLOURS[s.decision.action]}">'
             f"<b>{escape(s.what)}</b>: {escape(s.decision.action)}</span> &mdash; "
             f"{escape(s.decision.reason)}; received by "
             f"{escape(', '.join(s.delivered_to) or 'nobody')}</li>"
-            for s in self._last
+            for s in recent
         )
-        self.history.value = f"<ol>{items}</ol>" if items else "<i>no frame sent yet</i>"
+        self.history.value = (
+            f'<ol start="{first}">{items}</ol>' if items else "<i>no frame sent yet</i>"
+        )
 
     def _picture(self) -> str:
         last = self._last[-1].decision if self._last else None
@@ -157,22 +173,27 @@ class SwitchStepper(widgets.VBox):
 # --- PDUs highlighted on the bytes of a real frame ----------------------------------------
 
 
-def layer_table_html(highlight: tuple[int, ...] = ()) -> str:
-    """The OSI/TCP-IP table as HTML, with the rows of ``highlight`` (layer numbers) marked."""
+def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> str:
+    """The OSI/TCP-IP table as HTML, with the rows of ``highlight`` (layer numbers) marked.
+
+    ``compact`` leaves out the devices column, for a narrow panel beside the inspector.
+    """
     rows = []
     for entry in layers.table().rows:
         style = ""
         if entry.number in highlight:
             style = f' style="background:{LAYER_COLOURS[entry.number]}33;font-weight:bold"'
-        devices = ", ".join(entry.devices) or "-"
-        rows.append(
-            f"<tr{style}><td>{entry.number}</td><td>{escape(entry.name)}</td>"
-            f"<td>{escape(entry.tcpip)}</td><td>{escape(entry.pdu)}</td>"
-            f"<td>{escape(devices)}</td></tr>"
-        )
-    head = "<tr><th>OSI</th><th>name</th><th>TCP/IP</th><th>PDU</th><th>devices</th></tr>"
+        cells = [str(entry.number), entry.name, entry.tcpip, entry.pdu]
+        if not compact:
+            cells.append(", ".join(entry.devices) or "-")
+        rows.append(f"<tr{style}>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    names = ["OSI", "name", "TCP/IP", "PDU"] + ([] if compact else ["devices"])
+    head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
     body = "".join(rows)
-    return f'<table class="netcourse-layers"><thead>{head}</thead><tbody>{body}</tbody></table>'
+    size = ' style="font-size:90%"' if compact else ""
+    return (
+        f'<table class="netcourse-layers"{size}><thead>{head}</thead><tbody>{body}</tbody></table>'
+    )
 
 
 def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
@@ -188,7 +209,7 @@ def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
             cells.append(f'<span style="{style}">{data[i]:02x}</span>')
         lines.append(f"{row:04x}  " + " ".join(cells))
     return (
-        '<pre style="font-family:monospace;line-height:1.35;margin:0">'
+        '<pre style="font-family:monospace;line-height:1.35;margin:0;white-space:pre">'
         + "\n".join(lines)
         + "</pre>"
     )
@@ -213,6 +234,7 @@ class PduView(widgets.VBox):
         self.choice.layout.width = "34em"
         self.errors = ErrorBox()
         self.bytes_view = widgets.HTML()
+        self.bytes_view.layout.min_width = "31em"
         self.detail = widgets.HTML()
         self.table = widgets.HTML()
 
@@ -250,7 +272,7 @@ class PduView(widgets.VBox):
             f"{span.end - 1} ({span.length} B); its own header {span.header_length} B, "
             f"carrying {span.payload_length} B.<br><small>{escape(span.protocol.note)}</small>"
         )
-        self.table.value = layer_table_html(span.protocol.osi)
+        self.table.value = layer_table_html(span.protocol.osi, compact=True)
 
     def __repr__(self) -> str:
         span = self.span
@@ -290,7 +312,7 @@ class LayerInspector(widgets.HBox):
 
         @guard(self.errors)
         def on_pdu(change):
-            if not self._busy and change["new"] is not None:
+            if not self._busy and change["new"] is not None and change["new"] >= 0:
                 self._show(int(change["new"]))
 
         @guard(self.errors)
@@ -300,13 +322,13 @@ class LayerInspector(widgets.HBox):
                 return
             name = self.inspector.dissection.layers[value[0]].name
             found = layers.layer_of(name, default=None)
-            self.table.value = layer_table_html(found.osi if found else ())
+            self.table.value = layer_table_html(found.osi if found else (), compact=True)
 
         self.inspector.tree.observe(on_packet, names="options")
         self.inspector.tree.observe(on_tree, names="value")
         self.pdu.observe(on_pdu, names="value")
         side = widgets.VBox([self.errors, self.pdu, self.note, self.table])
-        side.layout.width = "36em"
+        side.layout.width = "26em"
         super().__init__([self.inspector, side])
         self._refresh()
 
@@ -315,14 +337,14 @@ class LayerInspector(widgets.HBox):
         self.spans = layers.spans(d) if d is not None else ()
         self._busy = True
         try:
-            self.pdu.options = [("(none)", None)] + [
+            self.pdu.options = [("(none)", -1)] + [
                 (f"{s.protocol.label} {s.pdu} ({s.name})", i) for i, s in enumerate(self.spans)
             ]
-            self.pdu.value = None
+            self.pdu.value = -1
         finally:
             self._busy = False
         present = tuple(n for s in self.spans for n in s.protocol.osi)
-        self.table.value = layer_table_html(present)
+        self.table.value = layer_table_html(present, compact=True)
         self.note.value = ""
 
     def _show(self, index: int) -> layers.Span:
@@ -336,7 +358,8 @@ class LayerInspector(widgets.HBox):
             f"{span.end - 1} ({span.length} B) = its {span.header_length}-byte header + "
             f"{span.payload_length} B it carries"
         )
-        self.table.value = layer_table_html(span.protocol.osi)
+        self.table.value = layer_table_html(span.protocol.osi, compact=True)
+        self.inspector.detail.value = self.note.value
         return span
 
     def show_pdu(self, name: str) -> layers.Span:
@@ -354,7 +377,7 @@ class LayerInspector(widgets.HBox):
 
     def __repr__(self) -> str:
         number = self.inspector.number
-        if self.pdu.value is None:
+        if self.pdu.value is None or self.pdu.value < 0:
             return f"LayerInspector(packet {number})"
         span = self.spans[self.pdu.value]
         where = f"bytes {span.start}-{span.end - 1}"
