@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netcourse.errors import JourneyError
+from netcourse.errors import AddressError, JourneyError, NetcourseError
 from netcourse.journey import pdu
 from netcourse.journey.events import Event, Journey, Table, device_reads
-from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable, arp_answer
+from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable, arp_answer, mask_bits
 
 __all__ = ["run", "INTERNET_HOPS", "LAYERS"]
 
@@ -157,7 +157,18 @@ class _Runner:
         from netcourse import cidr
 
         laptop = self.laptop
-        decision = cidr.route_decision(laptop.interface, self.target, gateway=laptop.gateway)
+        try:
+            decision = cidr.route_decision(laptop.interface, self.target, gateway=laptop.gateway)
+        except AddressError as exc:  # the addresses are valid (checked first): a gateway off-link
+            note = f"the default route via {laptop.gateway} cannot be installed"
+            rows = ((laptop.interface, "connected (on-link)", "link"),)
+            columns = ("destination", "next hop", "interface")
+            table = Table("routing table (laptop)", columns, rows, None, note)
+            self.add(
+                "home", "laptop", "IP (network)", 3, table, "no usable route", str(exc),
+                ok=False, reads=("IP.dst",), decided_by="netcourse.cidr.route_decision",
+            )  # fmt: skip
+            return
         rows = [(decision.network, "connected (on-link)", "link")]
         if laptop.gateway:
             rows.append(("0.0.0.0/0", f"via {laptop.gateway}", "link"))
@@ -442,4 +453,34 @@ def run(scenario) -> Journey:
         raise JourneyError(
             f"{scenario!r}: expected a Scenario, e.g. netcourse.journey.scenario('healthy')"
         )
-    return _Runner(scenario).run()
+    _check_addresses(scenario)
+    try:
+        return _Runner(scenario).run()
+    except JourneyError:
+        raise
+    except NetcourseError as exc:  # e.g. an instance name the VPC data does not have
+        raise JourneyError(f"scenario {scenario.name!r}: {exc}") from exc
+
+
+def _check_addresses(scenario) -> None:
+    """Every address of the home network must be an IPv4 address, named when it is not."""
+    import netaddr
+
+    checks = {
+        "laptop_ip": scenario.laptop.ip,
+        "laptop_gateway": scenario.laptop.gateway,
+        "neighbour_ip": scenario.neighbour.ip,
+        "router_lan_ip": scenario.router.lan_ip,
+        "router_wan_ip": scenario.router.wan_ip,
+        "target": scenario.target,
+    }
+    for name, value in checks.items():
+        if value is None and name in ("laptop_gateway", "target"):
+            continue
+        try:
+            netaddr.IPAddress(str(value), version=4, flags=netaddr.INET_PTON)
+        except (netaddr.AddrFormatError, ValueError) as exc:
+            raise JourneyError(
+                f"{name}={value!r}: expected an IPv4 address such as 10.0.1.7"
+            ) from exc
+    mask_bits(scenario.laptop.netmask)

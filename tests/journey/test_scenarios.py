@@ -102,6 +102,8 @@ def test_runs_are_deterministic():
         (lambda: scenario("nope"), "no such scenario"),
         (lambda: scenario("healthy").replace(laptop_colour="red"), "not a part of a scenario"),
         (lambda: scenario("healthy").replace(laptop_netmask="255.0.255.0").run(), "netmask"),
+        (lambda: scenario("healthy").replace(laptop_ip="10.0.1.300").run(), "laptop_ip"),
+        (lambda: scenario("healthy").replace(server_instance="nope").run(), "no such instance"),
         (lambda: apply_fix(scenario("healthy"), "reboot"), "no such fix"),
     ],
 )
@@ -131,3 +133,21 @@ def test_step_and_first_lookups(journeys):
         journeys["no-default-route"].first("home switch")
     with pytest.raises(JourneyError, match="a leg is"):
         journey.leg("sideways")
+
+
+@pytest.mark.parametrize("prefix", range(0, 33))
+def test_every_laptop_mask_against_an_independent_oracle(prefix):
+    """Delivered exactly when the gateway is on-link and the server is not (ipaddress decides)."""
+    import ipaddress
+
+    mask = str(ipaddress.ip_network(f"0.0.0.0/{prefix}").netmask)
+    sc = scenario("healthy").replace(laptop_netmask=mask)
+    net = ipaddress.ip_interface(f"{sc.laptop.ip}/{prefix}").network
+    gateway_on_link = ipaddress.ip_address(sc.laptop.gateway) in net
+    server = scenario("healthy").run().events[0].pkt["IP"].dst
+    server_on_link = ipaddress.ip_address(server) in net
+    journey = sc.run()
+    assert journey.delivered == (gateway_on_link and not server_on_link)
+    if not journey.delivered:
+        assert journey.failed_at.node == "laptop"
+        assert journey.failed_at.kind == ("ARP" if server_on_link else "IP (network)")
