@@ -244,6 +244,28 @@ def _length_problems(layer: Packet, available: int) -> list[str]:
 
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
 
+#: HTTP header names scapy spells other than Title_Case (scapy/layers/http.py field names).
+HTTP_HEADER_NAMES = {
+    name.lower(): name
+    for name in (
+        "A_IM", "Content_MD5", "DNT", "ETag", "HTTP2_Settings", "IM", "P3P", "TE",
+        "WWW_Authenticate", "X_ATT_DeviceId", "X_Correlation_ID", "X_Request_ID",
+        "X_UA_Compatible", "X_UIDH", "X_WebKit_CSP", "X_XSS_Protection",
+    )
+}  # fmt: skip
+
+
+def _header_name(name: str) -> str:
+    """scapy's field name for an HTTP header: ``content-type`` -> ``Content_Type``.
+
+    (scapy.layers.http is not imported: importing it binds its HTTP layer to ports 80 and
+    8080 for every later dissection in the process.)
+    """
+    return HTTP_HEADER_NAMES.get(name.lower()) or "_".join(
+        word.capitalize() for word in name.split("_")
+    )
+
+
 #: The first line of an HTTP/1.x message: scapy's field names for its three parts.
 HTTP_START_LINES = {
     "HTTPRequest": ("Method", "Path", "Http_Version"),
@@ -268,9 +290,6 @@ def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
     if not payload.startswith(HTTP_STARTS) or end < 0:
         return layers
     kind = "HTTPResponse" if payload.startswith(b"HTTP/") else "HTTPRequest"
-    from scapy.layers import http as scapy_http
-
-    known = {f.name.lower(): f.name for f in getattr(scapy_http, kind).fields_desc}
     head_len = end + 4
     fields: list[Field] = []
 
@@ -292,7 +311,7 @@ def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
         stop = payload.find(b"\r\n", pos) + 2
         name, _, value = payload[pos : stop - 2].partition(b":")
         label = name.decode("latin-1").strip().replace("-", "_") or "header"
-        label = known.get(label.lower(), label)  # scapy's spelling: Content_Type
+        label = _header_name(label)
         add(label, pos, stop, value.strip())
         pos = stop
     add("end_of_headers", pos, head_len, b"")

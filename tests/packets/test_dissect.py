@@ -9,6 +9,7 @@ import pytest
 
 from netcourse.errors import PacketError
 from netcourse.packets import SAMPLES, dissect, frame, read_capture
+from netcourse.packets.dissect import _header_name
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
@@ -164,9 +165,27 @@ def test_repr_and_html():
     assert "<table>" in d._repr_html_() and "sport" in d._repr_html_()
 
 
+@pytest.fixture
+def scapy_http():
+    """scapy's HTTP layer, unbound from TCP again afterwards (importing it binds ports 80/8080
+    for the whole test session, which other tests must not see)."""
+    saved = list(TCP.payload_guess)
+    from scapy.layers import http
+
+    yield http
+    TCP.payload_guess[:] = saved
+
+
+def test_http_header_names_are_scapys(scapy_http):
+    for cls in (scapy_http.HTTPRequest, scapy_http.HTTPResponse):
+        for fld in cls.fields_desc:
+            if fld.name not in ("Unknown_Headers", "Method", "Path", "Http_Version"):
+                assert _header_name(fld.name.lower()) == fld.name
+
+
 @pytest.mark.parametrize("number", [4, 6])
-def test_http_heads_become_layers_whose_values_scapy_agrees_with(number):
-    from scapy.layers.http import HTTP
+def test_http_heads_become_layers_whose_values_scapy_agrees_with(number, scapy_http):
+    HTTP = scapy_http.HTTP
 
     data = frame("http", number)
     plain = dissect(data)
@@ -194,7 +213,7 @@ def test_http_heads_become_layers_whose_values_scapy_agrees_with(number):
     assert bit == http.end * 8
 
 
-def test_http_with_a_body_keeps_the_body_raw():
+def test_http_with_a_body_keeps_the_body_raw(scapy_http):
     pkt = (
         Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
         / IP(src="192.0.2.1", dst="192.0.2.2")
