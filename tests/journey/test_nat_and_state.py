@@ -92,3 +92,12 @@ def test_unsolicited_packet_to_router_is_dropped():
     sc = scenario("healthy")
     nat = NatTable()
     assert nat.inbound(("203.0.113.10", 443, sc.router.wan_ip, 40000)) is None
+
+
+def test_reply_without_nat_entry_stops_at_the_home_router(monkeypatch):
+    # as after a router reboot: the table no longer holds the request's mapping
+    monkeypatch.setattr(NatTable, "inbound", lambda self, four_tuple, proto="tcp": None)
+    journey = scenario("healthy").run()
+    stop = journey.failed_at
+    assert (stop.direction, stop.device, stop.kind) == ("reply", "home router", "NAT")
+    assert stop.table.match is None and stop.decision == "no mapping: drop"
