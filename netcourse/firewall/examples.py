@@ -33,6 +33,7 @@ __all__ = [
     "request",
     "reply",
     "unsolicited",
+    "lan_traffic",
 ]
 
 #: The rule the lesson starts from.
@@ -109,6 +110,30 @@ def unsolicited(dport: int = 5900) -> Packet:
         in_iface="eth1",
         out_iface="eth0",
     )
+
+
+def lan_traffic(count: int = 2000, seed: int = 4) -> list[Packet]:
+    """New connections to a LAN server (192.168.1.1) from the LAN and the internet.
+
+    Deterministic for a given ``seed``: sources are LAN hosts (the laptop .66 among them)
+    or internet hosts, destination ports 22, 80 or 443.
+
+    >>> len(lan_traffic(10)), lan_traffic(10) == lan_traffic(10)
+    (10, True)
+    """
+    import random
+
+    rng = random.Random(seed)
+    packets = []
+    for _ in range(count):
+        if rng.random() < 0.6:
+            src = f"192.168.1.{rng.choice([66, rng.randint(2, 254)])}"
+        else:
+            src = f"203.0.113.{rng.randint(1, 254)}"
+        dport = rng.choice([22, 22, 80, 443])
+        sport = rng.randint(1024, 65535)
+        packets.append(Packet("tcp", src=src, dst="192.168.1.1", sport=sport, dport=dport))
+    return packets
 
 
 @dataclass(frozen=True)
