@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -111,49 +110,3 @@ def test_default_run_writes_one_deck_per_notebook(vendor, tmp_path, monkeypatch)
     assert code == 0
     written = sorted(path.name for path in tmp_path.glob("*.slides.html"))
     assert written == [f"{path.stem}.slides.html" for path in sorted(NOTEBOOKS)]
-
-
-@pytest.mark.browser
-def test_welcome_slides_run_offline_in_chromium(vendor, tmp_path):
-    """Open the deck from disk with every http(s) request refused: reveal starts, widgets show."""
-    if not WELCOME.exists():
-        pytest.skip("notebooks/00-welcome.ipynb is not written yet")
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("/usr/bin/chromium is not installed (Debian package chromium)")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    (deck,) = slides.build_slides([WELCOME], out=tmp_path, vendor=vendor)
-    remote, errors = [], []
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-    args += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-"),
-            executable_path=str(chromium),
-            headless=True,
-            args=args,
-            viewport={"width": 1280, "height": 800},
-        )
-        try:
-            context.route(
-                "http*://**/*", lambda route: (remote.append(route.request.url), route.abort())
-            )
-            page = context.pages[0] if context.pages else context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-            page.goto(deck.as_uri())
-            page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
-            sections = page.locator(".reveal .slides > section").count()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_selector(".reveal .slides > section.present", timeout=10_000)
-            artifacts = REPO / "artifacts" / "screenshots"
-            artifacts.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(artifacts / "slides-00-welcome.png"))
-            widget_state = "application/vnd.jupyter.widget-state+json" in deck.read_text()
-            if widget_state:  # the saved widget state renders with the local widget manager
-                page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30_000)
-        finally:
-            context.close()
-    assert remote == [], f"the slides fetched {remote}"
-    assert errors == [], f"the page reported errors: {errors}"
-    assert sections >= 2
