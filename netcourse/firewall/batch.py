@@ -106,7 +106,11 @@ class PacketBatch:
 
 
 def lone_states(proto, flags, icmp_type, tcp_loose: bool = True) -> np.ndarray:
-    """The conntrack state code of each packet seen alone (as :func:`conntrack.lone_state`)."""
+    """The conntrack state code of each packet seen alone (as :func:`conntrack.lone_state`).
+
+    >>> lone_states(np.array([6, 6, 17]), np.array([0x02, 0x12, 0]), np.array([-1, -1, -1]))
+    array([1, 0, 1], dtype=int8)
+    """
     state = np.full(len(proto), STATES["NEW"], dtype=np.int8)
     tcp = proto == 6
     core = flags & ~(0x40 | 0x80 | 0x08)
@@ -121,8 +125,14 @@ def lone_states(proto, flags, icmp_type, tcp_loose: bool = True) -> np.ndarray:
 
 
 def capture_packets(path, in_iface: str = "eth0", out_iface: str = "eth1") -> list[Packet]:
-    """The IPv4 packets of a capture as :class:`Packet` objects (via netcourse.packets when
-    available, else scapy's reader)."""
+    """The IPv4 packets of a capture as :class:`Packet` objects (frames without IPv4 skipped).
+
+    Frames are read with netcourse.packets when available, else with scapy's reader.
+
+    >>> from netcourse.packets import sample
+    >>> capture_packets(sample("http"))[0].describe()
+    'tcp 198.18.0.1:40000 -> 198.18.0.2:8000 [S]'
+    """
     if not os.path.exists(path):
         raise CaptureError(f"{str(path)!r}: no such capture file")
     frames: list = []
@@ -214,7 +224,13 @@ def _cost(match) -> int:
 
 
 def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdicts:
-    """Judge every packet of ``batch`` entering ``chain`` of firewall ``fw``."""
+    """Judge every packet of ``batch`` entering ``chain`` of firewall ``fw``.
+
+    >>> from netcourse.firewall.chains import Firewall
+    >>> fw = Firewall.from_iptables(["-P INPUT DROP"])
+    >>> evaluate_batch(fw, [Packet("udp", src="192.0.2.1", dst="192.0.2.2")]).action.tolist()
+    ['DROP']
+    """
     if not isinstance(batch, PacketBatch):
         batch = PacketBatch.from_packets(batch)
     start = fw._chain(chain)

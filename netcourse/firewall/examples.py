@@ -89,17 +89,29 @@ PREDICT_PACKET = Packet("tcp", src="10.4.4.4", dst="10.0.0.5", sport=51000, dpor
 
 
 def request(dport: int = 443) -> Packet:
-    """A's connection request to B (SYN), entering the router on the LAN side (eth0)."""
+    """A's connection request to B (SYN), entering the router on the LAN side (eth0).
+
+    >>> request().describe()
+    'tcp 192.168.1.20:50000 -> 203.0.113.10:443 [S]'
+    """
     return Packet("tcp", src=HOST_A, dst=SERVER_B, sport=50000, dport=dport, flags="S")
 
 
 def reply(dport: int = 443) -> Packet:
-    """B's answer to :func:`request` (SYN-ACK), entering on the internet side (eth1)."""
+    """B's answer to :func:`request` (SYN-ACK), entering on the internet side (eth1).
+
+    >>> reply().describe(), reply().in_iface
+    ('tcp 203.0.113.10:443 -> 192.168.1.20:50000 [SA]', 'eth1')
+    """
     return request(dport).reply()
 
 
 def unsolicited(dport: int = 5900) -> Packet:
-    """A stranger on the internet opening a connection to A's port ``dport`` (VNC by default)."""
+    """A stranger on the internet opening a connection to A's port ``dport`` (VNC by default).
+
+    >>> unsolicited().describe()
+    'tcp 203.0.113.66:443 -> 192.168.1.20:5900 [S]'
+    """
     return Packet(
         "tcp",
         src=STRANGER,

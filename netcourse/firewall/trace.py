@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["TraceStep", "Verdict", "Replay", "ConnEntry"]
+__all__ = ["TraceStep", "Verdict", "Replay", "ConnEntry", "trace_table"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,12 @@ class Verdict:
 
 
 def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) -> str:
-    """An HTML table of a trace with the deciding rule (or policy) highlighted."""
+    """An HTML table of a trace with the deciding rule (or policy) highlighted.
+
+    >>> step = TraceStep("INPUT", 1, "-A INPUT -j DROP", True, "every packet -> DROP")
+    >>> "background:#F0E442" in trace_table((step,), deciding=("INPUT", 1))
+    True
+    """
     rows = []
     last = len(trace) - 1
     for index, step in enumerate(trace):
