@@ -52,6 +52,7 @@ __all__ = [
     "http_layers",
     "fields_read",
     "payload",
+    "STACKS",
 ]
 
 
@@ -422,6 +423,47 @@ DEVICES: tuple[Device, ...] = (
         "which backend gets each request (it terminates TCP and opens its own connections)",
     ),
 )
+
+
+#: Web protocol stacks from layer 3 up: each part is (what does the job, OSI layer). HTTP/1.1,
+#: HTTP/2, WebSockets, gRPC and HTTP/3 keep HTTP's meaning at layer 7 and differ below it.
+STACKS: dict[str, tuple[tuple[str, int], ...]] = {
+    "HTTP/1.1": (
+        ("request line, headers, status", 7),
+        ("Content-Type of the body", 6),
+        ("keep-alive, Content-Length", 5),
+        ("TCP", 4),
+        ("IP", 3),
+    ),
+    "HTTP/2": (
+        ("same methods, headers, status", 7),
+        ("binary frames, HPACK headers", 6),
+        ("streams multiplexed on 1 connection", 5),
+        ("TCP (with TLS)", 4),
+        ("IP", 3),
+    ),
+    "WebSocket": (
+        ("the application's messages", 7),
+        ("text or binary frames", 6),
+        ("one long session after an Upgrade", 5),
+        ("TCP", 4),
+        ("IP", 3),
+    ),
+    "gRPC": (
+        ("service methods (RPC)", 7),
+        ("protobuf + 5-byte prefix", 6),
+        ("HTTP/2 streams", 5),
+        ("TCP (with TLS)", 4),
+        ("IP", 3),
+    ),
+    "HTTP/3": (
+        ("same methods, headers, status", 7),
+        ("QPACK headers", 6),
+        ("QUIC streams", 5),
+        ("QUIC over UDP", 4),
+        ("IP", 3),
+    ),
+}
 
 
 # --- look-ups ------------------------------------------------------------------------------

@@ -537,3 +537,15 @@ def test_payload_is_what_tcp_or_udp_carries():
     assert len(layers.payload(udp)) == udp["UDP"]["len"].raw - 8
     with pytest.raises(PacketError, match="no TCP or UDP layer"):
         layers.payload(dissect(frame("arp-icmp", 1)))
+
+
+def test_protocol_stacks_cover_layers_3_to_7_once():
+    from netcourse.plots.layers import protocol_stacks_figure
+
+    for name, parts in layers.STACKS.items():
+        assert sorted(number for _, number in parts) == [3, 4, 5, 6, 7], name
+    assert "UDP" in dict((n, t) for t, n in layers.STACKS["HTTP/3"])[4]
+    assert "protobuf" in dict((n, t) for t, n in layers.STACKS["gRPC"])[6]
+    ax = protocol_stacks_figure().axes[0]
+    assert len(ax.patches) == sum(len(parts) for parts in layers.STACKS.values())
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(layers.STACKS)

@@ -11,13 +11,14 @@ Taught in notebooks/02-osi-layers-and-packets.ipynb. Every number drawn comes fr
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from netcourse import layers
 from netcourse.errors import PacketError
 from netcourse.plots.style import PALETTE, new_figure
 
-__all__ = ["encapsulation_figure", "layer_models_figure", "LAYER_COLOURS"]
+__all__ = ["encapsulation_figure", "layer_models_figure", "protocol_stacks_figure", "LAYER_COLOURS"]
 
 #: One colour per OSI layer (5-7 share one: the application's bytes).
 LAYER_COLOURS = {
@@ -148,6 +149,37 @@ def layer_models_figure():
     ax.set_ylabel("layer, bottom to top")
     ax.set_xlabel("model")
     for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def protocol_stacks_figure():
+    """HTTP/1.1, HTTP/2, WebSocket, gRPC and HTTP/3 side by side, layer 3 up to layer 7.
+
+    >>> fig = protocol_stacks_figure()
+    >>> [label.get_text() for label in fig.axes[0].get_xticklabels()][:2]
+    ['HTTP/1.1', 'HTTP/2']
+    """
+    names = list(layers.STACKS)
+    fig, ax = new_figure(10, 5)
+    width = 2.0
+    for column, name in enumerate(names):
+        x = column * (width + 0.15)
+        for text, number in layers.STACKS[name]:
+            y = number - 3
+            ax.add_patch(_box(x, y, width, LAYER_COLOURS[number]))
+            label = textwrap.fill(text, 18)
+            ax.text(x + width / 2, y + 0.5, label, ha="center", va="center", fontsize=8)
+    ax.set_xlim(0, len(names) * (width + 0.15))
+    ax.set_ylim(0, 5)
+    ax.set_xticks([c * (width + 0.15) + width / 2 for c in range(len(names))])
+    ax.set_xticklabels(names)
+    ax.set_yticks([n - 2.5 for n in range(3, 8)])
+    ax.set_yticklabels([layers.layer(n).label for n in range(3, 8)])
+    ax.set_xlabel("protocol stack")
+    ax.set_ylabel("OSI layer")
+    for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
     return fig
