@@ -36,15 +36,11 @@ def _names(runner) -> dict[str, str]:
 
 
 def request(runner) -> None:
-    """The switch carries the ARP exchange, then forwards the laptop's frame to the router."""
-    from netcourse import switch
-
+    """The switch carried the ARP exchange; now it forwards the laptop's frame to the router."""
     sc = runner.sc
-    sw = switch.Switch(max(ports(runner)))
-    runner.st.switch = sw
-    flood = sw.receive(sc.laptop.switch_port, runner.arp_request)
-    sw.receive(sc.router.switch_port, runner.arp_reply)
-    decision = sw.receive(sc.laptop.switch_port, runner.st.frame)
+    lan = runner.st.lan
+    flood = runner.arp_request.decision
+    decision = lan.send(sc.laptop.name, runner.st.frame, "request").decision
     names = _names(runner)
     out = ", ".join(map(str, decision.out_ports)) or "none"
     runner.add(
@@ -60,9 +56,7 @@ def request(runner) -> None:
 
 def reply(runner) -> None:
     """The switch forwards the reply from the router's port to the laptop's port."""
-    sc = runner.sc
-    sw = runner.st.switch
-    decision = sw.receive(sc.router.switch_port, runner.st.frame)
+    decision = runner.st.lan.send("home router", runner.st.frame, "reply").decision
     out = ", ".join(map(str, decision.out_ports)) or "none"
     runner.add(
         "home", "home switch", "switch", 2, _table(decision, _names(runner), decision.dst),

@@ -60,9 +60,7 @@ class _State:
     direction: str = "request"
     nat: NatTable = field(default_factory=NatTable)
     nat_entry: NatEntry | None = None
-    laptop_arp: dict[str, str] = field(default_factory=dict)
-    router_arp: dict[str, str] = field(default_factory=dict)
-    switch: object = None
+    lan: object = None
     vpc: object = None
     instance: object = None
     firewall: object = None
@@ -193,19 +191,43 @@ class _Runner:
         )  # fmt: skip
         self.next_hop = decision.next_hop
 
+    def home_lan(self):
+        """Lesson 02's :class:`~netcourse.switch.Lan`: the hosts, the router's LAN side, the switch.
+
+        The printer talked to the laptop earlier, so both already know each other.
+        """
+        from netcourse import switch
+
+        sc = self.sc
+        hosts = {
+            sc.laptop.name: (sc.laptop.mac, sc.laptop.ip, sc.laptop.switch_port),
+            sc.neighbour.name: (sc.neighbour.mac, sc.neighbour.ip, sc.neighbour.switch_port),
+            "home router": (self.router.lan_mac, self.router.lan_ip, self.router.switch_port),
+        }
+        lan = switch.Lan(hosts, ports=max(port for _, _, port in hosts.values()))
+        lan.ping(sc.neighbour.name, sc.laptop.name)
+        return lan
+
+    def arp_table(self, host: str, title: str, target: str) -> Table:
+        """A host's ARP table (lesson 02's ArpTable), the row for ``target`` marked."""
+        entries = self.st.lan.arp_table(host).entries
+        rows = tuple((e.ip, e.mac) for e in entries)
+        match = next((i for i, e in enumerate(entries) if e.ip == target), None)
+        return Table(title, ("IP address", "MAC address"), rows, match)
+
     def laptop_arp(self) -> None:
         laptop, router = self.laptop, self.router
         hop = self.next_hop
-        self.st.laptop_arp = {self.sc.neighbour.ip: self.sc.neighbour.mac}
+        lan = self.st.lan = self.home_lan()
         request = pdu.arp_frame("who-has", laptop.mac, laptop.ip, hop)
+        self.arp_request = lan.send(laptop.name, request, "ARP request")
         answer = arp_answer([self.sc.neighbour, laptop], router, hop)
-        self.arp_request = request
+        if answer is not None and answer[0] not in self.arp_request.delivered_to:
+            answer = None  # the broadcast never reached it
         if answer is None:
-            table = Table(
-                "ARP table (laptop)", ("IP address", "MAC address"),
-                tuple(self.st.laptop_arp.items()) + ((hop, "(incomplete)"),), None,
-                "no reply to three requests",
-            )  # fmt: skip
+            table = self.arp_table(laptop.name, "ARP table (laptop)", hop)
+            table = Table(table.name, table.columns, table.rows + ((hop, "(incomplete)"),),
+                          None, "no reply to the request")  # fmt: skip
             self.add(
                 "home", "laptop", "ARP", 2, table, f"who has {hop}? no answer",
                 f"The laptop believes {hop} is on its own LAN, so it broadcasts an ARP request "
@@ -216,19 +238,17 @@ class _Runner:
             )  # fmt: skip
             return
         name, mac = answer
-        self.arp_reply = pdu.arp_frame("is-at", mac, hop, laptop.ip, laptop.mac)
-        self.st.laptop_arp[hop] = mac
-        self.st.router_arp[laptop.ip] = laptop.mac  # the router learns the asker's mapping
-        rows = tuple(self.st.laptop_arp.items())
-        table = Table("ARP table (laptop)", ("IP address", "MAC address"), rows,
-                      list(self.st.laptop_arp).index(hop))  # fmt: skip
+        reply = pdu.arp_frame("is-at", mac, hop, laptop.ip, laptop.mac)
+        lan.send(name, reply, "ARP reply")
+        mac = lan.arp_table(laptop.name).mac_of(hop)
         self.add(
-            "home", "laptop", "ARP", 2, table, f"{hop} is-at {mac} ({name})",
+            "home", "laptop", "ARP", 2, self.arp_table(laptop.name, "ARP table (laptop)", hop),
+            f"{hop} is-at {mac} ({name})",
             f"The next hop {hop} was not in the ARP table, so the laptop broadcast 'who has "
             f"{hop}?' and the {name} answered with its MAC; the frame's destination MAC is "
             "now the next hop's, while the IP destination stays the server's.",
-            reads=("ARP.pdst",), rewrites=("Ether.dst",), decided_by="the hosts on the LAN (ARP)",
-            frame=request,
+            reads=("ARP.pdst",), rewrites=("Ether.dst",),
+            decided_by="netcourse.switch.ArpTable", frame=request,
         )  # fmt: skip
         self.st.frame = pdu.rewrite(self.st.frame, dst_mac=mac)
 
@@ -358,39 +378,27 @@ class _Runner:
 
         router = self.router
         dst = pdu.four_tuple(self.st.frame)[2]
-        routes = router.routes
-        match = cidr.longest_prefix_match(routes, dst)
-        index = list(routes).index(match)
-        mac = self.st.router_arp.get(dst)
-        ttl = pdu.parse(self.st.frame)["IP"].ttl
-        rows = tuple((ip, m) for ip, m in self.st.router_arp.items())
-        if mac is None:  # the router only knows hosts that talked to it
+        match = cidr.longest_prefix_match(router.routes, dst)
+        table = self.arp_table("home router", "ARP table (home router)", dst)
+        table = Table(table.name, table.columns, table.rows, table.match,
+                      f"route {match[0]} ({match[1]})")  # fmt: skip
+        mac = self.st.lan.arp_table("home router").mac_of(dst)
+        if mac is None:  # the router only knows hosts whose ARP frames reached it
             self.add(
-                "home",
-                "home router",
-                "router",
-                3,
-                Table("ARP table (home router)", ("IP address", "MAC address"), rows),
-                f"who has {dst}? no answer",
-                f"No host on the LAN answers for {dst}.",
-                ok=False,
-                reads=("IP.dst",),
-                decided_by="the hosts on the LAN (ARP)",
-            )
-            return  # fmt: skip
+                "home", "home router", "router", 3, table, f"who has {dst}? no answer",
+                f"No host on the LAN answers for {dst}.", ok=False, reads=("IP.dst",),
+                decided_by="netcourse.switch.ArpTable",
+            )  # fmt: skip
+            return
+        ttl = pdu.parse(self.st.frame)["IP"].ttl
         self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - 1, src_mac=router.lan_mac, dst_mac=mac)
         self.add(
-            "home", "home router", "router", 3,
-            Table("ARP table (home router)", ("IP address", "MAC address"), rows,
-                  list(self.st.router_arp).index(dst),
-                  f"route {match[0]} ({match[1]})"),
-            f"deliver on the LAN to {mac}",
+            "home", "home router", "router", 3, table, f"deliver on the LAN to {mac}",
             f"{dst} is inside {match[0]}, the router's connected LAN, so it delivers the frame "
-            f"directly: the ARP table (learned from the laptop's own ARP request) gives {mac}.",
+            f"directly: its ARP table, learned from the laptop's own ARP request, gives {mac}.",
             reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
         )  # fmt: skip
-        del index
 
     def switch_reply(self) -> None:
         from netcourse.journey import home_switch

@@ -28,12 +28,13 @@ def test_every_earlier_model_is_called(monkeypatch):
     _spy(monkeypatch, netcourse.cidr, "route_decision", calls)
     _spy(monkeypatch, netcourse.cidr, "longest_prefix_match", calls)
     _spy(monkeypatch, netcourse.switch.Switch, "receive", calls)
+    _spy(monkeypatch, netcourse.switch.Lan, "arp_table", calls)
     _spy(monkeypatch, netcourse.firewall.chains.Firewall, "evaluate", calls)
     _spy(monkeypatch, netcourse.vpc.model.Vpc, "reachability", calls)
     _spy(monkeypatch, netcourse.vpc.routing.RouteTable, "lookup", calls)
     assert scenario("healthy").run().delivered
     assert set(calls) == {"route_decision", "longest_prefix_match", "receive", "evaluate",
-                          "reachability", "lookup"}  # fmt: skip
+                          "reachability", "lookup", "arp_table"}  # fmt: skip
 
 
 def test_route_decision_decides(monkeypatch):
