@@ -18,14 +18,19 @@ def _problems(reports) -> list[str]:
 
 
 def test_harness_sees_widgets_figures_and_errors(lab, lab_page):
-    """The checks can fail: a traceback is reported, a widget and a figure are seen."""
+    """The checks can fail: a traceback, a broken widget and a stderr warning are reported."""
     path = lab.write_notebook(
         "harness.ipynb",
         [
             "import ipywidgets\nipywidgets.IntSlider(value=3, description='n')",
             "from netcourse.plots.style import new_figure\n"
             "fig, ax = new_figure(3, 2)\nax.plot([0, 1], [1, 0])\nfig",
+            "from IPython.display import display\n"
+            "view = {'model_id': '0' * 32, 'version_major': 2, 'version_minor': 0}\n"
+            "display({'application/vnd.jupyter.widget-view+json': view}, raw=True)",
+            "import sys\nprint('UserWarning: something looks broken', file=sys.stderr)",
             "1 / 0",
+            "'never reached: run-all stops at the error'",
         ],
     )
     widget_id = lab_page.open(path)
@@ -34,13 +39,16 @@ def test_harness_sees_widgets_figures_and_errors(lab, lab_page):
         reports = lab_page.cell_reports(widget_id)
     finally:
         lab_page.close(widget_id)
-    slider, figure, failing = reports
+    slider, figure, ghost, warning, failing, unreached = reports
     assert slider.widgetOutputs == 1 and slider.widgetNodes > 0, slider
     assert not slider.problems()
     assert figure.imageOutputs == 1 and figure.images == 1, figure
     assert not figure.problems()
     assert any("ZeroDivisionError" in text for text in failing.errors), failing
     assert failing.problems(), "a traceback must count as a problem"
+    assert ghost.widgetErrors == 1 and ghost.problems(), ghost  # a widget with no model
+    assert warning.stderr and warning.problems(), warning
+    assert unreached.executionCount is None  # what the lesson test reports as "never ran"
 
 
 @pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda path: path.stem)
