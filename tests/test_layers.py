@@ -373,7 +373,7 @@ def test_check_device_layers():
     from netcourse.checks import layers as check
 
     right = {"hub": 1, "switch": 2, "router": 3}
-    right |= {"load balancer (layer 4)": 4, "load balancer (layer 7)": 7}
+    right |= {"firewall (stateful packet filter)": 4, "web application firewall": 7}
     assert set(right) == set(check.DEVICES_ASKED)
     assert check.device_layers.feedback(right).ok
     assert check.device_layers.feedback({**right, "router": "network"}).ok

@@ -47,7 +47,13 @@ PDU_FRAME, PDU_OFFSET = ("udp", 3), 38
 #: Exercise "segment-bytes": how many bytes long is the TCP segment in this frame?
 SEGMENT_FRAME = ("http", 4)
 #: Exercise "device-layers": the highest OSI layer each of these devices reads.
-DEVICES_ASKED = ("hub", "switch", "router", "load balancer (layer 4)", "load balancer (layer 7)")
+DEVICES_ASKED = (
+    "hub",
+    "switch",
+    "router",
+    "firewall (stateful packet filter)",
+    "web application firewall",
+)
 #: Exercise "switch-action": a switch with these ports (port -> VLAN), hosts on ports ...
 SWITCH_PORTS = {1: 10, 2: 10, 3: 20, 4: 20, 5: 10}
 SWITCH_HOSTS = {
