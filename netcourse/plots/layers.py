@@ -104,7 +104,7 @@ def encapsulation_figure(source: Any = "http", number: int | None = 4):
         ax.text(enc.size * 1.01, y, note, va="center", fontsize=9)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels(
-        [f"{row[0].protocol.label} {row[0].name}" for row in reversed(rows)], fontsize=9
+        [f"{row[0].protocol.label} {row[0].pdu}" for row in reversed(rows)], fontsize=9
     )
     ax.set_xlim(0, enc.size * 1.45)
     ax.set_ylim(-0.7, len(rows) - 0.3)
