@@ -54,6 +54,10 @@ _FALLBACK_OSI = {
 _HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: the selected field's bytes
 _LAYER_TINT = "#DCEBF7"  # light blue: the rest of the selected field's layer
 _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
+_STYLE = (
+    "<style>.netcourse-packet-list select, .netcourse-fields select "
+    "{font-family: monospace; font-size: 12px; white-space: pre}</style>"
+)
 
 
 def osi_label(layer_name: str) -> str:
@@ -208,10 +212,12 @@ class Inspector(widgets.VBox):
         self.previous_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(-1, True)))
         self.next_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(1, True)))
 
+        style = widgets.HTML(_STYLE)  # monospace rows so the columns line up
         pager = widgets.HBox([self.previous_button, self.next_button, self.status])
         right = widgets.VBox([self.byte, self.detail, self.hex])
         super().__init__(
             [
+                style,
                 self.filter_text,
                 self.errors,
                 self.packet_list,
@@ -291,7 +297,10 @@ class Inspector(widgets.VBox):
         options = []
         for li, layer in enumerate(self.dissection.layers):
             label = osi_label(layer.name)
-            options.append((f"▾ {label:<6} {layer.name}: {layer.summary}", (li, -1)))
+            summary = layer.summary
+            if summary.startswith(f"{layer.name} "):
+                summary = summary[len(layer.name) + 1 :]
+            options.append((f"▾ {label:<6} {layer.name}: {summary}", (li, -1)))
             for fi, fld in enumerate(layer.fields):
                 value = fld.value if len(fld.value) <= 60 else fld.value[:57] + "..."
                 options.append((f"      {fld.name}: {value}", (li, fi)))
