@@ -549,3 +549,39 @@ def test_protocol_stacks_cover_layers_3_to_7_once():
     ax = protocol_stacks_figure().axes[0]
     assert len(ax.patches) == sum(len(parts) for parts in layers.STACKS.values())
     assert [t.get_text() for t in ax.get_xticklabels()] == list(layers.STACKS)
+
+
+_REAL = [("http", 4), ("http", 1), ("udp", 3), ("udp", 4), ("arp-icmp", 1), ("vlan", 3)]
+_REAL += [("ipv6", 1), ("ipv6", 3)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(_REAL),
+    st.integers(min_value=0, max_value=260),
+    st.binary(min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=200),
+)
+def test_spans_of_mutated_real_frames_stay_inside_the_frame(where, at, patch, cut):
+    from netcourse.packets import dissect, frame
+
+    data = bytearray(frame(*where))
+    at %= len(data)
+    data[at : at + len(patch)] = patch
+    data = bytes(data[: max(14, len(data) - cut)])
+    try:
+        dis = dissect(data)
+        found = layers.spans(dis)
+    except PacketError:
+        return
+    for span in found:
+        assert 0 <= span.start <= span.header_end <= len(data)
+        assert span.header_end <= span.end <= len(data)
+    enc = layers.encapsulation(dis)
+    assert 0 <= enc.header_bytes <= enc.size == len(data)
+    for offset in (0, len(data) // 2, len(data) - 1):
+        try:
+            span = layers.pdu_at(dis, offset)
+        except PacketError:
+            continue
+        assert span.start <= offset < span.header_end
