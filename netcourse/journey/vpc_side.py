@@ -104,6 +104,9 @@ def _sg_table(vpc, hop, direction: str, stateful_reply: bool = False) -> Table:
             rules.append(rule)
     chosen = None if stateful_reply else getattr(hop.detail, "rule", None)
     match = next((i for i, r in enumerate(rules) if r == chosen), None) if chosen else None
+    if not stateful_reply and not hop.allowed:  # no rule allowed it: the implicit deny decided
+        rows.append(("(none)", "all", "all", "anywhere", "no rule allows it: denied"))
+        match = len(rows) - 1
     note = (
         "not consulted: the reply belongs to a connection the security group already allowed"
         if stateful_reply

@@ -195,7 +195,7 @@ class JourneyStepper(widgets.VBox):
             ending = (
                 " — <b>delivered</b>"
                 if journey.delivered
-                else f" — <b style='color:#D55E00'>stopped here</b>: {escape(event.reason)}"
+                else " — <b style='color:#D55E00'>stopped here</b>"
             )
         self.header.value = (
             f"<div><b>step {event.step}/{len(journey.events)}</b> ({event.direction}) · "
