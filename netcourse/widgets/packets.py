@@ -28,7 +28,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from netcourse.errors import CaptureError
+from netcourse.errors import CaptureError, PacketError
 from netcourse.packets import Capture, Dissection, read_capture
 from netcourse.packets.filters import compile_filter
 from netcourse.widgets.common import ErrorBox, guard
@@ -293,7 +293,14 @@ class Inspector(widgets.VBox):
     def show_packet(self, number: int) -> None:
         """Dissect packet ``number`` (1-based) and show its tree and bytes."""
         self.number = int(number)
-        self.dissection = self.capture.dissect(self.number, http=self.http)
+        try:
+            self.dissection = self.capture.dissect(self.number, http=self.http)
+        except PacketError as exc:  # a frame too short to dissect: say so, keep the list
+            self._clear_packet(f"packet {number}: {exc}")
+            self.number = int(number)
+            self.errors.show(exc)
+            return
+        self.errors.clear()
         options = []
         for li, layer in enumerate(self.dissection.layers):
             label = osi_label(layer.name)
@@ -318,14 +325,14 @@ class Inspector(widgets.VBox):
         else:
             self._render()
 
-    def _clear_packet(self) -> None:
+    def _clear_packet(self, why: str = "no packet matches this filter") -> None:
         self.number = self.dissection = self.selected_field = self.selected_bytes = None
         self._busy = True
         try:
             self.tree.options = []
         finally:
             self._busy = False
-        self.detail.value = "<i>no packet matches this filter</i>"
+        self.detail.value = f"<i>{escape(why)}</i>"
         self.hex.value = ""
 
     def select_field(self, layer: str, name: str) -> None:

@@ -152,3 +152,12 @@ def test_load_capture_shows_a_bar_that_ends_full(tmp_path, monkeypatch):
     [bar] = shown
     assert len(cap) == 20_000
     assert bar.value == 100 and bar.description == "20000 pkts" and bar.bar_style == "success"
+
+
+def test_a_frame_too_short_to_dissect_is_explained_not_raised():
+    ins = Inspector([b"\x00" * 5, frame("arp-icmp", 1)])
+    assert ins.dissection is None and "too short for an Ethernet header" in ins.detail.value
+    ins.packet_list.value = 2
+    assert ins.dissection.summary == "Ether / ARP"
+    ins.packet_list.value = 1
+    assert "too short" in ins.detail.value and ins.tree.options == ()
