@@ -83,6 +83,16 @@ def test_subnet_calculator_updates_as_the_learner_types(lab, lab_page, screensho
         expect(error).to_have_count(0, timeout=UPDATE_MS)
         expect(details).to_contain_text("10.0.2.0/24", timeout=UPDATE_MS)
 
+        # keyboard only: Tab from the address box reaches the prefix slider; arrows move it
+        box.focus()
+        box.press("Tab")
+        page = output.page
+        focused = page.evaluate("() => document.activeElement.className")
+        assert "noUi-handle" in focused, f"Tab from the address box landed on {focused!r}"
+        page.keyboard.press("ArrowRight")
+        expect(details).to_contain_text("10.0.2.0/25", timeout=UPDATE_MS)
+        expect(box).to_have_value("10.0.2.30/25", timeout=UPDATE_MS)
+
 
 def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
     _require("netcourse.widgets.journey")
