@@ -260,7 +260,7 @@ def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdict
     def walk(name: str, active: np.ndarray) -> np.ndarray:
         """Run chain ``name`` for the active packets; return those that come back."""
         active = active.copy()
-        gone_back = np.zeros(size, dtype=bool)  # sent on by -g and returned from there
+        gone_back = np.zeros(size, dtype=bool)  # RETURNed here, or sent on by -g and back
         left = int(np.count_nonzero(active))
         for rule in fw.chains[name].rules:
             if not left:
@@ -274,7 +274,9 @@ def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdict
                 action[hits] = _ACTIONS.index(rule.target)
                 where[hits] = chain_names.index(name)
                 number[hits] = rule.number
-            elif rule.target != "RETURN":
+            elif rule.target == "RETURN":
+                gone_back[hits] = True
+            else:
                 entering = np.zeros(size, dtype=bool)
                 entering[hits] = True
                 back = walk(rule.target, entering)

@@ -12,7 +12,7 @@ from netcourse.firewall.conntrack import lone_state
 from netcourse.firewall.matches import STATES
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(lines=rulesets(), pkts=st.lists(packets(), min_size=1, max_size=40))
 def test_batch_equals_per_packet_evaluate(lines, pkts):
     fw = Firewall.from_iptables(lines)
@@ -67,3 +67,33 @@ def test_batch_counts_and_policy_rule_number_zero():
     result = fw.evaluate_batch(PacketBatch.from_packets(pkts))
     assert result.counts() == {"ACCEPT": 1, "DROP": 1}
     assert np.array_equal(result.rule_number, [1, 0])
+
+
+def test_batch_follows_return_and_goto_back_to_the_caller():
+    fw = Firewall.from_iptables(
+        [
+            "-N SUB",
+            "-N GO",
+            "-P INPUT DROP",
+            "-A INPUT -p udp -j SUB",
+            "-A INPUT -p tcp -j GO",
+            "-A INPUT -j ACCEPT",
+            "-A SUB -s 10.0.0.0/8 -j RETURN",
+            "-A SUB -j REJECT",
+            "-A GO -g SUB",
+        ]
+    )
+    pkts = [
+        Packet("udp", src="10.1.1.1", dst="192.0.2.2"),
+        Packet("udp", src="192.0.2.9", dst="192.0.2.2"),
+        Packet("tcp", src="10.1.1.1", dst="192.0.2.2"),
+        Packet("tcp", src="192.0.2.9", dst="192.0.2.2"),
+    ]
+    result = fw.evaluate_batch(PacketBatch.from_packets(pkts))
+    expected = [fw.evaluate(p) for p in pkts]
+    assert (
+        result.action.tolist()
+        == [v.action for v in expected]
+        == ["ACCEPT", "REJECT", "ACCEPT", "REJECT"]
+    )
+    assert result.rule_number.tolist() == [v.rule_number for v in expected] == [3, 2, 3, 2]
