@@ -120,9 +120,14 @@ def _index_pcap(buf: bytes, progress) -> _Index:
 
 def _tsresol(value: int) -> tuple[int, int]:
     """(numerator, denominator) of nanoseconds per timestamp unit for a pcapng if_tsresol."""
-    if value & 0x80:
-        return 1_000_000_000, 2 ** (value & 0x7F)
     exp = value & 0x7F
+    if (value & 0x80 and exp > 62) or (not value & 0x80 and exp > 18):
+        raise CaptureError(
+            f"pcapng if_tsresol 0x{value:02x}: a timestamp resolution finer than "
+            "2^-62 or 10^-18 seconds is not supported"
+        )
+    if value & 0x80:
+        return 1_000_000_000, 2**exp
     return (10 ** (9 - exp), 1) if exp <= 9 else (1, 10 ** (exp - 9))
 
 

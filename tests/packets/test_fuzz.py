@@ -11,8 +11,9 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netcourse.errors import PacketError
-from netcourse.packets import SAMPLES, Dissection, dissect, read_capture
+from netcourse.errors import CaptureError, PacketError
+from netcourse.packets import SAMPLES, Dissection, conversations, dissect, read_capture, sample
+from netcourse.packets.filters import matching
 
 REAL_FRAMES = [
     read_capture(name).frame(number)
@@ -85,3 +86,34 @@ def test_mangled_http_heads(frame, data):
     noise = data.draw(st.lists(st.sampled_from([b"\r\n", b" ", b":", b"\x00", b"x"]), max_size=6))
     where = data.draw(st.integers(min_value=66, max_value=max(66, cut)))
     _check(frame[:where] + b"".join(noise) + frame[where:cut], http=True)
+
+
+CAPTURE_FILES = [sample(name).read_bytes() for name in SAMPLES]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(CAPTURE_FILES),
+    st.lists(st.tuples(st.integers(0, 2000), st.integers(0, 255)), min_size=1, max_size=6),
+    st.integers(0, 2000),
+)
+def test_damaged_capture_files(tmp_path_factory, data, changes, cut):
+    """A damaged pcap/pcapng file reads partly or raises CaptureError, nothing else."""
+    damaged = bytearray(data)
+    for where, value in changes:
+        damaged[where % len(damaged)] = value
+    path = tmp_path_factory.mktemp("damaged") / "x.cap"
+    path.write_bytes(bytes(damaged[: max(cut, 1)] if cut < len(damaged) else damaged))
+    try:
+        cap = read_capture(path)
+        rows = list(cap)
+        conversations(path)
+        conversations(path, "udp")
+        matching(cap, "tcp or ip.addr == 198.18.0.1 or ipv6")
+    except CaptureError:
+        return
+    for number in range(1, len(rows) + 1):
+        try:
+            cap.dissect(number, http=True)
+        except PacketError:
+            pass
