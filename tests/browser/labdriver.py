@@ -43,6 +43,8 @@ _RUN_ALL = """
 async (id) => {
   const app = window.jupyterapp;
   app.shell.activateById(id);
+  // Saved outputs and execution counts would pass for fresh ones: clear them first.
+  await app.commands.execute('notebook:clear-all-cell-outputs');
   await app.commands.execute('notebook:run-all-cells');
 }
 """

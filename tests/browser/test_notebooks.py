@@ -7,6 +7,7 @@ traceback, a widget and a figure, or the lesson checks below would prove nothing
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 from labdriver import NOTEBOOK_RUN_TIMEOUT_MS, lesson_notebooks
 
@@ -33,6 +34,11 @@ def test_harness_sees_widgets_figures_and_errors(lab, lab_page):
             "'never reached: run-all stops at the error'",
         ],
     )
+    # a saved output and count on the last cell must not pass for a fresh run
+    saved = nbformat.read(lab.root / path, as_version=4)
+    saved.cells[-1].execution_count = 99
+    saved.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="STALE")]
+    nbformat.write(saved, lab.root / path)
     widget_id = lab_page.open(path)
     try:
         lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
