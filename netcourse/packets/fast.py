@@ -53,6 +53,15 @@ class Columns:
     icmp_type: np.ndarray  # -1 when not ICMP / ICMPv6
     payload4: np.ndarray  # uint32: first 4 bytes of the TCP/UDP payload (0 when fewer)
     payload_len: np.ndarray  # TCP/UDP payload bytes captured, -1 when not TCP/UDP
+    # the IP header an ICMP error quotes (and its ports), like Wireshark shows inside ICMP
+    inner_version: np.ndarray  # 4, 6 or 0
+    inner_src_hi: np.ndarray
+    inner_src_lo: np.ndarray
+    inner_dst_hi: np.ndarray
+    inner_dst_lo: np.ndarray
+    inner_l4proto: np.ndarray  # -1 when none
+    inner_sport: np.ndarray  # -1 when the quoted TCP/UDP ports are not there
+    inner_dport: np.ndarray
 
 
 class _Bytes:
@@ -171,6 +180,7 @@ def decode(index) -> Columns:
     payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
     icmp = ((l4proto == 1) & (version == 4)) | ((l4proto == 58) & (version == 6))
     icmp_type = np.where(icmp & (l4 < ends) & first_fragment, get.u8(l4), -1)
+    inner = _quoted_headers(get, l4, ends, version, icmp_type)
     return Columns(
         ethertype=ethertype,
         vlan=vlan,
@@ -190,7 +200,53 @@ def decode(index) -> Columns:
         icmp_type=icmp_type,
         payload4=payload4,
         payload_len=payload_len,
+        **inner,
     )
+
+
+#: ICMP and ICMPv6 error types, whose message quotes the offending packet's headers.
+ICMP_ERROR_TYPES = {4: (3, 4, 5, 11, 12), 6: (1, 2, 3, 4)}
+
+
+def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.ndarray]:
+    """Addresses, protocol and ports of the IP header quoted in each ICMP error."""
+    n = len(l4)
+    out = {
+        "inner_version": np.zeros(n, dtype=np.int64),
+        "inner_src_hi": np.zeros(n, dtype=np.uint64),
+        "inner_src_lo": np.zeros(n, dtype=np.uint64),
+        "inner_dst_hi": np.zeros(n, dtype=np.uint64),
+        "inner_dst_lo": np.zeros(n, dtype=np.uint64),
+        "inner_l4proto": np.full(n, -1, dtype=np.int64),
+        "inner_sport": np.full(n, -1, dtype=np.int64),
+        "inner_dport": np.full(n, -1, dtype=np.int64),
+    }
+    for ver, types in ICMP_ERROR_TYPES.items():
+        rows = np.flatnonzero((version == ver) & np.isin(icmp_type, types))
+        if not len(rows):
+            continue
+        p, e = l4[rows] + 8, ends[rows]
+        if ver == 4:
+            ok = (p + 20 <= e) & (get.u8(p, e) >> 4 == 4)
+            src_hi, dst_hi = np.zeros(len(rows), np.uint64), np.zeros(len(rows), np.uint64)
+            src_lo = get.u32(p + 12, e).astype(np.uint64) | _V4_MAPPED
+            dst_lo = get.u32(p + 16, e).astype(np.uint64) | _V4_MAPPED
+            proto = get.u8(p + 9, e)
+            at = p + (get.u8(p, e) & 0x0F) * 4
+        else:
+            ok = (p + 40 <= e) & (get.u8(p, e) >> 4 == 6)
+            src_hi, src_lo = get.u64(p + 8, e), get.u64(p + 16, e)
+            dst_hi, dst_lo = get.u64(p + 24, e), get.u64(p + 32, e)
+            proto, at = get.u8(p + 6, e), p + 40
+        rows, keep = rows[ok], ok
+        out["inner_version"][rows] = ver
+        for name, values in (("src_hi", src_hi), ("src_lo", src_lo), ("dst_hi", dst_hi),
+                             ("dst_lo", dst_lo), ("l4proto", proto)):  # fmt: skip
+            out[f"inner_{name}"][rows] = values[keep]
+        ports = np.isin(proto, (6, 17)) & (at + 4 <= e)
+        out["inner_sport"][rows] = np.where(ports, get.u16(at, e), -1)[keep]
+        out["inner_dport"][rows] = np.where(ports, get.u16(at + 2, e), -1)[keep]
+    return out
 
 
 def address(version: int, hi: int, lo: int) -> str:

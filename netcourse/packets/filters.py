@@ -44,17 +44,23 @@ def _http(c: Columns, _n) -> np.ndarray:
     return (c.l4proto == 6) & np.isin(c.payload4, _HTTP_WORDS)
 
 
-#: Protocol names a filter can test for, each a mask over the decoded columns.
+def _inner_ports(c: Columns, proto: int) -> np.ndarray:
+    """True where an ICMP error quotes a TCP (6) or UDP (17) header with its ports."""
+    return (c.inner_l4proto == proto) & (c.inner_sport >= 0)
+
+
+#: Protocol names a filter can test for, each a mask over the decoded columns. Like Wireshark,
+#: the headers an ICMP error quotes count too: ``udp`` keeps a "port unreachable".
 PROTOCOL_NAMES: dict[str, Mask] = {
     "eth": lambda c, n: np.ones(len(n), dtype=bool),
     "vlan": lambda c, n: c.vlan >= 0,
     "arp": lambda c, n: c.ethertype == ETHERTYPES["arp"],
-    "ip": lambda c, n: c.version == 4,
-    "ipv6": lambda c, n: c.version == 6,
+    "ip": lambda c, n: (c.version == 4) | (c.inner_version == 4),
+    "ipv6": lambda c, n: (c.version == 6) | (c.inner_version == 6),
     "icmp": lambda c, n: (c.version == 4) & (c.l4proto == 1),
     "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == 58),
-    "tcp": lambda c, n: (c.l4proto == 6) & (c.sport >= 0),
-    "udp": lambda c, n: (c.l4proto == 17) & (c.sport >= 0),
+    "tcp": lambda c, n: ((c.l4proto == 6) & (c.sport >= 0)) | _inner_ports(c, 6),
+    "udp": lambda c, n: ((c.l4proto == 17) & (c.sport >= 0)) | _inner_ports(c, 17),
     "http": _http,
     "dns": lambda c, n: (c.sport == 53) | (c.dport == 53),
 }
@@ -67,20 +73,34 @@ _ADDRESS_FIELDS = {
     "ipv6.src": (6, ("src",)),
     "ipv6.dst": (6, ("dst",)),
 }
+
+
+def _ports(proto: int, which: tuple[str, ...]) -> Callable[[Columns, np.ndarray], list]:
+    """The port arrays of a transport, outer header and the one an ICMP error quotes."""
+
+    def arrays(c: Columns, n) -> list[np.ndarray]:
+        out = []
+        for side in which:
+            out.append(np.where(c.l4proto == proto, getattr(c, side), -1))
+            out.append(np.where(c.inner_l4proto == proto, getattr(c, f"inner_{side}"), -1))
+        return out
+
+    return arrays
+
+
 _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.ndarray]]]] = {
     # name -> (largest value, the arrays holding it; a packet matches if any of them does)
-    "tcp.port": (65535, lambda c, n: [np.where(c.l4proto == 6, c.sport, -1),
-                                      np.where(c.l4proto == 6, c.dport, -1)]),
-    "tcp.srcport": (65535, lambda c, n: [np.where(c.l4proto == 6, c.sport, -1)]),
-    "tcp.dstport": (65535, lambda c, n: [np.where(c.l4proto == 6, c.dport, -1)]),
-    "udp.port": (65535, lambda c, n: [np.where(c.l4proto == 17, c.sport, -1),
-                                      np.where(c.l4proto == 17, c.dport, -1)]),
-    "udp.srcport": (65535, lambda c, n: [np.where(c.l4proto == 17, c.sport, -1)]),
-    "udp.dstport": (65535, lambda c, n: [np.where(c.l4proto == 17, c.dport, -1)]),
+    "tcp.port": (65535, _ports(6, ("sport", "dport"))),
+    "tcp.srcport": (65535, _ports(6, ("sport",))),
+    "tcp.dstport": (65535, _ports(6, ("dport",))),
+    "udp.port": (65535, _ports(17, ("sport", "dport"))),
+    "udp.srcport": (65535, _ports(17, ("sport",))),
+    "udp.dstport": (65535, _ports(17, ("dport",))),
     "vlan.id": (4095, lambda c, n: [c.vlan]),
     "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
     "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
-    "ip.proto": (255, lambda c, n: [np.where(c.version == 4, c.l4proto, -1)]),
+    "ip.proto": (255, lambda c, n: [np.where(c.version == 4, c.l4proto, -1),
+                                    np.where(c.inner_version == 4, c.inner_l4proto, -1)]),
     "frame.len": (1 << 31, lambda c, n: [n]),
 }  # fmt: skip
 
@@ -150,11 +170,13 @@ def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> M
     m_hi, m_lo = np.uint64(mask >> 64), np.uint64(mask & ((1 << 64) - 1))
 
     def run(c: Columns, n) -> np.ndarray:
-        present = c.version == version
+        outer, inner = c.version == version, c.inner_version == version
         hit = np.zeros(len(n), dtype=bool)
         for side in sides:
-            hi, lo = getattr(c, f"{side}_hi"), getattr(c, f"{side}_lo")
-            hit |= ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
+            for prefix, where in (("", outer), ("inner_", inner)):  # ICMP errors quote one
+                hi, lo = getattr(c, f"{prefix}{side}_hi"), getattr(c, f"{prefix}{side}_lo")
+                hit |= where & ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
+        present = outer | inner
         return present & (hit if op in ("==", "eq") else ~hit)
 
     return run
