@@ -106,6 +106,7 @@ def test_slides_are_written_and_load_only_local_files(notebook, vendor, tmp_path
 def test_default_run_writes_one_deck_per_notebook(vendor, tmp_path, monkeypatch):
     if not WELCOME.exists():
         pytest.skip("notebooks/00-welcome.ipynb is not written yet")
+    monkeypatch.chdir(REPO)  # `make slides` runs from the repository root
     code = slides.main(["--out", str(tmp_path), "--vendor", str(vendor)])
     assert code == 0
     written = sorted(path.name for path in tmp_path.glob("*.slides.html"))

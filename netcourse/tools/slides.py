@@ -60,7 +60,6 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 """
 
-_REPO = Path(__file__).resolve().parents[2]
 _URL = re.compile(r"""^\s*(?:https?:)?//""", re.IGNORECASE)
 _QUOTED_URL = re.compile(r"""["'`]((?:https?:)?//[^"'`\s]+)""", re.IGNORECASE)
 
@@ -178,11 +177,10 @@ def notebook_slides(notebook: Path, vendor_url: str = "vendor") -> str:
 def build_slides(
     notebooks: list[Path] | None = None, out: Path | None = None, vendor: Path | None = None
 ) -> list[Path]:
-    """Write ``out/NN-slug.slides.html`` for each notebook (default: every one in notebooks/)."""
-    notebooks = (
-        sorted(_REPO.joinpath("notebooks").glob("*.ipynb")) if notebooks is None else notebooks
-    )
-    out = _REPO / "slides" if out is None else out
+    """Write ``out/NN-slug.slides.html`` for each notebook (default: ./notebooks -> ./slides)."""
+    if notebooks is None:
+        notebooks = sorted(Path("notebooks").glob("*.ipynb"))
+    out = Path("slides") if out is None else out
     vendor = out / "vendor" if vendor is None else vendor
     ensure_vendor(vendor)
     out.mkdir(parents=True, exist_ok=True)
