@@ -121,7 +121,7 @@ class Lab:
 
     def reset(self) -> None:
         """Zero the counters and forget every tracked connection in the fw namespace."""
-        self.fw_exec("sh", "-c", "iptables -Z && (conntrack -F 2>/dev/null || true)")
+        self.fw_exec("sh", "-c", "iptables -Z && conntrack -F")
 
     def counters(self) -> Counters:
         """Per-rule and per-policy packet counters of the fw namespace's filter table."""

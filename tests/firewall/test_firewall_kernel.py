@@ -26,7 +26,7 @@ pytestmark = pytest.mark.root
 
 _MISSING = [
     tool
-    for tool in ("ip", "iptables", "iptables-restore", "iptables-save")
+    for tool in ("ip", "iptables", "iptables-restore", "iptables-save", "conntrack")
     if not shutil.which(tool)
 ]
 if os.geteuid() != 0:
@@ -35,7 +35,8 @@ if os.geteuid() != 0:
     )
 if _MISSING:
     pytest.skip(
-        f"needs {', '.join(_MISSING)} (apt install iptables iproute2)", allow_module_level=True
+        f"needs {', '.join(_MISSING)} (apt install iptables iproute2 conntrack)",
+        allow_module_level=True,
     )
 
 from firewall_kernel_lab import CLIENT, HOSTS, SERVER, Lab  # noqa: E402
@@ -467,7 +468,7 @@ def test_conntrack_states_match_the_kernel(lab, name, packets, extra, pinned):
     text = "\n".join(["*filter", ":FORWARD DROP [0:0]", *extra, *STATE_RULES, "COMMIT"])
     fw = Firewall.from_iptables(text)
     lab.load(text)
-    lab.fw_exec("sh", "-c", "conntrack -F 2>/dev/null || true")
+    lab.fw_exec("conntrack", "-F")
     ours = fw.replay([(with_ifaces(P.from_scapy(pkt)), "FORWARD") for _, pkt in packets])
     skip = len(extra)
 
