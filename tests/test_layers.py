@@ -585,3 +585,26 @@ def test_spans_of_mutated_real_frames_stay_inside_the_frame(where, at, patch, cu
         except PacketError:
             continue
         assert span.start <= offset < span.header_end
+
+
+def test_layer_inspector_marks_what_each_device_reads():
+    from netcourse.widgets.layers import LayerInspector, marked_hex_html
+
+    view = LayerInspector("http")
+    view.inspector.show_packet(4)
+    dis = view.inspector.dissection
+    router = view.show_device("router")
+    # RFC 791: TTL is byte 8 of the IP header, the destination bytes 16-19 (after 14 of Ethernet)
+    assert {(f.offset, f.end) for f in router} == {(22, 23), (30, 34)}
+    assert view.inspector.hex.value == marked_hex_html(dis.data, [(22, 23), (30, 34)])
+    assert "byte 22" in view.note.value and repr(view).endswith("what a router reads)")
+    assert view.show_device("hub") == () and "reads nothing" in view.note.value
+    view.show_pdu("segment")  # a PDU replaces the device's marks
+    assert view.device.value == "" and "TCP segment" in repr(view)
+    view.device.value = "switch"  # choosing from the menu works like show_device
+    assert view.inspector.hex.value == marked_hex_html(dis.data, [(0, 6), (6, 12)])
+    view.device.value = "web application firewall"
+    assert "PacketError" not in view.errors.value and view.errors.value == ""
+    with pytest.raises(NetcourseError, match="is not a device"):
+        view.show_device("toaster")
+    assert marked_hex_html(bytes(range(20)), [(3, 5)]).count("<mark") == 4  # hex and ASCII

@@ -25,7 +25,7 @@ from netcourse.plots.layers import LAYER_COLOURS
 from netcourse.switch import Lan, LanStep
 from netcourse.widgets.common import ErrorBox, guard
 
-__all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html"]
+__all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html", "marked_hex_html"]
 
 #: How many of the latest frames the stepper lists.
 HISTORY = 10
@@ -215,6 +215,38 @@ def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
     )
 
 
+def _where(start: int, end: int) -> str:
+    return f"byte {start}" if end - start == 1 else f"bytes {start}-{end - 1}"
+
+
+def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
+    """Offset, hex and ASCII columns, 16 bytes a line, with every byte in ``ranges`` marked.
+
+    >>> marked_hex_html(b"abcd", [(0, 1), (2, 3)]).count("<mark")
+    4
+    """
+    marked = {i for start, end in ranges for i in range(start, end)}
+    style = "background:#E69F00;font-weight:bold"
+    lines = []
+    for row in range(0, len(data), 16):
+        chunk = data[row : row + 16]
+        hex_cells, text_cells = [], []
+        for i, byte in enumerate(chunk):
+            hx = f"{byte:02x}"
+            ch = escape(chr(byte) if 32 <= byte < 127 else ".")
+            if row + i in marked:
+                hx, ch = f'<mark style="{style}">{hx}</mark>', f'<mark style="{style}">{ch}</mark>'
+            hex_cells.append(hx + ("  " if i == 7 else " "))
+            text_cells.append(ch)
+        pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
+        lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
+    return (
+        '<pre style="font-family:monospace;font-size:12px;line-height:1.5">'
+        + "\n".join(lines)
+        + "</pre>"
+    )
+
+
 class PduView(widgets.VBox):
     """Pick a layer of a real frame: its header (dark) and the whole PDU (light) light up.
 
@@ -284,7 +316,8 @@ class LayerInspector(widgets.HBox):
 
     The table marks the layers of the packet on show (and the layer of the selected field);
     the *PDU* menu lights up one whole PDU (a frame, a packet, a segment ...) in the
-    inspector's bytes, so "the TCP segment is the IP packet's payload" is something to see.
+    inspector's bytes, so "the TCP segment is the IP packet's payload" is something to see;
+    the *device* menu lights up the fields a hub, switch, router ... reads in this packet.
 
     >>> view = LayerInspector("http")
     >>> view.inspector.show_packet(4)
@@ -300,7 +333,13 @@ class LayerInspector(widgets.HBox):
         self.inspector = Inspector(source)
         self.errors = ErrorBox()
         self.pdu = widgets.Dropdown(options=[], description="PDU")
-        self.pdu.layout.width = "30em"
+        self.pdu.layout.width = "24em"
+        self.device = widgets.Dropdown(
+            options=[("(none)", ""), *((d.name, d.name) for d in layers.DEVICES)],
+            value="",
+            description="device",
+        )
+        self.device.layout.width = "24em"
         self.note = widgets.HTML()
         self.table = widgets.HTML()
         self.spans: tuple[layers.Span, ...] = ()
@@ -324,10 +363,16 @@ class LayerInspector(widgets.HBox):
             found = layers.layer_of(name, default=None)
             self.table.value = layer_table_html(found.osi if found else (), compact=True)
 
+        @guard(self.errors)
+        def on_device(change):
+            if not self._busy and change["new"]:
+                self.show_device(change["new"])
+
         self.inspector.tree.observe(on_packet, names="options")
         self.inspector.tree.observe(on_tree, names="value")
         self.pdu.observe(on_pdu, names="value")
-        side = widgets.VBox([self.errors, self.pdu, self.note, self.table])
+        self.device.observe(on_device, names="value")
+        side = widgets.VBox([self.errors, self.pdu, self.device, self.note, self.table])
         side.layout.width = "26em"
         super().__init__([self.inspector, side])
         self._refresh()
@@ -341,6 +386,7 @@ class LayerInspector(widgets.HBox):
                 (f"{s.protocol.label} {s.pdu} ({s.name})", i) for i, s in enumerate(self.spans)
             ]
             self.pdu.value = -1
+            self.device.value = ""
         finally:
             self._busy = False
         present = tuple(n for s in self.spans for n in s.protocol.osi)
@@ -352,6 +398,11 @@ class LayerInspector(widgets.HBox):
 
         span = self.spans[index]
         d = self.inspector.dissection
+        self._busy = True
+        try:
+            self.device.value = ""
+        finally:
+            self._busy = False
         self.inspector.hex.value = hex_dump_html(d.data, span.start, span.end)
         self.note.value = (
             f"<b>{escape(span.protocol.name)} {escape(span.pdu)}</b>: bytes {span.start}-"
@@ -375,8 +426,32 @@ class LayerInspector(widgets.HBox):
         known = ", ".join(f"{s.name} ({s.pdu})" for s in self.spans)
         raise PacketError(f"{name!r}: this packet's PDUs are {known}")
 
+    def show_device(self, name: str) -> tuple:
+        """Light up the fields device ``name`` reads in this packet; return those fields."""
+        dev = layers.device(name)
+        d = self.inspector.dissection
+        if d is None:
+            raise PacketError("no packet is shown, so there is nothing to read")
+        fields = layers.fields_read(dev.name, d)
+        self._busy = True
+        try:
+            self.device.value = dev.name
+            self.pdu.value = -1
+        finally:
+            self._busy = False
+        self.inspector.hex.value = marked_hex_html(d.data, [(f.offset, f.end) for f in fields])
+        read = ", ".join(f"{f.name} ({_where(f.offset, f.end)})" for f in fields) or "nothing"
+        self.note.value = (
+            f"<b>{escape(dev.name)}</b> ({dev.label}) reads {escape(read)}: {escape(dev.decides)}"
+        )
+        self.inspector.detail.value = self.note.value
+        self.table.value = layer_table_html(dev.osi, compact=True)
+        return fields
+
     def __repr__(self) -> str:
         number = self.inspector.number
+        if self.device.value:
+            return f"LayerInspector(packet {number}, what a {self.device.value} reads)"
         if self.pdu.value is None or self.pdu.value < 0:
             return f"LayerInspector(packet {number})"
         span = self.spans[self.pdu.value]
