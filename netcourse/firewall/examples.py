@@ -213,7 +213,9 @@ EXAMPLES: dict[str, Example] = {
         SHADOWED_HOST,
         Packet("tcp", src="192.168.1.66", dst="192.168.1.1", sport=40000, dport=22, flags="S"),
     ),
-    "user-chain": Example(
-        "A user chain with RETURN and LOG", PREDICT_RULESET, PREDICT_PACKET, "INPUT"
+    "user-chain": Example(  # not the exercise's packet: the lab must not give it away
+        "A user chain with RETURN and LOG",
+        PREDICT_RULESET,
+        Packet("tcp", src="203.0.113.5", dst="10.0.0.5", sport=51000, dport=22, flags="S"),
     ),
 }

@@ -63,3 +63,15 @@ def test_stateful_toggle_send_and_reply():
 
 def test_repr_is_stable():
     assert repr(FirewallLab("user-chain")) == "FirewallLab(preset='user-chain')"
+
+
+def test_no_preset_gives_an_exercise_away():
+    from netcourse.checks import firewall as check
+
+    for name, example in EXAMPLES.items():
+        same_question = (example.ruleset, example.packet) == (
+            check.PREDICT_RULESET,
+            check.PREDICT_PACKET,
+        )
+        assert not same_question, name
+        assert example.ruleset.strip() != "", name
