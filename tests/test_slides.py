@@ -92,6 +92,9 @@ def test_slides_are_written_and_load_only_local_files(notebook, vendor, tmp_path
     assert target == tmp_path / f"{notebook.stem}.slides.html"
     html = target.read_text()
     assert slides.remote_assets(html) == []
+    fonts = tmp_path / "@jupyter-widgets"  # where the widget renderer looks for its icon fonts
+    assert (fonts / "html-manager" / "dist" / "embed-amd.js").is_file()
+    assert any(path.suffix == ".woff2" and path.is_file() for path in fonts.iterdir())
     assert "unpkg.com" not in html and "cdnjs" not in html and "jsdelivr" not in html
     for setting, relative in slides.ASSETS.items():  # every local asset the page names exists
         name = relative.split("?")[0]

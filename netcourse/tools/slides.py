@@ -185,12 +185,28 @@ def build_slides(
     ensure_vendor(vendor)
     out.mkdir(parents=True, exist_ok=True)
     vendor_url = Path(_relative(vendor, out)).as_posix()
+    _link_widget_assets(vendor, out)
     written = []
     for notebook in notebooks:
         target = out / f"{notebook.stem}.slides.html"
         target.write_text(notebook_slides(notebook, vendor_url), encoding="utf-8")
         written.append(target)
     return written
+
+
+def _link_widget_assets(vendor: Path, out: Path) -> None:
+    """Let the widget renderer find its icon fonts: it asks for them relative to the page."""
+    dist = vendor / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist"
+    base = out / "@jupyter-widgets"
+    base.mkdir(exist_ok=True)
+    wanted = {base / "html-manager": dist.parent}
+    for font in dist.iterdir():
+        if font.suffix in (".woff2", ".woff", ".ttf", ".eot", ".svg"):
+            wanted[base / font.name] = font
+    for link, target in wanted.items():
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(_relative(target, link.parent))
 
 
 def _relative(path: Path, start: Path) -> str:
