@@ -241,7 +241,7 @@ def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
         pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
         lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
     return (
-        '<pre style="font-family:monospace;font-size:12px;line-height:1.5">'
+        '<pre style="font-family:monospace;font-size:12px;line-height:1.5;white-space:pre">'
         + "\n".join(lines)
         + "</pre>"
     )
@@ -333,13 +333,13 @@ class LayerInspector(widgets.HBox):
         self.inspector = Inspector(source)
         self.errors = ErrorBox()
         self.pdu = widgets.Dropdown(options=[], description="PDU")
-        self.pdu.layout.width = "24em"
+        self.pdu.layout.width = "95%"
         self.device = widgets.Dropdown(
             options=[("(none)", ""), *((d.name, d.name) for d in layers.DEVICES)],
             value="",
             description="device",
         )
-        self.device.layout.width = "24em"
+        self.device.layout.width = "95%"
         self.note = widgets.HTML()
         self.table = widgets.HTML()
         self.spans: tuple[layers.Span, ...] = ()
@@ -373,8 +373,11 @@ class LayerInspector(widgets.HBox):
         self.pdu.observe(on_pdu, names="value")
         self.device.observe(on_device, names="value")
         side = widgets.VBox([self.errors, self.pdu, self.device, self.note, self.table])
-        side.layout.width = "26em"
+        side.layout.flex = "0 0 26em"
+        self.inspector.layout.flex = "1 1 0%"  # the inspector gives up width to the table
+        self.inspector.layout.min_width = "40em"
         super().__init__([self.inspector, side])
+        self.layout.flex_flow = "row wrap"  # the table goes below when the page is narrow
         self._refresh()
 
     def _refresh(self) -> None:
