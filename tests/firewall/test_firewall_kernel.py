@@ -39,7 +39,7 @@ if _MISSING:
         allow_module_level=True,
     )
 
-from firewall_kernel_lab import CLIENT, HOSTS, SERVER, Lab  # noqa: E402
+from firewall_kernel_lab import CLIENT, FW_ADDRS, HOSTS, SERVER, Lab  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,9 @@ def lab():
 
 
 def side_of(pkt: Packet) -> str:
+    """Which namespace sends the packet."""
+    if pkt.src in FW_ADDRS:
+        return "fw"
     return "client" if pkt.src.startswith("198.18.0.") else "server"
 
 
@@ -60,6 +63,8 @@ def with_ifaces(pkt: Packet) -> Packet:
     from dataclasses import fields, replace
 
     del fields
+    if side_of(pkt) == "fw":  # fw's own packet leaves by the interface facing its destination
+        return replace(pkt, out_iface="eth0" if pkt.dst.startswith("198.18.0.") else "eth1")
     if side_of(pkt) == "client":
         return replace(pkt, in_iface="eth0", out_iface="eth1")
     return replace(pkt, in_iface="eth1", out_iface="eth0")
@@ -68,8 +73,9 @@ def with_ifaces(pkt: Packet) -> Packet:
 def decided(fw: Firewall, counters, chain: str) -> int:
     """How many packets the counters say were decided (terminal rules plus the policy)."""
     total = counters.policies.get(chain, 0)
-    for (chain, number), count in counters.rules.items():
-        if fw.rule(chain, number).terminal:
+    seen = reachable(fw, chain)
+    for (where, number), count in counters.rules.items():
+        if where in seen and fw.rule(where, number).terminal:
             total += count
     return total
 
@@ -84,8 +90,20 @@ def kernel_says(lab: Lab, fw: Firewall, data: bytes, side: str, chain: str = "FO
             break
         time.sleep(0.005)
     assert decided(fw, counters, chain) == 1, f"the packet never reached {chain}: {counters}"
-    matched = Counter({key: n for key, n in counters.rules.items() if n})
+    seen = reachable(fw, chain)  # fw's own answers cross OUTPUT while INPUT is tested
+    matched = Counter({key: n for key, n in counters.rules.items() if n and key[0] in seen})
     return matched, counters.policies.get(chain, 0) == 1
+
+
+def reachable(fw: Firewall, chain: str) -> set[str]:
+    """The chain and every user chain it can jump or go to."""
+    seen, todo = {chain}, [chain]
+    while todo:
+        for rule in fw.chains[todo.pop()].rules:
+            if rule.jumps and rule.target not in seen:
+                seen.add(rule.target)
+                todo.append(rule.target)
+    return seen
 
 
 def we_say(fw: Firewall, pkt: Packet, chain: str = "FORWARD"):
@@ -145,7 +163,7 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
         parts.append(f"{_neg(rng)}-s {rng.choice(NETS)}")
     if rng.random() < 0.35:
         parts.append(f"{_neg(rng)}-d {rng.choice(NETS)}")
-    if rng.random() < 0.2:
+    if chain != "OUTPUT" and rng.random() < 0.2:
         parts.append(f"{_neg(rng)}-i {rng.choice(['eth0', 'eth1', 'eth+', 'lo'])}")
     if chain != "INPUT" and rng.random() < 0.2:
         parts.append(f"{_neg(rng)}-o {rng.choice(['eth0', 'eth1', 'eth+'])}")
@@ -188,6 +206,8 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
     if rng.random() < 0.1:
         parts.append('-m comment --comment "a note"')
     targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"]
+    if chain == "OUTPUT":  # REJECTing fw's own answers sends fw an ICMP error: noise in INPUT
+        targets.remove("REJECT")
     if user:
         targets += [f"JUMP {user}", f"GOTO {user}"]
     target = rng.choice(targets)
@@ -212,7 +232,7 @@ def random_ruleset(rng: random.Random) -> str:
         "*filter",
         f":INPUT {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
         f":FORWARD {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
-        ":OUTPUT ACCEPT [0:0]",
+        f":OUTPUT {rng.choice(['ACCEPT', 'DROP'])} [0:0]",
     ]
     user = "SUB" if rng.random() < 0.5 else None
     if user:
@@ -221,6 +241,8 @@ def random_ruleset(rng: random.Random) -> str:
         lines.append(random_rule(rng, "FORWARD", user))
     for _ in range(rng.randint(0, 4)):
         lines.append(random_rule(rng, "INPUT", None))
+    for _ in range(rng.randint(0, 4)):
+        lines.append(random_rule(rng, "OUTPUT", None))
     if user:
         for _ in range(rng.randint(1, 4)):
             lines.append(random_rule(rng, user, None))
@@ -229,14 +251,17 @@ def random_ruleset(rng: random.Random) -> str:
 
 
 def random_packet(rng: random.Random) -> tuple[Packet, str]:
-    """A random packet and the chain it takes in fw: to fw itself INPUT, else FORWARD."""
+    """A random packet and the chain it takes in fw: INPUT to fw, OUTPUT from it, else FORWARD."""
     if rng.random() < 0.5:
         src, dst = f"198.18.0.{rng.choice(HOSTS)}", f"198.18.1.{rng.choice(HOSTS)}"
     else:
         src, dst = f"198.18.1.{rng.choice(HOSTS)}", f"198.18.0.{rng.choice(HOSTS)}"
     chain = "FORWARD"
-    if rng.random() < 0.25:
-        dst, chain = rng.choice(["198.18.0.2", "198.18.1.2"]), "INPUT"
+    draw = rng.random()
+    if draw < 0.25:
+        dst, chain = rng.choice(FW_ADDRS), "INPUT"
+    elif draw < 0.45:
+        src, chain = rng.choice(FW_ADDRS), "OUTPUT"
     proto = rng.choice(["tcp", "tcp", "tcp", "udp", "udp", "icmp", "icmp", "gre"])
     if proto == "tcp":
         pkt = Packet(
@@ -268,7 +293,7 @@ def random_packet(rng: random.Random) -> tuple[Packet, str]:
     return with_ifaces(pkt), chain
 
 
-RULESETS = 30
+RULESETS = 40
 PACKETS_PER_RULESET = 10
 
 
