@@ -4,8 +4,8 @@ client 198.18.0.1/24 (eth0) <-> fw eth0 198.18.0.2/24, fw eth1 198.18.1.2/24 <->
 198.18.1.1/24 (eth0); client and server also hold the other HOSTS of their /24. The fw
 namespace forwards; rulesets are loaded there with iptables-restore and their per-rule
 counters read back with iptables-save -c. Packets are sent from raw sockets opened inside
-client or server (INPUT of both drops everything, so their kernels never answer on their
-own). Only namespaces this lab created are touched.
+client, server or fw (INPUT of client and server drops everything, so their kernels never
+answer on their own). Only namespaces this lab created are touched.
 """
 
 from __future__ import annotations

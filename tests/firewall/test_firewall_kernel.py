@@ -2,8 +2,9 @@
 
 Runs as root in three network namespaces it creates and always deletes (see firewall_kernel_lab.py),
 with addresses from 198.18.0.0/15 only. Random rulesets are loaded into the fw namespace
-with iptables-restore; packets are sent from the client and server namespaces with scapy;
-per-rule packet counters (iptables-save -c) say which rules matched and which decided.
+with iptables-restore; packets built with scapy are sent from the client and server
+namespaces (FORWARD, or INPUT when addressed to fw) and from fw itself (OUTPUT); per-rule
+packet counters (iptables-save -c) say which rules matched and which decided.
 Connection tracking is measured the same way with scripted packet sequences.
 """
 
