@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from types import SimpleNamespace as NS
 
@@ -102,15 +103,35 @@ def test_layer_of_scapy_names(name, osi):
     assert layers.layer_of(name).osi == osi
 
 
-def test_scapy_names_are_real_scapy_layers():
-    import scapy.layers.dns  # noqa: F401
-    import scapy.layers.http  # noqa: F401
-    import scapy.layers.inet  # noqa: F401
-    import scapy.layers.inet6  # noqa: F401
-    import scapy.layers.l2  # noqa: F401
-    from scapy.config import conf
+_SCAPY_LAYERS = """
+import json, logging
+logging.getLogger("scapy").setLevel(logging.ERROR)
+import scapy.layers.dns, scapy.layers.http, scapy.layers.inet, scapy.layers.inet6, scapy.layers.l2
+from scapy.config import conf
+print(json.dumps({cls.__name__: [f.name for f in cls.fields_desc] for cls in conf.layers}))
+"""
 
-    real = {cls.__name__ for cls in conf.layers}
+
+@functools.lru_cache(maxsize=1)
+def scapy_layers() -> dict[str, list[str]]:
+    """Every scapy layer class and its field names, read in a child process.
+
+    Importing scapy.layers.http rebinds TCP ports 80 and 8080 for the whole process, so the
+    import happens in a child and never changes how other tests dissect.
+    """
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _SCAPY_LAYERS], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_scapy_names_are_real_scapy_layers():
+    real = set(scapy_layers())
     wanted = {
         "Ether",
         "Dot1Q",
@@ -143,15 +164,11 @@ def test_unknown_names_give_course_errors():
 
 
 def test_device_fields_name_real_scapy_fields():
-    from scapy.layers.http import HTTPRequest
-
-    classes = {"Ether": Ether, "Dot1Q": Dot1Q, "IP": IP, "IPv6": IPv6, "TCP": TCP}
-    classes |= {"UDP": UDP, "ICMP": ICMP, "Raw": Raw, "HTTPRequest": HTTPRequest}
+    known = scapy_layers()
     for dev in layers.DEVICES:
         for dotted in dev.fields:
             cls_name, field = dotted.split(".")
-            names = {f.name for f in classes[cls_name].fields_desc}
-            assert field in names, dotted
+            assert field in known[cls_name], dotted
     assert layers.device("hub").fields == ()
     assert layers.device("switch").osi == (2,)
 
