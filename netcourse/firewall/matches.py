@@ -240,6 +240,8 @@ class AddrMatch(Match):
         text = f"{word} address in {self.net}: {self._range} ({count})"
         if 0 < self.net.prefixlen < 32:
             text += f"; the first {self.net.prefixlen} bits are fixed, the others may vary"
+            if int(self.net.broadcast_address) < 2**32 - 1:
+                text += f" ({self.net.broadcast_address + 1} is already outside)"
         return f"{word} address NOT in {self.net} ({self._range})" if self.negate else text
 
 
