@@ -33,8 +33,9 @@ _COLOURS = {"ACCEPT": "#009E73", "DROP": "#D55E00", "REJECT": "#E69F00"}  # plot
 _ICMP_CHOICES = [name for name, (kind, _) in ICMP_TYPES.items() if kind != 255]
 
 
-def verdict_html(verdict: Verdict) -> str:
-    """The verdict in colour, then the trace with the deciding rule highlighted."""
+def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
+    """The verdict in colour, the trace with the deciding rule highlighted, and (given the
+    firewall) the rules the packet never reached, greyed out."""
     colour = _COLOURS[verdict.action]
     extra = f" (answers with {escape(verdict.reject_with)})" if verdict.reject_with else ""
     head = (
@@ -42,7 +43,18 @@ def verdict_html(verdict: Verdict) -> str:
         f"<b style='color:{colour}'>{verdict.action}</b>{extra} by "
         f"{escape(verdict.decided_by)} &middot; conntrack state <b>{verdict.state}</b></div>"
     )
-    return head + trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
+    html = head + trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
+    if fw is not None:
+        visited = {(step.chain, step.number) for step in verdict.trace}
+        rest = [r for r in fw.ruleset.rules() if (r.chain, r.number) not in visited]
+        if rest:
+            items = "".join(f"<li><code>{escape(r.text)}</code></li>" for r in rest)
+            html += (
+                "<details class='netcourse-not-reached' style='color:#777'><summary>"
+                f"{len(rest)} rule{'s' if len(rest) > 1 else ''} this packet never reached"
+                f"</summary><ul>{items}</ul></details>"
+            )
+    return html
 
 
 class FirewallLab(widgets.VBox):
@@ -217,7 +229,7 @@ class FirewallLab(widgets.VBox):
             self.table.value = (
                 "<p>stateless view: the packet is judged alone, as the first of its flow.</p>"
             )
-        self.result.value = verdict_html(self.verdict)
+        self.result.value = verdict_html(self.verdict, fw)
 
     def _send(self) -> None:
         self.history.append((self.packet(), self.chain.value))

@@ -75,3 +75,9 @@ def test_no_preset_gives_an_exercise_away():
         )
         assert not same_question, name
         assert example.ruleset.strip() != "", name
+
+
+def test_rules_the_packet_never_reached_are_listed_apart():
+    lab = FirewallLab("stateful-reply")
+    assert "1 rule this packet never reached" in lab.result.value
+    assert "--dport 443" in lab.result.value.split("never reached")[1]
