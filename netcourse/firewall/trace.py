@@ -92,7 +92,8 @@ def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) 
         number = step.number if step.number is not None else "policy"
         rows.append(
             f"<tr{style}><td>{escape(step.chain)}</td><td>{number}</td><td>{mark}</td>"
-            f"<td><code>{escape(step.rule)}</code></td><td>{escape(step.reason)}</td></tr>"
+            f"<td style='white-space:nowrap'><code>{escape(step.rule)}</code></td>"
+            f"<td>{escape(step.reason)}</td></tr>"
         )
     return (
         '<table class="netcourse-trace"><thead><tr><th>chain</th><th>#</th><th>match</th>'

@@ -101,7 +101,10 @@ class FirewallLab(widgets.VBox):
         self.in_iface = widgets.Text(value="eth0", description="in iface", layout=_narrow())
         self.out_iface = widgets.Text(value="eth1", description="out iface", layout=_narrow())
         self.stateful = widgets.Checkbox(
-            value=False, description="stateful: remember packets sent (conntrack)"
+            value=False,
+            description="stateful (conntrack)",
+            indent=False,
+            layout=widgets.Layout(width="16em"),
         )
         self.send = widgets.Button(description="send", tooltip="remember this packet")
         self.turn = widgets.Button(description="reply", tooltip="build the answer to it")
