@@ -4,6 +4,7 @@ PORT ?= 8888
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR_STAMP := slides/vendor/.installed
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL := --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-cell-timeout=300 -p no:randomly
 
@@ -21,9 +22,15 @@ lab: $(STAMP)
 		--ServerApp.port_retries=0 $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb
 
+# The slides' JavaScript (reveal.js, MathJax, the widget renderer) from the npm registry,
+# installed once like .venv, so that neither the slides nor their tests fetch anything.
+$(VENDOR_STAMP): $(STAMP) netcourse/tools/slides.py
+	$(BIN)/python -c "from pathlib import Path; from netcourse.tools.slides import ensure_vendor; ensure_vendor(Path('slides/vendor'))"
+	touch $(VENDOR_STAMP)
+
 # Every unit test and doctest, every lesson and solution notebook (outputs compared),
 # every exercise notebook (must run), the exercise sync check and the browser tests.
-test: $(STAMP)
+test: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.make_exercises --check
 	$(BIN)/python -m pytest -q tests netcourse --doctest-modules
 	$(BIN)/python -m pytest -q --nbval $(NBVAL) notebooks solutions
@@ -47,7 +54,7 @@ doctor: $(STAMP)
 	$(BIN)/python -m netcourse.tools.doctor
 
 # reveal.js slides of each lesson notebook, into slides/ (works offline).
-slides: $(STAMP)
+slides: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.slides
 
 lint: $(STAMP)
