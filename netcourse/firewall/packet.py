@@ -15,6 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from netcourse.errors import AddressError, PacketError, PortError
+from netcourse.protocols import protocol_table
 
 __all__ = [
     "Packet",
@@ -33,15 +34,7 @@ __all__ = [
 #: IP protocol numbers by the names iptables accepts (from /etc/protocols, the common ones).
 PROTOCOLS: dict[str, int] = {
     "all": 0,
-    "icmp": 1,
-    "igmp": 2,
-    "tcp": 6,
-    "udp": 17,
-    "gre": 47,
-    "esp": 50,
-    "ah": 51,
-    "sctp": 132,
-    "udplite": 136,
+    **protocol_table(["icmp", "igmp", "tcp", "udp", "gre", "esp", "ah", "sctp", "udplite"]),
 }
 #: The name of each protocol number above (the reverse table).
 PROTOCOL_NAMES: dict[int, str] = {number: name for name, number in PROTOCOLS.items()}

@@ -35,6 +35,7 @@ from netcourse.firewall.matches import (
     TcpFlagsMatch,
 )
 from netcourse.firewall.packet import TCP_FLAGS, icmp_type_code, protocol_number
+from netcourse.protocols import protocol_table
 
 __all__ = [
     "Rule",
@@ -121,8 +122,11 @@ MODULES: dict[str, dict[str, int]] = {
     "state": {"--state": 1},
     "comment": {"--comment": 1},
 }
-_MODULE_PROTO = {"tcp": 6, "udp": 17, "icmp": 1}
-_MULTIPORT_PROTOS = {6, 17, 33, 132, 136}
+#: The matches that a protocol loads (``-p tcp`` makes ``-m tcp`` available), by protocol.
+_MODULE_PROTO = protocol_table(["tcp", "udp", "icmp"])
+_PROTO_MODULE = {number: name for name, number in _MODULE_PROTO.items()}
+#: Protocols with ports that multiport accepts: tcp, udp, dccp (33), sctp, udplite.
+_MULTIPORT_PROTOS = {*protocol_table(["tcp", "udp", "sctp", "udplite"]).values(), 33}
 
 
 @dataclass(frozen=True)
@@ -323,8 +327,8 @@ class _RuleParser:
     def _module_option(self, i: int, negate: bool) -> int:
         token = self.tokens[i]
         owner = next((m for m in reversed(self.modules) if token in MODULES[m]), None)
-        if owner is None and self.proto in (6, 17, 1) and not self.proto_negated:
-            implicit = {6: "tcp", 17: "udp", 1: "icmp"}[self.proto]
+        if owner is None and self.proto in _PROTO_MODULE and not self.proto_negated:
+            implicit = _PROTO_MODULE[self.proto]
             if token in MODULES[implicit]:  # iptables loads -p's match by itself
                 owner = implicit
         if owner is None:

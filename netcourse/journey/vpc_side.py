@@ -144,7 +144,9 @@ def _eni(vpc, hop):
 
 
 def _proto(number: int) -> str:
-    return {6: "tcp", 17: "udp", 1: "icmp", -1: "all"}.get(number, str(number))
+    from netcourse.vpc.resources import protocol_name
+
+    return protocol_name(number)
 
 
 def _ports(ports) -> str:

@@ -25,11 +25,12 @@ from netcourse.errors import CaptureError
 from netcourse.packets.capture import _index
 from netcourse.packets.fast import address, decode
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
+from netcourse.protocols import protocol_table
 
 __all__ = ["Conversation", "ConversationTable", "conversations", "PROTOCOLS"]
 
 #: Transport names conversations() accepts -> IP protocol number.
-PROTOCOLS = {"tcp": 6, "udp": 17}
+PROTOCOLS = protocol_table(["tcp", "udp"])
 
 
 @dataclass(frozen=True)

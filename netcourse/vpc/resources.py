@@ -15,6 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from netcourse.errors import VpcError
+from netcourse.protocols import protocol_table
 
 __all__ = [
     "PROTOCOLS",
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: IANA protocol numbers by the names AWS accepts; AWS writes "-1" for "all protocols".
-PROTOCOLS: dict[str, int] = {"all": -1, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58}
+PROTOCOLS: dict[str, int] = {"all": -1, **protocol_table(["icmp", "tcp", "udp", "icmpv6"])}
 
 #: The client's ephemeral ports that return traffic goes to. AWS recommends allowing
 #: 1024-65535 in network ACLs: Linux, Windows, ELB and NAT gateways each use a part of it.
