@@ -166,6 +166,18 @@ def _namespaces(vlan: bool = False):
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=20)
 
 
+_SELF = "netcourse.tools.capture_samples"  # this module, run again inside a namespace
+
+
+def _spawn(namespace: str, *python_args: str) -> subprocess.Popen:
+    """Start this Python inside a namespace (a server the capture talks to), output discarded."""
+    return subprocess.Popen(
+        ["ip", "netns", "exec", namespace, sys.executable, *python_args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @contextlib.contextmanager
 def _dumpcap(out: Path, capture_filter: str, pcapng: bool):
     """Capture on veth-a inside NS_A into ``out`` until the block ends."""
@@ -224,61 +236,17 @@ def record(name: str, out_dir: Path) -> Path:
             try:
                 if step == "vlan" and not kernel_vlan:
                     step = "vlan-user"
-                    server = subprocess.Popen(
-                        [
-                            "ip",
-                            "netns",
-                            "exec",
-                            NS_B,
-                            sys.executable,
-                            "-m",
-                            "netcourse.tools.capture_samples",
-                            "--step",
-                            "vlan-host",
-                        ],
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
+                    server = _spawn(NS_B, "-m", _SELF, "--step", "vlan-host")
                     time.sleep(1.5)
                 if step == "http":
-                    server = subprocess.Popen(
-                        [
-                            "ip",
-                            "netns",
-                            "exec",
-                            NS_B,
-                            sys.executable,
-                            "-m",
-                            "http.server",
-                            "--protocol",
-                            "HTTP/1.1",
-                            "--bind",
-                            IP_B,
-                            "--directory",
-                            tmp,
-                            str(HTTP_PORT),
-                        ],
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
+                    server = _spawn(
+                        NS_B, "-m", "http.server", "--protocol", "HTTP/1.1",
+                        "--bind", IP_B, "--directory", tmp, str(HTTP_PORT),
+                    )  # fmt: skip
                     (Path(tmp) / "hello.txt").write_text("Hello from netcourse!\n")
                     _step("wait-http", NS_A)
                 elif step == "udp":
-                    server = subprocess.Popen(
-                        [
-                            "ip",
-                            "netns",
-                            "exec",
-                            NS_B,
-                            sys.executable,
-                            "-m",
-                            "netcourse.tools.capture_samples",
-                            "--step",
-                            "udp-echo",
-                        ],
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
+                    server = _spawn(NS_B, "-m", _SELF, "--step", "udp-echo")
                     time.sleep(1.0)
                 with _dumpcap(raw, capture_filter, pcapng=file_name.endswith(".pcapng")):
                     _step(step, NS_A)

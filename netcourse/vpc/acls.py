@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from html import escape
 
 from netcourse.errors import VpcError
-from netcourse.vpc.resources import parse_addr, parse_net, protocol_name, protocol_number
+from netcourse.vpc.resources import (
+    parse_addr,
+    parse_net,
+    port_range_text,
+    protocol_name,
+    protocol_number,
+)
 
 __all__ = ["AclEntry", "AclDecision", "NetworkAcl", "DEFAULT_RULE", "direction_name"]
 
@@ -119,10 +125,7 @@ class AclEntry:
         """The ports (or ICMP type) the entry covers, as the console shows them."""
         if self.protocol in (1, 58):
             return "all types" if self.icmp_type is None else f"type {self.icmp_type}"
-        if self.ports is None:
-            return "all"
-        low, high = self.ports
-        return str(low) if low == high else f"{low}-{high}"
+        return port_range_text(self.ports)
 
     def describe(self) -> str:
         """One line: "rule 100: allow tcp 443 from 0.0.0.0/0"."""

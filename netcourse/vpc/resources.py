@@ -19,6 +19,7 @@ from netcourse.protocols import protocol_table
 
 __all__ = [
     "PROTOCOLS",
+    "port_range_text",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
     "RESERVED",
@@ -103,6 +104,18 @@ def protocol_name(number: int) -> str:
     ('all', '47')
     """
     return _NAMES.get(number, str(number))
+
+
+def port_range_text(ports: tuple[int, int] | None) -> str:
+    """A port range as the AWS console shows it.
+
+    >>> port_range_text(None), port_range_text((443, 443)), port_range_text((1024, 65535))
+    ('all', '443', '1024-65535')
+    """
+    if ports is None:
+        return "all"
+    low, high = ports
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def parse_addr(text: str, where: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:

@@ -26,7 +26,13 @@ from html import escape
 
 from netcourse.errors import VpcError
 from netcourse.vpc.acls import direction_name
-from netcourse.vpc.resources import parse_addr, parse_net, protocol_name, protocol_number
+from netcourse.vpc.resources import (
+    parse_addr,
+    parse_net,
+    port_range_text,
+    protocol_name,
+    protocol_number,
+)
 
 __all__ = ["SgRule", "SecurityGroup", "SgDecision", "evaluate_groups"]
 
@@ -48,10 +54,7 @@ class SgRule:
     @property
     def port_text(self) -> str:
         """The ports as the console shows them ("all", "443", "1024-65535")."""
-        if self.ports is None:
-            return "all"
-        low, high = self.ports
-        return str(low) if low == high else f"{low}-{high}"
+        return port_range_text(self.ports)
 
     def describe(self) -> str:
         """One line: "allow tcp 443 from 0.0.0.0/0, sg-app"."""
