@@ -197,22 +197,19 @@ def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> 
 
 
 def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
-    lines = []
-    for row in range(0, len(data), 16):
-        cells = []
-        for i in range(row, min(row + 16, len(data))):
-            style = ""
-            if span and span.start <= i < span.header_end:
-                style = f"background:{colour};color:white"
-            elif span and span.header_end <= i < span.end:
-                style = f"background:{colour}40"
-            cells.append(f'<span style="{style}">{data[i]:02x}</span>')
-        lines.append(f"{row:04x}  " + " ".join(cells))
-    return (
-        '<pre style="font-family:monospace;line-height:1.35;margin:0;white-space:pre">'
-        + "\n".join(lines)
-        + "</pre>"
-    )
+    """The frame's bytes with one PDU lit up: its header solid, its payload light."""
+    from netcourse.widgets.packets import hex_rows
+
+    def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
+        style = ""
+        if span and span.start <= at < span.header_end:
+            style = f"background:{colour};color:white"
+        elif span and span.header_end <= at < span.end:
+            style = f"background:{colour}40"
+        return f'<span style="{style}">{hx}</span>', ch
+
+    style = "font-family:monospace;line-height:1.35;margin:0;white-space:pre"
+    return hex_rows(data, decorate, style)
 
 
 def _where(start: int, end: int) -> str:
@@ -225,26 +222,18 @@ def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
     >>> marked_hex_html(b"abcd", [(0, 1), (2, 3)]).count("<mark")
     4
     """
+    from netcourse.widgets.packets import hex_rows
+
     marked = {i for start, end in ranges for i in range(start, end)}
-    style = "background:#E69F00;font-weight:bold"
-    lines = []
-    for row in range(0, len(data), 16):
-        chunk = data[row : row + 16]
-        hex_cells, text_cells = [], []
-        for i, byte in enumerate(chunk):
-            hx = f"{byte:02x}"
-            ch = escape(chr(byte) if 32 <= byte < 127 else ".")
-            if row + i in marked:
-                hx, ch = f'<mark style="{style}">{hx}</mark>', f'<mark style="{style}">{ch}</mark>'
-            hex_cells.append(hx + ("  " if i == 7 else " "))
-            text_cells.append(ch)
-        pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
-        lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
-    return (
-        '<pre style="font-family:monospace;font-size:12px;line-height:1.5;white-space:pre">'
-        + "\n".join(lines)
-        + "</pre>"
-    )
+    mark = "background:#E69F00;font-weight:bold"
+
+    def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
+        if at not in marked:
+            return hx, ch
+        return f'<mark style="{mark}">{hx}</mark>', f'<mark style="{mark}">{ch}</mark>'
+
+    style = "font-family:monospace;font-size:12px;line-height:1.5;white-space:pre"
+    return hex_rows(data, decorate, style)
 
 
 class PduView(widgets.VBox):

@@ -21,6 +21,7 @@ Inspector(http.pcap: 12 packets, filter 'http' keeps 2, packet 4, TCP.dataofs)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from netcourse.packets import Capture, Dissection, read_capture
 from netcourse.packets.filters import compile_filter
 from netcourse.widgets.common import ErrorBox, guard
 
-__all__ = ["Inspector", "load_capture", "osi_label", "hex_dump_html", "PAGE_SIZE"]
+__all__ = ["Inspector", "load_capture", "osi_label", "hex_dump_html", "hex_rows", "PAGE_SIZE"]
 
 #: Rows per page of the packet list.
 PAGE_SIZE = 25
@@ -82,6 +83,35 @@ def osi_label(layer_name: str) -> str:
     return _FALLBACK_OSI.get(layer_name, "")
 
 
+def hex_rows(
+    data: bytes,
+    decorate: Callable[[int, str, str], tuple[str, str]] | None = None,
+    style: str = _MONO,
+) -> str:
+    """Wireshark's bytes pane as HTML: offset, hex and ASCII columns, 16 bytes a line.
+
+    ``decorate(offset, hex_text, ascii_text)`` returns the two cells of one byte, wrapped in
+    whatever markup highlights it; every hex view in the course is built on this.
+
+    >>> html = hex_rows(bytes([65, 66, 0]))
+    >>> "0000  41 42 00 " in html, html.endswith(" AB.</pre>")
+    (True, True)
+    """
+    lines = []
+    for row in range(0, len(data), 16):
+        chunk = data[row : row + 16]
+        hex_cells, text_cells = [], []
+        for i, byte in enumerate(chunk):
+            hx, ch = f"{byte:02x}", escape(chr(byte) if 32 <= byte < 127 else ".")
+            if decorate is not None:
+                hx, ch = decorate(row + i, hx, ch)
+            hex_cells.append(hx + (" " if i != 7 else "  "))
+            text_cells.append(ch)
+        pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
+        lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
+    return f'<pre style="{style}">' + "\n".join(lines) + "</pre>"
+
+
 def hex_dump_html(
     data: bytes, start: int = -1, end: int = -1, tint: tuple[int, int] = (0, 0)
 ) -> str:
@@ -90,26 +120,22 @@ def hex_dump_html(
     >>> hex_dump_html(b"abc", 1, 2).count("<mark")
     1
     """
-    lines = []
-    for row in range(0, len(data), 16):
-        chunk = data[row : row + 16]
-        hex_cells, text_cells = [], []
-        for i, byte in enumerate(chunk):
-            at = row + i
-            char = chr(byte) if 32 <= byte < 127 else "."
-            hx, ch = f"{byte:02x}", escape(char)
-            if start <= at < end:  # one <mark> per selected byte, in the hex column
-                style = f"background:{_HIGHLIGHT};font-weight:bold"
-                hx = f'<mark style="{style}" data-offset="{at}">{hx}</mark>'
-                ch = f'<span class="selected-ascii" style="{style}">{ch}</span>'
-            elif tint[0] <= at < tint[1]:
-                hx = f'<span style="background:{_LAYER_TINT}" data-offset="{at}">{hx}</span>'
-                ch = f'<span style="background:{_LAYER_TINT}">{ch}</span>'
-            hex_cells.append(hx + (" " if i != 7 else "  "))
-            text_cells.append(ch)
-        pad = "   " * (16 - len(chunk)) + (" " if len(chunk) <= 8 else "")
-        lines.append(f"{row:04x}  {''.join(hex_cells)}{pad} {''.join(text_cells)}")
-    return f'<pre style="{_MONO}">' + "\n".join(lines) + "</pre>"
+    selected = f"background:{_HIGHLIGHT};font-weight:bold"
+
+    def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
+        if start <= at < end:  # one <mark> per selected byte, in the hex column
+            return (
+                f'<mark style="{selected}" data-offset="{at}">{hx}</mark>',
+                f'<span class="selected-ascii" style="{selected}">{ch}</span>',
+            )
+        if tint[0] <= at < tint[1]:
+            return (
+                f'<span style="background:{_LAYER_TINT}" data-offset="{at}">{hx}</span>',
+                f'<span style="background:{_LAYER_TINT}">{ch}</span>',
+            )
+        return hx, ch
+
+    return hex_rows(data, decorate)
 
 
 def load_capture(path: str | Path) -> Capture:
