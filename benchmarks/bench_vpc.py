@@ -10,20 +10,10 @@ Run: .venv/bin/python benchmarks/bench_vpc.py
 
 from __future__ import annotations
 
-import time
+from timing import best_of
 
 from netcourse.vpc import Vpc
 from netcourse.vpc.synthetic import synthetic
-
-
-def best_of(repeat: int, func) -> float:
-    """The fastest of ``repeat`` runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def pairwise(vpc: Vpc, port: int) -> int:
