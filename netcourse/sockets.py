@@ -15,8 +15,10 @@ capture with its sequence arithmetic, and finds (and, asked to, stops) the proce
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
+import math
 import os
 import selectors
 import signal
@@ -25,14 +27,17 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from types import SimpleNamespace
 
-from netcourse.errors import CaptureError, PortError, SocketLabError
+import psutil
+
+from netcourse.errors import CaptureError, NetcourseError, PortError, SocketLabError
 
 __all__ = [
     "TCP_STATES",
@@ -166,6 +171,25 @@ def protocol_state() -> StateTable:
 EXAMPLE_REQUEST: tuple[str, int, str, int] = ("192.0.2.10", 51514, "203.0.113.5", 443)
 
 _WAIT = 2.0  # seconds any lab operation may wait for the kernel or the server thread
+_REAP = 10.0  # seconds to wait for a process to exit after SIGKILL, which it cannot ignore
+
+
+def _quote(value: object, limit: int = 60) -> str:
+    """A bounded repr of a bad value for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def _check_seconds(value: object, what: str, error: type[NetcourseError]) -> float:
+    """``value`` as seconds in (0, 60], else ``error`` naming it."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= 60
+        or math.isnan(value)
+    ):
+        raise error(f"{_quote(value)}: {what} must be a number of seconds in (0, 60]")
+    return float(value)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -277,6 +301,155 @@ def _inode(link: str | None) -> int | None:
     if link and link.startswith("socket:["):
         return int(link[8:-1])
     return None
+
+
+# --- the kernel's socket list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KernelSocket:
+    """One socket the kernel lists: its process (None when unknown or no longer owned)."""
+
+    pid: int | None
+    fd: int | None
+    laddr: tuple
+    raddr: tuple
+    status: str
+
+
+@dataclass(frozen=True)
+class SocketList:
+    """Sockets of one kind and how far the list reached.
+
+    ``scope`` is "system" (every socket, also those no process owns, such as TIME-WAIT),
+    "processes" (only those of processes this user may inspect) or "none" (nothing could be
+    read).
+    """
+
+    sockets: tuple[KernelSocket, ...]
+    scope: str
+
+
+_LIST_ERRORS = (psutil.AccessDenied, psutil.NoSuchProcess, OSError, NotImplementedError)
+
+
+def _entry(conn, pid: int | None) -> KernelSocket:
+    fd = getattr(conn, "fd", None)
+    return KernelSocket(
+        pid=getattr(conn, "pid", pid),
+        fd=None if fd in (None, -1) else fd,
+        laddr=tuple(conn.laddr or ()),
+        raddr=tuple(conn.raddr or ()),
+        status=conn.status,
+    )
+
+
+def list_sockets(
+    kind: str = "tcp", *, pids: Iterable[int] | None = None, system: bool = True
+) -> SocketList:
+    """The kernel's sockets of ``kind`` (psutil's kinds: tcp, udp, udp4, ...).
+
+    With ``system`` it reads the system-wide list; where that needs more permission (or
+    with ``system=False``) it lists the sockets of ``pids`` one process at a time (default:
+    every process this user may inspect), skipping those it may not read.
+
+    >>> listed = list_sockets("tcp", pids=[os.getpid()])
+    >>> listed.scope in ("system", "processes")
+    True
+    """
+    if system:
+        try:
+            conns = psutil.net_connections(kind=kind)
+        except (psutil.AccessDenied, OSError, NotImplementedError):
+            pass
+        else:
+            return SocketList(tuple(_entry(c, None) for c in conns), "system")
+    procs = psutil.process_iter() if pids is None else []
+    if pids is not None:
+        for pid in pids:
+            try:
+                procs.append(psutil.Process(pid))
+            except _LIST_ERRORS:
+                continue
+    out: list[KernelSocket] = []
+    read = 0
+    for proc in procs:
+        try:
+            conns = proc.net_connections(kind=kind)
+        except _LIST_ERRORS:
+            continue
+        read += 1
+        out.extend(_entry(c, proc.pid) for c in conns)
+    scope = "processes" if read or pids is None else "none"
+    return SocketList(tuple(out), scope)
+
+
+# --- child processes that die with their parent ---------------------------------------------
+
+_PR_SET_PDEATHSIG = 1  #: prctl option from <linux/prctl.h>: a signal for when the parent dies
+_spawner: ThreadPoolExecutor | None = None
+_spawner_lock = threading.Lock()
+
+
+def _death_signal_hook() -> Callable[[], None] | None:
+    """A preexec function that has the kernel SIGKILL the child when this process dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not in the child
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the signal was armed
+            os._exit(1)
+
+    return hook
+
+
+def _popen(argv: list[str], options: dict) -> subprocess.Popen:
+    return subprocess.Popen(argv, preexec_fn=_death_signal_hook(), **options)
+
+
+def spawn_child(argv: Sequence[str], **options) -> subprocess.Popen:
+    """Start a child process that the kernel kills when this process dies (Linux).
+
+    Uses ``prctl(PR_SET_PDEATHSIG, SIGKILL)``, so the child does not outlive a kernel that is
+    killed or an interpreter that exits without cleaning up. That signal fires when the
+    *thread* that started the child ends, so a child asked for from another thread than the
+    main one is started from one long-lived thread instead. Elsewhere than Linux it is a plain
+    ``subprocess.Popen``; the caller's finalizer still stops it at exit.
+
+    >>> child = spawn_child([sys.executable, "-c", "pass"])
+    >>> child.wait(timeout=30)
+    0
+    """
+    argv = [os.fspath(part) for part in argv]
+    if threading.current_thread() is threading.main_thread():
+        return _popen(argv, options)
+    global _spawner
+    with _spawner_lock:
+        if _spawner is None:
+            _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netcourse-spawner")
+    return _spawner.submit(_popen, argv, options).result(timeout=60)
+
+
+def stop_child(process: subprocess.Popen, wait: float) -> None:
+    """Stop a child if it still runs (SIGTERM, ``wait`` seconds, SIGKILL) and always reap it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    try:
+        process.wait(timeout=_REAP)  # SIGKILL cannot be ignored: this reaps the child
+    except subprocess.TimeoutExpired:
+        raise SocketLabError(
+            f"pid {process.pid} did not exit {_REAP:g} s after SIGKILL (stuck in the kernel?)"
+        ) from None
 
 
 # --- the lab -------------------------------------------------------------------------------
@@ -427,119 +600,89 @@ class Teardown:
         )
 
 
-class SocketLab:
-    """A TCP echo server on 127.0.0.1 (ephemeral port) plus clients opened on demand.
+class _LabCore:
+    """Every socket, the selector and the server thread of one :class:`SocketLab`.
 
-    Use it as a context manager: leaving the block (also on error) closes every socket and
-    stops the server thread. Taught in notebooks/01-sockets-and-4-tuples.ipynb.
-
-    >>> with SocketLab() as lab:
-    ...     client = lab.open_client()
-    ...     sorted(row.role for row in lab.table())
-    ['accepted', 'client', 'listening']
-    >>> lab.closed
-    True
+    Kept apart from the lab so that the server thread and the lab's finalizer reach them
+    without keeping the lab alive: a lab dropped without ``close()`` is collected, and its
+    finalizer closes all of this. One lock guards the client numbering and every socket list.
     """
 
-    def __init__(self, host: str = LOOPBACK, wait: float = _WAIT) -> None:
-        if host not in (LOOPBACK, "::1"):
-            raise SocketLabError(f"{host!r}: the lab only runs on loopback (127.0.0.1 or ::1)")
-        self.host = host
+    def __init__(self, family: socket.AddressFamily, wait: float) -> None:
+        self.family = family
         self.wait = wait
-        self._family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._lock = threading.Lock()
-        self._changed = threading.Condition(self._lock)
-        self._stop = threading.Event()
-        self._listener: socket.socket | None = None
-        self._selector: selectors.BaseSelector | None = None
-        self._thread: threading.Thread | None = None
-        self._clients: dict[int, tuple[Client, socket.socket]] = {}
-        self._accepted: dict[int, socket.socket] = {}  # client port -> server-side socket
-        self._eof: set[int] = set()  # client ports whose FIN the server has read
-        self._history: dict[int, int] = {}  # client port -> client number
-        self._next = 1
-        self._port: int | None = None
+        self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
+        self.stop = threading.Event()
+        self.listener: socket.socket | None = None
+        self.selector: selectors.BaseSelector | None = None
+        self.thread: threading.Thread | None = None
+        self.clients: dict[int, tuple[Client, socket.socket]] = {}
+        self.accepted: dict[int, socket.socket] = {}  # client port -> server-side socket
+        self.eof: set[int] = set()  # client ports whose FIN the server has read
+        self.history: dict[int, int] = {}  # client port -> client number
+        self.next = 1
+        self.port: int | None = None
         self.closed = False
-        self._error: BaseException | None = None
+        self.error: BaseException | None = None
 
-    # lifecycle
-    def __enter__(self) -> SocketLab:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def start(self) -> SocketLab:
-        """Listen on an ephemeral port and start the server thread."""
-        if self._listener is not None:
-            return self
-        if self.closed:
-            raise SocketLabError("this lab is closed; start a new SocketLab()")
-        try:
-            self._listener = socket.socket(self._family, socket.SOCK_STREAM)
-            self._listener.bind((self.host, 0))
-            self._listener.listen(64)
-            self._listener.setblocking(False)
-            self._port = self._listener.getsockname()[1]
-            self._selector = selectors.DefaultSelector()
-            self._selector.register(self._listener, selectors.EVENT_READ)
-            self._thread = threading.Thread(
-                target=self._serve, name=f"netcourse-socketlab-{self._port}", daemon=True
-            )
-            self._thread.start()
-        except OSError as exc:
-            self.close()
-            raise SocketLabError(
-                f"could not start the lab's server on {self.host}: {exc}"
-            ) from None
-        except BaseException:
-            self.close()
-            raise
-        return self
+    def start(self, host: str) -> None:
+        self.listener = socket.socket(self.family, socket.SOCK_STREAM)
+        self.listener.bind((host, 0))
+        self.listener.listen(64)
+        self.listener.setblocking(False)
+        self.port = self.listener.getsockname()[1]
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.thread = threading.Thread(
+            target=self.serve, name=f"netcourse-socketlab-{self.port}", daemon=True
+        )
+        self.thread.start()
 
     def close(self) -> None:
-        """Close every client, accepted and listening socket and stop the server thread."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self.wait + 1)
-        with self._lock:
-            for _, sock in self._clients.values():
+        """Stop the server thread (bounded wait), then close every socket and the selector."""
+        self.stop.set()
+        thread = self.thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=self.wait + 1)
+        with self.lock:
+            for _, sock in self.clients.values():
                 sock.close()
-            for sock in self._accepted.values():
+            for sock in self.accepted.values():
                 sock.close()
-            self._clients.clear()
-            self._accepted.clear()
-            if self._selector is not None:
-                self._selector.close()
-            if self._listener is not None:
-                self._listener.close()
-        self.closed = True
+            self.clients.clear()
+            self.accepted.clear()
+            if self.selector is not None:
+                self.selector.close()
+            if self.listener is not None:
+                self.listener.close()
+            self.closed = True
 
-    # server thread
-    def _serve(self) -> None:
-        assert self._selector is not None
+    # the server thread
+    def serve(self) -> None:
+        assert self.selector is not None
         try:
-            while not self._stop.is_set():
-                for key, _ in self._selector.select(timeout=0.05):
-                    with self._changed:
-                        if not self._stop.is_set():
-                            self._handle(key.fileobj)
+            while not self.stop.is_set():
+                for key, _ in self.selector.select(timeout=0.05):
+                    with self.changed:
+                        if not self.stop.is_set():
+                            self.handle(key.fileobj)
         except Exception as exc:  # kept for the caller; the lab reports it on the next call
-            self._error = exc
+            self.error = exc
 
-    def _handle(self, sock) -> None:
-        if sock is self._listener:
+    def handle(self, sock) -> None:
+        assert self.selector is not None and self.listener is not None
+        if sock is self.listener:
             try:
                 conn, peer = sock.accept()
             except (BlockingIOError, InterruptedError):
                 return
             conn.setblocking(False)
-            self._accepted[peer[1]] = conn
-            self._selector.register(conn, selectors.EVENT_READ)
-            self._changed.notify_all()
+            self.accepted[peer[1]] = conn
+            self.selector.register(conn, selectors.EVENT_READ)
+            self.changed.notify_all()
             return
-        port = next((p for p, s in self._accepted.items() if s is sock), None)
+        port = next((p for p, s in self.accepted.items() if s is sock), None)
         if port is None:
             return
         try:
@@ -559,19 +702,94 @@ class SocketLab:
             return
         # the client closed first: stop reading, but keep the socket (CLOSE-WAIT) until
         # the lab closes it, so the state in between can be seen
-        self._selector.unregister(sock)
-        self._eof.add(port)
-        self._changed.notify_all()
+        self.selector.unregister(sock)
+        self.eof.add(port)
+        self.changed.notify_all()
+
+    def drop_server(self, port: int, keep=None) -> None:
+        """Forget the accepted socket of a client port and close it (unless it is ``keep``)."""
+        sock = self.accepted.pop(port, None)
+        self.eof.discard(port)
+        if sock is None:
+            return
+        if sock.fileno() != -1 and self.selector is not None:
+            try:
+                self.selector.unregister(sock)
+            except (KeyError, ValueError):
+                pass
+        if keep is None:
+            sock.close()
+
+
+class SocketLab:
+    """A TCP echo server on 127.0.0.1 (ephemeral port) plus clients opened on demand.
+
+    Use it as a context manager: leaving the block (also on error) closes every socket and
+    stops the server thread. A lab that is dropped without ``close()``, or still open when
+    the interpreter exits, is closed by its finalizer. Clients may be opened from several
+    threads at once. Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
+    >>> with SocketLab() as lab:
+    ...     client = lab.open_client()
+    ...     sorted(row.role for row in lab.table())
+    ['accepted', 'client', 'listening']
+    >>> lab.closed
+    True
+    """
+
+    def __init__(self, host: str = LOOPBACK, wait: float = _WAIT) -> None:
+        if not isinstance(host, str) or host not in (LOOPBACK, "::1"):
+            raise SocketLabError(f"{host!r}: the lab only runs on loopback (127.0.0.1 or ::1)")
+        self.host = host
+        self.wait = _check_seconds(wait, "wait", SocketLabError)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._core = _LabCore(family, self.wait)
+        self._finalizer = weakref.finalize(self, self._core.close)
+
+    # lifecycle
+    def __enter__(self) -> SocketLab:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once the lab is closed (it cannot be started again)."""
+        return self._core.closed
+
+    def start(self) -> SocketLab:
+        """Listen on an ephemeral port and start the server thread."""
+        if self._core.listener is not None and not self.closed:
+            return self
+        if self.closed:
+            raise SocketLabError("this lab is closed; start a new SocketLab()")
+        try:
+            self._core.start(self.host)
+        except OSError as exc:
+            self.close()
+            raise SocketLabError(
+                f"could not start the lab's server on {self.host}: {exc}"
+            ) from None
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        """Close every client, accepted and listening socket and stop the server thread."""
+        self._finalizer()
 
     def _wait_for(self, predicate, what: str) -> None:
-        with self._changed:
-            if not self._changed.wait_for(predicate, timeout=self.wait):
+        with self._core.changed:
+            if not self._core.changed.wait_for(predicate, timeout=self.wait):
                 raise SocketLabError(f"timed out after {self.wait} s waiting for {what}")
 
     def _check_open(self) -> None:
-        if self._error is not None:
-            raise SocketLabError(f"the server thread failed: {self._error}")
-        if self.closed or self._listener is None:
+        if self._core.error is not None:
+            raise SocketLabError(f"the server thread failed: {self._core.error}")
+        if self.closed or self._core.listener is None:
             raise SocketLabError("the lab is not running: use `with SocketLab() as lab:`")
 
     # what a learner calls
@@ -579,8 +797,8 @@ class SocketLab:
     def port(self) -> int:
         """The server's ephemeral port."""
         self._check_open()
-        assert self._port is not None
-        return self._port
+        assert self._core.port is not None
+        return self._core.port
 
     @property
     def address(self) -> tuple[str, int]:
@@ -591,56 +809,64 @@ class SocketLab:
     def listener_fd(self) -> int:
         """The listening socket's file descriptor in this process."""
         self._check_open()
-        return self._listener.fileno()
+        assert self._core.listener is not None
+        return self._core.listener.fileno()
 
     @property
     def clients(self) -> tuple[Client, ...]:
         """The open clients, oldest first."""
-        with self._lock:
-            return tuple(client for client, _ in self._clients.values())
+        with self._core.lock:
+            return tuple(client for client, _ in self._core.clients.values())
 
     def client(self, number: int | Client | None = None) -> Client:
         """An open client by its number (default: the newest)."""
         if isinstance(number, Client):
             number = number.number
-        with self._lock:
-            if not self._clients:
+        with self._core.lock:
+            clients = self._core.clients
+            if not clients:
                 raise SocketLabError("no client is open: call lab.open_client() first")
             if number is None:
-                number = max(self._clients)
+                number = max(clients)
             if isinstance(number, bool) or not isinstance(number, int):
                 raise SocketLabError(f"{number!r}: a client is chosen by its number, an int")
-            if number not in self._clients:
-                raise SocketLabError(
-                    f"client #{number} is not open; open ones: {sorted(self._clients)}"
-                )
-            return self._clients[number][0]
+            if number not in clients:
+                raise SocketLabError(f"client #{number} is not open; open ones: {sorted(clients)}")
+            return clients[number][0]
 
     def open_client(self) -> Client:
-        """Connect a new client; returns once the server has accepted it."""
+        """Connect a new client; returns once the server has accepted it (thread-safe)."""
         self._check_open()
-        sock = socket.socket(self._family, socket.SOCK_STREAM)
+        core = self._core
+        sock = socket.socket(core.family, socket.SOCK_STREAM)
         try:
             sock.settimeout(self.wait)
             sock.connect(self.address)
             local = sock.getsockname()
-            client = Client(self._next, sock.fileno(), (local[0], local[1], self.host, self.port))
-            with self._lock:
-                self._clients[client.number] = (client, sock)
-                self._history[client.port] = client.number
-                self._next += 1
-            self._wait_for(lambda: client.port in self._accepted, "the server to accept")
         except OSError as exc:
             sock.close()
             raise SocketLabError(f"could not connect to {self.host}:{self.port}: {exc}") from None
+        with core.lock:  # number and record the client in one step: no number is handed out twice
+            if core.closed:
+                sock.close()
+                raise SocketLabError("the lab is not running: use `with SocketLab() as lab:`")
+            client = Client(core.next, sock.fileno(), (local[0], local[1], self.host, core.port))
+            core.next += 1
+            core.clients[client.number] = (client, sock)
+            core.history[client.port] = client.number
+        self._wait_for(lambda: client.port in core.accepted, "the server to accept")
         return client
+
+    def _socket(self, client: Client) -> socket.socket:
+        with self._core.lock:
+            return self._core.clients[client.number][1]
 
     def exchange(self, client: int | Client | None = None, data: bytes = b"hello\n") -> bytes:
         """Send ``data`` from a client and return what the echo server sent back."""
         chosen = self.client(client)
         if not isinstance(data, bytes) or not data or len(data) > 65536:
-            raise SocketLabError(f"{data!r}: send between 1 and 65536 bytes (a bytes value)")
-        sock = self._clients[chosen.number][1]
+            raise SocketLabError(f"{_quote(data)}: send between 1 and 65536 bytes (a bytes value)")
+        sock = self._socket(chosen)
         sock.sendall(data)
         received = b""
         deadline = time.monotonic() + self.wait
@@ -657,16 +883,16 @@ class SocketLab:
     def server_side(self, client: int | Client | None = None) -> tuple[str, int, str, int]:
         """The accepted socket's 4-tuple for a client: the client's, mirrored."""
         chosen = self.client(client)
-        with self._lock:
-            sock = self._accepted[chosen.port]
+        with self._core.lock:
+            sock = self._core.accepted[chosen.port]
             local, peer = sock.getsockname(), sock.getpeername()
         return (local[0], local[1], peer[0], peer[1])
 
     def accepted_fd(self, client: int | Client | None = None) -> int:
         """The file descriptor of the server's accepted socket for a client."""
         chosen = self.client(client)
-        with self._lock:
-            return self._accepted[chosen.port].fileno()
+        with self._core.lock:
+            return self._core.accepted[chosen.port].fileno()
 
     def close_client(self, client: int | Client | None = None, first: str = "client") -> Teardown:
         """Close one connection, ``first`` ("client" or "server") closing first; return states.
@@ -675,43 +901,31 @@ class SocketLab:
         sees CLOSE-WAIT until it closes too.
         """
         if first not in ("client", "server"):
-            raise SocketLabError(f"{first!r}: first must be 'client' or 'server'")
+            raise SocketLabError(f"{_quote(first)}: first must be 'client' or 'server'")
         chosen = self.client(client)
         port = chosen.port
-        with self._lock:
-            client_sock = self._clients[chosen.number][1]
-            server_sock = self._accepted.get(port)
+        core = self._core
+        with core.lock:
+            client_sock = core.clients[chosen.number][1]
+            server_sock = core.accepted.get(port)
         if first == "client":
             client_sock.close()
-            self._wait_for(lambda: port in self._eof, "the server to read the client's FIN")
+            self._wait_for(lambda: port in core.eof, "the server to read the client's FIN")
             middle = self._states(port, {"client": "FIN-WAIT-2", "server": "CLOSE-WAIT"})
-            with self._lock:
-                self._drop_server(port)
-                self._clients.pop(chosen.number)
+            with core.lock:
+                core.drop_server(port)
+                core.clients.pop(chosen.number)
             end = self._states(port, {"client": "TIME-WAIT"})
         else:
-            with self._lock:
-                self._drop_server(port, keep=server_sock)
+            with core.lock:
+                core.drop_server(port, keep=server_sock)
             server_sock.close()
             middle = self._states(port, {"client": "CLOSE-WAIT", "server": "FIN-WAIT-2"})
             client_sock.close()
-            with self._lock:
-                self._clients.pop(chosen.number)
+            with core.lock:
+                core.clients.pop(chosen.number)
             end = self._states(port, {"server": "TIME-WAIT"})
         return Teardown(chosen.number, first, middle, end)
-
-    def _drop_server(self, port: int, keep=None) -> None:
-        sock = self._accepted.pop(port, None)
-        self._eof.discard(port)
-        if sock is None:
-            return
-        if sock.fileno() != -1 and self._selector is not None:
-            try:
-                self._selector.unregister(sock)
-            except (KeyError, ValueError):
-                pass
-        if keep is None:
-            sock.close()
 
     def _states(self, port: int, expect: dict[str, str]) -> dict[str, str]:
         """Both sides' states of the connection with this client port (bounded wait)."""
@@ -739,24 +953,26 @@ class SocketLab:
         then to what the lab knows itself, saying which source it used.
         """
         self._check_open()
+        core = self._core
         pid = os.getpid()
-        with self._lock:
-            client_fds = {sock.fileno(): client.number for client, sock in self._clients.values()}
+        with core.lock:
+            client_fds = {sock.fileno(): client.number for client, sock in core.clients.values()}
             accepted_fds = {
-                sock.fileno(): self._history.get(port) for port, sock in self._accepted.items()
+                sock.fileno(): core.history.get(port) for port, sock in core.accepted.items()
             }
+            listener_fd = core.listener.fileno()
         entries, source = self._connections()
         rows = []
         for conn in entries:
-            local, remote = tuple(conn.laddr or ()), tuple(conn.raddr or ())
+            local, remote = conn.laddr, conn.raddr
             if not local or local[0] != self.host:
                 continue
             if self.port not in (local[1], remote[1] if remote else None):
                 continue
             if conn.pid not in (None, pid):
                 continue
-            fd = conn.fd if conn.fd not in (None, -1) and conn.pid == pid else None
-            if fd == self._listener.fileno() and not remote:
+            fd = conn.fd if conn.pid == pid else None
+            if fd == listener_fd and not remote:
                 role, number = "listening", None
             elif fd in client_fds:
                 role, number = "client", client_fds[fd]
@@ -765,7 +981,7 @@ class SocketLab:
             elif fd is None:  # closed by its process; the kernel finishes the teardown
                 role = "no owner: server" if local[1] == self.port else "no owner: client"
                 their = remote[1] if local[1] == self.port else local[1]
-                number = self._history.get(their)
+                number = core.history.get(their)
             else:  # another socket of this process on the port: not the lab's
                 continue
             inode = _inode(socket_link(fd)) if fd is not None else None
@@ -776,62 +992,52 @@ class SocketLab:
         rows.sort(key=lambda r: (r.client or 0, _ROLE_ORDER[r.role], r.local))
         return SocketTable(self.port, tuple(rows), source)
 
-    def _connections(self):
-        import psutil
-
-        try:
-            return psutil.net_connections(kind="tcp"), "psutil.net_connections (every socket)"
-        except (psutil.AccessDenied, OSError, NotImplementedError):
-            pass
-        try:
-            own = [
-                SimpleNamespace(
-                    fd=c.fd, laddr=c.laddr, raddr=c.raddr, status=c.status, pid=os.getpid()
-                )
-                for c in psutil.Process().net_connections(kind="tcp")
-            ]
+    def _connections(self) -> tuple[tuple[KernelSocket, ...], str]:
+        listed = list_sockets("tcp", pids=[os.getpid()])
+        if listed.scope == "system":
+            return listed.sockets, "psutil.net_connections (every socket)"
+        if listed.scope == "processes":
             return (
-                own,
+                listed.sockets,
                 "psutil.Process().net_connections (own sockets only: the system-wide list "
                 "needs more permission, so sockets no process owns, e.g. TIME-WAIT, are hidden)",
             )
-        except (psutil.AccessDenied, OSError, NotImplementedError):
-            pass
         return self._own_entries(), "the lab's own sockets (psutil could not list connections)"
 
-    def _own_entries(self) -> list:
+    def _own_entries(self) -> tuple[KernelSocket, ...]:
+        core = self._core
+        with core.lock:
+            socks = [core.listener, *(s for _, s in core.clients.values())]
+            socks += list(core.accepted.values())
         out = []
-        with self._lock:
-            socks = [self._listener, *(s for _, s in self._clients.values())]
-            socks += list(self._accepted.values())
         for sock in socks:
-            if sock.fileno() == -1:
+            if sock is None or sock.fileno() == -1:
                 continue
             try:
                 peer = sock.getpeername()
                 status = "ESTABLISHED"
             except OSError:
                 peer = ()
-                status = "LISTEN" if sock is self._listener else "CLOSE"
+                status = "LISTEN" if sock is core.listener else "CLOSE"
             out.append(
-                SimpleNamespace(
-                    fd=sock.fileno(),
-                    laddr=sock.getsockname()[:2],
-                    raddr=peer[:2],
-                    status=status,
+                KernelSocket(
                     pid=os.getpid(),
+                    fd=sock.fileno(),
+                    laddr=tuple(sock.getsockname()[:2]),
+                    raddr=tuple(peer[:2]),
+                    status=status,
                 )
             )
-        return out
+        return tuple(out)
 
     def __repr__(self) -> str:
         if self.closed:
             return "SocketLab(closed)"
-        if self._listener is None:
+        if self._core.listener is None:
             return "SocketLab(not started)"
-        return (
-            f"SocketLab(listening on {self.host}:{self._port}, {len(self._clients)} clients open)"
-        )
+        with self._core.lock:
+            count = len(self._core.clients)
+        return f"SocketLab(listening on {self.host}:{self._core.port}, {count} clients open)"
 
 
 # --- ephemeral ports -----------------------------------------------------------------------
@@ -999,13 +1205,8 @@ _BIND_WHY = {
 
 
 def _tcp_states(port: int) -> set[str]:
-    import psutil
-
-    try:
-        conns = psutil.net_connections(kind="tcp")
-    except (psutil.AccessDenied, OSError):
-        return set()
-    return {c.status for c in conns if c.laddr and c.laddr[1] == port}
+    listed = list_sockets("tcp", pids=())
+    return {c.status for c in listed.sockets if c.laddr and c.laddr[1] == port}
 
 
 def _wait_until(predicate, timeout: float = _WAIT) -> bool:
@@ -1051,8 +1252,6 @@ def udp_demo(payload: bytes = b"hello\n") -> UdpDemo:
     >>> reply_four_tuple(demo.request) == demo.reply
     True
     """
-    import psutil
-
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
@@ -1065,10 +1264,7 @@ def udp_demo(payload: bytes = b"hello\n") -> UdpDemo:
         data, peer = server.recvfrom(65536)
         server.sendto(data, peer)
         client.recvfrom(65536)
-        try:
-            conns = psutil.Process().net_connections(kind="udp4")
-        except (psutil.AccessDenied, OSError):
-            conns = []
+        conns = list_sockets("udp4", pids=[os.getpid()], system=False).sockets
         rows = []
         for conn in conns:
             if conn.laddr and conn.laddr[1] in (sport, cport):
@@ -1458,7 +1654,6 @@ def ss_command(port: int, proto: str = "tcp") -> str:
 
 def _process_info(pid: int) -> tuple[str | None, tuple[str, ...], str | None, str | None]:
     """(name, cmdline, user, what could not be read) for a pid."""
-    import psutil
 
     try:
         proc = psutil.Process(pid)
@@ -1496,45 +1691,32 @@ def who_uses(port: int, proto: str = "tcp") -> PortUsers:
     ...     os.getpid() in who_uses(lab.port).pids
     True
     """
-    import psutil
-
     check_port(port)
     _check_proto(proto)
     unseen: list[str] = []
-    try:
-        conns = psutil.net_connections(kind=proto)
-    except (psutil.AccessDenied, OSError):
-        conns = []
+    listed = list_sockets(proto)
+    if listed.scope != "system":
         unseen.append(
             "the system-wide socket list needs more permission here; only processes this "
             f"user may inspect were searched (try: sudo {lsof_command(port, proto)})"
         )
-        for proc in psutil.process_iter():
-            try:
-                for conn in proc.net_connections(kind=proto):
-                    conns.append(
-                        SimpleNamespace(
-                            laddr=conn.laddr, raddr=conn.raddr, status=conn.status, pid=proc.pid
-                        )
-                    )
-            except (psutil.AccessDenied, psutil.NoSuchProcess):
-                continue
     users = []
     hidden = 0
-    for conn in conns:
+    for conn in listed.sockets:
         if not conn.laddr or conn.laddr[1] != port:
             continue
         state = TCP_STATES.get(conn.status, conn.status)
-        pid = getattr(conn, "pid", None)
         name, cmdline, user = None, (), None
-        if pid is not None:
-            name, cmdline, user, note = _process_info(pid)
+        if conn.pid is not None:
+            name, cmdline, user, note = _process_info(conn.pid)
             if note:
                 unseen.append(note)
         elif state not in ("TIME-WAIT", "FIN-WAIT-2", "LAST-ACK", "CLOSING"):
             hidden += 1
         users.append(
-            PortUser(pid, name, cmdline, user, _addr(conn.laddr), _addr(conn.raddr), state, proto)
+            PortUser(
+                conn.pid, name, cmdline, user, _addr(conn.laddr), _addr(conn.raddr), state, proto
+            )
         )
     if hidden and os.geteuid() != 0:
         unseen.append(
@@ -1543,6 +1725,13 @@ def who_uses(port: int, proto: str = "tcp") -> PortUsers:
         )
     users.sort(key=lambda u: (u.state != "LISTEN", u.pid is None, u.pid or 0, u.local, u.remote))
     return PortUsers(port, proto, tuple(users), tuple(dict.fromkeys(unseen)))
+
+
+def _holds(user: PortUser) -> bool:
+    """True when this socket holds its port: it listens (TCP) or is bound, unconnected (UDP)."""
+    if user.proto == "udp":
+        return user.remote == "*:*"
+    return user.state == "LISTEN"
 
 
 @dataclass(frozen=True)
@@ -1571,9 +1760,9 @@ class FreePortResult:
 
     @property
     def freed(self) -> bool:
-        """True when, after acting, no process listens on the port any more."""
+        """True when, after acting, no process listens on (or binds) the port any more."""
         return self.confirmed and not any(
-            u.pid is not None for u in who_uses(self.port, self.proto)
+            u.pid is not None and _holds(u) for u in who_uses(self.port, self.proto)
         )
 
     def __repr__(self) -> str:
@@ -1586,6 +1775,41 @@ class FreePortResult:
         return "\n".join(lines)
 
 
+def _ancestors() -> dict[int, str]:
+    """This process's ancestors by pid, each with its relation: parent, grandparent, ..."""
+    try:
+        parents = psutil.Process().parents()
+    except psutil.Error:
+        return {}
+    out = {}
+    for generation, proc in enumerate(parents, 1):
+        if generation == 1:
+            relation = "parent"
+        elif generation <= 4:
+            relation = "great-" * (generation - 2) + "grandparent"
+        else:
+            relation = f"ancestor ({generation} generations up)"
+        out[proc.pid] = relation
+    return out
+
+
+def _not_holding(pid: int, name: str, sockets: list[PortUser], port: int, served: bool) -> str:
+    """Why a process whose sockets on the port do not hold it is left alone."""
+    kinds = []
+    for user in sockets[:3]:
+        if served and user.proto == "tcp":
+            kinds.append(f"an accepted connection from {user.remote} ({user.state})")
+        else:
+            kinds.append(
+                f"the source port of an outgoing connection to {user.remote} ({user.state})"
+            )
+    more = f" and {len(sockets) - 3} more" if len(sockets) > 3 else ""
+    return (
+        f"pid {pid} ({name}) does not listen on or bind port {port}: it uses it only as "
+        f"{'; '.join(kinds)}{more}. Stopping it would not free the port"
+    )
+
+
 def free_port(
     port: int, confirm: bool = False, proto: str = "tcp", timeout: float = 3.0
 ) -> FreePortResult:
@@ -1593,23 +1817,25 @@ def free_port(
 
     Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
-    With confirm it sends SIGTERM, waits up to ``timeout`` seconds, then SIGKILL. It refuses
-    pid 1, this process itself, and (unless root) other users' processes.
+    With confirm it sends SIGTERM, waits up to ``timeout`` seconds, then SIGKILL. It only
+    signals processes that listen on the port (TCP) or are bound to it (UDP), and refuses
+    pid 1, this process, every ancestor of it (such as the Jupyter server that runs this
+    kernel), and (unless root) other users' processes; each refusal says which process and
+    why.
 
     >>> with SocketLab() as lab:
     ...     result = free_port(lab.port)
     >>> result.actions[0].action
     'refused'
     """
-    import psutil
-
     check_port(port)
     if not isinstance(confirm, bool):
-        raise PortError(f"{confirm!r}: confirm must be True or False")
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 60:
-        raise PortError(f"{timeout!r}: timeout must be a number of seconds in (0, 60]")
+        raise PortError(f"{_quote(confirm)}: confirm must be True or False")
+    timeout = _check_seconds(timeout, "timeout", PortError)
     users = who_uses(port, proto)
     me, root = os.getpid(), os.geteuid() == 0
+    ancestors = _ancestors()
+    served = any(u.state == "LISTEN" for u in users)
     notes = list(users.unseen)
     if any(u.pid is None and u.state not in ("TIME-WAIT",) for u in users):
         notes.append("sockets without a visible process cannot be signalled")
@@ -1620,21 +1846,36 @@ def free_port(
     actions = []
     targets = []
     for pid in users.pids:
-        user = next(u for u in users if u.pid == pid)
+        sockets = [u for u in users if u.pid == pid]
+        user = sockets[0]
+        name = user.name or "?"
+        proc = None
         refusal = None
         if pid == 1:
             refusal = "pid 1 is the init process: stopping it would bring the system down"
         elif pid == me:
             refusal = "that is this very process (the notebook's kernel): close its socket instead"
-        elif not root:
+        elif pid in ancestors:
+            refusal = (
+                f"pid {pid} ({name}) is this process's {ancestors[pid]}: stopping it would stop "
+                "this process too (for a notebook: the Jupyter server that runs its kernel)"
+            )
+        elif not any(_holds(u) for u in sockets):
+            refusal = _not_holding(pid, name, sockets, port, served)
+        else:
             try:
-                owner = psutil.Process(pid).uids().real
+                proc = psutil.Process(pid)
+            except psutil.NoSuchProcess:
+                actions.append(PortAction(pid, user.name, user.user, "gone", "already exited"))
+                continue
+            try:
+                owner = proc.uids().real
             except psutil.AccessDenied:
                 owner = None
             except psutil.NoSuchProcess:
                 actions.append(PortAction(pid, user.name, user.user, "gone", "already exited"))
                 continue
-            if owner != os.getuid():
+            if not root and owner != os.getuid():
                 refusal = f"pid {pid} belongs to user {user.user or '?'}; only root may stop it"
         if refusal:
             actions.append(PortAction(pid, user.name, user.user, "refused", refusal))
@@ -1651,34 +1892,62 @@ def free_port(
                 )
             )
             continue
-        targets.append((pid, user))
-    for pid, user in targets:
-        actions.append(_stop(pid, user, timeout))
+        targets.append((proc, user))
+    for proc, user in targets:
+        actions.append(_stop(proc, user, timeout))
     return FreePortResult(port, proto, confirm, tuple(actions), tuple(dict.fromkeys(notes)))
 
 
-def _stop(pid: int, user: PortUser, timeout: float) -> PortAction:
-    import psutil
+def _exited(proc: psutil.Process, timeout: float) -> str | None:
+    """Wait (bounded) for a signalled process to exit: None while it still runs, else how.
 
+    Reaps it when it is this process's child; a zombie (exited, but its parent has not
+    collected its status yet) counts as exited: it runs no code and holds no socket.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            proc.wait(timeout=0)
+            return ""
+        except psutil.TimeoutExpired:
+            pass
+        except psutil.NoSuchProcess:
+            return ""
+        try:
+            if proc.status() == psutil.STATUS_ZOMBIE:
+                return (
+                    f"; it is a zombie until its parent (pid {proc.ppid()}) collects its exit "
+                    "status, and holds no socket"
+                )
+        except psutil.NoSuchProcess:
+            return ""
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.01)
+
+
+def _stop(proc: psutil.Process, user: PortUser, timeout: float) -> PortAction:
+    pid = proc.pid
     try:
-        proc = psutil.Process(pid)
         proc.send_signal(signal.SIGTERM)
     except psutil.NoSuchProcess:
         return PortAction(pid, user.name, user.user, "gone", "exited before it was signalled")
     except psutil.AccessDenied:
         return PortAction(pid, user.name, user.user, "refused", "the system denied SIGTERM")
-    _, alive = psutil.wait_procs([proc], timeout=timeout)
-    if not alive:
-        return PortAction(pid, user.name, user.user, "terminated", "exited after SIGTERM")
+    how = _exited(proc, timeout)
+    if how is not None:
+        return PortAction(pid, user.name, user.user, "terminated", f"exited after SIGTERM{how}")
     try:
         proc.send_signal(signal.SIGKILL)
     except psutil.NoSuchProcess:
         return PortAction(pid, user.name, user.user, "terminated", "exited after SIGTERM")
-    _, alive = psutil.wait_procs([proc], timeout=timeout)
-    if alive:
-        return PortAction(pid, user.name, user.user, "still running", "survived SIGKILL")
+    how = _exited(proc, _REAP)
+    if how is None:
+        return PortAction(
+            pid, user.name, user.user, "still running", f"survived SIGKILL for {_REAP:g} s"
+        )
     return PortAction(
-        pid, user.name, user.user, "killed", f"ignored SIGTERM for {timeout:g} s; SIGKILL"
+        pid, user.name, user.user, "killed", f"ignored SIGTERM for {timeout:g} s; SIGKILL{how}"
     )
 
 
@@ -1688,7 +1957,9 @@ def _stop(pid: int, user: PortUser, timeout: float) -> PortAction:
 class PortHolder:
     """A child ``python -m http.server`` on 127.0.0.1: the "process on the port I need".
 
-    A context manager; leaving it stops the child (SIGTERM, then SIGKILL) if it still runs.
+    A context manager; leaving it stops the child (SIGTERM, then SIGKILL) and reaps it. So
+    does the holder's finalizer when it is dropped or the interpreter exits without ``stop()``,
+    and on Linux the child dies with this process even when that is killed.
 
     >>> with hold_port() as holder:
     ...     holder.pid in who_uses(holder.port).pids
@@ -1697,9 +1968,10 @@ class PortHolder:
 
     def __init__(self, port: int | None = None, wait: float = 5.0) -> None:
         self._want = None if port is None else check_port(port)
-        self.wait = wait
+        self.wait = _check_seconds(wait, "wait", PortError)
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
+        self._finalizer: weakref.finalize | None = None
 
     @property
     def pid(self) -> int:
@@ -1710,15 +1982,19 @@ class PortHolder:
 
     def start(self) -> PortHolder:
         """Start the child and wait (bounded) until it listens."""
+        if self.running:
+            return self
+        self.stop()
         port = self._want or _pick_port()
-        self.process = subprocess.Popen(
+        self.process = spawn_child(
             [sys.executable, "-m", "http.server", "--bind", LOOPBACK, str(port)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self._finalizer = weakref.finalize(self, stop_child, self.process, self.wait)
         self.port = port
-        if not _wait_until(lambda: self._listening(), self.wait):
+        if not _wait_until(self._listening, self.wait):
             self.stop()
             raise SocketLabError(f"the child server did not listen on port {port} in time")
         if self.process.poll() is not None:
@@ -1727,29 +2003,15 @@ class PortHolder:
         return self
 
     def _listening(self) -> bool:
-        import psutil
-
         if self.process is None or self.process.poll() is not None:
             return True  # stop waiting: it exited
-        try:
-            conns = psutil.Process(self.process.pid).net_connections(kind="tcp")
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            return False
-        return any(c.status == "LISTEN" and c.laddr[1] == self.port for c in conns)
+        listed = list_sockets("tcp", pids=[self.process.pid], system=False)
+        return any(s.status == "LISTEN" and s.laddr[1] == self.port for s in listed.sockets)
 
     def stop(self) -> None:
         """Stop the child if it still runs (SIGTERM, bounded wait, SIGKILL) and reap it."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=self.wait)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=self.wait)
-        else:
-            self.process.wait(timeout=self.wait)
+        if self._finalizer is not None:
+            self._finalizer()
 
     @property
     def running(self) -> bool:
@@ -1767,12 +2029,16 @@ class PortHolder:
         return f"PortHolder(python -m http.server on {LOOPBACK}:{self.port}, {state})"
 
 
-def hold_port(port: int | None = None) -> PortHolder:
+def hold_port(port: int | None = None, *, wait: float = 5.0) -> PortHolder:
     """A :class:`PortHolder` (not started; use it in a ``with`` block).
 
     Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+
+    >>> holder = hold_port()
+    >>> holder.running
+    False
     """
-    return PortHolder(port)
+    return PortHolder(port, wait=wait)
 
 
 def _pick_port() -> int:

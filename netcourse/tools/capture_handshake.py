@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from netcourse.sockets import handshake, spawn_child
+
 __all__ = ["record", "main"]
 
 MESSAGE = b"hello, netcourse\n"
@@ -37,7 +39,12 @@ def _conversation(server: socket.socket) -> None:
     done = threading.Event()
 
     def serve() -> None:
-        conn, _ = server.accept()
+        server.settimeout(_WAIT)
+        try:
+            conn, _ = server.accept()
+        except OSError:  # the client never came: record() reports the short capture
+            done.set()
+            return
         with conn:
             conn.settimeout(_WAIT)
             data = conn.recv(1024)
@@ -64,30 +71,33 @@ def _with_dumpcap(tool: str, server: socket.socket, out: Path) -> None:
     folder = Path(tempfile.mkdtemp())
     raw, log = folder / "raw.pcap", folder / "stderr.txt"
     pcap_format = ["-P"] if Path(tool).name == "dumpcap" else ["-F", "pcap"]
-    with open(log, "wb") as errors:
-        proc = subprocess.Popen(
-            [tool, "-q", "-i", "lo", "-f", f"tcp port {port}", *pcap_format, "-w", str(raw)],
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
     try:
-        deadline = time.monotonic() + _WAIT
-        while not (raw.exists() and raw.stat().st_size >= 24) and time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SystemExit(f"{tool} stopped: {log.read_text(errors='replace').strip()}")
-            time.sleep(0.05)
-        time.sleep(0.5)  # the capture filter is compiled and attached just after the header
-        _conversation(server)
-        time.sleep(0.5)
-    finally:
-        proc.send_signal(signal.SIGINT)
+        with open(log, "wb") as errors:
+            # dies with this process too (killed or not), so no capture is left running
+            proc = spawn_child(
+                [tool, "-q", "-i", "lo", "-f", f"tcp port {port}", *pcap_format, "-w", str(raw)],
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
         try:
-            proc.wait(timeout=_WAIT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=_WAIT)
-    shutil.copyfile(raw, out)
-    shutil.rmtree(folder)
+            deadline = time.monotonic() + _WAIT
+            while not (raw.exists() and raw.stat().st_size >= 24) and time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    raise SystemExit(f"{tool} stopped: {log.read_text(errors='replace').strip()}")
+                time.sleep(0.05)
+            time.sleep(0.5)  # the capture filter is compiled and attached just after the header
+            _conversation(server)
+            time.sleep(0.5)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=_WAIT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=_WAIT)
+        shutil.copyfile(raw, out)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_scapy(server: socket.socket, out: Path) -> None:
@@ -135,8 +145,6 @@ def main(argv: list[str] | None = None) -> int:
 
         args.out = data.path("captures") / "handshake.pcap"
     method = record(args.out)
-    from netcourse.sockets import handshake
-
     steps = handshake(args.out)
     print(f"{args.out}: {len(steps)} TCP segments recorded with {method}")
     return 0
