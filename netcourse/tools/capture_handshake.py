@@ -25,7 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-from netcourse.sockets import handshake, spawn_child
+from netcourse.sockets.children import spawn_child
+from netcourse.sockets.handshake import handshake
 
 __all__ = ["record", "main"]
 

@@ -1,8 +1,8 @@
-"""Safety of the sockets lesson's helpers, proven with real processes.
+"""Tests for netcourse.sockets.owners: who_uses, free_port and the port holder.
 
-free_port never signals its caller, the caller's ancestors, pid 1, or a process that does not
-listen on (or bind) the port; everything the lab and the port holder start dies with them,
-also when they are dropped or the interpreter exits without cleaning up.
+Proven on real processes: free_port never signals its caller, the caller's ancestors, pid 1,
+or a process that does not listen on or bind the port; a zombie counts as exited; the port
+holder's child never outlives its owner.
 """
 
 from __future__ import annotations
@@ -10,81 +10,148 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import socket
 import subprocess
-import sys
 import textwrap
-import threading
 import time
+from types import SimpleNamespace
 
 import psutil
 import pytest
+from sockets_procs import ENV, PY, SERVER, gone, listening, run, start
 
 from netcourse import sockets as sk
 from netcourse.errors import PortError, SocketLabError
-
-PY = sys.executable
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+from netcourse.sockets import owners
 
 
-def _run(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PY, "-c", textwrap.dedent(code)],
+def test_who_uses_finds_the_child(child):
+    server = child()
+    users = sk.who_uses(server.port)
+    assert users.pids == (server.pid,)
+    (user,) = users
+    assert user.state == "LISTEN" and user.local == f"127.0.0.1:{server.port}"
+    assert user.name == psutil.Process(server.pid).name()
+    assert user.cmdline[1] == "-c"
+    assert user.user == psutil.Process(server.pid).username()
+    assert f"TCP:{server.port}" in users.commands[0] and f":{server.port}" in users.commands[1]
+
+
+@pytest.mark.skipif(shutil.which("lsof") is None, reason="lsof is not installed")
+def test_who_uses_agrees_with_lsof(child):
+    server = child()
+    out = subprocess.run(
+        ["lsof", "-n", "-P", "-t", "-i", f"TCP@127.0.0.1:{server.port}", "-s", "TCP:LISTEN"],
         capture_output=True,
         text=True,
-        timeout=timeout,
-        env=ENV,
-        check=False,
+        timeout=30,
+    ).stdout
+    assert sk.who_uses(server.port).pids == tuple(int(p) for p in out.split())
+
+
+def test_free_port_dry_run_sends_nothing(child):
+    server = child()
+    result = sk.free_port(server.port)
+    assert not result.confirmed
+    assert [(a.pid, a.action) for a in result.actions] == [(server.pid, "would stop")]
+    time.sleep(0.1)
+    assert server.proc.poll() is None
+
+
+def test_free_port_terminates(child):
+    server = child()
+    result = sk.free_port(server.port, confirm=True, timeout=5)
+    assert [(a.pid, a.action) for a in result.actions] == [(server.pid, "terminated")]
+    assert not psutil.pid_exists(server.pid)  # free_port waited for (and reaped) it
+    assert not listening(server.port)
+    assert result.freed
+
+
+def test_free_port_kills_what_ignores_sigterm(child):
+    server = child("ignore-term")
+    started = time.monotonic()
+    result = sk.free_port(server.port, confirm=True, timeout=0.5)
+    assert [(a.pid, a.action) for a in result.actions] == [(server.pid, "killed")]
+    assert not psutil.pid_exists(server.pid)
+    assert time.monotonic() - started < 5
+
+
+def test_free_port_refuses_itself():
+    with sk.SocketLab() as lab:
+        result = sk.free_port(lab.port, confirm=True)
+    assert [(a.pid, a.action) for a in result.actions] == [(os.getpid(), "refused")]
+    assert "this very process" in result.actions[0].detail
+
+
+def test_free_port_refuses_pid_1(monkeypatch):
+    fake = sk.PortUsers(
+        8001,
+        "tcp",
+        (sk.PortUser(1, "init", (), "root", "0.0.0.0:8001", "*:*", "LISTEN", "tcp"),),
+        (),
     )
+    monkeypatch.setattr(owners, "who_uses", lambda port, proto="tcp": fake)
+    result = sk.free_port(8001, confirm=True)
+    assert [(a.pid, a.action) for a in result.actions] == [(1, "refused")]
+    assert "init" in result.actions[0].detail
 
 
-def _gone(pid: int, within: float = 5.0) -> bool:
-    """True once ``pid`` no longer runs (exited and reaped, or a zombie), within a bound."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
-        except psutil.NoSuchProcess:
-            return True
-        time.sleep(0.02)
-    return False
+def test_free_port_refuses_other_users_unless_root(child, monkeypatch):
+    server = child()
+    owner = psutil.Process(server.pid).uids().real
+    monkeypatch.setattr(os, "geteuid", lambda: owner + 1000)
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1000)
+    result = sk.free_port(server.port, confirm=True)
+    assert [(a.pid, a.action) for a in result.actions] == [(server.pid, "refused")]
+    assert "only root" in result.actions[0].detail
+    assert server.proc.poll() is None
 
 
-def _listening(port: int) -> bool:
-    return any(
-        c.laddr and c.laddr[1] == port and c.status == "LISTEN"
-        for c in psutil.net_connections(kind="tcp")
-    )
+def test_who_uses_says_what_it_could_not_see(monkeypatch):
+    hidden = SimpleNamespace(laddr=("127.0.0.1", 8001), raddr=(), status="LISTEN", pid=None, fd=-1)
+    monkeypatch.setattr(psutil, "net_connections", lambda kind="tcp": [hidden])
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    users = sk.who_uses(8001)
+    assert [u.pid for u in users] == [None]
+    assert any("sudo lsof" in note for note in users.unseen)
 
 
-@pytest.fixture
-def procs():
-    """Processes a test starts: killed and reaped afterwards whatever happened."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
-        for stream in (proc.stdin, proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+@pytest.mark.parametrize("bad", ["8001", True, 0, 65536, 3.5])
+def test_who_uses_and_free_port_reject_bad_ports(bad):
+    for func in (sk.who_uses, sk.free_port):
+        with pytest.raises(PortError) as info:
+            func(bad)
+        assert repr(bad) in str(info.value)
+    with pytest.raises(PortError, match="'sctp'"):
+        sk.who_uses(8001, "sctp")
+    with pytest.raises(PortError, match="'yes'"):
+        sk.free_port(8001, confirm="yes")
 
 
-def _start(procs, code: str, *args: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [PY, "-c", textwrap.dedent(code), *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
-    procs.append(proc)
-    return proc
+def test_who_uses_falls_back_to_per_process_lists(monkeypatch):
+    def denied(*args, **kwargs):
+        raise psutil.AccessDenied()
+
+    with sk.SocketLab() as lab:
+        monkeypatch.setattr(psutil, "net_connections", denied)
+        users = sk.who_uses(lab.port)
+        assert os.getpid() in users.pids
+        assert any("system-wide socket list" in note for note in users.unseen)
 
 
-# --- free_port refuses what it must not stop ----------------------------------------------
+def test_port_holder_cleans_up():
+    with sk.hold_port() as holder:
+        assert holder.running and holder.pid in sk.who_uses(holder.port).pids
+    assert not holder.running
+    assert not listening(holder.port)
+
+
+def test_port_holder_on_a_busy_port_says_so():
+    with sk.SocketLab() as lab:
+        with pytest.raises(PortError, match=f"{lab.port}: the child server could not listen"):
+            sk.hold_port(lab.port).start()
+
 
 _FREE_PORT_IN_CHILD = """
     import json, sys
@@ -111,7 +178,7 @@ def test_free_port_in_a_child_refuses_its_parent():
         ((pid, action, detail),) = json.loads(out)
         assert (pid, action) == (os.getpid(), "refused")
         assert "parent" in detail and str(os.getpid()) in detail
-        assert _listening(port)  # we are still here, still listening
+        assert listening(port)  # we are still here, still listening
 
 
 def test_free_port_in_a_grandchild_refuses_every_ancestor():
@@ -142,7 +209,7 @@ def test_free_port_never_signals_a_client_whose_source_port_it_is(procs):
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
         server.listen()
-        client = _start(
+        client = start(
             procs,
             f"""
             import socket, sys
@@ -167,7 +234,7 @@ def test_free_port_never_signals_a_client_whose_source_port_it_is(procs):
 def test_free_port_refuses_a_connected_udp_source_port(procs):
     with socket.socket(type=socket.SOCK_DGRAM) as target:
         target.bind(("127.0.0.1", 0))
-        client = _start(
+        client = start(
             procs,
             f"""
             import socket, sys
@@ -184,7 +251,7 @@ def test_free_port_refuses_a_connected_udp_source_port(procs):
 
 
 def test_free_port_stops_a_bound_udp_server(procs):
-    server = _start(
+    server = start(
         procs,
         """
         import socket, sys
@@ -197,7 +264,7 @@ def test_free_port_stops_a_bound_udp_server(procs):
     port = int(server.stdout.readline())
     result = sk.free_port(port, proto="udp", confirm=True, timeout=2)
     assert [(a.pid, a.action) for a in result.actions] == [(server.pid, "terminated")]
-    assert _gone(server.pid)
+    assert gone(server.pid)
 
 
 _PARENT_OF_A_ZOMBIE = """
@@ -208,21 +275,11 @@ _PARENT_OF_A_ZOMBIE = """
     sys.stdin.readline()  # never reaps the child until told to: it stays a zombie
     child.wait(timeout=10)
 """
-_SERVER = """
-    import signal, socket, sys, time
-    if sys.argv[1] == "ignore-term":
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    s.listen()
-    print(s.getsockname()[1], flush=True)
-    time.sleep(60)
-"""
 
 
 @pytest.mark.parametrize(("mode", "action"), [("plain", "terminated"), ("ignore-term", "killed")])
 def test_free_port_reports_a_zombie_as_exited(procs, mode, action):
-    parent = _start(procs, _PARENT_OF_A_ZOMBIE, textwrap.dedent(_SERVER), mode)
+    parent = start(procs, _PARENT_OF_A_ZOMBIE, SERVER, mode)
     pid, port = map(int, parent.stdout.readline().split())
     started = time.monotonic()
     result = sk.free_port(port, confirm=True, timeout=0.5)
@@ -237,7 +294,7 @@ def test_free_port_reports_a_zombie_as_exited(procs, mode, action):
     parent.stdin.write("reap\n")
     parent.stdin.flush()
     assert parent.wait(timeout=10) == 0
-    assert _gone(pid)
+    assert gone(pid)
 
 
 def test_free_port_refusals_name_the_process_and_the_reason(monkeypatch):
@@ -247,14 +304,12 @@ def test_free_port_refusals_name_the_process_and_the_reason(monkeypatch):
         (sk.PortUser(1, "init", (), "root", "0.0.0.0:8001", "*:*", "LISTEN", "tcp"),),
         (),
     )
-    monkeypatch.setattr(sk, "who_uses", lambda port, proto="tcp": fake)
+    monkeypatch.setattr(owners, "who_uses", lambda port, proto="tcp": fake)
     result = sk.free_port(8001, confirm=True)
     (refusal,) = result.actions
     assert (refusal.pid, refusal.name, refusal.action) == (1, "init", "refused")
     assert "pid 1" in refusal.detail
 
-
-# --- the port holder never outlives its owner ---------------------------------------------
 
 _HOLDER_THEN = """
     import os, signal, sys, threading, time
@@ -274,14 +329,14 @@ _HOLDER_THEN = """
     ],
 )
 def test_port_holder_dies_with_an_interpreter_that_never_stops_it(then):
-    out = _run(_HOLDER_THEN.format(then=then))
+    out = run(_HOLDER_THEN.format(then=then))
     pid, port = map(int, out.stdout.split())
-    assert _gone(pid, within=5), f"http.server pid {pid} survived its parent ({then})"
-    assert not _listening(port)
+    assert gone(pid, within=5), f"http.server pid {pid} survived its parent ({then})"
+    assert not listening(port)
 
 
 def test_port_holder_started_in_a_thread_lives_while_its_owner_does(procs):
-    owner = _start(
+    owner = start(
         procs,
         """
         import sys, threading
@@ -296,10 +351,10 @@ def test_port_holder_started_in_a_thread_lives_while_its_owner_does(procs):
     )
     pid, port = map(int, owner.stdout.readline().split())
     time.sleep(0.3)
-    assert psutil.Process(pid).is_running() and _listening(port)
+    assert psutil.Process(pid).is_running() and listening(port)
     owner.kill()
     owner.wait(timeout=10)
-    assert _gone(pid, within=5)
+    assert gone(pid, within=5)
 
 
 def test_a_dropped_port_holder_stops_its_child():
@@ -307,7 +362,7 @@ def test_a_dropped_port_holder_stops_its_child():
     pid = holder.pid
     del holder
     gc.collect()
-    assert _gone(pid, within=5)
+    assert gone(pid, within=5)
     assert not psutil.pid_exists(pid)  # stopped and reaped, not left a zombie
 
 
@@ -329,105 +384,3 @@ def test_port_holder_always_reaps_its_child(monkeypatch):
         holder.start()
     assert not holder.running
     assert {p.pid for p in psutil.Process().children()} <= children_before
-
-
-# --- the lab: nothing leaks, numbering is thread-safe --------------------------------------
-
-
-_LAB_DROPPED = """
-    import gc, json, os, threading, psutil
-    from netcourse.sockets import SocketLab
-
-    def snapshot():
-        links = [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
-                 if os.path.exists(f"/proc/self/fd/{fd}")]
-        return {
-            "threads": sorted(t.name for t in threading.enumerate()),
-            "sockets": sum(link.startswith("socket:") for link in links),
-            "epoll": sum("eventpoll" in link for link in links),
-        }
-
-    before = snapshot()
-    lab = SocketLab().start()
-    port = lab.port
-    for _ in range(3):
-        lab.open_client()
-    during = snapshot()
-    del lab
-    gc.collect()
-    after = snapshot()
-    mine = [c for c in psutil.Process().net_connections("tcp")
-            if port in (c.laddr[1], c.raddr[1] if c.raddr else None)]
-    print(json.dumps({"before": before, "during": during, "after": after,
-                      "own_sockets_on_port": len(mine)}))
-"""
-
-
-def test_a_dropped_lab_closes_its_thread_sockets_and_selector():
-    result = _run(_LAB_DROPPED)
-    assert result.returncode == 0, result.stderr
-    seen = json.loads(result.stdout)
-    before, during, after = seen["before"], seen["during"], seen["after"]
-    assert during["sockets"] == before["sockets"] + 7  # listener, 3 clients, 3 accepted
-    assert during["epoll"] == before["epoll"] + 1
-    assert any(name.startswith("netcourse-socketlab") for name in during["threads"])
-    assert after == before
-    assert seen["own_sockets_on_port"] == 0
-
-
-def test_an_interpreter_exiting_with_a_running_lab_and_holder_leaves_nothing():
-    out = _run(
-        """
-        from netcourse.sockets import SocketLab, hold_port
-        lab = SocketLab().start()
-        lab.open_client()
-        holder = hold_port().start()
-        print(lab.port, holder.pid, holder.port, flush=True)
-        """
-    )
-    assert out.returncode == 0, out.stderr
-    lab_port, pid, holder_port = map(int, out.stdout.split())
-    assert _gone(pid, within=5)
-    assert not _listening(lab_port) and not _listening(holder_port)
-
-
-def test_open_client_from_eight_threads_numbers_uniquely_and_loses_nothing():
-    fds_before = set(os.listdir("/proc/self/fd"))
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible: races show up
-    try:
-        with sk.SocketLab() as lab:
-            barrier = threading.Barrier(8)
-            got: list[sk.Client] = []
-            errors: list[BaseException] = []
-
-            def work() -> None:
-                try:
-                    barrier.wait(timeout=10)
-                    for _ in range(5):
-                        got.append(lab.open_client())
-                except BaseException as exc:  # reported below
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=work) for _ in range(8)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=30)
-            assert not errors
-            numbers = sorted(c.number for c in got)
-            assert numbers == list(range(1, 41))
-            assert sorted(c.number for c in lab.clients) == numbers
-            assert len({c.fd for c in got}) == 40
-            table = lab.table()
-            assert len(table.by_role("client")) == len(table.by_role("accepted")) == 40
-    finally:
-        sys.setswitchinterval(interval)
-    assert set(os.listdir("/proc/self/fd")) <= fds_before  # every socket was closed
-
-
-@pytest.mark.parametrize("bad", [-1, 0, True, "2", float("nan"), None])
-def test_lab_refuses_a_bad_wait(bad):
-    with pytest.raises(SocketLabError) as info:
-        sk.SocketLab(wait=bad)
-    assert repr(bad) in str(info.value) and "wait" in str(info.value)
