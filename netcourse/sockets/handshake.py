@@ -8,22 +8,24 @@ Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import NamedTuple
 
 from netcourse import data
-from netcourse.errors import CaptureError
+from netcourse.errors import CaptureError, quote
+from netcourse.protocols import TcpFlags
 
 __all__ = ["HANDSHAKE_CAPTURE", "HandshakeStep", "Handshake", "handshake"]
 
 #: The shipped capture of one loopback TCP connection (made by tools/capture_handshake.py).
 HANDSHAKE_CAPTURE = ("captures", "handshake.pcap")
 
-_FLAG_NAMES = (("S", "SYN"), ("A", "ACK"), ("P", "PSH"), ("F", "FIN"), ("R", "RST"))
+#: The flags a step names, in the order the lesson prints them (``SYN+ACK``, ``ACK+PSH``).
+_SHOWN = (TcpFlags.SYN, TcpFlags.ACK, TcpFlags.PSH, TcpFlags.FIN, TcpFlags.RST)
 
 
 @dataclass(frozen=True)
@@ -104,40 +106,50 @@ class Handshake:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _flags(value) -> str:
-    text = str(value)
-    return "+".join(name for letter, name in _FLAG_NAMES if letter in text)
+class _Segment(NamedTuple):
+    src: str
+    sport: int
+    dst: str
+    dport: int
+    flags: str
+    seq: int
+    ack: int
+    length: int
+    rel_seq: int  # relative to the direction's ISN, as netcourse.packets.streams counts
+    rel_ack: int  # -1 while the other direction's ISN is not known
 
 
-def _read_tcp(path: Path) -> list:
-    logging.getLogger("scapy").setLevel(logging.ERROR)
-    from scapy.error import Scapy_Exception
-    from scapy.layers.inet import IP, TCP
-    from scapy.layers.inet6 import IPv6
-    from scapy.utils import PcapReader
+def _flag_names(bits: int) -> str:
+    return "+".join(flag.name for flag in _SHOWN if bits & flag)
 
+
+def _segments(path: Path) -> list[_Segment]:
+    """Every TCP segment of a capture, decoded in bulk by the packets topic."""
+    # heavy: importing netcourse.packets loads scapy (for its dissector)
+    from netcourse.packets.capture import read_capture
+    from netcourse.packets.fast import address
+
+    capture = read_capture(path)
+    cols, ctx = capture.columns, capture.tcp_context
     out = []
-    try:
-        with PcapReader(str(path)) as reader:
-            for pkt in reader:
-                if TCP not in pkt:
-                    continue
-                ip = pkt[IP] if IP in pkt else pkt[IPv6]
-                tcp = pkt[TCP]
-                out.append(
-                    (
-                        ip.src,
-                        int(tcp.sport),
-                        ip.dst,
-                        int(tcp.dport),
-                        _flags(tcp.flags),
-                        int(tcp.seq),
-                        int(tcp.ack),
-                        len(bytes(tcp.payload)),
-                    )
-                )
-    except (OSError, EOFError, ValueError, Scapy_Exception) as exc:
-        raise CaptureError(f"{path}: cannot be read as a capture ({exc})") from None
+    for i, bits in enumerate(cols.tcp_flags.tolist()):
+        if bits < 0:
+            continue
+        version = cols.version[i]
+        out.append(
+            _Segment(
+                address(version, cols.src_hi[i], cols.src_lo[i]),
+                int(cols.sport[i]),
+                address(version, cols.dst_hi[i], cols.dst_lo[i]),
+                int(cols.dport[i]),
+                _flag_names(bits),
+                int(cols.tcp_seq[i]),
+                int(cols.tcp_ack[i]),
+                int(cols.payload_len[i]),
+                int(ctx.rel_seq[i]),
+                int(ctx.rel_ack[i]),
+            )
+        )
     return out
 
 
@@ -154,33 +166,38 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
     >>> hs[1].ack == hs.client_isn + 1
     True
     """
-
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise CaptureError(
+            f"{quote(path)}: a capture is given by its file path (str or Path), "
+            f"got {type(path).__name__}"
+        )
     where = Path(path) if path is not None else data.path(*HANDSHAKE_CAPTURE)
     if not where.exists():
-        raise CaptureError(f"{str(where)!r}: no such capture file")
-    segments = _read_tcp(where)
-    syn = next((s for s in segments if s[4] == "SYN"), None)
+        raise CaptureError(f"{quote(str(where))}: no such capture file")
+    segments = _segments(where)
+    syn = next((s for s in segments if s.flags == "SYN"), None)
     if syn is None:
         raise CaptureError(f"{where}: no SYN found, so the connection's start is not captured")
-    client = (syn[0], syn[1])
-    server = (syn[2], syn[3])
-    isn = {"client": syn[5]}
-    segments = [s for s in segments if {(s[0], s[1]), (s[2], s[3])} == {client, server}]
-    synack = next((s for s in segments if s[4] == "SYN+ACK"), None)
+    client = (syn.src, syn.sport)
+    server = (syn.dst, syn.dport)
+    isn = {"client": syn.seq}
+    segments = [s for s in segments if {(s.src, s.sport), (s.dst, s.dport)} == {client, server}]
+    synack = next((s for s in segments if s.flags == "SYN+ACK"), None)
     if synack is None:
         raise CaptureError(f"{where}: no SYN-ACK answers the SYN")
-    isn["server"] = synack[5]
+    isn["server"] = synack.seq
     sent = {"client": None, "server": None}  # each side's next expected seq
     data_before = {"client": 0, "server": 0}  # data bytes each side sent so far
     fin_before = {"client": False, "server": False}
     fin_seen = False
     steps = []
-    for number, (src, sport, dst, dport, flags, seq, ack, length) in enumerate(segments, 1):
+    for number, segment in enumerate(segments, 1):
+        src, sport, dst, dport, flags, seq, ack, length = segment[:8]
         sender = "client" if (src, sport) == client else "server"
         other = "server" if sender == "client" else "client"
         has_ack = "ACK" in flags
-        rel_seq = (seq - isn[sender]) % 2**32
-        rel_ack = (ack - isn[other]) % 2**32 if has_ack else None
+        rel_seq = segment.rel_seq
+        rel_ack = segment.rel_ack if has_ack else None
         lines = []
         if "SYN" in flags and not has_ack:
             lines.append(f"seq = {seq}: the {sender}'s random initial sequence number (ISN)")
