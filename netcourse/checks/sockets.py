@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from netcourse import sockets as _model
 from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.errors import quote
 from netcourse.sockets import EXAMPLE_REQUEST, TEARDOWN_ROLES, check_port, ephemeral_ports, who_uses
 
 __all__ = ["reply_four_tuple", "connections_per_destination", "port_holder", "time_wait_side"]
@@ -98,6 +99,7 @@ def time_wait_side(answer) -> Feedback:
         return correct("the side that sends the first FIN waits in TIME-WAIT.")
     if answer.strip().lower() not in TEARDOWN_ROLES:
         return wrong(
-            f"{answer!r} is not one of the choices.", 'answer "closes first" or "closes second".'
+            f"{quote(answer)} is not one of the choices.",
+            'answer "closes first" or "closes second".',
         )
     return wrong("that side goes through CLOSE-WAIT and LAST-ACK instead.", "look at the figure.")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
 from netcourse import data
 from netcourse.errors import CaptureError, quote
+from netcourse.html import table
 from netcourse.protocols import TcpFlags
 
 __all__ = ["HANDSHAKE_CAPTURE", "HandshakeStep", "Handshake", "handshake"]
@@ -57,6 +57,9 @@ class HandshakeStep:
         )
 
 
+_HTML_HEAD = ("#", "from", "flags", "seq", "rel seq", "ack", "rel ack", "len", "phase")
+
+
 @dataclass(frozen=True)
 class Handshake:
     """Every segment of one captured TCP connection: handshake, data and teardown."""
@@ -85,25 +88,21 @@ class Handshake:
         return "\n".join([head, *(repr(step) for step in self.steps)])
 
     def _repr_html_(self) -> str:
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("#", "from", "flags", "seq", "rel seq", "ack", "rel ack", "len", "phase")
-        )
-        rows = []
-        for s in self.steps:
-            cells = (
+        rows = [
+            (
                 s.number,
                 s.sender,
                 s.flags,
                 s.seq,
                 s.relative_seq,
-                "" if s.ack is None else s.ack,
-                "" if s.relative_ack is None else s.relative_ack,
+                s.ack,
+                s.relative_ack,
                 s.length,
                 s.phase,
             )
-            rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            for s in self.steps
+        ]
+        return table(rows, header=_HTML_HEAD)
 
 
 class _Segment(NamedTuple):
@@ -172,7 +171,12 @@ def handshake(path: str | os.PathLike | None = None) -> Handshake:
             f"got {type(path).__name__}"
         )
     where = Path(path) if path is not None else data.path(*HANDSHAKE_CAPTURE)
-    if not where.exists():
+    try:
+        found = where.exists()
+    except (OSError, ValueError) as exc:  # a name too long, or with a NUL character in it
+        reason = getattr(exc, "strerror", None) or exc
+        raise CaptureError(f"{quote(str(where))}: not a usable file name ({reason})") from None
+    if not found:
         raise CaptureError(f"{quote(str(where))}: no such capture file")
     segments = _segments(where)
     syn = next((s for s in segments if s.flags == "SYN"), None)

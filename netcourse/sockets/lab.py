@@ -18,9 +18,9 @@ import time
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import escape
 
 from netcourse.errors import SocketLabError, quote
+from netcourse.html import Cell, Markup, table
 from netcourse.sockets.connections import (
     LOOPBACK,
     WAIT,
@@ -134,17 +134,10 @@ class SocketTable:
         return "\n".join([*lines, f"({len(self.rows)} sockets; source: {self.source})"])
 
     def _repr_html_(self) -> str:
-        pad = 'style="padding:2px 10px;text-align:left"'
-        head = "".join(f"<th {pad}>{h}</th>" for h in self._HEAD)
-        body = "".join(
-            "<tr>" + "".join(f"<td {pad}>{escape(c)}</td>" for c in cells) + "</tr>"
-            for cells in self._cells()
-        )
-        return (
-            f'<table class="netcourse-sockets"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>"
-            f"<p>{len(self.rows)} sockets; source: {escape(self.source)}</p>"
-        )
+        pad = "padding:2px 10px;text-align:left"
+        rows = [[Cell(c, style=pad) for c in cells] for cells in self._cells()]
+        html = table(rows, header=[Cell(h, style=pad) for h in self._HEAD], cls="netcourse-sockets")
+        return html + Markup("<p>{} sockets; source: {}</p>").format(len(self.rows), self.source)
 
 
 @dataclass(frozen=True)
@@ -167,7 +160,7 @@ class Teardown:
     def path(self, side: str) -> tuple[str, ...]:
         """The states this side went through, from connect/accept to CLOSED."""
         if side not in ("client", "server"):
-            raise SocketLabError(f"{side!r}: side must be 'client' or 'server'")
+            raise SocketLabError(f"{quote(side)}: side must be 'client' or 'server'")
         seen = ["ESTAB", self.after_first_close[side], self.after_second_close[side]]
         full = state_path([s for s in seen if s != "CLOSED"])
         if side == "server":  # the accepted socket grew out of the listening one
@@ -320,7 +313,7 @@ class SocketLab:
 
     def __init__(self, host: str = LOOPBACK, wait: float = WAIT) -> None:
         if not isinstance(host, str) or host not in (LOOPBACK, "::1"):
-            raise SocketLabError(f"{host!r}: the lab only runs on loopback (127.0.0.1 or ::1)")
+            raise SocketLabError(f"{quote(host)}: the lab only runs on loopback (127.0.0.1 or ::1)")
         self.host = host
         self.wait = check_seconds(wait, "wait", SocketLabError)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -410,7 +403,7 @@ class SocketLab:
             if number is None:
                 number = max(clients)
             if isinstance(number, bool) or not isinstance(number, int):
-                raise SocketLabError(f"{number!r}: a client is chosen by its number, an int")
+                raise SocketLabError(f"{quote(number)}: a client is chosen by its number, an int")
             if number not in clients:
                 raise SocketLabError(f"client #{number} is not open; open ones: {sorted(clients)}")
             return clients[number][0]

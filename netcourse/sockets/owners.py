@@ -17,11 +17,11 @@ import time
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 
 import psutil
 
 from netcourse.errors import PortError, SocketLabError, quote
+from netcourse.html import Markup, table
 from netcourse.sockets.children import REAP, spawn_child, stop_child
 from netcourse.sockets.connections import (
     LOOPBACK,
@@ -109,32 +109,27 @@ class PortUsers:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(
-            f"<th>{h}</th>" for h in ("pid", "name", "user", "local", "remote", "state", "command")
-        )
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{escape(str(c))}</td>"
-                for c in (
-                    f"pid={u.pid}" if u.pid is not None else "?",
-                    u.name or "?",
-                    u.user or "?",
-                    u.local,
-                    u.remote,
-                    u.state,
-                    u.command,
-                )
+        rows = [
+            (
+                f"pid={u.pid}" if u.pid is not None else "?",
+                u.name or "?",
+                u.user or "?",
+                u.local,
+                u.remote,
+                u.state,
+                u.command,
             )
-            + "</tr>"
             for u in self.users
-        )
-        notes = "".join(f"<li>could not see: {escape(n)}</li>" for n in self.unseen)
-        return (
-            f"<p>{self.proto} port {self.port}: {len(self.users)} sockets</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-            + (f"<ul>{notes}</ul>" if notes else "")
-        )
+        ]
+        head = ("pid", "name", "user", "local", "remote", "state", "command")
+        html = Markup("<p>{} port {}: {} sockets</p>").format(self.proto, self.port, len(rows))
+        html += table(rows, header=head)
+        if self.unseen:
+            items = Markup("").join(
+                Markup("<li>could not see: {}</li>").format(note) for note in self.unseen
+            )
+            html += Markup("<ul>{}</ul>").format(items)
+        return html
 
 
 _PROTOS = ("tcp", "udp")
@@ -142,7 +137,7 @@ _PROTOS = ("tcp", "udp")
 
 def _check_proto(proto: object) -> str:
     if proto not in _PROTOS:
-        raise PortError(f"{proto!r}: proto must be one of {_PROTOS}")
+        raise PortError(f"{quote(proto)}: proto must be one of {_PROTOS}")
     return proto  # type: ignore[return-value]
 
 

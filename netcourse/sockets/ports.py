@@ -14,9 +14,9 @@ import errno
 import os
 import socket
 from dataclasses import dataclass
-from pathlib import Path
 
-from netcourse.errors import PortError, SocketLabError
+from netcourse.errors import PortError, SocketLabError, quote
+from netcourse.readers import read_port
 from netcourse.sockets.connections import LOOPBACK, WAIT, list_sockets, wait_until
 
 __all__ = [
@@ -37,7 +37,9 @@ EXAMPLE_REQUEST: tuple[str, int, str, int] = ("192.0.2.10", 51514, "203.0.113.5"
 def check_port(port: object, what: str = "port") -> int:
     """Return ``port`` if it is an int in 1-65535, else raise PortError naming the value.
 
-    Taught in notebooks/01-sockets-and-4-tuples.ipynb.
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb. The sockets API takes ints (as the
+    socket module does); the range is checked by :func:`netcourse.readers.read_port`, so the
+    wording is the course's.
 
     >>> check_port(8001)
     8001
@@ -48,11 +50,9 @@ def check_port(port: object, what: str = "port") -> int:
     """
     if isinstance(port, bool) or not isinstance(port, int):
         raise PortError(
-            f"{port!r}: a {what} must be an int in 1-65535, not a {type(port).__name__}"
+            f"{quote(port)}: a {what} must be an int in 1-65535, not a {type(port).__name__}"
         )
-    if not 1 <= port <= 65535:
-        raise PortError(f"{port!r}: a {what} must be in 1-65535")
-    return port
+    return read_port(port, what=what, error=PortError)
 
 
 def reply_four_tuple(four_tuple: tuple[str, int, str, int]) -> tuple[str, int, str, int]:
@@ -67,7 +67,7 @@ def reply_four_tuple(four_tuple: tuple[str, int, str, int]) -> tuple[str, int, s
         src_ip, src_port, dst_ip, dst_port = four_tuple
     except (TypeError, ValueError):
         raise SocketLabError(
-            f"{four_tuple!r}: a four_tuple is (src_ip, src_port, dst_ip, dst_port)"
+            f"{quote(four_tuple)}: a four_tuple is (src_ip, src_port, dst_ip, dst_port)"
         ) from None
     return (dst_ip, check_port(dst_port), src_ip, check_port(src_port))
 
@@ -108,6 +108,33 @@ class PortRange:
         )
 
 
+_MOST = 1 << 16  # bytes read from a port file: the kernel's are a few dozen
+
+
+def _read_text(path: str | os.PathLike) -> str | None:
+    """A port file's text, None when it cannot be read; PortError when it is not text."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"a port file is a path (str or Path), not a {type(path).__name__}")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(_MOST + 1)
+    except OSError:
+        return None
+    if len(raw) > _MOST:
+        raise PortError(f"{path}: over {_MOST} bytes, not a port range file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PortError(f"{path}: not a text file of port numbers") from None
+
+
+def _file_port(text: str, path: str | os.PathLike) -> int:
+    try:
+        return read_port(text.strip(), error=PortError)
+    except PortError as exc:
+        raise PortError(f"{path}: {exc}") from None
+
+
 def ephemeral_ports(
     range_file: str | os.PathLike = _RANGE_FILE, reserved_file: str | os.PathLike = _RESERVED_FILE
 ) -> PortRange:
@@ -118,9 +145,8 @@ def ephemeral_ports(
     >>> r = ephemeral_ports(); r.size == r.high - r.low + 1
     True
     """
-    try:
-        low, high = (int(x) for x in Path(range_file).read_text().split())
-    except (OSError, ValueError):
+    text = _read_text(range_file)
+    if text is None:
         low, high = IANA_EPHEMERAL
         return PortRange(
             low,
@@ -131,15 +157,27 @@ def ephemeral_ports(
             f"{low}-{high} by default (check with `sysctl net.inet.ip.portrange` on macOS, "
             "`netsh int ipv4 show dynamicport tcp` on Windows).",
         )
-    reserved = 0
-    try:
-        text = Path(reserved_file).read_text().strip()
-    except OSError:
-        text = ""
-    for part in filter(None, text.split(",")):
+    fields = text.split()
+    if len(fields) != 2:
+        raise PortError(
+            f"{range_file}: expected two ports, low and high, found {quote(text.strip())}"
+        )
+    low, high = (_file_port(field, range_file) for field in fields)
+    if low > high:
+        raise PortError(f"{range_file}: the range {low}-{high} runs backwards")
+    spans = []
+    for part in filter(None, (_read_text(reserved_file) or "").strip().split(",")):
         a, _, b = part.partition("-")
-        first, last = int(a), int(b or a)
-        reserved += max(0, min(last, high) - max(first, low) + 1)
+        first, last = _file_port(a, reserved_file), _file_port(b or a, reserved_file)
+        if first > last:
+            raise PortError(f"{reserved_file}: {first}-{last} runs backwards")
+        spans.append((max(first, low), min(last, high)))
+    reserved, covered = 0, low - 1  # count each port once, however the spans overlap
+    for first, last in sorted(spans):
+        first = max(first, covered + 1)
+        if first <= last:
+            reserved += last - first + 1
+            covered = last
     return PortRange(
         low,
         high,
@@ -185,7 +223,9 @@ def bind_in_use(situation: str = "listening", reuseaddr: bool = False) -> BindAt
     'EADDRINUSE'
     """
     if situation not in _BIND_SITUATIONS:
-        raise SocketLabError(f"{situation!r}: situation must be one of {_BIND_SITUATIONS}")
+        raise SocketLabError(f"{quote(situation)}: situation must be one of {_BIND_SITUATIONS}")
+    if not isinstance(reuseaddr, bool):
+        raise SocketLabError(f"{quote(reuseaddr)}: reuseaddr must be True or False")
     opened: list[socket.socket] = []
 
     def new() -> socket.socket:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 
-from netcourse.errors import SocketLabError
+from netcourse.errors import SocketLabError, quote
+from netcourse.html import table
 
 __all__ = [
     "TCP_STATES",
@@ -92,11 +92,7 @@ class StateTable:
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(h)}</th>" for h in self.head)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in self.rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return table(self.rows, header=self.head)
 
 
 def protocol_state() -> StateTable:
@@ -110,9 +106,6 @@ def protocol_state() -> StateTable:
     return StateTable(("", "TCP", "UDP"), PROTOCOL_STATE)
 
 
-#: A request's 4-tuple for exercises that need fixed numbers (documentation addresses).
-
-
 def state_path(observed: Iterable[str]) -> tuple[str, ...]:
     """The states a socket went through, filling gaps between observed states by TCP's rules.
 
@@ -124,11 +117,17 @@ def state_path(observed: Iterable[str]) -> tuple[str, ...]:
     >>> state_path(["ESTAB", "FIN-WAIT-2", "TIME-WAIT"])
     ('CLOSED', 'SYN-SENT', 'ESTAB', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSED')
     """
-    states = [TCP_STATES.get(s, s) for s in observed]
+    if isinstance(observed, str) or not isinstance(observed, Iterable):
+        raise SocketLabError(
+            f"{quote(observed)}: observed is a list of TCP states, such as ['ESTAB', 'TIME-WAIT']"
+        )
     known = {a for a, _, _ in TCP_TRANSITIONS} | {b for _, b, _ in TCP_TRANSITIONS}
-    for state in states:
-        if state not in known:
-            raise SocketLabError(f"{state!r}: not a TCP state; expected one of {sorted(known)}")
+    states = []
+    for item in observed:
+        state = TCP_STATES.get(item, item) if isinstance(item, str) else item
+        if not isinstance(state, str) or state not in known:
+            raise SocketLabError(f"{quote(item)}: not a TCP state; expected one of {sorted(known)}")
+        states.append(state)
     if not states:
         return ()
     full = ["CLOSED"]

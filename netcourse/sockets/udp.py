@@ -12,6 +12,7 @@ import os
 import socket
 from dataclasses import dataclass
 
+from netcourse.errors import SocketLabError, quote
 from netcourse.sockets.connections import (
     LOOPBACK,
     WAIT,
@@ -24,6 +25,8 @@ from netcourse.sockets.lab import SocketRow
 from netcourse.sockets.states import TCP_STATES
 
 __all__ = ["UdpDemo", "udp_demo"]
+
+_MOST = 65507  # the largest UDP payload in one IPv4 datagram: 65535 - 20 (IP) - 8 (UDP)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ def udp_demo(payload: bytes = b"hello\n") -> UdpDemo:
     >>> reply_four_tuple(demo.request) == demo.reply
     True
     """
+    if not isinstance(payload, bytes | bytearray) or len(payload) > _MOST:
+        raise SocketLabError(
+            f"{quote(payload)}: a payload is bytes, at most {_MOST} (one IPv4 UDP datagram)"
+        )
+    payload = bytes(payload)
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:

@@ -102,3 +102,43 @@ def test_bind_in_use(situation, reuse, ok):
 def test_bind_in_use_rejects_unknown_situations():
     with pytest.raises(SocketLabError, match="'closing'"):
         sk.bind_in_use("closing")
+
+
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("1000", "expected two ports"),
+        ("1000 2000 3000", "expected two ports"),
+        ("1000 abc", "'abc': a port must be a number 1-65535"),
+        ("１０００ ２０００", "digits 0-9"),  # full-width digits: the kernel never writes them
+        ("2000 1000", "runs backwards"),
+        ("0 1000", "a port must be in 1-65535"),
+    ],
+)
+def test_ephemeral_range_file_that_holds_no_range_says_why(tmp_path, text, bad):
+    rng = tmp_path / "range"
+    rng.write_text(text, encoding="utf-8")
+    with pytest.raises(PortError) as info:
+        sk.ephemeral_ports(rng, tmp_path / "none")
+    assert bad in str(info.value) and str(rng) in str(info.value)
+
+
+def test_ephemeral_reserved_ports_count_once_and_must_be_ports(tmp_path):
+    rng, res = tmp_path / "range", tmp_path / "reserved"
+    rng.write_text("1000 1999\n")
+    res.write_text("1000-1010,1005,1008-1012,1999-2100\n")  # overlaps: 1000-1012 and 1999
+    assert sk.ephemeral_ports(rng, res).reserved == 13 + 1
+    res.write_text("1000-x\n")
+    with pytest.raises(PortError, match="'x': a port must be a number"):
+        sk.ephemeral_ports(rng, res)
+    res.write_text("1010-1000\n")
+    with pytest.raises(PortError, match="1010-1000 runs backwards"):
+        sk.ephemeral_ports(rng, res)
+    res.write_bytes(b"\xff\xfe")
+    with pytest.raises(PortError, match="not a text file of port numbers"):
+        sk.ephemeral_ports(rng, res)
+
+
+def test_bind_in_use_wants_a_bool_for_reuseaddr():
+    with pytest.raises(SocketLabError, match="'yes': reuseaddr must be True or False"):
+        sk.bind_in_use("listening", "yes")

@@ -17,3 +17,17 @@ def test_state_path_follows_the_transition_table():
     assert set(sk.TCP_STATES.values()) - {"UNCONN"} <= {s for e in edges for s in e}
     with pytest.raises(SocketLabError, match="ESTABLISHED-ISH"):
         sk.state_path(["ESTABLISHED-ISH"])
+
+
+@pytest.mark.parametrize(
+    ("bad", "named"),
+    [("ESTAB", "'ESTAB': observed is a list"), (5, "5: observed is a list"), ([["x"]], "['x']")],
+)
+def test_state_path_names_what_is_not_a_list_of_states(bad, named):
+    with pytest.raises(SocketLabError) as info:
+        sk.state_path(bad)
+    assert named in str(info.value)
+
+
+def test_state_path_accepts_the_kernels_names_too():
+    assert sk.state_path(["ESTABLISHED", "TIME_WAIT"]) == sk.state_path(["ESTAB", "TIME-WAIT"])
