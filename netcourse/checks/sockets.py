@@ -10,6 +10,8 @@ False
 
 from __future__ import annotations
 
+import os
+
 from netcourse import sockets as _model
 from netcourse.checks import Feedback, correct, exercise, wrong
 from netcourse.errors import quote
@@ -82,7 +84,6 @@ def port_holder(answer, port: int) -> Feedback:
         return wrong("a process is named by its pid, an int.", "look at who_uses(port).")
     if answer in pids:
         return correct("that process has a socket on the port.")
-    import os
 
     if answer == os.getpid():
         return wrong("that is this notebook's own kernel.", "look at who_uses(port) for the pid.")

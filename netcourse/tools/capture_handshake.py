@@ -14,6 +14,7 @@ sniffer, then connects, sends one line, reads the echo, and the client closes fi
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import signal
@@ -25,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+from netcourse import data
 from netcourse.sockets.children import spawn_child
 from netcourse.sockets.handshake import handshake
 
@@ -102,9 +104,8 @@ def _with_dumpcap(tool: str, server: socket.socket, out: Path) -> None:
 
 
 def _with_scapy(server: socket.socket, out: Path) -> None:
-    import logging
-
     logging.getLogger("scapy").setLevel(logging.ERROR)
+    # heavy: scapy loads only when neither dumpcap nor tshark is installed
     from scapy.sendrecv import AsyncSniffer
     from scapy.utils import wrpcap
 
@@ -142,8 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.out is None:
-        from netcourse import data
-
         args.out = data.path("captures") / "handshake.pcap"
     method = record(args.out)
     steps = handshake(args.out)

@@ -60,3 +60,12 @@ def test_handshake_stepper():
     assert f"<b>#{last.number} {last.flags}</b>" in stepper.view.value
     assert all(escape(line) in stepper.view.value for line in last.arithmetic)
     assert repr(stepper) == f"HandshakeStepper({len(capture)} segments)"
+
+
+def test_socket_table_widget_as_a_context_manager_stops_its_timer():
+    with sk.SocketLab() as lab:
+        with SocketTableWidget(lab, interval=0.2, max_refreshes=50) as view:
+            view.auto.value = True
+            assert view.timer_running
+        assert not view.timer_running
+    assert not [t for t in threading.enumerate() if t.name == "netcourse-socket-table"]
