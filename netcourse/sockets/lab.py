@@ -198,6 +198,7 @@ class _LabCore:
         self.next = 1
         self.port: int | None = None
         self.closed = False
+        self.release_on_exit = False
         self.error: BaseException | None = None
 
     def start(self, host: str) -> None:
@@ -214,11 +215,22 @@ class _LabCore:
         self.thread.start()
 
     def close(self) -> None:
-        """Stop the server thread (bounded wait), then close every socket and the selector."""
+        """Stop the server thread (bounded wait), then close every socket and the selector.
+
+        A finalizer may run in any thread, the server thread too, which may hold the lock
+        right then: there, closing is left to the thread itself once it leaves its loop.
+        """
         self.stop.set()
         thread = self.thread
-        if thread is not None and thread is not threading.current_thread():
+        if thread is threading.current_thread():
+            self.release_on_exit = True
+            return
+        if thread is not None:
             thread.join(timeout=self.wait + 1)
+        self.release()
+
+    def release(self) -> None:
+        """Close every socket and the selector (the server thread has stopped)."""
         with self.lock:
             for _, sock in self.clients.values():
                 sock.close()
@@ -231,6 +243,7 @@ class _LabCore:
             if self.listener is not None:
                 self.listener.close()
             self.closed = True
+            self.changed.notify_all()  # no one waits for a closed lab
 
     # the server thread
     def serve(self) -> None:
@@ -243,6 +256,9 @@ class _LabCore:
                             self.handle(key.fileobj)
         except Exception as exc:  # kept for the caller; the lab reports it on the next call
             self.error = exc
+        finally:
+            if self.release_on_exit:  # close() was called from this very thread
+                self.release()
 
     def handle(self, sock) -> None:
         assert self.selector is not None and self.listener is not None
@@ -356,9 +372,12 @@ class SocketLab:
         self._finalizer()
 
     def _wait_for(self, predicate, what: str) -> None:
-        with self._core.changed:
-            if not self._core.changed.wait_for(predicate, timeout=self.wait):
+        core = self._core
+        with core.changed:
+            if not core.changed.wait_for(lambda: core.closed or predicate(), timeout=self.wait):
                 raise SocketLabError(f"timed out after {self.wait} s waiting for {what}")
+            if core.closed:
+                raise SocketLabError(f"the lab was closed while waiting for {what}")
 
     def _check_open(self) -> None:
         if self._core.error is not None:

@@ -166,7 +166,6 @@ def ss_command(port: int, proto: str = "tcp") -> str:
 
 def _process_info(pid: int) -> tuple[str | None, tuple[str, ...], str | None, str | None]:
     """(name, cmdline, user, what could not be read) for a pid."""
-
     try:
         proc = psutil.Process(pid)
     except psutil.NoSuchProcess:

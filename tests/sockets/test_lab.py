@@ -260,3 +260,22 @@ def test_lab_refuses_a_bad_wait(bad):
     with pytest.raises(SocketLabError) as info:
         sk.SocketLab(wait=bad)
     assert repr(bad) in str(info.value) and "wait" in str(info.value)
+
+
+def test_a_finalizer_run_by_the_server_thread_itself_neither_deadlocks_nor_leaks():
+    """Garbage collection may run the lab's finalizer in any thread, the server's too."""
+    before = fds()
+    lab = sk.SocketLab().start()
+    core = lab._core
+    handle = core.handle
+
+    def collected_here(sock):  # as if a collection ran the finalizer while the lock is held
+        handle(sock)
+        lab._finalizer()
+
+    core.handle = collected_here
+    with pytest.raises(SocketLabError, match="closed while waiting for the server to accept"):
+        lab.open_client()
+    core.thread.join(timeout=5)
+    assert not core.thread.is_alive() and lab.closed and core.error is None
+    assert fds() <= before
