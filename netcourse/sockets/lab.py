@@ -440,9 +440,9 @@ class SocketLab:
             sock.close()
             raise SocketLabError(f"could not connect to {self.host}:{self.port}: {exc}") from None
         with core.lock:  # number and record the client in one step: no number is handed out twice
-            if core.closed:
+            if core.closed:  # it was open when this call began: closed while connecting
                 sock.close()
-                raise SocketLabError("the lab is not running: use `with SocketLab() as lab:`")
+                raise SocketLabError("the lab was closed while waiting for the server to accept")
             client = Client(core.next, sock.fileno(), (local[0], local[1], self.host, core.port))
             core.next += 1
             core.clients[client.number] = (client, sock)
