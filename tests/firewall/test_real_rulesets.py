@@ -29,6 +29,7 @@ REFUSED = {
     "fail2ban-sshd.rules6": (
         "line 8: '-s fd00::7/128': iptables filters IPv4 only (ip6tables does IPv6)"
     ),
+    "openwrt-fw3.rules": "line 2: '*mangle': the mangle table is not simulated; only *filter is",
     "ufw-desktop.rules": (
         "line 62: '-m addrtype': this match is not simulated; supported matches are tcp, udp, "
         "icmp, multiport, iprange, conntrack, state, comment"

@@ -102,6 +102,9 @@ def test_every_address_the_recorder_configures_is_in_an_allowed_range():
         record_rulesets.DOCKER_GATEWAY,
         record_rulesets.DOCKER_CONTAINER,
         record_rulesets.UFW_DB_CLIENTS,
+        record_rulesets.OPENWRT_LAN,
+        record_rulesets.OPENWRT_WAN,
+        record_rulesets.OPENWRT_SERVER,
         *record_rulesets.BANNED,
     ]
     for text in configured:
