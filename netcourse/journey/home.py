@@ -268,7 +268,15 @@ class NatTable:
             outside += 1
         if not 1 <= outside <= 65535:
             raise JourneyError(f"NAT: no free outside port from {first_port} up to 65535")
-        entry = NatEntry(proto, src, sport, public_addr, outside, dst, dport)
+        entry = NatEntry(
+            proto=proto,
+            inside_addr=src,
+            inside_port=sport,
+            outside_addr=public_addr,
+            outside_port=outside,
+            remote_addr=dst,
+            remote_port=dport,
+        )
         return NatTable((*self.entries, entry)), entry
 
     def inbound(self, four_tuple: FourTuple, proto: str = "tcp") -> NatEntry | None:

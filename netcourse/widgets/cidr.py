@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import io
-import re
 
 import ipywidgets as widgets
 
@@ -44,7 +43,23 @@ __all__ = [
     "HOST_COLOUR",
 ]
 
-_NEED = re.compile(r"\s*([^:=\s][^:=]*?)\s*[:=\s]\s*(\S+)\s*")
+
+def _need(line: str) -> tuple[str, str] | None:
+    """(name, hosts) of one ``name: hosts``, ``name = hosts`` or ``name hosts`` line, or None.
+
+    Read by cutting, not by a regular expression: a long line of spaces made one backtrack
+    for seconds.
+    """
+    text = line.strip()
+    cuts = [at for at in (text.find(":"), text.find("=")) if at >= 0]
+    if cuts:
+        name, hosts = text[: min(cuts)].strip(), text[min(cuts) + 1 :].strip()
+    else:
+        parts = text.rsplit(None, 1)
+        name, hosts = (parts[0].strip(), parts[1]) if len(parts) == 2 else ("", "")
+    if not name or len(hosts.split()) != 1:
+        return None
+    return name, hosts
 
 
 def binary_html(view: Binary) -> str:
@@ -76,10 +91,10 @@ def parse_needs(text: str) -> dict[str, int]:
         if not line.strip() or line.strip().startswith("#"):
             continue
         where = f"line {number} {quote(line.strip())}"
-        match = _NEED.fullmatch(line)
-        if not match:
+        found = _need(line)
+        if found is None:
             raise AddressError(f"{where}: expected 'name: hosts'")
-        name, hosts = match.groups()
+        name, hosts = found
         try:
             count = read_int(hosts, what="number of hosts", error=AddressError)
         except AddressError:

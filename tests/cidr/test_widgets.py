@@ -8,6 +8,8 @@ import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netcourse.errors import AddressError
 from netcourse.widgets.cidr import SubnetCalculator, SubnetPlanner, parse_needs
@@ -198,3 +200,28 @@ def test_split_table_is_the_subnets_own_html():
     calc = SubnetCalculator("10.0.0.0/8", split_prefix=30)
     assert calc.subnets.value == split("10.0.0.0/8", 30)._repr_html_()
     assert "<script>" not in SubnetCalculator("<script>/8").errors.value
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="ab: =\n0123456789²３#\t", max_size=80),
+        st.builds(lambda n: "a" + " " * n + "b c", st.integers(0, 3000)),  # backtracking bait
+    )
+)
+def test_parse_needs_of_any_text_is_a_dict_of_ascii_counts_or_an_address_error(text):
+    started = time.perf_counter()
+    try:
+        needs = parse_needs(text)
+    except AddressError:
+        return
+    finally:
+        assert time.perf_counter() - started < 1.0
+    lines = [
+        line for line in text.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
+    assert len(needs) == len(lines)
+    for (name, hosts), line in zip(needs.items(), lines, strict=True):
+        digits = line.split()[-1].split(":")[-1].split("=")[-1]
+        assert digits.isascii() and int(digits) == hosts and name in line
