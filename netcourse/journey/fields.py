@@ -31,7 +31,15 @@ FourTuple = tuple[str, int, str, int]
 
 
 def read_ipv4(value: Any) -> str:
-    """An IPv4 address as text (the home network and the NAT here are IPv4), or JourneyError."""
+    """An IPv4 address as text (the home network and the NAT here are IPv4), or JourneyError.
+
+    >>> read_ipv4(" 10.0.1.7 ")
+    '10.0.1.7'
+    >>> read_ipv4("2001:db8::1")
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.JourneyError: '2001:db8::1': an IPv6 address; the home network here is IPv4
+    """
     address = read_address(value, error=JourneyError)
     if address.version != 4:
         raise JourneyError(f"{quote(value)}: an IPv6 address; the home network here is IPv4")
@@ -39,7 +47,11 @@ def read_ipv4(value: Any) -> str:
 
 
 def read_tcp_port(value: Any) -> int:
-    """A TCP port 1-65535, or JourneyError."""
+    """A TCP port 1-65535, or JourneyError.
+
+    >>> read_tcp_port("443"), read_tcp_port(51514)
+    (443, 51514)
+    """
     return read_port(value, error=JourneyError)
 
 
@@ -75,6 +87,18 @@ def read_field(read: Callable[[Any], Any], value: Any, label: str) -> Any:
 
 
 def read_fields(obj: Any, fields: Mapping[str, Callable[[Any], Any]]) -> None:
-    """Read each field of a frozen dataclass in place (normalised: MACs lower case, ports ints)."""
+    """Read each field of a frozen dataclass in place (normalised: MACs lower case, ports ints).
+
+    For a dataclass's ``__post_init__``; each error names the field.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Peer:
+    ...     port: object
+    ...     def __post_init__(self):
+    ...         read_fields(self, {"port": read_tcp_port})
+    >>> Peer("8443").port
+    8443
+    """
     for name, read in fields.items():
         object.__setattr__(obj, name, read_field(read, getattr(obj, name), name))
