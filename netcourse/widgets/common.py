@@ -1,23 +1,28 @@
-"""Pieces every widget shares: inline error display and the course's look.
+"""Pieces every widget shares: inline error display, a stale-result note and the course's look.
 
 >>> from netcourse.errors import AddressError
->>> box = ErrorBox()
->>> box.show(AddressError("'10.0.0.256': the 4th number is 256, but each must be 0-255"))
->>> "the 4th number is 256" in box.value
-True
+>>> box, note = ErrorBox(), StaleNote()
+>>> @guard(box, stale=note, shown=lambda: "10.0.2.3/16")
+... def update(text):
+...     raise AddressError(f"{text!r}: not an address")
+>>> update("x")
+>>> "not an address" in box.value, "still showing 10.0.2.3/16" in note.value
+(True, True)
 >>> box.clear(); box.value
 ''
 """
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from netcourse.errors import NetcourseError
+from netcourse.html import Markup
+from netcourse.style import ERROR_COLOUR, NEUTRALS
 
-__all__ = ["ErrorBox", "guard"]
+__all__ = ["ErrorBox", "StaleNote", "guard"]
 
 
 class ErrorBox(widgets.HTML):
@@ -25,19 +30,41 @@ class ErrorBox(widgets.HTML):
 
     def show(self, exc: BaseException) -> None:
         """Show the error's message; unexpected errors are named as such, never as tracebacks."""
-        if isinstance(exc, NetcourseError):
-            text = f"<b>{type(exc).__name__}</b>: {escape(str(exc))}"
-        else:
-            text = f"<b>unexpected {type(exc).__name__}</b>: {escape(str(exc))}"
-        self.value = f'<div class="netcourse-error" role="alert" style="color:#b00020">{text}</div>'
+        kind = type(exc).__name__
+        label = kind if isinstance(exc, NetcourseError) else f"unexpected {kind}"
+        self.value = Markup(
+            '<div class="netcourse-error" role="alert" style="color:{}"><b>{}</b>: {}</div>'
+        ).format(ERROR_COLOUR, label, str(exc))
 
     def clear(self) -> None:
         """Hide the error line."""
         self.value = ""
 
 
-def guard(errors: ErrorBox):
-    """Decorate a widget callback so any error shows in ``errors`` and the widget keeps working."""
+class StaleNote(widgets.HTML):
+    """A line saying that the result on show is from earlier input, while an error is shown."""
+
+    def mark(self, what: str = "the last valid result") -> None:
+        """Say that ``what`` (the result on show) no longer matches the input."""
+        self.value = Markup(
+            '<div class="netcourse-stale" style="color:{}"><i>still showing {}</i></div>'
+        ).format(NEUTRALS["muted"], what)
+
+    def clear(self) -> None:
+        """Hide the note (the result on show matches the input again)."""
+        self.value = ""
+
+
+def guard(
+    errors: ErrorBox,
+    stale: StaleNote | None = None,
+    shown: Callable[[], str | None] | None = None,
+):
+    """Decorate a widget callback so any error shows in ``errors`` and the widget keeps working.
+
+    With ``stale``, an error also marks the result on show as stale: ``shown()`` describes it
+    (None when nothing valid was shown yet, then there is nothing to mark).
+    """
 
     def decorate(callback):
         def run(*args, **kwargs):
@@ -45,8 +72,13 @@ def guard(errors: ErrorBox):
                 result = callback(*args, **kwargs)
             except Exception as exc:  # the widget must survive any input
                 errors.show(exc)
+                if stale is not None:
+                    what = shown() if shown is not None else "the last valid result"
+                    stale.mark(what) if what else stale.clear()
                 return None
             errors.clear()
+            if stale is not None:
+                stale.clear()
             return result
 
         return run

@@ -1,11 +1,15 @@
-"""Each named scenario is delivered or stops at the device the lesson documents."""
+"""The scenarios (netcourse.journey.scenarios): each named one is delivered or stops at the
+device the lesson documents; fixes and replaced components; every field read strictly."""
 
 import dataclasses
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netcourse.errors import JourneyError
-from netcourse.journey import FIXES, SCENARIOS, apply_fix, scenario, scenarios
+from netcourse.journey import FIXES, apply_fix, scenario, scenarios
 from netcourse.journey.pdu import parse
 
 # Where each scenario must stop: (direction, figure node, a fragment of the device's kind).
@@ -27,11 +31,6 @@ RIGHT_FIX = {
     "host-firewall-drop": "allow-port-in-host-firewall",
     "no-public-ip": "assign-public-ip",
 }
-
-
-@pytest.fixture(scope="module")
-def journeys():
-    return {name: scenario(name).run() for name in SCENARIOS}
 
 
 def test_every_issue_scenario_exists():
@@ -115,24 +114,21 @@ def test_bad_input_raises_journey_error(call, fragment):
 def test_request_path_visits_every_device_in_order(journeys):
     journey = journeys["healthy"]
     request = [e.node for e in journey.leg("request")]
-    order = ["laptop", "home switch", "home router", "internet", "internet gateway",
-             "route table", "network ACL", "security group", "instance"]  # fmt: skip
+    order = [
+        "laptop",
+        "home switch",
+        "home router",
+        "internet",
+        "internet gateway",
+        "route table",
+        "network ACL",
+        "security group",
+        "instance",
+    ]
     assert [n for i, n in enumerate(request) if i == 0 or n != request[i - 1]] == order
     reply = [e.node for e in journey.leg("reply")]
     assert reply[0] == "instance" and reply[-1] == "laptop"
     assert reply.index("network ACL") < reply.index("internet gateway") < reply.index("internet")
-
-
-def test_step_and_first_lookups(journeys):
-    journey = journeys["healthy"]
-    assert journey.step(1) is journey.events[0]
-    assert journey.first("network ACL", "reply").direction == "reply"
-    with pytest.raises(JourneyError, match="steps 1-"):
-        journey.step(0)
-    with pytest.raises(JourneyError, match="no event there"):
-        journeys["no-default-route"].first("home switch")
-    with pytest.raises(JourneyError, match="a leg is"):
-        journey.leg("sideways")
 
 
 @pytest.mark.parametrize("prefix", range(0, 33))
@@ -151,3 +147,66 @@ def test_every_laptop_mask_against_an_independent_oracle(prefix):
     if not journey.delivered:
         assert journey.failed_at.node == "laptop"
         assert journey.failed_at.kind == ("ARP" if server_on_link else "IP (network)")
+
+
+# --- every field read strictly, and a run that always ends in a Journey or a JourneyError -----
+
+PART_KEYS = sorted(
+    {"client_port", "target"}
+    | {f"laptop_{f.name}" for f in dataclasses.fields(scenario("healthy").laptop)}
+    | {f"router_{f.name}" for f in dataclasses.fields(scenario("healthy").router)}
+    | {f"server_{f.name}" for f in dataclasses.fields(scenario("healthy").server)}
+)
+odd_values = st.one_of(
+    st.text(alphabet="0123456789abcdef.:/- x", max_size=20),
+    st.integers(-3, 70000),
+    st.none(),
+    st.binary(max_size=8),
+    st.sampled_from(
+        ["10.0.1.9", "255.255.0.0", "02:00:00:00:00:aa", "2001:db8::1", "abc", "１２３", "web"]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(PART_KEYS), odd_values)
+def test_any_replaced_field_is_read_or_named_and_any_run_ends_cleanly(key, value):
+    started = time.perf_counter()
+    try:
+        sc = scenario("healthy").replace(**{key: value})
+    except JourneyError as exc:
+        assert str(exc).startswith(f"{key}: ") or "not a part of a scenario" in str(exc)
+        return
+    finally:
+        assert time.perf_counter() - started < 1.0
+    started = time.perf_counter()
+    try:
+        journey = sc.run()
+    except JourneyError:
+        return
+    finally:
+        assert time.perf_counter() - started < 10.0
+    assert journey.events and journey.delivered == (journey.failed_at is None)
+
+
+def test_bad_fields_say_which_and_why():
+    healthy = scenario("healthy")
+    cases = [
+        ({"client_port": "abc"}, r"^client_port: 'abc': a port must be a number 1-65535"),
+        ({"laptop_mac": "12345"}, r"^laptop_mac: '12345': not a MAC address"),
+        ({"server_mac": "zz:00:00:00:00:01"}, r"^server_mac: "),
+        ({"router_lan_ip": "bad/24"}, r"^router_lan_ip: 'bad/24'"),
+        ({"server_port": "４４３"}, r"^server_port: .*digits 0-9"),
+        ({"target": "2001:db8::1"}, r"^target: .*IPv6"),
+        ({"laptop": "10.0.1.7"}, r"^laptop: .*expected a HomeHost"),
+        ({"vpc": []}, r"^vpc: "),
+        ({"server_request": b"no line end"}, r"^server_request: "),
+    ]
+    for change, pattern in cases:
+        with pytest.raises(JourneyError, match=pattern):
+            healthy.replace(**change)
+    with pytest.raises(JourneyError, match=r"^port: 0: a port must be in 1-65535"):
+        dataclasses.replace(healthy.server, port=0)  # a Server on its own names its own field
+    fine = healthy.replace(client_port="50000", laptop_mac="02-00-00-00-00-07")
+    assert fine.client_port == 50000 and fine.laptop.mac == "02:00:00:00:00:07"
+    assert fine.run().delivered

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from netcourse.cidr import (
     SPECIAL_RANGES,
+    HostRoute,
     binary,
     contains,
     hosts_to_prefix,
@@ -245,15 +248,59 @@ def test_any_octet_over_255_is_named(octets, position, bad):
         subnet(text)
 
 
-@SETTINGS
-@given(st.text(max_size=20))
-def test_any_text_either_parses_like_ipaddress_or_raises_address_error(text):
+#: Texts a learner types, whole, to cut short and to garble in the property tests below.
+VALID_TEXTS = (
+    "10.0.2.3/16",
+    "192.168.1.77 255.255.255.0",
+    "172.16.5.64/255.255.255.224",
+    "2001:db8::1/64",
+    "2001:0db8:0000:0000:0000:0000:0000:0001",
+    "0.0.0.0/0",
+    "::/0",
+    "fe80::1/10",
+    "203.0.113.9",
+)
+#: Characters that trip readers: full-width, superscript and Arabic-Indic digits, odd spaces.
+TRICKY = "0123456789abcdef.:/ \t\n%-１２３²³٣\u00a0\u200b"
+any_text = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet=TRICKY, max_size=24),
+    st.builds(lambda text, cut: text[:cut], st.sampled_from(VALID_TEXTS), st.integers(0, 40)),
+    st.builds(
+        lambda text, at, char: text[:at] + char + text[at + 1 :],
+        st.sampled_from(VALID_TEXTS),
+        st.integers(0, 40),
+        st.sampled_from(TRICKY),
+    ),
+)
+
+
+def reference(text: str) -> str:
+    """A learner's text as ipaddress writes it: 'a.b.c.d mask' becomes 'a.b.c.d/mask'."""
+    return " ".join(text.split()).replace(" ", "/")
+
+
+def bounded(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` within a second: its result, or None for an AddressError."""
+    started = time.perf_counter()
     try:
-        got = subnet(text)
+        return call(*args, **kwargs)
     except AddressError:
+        return None
+    finally:
+        assert time.perf_counter() - started < 1.0, f"{call.__name__} took too long"
+
+
+@SETTINGS
+@given(any_text)
+def test_any_text_either_parses_like_ipaddress_or_raises_address_error(text):
+    got = bounded(subnet, text)
+    if got is None:
         return
-    ref = ipaddress.ip_interface(" ".join(text.split()).replace(" ", "/"))
+    assert "".join(text.split()).isascii()  # only ASCII digits and separators are read
+    ref = ipaddress.ip_interface(reference(text))
     assert got.network == str(ref.network)
+    assert got.address == str(ref.ip)
 
 
 def test_address_error_is_a_netcourse_error():
@@ -314,6 +361,37 @@ def test_summarize_covers_exactly_and_minimally(nets):
         assert not a.overlaps(b)
         if a.prefixlen == b.prefixlen:  # two mergeable siblings would not be minimal
             assert a.supernet() != b.supernet()
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.lists(st.one_of(small_nets, any_text, st.sampled_from(VALID_TEXTS)), max_size=6),
+        any_text,
+        st.none(),
+        st.integers(),
+    )
+)
+def test_summarize_of_any_input_covers_the_same_or_raises(networks):
+    got = bounded(summarize, networks)
+    if got is None:
+        return
+    nets = [ipaddress.ip_interface(reference(text)).network for text in networks]
+    for version in (4, 6):
+        same = [n for n in nets if n.version == version]
+        result = [
+            ipaddress.ip_network(n) for n in got if ipaddress.ip_network(n).version == version
+        ]
+        covered = sorted((int(n.network_address), int(n.broadcast_address)) for n in result)
+        for (_, end), (start, _) in itertools.pairwise(covered):
+            assert end + 1 < start  # neither overlapping nor mergeable end to end
+        for n in same:  # every address of the input is covered ...
+            assert any(n.subnet_of(r) for r in result)
+        for r in result:  # ... and nothing else
+            size = sum(
+                n.num_addresses for n in ipaddress.collapse_addresses(same) if n.subnet_of(r)
+            )
+            assert size == r.num_addresses
 
 
 @SETTINGS
@@ -417,6 +495,32 @@ def test_split_errors(net, new_prefix, fragment):
         split(net, new_prefix)
 
 
+new_prefixes = st.one_of(
+    st.integers(-5, 140),
+    st.text(alphabet="/0123456789²３ x.", max_size=5),
+    st.floats(allow_nan=True),
+    st.none(),
+    st.booleans(),
+)
+
+
+@SETTINGS
+@given(st.one_of(any_text, small_nets, st.sampled_from(VALID_TEXTS)), new_prefixes)
+def test_split_of_any_input_is_a_lazy_sequence_or_an_address_error(net, new_prefix):
+    parts = bounded(split, net, new_prefix)
+    if parts is None:
+        return
+    parent = ipaddress.ip_interface(reference(net)).network
+    wanted = int(new_prefix.strip().lstrip("/")) if isinstance(new_prefix, str) else new_prefix
+    assert isinstance(wanted, int) and not isinstance(wanted, bool)
+    assert parts.count == 2 ** (wanted - parent.prefixlen)
+    assert parts[0].network == str(next(parent.subnets(new_prefix=wanted)))
+    size = 2 ** (parent.max_prefixlen - wanted)
+    last = type(parent)((int(parent.broadcast_address) - size + 1, wanted))
+    assert parts[-1].network == str(last)
+    assert f"{parts.count:,}" in parts._repr_html_()
+
+
 # --- plan -------------------------------------------------------------------------------------
 
 
@@ -472,6 +576,91 @@ def test_hosts_to_prefix_boundaries():
         assert hosts_to_prefix(usable + 1) == prefixlen - 1
 
 
+def smallest_block_bits(hosts: int, version: int) -> int:
+    """Host bits of the smallest block holding ``hosts``, found by counting up."""
+    bits = 2 if version == 4 else 0
+    while (2**bits - 2 if version == 4 else 2**bits) < hosts:
+        bits += 1
+    return bits
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.integers(-2, 2**140),
+        st.sampled_from([2**53 + 1, 2**64 + 1, 2**128, 2**128 + 1, 2**32 - 2, 2**32 - 1, 10**40]),
+    ),
+    st.sampled_from([4, 6, 5, 0, "4", 4.0, True, None]),
+)
+def test_hosts_to_prefix_is_exact_integer_arithmetic(hosts, version):
+    got = bounded(hosts_to_prefix, hosts, version)
+    if type(version) is not int or version not in (4, 6) or hosts < 1:
+        assert got is None
+        return
+    top = 32 if version == 4 else 128
+    bits = smallest_block_bits(hosts, version)
+    assert got == (None if bits > top else top - bits)
+
+
+def test_hosts_to_prefix_refuses_what_no_network_holds():
+    assert hosts_to_prefix(2**53 + 1, 6) == 128 - 54  # log2 in floating point said /75
+    with pytest.raises(
+        AddressError, match=r"more than an IPv6 network can hold; the most is 2\*\*128"
+    ):
+        hosts_to_prefix(10**40, 6)
+    with pytest.raises(AddressError, match="the most is 4,294,967,294 usable hosts"):
+        hosts_to_prefix(2**32 - 1)
+    for version in (5, 0, "6", 6.0, True):
+        with pytest.raises(AddressError, match="an IP version is 4 or 6"):
+            hosts_to_prefix(10, version)
+    for hosts in ("²", "１０", "1e3", 2.5, None):
+        with pytest.raises(AddressError):
+            hosts_to_prefix(hosts)
+    assert hosts_to_prefix("254") == 24
+    with pytest.raises(AddressError) as info:
+        plan("::/0", {"A": 10**40})
+    assert "/-" not in str(info.value) and "2**128" in str(info.value)
+
+
+need_values = st.one_of(
+    st.integers(-3, 2**130),
+    st.text(alphabet="0123456789²３ -x", max_size=6),
+    st.floats(),
+    st.none(),
+)
+parents = st.one_of(
+    st.sampled_from(["10.0.0.0/8", "192.168.10.0/24", "2001:db8::/120", "::/0", "10.0.0.0/30"]),
+    any_text,
+)
+
+
+@SETTINGS
+@given(parents, st.dictionaries(st.text(max_size=4), need_values, max_size=5))
+def test_plan_of_any_input_is_a_valid_plan_or_an_address_error(parent, needs):
+    result = bounded(plan, parent, needs)
+    if result is None:
+        return
+    net = ipaddress.ip_interface(reference(parent)).network
+    assert result.parent == str(net)
+    spans = []
+    for row in result.allocations:
+        wanted = needs[row.name]
+        assert row.hosts == int(wanted) and not isinstance(wanted, bool | float)
+        block = ipaddress.ip_network(row.network)
+        bits = block.max_prefixlen - block.prefixlen
+        assert bits == smallest_block_bits(row.hosts, net.version)
+        spans.append((int(block.network_address), block.num_addresses))
+    spans += [
+        (int(free.network_address), free.num_addresses)
+        for free in map(ipaddress.ip_network, result.free)
+    ]
+    at = int(net.network_address)  # blocks and free ranges tile the parent exactly
+    for start, size in sorted(spans):
+        assert start == at
+        at += size
+    assert at == int(net.broadcast_address) + 1
+
+
 # --- route decisions and longest prefix match ------------------------------------------------
 
 
@@ -501,6 +690,73 @@ def test_route_decision_explains_arp_and_no_nat():
         route_decision("10.0.1.7/24", "8.8.8.8", gateway="10.0.9.1")
     with pytest.raises(AddressError, match="IPv6"):
         route_decision("10.0.1.7/24", "2001:db8::1")
+
+
+@SETTINGS
+@given(
+    st.one_of(any_text, st.sampled_from(["10.0.1.7/24", "2001:db8::7/64", "10.0.1.7/31"])),
+    st.one_of(any_text, st.sampled_from(["10.0.1.13", "10.0.2.9", "2001:db8::9"])),
+    st.one_of(st.none(), any_text, st.sampled_from(["10.0.1.1", "2001:db8::1"])),
+)
+def test_route_decision_of_any_input_is_a_host_route_or_an_address_error(
+    interface, destination, gateway
+):
+    got = bounded(route_decision, interface, destination, gateway=gateway)
+    if got is None:
+        return
+    assert isinstance(got, HostRoute)
+    iface = ipaddress.ip_interface(reference(interface))
+    dest = ipaddress.ip_interface(reference(destination)).ip
+    assert got.direct == (dest in iface.network)
+    if got.direct:
+        assert got.next_hop == str(dest)
+    elif gateway is None:
+        assert got.next_hop is None and "unreachable" in got.explanation
+    else:
+        assert got.next_hop == str(ipaddress.ip_interface(reference(gateway)).ip)
+
+
+def mac_digits(text: str) -> str | None:
+    """The 12 hex digits of a MAC in one of the forms people paste, or None."""
+    text = text.strip()
+    groups = re.split(r"[:.-]", text)
+    if len(groups) == 6 and len(set(re.findall(r"[:-]", text))) == 1:
+        widths = 2
+    elif len(groups) == 3 and "." in text and ":" not in text and "-" not in text:
+        widths = 4
+    elif len(groups) == 1:
+        widths = 12
+    else:
+        return None
+    if not all(group and len(group) <= widths for group in groups):
+        return None
+    if widths != 2 and any(len(group) != widths for group in groups):
+        return None
+    digits = "".join(group.zfill(widths) for group in groups)
+    return digits.lower() if re.fullmatch(r"[0-9a-fA-F]{12}", digits) else None
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789abcdefABCDEF:-. gx", max_size=20),
+        st.sampled_from(["02:00:00:00:01:07", "2-0-0-0-1-7", "0200.0000.0107", "020000000107"]),
+        st.builds(lambda cut: "02:00:00:00:01:07"[:cut], st.integers(0, 17)),
+    )
+)
+def test_host_route_frame_reads_any_mac_text_or_raises(mac):
+    route = route_decision("10.0.1.7/24", "10.0.2.13", gateway="10.0.1.1")
+    frame = bounded(route.frame, mac, {"10.0.1.1": "02:00:00:00:01:01"})
+    digits = mac_digits(mac)
+    if digits is None:
+        assert frame is None
+        return
+    assert frame.eth_src == ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+    assert (frame.eth_dst, frame.ip_src, frame.ip_dst) == (
+        "02:00:00:00:01:01",
+        "10.0.1.7",
+        "10.0.2.13",
+    )
 
 
 routes_strategy = st.lists(

@@ -1,4 +1,5 @@
-"""Differential test: the home router's NAT model rewrites exactly as Linux's SNAT does.
+"""Differential test: the home router's NAT model (netcourse.journey.home) rewrites exactly as
+Linux's SNAT does.
 
 Three network namespaces (laptop, router, server) joined by veth pairs, documentation and
 benchmarking addresses only; the router runs the kernel's SNAT with the model's outside port.
@@ -45,10 +46,36 @@ def namespaces():
         for name in names.values():
             _run("ip", "netns", "add", name)
         lan, rtr, srv = names["lan"], names["rtr"], names["srv"]
-        _run("ip", "link", "add", f"{tag}a", "netns", lan, "type", "veth", "peer", "name",
-             f"{tag}b", "netns", rtr)  # fmt: skip
-        _run("ip", "link", "add", f"{tag}c", "netns", rtr, "type", "veth", "peer", "name",
-             f"{tag}d", "netns", srv)  # fmt: skip
+        _run(
+            "ip",
+            "link",
+            "add",
+            f"{tag}a",
+            "netns",
+            lan,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            f"{tag}b",
+            "netns",
+            rtr,
+        )
+        _run(
+            "ip",
+            "link",
+            "add",
+            f"{tag}c",
+            "netns",
+            rtr,
+            "type",
+            "veth",
+            "peer",
+            "name",
+            f"{tag}d",
+            "netns",
+            srv,
+        )
         steps = [
             (lan, "ip addr add 198.18.1.7/24 dev {tag}a"),
             (lan, "ip link set {tag}a up"),
@@ -60,13 +87,16 @@ def namespaces():
             (rtr, "ip link set {tag}c up"),
             (rtr, "ip route add 203.0.113.0/24 dev {tag}c"),
             (rtr, "sysctl -qw net.ipv4.ip_forward=1"),
-            (rtr, "iptables -t nat -A POSTROUTING -o {tag}c -p tcp -j SNAT --to-source "
-                  "198.51.100.23:40000-40000"),
+            (
+                rtr,
+                "iptables -t nat -A POSTROUTING -o {tag}c -p tcp -j SNAT --to-source "
+                "198.51.100.23:40000-40000",
+            ),
             (srv, "ip addr add 203.0.113.10/24 dev {tag}d"),
             (srv, "ip addr add 198.51.100.1/24 dev {tag}d"),
             (srv, "ip link set {tag}d up"),
             (srv, "ip link set lo up"),
-        ]  # fmt: skip
+        ]
         for ns, command in steps:
             _run("ip", "netns", "exec", ns, *command.format(tag=tag).split())
         yield names
@@ -104,8 +134,10 @@ CLIENT_CODE = textwrap.dedent(
 def test_model_nat_equals_kernel_snat(namespaces):
     server = subprocess.Popen(
         ["ip", "netns", "exec", namespaces["srv"], sys.executable, "-c", SERVER_CODE],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert server.stdout.readline().strip() == "ready"
         client = _run("ip", "netns", "exec", namespaces["lan"], sys.executable, "-c", CLIENT_CODE)

@@ -1,4 +1,5 @@
-"""Each check accepts the computed answer, rejects wrong ones, and never leaks the answer."""
+"""The lesson 06 checks (netcourse.checks.journey) accept the computed answer, reject wrong
+ones, and never leak the answer."""
 
 import pytest
 
@@ -52,3 +53,12 @@ def test_stateless_on_reply():
     for bad in ("security group", "home router", "laptop", 3):
         feedback = check.stateless_on_reply.feedback(bad)
         assert feedback.ok is False and "network acl" not in feedback.message.lower()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"a": 1}, ("10.0.1.7", "５１５１４", "203.0.113.10", 443), ("10.0.1.7", 51514.5, "x", 1), "x"],
+)
+def test_nat_four_tuple_never_raises_on_odd_answers(bad):
+    feedback = check.nat_four_tuple.feedback(bad)
+    assert feedback.ok is False and "a 4-tuple is" in feedback.message

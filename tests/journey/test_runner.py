@@ -1,4 +1,5 @@
-"""The journey asks the earlier lessons' models for every decision; it has no copies of them."""
+"""The runner (netcourse.journey.runner) asks the earlier lessons' models for every decision
+and keeps no copies of them; the reply path uses the state the request left."""
 
 import ast
 import pathlib
@@ -8,7 +9,8 @@ import netcourse.firewall.chains
 import netcourse.switch
 import netcourse.vpc.model
 import netcourse.vpc.routing
-from netcourse.journey import scenario
+from netcourse.journey import NatTable, scenario
+from netcourse.journey.pdu import four_tuple
 
 JOURNEY = pathlib.Path(__file__).resolve().parents[2] / "netcourse" / "journey"
 
@@ -33,8 +35,15 @@ def test_every_earlier_model_is_called(monkeypatch):
     _spy(monkeypatch, netcourse.vpc.model.Vpc, "reachability", calls)
     _spy(monkeypatch, netcourse.vpc.routing.RouteTable, "lookup", calls)
     assert scenario("healthy").run().delivered
-    assert set(calls) == {"route_decision", "longest_prefix_match", "receive", "evaluate",
-                          "reachability", "lookup", "arp_table"}  # fmt: skip
+    assert set(calls) == {
+        "route_decision",
+        "longest_prefix_match",
+        "receive",
+        "evaluate",
+        "reachability",
+        "lookup",
+        "arp_table",
+    }
 
 
 def test_route_decision_decides(monkeypatch):
@@ -96,3 +105,53 @@ def test_no_copies_of_earlier_decisions():
                 assert node.attr not in banned_names, f"{source.name}: .{node.attr}"
             if isinstance(node, ast.FunctionDef):
                 assert "prefix" not in node.name and "lookup" not in node.name, node.name
+
+
+def test_journey_nat_reverse_restores_the_laptop_4_tuple():
+    journey = scenario("healthy").run()
+    before, after = journey.at("home router")[1:3]
+    sent = four_tuple(journey.events[1].pdu)
+    assert four_tuple(after.pdu) != sent  # the 4-tuple on the internet is not the socket's
+    assert four_tuple(before.pdu)[0] == scenario("healthy").router.wan_ip
+    delivered = four_tuple(journey.events[-1].pdu)
+    assert delivered == (sent[2], sent[3], sent[0], sent[1])
+    # the reply's NAT step marks the very entry the request created
+    nat_request, nat_reply = (
+        journey.events[6],
+        [e for e in journey.at("home router") if e.direction == "reply"][0],
+    )
+    assert nat_reply.table.matched == nat_request.table.matched is not None
+
+
+def test_reply_is_recognised_by_stateful_devices():
+    journey = scenario("healthy").run()
+    reply = [e for e in journey.events if e.direction == "reply"]
+    host = [e for e in reply if e.node == "instance" and "firewall" in e.kind][0]
+    assert "ESTABLISHED" in host.table.note and host.decision.startswith("ACCEPT")
+    conntrack = [e for e in reply if "connection tracking" in e.kind][0]
+    assert conntrack.decision == "state ESTABLISHED"
+    assert conntrack.table.matched is not None and "[UNREPLIED]" in conntrack.table.matched
+    assert conntrack.step < host.step
+    sg = [e for e in reply if e.node == "security group"][0]
+    assert sg.ok and sg.table.match is None and "not consulted" in sg.table.note
+    acl = [e for e in reply if e.node == "network ACL"][0]
+    assert "1024-65535" in acl.table.note  # stateless: the ephemeral ports are checked again
+    assert acl.table.matched[-1] == "allow"
+
+
+def test_without_conntrack_rule_the_reply_is_dropped_by_output_policy():
+    sc = scenario("healthy")
+    ruleset = sc.server.iptables.replace(
+        "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n", ""
+    )
+    journey = sc.replace(server_iptables=ruleset).run()
+    assert journey.failed_at.direction == "reply" and journey.failed_at.node == "instance"
+
+
+def test_reply_without_nat_entry_stops_at_the_home_router(monkeypatch):
+    # as after a router reboot: the table no longer holds the request's mapping
+    monkeypatch.setattr(NatTable, "inbound", lambda self, four_tuple, proto="tcp": None)
+    journey = scenario("healthy").run()
+    stop = journey.failed_at
+    assert (stop.direction, stop.device, stop.kind) == ("reply", "home router", "NAT")
+    assert stop.table.match is None and stop.decision == "no mapping: drop"

@@ -1,7 +1,7 @@
-"""The stepper works headless: steps, play bounds, scenario switch, highlights, inline errors."""
+"""The stepper (netcourse.widgets.journey) works headless: steps, play bounds, scenario
+switch, highlights, inline errors."""
 
 from netcourse.journey import scenario
-from netcourse.plots.journey import POSITIONS, path_figure
 from netcourse.widgets.journey import JourneyStepper, pdu_html
 
 
@@ -73,11 +73,28 @@ def test_pdu_html_marks_exactly_the_fields_named():
     assert html.count("<td>reads</td>") == len(event.reads) == 1
 
 
-def test_figure_lights_the_current_node():
-    journey = scenario("nacl-no-ephemeral").run()
-    fig = path_figure(journey)
-    ax = fig.axes[0]
-    sizes = [coll.get_sizes()[0] for coll in ax.collections]
-    assert sizes.count(max(sizes)) == 1  # one node drawn large: the current one
-    assert "stopped here" in ax.get_title()
-    assert len(sizes) == len(POSITIONS)
+def test_bad_steps_show_inline_mark_the_view_stale_and_recover():
+    import html
+
+    stepper = JourneyStepper("healthy")
+    stepper.go(4)
+    header = stepper.header.value
+    for bad in ("x", None, [3], "４", 2.5):
+        stepper.go(bad)  # go() never raises: the error shows in the widget
+        assert "JourneyError" in stepper.errors.value
+        assert "expected a step number 1-26" in html.unescape(stepper.errors.value)
+        assert "the last valid view: 'healthy', step 4" in html.unescape(stepper.stale.value)
+        assert stepper.step == 4 and stepper.header.value == header
+    stepper.go("7")
+    assert stepper.step == 7 and stepper.errors.value == "" and stepper.stale.value == ""
+    stepper._load(42)
+    assert "expected a scenario name, a Scenario or a Journey" in stepper.errors.value
+    assert "step 7" in stepper.stale.value
+    stepper._load(scenario("healthy").replace(laptop_gateway=None))
+    assert stepper.errors.value == "" and stepper.journey.failed_at.node == "laptop"
+
+
+def test_pdu_html_escapes_and_marks():
+    event = scenario("healthy").run().events[6]
+    html = pdu_html(event)
+    assert html.count("<table") == 1 and "font-weight:bold" in html
