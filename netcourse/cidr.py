@@ -84,6 +84,7 @@ SPECIAL_RANGES: tuple[tuple[str, str], ...] = (
 )
 
 _MAX_PREFIX = MAX_PREFIX
+_INTERFACES = {4: ipaddress.IPv4Interface, 6: ipaddress.IPv6Interface}
 #: The colours of network bits and host bits, in the tables and the figures alike.
 NETWORK_COLOUR, HOST_COLOUR = PALETTE["blue"], PALETTE["orange"]
 
@@ -485,7 +486,8 @@ class Subnets:
         if not 0 <= index < self.count:
             raise IndexError(f"subnet index out of range (there are {self.count:,})")
         start = int(self.parent.network_address) + index * self.step
-        return _subnet(ipaddress.ip_interface((start, self.new_prefix)))
+        # by the parent's class: ip_interface((0, 0)) would read the number 0 as IPv4
+        return _subnet(_INTERFACES[self.parent.version]((start, self.new_prefix)))
 
     def __iter__(self) -> Iterator[Subnet]:
         return (self[i] for i in range(self.count))
@@ -720,7 +722,7 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
     start = int(net.network_address)
     rows = []
     for name, hosts, prefix in blocks:
-        got = _subnet(ipaddress.ip_interface((start, prefix)))
+        got = _subnet(_INTERFACES[net.version]((start, prefix)))
         rows.append(
             Allocation(
                 name=name,

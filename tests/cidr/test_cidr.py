@@ -846,3 +846,10 @@ def test_host_part_and_frame():
         decision.frame("nope", macs)
     with pytest.raises(AddressError, match="no route"):
         route_decision("10.0.1.7/24", "8.8.8.8").frame("02:00:00:00:01:07", macs)
+
+
+def test_splitting_and_planning_at_the_bottom_of_ipv6_stay_ipv6():
+    """The address 0 is ambiguous as a number; ::/0 must not come back as 0.0.0.0/0."""
+    assert split("::/0", 0)[0].network == "::/0"
+    assert split("::/1", 2)[0].network == "::/2"
+    assert plan("::/120", {"a": 5}).allocations[0].network == "::/125"
