@@ -3,24 +3,42 @@
 import pytest
 from vpcdata import table
 
+from netcourse.errors import VpcError
 from netcourse.vpc import RouteTable, Vpc
 
 
 def test_longest_prefix_wins():
-    rtb = RouteTable.from_aws({"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
-        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
-        {"DestinationCidrBlock": "192.0.2.0/24", "VpcPeeringConnectionId": "pcx-1"},
-        {"DestinationCidrBlock": "192.0.2.128/25", "NatGatewayId": "nat-1"}]})  # fmt: skip
+    rtb = RouteTable.from_aws(
+        {
+            "RouteTableId": "rtb-1",
+            "VpcId": "vpc-1",
+            "Routes": [
+                {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
+                {"DestinationCidrBlock": "192.0.2.0/24", "VpcPeeringConnectionId": "pcx-1"},
+                {"DestinationCidrBlock": "192.0.2.128/25", "NatGatewayId": "nat-1"},
+            ],
+        }
+    )
     assert rtb.lookup("192.0.2.200").target == "nat-1"
     assert rtb.lookup("192.0.2.5").target == "pcx-1"
     assert rtb.lookup("198.51.100.5").target == "igw-1"
 
 
 def test_a_blackhole_is_not_skipped_for_a_shorter_route():
-    rtb = RouteTable.from_aws({"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [
-        {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"},
-        {"DestinationCidrBlock": "198.51.100.0/24", "NatGatewayId": "nat-1",
-         "State": "blackhole"}]})  # fmt: skip
+    rtb = RouteTable.from_aws(
+        {
+            "RouteTableId": "rtb-1",
+            "VpcId": "vpc-1",
+            "Routes": [
+                {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"},
+                {
+                    "DestinationCidrBlock": "198.51.100.0/24",
+                    "NatGatewayId": "nat-1",
+                    "State": "blackhole",
+                },
+            ],
+        }
+    )
     decision = rtb.lookup("198.51.100.9")
     assert decision.target == "nat-1" and not decision.forwarded
 
@@ -48,17 +66,62 @@ def test_public_and_private_subnets(data):
     assert vpc.is_public("subnet-pub") and not vpc.is_public("subnet-priv")
 
 
-def test_aws_reserves_five_addresses_per_subnet():
-    # AWS's VPC user guide, "Subnet CIDR blocks": for 10.0.0.0/24, .0, .1, .2, .3 and .255
-    reserved = Vpc.example().reserved_addresses("subnet-0a1b2c3d4e5f60001")
-    assert list(reserved) == ["10.0.1.0", "10.0.1.1", "10.0.1.2", "10.0.1.3", "10.0.1.255"]
-    assert "router" in reserved["10.0.1.1"] and "broadcast" in reserved["10.0.1.255"]
-    assert Vpc.example().usable_addresses("subnet-0a1b2c3d4e5f60001") == 256 - 5
+def test_lookup_asks_the_cidr_lessons_longest_prefix_match(monkeypatch):
+    import netcourse.cidr
+
+    calls = []
+    original = netcourse.cidr.longest_prefix_match
+
+    def spy(routes, destination):
+        calls.append(destination)
+        return original(routes, destination)
+
+    monkeypatch.setattr(netcourse.cidr, "longest_prefix_match", spy)
+    rtb = Vpc.example().route_table_for_subnet("subnet-0a1b2c3d4e5f60001")
+    assert rtb.lookup("198.51.100.7").target == "igw-0a1b2c3d4e5f60001"
+    assert calls == ["198.51.100.7"]
 
 
-def test_reserved_addresses_refuse_sizes_aws_does_not_allow():
-    from netcourse.errors import VpcError
-    from netcourse.vpc.resources import reserved_addresses
+def test_equally_specific_routes_keep_the_first_and_versions_never_mix():
+    rtb = RouteTable.from_aws(
+        {
+            "RouteTableId": "rtb-1",
+            "Routes": [
+                {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"},
+                {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-2"},
+                {"DestinationIpv6CidrBlock": "::/0", "GatewayId": "eigw-1"},
+            ],
+        }
+    )
+    assert rtb.lookup("192.0.2.1").target == "igw-1"
+    assert rtb.lookup("2001:db8::1").target == "eigw-1"
 
-    with pytest.raises(VpcError, match="between /16 and /28"):
-        reserved_addresses("10.0.0.0/29")
+
+@pytest.mark.parametrize(
+    "route, match",
+    [
+        ({"DestinationCidrBlock": "10.0.0.0/33", "GatewayId": "local"}, "Routes.0. Destination"),
+        ({"DestinationCidrBlock": "10.0.0.9/16", "GatewayId": "local"}, "host bits set"),
+        ({"DestinationCidrBlock": "10.0.0.0/16"}, "has no target"),
+        ({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": 7}, "GatewayId should be text"),
+        ({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "igw", "State": 1}, "State"),
+        ("not a route", "Routes.0. should be an object"),
+    ],
+)
+def test_bad_routes_name_the_table_and_the_field(route, match):
+    with pytest.raises(VpcError, match=match) as caught:
+        RouteTable.from_aws({"RouteTableId": "rtb-1", "Routes": [route]})
+    assert str(caught.value).startswith("rtb-1")
+
+
+def test_route_table_html_escapes():
+    rtb = RouteTable.from_aws(
+        {
+            "RouteTableId": "rtb-<i>",
+            "Associations": [{"SubnetId": "subnet-<b>"}],
+            "Routes": [{"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-<script>"}],
+        }
+    )
+    html = rtb._repr_html_()
+    assert "<script>" not in html and "<i>" not in html and "<b>subnet" not in html
+    assert "igw-&lt;script&gt;" in html and html.count("<tr") == 2
