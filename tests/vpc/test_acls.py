@@ -12,8 +12,10 @@ def make(entries, acl_id="acl-x"):
 
 
 def test_lowest_number_decides_even_if_a_later_rule_disagrees():
-    entries = [tcp(22, 22, "0.0.0.0/0", False, 200, "allow"),
-               tcp(22, 22, "203.0.113.0/24", False, 100, "deny")]  # fmt: skip
+    entries = [
+        tcp(22, 22, "0.0.0.0/0", False, 200, "allow"),
+        tcp(22, 22, "203.0.113.0/24", False, 100, "deny"),
+    ]
     nacl = make(entries)
     denied = nacl.evaluate("inbound", "tcp", "203.0.113.9", 22)
     assert (denied.allowed, denied.rule_number) == (False, 100)
@@ -33,10 +35,25 @@ def test_directions_are_separate():
 
 
 def test_protocol_all_and_protocol_numbers():
-    nacl = make([{"RuleNumber": 100, "Protocol": "17", "RuleAction": "allow", "Egress": False,
-                  "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 53, "To": 53}},
-                 {"RuleNumber": 110, "Protocol": "-1", "RuleAction": "deny", "Egress": False,
-                  "CidrBlock": "0.0.0.0/0"}])  # fmt: skip
+    nacl = make(
+        [
+            {
+                "RuleNumber": 100,
+                "Protocol": "17",
+                "RuleAction": "allow",
+                "Egress": False,
+                "CidrBlock": "0.0.0.0/0",
+                "PortRange": {"From": 53, "To": 53},
+            },
+            {
+                "RuleNumber": 110,
+                "Protocol": "-1",
+                "RuleAction": "deny",
+                "Egress": False,
+                "CidrBlock": "0.0.0.0/0",
+            },
+        ]
+    )
     assert nacl.evaluate("inbound", "udp", "192.0.2.1", 53).allowed
     tcp53 = nacl.evaluate("inbound", "tcp", "192.0.2.1", 53)
     assert not tcp53.allowed and tcp53.rule_number == 110
@@ -51,8 +68,9 @@ def test_ephemeral_range_must_be_allowed_whole():
 
 
 def test_a_deny_inside_the_range_is_found():
-    nacl = make([tcp(8080, 8080, "0.0.0.0/0", True, 90, "deny"),
-                 tcp(1024, 65535, "0.0.0.0/0", True, 100)])  # fmt: skip
+    nacl = make(
+        [tcp(8080, 8080, "0.0.0.0/0", True, 90, "deny"), tcp(1024, 65535, "0.0.0.0/0", True, 100)]
+    )
     decision = nacl.evaluate_ports("outbound", "tcp", "192.0.2.1", (1024, 65535))
     assert not decision.allowed and decision.rule_number == 90 and decision.ports == (8080, 8080)
 
@@ -113,8 +131,14 @@ def test_no_acl_data_means_aws_default_allow_all(data):
 
 
 def icmp(number, egress, icmp_type):
-    return {"RuleNumber": number, "Protocol": "1", "RuleAction": "allow", "Egress": egress,
-            "CidrBlock": "0.0.0.0/0", "IcmpTypeCode": {"Type": icmp_type, "Code": -1}}  # fmt: skip
+    return {
+        "RuleNumber": number,
+        "Protocol": "1",
+        "RuleAction": "allow",
+        "Egress": egress,
+        "CidrBlock": "0.0.0.0/0",
+        "IcmpTypeCode": {"Type": icmp_type, "Code": -1},
+    }
 
 
 def test_icmp_echo_needs_the_request_type_in_and_the_reply_type_out(data):

@@ -14,8 +14,13 @@ def only(data, group_id, ingress=None, egress=None):
 
 
 def tcp(port, cidr=None, groups=()):
-    perm = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [],
-            "UserIdGroupPairs": [{"GroupId": g} for g in groups]}  # fmt: skip
+    perm = {
+        "IpProtocol": "tcp",
+        "FromPort": port,
+        "ToPort": port,
+        "IpRanges": [],
+        "UserIdGroupPairs": [{"GroupId": g} for g in groups],
+    }
     if cidr:
         perm["IpRanges"] = [{"CidrIp": cidr}]
     return perm
@@ -29,9 +34,14 @@ def test_allow_only_nothing_listed_means_denied(data):
 
 def test_any_rule_of_any_group_allows(data):
     data["SecurityGroups"].append(
-        {"GroupId": "sg-extra", "GroupName": "extra", "VpcId": data["Vpcs"][0]["VpcId"],
-         "IpPermissions": [tcp(8080, "10.0.1.0/24")], "IpPermissionsEgress": []}
-    )  # fmt: skip
+        {
+            "GroupId": "sg-extra",
+            "GroupName": "extra",
+            "VpcId": data["Vpcs"][0]["VpcId"],
+            "IpPermissions": [tcp(8080, "10.0.1.0/24")],
+            "IpPermissionsEgress": [],
+        }
+    )
     only(data, "sg-app", ingress=[tcp(22, "192.0.2.0/24")])
     nic = data["Reservations"][0]["Instances"][1]["NetworkInterfaces"][0]
     nic["Groups"].append({"GroupId": "sg-extra"})
@@ -67,21 +77,39 @@ def test_stateful_replies_pass_without_an_egress_rule(data):
 
 def test_ipv6_ranges_are_read_and_match_only_ipv6():
     sg = SecurityGroup.from_aws(
-        {"GroupId": "sg-6", "GroupName": "v6",
-         "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-                            "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]}
-    )  # fmt: skip
+        {
+            "GroupId": "sg-6",
+            "GroupName": "v6",
+            "IpPermissions": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "Ipv6Ranges": [{"CidrIpv6": "::/0"}],
+                }
+            ],
+        }
+    )
     assert sg.allows("inbound", "tcp", "2001:db8::1", 443).allowed
     assert not sg.allows("inbound", "tcp", "192.0.2.1", 443).allowed
 
 
 def test_protocol_number_6_means_tcp_and_minus_one_all_ports():
     sg = SecurityGroup.from_aws(
-        {"GroupId": "sg-n", "GroupName": "n",
-         "IpPermissions": [{"IpProtocol": "6", "FromPort": 22, "ToPort": 22,
-                            "IpRanges": [{"CidrIp": "192.0.2.0/24"}]},
-                           {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "198.51.100.0/24"}]}]}
-    )  # fmt: skip
+        {
+            "GroupId": "sg-n",
+            "GroupName": "n",
+            "IpPermissions": [
+                {
+                    "IpProtocol": "6",
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "192.0.2.0/24"}],
+                },
+                {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "198.51.100.0/24"}]},
+            ],
+        }
+    )
     assert sg.allows("inbound", "tcp", "192.0.2.7", 22).allowed
     assert not sg.allows("inbound", "udp", "192.0.2.7", 22).allowed
     assert sg.allows("inbound", "udp", "198.51.100.7", 5353).allowed

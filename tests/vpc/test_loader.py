@@ -142,11 +142,17 @@ def test_shipped_examples_are_describe_outputs(name):
     assert files == sorted(
         f"{cmd}.json"
         for cmd in (
-            "describe-vpcs", "describe-subnets", "describe-route-tables",
-            "describe-internet-gateways", "describe-nat-gateways", "describe-network-acls",
-            "describe-security-groups", "describe-instances", "describe-vpc-peering-connections",
+            "describe-vpcs",
+            "describe-subnets",
+            "describe-route-tables",
+            "describe-internet-gateways",
+            "describe-nat-gateways",
+            "describe-network-acls",
+            "describe-security-groups",
+            "describe-instances",
+            "describe-vpc-peering-connections",
         )
-    )  # fmt: skip
+    )
     Vpc.example(name)
 
 

@@ -6,6 +6,7 @@ import pytest
 from vpcdata import VPC, table
 
 from netcourse.errors import PortError, VpcError
+from netcourse.style import TINTS
 from netcourse.vpc import CODES, Vpc, examples
 
 
@@ -40,14 +41,26 @@ def test_three_tier(three_tier, src, dst, port, reachable):
     [
         ("missing-igw-route", "internet", "web", 443, "rtb-0a1b2c3d4e5f60001", "NO_RETURN_ROUTE"),
         ("no-public-ip", "internet", "web", 443, "i-0a1b2c3d4e5f60001", "NO_PUBLIC_ADDRESS"),
-        ("sg-missing-port", "internet", "web", 443, "sg-0a1b2c3d4e5f60001",
-         "ENI_SG_RULES_MISMATCH"),
-        ("acl-no-ephemeral", "internet", "web", 443, "acl-0a1b2c3d4e5f60001",
-         "SUBNET_ACL_RESTRICTION"),
+        (
+            "sg-missing-port",
+            "internet",
+            "web",
+            443,
+            "sg-0a1b2c3d4e5f60001",
+            "ENI_SG_RULES_MISMATCH",
+        ),
+        (
+            "acl-no-ephemeral",
+            "internet",
+            "web",
+            443,
+            "acl-0a1b2c3d4e5f60001",
+            "SUBNET_ACL_RESTRICTION",
+        ),
         ("deleted-nat", "app", "internet", 443, "rtb-0a1b2c3d4e5f60002", "BAD_STATE_ROUTE"),
         ("peering-not-transitive", "a", "c", 443, "pcx-0a1b2c3d4e5f60001", "PCX_NOT_TRANSITIVE"),
     ],
-)  # fmt: skip
+)
 def test_each_broken_variant_names_its_culprit(name, src, dst, port, blocked_by, code):
     path = Vpc.example(name).reachability(src, dst, port)
     assert not path.reachable
@@ -75,14 +88,23 @@ def test_igw_translates_public_to_private_both_ways(data):
     path = Vpc.from_aws(data).reachability("internet", "web", 443)
     igw = [h for h in path.hops if h.kind == "internet-gateway"]
     assert (igw[0].leg, igw[0].detail.before, igw[0].detail.after) == (
-        "request", "203.0.113.10", "10.0.1.10")  # fmt: skip
+        "request",
+        "203.0.113.10",
+        "10.0.1.10",
+    )
     assert (igw[-1].leg, igw[-1].detail.before, igw[-1].detail.after) == (
-        "response", "10.0.1.10", "203.0.113.10")  # fmt: skip
+        "response",
+        "10.0.1.10",
+        "203.0.113.10",
+    )
 
 
 def test_igw_needs_a_public_address_outbound(data):
     table(data, "rtb-main")["Routes"][1] = {
-        "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"}  # fmt: skip
+        "DestinationCidrBlock": "0.0.0.0/0",
+        "GatewayId": "igw-1",
+        "State": "active",
+    }
     path = Vpc.from_aws(data).reachability("app", "internet", 443)
     assert path.blocked_by == "i-app" and path.blocking_hop.code == "NO_PUBLIC_ADDRESS"
 
@@ -199,13 +221,17 @@ def test_icmp_echo(data):
 def test_path_repr_and_html(three_tier):
     path = three_tier.reachability("internet", "db", 5432)
     assert repr(path).startswith("Not reachable")
-    assert "<table>" in path._repr_html_()
+    html = path._repr_html_()
+    assert "<table" in html and html.count("<tr") == len(path.hops) + 1
+    assert html.count(f"background:{TINTS['vermillion']}") == 8  # every cell of the blocking hop
+    assert "<b>block</b>" in html and "-&gt;" in html  # the explanation's arrows are escaped
 
 
 def test_hop_level_access_for_the_journey(three_tier):
     web = three_tier.instance("web")
-    decision = three_tier.nacl_for_subnet(web.subnet_id).evaluate("inbound", "tcp", "198.51.100.7",
-                                                                  443)  # fmt: skip
+    decision = three_tier.nacl_for_subnet(web.subnet_id).evaluate(
+        "inbound", "tcp", "198.51.100.7", 443
+    )
     assert decision.allowed and decision.rule_number == 100
     route = three_tier.route_table_for_subnet(web.subnet_id).lookup("198.51.100.7")
     assert route.route.kind == "internet-gateway"

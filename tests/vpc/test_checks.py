@@ -11,14 +11,25 @@ WEB_ACL = CULPRIT
 
 
 def entry(number, egress, low, high, protocol="6", cidr="0.0.0.0/0"):
-    return {"RuleNumber": number, "Protocol": protocol, "RuleAction": "allow", "Egress": egress,
-            "CidrBlock": cidr, "PortRange": {"From": low, "To": high}}  # fmt: skip
+    return {
+        "RuleNumber": number,
+        "Protocol": protocol,
+        "RuleAction": "allow",
+        "Egress": egress,
+        "CidrBlock": cidr,
+        "PortRange": {"From": low, "To": high},
+    }
 
 
 def test_blocking_component():
     assert check.blocking_component.feedback(CULPRIT).ok
-    for wrong_answer in ("sg-0a1b2c3d4e5f60001", "igw-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60003",
-                         "nothing", 42):  # fmt: skip
+    for wrong_answer in (
+        "sg-0a1b2c3d4e5f60001",
+        "igw-0a1b2c3d4e5f60001",
+        "rtb-0a1b2c3d4e5f60003",
+        "nothing",
+        42,
+    ):
         feedback = check.blocking_component.feedback(wrong_answer)
         assert feedback.ok is False
         assert CULPRIT not in feedback.message + feedback.hint

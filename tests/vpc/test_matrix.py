@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netcourse.style import TINTS
 from netcourse.vpc import Vpc, examples
 from netcourse.vpc.synthetic import synthetic
 
@@ -43,7 +44,20 @@ def test_which_instances_can_reach_the_database():
 
 def test_matrix_repr_and_html():
     m = Vpc.example("three-tier").matrix(port=443)
-    assert "web" in repr(m) and "<table>" in m._repr_html_()
+    html = m._repr_html_()
+    assert "web" in repr(m) and "<table" in html
+    n = len(m.labels)
+    assert html.count("<tr") == n + 1 and html.count("<th>") == 2 * n + 1  # labels on both axes
+    assert html.count(f"background:{TINTS['green']}") == m.count
+    assert html.count(f"background:{TINTS['vermillion']}") == n * (n - 1) - m.count
+    assert f'title="{m.blocker("internet", "db")}"' in html
+
+
+def test_matrix_html_escapes_name_tags():
+    data = Vpc.example().data
+    data["Reservations"][0]["Instances"][0]["Tags"] = [{"Key": "Name", "Value": "<script>x"}]
+    html = Vpc.from_aws(data).matrix(port=443)._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;x" in html
 
 
 def test_matrix_of_1000_instances_under_2_s():
