@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from netcourse.cidr import (
@@ -814,6 +814,9 @@ def scapy_route(routes: list[tuple[str, str]], dst: str) -> str:
 @given(st.lists(small_nets, max_size=6), st.integers(0, 1535))
 def test_route_choice_agrees_with_scapy(nets, offset):
     dest = ip4(0x0A000000 + offset)
+    # scapy delivers a packet to its own interface address (10.0.1.7 here) over loopback,
+    # before any route: that is local delivery, not a route choice, so it is not compared.
+    assume(dest != "10.0.1.7")
     routes = [("10.0.1.0/24", "0.0.0.0"), ("0.0.0.0/0", "10.0.1.1")]
     routes += [(net, f"10.0.1.{100 + i}") for i, net in enumerate(nets)]
     chosen = longest_prefix_match(routes, dest)
