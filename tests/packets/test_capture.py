@@ -8,8 +8,9 @@ import subprocess
 import pytest
 
 from netcourse.errors import CaptureError
-from netcourse.packets import COLUMNS, SAMPLES, frame, read_capture, sample
+from netcourse.packets import COLUMNS, SAMPLES, Capture, frame, read_capture, sample
 from netcourse.packets.synthetic import FORMATS, synthetic_traffic, write_capture
+from netcourse.protocols import LINK_TYPES
 
 needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
@@ -96,6 +97,48 @@ def test_columns_match_tshark(name):
             assert info.startswith(row.info.split("  ")[0])
         if proto == row.protocol == "TCP":
             assert info == row.info
+
+
+@needs_tshark
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+@pytest.mark.parametrize("linktype", sorted(LINK_TYPES))
+def test_columns_match_tshark_on_every_link_type(link_captures, linktype, fmt):
+    """The same traffic behind each link type: every column as Wireshark writes it."""
+    path = link_captures[(linktype, fmt)]
+    cap = read_capture(path)
+    theirs = _tshark_columns(path)
+    assert len(cap) == len(theirs) > 0
+    for row, (number, rel, length, proto, src, dst, info) in zip(cap, theirs):
+        where = (linktype, fmt, row.number)
+        assert cap.linktype(row.number) == linktype
+        assert row.number == int(number) and row.length == int(length), where
+        assert row.time == pytest.approx(float(rel), abs=1e-6)
+        assert (row.protocol, row.source, row.destination) == (proto, src, dst), where
+        if info.startswith("Echo (ping)"):  # Wireshark adds seq/256 and the TTL we leave out
+            assert info.startswith(row.info), where
+        else:
+            assert row.info == info, where
+
+
+def test_frames_built_in_a_cell_keep_their_link_layer():
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.inet6 import IPv6
+
+    v4 = IP(src="192.0.2.1", dst="198.51.100.2") / UDP(sport=1, dport=2)
+    v6 = IPv6(src="fd00::1", dst="fd00::2") / UDP(sport=3, dport=4)
+    assert Capture.from_frames([v4]).linktype(1) == 101  # raw IP: no Ethernet header to invent
+    assert Capture.from_frames([v6]).linktype(1) == 229
+    both = Capture.from_frames([v4, v6])
+    assert both.linktype(1) == 101 and [row.source for row in both] == ["192.0.2.1", "fd00::1"]
+    assert both.dissect(2).layers[0].name == "IPv6"
+    raw = Capture.from_frames([bytes(v4)], linktype=228)
+    assert raw.link(1).description == "Raw IPv4" and raw[0].protocol == "UDP"
+    assert Capture.from_frames([bytes(v4)]).linktype(1) == 1  # bytes are Ethernet by default
+    with pytest.raises(CaptureError, match="link type 9: not supported; supported are 1"):
+        Capture.from_frames([bytes(v4)], linktype=9)
 
 
 def test_columns_and_rows():
