@@ -217,3 +217,100 @@ def test_opening_100k_packets_is_lazy(tmp_path):
     assert len(cap) == 100_000 and not cap._rows  # indexed only: no packet dissected yet
     assert cap[99_999].number == 100_000 and len(cap._rows) == 1
     assert opened < 3.0, f"indexing 100k packets took {opened:.2f} s"
+
+
+def _pcapng_block(btype: int, body: bytes, size: int | None = None) -> bytes:
+    """A little-endian pcapng block; ``size`` overrides its total length fields (to damage it)."""
+    import struct
+
+    body += b"\x00" * (-len(body) % 4)
+    size = 12 + len(body) if size is None else size
+    return struct.pack("<II", btype, size) + body + struct.pack("<I", size)
+
+
+def _epb(iface: int, data: bytes) -> bytes:
+    import struct
+
+    return _pcapng_block(6, struct.pack("<IIIII", iface, 0, 0, len(data), len(data)) + data)
+
+
+def _shb() -> bytes:
+    import struct
+
+    return _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+
+
+def _idb(linktype: int = 1) -> bytes:
+    import struct
+
+    return _pcapng_block(1, struct.pack("<HHI", linktype, 0, 262144))
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        (_pcapng_block(6, b"", size=12), "the enhanced packet block at byte 1116 is 12 bytes"),
+        (_pcapng_block(6, b"\x00" * 12, size=24), "needs at least 32"),
+        (_pcapng_block(1, b"", size=12), "interface description block at byte 1116 is 12"),
+        (_pcapng_block(1, b"\x00\x00", size=16), "needs at least 20"),
+        (_pcapng_block(2, b"\x00" * 8), "the packet block at byte 1116 is 20 bytes"),
+        (_pcapng_block(3, b"", size=12), "simple packet block at byte 1116 is 12 bytes"),
+        (_pcapng_block(6, b"\x00" * 20, size=34), "is 34 bytes, not a multiple of 4"),
+        (_pcapng_block(6, b"\x00" * 20, size=400), "says 400 bytes, but the file ends 32"),
+        (b"\x06\x00\x00\x00\x20", "the file ends inside a block header at byte 1116"),
+    ],
+)
+def test_a_pcapng_block_too_short_for_its_fields_ends_the_reading_there(tmp_path, tail, message):
+    """What is complete is read; the damaged block is named, with its offset, never an
+    IndexError or struct.error from reading past it (conversations and columns too)."""
+    from netcourse.packets import conversations
+    from netcourse.packets.filters import matching
+
+    good = sample("ipv6").read_bytes()
+    path = tmp_path / "damaged.pcapng"
+    path.write_bytes(good + tail)
+    cap = read_capture(path)
+    assert len(cap) == len(read_capture("ipv6")) and cap.truncated
+    assert message in cap.problem
+    assert [row.info for row in cap] == [row.info for row in read_capture("ipv6")]
+    assert len(conversations(path, "udp")) == len(conversations("ipv6", "udp"))
+    assert matching(cap, "icmpv6").tolist() == matching(read_capture("ipv6"), "icmpv6").tolist()
+
+
+def test_a_short_block_in_the_middle_keeps_the_packets_before_it(tmp_path):
+    frames = [frame("arp-icmp", n) for n in range(1, 5)]
+    body = _shb() + _idb() + _epb(0, frames[0]) + _epb(0, frames[1])
+    path = tmp_path / "middle.pcapng"
+    path.write_bytes(body + _pcapng_block(1, b"", size=12) + _epb(0, frames[2]))
+    cap = read_capture(path)
+    assert [cap.frame(n) for n in (1, 2)] == frames[:2] and len(cap) == 2
+    assert cap.truncated and "interface description block" in cap.problem
+
+
+def test_a_packet_refers_to_an_interface_of_its_own_section(tmp_path):
+    """Interfaces number from 0 again in each section: a packet on interface 1 of a section
+    that describes one is named, even when a later section describes two."""
+    data = frame("arp-icmp", 1)
+    first = _shb() + _idb() + _epb(1, data)
+    second = _shb() + _idb() + _idb(113) + _epb(1, data)
+    path = tmp_path / "sections.pcapng"
+    path.write_bytes(first + second)
+    with pytest.raises(CaptureError, match="block at byte 48: a packet on interface 1, but its"):
+        read_capture(path)
+    path.write_bytes(_shb() + _idb() + _epb(0, data) + second)
+    cap = read_capture(path)
+    assert [cap.linktype(n) for n in (1, 2)] == [1, 113] and cap.problem is None
+
+
+def test_a_pcap_record_cut_short_is_named(tmp_path):
+    data = sample("http").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:-10])
+    last = len(frame("http", 12))  # the last record: a 16-byte header, then its frame
+    at = len(data) - last - 16
+    assert read_capture(cut).problem == (
+        f"the packet record at byte {at} says {last} bytes were captured, "
+        f"but the file ends {last - 10} bytes after its header"
+    )
+    cut.write_bytes(data + b"\x00" * 7)
+    assert "ends inside a packet record header" in read_capture(cut).problem

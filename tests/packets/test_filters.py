@@ -136,3 +136,32 @@ def test_bad_filters_say_what_is_wrong(text, message):
 def test_filter_must_be_text():
     with pytest.raises(FilterError, match="a filter is text, not int"):
         compile_filter(80)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 5000 + "tcp" + ")" * 5000,
+        "not " * 5000 + "tcp",
+        "! " * 5000 + "udp",
+        "(not " * 60 + "tcp" + ")" * 60,
+        "(" * 5000,
+    ],
+)
+def test_deep_nesting_is_a_filter_error_not_a_recursion_error(text):
+    with pytest.raises(FilterError, match=r"nesting deeper than 100 levels of '\(' and 'not'"):
+        compile_filter(text)
+
+
+def test_nesting_up_to_the_limit_works_like_wireshark():
+    cap = read_capture("udp")
+    assert matching(cap, "(" * 100 + "icmp" + ")" * 100).tolist() == [4]
+    assert matching(cap, "not " * 100 + "icmp").tolist() == [4]  # an even number of nots
+    assert matching(cap, "not " * 99 + "icmp").tolist() == [1, 2, 3]
+    assert matching(cap, " or ".join(["icmp"] * 5000)).tolist() == [4]  # long, but flat
+
+
+def test_a_long_bad_filter_gives_a_short_message():
+    with pytest.raises(FilterError) as info:
+        compile_filter("tcp.port == " + "9" * 100_000)
+    assert len(str(info.value)) < 300
