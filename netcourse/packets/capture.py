@@ -38,7 +38,7 @@ from netcourse.packets.streams import TcpContext, tcp_context
 from netcourse.packets.synthetic import pcap_bytes
 from netcourse.protocols import LINK_TYPES, LinkType
 
-__all__ = ["PacketRow", "Capture", "read_capture", "frame", "COLUMNS"]
+__all__ = ["PacketRow", "Capture", "read_capture", "frame", "as_dissection", "COLUMNS"]
 
 #: Wireshark's default packet-list columns, in order.
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
@@ -556,12 +556,8 @@ def read_capture(path: str | Path, progress: Callable[[int, int], Any] | None = 
 _CACHE: dict[tuple, Capture] = {}
 
 
-def frame(name_or_path: str | Path, number: int) -> bytes:
-    """The bytes of packet ``number`` (1-based like Wireshark's No.) of a sample or file.
-
-    >>> frame("arp-icmp", 1)[:6].hex(":")
-    'ff:ff:ff:ff:ff:ff'
-    """
+def _cached(name_or_path: str | Path) -> Capture:
+    """The capture of a sample or file, read once while the file stays the same."""
     path = _resolve(name_or_path)
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
@@ -569,4 +565,32 @@ def frame(name_or_path: str | Path, number: int) -> bytes:
         if len(_CACHE) > 8:
             _CACHE.clear()
         _CACHE[key] = read_capture(path)
-    return _CACHE[key].frame(number)
+    return _CACHE[key]
+
+
+def frame(name_or_path: str | Path, number: int) -> bytes:
+    """The bytes of packet ``number`` (1-based like Wireshark's No.) of a sample or file.
+
+    >>> frame("arp-icmp", 1)[:6].hex(":")
+    'ff:ff:ff:ff:ff:ff'
+    """
+    return _cached(name_or_path).frame(number)
+
+
+def as_dissection(source: Any, number: int | None = None) -> Any:
+    """A dissection of what a lesson hands over: a Dissection, a frame's bytes, a scapy packet,
+    or a sample name or capture path with the frame's ``number`` (dissected with its file's
+    link type).
+
+    >>> as_dissection("http", 4).summary, as_dissection(frame("udp", 1)).summary
+    ('Ether / IP / TCP / Raw', 'Ether / IP / UDP / Raw')
+    """
+    if isinstance(source, Dissection) or isinstance(getattr(source, "layers", None), (list, tuple)):
+        return source  # a dissection already (or one built by hand with the same shape)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return dissect(bytes(source))
+    if hasattr(source, "build") and callable(source.build):  # a scapy packet
+        return dissect(bytes(source))
+    if number is None:
+        raise PacketError(f"{quote(source)}: give the frame number too, e.g. ('http', 4)")
+    return _cached(source).dissect(number)

@@ -314,3 +314,24 @@ def test_a_pcap_record_cut_short_is_named(tmp_path):
     )
     cut.write_bytes(data + b"\x00" * 7)
     assert "ends inside a packet record header" in read_capture(cut).problem
+
+
+def test_as_dissection_takes_what_a_lesson_hands_over(link_captures):
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    from netcourse.errors import PacketError
+    from netcourse.packets import as_dissection, dissect
+
+    d = dissect(frame("http", 4))
+    assert as_dissection(d) is d
+    assert as_dissection("http", 4).data == d.data == as_dissection(frame("http", 4)).data
+    pkt = Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP()
+    assert as_dissection(pkt).summary == "Ether / IP / UDP"  # a scapy packet, not its .layers()
+    raw = as_dissection(link_captures[(228, "pcap")], 1)  # with its file's link type
+    assert raw.layers[0].name == "IP" and not raw.malformed
+    with pytest.raises(PacketError, match="'http': give the frame number too"):
+        as_dissection("http")
