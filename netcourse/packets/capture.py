@@ -173,20 +173,23 @@ _PCAPNG_NAMES = {
 }
 
 
-def _block_problem(btype: int, blen: int, off: int, size: int) -> str | None:
-    """What is wrong with a pcapng block's total length, or None when it is sound."""
+def _least(btype: int) -> int:
+    """The shortest a pcapng block of this type can be."""
+    return _PCAPNG_MIN_BLOCK.get(btype, 12)
+
+
+def _block_problem(btype: int, blen: int, off: int, size: int) -> str:
+    """What is wrong with a pcapng block's total length (one of the checks failed)."""
     name = _PCAPNG_NAMES.get(btype, f"type 0x{btype:08x}")
-    least = _PCAPNG_MIN_BLOCK.get(btype, 12)
+    least = _least(btype)
     if blen < least:
         return f"the {name} block at byte {off} is {blen} bytes, but one needs at least {least}"
     if blen % 4:
         return f"the {name} block at byte {off} is {blen} bytes, not a multiple of 4"
-    if off + blen > size:
-        return (
-            f"the {name} block at byte {off} says {blen} bytes, "
-            f"but the file ends {size - off} bytes after its start"
-        )
-    return None
+    return (
+        f"the {name} block at byte {off} says {blen} bytes, "
+        f"but the file ends {size - off} bytes after its start"
+    )
 
 
 def _index_pcapng(buf: bytes, progress) -> _Index:
@@ -222,8 +225,8 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
             interfaces = []
             epbs = []
             sections.append((order, len(iface_keys), epbs, interfaces))
-        problem = _block_problem(btype, blen, off, size)
-        if problem is not None:  # cut short, or too small for its own fields: stop here
+        if blen < 12 or blen % 4 or off + blen > size or (blen < 32 and blen < _least(btype)):
+            problem = _block_problem(btype, blen, off, size)  # stop here, saying why
             truncated = True
             break
         if btype == 6:  # enhanced packet block: decoded below, all at once
@@ -382,7 +385,8 @@ class Capture(Sequence):
 
     @property
     def truncated(self) -> bool:
-        """True when the file ends in the middle of a packet (the rest is still readable)."""
+        """True when the file is cut or damaged: the packets before that point are read and
+        :attr:`problem` says what stopped the reading."""
         return self._index.truncated
 
     @property

@@ -1,4 +1,5 @@
-"""The Inspector, driven headless by setting widget values like a learner's clicks would."""
+"""The packet Inspector (netcourse.widgets.packets), driven headless by setting widget values
+like a learner's clicks would; bad input shows inline and the view is marked stale."""
 
 from __future__ import annotations
 
