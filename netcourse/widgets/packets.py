@@ -36,7 +36,7 @@ from netcourse.packets import Capture, Dissection, read_capture
 from netcourse.packets.filters import compile_filter
 from netcourse.readers import read_int
 from netcourse.style import PALETTE, TINTS
-from netcourse.widgets.common import ErrorBox
+from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
 __all__ = [
     "Inspector",
@@ -59,9 +59,7 @@ _LAYER_TINT = TINTS["blue"]  # the rest of the selected field's layer
 _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
 _STYLE = (
     "<style>.netcourse-packet-list select, .netcourse-fields select "
-    "{font-family: monospace; font-size: 12px; white-space: pre}"
-    " .netcourse-stale .netcourse-packet-list, .netcourse-stale .netcourse-fields,"
-    " .netcourse-stale .netcourse-hex {opacity: 0.5}</style>"
+    "{font-family: monospace; font-size: 12px; white-space: pre}</style>"
 )
 
 
@@ -186,9 +184,9 @@ class Inspector(widgets.VBox):
     byte control to select the field that holds that byte. ``http=True`` shows an HTTP head's
     start line and header lines as fields (see :func:`netcourse.packets.dissect`).
 
-    A bad filter, packet number, page or byte offset shows its error inline; what is still on
-    show is marked stale (greyed, with a line saying which view it is) and the widget keeps
-    working. Called from code, the same methods raise that error too.
+    A bad filter, packet number, page or byte offset shows its error inline, a line under it
+    says which view is still on show (stale), and the widget keeps working. Called from code,
+    the same methods raise that error too.
     """
 
     def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE, http: bool = True) -> None:
@@ -214,7 +212,7 @@ class Inspector(widgets.VBox):
             layout=widgets.Layout(width="46em"),
         )
         self.errors = ErrorBox()
-        self.stale = widgets.HTML()
+        self.stale = StaleNote()
         self.packet_list = widgets.Select(
             options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="100%")
         )
@@ -230,12 +228,13 @@ class Inspector(widgets.VBox):
         self.hex = widgets.HTML()
         self.hex.add_class("netcourse-hex")
 
-        self.filter_text.observe(self._event(self._on_filter), "value")
-        self.packet_list.observe(self._event(self._on_packet), "value")
-        self.tree.observe(self._event(self._on_tree), "value")
-        self.byte.observe(self._event(self._on_byte), "value")
-        self.previous_button.on_click(self._event(lambda _b: self.go_to_page(-1, relative=True)))
-        self.next_button.on_click(self._event(lambda _b: self.go_to_page(1, relative=True)))
+        event = guard(self.errors, stale=self.stale, shown=self._shown)
+        self.filter_text.observe(event(self._on_filter), "value")
+        self.packet_list.observe(event(self._on_packet), "value")
+        self.tree.observe(event(self._on_tree), "value")
+        self.byte.observe(event(self._on_byte), "value")
+        self.previous_button.on_click(event(lambda _b: self.go_to_page(-1, relative=True)))
+        self.next_button.on_click(event(lambda _b: self.go_to_page(1, relative=True)))
 
         style = widgets.HTML(_STYLE)  # monospace rows so the columns line up
         pager = widgets.HBox([self.previous_button, self.next_button, self.status])
@@ -255,46 +254,28 @@ class Inspector(widgets.VBox):
 
     # --- errors: inline, with what is still on show marked stale ------------------------------
 
-    def _event(self, callback: Callable[..., Any]) -> Callable[..., None]:
-        """A widget callback: any error shows inline and the widget keeps working."""
-
-        def run(*args: Any) -> None:
-            try:
-                callback(*args)
-            except Exception as exc:  # the widget must survive any input
-                self._report(exc)
-            else:
-                self._ok()
-
-        return run
-
-    def _report(self, exc: BaseException) -> None:
-        """Show ``exc`` inline; grey out and name the view that is still on show."""
-        self.errors.show(exc)
-        if self.packet_list.options or self.dissection is not None:
-            self.add_class("netcourse-stale")
-            self.stale.value = (
-                f'<i class="netcourse-stale-note">still showing the last valid view: '
-                f"{escape(self._view())}</i>"
-            )
+    def _shown(self) -> str | None:
+        """The view on show, for the stale note; None when nothing valid is on show."""
+        if not self.packet_list.options and self.dissection is None:
+            return None
+        where = f"page {self.page_index + 1} of {self.pages}"
+        if self.number is not None:
+            where = f"packet {self.number} on {where}"
+        if self.filter_used.strip():
+            where += f" (filter {self.filter_used!r})"
+        return where
 
     def _fail(self, exc: NetcourseError) -> NoReturn:
-        """Report a learner's bad value inline, then raise it for a caller in code."""
-        self._report(exc)
+        """Show a learner's bad value inline, mark the view on show stale, raise it for code."""
+        self.errors.show(exc)
+        shown = self._shown()
+        self.stale.mark(shown) if shown else self.stale.clear()
         raise exc
 
     def _ok(self) -> None:
-        """A valid request: clear the error line and the stale mark."""
+        """A valid request: clear the error line and the stale note."""
         self.errors.clear()
-        self.stale.value = ""
-        self.remove_class("netcourse-stale")
-
-    def _view(self) -> str:
-        parts = [f"filter {self.filter_used!r}"] if self.filter_used.strip() else []
-        parts.append(f"page {self.page_index + 1} of {self.pages}")
-        if self.number is not None:
-            parts.append(f"packet {self.number}")
-        return ", ".join(parts)
+        self.stale.clear()
 
     # --- the packet list ---------------------------------------------------------------------
 
