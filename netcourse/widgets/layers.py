@@ -2,7 +2,7 @@
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb. Views only: every decision comes from
 :class:`netcourse.switch.Lan` / :class:`netcourse.switch.Switch` and every span from
-:func:`netcourse.layers.spans`; errors show inline and the widget keeps working.
+:func:`netcourse.packets.spans`; errors show inline and the widget keeps working.
 
 >>> stepper = SwitchStepper()
 >>> [step.what for step in stepper.step("A", "B", "ping")][:2]
@@ -23,6 +23,7 @@ import ipywidgets as widgets
 from netcourse import layers
 from netcourse.errors import PacketError, quote
 from netcourse.html import Cell, Markup, table
+from netcourse.packets import as_dissection, pdus
 from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
@@ -209,7 +210,7 @@ def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> 
     return table(rows, header=names, cls="netcourse-layers", style=size, row_styles=styles)
 
 
-def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
+def _hexdump(data: bytes, span: pdus.Span | None, colour: str) -> str:
     """The frame's bytes with one PDU lit up: its header solid, its payload light."""
     from netcourse.widgets.packets import hex_rows
 
@@ -256,10 +257,8 @@ class PduView(widgets.VBox):
     """
 
     def __init__(self, source: Any = "http", number: int | None = 4) -> None:
-        from netcourse.plots.layers import _dissection
-
-        self.dissection = _dissection(source, number)
-        self.spans = layers.spans(self.dissection)
+        self.dissection = as_dissection(source, number)
+        self.spans = pdus.spans(self.dissection)
         options = [
             (f"{s.protocol.label} {s.pdu} ({s.name}): bytes {s.start}-{s.end - 1}", i)
             for i, s in enumerate(self.spans)
@@ -284,11 +283,11 @@ class PduView(widgets.VBox):
         self._render()
 
     @property
-    def span(self) -> layers.Span:
+    def span(self) -> pdus.Span:
         """The PDU selected now."""
         return self.spans[self.choice.value]
 
-    def select(self, name: str) -> layers.Span:
+    def select(self, name: str) -> pdus.Span:
         """Select the layer called ``name`` (``"TCP"``) or the PDU called ``name`` ("segment")."""
         for i, span in enumerate(self.spans):
             if name in (span.name, span.pdu):
@@ -352,7 +351,7 @@ class LayerInspector(widgets.HBox):
         self.device.layout.width = "95%"
         self.note = widgets.HTML()
         self.table = widgets.HTML()
-        self.spans: tuple[layers.Span, ...] = ()
+        self.spans: tuple[pdus.Span, ...] = ()
         self._busy = False
 
         @guard(self.errors)
@@ -392,7 +391,7 @@ class LayerInspector(widgets.HBox):
 
     def _refresh(self) -> None:
         d = self.inspector.dissection
-        self.spans = layers.spans(d) if d is not None else ()
+        self.spans = pdus.spans(d) if d is not None else ()
         self._busy = True
         try:
             self.pdu.options = [("(none)", -1)] + [
@@ -406,7 +405,7 @@ class LayerInspector(widgets.HBox):
         self.table.value = layer_table_html(present, compact=True)
         self.note.value = ""
 
-    def _show(self, index: int) -> layers.Span:
+    def _show(self, index: int) -> pdus.Span:
         from netcourse.widgets.packets import hex_dump_html
 
         span = self.spans[index]
@@ -432,7 +431,7 @@ class LayerInspector(widgets.HBox):
         self.inspector.detail.value = self.note.value
         return span
 
-    def show_pdu(self, name: str) -> layers.Span:
+    def show_pdu(self, name: str) -> pdus.Span:
         """Light up the PDU of layer ``name`` ("TCP") or with PDU name ``name`` ("segment")."""
         for i, span in enumerate(self.spans):
             if name in (span.name, span.pdu):
@@ -451,7 +450,7 @@ class LayerInspector(widgets.HBox):
         d = self.inspector.dissection
         if d is None:
             raise PacketError("no packet is shown, so there is nothing to read")
-        fields = layers.fields_read(dev.name, d)
+        fields = pdus.fields_read(dev.name, d)
         self._busy = True
         try:
             self.device.value = dev.name

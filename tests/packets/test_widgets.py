@@ -1,14 +1,16 @@
-"""The Inspector, driven headless by setting widget values like a learner's clicks would."""
+"""The packet Inspector (netcourse.widgets.packets), driven headless by setting widget values
+like a learner's clicks would; bad input shows inline and the view is marked stale."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
 
 import pytest
 
-from netcourse.errors import CaptureError
+from netcourse.errors import CaptureError, FilterError, PacketError
 from netcourse.packets import dissect, frame
 from netcourse.packets.synthetic import synthetic_traffic, write_capture
 from netcourse.widgets.packets import Inspector, osi_label
@@ -161,3 +163,110 @@ def test_a_frame_too_short_to_dissect_is_explained_not_raised():
     assert ins.dissection.summary == "Ether / ARP"
     ins.packet_list.value = 1
     assert "too short" in ins.detail.value and ins.tree.options == ()
+
+
+@pytest.mark.parametrize(
+    ("page_size", "message"),
+    [
+        (0, "a page size must be in 1-1000"),
+        (-5, "a page size must be in 1-1000"),
+        ("x", "'x': a page size must be a number 1-1000"),
+        (10**6, "a page size must be in 1-1000"),
+        (2.5, "not a float"),
+    ],
+)
+def test_a_bad_page_size_is_a_capture_error(page_size, message):
+    with pytest.raises(CaptureError, match=message):
+        Inspector("http", page_size=page_size)
+
+
+def _stale(ins: Inspector) -> bool:
+    return "still showing" in ins.stale.value
+
+
+def test_a_bad_packet_number_shows_inline_and_the_view_is_marked_stale():
+    ins = Inspector("http")
+    ins.show_packet(4)
+    shown = (ins.hex.value, ins.tree.options)
+    for bad, message in [(999, "999: a packet number must be in 1-12"), (0, "must be in 1-12")]:
+        with pytest.raises(CaptureError, match=message):
+            ins.show_packet(bad)
+        assert "CaptureError" in ins.errors.value and message in ins.errors.value
+        assert _stale(ins) and "packet 4 on page 1 of 1" in ins.stale.value
+        assert ins.number == 4 and (ins.hex.value, ins.tree.options) == shown  # kept as it was
+    with pytest.raises(CaptureError, match="'four': a packet number must be a number"):
+        ins.show_packet("four")
+    ins.show_packet(" 5 ")  # digits typed as text are a number
+    assert ins.number == 5 and ins.errors.value == "" and not _stale(ins)
+
+
+def test_a_bad_page_shows_inline_and_the_widget_keeps_working():
+    frames, _ = synthetic_traffic(60, seed=2)
+    ins = Inspector(frames, page_size=25)
+    for bad, message in [
+        ("x", "'x': a page \\(pages count from 0\\) must be a number 0-2"),
+        (3, "must be in 0-2"),
+        (-1, "must be in 0-2"),
+        ("-1", "cannot be negative"),
+        (None, "not a NoneType"),
+    ]:
+        with pytest.raises(CaptureError, match=message):
+            ins.go_to_page(bad)
+        assert _stale(ins) and "page 1 of 3" in ins.stale.value and ins.page_index == 0
+    ins.go_to_page("2")
+    assert ins.page_index == 2 and not _stale(ins) and ins.errors.value == ""
+    ins.go_to_page(-10, relative=True)  # a step past an end stops there
+    assert ins.page_index == 0
+    ins.next_button.click()
+    assert ins.page_index == 1
+
+
+def test_a_bad_filter_from_code_raises_and_leaves_the_last_good_one_on_show():
+    ins = Inspector("udp")
+    ins.apply_filter("icmp")
+    assert ins.filter_text.value == "icmp" and [n for _, n in ins.packet_list.options] == [4]
+    with pytest.raises(FilterError, match="nesting deeper than 100"):
+        ins.apply_filter("(" * 5000 + "udp" + ")" * 5000)
+    assert ins.filter_used == "icmp" and ins.filter_text.value == "icmp"
+    assert _stale(ins) and "packet 4 on page 1 of 1 (filter 'icmp')" in html.unescape(
+        ins.stale.value
+    )
+    ins.filter_text.value = "not " * 5000 + "udp"  # typed: shown inline, nothing raised
+    assert "FilterError" in ins.errors.value and _stale(ins)
+    ins.filter_text.value = "udp"
+    assert [n for _, n in ins.packet_list.options] == [1, 2, 3, 4] and not _stale(ins)
+
+
+def test_bad_bytes_and_fields_show_inline_and_raise():
+    ins = Inspector("http")
+    for bad, message in [("x", "'x': a byte offset must be a number 0-73"), (74, "0-73")]:
+        with pytest.raises(PacketError, match=message):
+            ins.select_byte(bad)
+        assert "PacketError" in ins.errors.value and _stale(ins)
+    ins.select_byte("22")
+    assert ins.selected_field == ("IP", "ttl") and ins.byte.value == 22 and not _stale(ins)
+    with pytest.raises(PacketError, match="TCP has no field 'nope'"):
+        ins.select_field("TCP", "nope")
+    assert "TCP has no field" in ins.errors.value and ins.selected_field == ("IP", "ttl")
+    ins.select_field("TCP", "dport")
+    assert ins.errors.value == "" and ins.selected_field == ("TCP", "dport")
+
+
+def test_a_packet_built_without_ethernet_is_shown_as_raw_ip():
+    pkt = IP(src="192.0.2.1", dst="198.51.100.2") / TCP(sport=1234, dport=80, flags="S")
+    ins = Inspector(pkt)
+    assert ins.capture.linktype(1) == 101
+    assert [layer.name for layer in ins.dissection.layers] == ["IP", "TCP"]
+    assert not ins.dissection.malformed
+
+
+def test_a_damaged_pcapng_opens_with_what_is_complete(tmp_path):
+    import struct
+
+    from netcourse.packets import read_capture, sample
+
+    path = tmp_path / "damaged.pcapng"
+    path.write_bytes(sample("ipv6").read_bytes() + struct.pack("<III", 6, 12, 12))
+    ins = Inspector(path)
+    assert len(ins.capture) == len(read_capture("ipv6")) and ins.capture.truncated
+    assert ins.dissection is not None and ins.errors.value == ""
