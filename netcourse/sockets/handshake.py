@@ -17,6 +17,8 @@ from typing import NamedTuple
 from netcourse import data
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
+from netcourse.packets.capture import read_capture
+from netcourse.packets.fast import address
 from netcourse.protocols import TcpFlags
 
 __all__ = ["HANDSHAKE_CAPTURE", "HandshakeStep", "Handshake", "handshake"]
@@ -125,8 +127,6 @@ def _flag_names(bits: int) -> str:
 def _segments(path: Path) -> list[_Segment]:
     """Every TCP segment of a capture, decoded in bulk by the packets topic."""
     # heavy: importing netcourse.packets loads scapy (for its dissector)
-    from netcourse.packets.capture import read_capture
-    from netcourse.packets.fast import address
 
     capture = read_capture(path)
     cols, ctx = capture.columns, capture.tcp_context

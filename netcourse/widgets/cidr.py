@@ -30,6 +30,7 @@ from netcourse.cidr import (
     subnet,
 )
 from netcourse.errors import AddressError, quote
+from netcourse.plots.cidr import address_space_figure
 from netcourse.readers import read_int
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
@@ -237,7 +238,6 @@ class SubnetPlanner(widgets.VBox):
         return None if self.plan is None else f"the last valid plan, for {self.plan.parent}"
 
     def _compute(self) -> None:
-        from netcourse.plots.cidr import address_space_figure  # matplotlib is heavy
 
         result = plan(self.parent.value, parse_needs(self.needs.value))
         buffer = io.BytesIO()

@@ -24,6 +24,7 @@ from netcourse.html import Cell, Markup, table
 from netcourse.journey import Journey, Scenario, scenario, scenarios
 from netcourse.journey.events import OK_COLOUR, STOP_COLOUR
 from netcourse.packets import dissect
+from netcourse.plots.journey import path_figure
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
@@ -222,7 +223,6 @@ class JourneyStepper(widgets.VBox):
         self._show()
 
     def _render(self) -> None:
-        from netcourse.plots.journey import path_figure  # matplotlib is heavy
 
         event = self.event
         journey = self.journey

@@ -27,6 +27,7 @@ from netcourse.packets import as_dissection, pdus
 from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.packets import Inspector, hex_dump_html, hex_rows
 
 __all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html", "marked_hex_html"]
 
@@ -212,7 +213,6 @@ def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> 
 
 def _hexdump(data: bytes, span: pdus.Span | None, colour: str) -> str:
     """The frame's bytes with one PDU lit up: its header solid, its payload light."""
-    from netcourse.widgets.packets import hex_rows
 
     def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
         style = ""
@@ -236,7 +236,6 @@ def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
     >>> marked_hex_html(b"abcd", [(0, 1), (2, 3)]).count("<mark")
     4
     """
-    from netcourse.widgets.packets import hex_rows
 
     marked = {i for start, end in ranges for i in range(start, end)}
     mark = f"background:{MARK_COLOUR};font-weight:bold"
@@ -337,7 +336,6 @@ class LayerInspector(widgets.HBox):
     """
 
     def __init__(self, source: Any = "http") -> None:
-        from netcourse.widgets.packets import Inspector
 
         self.inspector = Inspector(source)
         self.errors = ErrorBox()
@@ -406,7 +404,6 @@ class LayerInspector(widgets.HBox):
         self.note.value = ""
 
     def _show(self, index: int) -> pdus.Span:
-        from netcourse.widgets.packets import hex_dump_html
 
         span = self.spans[index]
         d = self.inspector.dissection
