@@ -23,10 +23,10 @@ Taught in notebooks/04-firewalls.ipynb.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from netcourse.firewall.matches import DIMENSIONS, IfaceMatch, Intervals, MultiportMatch, complement
 from netcourse.firewall.parser import Rule, Ruleset, parse_ruleset
+from netcourse.html import Markup, table
 
 __all__ = ["lint", "Finding", "LintReport"]
 
@@ -75,16 +75,9 @@ class LintReport:
 
     def _repr_html_(self) -> str:
         if not self.findings:
-            return f"<p>{escape(repr(self))}</p>"
-        rows = "".join(
-            f"<tr><td>{f.kind}</td><td>{f.chain}</td><td>{_numbers(f.rules) or '-'}</td>"
-            f"<td>{escape(f.message)}</td></tr>"
-            for f in self.findings
-        )
-        return (
-            "<table><thead><tr><th>kind</th><th>chain</th><th>rules</th><th>why</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
-        )
+            return str(Markup("<p>{}</p>").format(repr(self)))
+        rows = [[f.kind, f.chain, _numbers(f.rules) or "-", f.message] for f in self.findings]
+        return str(table(rows, header=["kind", "chain", "rules", "why"]))
 
 
 def _numbers(numbers: tuple[int, ...]) -> str:
