@@ -526,7 +526,7 @@ REFUSED_PORTS = [
 ]
 
 
-def _ports(fw: Firewall) -> list:
+def _port_matches(fw: Firewall) -> list:
     from netcourse.firewall.matches import MultiportMatch, PortMatch
 
     out = []
@@ -543,7 +543,9 @@ def test_service_names_resolve_as_iptables_resolves_them(lab):
     text = "\n".join(["*filter", ":INPUT ACCEPT [0:0]", *SERVICE_RULES, "COMMIT"])
     lab.load(text)
     theirs = Firewall.from_iptables(lab.fw_exec("iptables-save", "-t", "filter"))
-    assert _ports(Firewall.from_iptables(text)) == _ports(theirs)  # iptables-save prints numbers
+    assert _port_matches(Firewall.from_iptables(text)) == _port_matches(
+        theirs
+    )  # iptables-save prints numbers
 
 
 @pytest.mark.parametrize("rule", REFUSED_PORTS)
