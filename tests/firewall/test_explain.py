@@ -94,10 +94,12 @@ def test_html_escapes_what_the_rule_holds():
 
 
 RULE_WORDS = st.sampled_from(
-    ["-p", "tcp", "udp", "icmp", "-s", "10.0.0.0/8", "!", "--dport", "22", "-m", "multiport",
-     "--dports", "80,443", "comment", "--comment", '"x y"', "-j", "ACCEPT", "LOG", "REJECT",
-     "--reject-with", "tcp-reset", "--log-prefix", "p", "-A", "FORWARD", "-c", "1", "'", "８０"]
-)  # fmt: skip
+    """
+    -p tcp udp icmp -s 10.0.0.0/8 ! --dport 22 -m multiport --dports 80,443 comment --comment
+    -j ACCEPT LOG REJECT --reject-with tcp-reset --log-prefix p -A FORWARD -c 1 ' ８０
+    """.split()
+    + ['"x y"']
+)
 
 
 @settings(max_examples=400, deadline=None)

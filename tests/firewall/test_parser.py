@@ -286,17 +286,17 @@ def test_messages_about_huge_input_stay_short(text):
 
 # --- property tests: any text is a Ruleset or a RuleError, quickly ------------------------
 
-WORDS = [
-    "-A", "-N", "-P", "-j", "-g", "-p", "-s", "-d", "-i", "-o", "-m", "!", "-c", "INPUT",
-    "FORWARD", "OUTPUT", "SUB", "ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "tcp", "udp",
-    "icmp", "all", "--dport", "--sport", "--dports", "--ports", "--syn", "--tcp-flags",
-    "SYN,ACK", "ALL", "NONE", "--icmp-type", "echo-request", "3/3", "multiport", "conntrack",
-    "--ctstate", "NEW,ESTABLISHED", "state", "--state", "comment", "--comment", '"a b"',
-    "'x", "iprange", "--src-range", "10.0.0.1-10.0.0.9", "10.0.0.0/8", "192.0.2.1",
-    "10.0.0.300", "::1", "eth0", "eth+", "80", "1024:65535", "90:80", "http", "８０", "0", "22,80",
-    "--reject-with", "tcp-reset", "--log-prefix", "[0:0]", "[1:2]", "*filter", "*nat", "COMMIT",
-    ":INPUT", ":SUB", "-", "[0:0", "\\", "#",
-]  # fmt: skip
+WORDS = (
+    """
+    -A -N -P -j -g -p -s -d -i -o -m ! -c INPUT FORWARD OUTPUT SUB ACCEPT DROP REJECT LOG
+    RETURN tcp udp icmp all --dport --sport --dports --ports --syn --tcp-flags SYN,ACK ALL NONE
+    --icmp-type echo-request 3/3 multiport conntrack --ctstate NEW,ESTABLISHED state --state
+    comment --comment 'x iprange --src-range 10.0.0.1-10.0.0.9 10.0.0.0/8 192.0.2.1
+    10.0.0.300 ::1 eth0 eth+ 80 1024:65535 90:80 http ８０ 0 22,80 --reject-with tcp-reset
+    --log-prefix [0:0] [1:2] *filter *nat COMMIT :INPUT :SUB - [0:0 \\ #
+""".split()
+    + ['"a b"']
+)
 LINES = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
 RULESET = st.lists(LINES, max_size=8).map("\n".join)
 
