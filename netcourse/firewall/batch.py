@@ -14,13 +14,14 @@ the one it has with an empty table). Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from netcourse.errors import CaptureError, RuleError
-from netcourse.firewall.conntrack import _VALID_FLAGS
+from netcourse.errors import CaptureError, NetcourseError, RuleError, quote
+from netcourse.firewall.conntrack import IGNORED_TCP_FLAGS, VALID_TCP_FLAGS
 from netcourse.firewall.matches import (
     STATES,
     AddrMatch,
@@ -31,7 +32,8 @@ from netcourse.firewall.matches import (
     PortMatch,
     ProtoMatch,
 )
-from netcourse.firewall.packet import ICMP_REQUESTS, Packet
+from netcourse.firewall.packet import Packet
+from netcourse.protocols import ICMP_TYPES, LINK_TYPES, TcpFlags
 
 __all__ = ["PacketBatch", "BatchVerdicts", "evaluate_batch", "capture_packets"]
 
@@ -64,7 +66,7 @@ class PacketBatch:
         return f"PacketBatch({len(self)} packets)"
 
     @classmethod
-    def from_packets(cls, packets, tcp_loose: bool = True) -> PacketBatch:
+    def from_packets(cls, packets, *, tcp_loose: bool = True) -> PacketBatch:
         """A batch of :class:`Packet` objects (or scapy packets).
 
         >>> len(PacketBatch.from_packets([Packet("udp", src="192.0.2.1", dst="192.0.2.2")]))
@@ -93,19 +95,26 @@ class PacketBatch:
             flags=batch_flags,
             icmp_type=icmp_type,
             icmp_code=column((p.icmp_code if p.proto_number == 1 else -1 for p in pkts), np.int16),
-            state=lone_states(proto, batch_flags, icmp_type, tcp_loose),
+            state=lone_states(proto, batch_flags, icmp_type, tcp_loose=tcp_loose),
             in_iface=in_codes,
             out_iface=out_codes,
             iface_names=tuple(names),
         )
 
     @classmethod
-    def from_capture(cls, path, in_iface: str = "eth0", out_iface: str = "eth1") -> PacketBatch:
+    def from_capture(cls, path, *, in_iface: str = "eth0", out_iface: str = "eth1") -> PacketBatch:
         """A batch of every IPv4 packet in a capture file (other frames are skipped)."""
-        return cls.from_packets(capture_packets(path, in_iface, out_iface))
+        return cls.from_packets(capture_packets(path, in_iface=in_iface, out_iface=out_iface))
 
 
-def lone_states(proto, flags, icmp_type, tcp_loose: bool = True) -> np.ndarray:
+#: ICMP types that may start a flow (requests: echo, timestamp, information, address mask).
+_ICMP_REQUESTS = np.array(sorted(t for t, kind in ICMP_TYPES.items() if kind.reply is not None))
+_VALID_CORES = np.array(sorted(VALID_TCP_FLAGS))
+_SYN, _ACK = int(TcpFlags.SYN), int(TcpFlags.ACK)
+_SYN_RST_ACK_FIN = int(TcpFlags.SYN | TcpFlags.RST | TcpFlags.ACK | TcpFlags.FIN)
+
+
+def lone_states(proto, flags, icmp_type, *, tcp_loose: bool = True) -> np.ndarray:
     """The conntrack state code of each packet seen alone (as :func:`conntrack.lone_state`).
 
     >>> lone_states(np.array([6, 6, 17]), np.array([0x02, 0x12, 0]), np.array([-1, -1, -1]))
@@ -113,65 +122,69 @@ def lone_states(proto, flags, icmp_type, tcp_loose: bool = True) -> np.ndarray:
     """
     state = np.full(len(proto), STATES["NEW"], dtype=np.int8)
     tcp = proto == 6
-    core = flags & ~(0x40 | 0x80 | 0x08)
-    valid = np.isin(core, np.array(sorted(_VALID_FLAGS)))
-    syn_only = (flags & 0x17) == 0x02  # SYN without ACK, RST, FIN
-    ack_only = ((flags & 0x17) == 0x10) & tcp_loose
+    valid = np.isin(flags & ~IGNORED_TCP_FLAGS, _VALID_CORES)
+    syn_only = (flags & _SYN_RST_ACK_FIN) == _SYN  # SYN without ACK, RST, FIN
+    ack_only = ((flags & _SYN_RST_ACK_FIN) == _ACK) & tcp_loose
     state[tcp & ~(valid & (syn_only | ack_only))] = STATES["INVALID"]
     icmp = proto == 1
-    starts = np.isin(icmp_type, np.array(sorted(ICMP_REQUESTS)))
+    starts = np.isin(icmp_type, _ICMP_REQUESTS)
     state[icmp & ~starts] = STATES["INVALID"]
     return state
 
 
-def capture_packets(path, in_iface: str = "eth0", out_iface: str = "eth1") -> list[Packet]:
+def _scapy_decoders() -> tuple[dict[int, type], type]:
+    """The scapy class that decodes each link type of LINK_TYPES, and scapy's IPv4 layer.
+
+    scapy is imported here, on first use: it is heavy, and the rest of the model runs without it.
+    """
+    logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
+    from scapy.layers import inet, inet6, l2
+
+    modules = (l2, inet, inet6)
+    decoders = {
+        number: next(getattr(m, lt.scapy) for m in modules if hasattr(m, lt.scapy))
+        for number, lt in LINK_TYPES.items()
+    }
+    return decoders, inet.IP
+
+
+def capture_packets(path, *, in_iface: str = "eth0", out_iface: str = "eth1") -> list[Packet]:
     """The IPv4 packets of a capture as :class:`Packet` objects (frames without IPv4 skipped).
 
-    Frames are read with netcourse.packets when available, else with scapy's reader.
+    Frames are read with :func:`netcourse.packets.read_capture` and decoded by their link type
+    (Ethernet, raw IP, Linux cooked v1 and v2: each type in ``netcourse.protocols.LINK_TYPES``).
 
     >>> from netcourse.packets import sample
     >>> capture_packets(sample("http"))[0].describe()
     'tcp 198.18.0.1:40000 -> 198.18.0.2:8000 [S]'
     """
+    from netcourse.packets import read_capture  # netcourse.packets imports scapy: load it late
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise CaptureError(f"{quote(path)}: expected the path of a capture file")
     if not os.path.exists(path):
-        raise CaptureError(f"{str(path)!r}: no such capture file")
-    frames: list = []
-    try:
-        from netcourse.packets import read_capture  # the packets lesson's reader
-    except ImportError:
-        read_capture = None
-    if read_capture is not None:
-        try:
-            capture = read_capture(path)
-            frames = [(capture.frame(n), capture.linktype(n)) for n in range(1, len(capture) + 1)]
-        except Exception as exc:  # its own errors are CaptureError already
-            raise CaptureError(f"{str(path)!r}: {exc}") from None
-    else:
-        import logging
-
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.utils import rdpcap
-
-        try:
-            frames = list(rdpcap(str(path)))
-        except Exception as exc:
-            raise CaptureError(f"{str(path)!r}: not a readable capture ({exc})") from None
-    from scapy.layers.inet import IP
-    from scapy.layers.l2 import CookedLinux, Ether
-
-    decoders = {1: Ether, 101: IP, 228: IP, 113: CookedLinux}
+        raise CaptureError(f"{quote(str(path))}: no such capture file")
+    capture = read_capture(path)
+    decoders, ip_layer = _scapy_decoders()
     packets = []
-    for frame in frames:
-        pkt = frame
-        if isinstance(frame, tuple):
-            data, linktype = frame
-            pkt = decoders.get(int(linktype), Ether)(data)
-        if hasattr(pkt, "haslayer") and pkt.haslayer(IP):
-            packets.append(Packet.from_scapy(pkt, in_iface, out_iface))
+    for number in range(1, len(capture) + 1):
+        linktype = capture.linktype(number)
+        if linktype not in decoders:
+            known = ", ".join(f"{n} ({lt.description})" for n, lt in LINK_TYPES.items())
+            raise CaptureError(
+                f"{quote(str(path))}: packet {number} has link type {linktype}; "
+                f"the firewall reads {known}"
+            )
+        pkt = decoders[linktype](capture.frame(number))
+        if pkt.haslayer(ip_layer):
+            try:
+                packets.append(Packet.from_scapy(pkt, in_iface=in_iface, out_iface=out_iface))
+            except NetcourseError as exc:
+                raise CaptureError(f"{quote(str(path))}: packet {number}: {exc}") from None
     return packets
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class BatchVerdicts:
     """Per-packet results: ``action`` (str array), ``chain`` (str array) and ``rule_number``
     (int array; 0 where the chain's policy decided)."""
@@ -223,8 +236,24 @@ def _cost(match) -> int:
     return 5
 
 
-def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdicts:
+class _Frame:
+    """A chain being run for some packets: where it is, which packets are still in it
+    (``active``), which already came back (``gone_back``), and the jump it waits on."""
+
+    __slots__ = ("name", "index", "active", "gone_back", "left", "call")
+
+    def __init__(self, name: str, active: np.ndarray):
+        self.name, self.index, self.active = name, 0, active
+        self.gone_back = np.zeros(len(active), dtype=bool)  # RETURNed, or back from a -g
+        self.left = int(np.count_nonzero(active))
+        self.call = None
+
+
+def evaluate_batch(fw, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerdicts:
     """Judge every packet of ``batch`` entering ``chain`` of firewall ``fw``.
+
+    Chains are run with a stack of frames, not recursion, so thousands of nested jumps
+    work as in :meth:`Firewall.evaluate`.
 
     >>> from netcourse.firewall.chains import Firewall
     >>> fw = Firewall.from_iptables(["-P INPUT DROP"])
@@ -238,8 +267,9 @@ def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdict
         raise RuleError(f"{chain} is a user chain; packets enter at INPUT, FORWARD or OUTPUT")
     size = len(batch)
     chain_names = list(fw.chains)
+    chain_code = {name: code for code, name in enumerate(chain_names)}
     action = np.full(size, -1, dtype=np.int8)
-    where = np.full(size, chain_names.index(chain), dtype=np.int16)
+    where = np.full(size, chain_code[chain], dtype=np.int16)
     number = np.zeros(size, dtype=np.int32)
 
     def rule_hits(rule, active: np.ndarray) -> np.ndarray:
@@ -257,41 +287,45 @@ def evaluate_batch(fw, batch: PacketBatch, chain: str = "INPUT") -> BatchVerdict
                 idx = idx[match.mask(_Gathered(batch, idx))]
         return np.flatnonzero(mask) if idx is None else idx
 
-    def walk(name: str, active: np.ndarray) -> np.ndarray:
-        """Run chain ``name`` for the active packets; return those that come back."""
-        active = active.copy()
-        gone_back = np.zeros(size, dtype=bool)  # RETURNed here, or sent on by -g and back
-        left = int(np.count_nonzero(active))
-        for rule in fw.chains[name].rules:
-            if not left:
-                break
-            hits = rule_hits(rule, active)
+    stack = [_Frame(chain, np.ones(size, dtype=bool))]
+    back = None  # the packets that came back from the chain just finished
+    while stack:
+        frame = stack[-1]
+        if back is not None:  # resume after the jump that frame.call made
+            if frame.call.goto:
+                frame.gone_back |= back  # -g: they go back past this chain too
+            else:
+                frame.active |= back
+                frame.left += int(np.count_nonzero(back))
+            frame.call, back = None, None
+        rules = fw.chains[frame.name].rules
+        while frame.index < len(rules) and frame.left:
+            rule = rules[frame.index]
+            frame.index += 1
+            hits = rule_hits(rule, frame.active)
             if not len(hits) or rule.target == "LOG":
                 continue
-            active[hits] = False
-            left -= len(hits)
+            frame.active[hits] = False
+            frame.left -= len(hits)
             if rule.terminal:
                 action[hits] = _ACTIONS.index(rule.target)
-                where[hits] = chain_names.index(name)
+                where[hits] = chain_code[frame.name]
                 number[hits] = rule.number
             elif rule.target == "RETURN":
-                gone_back[hits] = True
+                frame.gone_back[hits] = True
             else:
                 entering = np.zeros(size, dtype=bool)
                 entering[hits] = True
-                back = walk(rule.target, entering)
-                if rule.goto:
-                    gone_back |= back
-                else:
-                    active |= back
-                    left += int(np.count_nonzero(back))
-        return active | gone_back
-
-    walk(chain, np.ones(size, dtype=bool))
+                frame.call = rule
+                stack.append(_Frame(rule.target, entering))
+                break
+        else:
+            back = frame.active | frame.gone_back
+            stack.pop()
     undecided = action < 0
     action[undecided] = _ACTIONS.index(start.policy)
     number[undecided] = 0
-    where[undecided] = chain_names.index(chain)
+    where[undecided] = chain_code[chain]
     names = np.array(_ACTIONS)[action]
     chains = np.array(chain_names)[where]
-    return BatchVerdicts(names, chains, number)
+    return BatchVerdicts(action=names, chain=chains, rule_number=number)

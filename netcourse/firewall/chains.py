@@ -20,15 +20,18 @@ Verdict(DROP by the policy of INPUT, state NEW)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
-from html import escape
 
-from netcourse.errors import NetcourseError, RuleError
+from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.matches import STATE_MODULE_STATES
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
+from netcourse.html import Cell, Markup, table
 
 __all__ = ["Firewall"]
 
@@ -49,12 +52,14 @@ class Firewall:
     'DROP'
     """
 
-    def __init__(self, ruleset: Ruleset, tcp_loose: bool = True):
+    def __init__(self, ruleset: Ruleset, *, tcp_loose: bool = True):
+        if not isinstance(ruleset, Ruleset):
+            raise TypeError(f"ruleset: expected a Ruleset, got {type(ruleset).__name__}")
         self.ruleset = ruleset
         self.tcp_loose = tcp_loose
 
     @classmethod
-    def from_iptables(cls, text: str | Iterable[str], tcp_loose: bool = True) -> Firewall:
+    def from_iptables(cls, text: str | Iterable[str], *, tcp_loose: bool = True) -> Firewall:
         """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
 
         >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
@@ -77,15 +82,15 @@ class Firewall:
         """
         rules = self._chain(chain).rules
         if not 1 <= number <= len(rules):
-            raise RuleError(f"{chain} has rules 1-{len(rules)}; there is no rule {number}")
+            raise RuleError(f"{chain} has rules 1-{len(rules)}; there is no rule {quote(number)}")
         return rules[number - 1]
 
     def _chain(self, name: str) -> Chain:
         if name not in self.chains:
-            raise RuleError(f"no chain {name!r}; this ruleset has {', '.join(self.chains)}")
+            raise RuleError(f"no chain {quote(name)}; this ruleset has {', '.join(self.chains)}")
         return self.chains[name]
 
-    def to_iptables(self, counters: bool = False) -> str:
+    def to_iptables(self) -> str:
         """The ruleset as ``iptables-save`` text, ready for ``iptables-restore``.
 
         >>> print(Firewall.from_iptables("-A FORWARD -j DROP").to_iptables())
@@ -111,18 +116,19 @@ class Firewall:
         rows = []
         for chain in self.chains.values():
             policy = f"policy {chain.policy}" if chain.policy else "user chain"
-            rows.append(
-                f"<tr><th colspan=2 style='text-align:left'>{chain.name} ({policy})</th></tr>"
+            heading = Cell(
+                f"{chain.name} ({policy})", header=True, colspan=2, style="text-align:left"
             )
+            rows.append([heading])
             for rule in chain.rules:
-                rows.append(
-                    f"<tr><td>{rule.number}</td><td><code>{escape(rule.text)}</code></td></tr>"
-                )
-        return f"<table>{''.join(rows)}</table>"
+                rows.append([rule.number, Markup("<code>{}</code>").format(rule.text)])
+        return str(table(rows))
 
     # --- one packet ----------------------------------------------------------------------
 
-    def evaluate(self, packet: Packet, chain: str = "INPUT", state: str | None = None) -> Verdict:
+    def evaluate(
+        self, packet: Packet, *, chain: str = "INPUT", state: str | None = None
+    ) -> Verdict:
         """The verdict on one packet entering built-in ``chain``.
 
         ``state`` is its conntrack state; by default the state the packet has alone, with no
@@ -142,55 +148,77 @@ class Firewall:
                 f"{chain} is a user chain; packets enter at {', '.join(BUILTIN_CHAINS)}"
             )
         if state is None:
-            state = ConnTrack(self.tcp_loose).classify(pkt).state
-        elif state not in ("NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"):
-            raise RuleError(f"state {state!r}: expected NEW, ESTABLISHED, RELATED or INVALID")
+            state = ConnTrack(tcp_loose=self.tcp_loose).classify(pkt).state
+        elif state not in STATE_MODULE_STATES:
+            raise RuleError(f"state {quote(state)}: expected {', '.join(STATE_MODULE_STATES)}")
         trace: list[TraceStep] = []
         decided = self._walk(start, pkt, state, trace)
         if decided is None:
             trace.append(
                 TraceStep(
-                    chain,
-                    None,
-                    f":{chain} {start.policy}",
-                    True,
-                    f"no rule decided, so the policy of {chain} applies: {start.policy}",
+                    chain=chain,
+                    number=None,
+                    rule=f":{chain} {start.policy}",
+                    matched=True,
+                    why=f"no rule decided, so the policy of {chain} applies: {start.policy}",
                 )
             )
-            return Verdict(start.policy, chain, None, tuple(trace), state, None, pkt)
-        rule = decided
+            return Verdict(
+                action=start.policy,
+                chain=chain,
+                rule_number=None,
+                trace=tuple(trace),
+                state=state,
+                reject_with=None,
+                packet=pkt,
+            )
         return Verdict(
-            rule.target, rule.chain, rule.number, tuple(trace), state, _reject(rule), pkt
+            action=decided.target,
+            chain=decided.chain,
+            rule_number=decided.number,
+            trace=tuple(trace),
+            state=state,
+            reject_with=_reject(decided),
+            packet=pkt,
         )
 
-    def _walk(self, chain: Chain, pkt: Packet, state: str, trace: list[TraceStep]) -> Rule | None:
-        """Run ``chain``; the deciding rule, or None when the packet comes back (RETURN)."""
-        for rule in chain.rules:
-            failing = next((m for m in rule.matches if not m.test(pkt, state)), None)
-            if failing is not None:
-                why = _why_not(failing, pkt, state)
-                trace.append(TraceStep(chain.name, rule.number, rule.text, False, why))
-                continue
-            if rule.terminal or rule.target in ("LOG", "RETURN"):
-                outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
-            else:
-                outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
-            why = _why(rule, pkt, state, outcome)
-            trace.append(TraceStep(chain.name, rule.number, rule.text, True, why))
-            if rule.terminal:
-                return rule
-            if rule.target == "LOG":
-                continue
-            if rule.target == "RETURN":
-                return None
-            decided = self._walk(self.chains[rule.target], pkt, state, trace)
-            if decided is not None or rule.goto:
-                return decided
+    def _walk(self, start: Chain, pkt: Packet, state: str, trace: list[TraceStep]) -> Rule | None:
+        """Run chain ``start`` and the chains it jumps to: the deciding rule, or None when the
+        packet comes back (RETURN, or the end of the chain).
+
+        A stack of (chain, next rule) replaces recursion, as the kernel's jump stack does, so
+        thousands of nested jumps need no Python recursion.
+        """
+        stack: list[tuple[Chain, int]] = [(start, 0)]
+        while stack:
+            chain, index = stack.pop()
+            while index < len(chain.rules):
+                rule = chain.rules[index]
+                index += 1
+                failing = next((m for m in rule.matches if not m.test(pkt, state)), None)
+                if failing is not None:
+                    trace.append(_step(chain, rule, False, _why_not(failing, pkt, state)))
+                    continue
+                if rule.terminal or rule.target in ("LOG", "RETURN"):
+                    outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
+                else:
+                    outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
+                trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
+                if rule.terminal:
+                    return rule
+                if rule.target == "LOG":
+                    continue
+                if rule.target == "RETURN":
+                    break
+                if not rule.goto:  # -j comes back to the next rule here; -g never does
+                    stack.append((chain, index))
+                stack.append((self.chains[rule.target], 0))
+                break
         return None
 
     # --- a sequence, with connection tracking ------------------------------------------------
 
-    def replay(self, packets, chain: str = "INPUT") -> ReplayResult:
+    def replay(self, packets, *, chain: str = "INPUT") -> ReplayResult:
         """Judge packets in order with connection tracking: per-packet verdicts and the table.
 
         ``packets`` is a list of :class:`Packet`, of ``(Packet, chain)`` pairs for packets
@@ -204,32 +232,33 @@ class Firewall:
         ['ACCEPT', 'ACCEPT']
         """
         items = _items(packets, chain)
-        table = ConnTrack(self.tcp_loose)
+        tracker = ConnTrack(tcp_loose=self.tcp_loose)
         verdicts = []
         for pkt, where in items:
-            step = table.classify(pkt)
-            verdict = self.evaluate(pkt, where, state=step.state)
-            table.commit(step, accepted=verdict.action == "ACCEPT")
+            step = tracker.classify(pkt)
+            verdict = self.evaluate(pkt, chain=where, state=step.state)
+            tracker.commit(step, accepted=verdict.action == "ACCEPT")
             verdicts.append(verdict)
-        return ReplayResult(tuple(verdicts), table.table())
+        return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
 
-    def evaluate_batch(self, batch, chain: str = "INPUT"):
+    def evaluate_batch(self, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerdicts:
         """Verdicts for a whole :class:`PacketBatch` at once (numpy), equal to ``evaluate``.
 
-        >>> from netcourse.firewall.batch import PacketBatch
         >>> fw = Firewall.from_iptables(["-A INPUT -p udp -j DROP"])
         >>> pkts = [Packet("udp", src="192.0.2.1", dst="192.0.2.2"),
         ...         Packet("tcp", src="192.0.2.1", dst="192.0.2.2")]
         >>> fw.evaluate_batch(PacketBatch.from_packets(pkts)).action.tolist()
         ['DROP', 'ACCEPT']
         """
-        from netcourse.firewall.batch import evaluate_batch
-
-        return evaluate_batch(self, batch, chain)
+        return evaluate_batch(self, batch, chain=chain)
 
     def trace_html(self, verdict: Verdict) -> str:
         """The verdict's trace as an HTML table with the deciding rule highlighted."""
-        return trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
+        return str(trace_table(verdict.trace, (verdict.chain, verdict.rule_number)))
+
+
+def _step(chain: Chain, rule: Rule, matched: bool, why) -> TraceStep:
+    return TraceStep(chain=chain.name, number=rule.number, rule=rule.text, matched=matched, why=why)
 
 
 def _why_not(match, pkt: Packet, state: str):
@@ -255,15 +284,11 @@ def _as_packet(packet) -> Packet:
         return packet
     if hasattr(packet, "haslayer"):
         return Packet.from_scapy(packet)
-    raise NetcourseError(f"{packet!r}: expected a Packet (or a scapy packet)")
+    raise NetcourseError(f"{quote(packet)}: expected a Packet (or a scapy packet)")
 
 
 def _items(packets, chain: str) -> list[tuple[Packet, str]]:
-    import os
-
     if isinstance(packets, (str, os.PathLike)):
-        from netcourse.firewall.batch import capture_packets
-
         packets = capture_packets(packets)
     items = []
     for item in packets:

@@ -23,10 +23,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from netcourse.firewall.packet import ICMP_ERRORS, ICMP_REQUESTS, Packet
+from netcourse.firewall.packet import Packet, icmp_reply, icmp_request, is_icmp_error
 from netcourse.firewall.trace import ConnEntry
+from netcourse.protocols import TcpFlags
 
-__all__ = ["ConnTrack", "Classification", "TCP_STATES", "TCP_TRANSITIONS", "lone_state"]
+__all__ = [
+    "ConnTrack",
+    "Classification",
+    "TCP_STATES",
+    "TCP_TRANSITIONS",
+    "VALID_TCP_FLAGS",
+    "IGNORED_TCP_FLAGS",
+    "lone_state",
+]
 
 #: The kernel's TCP conntrack states, in its order (sNO ... sS2).
 TCP_STATES = (
@@ -64,9 +73,13 @@ TCP_TRANSITIONS: dict[str, dict[str, tuple]] = {
         "none": (_IV,) * 10,
     },
 }
-_F, _S, _R, _P, _A, _U = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
-#: Flag combinations tcp_error() lets through (PSH ignored, ECE/CWR stripped); others INVALID.
-_VALID_FLAGS = frozenset({_S, _S | _U, _S | _A, _R, _R | _A, _F | _A, _F | _A | _U, _A, _A | _U})
+_F, _S, _R, _A, _U = TcpFlags.FIN, TcpFlags.SYN, TcpFlags.RST, TcpFlags.ACK, TcpFlags.URG
+#: Flags tcp_error() leaves out before judging a combination: PSH, and ECE and CWR (ECN).
+IGNORED_TCP_FLAGS = int(TcpFlags.PSH | TcpFlags.ECE | TcpFlags.CWR)
+#: Flag combinations tcp_error() lets through (after IGNORED_TCP_FLAGS); the others are INVALID.
+VALID_TCP_FLAGS: frozenset[int] = frozenset(
+    int(bits) for bits in (_S, _S | _U, _S | _A, _R, _R | _A, _F | _A, _F | _A | _U, _A, _A | _U)
+)
 
 
 def _flag_index(bits: int) -> str:
@@ -82,7 +95,7 @@ def _flag_index(bits: int) -> str:
 
 
 def _valid_tcp(bits: int) -> bool:
-    return (bits & ~(0x40 | 0x80 | _P)) in _VALID_FLAGS
+    return (bits & ~IGNORED_TCP_FLAGS) in VALID_TCP_FLAGS
 
 
 Key = tuple
@@ -119,9 +132,10 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
         )
     if proto == 1:
         kind = pkt.icmp_type
-        answer = ICMP_REQUESTS.get(kind)
+        answer = icmp_reply(kind)
         if answer is None:  # a reply type: its original key is the request's
-            request = next((k for k, v in ICMP_REQUESTS.items() if v == kind), kind)
+            request = icmp_request(kind)
+            request = kind if request is None else request
             return (1, pkt.src, pkt.dst, pkt.icmp_id, request, "reply"), (
                 1,
                 pkt.dst,
@@ -147,7 +161,7 @@ class ConnTrack:
     picks up an existing connection as NEW; with 0 it is INVALID.
     """
 
-    def __init__(self, tcp_loose: bool = True):
+    def __init__(self, *, tcp_loose: bool = True):
         self.tcp_loose = tcp_loose
         self._by_original: dict[Key, _Entry] = {}
         self._by_reply: dict[Key, _Entry] = {}
@@ -163,14 +177,20 @@ class ConnTrack:
             state = TCP_STATES[entry.tcp_state] if entry.tcp_state is not None else None
             rows.append(
                 ConnEntry(
-                    pkt.proto, pkt.src, pkt.dst, pkt.sport, pkt.dport, state, entry.seen_reply
+                    proto=pkt.proto,
+                    src=pkt.src,
+                    dst=pkt.dst,
+                    sport=pkt.sport,
+                    dport=pkt.dport,
+                    tcp_state=state,
+                    seen_reply=entry.seen_reply,
                 )
             )
         return tuple(rows)
 
     def _find(self, pkt: Packet) -> tuple[_Entry | None, str]:
         original, _ = _keys(pkt)
-        if pkt.proto_number == 1 and pkt.icmp_type not in ICMP_REQUESTS:
+        if pkt.proto_number == 1 and icmp_reply(pkt.icmp_type) is None:
             # a reply looks itself up in the reply direction of its request
             request_key = (1, pkt.dst, pkt.src, pkt.icmp_id, original[4])
             entry = self._by_original.get(request_key)
@@ -183,7 +203,9 @@ class ConnTrack:
 
     def _add(self, pkt: Packet, tcp_state: int | None) -> None:
         original, reply = _keys(pkt)
-        entry = _Entry(pkt.proto, original, reply, tcp_state, pkt=pkt)
+        entry = _Entry(
+            proto=pkt.proto, original=original, reply=reply, tcp_state=tcp_state, pkt=pkt
+        )
         self._by_original[original] = entry
         self._by_reply[reply] = entry
 
@@ -270,14 +292,14 @@ class ConnTrack:
 
     def _icmp(self, pkt: Packet) -> Classification:
         kind = pkt.icmp_type
-        if kind in ICMP_ERRORS:
+        if is_icmp_error(kind):
             if pkt.inner is None:
                 return Classification("INVALID", "an ICMP error quoting no packet")
             entry, _ = self._find(pkt.inner)
             if entry is None:
                 return Classification("INVALID", "an ICMP error about no tracked connection")
             return Classification("RELATED", "an ICMP error about a tracked connection", None)
-        if kind in ICMP_REQUESTS:
+        if icmp_reply(kind) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification(
@@ -286,23 +308,23 @@ class ConnTrack:
                     lambda ok: self._add(pkt, None) if ok else None,
                 )
             return self._known(entry, direction, "icmp request already tracked")
-        if kind in ICMP_REQUESTS.values():
+        if icmp_request(kind) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification("INVALID", "an ICMP reply with no request tracked")
             return self._known(entry, "reply", "icmp reply to a tracked request")
         return Classification("INVALID", f"ICMP type {kind} neither starts nor answers a flow")
 
-    def commit(self, step: Classification, accepted: bool) -> None:
+    def commit(self, step: Classification, *, accepted: bool) -> None:
         """Record the packet's effect on the table once the ruleset has judged it."""
         if step.apply is not None:
             step.apply(accepted)
 
 
-def lone_state(pkt: Packet, tcp_loose: bool = True) -> str:
+def lone_state(pkt: Packet, *, tcp_loose: bool = True) -> str:
     """The state of a packet seen alone, with an empty table (what ``evaluate`` assumes).
 
     >>> lone_state(Packet("tcp", src="192.0.2.1", dst="192.0.2.2", flags="PA"))
     'NEW'
     """
-    return ConnTrack(tcp_loose).classify(pkt).state
+    return ConnTrack(tcp_loose=tcp_loose).classify(pkt).state

@@ -12,6 +12,7 @@ The router story: host A (192.168.1.20, LAN behind eth0) talks to web server B
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from netcourse.firewall.chains import Firewall
@@ -133,8 +134,6 @@ def lan_traffic(count: int = 2000, seed: int = 4) -> list[Packet]:
     >>> len(lan_traffic(10)), lan_traffic(10) == lan_traffic(10)
     (10, True)
     """
-    import random
-
     rng = random.Random(seed)
     packets = []
     for _ in range(count):
@@ -148,7 +147,7 @@ def lan_traffic(count: int = 2000, seed: int = 4) -> list[Packet]:
     return packets
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Example:
     """A ruleset, a packet to judge, the chain it enters, and packets sent before it."""
 
@@ -174,48 +173,53 @@ class Example:
 #: The lab's presets, in the order the lesson meets them.
 EXAMPLES: dict[str, Example] = {
     "seed-rule": Example(
-        "The seed rule: a LAN host to port 80",
-        SEED_RULE,
-        Packet("tcp", src="192.168.1.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
+        title="The seed rule: a LAN host to port 80",
+        ruleset=SEED_RULE,
+        packet=Packet("tcp", src="192.168.1.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
     ),
     "seed-rule-other-net": Example(
-        "The seed rule: 192.168.2.20 is not in 192.168.1.0/24",
-        SEED_RULE,
-        Packet("tcp", src="192.168.2.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
+        title="The seed rule: 192.168.2.20 is not in 192.168.1.0/24",
+        ruleset=SEED_RULE,
+        packet=Packet("tcp", src="192.168.2.20", dst="10.0.0.5", sport=40000, dport=80, flags="S"),
     ),
     "stateless-reply": Example(
-        "Stateless router: B's reply comes back", STATELESS_ROUTER, reply(), "FORWARD"
+        title="Stateless router: B's reply comes back",
+        ruleset=STATELESS_ROUTER,
+        packet=reply(),
+        chain="FORWARD",
     ),
     "stateless-unsolicited": Example(
-        "Stateless router: a stranger reaches A's port 5900",
-        STATELESS_ROUTER,
-        unsolicited(),
-        "FORWARD",
+        title="Stateless router: a stranger reaches A's port 5900",
+        ruleset=STATELESS_ROUTER,
+        packet=unsolicited(),
+        chain="FORWARD",
     ),
     "stateful-reply": Example(
-        "Stateful router: B's reply after A's request",
-        STATEFUL_ROUTER,
-        reply(),
-        "FORWARD",
-        (request(),),
-        True,
+        title="Stateful router: B's reply after A's request",
+        ruleset=STATEFUL_ROUTER,
+        packet=reply(),
+        chain="FORWARD",
+        history=(request(),),
+        stateful=True,
     ),
     "stateful-unsolicited": Example(
-        "Stateful router: the stranger is stopped",
-        STATEFUL_ROUTER,
-        unsolicited(),
-        "FORWARD",
-        (request(),),
-        True,
+        title="Stateful router: the stranger is stopped",
+        ruleset=STATEFUL_ROUTER,
+        packet=unsolicited(),
+        chain="FORWARD",
+        history=(request(),),
+        stateful=True,
     ),
     "shadowed-rule": Example(
-        "Shadowed rule: the laptop .66 still gets ssh",
-        SHADOWED_HOST,
-        Packet("tcp", src="192.168.1.66", dst="192.168.1.1", sport=40000, dport=22, flags="S"),
+        title="Shadowed rule: the laptop .66 still gets ssh",
+        ruleset=SHADOWED_HOST,
+        packet=Packet(
+            "tcp", src="192.168.1.66", dst="192.168.1.1", sport=40000, dport=22, flags="S"
+        ),
     ),
     "user-chain": Example(  # not the exercise's packet: the lab must not give it away
-        "A user chain with RETURN and LOG",
-        PREDICT_RULESET,
-        Packet("tcp", src="203.0.113.5", dst="10.0.0.5", sport=51000, dport=22, flags="S"),
+        title="A user chain with RETURN and LOG",
+        ruleset=PREDICT_RULESET,
+        packet=Packet("tcp", src="203.0.113.5", dst="10.0.0.5", sport=51000, dport=22, flags="S"),
     ),
 }

@@ -8,52 +8,22 @@ Taught in notebooks/04-firewalls.ipynb.
 -p tcp | protocol tcp (IP protocol number 6); it also makes
 -s 192.168.1.0/24 | source address in 192.168.1.0/24: 192.168.1.0-192.
 -m tcp | load the tcp match extension (documented in iptabl
---dport 80 | destination port 80 (http)
+--dport 80 | destination port 80 (HTTP)
 -j ACCEPT | jump to the ACCEPT target: let it through; no late
 """
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
-from html import escape
 
-from netcourse.errors import RuleError
+from netcourse.errors import RuleError, quote
+from netcourse.firewall.matches import CommentMatch, Match, ProtoMatch
+from netcourse.firewall.parser import BUILTIN_CHAINS, Rule, parse_rule
+from netcourse.firewall.words import quote_word
+from netcourse.html import Markup, table
 
-__all__ = ["explain", "Explanation", "Part", "SERVICES", "STATE_MEANINGS", "CHAIN_MEANINGS"]
+__all__ = ["explain", "Explanation", "Part", "CHAIN_MEANINGS", "MODULE_MEANINGS"]
 
-#: Well-known port numbers and the service each is for.
-SERVICES: dict[int, str] = {
-    20: "ftp-data",
-    21: "ftp",
-    22: "ssh",
-    23: "telnet",
-    25: "smtp",
-    53: "dns",
-    67: "dhcp server",
-    68: "dhcp client",
-    80: "http",
-    110: "pop3",
-    123: "ntp",
-    143: "imap",
-    161: "snmp",
-    443: "https",
-    993: "imaps",
-    995: "pop3s",
-    3306: "mysql",
-    5432: "postgresql",
-    8080: "http-alt",
-}
-#: What each conntrack state means.
-STATE_MEANINGS: dict[str, str] = {
-    "INVALID": "matches no known connection and cannot start one",
-    "NEW": "starts a connection, or belongs to one not yet answered",
-    "ESTABLISHED": "belongs to a connection that has seen packets both ways",
-    "RELATED": "starts something tied to a tracked connection, e.g. an ICMP error about it",
-    "UNTRACKED": "exempted from tracking in the raw table",
-    "SNAT": "its source was rewritten by NAT",
-    "DNAT": "its destination was rewritten by NAT",
-}
 #: What each built-in chain of the filter table sees.
 CHAIN_MEANINGS: dict[str, str] = {
     "INPUT": "packets addressed to this host",
@@ -101,93 +71,70 @@ class Explanation:
     summary: str
 
     def __repr__(self) -> str:
-        width = max(len(p.flag) for p in self.parts) if self.parts else 0
+        width = min(max((len(p.flag) for p in self.parts), default=0), _FLAG_WIDTH)
         lines = [self.rule, *(f"  {p.flag:<{width}}  {p.meaning}" for p in self.parts)]
         return "\n".join([*lines, self.summary])
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td><code>{escape(p.flag)}</code></td><td>{escape(p.meaning)}</td></tr>"
-            for p in self.parts
-        )
-        return (
-            f"<p><code>{escape(self.rule)}</code></p><table><thead><tr><th>flag</th>"
-            f"<th>meaning</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<p>{escape(self.summary)}</p>"
+        rows = [[Markup("<code>{}</code>").format(p.flag), p.meaning] for p in self.parts]
+        return str(
+            Markup("<p><code>{}</code></p>").format(self.rule)
+            + table(rows, header=["flag", "meaning"])
+            + Markup("<p>{}</p>").format(self.summary)
         )
 
 
-def explain(rule) -> Explanation:
+#: The widest flag column of the text form; longer flags (a long comment) overflow it.
+_FLAG_WIDTH = 32
+
+
+def explain(rule: str | Rule) -> Explanation:
     """Explain a rule (text such as ``-A INPUT -p tcp --dport 22 -j ACCEPT``, or a Rule).
 
     A rule without ``-A CHAIN`` is read as an INPUT rule.
 
     >>> print(explain("-p udp --dport 53 -j DROP").summary)  # doctest: +ELLIPSIS
-    In INPUT, a packet with protocol udp (IP protocol number 17) and destination port 53 (dns) ...
+    In INPUT, a packet with protocol udp (IP protocol number 17) and destination port 53 (DNS) ...
     """
-    from netcourse.firewall.parser import BUILTIN_CHAINS, Rule, parse_rule
-
     if isinstance(rule, Rule):
-        parsed = rule
+        parsed = rule if rule.options else parse_rule(rule.text, rule.number, rule.line)
     else:
-        text = str(rule).strip()
+        if not isinstance(rule, str):
+            raise RuleError(f"{quote(rule)}: expected a rule as text, such as '-p tcp -j DROP'")
+        text = rule.strip()
         if not text.startswith(("-A", "--append", "[")):
             text = f"-A INPUT {text}"
         parsed = parse_rule(text)
-    parts = [Part(f"-A {parsed.chain}", _chain_meaning(parsed.chain, BUILTIN_CHAINS))]
-    try:
-        tokens = shlex.split(parsed.text)
-    except ValueError as exc:  # pragma: no cover - parse_rule already split it
-        raise RuleError(str(exc)) from None
-    match_iter = iter(parsed.matches)
-    pending = {m.text: m for m in parsed.matches}
-    i = 2
-    while i < len(tokens):
-        token = tokens[i]
-        if token in ("-m", "--match"):
-            module = tokens[i + 1]
-            parts.append(Part(f"-m {module}", MODULE_MEANINGS[module]))
-            i += 2
-            continue
-        if token in ("-j", "--jump", "-g", "--goto"):
-            target = tokens[i + 1]
-            parts.append(Part(f"{token} {target}", _target_meaning(token, target)))
-            i += 2
-            continue
-        match = next((m for text, m in pending.items() if _starts(tokens, i, text)), None)
-        if match is not None:
-            del pending[match.text]
-            parts.append(Part(match.text, _match_meaning(match)))
-            i += len(shlex.split(match.text))
-            continue
-        if token == "--reject-with":
-            parts.append(
-                Part(f"--reject-with {tokens[i + 1]}", f"answer with {parsed.reject_with}")
-            )
-            i += 2
-            continue
-        parts.append(Part(token, "an option of the LOG target (how the log line looks)"))
-        i += 1
-    del match_iter
+    parts = [Part(f"-A {parsed.chain}", _chain_meaning(parsed.chain))]
+    for option in parsed.options:
+        flag = " ".join(quote_word(word) for word in option.words)
+        parts.append(Part(flag, _option_meaning(option.kind, option.words, option.match, parsed)))
     return Explanation(parsed.text, tuple(parts), _summary(parsed))
 
 
-def _starts(tokens: list[str], i: int, text: str) -> bool:
-    words = shlex.split(text)
-    return tokens[i : i + len(words)] == words
+def _option_meaning(kind: str, words: tuple[str, ...], match: Match | None, rule: Rule) -> str:
+    if kind == "match":
+        return _match_meaning(match)
+    if kind == "module":
+        return MODULE_MEANINGS[words[1]]
+    if kind == "target":
+        return _target_meaning(words[0], words[1])
+    if kind == "counters":
+        return "the packet and byte counters to start from: bookkeeping, they match nothing"
+    if words[0] == "--reject-with":
+        return f"answer with {rule.reject_with}"
+    return "an option of the LOG target (how the log line looks)"
 
 
-def _chain_meaning(chain: str, builtin) -> str:
-    if chain in builtin:
+def _chain_meaning(chain: str) -> str:
+    if chain in BUILTIN_CHAINS:
         return (
             f"append to the {chain} chain, which sees {CHAIN_MEANINGS[chain]}; rules run in order"
         )
     return f"append to the user chain {chain}; packets get here only by -j {chain} or -g {chain}"
 
 
-def _match_meaning(match) -> str:
-    from netcourse.firewall.matches import ProtoMatch
-
+def _match_meaning(match: Match) -> str:
     text = match.explain()
     if isinstance(match, ProtoMatch) and match.number in (1, 6, 17) and not match.negate:
         text += f"; it also makes the {match.name} match (-m {match.name}) available"
@@ -202,8 +149,8 @@ def _target_meaning(token: str, target: str) -> str:
     return f"jump to user chain {target}; if no rule there decides, come back to the next rule"
 
 
-def _summary(rule) -> str:
-    conditions = [m.explain() for m in rule.matches if type(m).__name__ != "CommentMatch"]
+def _summary(rule: Rule) -> str:
+    conditions = [m.explain() for m in rule.matches if not isinstance(m, CommentMatch)]
     who = "a packet with " + " and ".join(conditions) if conditions else "every packet"
     what = {
         "ACCEPT": "is let through",

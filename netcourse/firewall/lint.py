@@ -2,7 +2,9 @@
 
 Each rule is turned into the set of packet headers it matches (a union of boxes: one
 interval set per header field), and sets are subtracted exactly, so "rule 3 never matches"
-is a proof, not a guess. Findings, each with rule numbers:
+is a proof, not a guess. Rules that may overlap are found through an index of header
+blocks (see ``_Index``), so a ruleset of thousands of mostly disjoint rules is linted in
+about linear time. Findings, each with rule numbers:
 
 - ``shadowed``: earlier rules catch every packet the rule could match, with another action;
 - ``redundant``: the rule never matches and earlier rules already do the same, or its
@@ -22,21 +24,27 @@ Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from html import escape
 
 from netcourse.firewall.matches import DIMENSIONS, IfaceMatch, Intervals, MultiportMatch, complement
-from netcourse.firewall.parser import Rule, Ruleset, parse_ruleset
+from netcourse.firewall.parser import Chain, Rule, Ruleset, parse_ruleset
+from netcourse.html import Markup, table
 
 __all__ = ["lint", "Finding", "LintReport"]
 
 #: Above this many boxes an analysis stops and claims nothing (it never guesses).
 MAX_BOXES = 4000
+#: Above this many box subtractions one question about one rule stops, claiming nothing.
+MAX_WORK = 100_000
+#: The most overlapping rules a finding's smallest set of hiding rules is sought among.
+MAX_BLOCKERS = 128
 
 Box = dict  # dimension -> Intervals
+_DIMS = tuple(DIMENSIONS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One problem: its kind, chain, the rules it is about, the rules that cause it, and why."""
 
@@ -75,20 +83,15 @@ class LintReport:
 
     def _repr_html_(self) -> str:
         if not self.findings:
-            return f"<p>{escape(repr(self))}</p>"
-        rows = "".join(
-            f"<tr><td>{f.kind}</td><td>{f.chain}</td><td>{_numbers(f.rules) or '-'}</td>"
-            f"<td>{escape(f.message)}</td></tr>"
-            for f in self.findings
-        )
-        return (
-            "<table><thead><tr><th>kind</th><th>chain</th><th>rules</th><th>why</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
-        )
+            return str(Markup("<p>{}</p>").format(repr(self)))
+        rows = [[f.kind, f.chain, _numbers(f.rules) or "-", f.message] for f in self.findings]
+        return str(table(rows, header=["kind", "chain", "rules", "why"]))
 
 
-def _numbers(numbers: tuple[int, ...]) -> str:
-    return ", ".join(str(n) for n in numbers)
+def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
+    """Rule numbers for a message: the first ``most`` of them, then how many more."""
+    shown = ", ".join(str(n) for n in numbers[:most])
+    return shown if len(numbers) <= most else f"{shown} and {len(numbers) - most} more"
 
 
 # --- interval sets and boxes -------------------------------------------------------------
@@ -111,6 +114,31 @@ def _full() -> Box:
     return {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
 
 
+def _overlap(a: Intervals, b: Intervals) -> bool:
+    """Whether two sorted, disjoint interval sets share a value."""
+    if a[0][0] > b[-1][1] or b[0][0] > a[-1][1]:
+        return False
+    if len(a) == 1 and len(b) == 1:
+        return True
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i][1] < b[j][0]:
+            i += 1
+        elif b[j][1] < a[i][0]:
+            j += 1
+        else:
+            return True
+    return False
+
+
+def _meets(a: Box, b: Box) -> bool:
+    """Whether two boxes share a header (without building their intersection)."""
+    for dim in _DIMS:
+        if not _overlap(a[dim], b[dim]):
+            return False
+    return True
+
+
 def _box_and(a: Box, b: Box) -> Box | None:
     out = {}
     for dim in DIMENSIONS:
@@ -123,7 +151,7 @@ def _box_and(a: Box, b: Box) -> Box | None:
 
 def _subtract(box: Box, other: Box) -> list[Box]:
     """box minus other, as disjoint boxes."""
-    if _box_and(box, other) is None:
+    if not _meets(box, other):
         return [box]
     pieces, prefix = [], dict(box)
     for dim in DIMENSIONS:
@@ -136,15 +164,144 @@ def _subtract(box: Box, other: Box) -> list[Box]:
     return pieces
 
 
-def _minus(region: list[Box], boxes: list[Box]) -> list[Box] | None:
-    """region minus the union of boxes; None when it grows past MAX_BOXES."""
+def _minus(region: list[Box], boxes: Iterable[Box]) -> list[Box] | None:
+    """region minus the union of boxes; None when it grows past MAX_BOXES or MAX_WORK."""
+    work = 0
     for other in boxes:
+        work += len(region)
         region = [piece for box in region for piece in _subtract(box, other)]
-        if len(region) > MAX_BOXES:
+        if len(region) > MAX_BOXES or work > MAX_WORK:
             return None
         if not region:
             break
     return region
+
+
+def _matches_all(boxes: list[Box]) -> bool:
+    """Whether the union of a rule's boxes is every header."""
+    if any(all(box[dim] == ((0, top),) for dim, top in DIMENSIONS.items()) for box in boxes):
+        return True
+    return len(boxes) > 1 and _minus([_full()], boxes) == []
+
+
+def _hull(region: list[Box]) -> Box:
+    """The smallest box holding every box of region (only the bounds of each field)."""
+    return {
+        dim: ((min(box[dim][0][0] for box in region), max(box[dim][-1][1] for box in region)),)
+        for dim in _Index.FIELDS
+    }
+
+
+class _Index:
+    """Rules' boxes filed by the aligned block of values that holds them, per header field.
+
+    A field's values are cut into blocks of 16, 256, 4096 ... values (a /28, /24, /20 ... of
+    an address); each box is filed under the smallest block holding its range in that field.
+    Two boxes can only meet when the block of one holds the block of the other, so the
+    boxes that may meet a box are those filed in the blocks around it and those filed
+    inside its own block: :meth:`near` reads them from the field where they are fewest,
+    instead of trying every rule of the chain.
+    """
+
+    #: The fields indexed, with the width of their values in bits.
+    FIELDS = {"src": 32, "dst": 32, "sport": 16, "dport": 16}
+    STEP = 4  #: bits per level: blocks grow 16 times from one level to the next
+
+    def __init__(self) -> None:
+        self._at: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
+        self._within: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
+
+    @classmethod
+    def _level(cls, low: int, high: int, width: int) -> int:
+        """The longest prefix, in steps of STEP bits, that low and high share."""
+        same = width - (low ^ high).bit_length()
+        return same - same % cls.STEP
+
+    def add(self, number: int, box: Box) -> None:
+        """File box (of rule ``number``) in every field."""
+        for dim, width in self.FIELDS.items():
+            low, high = box[dim][0][0], box[dim][-1][1]
+            level = self._level(low, high, width)
+            self._at[dim].setdefault((level, low >> (width - level)), []).append(number)
+            for outer in range(0, level + 1, self.STEP):
+                key = (outer, low >> (width - outer))
+                self._within[dim].setdefault(key, []).append(number)
+
+    def near(self, region: list[Box]) -> list[int]:
+        """The numbers of rules with a box that may meet region (a superset), sorted."""
+        hull = _hull(region)
+        best: list[list[int]] | None = None
+        best_size = -1
+        for dim, width in self.FIELDS.items():
+            low, high = hull[dim][0]
+            level = self._level(low, high, width)
+            lists = [
+                self._at[dim].get((outer, low >> (width - outer)), [])
+                for outer in range(0, level, self.STEP)
+            ]
+            lists.append(self._within[dim].get((level, low >> (width - level)), []))
+            size = sum(map(len, lists))
+            if best is None or size < best_size:
+                best, best_size = lists, size
+                if not size:
+                    break
+        return sorted({number for numbers in best for number in numbers})
+
+
+def _split(
+    region: list[Box],
+    candidates: list[tuple[int, Box]],
+    *,
+    whole: bool = True,
+    accept: Callable[[int], bool] | None = None,
+) -> tuple[list[Box], tuple[int, ...]] | None:
+    """Region split among rules' boxes ``candidates`` ((rule number, box), in rule order):
+    what is left of it, and the rules that decide the rest.
+
+    Each piece is split by the first box that meets it, whose rule decides the packets they
+    share (so the rules used are exactly those that decide some packet of region), and the
+    parts cut off go on from the box after it: no box that missed a piece is tried again on
+    its parts. Returns (pieces no box meets, deciders), or None when ``accept`` refuses a
+    rule that decides some packet, or when the work grows past MAX_BOXES or MAX_WORK (then
+    nothing is claimed). With ``whole=False`` it stops at the first piece no box meets.
+    """
+    pending = [(piece, 0) for piece in reversed(region)]
+    left: list[Box] = []
+    used: set[int] = set()
+    work = 0
+    while pending:
+        piece, start = pending.pop()
+        hit = next(
+            (k for k in range(start, len(candidates)) if _meets(piece, candidates[k][1])), None
+        )
+        work += (len(candidates) if hit is None else hit) - start + 1
+        if hit is None:
+            left.append(piece)
+            if not whole:
+                return left, ()
+            continue
+        number, box = candidates[hit]
+        if accept is not None and not accept(number):
+            return None
+        used.add(number)
+        pending.extend((part, hit + 1) for part in reversed(_subtract(piece, box)))
+        if len(pending) + len(left) > MAX_BOXES or work > MAX_WORK:
+            return None
+    return left, tuple(sorted(used))
+
+
+def _boxes_of(numbers: Iterable[int], boxes: dict[int, list[Box]]) -> list[tuple[int, Box]]:
+    return [(number, box) for number in numbers for box in boxes[number]]
+
+
+def _cover(region: list[Box], numbers: list[int], boxes: dict[int, list[Box]]):
+    """Whether the rules ``numbers`` cover region: (True, deciders), (False, ()), or
+    (None, ()) when unsure (see :func:`_split`)."""
+    split = _split(region, _boxes_of(numbers, boxes), whole=False)
+    if split is None:
+        return None, ()
+    left, used = split
+    return (not left), used
 
 
 def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
@@ -223,85 +380,131 @@ def lint(ruleset) -> LintReport:
     return LintReport(tuple(findings))
 
 
-def _lint_chain(chain, names) -> list[Finding]:
+def _lint_chain(chain: Chain, names: tuple[str, ...]) -> list[Finding]:
     findings: list[Finding] = []
     boxes = {rule.number: _rule_boxes(rule, names) for rule in chain.rules}
     universe = [_full()]
     catch_all = next(
-        (r for r in chain.rules if _catches(r) and _minus(universe, boxes[r.number]) == []), None
+        (r for r in chain.rules if _catches(r) and _matches_all(boxes[r.number])), None
     )
     live = chain.rules if catch_all is None else chain.rules[: catch_all.number]
     if catch_all is not None and catch_all.number < len(chain.rules):
         after = tuple(r.number for r in chain.rules[catch_all.number :])
         findings.append(
             Finding(
-                "after-catch-all",
-                chain.name,
-                after,
-                f"rule {catch_all.number} ({_says(catch_all)}) matches every packet, so no rule "
-                "after it is ever tried",
-                (catch_all.number,),
+                kind="after-catch-all",
+                chain=chain.name,
+                rules=after,
+                message=f"rule {catch_all.number} ({_says(catch_all)}) matches every packet, so "
+                "no rule after it is ever tried",
+                because_of=(catch_all.number,),
             )
         )
-    kept = list(live)  # rules not (yet) reported as never matching or redundant
+    later_index = _Index()  # every live rule, to follow packets past a rule
     for rule in live:
-        earlier = [r for r in kept if r.number < rule.number and _catches(r)]
+        for box in boxes[rule.number]:
+            later_index.add(rule.number, box)
+    earlier_index = _Index()  # the catching rules kept so far (not reported as useless)
+    for rule in live:
         own = boxes[rule.number]
         if not own:
             message = "its conditions contradict each other, so it can never match"
-            findings.append(Finding("shadowed", chain.name, (rule.number,), message))
-            kept.remove(rule)
+            findings.append(
+                Finding(kind="shadowed", chain=chain.name, rules=(rule.number,), message=message)
+            )
             continue
-        left = _minus(own, [b for r in earlier for b in boxes[r.number]])
-        if left == []:
-            findings.append(_unreachable(chain, rule, earlier, own, boxes))
-            kept.remove(rule)
+        earlier = earlier_index.near(own)
+        covered, used = _cover(own, earlier, boxes)
+        if covered:
+            findings.append(_unreachable(chain, rule, own, earlier, used, boxes))
             continue
-        if not rule.terminal or not left or rule is catch_all:
-            continue
-        later = [r for r in kept if r.number > rule.number]
-        walked = _walk_later(later, rule, left, boxes)
-        if walked is None:
-            continue
-        deciders, region = walked
-        if region and not (chain.builtin and chain.policy == rule.target):
-            continue
-        parts = [f"rule{'s' if len(deciders) > 1 else ''} {_numbers(deciders)}"] if deciders else []
-        if region:
-            parts.append(f"the {chain.name} policy")
-        message = (
-            f"removing it changes no verdict: {' and '.join(parts)} would {rule.target} "
-            "the same packets too"
-        )
-        findings.append(Finding("redundant", chain.name, (rule.number,), message, deciders))
-        kept.remove(rule)
+        if rule.terminal and covered is False and rule is not catch_all:
+            redundant = _redundant(chain, rule, own, earlier, later_index, boxes)
+            if redundant is not None:
+                findings.append(redundant)
+                continue
+        if _catches(rule):
+            for box in own:
+                earlier_index.add(rule.number, box)
     if chain.builtin and chain.policy == "ACCEPT" and chain.name in ("INPUT", "FORWARD"):
         if chain.rules:
-            decided = [b for r in live if r.terminal for b in boxes[r.number]]
-            leftover = _minus(universe, decided)
-            if leftover is None or leftover:
+            terminal = [r.number for r in live if r.terminal]
+            covered, _ = _cover(universe, terminal, boxes)
+            if not covered:
                 findings.append(
                     Finding(
-                        "accept-policy",
-                        chain.name,
-                        (),
-                        f"the policy is ACCEPT and no catch-all rule ends {chain.name}, so every "
-                        f"packet no rule stops is accepted; end with -A {chain.name} -j DROP or "
-                        f"set -P {chain.name} DROP",
+                        kind="accept-policy",
+                        chain=chain.name,
+                        rules=(),
+                        message=f"the policy is ACCEPT and no catch-all rule ends {chain.name}, "
+                        "so every packet no rule stops is accepted; end with "
+                        f"-A {chain.name} -j DROP or set -P {chain.name} DROP",
                     )
                 )
     findings.sort(key=lambda f: f.rules[:1] or (10**6,))
     return findings
 
 
-def _unreachable(chain, rule, earlier, own, boxes) -> Finding:
-    """The finding for a rule that earlier rules leave no packet to."""
-    blockers = [
-        r.number for r in earlier if any(_box_and(a, b) for a in own for b in boxes[r.number])
-    ]
+def _redundant(chain, rule, own, earlier, later_index, boxes) -> Finding | None:
+    """The finding for a terminal rule whose packets later rules (or the policy) would give
+    the same verdict if it were gone, or None (when they would not, or when unsure).
+
+    The packets only ``rule`` decides are followed through the later rules: each must be
+    decided by a later rule with the same action (a jump may decide anything), or fall to a
+    policy that is that action.
+    """
+    split = _split(own, _boxes_of(earlier, boxes), whole=True)
+    if split is None or not split[0]:
+        return None
+    left = split[0]
+    later = [n for n in later_index.near(left) if n > rule.number]
+    candidates = _boxes_of((n for n in later if chain.rules[n - 1].target != "LOG"), boxes)
+
+    def same(number: int) -> bool:
+        other = chain.rules[number - 1]
+        return _catches(other) and _action(other) == _action(rule)
+
+    walked = _split(left, candidates, whole=True, accept=same)
+    if walked is None:
+        return None
+    region, deciders = walked
+    if region and not (chain.builtin and chain.policy == rule.target):
+        return None
+    parts = [f"rule{'s' if len(deciders) > 1 else ''} {_numbers(deciders)}"] if deciders else []
+    if region:
+        parts.append(f"the {chain.name} policy")
+    message = (
+        f"removing it changes no verdict: {' and '.join(parts)} would {rule.target} "
+        "the same packets too"
+    )
+    return Finding(
+        kind="redundant",
+        chain=chain.name,
+        rules=(rule.number,),
+        message=message,
+        because_of=deciders,
+    )
+
+
+def _unreachable(chain: Chain, rule: Rule, own, earlier, deciders, boxes) -> Finding:
+    """The finding for a rule whose every packet earlier rules decide first (``deciders``).
+
+    It names a smallest set of earlier rules that still hide the rule: each rule it meets
+    is dropped in turn when the others hide it without it. With many rules around, the
+    search starts from the deciders instead, which hide it too.
+    """
+    meeting = []
+    for number in earlier:
+        if any(_meets(a, b) for a in own for b in boxes[number]):
+            meeting.append(number)
+            if len(meeting) > MAX_BLOCKERS:
+                break
+    blockers = meeting if len(meeting) <= MAX_BLOCKERS else list(deciders)
     for number in list(blockers):  # keep a minimal set of rules that still hide it all
-        rest = [b for n in blockers if n != number for b in boxes[n]]
-        if _minus(own, rest) == []:
+        rest = [n for n in blockers if n != number]
+        # the others hide all of it that this rule does not: they must hide the rest too
+        shared = [both for a in own for b in boxes[number] if (both := _box_and(a, b))]
+        if _cover(shared, rest, boxes)[0]:
             blockers.remove(number)
     blockers = tuple(blockers)
     plural = len(blockers) > 1
@@ -311,7 +514,13 @@ def _unreachable(chain, rule, earlier, own, boxes) -> Finding:
             f"never matches: {which} already {'decide' if plural else 'decides'} every packet "
             f"it could match, with the same {_says(rule)}; delete it"
         )
-        return Finding("redundant", chain.name, (rule.number,), message, blockers)
+        return Finding(
+            kind="redundant",
+            chain=chain.name,
+            rules=(rule.number,),
+            message=message,
+            because_of=blockers,
+        )
     others = ", ".join(sorted({_says(chain.rules[n - 1]) for n in blockers}))
     them = "them" if plural else "it"
     message = (
@@ -319,26 +528,10 @@ def _unreachable(chain, rule, earlier, own, boxes) -> Finding:
         f"could match first, so its {_says(rule)} never happens; move it above {them} or "
         f"narrow {them}"
     )
-    return Finding("shadowed", chain.name, (rule.number,), message, blockers)
-
-
-def _walk_later(later_rules, rule, left, boxes):
-    """Follow the packets only ``rule`` decides through the later rules, as if it were gone.
-
-    Returns (deciding rule numbers, packets left for the policy) or None when unsure or
-    when some later rule would decide differently."""
-    region = left
-    deciders = []
-    for later in later_rules:
-        if not region:
-            break
-        touched = any(_box_and(a, b) for a in region for b in boxes[later.number])
-        if not touched or later.target == "LOG":
-            continue
-        if not _catches(later) or _action(later) != _action(rule):
-            return None  # a jump may decide anything; a different action changes verdicts
-        deciders.append(later.number)
-        region = _minus(region, boxes[later.number])
-        if region is None:
-            return None
-    return tuple(deciders), region
+    return Finding(
+        kind="shadowed",
+        chain=chain.name,
+        rules=(rule.number,),
+        message=message,
+        because_of=blockers,
+    )

@@ -5,7 +5,8 @@ packets of a numpy batch match (``mask``), and which header values match (``spac
 the linter to prove shadowing). Taught in notebooks/04-firewalls.ipynb.
 
 >>> import ipaddress
->>> m = AddrMatch("-s 192.168.1.0/24", False, "src", ipaddress.ip_network("192.168.1.0/24"))
+>>> net = ipaddress.ip_network("192.168.1.0/24")
+>>> m = AddrMatch(text="-s 192.168.1.0/24", negate=False, which="src", net=net)
 >>> m.test(Packet("tcp", src="192.168.1.20", dst="10.0.0.5"), "NEW")
 True
 >>> m.why(Packet("tcp", src="10.9.9.9", dst="10.0.0.5"), "NEW")
@@ -18,7 +19,15 @@ import ipaddress
 from dataclasses import dataclass
 from functools import cached_property
 
-from netcourse.firewall.packet import PROTOCOL_NAMES, TCP_FLAGS, Packet, flag_letters
+import numpy as np
+
+from netcourse.firewall.packet import Packet, flag_letters, icmp_label, iptables_protocol_name
+from netcourse.protocols import (
+    CONNTRACK_STATE_MEANINGS,
+    CONNTRACK_STATES,
+    WELL_KNOWN_PORTS,
+    TcpFlags,
+)
 
 __all__ = [
     "Match",
@@ -33,21 +42,20 @@ __all__ = [
     "StateMatch",
     "CommentMatch",
     "STATES",
+    "STATE_MODULE_STATES",
     "DIMENSIONS",
     "Intervals",
     "complement",
 ]
 
-#: Conntrack states a rule can name, with the code used in batches and header spaces.
-STATES: dict[str, int] = {
-    "INVALID": 0,
-    "NEW": 1,
-    "ESTABLISHED": 2,
-    "RELATED": 3,
-    "UNTRACKED": 4,
-    "SNAT": 5,
-    "DNAT": 6,
-}
+#: Conntrack states a rule can name, with the code used in batches and header spaces (the
+#: state's place in the vocabulary's order: INVALID 0, NEW 1, ESTABLISHED 2, RELATED 3 ...).
+STATES: dict[str, int] = {name: code for code, name in enumerate(CONNTRACK_STATES)}
+#: The states ``-m state --state`` knows, and those a packet can be in: SNAT and DNAT are
+#: conntrack's NAT flags, not states of their own.
+STATE_MODULE_STATES: tuple[str, ...] = tuple(
+    name for name in CONNTRACK_STATES if name not in ("SNAT", "DNAT")
+)
 #: The header-space dimensions and the largest value of each (the linter's universe).
 DIMENSIONS: dict[str, int] = {
     "proto": 255,
@@ -95,7 +103,7 @@ def _values(values) -> Intervals:
     return _normal((v, v) for v in values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Match:
     """A condition of a rule: ``text`` is how the rule wrote it, ``negate`` its leading ``!``."""
 
@@ -143,7 +151,12 @@ def _is(ok: bool) -> str:
     return "is" if ok else "is not"
 
 
-@dataclass(frozen=True)
+def _service_label(label: str) -> str:
+    """A service's label inside parentheses: ``HTTP (alternate)`` reads ``HTTP, alternate``."""
+    return label.replace(" (", ", ").replace(")", "")
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProtoMatch(Match):
     """``-p``: the IP protocol (0, ``all``, is every protocol)."""
 
@@ -152,7 +165,7 @@ class ProtoMatch(Match):
     @property
     def name(self) -> str:
         """The protocol's name, or its number when it has no common name."""
-        return PROTOCOL_NAMES.get(self.number, str(self.number))
+        return iptables_protocol_name(self.number)
 
     def _holds(self, pkt, state):
         return self.number == 0 or pkt.proto_number == self.number
@@ -163,15 +176,11 @@ class ProtoMatch(Match):
         return super().test(pkt, state)
 
     def _mask(self, batch):
-        import numpy as np
-
         if self.number == 0:
             return np.ones(len(batch), dtype=bool) != self.negate
         return batch.proto == self.number
 
     def mask(self, batch):
-        import numpy as np
-
         if self.number == 0:
             return np.ones(len(batch), dtype=bool)
         return super().mask(batch)
@@ -196,7 +205,7 @@ class ProtoMatch(Match):
         return f"any protocol except {what}" if self.negate else what
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AddrMatch(Match):
     """``-s``/``-d``: the source or destination address lies in a network."""
 
@@ -245,7 +254,7 @@ class AddrMatch(Match):
         return f"{word} address NOT in {self.net} ({self._range})" if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IfaceMatch(Match):
     """``-i``/``-o``: the interface a packet arrives on or leaves by (``eth+`` is a prefix)."""
 
@@ -262,8 +271,6 @@ class IfaceMatch(Match):
         return self.matches_name(pkt.in_iface if self.which == "in" else pkt.out_iface)
 
     def _mask(self, batch):
-        import numpy as np
-
         fits = np.array([self.matches_name(n) for n in batch.iface_names] + [False], dtype=bool)
         codes = batch.in_iface if self.which == "in" else batch.out_iface
         return fits[codes]
@@ -284,7 +291,7 @@ class IfaceMatch(Match):
         return f"packets NOT {word} {target}" if self.negate else f"packets {word} {target}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PortMatch(Match):
     """``--sport``/``--dport`` of ``-m tcp``/``-m udp``: one port or a range ``lo:hi``."""
 
@@ -316,17 +323,15 @@ class PortMatch(Match):
 
     def explain(self):
         word = "source" if self.which == "sport" else "destination"
-        from netcourse.firewall.explain import SERVICES
-
-        name = SERVICES.get(self.lo) if self.lo == self.hi else None
-        label = f"{self.ports} ({name})" if name else self.ports
+        service = WELL_KNOWN_PORTS.get(self.lo) if self.lo == self.hi else None
+        label = f"{self.ports} ({_service_label(service.label)})" if service else self.ports
         kind = "port" if self.lo == self.hi else "ports"
         if self.negate:
             return f"{word} {kind} other than {label}"
         return f"{word} {kind} {label}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MultiportMatch(Match):
     """``-m multiport --dports/--sports/--ports``: up to 15 ports and ranges."""
 
@@ -342,8 +347,6 @@ class MultiportMatch(Match):
         return self._inside(pkt.sport if self.which == "sport" else pkt.dport)
 
     def _mask(self, batch):
-        import numpy as np
-
         def inside(column):
             out = np.zeros(len(column), dtype=bool)
             for lo, hi in self.ranges:
@@ -386,7 +389,7 @@ class MultiportMatch(Match):
         return f"NOT ({text})" if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TcpFlagsMatch(Match):
     """``--tcp-flags MASK COMP`` (and ``--syn``): of the flags in MASK, exactly COMP are set."""
 
@@ -412,8 +415,7 @@ class TcpFlagsMatch(Match):
 
     def explain(self):
         def names(bits):
-            listed = [name for name, bit in TCP_FLAGS.items() if bits & bit]
-            return ",".join(listed) or "none"
+            return ",".join(TcpFlags(bits).names) or "none"
 
         if self.syn:
             text = (
@@ -428,7 +430,7 @@ class TcpFlagsMatch(Match):
         return "NOT " + text if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IcmpMatch(Match):
     """``--icmp-type``: an ICMP type (255 = any) with a range of codes."""
 
@@ -442,8 +444,6 @@ class IcmpMatch(Match):
         return pkt.icmp_type == self.icmp_type and self.code_lo <= pkt.icmp_code <= self.code_hi
 
     def _mask(self, batch):
-        import numpy as np
-
         if self.icmp_type == 255:
             return np.ones(len(batch), dtype=bool)
         code = batch.icmp_code
@@ -456,15 +456,12 @@ class IcmpMatch(Match):
         return "icmp", ((base + self.code_lo, base + self.code_hi),)
 
     def _label(self) -> str:
-        from netcourse.firewall.packet import ICMP_TYPES
-
         if self.icmp_type == 255:
             return "any"
         code = None if (self.code_lo, self.code_hi) == (0, 255) else self.code_lo
-        for name, pair in ICMP_TYPES.items():
-            if pair == (self.icmp_type, code):
-                return f"{name} ({self.icmp_type}{'' if code is None else f'/{code}'})"
-        return f"{self.icmp_type}{'' if code is None else f'/{code}'}"
+        number = f"{self.icmp_type}{'' if code is None else f'/{code}'}"
+        name = icmp_label(self.icmp_type, code)
+        return f"{name} ({number})" if name else number
 
     def _why(self, pkt, state, ok):
         held = self._holds(pkt, state)
@@ -475,7 +472,7 @@ class IcmpMatch(Match):
         return f"any ICMP type except {self._label()}" if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IpRangeMatch(Match):
     """``-m iprange --src-range/--dst-range A-B``: an address between A and B inclusive."""
 
@@ -510,7 +507,7 @@ class IpRangeMatch(Match):
         return f"{word} address outside {self._range}" if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StateMatch(Match):
     """``-m conntrack --ctstate`` / ``-m state --state``: the packet's connection-tracking state."""
 
@@ -520,8 +517,6 @@ class StateMatch(Match):
         return state in self.states
 
     def _mask(self, batch):
-        import numpy as np
-
         codes = np.array([STATES[s] for s in self.states], dtype=batch.state.dtype)
         return np.isin(batch.state, codes)
 
@@ -533,14 +528,14 @@ class StateMatch(Match):
         return f"state {state} {_is(self._holds(pkt, state))} in {listed}"
 
     def explain(self):
-        from netcourse.firewall.explain import STATE_MEANINGS
-
-        parts = [f"{s} ({STATE_MEANINGS[s]})" for s in sorted(self.states, key=STATES.get)]
+        parts = [
+            f"{s} ({CONNTRACK_STATE_MEANINGS[s]})" for s in sorted(self.states, key=STATES.get)
+        ]
         text = "connection-tracking state " + " or ".join(parts)
         return "NOT " + text if self.negate else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CommentMatch(Match):
     """``-m comment --comment TEXT``: always true; a note for humans."""
 
@@ -550,8 +545,6 @@ class CommentMatch(Match):
         return True
 
     def _mask(self, batch):
-        import numpy as np
-
         return np.ones(len(batch), dtype=bool)
 
     def _space(self, names):

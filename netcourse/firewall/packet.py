@@ -12,95 +12,44 @@ Packet('tcp', src='192.168.1.20', dst='10.0.0.5', sport=40000, dport=80, flags='
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+import logging
+from dataclasses import KW_ONLY, dataclass, field
 
-from netcourse.errors import AddressError, PacketError, PortError
-from netcourse.protocols import protocol_table
+from netcourse.errors import AddressError, PacketError, quote
+from netcourse.protocols import ICMP_TYPES, TcpFlags, icmp_names, protocol_table
+from netcourse.readers import read_int, read_port
 
 __all__ = [
     "Packet",
     "PROTOCOLS",
-    "PROTOCOL_NAMES",
-    "TCP_FLAGS",
-    "ICMP_TYPES",
-    "ICMP_ERRORS",
-    "ICMP_REQUESTS",
+    "iptables_protocol_name",
     "flag_bits",
     "flag_letters",
     "protocol_number",
     "icmp_type_code",
+    "icmp_label",
+    "icmp_reply",
+    "icmp_request",
+    "is_icmp_error",
 ]
 
-#: IP protocol numbers by the names iptables accepts (from /etc/protocols, the common ones).
+#: IP protocol numbers by the names iptables accepts after ``-p`` (its own ``all`` is 0).
 PROTOCOLS: dict[str, int] = {
     "all": 0,
     **protocol_table(["icmp", "igmp", "tcp", "udp", "gre", "esp", "ah", "sctp", "udplite"]),
 }
-#: The name of each protocol number above (the reverse table).
-PROTOCOL_NAMES: dict[int, str] = {number: name for name, number in PROTOCOLS.items()}
+_NAME_OF_NUMBER = {number: name for name, number in PROTOCOLS.items()}
+#: ICMP request types by the reply that answers each (conntrack pairs them).
+_REQUEST_OF_REPLY = {k.reply: t for t, k in ICMP_TYPES.items() if k.reply is not None}
 
-#: TCP flag bits, by the names iptables' --tcp-flags uses, in header order (FIN is bit 0).
-TCP_FLAGS: dict[str, int] = {
-    "FIN": 0x01,
-    "SYN": 0x02,
-    "RST": 0x04,
-    "PSH": 0x08,
-    "ACK": 0x10,
-    "URG": 0x20,
-    "ECE": 0x40,
-    "CWR": 0x80,
-}
-#: The one-letter names tcpdump and scapy print for the same bits.
-_LETTERS: dict[str, int] = {"F": 1, "S": 2, "R": 4, "P": 8, "A": 16, "U": 32, "E": 64, "C": 128}
-_LETTER_ORDER = "FSRPAUEC"  # the order scapy prints them: S, SA, PA, FA, RA ...
 
-#: ICMP types and (type, code) pairs by the names ``iptables -p icmp -h`` lists.
-ICMP_TYPES: dict[str, tuple[int, int | None]] = {
-    "any": (255, None),
-    "echo-reply": (0, None),
-    "pong": (0, None),
-    "destination-unreachable": (3, None),
-    "network-unreachable": (3, 0),
-    "host-unreachable": (3, 1),
-    "protocol-unreachable": (3, 2),
-    "port-unreachable": (3, 3),
-    "fragmentation-needed": (3, 4),
-    "source-route-failed": (3, 5),
-    "network-unknown": (3, 6),
-    "host-unknown": (3, 7),
-    "network-prohibited": (3, 9),
-    "host-prohibited": (3, 10),
-    "TOS-network-unreachable": (3, 11),
-    "TOS-host-unreachable": (3, 12),
-    "communication-prohibited": (3, 13),
-    "host-precedence-violation": (3, 14),
-    "precedence-cutoff": (3, 15),
-    "source-quench": (4, None),
-    "redirect": (5, None),
-    "network-redirect": (5, 0),
-    "host-redirect": (5, 1),
-    "TOS-network-redirect": (5, 2),
-    "TOS-host-redirect": (5, 3),
-    "echo-request": (8, None),
-    "ping": (8, None),
-    "router-advertisement": (9, None),
-    "router-solicitation": (10, None),
-    "time-exceeded": (11, None),
-    "ttl-exceeded": (11, None),
-    "ttl-zero-during-transit": (11, 0),
-    "ttl-zero-during-reassembly": (11, 1),
-    "parameter-problem": (12, None),
-    "ip-header-bad": (12, 0),
-    "required-option-missing": (12, 1),
-    "timestamp-request": (13, None),
-    "timestamp-reply": (14, None),
-    "address-mask-request": (17, None),
-    "address-mask-reply": (18, None),
-}
-#: ICMP types that report an error about another packet (conntrack calls them RELATED).
-ICMP_ERRORS: frozenset[int] = frozenset({3, 4, 5, 11, 12})
-#: ICMP request types conntrack may start a flow with, and the reply type of each.
-ICMP_REQUESTS: dict[int, int] = {8: 0, 13: 14, 15: 16, 17: 18}
+def iptables_protocol_name(number: int) -> str:
+    """The name iptables gives an IP protocol number after ``-p`` (``all`` for 0), or the number.
+
+    >>> iptables_protocol_name(6), iptables_protocol_name(0), iptables_protocol_name(41)
+    ('tcp', 'all', '41')
+    """
+    return _NAME_OF_NUMBER.get(number, str(number))
 
 
 def protocol_number(proto: str | int) -> int:
@@ -110,18 +59,16 @@ def protocol_number(proto: str | int) -> int:
     (17, 47, 1)
     """
     if isinstance(proto, int) and not isinstance(proto, bool):
-        number = proto
-    else:
-        text = str(proto).strip().lower()
-        if text in PROTOCOLS:
-            return PROTOCOLS[text]
-        if not text.isdigit():
-            known = ", ".join(sorted(PROTOCOLS))
-            raise PacketError(f"{proto!r}: unknown protocol; expected a number or one of {known}")
-        number = int(text)
-    if not 0 <= number <= 255:
-        raise PacketError(f"{proto!r}: a protocol number is 0-255")
-    return number
+        if not 0 <= proto <= 255:
+            raise PacketError(f"{proto!r}: a protocol number is 0-255")
+        return proto
+    text = str(proto).strip().lower()
+    if text in PROTOCOLS:
+        return PROTOCOLS[text]
+    if text and all(char.isdigit() for char in text):  # ASCII digits only, as iptables reads
+        return read_int(text, what="protocol number", high=255, error=PacketError)
+    known = ", ".join(sorted(PROTOCOLS))
+    raise PacketError(f"{quote(proto)}: unknown protocol; expected a number or one of {known}")
 
 
 def flag_bits(flags: str) -> int:
@@ -130,14 +77,14 @@ def flag_bits(flags: str) -> int:
     >>> hex(flag_bits("SA")), flag_bits("")
     ('0x12', 0)
     """
-    bits = 0
-    for letter in str(flags).strip().upper().replace(".", ""):
-        if letter not in _LETTERS:
-            raise PacketError(
-                f"{flags!r}: {letter!r} is not a TCP flag; use the letters S A F R P U E C"
-            )
-        bits |= _LETTERS[letter]
-    return bits
+    text = str(flags).strip().replace(".", "")
+    try:
+        return int(TcpFlags.from_letters(text))
+    except ValueError:
+        bad = next(letter for letter in text if letter.upper() not in "FSRPAUEC")
+        raise PacketError(
+            f"{quote(flags)}: {bad!r} is not a TCP flag; use the letters S A F R P U E C"
+        ) from None
 
 
 def flag_letters(bits: int) -> str:
@@ -146,55 +93,107 @@ def flag_letters(bits: int) -> str:
     >>> flag_letters(0x18), flag_letters(0x11)
     ('PA', 'FA')
     """
-    return "".join(letter for letter in _LETTER_ORDER if bits & _LETTERS[letter])
+    return TcpFlags(bits & 0xFF).letters
 
 
 def icmp_type_code(value: str | int) -> tuple[int, int | None]:
     """The (type, code) of an ICMP type name, number or ``type/code`` (code None: any code).
 
+    Names are those ``iptables -p icmp -h`` lists, in any case; numbers are ASCII digits.
+
     >>> icmp_type_code("echo-request"), icmp_type_code("3/3"), icmp_type_code(0)
     ((8, None), (3, 3), (0, None))
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        text = str(value)
-    else:
-        text = str(value).strip()
-    if text in ICMP_TYPES:
-        return ICMP_TYPES[text]
-    lowered = {name.lower(): code for name, code in ICMP_TYPES.items()}
+    names = icmp_names(4)
+    text = str(value).strip()
+    if text in names:
+        return names[text]
+    lowered = {name.lower(): pair for name, pair in names.items()}
     if text.lower() in lowered:
         return lowered[text.lower()]
     parts = text.split("/")
-    if len(parts) in (1, 2) and all(part.isdigit() for part in parts):
+    if len(parts) in (1, 2) and all(part.isascii() and part.isdigit() for part in parts):
         numbers = [int(part) for part in parts]
         if all(0 <= number <= 255 for number in numbers):
             return numbers[0], (numbers[1] if len(numbers) == 2 else None)
     raise PacketError(
-        f"{value!r}: not an ICMP type; expected a number 0-255, 'type/code' or a name "
+        f"{quote(value)}: not an ICMP type; expected a number 0-255, 'type/code' or a name "
         "such as echo-request or port-unreachable"
     )
 
 
-def _ipv4(value: str, what: str) -> tuple[str, int]:
+def icmp_label(icmp_type: int, code: int | None = None) -> str | None:
+    """iptables' name for an ICMP type, or for one of its codes; None where it has none.
+
+    >>> icmp_label(3), icmp_label(3, 3), icmp_label(8, 0), icmp_label(15)
+    ('destination-unreachable', 'port-unreachable', None, None)
+    """
+    kind = ICMP_TYPES.get(icmp_type)
+    if kind is None:
+        return None
+    if code is None:
+        return kind.name
+    known = kind.codes.get(code)
+    return known.name if known is not None else None
+
+
+def icmp_reply(icmp_type: int) -> int | None:
+    """The type that answers an ICMP request type (8 -> 0), or None when it is no request.
+
+    >>> icmp_reply(8), icmp_reply(13), icmp_reply(3)
+    (0, 14, None)
+    """
+    kind = ICMP_TYPES.get(icmp_type)
+    return kind.reply if kind is not None else None
+
+
+def icmp_request(icmp_type: int) -> int | None:
+    """The request type an ICMP reply type answers (0 -> 8), or None when it is no reply.
+
+    >>> icmp_request(0), icmp_request(8)
+    (8, None)
+    """
+    return _REQUEST_OF_REPLY.get(icmp_type)
+
+
+def is_icmp_error(icmp_type: int | None) -> bool:
+    """Whether an ICMP type reports an error about a packet it quotes (conntrack: RELATED).
+
+    >>> is_icmp_error(3), is_icmp_error(8)
+    (True, False)
+    """
+    kind = ICMP_TYPES.get(icmp_type)
+    return kind is not None and kind.error
+
+
+def _is_query(icmp_type: int | None) -> bool:
+    """Whether the type is a request or a reply, which carry an identifier."""
+    return icmp_reply(icmp_type) is not None or icmp_request(icmp_type) is not None
+
+
+def _ipv4(value: object, what: str) -> tuple[str, int]:
     try:
         addr = ipaddress.ip_address(str(value).strip())
     except ValueError:
-        raise AddressError(f"{what} {value!r}: not an IPv4 address such as 192.0.2.10") from None
+        raise AddressError(
+            f"{what} {quote(value)}: not an IPv4 address such as 192.0.2.10"
+        ) from None
     if addr.version != 4:
-        raise AddressError(f"{what} {value!r}: iptables filters IPv4 only (ip6tables does IPv6)")
+        raise AddressError(
+            f"{what} {quote(value)}: iptables filters IPv4 only (ip6tables does IPv6)"
+        )
     return str(addr), int(addr)
 
 
-def _port(value: int | None, what: str) -> int | None:
+def _port(value: object, what: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value))
-        except ValueError:
-            raise PortError(f"{what} {value!r}: not a port number 0-65535") from None
-    if not 0 <= value <= 65535:
-        raise PortError(f"{what} {value}: a port is 0-65535")
+    return read_port(value, what=what, low=0)
+
+
+def _iface(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise PacketError(f"{what} {quote(value)}: an interface name is text such as 'eth0'")
     return value
 
 
@@ -212,6 +211,7 @@ class Packet:
     """
 
     proto: str | int
+    _: KW_ONLY
     src: str = "192.0.2.1"
     dst: str = "192.0.2.2"
     sport: int | None = None
@@ -232,7 +232,7 @@ class Packet:
         number = protocol_number(self.proto)
         if number == 0:
             raise PacketError("protocol 'all' describes rules, not packets; use tcp, udp, icmp ...")
-        name = PROTOCOL_NAMES.get(number, str(number))
+        name = iptables_protocol_name(number)
         src, src_int = _ipv4(self.src, "source")
         dst, dst_int = _ipv4(self.dst, "destination")
         sport, dport = _port(self.sport, "source port"), _port(self.dport, "destination port")
@@ -243,21 +243,25 @@ class Packet:
             sport = 40000 if sport is None else sport
             dport = 80 if dport is None else dport
         elif sport is not None or dport is not None:
-            raise PortError(f"{name} has no ports; sport and dport are for tcp and udp")
+            raise PacketError(f"{name} has no ports; sport and dport are for tcp and udp")
         if bits and number != 6:
-            raise PacketError(f"flags {flags!r}: only tcp packets carry TCP flags")
-        icmp_type, icmp_code = self.icmp_type, self.icmp_code
+            raise PacketError(f"flags {quote(flags)}: only tcp packets carry TCP flags")
+        icmp_type = self.icmp_type
+        icmp_code = read_int(self.icmp_code, what="ICMP code", high=255, error=PacketError)
+        icmp_id = read_int(self.icmp_id, what="ICMP identifier", high=65535, error=PacketError)
         if number == 1:
             kind, code = icmp_type_code(8 if icmp_type is None else icmp_type)
             if kind == 255:
                 raise PacketError("'any' matches ICMP types in rules; a packet has one type")
             icmp_type, icmp_code = kind, (icmp_code if code is None else code)
-            if not 0 <= int(icmp_code) <= 255:
-                raise PacketError(f"icmp_code {icmp_code}: a code is 0-255")
         elif icmp_type is not None:
-            raise PacketError(f"icmp_type {icmp_type!r}: only icmp packets have an ICMP type")
-        if self.inner is not None and not (number == 1 and icmp_type in ICMP_ERRORS):
-            raise PacketError("inner: only an ICMP error (type 3, 4, 5, 11, 12) quotes a packet")
+            raise PacketError(f"icmp_type {quote(icmp_type)}: only icmp packets have an ICMP type")
+        if self.inner is not None:
+            if not isinstance(self.inner, Packet):
+                raise PacketError(f"inner {quote(self.inner)}: expected the Packet it is about")
+            if not (number == 1 and is_icmp_error(icmp_type)):
+                errors = ", ".join(str(t) for t, kind in ICMP_TYPES.items() if kind.error)
+                raise PacketError(f"inner: only an ICMP error (type {errors}) quotes a packet")
         setter(self, "proto", name)
         setter(self, "src", src)
         setter(self, "dst", dst)
@@ -265,7 +269,10 @@ class Packet:
         setter(self, "dport", dport)
         setter(self, "flags", flag_letters(bits))
         setter(self, "icmp_type", icmp_type)
-        setter(self, "icmp_code", int(icmp_code))
+        setter(self, "icmp_code", icmp_code)
+        setter(self, "icmp_id", icmp_id)
+        setter(self, "in_iface", _iface(self.in_iface, "in_iface"))
+        setter(self, "out_iface", _iface(self.out_iface, "out_iface"))
         setter(self, "proto_number", number)
         setter(self, "src_int", src_int)
         setter(self, "dst_int", dst_int)
@@ -302,10 +309,8 @@ class Packet:
         if self.proto_number == 6:
             text += f" [{self.flags or 'no flags'}]"
         if self.proto_number == 1:
-            exact = (self.icmp_type, self.icmp_code)
-            names = [n for n, tc in ICMP_TYPES.items() if tc == exact]
-            names += [n for n, tc in ICMP_TYPES.items() if tc == (self.icmp_type, None)]
-            text += f" {names[0] if names else 'type'} ({self.icmp_type}/{self.icmp_code})"
+            name = icmp_label(self.icmp_type, self.icmp_code) or icmp_label(self.icmp_type)
+            text += f" {name or 'type'} ({self.icmp_type}/{self.icmp_code})"
         return text
 
     def reply(self, flags: str | None = None) -> Packet:
@@ -324,44 +329,48 @@ class Packet:
         if self.sport is not None:
             kwargs.update(sport=self.dport, dport=self.sport)
         if self.proto_number == 1:
-            kwargs["icmp_type"] = ICMP_REQUESTS.get(self.icmp_type, self.icmp_type)
+            answer = icmp_reply(self.icmp_type)
+            kwargs["icmp_type"] = self.icmp_type if answer is None else answer
             kwargs["icmp_id"] = self.icmp_id
         return Packet(self.proto, **kwargs)
 
     @classmethod
-    def from_scapy(cls, pkt, in_iface: str = "eth0", out_iface: str = "eth1") -> Packet:
+    def from_scapy(cls, pkt, *, in_iface: str = "eth0", out_iface: str = "eth1") -> Packet:
         """The Packet of a scapy packet with an IPv4 layer (other layers are ignored).
 
         >>> from scapy.layers.inet import IP, TCP
         >>> Packet.from_scapy(IP(src="192.0.2.1", dst="192.0.2.2")/TCP(sport=1, dport=2))
         Packet('tcp', src='192.0.2.1', dst='192.0.2.2', sport=1, dport=2, flags='S')
         """
-        from scapy.layers.inet import ICMP, IP, TCP, UDP, IPerror, TCPerror, UDPerror
-
-        if IP not in pkt:
-            raise PacketError(f"{pkt.summary()!r}: no IPv4 layer; iptables filters IPv4")
-        ip = pkt[IP]
+        inet = _scapy_inet()
+        if not hasattr(pkt, "haslayer"):
+            raise PacketError(f"{quote(pkt)}: expected a scapy packet")
+        if inet.IP not in pkt:
+            raise PacketError(f"{quote(pkt.summary())}: no IPv4 layer; iptables filters IPv4")
+        ip = pkt[inet.IP]
         common = dict(src=ip.src, dst=ip.dst, in_iface=in_iface, out_iface=out_iface)
-        if TCP in ip:
-            tcp = ip[TCP]
+        if inet.TCP in ip:
+            tcp = ip[inet.TCP]
             return cls("tcp", sport=tcp.sport, dport=tcp.dport, flags=str(tcp.flags), **common)
-        if UDP in ip:
-            return cls("udp", sport=ip[UDP].sport, dport=ip[UDP].dport, **common)
-        if ICMP in ip:
-            icmp = ip[ICMP]
+        if inet.UDP in ip:
+            return cls("udp", sport=ip[inet.UDP].sport, dport=ip[inet.UDP].dport, **common)
+        if inet.ICMP in ip:
+            icmp = ip[inet.ICMP]
             inner = None
-            if icmp.type in ICMP_ERRORS and IPerror not in icmp:
-                icmp = ICMP(bytes(icmp))  # a built packet: dissect the quoted header
-            if icmp.type in ICMP_ERRORS and IPerror in icmp:
-                quoted = icmp[IPerror]
+            if is_icmp_error(icmp.type) and inet.IPerror not in icmp:
+                icmp = inet.ICMP(bytes(icmp))  # a built packet: dissect the quoted header
+            if is_icmp_error(icmp.type) and inet.IPerror in icmp:
+                quoted = icmp[inet.IPerror]
                 extra: dict = {}
-                if TCPerror in quoted:
-                    extra = dict(sport=quoted[TCPerror].sport, dport=quoted[TCPerror].dport)
-                    extra["flags"] = str(quoted[TCPerror].flags)
-                elif UDPerror in quoted:
-                    extra = dict(sport=quoted[UDPerror].sport, dport=quoted[UDPerror].dport)
+                if inet.TCPerror in quoted:
+                    tcp = quoted[inet.TCPerror]
+                    extra = dict(sport=tcp.sport, dport=tcp.dport, flags=str(tcp.flags))
+                elif inet.UDPerror in quoted:
+                    extra = dict(
+                        sport=quoted[inet.UDPerror].sport, dport=quoted[inet.UDPerror].dport
+                    )
                 inner = cls(quoted.proto, src=quoted.src, dst=quoted.dst, **extra)
-            ident = icmp.id if icmp.type in (0, 8, 13, 14, 15, 16, 17, 18) else 0
+            ident = icmp.id if _is_query(icmp.type) else 0
             return cls(
                 "icmp",
                 icmp_type=icmp.type,
@@ -378,12 +387,8 @@ class Packet:
         >>> bytes(Packet("udp", src="192.0.2.1", dst="192.0.2.2").to_scapy())[9]
         17
         """
-        import logging
-
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.layers.inet import ICMP, IP, TCP, UDP
-        from scapy.packet import Raw
-
+        inet = _scapy_inet()
+        IP, TCP, UDP, ICMP = inet.IP, inet.TCP, inet.UDP, inet.ICMP
         ip = IP(src=self.src, dst=self.dst)
         if self.proto_number == 6:
             return ip / TCP(sport=self.sport, dport=self.dport, flags=self.flags or 0)
@@ -391,9 +396,17 @@ class Packet:
             return ip / UDP(sport=self.sport, dport=self.dport)
         if self.proto_number == 1:
             icmp = ICMP(type=self.icmp_type, code=self.icmp_code)
-            if self.icmp_type in ICMP_REQUESTS or self.icmp_type in ICMP_REQUESTS.values():
+            if _is_query(self.icmp_type):
                 icmp.id = self.icmp_id
             if self.inner is not None:
                 return ip / icmp / bytes(self.inner.to_scapy())[:28]
             return ip / icmp
-        return IP(src=self.src, dst=self.dst, proto=self.proto_number) / Raw(b"\x00" * 8)
+        return IP(src=self.src, dst=self.dst, proto=self.proto_number) / (b"\x00" * 8)
+
+
+def _scapy_inet():
+    """scapy's IPv4 layers, imported on first use: scapy is heavy, and the model runs without it."""
+    logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
+    from scapy.layers import inet
+
+    return inet

@@ -16,11 +16,12 @@ netcourse.errors.RuleError: line 1: '-m limit': this match is not simulated; ...
 from __future__ import annotations
 
 import ipaddress
-import shlex
+import re
 from dataclasses import dataclass, field
 
-from netcourse.errors import NetcourseError, RuleError
+from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.matches import (
+    STATE_MODULE_STATES,
     STATES,
     AddrMatch,
     CommentMatch,
@@ -34,10 +35,13 @@ from netcourse.firewall.matches import (
     StateMatch,
     TcpFlagsMatch,
 )
-from netcourse.firewall.packet import TCP_FLAGS, icmp_type_code, protocol_number
-from netcourse.protocols import protocol_table
+from netcourse.firewall.packet import icmp_type_code, protocol_number
+from netcourse.firewall.words import quote_word, split_words
+from netcourse.protocols import TcpFlags, protocol_name, protocol_table, service_port
+from netcourse.readers import read_port
 
 __all__ = [
+    "Option",
     "Rule",
     "Chain",
     "Ruleset",
@@ -45,12 +49,17 @@ __all__ = [
     "parse_rule",
     "why_refused",
     "BUILTIN_CHAINS",
+    "TARGETS",
 ]
 
 #: The filter table's built-in chains: where packets enter.
 BUILTIN_CHAINS = ("INPUT", "FORWARD", "OUTPUT")
 #: Targets that end a packet's journey through the table.
 TERMINAL = ("ACCEPT", "DROP", "REJECT")
+#: Every target the simulator knows besides user chains.
+TARGETS = (*TERMINAL, "LOG", "RETURN")
+#: The longest chain name iptables accepts (XT_EXTENSION_MAXNAMELEN less its NUL byte).
+MAX_CHAIN_NAME = 28
 #: The --reject-with values iptables accepts (aliases map to the name iptables-save prints).
 REJECT_WITH = {
     "icmp-net-unreachable": "icmp-net-unreachable",
@@ -80,24 +89,6 @@ LOG_OPTIONS = {
     "--log-uid": False,
     "--log-macdecode": False,
 }
-#: Service names iptables resolves from /etc/services, for the ports lessons use.
-SERVICE_PORTS = {
-    "ftp": 21,
-    "ssh": 22,
-    "telnet": 23,
-    "smtp": 25,
-    "domain": 53,
-    "http": 80,
-    "pop3": 110,
-    "ntp": 123,
-    "imap": 143,
-    "snmp": 161,
-    "https": 443,
-    "imaps": 993,
-    "pop3s": 995,
-    "mysql": 3306,
-    "postgresql": 5432,
-}
 #: The match modules simulated, with their options and how many values each takes.
 MODULES: dict[str, dict[str, int]] = {
     "tcp": {
@@ -125,11 +116,37 @@ MODULES: dict[str, dict[str, int]] = {
 #: The matches that a protocol loads (``-p tcp`` makes ``-m tcp`` available), by protocol.
 _MODULE_PROTO = protocol_table(["tcp", "udp", "icmp"])
 _PROTO_MODULE = {number: name for name, number in _MODULE_PROTO.items()}
-#: Protocols with ports that multiport accepts: tcp, udp, dccp (33), sctp, udplite.
-_MULTIPORT_PROTOS = {*protocol_table(["tcp", "udp", "sctp", "udplite"]).values(), 33}
+#: Protocols with ports that multiport accepts.
+_MULTIPORT_PROTOS = set(protocol_table(["tcp", "udp", "dccp", "sctp", "udplite"]).values())
+#: The flags ``--tcp-flags`` names (ECE and CWR have no name there), and ``ALL`` of them.
+_TCP_FLAG_NAMES = {name: int(TcpFlags[name]) for name in ("SYN", "ACK", "FIN", "RST", "URG", "PSH")}
+_ALL_FLAGS = sum(_TCP_FLAG_NAMES.values())
+#: ``--syn``: of SYN, RST, ACK and FIN, only SYN set.
+_SYN_MASK = int(TcpFlags.SYN | TcpFlags.RST | TcpFlags.ACK | TcpFlags.FIN)
+#: The protocols whose service names a port option reads, by the module that reads it:
+#: iptables 1.8's udp match resolves names with getaddrinfo(3), which finds a name of any
+#: protocol (tcp first), while tcp and multiport ask getservbyname(3) for their own protocol
+#: (test_kernel.py measures it). Other modules read their protocol's names alone.
+_SERVICE_PROTOCOLS = {"udp": ("tcp", "udp")}
+#: ``iptables-save -c`` counters in front of a rule or after a chain: ``[packets:bytes]``.
+_COUNTERS = re.compile(r"\[([0-9]+):([0-9]+)\]")
 
 
 @dataclass(frozen=True)
+class Option:
+    """One option of a rule as written: its words, what it is, and the match it made.
+
+    ``kind`` is ``"match"`` (then ``match`` is set), ``"module"`` (``-m NAME``), ``"target"``
+    (``-j``/``-g``), ``"target-option"`` (``--reject-with``, ``--log-prefix`` ...) or
+    ``"counters"`` (``-c PACKETS BYTES``).
+    """
+
+    kind: str
+    words: tuple[str, ...]
+    match: Match | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """One rule: its chain, 1-based number there, the text as written, matches and target."""
 
@@ -141,6 +158,7 @@ class Rule:
     goto: bool = False
     reject_with: str | None = None
     line: int = 0
+    options: tuple[Option, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def terminal(self) -> bool:
@@ -150,7 +168,7 @@ class Rule:
     @property
     def jumps(self) -> bool:
         """Whether the target is a user-defined chain (``-j CHAIN`` or ``-g CHAIN``)."""
-        return self.target not in (*TERMINAL, "LOG", "RETURN")
+        return self.target not in TARGETS
 
     def __repr__(self) -> str:
         return f"Rule({self.chain} #{self.number}: {self.text!r})"
@@ -182,7 +200,25 @@ class Ruleset:
 
 
 def _fail(line: int, option: str, message: str) -> RuleError:
-    return RuleError(f"line {line}: {option!r}: {message}")
+    return RuleError(f"line {line}: {quote(option)}: {message}")
+
+
+def _strip_counters(text: str, line: int) -> str:
+    """The line without its leading ``[packets:bytes]`` (``iptables-save -c``), checked."""
+    if not text.startswith("["):
+        return text
+    end = text.find("]")
+    counters = text[: end + 1] if end >= 0 else text
+    if end < 0 or not _COUNTERS.fullmatch(counters):
+        raise _fail(line, counters, "counters are written [packets:bytes], two numbers 0-9")
+    rest = text[end + 1 :].strip()
+    if not rest:
+        raise _fail(
+            line,
+            counters,
+            "counters with no rule after them; expected [packets:bytes] -A CHAIN ...",
+        )
+    return rest
 
 
 class _RuleParser:
@@ -191,6 +227,7 @@ class _RuleParser:
     def __init__(self, chain: str, tokens: list[str], line: int):
         self.chain, self.tokens, self.line = chain, tokens, line
         self.matches: list[Match] = []
+        self.options: list[Option] = []
         self.modules: list[str] = []
         self.proto: int | None = None
         self.proto_negated = False
@@ -202,7 +239,7 @@ class _RuleParser:
     def fail(self, option: str, message: str) -> RuleError:
         return _fail(self.line, option, message)
 
-    def parse(self) -> tuple[list[Match], str, bool, str | None]:
+    def parse(self) -> None:
         tokens, i, negate = self.tokens, 0, False
         while i < len(tokens):
             token = tokens[i]
@@ -211,12 +248,13 @@ class _RuleParser:
                     raise self.fail("! !", "two ! in a row")
                 negate, i = True, i + 1
                 continue
+            start, matches = (i - 1 if negate else i), len(self.matches)
             if self.target is not None and token.startswith("--"):
                 i = self._target_option(i, negate)
-                negate = False
-                continue
-            i = self._option(i, negate)
+            else:
+                i = self._option(i, negate)
             negate = False
+            self._record(start, i, len(self.matches) > matches)
         if negate:
             raise self.fail("!", "a ! must come before the option it negates")
         if self.target is None:
@@ -227,7 +265,21 @@ class _RuleParser:
         if self.target == "REJECT" and self.reject_with == "tcp-reset":
             if self.proto != 6 or self.proto_negated:
                 raise self.fail("--reject-with tcp-reset", "needs -p tcp in the same rule")
-        return self.matches, self.target, self.goto, self.reject_with
+
+    def _record(self, start: int, end: int, matched: bool) -> None:
+        """Note the option just read (words ``start:end``) for explanations."""
+        words = tuple(self.tokens[start:end])
+        head = words[1] if words[0] == "!" else words[0]
+        if matched:
+            self.options.append(Option("match", words, self.matches[-1]))
+        elif head in ("-m", "--match"):
+            self.options.append(Option("module", words))
+        elif head in ("-j", "--jump", "-g", "--goto"):
+            self.options.append(Option("target", words))
+        elif head in ("-c", "--set-counters"):
+            self.options.append(Option("counters", words))
+        else:
+            self.options.append(Option("target-option", words))
 
     def _value(self, i: int, option: str) -> str:
         if i + 1 >= len(self.tokens):
@@ -255,14 +307,19 @@ class _RuleParser:
             except NetcourseError as exc:
                 raise self.fail(f"{token} {value}", str(exc).split(": ", 1)[-1]) from None
             self.proto, self.proto_negated = number, negate
-            self.matches.append(ProtoMatch(f"{bang}-p {value}", negate, number))
+            self.matches.append(ProtoMatch(text=f"{bang}-p {value}", negate=negate, number=number))
             return i + 2
         if token in ("-s", "--source", "--src", "-d", "--destination", "--dst"):
             value = self._value(i, token)
             which = "src" if token in ("-s", "--source", "--src") else "dst"
             self._once(which, token)
             self.matches.append(
-                AddrMatch(f"{bang}{token} {value}", negate, which, self._net(token, value))
+                AddrMatch(
+                    text=f"{bang}{token} {value}",
+                    negate=negate,
+                    which=which,
+                    net=self._net(token, value),
+                )
             )
             return i + 2
         if token in ("-i", "--in-interface", "-o", "--out-interface"):
@@ -283,7 +340,9 @@ class _RuleParser:
                 raise self.fail(
                     f"{token} {value}", "an interface name is 1-15 characters, no / or spaces"
                 )
-            self.matches.append(IfaceMatch(f"{bang}{token} {value}", negate, which, value))
+            self.matches.append(
+                IfaceMatch(text=f"{bang}{token} {value}", negate=negate, which=which, name=value)
+            )
             return i + 2
         if token in ("-m", "--match"):
             if negate:
@@ -309,6 +368,9 @@ class _RuleParser:
             self.goto = token in ("-g", "--goto")
             return i + 2
         if token in ("-c", "--set-counters"):
+            counters = self.tokens[i + 1 : i + 3]
+            if len(counters) < 2 or not all(c.isascii() and c.isdigit() for c in counters):
+                raise self.fail(token, "needs two numbers after it: -c PACKETS BYTES")
             return i + 3  # packet and byte counters: bookkeeping, not matching
         if token in ("-f", "--fragment"):
             raise self.fail(token, "fragments are not simulated; every packet here is whole")
@@ -358,23 +420,28 @@ class _RuleParser:
         if module in ("tcp", "udp"):
             if token in ("--syn",):
                 self._once("flags", token)
-                return TcpFlagsMatch(text, negate, 0x17, 0x02, syn=True)
+                return TcpFlagsMatch(
+                    text=text, negate=negate, flag_mask=_SYN_MASK, comp=int(TcpFlags.SYN), syn=True
+                )
             if token == "--tcp-flags":
                 self._once("flags", token)
                 return TcpFlagsMatch(
-                    text, negate, self._flags(token, values[0]), self._flags(token, values[1])
+                    text=text,
+                    negate=negate,
+                    flag_mask=self._flags(token, values[0]),
+                    comp=self._flags(token, values[1]),
                 )
             which = "sport" if token in ("--sport", "--source-port") else "dport"
             self._once(which, token)
-            lo, hi = self._range(token, values[0])
-            return PortMatch(text, negate, which, lo, hi)
+            lo, hi = self._range(token, values[0], _SERVICE_PROTOCOLS.get(module, (module,)))
+            return PortMatch(text=text, negate=negate, which=which, lo=lo, hi=hi)
         if module == "icmp":
             try:
                 kind, code = icmp_type_code(values[0])
             except NetcourseError as exc:
                 raise self.fail(text, str(exc).split(": ", 1)[-1]) from None
             lo, hi = (0, 255) if code is None else (code, code)
-            return IcmpMatch(text, negate, kind, lo, hi)
+            return IcmpMatch(text=text, negate=negate, icmp_type=kind, code_lo=lo, code_hi=hi)
         if module == "multiport":
             which = {
                 "--dports": "dport",
@@ -382,75 +449,99 @@ class _RuleParser:
                 "--sports": "sport",
                 "--source-ports": "sport",
             }.get(token, "ports")
-            ranges = tuple(self._range(token, part) for part in values[0].split(","))
+            protos = (protocol_name(self.proto),)
+            parts = values[0].split(",")
+            if len(parts) > 15:
+                raise self.fail(text, "multiport takes at most 15 ports (a range counts as 2)")
+            ranges = tuple(self._range(token, part, protos, shown=values[0]) for part in parts)
             if sum(1 if lo == hi else 2 for lo, hi in ranges) > 15:
                 raise self.fail(text, "multiport takes at most 15 ports (a range counts as 2)")
-            return MultiportMatch(text, negate, which, ranges)
+            return MultiportMatch(text=text, negate=negate, which=which, ranges=ranges)
         if module == "iprange":
             parts = values[0].split("-")
             try:
-                lo, hi = (int(ipaddress.IPv4Address(p.strip())) for p in (parts[0], parts[-1]))
                 if len(parts) not in (1, 2):
                     raise ValueError
+                lo, hi = (int(ipaddress.IPv4Address(p.strip())) for p in (parts[0], parts[-1]))
             except ValueError:
                 raise self.fail(
                     text, "expected a range of IPv4 addresses such as 192.0.2.10-192.0.2.20"
                 ) from None
             if lo > hi:
                 raise self.fail(text, "the range's first address is above its last")
-            return IpRangeMatch(text, negate, "src" if token == "--src-range" else "dst", lo, hi)
-        if module in ("conntrack", "state"):
-            allowed = (
-                STATES
-                if module == "conntrack"
-                else {
-                    s: STATES[s] for s in ("INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED")
-                }
+            return IpRangeMatch(
+                text=text,
+                negate=negate,
+                which="src" if token == "--src-range" else "dst",
+                lo=lo,
+                hi=hi,
             )
+        if module in ("conntrack", "state"):
+            allowed = tuple(STATES) if module == "conntrack" else STATE_MODULE_STATES
             states = [s.strip().upper() for s in values[0].split(",")]
             bad = [s for s in states if s not in allowed]
             if bad:
-                raise self.fail(text, f"{bad[0]!r} is not a state; expected {', '.join(allowed)}")
-            return StateMatch(text, negate, frozenset(states))
+                raise self.fail(
+                    text, f"{quote(bad[0])} is not a state; expected {', '.join(allowed)}"
+                )
+            return StateMatch(text=text, negate=negate, states=frozenset(states))
         if negate:
             raise self.fail(text, "a comment cannot be negated")
-        return CommentMatch(text, negate, values[0])
+        return CommentMatch(text=text, negate=negate, comment=values[0])
 
     def _flags(self, option: str, value: str) -> int:
         bits = 0
         for name in value.upper().split(","):
             if name == "ALL":
-                bits |= 0x3F
+                bits |= _ALL_FLAGS
             elif name == "NONE":
                 continue
-            elif name in TCP_FLAGS and TCP_FLAGS[name] <= 0x20:
-                bits |= TCP_FLAGS[name]
+            elif name in _TCP_FLAG_NAMES:
+                bits |= _TCP_FLAG_NAMES[name]
             else:
                 raise self.fail(
                     f"{option} {value}",
-                    f"{name!r} is not a flag; use SYN,ACK,FIN,RST,URG,PSH,ALL,NONE",
+                    f"{quote(name)} is not a flag; use SYN,ACK,FIN,RST,URG,PSH,ALL,NONE",
                 )
         return bits
 
-    def _port(self, option: str, value: str) -> int:
-        text = value.strip()
-        if text.isdigit() and int(text) <= 65535:
-            return int(text)
-        if text in SERVICE_PORTS:
-            return SERVICE_PORTS[text]
+    def _port(self, option: str, value: str, part: str, protos: tuple[str, ...]) -> int:
+        """One port of ``value``: a number, or a service name of one of ``protos``."""
+        text = part.strip()
+        for proto in protos:
+            port = service_port(text, proto)
+            if port is not None:
+                return port
+        if text and all(char.isdigit() for char in text):
+            try:
+                return read_port(text, low=0, error=RuleError)
+            except RuleError as exc:
+                problem = str(exc).split(": ", 1)[-1]
+                if not text.isascii():
+                    problem += "; iptables refuses it too"
+                raise self.fail(f"{option} {value}", problem) from None
+        if not text:
+            raise self.fail(f"{option} {value}", "a port is missing; expected a port 0-65535")
         raise self.fail(
-            f"{option} {value}", "expected a port 0-65535 or a service name such as http"
+            f"{option} {value}",
+            f"expected a port 0-65535 or a service name such as http ({quote(text)} is no "
+            f"{' or '.join(protos)} service iptables knows)",
         )
 
-    def _range(self, option: str, value: str) -> tuple[int, int]:
+    def _range(
+        self, option: str, value: str, protos: tuple[str, ...], shown: str | None = None
+    ) -> tuple[int, int]:
+        """A port or ``lo:hi`` range (an empty end is 0 or 65535); ``shown`` is the whole
+        value the option was given, for messages."""
+        shown = value if shown is None else shown
         if ":" in value:
             lo_text, hi_text = value.split(":", 1)
-            lo = self._port(option, lo_text) if lo_text else 0
-            hi = self._port(option, hi_text) if hi_text else 65535
+            lo = self._port(option, shown, lo_text, protos) if lo_text else 0
+            hi = self._port(option, shown, hi_text, protos) if hi_text else 65535
             if lo > hi:
-                raise self.fail(f"{option} {value}", "the range's first port is above its last")
+                raise self.fail(f"{option} {shown}", "the range's first port is above its last")
             return lo, hi
-        port = self._port(option, value)
+        port = self._port(option, shown, value, protos)
         return port, port
 
     def _net(self, option: str, value: str) -> ipaddress.IPv4Network:
@@ -483,8 +574,11 @@ class _RuleParser:
             self.reject_with = REJECT_WITH[value]
             return i + 2
         if self.target == "LOG" and token in LOG_OPTIONS:
-            return i + (2 if LOG_OPTIONS[token] else 1)
-        raise self.fail(token, f"not an option of the {self.target} target")
+            if LOG_OPTIONS[token]:
+                self._value(i, token)
+                return i + 2
+            return i + 1
+        raise self.fail(token, f"not an option of the {quote(self.target)} target")
 
 
 def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
@@ -493,11 +587,11 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
     >>> parse_rule("-A INPUT ! -s 10.0.0.0/8 -j DROP").matches[0].negate
     True
     """
-    text = line.strip()
-    if text.startswith("["):  # iptables-save -c counters: [packets:bytes]
-        text = text.split("]", 1)[1].strip() if "]" in text else text
+    if not isinstance(line, str):
+        raise RuleError(f"{quote(line)}: expected a rule as text such as '-A INPUT -j DROP'")
+    text = _strip_counters(line.strip(), line_number)
     try:
-        tokens = shlex.split(text)
+        tokens = split_words(text)
     except ValueError as exc:
         raise _fail(line_number, text, f"cannot split into words ({exc})") from None
     if len(tokens) < 2 or tokens[0] not in ("-A", "--append"):
@@ -506,16 +600,18 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
         )
     chain = tokens[1]
     parser = _RuleParser(chain, tokens[2:], line_number)
-    matches, target, goto, reject_with = parser.parse()
-    rule_text = " ".join(_quote(t) for t in tokens)
-    return Rule(chain, number, rule_text, tuple(matches), target, goto, reject_with, line_number)
-
-
-def _quote(token: str) -> str:
-    """Quote a word as iptables-save does: double quotes around anything with spaces."""
-    if token and not any(c in token for c in " \t\"'\\"):
-        return token
-    return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    parser.parse()
+    return Rule(
+        chain=chain,
+        number=number,
+        text=" ".join(quote_word(t) for t in tokens),
+        matches=tuple(parser.matches),
+        target=parser.target,
+        goto=parser.goto,
+        reject_with=parser.reject_with,
+        line=line_number,
+        options=tuple(parser.options),
+    )
 
 
 def parse_ruleset(text: str) -> Ruleset:
@@ -543,7 +639,8 @@ def parse_ruleset(text: str) -> Ruleset:
         if line.startswith("*"):
             table = line[1:].strip()
             if table != "filter":
-                raise _fail(number, line, f"the {table} table is not simulated; only *filter is")
+                name = table if table.isidentifier() and len(table) <= 30 else quote(table)
+                raise _fail(number, line, f"the {name} table is not simulated; only *filter is")
             committed = False
             continue
         if line == "COMMIT":
@@ -555,31 +652,44 @@ def parse_ruleset(text: str) -> Ruleset:
             raise _fail(number, line, "comes after COMMIT; start a table with *filter first")
         if line.startswith(":"):
             parts = line[1:].split()
-            if len(parts) < 2:
+            if len(parts) < 2 or len(parts) > 3:
                 raise _fail(number, line, "expected :CHAIN POLICY [packets:bytes]")
-            _declare(policies, rules, parts[0], parts[1], number, line)
+            if len(parts) == 3 and not _COUNTERS.fullmatch(parts[2]):
+                raise _fail(
+                    number, line, "the counters after the policy are [packets:bytes], two numbers"
+                )
+            _declare(policies, rules, name=parts[0], policy=parts[1], number=number, line=line)
             continue
-        if line.startswith("["):
-            line = line.split("]", 1)[1].strip() if "]" in line else line
-        words = line.split()
-        if words[0] in ("-N", "--new-chain") and len(words) == 2:
-            _declare(policies, rules, words[1], "-", number, line)
+        line = _strip_counters(line, number)
+        try:
+            words = split_words(line)
+        except ValueError as exc:
+            raise _fail(number, line, f"cannot split into words ({exc})") from None
+        if words[0] in ("-N", "--new-chain"):
+            if len(words) != 2:
+                raise _fail(number, line, "expected -N CHAIN: one chain name")
+            _declare(policies, rules, name=words[1], policy="-", number=number, line=line)
             continue
-        if words[0] in ("-P", "--policy") and len(words) == 3:
+        if words[0] in ("-P", "--policy"):
+            if len(words) != 3:
+                raise _fail(number, line, "expected -P CHAIN POLICY, such as -P INPUT DROP")
             if words[1] not in BUILTIN_CHAINS:
                 raise _fail(
-                    number, line, f"{words[1]} is not a built-in chain; only they have policies"
+                    number,
+                    line,
+                    f"{quote(words[1])} is not a built-in chain; only they have policies",
                 )
-            _declare(policies, rules, words[1], words[2], number, line, redeclare=True)
+            _declare(policies, rules, name=words[1], policy=words[2], number=number, line=line)
             continue
         if words[0] in ("-A", "--append"):
             chain = words[1] if len(words) > 1 else ""
             if chain not in rules:
-                raise _fail(
-                    number,
-                    f"-A {chain}",
-                    f"no chain {chain!r}; declare it first with -N {chain} (or :{chain} - [0:0])",
+                hint = (
+                    f"declare it first with -N {chain} (or :{chain} - [0:0])"
+                    if _chain_name_problem(chain) is None
+                    else _chain_name_problem(chain)
                 )
+                raise _fail(number, f"-A {chain}", f"no chain {quote(chain)}; {hint}")
             rules[chain].append((number, line))
             continue
         raise _fail(number, words[0], "expected -A, -N, -P, :CHAIN POLICY, *filter or COMMIT")
@@ -593,36 +703,65 @@ def parse_ruleset(text: str) -> Ruleset:
     return Ruleset(chains)
 
 
-def _declare(policies, rules, name, policy, number, line, redeclare=False) -> None:
+def _chain_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a user chain, or None when it can."""
+    if not name:
+        return "a chain needs a name"
+    if name in TARGETS:
+        return f"{name} is a target, not a chain"
+    if name.startswith("-") or name.startswith("!"):
+        return f"a chain name cannot start with {name[0]}"
+    if len(name) > MAX_CHAIN_NAME:
+        return f"a chain name is at most {MAX_CHAIN_NAME} characters (this one has {len(name)})"
+    return None
+
+
+def _declare(
+    policies: dict[str, str | None],
+    rules: dict[str, list[tuple[int, str]]],
+    *,
+    name: str,
+    policy: str,
+    number: int,
+    line: str,
+) -> None:
     if name in BUILTIN_CHAINS:
         if policy not in ("ACCEPT", "DROP"):
             raise _fail(
-                number, line, f"policy {policy!r}: a built-in chain's policy is ACCEPT or DROP"
+                number,
+                line,
+                f"policy {quote(policy)}: a built-in chain's policy is ACCEPT or DROP",
             )
         policies[name] = policy
         return
     if policy != "-":
         raise _fail(
-            number, line, f"{name} is not a built-in chain; user chains have no policy (write -)"
+            number,
+            line,
+            f"{quote(name)} is not a built-in chain; user chains have no policy (write -)",
         )
     if name in rules:
-        raise _fail(number, line, f"chain {name} is declared twice")
-    if (
-        name in ("ACCEPT", "DROP", "REJECT", "LOG", "RETURN")
-        or name.startswith("-")
-        or len(name) > 28
-    ):
-        raise _fail(number, line, f"{name!r} cannot name a chain")
+        raise _fail(number, line, f"chain {quote(name)} is declared twice")
+    problem = _chain_name_problem(name)
+    if problem is not None:
+        raise _fail(number, line, f"{quote(name)} cannot name a chain: {problem}")
     policies[name] = None
     rules[name] = []
 
 
+def _loop_text(path: list[str], target: str) -> str:
+    """The chains of a jump loop, ``A -> B -> A``, shortened when the loop is long."""
+    cycle = [*path[path.index(target) :], target]
+    if len(cycle) > 8:
+        cycle = [*cycle[:3], f"... {len(cycle) - 5} more chains ...", *cycle[-2:]]
+    return " -> ".join(cycle)
+
+
 def _check_targets(chains: dict[str, Chain]) -> None:
+    """Refuse jumps to unknown chains and jump loops (depth-first, without recursion)."""
     for chain in chains.values():
         for rule in chain.rules:
             if not rule.jumps:
-                if rule.target == "REJECT" and rule.chain not in (*BUILTIN_CHAINS, *chains):
-                    pass
                 continue
             if rule.target in BUILTIN_CHAINS:
                 raise _fail(rule.line, f"-j {rule.target}", "cannot jump to a built-in chain")
@@ -633,26 +772,31 @@ def _check_targets(chains: dict[str, Chain]) -> None:
                     "no such chain or target; simulated targets are ACCEPT, DROP, REJECT, LOG, "
                     "RETURN and user chains declared with -N",
                 )
-    state: dict[str, int] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        state[name] = 1
-        for rule in chains[name].rules:
-            if rule.jumps:
-                if state.get(rule.target) == 1:
-                    loop = " -> ".join([*path, name, rule.target])
-                    raise _fail(
-                        rule.line,
-                        f"-j {rule.target}",
-                        f"jumps in a loop ({loop}); iptables-restore refuses it",
-                    )
-                if rule.target not in state:
-                    visit(rule.target, [*path, name])
-        state[name] = 2
-
-    for name in chains:
-        if name not in state:
-            visit(name, [])
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in chains:
+        if root in state:
+            continue
+        state[root] = 1
+        path, pending = [root], [iter(chains[root].rules)]
+        while pending:
+            rule = next(pending[-1], None)
+            if rule is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
+            if not rule.jumps:
+                continue
+            if state.get(rule.target) == 1:
+                raise _fail(
+                    rule.line,
+                    f"{'-g' if rule.goto else '-j'} {rule.target}",
+                    f"jumps in a loop ({_loop_text(path, rule.target)}); "
+                    "iptables-restore refuses it",
+                )
+            if rule.target not in state:
+                state[rule.target] = 1
+                path.append(rule.target)
+                pending.append(iter(chains[rule.target].rules))
 
 
 def why_refused(text: str) -> str | None:

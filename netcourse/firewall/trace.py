@@ -2,33 +2,51 @@
 
 Taught in notebooks/04-firewalls.ipynb.
 
->>> step = TraceStep("INPUT", 1, "-A INPUT -p udp -j DROP", False, "protocol tcp is not udp")
+>>> step = TraceStep(chain="INPUT", number=1, rule="-A INPUT -p udp -j DROP", matched=False,
+...                  why="protocol tcp is not udp")
 >>> step
 TraceStep(INPUT #1 no: -A INPUT -p udp -j DROP  [protocol tcp is not udp])
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 
-__all__ = ["TraceStep", "Verdict", "Replay", "ConnEntry", "trace_table"]
+from netcourse.html import Cell, Markup, table
+from netcourse.style import PALETTE, VERDICT_COLOURS
+
+__all__ = [
+    "TraceStep",
+    "Verdict",
+    "Replay",
+    "ConnEntry",
+    "trace_table",
+    "verdict_heading",
+    "conntrack_list",
+]
+
+#: How the row of the rule (or policy) that decided is marked in a trace table.
+DECIDING_STYLE = f"background:{PALETTE['yellow']};font-weight:bold"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TraceStep:
-    """One rule visited: chain, number (None for the policy), text, matched or not, and why."""
+    """One rule visited: chain, number (None for the policy), text, matched or not, and why.
+
+    ``why`` is the reason as text, or a function giving it (worked out only when read).
+    """
 
     chain: str
     number: int | None
     rule: str
     matched: bool
-    _reason: object = field(repr=False, compare=False)  # text, or a function giving it
+    why: str | Callable[[], str] = field(repr=False, compare=False)
 
     @property
     def reason(self) -> str:
         """Why the rule matched or not (worked out when first asked for)."""
-        value = self._reason
+        value = self.why
         return value() if callable(value) else str(value)
 
     def __repr__(self) -> str:
@@ -66,42 +84,57 @@ class Verdict:
         return f"Verdict({self.action}{extra} by {self.decided_by}, state {self.state})"
 
     def _repr_html_(self) -> str:
-        colour = {"ACCEPT": "#009E73", "DROP": "#D55E00", "REJECT": "#E69F00"}[self.action]
-        head = (
-            f'<p><b style="color:{colour}">{self.action}</b> by {escape(self.decided_by)}; '
-            f"conntrack state <b>{self.state}</b>"
-            + (f"; answered with {escape(self.reject_with)}" if self.reject_with else "")
-            + "</p>"
-        )
-        return head + trace_table(self.trace, deciding=(self.chain, self.rule_number))
+        head = Markup("<p>{}</p>").format(verdict_heading(self))
+        return str(head + trace_table(self.trace, deciding=(self.chain, self.rule_number)))
 
 
-def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) -> str:
+def verdict_heading(verdict: Verdict) -> Markup:
+    """The verdict in its colour, who decided, the conntrack state and any REJECT answer.
+
+    >>> print(verdict_heading(Verdict("DROP", "INPUT", None, ())))
+    <b style="color:#D55E00">DROP</b> by the policy of INPUT; conntrack state <b>NEW</b>
+    """
+    colour = VERDICT_COLOURS[verdict.action]
+    text = Markup('<b style="color:{}">{}</b> by {}; conntrack state <b>{}</b>').format(
+        colour, verdict.action, verdict.decided_by, verdict.state
+    )
+    if verdict.reject_with:
+        text += Markup("; answered with {}").format(verdict.reject_with)
+    return text
+
+
+def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) -> Markup:
     """An HTML table of a trace with the deciding rule (or policy) highlighted.
 
-    >>> step = TraceStep("INPUT", 1, "-A INPUT -j DROP", True, "every packet -> DROP")
-    >>> "background:#F0E442" in trace_table((step,), deciding=("INPUT", 1))
+    >>> step = TraceStep(chain="INPUT", number=1, rule="-A INPUT -j DROP", matched=True,
+    ...                  why="every packet -> DROP")
+    >>> f"background:{PALETTE['yellow']}" in trace_table((step,), deciding=("INPUT", 1))
     True
     """
-    rows = []
+    rows, classes = [], []
     last = len(trace) - 1
     for index, step in enumerate(trace):
         decides = index == last and (step.chain, step.number) == deciding
-        style = ' style="background:#F0E442;font-weight:bold"' if decides else ""
-        mark = "✔" if step.matched else "·"
-        number = step.number if step.number is not None else "policy"
-        rows.append(
-            f"<tr{style}><td>{escape(step.chain)}</td><td>{number}</td><td>{mark}</td>"
-            f"<td style='white-space:nowrap'><code>{escape(step.rule)}</code></td>"
-            f"<td>{escape(step.reason)}</td></tr>"
-        )
-    return (
-        '<table class="netcourse-trace"><thead><tr><th>chain</th><th>#</th><th>match</th>'
-        f"<th>rule</th><th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        mark = DECIDING_STYLE if decides else None
+        cells = [
+            step.chain,
+            step.number if step.number is not None else "policy",
+            "✔" if step.matched else "·",
+            Markup("<code>{}</code>").format(step.rule),
+            step.reason,
+        ]
+        styles = [mark, mark, mark, ";".join(filter(None, ["white-space:nowrap", mark])), mark]
+        rows.append([Cell(cell, style=style) for cell, style in zip(cells, styles)])
+        classes.append("netcourse-deciding" if decides else None)
+    return table(
+        rows,
+        header=["chain", "#", "match", "rule", "why"],
+        cls="netcourse-trace",
+        row_classes=classes,
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConnEntry:
     """One row of the conntrack table, like ``conntrack -L`` prints it."""
 
@@ -120,7 +153,7 @@ class ConnEntry:
         return f"{self.proto}{state} src={self.src} dst={self.dst}{ports}{unreplied}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Replay:
     """A sequence of packets judged with connection tracking: verdicts and the final table."""
 
@@ -149,14 +182,25 @@ class Replay:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{i}</td><td><code>{escape(v.packet.describe())}</code></td>"
-            f"<td>{v.state}</td><td>{v.action}</td><td>{escape(v.decided_by)}</td></tr>"
-            for i, v in enumerate(self.verdicts, 1)
-        )
-        table = "".join(f"<li><code>{escape(repr(e))}</code></li>" for e in self.table)
-        return (
-            "<table><thead><tr><th>#</th><th>packet</th><th>state</th><th>verdict</th>"
-            f"<th>decided by</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<p>conntrack table:</p><ul>{table or '<li>(empty)</li>'}</ul>"
-        )
+        rows = [
+            [
+                index,
+                Markup("<code>{}</code>").format(v.packet.describe() if v.packet else ""),
+                v.state,
+                v.action,
+                v.decided_by,
+            ]
+            for index, v in enumerate(self.verdicts, 1)
+        ]
+        verdicts = table(rows, header=["#", "packet", "state", "verdict", "decided by"])
+        return str(verdicts + Markup("<p>conntrack table:</p>") + conntrack_list(self.table))
+
+
+def conntrack_list(entries: tuple[ConnEntry, ...]) -> Markup:
+    """The conntrack table as an HTML list, one ``conntrack -L`` line per entry.
+
+    >>> print(conntrack_list(()))
+    <ul><li>(empty)</li></ul>
+    """
+    items = [Markup("<li><code>{}</code></li>").format(repr(entry)) for entry in entries]
+    return Markup("<ul>{}</ul>").format(Markup("").join(items) or Markup("<li>(empty)</li>"))

@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from netcourse.plots.style import PALETTE, new_figure
+from netcourse.firewall import Firewall, PacketBatch
+from netcourse.plots.style import new_figure
+from netcourse.style import VERDICT_COLOURS
 
 __all__ = ["rule_hits_figure", "ACTION_COLOURS"]
 
-#: One colour per verdict, from the colour-blind-safe palette.
-ACTION_COLOURS = {
-    "ACCEPT": PALETTE["green"],
-    "DROP": PALETTE["vermillion"],
-    "REJECT": PALETTE["orange"],
-}
+#: One colour per verdict (the course's verdict colours, shared with the widgets).
+ACTION_COLOURS = VERDICT_COLOURS
 LABEL_WIDTH = 60
 
 
-def rule_hits_figure(fw, batch, chain: str = "INPUT"):
+def rule_hits_figure(fw: Firewall, batch, *, chain: str = "INPUT"):
     """A bar per terminal rule (and the policy): how many packets of ``batch`` it decides.
 
     Rules that decide nothing show an empty bar: with real traffic, a hint that lint may
     call them shadowed or redundant. Taught in notebooks/04-firewalls.ipynb.
     """
-    from netcourse.firewall import PacketBatch
-
     if not isinstance(batch, PacketBatch):
         batch = PacketBatch.from_packets(batch)
     result = fw.evaluate_batch(batch, chain=chain)

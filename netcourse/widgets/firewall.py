@@ -17,44 +17,51 @@ True
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as widgets
 
 from netcourse.firewall import Firewall, Packet, Verdict
 from netcourse.firewall.examples import EXAMPLES
-from netcourse.firewall.packet import ICMP_TYPES
-from netcourse.firewall.trace import trace_table
+from netcourse.firewall.trace import conntrack_list, trace_table
+from netcourse.html import Markup
+from netcourse.protocols import icmp_names
+from netcourse.style import NEUTRALS, VERDICT_COLOURS
 from netcourse.widgets.common import ErrorBox, guard
 
 __all__ = ["FirewallLab", "verdict_html"]
 
-_COLOURS = {"ACCEPT": "#009E73", "DROP": "#D55E00", "REJECT": "#E69F00"}  # plots.style PALETTE
-_ICMP_CHOICES = [name for name, (kind, _) in ICMP_TYPES.items() if kind != 255]
+#: The ICMP types and codes the packet builder offers: iptables' names (``any`` is for rules).
+_ICMP_CHOICES = [name for name, (kind, _) in icmp_names(4).items() if kind != 255]
+#: How a result that no longer matches the input is shown, while an error is on show.
+_STALE_STYLE = "opacity:0.45"
 
 
 def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
     """The verdict in colour, the trace with the deciding rule highlighted, and (given the
-    firewall) the rules the packet never reached, greyed out."""
-    colour = _COLOURS[verdict.action]
-    extra = f" (answers with {escape(verdict.reject_with)})" if verdict.reject_with else ""
-    head = (
-        f"<div class='netcourse-verdict' style='font-size:1.2em'>"
-        f"<b style='color:{colour}'>{verdict.action}</b>{extra} by "
-        f"{escape(verdict.decided_by)} &middot; conntrack state <b>{verdict.state}</b></div>"
+    firewall) the rules the packet never reached, greyed out.
+
+    >>> fw = Firewall.from_iptables(["-A INPUT -p udp -j DROP", "-A INPUT -j ACCEPT"])
+    >>> html = verdict_html(fw.evaluate(Packet("udp", src="192.0.2.1", dst="192.0.2.2")), fw)
+    >>> "1 rule this packet never reached" in html
+    True
+    """
+    extra = Markup(" (answers with {})").format(verdict.reject_with) if verdict.reject_with else ""
+    head = Markup(
+        "<div class='netcourse-verdict' style='font-size:1.2em'><b style='color:{}'>{}</b>{} by "
+        "{} &middot; conntrack state <b>{}</b></div>"
+    ).format(
+        VERDICT_COLOURS[verdict.action], verdict.action, extra, verdict.decided_by, verdict.state
     )
     html = head + trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
     if fw is not None:
         visited = {(step.chain, step.number) for step in verdict.trace}
         rest = [r for r in fw.ruleset.rules() if (r.chain, r.number) not in visited]
         if rest:
-            items = "".join(f"<li><code>{escape(r.text)}</code></li>" for r in rest)
-            html += (
-                "<details class='netcourse-not-reached' style='color:#777'><summary>"
-                f"{len(rest)} rule{'s' if len(rest) > 1 else ''} this packet never reached"
-                f"</summary><ul>{items}</ul></details>"
-            )
-    return html
+            items = Markup("").join(Markup("<li><code>{}</code></li>").format(r.text) for r in rest)
+            html += Markup(
+                "<details class='netcourse-not-reached' style='color:{}'><summary>{} rule{} this "
+                "packet never reached</summary><ul>{}</ul></details>"
+            ).format(NEUTRALS["muted"], len(rest), "s" if len(rest) > 1 else "", items)
+    return str(html)
 
 
 class FirewallLab(widgets.VBox):
@@ -110,13 +117,15 @@ class FirewallLab(widgets.VBox):
         self.turn = widgets.Button(description="reply", tooltip="build the answer to it")
         self.forget = widgets.Button(description="forget connections")
         self.errors = ErrorBox()
+        self.stale = widgets.HTML()
         self.result = widgets.HTML()
         self.table = widgets.HTML()
         self.history: list[tuple[Packet, str]] = []
         self.verdict: Verdict | None = None
         self._quiet = False
-        self._update = guard(self.errors)(self._compute)
-        self._load = guard(self.errors)(self._load_preset)
+        self._shown = ("", "")  # the last result and table shown, before any stale marking
+        self._update = self._guarded(self._compute)
+        self._load = self._guarded(self._load_preset)
         packet_row = widgets.HBox([self.proto, self.src, self.dst])
         ports_row = widgets.HBox([self.sport, self.dport, self.flags, self.icmp_type])
         iface_row = widgets.HBox([self.chain, self.in_iface, self.out_iface])
@@ -130,6 +139,7 @@ class FirewallLab(widgets.VBox):
                 iface_row,
                 state_row,
                 self.errors,
+                self.stale,
                 self.result,
                 self.table,
             ]
@@ -150,15 +160,43 @@ class FirewallLab(widgets.VBox):
         ):
             control.observe(self._changed, names="value")
         self.preset.observe(lambda change: self._load(), names="value")
-        self.send.on_click(lambda _: guard(self.errors)(self._send)())
-        self.turn.on_click(lambda _: guard(self.errors)(self._reply)())
-        self.forget.on_click(lambda _: guard(self.errors)(self._forget)())
+        self.send.on_click(lambda _: self._guarded(self._send)())
+        self.turn.on_click(lambda _: self._guarded(self._reply)())
+        self.forget.on_click(lambda _: self._guarded(self._forget)())
         self._load()
 
     def __repr__(self) -> str:
         return f"FirewallLab(preset={self.preset.value!r})"
 
-    # --- wiring ------------------------------------------------------------------------------
+    # --- wiring: each control's callback is guarded once; inside, _compute raises freely ------
+
+    def _guarded(self, callback):
+        """``callback`` with errors shown inline; an error also marks the result on show stale."""
+        shielded = guard(self.errors)(callback)
+
+        def run(*args, **kwargs):
+            result = shielded(*args, **kwargs)
+            self._mark_stale(bool(self.errors.value))
+            return result
+
+        return run
+
+    def _mark_stale(self, stale: bool) -> None:
+        """Grey out the verdict on show and say so while the input cannot be judged."""
+        if stale and self.verdict is not None:
+            self.stale.value = str(
+                Markup(
+                    '<div class="netcourse-stale" style="color:{}"><i>still showing the verdict '
+                    "for the last input that could be judged ({}); fix the error above to see "
+                    "this one</i></div>"
+                ).format(NEUTRALS["muted"], self.verdict.packet.describe())
+            )
+            dimmed = Markup('<div class="netcourse-stale-result" style="{}">{}</div>')
+            self.result.value = str(dimmed.format(_STALE_STYLE, Markup(self._shown[0])))
+            self.table.value = str(dimmed.format(_STALE_STYLE, Markup(self._shown[1])))
+        else:
+            self.stale.value = ""
+            self.result.value, self.table.value = self._shown
 
     def _changed(self, change) -> None:
         if not self._quiet:
@@ -175,7 +213,7 @@ class FirewallLab(widgets.VBox):
             self.history = [(pkt, example.chain) for pkt in example.history]
         finally:
             self._quiet = False
-        self._update()
+        self._compute()
 
     def _show_packet(self, pkt: Packet) -> None:
         self.proto.value = pkt.proto if pkt.proto in ("tcp", "udp", "icmp") else "tcp"
@@ -184,7 +222,7 @@ class FirewallLab(widgets.VBox):
             self.sport.value, self.dport.value = pkt.sport, pkt.dport
         self.flags.value = pkt.flags
         if pkt.icmp_type is not None:
-            names = [n for n, (kind, code) in ICMP_TYPES.items() if kind == pkt.icmp_type]
+            names = [n for n, (kind, _) in icmp_names(4).items() if kind == pkt.icmp_type]
             self.icmp_type.value = names[0] if names else "echo-request"
         self.in_iface.value, self.out_iface.value = pkt.in_iface, pkt.out_iface
 
@@ -212,34 +250,30 @@ class FirewallLab(widgets.VBox):
         pkt = self.packet()
         if self.stateful.value:
             replay = fw.replay([*self.history, (pkt, self.chain.value)])
-            self.verdict = replay.verdicts[-1]
-            sent = "".join(
-                f"<li><code>{escape(p.describe())}</code> ({v.state}, {v.action})</li>"
+            verdict = replay.verdicts[-1]
+            sent = Markup("").join(
+                Markup("<li><code>{}</code> ({}, {})</li>").format(p.describe(), v.state, v.action)
                 for (p, _), v in zip(self.history, replay.verdicts)
             )
-            before = fw.replay(self.history) if self.history else None
-            rows = (
-                "".join(f"<li><code>{escape(repr(e))}</code></li>" for e in before.table)
-                if before
-                else ""
-            )
-            self.table.value = (
-                f"<p>sent before this packet:</p><ol>{sent or '<li>(nothing yet)</li>'}</ol>"
-                f"<p>conntrack table before this packet:</p><ul>{rows or '<li>(empty)</li>'}</ul>"
-            )
+            before = fw.replay(self.history).table if self.history else ()
+            table = Markup(
+                "<p>sent before this packet:</p><ol>{}</ol>"
+                "<p>conntrack table before this packet:</p>{}"
+            ).format(sent or Markup("<li>(nothing yet)</li>"), conntrack_list(before))
         else:
-            self.verdict = fw.evaluate(pkt, chain=self.chain.value)
-            self.table.value = (
-                "<p>stateless view: the packet is judged alone, as the first of its flow.</p>"
-            )
-        self.result.value = verdict_html(self.verdict, fw)
+            verdict = fw.evaluate(pkt, chain=self.chain.value)
+            table = "<p>stateless view: the packet is judged alone, as the first of its flow.</p>"
+        self.verdict = verdict
+        self._shown = (verdict_html(verdict, fw), str(table))
 
     def _send(self) -> None:
         self.history.append((self.packet(), self.chain.value))
-        if not self.stateful.value:
+        self._quiet = True
+        try:
             self.stateful.value = True  # sending only makes sense with memory
-        else:
-            self._update()
+        finally:
+            self._quiet = False
+        self._compute()
 
     def _reply(self) -> None:
         answer = self.packet().reply()
@@ -248,11 +282,11 @@ class FirewallLab(widgets.VBox):
             self._show_packet(answer)
         finally:
             self._quiet = False
-        self._update()
+        self._compute()
 
     def _forget(self) -> None:
         self.history = []
-        self._update()
+        self._compute()
 
 
 def _narrow() -> widgets.Layout:

@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 
 from netcourse.errors import CaptureError
 from netcourse.firewall import Firewall, Packet, PacketBatch
+from netcourse.firewall.batch import capture_packets
 from netcourse.firewall.conntrack import lone_state
 from netcourse.firewall.matches import STATES
+from netcourse.protocols import LINK_TYPES
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,3 +99,56 @@ def test_batch_follows_return_and_goto_back_to_the_caller():
         == ["ACCEPT", "REJECT", "ACCEPT", "REJECT"]
     )
     assert result.rule_number.tolist() == [v.rule_number for v in expected] == [3, 2, 3, 2]
+
+
+def _frames_by_link_type():
+    """One TCP SYN and one UDP datagram per link type, built with scapy's own layers."""
+    from scapy.layers.inet import IP, TCP, UDP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import CookedLinux, CookedLinuxV2, Ether
+
+    payloads = [
+        IP(src="192.0.2.1", dst="192.0.2.2") / TCP(sport=1234, dport=22, flags="S"),
+        IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=1234, dport=53),
+    ]
+    v6 = [IPv6(src="2001:db8::1", dst="2001:db8::2") / UDP(sport=1, dport=2)]
+    return {
+        1: [Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p for p in payloads],
+        101: payloads,
+        113: [CookedLinux(pkttype=0, proto=0x0800) / p for p in payloads],
+        228: payloads,
+        229: v6,  # raw IPv6: nothing for an IPv4 firewall
+        276: [CookedLinuxV2(proto=0x0800, ifindex=2) / p for p in payloads],
+    }
+
+
+def test_captures_of_every_link_type_give_their_ipv4_packets(tmp_path):
+    from scapy.utils import PcapWriter
+
+    frames = _frames_by_link_type()
+    assert set(frames) == set(LINK_TYPES), "every link type the course reads needs a capture here"
+    for linktype, built in frames.items():
+        path = tmp_path / f"link{linktype}.pcap"
+        with PcapWriter(str(path), linktype=linktype, sync=True) as writer:
+            for pkt in built:
+                writer.write(bytes(pkt))
+        got = capture_packets(path)
+        if linktype == 229:
+            assert got == [], linktype
+            continue
+        assert [p.describe() for p in got] == [
+            "tcp 192.0.2.1:1234 -> 192.0.2.2:22 [S]",
+            "udp 192.0.2.1:1234 -> 192.0.2.2:53",
+        ], linktype
+
+
+def test_a_capture_of_an_unknown_link_type_is_a_capture_error(tmp_path):
+    from scapy.utils import PcapWriter
+
+    path = tmp_path / "usb.pcap"
+    with PcapWriter(str(path), linktype=189, sync=True) as writer:
+        writer.write(b"\x00" * 40)
+    with pytest.raises(CaptureError, match="link type 189"):
+        capture_packets(path)
+    with pytest.raises(CaptureError):
+        capture_packets(12)

@@ -40,6 +40,7 @@ if _MISSING:
         allow_module_level=True,
     )
 
+from firewall_expected import LONE_TCP_STATES  # noqa: E402
 from firewall_kernel_lab import CLIENT, FW_ADDRS, HOSTS, SERVER, Lab  # noqa: E402
 
 
@@ -381,16 +382,7 @@ def scenarios():
     """(name, packets, extra rules before the state rules, the states the issue pins)."""
     port = iter(range(41000, 42000))
     out = []
-    for flags, state in [
-        ("S", "NEW"),
-        ("A", "NEW"),
-        ("PA", "NEW"),
-        ("SA", "INVALID"),
-        ("F", "INVALID"),
-        ("FA", "INVALID"),
-        ("R", "INVALID"),
-        ("SF", "INVALID"),
-    ]:
+    for flags, state in LONE_TCP_STATES:
         flow = Flow(next(port))
         out.append((f"lone {flags or 'none'}", [flow.tcp("client", flags)], [], [state]))
     flow = Flow(next(port))
@@ -514,3 +506,53 @@ def test_conntrack_states_match_the_kernel(lab, name, packets, extra, pinned):
     assert our_states == kernel_states, f"{name}: kernel {kernel_states}, ours {our_states}"
     if pinned is not None:
         assert kernel_states == pinned, f"{name}: the kernel no longer behaves as the issue says"
+
+
+# --- service names and port numbers, as iptables reads them --------------------------------
+
+SERVICE_RULES = [
+    "-A INPUT -p tcp -m tcp --dport ftp-data -j ACCEPT",
+    "-A INPUT -p udp -m udp --dport bootpc -j ACCEPT",
+    "-A INPUT -p udp -m udp --dport ftp-data -j ACCEPT",  # udp: names of any protocol
+    "-A INPUT -p udp -m udp --sport bootps:bootpc -j ACCEPT",
+    "-A INPUT -p tcp -m multiport --dports www,imap,https,ssh -j ACCEPT",
+    "-A INPUT -p udp -m multiport --dports domain,ntp,snmp -j ACCEPT",
+]
+REFUSED_PORTS = [
+    "-A INPUT -p tcp -m tcp --dport bootpc -j ACCEPT",  # a udp service only
+    "-A INPUT -p udp -m multiport --dports ftp-data -j ACCEPT",  # a tcp service only
+    "-A INPUT -p tcp -m tcp --dport ８０ -j ACCEPT",  # full-width digits are no number
+    "-A INPUT -p tcp -m multiport --dports 22,٨٠ -j ACCEPT",
+]
+
+
+def _port_matches(fw: Firewall) -> list:
+    from netcourse.firewall.matches import MultiportMatch, PortMatch
+
+    out = []
+    for rule in fw.chains["INPUT"].rules:
+        for match in rule.matches:
+            if isinstance(match, PortMatch):
+                out.append((rule.number, match.which, ((match.lo, match.hi),)))
+            elif isinstance(match, MultiportMatch):
+                out.append((rule.number, match.which, match.ranges))
+    return out
+
+
+def test_service_names_resolve_as_iptables_resolves_them(lab):
+    text = "\n".join(["*filter", ":INPUT ACCEPT [0:0]", *SERVICE_RULES, "COMMIT"])
+    lab.load(text)
+    theirs = Firewall.from_iptables(lab.fw_exec("iptables-save", "-t", "filter"))
+    assert _port_matches(Firewall.from_iptables(text)) == _port_matches(
+        theirs
+    )  # iptables-save prints numbers
+
+
+@pytest.mark.parametrize("rule", REFUSED_PORTS)
+def test_ports_iptables_refuses_are_refused(lab, rule):
+    from netcourse.firewall.parser import why_refused
+
+    text = "\n".join(["*filter", ":INPUT ACCEPT [0:0]", rule, "COMMIT"])
+    assert why_refused(text) is not None
+    with pytest.raises(RuntimeError, match="iptables-restore"):
+        lab.load(text)

@@ -81,3 +81,78 @@ def test_rules_the_packet_never_reached_are_listed_apart():
     lab = FirewallLab("stateful-reply")
     assert "1 rule this packet never reached" in lab.result.value
     assert "--dport 443" in lab.result.value.split("never reached")[1]
+
+
+def test_an_error_marks_the_verdict_on_show_as_stale_until_fixed():
+    lab = FirewallLab("seed-rule")
+    shown = lab.result.value
+    assert lab.stale.value == "" and "netcourse-stale" not in shown
+    lab.rules.value = "-A INPUT -p tcp --dport 80 -j BOGUS"
+    assert "RuleError" in lab.errors.value
+    assert "still showing the verdict" in lab.stale.value
+    assert "tcp 192.168.1.20:40000 -&gt; 10.0.0.5:80 [S]" in lab.stale.value
+    assert "netcourse-stale-result" in lab.result.value and "ACCEPT" in lab.result.value
+    assert lab.verdict.action == "ACCEPT"  # the last verdict that could be worked out
+    lab.rules.value = EXAMPLES["seed-rule"].ruleset
+    assert lab.errors.value == "" and lab.stale.value == "" and lab.result.value == shown
+
+
+BAD_RULESETS = [
+    "garbage",
+    "-A INPUT -p tcp --dport ８０ -j ACCEPT",
+    "[0:0]",
+    "*filter\n-A INPUT -j DROP",
+    '-A INPUT -m comment --comment "' + "x" * 1_000_000,
+    "-A INPUT -j " + "X" * 1_000_000,
+]
+BAD_FIELDS = [
+    ("src", "not an address"),
+    ("src", "1" * 1_000_000),
+    ("dst", "2001:db8::1"),
+    ("flags", "SYN"),
+    ("flags", "x" * 100_000),
+    ("in_iface", "\x00"),  # accepted: any name; the verdict follows it
+]
+
+
+def test_bad_rulesets_show_inline_and_the_lab_recovers():
+    lab = FirewallLab("seed-rule")
+    for text in BAD_RULESETS:
+        lab.rules.value = text
+        assert "RuleError" in lab.errors.value, text[:60]
+        assert len(lab.errors.value) < 1000, text[:60]
+        assert "still showing" in lab.stale.value
+        lab.rules.value = EXAMPLES["seed-rule"].ruleset
+        assert lab.errors.value == "" and lab.stale.value == "" and lab.verdict.action == "ACCEPT"
+
+
+def test_an_empty_ruleset_is_judged_by_the_policies():
+    lab = FirewallLab("seed-rule")
+    lab.rules.value = ""
+    assert lab.errors.value == "" and lab.verdict.decided_by == "the policy of INPUT"
+
+
+def test_bad_packet_fields_show_inline_and_the_lab_recovers():
+    lab = FirewallLab("seed-rule")
+    for name, value in BAD_FIELDS:
+        good = getattr(lab, name).value
+        getattr(lab, name).value = value
+        if name == "in_iface":
+            assert lab.errors.value == ""
+        else:
+            assert "Error" in lab.errors.value and len(lab.errors.value) < 1000, name
+            assert "still showing" in lab.stale.value, name
+        getattr(lab, name).value = good
+        assert lab.errors.value == "" and lab.stale.value == "", name
+    assert lab.verdict.action == "ACCEPT"
+
+
+def test_buttons_survive_bad_input():
+    lab = FirewallLab("stateful-reply")
+    lab.src.value = "bogus"
+    lab.send.click()
+    lab.turn.click()
+    lab.forget.click()
+    assert "AddressError" in lab.errors.value and "still showing" in lab.stale.value
+    lab.src.value = "203.0.113.10"
+    assert lab.errors.value == "" and lab.verdict is not None

@@ -128,3 +128,48 @@ def _keys(lines):
             yield chain, seen[chain]
         else:
             yield None
+
+
+def _allow_list(count: int) -> list[str]:
+    """One ACCEPT per host and service, a DROP every tenth rule (as generated rulesets are)."""
+    ports = [22, 25, 53, 80, 443]
+    lines = ["-P INPUT DROP"]
+    for index in range(count):
+        target = "DROP" if index % 10 == 9 else "ACCEPT"
+        host = f"10.{index // 250}.{index % 250}.{1 + index % 7}"
+        lines.append(f"-A INPUT -s {host} -p tcp --dport {ports[index % 5]} -j {target}")
+    return lines
+
+
+def test_lint_compares_a_rule_only_with_the_rules_it_may_overlap(monkeypatch):
+    import sys
+
+    module = sys.modules["netcourse.firewall.lint"]
+    near, meets = module._Index.near, module._meets
+    compared = [0]
+
+    def counted_near(index, region):
+        found = near(index, region)
+        compared[0] += len(found)
+        return found
+
+    def counted_meets(a, b):
+        compared[0] += 1
+        return meets(a, b)
+
+    monkeypatch.setattr(module._Index, "near", counted_near)
+    monkeypatch.setattr(module, "_meets", counted_meets)
+    for count in (400, 1600):
+        compared[0] = 0
+        report = lint(_allow_list(count))
+        assert report.kinds() == ["redundant"] * (count // 10), count  # the DROPs: the policy
+        # comparing each rule with every earlier one would make count * (count - 1) / 2
+        assert compared[0] <= 4 * count, (count, compared[0])
+
+
+def test_a_rule_hidden_deep_in_an_allow_list_is_found():
+    lines = _allow_list(1200)
+    accept = lines[631]  # rule 631: -A INPUT -s 10.2.130.1 -p tcp --dport 22 -j ACCEPT
+    assert "-s 10.2.130.1 " in accept and accept.endswith("-j ACCEPT")
+    findings = [f for f in lint([*lines, accept.replace("ACCEPT", "DROP")]) if f.rules == (1201,)]
+    assert [(f.kind, f.because_of) for f in findings] == [("shadowed", (631,))]

@@ -1,6 +1,7 @@
-"""Connection tracking, as measured on Linux (see test_firewall_kernel.py for the measurement)."""
+"""Connection tracking, as measured on Linux (see test_kernel.py for the measurement)."""
 
 import pytest
+from firewall_expected import LONE_TCP_STATES
 
 from netcourse.firewall import ConnTrack, Firewall, Packet
 from netcourse.firewall.conntrack import lone_state
@@ -12,21 +13,7 @@ def tcp(flags, src=A, dst=B, sport=40000, dport=80):
     return Packet("tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags)
 
 
-@pytest.mark.parametrize(
-    "flags, state",
-    [
-        ("S", "NEW"),
-        ("A", "NEW"),
-        ("PA", "NEW"),
-        ("SA", "INVALID"),
-        ("F", "INVALID"),
-        ("FA", "INVALID"),
-        ("R", "INVALID"),
-        ("RA", "INVALID"),
-        ("SF", "INVALID"),
-        ("", "INVALID"),
-    ],
-)
+@pytest.mark.parametrize("flags, state", LONE_TCP_STATES)
 def test_lone_tcp_packets(flags, state):
     assert lone_state(tcp(flags)) == state
 
@@ -115,7 +102,7 @@ def test_stateful_ruleset_stops_an_unsolicited_packet_that_a_stateless_one_admit
 def test_rst_before_any_reply_removes_the_entry_and_syn_reopens_closed():
     ct = ConnTrack()
     for pkt in (tcp("S"), tcp("R")):
-        ct.commit(ct.classify(pkt), True)
+        ct.commit(ct.classify(pkt), accepted=True)
     assert len(ct) == 0
     replay = Firewall.from_iptables([]).replay(
         [tcp("S"), tcp("SA", B, A, 80, 40000), tcp("A"), tcp("R"), tcp("S")]

@@ -1,0 +1,61 @@
+"""Verdicts, traces and replays as text and HTML: nothing a rule holds reaches a page unescaped."""
+
+from netcourse.firewall import Firewall, Packet, lint
+from netcourse.firewall.trace import TraceStep, Verdict, trace_table, verdict_heading
+from netcourse.style import PALETTE, VERDICT_COLOURS
+from netcourse.widgets.firewall import verdict_html
+
+SCRIPT = "<script>alert(1)</script>"
+EVIL = [
+    "-N <b>x</b>",  # a chain name iptables accepts: any characters, up to 28
+    f'-A INPUT -m comment --comment "{SCRIPT}" -j <b>x</b>',
+    f'-A <b>x</b> -m comment --comment "{SCRIPT}" -j DROP',
+]
+
+
+def assert_escaped(html: str) -> None:
+    assert "<table" in html and "&lt;table" not in html, html  # escaped once, not twice
+    assert SCRIPT not in html and "<b>x</b>" not in html, html
+    assert "&lt;script&gt;" in html or "&lt;b&gt;x&lt;/b&gt;" in html, html
+
+
+def test_chain_names_and_comments_are_escaped_everywhere():
+    fw = Firewall.from_iptables(EVIL)
+    pkt = Packet("tcp", src="192.0.2.1", dst="192.0.2.2")
+    verdict = fw.evaluate(pkt)
+    assert (verdict.action, verdict.chain) == ("DROP", "<b>x</b>")
+    assert_escaped(fw._repr_html_())
+    assert_escaped(verdict._repr_html_())
+    assert_escaped(fw.trace_html(verdict))
+    assert_escaped(fw.replay([pkt])._repr_html_())
+    assert_escaped(verdict_html(verdict, fw))
+    report = lint([*EVIL, "-A <b>x</b> -j DROP"])  # rule 2 of <b>x</b> is never tried
+    assert any(f.chain == "<b>x</b>" for f in report)
+    assert_escaped(report._repr_html_())
+
+
+def test_the_deciding_row_is_marked_and_the_verdict_has_its_colour():
+    fw = Firewall.from_iptables(["-A INPUT -p udp -j ACCEPT", "-A INPUT -j REJECT"])
+    verdict = fw.evaluate(Packet("tcp", src="192.0.2.1", dst="192.0.2.2"))
+    rows = trace_table(verdict.trace, (verdict.chain, verdict.rule_number)).split("<tr")
+    marked = [row for row in rows if f"background:{PALETTE['yellow']}" in row]
+    assert len(marked) == 1 and "netcourse-deciding" in marked[0] and "REJECT" in marked[0]
+    assert f"color:{VERDICT_COLOURS['REJECT']}" in verdict_heading(verdict)
+    assert "answered with icmp-port-unreachable" in verdict_heading(verdict)
+
+
+def test_a_step_reason_is_worked_out_when_read():
+    calls = []
+    step = TraceStep(
+        chain="INPUT",
+        number=2,
+        rule="-A INPUT -j DROP",
+        matched=True,
+        why=lambda: calls.append(1) or "because",
+    )
+    assert calls == [] and step.reason == "because" and calls == [1]
+    assert repr(step) == "TraceStep(INPUT #2 yes: -A INPUT -j DROP  [because])"
+    assert (
+        repr(Verdict("ACCEPT", "INPUT", None, ()))
+        == "Verdict(ACCEPT by the policy of INPUT, state NEW)"
+    )
