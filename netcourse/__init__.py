@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 
 def doctor():
     """Report what this environment can run; see :func:`netcourse.tools.doctor.doctor`."""
+    # the package root loads its parts on first use: import netcourse stays fast
     from netcourse.tools.doctor import doctor as _doctor
 
     return _doctor()
@@ -27,6 +28,7 @@ def doctor():
 
 def progress():
     """The exercises passed so far, per lesson; see :func:`netcourse.checks.progress`."""
+    # the package root loads its parts on first use: import netcourse stays fast
     from netcourse.checks import progress as _progress
 
     return _progress()

@@ -138,6 +138,7 @@ def _scapy_decoders() -> tuple[dict[int, type], type]:
     scapy is imported here, on first use: it is heavy, and the rest of the model runs without it.
     """
     logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
+    # scapy is heavy: loaded only to decode frames
     from scapy.layers import inet, inet6, l2
 
     modules = (l2, inet, inet6)

@@ -407,6 +407,7 @@ class Packet:
 def _scapy_inet():
     """scapy's IPv4 layers, imported on first use: scapy is heavy, and the model runs without it."""
     logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
+    # scapy is heavy: loaded only when a scapy packet is converted
     from scapy.layers import inet
 
     return inet

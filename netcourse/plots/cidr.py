@@ -33,6 +33,7 @@ def bits_figure(text: str):
 
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
+    # matplotlib is heavy: loaded only when drawing
     from matplotlib.patches import Patch, Rectangle
 
     view = binary(text)

@@ -15,6 +15,7 @@ __all__ = ["PALETTE", "CYCLE", "new_figure"]
 
 def new_figure(width: float = 8, height: float = 4, **kwargs):
     """A (figure, axes) pair in the course style, already closed in pyplot (shown once)."""
+    # matplotlib is heavy: loaded only when drawing
     import matplotlib
     import matplotlib.pyplot as plt
 

@@ -271,6 +271,7 @@ def record(name: str, out_dir: Path) -> Path:
 def _icmp_echo(family: int, dst: str, count: int = 2) -> None:
 
     logging.getLogger("scapy").setLevel(logging.ERROR)
+    # scapy is heavy: loaded only to build frames
     from scapy.layers.inet import ICMP
     from scapy.layers.inet6 import ICMPv6EchoRequest
 
@@ -352,6 +353,7 @@ def _packet_socket(dev: str):
 def _tagged(src_mac: str, dst_mac: str, payload):
 
     logging.getLogger("scapy").setLevel(logging.ERROR)
+    # scapy is heavy: loaded only to build frames
     from scapy.layers.l2 import Dot1Q, Ether
 
     return bytes(Ether(src=src_mac, dst=dst_mac) / Dot1Q(vlan=VLAN_ID) / payload)
@@ -359,6 +361,7 @@ def _tagged(src_mac: str, dst_mac: str, payload):
 
 def _vlan_user_client() -> None:
     """Host A on VLAN 100: resolve B with a tagged ARP request, then ping it twice."""
+    # scapy is heavy: loaded only to build frames
     from scapy.layers.inet import ICMP, IP
     from scapy.layers.l2 import ARP, Ether
 
@@ -382,6 +385,7 @@ def _vlan_user_client() -> None:
 
 def _vlan_user_host() -> None:
     """Host B on VLAN 100: answer tagged ARP requests and ICMP echo requests for a few seconds."""
+    # scapy is heavy: loaded only to build frames
     from scapy.layers.inet import ICMP, IP
     from scapy.layers.l2 import ARP, Dot1Q, Ether
 
