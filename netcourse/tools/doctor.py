@@ -26,21 +26,23 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from netcourse.lessons import LESSONS
 
-__all__ = ["Probe", "Item", "LessonStatus", "DoctorReport", "doctor", "main"]
+__all__ = [
+    "Probe",
+    "Item",
+    "LessonStatus",
+    "DoctorReport",
+    "doctor",
+    "runtime_requirements",
+    "main",
+]
 
-#: Packages every lesson needs, with the major version the course is written for.
-REQUIRED = {
-    "jupyterlab": "4",
-    "ipywidgets": "8",
-    "jupyterlab_widgets": "3",
-    "matplotlib": None,
-    "netaddr": None,
-    "scapy": None,
-    "psutil": None,
-    "numpy": None,
-}
+#: The distribution whose declared dependencies are the packages every lesson needs.
+DISTRIBUTION = "netcourse"
 
 #: Optional Debian tools: what each adds, and what a learner without it sees instead.
 OPTIONAL_TOOLS = {
@@ -153,6 +155,30 @@ def _version(name: str) -> str | None:
         return None
 
 
+def _requires(name: str) -> list[str] | None:
+    """The requirement strings a distribution declares, or None when it is not installed."""
+    try:
+        return importlib.metadata.requires(name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def runtime_requirements(specs: list[str]) -> list[Requirement]:
+    """The requirements that apply here without any extra (test and dev tools are left out).
+
+    >>> [str(r) for r in runtime_requirements(["numpy>=1.24", 'pytest>=7; extra == "test"'])]
+    ['numpy>=1.24']
+    """
+    found = [Requirement(spec) for spec in specs]
+    return [req for req in found if req.marker is None or req.marker.evaluate({"extra": ""})]
+
+
+def _wanted(req: Requirement) -> str:
+    """A requirement's versions as a reader says them: lower bounds first (``>=8, <9``)."""
+    parts = sorted(req.specifier, key=lambda spec: (spec.operator.startswith("<"), str(spec)))
+    return ", ".join(str(spec) for spec in parts) or "any version"
+
+
 def _widgets_frontend() -> bool:
     """Whether the JupyterLab widget manager extension is installed beside this Python."""
     relative = Path("share", "jupyter", "labextensions", "@jupyter-widgets", "jupyterlab-manager")
@@ -170,18 +196,45 @@ def _loopback_ok() -> bool:
 
 
 def _package_items() -> tuple[list[Item], bool]:
+    """One item per runtime dependency that the installed netcourse declares."""
+    specs = _requires(DISTRIBUTION)
+    if specs is None:
+        detail = "not installed as a package, so its dependencies cannot be read"
+        return [Item(DISTRIBUTION, False, detail, "run `make lab` (or pip install -e .)")], False
     items, all_ok = [], True
-    for name, major in REQUIRED.items():
-        version = _version(name)
-        ok = version is not None and (major is None or version.split(".")[0] == major)
+    for req in runtime_requirements(specs):
+        version = _version(req.name)
+        ok = version is not None and req.specifier.contains(version, prereleases=True)
         all_ok &= ok
         if version is None:
             detail, means = "missing", "run `make lab` (or pip install -e .) to install it"
         else:
             detail = version
-            means = f"the course is written for {name} {major}.x" if not ok else ""
-        items.append(Item(name, ok, detail, means))
+            means = f"the course needs {req.name} {_wanted(req)}" if not ok else ""
+        items.append(Item(req.name, ok, detail, means))
     return items, all_ok
+
+
+def _frontend_item() -> Item:
+    """Whether the widget manager is installed, at the version ipywidgets itself asks for."""
+    found = _widgets_frontend()
+    asked = [
+        req
+        for req in runtime_requirements(_requires("ipywidgets") or [])
+        if canonicalize_name(req.name) == "jupyterlab-widgets"
+    ]
+    version = _version("jupyterlab_widgets")
+    matches = version is not None and all(
+        req.specifier.contains(version, prereleases=True) for req in asked
+    )
+    if not found:
+        detail = "not found beside this Python"
+    else:
+        detail = f"jupyterlab-manager installed (jupyterlab_widgets {version or 'missing'})"
+    means = "widgets may show 'Error displaying widget' unless the server has jupyterlab_widgets"
+    if asked and not matches:
+        means += f" {_wanted(asked[0])}, as this ipywidgets asks"
+    return Item("widget frontend", found and matches, detail, means)
 
 
 def doctor(probe: Probe | None = None) -> DoctorReport:
@@ -199,15 +252,7 @@ def doctor(probe: Probe | None = None) -> DoctorReport:
     items = [Item("python", py_ok, platform.python_version(), "the course needs Python 3.10+")]
     packages, packages_ok = _package_items()
     items += packages
-    frontend = _widgets_frontend()
-    items.append(
-        Item(
-            "widget frontend",
-            frontend,
-            "jupyterlab-manager installed" if frontend else "not found beside this Python",
-            "widgets may show 'Error displaying widget' unless the server has jupyterlab_widgets",
-        )
-    )
+    items.append(_frontend_item())
     loopback = _loopback_ok()
     items.append(
         Item(
