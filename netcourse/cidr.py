@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -27,6 +26,7 @@ from html import escape
 import netaddr
 
 from netcourse.errors import AddressError
+from netcourse.readers import MAX_PREFIX, IPInterface, read_interface
 
 __all__ = [
     "SPECIAL_RANGES",
@@ -52,7 +52,6 @@ __all__ = [
 ]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 #: Special-purpose ranges (IANA registries, RFC 6890 and the RFCs named) and their scope
 #: label. A network takes the label of the most specific range that contains it.
@@ -84,9 +83,7 @@ SPECIAL_RANGES: tuple[tuple[str, str], ...] = (
     ("ff00::/8", "multicast"),
 )
 
-_ORDINALS = ("1st", "2nd", "3rd", "4th")
-_MAX_PREFIX = {4: 32, 6: 128}
-_ADDRESS_CHARS = re.compile(r"^[0-9A-Fa-f.:/%]")
+_MAX_PREFIX = MAX_PREFIX
 
 
 # --- reading text ---------------------------------------------------------------------------
@@ -115,155 +112,8 @@ def _text(value: object) -> str:
     )
 
 
-def _check_ipv4(text: str, part: str, what: str) -> None:
-    """Raise AddressError naming the bad piece of a dotted-quad ``part`` (an address or mask)."""
-    numbers = part.split(".")
-    if len(numbers) != 4:
-        if "." not in part and not part.isdigit():
-            raise AddressError(
-                f"{text!r}: {part!r} is not an address; expected four numbers 0-255 separated "
-                "by dots (like 10.0.2.3) or an IPv6 address (like 2001:db8::1)"
-            )
-        if part.count(".") == 0 and part.isdigit():
-            raise AddressError(
-                f"{text!r}: {what} {part!r} is a single number; write it as four numbers "
-                "0-255 separated by dots, such as 10.0.2.3"
-            )
-        raise AddressError(
-            f"{text!r}: {what} {part!r} has {len(numbers)} numbers, but an IPv4 {what} has "
-            "4 separated by dots (like 10.0.2.3)"
-        )
-    for index, number in enumerate(numbers):
-        nth = _ORDINALS[index]
-        if number == "":
-            raise AddressError(
-                f"{text!r}: the {nth} number of {what} {part!r} is missing "
-                "(expected a number 0-255 between the dots)"
-            )
-        if not number.isascii() or not number.isdigit():
-            raise AddressError(
-                f"{text!r}: the {nth} number of {what} {part!r} is {number!r}, "
-                "but each must be a number 0-255"
-            )
-        if len(number) > 1 and number.startswith("0"):
-            raise AddressError(
-                f"{text!r}: the {nth} number {number!r} has a leading zero, which is ambiguous "
-                f"(some tools read it as octal); write {int(number)}"
-            )
-        if int(number) > 255:
-            raise AddressError(f"{text!r}: the {nth} number is {number}, but each must be 0-255")
-
-
-def _check_mask(text: str, mask: str) -> int:
-    """The prefix length of a dotted netmask, or AddressError saying what is wrong with it."""
-    _check_ipv4(text, mask, "mask")
-    value = netaddr.IPAddress(mask)
-    if value.is_netmask():
-        return value.netmask_bits()
-    if value.is_hostmask():
-        inverse = netaddr.IPAddress(int(value) ^ 0xFFFFFFFF)
-        raise AddressError(
-            f"{text!r}: {mask} is a wildcard (inverse) mask; the netmask with the same meaning "
-            f"is {inverse}"
-        )
-    raise AddressError(
-        f"{text!r}: the mask {mask} is not contiguous: its 1 bits must all come first, "
-        "then only 0 bits (like 255.255.0.0)"
-    )
-
-
-def _check_prefix(text: str, prefix: str, version: int) -> int:
-    top = _MAX_PREFIX[version]
-    if prefix == "":
-        raise AddressError(f"{text!r}: the prefix after '/' is missing (expected 0-{top})")
-    if not prefix.isascii() or not prefix.isdigit():
-        raise AddressError(
-            f"{text!r}: the prefix /{prefix} is not a number; IPv{version} prefixes are 0-{top}"
-        )
-    if len(prefix) > 1 and prefix.startswith("0"):
-        raise AddressError(
-            f"{text!r}: the prefix /{prefix} has a leading zero; write /{int(prefix)}"
-        )
-    value = int(prefix)
-    if value > top:
-        raise AddressError(
-            f"{text!r}: the prefix /{value} is out of range; IPv{version} prefixes are 0-{top}"
-        )
-    return value
-
-
-def _read_address(text: str, token: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    if token == "":
-        raise AddressError(f"{text!r}: the address before '/' is missing")
-    if ":" in token:
-        if "%" in token:
-            raise AddressError(
-                f"{text!r}: the zone {token[token.index('%') :]!r} names a local interface and is "
-                "not part of the address; leave it out"
-            )
-        try:
-            return ipaddress.IPv6Address(token)
-        except ValueError as exc:
-            raise AddressError(f"{text!r}: not a valid IPv6 address ({exc})") from None
-    _check_ipv4(text, token, "address")
-    return ipaddress.IPv4Address(token)
-
-
-def _stray_space(text: str) -> AddressError:
-    inner = text.strip()
-    where = next(i for i, char in enumerate(inner) if char.isspace())
-    return AddressError(
-        f"{text!r}: stray space inside the address after {inner[:where]!r}; "
-        "write it without spaces, like 10.0.2.3/16"
-    )
-
-
-@lru_cache(maxsize=4096)
-def _parse(text: str) -> IPInterface:
-    """Read address text into an ipaddress interface (address plus prefix); cached."""
-    inner = text.strip()
-    if not inner:
-        raise AddressError(
-            f"{text!r}: empty input; expected an address such as 10.0.2.3/16 or 2001:db8::1/64"
-        )
-    tokens = inner.split()
-    mask_prefix = None
-    if len(tokens) > 1:
-        first, second = tokens[0], tokens[1]
-        looks_like_mask = "/" not in first and re.fullmatch(r"[0-9.]+", second) is not None
-        if looks_like_mask and second.count(".") == 3 and ":" not in first:
-            _check_ipv4(text, first, "address")
-            mask_prefix = _check_mask(text, second)
-            if len(tokens) > 2:
-                raise AddressError(
-                    f"{text!r}: unexpected words {' '.join(tokens[2:])!r} after the mask"
-                )
-            tokens = [first]
-        elif first[-1] in "./:" or _ADDRESS_CHARS.match(second) and not second.isalpha():
-            raise _stray_space(text)
-        else:
-            raise AddressError(
-                f"{text!r}: unexpected words {' '.join(tokens[1:])!r} after the address"
-            )
-    token = tokens[0]
-    address_part, slash, prefix_part = token.partition("/")
-    if "/" in prefix_part:
-        raise AddressError(f"{text!r}: more than one '/'; expected address/prefix")
-    address = _read_address(text, address_part)
-    version = address.version
-    if mask_prefix is not None:
-        prefixlen = mask_prefix
-    elif not slash:
-        prefixlen = _MAX_PREFIX[version]
-    elif version == 4 and "." in prefix_part:
-        prefixlen = _check_mask(text, prefix_part)
-    else:
-        prefixlen = _check_prefix(text, prefix_part, version)
-    return ipaddress.ip_interface((address, prefixlen))
-
-
 def _network(value: object) -> IPNetwork:
-    return _parse(_text(value)).network
+    return read_interface(_text(value)).network
 
 
 # --- one subnet -----------------------------------------------------------------------------
@@ -371,7 +221,7 @@ def subnet(text: str) -> Subnet:
     Traceback (most recent call last):
     netcourse.errors.AddressError: '10.0.0.256/24': the 4th number is 256, but each must be 0-255
     """
-    iface = _parse(_text(text))
+    iface = read_interface(_text(text))
     return _subnet(iface)
 
 
@@ -463,7 +313,7 @@ def binary(text: str) -> Binary:
     netmask  11111111.11111111|.00000000.00000000  255.255.0.0
     network  00001010.00000000|.00000000.00000000  10.0.0.0
     """
-    iface = _parse(_text(text))
+    iface = read_interface(_text(text))
     net = iface.network
     bits = [netaddr.IPAddress(int(a), net.version).bits() for a in (iface.ip, net.netmask)]
     return Binary(
@@ -486,7 +336,7 @@ def host_part(text: str) -> str:
     >>> host_part("10.0.2.3/16")
     '0.0.2.3'
     """
-    iface = _parse(_text(text))
+    iface = read_interface(_text(text))
     return str(type(iface.ip)(int(iface.ip) & int(iface.network.hostmask)))
 
 
@@ -504,7 +354,7 @@ def contains(net: str, addr: str) -> bool:
     True
     """
     outer = _network(net)
-    inner = _parse(_text(addr))
+    inner = read_interface(_text(addr))
     if inner.version != outer.version:
         return False
     text = _text(addr)
@@ -878,13 +728,13 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
     >>> outside.direct, outside.next_hop
     (False, '10.0.1.1')
     """
-    iface = _parse(_text(interface))
-    dest = _parse(_text(destination)).ip
+    iface = read_interface(_text(interface))
+    dest = read_interface(_text(destination)).ip
     net = iface.network
     resolve = "ARP" if net.version == 4 else "neighbour discovery"
     gw = None
     if gateway is not None:
-        gw = _parse(_text(gateway)).ip
+        gw = read_interface(_text(gateway)).ip
         if gw.version != net.version or gw not in net:
             raise AddressError(
                 f"gateway {gw} is not inside {net}, the interface's network: a host can only "
@@ -948,7 +798,7 @@ def longest_prefix_match(
     True
     """
     pairs = routes.items() if isinstance(routes, Mapping) else routes
-    dest = _parse(_text(destination)).ip
+    dest = read_interface(_text(destination)).ip
     best: tuple[str, object] | None = None
     best_len = -1
     for cidr, target in pairs:

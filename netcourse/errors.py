@@ -25,7 +25,11 @@ __all__ = [
     "VpcError",
     "JourneyError",
     "ExerciseError",
+    "quote",
 ]
+
+#: The most characters of a bad value that a message repeats.
+QUOTE_LIMIT = 60
 
 
 class NetcourseError(ValueError):
@@ -70,3 +74,19 @@ class JourneyError(NetcourseError):
 
 class ExerciseError(NetcourseError):
     """A solution or exercise notebook that the exercise pipeline cannot process."""
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """The repr of a bad value for an error message, cut to ``limit`` characters.
+
+    A learner who pastes a megabyte of text gets a message of a line, not a second megabyte.
+
+    >>> quote("10.0.0.256/24")
+    "'10.0.0.256/24'"
+    >>> quote("x" * 100, limit=10)
+    "'xxxxxxxx... (93 more characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}... ({len(text) - limit + 1} more characters)"

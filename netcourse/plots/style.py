@@ -1,4 +1,4 @@
-"""The course's figure style: the Okabe-Ito colour-blind-safe palette and a figure factory.
+"""The course's figure style: the palette of :mod:`netcourse.style` and a figure factory.
 
 >>> len(PALETTE), PALETTE["blue"]
 (8, '#0072B2')
@@ -8,21 +8,9 @@
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "CYCLE", "new_figure"]
+from netcourse.style import CYCLE, PALETTE
 
-#: Okabe & Ito (2008), readable under every common form of colour blindness.
-PALETTE = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-#: The order to use for categorical series.
-CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
+__all__ = ["PALETTE", "CYCLE", "new_figure"]
 
 
 def new_figure(width: float = 8, height: float = 4, **kwargs):

@@ -44,9 +44,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
+import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -266,8 +269,6 @@ def record(name: str, out_dir: Path) -> Path:
 
 
 def _icmp_echo(family: int, dst: str, count: int = 2) -> None:
-    import logging
-    import socket
 
     logging.getLogger("scapy").setLevel(logging.ERROR)
     from scapy.layers.inet import ICMP
@@ -289,7 +290,6 @@ def _icmp_echo(family: int, dst: str, count: int = 2) -> None:
 
 
 def _steps(name: str) -> None:
-    import socket
 
     if name == "ping4":
         _icmp_echo(socket.AF_INET, IP_B)
@@ -310,8 +310,6 @@ def _steps(name: str) -> None:
             time.sleep(0.1)
         raise RuntimeError("http.server did not start")
     elif name == "http":
-        import http.client
-
         conn = http.client.HTTPConnection(
             IP_B, HTTP_PORT, timeout=5, source_address=(IP_A, CLIENT_PORT)
         )
@@ -344,7 +342,6 @@ def _steps(name: str) -> None:
 
 
 def _packet_socket(dev: str):
-    import socket
 
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     sock.bind((dev, 0))
@@ -353,7 +350,6 @@ def _packet_socket(dev: str):
 
 
 def _tagged(src_mac: str, dst_mac: str, payload):
-    import logging
 
     logging.getLogger("scapy").setLevel(logging.ERROR)
     from scapy.layers.l2 import Dot1Q, Ether

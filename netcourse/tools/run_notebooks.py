@@ -15,14 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+from nbclient import NotebookClient
+
 __all__ = ["run_notebook", "main"]
 
 
 def run_notebook(path: Path, timeout: int = 300) -> float:
     """Execute one notebook in place; return the seconds it took."""
-    import nbformat
-    from nbclient import NotebookClient
-
     nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     client = NotebookClient(

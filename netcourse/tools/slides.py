@@ -16,12 +16,17 @@ so the slides work in a classroom with no network. Cells choose their slide with
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+import nbformat
+from jinja2 import DictLoader
+from nbconvert import SlidesExporter
 
 from netcourse.errors import NetcourseError
 
@@ -142,9 +147,6 @@ def ensure_vendor(vendor: Path, timeout: float = 600) -> Path:
 
 
 def _exporter(vendor_url: str):
-    from jinja2 import DictLoader
-    from nbconvert import SlidesExporter
-
     exporter = SlidesExporter(
         extra_loaders=[DictLoader({"netcourse-slides.html.j2": _TEMPLATE})],
         template_file="netcourse-slides.html.j2",
@@ -159,8 +161,6 @@ def _exporter(vendor_url: str):
 
 def notebook_slides(notebook: Path, vendor_url: str = "vendor") -> str:
     """The slides of one notebook as HTML, loading its JavaScript from ``vendor_url``."""
-    import nbformat
-
     try:
         nb = nbformat.read(notebook, as_version=4)
     except (OSError, ValueError) as exc:
@@ -210,7 +210,6 @@ def _link_widget_assets(vendor: Path, out: Path) -> None:
 
 
 def _relative(path: Path, start: Path) -> str:
-    import os
 
     return os.path.relpath(path.resolve(), start.resolve())
 

@@ -1,8 +1,8 @@
 """Drive the course's main widgets in a real browser as a learner would, and check the screen.
 
 Each test writes a one-cell scratch notebook that creates the widget, runs it in the session's
-JupyterLab, then types, clicks and selects, and asserts what changes on screen. Every lesson's widget
-exists, so a widget module that fails to import fails its test.
+JupyterLab, then types, clicks and selects, and asserts what changes on screen. Every lesson's
+widget exists, so a widget module that fails to import fails its test.
 Screenshots go to artifacts/screenshots/widget-*.png.
 """
 

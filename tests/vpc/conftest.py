@@ -1,7 +1,13 @@
-"""Fixtures of the VPC model's tests."""
+"""Fixtures of the VPC model's tests; their shared data module (vpcdata) is found by name."""
+
+import sys
+from pathlib import Path
 
 import pytest
-from vpcdata import tiny
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from vpcdata import tiny  # noqa: E402
 
 
 @pytest.fixture
