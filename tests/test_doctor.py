@@ -128,3 +128,9 @@ def test_widget_manager_outside_what_ipywidgets_asks_is_flagged(monkeypatch):
     item = doctor(binder_probe()).item("widget frontend")
     assert asked and item.ok is False
     assert "jupyterlab_widgets 1.1.0" in item.detail and "as this ipywidgets asks" in item.means
+
+
+def test_html_report_escapes_what_it_found():
+    report = doctor(Probe(env={}, which=lambda name: f"/opt/<b>{name}</b>", euid=1000))
+    html = report._repr_html_()
+    assert "/opt/&lt;b&gt;tshark&lt;/b&gt;" in html and "<b>tshark</b>" not in html

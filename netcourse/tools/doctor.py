@@ -23,13 +23,14 @@ import socket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from netcourse.html import Cell, table
 from netcourse.lessons import LESSONS
+from netcourse.style import NEUTRALS, PALETTE
 
 __all__ = [
     "Probe",
@@ -55,6 +56,10 @@ OPTIONAL_TOOLS = {
     "conntrack": "with root, inspecting the kernel's connection table beside the simulator's",
 }
 
+
+#: How a report line is marked: present, missing, or information only.
+_SYMBOLS = {True: "✔", False: "✘", None: "•"}
+_COLOURS = {True: PALETTE["green"], False: PALETTE["vermillion"], None: NEUTRALS["label"]}
 
 #: Variables that mybinder.org's launcher sets in every Binder session.
 BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REF_URL", "BINDER_REQUEST")
@@ -126,26 +131,19 @@ class DoctorReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colors = {True: "#009E73", False: "#D55E00", None: "#555555"}
-        symbols = {True: "✔", False: "✘", None: "•"}
-        rows = "".join(
-            f'<tr><td style="color:{colors[e.ok]}">{symbols[e.ok]}</td><td>{escape(e.name)}</td>'
-            f"<td>{escape(e.detail)}</td><td>{escape(e.means if not e.ok else '')}</td></tr>"
-            for e in self.items
+        def mark(ok: bool | None) -> Cell:
+            return Cell(_SYMBOLS[ok], style=f"color:{_COLOURS[ok]}")
+
+        items = table(
+            [(mark(e.ok), e.name, e.detail, e.means if not e.ok else "") for e in self.items],
+            header=["", "what", "found", "what it means"],
         )
-        lesson_rows = "".join(
-            f'<tr><td style="color:{colors[s.runnable]}">{symbols[s.runnable]}</td>'
-            f"<td>{s.number}</td><td>{escape(s.title)}</td><td>{escape(s.note)}</td></tr>"
-            for s in self.lessons
+        lessons = table(
+            [(mark(s.runnable), s.number, s.title, s.note) for s in self.lessons],
+            header=["", "lesson", "title", "status"],
         )
         verdict = "ready" if self.ready else "not ready: see the red lines"
-        return (
-            f"<p><b>netcourse doctor</b>: {verdict}</p>"
-            "<table><thead><tr><th></th><th>what</th><th>found</th><th>what it means</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-            "<table><thead><tr><th></th><th>lesson</th><th>title</th><th>status</th></tr>"
-            f"</thead><tbody>{lesson_rows}</tbody></table>"
-        )
+        return f"<p><b>netcourse doctor</b>: {verdict}</p>{items}{lessons}"
 
 
 def _version(name: str) -> str | None:
