@@ -264,8 +264,10 @@ def progress() -> Progress:
     """Which exercises have been passed, per lesson, from the local progress file.
 
     >>> import os, tempfile
-    >>> os.environ["NETCOURSE_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
-    >>> progress().passed
+    >>> from unittest import mock
+    >>> fresh = {"NETCOURSE_PROGRESS": os.path.join(tempfile.mkdtemp(), "p.json")}
+    >>> with mock.patch.dict(os.environ, fresh):  # a new learner's store; the old one stays
+    ...     progress().passed
     0
     """
     import importlib
