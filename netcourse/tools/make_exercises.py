@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
 
 from netcourse.errors import ExerciseError
 
@@ -129,9 +130,6 @@ def solution_lines(nb) -> list[str]:
 
 def exercise_notebook(nb, name: str):
     """The exercise notebook generated from a solution notebook (a new object)."""
-    # nbconvert is heavy (its exporters pull in jinja2 and more): only when generating.
-    from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
-
     result = copy.deepcopy(nb)
     markers = 0
     for index, cell in enumerate(result.cells):
