@@ -5,7 +5,7 @@ Taught in notebooks/03-cidr-and-subnets.ipynb; ``contains``, ``route_decision`` 
 
 The arithmetic is the standard library's :mod:`ipaddress` and :mod:`netaddr`; this module
 adds the reading of a learner's text with errors that name the bad part, the ``ipcalc``
-meaning of "usable hosts", and the teaching views (binary, split, plan, route decision).
+meaning of "usable hosts", and the teaching views (binary, split, plan, a host's route).
 
 >>> net = subnet("10.0.2.3/16")
 >>> net.network, net.netmask, net.usable_hosts
@@ -17,16 +17,16 @@ False
 from __future__ import annotations
 
 import ipaddress
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from html import escape
 
 import netaddr
 
-from netcourse.errors import AddressError
-from netcourse.readers import MAX_PREFIX, IPInterface, read_interface
+from netcourse.errors import AddressError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.readers import MAX_PREFIX, IPInterface, read_int, read_interface, read_mac
+from netcourse.style import PALETTE
 
 __all__ = [
     "SPECIAL_RANGES",
@@ -35,7 +35,7 @@ __all__ = [
     "Subnets",
     "Allocation",
     "Plan",
-    "RouteDecision",
+    "HostRoute",
     "subnet",
     "binary",
     "contains",
@@ -84,6 +84,9 @@ SPECIAL_RANGES: tuple[tuple[str, str], ...] = (
 )
 
 _MAX_PREFIX = MAX_PREFIX
+_INTERFACES = {4: ipaddress.IPv4Interface, 6: ipaddress.IPv6Interface}
+#: The colours of network bits and host bits, in the tables and the figures alike.
+NETWORK_COLOUR, HOST_COLOUR = PALETTE["blue"], PALETTE["orange"]
 
 
 # --- reading text ---------------------------------------------------------------------------
@@ -108,12 +111,23 @@ def _text(value: object) -> str:
     ):
         return str(value)
     raise AddressError(
-        f"{value!r}: expected an address as text such as '10.0.2.3/16', got {type(value).__name__}"
+        f"{quote(value)}: expected an address as text such as '10.0.2.3/16', "
+        f"got {type(value).__name__}"
     )
 
 
 def _network(value: object) -> IPNetwork:
     return read_interface(_text(value)).network
+
+
+def _networks(networks: object, call: str) -> list[IPNetwork]:
+    """Each network of a list a caller passed, or AddressError naming what was passed instead."""
+    if isinstance(networks, str | bytes) or not isinstance(networks, Iterable):
+        raise AddressError(
+            f"{call}({quote(networks)}): expected a list of networks such as "
+            "['10.0.0.0/24', '10.0.1.0/24']"
+        )
+    return [_network(item) for item in networks]
 
 
 # --- one subnet -----------------------------------------------------------------------------
@@ -197,12 +211,14 @@ class Subnet:
         return rows
 
     def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><th style='text-align:left'>{escape(k)}</th>"
-            f"<td style='text-align:left;font-family:monospace'>{escape(v)}</td></tr>"
-            for k, v in self._rows()
-        )
-        return f"<table class='netcourse-subnet'>{body}</table>"
+        rows = [
+            (
+                Cell(label, header=True, style="text-align:left"),
+                Cell(value, style="text-align:left;font-family:monospace"),
+            )
+            for label, value in self._rows()
+        ]
+        return table(rows, cls="netcourse-subnet")
 
 
 def subnet(text: str) -> Subnet:
@@ -293,14 +309,32 @@ class Binary:
         )
 
     def _repr_html_(self) -> str:
-        lines = "".join(
-            f"<tr><th style='text-align:left'>{label}</th><td style='font-family:monospace'>"
-            f"<span style='color:#0072B2;font-weight:bold'>{net}</span>"
-            f"<span style='color:#E69F00'>{host}</span></td>"
-            f"<td style='font-family:monospace'>{escape(text)}</td></tr>"
-            for label, net, host, text in self.rows()
+        """The bits as a table, network bits blue and bold, host bits orange, with a legend."""
+        bits = Markup(
+            "<span class='net-bits' style='color:{};font-weight:bold'>{}</span>"
+            "<span class='host-bits' style='color:{}'>{}</span>"
         )
-        return f"<table class='netcourse-binary'>{lines}</table>"
+        rows = [
+            (
+                Cell(label, style="padding-right:1em"),
+                Cell(
+                    bits.format(NETWORK_COLOUR, net, HOST_COLOUR, host),
+                    style="font-family:monospace;white-space:pre",
+                ),
+                Cell(text, style="font-family:monospace;padding-left:1em"),
+            )
+            for label, net, host, text in self.rows()
+        ]
+        legend = Markup(
+            "<div><span style='color:{};font-weight:bold'>network bits: {}</span> &nbsp; "
+            "<span style='color:{}'>host bits: {}</span></div>"
+        ).format(
+            NETWORK_COLOUR,
+            self.prefixlen,
+            HOST_COLOUR,
+            _MAX_PREFIX[self.version] - self.prefixlen,
+        )
+        return table(rows, cls="netcourse-binary") + legend
 
 
 def binary(text: str) -> Binary:
@@ -372,7 +406,7 @@ def overlaps(networks: Iterable[str]) -> tuple[tuple[str, str], ...]:
     (('10.0.0.0/16', '10.0.1.0/24'),)
     """
     nets = sorted(
-        {_network(item) for item in networks},
+        set(_networks(networks, "overlaps")),
         key=lambda n: (n.version, int(n.network_address), n.prefixlen),
     )
     pairs: list[tuple[str, str]] = []
@@ -396,7 +430,7 @@ def summarize(networks: Iterable[str]) -> tuple[str, ...]:
     >>> summarize(["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/25"])
     ('10.0.0.0/23', '10.0.2.0/24', '10.0.3.0/25')
     """
-    nets = [_network(item) for item in networks]
+    nets = _networks(networks, "summarize")
     merged = []
     for version in (4, 6):
         same = [n for n in nets if n.version == version]
@@ -412,7 +446,7 @@ def spanning(networks: Iterable[str]) -> str:
     >>> spanning(["10.0.1.0/24", "10.0.2.0/24"])
     '10.0.0.0/22'
     """
-    nets = [_network(item) for item in networks]
+    nets = _networks(networks, "spanning")
     if not nets:
         raise AddressError("spanning([]): expected at least one network")
     if len({n.version for n in nets}) > 1:
@@ -452,7 +486,8 @@ class Subnets:
         if not 0 <= index < self.count:
             raise IndexError(f"subnet index out of range (there are {self.count:,})")
         start = int(self.parent.network_address) + index * self.step
-        return _subnet(ipaddress.ip_interface((start, self.new_prefix)))
+        # by the parent's class: ip_interface((0, 0)) would read the number 0 as IPv4
+        return _subnet(_INTERFACES[self.parent.version]((start, self.new_prefix)))
 
     def __iter__(self) -> Iterator[Subnet]:
         return (self[i] for i in range(self.count))
@@ -462,6 +497,33 @@ class Subnets:
         head = ", ".join(self[i].network for i in range(shown))
         more = f", ... ({self.count:,} in all)" if self.count > shown else ""
         return f"Subnets({self.parent} into /{self.new_prefix}: {head}{more})"
+
+    #: How many subnets the HTML table lists before it skips to the last one.
+    SHOWN = 8
+
+    def _row(self, index: int) -> tuple[str, str, str, str]:
+        part = self[index]
+        hosts = f"{part.first_host} - {part.last_host}"
+        return (f"{index:,}", part.network, hosts, f"{part.usable_hosts:,}")
+
+    def _repr_html_(self) -> str:
+        """The first subnets, then the last one: a /8 into /30s costs nine subnets, not 4M.
+
+        >>> html = split("10.0.0.0/8", 30)._repr_html_()
+        >>> "4,194,304" in html, "10.255.255.252/30" in html, html.count("<tr>")
+        (True, True, 11)
+        """
+        if self.count <= self.SHOWN + 1:
+            rows = [self._row(index) for index in range(self.count)]
+        else:
+            skipped = Cell(f"{self.count - self.SHOWN - 1:,} more", colspan=3)
+            rows = [self._row(index) for index in range(self.SHOWN)]
+            rows += [("...", skipped), self._row(self.count - 1)]
+        caption = Markup("{} splits into <b>{}</b> subnets of /{}").format(
+            str(self.parent), f"{self.count:,}", self.new_prefix
+        )
+        header = ("#", "subnet", "hosts", "usable")
+        return table(rows, header=header, caption=caption, cls="netcourse-split")
 
 
 def split(net: str, new_prefix: int) -> Subnets:
@@ -475,34 +537,73 @@ def split(net: str, new_prefix: int) -> Subnets:
     """
     parent = _network(net)
     top = _MAX_PREFIX[parent.version]
-    if isinstance(new_prefix, str) and new_prefix.lstrip("/").isdigit():
-        new_prefix = int(new_prefix.lstrip("/"))
-    if isinstance(new_prefix, bool) or not isinstance(new_prefix, int):
-        raise AddressError(f"split({net!r}, {new_prefix!r}): the new prefix must be a number")
-    if not parent.prefixlen <= new_prefix <= top:
+    call = f"split({quote(net)}, {quote(new_prefix)})"
+    text = new_prefix.strip().removeprefix("/") if isinstance(new_prefix, str) else new_prefix
+    try:
+        number = read_int(text, what="new prefix", error=AddressError)
+    except AddressError:
         raise AddressError(
-            f"split({net!r}, {new_prefix}): cannot split a /{parent.prefixlen} into "
-            f"/{new_prefix}s; the new prefix must be {parent.prefixlen}-{top}"
+            f"{call}: the new prefix must be a number {parent.prefixlen}-{top} "
+            "(digits 0-9, like 26 or '/26')"
+        ) from None
+    if not parent.prefixlen <= number <= top:
+        raise AddressError(
+            f"{call}: cannot split a /{parent.prefixlen} into "
+            f"/{number}s; the new prefix must be {parent.prefixlen}-{top}"
         )
-    return Subnets(parent, new_prefix)
+    return Subnets(parent, number)
 
 
 # --- planning -------------------------------------------------------------------------------
 
 
+def _count(number: int) -> str:
+    """A count for a message: with thousands separators, or its size when it is enormous."""
+    if number < 10**30:
+        return f"{number:,}"
+    power = number.bit_length() - 1
+    return f"2**{power}" if number == 1 << power else f"more than 2**{power}"
+
+
+def _version(version: object) -> int:
+    if isinstance(version, bool) or not isinstance(version, int) or version not in _MAX_PREFIX:
+        raise AddressError(f"version={quote(version)}: an IP version is 4 or 6")
+    return version
+
+
 def hosts_to_prefix(hosts: int, version: int = 4) -> int:
     """The longest prefix whose block has at least ``hosts`` usable hosts (never /31 or /32).
 
+    Exact integer arithmetic: an IPv4 block of ``h`` host bits has ``2**h - 2`` usable hosts
+    (ipcalc's meaning), an IPv6 block ``2**h`` addresses.
+
     >>> hosts_to_prefix(254), hosts_to_prefix(255), hosts_to_prefix(1)
     (24, 23, 30)
+    >>> hosts_to_prefix(2**64, 6), hosts_to_prefix(2**64 + 1, 6)
+    (64, 63)
+    >>> hosts_to_prefix(10**40, 6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.AddressError: more than 2**132 hosts: more than an IPv6 network can hold; ...
     """
-    if isinstance(hosts, bool) or not isinstance(hosts, int) or hosts < 1:
-        raise AddressError(f"{hosts!r} hosts: expected a whole number of hosts, at least 1")
+    version = _version(version)
+    if isinstance(hosts, int) and not isinstance(hosts, bool) and hosts < 1:
+        raise AddressError(f"{quote(hosts)} hosts: expected a whole number of hosts, at least 1")
+    number = read_int(hosts, what="number of hosts", low=1, error=AddressError)
     if version == 6:
-        return 128 - max(0, math.ceil(math.log2(hosts)))
-    bits = max(2, (hosts + 1).bit_length())  # 2**bits - 2 >= hosts
+        bits = (number - 1).bit_length()  # the smallest h with 2**h >= number
+        if bits > 128:
+            raise AddressError(
+                f"{_count(number)} hosts: more than an IPv6 network can hold; the most is "
+                f"2**128 = {2**128:,} addresses (the whole ::/0)"
+            )
+        return 128 - bits
+    bits = max(2, (number + 1).bit_length())  # the smallest h with 2**h - 2 >= number
     if bits > 32:
-        raise AddressError(f"{hosts:,} hosts: more than an IPv4 /0 can hold")
+        raise AddressError(
+            f"{_count(number)} hosts: more than an IPv4 network can hold; the most is "
+            f"{2**32 - 2:,} usable hosts (the whole 0.0.0.0/0)"
+        )
     return 32 - bits
 
 
@@ -531,7 +632,8 @@ class Plan:
     @property
     def used(self) -> int:
         """Addresses handed out."""
-        return sum(_network(a.network).num_addresses for a in self.allocations)
+        top = _MAX_PREFIX[_network(self.parent).version]
+        return sum(1 << (top - a.prefixlen) for a in self.allocations)
 
     @property
     def size(self) -> int:
@@ -572,16 +674,10 @@ class Plan:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(h)}</th>" for h in self._HEAD)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
-            for row in self._table()
+        foot = Markup("<p>used {} of {} addresses in {}; free: {}</p>").format(
+            self.used, self.size, self.parent, ", ".join(self.free) or "nothing"
         )
-        foot = (
-            f"<p>used {self.used} of {self.size} addresses in {escape(self.parent)}; "
-            f"free: {escape(', '.join(self.free) or 'nothing')}</p>"
-        )
-        return f"<table class='netcourse-plan'><tr>{head}</tr>{body}</table>{foot}"
+        return table(self._table(), header=self._HEAD, cls="netcourse-plan") + foot
 
 
 def plan(parent: str, needs: Mapping[str, int]) -> Plan:
@@ -601,33 +697,35 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
     """
     net = _network(parent)
     if not isinstance(needs, Mapping) or not needs:
-        raise AddressError(f"plan({parent!r}, ...): expected needs like {{'A': 254, 'B': 100}}")
+        raise AddressError(
+            f"plan({quote(parent)}, ...): expected needs like {{'A': 254, 'B': 100}}"
+        )
     top = _MAX_PREFIX[net.version]
     blocks = []
     for name, hosts in needs.items():
         try:
             prefix = hosts_to_prefix(hosts, net.version)
         except AddressError as exc:
-            raise AddressError(f"plan: need {name!r}: {exc}") from None
-        blocks.append((name, hosts, prefix))
-    order = sorted(range(len(blocks)), key=lambda i: (blocks[i][2], i))  # largest first
-    needed = sum(1 << (top - blocks[i][2]) for i in order)
+            raise AddressError(f"plan: need {quote(name)}: {exc}") from None
+        blocks.append((str(name), read_int(hosts, low=1, error=AddressError), prefix))
+    blocks.sort(key=lambda block: block[2])  # largest first; sort is stable: ties keep order
+    needed = sum(1 << (top - prefix) for _, _, prefix in blocks)
     if needed > net.num_addresses:
         missing = needed - net.num_addresses
         fits = top - (needed - 1).bit_length()
+        advice = f"a /{fits} would fit them" if fits >= 0 else f"no IPv{net.version} network would"
         raise AddressError(
-            f"plan: the needs take {needed:,} addresses but {net} holds "
-            f"{net.num_addresses:,}: {missing:,} addresses are missing; "
-            f"a /{fits} would fit them"
+            f"plan: the needs take {_count(needed)} addresses but {net} holds "
+            f"{_count(net.num_addresses)}: {_count(missing)} addresses are missing; {advice}"
         )
+    # Largest first from the parent's start: every block starts aligned, right after the last.
     start = int(net.network_address)
     rows = []
-    for i in order:
-        name, hosts, prefix = blocks[i]
-        got = _subnet(ipaddress.ip_interface((start, prefix)))
+    for name, hosts, prefix in blocks:
+        got = _subnet(_INTERFACES[net.version]((start, prefix)))
         rows.append(
             Allocation(
-                name=str(name),
+                name=name,
                 hosts=hosts,
                 network=got.network,
                 prefixlen=prefix,
@@ -638,30 +736,28 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
             )
         )
         start += 1 << (top - prefix)
-    used = [ipaddress.ip_network(row.network) for row in rows]
-    free = _free(net, used)
-    return Plan(parent=str(net), allocations=tuple(rows), free=free)
+    return Plan(parent=str(net), allocations=tuple(rows), free=_free(net, start))
 
 
-def _free(parent: IPNetwork, used: list[IPNetwork]) -> tuple[str, ...]:
-    remaining = [parent]
-    for block in used:
-        nxt = []
-        for net in remaining:
-            if block.subnet_of(net):
-                nxt.extend(net.address_exclude(block))
-            elif not net.subnet_of(block):
-                nxt.append(net)
-        remaining = nxt
-    return tuple(str(n) for n in ipaddress.collapse_addresses(remaining))
+def _free(parent: IPNetwork, start: int) -> tuple[str, ...]:
+    """The fewest networks covering the parent from address ``start`` to its end."""
+    end = int(parent.broadcast_address)
+    if start > end:
+        return ()
+    address = type(parent.network_address)
+    return tuple(str(n) for n in ipaddress.summarize_address_range(address(start), address(end)))
 
 
 # --- routing --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class RouteDecision:
-    """What a host does with a packet: deliver it directly, or hand it to its gateway."""
+class HostRoute:
+    """What a host does with a packet: deliver it directly, or hand it to its gateway.
+
+    The host's own decision, made from its interface and gateway (what :func:`route_decision`
+    returns); a VPC route table's lookup is :class:`netcourse.vpc.RouteDecision`.
+    """
 
     interface: str
     network: str
@@ -706,15 +802,10 @@ class Frame:
 
 
 def _mac(text: str) -> str:
-    try:
-        return str(netaddr.EUI(text, dialect=netaddr.mac_unix_expanded))
-    except (netaddr.AddrFormatError, TypeError, ValueError):
-        raise AddressError(
-            f"{text!r}: not a MAC address (expected like 02:00:00:00:01:07)"
-        ) from None
+    return read_mac(text, error=AddressError)
 
 
-def route_decision(interface: str, destination: str, gateway: str | None = None) -> RouteDecision:
+def route_decision(interface: str, destination: str, gateway: str | None = None) -> HostRoute:
     """Decide, as the host with ``interface`` (address/prefix) would, where a packet goes next.
 
     Same subnet: resolve the destination's own MAC (ARP, or neighbour discovery in IPv6) and
@@ -747,7 +838,7 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
     base = dict(interface=str(iface), network=str(net), destination=str(dest))
     gateway_text = None if gw is None else str(gw)
     if dest in net:
-        return RouteDecision(
+        return HostRoute(
             **base,
             gateway=gateway_text,
             direct=True,
@@ -759,7 +850,7 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
             ),
         )
     if gw is None:
-        return RouteDecision(
+        return HostRoute(
             **base,
             gateway=None,
             direct=False,
@@ -769,7 +860,7 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
                 "route: the send fails with 'network is unreachable'."
             ),
         )
-    return RouteDecision(
+    return HostRoute(
         **base,
         gateway=gateway_text,
         direct=False,
@@ -798,10 +889,18 @@ def longest_prefix_match(
     True
     """
     pairs = routes.items() if isinstance(routes, Mapping) else routes
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
+        raise AddressError(
+            f"{quote(routes)}: expected routes as a dict or (cidr, target) pairs, such as "
+            "{'0.0.0.0/0': 'igw'}"
+        )
     dest = read_interface(_text(destination)).ip
     best: tuple[str, object] | None = None
     best_len = -1
-    for cidr, target in pairs:
+    for number, pair in enumerate(pairs, 1):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise AddressError(f"route {number} {quote(pair)}: expected a pair (cidr, target)")
+        cidr, target = pair
         net = _network(cidr)
         if net.version == dest.version and net.prefixlen > best_len and dest in net:
             best, best_len = (cidr, target), net.prefixlen

@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import functools
 import gzip
+import io
 import json
+import re
 import struct
+import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
-from netcourse.errors import PacketError
+import fastavro
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+from netcourse.errors import PacketError, quote
+from netcourse.html import Markup, table
 
 __all__ = [
     "FieldSpec",
@@ -43,6 +50,8 @@ __all__ = [
     "grpc_frame",
     "parse_grpc_frame",
     "grpc_messages",
+    "GRPC_PREFIX",
+    "MAX_MESSAGE",
 ]
 
 
@@ -87,8 +96,8 @@ def _check(record: Any) -> dict[str, Any]:
     extra = [k for k in record if k not in names]
     if missing or extra:
         raise PacketError(
-            f"record fields {sorted(record)}: missing {missing}, unexpected {extra}; "
-            f"expected exactly {names}"
+            f"record fields {quote(sorted(map(str, record)))}: missing {missing}, "
+            f"unexpected {quote(extra)}; expected exactly {names}"
         )
     for spec in SCHEMA:
         value = record[spec.name]
@@ -103,7 +112,7 @@ def _check(record: Any) -> dict[str, Any]:
         else:
             ok = isinstance(value, _PY_TYPES[spec.kind])
         if not ok:
-            raise PacketError(f"field {spec.name!r} = {value!r}: expected a {spec.kind}")
+            raise PacketError(f"field {spec.name!r} = {quote(value)}: expected a {spec.kind}")
     return {spec.name: record[spec.name] for spec in SCHEMA}
 
 
@@ -118,8 +127,6 @@ def message_class():
     >>> msg.SerializeToString()
     b'\\x08*\\x12\\x03Ada'
     """
-    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
     fdp = descriptor_pb2.FileDescriptorProto(
         name="netcourse/record.proto", package="netcourse", syntax="proto3"
     )
@@ -146,8 +153,6 @@ def avro_schema() -> dict:
     >>> [f["name"] for f in avro_schema()["fields"]][:2]
     ['id', 'name']
     """
-    import fastavro
-
     kinds = {
         "int": "long",
         "string": "string",
@@ -167,8 +172,6 @@ def avro_schema() -> dict:
 
 
 def _xml(record: dict[str, Any]) -> bytes:
-    import xml.etree.ElementTree as ET
-
     root = ET.Element("record")
     for spec in SCHEMA:
         value = record[spec.name]
@@ -183,10 +186,20 @@ def _xml(record: dict[str, Any]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=False)
 
 
-def _from_xml(data: bytes) -> dict[str, Any]:
-    import xml.etree.ElementTree as ET
+_XML_INT = re.compile(r"-?[0-9]+")
 
+
+def _xml_int(text: str | None, where: str) -> int:
+    """An integer written as our XML writes it: ASCII digits, an optional minus sign."""
+    if text is None or not _XML_INT.fullmatch(text) or len(text) > 40:
+        raise PacketError(f"XML <{where}> holds {quote(text)}, not a whole number")
+    return int(text)
+
+
+def _from_xml(data: bytes) -> dict[str, Any]:
     root = ET.fromstring(data)
+    if root.tag != "record":
+        raise PacketError(f"XML root element <{quote(root.tag)[1:-1]}>: expected <record>")
     out: dict[str, Any] = {}
     for spec in SCHEMA:
         child = root.find(spec.name)
@@ -194,31 +207,25 @@ def _from_xml(data: bytes) -> dict[str, Any]:
             raise PacketError(f"XML has no <{spec.name}> element")
         text = child.text or ""
         if spec.kind == "int list":
-            out[spec.name] = [int(item.text or "") for item in child.findall("item")]
+            out[spec.name] = [_xml_int(item.text, "item") for item in child.findall("item")]
         elif spec.kind == "bool":
+            if text not in ("true", "false"):
+                raise PacketError(f"XML <{spec.name}> holds {quote(text)}: expected true or false")
             out[spec.name] = text == "true"
         elif spec.kind == "int":
-            out[spec.name] = int(text)
+            out[spec.name] = _xml_int(text, spec.name)
         else:
             out[spec.name] = text
     return out
 
 
 def _avro(record: dict[str, Any]) -> bytes:
-    import io
-
-    import fastavro
-
     buf = io.BytesIO()
     fastavro.schemaless_writer(buf, avro_schema(), record)
     return buf.getvalue()
 
 
 def _from_avro(data: bytes) -> dict[str, Any]:
-    import io
-
-    import fastavro
-
     buf = io.BytesIO(data)
     out = fastavro.schemaless_reader(buf, avro_schema(), avro_schema())
     if buf.tell() != len(data):
@@ -259,9 +266,9 @@ _CODECS = {
 
 def _format(fmt: Any) -> str:
     for name in FORMATS:
-        if str(fmt).strip().lower() == name.lower():
+        if isinstance(fmt, str) and fmt.strip().lower() == name.lower():
             return name
-    raise PacketError(f"{fmt!r}: unknown format; expected one of {', '.join(FORMATS)}")
+    raise PacketError(f"{quote(fmt)}: unknown format; expected one of {', '.join(FORMATS)}")
 
 
 @dataclass(frozen=True)
@@ -317,14 +324,23 @@ def decode(data: bytes, fmt: str) -> dict[str, Any]:
     True
     """
     name = _format(fmt)
-    if not isinstance(data, (bytes, bytearray)):
+    if not isinstance(data, bytes | bytearray | memoryview):
         raise PacketError(f"expected bytes to decode, got {type(data).__name__}")
+    data = bytes(data)
     try:
-        return _CODECS[name][1](bytes(data))
+        record = _CODECS[name][1](data)
     except PacketError:
         raise
     except Exception as exc:  # each library raises its own error types
-        raise PacketError(f"{len(data)} bytes are not a {name} record: {exc}") from None
+        why = str(exc) or f"{type(exc).__name__} (the bytes end too soon)"
+        article = "an" if name in ("XML", "Avro") else "a"
+        raise PacketError(f"{len(data)} bytes are not {article} {name} record: {why}") from None
+    try:
+        return _check(record)
+    except PacketError as exc:
+        raise PacketError(
+            f"{len(data)} bytes of {name} hold no record like RECORD: {exc}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -341,19 +357,20 @@ class Comparison:
             lines.append(f"{enc.format:<10}{enc.size:>6}  {names:<14}{text:<6}{enc.hex(12)}")
         return "\n".join(lines)
 
+    _HEAD = ("format", "bytes", "field names on the wire", "text", "first bytes (hex)")
+
     def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><td>{escape(enc.format)}</td><td>{enc.size}</td>"
-            f"<td>{'yes' if enc.names_on_wire else 'no'}</td>"
-            f"<td>{'yes' if enc.readable else 'no'}</td>"
-            f"<td><code>{escape(enc.hex(24))}</code></td></tr>"
+        rows = [
+            (
+                enc.format,
+                enc.size,
+                "yes" if enc.names_on_wire else "no",
+                "yes" if enc.readable else "no",
+                Markup("<code>{}</code>").format(enc.hex(24)),
+            )
             for enc in self.rows
-        )
-        return (
-            '<table class="netcourse-encodings"><thead><tr><th>format</th><th>bytes</th>'
-            "<th>field names on the wire</th><th>text</th><th>first bytes (hex)</th></tr>"
-            f"</thead><tbody>{body}</tbody></table>"
-        )
+        ]
+        return table(rows, header=self._HEAD, cls="netcourse-encodings")
 
 
 def compare(record: Mapping[str, Any] = RECORD) -> Comparison:
@@ -369,6 +386,22 @@ def compare(record: Mapping[str, Any] = RECORD) -> Comparison:
 
 #: gRPC over HTTP/2: 1 byte compressed flag, 4 bytes big-endian message length.
 GRPC_PREFIX = struct.Struct(">BI")
+#: The largest message a gRPC server accepts by default (4 MiB), compressed or not.
+MAX_MESSAGE = 4 * 1024 * 1024
+
+
+def _gunzip(payload: bytes) -> bytes:
+    """A gzip body, unpacked to at most MAX_MESSAGE bytes (a small body can unpack to GBs)."""
+    unpacker = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        message = unpacker.decompress(payload, MAX_MESSAGE)
+    except zlib.error as exc:
+        raise PacketError(f"the compressed message is not valid gzip: {exc}") from None
+    if unpacker.unconsumed_tail:
+        raise PacketError(f"the compressed message unpacks to more than {MAX_MESSAGE:,} bytes")
+    if not unpacker.eof:
+        raise PacketError("the compressed message ends before its gzip stream does")
+    return message
 
 
 @dataclass(frozen=True)
@@ -387,7 +420,7 @@ class GrpcFrame:
     @property
     def message(self) -> bytes:
         """The serialized message (gunzipped if the frame is compressed)."""
-        return gzip.decompress(self.payload) if self.compressed else self.payload
+        return _gunzip(self.payload) if self.compressed else self.payload
 
     def __repr__(self) -> str:
         return (

@@ -74,10 +74,12 @@ def table(
     footer: Sequence[object] | None = None,
     row_classes: Sequence[str | None] | None = None,
     style: str | None = None,
+    row_styles: Sequence[str | None] | None = None,
 ) -> Markup:
     """An HTML table: every cell escaped unless it is Markup or a :class:`Cell` of Markup.
 
-    ``row_classes`` gives a class to each body row (None for none), such as the row that decided.
+    ``row_classes`` gives a class to each body row (None for none), such as the row that decided;
+    ``row_styles`` an inline style (for views whose page has no stylesheet, such as widgets).
 
     >>> print(table([[1], [2]], row_classes=[None, "hit"]))
     <table><tbody><tr><td>1</td></tr><tr class="hit"><td>2</td></tr></tbody></table>
@@ -90,8 +92,10 @@ def table(
     parts.append(Markup("<tbody>"))
     for index, row in enumerate(rows):
         row_cls = row_classes[index] if row_classes is not None else None
+        row_style = row_styles[index] if row_styles is not None else None
         cells = "".join(_cell(value, "td") for value in row)
-        parts.append(Markup(f"<tr{attributes({'class': row_cls})}>{cells}</tr>"))
+        attrs = attributes({"class": row_cls, "style": row_style})
+        parts.append(Markup(f"<tr{attrs}>{cells}</tr>"))
     parts.append(Markup("</tbody>"))
     if footer is not None:
         parts.append(Markup(f"<tfoot><tr>{''.join(_cell(f, 'td') for f in footer)}</tr></tfoot>"))

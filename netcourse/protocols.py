@@ -49,6 +49,7 @@ __all__ = [
     "service_names",
     "CONNTRACK_STATES",
     "CONNTRACK_STATE_MEANINGS",
+    "HTTP_STARTS",
 ]
 
 
@@ -536,3 +537,19 @@ CONNTRACK_STATE_MEANINGS: dict[str, str] = {
     "SNAT": "its source was rewritten by NAT",
     "DNAT": "its destination was rewritten by NAT",
 }
+
+
+# --- HTTP --------------------------------------------------------------------------------------
+
+#: The first bytes of an HTTP/1.x message: a request's method and its space, or a response's
+#: status line (RFC 9112). Readers that see a TCP payload start this way call it HTTP.
+HTTP_STARTS: tuple[bytes, ...] = (
+    b"GET ",
+    b"POST ",
+    b"PUT ",
+    b"HEAD ",
+    b"DELETE ",
+    b"OPTIONS ",
+    b"PATCH ",
+    b"HTTP/1.",
+)

@@ -18,12 +18,16 @@ thing on a different device: it maps IP addresses to MAC addresses.
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
-from netcourse.errors import PacketError
+from netcourse.errors import PacketError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.readers import read_address, read_int, read_mac
 
 __all__ = [
     "BROADCAST",
@@ -55,26 +59,31 @@ ACTIONS = {
 
 #: Default seconds a learned entry lives without traffic from that source (Linux bridge: 300).
 AGEING_TIME = 300.0
+#: The most ports a switch here has.
+MAX_PORTS = 64
 
 
 def normalize_mac(mac: Any) -> str:
-    """A MAC address in lower-case colon form, read with netaddr.
+    """A MAC address in lower-case colon form (the course's one MAC reader).
 
     >>> normalize_mac("02-00-5E-00-00-0A")
     '02:00:5e:00:00:0a'
+    >>> normalize_mac("12345")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.PacketError: '12345': not a MAC address; expected six hex pairs like ...
     """
-    import netaddr
+    return read_mac(mac, error=PacketError)
 
-    try:
-        eui = netaddr.EUI(str(mac).strip())
-    except (netaddr.AddrFormatError, TypeError, ValueError):
-        raise PacketError(
-            f"{mac!r}: not a MAC address; expected six hex pairs like '02:00:5e:00:00:0a'"
-        ) from None
-    if eui.version != 48:
-        raise PacketError(f"{mac!r}: a 64-bit EUI; Ethernet MAC addresses have 48 bits")
-    eui.dialect = netaddr.mac_unix_expanded
-    return str(eui)
+
+def _seconds(value: Any, what: str) -> float:
+    """A time in seconds: a finite number, 0 or more (NaN would stop ageing for good)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PacketError(f"{what}={quote(value)}: expected a number of seconds, 0 or more")
+    seconds = float(value) if abs(value) < 1e300 else math.inf  # a huge int overflows a float
+    if not math.isfinite(seconds) or seconds < 0:
+        raise PacketError(f"{what}={quote(value)}: expected a finite number of seconds, 0 or more")
+    return seconds
 
 
 def is_group(mac: str) -> bool:
@@ -84,6 +93,15 @@ def is_group(mac: str) -> bool:
     (True, True, False)
     """
     return bool(int(normalize_mac(mac)[:2], 16) & 1)
+
+
+def _code(text: str) -> Markup:
+    return Markup("<code>{}</code>").format(text)
+
+
+def _empty_row(columns: int) -> tuple[Cell]:
+    """The one row of an empty table."""
+    return (Cell(Markup("<i>empty</i>"), colspan=columns),)
 
 
 @dataclass(frozen=True)
@@ -121,17 +139,8 @@ class ForwardingTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = (
-            "".join(
-                f"<tr><td>{e.vlan}</td><td><code>{escape(e.mac)}</code></td><td>{e.port}</td></tr>"
-                for e in self.entries
-            )
-            or '<tr><td colspan="3"><i>empty</i></td></tr>'
-        )
-        return (
-            '<table class="netcourse-fdb"><thead><tr><th>VLAN</th><th>MAC</th><th>port</th>'
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-        )
+        rows = [(e.vlan, _code(e.mac), e.port) for e in self.entries] or [_empty_row(3)]
+        return table(rows, header=("VLAN", "MAC", "port"), cls="netcourse-fdb")
 
 
 @dataclass(frozen=True)
@@ -183,19 +192,23 @@ class Switch:
         self, ports: int | Mapping[int, PortSpec] = 4, ageing_time: float = AGEING_TIME
     ) -> None:
         if isinstance(ports, int) and not isinstance(ports, bool):
-            if not 1 <= ports <= 64:
-                raise PacketError(f"{ports} ports: expected 1-64 ports")
+            if not 1 <= ports <= MAX_PORTS:
+                raise PacketError(f"{quote(ports)} ports: expected 1-{MAX_PORTS} ports")
             ports = {n: 1 for n in range(1, ports + 1)}
         if not isinstance(ports, Mapping) or not ports:
             raise PacketError(
-                f"{ports!r}: expected a port count or a mapping port -> VLAN (or tuple of VLANs)"
+                f"{quote(ports)}: expected a port count or a mapping port -> VLAN "
+                "(or a tuple of VLANs for a trunk)"
             )
+        if len(ports) > MAX_PORTS:
+            raise PacketError(f"{len(ports)} ports: a switch here has at most {MAX_PORTS}")
         self._ports: dict[int, tuple[int, ...]] = {}
         self._trunks: set[int] = set()
+        for port in ports:
+            if isinstance(port, bool) or not isinstance(port, int) or port < 1:
+                raise PacketError(f"port {quote(port)}: expected a port number 1 or more")
         for port, spec in sorted(ports.items()):
-            if not isinstance(port, int) or port < 1:
-                raise PacketError(f"port {port!r}: expected a port number 1 or more")
-            if isinstance(spec, tuple):
+            if isinstance(spec, tuple | list):
                 vlans = tuple(_vlan(v) for v in spec)
                 if not vlans:
                     raise PacketError(f"port {port}: a trunk needs at least one VLAN")
@@ -203,7 +216,7 @@ class Switch:
             else:
                 vlans = (_vlan(spec),)
             self._ports[port] = vlans
-        self.ageing_time = float(ageing_time)
+        self.ageing_time = _seconds(ageing_time, "ageing_time")
         self._fdb: dict[tuple[int, str], Entry] = {}
         self._clock = 0.0
 
@@ -229,7 +242,8 @@ class Switch:
         >>> Switch({1: 10, 2: 20, 3: 10, 4: (10, 20)}).members(10)
         (1, 3, 4)
         """
-        return tuple(p for p, vlans in self._ports.items() if int(vlan) in vlans)
+        wanted = _vlan(vlan)
+        return tuple(p for p, vlans in self._ports.items() if wanted in vlans)
 
     @property
     def table(self) -> ForwardingTable:
@@ -266,7 +280,7 @@ class Switch:
         """
         port = self._port(in_port)
         src, dst = normalize_mac(src), normalize_mac(dst)
-        now = self._clock + 1.0 if at is None else float(at)
+        now = self._clock + 1.0 if at is None else _seconds(at, "at")
         if now < self._clock:
             raise PacketError(f"at={at}: time cannot go back (the switch is at {self._clock} s)")
         self._clock = now
@@ -274,26 +288,45 @@ class Switch:
 
         frame_vlan, problem = self._ingress_vlan(port, vlan)
         if problem:
-            return self._decide(port, src, dst, frame_vlan, "drop", (), None, problem)
+            return self._decide(
+                port, src, dst, frame_vlan, action="drop", out=(), learned=None, reason=problem
+            )
         if is_group(src):
             why = "a source MAC is never a group address: the frame is invalid"
-            return self._decide(port, src, dst, frame_vlan, "drop", (), None, why)
+            return self._decide(
+                port, src, dst, frame_vlan, action="drop", out=(), learned=None, reason=why
+            )
 
         learned = self._learn(frame_vlan, src, port, now)
         others = tuple(p for p in self.members(frame_vlan) if p != port)
         if is_group(dst):
             kind = "broadcast" if dst == BROADCAST else "multicast"
             why = f"{kind}: every other port in VLAN {frame_vlan} gets a copy"
-            return self._decide(port, src, dst, frame_vlan, "flood", others, learned, why)
+            return self._decide(
+                port, src, dst, frame_vlan, action="flood", out=others, learned=learned, reason=why
+            )
         entry = self._fdb.get((frame_vlan, dst))
         if entry is None:
             why = f"{dst} not in the table for VLAN {frame_vlan} yet: flood, as for a broadcast"
-            return self._decide(port, src, dst, frame_vlan, "flood", others, learned, why)
+            return self._decide(
+                port, src, dst, frame_vlan, action="flood", out=others, learned=learned, reason=why
+            )
         if entry.port == port:
             why = f"{dst} lives behind port {port}, where the frame came from: filtered"
-            return self._decide(port, src, dst, frame_vlan, "filter", (), learned, why)
+            return self._decide(
+                port, src, dst, frame_vlan, action="filter", out=(), learned=learned, reason=why
+            )
         why = f"{dst} was learned on port {entry.port} in VLAN {frame_vlan}"
-        return self._decide(port, src, dst, frame_vlan, "forward", (entry.port,), learned, why)
+        return self._decide(
+            port,
+            src,
+            dst,
+            frame_vlan,
+            action="forward",
+            out=(entry.port,),
+            learned=learned,
+            reason=why,
+        )
 
     def receive(self, in_port: int, frame: bytes, at: float | None = None) -> Decision:
         """Put the bytes of a real Ethernet frame into ``in_port`` (802.1Q tag honoured).
@@ -303,12 +336,8 @@ class Switch:
         >>> Switch({1: (100,), 2: 100}).receive(1, bytes(tagged)).out_ports
         (2,)
         """
-        import logging
-
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.layers.l2 import Dot1Q, Ether
-
-        if not isinstance(frame, (bytes, bytearray, memoryview)):
+        Ether, Dot1Q = _scapy_l2()[:2]
+        if not isinstance(frame, bytes | bytearray | memoryview):
             raise PacketError(f"expected the frame's bytes, got {type(frame).__name__}")
         data = bytes(frame)
         if len(data) < 14:
@@ -319,15 +348,26 @@ class Switch:
 
     def replay(self, frames: Iterable[tuple[int, str, str]]) -> tuple[Decision, ...]:
         """Send several ``(in_port, src, dst)`` frames in order; the decisions, in order."""
-        return tuple(self.send(*item) for item in frames)
+        if isinstance(frames, str | bytes) or not isinstance(frames, Iterable):
+            raise PacketError(f"{quote(frames)}: expected a list of (in_port, src, dst) frames")
+        decisions = []
+        for number, item in enumerate(frames, 1):
+            if not isinstance(item, tuple | list) or len(item) != 3:
+                raise PacketError(f"frame {number} {quote(item)}: expected (in_port, src, dst)")
+            decisions.append(self.send(*item))
+        return tuple(decisions)
 
     # --- internals -------------------------------------------------------------------------
 
     def _port(self, in_port: Any) -> int:
-        if in_port not in self._ports:
-            known = ", ".join(map(str, self._ports))
-            raise PacketError(f"port {in_port!r}: this switch has ports {known}")
-        return int(in_port)
+        known = ", ".join(map(str, self._ports))
+        try:
+            port = read_int(in_port, what="port number", low=1, error=PacketError)
+        except PacketError as exc:
+            raise PacketError(f"{exc}; this switch has ports {known}") from None
+        if port not in self._ports:
+            raise PacketError(f"port {quote(in_port)}: this switch has ports {known}")
+        return port
 
     def _ingress_vlan(self, port: int, tag: int | None) -> tuple[int, str]:
         vlans = self._ports[port]
@@ -353,26 +393,76 @@ class Switch:
             if now - entry.seen > self.ageing_time:
                 del self._fdb[key]
 
-    def _decide(self, port, src, dst, vlan, action, out, learned, reason) -> Decision:
-        tagged = tuple(p for p in out if p in self._trunks)
+    def _decide(
+        self,
+        port: int,
+        src: str,
+        dst: str,
+        vlan: int,
+        *,
+        action: str,
+        out: tuple[int, ...],
+        learned: Entry | None,
+        reason: str,
+    ) -> Decision:
         return Decision(
-            port, src, dst, vlan or None, action, out, tagged, learned, reason, self.table
+            in_port=port,
+            src=src,
+            dst=dst,
+            vlan=vlan or None,
+            action=action,
+            out_ports=out,
+            tagged=tuple(p for p in out if p in self._trunks),
+            learned=learned,
+            reason=reason,
+            table=self.table,
         )
 
 
 def _vlan(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise PacketError(f"VLAN {value!r}: expected a whole number 1-4094")
     try:
-        number = int(value)
-    except ValueError:
-        raise PacketError(f"VLAN {value!r}: expected a whole number 1-4094") from None
+        number = read_int(value, what="VLAN id", error=PacketError)
+    except PacketError:
+        raise PacketError(
+            f"VLAN {quote(value)}: expected a whole number 1-4094 (digits 0-9)"
+        ) from None
     if not 1 <= number <= 4094:
-        raise PacketError(f"VLAN {value!r}: VLAN ids are 1-4094 (0 and 4095 are reserved)")
+        raise PacketError(f"VLAN {quote(value)}: VLAN ids are 1-4094 (0 and 4095 are reserved)")
     return number
 
 
+def _scapy_l2():
+    """scapy's Ether, Dot1Q and ARP, imported on first use (scapy is heavy), quietly."""
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.l2 import ARP, Dot1Q, Ether  # scapy is heavy: loaded on first use
+
+    return Ether, Dot1Q, ARP
+
+
 # --- a host's ARP table, for comparison ----------------------------------------------------
+
+
+def _ipv4(value: Any, what: str) -> ipaddress.IPv4Address:
+    """An IPv4 address, or PacketError naming ``what`` was given instead."""
+    try:
+        address = read_address(value, error=PacketError)
+    except PacketError as exc:
+        raise PacketError(f"{what}: not an IPv4 address: {exc}") from None
+    if address.version != 4:
+        raise PacketError(f"{what}: {address} is not an IPv4 address (ARP is IPv4's)")
+    return address
+
+
+def _host_port(value: Any) -> int:
+    return read_int(value, what="switch port", low=1, high=4096, error=PacketError)
+
+
+def _part(name: Any, read, value: Any):
+    """One part of a LAN host's spec, read by ``read``; errors name the host."""
+    try:
+        return read(value)
+    except PacketError as exc:
+        raise PacketError(f"host {quote(name)}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -409,23 +499,25 @@ class ArpTable:
 
     @classmethod
     def from_frames(cls, frames: Iterable[bytes], host: str) -> ArpTable:
-        """The ARP table host ``host`` (its IPv4 address) builds from these frames."""
-        import ipaddress
-        import logging
+        """The ARP table host ``host`` (its IPv4 address) builds from these frames.
 
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.layers.l2 import ARP, Ether
-
-        try:
-            me = str(ipaddress.IPv4Address(str(host).strip()))
-        except ValueError:
-            raise PacketError(f"{host!r}: expected the host's IPv4 address") from None
+        Only Ethernet/IPv4 ARP counts (hardware type 1, protocol 0x0800, 6- and 4-byte
+        addresses), as in RFC 826; any other bytes are skipped, as a host's kernel skips them.
+        """
+        Ether, _, ARP = _scapy_l2()
+        me = str(_ipv4(host, "host"))
+        if isinstance(frames, str | bytes) or not isinstance(frames, Iterable):
+            raise PacketError(f"{quote(frames)}: expected a list of frames (bytes)")
         cache: dict[str, str] = {}
-        for data in frames:
+        for number, data in enumerate(frames, 1):
+            if not isinstance(data, bytes | bytearray | memoryview):
+                raise PacketError(f"frame {number}: expected bytes, got {type(data).__name__}")
             pkt = Ether(bytes(data))
             if ARP not in pkt:
                 continue
             arp = pkt[ARP]
+            if (arp.hwtype, arp.ptype, arp.hwlen, arp.plen) != (1, 0x0800, 6, 4):
+                continue
             if arp.op == 2 and arp.pdst == me:  # a reply to us
                 cache[arp.psrc] = normalize_mac(arp.hwsrc)
             elif arp.op == 1 and arp.pdst == me and arp.psrc != me:  # asked about us
@@ -441,17 +533,9 @@ class ArpTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = (
-            "".join(
-                f"<tr><td>{escape(e.ip)}</td><td><code>{escape(e.mac)}</code></td></tr>"
-                for e in self.entries
-            )
-            or '<tr><td colspan="2"><i>empty</i></td></tr>'
-        )
-        return (
-            f'<table class="netcourse-arp"><caption>ARP table of {escape(self.host)}</caption>'
-            f"<thead><tr><th>IP</th><th>MAC</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
+        rows = [(e.ip, _code(e.mac)) for e in self.entries] or [_empty_row(2)]
+        caption = f"ARP table of {self.host}"
+        return table(rows, header=("IP", "MAC"), caption=caption, cls="netcourse-arp")
 
 
 # --- a small LAN: hosts with ARP tables behind one switch ----------------------------------
@@ -510,36 +594,36 @@ class Lan:
         hosts: Mapping[str, tuple[str, str, int]] | None = None,
         ports: int | Mapping[int, PortSpec] | None = None,
     ) -> None:
-        import ipaddress
-
+        if hosts is not None and not isinstance(hosts, Mapping):
+            raise PacketError(f"{quote(hosts)}: expected hosts as name -> (mac, ip, port)")
         spec = dict(DEFAULT_HOSTS if hosts is None else hosts)
         if not spec:
             raise PacketError("a LAN needs at least one host")
         self.hosts: dict[str, Host] = {}
         for name, value in spec.items():
-            try:
-                mac, ip, port = value
-            except (TypeError, ValueError):
+            if not isinstance(value, tuple | list) or len(value) != 3:
                 raise PacketError(
-                    f"host {name!r}: expected (mac, ip, port), got {value!r}"
-                ) from None
-            try:
-                ip = str(ipaddress.IPv4Address(str(ip).strip()))
-            except ValueError:
-                raise PacketError(f"host {name!r}: {ip!r} is not an IPv4 address") from None
-            self.hosts[str(name)] = Host(str(name), normalize_mac(mac), ip, port)
+                    f"host {quote(name)}: expected (mac, ip, port), got {quote(value)}"
+                )
+            mac, ip, port = value
+            self.hosts[str(name)] = Host(
+                str(name),
+                _part(name, normalize_mac, mac),
+                _part(name, lambda v: str(_ipv4(v, "ip")), ip),
+                _part(name, _host_port, port),
+            )
         if ports is None:
             ports = {n: 1 for n in range(1, max(h.port for h in self.hosts.values()) + 1)}
         self.switch = Switch(ports)
-        for host in self.hosts.values():
-            self.switch._port(host.port)  # validates: every host sits on a real port
+        for host in self.hosts.values():  # every host sits on a real port
+            _part(host.name, self.switch._port, host.port)
         self._seen: dict[str, list[bytes]] = {name: [] for name in self.hosts}
         self.steps: list[LanStep] = []
 
     def host(self, name: str) -> Host:
         """The host called ``name``."""
-        if name not in self.hosts:
-            raise PacketError(f"{name!r}: no such host; the hosts are {', '.join(self.hosts)}")
+        if not isinstance(name, str) or name not in self.hosts:
+            raise PacketError(f"{quote(name)}: no such host; the hosts are {', '.join(self.hosts)}")
         return self.hosts[name]
 
     def arp_table(self, name: str) -> ArpTable:
@@ -570,11 +654,7 @@ class Lan:
 
     def frame(self, sender: str, receiver: str) -> LanStep:
         """Send one plain Ethernet frame from ``sender`` to ``receiver`` (or "broadcast")."""
-        import logging
-
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.layers.l2 import Ether
-
+        Ether = _scapy_l2()[0]
         src = self.host(sender)
         dst = BROADCAST if receiver == "broadcast" else self.host(receiver).mac
         pkt = Ether(src=src.mac, dst=dst, type=0x88B5)  # 0x88b5: local experimental EtherType
@@ -583,11 +663,8 @@ class Lan:
 
     def ping(self, sender: str, receiver: str) -> tuple[LanStep, ...]:
         """What ``ping receiver`` on host ``sender`` puts on the wire, step by step."""
-        import logging
-
-        logging.getLogger("scapy").setLevel(logging.ERROR)
-        from scapy.layers.inet import ICMP, IP
-        from scapy.layers.l2 import ARP, Ether
+        Ether, _, ARP = _scapy_l2()
+        from scapy.layers.inet import ICMP, IP  # scapy is heavy: loaded on first use
 
         src, dst = self.host(sender), self.host(receiver)
         if src is dst:

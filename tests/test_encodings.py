@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import struct
+import time
 import xml.dom.minidom
 
 import pytest
@@ -173,3 +174,123 @@ def test_grpc_stream_round_trips(messages):
         else:
             with pytest.raises(PacketError):
                 encodings.grpc_messages(stream[:-cut])
+
+
+# --- any bytes: a record, a frame or a PacketError, quickly ----------------------------------
+
+FUZZ = settings(max_examples=120, deadline=None)
+ENCODED = {fmt: encode(RECORD, fmt).data for fmt in encodings.FORMATS}
+
+
+def bounded(call, *args):
+    """``call(*args)`` within a second: its result, or None for a PacketError."""
+    started = time.perf_counter()
+    try:
+        return call(*args)
+    except PacketError:
+        return None
+    finally:
+        assert time.perf_counter() - started < 1.0, f"{call.__name__} took too long"
+
+
+def is_record(value) -> bool:
+    """A dict with exactly SCHEMA's fields, each of its kind (checked without the encoders)."""
+    if not isinstance(value, dict) or list(value) != [spec.name for spec in SCHEMA]:
+        return False
+    kinds = {"int": int, "string": str, "bool": bool}
+    for spec in SCHEMA:
+        item = value[spec.name]
+        if spec.kind == "int list":
+            if not (isinstance(item, list) and all(type(v) is int for v in item)):
+                return False
+        elif spec.kind == "int":
+            if type(item) is not int:
+                return False
+        elif not isinstance(item, kinds[spec.kind]):
+            return False
+    return True
+
+
+damaged = st.one_of(
+    st.binary(max_size=120),
+    st.builds(
+        lambda fmt, cut: (fmt, ENCODED[fmt][:cut]),
+        st.sampled_from(encodings.FORMATS),
+        st.integers(0, 120),
+    ),
+    st.builds(
+        lambda fmt, where, value: (
+            fmt,
+            ENCODED[fmt][: where % len(ENCODED[fmt])]
+            + bytes([value])
+            + ENCODED[fmt][where % len(ENCODED[fmt]) + 1 :],
+        ),
+        st.sampled_from(encodings.FORMATS),
+        st.integers(0, 400),
+        st.integers(0, 255),
+    ),
+)
+
+
+@FUZZ
+@given(damaged, st.sampled_from(encodings.FORMATS))
+def test_decode_of_any_bytes_is_a_record_or_a_packet_error(case, other_fmt):
+    fmt, data = case if isinstance(case, tuple) else (other_fmt, case)
+    got = bounded(decode, data, fmt)
+    assert got is None or is_record(got)
+    if fmt == "JSON" and got is not None:
+        assert got == json.loads(data)  # the standard library reads the same record
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=8), st.integers(), st.none(), st.binary(max_size=8)))
+def test_unknown_formats_and_non_bytes_are_packet_errors(value):
+    assert bounded(decode, b"{}", value) is None or value.strip().lower() in {
+        f.lower() for f in encodings.FORMATS
+    }
+    assert bounded(decode, value, "JSON") is None or isinstance(value, bytes)
+    assert bounded(encode, value, "JSON") is None
+
+
+@FUZZ
+@given(st.binary(max_size=60), st.data())
+def test_grpc_parsers_of_any_bytes_give_frames_or_packet_errors(data, draw):
+    frames = bounded(encodings.grpc_messages, data)
+    if frames is not None:  # the frames tile the bytes exactly, each announcing its length
+        assert sum(5 + f.length for f in frames) == len(data)
+        assert all(len(f.payload) == f.length and f.prefix[1:] for f in frames)
+        for frame in frames:
+            message = bounded(lambda frame=frame: frame.message)
+            if message is not None and frame.compressed:
+                assert message == gzip.decompress(frame.payload)
+    cut = draw.draw(st.integers(0, len(data)))
+    one = bounded(encodings.parse_grpc_frame, data[:cut])
+    if one is not None:
+        assert 5 + one.length == cut and one.prefix == data[:5]
+
+
+def test_compressed_message_is_unpacked_within_grpcs_limit():
+    bomb = encodings.grpc_frame(b"\x00" * (encodings.MAX_MESSAGE + 1), compress=True)
+    assert len(bomb) < 10_000  # a few kilobytes on the wire ...
+    frame = encodings.parse_grpc_frame(bomb)
+    with pytest.raises(PacketError, match="unpacks to more than 4,194,304 bytes"):
+        _ = frame.message  # ... are never unpacked past gRPC's 4 MiB limit
+    fits = encodings.parse_grpc_frame(encodings.grpc_frame(b"\x01" * 1000, compress=True))
+    assert fits.message == b"\x01" * 1000
+    broken = encodings.GrpcFrame(True, 3, b"abc")
+    with pytest.raises(PacketError, match="not valid gzip"):
+        _ = broken.message
+    with pytest.raises(PacketError, match="mixed|unexpected|missing"):
+        encode({1: 2, "id": 3})  # keys of mixed types are named, not sorted into a TypeError
+
+
+def test_decoded_values_must_be_records():
+    for data, fmt in ((b"5", "JSON"), (b"[1]", "JSON"), (b"{}", "JSON"), (b"NaN", "JSON")):
+        with pytest.raises(PacketError, match="hold no record like RECORD"):
+            decode(data, fmt)
+    xml_text = ENCODED["XML"].decode()
+    for old, new in (("<id>42</id>", "<id>４２</id>"), ("true", "yes")):
+        with pytest.raises(PacketError, match="XML <"):
+            decode(xml_text.replace(old, new).encode(), "XML")
+    with pytest.raises(PacketError, match="bytes end too soon|not an Avro record"):
+        decode(ENCODED["Avro"][:3], "Avro")

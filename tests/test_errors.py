@@ -16,8 +16,8 @@ def subclasses():
     ]
 
 
-def test_all_lists_every_error_class():
-    assert sorted(errors.__all__) == sorted(cls.__name__ for cls in subclasses())
+def test_all_lists_every_error_class_and_the_message_helper():
+    assert sorted(errors.__all__) == sorted([*(cls.__name__ for cls in subclasses()), "quote"])
 
 
 @pytest.mark.parametrize("cls", subclasses(), ids=lambda cls: cls.__name__)

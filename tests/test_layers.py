@@ -1,58 +1,20 @@
-"""The OSI/TCP-IP reference data and PDU spans on frames built with scapy."""
+"""The OSI/TCP-IP reference data (netcourse.layers), with the lesson's figures, checks and
+widgets built on it. PDUs on real bytes are tested in tests/packets/test_pdus.py."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from types import SimpleNamespace as NS
+import re
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from netcourse import layers
 from netcourse.errors import NetcourseError, PacketError
+from netcourse.packets import encapsulation, spans
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
-from scapy.layers.inet import ICMP, IP, TCP, UDP  # noqa: E402
-from scapy.layers.inet6 import ICMPv6EchoRequest, IPv6  # noqa: E402
-from scapy.layers.l2 import ARP, Dot1Q, Ether  # noqa: E402
-from scapy.packet import Raw  # noqa: E402
-
-MAC_A, MAC_B = "02:00:00:00:00:0a", "02:00:00:00:00:0b"
-GET = b"GET / HTTP/1.1\r\nHost: 192.0.2.10\r\n\r\n"
-
-
-def fake_dissection(pkt) -> NS:
-    """A dissection built from scapy's own layer sizes (independent of netcourse.layers).
-
-    Each layer gets one field covering its header and, where the protocol has one, its length
-    field with the value scapy decoded, which is all that ``spans`` reads.
-    """
-    data = bytes(pkt)
-    pkt = pkt.__class__(data)
-    out, layer, offset = [], pkt, 0
-    while layer is not None and not isinstance(layer, type(None)):
-        whole = len(bytes(layer))
-        payload = len(bytes(layer.payload)) if layer.payload else 0
-        header = whole - payload
-        fields = [NS(name="header", raw=None, offset=offset, length=header)]
-        for name in ("len", "plen"):
-            if name in layer.fields:
-                fields.append(NS(name=name, raw=layer.getfieldval(name), offset=offset, length=0))
-        out.append(NS(name=type(layer).__name__, fields=fields))
-        offset += header
-        layer = layer.payload if layer.payload else None
-    return NS(layers=out, data=data)
-
-
-def http_frame():
-    return (
-        Ether(src=MAC_A, dst=MAC_B)
-        / IP(src="192.0.2.1", dst="192.0.2.10")
-        / TCP(sport=40000, dport=80, flags="PA", seq=1, ack=1)
-        / Raw(GET)
-    )
+from scapy.layers.l2 import Dot1Q  # noqa: E402
 
 
 def test_every_layer_once_with_its_pdu():
@@ -179,153 +141,18 @@ def test_table_top_down_text_and_html():
     text = repr(tab)
     assert text.splitlines()[1].startswith("7") and "Application" in text
     html = tab._repr_html_()
-    assert html.count("<tr data-layer=") == 7 and "datagram" in html
+    assert html.startswith('<table class="netcourse-layers">') and "datagram" in html
+    assert [int(n) for n in re.findall(r'<tr class="layer-(\d)">', html)] == [7, 6, 5, 4, 3, 2, 1]
 
 
-def test_spans_of_an_http_frame():
-    pkt = http_frame()
-    found = layers.spans(fake_dissection(pkt))
-    # scapy decodes the payload as Raw, or as HTTP once scapy.layers.http is loaded
-    assert [s.name for s in found[:3]] == ["Ether", "IP", "TCP"]
-    assert all(s.protocol.osi == (5, 6, 7) for s in found[3:])
-    eth, ip, tcp, raw = found[0], found[1], found[2], found[-1]
-    data = bytes(pkt)
-    assert (eth.start, eth.end) == (0, len(data))
-    # the TCP segment is the IP packet's payload, which is the Ethernet frame's payload
-    assert data[tcp.start : tcp.end] == bytes(pkt[IP].payload)
-    assert data[ip.start : ip.end] == bytes(pkt[Ether].payload)
-    assert (tcp.pdu, ip.pdu, eth.pdu) == ("segment", "packet", "frame")
-    assert data[raw.start : raw.end] == GET
-    assert ip.header_length == 20 and tcp.header_length == 20 and eth.header_length == 14
-
-
-def test_udp_is_a_datagram_and_padding_is_not_payload():
-    pkt = Ether(src=MAC_A, dst=MAC_B) / IP(src="192.0.2.1", dst="192.0.2.2") / UDP(dport=53)
-    pkt = Ether(bytes(pkt) + b"\x00" * 18)  # padded to the 60-byte minimum
-    found = layers.spans(fake_dissection(pkt))
-    by_name = {s.name: s for s in found}
-    assert by_name["UDP"].pdu == "datagram"
-    assert by_name["IP"].end == 14 + 28 and by_name["UDP"].end == 14 + 28
-    assert by_name["Ether"].end == 60 and by_name["Padding"].start == 42
-
-
-def test_vlan_and_ipv6_and_arp_spans():
-    tagged = Ether(src=MAC_A, dst=MAC_B) / Dot1Q(vlan=20) / IP(src="192.0.2.1", dst="192.0.2.2")
-    tagged = tagged / ICMP()
-    found = layers.spans(fake_dissection(tagged))
-    assert [s.name for s in found] == ["Ether", "Dot1Q", "IP", "ICMP"]
-    assert found[1].header_length == 4 and found[2].start == 18
-    v6 = Ether(src=MAC_A, dst=MAC_B) / IPv6(src="fd00::1", dst="fd00::2") / ICMPv6EchoRequest()
-    found = layers.spans(fake_dissection(v6))
-    assert found[1].header_length == 40 and found[1].end == len(bytes(v6))
-    arp = Ether(src=MAC_A, dst="ff:ff:ff:ff:ff:ff") / ARP(psrc="192.0.2.1", pdst="192.0.2.2")
-    found = layers.spans(fake_dissection(arp))
-    assert found[1].protocol.label == "L2-L3" and found[1].header_length == 28
-
-
-def test_pdu_at_names_the_innermost_header():
-    dis = fake_dissection(http_frame())
-    assert layers.pdu_at(dis, 0).pdu == "frame"
-    assert layers.pdu_at(dis, 14).pdu == "packet"
-    assert layers.pdu_at(dis, 34).pdu == "segment"
-    assert layers.pdu_at(dis, 54).protocol.osi == (5, 6, 7)
-    with pytest.raises(PacketError, match="outside every header"):
-        layers.pdu_at(dis, 10_000)
-    with pytest.raises(PacketError, match="whole number"):
-        layers.pdu_at(dis, "x")
-    with pytest.raises(PacketError, match="no layers"):
-        layers.spans(NS(layers=[]))
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.integers(min_value=0, max_value=200), st.binary(max_size=40))
-def test_every_byte_belongs_to_exactly_one_header(offset, payload):
-    pkt = http_frame()
-    pkt[Raw].load = payload or b"x"
-    dis = fake_dissection(pkt)
-    size = len(bytes(pkt))
-    if offset >= size:
-        with pytest.raises(PacketError):
-            layers.pdu_at(dis, offset)
-        return
-    span = layers.pdu_at(dis, offset)
-    assert span.start <= offset < span.header_end
-    holders = [s for s in layers.spans(dis) if s.start <= offset < s.header_end]
-    assert holders == [span]
-
-
-# --- on the shipped real captures, against Wireshark ---------------------------------------
-
-TSHARK_NAMES = {"eth": "Ether", "vlan": "Dot1Q", "arp": "ARP", "ip": "IP", "ipv6": "IPv6"}
-TSHARK_NAMES |= {"tcp": "TCP", "udp": "UDP"}
-
-
-def tshark_protos(capture) -> list[dict[str, tuple[int, int]]]:
-    """Per frame, tshark's header position and size for each protocol it shows (PDML)."""
-    import subprocess
-    import xml.etree.ElementTree as ET
-
-    out = subprocess.run(
-        ["tshark", "-r", str(capture), "-T", "pdml"],
-        capture_output=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    frames = []
-    for packet in ET.fromstring(out).iter("packet"):
-        found = {}
-        for proto in packet.findall("proto"):
-            name = proto.get("name")
-            if name in TSHARK_NAMES and TSHARK_NAMES[name] not in found:
-                found[TSHARK_NAMES[name]] = (int(proto.get("pos")), int(proto.get("size")))
-        frames.append(found)
-    return frames
-
-
-@pytest.mark.parametrize("name", ["http", "arp-icmp", "udp", "ipv6", "vlan"])
-def test_spans_agree_with_tshark_on_real_captures(name):
-    import shutil
-
-    from netcourse.packets import dissect, sample
-    from netcourse.packets import frame as read_frame
-
-    if shutil.which("tshark") is None:
-        pytest.skip("tshark is not installed (CI installs it)")
-    wanted = tshark_protos(sample(name))
-    for number, expected in enumerate(wanted, 1):
-        dis = dissect(read_frame(name, number))
-        # ICMP errors quote the offending packet's headers: tshark lists those once
-        got = {}
-        for span in layers.spans(dis):
-            got.setdefault(span.name, (span.start, span.header_length))
-        for proto, pos_size in expected.items():
-            assert got.get(proto) == pos_size, (name, number, proto)
-
-
-def test_segment_is_packet_payload_is_frame_payload_in_the_real_http_get():
-    from netcourse.packets import dissect, frame
-
-    dis = dissect(frame("http", 4))
-    eth, ip, tcp, data = layers.spans(dis)[:4]
-    assert (eth.pdu, ip.pdu, tcp.pdu) == ("frame", "packet", "segment")
-    assert dis.data[eth.header_end : eth.end] == dis.data[ip.start : ip.end]
-    assert dis.data[ip.header_end : ip.end] == dis.data[tcp.start : tcp.end]
-    assert dis.data[data.start : data.end].startswith(b"GET ")
-    enc = layers.encapsulation(dis)
-    assert enc.size == len(dis.data) == enc.header_bytes + enc.data_bytes
-    assert enc.overhead == pytest.approx(enc.header_bytes / len(dis.data))
-    assert "application bytes" in repr(enc) and "<table>" in enc._repr_html_()
-    udp = layers.spans(dissect(frame("udp", 3)))
-    assert [s.pdu for s in udp[:3]] == ["frame", "packet", "datagram"]
-    ping = layers.encapsulation(dissect(frame("vlan", 3)))
-    assert ping.data_bytes == 0 and [s.name for s in ping.headers][:2] == ["Ether", "Dot1Q"]
+# --- the lesson's figures --------------------------------------------------------------------
 
 
 def test_encapsulation_figure_draws_the_real_byte_counts():
     from netcourse.packets import dissect, frame
     from netcourse.plots.layers import encapsulation_figure, layer_models_figure
 
-    enc = layers.encapsulation(dissect(frame("http", 4)))
+    enc = encapsulation(dissect(frame("http", 4)))
     fig = encapsulation_figure("http", 4)
     ax = fig.axes[0]
     texts = " ".join(t.get_text() for t in ax.texts)
@@ -450,7 +277,7 @@ def test_pdu_view_highlights_each_span():
     from netcourse.widgets.layers import PduView
 
     view = PduView("http", 4)
-    found = layers.spans(dissect(frame("http", 4)))
+    found = spans(dissect(frame("http", 4)))
     for span in found:
         view.select(span.name)
         html = view.bytes_view.value
@@ -466,52 +293,7 @@ def test_pdu_view_highlights_each_span():
     assert view.span.name == "IP" and view.errors.value == ""
 
 
-# --- HTTP/1.1 across layers 5-7, and what each device reads ----------------------------------
-
-
-def test_http_lines_are_placed_at_layers_5_to_7():
-    request = (
-        b"POST /api HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive\r\n"
-        b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-    )
-    parts = layers.http_layers(request)
-    assert [line.osi for line in parts.lines] == [7, 7, 5, 6, 5, 6]
-    assert parts.at(6)[-1].text == "(body: 2 bytes)" and "application/json" in parts.at(6)[-1].why
-    response = layers.http_layers(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
-    assert [line.osi for line in response.lines] == [7, 5]
-    assert "L5" in repr(response)
-    with pytest.raises(PacketError, match="not an HTTP/1.x start line"):
-        layers.http_layers(b"SSH-2.0-OpenSSH\r\n\r\n")
-    with pytest.raises(PacketError, match="not ASCII"):
-        layers.http_layers(b"\xff\xfe\r\n\r\n")
-    with pytest.raises(PacketError, match="expected the HTTP message's bytes"):
-        layers.http_layers("GET / HTTP/1.1")
-
-
-def test_http_layers_on_the_real_capture():
-    from netcourse.packets import dissect, frame
-
-    request = layers.http_layers(layers.payload(dissect(frame("http", 4))))
-    assert request.lines[0].text.startswith("GET ") and request.lines[0].osi == 7
-    head = layers.payload(dissect(frame("http", 6)))
-    body = layers.payload(dissect(frame("http", 8)))
-    response = layers.http_layers(head + body)
-    length = next(line for line in response.lines if line.text.lower().startswith("content-length"))
-    assert length.osi == 5 and int(length.text.split(":")[1]) == len(body)
-    assert any(line.text.lower().startswith("content-type") for line in response.at(6))
-
-
-def test_fields_read_point_at_standard_offsets():
-    from netcourse.packets import dissect, frame
-
-    dis = dissect(frame("http", 4))
-    switch = {(f.name, f.offset, f.length) for f in layers.fields_read("switch", dis)}
-    assert switch == {("dst", 0, 6), ("src", 6, 6)}  # no VLAN tag in this frame
-    router = {(f.name, f.offset, f.length) for f in layers.fields_read("router", dis)}
-    assert router == {("dst", 30, 4), ("ttl", 22, 1)}  # RFC 791 offsets after 14 bytes
-    assert layers.fields_read("hub", dis) == ()
-    tagged = layers.fields_read("switch", dissect(frame("vlan", 3)))
-    assert [f.name for f in tagged] == ["dst", "src", "vlan"]
+# --- the layer inspector widget, headless ----------------------------------------------------
 
 
 def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
@@ -523,7 +305,7 @@ def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     view.inspector.show_packet(4)
     dis = view.inspector.dissection  # the inspector may decode HTTP where dissect() does not
     assert dis.data == frame("http", 4)
-    for span in layers.spans(dis):
+    for span in spans(dis):
         shown = view.show_pdu(span.name)
         assert shown == span
         assert view.inspector.hex.value == hex_dump_html(dis.data, span.start, span.end)
@@ -541,21 +323,6 @@ def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     assert view.inspector.hex.value == hex_dump_html(first, 0, len(first))
 
 
-def test_payload_is_what_tcp_or_udp_carries():
-    from netcourse.packets import dissect, frame
-
-    get = dissect(frame("http", 4))
-    ip_len, ihl = get["IP"]["len"].raw, get["IP"]["ihl"].raw * 4
-    tcp_header = get["TCP"]["dataofs"].raw * 4
-    data = layers.payload(get)
-    assert len(data) == ip_len - ihl - tcp_header and data.startswith(b"GET ")
-    assert layers.payload(dissect(frame("http", 1))) == b""  # a SYN carries nothing
-    udp = dissect(frame("udp", 3))
-    assert len(layers.payload(udp)) == udp["UDP"]["len"].raw - 8
-    with pytest.raises(PacketError, match="no TCP or UDP layer"):
-        layers.payload(dissect(frame("arp-icmp", 1)))
-
-
 def test_protocol_stacks_cover_layers_3_to_7_once():
     from netcourse.plots.layers import protocol_stacks_figure
 
@@ -566,42 +333,6 @@ def test_protocol_stacks_cover_layers_3_to_7_once():
     ax = protocol_stacks_figure().axes[0]
     assert len(ax.patches) == sum(len(parts) for parts in layers.STACKS.values())
     assert [t.get_text() for t in ax.get_xticklabels()] == list(layers.STACKS)
-
-
-_REAL = [("http", 4), ("http", 1), ("udp", 3), ("udp", 4), ("arp-icmp", 1), ("vlan", 3)]
-_REAL += [("ipv6", 1), ("ipv6", 3)]
-
-
-@settings(max_examples=80, deadline=None)
-@given(
-    st.sampled_from(_REAL),
-    st.integers(min_value=0, max_value=260),
-    st.binary(min_size=1, max_size=4),
-    st.integers(min_value=0, max_value=200),
-)
-def test_spans_of_mutated_real_frames_stay_inside_the_frame(where, at, patch, cut):
-    from netcourse.packets import dissect, frame
-
-    data = bytearray(frame(*where))
-    at %= len(data)
-    data[at : at + len(patch)] = patch
-    data = bytes(data[: max(14, len(data) - cut)])
-    try:
-        dis = dissect(data)
-        found = layers.spans(dis)
-    except PacketError:
-        return
-    for span in found:
-        assert 0 <= span.start <= span.header_end <= len(data)
-        assert span.header_end <= span.end <= len(data)
-    enc = layers.encapsulation(dis)
-    assert 0 <= enc.header_bytes <= enc.size == len(data)
-    for offset in (0, len(data) // 2, len(data) - 1):
-        try:
-            span = layers.pdu_at(dis, offset)
-        except PacketError:
-            continue
-        assert span.start <= offset < span.header_end
 
 
 def test_layer_inspector_marks_what_each_device_reads():

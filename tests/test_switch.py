@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 import subprocess
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -303,8 +305,20 @@ def test_stepper_errors_inline_and_keeps_working():
     stepper.send_button.click()
     assert stepper.errors.value == "" and [s.what for s in stepper.lan.steps] == ["ARP request"]
     assert "VLAN 20" in stepper.picture.value and "received by B" in stepper.history.value
-    with pytest.raises(PacketError, match="'frame' or 'ping'"):
-        stepper.step("A", "B", "teleport")
+    picture = stepper.picture.value
+    for bad, fragment in [
+        (("A", "B", "teleport"), "'frame' or 'ping'"),  # step() shows it inline, never raises
+        (("A", ["B"], "frame"), "no such host"),
+        ((None, "B", "ping"), "no such host"),
+    ]:
+        assert stepper.step(*bad) == ()
+        assert fragment in html.unescape(stepper.errors.value)
+        assert "still showing the last send (ARP request)" in stepper.stale.value
+        assert stepper.picture.value == picture and len(stepper.lan.steps) == 1
+    stepper.kind.value = "frame"
+    stepper.send_button.click()
+    assert stepper.errors.value == "" and stepper.stale.value == ""
+    assert len(stepper.lan.steps) == 2
 
 
 # --- differential test against the Linux bridge, in a network namespace ----------------------
@@ -423,3 +437,165 @@ def test_switch_agrees_with_the_linux_bridge():
     }
     assert learned == {(e.vlan, e.mac, e.port) for e in sw.table.entries}
     assert len(learned) >= 4
+
+
+# --- any input: a switch, a decision or a PacketError, quickly -------------------------------
+
+FUZZ = settings(max_examples=120, deadline=None)
+
+
+def bounded(call, *args, **kwargs):
+    """``call(*args, **kwargs)`` within a second: its result, or None for a PacketError."""
+    started = time.perf_counter()
+    try:
+        return call(*args, **kwargs)
+    except PacketError:
+        return None
+    finally:
+        assert time.perf_counter() - started < 1.0, f"{call.__name__} took too long"
+
+
+odd_values = st.one_of(
+    st.integers(-3, 5000),
+    st.text(alphabet="0123456789１²x-. ", max_size=4),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(0, 5), max_size=3),
+)
+port_specs = st.one_of(
+    st.integers(-2, 70),
+    st.dictionaries(
+        st.one_of(st.integers(-1, 70), st.text(max_size=2), st.booleans()),
+        st.one_of(odd_values, st.tuples(st.integers(0, 4096))),
+        max_size=5,
+    ),
+    st.text(max_size=3),
+    st.none(),
+)
+
+
+@FUZZ
+@given(port_specs, st.one_of(st.floats(allow_nan=True), st.integers(-5, 10**400), st.text()))
+def test_switch_of_any_configuration_is_valid_or_a_packet_error(ports, ageing):
+    sw = bounded(Switch, ports, ageing_time=ageing)
+    if sw is None:
+        return
+    assert 0 <= sw.ageing_time < float("inf")
+    assert 1 <= len(sw.ports) <= 64
+    for port, vlans in sw.ports.items():
+        assert type(port) is int and port >= 1
+        assert vlans and all(1 <= v <= 4094 for v in vlans)
+
+
+mac_texts = st.one_of(
+    st.sampled_from([A, B, C, D, BROADCAST, "01:00:5e:00:00:fb", "02-00-00-00-00-0A"]),
+    st.text(alphabet="0123456789abcdefx:-.", max_size=18),
+    st.builds(lambda cut: A[:cut], st.integers(0, 17)),
+    st.integers(),
+)
+
+
+@FUZZ
+@given(st.lists(st.tuples(odd_values, mac_texts, mac_texts, odd_values, odd_values), max_size=12))
+def test_send_of_any_frame_is_a_decision_or_a_packet_error(frames):
+    sw = Switch({1: 10, 2: 10, 3: (10, 20), 4: 20}, ageing_time=30)
+    for in_port, src, dst, vlan, at in frames:
+        before = sw._clock
+        decision = bounded(sw.send, in_port, src, dst, vlan=vlan, at=at)
+        if decision is None:
+            continue
+        assert str(decision.in_port) == str(in_port).strip()
+        assert decision.action in ("forward", "flood", "filter", "drop")
+        assert decision.in_port not in decision.out_ports
+        assert sw._clock >= before and sw._clock == sw._clock  # never NaN, never back
+        if decision.action != "drop":
+            assert set(decision.out_ports) <= set(sw.members(decision.vlan))
+
+
+REAL_FRAMES = [frame for name in ("vlan", "arp-icmp", "http") for frame in capture(name)]
+
+
+def header_of(data: bytes) -> tuple[str, str, int | None]:
+    """(src, dst, VLAN id or None) read from the bytes by hand (IEEE 802.3 and 802.1Q)."""
+    mac = lambda raw: ":".join(f"{byte:02x}" for byte in raw)  # noqa: E731
+    vlan = None
+    if len(data) >= 18 and data[12:14] == b"\x81\x00":
+        vlan = int.from_bytes(data[14:16], "big") & 0x0FFF
+    return mac(data[6:12]), mac(data[0:6]), vlan
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.binary(max_size=80),
+        st.builds(lambda f, cut: f[:cut], st.sampled_from(REAL_FRAMES), st.integers(0, 80)),
+        st.builds(
+            lambda f, at, b: f[: at % len(f)] + bytes([b]) + f[at % len(f) + 1 :],
+            st.sampled_from(REAL_FRAMES),
+            st.integers(0, 100),
+            st.integers(0, 255),
+        ),
+    ),
+    st.integers(1, 3),
+)
+def test_receive_of_any_bytes_reads_the_header_as_the_standard_says(data, port):
+    sw = Switch({1: (10, 20), 2: (10, 20), 3: 10})
+    decision = bounded(sw.receive, port, data)
+    if decision is None:
+        assert len(data) < 14 or header_of(data)[2] in (0, 4095) or port < 3
+        return
+    src, dst, vlan = header_of(data)
+    assert (decision.src, decision.dst) == (src, dst)
+    if port < 3:  # a trunk: the tag decides, and untagged frames are dropped
+        assert decision.vlan == vlan or decision.action == "drop"
+    arp = bounded(ArpTable.from_frames, [data], "198.18.0.1")
+    assert arp is not None and all(e.ip.count(".") == 3 for e in arp.entries)
+
+
+@FUZZ
+@given(
+    st.dictionaries(
+        st.text(max_size=3),
+        st.one_of(
+            st.tuples(mac_texts, st.text(alphabet="0123456789.:/x", max_size=12), odd_values),
+            odd_values,
+        ),
+        max_size=4,
+    )
+)
+def test_lan_of_any_hosts_is_valid_or_a_packet_error(hosts):
+    from netcourse.switch import Lan
+
+    lan = bounded(Lan, hosts)
+    if lan is None:
+        return
+    for host in lan.hosts.values():
+        assert host.mac == normalize_mac(host.mac) and host.ip.count(".") == 3
+        assert host.port in lan.switch.ports
+
+
+def test_times_and_macs_are_read_strictly():
+    with pytest.raises(PacketError, match="'12345': not a MAC address"):
+        normalize_mac("12345")  # netaddr once read this as 00:00:00:01:23:45
+    for bad in (float("nan"), float("inf"), -1, "10", True):
+        with pytest.raises(PacketError, match="ageing_time="):
+            Switch(2, ageing_time=bad)
+        with pytest.raises(PacketError, match="at="):
+            Switch(2).send(1, A, B, at=bad)
+    sw = Switch(2, ageing_time=10)
+    sw.send(1, A, B, at=0)
+    with pytest.raises(PacketError):
+        sw.send(2, B, A, at=float("nan"))  # NaN once froze the clock: nothing ever aged out
+    assert sw.send(2, B, A, at=100).action == "flood"  # A aged out after 10 s
+    for bad in ("１０", "x", 1.5, [0], ()):
+        with pytest.raises(PacketError, match="VLAN"):
+            Switch({1: bad})
+    with pytest.raises(PacketError, match="this switch has ports 1, 2"):
+        sw.send([1], A, B)
+    with pytest.raises(PacketError, match="port 'a'"):
+        Switch({1: 10, "a": 10})
+    with pytest.raises(PacketError, match="frame 1"):
+        sw.replay([(1, A)])
+    with pytest.raises(PacketError, match="VLAN"):
+        sw.members("ten")

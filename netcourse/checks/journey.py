@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 
 from netcourse.checks import correct, exercise, wrong
+from netcourse.errors import JourneyError
 from netcourse.journey import FIXES, NODES, apply_fix, scenario
+from netcourse.journey.fields import read_four_tuple
 from netcourse.journey.pdu import four_tuple
 
 __all__ = [
@@ -79,10 +81,10 @@ def nat_four_tuple(answer):
     seen = next(e for e in journey.events if e.node == "instance")
     expected = four_tuple(seen.pdu)
     try:
-        got = (str(answer[0]), int(answer[1]), str(answer[2]), int(answer[3]))
-    except (TypeError, ValueError, IndexError):
+        got = read_four_tuple(answer)
+    except JourneyError as exc:
         return wrong(
-            "a 4-tuple is (src_ip, src_port, dst_ip, dst_port), four values.",
+            f"a 4-tuple is (src_ip, src_port, dst_ip, dst_port), four values ({exc}).",
             "look at the first event at the instance.",
         )
     if got == expected:

@@ -19,6 +19,7 @@ from typing import Any
 from netcourse import layers
 from netcourse.checks import Feedback, correct, exercise, wrong
 from netcourse.encodings import RECORD, encode, grpc_frame
+from netcourse.packets import dissect, frame, pdu_at, spans
 from netcourse.switch import BROADCAST, Switch
 
 __all__ = [
@@ -74,8 +75,6 @@ GRPC_RECORD = {**RECORD, "id": 7, "name": "Grace Hopper", "email": "grace@exampl
 
 
 def _dissect(where: tuple[str, int]):
-    from netcourse.packets import dissect, frame
-
     return dissect(frame(*where))
 
 
@@ -86,7 +85,7 @@ def _words(answer: Any) -> str | None:
 @exercise(LESSON, "pdu-at-offset")
 def pdu_at_offset(answer: str) -> Feedback:
     """The name of the PDU whose header holds byte PDU_OFFSET of frame PDU_FRAME (a str)."""
-    span = layers.pdu_at(_dissect(PDU_FRAME), PDU_OFFSET)
+    span = pdu_at(_dissect(PDU_FRAME), PDU_OFFSET)
     text = _words(answer)
     if text is None:
         return wrong(f"expected a word such as 'frame', got {type(answer).__name__}.")
@@ -113,7 +112,7 @@ def pdu_at_offset(answer: str) -> Feedback:
 def segment_bytes(answer: int) -> Feedback:
     """How many bytes long the TCP segment in frame SEGMENT_FRAME is (an int)."""
     dis = _dissect(SEGMENT_FRAME)
-    found = {span.name: span for span in layers.spans(dis)}
+    found = {span.name: span for span in spans(dis)}
     tcp, ip = found["TCP"], found["IP"]
     if isinstance(answer, bool) or not isinstance(answer, int):
         return wrong(f"expected a whole number of bytes, got {type(answer).__name__}.")
@@ -133,7 +132,7 @@ def segment_bytes(answer: int) -> Feedback:
         return wrong("that is the data alone.", "a segment includes the TCP header.")
     return wrong(
         "that is not the segment's length.",
-        "layers.spans(dissect(frame(...))) gives each PDU's start and end.",
+        "spans(dissect(frame(...))) gives each PDU's start and end.",
     )
 
 

@@ -10,8 +10,11 @@ False
 
 from __future__ import annotations
 
+import os
+
 from netcourse import sockets as _model
 from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.errors import quote
 from netcourse.sockets import EXAMPLE_REQUEST, TEARDOWN_ROLES, check_port, ephemeral_ports, who_uses
 
 __all__ = ["reply_four_tuple", "connections_per_destination", "port_holder", "time_wait_side"]
@@ -81,7 +84,6 @@ def port_holder(answer, port: int) -> Feedback:
         return wrong("a process is named by its pid, an int.", "look at who_uses(port).")
     if answer in pids:
         return correct("that process has a socket on the port.")
-    import os
 
     if answer == os.getpid():
         return wrong("that is this notebook's own kernel.", "look at who_uses(port) for the pid.")
@@ -98,6 +100,7 @@ def time_wait_side(answer) -> Feedback:
         return correct("the side that sends the first FIN waits in TIME-WAIT.")
     if answer.strip().lower() not in TEARDOWN_ROLES:
         return wrong(
-            f"{answer!r} is not one of the choices.", 'answer "closes first" or "closes second".'
+            f"{quote(answer)} is not one of the choices.",
+            'answer "closes first" or "closes second".',
         )
     return wrong("that side goes through CLOSE-WAIT and LAST-ACK instead.", "look at the figure.")

@@ -12,7 +12,8 @@ True
 from __future__ import annotations
 
 from netcourse.checks import Feedback, correct, exercise, wrong
-from netcourse.errors import NetcourseError
+from netcourse.errors import NetcourseError, VpcError, quote
+from netcourse.readers import read_int
 from netcourse.vpc import Vpc
 
 __all__ = ["blocking_component", "deciding_rule", "fix_acl", "who_reaches_db", "QUESTIONS"]
@@ -57,7 +58,9 @@ def blocking_component(answer) -> Feedback:
             f"{answer} is not on this path at all.",
             "run vpc.reachability(...) and read its hops.",
         )
-    return wrong(f"{answer!r} is not a resource id of this example.", "ids look like acl-0a1b...")
+    return wrong(
+        f"{quote(answer)} is not a resource id of this example.", "ids look like acl-0a1b..."
+    )
 
 
 @exercise(LESSON, "deciding-rule")
@@ -67,9 +70,9 @@ def deciding_rule(answer) -> Feedback:
     hop = next(h for h in path.hops if h.kind == "network-acl" and h.leg == "request")
     expected = hop.detail.rule_number
     try:
-        number = int(str(answer).strip())
-    except ValueError:
-        return wrong(f"{answer!r} is not a rule number.", "rule numbers are whole numbers.")
+        number = read_int(answer, what="rule number", error=VpcError)
+    except VpcError:
+        return wrong(f"{quote(answer)} is not a rule number.", "rule numbers are whole numbers.")
     if number == expected:
         return correct("the lowest-numbered matching rule decides, and that is this one.")
     acl = vpc.network_acls[hop.component]
@@ -119,8 +122,10 @@ def fix_acl(entries) -> Feedback:
             "the reply goes to the client's ephemeral port, anywhere in 1024-65535.",
         )
     if fixed.reachability(src, dst, 22).reachable:
-        return wrong("HTTPS works now, but so does SSH from the internet: too broad.",
-                     "open only what the reply needs.")  # fmt: skip
+        return wrong(
+            "HTTPS works now, but so does SSH from the internet: too broad.",
+            "open only what the reply needs.",
+        )
     if not all(fixed.reachability(s, d, p).reachable for s, d, p in _STILL_WORKING):
         return wrong(
             "this breaks traffic that worked before the fix.",
@@ -150,8 +155,10 @@ def who_reaches_db(answer) -> Feedback:
         names[label] = names[ident] = label
     unknown = sorted(given - set(names))
     if unknown:
-        return wrong(f"{unknown[0]!r} is not an instance of this example or 'internet'.",
-                     f"the endpoints are {', '.join(matrix.labels)}.")  # fmt: skip
+        return wrong(
+            f"{quote(unknown[0])} is not an instance of this example or 'internet'.",
+            f"the endpoints are {', '.join(matrix.labels)}.",
+        )
     chosen = {names[g] for g in given}
     expected = set(matrix.who_can_reach(dst))
     if chosen == expected:

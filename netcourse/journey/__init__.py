@@ -13,7 +13,7 @@ and the home router's NAT is modelled here. Taught in notebooks/06-packet-journe
 from __future__ import annotations
 
 from netcourse.journey.events import DIRECTIONS, NODES, ZONES, Event, Journey, Table
-from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable
+from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable
 from netcourse.journey.runner import run
 from netcourse.journey.scenarios import (
     FIXES,
@@ -34,7 +34,7 @@ __all__ = [
     "Journey",
     "Table",
     "HomeRouter",
-    "Host",
+    "HomeHost",
     "NatEntry",
     "NatTable",
     "run",

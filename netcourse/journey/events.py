@@ -16,9 +16,13 @@ ARP table
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
-from netcourse.errors import JourneyError
+from netcourse import layers
+from netcourse.errors import JourneyError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.journey.pdu import parse
+from netcourse.readers import read_int
+from netcourse.style import PALETTE, VERDICT_COLOURS
 
 __all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES", "device_reads"]
 
@@ -39,6 +43,9 @@ NODES = {
 }
 #: The two halves of a journey.
 DIRECTIONS = ("request", "reply")
+#: The row of a table that decided, and the colour of a decision that let the packet on or not.
+MATCH_STYLE = f"background:{PALETTE['yellow']};font-weight:bold"
+OK_COLOUR, STOP_COLOUR = VERDICT_COLOURS["ACCEPT"], VERDICT_COLOURS["DROP"]
 
 
 def device_reads(name: str) -> tuple[str, ...]:
@@ -47,8 +54,6 @@ def device_reads(name: str) -> tuple[str, ...]:
     >>> device_reads("switch")
     ('Ether.dst', 'Ether.src', 'Dot1Q.vlan')
     """
-    from netcourse import layers
-
     return tuple(layers.device(name).fields)
 
 
@@ -82,18 +87,16 @@ class Table:
         return str(self)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(c)}</th>" for c in ("", *self.columns))
-        body = []
-        for number, row in enumerate(self.rows):
-            hit = number == self.match
-            style = ' style="background:#F0E442;font-weight:bold"' if hit else ""
-            cells = "".join(f"<td>{escape(str(c))}</td>" for c in row)
-            body.append(f"<tr{style}><td>{'→' if hit else ''}</td>{cells}</tr>")
-        note = f"<caption style='caption-side:bottom'>{escape(self.note)}</caption>"
-        return (
-            f"<table class='netcourse-table'><caption>{escape(self.name)}</caption>"
-            f"{note if self.note else ''}<thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>"
+        hits = [number == self.match for number in range(len(self.rows))]
+        rows = [("→" if hit else "", *row) for hit, row in zip(hits, self.rows, strict=True)]
+        note = [Cell(self.note, colspan=len(self.columns) + 1, style="font-style:italic")]
+        return table(
+            rows,
+            header=("", *self.columns),
+            caption=self.name,
+            footer=note if self.note else None,
+            cls="netcourse-table",
+            row_styles=[MATCH_STYLE if hit else None for hit in hits],
         )
 
 
@@ -125,8 +128,6 @@ class Event:
     @property
     def pkt(self):
         """The PDU as a scapy packet (parsed from :attr:`pdu`)."""
-        from netcourse.journey.pdu import parse
-
         return parse(self.pdu)
 
     def __repr__(self) -> str:
@@ -137,12 +138,19 @@ class Event:
         )
 
     def _repr_html_(self) -> str:
-        table = self.table._repr_html_() if self.table is not None else ""
-        colour = "#009E73" if self.ok else "#D55E00"
-        return (
-            f"<div><b>{self.step}. {escape(self.device)}</b> ({escape(self.kind)}, layer "
-            f"{self.layer}, {self.direction}): <b style='color:{colour}'>"
-            f"{escape(self.decision)}</b><br>{escape(self.why)}{table}</div>"
+        consulted = Markup(self.table._repr_html_()) if self.table is not None else ""
+        return Markup(
+            "<div><b>{}. {}</b> ({}, layer {}, {}): <b style='color:{}'>{}</b><br>{}{}</div>"
+        ).format(
+            self.step,
+            self.device,
+            self.kind,
+            self.layer,
+            self.direction,
+            OK_COLOUR if self.ok else STOP_COLOUR,
+            self.decision,
+            self.why,
+            consulted,
         )
 
 
@@ -165,9 +173,13 @@ class Journey:
         >>> scenario("healthy").run().step(5).device
         'home switch'
         """
-        if not isinstance(number, int) or not 1 <= number <= len(self.events):
-            raise JourneyError(f"step {number!r}: this journey has steps 1-{len(self.events)}")
-        return self.events[number - 1]
+        try:
+            read_int(number, what="step", low=1, high=len(self.events), error=JourneyError)
+        except JourneyError:
+            raise JourneyError(
+                f"step {quote(number)}: this journey has steps 1-{len(self.events)}"
+            ) from None
+        return self.events[int(number) - 1]
 
     def leg(self, direction: str) -> tuple[Event, ...]:
         """The events of one direction, ``"request"`` or ``"reply"``.
@@ -176,8 +188,8 @@ class Journey:
         >>> scenario("healthy").run().leg("reply")[-1].decision
         "deliver to the browser's socket"
         """
-        if direction not in DIRECTIONS:
-            raise JourneyError(f"{direction!r}: a leg is 'request' or 'reply'")
+        if not isinstance(direction, str) or direction not in DIRECTIONS:
+            raise JourneyError(f"{quote(direction)}: a leg is 'request' or 'reply'")
         return tuple(event for event in self.events if event.direction == direction)
 
     def first(self, where: str, direction: str = "request") -> Event:
@@ -192,7 +204,7 @@ class Journey:
         for event in self.leg(direction):
             if where in (event.node, event.device, event.kind):
                 return event
-        raise JourneyError(f"{where!r}: no event there on the {direction} of this journey")
+        raise JourneyError(f"{quote(where)}: no event there on the {direction} of this journey")
 
     def at(self, device: str) -> tuple[Event, ...]:
         """Every event at a device (both directions), in order.
@@ -227,19 +239,12 @@ class Journey:
             end = "not delivered"
         return f"<Journey {self.scenario!r}: {len(self.events)} events, {end}>"
 
+    _HEAD = ("step", "direction", "device", "kind", "layer", "decision", "why")
+
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr style='{'' if e.ok else 'color:#D55E00;font-weight:bold'}'>"
-            f"<td>{e.step}</td><td>{e.direction}</td><td>{escape(e.device)}</td>"
-            f"<td>{escape(e.kind)}</td><td>{e.layer}</td><td>{escape(e.decision)}</td>"
-            f"<td>{escape(e.why)}</td></tr>"
-            for e in self.events
-        )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("step", "direction", "device", "kind", "layer", "decision", "why")
-        )
-        return (
-            f"<p>{escape(repr(self))}</p><table class='netcourse-table'><thead><tr>{head}"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-        )
+        rows = [
+            (e.step, e.direction, e.device, e.kind, e.layer, e.decision, e.why) for e in self.events
+        ]
+        styles = [None if e.ok else f"color:{STOP_COLOUR};font-weight:bold" for e in self.events]
+        summary = Markup("<p>{}</p>").format(repr(self))
+        return summary + table(rows, header=self._HEAD, cls="netcourse-table", row_styles=styles)

@@ -1,10 +1,13 @@
 """The home network: the laptop, its neighbours, and the home router with its NAT table.
 
-No earlier lesson owns these, so they live here: a :class:`Host` with an address, mask and
+No earlier lesson owns these, so they live here: a :class:`HomeHost` with an address, mask and
 gateway; the :class:`HomeRouter` (LAN side, WAN side, routing table); and the
 :class:`NatTable` whose entries rewrite the source address and port of outgoing packets and
 undo exactly that for the replies. Which hosts answer an ARP request is data too: each host
 answers for its own address and nobody answers for an address that is not on the LAN.
+
+Every field is read with the course's readers when a host or router is made, so a bad value
+ends as a JourneyError naming the field: ``HomeRouter(lan_ip="bad/24")`` says ``lan_ip``.
 
 Taught in notebooks/06-packet-journey.ipynb.
 
@@ -20,12 +23,27 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from netcourse.errors import JourneyError
+from netcourse.cidr import subnet
+from netcourse.errors import JourneyError, quote
 from netcourse.journey.events import Table
+from netcourse.journey.fields import (
+    FourTuple,
+    read_field,
+    read_fields,
+    read_four_tuple,
+    read_ipv4,
+    read_tcp_port,
+)
+from netcourse.readers import read_int, read_interface, read_mac, read_netmask
 
-__all__ = ["Host", "HomeRouter", "NatEntry", "NatTable", "arp_answer", "mask_bits"]
+__all__ = ["HomeHost", "HomeRouter", "NatEntry", "NatTable", "arp_answer", "mask_bits"]
+
+#: The most ports the home switch has.
+SWITCH_PORTS = 64
 
 
 def mask_bits(netmask: str) -> int:
@@ -33,21 +51,43 @@ def mask_bits(netmask: str) -> int:
 
     >>> mask_bits("255.255.255.0"), mask_bits("255.0.0.0")
     (24, 8)
+    >>> mask_bits("255.0.255.0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.JourneyError: '255.0.255.0': the mask 255.0.255.0 is not contiguous: ...
     """
-    import netaddr
+    return read_netmask(netmask, error=JourneyError)
 
-    try:
-        address = netaddr.IPAddress(netmask, version=4)
-    except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
-        raise JourneyError(f"{netmask!r}: a netmask looks like 255.255.255.0") from exc
-    if not address.is_netmask():
-        raise JourneyError(f"{netmask!r}: a netmask is ones then zeros, like 255.255.255.0")
-    return address.netmask_bits()
+
+def _netmask(value: Any) -> str:
+    """A netmask, written dotted (``/24`` and ``24`` are read too)."""
+    return subnet(f"0.0.0.0/{mask_bits(value)}").netmask
+
+
+def _gateway(value: Any) -> str | None:
+    return None if value is None else read_ipv4(value)
+
+
+def _mac(value: Any) -> str:
+    return read_mac(value, error=JourneyError)
+
+
+def _switch_port(value: Any) -> int:
+    return read_int(value, what="switch port", low=1, high=SWITCH_PORTS, error=JourneyError)
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise JourneyError(f"{quote(value)}: a name is non-empty text, such as 'laptop'")
+    return value
 
 
 @dataclass(frozen=True)
-class Host:
-    """A host on the home LAN: its address and mask, its MAC, its gateway, its switch port."""
+class HomeHost:
+    """A host on the home LAN: its address and mask, its MAC, its gateway, its switch port.
+
+    (A host of lesson 02's learning switch is :class:`netcourse.switch.Host`.)
+    """
 
     name: str
     ip: str
@@ -56,12 +96,25 @@ class Host:
     gateway: str | None
     switch_port: int
 
+    #: How each field is read.
+    FIELDS: ClassVar[dict[str, Callable[[Any], Any]]] = {
+        "name": _name,
+        "ip": read_ipv4,
+        "netmask": _netmask,
+        "mac": _mac,
+        "gateway": _gateway,
+        "switch_port": _switch_port,
+    }
+
+    def __post_init__(self) -> None:
+        read_fields(self, self.FIELDS)
+
     @property
     def interface(self) -> str:
         """The interface's address with its prefix, e.g. ``10.0.1.7/24``.
 
-        >>> Host("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1
-        ...      ).interface
+        >>> HomeHost("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1
+        ...          ).interface
         '10.0.1.7/24'
         """
         return f"{self.ip}/{mask_bits(self.netmask)}"
@@ -69,7 +122,13 @@ class Host:
 
 @dataclass(frozen=True)
 class HomeRouter:
-    """The home router: a LAN side, a WAN side with the one public address, and NAT."""
+    """The home router: a LAN side, a WAN side with the one public address, and NAT.
+
+    >>> HomeRouter(lan_ip="bad/24")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.JourneyError: lan_ip: 'bad/24': expected one address without a '/prefix'
+    """
 
     lan_ip: str = "10.0.1.1"
     lan_netmask: str = "255.255.255.0"
@@ -81,6 +140,22 @@ class HomeRouter:
     switch_port: int = 4
     nat_first_port: int = 40000
 
+    #: How each field is read.
+    FIELDS: ClassVar[dict[str, Callable[[Any], Any]]] = {
+        "lan_ip": read_ipv4,
+        "lan_netmask": _netmask,
+        "lan_mac": _mac,
+        "wan_ip": read_ipv4,
+        "wan_mac": _mac,
+        "isp_gateway": read_ipv4,
+        "isp_mac": _mac,
+        "switch_port": _switch_port,
+        "nat_first_port": read_tcp_port,
+    }
+
+    def __post_init__(self) -> None:
+        read_fields(self, self.FIELDS)
+
     @property
     def lan(self) -> str:
         """The LAN's network, e.g. ``10.0.1.0/24``.
@@ -88,9 +163,7 @@ class HomeRouter:
         >>> HomeRouter().lan
         '10.0.1.0/24'
         """
-        import netaddr
-
-        return str(netaddr.IPNetwork(f"{self.lan_ip}/{mask_bits(self.lan_netmask)}").cidr)
+        return str(read_interface(f"{self.lan_ip}/{mask_bits(self.lan_netmask)}").network)
 
     @property
     def routes(self) -> tuple[tuple[str, str], ...]:
@@ -111,7 +184,8 @@ def arp_answer(hosts, router: HomeRouter, target: str) -> tuple[str, str] | None
     A host answers only for its own address; the router answers for its LAN address (no
     proxy ARP), so an address that is not on the LAN gets no answer at all.
 
-    >>> laptop = Host("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1)
+    >>> laptop = HomeHost("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1",
+    ...                   1)
     >>> arp_answer([laptop], HomeRouter(), "10.0.1.1")
     ('home router', '02:00:00:00:00:01')
     >>> arp_answer([laptop], HomeRouter(), "192.0.2.10") is None
@@ -167,7 +241,7 @@ class NatTable:
 
     def outbound(
         self,
-        four_tuple: tuple[str, int, str, int],
+        four_tuple: FourTuple,
         public_addr: str,
         first_port: int,
         proto: str = "tcp",
@@ -177,7 +251,9 @@ class NatTable:
         An existing mapping for the same inside endpoint and remote end is reused; otherwise
         the first outside port from ``first_port`` that no entry uses yet is taken.
         """
-        src, sport, dst, dport = four_tuple
+        src, sport, dst, dport = read_four_tuple(four_tuple)
+        public_addr = read_field(read_ipv4, public_addr, "public_addr")
+        first_port = read_field(read_tcp_port, first_port, "first_port")
         for entry in self.entries:
             if (entry.proto, entry.inside, entry.remote_addr, entry.remote_port) == (
                 proto,
@@ -187,17 +263,25 @@ class NatTable:
             ):
                 return self, entry
         used = {e.outside_port for e in self.entries if e.outside_addr == public_addr}
-        port = first_port
-        while port in used:
-            port += 1
-        if not 1 <= port <= 65535:
+        outside = first_port
+        while outside in used:
+            outside += 1
+        if not 1 <= outside <= 65535:
             raise JourneyError(f"NAT: no free outside port from {first_port} up to 65535")
-        entry = NatEntry(proto, src, sport, public_addr, port, dst, dport)
+        entry = NatEntry(
+            proto=proto,
+            inside_addr=src,
+            inside_port=sport,
+            outside_addr=public_addr,
+            outside_port=outside,
+            remote_addr=dst,
+            remote_port=dport,
+        )
         return NatTable((*self.entries, entry)), entry
 
-    def inbound(self, four_tuple: tuple[str, int, str, int], proto: str = "tcp") -> NatEntry | None:
+    def inbound(self, four_tuple: FourTuple, proto: str = "tcp") -> NatEntry | None:
         """The mapping an incoming packet belongs to (all four numbers must match), or None."""
-        src, sport, dst, dport = four_tuple
+        src, sport, dst, dport = read_four_tuple(four_tuple)
         for entry in self.entries:
             if (entry.proto, entry.remote_addr, entry.remote_port, entry.outside) == (
                 proto,
@@ -221,27 +305,27 @@ class NatTable:
         return Table("NAT table (home router)", self.COLUMNS, rows, index, note)
 
     @staticmethod
-    def translate_out(four_tuple: tuple[str, int, str, int], entry: NatEntry):
+    def translate_out(four_tuple: FourTuple, entry: NatEntry):
         """The 4-tuple after the outgoing rewrite: source becomes the outside endpoint.
 
         >>> e = NatEntry("tcp", "10.0.1.7", 51514, "198.51.100.23", 40000, "192.0.2.10", 80)
         >>> NatTable.translate_out(("10.0.1.7", 51514, "192.0.2.10", 80), e)
         ('198.51.100.23', 40000, '192.0.2.10', 80)
         """
-        src, sport, dst, dport = four_tuple
+        src, sport, dst, dport = read_four_tuple(four_tuple)
         if (src, sport) != entry.inside:
             raise JourneyError(f"{src}:{sport} is not the inside endpoint of this NAT entry")
         return (entry.outside_addr, entry.outside_port, dst, dport)
 
     @staticmethod
-    def translate_in(four_tuple: tuple[str, int, str, int], entry: NatEntry):
+    def translate_in(four_tuple: FourTuple, entry: NatEntry):
         """The 4-tuple after the reply's rewrite: destination goes back to the inside endpoint.
 
         >>> e = NatEntry("tcp", "10.0.1.7", 51514, "198.51.100.23", 40000, "192.0.2.10", 80)
         >>> NatTable.translate_in(("192.0.2.10", 80, "198.51.100.23", 40000), e)
         ('192.0.2.10', 80, '10.0.1.7', 51514)
         """
-        src, sport, dst, dport = four_tuple
+        src, sport, dst, dport = read_four_tuple(four_tuple)
         if (dst, dport) != entry.outside:
             raise JourneyError(f"{dst}:{dport} is not the outside endpoint of this NAT entry")
         return (src, sport, entry.inside_addr, entry.inside_port)

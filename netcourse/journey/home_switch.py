@@ -17,22 +17,29 @@ __all__: list[str] = []
 def ports(runner) -> dict[int, str]:
     """Which device sits behind each port of the home switch."""
     sc = runner.sc
-    return {sc.laptop.switch_port: sc.laptop.name, sc.neighbour.switch_port: sc.neighbour.name,
-            sc.router.switch_port: "home router"}  # fmt: skip
+    return {
+        sc.laptop.switch_port: sc.laptop.name,
+        sc.neighbour.switch_port: sc.neighbour.name,
+        sc.router.switch_port: "home router",
+    }
 
 
 def _table(decision, names: dict[str, str], dst: str) -> Table:
     entries = decision.table.entries
     rows = tuple((str(e.port), e.mac, names.get(e.mac, "?"), str(e.vlan)) for e in entries)
     match = next((i for i, e in enumerate(entries) if e.mac == dst), None)
-    return Table("forwarding table (home switch)", ("port", "MAC address", "device", "VLAN"),
-                 rows, match)  # fmt: skip
+    return Table(
+        "forwarding table (home switch)", ("port", "MAC address", "device", "VLAN"), rows, match
+    )
 
 
 def _names(runner) -> dict[str, str]:
     sc = runner.sc
-    return {sc.laptop.mac: sc.laptop.name, sc.neighbour.mac: sc.neighbour.name,
-            sc.router.lan_mac: "home router"}  # fmt: skip
+    return {
+        sc.laptop.mac: sc.laptop.name,
+        sc.neighbour.mac: sc.neighbour.name,
+        sc.router.lan_mac: "home router",
+    }
 
 
 def request(runner) -> None:
@@ -44,14 +51,19 @@ def request(runner) -> None:
     names = _names(runner)
     out = ", ".join(map(str, decision.out_ports)) or "none"
     runner.add(
-        "home", "home switch", "switch", 2, _table(decision, names, decision.dst),
-        f"{decision.action} out of port {out}",
-        f"The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
+        zone="home",
+        device="home switch",
+        kind="switch",
+        layer=2,
+        table=_table(decision, names, decision.dst),
+        decision=f"{decision.action} out of port {out}",
+        why=f"The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
         f"{', '.join(map(str, flood.out_ports))}, learned each sender's port, and now "
         f"{decision.reason}.",
-        ok=decision.action == "forward", reads=device_reads("switch"),
+        ok=decision.action == "forward",
+        reads=device_reads("switch"),
         decided_by="netcourse.switch.Switch",
-    )  # fmt: skip
+    )
 
 
 def reply(runner) -> None:
@@ -59,10 +71,15 @@ def reply(runner) -> None:
     decision = runner.st.lan.send("home router", runner.st.frame, "reply").decision
     out = ", ".join(map(str, decision.out_ports)) or "none"
     runner.add(
-        "home", "home switch", "switch", 2, _table(decision, _names(runner), decision.dst),
-        f"{decision.action} out of port {out}",
-        f"Still only MAC addresses: {decision.reason}, learned when the laptop sent its ARP "
+        zone="home",
+        device="home switch",
+        kind="switch",
+        layer=2,
+        table=_table(decision, _names(runner), decision.dst),
+        decision=f"{decision.action} out of port {out}",
+        why=f"Still only MAC addresses: {decision.reason}, learned when the laptop sent its ARP "
         "request.",
-        ok=decision.action == "forward", reads=device_reads("switch"),
+        ok=decision.action == "forward",
+        reads=device_reads("switch"),
         decided_by="netcourse.switch.Switch",
-    )  # fmt: skip
+    )

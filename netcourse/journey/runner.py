@@ -18,12 +18,16 @@ Taught in notebooks/06-packet-journey.ipynb.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from netcourse.errors import AddressError, JourneyError, NetcourseError
-from netcourse.journey import pdu
+from netcourse import cidr, switch
+from netcourse.errors import AddressError, JourneyError, NetcourseError, quote
+from netcourse.journey import home_switch, pdu, vpc_side
 from netcourse.journey.events import Event, Journey, Table, device_reads
-from netcourse.journey.home import HomeRouter, Host, NatEntry, NatTable, arp_answer, mask_bits
+from netcourse.journey.fields import read_field, read_ipv4
+from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable, arp_answer, mask_bits
 
 __all__ = ["run", "INTERNET_HOPS", "LAYERS"]
 
@@ -73,13 +77,29 @@ class _Runner:
     def __init__(self, sc):
         self.sc = sc
         self.st = _State()
-        self.laptop: Host = sc.laptop
+        self.laptop: HomeHost = sc.laptop
         self.router: HomeRouter = sc.router
 
     # --- recording ---------------------------------------------------------------------------
 
-    def add(self, zone, device, kind, layer, table, decision, why, ok=True, reads=(),
-            rewrites=(), decided_by="", frame=None, node=None) -> Event:  # fmt: skip
+    def add(
+        self,
+        *,
+        zone: str,
+        device: str,
+        kind: str,
+        layer: int,
+        table: Table | None,
+        decision: str,
+        why: str,
+        ok: bool = True,
+        reads: Iterable[str] = (),
+        rewrites: Iterable[str] = (),
+        decided_by: str = "",
+        frame: bytes | None = None,
+        node: str | None = None,
+    ) -> Event:
+        """Record one device's decision; a decision that is not ``ok`` stops the packet."""
         event = Event(
             step=len(self.st.events) + 1,
             direction=self.st.direction,
@@ -109,51 +129,67 @@ class _Runner:
         return self.sc.target or self.server_public_ip()
 
     def server_public_ip(self) -> str:
-        from netcourse.journey import vpc_side
-
         return vpc_side.public_ip(self.sc)
 
     def laptop_socket_table(self, state: str, match: int | None) -> Table:
         rows = (
-            ("tcp", f"{self.laptop.ip}:{self.sc.client_port}",
-             f"{self.target}:{self.sc.server.port}", state),
+            (
+                "tcp",
+                f"{self.laptop.ip}:{self.sc.client_port}",
+                f"{self.target}:{self.sc.server.port}",
+                state,
+            ),
             ("udp", f"{self.laptop.ip}:5353", "*:*", "UNCONN"),
-        )  # fmt: skip
+        )
         return Table("socket table (laptop)", ("proto", "local", "remote", "state"), rows, match)
 
     def app_request(self) -> None:
         sc = self.sc
         self.st.frame = pdu.tcp_frame(
-            self.laptop.mac, self.router.lan_mac, self.laptop.ip, self.target, sc.client_port,
-            sc.server.port, flags="PA", seq=1001, ack=5001,
-            payload=pdu.tls_record(sc.server.request), ip_id=7,
-        )  # fmt: skip
+            src_mac=self.laptop.mac,
+            dst_mac=self.router.lan_mac,
+            src=self.laptop.ip,
+            dst=self.target,
+            sport=sc.client_port,
+            dport=sc.server.port,
+            flags="PA",
+            seq=1001,
+            ack=5001,
+            payload=pdu.tls_record(sc.server.request),
+            ip_id=7,
+        )
         first_line = sc.server.request.split(b"\r\n")[0].decode()
         self.add(
-            "home", "laptop", "browser (application)", 7,
-            self.laptop_socket_table("ESTABLISHED", 0),
-            f"write {first_line!r} (in TLS) to the socket",
-            f"The browser's HTTP request is encrypted by TLS into one application-data record "
+            zone="home",
+            device="laptop",
+            kind="browser (application)",
+            layer=7,
+            table=self.laptop_socket_table("ESTABLISHED", 0),
+            decision=f"write {first_line!r} (in TLS) to the socket",
+            why=f"The browser's HTTP request is encrypted by TLS into one application-data record "
             f"and written to the connected socket {self.laptop.ip}:{sc.client_port} → "
             f"{self.target}:{sc.server.port}; nobody on the path can read the request, and "
             "the kernel does everything below.",
-            reads=("Raw.load",), decided_by="the application",
-        )  # fmt: skip
+            reads=("Raw.load",),
+            decided_by="the application",
+        )
 
     def tcp_request(self) -> None:
         four = pdu.four_tuple(self.st.frame)
         self.add(
-            "home", "laptop", "TCP (transport)", 4, self.laptop_socket_table("ESTABLISHED", 0),
-            f"segment {four[0]}:{four[1]} → {four[2]}:{four[3]}",
-            "TCP wraps the bytes in a segment whose ports come from the socket's 4-tuple: the "
+            zone="home",
+            device="laptop",
+            kind="TCP (transport)",
+            layer=4,
+            table=self.laptop_socket_table("ESTABLISHED", 0),
+            decision=f"segment {four[0]}:{four[1]} → {four[2]}:{four[3]}",
+            why="TCP wraps the bytes in a segment whose ports come from the socket's 4-tuple: the "
             "source port is the laptop's ephemeral port, the destination the server's port.",
             reads=("TCP.sport", "TCP.dport", "TCP.seq", "TCP.ack", "TCP.flags"),
             decided_by="the socket's 4-tuple (lesson 01)",
-        )  # fmt: skip
+        )
 
     def laptop_route(self) -> None:
-        from netcourse import cidr
-
         laptop = self.laptop
         try:
             decision = cidr.route_decision(laptop.interface, self.target, gateway=laptop.gateway)
@@ -163,9 +199,17 @@ class _Runner:
             columns = ("destination", "next hop", "interface")
             table = Table("routing table (laptop)", columns, rows, None, note)
             self.add(
-                "home", "laptop", "IP (network)", 3, table, "no usable route", str(exc),
-                ok=False, reads=("IP.dst",), decided_by="netcourse.cidr.route_decision",
-            )  # fmt: skip
+                zone="home",
+                device="laptop",
+                kind="IP (network)",
+                layer=3,
+                table=table,
+                decision="no usable route",
+                why=str(exc),
+                ok=False,
+                reads=("IP.dst",),
+                decided_by="netcourse.cidr.route_decision",
+            )
             return
         rows = [(decision.network, "connected (on-link)", "link")]
         if laptop.gateway:
@@ -176,8 +220,9 @@ class _Runner:
             match = 1
         else:
             match = None
-        table = Table("routing table (laptop)", ("destination", "next hop", "interface"),
-                      tuple(rows), match)  # fmt: skip
+        table = Table(
+            "routing table (laptop)", ("destination", "next hop", "interface"), tuple(rows), match
+        )
         ok = decision.next_hop is not None
         if decision.direct:
             verdict = f"on-link: ARP for {decision.next_hop} itself"
@@ -186,9 +231,17 @@ class _Runner:
         else:
             verdict = "no route: network is unreachable"
         self.add(
-            "home", "laptop", "IP (network)", 3, table, verdict, decision.explanation, ok=ok,
-            reads=("IP.dst",), decided_by="netcourse.cidr.route_decision",
-        )  # fmt: skip
+            zone="home",
+            device="laptop",
+            kind="IP (network)",
+            layer=3,
+            table=table,
+            decision=verdict,
+            why=decision.explanation,
+            ok=ok,
+            reads=("IP.dst",),
+            decided_by="netcourse.cidr.route_decision",
+        )
         self.next_hop = decision.next_hop
 
     def home_lan(self):
@@ -196,8 +249,6 @@ class _Runner:
 
         The printer talked to the laptop earlier, so both already know each other.
         """
-        from netcourse import switch
-
         sc = self.sc
         hosts = {
             sc.laptop.name: (sc.laptop.mac, sc.laptop.ip, sc.laptop.switch_port),
@@ -226,73 +277,91 @@ class _Runner:
             answer = None  # the broadcast never reached it
         if answer is None:
             table = self.arp_table(laptop.name, "ARP table (laptop)", hop)
-            table = Table(table.name, table.columns, table.rows + ((hop, "(incomplete)"),),
-                          None, "no reply to the request")  # fmt: skip
+            table = Table(
+                table.name,
+                table.columns,
+                table.rows + ((hop, "(incomplete)"),),
+                None,
+                "no reply to the request",
+            )
             self.add(
-                "home", "laptop", "ARP", 2, table, f"who has {hop}? no answer",
-                f"The laptop believes {hop} is on its own LAN, so it broadcasts an ARP request "
+                zone="home",
+                device="laptop",
+                kind="ARP",
+                layer=2,
+                table=table,
+                decision=f"who has {hop}? no answer",
+                why=f"The laptop believes {hop} is on its own LAN, so it broadcasts an ARP request "
                 f"for it; but {hop} is not on this LAN and nobody (not even the router) answers "
                 "for it, so the frame can never be addressed.",
-                ok=False, reads=("ARP.pdst",), decided_by="the hosts on the LAN (ARP)",
+                ok=False,
+                reads=("ARP.pdst",),
+                decided_by="the hosts on the LAN (ARP)",
                 frame=request,
-            )  # fmt: skip
+            )
             return
         name, mac = answer
         reply = pdu.arp_frame("is-at", mac, hop, laptop.ip, laptop.mac)
         lan.send(name, reply, "ARP reply")
         mac = lan.arp_table(laptop.name).mac_of(hop)
         self.add(
-            "home", "laptop", "ARP", 2, self.arp_table(laptop.name, "ARP table (laptop)", hop),
-            f"{hop} is-at {mac} ({name})",
-            f"The next hop {hop} was not in the ARP table, so the laptop broadcast 'who has "
+            zone="home",
+            device="laptop",
+            kind="ARP",
+            layer=2,
+            table=self.arp_table(laptop.name, "ARP table (laptop)", hop),
+            decision=f"{hop} is-at {mac} ({name})",
+            why=f"The next hop {hop} was not in the ARP table, so the laptop broadcast 'who has "
             f"{hop}?' and the {name} answered with its MAC; the frame's destination MAC is "
             "now the next hop's, while the IP destination stays the server's.",
-            reads=("ARP.pdst",), rewrites=("Ether.dst",),
-            decided_by="netcourse.switch.ArpTable", frame=request,
-        )  # fmt: skip
+            reads=("ARP.pdst",),
+            rewrites=("Ether.dst",),
+            decided_by="netcourse.switch.ArpTable",
+            frame=request,
+        )
         self.st.frame = pdu.rewrite(self.st.frame, dst_mac=mac)
 
     def switch_request(self) -> None:
-        from netcourse.journey import home_switch
-
         home_switch.request(self)
 
     def router_request(self) -> None:
-        from netcourse import cidr
-
         router = self.router
         dst = pdu.four_tuple(self.st.frame)[2]
         routes = router.routes
         match = cidr.longest_prefix_match(routes, dst)
         if match is None:  # cannot happen with a default route, kept for custom routers
             self.add(
-                "home",
-                "home router",
-                "router",
-                3,
-                Table("routing table (home router)", ("destination", "next hop"), routes),
-                "no route: drop",
-                f"No route in the home router contains {dst}.",
+                zone="home",
+                device="home router",
+                kind="router",
+                layer=3,
+                table=Table("routing table (home router)", ("destination", "next hop"), routes),
+                decision="no route: drop",
+                why=f"No route in the home router contains {dst}.",
                 ok=False,
                 reads=("IP.dst",),
                 decided_by="netcourse.cidr.longest_prefix_match",
             )
-            return  # fmt: skip
+            return
         index = list(routes).index(match)
         ttl = pdu.parse(self.st.frame)["IP"].ttl
         self.st.frame = pdu.rewrite(
             self.st.frame, ttl=ttl - 1, src_mac=router.wan_mac, dst_mac=router.isp_mac
         )
         self.add(
-            "home", "home router", "router", 3,
-            Table("routing table (home router)", ("destination", "next hop"), routes, index),
-            f"forward {match[1]}",
-            f"The longest prefix containing {dst} is {match[0]}, so the router forwards the "
+            zone="home",
+            device="home router",
+            kind="router",
+            layer=3,
+            table=Table("routing table (home router)", ("destination", "next hop"), routes, index),
+            decision=f"forward {match[1]}",
+            why=f"The longest prefix containing {dst} is {match[0]}, so the router forwards the "
             f"packet out of its WAN side, decrementing the TTL to {ttl - 1} and writing new "
             "MAC addresses for the next link.",
-            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
+            reads=device_reads("router"),
+            rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
-        )  # fmt: skip
+        )
 
     def nat_out(self) -> None:
         router = self.router
@@ -302,27 +371,30 @@ class _Runner:
         after = NatTable.translate_out(before, entry)
         self.st.frame = pdu.rewrite(self.st.frame, src=after[0], sport=after[1])
         self.add(
-            "home", "home router", "NAT", 3, self.st.nat.table(entry, "entry created now"),
-            f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
-            f"{before[0]} is a private address the internet cannot answer, so the router "
+            zone="home",
+            device="home router",
+            kind="NAT",
+            layer=3,
+            table=self.st.nat.table(entry, "entry created now"),
+            decision=f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
+            why=f"{before[0]} is a private address the internet cannot answer, so the router "
             f"rewrites the source to its public {after[0]}:{after[1]} and records the mapping, "
             "so the 4-tuple the server sees is not the one the laptop's socket has.",
-            reads=("IP.src", "TCP.sport"), rewrites=("IP.src", "TCP.sport", "IP.chksum",
-                                                     "TCP.chksum"),
+            reads=("IP.src", "TCP.sport"),
+            rewrites=("IP.src", "TCP.sport", "IP.chksum", "TCP.chksum"),
             decided_by="netcourse.journey.home.NatTable",
-        )  # fmt: skip
+        )
 
     def internet_routes(self) -> tuple[tuple[str, str], ...]:
-        import netaddr
-
-        home = str(netaddr.IPNetwork(f"{self.router.wan_ip}/24").cidr)
-        cloud = str(netaddr.IPNetwork(f"{self.target}/24").cidr)
-        return ((home, "home ISP (AS64500)"), (cloud, "AWS region (AS16509)"),
-                ("0.0.0.0/0", "transit provider"))  # fmt: skip
+        home = cidr.subnet(f"{self.router.wan_ip}/24").network
+        cloud = cidr.subnet(f"{self.target}/24").network
+        return (
+            (home, "home ISP (AS64500)"),
+            (cloud, "AWS region (AS16509)"),
+            ("0.0.0.0/0", "transit provider"),
+        )
 
     def internet(self) -> None:
-        from netcourse import cidr
-
         four = pdu.four_tuple(self.st.frame)
         dst = four[2]
         routes = self.internet_routes()
@@ -334,16 +406,24 @@ class _Runner:
             macs = dict(src_mac=_MACS["isp-edge"], dst_mac=self.router.wan_mac)
         self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - INTERNET_HOPS, **macs)
         self.add(
-            "internet", "internet", "routers", 3,
-            Table("BGP routes (internet)", ("prefix", "announced by"), routes,
-                  list(routes).index(match)),
-            f"deliver to {match[1]}",
-            f"Each router on the way forwards by the longest prefix containing {dst}, "
+            zone="internet",
+            device="internet",
+            kind="routers",
+            layer=3,
+            table=Table(
+                "BGP routes (internet)",
+                ("prefix", "announced by"),
+                routes,
+                list(routes).index(match),
+            ),
+            decision=f"deliver to {match[1]}",
+            why=f"Each router on the way forwards by the longest prefix containing {dst}, "
             f"{match[0]}, announced by {match[1]}; {INTERNET_HOPS} routers later the TTL is "
             f"{ttl - INTERNET_HOPS}. Only public addresses can be routed here.",
-            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
+            reads=device_reads("router"),
+            rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
-        )  # fmt: skip
+        )
 
     # --- the reply, back home --------------------------------------------------------------
 
@@ -352,57 +432,77 @@ class _Runner:
         entry = self.st.nat.inbound(before)
         if entry is None:
             self.add(
-                "home", "home router", "NAT", 3, self.st.nat.table(None), "no mapping: drop",
-                f"No NAT entry has outside endpoint {before[2]}:{before[3]} and remote "
+                zone="home",
+                device="home router",
+                kind="NAT",
+                layer=3,
+                table=self.st.nat.table(None),
+                decision="no mapping: drop",
+                why=f"No NAT entry has outside endpoint {before[2]}:{before[3]} and remote "
                 f"{before[0]}:{before[1]}, so the router cannot know which inside host this is "
-                "for and drops it.", ok=False, reads=("IP.dst", "TCP.dport"),
+                "for and drops it.",
+                ok=False,
+                reads=("IP.dst", "TCP.dport"),
                 decided_by="netcourse.journey.home.NatTable",
-            )  # fmt: skip
+            )
             return
         after = NatTable.translate_in(before, entry)
         self.st.frame = pdu.rewrite(self.st.frame, dst=after[2], dport=after[3])
         self.add(
-            "home", "home router", "NAT", 3,
-            self.st.nat.table(entry, "state kept since the request"),
-            f"rewrite destination {before[2]}:{before[3]} → {after[2]}:{after[3]}",
-            "The reply matches the NAT entry the request created (remote, outside address and "
+            zone="home",
+            device="home router",
+            kind="NAT",
+            layer=3,
+            table=self.st.nat.table(entry, "state kept since the request"),
+            decision=f"rewrite destination {before[2]}:{before[3]} → {after[2]}:{after[3]}",
+            why="The reply matches the NAT entry the request created (remote, outside address and "
             "port all equal), so the router undoes exactly that rewrite: stateful, it needs no "
             "rule for replies.",
             reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport"),
             rewrites=("IP.dst", "TCP.dport", "IP.chksum", "TCP.chksum"),
             decided_by="netcourse.journey.home.NatTable",
-        )  # fmt: skip
+        )
 
     def router_reply(self) -> None:
-        from netcourse import cidr
-
         router = self.router
         dst = pdu.four_tuple(self.st.frame)[2]
         match = cidr.longest_prefix_match(router.routes, dst)
         table = self.arp_table("home router", "ARP table (home router)", dst)
-        table = Table(table.name, table.columns, table.rows, table.match,
-                      f"route {match[0]} ({match[1]})")  # fmt: skip
+        table = Table(
+            table.name, table.columns, table.rows, table.match, f"route {match[0]} ({match[1]})"
+        )
         mac = self.st.lan.arp_table("home router").mac_of(dst)
         if mac is None:  # the router only knows hosts whose ARP frames reached it
             self.add(
-                "home", "home router", "router", 3, table, f"who has {dst}? no answer",
-                f"No host on the LAN answers for {dst}.", ok=False, reads=("IP.dst",),
+                zone="home",
+                device="home router",
+                kind="router",
+                layer=3,
+                table=table,
+                decision=f"who has {dst}? no answer",
+                why=f"No host on the LAN answers for {dst}.",
+                ok=False,
+                reads=("IP.dst",),
                 decided_by="netcourse.switch.ArpTable",
-            )  # fmt: skip
+            )
             return
         ttl = pdu.parse(self.st.frame)["IP"].ttl
         self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - 1, src_mac=router.lan_mac, dst_mac=mac)
         self.add(
-            "home", "home router", "router", 3, table, f"deliver on the LAN to {mac}",
-            f"{dst} is inside {match[0]}, the router's connected LAN, so it delivers the frame "
+            zone="home",
+            device="home router",
+            kind="router",
+            layer=3,
+            table=table,
+            decision=f"deliver on the LAN to {mac}",
+            why=f"{dst} is inside {match[0]}, the router's connected LAN, so it delivers the frame "
             f"directly: its ARP table, learned from the laptop's own ARP request, gives {mac}.",
-            reads=device_reads("router"), rewrites=_ROUTER_REWRITES,
+            reads=device_reads("router"),
+            rewrites=_ROUTER_REWRITES,
             decided_by="netcourse.cidr.longest_prefix_match",
-        )  # fmt: skip
+        )
 
     def switch_reply(self) -> None:
-        from netcourse.journey import home_switch
-
         home_switch.reply(self)
 
     def laptop_deliver(self) -> None:
@@ -410,37 +510,50 @@ class _Runner:
         mine = (self.target, self.sc.server.port, self.laptop.ip, self.sc.client_port)
         ok = four == mine
         self.add(
-            "home", "laptop", "TCP (transport)", 4,
-            self.laptop_socket_table("ESTABLISHED", 0 if ok else None),
-            "deliver to the browser's socket" if ok else "no socket: send RST",
-            (
+            zone="home",
+            device="laptop",
+            kind="TCP (transport)",
+            layer=4,
+            table=self.laptop_socket_table("ESTABLISHED", 0 if ok else None),
+            decision="deliver to the browser's socket" if ok else "no socket: send RST",
+            why=(
                 f"The reply's 4-tuple {four[0]}:{four[1]} → {four[2]}:{four[3]} mirrors the "
                 "socket's, so the kernel hands the bytes to the browser: the NAT rewrite was "
                 "undone exactly."
             )
             if ok
             else f"No socket has the 4-tuple {four}; the kernel answers with a reset.",
-            ok=ok, reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport", "Raw.load"),
+            ok=ok,
+            reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport", "Raw.load"),
             decided_by="the socket's 4-tuple (lesson 01)",
-        )  # fmt: skip
+        )
 
     # --- the whole run -------------------------------------------------------------------------
 
     def steps(self):
-        from netcourse.journey import vpc_side
-
         return (
-            self.app_request, self.tcp_request, self.laptop_route, self.laptop_arp,
-            self.switch_request, self.router_request, self.nat_out, self.internet,
+            self.app_request,
+            self.tcp_request,
+            self.laptop_route,
+            self.laptop_arp,
+            self.switch_request,
+            self.router_request,
+            self.nat_out,
+            self.internet,
             lambda: vpc_side.request(self),
             lambda: vpc_side.reply(self),
             self.reply_leg,
-        )  # fmt: skip
+        )
 
     def reply_leg(self) -> None:
         self.st.direction = "reply"
-        for step in (self.internet, self.nat_in, self.router_reply, self.switch_reply,
-                     self.laptop_deliver):  # fmt: skip
+        for step in (
+            self.internet,
+            self.nat_in,
+            self.router_reply,
+            self.switch_reply,
+            self.laptop_deliver,
+        ):
             step()
             if self.st.stopped is not None:
                 return
@@ -455,11 +568,11 @@ class _Runner:
         return Journey(self.sc.name, events, delivered, self.st.stopped)
 
 
-def run(scenario) -> Journey:
+def run(scenario: Any) -> Journey:
     """Follow a scenario's request and reply through every device and record each decision."""
-    if not hasattr(scenario, "laptop") or not hasattr(scenario, "server"):
+    if not all(hasattr(scenario, part) for part in ("laptop", "neighbour", "router", "server")):
         raise JourneyError(
-            f"{scenario!r}: expected a Scenario, e.g. netcourse.journey.scenario('healthy')"
+            f"{quote(scenario)}: expected a Scenario, e.g. netcourse.journey.scenario('healthy')"
         )
     _check_addresses(scenario)
     try:
@@ -467,28 +580,24 @@ def run(scenario) -> Journey:
     except JourneyError:
         raise
     except NetcourseError as exc:  # e.g. an instance name the VPC data does not have
-        raise JourneyError(f"scenario {scenario.name!r}: {exc}") from exc
+        raise JourneyError(f"scenario {quote(scenario.name)}: {exc}") from exc
 
 
-def _check_addresses(scenario) -> None:
-    """Every address of the home network must be an IPv4 address, named when it is not."""
-    import netaddr
+def _check_addresses(scenario: Any) -> None:
+    """Every address of the home network must be IPv4, named when it is not.
 
+    A :class:`~netcourse.journey.Scenario` has read them already; this guards look-alikes.
+    """
     checks = {
         "laptop_ip": scenario.laptop.ip,
         "laptop_gateway": scenario.laptop.gateway,
         "neighbour_ip": scenario.neighbour.ip,
         "router_lan_ip": scenario.router.lan_ip,
         "router_wan_ip": scenario.router.wan_ip,
-        "target": scenario.target,
+        "target": getattr(scenario, "target", None),
     }
     for name, value in checks.items():
         if value is None and name in ("laptop_gateway", "target"):
             continue
-        try:
-            netaddr.IPAddress(str(value), version=4, flags=netaddr.INET_PTON)
-        except (netaddr.AddrFormatError, ValueError) as exc:
-            raise JourneyError(
-                f"{name}={value!r}: expected an IPv4 address such as 10.0.1.7"
-            ) from exc
-    mask_bits(scenario.laptop.netmask)
+        read_field(read_ipv4, value, name)
+    read_field(mask_bits, scenario.laptop.netmask, "laptop_netmask")

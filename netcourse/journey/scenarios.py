@@ -4,6 +4,8 @@ A :class:`Scenario` holds the laptop, a neighbour on the same LAN, the home rout
 (an instance of a VPC from lesson 05 with its own iptables ruleset) and the ports. A broken
 scenario changes exactly one component of the healthy one; a learner builds their own the
 same way with :meth:`Scenario.replace`, e.g. ``scenario("healthy").replace(laptop_gateway=None)``.
+Every field is read when a scenario is made, so a bad one ends as a JourneyError naming it:
+``replace(client_port="abc")`` says ``client_port``, ``replace(laptop_mac="12345")`` ``laptop_mac``.
 
 Taught in notebooks/06-packet-journey.ipynb.
 
@@ -21,9 +23,19 @@ import copy
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from netcourse.errors import JourneyError
-from netcourse.journey.home import HomeRouter, Host
+from netcourse import data
+from netcourse.errors import JourneyError, quote
+from netcourse.journey import vpc_side
+from netcourse.journey.events import Journey
+from netcourse.journey.fields import read_field, read_fields, read_ipv4, read_tcp_port
+from netcourse.journey.home import HomeHost, HomeRouter
+from netcourse.journey.pdu import TLS_RECORD
+from netcourse.journey.runner import run
+from netcourse.readers import read_mac
+from netcourse.vpc.loader import read_outputs
+from netcourse.vpc.model import examples
 
 __all__ = [
     "Server",
@@ -59,6 +71,63 @@ COMMIT
 WEB_RULE = "-A INPUT -p tcp -m tcp --dport 443 -m conntrack --ctstate NEW -j ACCEPT"
 
 
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise JourneyError(f"{quote(value)}: expected text, got {type(value).__name__}")
+    return value
+
+
+def _instance(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise JourneyError(f"{quote(value)}: expected an instance id or Name tag, such as 'web'")
+    return value.strip()
+
+
+def _http(value: Any) -> bytes:
+    """An HTTP message as bytes: an ASCII first line ended by CRLF, in one TLS record."""
+    if not isinstance(value, bytes | bytearray) or not value:
+        raise JourneyError(f"{quote(value)}: expected an HTTP message as bytes, such as b'GET /'")
+    data = bytes(value)
+    first, crlf, _ = data.partition(b"\r\n")
+    if not crlf or not first.isascii():
+        raise JourneyError(
+            f"{quote(value)}: an HTTP message starts with an ASCII line ended by \\r\\n"
+        )
+    if len(data) > TLS_RECORD:
+        raise JourneyError(f"{len(data):,} bytes: one TLS record carries at most {TLS_RECORD:,}")
+    return data
+
+
+def _target(value: Any) -> str | None:
+    return None if value is None else read_ipv4(value)
+
+
+def _server_mac(value: Any) -> str:
+    return read_mac(value, error=JourneyError)
+
+
+def _kind(cls: type) -> Callable[[Any], Any]:
+    """A reader that accepts only an instance of ``cls`` (a component of a scenario)."""
+
+    def read(value: Any) -> Any:
+        if not isinstance(value, cls):
+            raise JourneyError(
+                f"{quote(value)}: expected a {cls.__name__}, got {type(value).__name__}"
+            )
+        return value
+
+    return read
+
+
+def _vpc(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise JourneyError(
+            f"{quote(value)}: expected the VPC's describe-* data as a dict, "
+            "such as load_vpc_data('three-tier')"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Server:
     """The web server: which instance of the VPC it is, its port, and its iptables ruleset.
@@ -74,6 +143,19 @@ class Server:
     request: bytes = b"GET / HTTP/1.1\r\nHost: shop.example\r\n\r\n"
     response: bytes = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
 
+    #: How each field is read.
+    FIELDS: ClassVar[dict[str, Callable[[Any], Any]]] = {
+        "instance": _instance,
+        "port": read_tcp_port,
+        "iptables": _text,
+        "mac": _server_mac,
+        "request": _http,
+        "response": _http,
+    }
+
+    def __post_init__(self) -> None:
+        read_fields(self, self.FIELDS)
+
 
 def load_vpc_data(name: str) -> dict:
     """The describe-* data of a shipped example VPC of lesson 05, as one dict.
@@ -81,15 +163,10 @@ def load_vpc_data(name: str) -> dict:
     >>> sorted(load_vpc_data("three-tier"))[:2]
     ['InternetGateways', 'NatGateways']
     """
-    from netcourse.vpc.model import examples
-
-    if name not in examples():
+    if not isinstance(name, str) or name not in examples():
         raise JourneyError(
-            f"{name!r}: no such example VPC; expected one of {', '.join(examples())}"
+            f"{quote(name)}: no such example VPC; expected one of {', '.join(examples())}"
         )
-    from netcourse import data
-    from netcourse.vpc.loader import read_outputs
-
     return read_outputs(data.path("vpc", name))
 
 
@@ -99,8 +176,10 @@ class Scenario:
 
     name: str
     description: str
-    laptop: Host = Host("laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1)
-    neighbour: Host = Host(
+    laptop: HomeHost = HomeHost(
+        "laptop", "10.0.1.7", "255.255.255.0", "02:00:00:00:00:07", "10.0.1.1", 1
+    )
+    neighbour: HomeHost = HomeHost(
         "printer", "10.0.1.13", "255.255.255.0", "02:00:00:00:00:0d", "10.0.1.1", 2
     )
     router: HomeRouter = HomeRouter()
@@ -109,12 +188,32 @@ class Scenario:
     client_port: int = 51514
     target: str | None = None
 
+    #: How each field is read.
+    FIELDS: ClassVar[dict[str, Callable[[Any], Any]]] = {
+        "name": _text,
+        "description": _text,
+        "laptop": _kind(HomeHost),
+        "neighbour": _kind(HomeHost),
+        "router": _kind(HomeRouter),
+        "server": _kind(Server),
+        "vpc": _vpc,
+        "client_port": read_tcp_port,
+        "target": _target,
+    }
+
+    def __post_init__(self) -> None:
+        read_fields(self, self.FIELDS)
+
     def replace(self, **changes) -> Scenario:
         """A copy with components changed: a field (``server=...``) or one part of one
         (``laptop_netmask="255.0.0.0"``, ``router_nat_first_port=50000``).
 
         >>> scenario("healthy").replace(laptop_gateway=None).laptop.gateway is None
         True
+        >>> scenario("healthy").replace(laptop_mac="12345")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netcourse.errors.JourneyError: laptop_mac: '12345': not a MAC address; expected six hex ...
         """
         top: dict = {}
         parts: dict[str, dict] = {}
@@ -129,10 +228,13 @@ class Scenario:
                 f.name for f in dataclasses.fields(inner)
             }:
                 raise JourneyError(
-                    f"{key!r}: not a part of a scenario; expected one of {sorted(names)} or "
+                    f"{quote(key)}: not a part of a scenario; expected one of {sorted(names)} or "
                     "component_part such as laptop_netmask, laptop_gateway, server_iptables"
                 )
+            read_field(type(inner).FIELDS[attr], value, key)  # the error names the key
             parts.setdefault(component, {})[attr] = value
+        for key, value in top.items():
+            read_field(self.FIELDS[key], value, key)
         for component, attrs in parts.items():
             top[component] = dataclasses.replace(getattr(self, component), **attrs)
         top.setdefault("name", f"{self.name} (changed)" if changes else self.name)
@@ -149,14 +251,12 @@ class Scenario:
         edit(data)
         return dataclasses.replace(self, vpc=data, name=name or self.name)
 
-    def run(self):
+    def run(self) -> Journey:
         """Follow the request and its reply through every device; see :func:`run`.
 
         >>> scenario("healthy").run().delivered
         True
         """
-        from netcourse.journey.runner import run
-
         return run(self)
 
     def __repr__(self) -> str:
@@ -210,9 +310,7 @@ def _base(name: str) -> Scenario:
 
 
 def _healthy_target() -> str:
-    from netcourse.journey.vpc_side import public_ip
-
-    return public_ip(Scenario("healthy", _HEALTHY))
+    return vpc_side.public_ip(Scenario("healthy", _HEALTHY))
 
 
 def scenarios() -> dict[str, str]:
@@ -231,7 +329,9 @@ def scenario(name: str = "healthy") -> Scenario:
     443
     """
     if not isinstance(name, str) or name not in SCENARIOS:
-        raise JourneyError(f"{name!r}: no such scenario; expected one of {', '.join(SCENARIOS)}")
+        raise JourneyError(
+            f"{quote(name)}: no such scenario; expected one of {', '.join(SCENARIOS)}"
+        )
     return SCENARIOS[name][1]()
 
 
@@ -252,16 +352,20 @@ def _server_instance(data: dict, name: str) -> dict:
             tags = {t.get("Key"): t.get("Value") for t in inst.get("Tags", []) or []}
             if name in (inst.get("InstanceId"), tags.get("Name")):
                 return inst
-    raise JourneyError(f"{name!r}: no such instance (id or Name tag) in the VPC data")
+    raise JourneyError(f"{quote(name)}: no such instance (id or Name tag) in the VPC data")
 
 
 def _fix_nacl(sc: Scenario) -> Scenario:
-    from netcourse.journey.vpc_side import model
-
-    vpc = model(sc)
+    vpc = vpc_side.model(sc)
     acl = vpc.nacl_for_subnet(vpc.instance(sc.server.instance).subnet_id)
-    entry = {"RuleNumber": 120, "Protocol": "6", "RuleAction": "allow", "Egress": True,
-             "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}}  # fmt: skip
+    entry = {
+        "RuleNumber": 120,
+        "Protocol": "6",
+        "RuleAction": "allow",
+        "Egress": True,
+        "CidrBlock": "0.0.0.0/0",
+        "PortRange": {"From": 1024, "To": 65535},
+    }
     return dataclasses.replace(sc, vpc=vpc.with_acl_entries(acl.acl_id, [entry]).data)
 
 
@@ -277,7 +381,7 @@ def _fix_sg(sc: Scenario) -> Scenario:
                         "FromPort": sc.server.port,
                         "ToPort": sc.server.port,
                         "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
-                    }  # fmt: skip
+                    }
                 )
 
     return sc.with_vpc(edit)
@@ -338,5 +442,5 @@ def apply_fix(sc: Scenario, fix: str) -> Scenario:
     True
     """
     if not isinstance(fix, str) or fix not in FIXES:
-        raise JourneyError(f"{fix!r}: no such fix; expected one of {', '.join(FIXES)}")
+        raise JourneyError(f"{quote(fix)}: no such fix; expected one of {', '.join(FIXES)}")
     return FIXES[fix][1](sc)

@@ -13,9 +13,11 @@ Taught in notebooks/06-packet-journey.ipynb.
 
 from __future__ import annotations
 
+from netcourse import firewall, vpc
 from netcourse.errors import JourneyError, NetcourseError
 from netcourse.journey import pdu
 from netcourse.journey.events import Table, device_reads
+from netcourse.vpc.resources import protocol_name
 
 #: ``request`` and ``reply`` are the runner's hooks for the cloud side, not public.
 __all__ = ["model", "public_ip", "KINDS"]
@@ -43,8 +45,6 @@ def model(scenario):
     >>> model(scenario("healthy")).instance("web").private_ip
     '10.0.1.10'
     """
-    from netcourse import vpc
-
     try:
         return vpc.Vpc.from_aws(scenario.vpc)
     except NetcourseError as exc:
@@ -76,10 +76,9 @@ def _acl_table(vpc, hop) -> Table:
     )
     entries = acl.rules(hop.direction)
     rows = tuple(
-        (e.label, "all" if e.protocol == -1 else _proto(e.protocol), e.port_text, e.cidr,
-         e.action)
+        (e.label, "all" if e.protocol == -1 else _proto(e.protocol), e.port_text, e.cidr, e.action)
         for e in entries
-    )  # fmt: skip
+    )
     chosen = getattr(hop.detail, "entry", None)
     match = next((i for i, e in enumerate(entries) if e == chosen), None)
     if chosen is None:  # no entry matched: the '*' rule decided
@@ -88,9 +87,11 @@ def _acl_table(vpc, hop) -> Table:
     way = "source" if hop.direction == "inbound" else "destination"
     return Table(
         f"network ACL {acl.acl_id} ({hop.direction})",
-        ("rule", "proto", "ports", way, "action"), rows, match,
+        ("rule", "proto", "ports", way, "action"),
+        rows,
+        match,
         f"ports checked: {_ports(hop.ports)}; rules in number order, first match decides",
-    )  # fmt: skip
+    )
 
 
 def _sg_table(vpc, hop, direction: str, stateful_reply: bool = False) -> Table:
@@ -99,8 +100,9 @@ def _sg_table(vpc, hop, direction: str, stateful_reply: bool = False) -> Table:
     for group in groups:
         for rule in group.rules(direction):
             peers = ", ".join(rule.cidrs + rule.group_ids)
-            rows.append((group.group_id, _proto(rule.protocol), rule.port_text, peers,
-                         rule.description))  # fmt: skip
+            rows.append(
+                (group.group_id, _proto(rule.protocol), rule.port_text, peers, rule.description)
+            )
             rules.append(rule)
     chosen = None if stateful_reply else getattr(hop.detail, "rule", None)
     match = next((i for i, r in enumerate(rules) if r == chosen), None) if chosen else None
@@ -123,8 +125,13 @@ def _route_table(vpc, hop) -> Table:
     rows = tuple((r.destination, r.target, r.state) for r in routes)
     chosen = getattr(hop.detail, "route", None)
     match = next((i for i, r in enumerate(routes) if r == chosen), None)
-    return Table(f"route table {hop.component}", ("destination", "target", "state"), rows, match,
-                 "longest prefix match")  # fmt: skip
+    return Table(
+        f"route table {hop.component}",
+        ("destination", "target", "state"),
+        rows,
+        match,
+        "longest prefix match",
+    )
 
 
 def _igw_table(vpc, private: str | None) -> Table:
@@ -134,8 +141,12 @@ def _igw_table(vpc, private: str | None) -> Table:
             if eni.private_ip == private:
                 match = len(rows)
             rows.append((eni.public_ip, eni.private_ip, eni.instance_id or eni.eni_id))
-    return Table("internet gateway address map (public ↔ private)",
-                 ("public IPv4", "private IPv4", "instance"), tuple(rows), match)  # fmt: skip
+    return Table(
+        "internet gateway address map (public ↔ private)",
+        ("public IPv4", "private IPv4", "instance"),
+        tuple(rows),
+        match,
+    )
 
 
 def _eni(vpc, hop):
@@ -144,8 +155,6 @@ def _eni(vpc, hop):
 
 
 def _proto(number: int) -> str:
-    from netcourse.vpc.resources import protocol_name
-
     return protocol_name(number)
 
 
@@ -198,8 +207,11 @@ def _hop_event(runner, hop) -> bool:
             table = _igw_table(vpc, translation.before)
         else:
             table = _igw_table(vpc, None)
-        decision = f"rewrite {translation.field} {translation.before} → {translation.after}" \
-            if translation is not None and hop.allowed else "drop"  # fmt: skip
+        decision = (
+            f"rewrite {translation.field} {translation.before} → {translation.after}"
+            if translation is not None and hop.allowed
+            else "drop"
+        )
     elif hop.kind == "network-acl":
         table = _acl_table(vpc, hop)
         decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
@@ -217,9 +229,19 @@ def _hop_event(runner, hop) -> bool:
         decision = f"drop: {hop.code or 'blocked'}"
         reads = ("IP.dst",)
     runner.add(
-        "vpc", hop.component, kind, layer, table, decision, hop.reason, ok=hop.allowed,
-        reads=reads, rewrites=rewrites, decided_by=_DECIDED, node=node,
-    )  # fmt: skip
+        zone="vpc",
+        device=hop.component,
+        kind=kind,
+        layer=layer,
+        table=table,
+        decision=decision,
+        why=hop.reason,
+        ok=hop.allowed,
+        reads=reads,
+        rewrites=rewrites,
+        decided_by=_DECIDED,
+        node=node,
+    )
     return hop.allowed
 
 
@@ -232,16 +254,27 @@ def _local_route(runner) -> bool:
     decision = rtb.lookup(dst)
     rows = tuple((r.destination, r.target, r.state) for r in rtb.routes)
     match = next((i for i, r in enumerate(rtb.routes) if r == decision.route), None)
-    table = Table(f"route table {rtb.route_table_id}", ("destination", "target", "state"), rows,
-                  match, "longest prefix match")  # fmt: skip
+    table = Table(
+        f"route table {rtb.route_table_id}",
+        ("destination", "target", "state"),
+        rows,
+        match,
+        "longest prefix match",
+    )
     runner.add(
-        "vpc", rtb.route_table_id, "route table", 3, table,
-        f"route: {decision.route.describe()}" if decision.forwarded else "NO ROUTE",
-        f"{decision.explanation.rstrip('.')}. The VPC is a routed network: the VPC router, "
+        zone="vpc",
+        device=rtb.route_table_id,
+        kind="route table",
+        layer=3,
+        table=table,
+        decision=f"route: {decision.route.describe()}" if decision.forwarded else "NO ROUTE",
+        why=f"{decision.explanation.rstrip('.')}. The VPC is a routed network: the VPC router, "
         f"not a switch, delivers the packet to {dst} in {subnet_id}.",
-        ok=decision.forwarded, reads=("IP.dst",), decided_by="netcourse.vpc RouteTable.lookup",
+        ok=decision.forwarded,
+        reads=("IP.dst",),
+        decided_by="netcourse.vpc RouteTable.lookup",
         node="route table",
-    )  # fmt: skip
+    )
     return decision.forwarded
 
 
@@ -263,10 +296,8 @@ def request(runner) -> None:
 
 
 def _fw_packet(frame: bytes, flags: str):
-    from netcourse.firewall import Packet
-
     src, sport, dst, dport = pdu.four_tuple(frame)
-    return Packet("tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags)
+    return firewall.Packet("tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags)
 
 
 def _chain_table(verdict, chain: str, title: str) -> Table:
@@ -278,14 +309,17 @@ def _chain_table(verdict, chain: str, title: str) -> Table:
         rows.append((step.chain, number, step.rule, "yes" if step.matched else "no"))
         if (step.chain, step.number) == (verdict.chain, verdict.rule_number):
             match = len(rows) - 1
-    return Table(title, ("chain", "#", "rule", "matches"), tuple(rows), match,
-                 f"conntrack state of this packet: {verdict.state}")  # fmt: skip
+    return Table(
+        title,
+        ("chain", "#", "rule", "matches"),
+        tuple(rows),
+        match,
+        f"conntrack state of this packet: {verdict.state}",
+    )
 
 
 def _firewall():
     """Lesson 04's Firewall class."""
-    from netcourse import firewall
-
     return firewall.Firewall
 
 
@@ -297,15 +331,20 @@ def _host_input(runner) -> None:
     verdict = fw.replay(runner.st.fw_packets).verdicts[-1]
     ok = verdict.action == "ACCEPT"
     runner.add(
-        "vpc", f"{sc.server.instance} iptables", "host firewall (stateful)", 4,
-        _chain_table(verdict, "INPUT", f"iptables INPUT chain ({sc.server.instance})"),
-        f"{verdict.action} by {verdict.decided_by}",
-        f"The instance's own firewall checks the packet in its INPUT chain after the security "
+        zone="vpc",
+        device=f"{sc.server.instance} iptables",
+        kind="host firewall (stateful)",
+        layer=4,
+        table=_chain_table(verdict, "INPUT", f"iptables INPUT chain ({sc.server.instance})"),
+        decision=f"{verdict.action} by {verdict.decided_by}",
+        why=f"The instance's own firewall checks the packet in its INPUT chain after the security "
         f"group let it in: {verdict.decided_by} decides {verdict.action} for a packet in "
         f"conntrack state {verdict.state}.",
-        ok=ok, reads=device_reads("firewall (stateful packet filter)"),
-        decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
-    )  # fmt: skip
+        ok=ok,
+        reads=device_reads("firewall (stateful packet filter)"),
+        decided_by="netcourse.firewall.Firewall.evaluate",
+        node="instance",
+    )
 
 
 def _listening_table(runner, match: int | None) -> Table:
@@ -316,23 +355,28 @@ def _listening_table(runner, match: int | None) -> Table:
         ("tcp", f"{four[2]}:{four[3]}", f"{four[0]}:{four[1]}", "ESTABLISHED"),
         ("tcp", "0.0.0.0:22", "*:*", "LISTEN"),
     )
-    return Table(f"socket table ({sc.server.instance})", ("proto", "local", "remote", "state"),
-                 rows, match)  # fmt: skip
+    return Table(
+        f"socket table ({sc.server.instance})", ("proto", "local", "remote", "state"), rows, match
+    )
 
 
 def _accept(runner) -> None:
     sc = runner.sc
     four = pdu.four_tuple(runner.st.frame)
     runner.add(
-        "vpc", f"{sc.server.instance} server", "server socket (application)", 7,
-        _listening_table(runner, 1),
-        f"deliver to the server socket {four[2]}:{four[3]}",
-        f"The listening socket on port {sc.server.port} accepted the connection; its 4-tuple "
+        zone="vpc",
+        device=f"{sc.server.instance} server",
+        kind="server socket (application)",
+        layer=7,
+        table=_listening_table(runner, 1),
+        decision=f"deliver to the server socket {four[2]}:{four[3]}",
+        why=f"The listening socket on port {sc.server.port} accepted the connection; its 4-tuple "
         f"has the router's public {four[0]}:{four[1]} as the remote end, never the laptop's "
         "private address.",
         reads=("IP.src", "TCP.sport", "TCP.dport", "Raw.load"),
-        decided_by="the socket's 4-tuple (lesson 01)", node="instance",
-    )  # fmt: skip
+        decided_by="the socket's 4-tuple (lesson 01)",
+        node="instance",
+    )
 
 
 # --- the reply -----------------------------------------------------------------------------------
@@ -344,19 +388,32 @@ def reply(runner) -> None:
     runner.st.direction = "reply"
     src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
     runner.st.frame = pdu.tcp_frame(
-        sc.server.mac, _VPC_ROUTER_MAC, dst, src, dport, sport, flags="PA", seq=5001,
+        src_mac=sc.server.mac,
+        dst_mac=_VPC_ROUTER_MAC,
+        src=dst,
+        dst=src,
+        sport=dport,
+        dport=sport,
+        flags="PA",
+        seq=5001,
         ack=1001 + len(pdu.tls_record(sc.server.request)),
-        payload=pdu.tls_record(sc.server.response), ip_id=4242,
-    )  # fmt: skip
+        payload=pdu.tls_record(sc.server.response),
+        ip_id=4242,
+    )
     first = sc.server.response.split(b"\r\n")[0].decode()
     runner.add(
-        "vpc", f"{sc.server.instance} server", "server socket (application)", 7,
-        _listening_table(runner, 1), f"write {first!r} (in TLS) to the socket",
-        "The server answers on the accepted socket: the reply's 4-tuple is the request's "
+        zone="vpc",
+        device=f"{sc.server.instance} server",
+        kind="server socket (application)",
+        layer=7,
+        table=_listening_table(runner, 1),
+        decision=f"write {first!r} (in TLS) to the socket",
+        why="The server answers on the accepted socket: the reply's 4-tuple is the request's "
         "mirrored, addressed to the router's public address and port.",
         reads=("Raw.load", "TCP.sport", "TCP.dport"),
-        decided_by="the socket's 4-tuple (lesson 01)", node="instance",
-    )  # fmt: skip
+        decided_by="the socket's 4-tuple (lesson 01)",
+        node="instance",
+    )
     _host_output(runner)
     if runner.st.stopped is not None:
         return
@@ -365,13 +422,18 @@ def reply(runner) -> None:
     if request_sg is not None:
         vpc = runner.st.vpc
         runner.add(
-            "vpc", request_sg.component, KINDS["security-group"][0], 4,
-            _sg_table(vpc, request_sg, "outbound", stateful_reply=True),
-            "allow (reply of an allowed connection)",
-            "Security groups are stateful: the request was allowed in, so its reply is allowed "
+            zone="vpc",
+            device=request_sg.component,
+            kind=KINDS["security-group"][0],
+            layer=4,
+            table=_sg_table(vpc, request_sg, "outbound", stateful_reply=True),
+            decision="allow (reply of an allowed connection)",
+            why="Security groups are stateful: the request was allowed in, so its reply is allowed "
             "out without looking at the outbound rules.",
-            reads=("IP.dst", "TCP.dport"), decided_by=_DECIDED, node="security group",
-        )  # fmt: skip
+            reads=("IP.dst", "TCP.dport"),
+            decided_by=_DECIDED,
+            node="security group",
+        )
     for hop in path.hops:
         if hop.leg != "response":
             continue
@@ -388,33 +450,57 @@ def _host_output(runner) -> None:
     verdict = result.verdicts[-1]
     src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
     rows = tuple(
-        (e.proto, f"{e.src}:{e.sport}", f"{e.dst}:{e.dport}", e.tcp_state or "",
-         "" if e.seen_reply else "[UNREPLIED]")
+        (
+            e.proto,
+            f"{e.src}:{e.sport}",
+            f"{e.dst}:{e.dport}",
+            e.tcp_state or "",
+            "" if e.seen_reply else "[UNREPLIED]",
+        )
         for e in before
-    )  # fmt: skip
+    )
     match = next(
-        (i for i, e in enumerate(before) if (e.src, e.sport, e.dst, e.dport) == (dst, dport, src,
-         sport)), None,
-    )  # fmt: skip
+        (
+            i
+            for i, e in enumerate(before)
+            if (e.src, e.sport, e.dst, e.dport) == (dst, dport, src, sport)
+        ),
+        None,
+    )
     runner.add(
-        "vpc", f"{sc.server.instance} conntrack", "connection tracking (state)", 4,
-        Table(f"conntrack table ({sc.server.instance})",
-              ("proto", "original source", "original destination", "TCP state", "flag"), rows,
-              match, "the reply is the original direction mirrored"),
-        f"state {verdict.state}",
-        f"The kernel's connection tracking finds the entry the request created, with source "
+        zone="vpc",
+        device=f"{sc.server.instance} conntrack",
+        kind="connection tracking (state)",
+        layer=4,
+        table=Table(
+            f"conntrack table ({sc.server.instance})",
+            ("proto", "original source", "original destination", "TCP state", "flag"),
+            rows,
+            match,
+            "the reply is the original direction mirrored",
+        ),
+        decision=f"state {verdict.state}",
+        why=f"The kernel's connection tracking finds the entry the request created, with source "
         f"and destination swapped, so it classifies the reply as {verdict.state} before any "
         "rule is read.",
-        ok=True, reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
-        decided_by="netcourse.firewall.Firewall.replay", node="instance",
-    )  # fmt: skip
+        ok=True,
+        reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
+        decided_by="netcourse.firewall.Firewall.replay",
+        node="instance",
+    )
     table = _chain_table(verdict, "OUTPUT", f"iptables OUTPUT chain ({sc.server.instance})")
     runner.add(
-        "vpc", f"{sc.server.instance} iptables", "host firewall (stateful)", 4, table,
-        f"{verdict.action} by {verdict.decided_by}",
-        f"The OUTPUT chain drops by default, but conntrack recognises the reply of the "
+        zone="vpc",
+        device=f"{sc.server.instance} iptables",
+        kind="host firewall (stateful)",
+        layer=4,
+        table=table,
+        decision=f"{verdict.action} by {verdict.decided_by}",
+        why=f"The OUTPUT chain drops by default, but conntrack recognises the reply of the "
         f"connection it saw come in (state {verdict.state}), and {verdict.decided_by} "
         "accepts it.",
-        ok=verdict.action == "ACCEPT", reads=device_reads("firewall (stateful packet filter)"),
-        decided_by="netcourse.firewall.Firewall.evaluate", node="instance",
-    )  # fmt: skip
+        ok=verdict.action == "ACCEPT",
+        reads=device_reads("firewall (stateful packet filter)"),
+        decided_by="netcourse.firewall.Firewall.evaluate",
+        node="instance",
+    )

@@ -1,4 +1,5 @@
-"""Packets: dissection with byte offsets, capture files, conversations, display filters.
+"""Packets: dissection with byte offsets, PDUs on the bytes, capture files, conversations,
+display filters.
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb (and used by lessons 01, 04 and 06).
 
@@ -9,10 +10,29 @@ Taught in notebooks/02-osi-layers-and-packets.ipynb (and used by lessons 01, 04 
 
 from __future__ import annotations
 
-from netcourse.packets.capture import COLUMNS, Capture, PacketRow, frame, read_capture
+from netcourse.packets.capture import (
+    COLUMNS,
+    Capture,
+    PacketRow,
+    as_dissection,
+    frame,
+    read_capture,
+)
 from netcourse.packets.conversations import Conversation, ConversationTable, conversations
 from netcourse.packets.dissect import Dissection, Field, Layer, dissect
 from netcourse.packets.filters import compile_filter, matching
+from netcourse.packets.pdus import (
+    Encapsulation,
+    HttpLayers,
+    HttpLine,
+    Span,
+    encapsulation,
+    fields_read,
+    http_layers,
+    payload,
+    pdu_at,
+    spans,
+)
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import write_capture
 
@@ -22,16 +42,27 @@ __all__ = [
     "Conversation",
     "ConversationTable",
     "Dissection",
+    "Encapsulation",
     "Field",
+    "HttpLayers",
+    "HttpLine",
     "Layer",
     "PacketRow",
     "SAMPLES",
+    "Span",
+    "as_dissection",
     "compile_filter",
     "conversations",
     "dissect",
+    "encapsulation",
+    "fields_read",
     "frame",
+    "http_layers",
     "matching",
+    "payload",
+    "pdu_at",
     "read_capture",
     "sample",
+    "spans",
     "write_capture",
 ]

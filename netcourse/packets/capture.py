@@ -22,16 +22,23 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from netcourse.errors import CaptureError
+from netcourse.errors import CaptureError, PacketError, quote
+from netcourse.html import Markup, table
+from netcourse.packets.columns import columns as packet_columns
+from netcourse.packets.dissect import Dissection, dissect
+from netcourse.packets.fast import Columns, decode
+from netcourse.packets.link import link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
+from netcourse.packets.streams import TcpContext, tcp_context
+from netcourse.packets.synthetic import pcap_bytes
+from netcourse.protocols import LINK_TYPES, LinkType
 
-__all__ = ["PacketRow", "Capture", "read_capture", "frame", "COLUMNS"]
+__all__ = ["PacketRow", "Capture", "read_capture", "frame", "as_dissection", "COLUMNS"]
 
 #: Wireshark's default packet-list columns, in order.
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
@@ -57,6 +64,17 @@ class _Index:
     ts_ns: np.ndarray  # int64: nanoseconds since the epoch
     linktype: np.ndarray  # int32 per frame
     truncated: bool
+    problem: str | None = None  # what ended the reading early, for a damaged file
+
+
+def _link(number: int) -> LinkType:
+    """The vocabulary's link type, or CaptureError naming the supported ones."""
+    try:
+        return link_type(number)
+    except PacketError:
+        raise CaptureError(
+            f"link type {quote(number)}: not supported; supported are {supported()}"
+        ) from None
 
 
 def _resolve(source: str | Path) -> Path:
@@ -88,11 +106,16 @@ def _index_pcap(buf: bytes, progress) -> _Index:
     offsets: list[int] = []
     append = offsets.append
     off, size, truncated = 24, len(buf), False
+    problem = None
     step = 0
     while off + 16 <= size:
         length = caplen_at(buf, off + 8)[0]
         if off + 16 + length > size:
             truncated = True
+            problem = (
+                f"the packet record at byte {off} says {length} bytes were captured, "
+                f"but the file ends {size - off - 16} bytes after its header"
+            )
             break
         append(off)
         off += 16 + length
@@ -101,6 +124,7 @@ def _index_pcap(buf: bytes, progress) -> _Index:
             progress(off, size)
     if off < size and not truncated:
         truncated = True
+        problem = f"the file ends inside a packet record header at byte {off}"
     heads = np.array(offsets, dtype=np.int64)
     raw = np.frombuffer(buf, dtype=np.uint8)
     dtype = np.dtype(order + "u4")
@@ -115,6 +139,7 @@ def _index_pcap(buf: bytes, progress) -> _Index:
         ts_ns=cols[:, 0] * 1_000_000_000 + cols[:, 1] * unit_ns,
         linktype=np.full(len(heads), linktype, dtype=np.int32),
         truncated=truncated,
+        problem=problem,
     )
 
 
@@ -131,7 +156,45 @@ def _tsresol(value: int) -> tuple[int, int]:
     return (10 ** (9 - exp), 1) if exp <= 9 else (1, 10 ** (exp - 9))
 
 
+#: The shortest each pcapng block can be (its fixed fields and both length words), by type.
+_PCAPNG_MIN_BLOCK = {
+    0x0A0D0D0A: 28,  # section header: byte-order mark, version, section length
+    1: 20,  # interface description: link type, reserved, snap length
+    2: 32,  # obsolete packet: interface, drops, timestamp, captured and original lengths
+    3: 16,  # simple packet: original length
+    6: 32,  # enhanced packet: interface, timestamp, captured and original lengths
+}
+_PCAPNG_NAMES = {
+    0x0A0D0D0A: "section header",
+    1: "interface description",
+    2: "packet",
+    3: "simple packet",
+    6: "enhanced packet",
+}
+
+
+def _least(btype: int) -> int:
+    """The shortest a pcapng block of this type can be."""
+    return _PCAPNG_MIN_BLOCK.get(btype, 12)
+
+
+def _block_problem(btype: int, blen: int, off: int, size: int) -> str:
+    """What is wrong with a pcapng block's total length (one of the checks failed)."""
+    name = _PCAPNG_NAMES.get(btype, f"type 0x{btype:08x}")
+    least = _least(btype)
+    if blen < least:
+        return f"the {name} block at byte {off} is {blen} bytes, but one needs at least {least}"
+    if blen % 4:
+        return f"the {name} block at byte {off} is {blen} bytes, not a multiple of 4"
+    return (
+        f"the {name} block at byte {off} says {blen} bytes, "
+        f"but the file ends {size - off} bytes after its start"
+    )
+
+
 def _index_pcapng(buf: bytes, progress) -> _Index:
+    """Index a pcapng file. A block cut short or too small for its own fields ends the reading
+    there, like a cut pcap record: the packets before it are kept and ``truncated`` is set."""
     size = len(buf)
     raw = np.frombuffer(buf, dtype=np.uint8)
     off = 0
@@ -139,11 +202,13 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
     head = struct.Struct("<II").unpack_from
     interfaces: list[tuple[int, int, int, int]] = []  # linktype, snaplen, num, den
     iface_keys: list[tuple[int, int, int]] = []  # (linktype, num, den) of all sections
-    sections: list[tuple[str, int, list[int]]] = []  # (byte order, iface base, EPB offsets)
+    # (byte order, iface base, EPB offsets, the section's interfaces)
+    sections: list[tuple[str, int, list[int], list[tuple[int, int, int, int]]]] = []
     epbs: list[int] = []
     # the rare other packet blocks: (offset of data, caplen, origlen, ts units, iface key)
     others: list[tuple[int, int, int, int, int]] = []
     truncated = False
+    problem = None
     step = 0
     while off + 12 <= size:
         btype, blen = head(buf, off)
@@ -159,8 +224,9 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
             btype, blen = head(buf, off)
             interfaces = []
             epbs = []
-            sections.append((order, len(iface_keys), epbs))
-        if blen < 12 or blen % 4 or off + blen > size:
+            sections.append((order, len(iface_keys), epbs, interfaces))
+        if blen < 12 or blen % 4 or off + blen > size or (blen < 32 and blen < _least(btype)):
+            problem = _block_problem(btype, blen, off, size)  # stop here, saying why
             truncated = True
             break
         if btype == 6:  # enhanced packet block: decoded below, all at once
@@ -199,17 +265,24 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
             progress(off, size)
     if off < size and not truncated:
         truncated = True
+        problem = f"the file ends inside a block header at byte {off}"
     _progress_every(progress, size, size)
 
     parts = []
-    for sec_order, base, offs in sections:
+    for sec_order, base, offs, described in sections:
         if not offs:
             continue
         at = np.array(offs, dtype=np.int64)
         words = raw[at[:, None] + np.arange(4, 28)].copy().view(np.dtype(sec_order + "u4"))
         words = words.reshape(-1, 6).astype(np.int64)  # blen, iface, high, low, caplen, origlen
-        if np.any(words[:, 1] + base >= len(iface_keys)):
-            raise CaptureError("pcapng: a packet refers to an interface that was not described")
+        unknown = np.flatnonzero(words[:, 1] >= len(described))
+        if len(unknown):
+            first = int(unknown[0])
+            raise CaptureError(
+                f"pcapng block at byte {int(at[first])}: a packet on interface "
+                f"{int(words[first, 1])}, but its section describes {len(described)} "
+                f"interface{'s' if len(described) != 1 else ''}"
+            )
         units = (words[:, 2].astype(np.uint64) << np.uint64(32)) | words[:, 3].astype(np.uint64)
         caplen = np.minimum(words[:, 4], words[:, 0] - 32)
         parts.append((at + 28, caplen, words[:, 5], units, words[:, 1] + base))
@@ -247,6 +320,7 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
         ts_ns=ts,
         linktype=keys[iface_idx, 0].astype(np.int32),
         truncated=truncated,
+        problem=problem,
     )
 
 
@@ -311,47 +385,64 @@ class Capture(Sequence):
 
     @property
     def truncated(self) -> bool:
-        """True when the file ends in the middle of a packet (the rest is still readable)."""
+        """True when the file is cut or damaged: the packets before that point are read and
+        :attr:`problem` says what stopped the reading."""
         return self._index.truncated
 
+    @property
+    def problem(self) -> str | None:
+        """What ended the reading early in a damaged or cut file, or None.
+
+        >>> read_capture("http").problem is None
+        True
+        """
+        return self._index.problem
+
     @classmethod
-    def from_frames(cls, frames, times=None) -> Capture:
+    def from_frames(cls, frames, times=None, *, linktype: int | None = None) -> Capture:
         """A capture held in memory, from frame bytes or scapy packets (built in a cell).
+
+        ``linktype`` (one of :data:`netcourse.protocols.LINK_TYPES`) says what the frames start
+        with; by default scapy packets say it themselves (``IP()/TCP()`` is raw IP, 101) and
+        bytes are Ethernet frames.
 
         >>> Capture.from_frames([frame("arp-icmp", 1)])[0].info
         'Who has 198.18.0.2? Tell 198.18.0.1'
+        >>> Capture.from_frames([frame("udp", 1)[14:]], linktype=228).linktype(1)
+        228
         """
-        from netcourse.packets.synthetic import pcap_bytes
-
-        data = []
+        data, outer = [], set()
         for item in frames:
             if isinstance(item, (bytes, bytearray, memoryview)):
                 data.append(bytes(item))
+                outer.add("bytes")
             elif hasattr(item, "build") and hasattr(item, "time"):
                 data.append(bytes(item))
+                outer.add(type(item).__name__)
             else:
                 raise CaptureError(
                     f"expected frame bytes or scapy packets, not {type(item).__name__}"
                 )
+        if linktype is None:
+            linktype = link_type_of(outer) or LINK_TYPES[1].number
+        else:
+            _link(linktype)
         if times is None:
             times = [float(i) for i in range(len(data))]
-        return cls(Path("<frames>"), _index_pcap(pcap_bytes(data, times), None))
+        buf = pcap_bytes(data, times, linktype=linktype)
+        return cls(Path("<frames>"), _index_pcap(buf, None))
 
     @property
-    def columns(self):
+    def columns(self) -> Columns:
         """Header fields of every packet decoded at once (see netcourse.packets.fast)."""
         if self._columns is None:
-            from netcourse.packets.fast import decode
-
             self._columns = decode(self._index)
         return self._columns
 
     @property
-    def tcp_context(self):
+    def tcp_context(self) -> TcpContext:
         """Relative TCP sequence numbers and scaled windows (see netcourse.packets.streams)."""
         if self._tcp is None:
-            from netcourse.packets.streams import tcp_context
-
             self._tcp = tcp_context(self._index, self.columns)
         return self._tcp
 
@@ -397,14 +488,21 @@ class Capture(Sequence):
         return self._index.buf[start : start + int(self._index.caplen[i])]
 
     def linktype(self, number: int) -> int:
-        """The pcap link-layer type of packet ``number`` (1 is Ethernet)."""
+        """The pcap link-layer type of packet ``number`` (1 is Ethernet).
+
+        >>> read_capture("ipv6").linktype(1), read_capture("ipv6").link(1).description
+        (1, 'Ethernet')
+        """
         self.frame(number)
         return int(self._index.linktype[number - 1])
 
-    def dissect(self, number: int, http: bool = False):
-        """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`."""
-        from netcourse.packets.dissect import dissect
+    def link(self, number: int) -> LinkType:
+        """The link type of packet ``number`` from :data:`netcourse.protocols.LINK_TYPES`;
+        CaptureError for one that no reader of the course knows."""
+        return _link(self.linktype(number))
 
+    def dissect(self, number: int, http: bool = False) -> Dissection:
+        """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`."""
         return dissect(self.frame(number), linktype=self.linktype(number), http=http)
 
     def page(self, page: int, size: int = 50) -> list[PacketRow]:
@@ -412,14 +510,12 @@ class Capture(Sequence):
         return self[page * size : (page + 1) * size]
 
     def _row(self, i: int) -> PacketRow:
-        from netcourse.packets.columns import columns
-
         number = i + 1
         tcp = None
         if self.columns.tcp_flags[i] >= 0:
             ctx = self.tcp_context
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
-        source, destination, protocol, info = columns(
+        source, destination, protocol, info = packet_columns(
             self.frame(number), self.linktype(number), tcp=tcp
         )
         return PacketRow(
@@ -436,14 +532,15 @@ class Capture(Sequence):
         return f"<Capture {self.path.name}: {len(self)} packets, {self.format}>"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(c)}</th>" for c in COLUMNS)
-        body = []
+        rows = []
         for row in self[:20]:
             cells = list(row.as_tuple())
             cells[1] = f"{row.time:.6f}"
-            body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
-        more = f"<p>... {len(self) - 20} more packets</p>" if len(self) > 20 else ""
-        return f"<table><tr>{head}</tr>{''.join(body)}</table>{more}"
+            rows.append(cells)
+        html = table(rows, header=COLUMNS)
+        if len(self) > 20:
+            html += Markup("<p>... {} more packets</p>").format(len(self) - 20)
+        return str(html)
 
 
 def read_capture(path: str | Path, progress: Callable[[int, int], Any] | None = None) -> Capture:
@@ -463,12 +560,8 @@ def read_capture(path: str | Path, progress: Callable[[int, int], Any] | None = 
 _CACHE: dict[tuple, Capture] = {}
 
 
-def frame(name_or_path: str | Path, number: int) -> bytes:
-    """The bytes of packet ``number`` (1-based like Wireshark's No.) of a sample or file.
-
-    >>> frame("arp-icmp", 1)[:6].hex(":")
-    'ff:ff:ff:ff:ff:ff'
-    """
+def _cached(name_or_path: str | Path) -> Capture:
+    """The capture of a sample or file, read once while the file stays the same."""
     path = _resolve(name_or_path)
     stat = path.stat()
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
@@ -476,4 +569,32 @@ def frame(name_or_path: str | Path, number: int) -> bytes:
         if len(_CACHE) > 8:
             _CACHE.clear()
         _CACHE[key] = read_capture(path)
-    return _CACHE[key].frame(number)
+    return _CACHE[key]
+
+
+def frame(name_or_path: str | Path, number: int) -> bytes:
+    """The bytes of packet ``number`` (1-based like Wireshark's No.) of a sample or file.
+
+    >>> frame("arp-icmp", 1)[:6].hex(":")
+    'ff:ff:ff:ff:ff:ff'
+    """
+    return _cached(name_or_path).frame(number)
+
+
+def as_dissection(source: Any, number: int | None = None) -> Any:
+    """A dissection of what a lesson hands over: a Dissection, a frame's bytes, a scapy packet,
+    or a sample name or capture path with the frame's ``number`` (dissected with its file's
+    link type).
+
+    >>> as_dissection("http", 4).summary, as_dissection(frame("udp", 1)).summary
+    ('Ether / IP / TCP / Raw', 'Ether / IP / UDP / Raw')
+    """
+    if isinstance(source, Dissection) or isinstance(getattr(source, "layers", None), (list, tuple)):
+        return source  # a dissection already (or one built by hand with the same shape)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return dissect(bytes(source))
+    if hasattr(source, "build") and callable(source.build):  # a scapy packet
+        return dissect(bytes(source))
+    if number is None:
+        raise PacketError(f"{quote(source)}: give the frame number too, e.g. ('http', 4)")
+    return _cached(source).dissect(number)

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import logging
 
+from netcourse.errors import PacketError
+from netcourse.packets.link import scapy_class
+from netcourse.protocols import HTTP_STARTS, IcmpType, TcpFlags
+from netcourse.protocols import ICMP_TYPES as _ICMP
+from netcourse.protocols import ICMPV6_TYPES as _ICMPV6
+
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
 from scapy.layers import inet, inet6, l2  # noqa: E402
@@ -21,6 +27,7 @@ __all__ = [
     "PROTOCOL_LABELS",
     "ICMP_TYPES",
     "ICMP_CODES",
+    "ICMPV6_TYPES",
     "TCP_FLAG_NAMES",
     "HTTP_STARTS",
 ]
@@ -41,55 +48,39 @@ PROTOCOL_LABELS = {
     "DNS": "DNS",
 }
 
+# Views of netcourse.protocols, spelled as this module has always offered them.
 #: ICMP (IPv4) type -> Wireshark's description.
-ICMP_TYPES = {
-    0: "Echo (ping) reply",
-    3: "Destination unreachable",
-    5: "Redirect",
-    8: "Echo (ping) request",
-    11: "Time-to-live exceeded",
-}
-
+ICMP_TYPES: dict[int, str] = {number: kind.description for number, kind in _ICMP.items()}
 #: (ICMP type, code) -> Wireshark's description of the code.
-ICMP_CODES = {
-    (3, 0): "Network unreachable",
-    (3, 1): "Host unreachable",
-    (3, 2): "Protocol unreachable",
-    (3, 3): "Port unreachable",
-    (3, 4): "Fragmentation needed",
-    (3, 9): "Network administratively prohibited",
-    (3, 10): "Host administratively prohibited",
-    (3, 13): "Communication administratively filtered",
-    (11, 0): "Time to live exceeded in transit",
-    (11, 1): "Fragment reassembly time exceeded",
+ICMP_CODES: dict[tuple[int, int], str] = {
+    (number, code.code): code.description
+    for number, kind in _ICMP.items()
+    for code in kind.codes.values()
 }
-
 #: ICMPv6 type -> Wireshark's description.
-ICMPV6_TYPES = {
-    1: "Destination Unreachable",
-    3: "Time Exceeded",
-    128: "Echo (ping) request",
-    129: "Echo (ping) reply",
-    133: "Router Solicitation",
-    134: "Router Advertisement",
-    135: "Neighbor Solicitation",
-    136: "Neighbor Advertisement",
-}
+ICMPV6_TYPES: dict[int, str] = {number: kind.description for number, kind in _ICMPV6.items()}
+#: TCP flag letter (scapy) -> Wireshark's name, in Wireshark's (bit) order.
+TCP_FLAG_NAMES: dict[str, str] = {flag.letters: str(flag.name) for flag in TcpFlags}
 
-#: TCP flag letter (scapy) -> Wireshark's name, in Wireshark's order.
-TCP_FLAG_NAMES = {
-    "F": "FIN",
-    "S": "SYN",
-    "R": "RST",
-    "P": "PSH",
-    "A": "ACK",
-    "U": "URG",
-    "E": "ECE",
-    "C": "CWR",
-}
 
-#: First bytes of an HTTP/1.x request or response.
-HTTP_STARTS = (b"GET ", b"POST ", b"PUT ", b"HEAD ", b"DELETE ", b"OPTIONS ", b"PATCH ", b"HTTP/1.")
+def _named(table: dict[int, IcmpType], *names: str) -> tuple[int, ...]:
+    """The type numbers of the named ICMP types, in the order named."""
+    by_name = {kind.name: number for number, kind in table.items()}
+    return tuple(by_name[name] for name in names)
+
+
+#: Echo request and reply types: Info shows their id and sequence number.
+_ECHO = {
+    4: _named(_ICMP, "echo-request", "echo-reply"),
+    6: _named(_ICMPV6, "echo-request", "echo-reply"),
+}
+#: ICMPv6 neighbour solicitation and advertisement: Info shows the target address.
+_NEIGHBOUR = _named(_ICMPV6, "neighbour-solicitation", "neighbour-advertisement")
+
+
+def _code(kind: IcmpType, code: object) -> str:
+    found = kind.codes.get(code) if isinstance(code, int) else None
+    return found.description if found else f"code {code}"
 
 
 def _flags(value: str) -> str:
@@ -128,19 +119,21 @@ def _info(pkt: Packet, label: str, tcp_context=None) -> str:
     icmp = _first(pkt, inet.ICMP)
     if label == "ICMP" and icmp is not None:
         text = ICMP_TYPES.get(icmp.type, f"type {icmp.type}")
-        if icmp.type in (0, 8):
+        if icmp.type in _ECHO[4]:
             return f"{text}  id=0x{icmp.id:04x}, seq={icmp.seq}"
-        if icmp.type in (3, 11):
-            return f"{text} ({ICMP_CODES.get((icmp.type, icmp.code), f'code {icmp.code}')})"
+        if icmp.type in _ICMP and _ICMP[icmp.type].codes:  # Wireshark pads the type to 20
+            return f"{text:<20} ({_code(_ICMP[icmp.type], icmp.code)})"
         return text
     if label == "ICMPv6":
         layer = pkt.getlayer(inet6.IPv6).payload
         kind = getattr(layer, "type", None)
         text = ICMPV6_TYPES.get(kind, f"type {kind}")
-        if kind in (128, 129):
+        if kind in _ECHO[6]:
             return f"{text} id=0x{layer.id:04x}, seq={layer.seq}"
-        if kind in (135, 136):
-            return f"{text} {'for ' if kind == 135 else ''}{layer.tgt}"
+        if kind in _NEIGHBOUR:
+            return f"{text} {'for ' if kind == _NEIGHBOUR[0] else ''}{layer.tgt}"
+        if kind in _ICMPV6 and _ICMPV6[kind].codes:
+            return f"{text} ({_code(_ICMPV6[kind], getattr(layer, 'code', None))})"
         return text
     tcp = _first(pkt, inet.TCP)
     if tcp is not None and label in ("TCP", "HTTP"):
@@ -159,6 +152,13 @@ def _info(pkt: Packet, label: str, tcp_context=None) -> str:
     return pkt.summary()
 
 
+def _link_address(layer: Packet) -> str:
+    """A cooked header's link-layer address: a MAC where it holds one, else its hex bytes."""
+    size = min(int(getattr(layer, "lladdrlen", 0) or 0), 8)
+    address = bytes(getattr(layer, "src", b"") or b"")[:size]
+    return address.hex(":")
+
+
 def _payload(layer: Packet) -> bytes:
     data = bytes(layer.payload)
     pad = layer.getlayer("Padding")
@@ -173,13 +173,10 @@ def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, st
     ``tcp`` is (relative seq, relative ack, shown window) from the capture's TCP context;
     without it the Info column shows the raw numbers.
     """
-    from netcourse.packets.dissect import LINKTYPES
-
-    cls = LINKTYPES.get(linktype, (None,))[0]
-    if cls is None:
+    try:
+        cls = scapy_class(linktype, data)
+    except PacketError:  # a link type no reader knows: say which, as Wireshark does
         return "", "", f"LINKTYPE {linktype}", f"{len(data)} bytes"
-    if linktype == 101 and data[:1] and data[0] >> 4 == 6:
-        cls = inet6.IPv6
     try:
         pkt = cls(data)
     except Exception:
@@ -197,6 +194,8 @@ def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, st
             break
         if name in ("Ether", "Dot3", "IP", "IPv6") and hasattr(layer, "src"):
             source, destination = str(layer.src), str(layer.dst)
+        if name in ("CookedLinux", "CookedLinuxV2"):  # the sender's address only, like Wireshark
+            source = _link_address(layer)
         if name == "TCP" and _payload(layer).startswith(HTTP_STARTS):
             label = "HTTP"
         if name in ("ICMP",):

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from netcourse.errors import CaptureError
+from netcourse.errors import CaptureError, quote
+from netcourse.html import table
 from netcourse.packets.capture import _index
 from netcourse.packets.fast import address, decode
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
@@ -63,12 +63,8 @@ class ConversationTable(tuple):
     """A tuple of Conversation rows that shows itself as a table in a notebook."""
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{escape(name)}</th>" for name in _NAMES)
-        rows = []
-        for conv in self:
-            cells = [f"{v:.6f}" if isinstance(v, float) else str(v) for v in astuple(conv)]
-            rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-        return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        rows = [[f"{v:.6f}" if isinstance(v, float) else v for v in astuple(conv)] for conv in self]
+        return str(table(rows, header=_NAMES))
 
 
 def conversations(
@@ -82,7 +78,9 @@ def conversations(
     [(40000, 7, 2), (40000, 9, 1)]
     """
     if not isinstance(proto, str) or proto.lower() not in PROTOCOLS:
-        raise CaptureError(f"proto={proto!r}: expected one of {', '.join(map(repr, PROTOCOLS))}")
+        raise CaptureError(
+            f"proto={quote(proto)}: expected one of {', '.join(map(repr, PROTOCOLS))}"
+        )
     index = _index(path, progress)
     cols = decode(index)
     rows = np.flatnonzero((cols.l4proto == PROTOCOLS[proto.lower()]) & (cols.sport >= 0))

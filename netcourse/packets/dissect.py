@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 
 from netcourse.errors import PacketError
+from netcourse.html import Cell, Markup, table
+from netcourse.packets.link import link_type, scapy_class
+from netcourse.protocols import HTTP_STARTS, LINK_TYPES
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
@@ -38,12 +40,10 @@ __all__ = ["Field", "Layer", "Dissection", "dissect", "LINKTYPES", "MAX_FRAME"]
 #: The largest frame we agree to dissect (a pcap snaplen is at most 262144 bytes).
 MAX_FRAME = 262_144
 
-#: pcap link-layer types we can dissect: number -> (scapy class, description).
+#: The link types dissect() reads: number -> (scapy class, description), a view of
+#: :data:`netcourse.protocols.LINK_TYPES` (raw IP, 101, turns IPv6 where the version nibble is 6).
 LINKTYPES: dict[int, tuple[type[Packet], str]] = {
-    1: (l2.Ether, "Ethernet"),
-    101: (inet.IP, "raw IP"),  # replaced per packet by IPv6 when the version nibble is 6
-    113: (l2.CookedLinux, "Linux cooked capture (SLL)"),
-    276: (l2.CookedLinuxV2, "Linux cooked capture v2 (SLL2)"),
+    number: (scapy_class(number), lt.description) for number, lt in LINK_TYPES.items()
 }
 
 
@@ -141,20 +141,15 @@ class Dissection:
         return f"<Dissection {len(self.data)} bytes: {self.summary}{flag}>"
 
     def _repr_html_(self) -> str:
-        rows = []
+        rows: list[list[object]] = []
         for layer in self.layers:
-            rows.append(
-                f'<tr><th colspan="4" style="text-align:left">{escape(layer.name)}: '
-                f"{escape(layer.summary)}</th></tr>"
-            )
-            for fld in layer.fields:
-                rows.append(
-                    f"<tr><td>{escape(fld.name)}</td><td>{escape(fld.value)}</td>"
-                    f"<td>{fld.offset}</td><td>{fld.length}</td></tr>"
-                )
-        head = "<tr><th>field</th><th>value</th><th>offset</th><th>length</th></tr>"
-        note = f"<p>malformed: {escape('; '.join(self.problems))}</p>" if self.malformed else ""
-        return f"<table>{head}{''.join(rows)}</table>{note}"
+            heading = f"{layer.name}: {layer.summary}"
+            rows.append([Cell(heading, colspan=4, header=True, style="text-align:left")])
+            rows.extend([fld.name, fld.value, fld.offset, fld.length] for fld in layer.fields)
+        html = table(rows, header=["field", "value", "offset", "length"])
+        if self.malformed:
+            html += Markup("<p>malformed: {}</p>").format("; ".join(self.problems))
+        return str(html)
 
 
 def _position(rest: bytes | tuple[bytes, int], total: int) -> int:
@@ -280,8 +275,6 @@ def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
     (``Host``, ``User_Agent`` ...), each credited with its whole line including CRLF, and the
     blank line that ends the head. A body stays a Raw layer after it.
     """
-    from netcourse.packets.columns import HTTP_STARTS
-
     if len(layers) < 2 or layers[-1].name != "Raw" or layers[-2].name != "TCP":
         return layers
     raw = layers[-1]
@@ -326,8 +319,17 @@ def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
     return out
 
 
+def _article(words: str) -> str:
+    """``an Ethernet``, ``a Linux cooked-mode capture v1``."""
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
 def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     """Dissect one frame (Ethernet unless ``linktype`` says otherwise) into layers and fields.
+
+    ``linktype`` is any of :data:`netcourse.protocols.LINK_TYPES`: Ethernet (1), raw IP of
+    either version (101), Linux cooked captures v1 (113) and v2 (276), raw IPv4 (228) and raw
+    IPv6 (229).
 
     With ``http=True`` a TCP payload holding a whole HTTP/1.x head becomes an ``HTTPRequest``
     or ``HTTPResponse`` layer with one field per part of the start line and per header line;
@@ -344,6 +346,8 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     Traceback (most recent call last):
     ...
     netcourse.errors.PacketError: 5 bytes: too short for an Ethernet header (it needs 14)
+    >>> dissect(frame("udp", 3)[14:], linktype=228).summary
+    'IP / UDP / Raw'
     """
     if isinstance(data, Packet):
         data = bytes(data)
@@ -354,18 +358,17 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
             f"dissect() takes the frame's bytes, not {type(data).__name__}; "
             "use bytes(pkt) for a scapy packet"
         )
-    if linktype not in LINKTYPES:
-        known = ", ".join(f"{k} ({v[1]})" for k, v in LINKTYPES.items())
-        raise PacketError(f"link type {linktype}: not supported; supported are {known}")
+    link = link_type(linktype)
     if not data:
         raise PacketError("an empty frame: there is nothing to dissect")
     if len(data) > MAX_FRAME:
         raise PacketError(f"{len(data)} bytes: larger than any capturable frame ({MAX_FRAME})")
-    cls = LINKTYPES[linktype][0]
-    if linktype == 101 and data[0] >> 4 == 6:
-        cls = inet6.IPv6
-    if linktype == 1 and len(data) < 14:
-        raise PacketError(f"{len(data)} bytes: too short for an Ethernet header (it needs 14)")
+    if len(data) < link.header:
+        raise PacketError(
+            f"{len(data)} bytes: too short for {_article(link.description)} header "
+            f"(it needs {link.header})"
+        )
+    cls = scapy_class(link.number, data)
     try:
         pkt = cls(data)
     except Exception as exc:

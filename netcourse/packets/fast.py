@@ -20,14 +20,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Columns", "decode", "address", "ETHERTYPES", "VLAN_ETHERTYPES"]
+from netcourse.protocols import (
+    ETHERTYPES,
+    ICMP_TYPES,
+    ICMPV6_TYPES,
+    IP_PROTOCOLS,
+    IPV6_EXTENSION_HEADERS,
+    LINK_TYPES,
+    VLAN_ETHERTYPES,
+)
 
-#: EtherType numbers the bulk decoder understands.
-ETHERTYPES = {"ipv4": 0x0800, "arp": 0x0806, "ipv6": 0x86DD}
-#: EtherTypes of a VLAN tag (802.1Q, 802.1ad, old QinQ).
-VLAN_ETHERTYPES = (0x8100, 0x88A8, 0x9100)
-#: IPv6 extension headers skipped to find the transport header: hop-by-hop, routing, dest opts.
-IPV6_EXTENSIONS = (0, 43, 60)
+__all__ = ["Columns", "decode", "address", "ETHERTYPES", "VLAN_ETHERTYPES", "ICMP_ERROR_TYPES"]
+
+#: The IPv6 fragment header: 8 bytes, and only the first fragment holds the transport header.
+_FRAGMENT = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "fragment")
+#: The other IPv6 extension headers, skipped by their length byte to find the transport header.
+IPV6_EXTENSIONS = tuple(n for n in IPV6_EXTENSION_HEADERS if n != _FRAGMENT)
+#: ICMP and ICMPv6 error types, whose message quotes the offending packet's headers.
+ICMP_ERROR_TYPES: dict[int, tuple[int, ...]] = {
+    version: tuple(number for number, kind in table.items() if kind.error)
+    for version, table in ((4, ICMP_TYPES), (6, ICMPV6_TYPES))
+}
+_TCP, _UDP = IP_PROTOCOLS["tcp"], IP_PROTOCOLS["udp"]
+_ICMP, _ICMPV6 = IP_PROTOCOLS["icmp"], IP_PROTOCOLS["icmpv6"]
 _V4_MAPPED = np.uint64(0xFFFF_0000_0000)
 
 
@@ -35,6 +50,7 @@ _V4_MAPPED = np.uint64(0xFFFF_0000_0000)
 class Columns:
     """Decoded header fields of every packet (numpy arrays, -1 or 0 where absent)."""
 
+    linktype: np.ndarray  # the LINKTYPE number of each packet's link layer (1: Ethernet)
     ethertype: np.ndarray  # innermost EtherType after VLAN tags (0: not Ethernet-like)
     vlan: np.ndarray  # outer VLAN id, -1 when untagged
     version: np.ndarray  # 4, 6 or 0
@@ -98,25 +114,29 @@ def decode(index) -> Columns:
     get = _Bytes(index.buf, ends)
     link = index.linktype
 
-    ethertype = np.zeros(n, dtype=np.int64)
+    ethertype = np.zeros(n, dtype=np.int64)  # stays 0 for a link type no reader knows
     l3 = base.copy()
-    eth = link == 1
-    ethertype[eth] = get.u16(base[eth] + 12, ends[eth])
-    l3[eth] = base[eth] + 14
-    sll = link == 113
-    ethertype[sll] = get.u16(base[sll] + 14, ends[sll])
-    l3[sll] = base[sll] + 16
-    sll2 = link == 276
-    ethertype[sll2] = get.u16(base[sll2], ends[sll2])
-    l3[sll2] = base[sll2] + 20
-    raw_ip = np.isin(link, (101, 228, 229))
+    has_type = np.zeros(n, dtype=bool)  # a link header with an EtherType-like protocol field
     nibble = get.u8(base, ends) >> 4
-    ethertype[raw_ip & (nibble == 4)] = ETHERTYPES["ipv4"]
-    ethertype[raw_ip & (nibble == 6)] = ETHERTYPES["ipv6"]
+    for lt in LINK_TYPES.values():
+        rows = link == lt.number
+        if not rows.any():
+            continue
+        l3[rows] = base[rows] + lt.header
+        if lt.proto_offset is not None:
+            ethertype[rows] = get.u16(base[rows] + lt.proto_offset, ends[rows])
+            has_type |= rows
+        elif lt.decode == "ipv4":
+            ethertype[rows] = ETHERTYPES["ipv4"]
+        elif lt.decode == "ipv6":
+            ethertype[rows] = ETHERTYPES["ipv6"]
+        else:  # raw IP of either version: the first nibble says which
+            ethertype[rows & (nibble == 4)] = ETHERTYPES["ipv4"]
+            ethertype[rows & (nibble == 6)] = ETHERTYPES["ipv6"]
 
     vlan = np.full(n, -1, dtype=np.int64)
     for _ in range(2):  # at most two stacked tags (QinQ)
-        tagged = np.isin(ethertype, VLAN_ETHERTYPES) & (eth | sll | sll2)
+        tagged = np.isin(ethertype, VLAN_ETHERTYPES) & has_type
         if not tagged.any():
             break
         first_tag = tagged & (vlan < 0)
@@ -156,7 +176,7 @@ def decode(index) -> Columns:
         pos = p + 40
         for _ in range(4):  # skip extension headers
             ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e)
-            frag = (nxt == 44) & (pos + 8 <= e)
+            frag = (nxt == _FRAGMENT) & (pos + 8 <= e)
             if not (ext.any() or frag.any()):
                 break
             size = np.where(frag, 8, (get.u8(pos + 1, e) + 1) * 8)
@@ -166,8 +186,8 @@ def decode(index) -> Columns:
             pos = np.where(moved, pos + size, pos)
         l4proto[i6], l4[i6] = nxt, pos
 
-    tcp = (l4proto == 6) & (l4 + 20 <= ends) & first_fragment
-    udp = (l4proto == 17) & (l4 + 8 <= ends) & first_fragment
+    tcp = (l4proto == _TCP) & (l4 + 20 <= ends) & first_fragment
+    udp = (l4proto == _UDP) & (l4 + 8 <= ends) & first_fragment
     ports = tcp | udp
     sport = np.where(ports, get.u16(l4), -1)
     dport = np.where(ports, get.u16(l4 + 2), -1)
@@ -178,10 +198,11 @@ def decode(index) -> Columns:
     data_at = np.where(tcp, l4 + (get.u8(l4 + 12) >> 4) * 4, l4 + 8)
     payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
     payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
-    icmp = ((l4proto == 1) & (version == 4)) | ((l4proto == 58) & (version == 6))
+    icmp = ((l4proto == _ICMP) & (version == 4)) | ((l4proto == _ICMPV6) & (version == 6))
     icmp_type = np.where(icmp & (l4 < ends) & first_fragment, get.u8(l4), -1)
     inner = _quoted_headers(get, l4, ends, version, icmp_type)
     return Columns(
+        linktype=link.astype(np.int64),
         ethertype=ethertype,
         vlan=vlan,
         version=version,
@@ -202,10 +223,6 @@ def decode(index) -> Columns:
         payload_len=payload_len,
         **inner,
     )
-
-
-#: ICMP and ICMPv6 error types, whose message quotes the offending packet's headers.
-ICMP_ERROR_TYPES = {4: (3, 4, 5, 11, 12), 6: (1, 2, 3, 4)}
 
 
 def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.ndarray]:
@@ -243,7 +260,7 @@ def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.n
         for name, values in (("src_hi", src_hi), ("src_lo", src_lo), ("dst_hi", dst_hi),
                              ("dst_lo", dst_lo), ("l4proto", proto)):  # fmt: skip
             out[f"inner_{name}"][rows] = values[keep]
-        ports = np.isin(proto, (6, 17)) & (at + 4 <= e)
+        ports = np.isin(proto, (_TCP, _UDP)) & (at + 4 <= e)
         out["inner_sport"][rows] = np.where(ports, get.u16(at, e), -1)[keep]
         out["inner_dport"][rows] = np.where(ports, get.u16(at + 2, e), -1)[keep]
     return out

@@ -27,11 +27,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netcourse.errors import FilterError
-from netcourse.packets.columns import HTTP_STARTS
-from netcourse.packets.fast import ETHERTYPES, Columns
+from netcourse.errors import FilterError, quote
+from netcourse.packets.fast import Columns
+from netcourse.protocols import ETHERTYPES, HTTP_STARTS, IP_PROTOCOLS, LINK_TYPES
 
-__all__ = ["Filter", "compile_filter", "matching", "PROTOCOL_NAMES", "FIELD_NAMES"]
+__all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NAMES", "MAX_DEPTH"]
+
+#: The deepest a filter may nest parentheses and ``not`` (Wireshark's own grammar has a limit
+#: too); deeper is a FilterError, never a RecursionError.
+MAX_DEPTH = 100
+_TCP, _UDP = IP_PROTOCOLS["tcp"], IP_PROTOCOLS["udp"]
+_ICMP, _ICMPV6 = IP_PROTOCOLS["icmp"], IP_PROTOCOLS["icmpv6"]
+_ETHERNET = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ethernet")
 
 Mask = Callable[[Columns, np.ndarray], np.ndarray]
 
@@ -41,7 +48,7 @@ _HTTP_WORDS = np.array(
 
 
 def _http(c: Columns, _n) -> np.ndarray:
-    return (c.l4proto == 6) & np.isin(c.payload4, _HTTP_WORDS)
+    return (c.l4proto == _TCP) & np.isin(c.payload4, _HTTP_WORDS)
 
 
 def _inner_ports(c: Columns, proto: int) -> np.ndarray:
@@ -49,18 +56,18 @@ def _inner_ports(c: Columns, proto: int) -> np.ndarray:
     return (c.inner_l4proto == proto) & (c.inner_sport >= 0)
 
 
-#: Protocol names a filter can test for, each a mask over the decoded columns. Like Wireshark,
-#: the headers an ICMP error quotes count too: ``udp`` keeps a "port unreachable".
-PROTOCOL_NAMES: dict[str, Mask] = {
-    "eth": lambda c, n: np.ones(len(n), dtype=bool),
+#: The protocol names a display filter can test for, each a mask over the decoded columns. Like
+#: Wireshark, the headers an ICMP error quotes count too: ``udp`` keeps a "port unreachable".
+FILTER_PROTOCOLS: dict[str, Mask] = {
+    "eth": lambda c, n: c.linktype == _ETHERNET,
     "vlan": lambda c, n: c.vlan >= 0,
     "arp": lambda c, n: c.ethertype == ETHERTYPES["arp"],
     "ip": lambda c, n: (c.version == 4) | (c.inner_version == 4),
     "ipv6": lambda c, n: (c.version == 6) | (c.inner_version == 6),
-    "icmp": lambda c, n: (c.version == 4) & (c.l4proto == 1),
-    "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == 58),
-    "tcp": lambda c, n: ((c.l4proto == 6) & (c.sport >= 0)) | _inner_ports(c, 6),
-    "udp": lambda c, n: ((c.l4proto == 17) & (c.sport >= 0)) | _inner_ports(c, 17),
+    "icmp": lambda c, n: (c.version == 4) & (c.l4proto == _ICMP),
+    "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == _ICMPV6),
+    "tcp": lambda c, n: ((c.l4proto == _TCP) & (c.sport >= 0)) | _inner_ports(c, _TCP),
+    "udp": lambda c, n: ((c.l4proto == _UDP) & (c.sport >= 0)) | _inner_ports(c, _UDP),
     "http": _http,
     "dns": lambda c, n: (c.sport == 53) | (c.dport == 53),
 }
@@ -90,12 +97,12 @@ def _ports(proto: int, which: tuple[str, ...]) -> Callable[[Columns, np.ndarray]
 
 _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.ndarray]]]] = {
     # name -> (largest value, the arrays holding it; a packet matches if any of them does)
-    "tcp.port": (65535, _ports(6, ("sport", "dport"))),
-    "tcp.srcport": (65535, _ports(6, ("sport",))),
-    "tcp.dstport": (65535, _ports(6, ("dport",))),
-    "udp.port": (65535, _ports(17, ("sport", "dport"))),
-    "udp.srcport": (65535, _ports(17, ("sport",))),
-    "udp.dstport": (65535, _ports(17, ("dport",))),
+    "tcp.port": (65535, _ports(_TCP, ("sport", "dport"))),
+    "tcp.srcport": (65535, _ports(_TCP, ("sport",))),
+    "tcp.dstport": (65535, _ports(_TCP, ("dport",))),
+    "udp.port": (65535, _ports(_UDP, ("sport", "dport"))),
+    "udp.srcport": (65535, _ports(_UDP, ("sport",))),
+    "udp.dstport": (65535, _ports(_UDP, ("dport",))),
     "vlan.id": (4095, lambda c, n: [c.vlan]),
     "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
     "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
@@ -143,7 +150,7 @@ def _tokens(text: str) -> list[str]:
         m = _TOKEN.match(text, pos)
         if not m:
             bad = text[pos:].strip()[:1]
-            raise FilterError(f"{text!r}: unexpected character {bad!r} at position {pos + 1}")
+            raise FilterError(f"{quote(text)}: unexpected character {bad!r} at position {pos + 1}")
         tokens.append(m.group(1))
         pos = m.end()
     return tokens
@@ -155,7 +162,7 @@ def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> M
     except ValueError:
         kind = "IPv4" if version == 4 else "IPv6"
         raise FilterError(
-            f"{text!r} is not an {kind} address or network (like "
+            f"{quote(text)} is not an {kind} address or network (like "
             f"{'198.18.0.1 or 198.18.0.0/24' if version == 4 else 'fd00::1 or fd00::/64'})"
         ) from None
     if net.version != version:
@@ -190,7 +197,7 @@ def _number_mask(name: str, text: str, op: str) -> Mask:
         value = -1
     if not 0 <= value <= largest:
         what = "a port number" if "port" in name else "a number"
-        raise FilterError(f"{name}: {text!r} is not {what} (0-{largest})")
+        raise FilterError(f"{name}: {quote(text)} is not {what} (0-{largest})")
     compare = _OPERATORS[op]
 
     def run(c: Columns, n) -> np.ndarray:
@@ -213,9 +220,19 @@ class _Parser:
         self.text = text
         self.tokens = _tokens(text)
         self.pos = 0
+        self.depth = 0  # how many '(' and 'not' enclose the current token
 
     def error(self, message: str) -> FilterError:
-        return FilterError(f"{self.text!r}: {message}")
+        return FilterError(f"{quote(self.text)}: {message}")
+
+    def enter(self, token: str) -> None:
+        """One level deeper (a '(' or a 'not'); FilterError past MAX_DEPTH levels."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(
+                f"nesting deeper than {MAX_DEPTH} levels of '(' and 'not' (level "
+                f"{self.depth} is the {token!r} at token {self.pos}); write it with fewer"
+            )
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -230,7 +247,7 @@ class _Parser:
     def parse(self) -> Mask:
         mask = self.parse_or()
         if self.peek() is not None:
-            raise self.error(f"unexpected {self.peek()!r}: expected 'and', 'or' or the end")
+            raise self.error(f"unexpected {quote(self.peek())}: expected 'and', 'or' or the end")
         return mask
 
     def parse_or(self) -> Mask:
@@ -253,26 +270,29 @@ class _Parser:
 
     def parse_not(self) -> Mask:
         if self.peek() in ("not", "!"):
-            self.take()
+            self.enter(self.take())
             inner = self.parse_not()
+            self.depth -= 1
             return lambda c, n: ~inner(c, n)
         return self.parse_primary()
 
     def parse_primary(self) -> Mask:
         token = self.take()
         if token == "(":
+            self.enter(token)
             inner = self.parse_or()
             if self.peek() != ")":
                 raise self.error("a '(' is never closed: add ')'")
             self.take()
+            self.depth -= 1
             return inner
         if token in (")", "and", "or", "&&", "||") or token in _OPERATORS:
-            raise self.error(f"unexpected {token!r}: expected a protocol or field name")
+            raise self.error(f"unexpected {quote(token)}: expected a protocol or field name")
         name = token.lower()
         if self.peek() in _OPERATORS:
             op = self.take()
             if self.peek() is None:
-                raise self.error(f"{name} {op} needs a value after it")
+                raise self.error(f"{quote(name)} {op} needs a value after it")
             value = self.take()
             try:
                 if name in _ADDRESS_FIELDS:
@@ -282,14 +302,15 @@ class _Parser:
                     return _number_mask(name, value, op)
             except FilterError as exc:
                 raise self.error(str(exc)) from None
-            raise self.error(f"unknown field {name!r}; known fields: {', '.join(FIELD_NAMES)}")
-        if name in PROTOCOL_NAMES:
-            return PROTOCOL_NAMES[name]
+            raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")
+        if name in FILTER_PROTOCOLS:
+            return FILTER_PROTOCOLS[name]
         if name in FIELD_NAMES:
             raise self.error(f"{name} needs a comparison, like {name} == {_example(name)}")
         if "." in name:
-            raise self.error(f"unknown field {name!r}; known fields: {', '.join(FIELD_NAMES)}")
-        raise self.error(f"unknown protocol {name!r}; known protocols: {', '.join(PROTOCOL_NAMES)}")
+            raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")
+        known = ", ".join(FILTER_PROTOCOLS)
+        raise self.error(f"unknown protocol {quote(name)}; known protocols: {known}")
 
 
 def _example(name: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netcourse import data
 from netcourse.errors import CaptureError
 
 __all__ = ["SAMPLES", "sample"]
@@ -43,6 +44,4 @@ def sample(name: str) -> Path:
         raise CaptureError(
             f"{name!r}: no such sample capture; the samples are: {', '.join(SAMPLES)}"
         )
-    from netcourse.data import path
-
-    return path("captures", SAMPLES[name][0])
+    return data.path("captures", SAMPLES[name][0])

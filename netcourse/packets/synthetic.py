@@ -33,14 +33,18 @@ FORMATS = ("pcap", "pcap-be", "pcap-ns", "pcap-ns-be", "pcapng", "pcapng-be")
 
 
 def pcap_bytes(
-    frames: Sequence[bytes], times: Sequence[float] | None = None, fmt: str = "pcap"
+    frames: Sequence[bytes],
+    times: Sequence[float] | None = None,
+    fmt: str = "pcap",
+    *,
+    linktype: int = 1,
 ) -> bytes:
     """The bytes of a capture file holding ``frames`` (see write_capture).
 
     >>> pcap_bytes([b"\\x00" * 60])[:4].hex()
     'd4c3b2a1'
     """
-    return _build(frames, times, fmt, 1)
+    return _build(frames, times, fmt, linktype)
 
 
 def write_capture(
@@ -104,6 +108,7 @@ def _build(frames, times, fmt: str, linktype: int) -> bytes:
 
 def _templates() -> list[tuple[bytes, int, int, int, int]]:
     """(frame, src offset, dst offset, address length, sport offset) for each kind of packet."""
+    # scapy (heavy) is needed only to build these templates, not to write capture files
     from scapy.layers.inet import IP, TCP, UDP
     from scapy.layers.inet6 import IPv6
     from scapy.layers.l2 import Dot1Q, Ether

@@ -14,15 +14,18 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from netcourse.cidr import Plan, binary, subnet
+from netcourse.cidr import HOST_COLOUR, NETWORK_COLOUR, Plan, binary, subnet
 from netcourse.errors import AddressError
 from netcourse.plots.style import CYCLE, PALETTE, new_figure
+from netcourse.style import NEUTRALS
 
-__all__ = ["bits_figure", "address_space_figure"]
+__all__ = ["bits_figure", "address_space_figure", "LEGEND_BLOCKS", "LEGEND_FREE"]
 
-NETWORK_COLOUR = PALETTE["blue"]
-HOST_COLOUR = PALETTE["orange"]
-FREE_COLOUR = "#DDDDDD"
+FREE_COLOUR = NEUTRALS["grid"]
+#: The most blocks, and free ranges, the legend names; the plan's table lists them all.
+LEGEND_BLOCKS, LEGEND_FREE = 8, 4
+#: The most blocks labelled on the bar itself (only blocks of a tenth of the bar or more).
+LABELLED_BLOCKS = 10
 
 
 def bits_figure(text: str):
@@ -80,7 +83,7 @@ def address_space_figure(
     ``blocks`` is a :class:`~netcourse.cidr.Plan`, or ``(label, network)`` pairs with
     ``parent`` given. Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
-    from matplotlib.patches import Patch, Rectangle
+    from matplotlib.patches import Patch, Rectangle  # matplotlib is heavy: loaded when drawing
 
     if isinstance(blocks, Plan):
         parent = blocks.parent
@@ -95,32 +98,40 @@ def address_space_figure(
     base, size = int(outer.network_address), outer.num_addresses
     fig, ax = new_figure(10, 2.4)
     ax.add_patch(Rectangle((0, 0), size, 1, facecolor=FREE_COLOUR, edgecolor="black", lw=1))
-    handles = []
+    handles, spans, colours = [], [], []
     for index, (label, net) in enumerate(pairs):
         block = ipaddress.ip_network(net)
         if not block.subnet_of(outer):
             raise AddressError(f"address_space_figure: {net} is not inside {outer}")
-        start = int(block.network_address) - base
-        colour = CYCLE[index % len(CYCLE)]
-        ax.add_patch(
-            Rectangle((start, 0), block.num_addresses, 1, facecolor=colour, edgecolor="black", lw=1)
+        spans.append((int(block.network_address) - base, block.num_addresses))
+        colours.append(CYCLE[index % len(CYCLE)])
+        if index < LEGEND_BLOCKS:
+            handles.append(Patch(color=colours[-1], label=f"{label}: {block}"))
+    # one collection for every block: thousands of blocks draw as fast as three
+    ax.broken_barh(spans, (0, 1), facecolors=colours, edgecolor="black", lw=1)
+    big = [i for i, (_, width) in enumerate(spans) if width / size >= 0.1][:LABELLED_BLOCKS]
+    for index in big:
+        start, width = spans[index]
+        ax.text(
+            start + width / 2,
+            0.5,
+            f"{pairs[index][0]}\n/{outer.max_prefixlen - width.bit_length() + 1}",
+            ha="center",
+            va="center",
+            color="white" if index % len(CYCLE) in (0, 3) else "black",
+            fontsize=9,
         )
-        if block.num_addresses / size >= 0.1:
-            ax.text(
-                start + block.num_addresses / 2,
-                0.5,
-                f"{label}\n/{block.prefixlen}",
-                ha="center",
-                va="center",
-                color="white" if index % len(CYCLE) in (0, 3) else "black",
-                fontsize=9,
-            )
-        handles.append(Patch(color=colour, label=f"{label}: {block}"))
-    for net in free:
+    if len(pairs) > LEGEND_BLOCKS:
+        more = len(pairs) - LEGEND_BLOCKS
+        handles.append(Patch(color="white", label=f"... and {more:,} more blocks"))
+    for net in free[:LEGEND_FREE]:
         handles.append(Patch(color=FREE_COLOUR, label=f"free: {net}"))
+    if len(free) > LEGEND_FREE:
+        more = len(free) - LEGEND_FREE
+        handles.append(Patch(color=FREE_COLOUR, label=f"... and {more:,} more free ranges"))
     edges = sorted(
         {0, size}
-        | {int(ipaddress.ip_network(n).network_address) - base for _, n in pairs}
+        | {start for start, _ in spans}
         | {int(ipaddress.ip_network(n).network_address) - base for n in free}
     )
     ax.set_xlim(0, size)
@@ -135,6 +146,7 @@ def address_space_figure(
     ax.set_xticks(ticks)
     ax.set_xlabel(f"address offset inside {outer}")
     ax.set_title(title or f"How {outer} is used")
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    ncol = 1 if len(handles) <= 8 else 2  # the legend fits the bar's height
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, ncol=ncol)
     fig.tight_layout()
     return fig

@@ -10,8 +10,11 @@ Taught in notebooks/06-packet-journey.ipynb.
 
 from __future__ import annotations
 
+from netcourse.errors import JourneyError
 from netcourse.journey.events import NODES, Journey
 from netcourse.plots.style import PALETTE, new_figure
+from netcourse.readers import read_int
+from netcourse.style import NEUTRALS
 
 __all__ = ["path_figure", "POSITIONS"]
 
@@ -54,29 +57,48 @@ def path_figure(journey: Journey, step: int | None = None):
     events = journey.events
     if step is None:
         step = len(events)
-    step = max(1, min(int(step), len(events))) if events else 0
+    number = read_int(step, what="step", error=JourneyError)
+    step = max(1, min(number, len(events))) if events else 0
     current = events[step - 1] if events else None
     visited = {e.node for e in events[:step]}
     fig, ax = new_figure(10, 3.4)
     for label, left, right in _ZONES:
         ax.axvspan(left, right, color=PALETTE["sky"], alpha=0.12, lw=0)
-        ax.text((left + right) / 2, 1.05, label, ha="center", va="bottom", fontsize=11,
-                fontweight="bold")  # fmt: skip
+        ax.text(
+            (left + right) / 2,
+            1.05,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=11,
+            fontweight="bold",
+        )
     for a, b in _LINKS:
         (x1, y1), (x2, y2) = POSITIONS[a], POSITIONS[b]
         used = a in visited and b in visited
-        ax.plot([x1, x2], [y1, y2], color=PALETTE["blue"] if used else "#BBBBBB",
-                lw=2.5 if used else 1.2, zorder=1)  # fmt: skip
+        ax.plot(
+            [x1, x2],
+            [y1, y2],
+            color=PALETTE["blue"] if used else NEUTRALS["rule"],
+            lw=2.5 if used else 1.2,
+            zorder=1,
+        )
     for node, (x, y) in POSITIONS.items():
-        colour, size = "#BBBBBB", 220
+        colour, size = NEUTRALS["rule"], 220
         if node in visited:
             colour = PALETTE["blue"]
         if current is not None and node == current.node:
             colour = PALETTE["orange"] if current.ok else PALETTE["vermillion"]
             size = 520
         ax.scatter([x], [y], s=size, color=colour, edgecolor="black", zorder=3)
-        ax.text(x, y - 0.3, node.replace(" ", "\n", 1) if len(node) > 12 else node,
-                ha="center", va="top", fontsize=8)  # fmt: skip
+        ax.text(
+            x,
+            y - 0.3,
+            node.replace(" ", "\n", 1) if len(node) > 12 else node,
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
     if current is not None:
         arrow = "→" if current.direction == "request" else "←"
         state = "" if current.ok else "  ✘ stopped here"

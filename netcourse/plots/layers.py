@@ -1,8 +1,8 @@
 """Figures for the OSI lesson: encapsulation of a real frame, and the two layer models.
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb. Every number drawn comes from
-:func:`netcourse.layers.encapsulation` on real bytes and every label from the tables in
-:mod:`netcourse.layers`.
+:func:`netcourse.packets.encapsulation` on real bytes, every label from the tables in
+:mod:`netcourse.layers` and every colour from :mod:`netcourse.style`.
 
 >>> fig = encapsulation_figure("http", 4)
 >>> fig.axes[0].get_xlabel()
@@ -15,38 +15,14 @@ import textwrap
 from typing import Any
 
 from netcourse import layers
-from netcourse.errors import PacketError
+from netcourse.packets import Span, as_dissection, encapsulation
 from netcourse.plots.style import PALETTE, new_figure
+from netcourse.style import LAYER_COLOURS, NEUTRALS
 
 __all__ = ["encapsulation_figure", "layer_models_figure", "protocol_stacks_figure", "LAYER_COLOURS"]
 
-#: One colour per OSI layer (5-7 share one: the application's bytes).
-LAYER_COLOURS = {
-    1: PALETTE["black"],
-    2: PALETTE["blue"],
-    3: PALETTE["orange"],
-    4: PALETTE["green"],
-    5: PALETTE["vermillion"],
-    6: PALETTE["vermillion"],
-    7: PALETTE["vermillion"],
-}
 
-
-def _dissection(source: Any, number: int | None) -> Any:
-    from netcourse.packets import dissect, frame
-
-    if hasattr(source, "layers"):
-        return source
-    if isinstance(source, (bytes, bytearray)):
-        return dissect(bytes(source))
-    if hasattr(source, "build") and callable(source.build):  # a scapy packet
-        return dissect(bytes(source))
-    if number is None:
-        raise PacketError(f"{source!r}: give the frame number too, e.g. ('http', 4)")
-    return dissect(frame(source, number))
-
-
-def _colour(span: layers.Span) -> str:
+def _colour(span: Span) -> str:
     return LAYER_COLOURS.get(max(span.protocol.osi or (7,)), PALETTE["purple"])
 
 
@@ -57,9 +33,9 @@ def encapsulation_figure(source: Any = "http", number: int | None = 4):
     frame, a scapy packet or a dissection. The x axis is the byte offset, so each PDU's bar
     sits exactly over the bytes it covers.
     """
-    enc = layers.encapsulation(_dissection(source, number))
+    enc = encapsulation(as_dissection(source, number))
     # one row per PDU; a VLAN tag is drawn inside the Ethernet row, data inside its carrier
-    rows: list[list[layers.Span]] = []
+    rows: list[list[Span]] = []
     for span in enc.spans:
         if rows and (
             span.name in ("Dot1Q", "Dot1AD", "Padding")
@@ -73,7 +49,10 @@ def encapsulation_figure(source: Any = "http", number: int | None = 4):
         y = len(rows) - 1 - level  # the frame at the bottom, the application on top
         main = row[0]
         ax.broken_barh(
-            [(main.start, main.length)], (y - 0.35, 0.7), facecolors="#f2f2f2", edgecolor="grey"
+            [(main.start, main.length)],
+            (y - 0.35, 0.7),
+            facecolors=NEUTRALS["background"],
+            edgecolor="grey",
         )
         for span in row:
             is_data = span.name in ("Raw", "Padding")
@@ -186,7 +165,7 @@ def protocol_stacks_figure():
 
 
 def _box(x: float, y: float, width: float, colour: str, height: float = 1.0):
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch  # heavy: loaded when a figure is drawn
 
     return FancyBboxPatch(
         (x + 0.03, y + 0.05),

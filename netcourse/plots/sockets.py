@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from netcourse.plots.style import PALETTE, new_figure
 from netcourse.sockets import TCP_TRANSITIONS, Handshake, handshake
+from netcourse.style import NEUTRALS
 
 __all__ = ["STATE_LAYOUT", "state_machine", "ladder"]
 
@@ -77,7 +78,7 @@ def state_machine(
                 xytext=(x1, y1),
                 arrowprops={
                     "arrowstyle": "-|>",
-                    "color": colour if colours else "#999999",
+                    "color": colour if colours else NEUTRALS["faint"],
                     "lw": 3 if colours else 1,
                     "shrinkA": 16,
                     "shrinkB": 16,
@@ -92,7 +93,7 @@ def state_machine(
             fontsize=7,
             ha="center",
             va="center",
-            color="#333333",
+            color=NEUTRALS["text"],
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
             zorder=3,
         )
@@ -114,9 +115,9 @@ def state_machine(
             bbox={"boxstyle": "round,pad=0.4", "fc": "white", "ec": edge, "lw": 2.5 if who else 1},
             zorder=4,
         )
-    handles = []
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # heavy: matplotlib loads only when a figure is drawn
 
+    handles = []
     for name, (edges, colour) in paths.items():
         if edges:
             handles.append(Line2D([], [], color=colour, lw=3, label=f"{name} path"))

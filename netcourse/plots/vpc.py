@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 
+from netcourse.errors import VpcError
 from netcourse.plots.style import PALETTE, new_figure
+from netcourse.style import NEUTRALS
 
 __all__ = ["topology", "layout"]
 
@@ -112,7 +114,7 @@ def topology(vpc, path=None, step: int | None = None):
     The request is drawn in blue, the response in orange (dashed); the hop that blocks the
     path gets a red cross and its reason. Taught in notebooks/05-aws-vpc.ipynb.
     """
-    from matplotlib.patches import FancyBboxPatch
+    from matplotlib.patches import FancyBboxPatch  # matplotlib is heavy: loaded when drawing
 
     spots = layout(vpc)
     boxes = spots.pop("_boxes")
@@ -120,50 +122,107 @@ def topology(vpc, path=None, step: int | None = None):
     fig, ax = new_figure(max(7.0, min(14.0, width * 0.95)), 5.6)
     for vpc_id in vpc.vpc_ids:
         x, y, w, h = boxes[vpc_id]
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.05", fill=False,
-                                    lw=1.6, ec=PALETTE["black"]))  # fmt: skip
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y), w, h, boxstyle="round,pad=0.05", fill=False, lw=1.6, ec=PALETTE["black"]
+            )
+        )
         net = vpc.vpcs[vpc_id]
-        ax.text(x + 0.15, y + h - 0.3, f"{net.name or _short(vpc_id)}  {', '.join(net.cidrs)}",
-                fontsize=8, fontweight="bold", va="top")  # fmt: skip
+        ax.text(
+            x + 0.15,
+            y + h - 0.3,
+            f"{net.name or _short(vpc_id)}  {', '.join(net.cidrs)}",
+            fontsize=8,
+            fontweight="bold",
+            va="top",
+        )
     for subnet in vpc.subnets.values():
         x, y, w, h = boxes[subnet.subnet_id]
         public = vpc.is_public(subnet.subnet_id)
         tint = PALETTE["sky"] if public else PALETTE["yellow"]
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02", fc=tint, alpha=0.25,
-                                    ec=tint, lw=1.2))  # fmt: skip
+        ax.add_patch(
+            FancyBboxPatch(
+                (x, y), w, h, boxstyle="round,pad=0.02", fc=tint, alpha=0.25, ec=tint, lw=1.2
+            )
+        )
         kind = "public" if public else "private"
-        ax.text(x + w / 2, y + h - 0.3, f"{subnet.name or _short(subnet.subnet_id)} ({kind})",
-                ha="center", va="top", fontsize=7.5)  # fmt: skip
+        ax.text(
+            x + w / 2,
+            y + h - 0.3,
+            f"{subnet.name or _short(subnet.subnet_id)} ({kind})",
+            ha="center",
+            va="top",
+            fontsize=7.5,
+        )
         ax.text(x + w / 2, y + h - 0.6, subnet.cidr, ha="center", va="top", fontsize=7)
         acl = vpc.nacl_for_subnet(subnet.subnet_id).acl_id
         rtb = vpc.route_table_for_subnet(subnet.subnet_id).route_table_id
-        ax.text(x + w / 2, y + 0.12, f"{_short(acl)} · {_short(rtb)}", ha="center", fontsize=6.5,
-                color="#444444")  # fmt: skip
+        ax.text(
+            x + w / 2,
+            y + 0.12,
+            f"{_short(acl)} · {_short(rtb)}",
+            ha="center",
+            fontsize=6.5,
+            color=NEUTRALS["dark"],
+        )
     for inst in vpc.instances.values():
         if inst.instance_id not in spots:
             continue
         cx, cy = spots[inst.instance_id]
         public = f" {inst.public_ip}" if inst.public_ip else ""
         frame = {"boxstyle": "round", "fc": "white", "ec": PALETTE["blue"]}
-        ax.text(cx + 0.22, cy, f"{inst.label} {inst.private_ip}{public}", ha="left", va="center",
-                fontsize=7, bbox=frame)  # fmt: skip
+        ax.text(
+            cx + 0.22,
+            cy,
+            f"{inst.label} {inst.private_ip}{public}",
+            ha="left",
+            va="center",
+            fontsize=7,
+            bbox=frame,
+        )
     for nat in vpc.nat_gateways.values():
         if nat.nat_id in spots:
             cx, cy = spots[nat.nat_id]
             color = PALETTE["green"] if nat.available else PALETTE["vermillion"]
             frame = {"boxstyle": "round", "fc": "white", "ec": color}
-            ax.text(cx + 0.22, cy, f"NAT {_short(nat.nat_id)} ({nat.state})", ha="left",
-                    va="center", fontsize=7, bbox=frame)  # fmt: skip
+            ax.text(
+                cx + 0.22,
+                cy,
+                f"NAT {_short(nat.nat_id)} ({nat.state})",
+                ha="left",
+                va="center",
+                fontsize=7,
+                bbox=frame,
+            )
     for igw in vpc.internet_gateways.values():
         if igw.igw_id in spots:
             cx, cy = spots[igw.igw_id]
-            ax.text(cx + 0.25, cy, f"IGW {_short(igw.igw_id)}", ha="left", va="center", fontsize=7,
-                    bbox={"boxstyle": "round", "fc": "white", "ec": PALETTE["green"]})  # fmt: skip
-            ax.plot([cx, spots["internet"][0]], [cy + 0.2, spots["internet"][1] - 0.3],
-                    color="#999999", lw=1, zorder=0)  # fmt: skip
+            ax.text(
+                cx + 0.25,
+                cy,
+                f"IGW {_short(igw.igw_id)}",
+                ha="left",
+                va="center",
+                fontsize=7,
+                bbox={"boxstyle": "round", "fc": "white", "ec": PALETTE["green"]},
+            )
+            ax.plot(
+                [cx, spots["internet"][0]],
+                [cy + 0.2, spots["internet"][1] - 0.3],
+                color=NEUTRALS["faint"],
+                lw=1,
+                zorder=0,
+            )
     ix, iy = spots["internet"]
-    ax.text(ix, iy + 0.4, "internet", ha="center", va="center", fontsize=9,
-            bbox={"boxstyle": "round4", "fc": "#eeeeee", "ec": "#777777"})  # fmt: skip
+    ax.text(
+        ix,
+        iy + 0.4,
+        "internet",
+        ha="center",
+        va="center",
+        fontsize=9,
+        bbox={"boxstyle": "round4", "fc": NEUTRALS["background"], "ec": NEUTRALS["muted"]},
+    )
     for pcx in vpc.peering_connections.values():
         a, b = spots.get(pcx.requester_vpc), spots.get(pcx.accepter_vpc)
         if not (a and b):
@@ -173,8 +232,15 @@ def topology(vpc, path=None, step: int | None = None):
         xa, xb = ra[0] + ra[2] / 2, rb[0] + rb[2] / 2
         style = "-" if pcx.active else ":"
         ax.plot([xa, xa, xb, xb], [0, my, my, 0], style, color=PALETTE["purple"], lw=1.4)
-        ax.text(mx, my - 0.1, f"peering {_short(pcx.pcx_id)}", ha="center", va="top", fontsize=7,
-                color=PALETTE["purple"])  # fmt: skip
+        ax.text(
+            mx,
+            my - 0.1,
+            f"peering {_short(pcx.pcx_id)}",
+            ha="center",
+            va="top",
+            fontsize=7,
+            color=PALETTE["purple"],
+        )
     title = "VPC topology"
     if path is not None:
         title = _draw_path(ax, vpc, path, spots, step)
@@ -203,18 +269,36 @@ def _draw_path(ax, vpc, path, spots, step) -> str:
         if a is None or b is None or a == b:
             continue
         color = PALETTE["blue"] if leg == "request" else PALETTE["orange"]
-        ax.annotate("", xy=b, xytext=a, arrowprops={
-            "arrowstyle": "-|>", "color": color, "lw": 2, "ls": "-" if leg == "request" else "--",
-            "shrinkA": 5, "shrinkB": 5, "connectionstyle": "arc3,rad=0.08"})  # fmt: skip
+        ax.annotate(
+            "",
+            xy=b,
+            xytext=a,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": color,
+                "lw": 2,
+                "ls": "-" if leg == "request" else "--",
+                "shrinkA": 5,
+                "shrinkB": 5,
+                "connectionstyle": "arc3,rad=0.08",
+            },
+        )
     for n, hop in enumerate(hops, 1):
         where = _where(vpc, hop, spots)
         if where is None:
             continue
         if not hop.allowed:
             ax.plot(*where, marker="X", markersize=16, color=PALETTE["vermillion"], zorder=5)
-            ax.annotate(f"{n}. {hop.kind} {_short(hop.component)}: {hop.code}", xy=where,
-                        xytext=(10, 8), textcoords="offset points", fontsize=7.5,
-                        color=PALETTE["vermillion"], fontweight="bold", zorder=6)  # fmt: skip
+            ax.annotate(
+                f"{n}. {hop.kind} {_short(hop.component)}: {hop.code}",
+                xy=where,
+                xytext=(10, 8),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=PALETTE["vermillion"],
+                fontweight="bold",
+                zorder=6,
+            )
         else:
             tint = PALETTE["blue"] if hop.leg == "request" else PALETTE["orange"]
             ax.plot(*where, marker="o", markersize=11, color=tint, zorder=5)
@@ -228,7 +312,7 @@ def _draw_path(ax, vpc, path, spots, step) -> str:
 def _endpoint_spot(vpc, label, spots):
     try:
         end = vpc.endpoint(label)
-    except Exception:  # the path was computed, so this is only a label problem
+    except VpcError:  # the path was computed, so this is only a label problem
         return spots.get("internet")
     if end.interface is None:
         return spots.get("internet")

@@ -14,6 +14,7 @@ sniffer, then connects, sends one line, reads the echo, and the client closes fi
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import signal
@@ -24,6 +25,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from netcourse import data
+from netcourse.sockets.children import spawn_child
+from netcourse.sockets.handshake import handshake
 
 __all__ = ["record", "main"]
 
@@ -37,7 +42,12 @@ def _conversation(server: socket.socket) -> None:
     done = threading.Event()
 
     def serve() -> None:
-        conn, _ = server.accept()
+        server.settimeout(_WAIT)
+        try:
+            conn, _ = server.accept()
+        except OSError:  # the client never came: record() reports the short capture
+            done.set()
+            return
         with conn:
             conn.settimeout(_WAIT)
             data = conn.recv(1024)
@@ -64,36 +74,38 @@ def _with_dumpcap(tool: str, server: socket.socket, out: Path) -> None:
     folder = Path(tempfile.mkdtemp())
     raw, log = folder / "raw.pcap", folder / "stderr.txt"
     pcap_format = ["-P"] if Path(tool).name == "dumpcap" else ["-F", "pcap"]
-    with open(log, "wb") as errors:
-        proc = subprocess.Popen(
-            [tool, "-q", "-i", "lo", "-f", f"tcp port {port}", *pcap_format, "-w", str(raw)],
-            stdout=subprocess.DEVNULL,
-            stderr=errors,
-        )
     try:
-        deadline = time.monotonic() + _WAIT
-        while not (raw.exists() and raw.stat().st_size >= 24) and time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise SystemExit(f"{tool} stopped: {log.read_text(errors='replace').strip()}")
-            time.sleep(0.05)
-        time.sleep(0.5)  # the capture filter is compiled and attached just after the header
-        _conversation(server)
-        time.sleep(0.5)
-    finally:
-        proc.send_signal(signal.SIGINT)
+        with open(log, "wb") as errors:
+            # dies with this process too (killed or not), so no capture is left running
+            proc = spawn_child(
+                [tool, "-q", "-i", "lo", "-f", f"tcp port {port}", *pcap_format, "-w", str(raw)],
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
         try:
-            proc.wait(timeout=_WAIT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=_WAIT)
-    shutil.copyfile(raw, out)
-    shutil.rmtree(folder)
+            deadline = time.monotonic() + _WAIT
+            while not (raw.exists() and raw.stat().st_size >= 24) and time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    raise SystemExit(f"{tool} stopped: {log.read_text(errors='replace').strip()}")
+                time.sleep(0.05)
+            time.sleep(0.5)  # the capture filter is compiled and attached just after the header
+            _conversation(server)
+            time.sleep(0.5)
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=_WAIT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=_WAIT)
+        shutil.copyfile(raw, out)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _with_scapy(server: socket.socket, out: Path) -> None:
-    import logging
-
     logging.getLogger("scapy").setLevel(logging.ERROR)
+    # heavy: scapy loads only when neither dumpcap nor tshark is installed
     from scapy.sendrecv import AsyncSniffer
     from scapy.utils import wrpcap
 
@@ -131,12 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.out is None:
-        from netcourse import data
-
         args.out = data.path("captures") / "handshake.pcap"
     method = record(args.out)
-    from netcourse.sockets import handshake
-
     steps = handshake(args.out)
     print(f"{args.out}: {len(steps)} TCP segments recorded with {method}")
     return 0

@@ -14,9 +14,10 @@ chains them into a :class:`Path` of :class:`Hop` s. Taught in notebooks/05-aws-v
 """
 
 from netcourse.vpc.acls import AclDecision, AclEntry, NetworkAcl
-from netcourse.vpc.model import Endpoint, Vpc, examples
+from netcourse.vpc.matrix import Matrix
+from netcourse.vpc.model import Vpc, examples
 from netcourse.vpc.reachability import CODES, Hop, Path, Translation
-from netcourse.vpc.resources import EPHEMERAL_PORTS, INTERNET_ADDR, PROTOCOLS
+from netcourse.vpc.resources import EPHEMERAL_PORTS, INTERNET_ADDR, PROTOCOLS, Endpoint, VpcSubnet
 from netcourse.vpc.routing import Route, RouteDecision, RouteTable
 from netcourse.vpc.security_groups import SecurityGroup, SgDecision, SgRule
 
@@ -26,6 +27,8 @@ __all__ = [
     "Hop",
     "Translation",
     "Endpoint",
+    "VpcSubnet",
+    "Matrix",
     "examples",
     "NetworkAcl",
     "AclEntry",

@@ -22,16 +22,27 @@ False
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
-from html import escape
+from dataclasses import KW_ONLY, dataclass, field, replace
 
-from netcourse.errors import VpcError
+from netcourse.errors import PortError, VpcError, quote
+from netcourse.html import Markup, table
+from netcourse.readers import read_port
 from netcourse.vpc.resources import (
+    ICMP_PROTOCOLS,
+    PORT_PROTOCOLS,
+    check_depth,
+    direction_name,
+    name_tag,
     parse_addr,
     parse_net,
     port_range_text,
     protocol_name,
     protocol_number,
+    read_dict,
+    read_flag,
+    read_list,
+    read_number,
+    read_text,
 )
 
 __all__ = ["AclEntry", "AclDecision", "NetworkAcl", "DEFAULT_RULE", "direction_name"]
@@ -39,29 +50,8 @@ __all__ = ["AclEntry", "AclDecision", "NetworkAcl", "DEFAULT_RULE", "direction_n
 #: AWS shows the catch-all rule as "*" and stores it as number 32767.
 DEFAULT_RULE = 32767
 
-_DIRECTIONS = {
-    "inbound": "inbound",
-    "ingress": "inbound",
-    "in": "inbound",
-    "outbound": "outbound",
-    "egress": "outbound",
-    "out": "outbound",
-}
 
-
-def direction_name(direction: str) -> str:
-    """Normalise a direction to "inbound" or "outbound" ("ingress"/"egress" are accepted).
-
-    >>> direction_name("egress")
-    'outbound'
-    """
-    try:
-        return _DIRECTIONS[str(direction).strip().lower()]
-    except KeyError:
-        raise VpcError(f"direction {direction!r}: expected 'inbound' or 'outbound'") from None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AclEntry:
     """One network ACL entry (rule): number, direction, protocol, CIDR, ports, allow or deny."""
 
@@ -78,42 +68,88 @@ class AclEntry:
 
     @classmethod
     def from_aws(cls, entry: dict, where: str = "network ACL") -> AclEntry:
-        """An entry from one item of a NetworkAcl's ``Entries`` list."""
+        """An entry from one item of a NetworkAcl's ``Entries`` list.
+
+        Every field is checked as AWS checks it; a VpcError names the ACL, the rule and the
+        field.
+
+        >>> AclEntry.from_aws({"RuleNumber": 100, "Protocol": "6", "RuleAction": "allow",
+        ...     "Egress": False, "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 443, "To": 443}},
+        ...     "acl-1").describe()
+        'rule 100: allow tcp 443 from 0.0.0.0/0'
+        >>> AclEntry.from_aws({"RuleNumber": 100, "Protocol": "tcp!", "RuleAction": "allow",
+        ...     "CidrBlock": "0.0.0.0/0"}, "acl-1")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netcourse.errors.VpcError: acl-1 rule 100: Protocol 'tcp!': expected tcp, udp, ...
+        """
+        check_depth(entry, where)
         if not isinstance(entry, dict):
             raise VpcError(f"{where}: an entry must be a dict, got {type(entry).__name__}")
-        try:
-            number = int(entry["RuleNumber"])
-            action = str(entry["RuleAction"]).lower()
-            protocol = protocol_number(entry.get("Protocol", "-1"))
-        except KeyError as exc:
-            raise VpcError(f"{where}: an entry has no {exc.args[0]}") from None
-        except (TypeError, ValueError):
-            raise VpcError(
-                f"{where}: RuleNumber {entry.get('RuleNumber')!r} is not a number"
-            ) from None
+        for key in ("RuleNumber", "RuleAction"):
+            if key not in entry:
+                raise VpcError(f"{where}: an entry has no {key}")
+        number = read_number(
+            entry["RuleNumber"],
+            where=where,
+            field="RuleNumber",
+            what="rule number",
+            low=1,
+            high=DEFAULT_RULE,
+        )
         where = f"{where} rule {number}"
-        if action not in ("allow", "deny"):
-            raise VpcError(f"{where}: RuleAction {action!r}, expected 'allow' or 'deny'")
-        if not 1 <= number <= DEFAULT_RULE:
-            raise VpcError(f"{where}: rule numbers are 1-32766 (32767 is the * rule)")
-        cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
+        action = entry["RuleAction"]
+        if not isinstance(action, str) or action.lower() not in ("allow", "deny"):
+            raise VpcError(f"{where}: RuleAction {quote(action)}, expected 'allow' or 'deny'")
+        protocol = protocol_number(entry.get("Protocol", "-1"), where=where, field="Protocol")
+        egress = read_flag(entry, "Egress", where=where)
+        cidr = read_text(entry, "CidrBlock", where=where) or read_text(
+            entry, "Ipv6CidrBlock", where=where
+        )
         if not cidr:
             raise VpcError(f"{where}: no CidrBlock or Ipv6CidrBlock")
-        net = parse_net(cidr, where)
+        net = parse_net(cidr, f"{where} CidrBlock")
         ports = None
-        if protocol in (6, 17) and entry.get("PortRange"):
-            low, high = int(entry["PortRange"]["From"]), int(entry["PortRange"]["To"])
-            if not 0 <= low <= high <= 65535:
-                raise VpcError(f"{where}: PortRange {low}-{high} is not a port range")
+        if protocol in PORT_PROTOCOLS and entry.get("PortRange"):
+            span = read_dict(entry["PortRange"], where=where, field="PortRange")
+            low, high = (
+                read_number(
+                    span.get(key),
+                    where=where,
+                    field=f"PortRange {key}",
+                    what="port",
+                    high=65535,
+                )
+                for key in ("From", "To")
+            )
+            if low > high:
+                raise VpcError(
+                    f"{where}: PortRange {low}-{high} is not a port range (From must not be "
+                    "above To)"
+                )
             ports = (low, high)
         icmp_type = None
-        if protocol in (1, 58) and entry.get("IcmpTypeCode"):
-            value = int(entry["IcmpTypeCode"].get("Type", -1))
+        if protocol in ICMP_PROTOCOLS and entry.get("IcmpTypeCode"):
+            codes = read_dict(entry["IcmpTypeCode"], where=where, field="IcmpTypeCode")
+            value = read_number(
+                codes.get("Type", -1),
+                where=where,
+                field="IcmpTypeCode Type",
+                what="ICMP type",
+                high=255,
+                all_value=True,
+            )
             icmp_type = None if value == -1 else value
         return cls(
-            number, bool(entry.get("Egress", False)), protocol, action, str(net), ports,
-            icmp_type, net,
-        )  # fmt: skip
+            rule_number=number,
+            egress=egress,
+            protocol=protocol,
+            action=action.lower(),
+            cidr=str(net),
+            ports=ports,
+            icmp_type=icmp_type,
+            network=net,
+        )
 
     @property
     def label(self) -> str:
@@ -123,7 +159,7 @@ class AclEntry:
     @property
     def port_text(self) -> str:
         """The ports (or ICMP type) the entry covers, as the console shows them."""
-        if self.protocol in (1, 58):
+        if self.protocol in ICMP_PROTOCOLS:
             return "all types" if self.icmp_type is None else f"type {self.icmp_type}"
         return port_range_text(self.ports)
 
@@ -143,14 +179,14 @@ class AclEntry:
             return False
         if addr.version != self.network.version or addr not in self.network:
             return False
-        if self.protocol in (6, 17) and self.ports is not None and port is not None:
+        if self.protocol in PORT_PROTOCOLS and self.ports is not None and port is not None:
             return self.ports[0] <= port <= self.ports[1]
-        if self.protocol in (1, 58) and self.icmp_type is not None and port is not None:
+        if self.protocol in ICMP_PROTOCOLS and self.icmp_type is not None and port is not None:
             return port == self.icmp_type
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AclDecision:
     """What a network ACL decided for one direction: allowed, the deciding rule, and why."""
 
@@ -177,29 +213,41 @@ class NetworkAcl:
     acl_id: str
     vpc_id: str
     entries: tuple[AclEntry, ...]
+    _: KW_ONLY
     subnet_ids: tuple[str, ...] = ()
     is_default: bool = False
     name: str = ""
 
     @classmethod
     def from_aws(cls, data: dict) -> NetworkAcl:
-        """A network ACL from one item of ``describe-network-acls``' ``NetworkAcls`` list."""
+        """A network ACL from one item of ``describe-network-acls``' ``NetworkAcls`` list.
+
+        >>> NetworkAcl.from_aws({"NetworkAclId": "acl-1", "Entries": [{"RuleNumber": 100,
+        ...     "RuleAction": "allow", "CidrBlock": "10.0.0.0/8"}]}).entries[0].label
+        '100'
+        """
+        check_depth(data, "NetworkAcls")
         if not isinstance(data, dict):
             raise VpcError(f"NetworkAcls: each item must be a dict, got {type(data).__name__}")
         acl_id = data.get("NetworkAclId")
         if not acl_id or not isinstance(acl_id, str):
             raise VpcError("NetworkAcls: a network ACL has no NetworkAclId")
-        entries = [AclEntry.from_aws(e, acl_id) for e in data.get("Entries", [])]
+        entries = [AclEntry.from_aws(e, acl_id) for e in read_list(data, "Entries", where=acl_id)]
         entries.sort(key=lambda e: (e.egress, e.rule_number))
+        subnet_ids = []
+        for index, item in enumerate(read_list(data, "Associations", where=acl_id)):
+            association = read_dict(item, where=acl_id, field=f"Associations[{index}]")
+            if "SubnetId" in association:
+                subnet_ids.append(
+                    read_text(association, "SubnetId", where=f"{acl_id} Associations[{index}]")
+                )
         return cls(
-            acl_id=acl_id,
-            vpc_id=data.get("VpcId", ""),
-            entries=tuple(entries),
-            subnet_ids=tuple(
-                a["SubnetId"] for a in data.get("Associations", []) if "SubnetId" in a
-            ),
-            is_default=bool(data.get("IsDefault", False)),
-            name=_name(data),
+            acl_id,
+            read_text(data, "VpcId", where=acl_id),
+            tuple(entries),
+            subnet_ids=tuple(subnet_ids),
+            is_default=read_flag(data, "IsDefault", where=acl_id),
+            name=name_tag(data, acl_id),
         )
 
     def rules(self, direction: str) -> tuple[AclEntry, ...]:
@@ -223,8 +271,11 @@ class NetworkAcl:
         >>> acl.evaluate("outbound", "tcp", "10.0.2.5", 5432).rule
         '*'
         """
-        ports = None if port is None else (int(port), int(port))
-        return self.evaluate_ports(direction, protocol, addr, ports)
+        if port is not None:
+            port = read_port(port, low=0)
+        return self.evaluate_ports(
+            direction, protocol, addr, None if port is None else (port, port)
+        )
 
     def evaluate_ports(
         self,
@@ -248,6 +299,17 @@ class NetworkAcl:
         direction = direction_name(direction)
         proto = protocol_number(protocol)
         remote = parse_addr(addr, f"{self.acl_id} {direction}")
+        if ports is not None:
+            if not isinstance(ports, (tuple, list)) or len(ports) != 2:
+                raise PortError(f"ports {quote(ports)}: expected (first, last), like (1024, 65535)")
+            first, last = (
+                read_port(p, low=0, what=w) for p, w in zip(ports, ("first port", "last port"))
+            )
+            if first > last:
+                raise PortError(
+                    f"ports {quote(ports)}: the range starts at {first} but ends at {last}"
+                )
+            ports = (first, last)
         rules = self.rules(direction)
         span = ports or (0, 0)
         cuts = {span[0], span[1] + 1}
@@ -274,9 +336,12 @@ class NetworkAcl:
 
     def _decision(self, direction, proto, addr, ports, entry, allowed, asked) -> AclDecision:
         way = "from" if direction == "inbound" else "to"
-        port_text = "" if not asked else (
-            f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
-        )  # fmt: skip
+        if not asked:
+            port_text = ""
+        elif ports[0] == ports[1]:
+            port_text = f" port {ports[0]}"
+        else:
+            port_text = f" ports {ports[0]}-{ports[1]}"
         what = f"{direction} {protocol_name(proto)}{port_text} {way} {addr}"
         if entry is None:
             text = f"{self.acl_id}: no rule matches {what}, so the * rule denies it"
@@ -286,7 +351,15 @@ class NetworkAcl:
             text = f"{self.acl_id}: {entry.describe()} {verb} {what}"
             number = entry.rule_number
         return AclDecision(
-            self.acl_id, direction, allowed, number, entry, proto, str(addr), ports, text
+            acl_id=self.acl_id,
+            direction=direction,
+            allowed=allowed,
+            rule_number=number,
+            entry=entry,
+            protocol=proto,
+            addr=str(addr),
+            ports=ports,
+            explanation=text,
         )
 
     def with_entries(self, entries: list[dict] | tuple[AclEntry, ...]) -> NetworkAcl:
@@ -303,9 +376,7 @@ class NetworkAcl:
         keys = {(e.egress, e.rule_number) for e in new}
         kept = [e for e in self.entries if (e.egress, e.rule_number) not in keys]
         merged = sorted(kept + new, key=lambda e: (e.egress, e.rule_number))
-        return NetworkAcl(
-            self.acl_id, self.vpc_id, tuple(merged), self.subnet_ids, self.is_default, self.name
-        )
+        return replace(self, entries=tuple(merged))
 
     def __repr__(self) -> str:
         lines = [f"NetworkAcl {self.acl_id} ({', '.join(self.subnet_ids) or 'no subnets'})"]
@@ -323,27 +394,22 @@ class NetworkAcl:
         rows = []
         for direction in ("inbound", "outbound"):
             for e in self.rules(direction):
-                if e.rule_number == DEFAULT_RULE:
-                    continue
-                rows.append(
-                    f"<tr><td>{direction}</td><td>{e.label}</td><td>{protocol_name(e.protocol)}"
-                    f"</td><td>{e.port_text}</td><td>{escape(e.cidr)}</td><td>{e.action}</td></tr>"
-                )
-            rows.append(
-                f"<tr><td>{direction}</td><td>*</td><td>all</td><td>all</td>"
-                "<td>0.0.0.0/0</td><td>deny</td></tr>"
-            )
-        head = "".join(
-            f"<th>{h}</th>" for h in ("direction", "rule", "protocol", "ports", "cidr", "action")
+                if e.rule_number != DEFAULT_RULE:
+                    rows.append(
+                        (
+                            direction,
+                            e.label,
+                            protocol_name(e.protocol),
+                            e.port_text,
+                            e.cidr,
+                            e.action,
+                        )
+                    )
+            rows.append((direction, "*", "all", "all", "0.0.0.0/0", "deny"))
+        caption = Markup("<b>{}</b> (subnets: {})").format(self.acl_id, ", ".join(self.subnet_ids))
+        return table(
+            rows,
+            header=("direction", "rule", "protocol", "ports", "cidr", "action"),
+            caption=caption,
+            cls="netcourse-nacl",
         )
-        return (
-            f"<b>{escape(self.acl_id)}</b> (subnets: {escape(', '.join(self.subnet_ids))})"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-
-
-def _name(data: dict) -> str:
-    for tag in data.get("Tags", []) or []:
-        if tag.get("Key") == "Name":
-            return str(tag.get("Value", ""))
-    return ""

@@ -3,8 +3,8 @@
 One dict holds every command's output under its usual top-level key (``Vpcs``, ``Subnets``,
 ``RouteTables``, ``InternetGateways``, ``NatGateways``, ``NetworkAcls``, ``SecurityGroups``,
 ``Reservations``, ``VpcPeeringConnections``); a missing key means none of that resource.
-Broken input raises :class:`~netcourse.errors.VpcError` naming the resource.
-Taught in notebooks/05-aws-vpc.ipynb.
+Broken input raises :class:`~netcourse.errors.VpcError` naming the resource and the field
+(and the file, when read from files). Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> merge_outputs([{"Vpcs": [{"VpcId": "vpc-1"}]}, {"Subnets": []}])
 {'Vpcs': [{'VpcId': 'vpc-1'}], 'Subnets': []}
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from netcourse.errors import VpcError
+from netcourse.errors import QUOTE_LIMIT, VpcError, quote
 from netcourse.vpc.acls import NetworkAcl
 from netcourse.vpc.resources import (
     Instance,
@@ -26,15 +26,29 @@ from netcourse.vpc.resources import (
     NatGateway,
     NetworkInterface,
     PeeringConnection,
-    Subnet,
     VpcNetwork,
+    VpcSubnet,
+    check_depth,
+    name_tag,
     parse_addr,
     parse_net,
+    read_dict,
+    read_list,
+    read_number,
+    read_text,
 )
 from netcourse.vpc.routing import Route, RouteTable
 from netcourse.vpc.security_groups import SecurityGroup
 
-__all__ = ["KEYS", "Resources", "load", "merge_outputs", "read_outputs"]
+__all__ = [
+    "KEYS",
+    "Resources",
+    "load",
+    "merge_outputs",
+    "read_outputs",
+    "read_files",
+    "local_route",
+]
 
 #: Top-level key of each describe-* command's output, and the command that prints it.
 KEYS = {
@@ -49,13 +63,16 @@ KEYS = {
     "VpcPeeringConnections": "describe-vpc-peering-connections",
 }
 
+#: Where each item of the merged data came from: key -> one file name per list item.
+Origins = Mapping[str, Sequence[str]]
+
 
 @dataclass(frozen=True)
 class Resources:
     """Everything read from the describe-* outputs, keyed by id, before any traffic question."""
 
     vpcs: dict[str, VpcNetwork]
-    subnets: dict[str, Subnet]
+    subnets: dict[str, VpcSubnet]
     route_tables: dict[str, RouteTable]
     acls: dict[str, NetworkAcl]
     groups: dict[str, SecurityGroup]
@@ -68,26 +85,41 @@ class Resources:
 
 def merge_outputs(outputs: Iterable[dict]) -> dict:
     """Merge several describe-* outputs (dicts) into the one dict ``Vpc.from_aws`` reads."""
+    return _merge((f"output {index}", output) for index, output in enumerate(outputs))[0]
+
+
+def _merge(named: Iterable[tuple[str, object]]) -> tuple[dict, dict[str, list[str]]]:
+    """Merge (name, output) pairs; also say which name each list item came from."""
     merged: dict = {}
-    for index, output in enumerate(outputs):
+    origins: dict[str, list[str]] = {}
+    for name, output in named:
         if not isinstance(output, dict):
-            raise VpcError(f"output {index}: expected a dict, got {type(output).__name__}")
+            raise VpcError(f"{name}: expected a dict, got {type(output).__name__}")
         for key, value in output.items():
+            items = value if isinstance(value, list) else [value]
             if key in merged and isinstance(merged[key], list) and isinstance(value, list):
                 merged[key] = merged[key] + value
+                origins[key] += [name] * len(items)
             else:
                 merged[key] = value
-    return merged
+                origins[key] = [name] * len(items)
+    return merged, origins
 
 
-def read_outputs(paths_or_directory) -> dict:
-    """Read describe-* JSON files (a directory of them, or a list of paths) into one dict."""
+def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
+    """Read describe-* JSON files into one dict, and the file each list item came from.
+
+    >>> from netcourse.data import path
+    >>> data, origins = read_files(path("vpc", "three-tier"))
+    >>> origins["Subnets"][0]
+    'describe-subnets.json'
+    """
     if isinstance(paths_or_directory, (str, Path)):
         root = Path(paths_or_directory)
         if root.is_dir():
             paths = sorted(root.glob("*.json"))
             if not paths:
-                raise VpcError(f"{str(root)!r}: no .json files in this directory")
+                raise VpcError(f"{_file(root)}: no .json files in this directory")
         else:
             paths = [root]
     else:
@@ -95,12 +127,29 @@ def read_outputs(paths_or_directory) -> dict:
     outputs = []
     for path in paths:
         try:
-            outputs.append(json.loads(path.read_text()))
+            output = json.loads(path.read_text())
         except OSError as exc:
-            raise VpcError(f"{str(path)!r}: cannot read ({exc.strerror})") from None
+            raise VpcError(f"{_file(path)}: cannot read ({exc.strerror})") from None
+        except RecursionError:
+            raise VpcError(
+                f"{_file(path)}: not describe-* JSON (nested too deeply to read)"
+            ) from None
         except ValueError as exc:
-            raise VpcError(f"{str(path)!r}: not JSON ({exc})") from None
-    return merge_outputs(outputs)
+            raise VpcError(f"{_file(path)}: not JSON ({exc})") from None
+        check_depth(output, path.name)
+        outputs.append((path.name, output))
+    return _merge(outputs)
+
+
+def _file(path: Path) -> str:
+    """A file for a message: its path, or only its name when the path is too long to repeat."""
+    text = str(path)
+    return repr(text) if len(text) <= QUOTE_LIMIT else f"{quote(path.name)} (in {quote(text)})"
+
+
+def read_outputs(paths_or_directory) -> dict:
+    """Read describe-* JSON files (a directory of them, or a list of paths) into one dict."""
+    return read_files(paths_or_directory)[0]
 
 
 def _items(data: dict, key: str) -> list:
@@ -115,74 +164,85 @@ def _items(data: dict, key: str) -> list:
     return value
 
 
-def _need(item: dict, field: str, what: str):
-    value = item.get(field)
-    if not value:
-        raise VpcError(f"{what}: no {field}")
-    if not isinstance(value, str):
-        raise VpcError(f"{what}: {field} should be text, got {value!r}")
-    return value
+def _need(item: dict, field: str, what: str) -> str:
+    return read_text(item, field, where=what, required=True)
 
 
-def _name(item: dict) -> str:
-    for tag in item.get("Tags", []) or []:
-        if isinstance(tag, dict) and tag.get("Key") == "Name":
-            return str(tag.get("Value", ""))
-    return ""
-
-
-def load(data: dict) -> Resources:
+def load(data: dict, *, origins: Origins | None = None) -> Resources:
     """Check and read one dict of describe-* outputs into :class:`Resources`.
+
+    ``origins`` (from :func:`read_files`) names the file each resource came from, so that an
+    error says which file to fix.
 
     >>> load({"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}).vpcs["vpc-1"].cidrs
     ('10.0.0.0/16',)
     """
-    where = ["describe-* data"]
+    where: list[tuple[str, str | None, int | None]] = [("describe-* data", None, None)]
     try:
+        check_depth(data, "describe-* data")
         return _load(data, where)
-    except VpcError:
-        raise
+    except VpcError as exc:
+        raise VpcError(f"{_origin(where[-1], origins)}{exc}") from None
     except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise VpcError(
-            f"{where[-1]}: a field has an unexpected value ({detail}); expected the shape that "
-            "aws ec2 describe-* prints"
+            f"{_origin(where[-1], origins)}{where[-1][0]}: a field has an unexpected value "
+            f"({quote(detail)[1:-1]}); expected the shape that aws ec2 describe-* prints"
         ) from None
 
 
-def _load(data: dict, where: list[str]) -> Resources:
+def _origin(spot: tuple[str, str | None, int | None], origins: Origins | None) -> str:
+    """The file a resource came from, as a message prefix ("describe-subnets.json: ")."""
+    _, key, index = spot
+    if not origins or key not in origins:
+        return ""
+    names = origins[key]
+    name = names[index] if index is not None and index < len(names) else names[0] if names else ""
+    return f"{name}: " if name else ""
+
+
+def _load(data: dict, where: list) -> Resources:
     if not isinstance(data, dict):
         raise VpcError(
             f"describe-* data: expected a dict with keys such as {', '.join(list(KEYS)[:3])}, "
             f"got {type(data).__name__}"
         )
-    unknown = sorted(k for k in data if k not in KEYS and k not in ("NextToken",))
+    unknown = sorted((str(k) for k in data if k not in KEYS and k != "NextToken"), key=str)
     if unknown:
-        raise VpcError(f"describe-* data: unknown key {unknown[0]!r}; expected {', '.join(KEYS)}")
+        where.append(("describe-* data", unknown[0], None))
+        raise VpcError(
+            f"describe-* data: unknown key {quote(unknown[0])}; expected {', '.join(KEYS)}"
+        )
 
     vpcs = {}
     for index, item in enumerate(_items(data, "Vpcs")):
-        where.append(f"Vpcs[{index}] {item.get('VpcId', '')}".strip())
-        vpc_id = _need(item, "VpcId", f"Vpcs[{index}]")
-        cidrs = [
-            a["CidrBlock"]
-            for a in item.get("CidrBlockAssociationSet", [])
-            if a.get("CidrBlock")
-            and a.get("CidrBlockState", {}).get("State", "associated") == "associated"
-        ]
+        label = f"Vpcs[{index}]"
+        where.append((label, "Vpcs", index))
+        vpc_id = _need(item, "VpcId", label)
         primary = _need(item, "CidrBlock", vpc_id)
-        cidrs = [primary] + [c for c in cidrs if c != primary]
-        cidrs = [str(parse_net(c, vpc_id)) for c in cidrs]
-        vpcs[vpc_id] = VpcNetwork(vpc_id, tuple(cidrs), _name(item))
+        cidrs = [primary]
+        for k, block in enumerate(read_list(item, "CidrBlockAssociationSet", where=vpc_id)):
+            spot = f"{vpc_id} CidrBlockAssociationSet[{k}]"
+            block = read_dict(block, where=vpc_id, field=f"CidrBlockAssociationSet[{k}]")
+            state = read_dict(block.get("CidrBlockState"), where=spot, field="CidrBlockState")
+            text = read_text(block, "CidrBlock", where=spot)
+            if (
+                text
+                and text != primary
+                and read_text(state, "State", where=spot, default="associated") == "associated"
+            ):
+                cidrs.append(text)
+        nets = [str(parse_net(c, f"{vpc_id} CidrBlock")) for c in cidrs]
+        vpcs[vpc_id] = VpcNetwork(vpc_id, tuple(nets), name_tag(item, vpc_id))
 
-    subnets: dict[str, Subnet] = {}
+    subnets: dict[str, VpcSubnet] = {}
     for index, item in enumerate(_items(data, "Subnets")):
-        where.append(f"Subnets[{index}] {item.get('SubnetId', '')}".strip())
+        where.append((f"Subnets[{index}]", "Subnets", index))
         subnet_id = _need(item, "SubnetId", f"Subnets[{index}]")
         vpc_id = _need(item, "VpcId", subnet_id)
-        net = parse_net(_need(item, "CidrBlock", subnet_id), subnet_id)
+        net = parse_net(_need(item, "CidrBlock", subnet_id), f"{subnet_id} CidrBlock")
         if vpc_id not in vpcs:
-            raise VpcError(f"{subnet_id}: its VpcId {vpc_id!r} is not in Vpcs")
+            raise VpcError(f"{subnet_id}: its VpcId {quote(vpc_id)} is not in Vpcs")
         vpc = vpcs[vpc_id]
         if not any(net.subnet_of(v) for v in vpc.networks if v.version == net.version):
             raise VpcError(
@@ -195,17 +255,20 @@ def _load(data: dict, where: list[str]) -> Resources:
                     f"{subnet_id}: CidrBlock {net} overlaps {other.subnet_id} ({other.cidr}); "
                     "subnets of one VPC must not overlap"
                 )
-        subnets[subnet_id] = Subnet(
-            subnet_id, vpc_id, str(net), str(item.get("AvailabilityZone", "")), _name(item)
+        subnets[subnet_id] = VpcSubnet(
+            subnet_id,
+            vpc_id,
+            str(net),
+            read_text(item, "AvailabilityZone", where=subnet_id),
+            name_tag(item, subnet_id),
         )
 
     groups = {}
     for index, item in enumerate(_items(data, "SecurityGroups")):
-        where.append(f"SecurityGroups[{index}] {item.get('GroupId', '')}".strip())
+        where.append((f"SecurityGroups[{index}]", "SecurityGroups", index))
         group = SecurityGroup.from_aws(item)
         groups[group.group_id] = group
 
-    where.append("Reservations")
     instances, interfaces = _instances(data, subnets, groups, where)
 
     members: dict[str, set[str]] = {}
@@ -217,180 +280,207 @@ def _load(data: dict, where: list[str]) -> Resources:
 
     igws = {}
     for index, item in enumerate(_items(data, "InternetGateways")):
-        where.append(f"InternetGateways[{index}]")
+        where.append((f"InternetGateways[{index}]", "InternetGateways", index))
         igw_id = _need(item, "InternetGatewayId", f"InternetGateways[{index}]")
-        attached = tuple(
-            _text(a["VpcId"], f"{igw_id} attachment VpcId")
-            for a in item.get("Attachments", [])
-            if a.get("VpcId") and a.get("State", "available") in ("available", "attached")
-        )
-        igws[igw_id] = InternetGateway(igw_id, attached, _name(item))
+        attached = []
+        for k, attachment in enumerate(read_list(item, "Attachments", where=igw_id)):
+            spot = f"{igw_id} Attachments[{k}]"
+            attachment = read_dict(attachment, where=igw_id, field=f"Attachments[{k}]")
+            vpc_id = read_text(attachment, "VpcId", where=spot)
+            state = read_text(attachment, "State", where=spot, default="available")
+            if vpc_id and state in ("available", "attached"):
+                attached.append(vpc_id)
+        igws[igw_id] = InternetGateway(igw_id, tuple(attached), name_tag(item, igw_id))
 
     nats = {}
     for index, item in enumerate(_items(data, "NatGateways")):
-        where.append(f"NatGateways[{index}] {item.get('NatGatewayId', '')}".strip())
+        where.append((f"NatGateways[{index}]", "NatGateways", index))
         nat_id = _need(item, "NatGatewayId", f"NatGateways[{index}]")
         subnet_id = _need(item, "SubnetId", nat_id)
         if subnet_id not in subnets:
-            raise VpcError(f"{nat_id}: its SubnetId {subnet_id!r} is not in Subnets")
-        addrs = item.get("NatGatewayAddresses", []) or [{}]
+            raise VpcError(f"{nat_id}: its SubnetId {quote(subnet_id)} is not in Subnets")
+        addrs = read_list(item, "NatGatewayAddresses", where=nat_id) or [{}]
+        first = read_dict(addrs[0], where=nat_id, field="NatGatewayAddresses[0]")
+        spot = f"{nat_id} NatGatewayAddresses[0]"
+        private, public = (
+            read_text(first, key, where=spot) or None for key in ("PrivateIp", "PublicIp")
+        )
         nats[nat_id] = NatGateway(
-            nat_id,
-            subnet_id,
-            subnets[subnet_id].vpc_id,
-            str(item.get("State", "available")),
-            addrs[0].get("PrivateIp"),
-            addrs[0].get("PublicIp"),
-            str(item.get("ConnectivityType", "public")),
-            _name(item),
+            nat_id=nat_id,
+            subnet_id=subnet_id,
+            vpc_id=subnets[subnet_id].vpc_id,
+            state=read_text(item, "State", where=nat_id, default="available"),
+            private_ip=private and str(parse_addr(private, f"{spot} PrivateIp")),
+            public_ip=public and str(parse_addr(public, f"{spot} PublicIp")),
+            connectivity=read_text(item, "ConnectivityType", where=nat_id, default="public"),
+            name=name_tag(item, nat_id),
         )
 
     peerings = {}
     for index, item in enumerate(_items(data, "VpcPeeringConnections")):
-        where.append(f"VpcPeeringConnections[{index}]")
+        where.append((f"VpcPeeringConnections[{index}]", "VpcPeeringConnections", index))
         pcx_id = _need(item, "VpcPeeringConnectionId", f"VpcPeeringConnections[{index}]")
-        requester = _need(item.get("RequesterVpcInfo", {}), "VpcId", f"{pcx_id} RequesterVpcInfo")
-        accepter = _need(item.get("AccepterVpcInfo", {}), "VpcId", f"{pcx_id} AccepterVpcInfo")
-        status = str(item.get("Status", {}).get("Code", "active"))
-        peerings[pcx_id] = PeeringConnection(pcx_id, requester, accepter, status, _name(item))
+        ends = []
+        for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
+            info = read_dict(item.get(side), where=pcx_id, field=side)
+            end = _need(info, "VpcId", f"{pcx_id} {side}")
+            if end not in vpcs:
+                raise VpcError(
+                    f"{pcx_id}: {side} VpcId {quote(end)} is not in Vpcs; this model follows "
+                    "peering only between VPCs whose describe-vpcs output is loaded"
+                )
+            ends.append(end)
+        status = read_dict(item.get("Status"), where=pcx_id, field="Status")
+        peerings[pcx_id] = PeeringConnection(
+            pcx_id,
+            *ends,
+            status=read_text(status, "Code", where=f"{pcx_id} Status", default="active"),
+            name=name_tag(item, pcx_id),
+        )
 
     acls = {}
     for index, item in enumerate(_items(data, "NetworkAcls")):
-        where.append(f"NetworkAcls[{index}] {item.get('NetworkAclId', '')}".strip())
+        where.append((f"NetworkAcls[{index}]", "NetworkAcls", index))
         acl = NetworkAcl.from_aws(item)
         acls[acl.acl_id] = acl
 
     route_tables = {}
     for index, item in enumerate(_items(data, "RouteTables")):
-        where.append(f"RouteTables[{index}] {item.get('RouteTableId', '')}".strip())
+        where.append((f"RouteTables[{index}]", "RouteTables", index))
         rtb = RouteTable.from_aws(item)
         rtb = _with_local_routes(rtb, vpcs)
         rtb = rtb.with_blackholes(_missing_targets(rtb, igws, nats, peerings, interfaces))
         route_tables[rtb.route_table_id] = rtb
 
-    where.append("references between resources")
-    _check_references(vpcs, subnets, acls, route_tables, peerings)
+    where.append(("references between resources", None, None))
+    _check_references(vpcs, subnets, acls, route_tables)
     return Resources(
-        vpcs, subnets, route_tables, acls, groups, instances, interfaces, igws, nats, peerings
+        vpcs=vpcs,
+        subnets=subnets,
+        route_tables=route_tables,
+        acls=acls,
+        groups=groups,
+        instances=instances,
+        interfaces=interfaces,
+        igws=igws,
+        nats=nats,
+        peerings=peerings,
     )
 
 
-def _text(value, what: str) -> str:
-    """A resource id or other text field, or a VpcError naming it."""
-    if not isinstance(value, str) or not value:
-        raise VpcError(f"{what}: expected an id (text), got {value!r}")
-    return value
-
-
-def _check_references(vpcs, subnets, acls, route_tables, peerings) -> None:
+def _check_references(vpcs, subnets, acls, route_tables) -> None:
     """Every VpcId and SubnetId that one resource names must be a resource of the data."""
     for acl in acls.values():
-        if _text(acl.vpc_id, f"{acl.acl_id} VpcId") not in vpcs:
-            raise VpcError(f"{acl.acl_id}: its VpcId {acl.vpc_id!r} is not in Vpcs")
+        if acl.vpc_id not in vpcs:
+            raise VpcError(f"{acl.acl_id}: its VpcId {quote(acl.vpc_id)} is not in Vpcs")
         for subnet_id in acl.subnet_ids:
-            if _text(subnet_id, f"{acl.acl_id} association SubnetId") not in subnets:
-                raise VpcError(f"{acl.acl_id}: associated with {subnet_id!r}, not in Subnets")
+            if subnet_id not in subnets:
+                raise VpcError(f"{acl.acl_id}: associated with {quote(subnet_id)}, not in Subnets")
     for rtb in route_tables.values():
         for subnet_id in rtb.subnet_ids:
-            if _text(subnet_id, f"{rtb.route_table_id} association SubnetId") not in subnets:
+            if subnet_id not in subnets:
                 raise VpcError(
-                    f"{rtb.route_table_id}: associated with {subnet_id!r}, not in Subnets"
+                    f"{rtb.route_table_id}: associated with {quote(subnet_id)}, not in Subnets"
                 )
-    for pcx in peerings.values():
-        _text(pcx.requester_vpc, f"{pcx.pcx_id} RequesterVpcInfo VpcId")
-        _text(pcx.accepter_vpc, f"{pcx.pcx_id} AccepterVpcInfo VpcId")
 
 
 def _instances(data, subnets, groups, where):
     instances: dict[str, Instance] = {}
     interfaces: dict[str, NetworkInterface] = {}
     for r_index, reservation in enumerate(_items(data, "Reservations")):
-        for index, item in enumerate(reservation.get("Instances", [])):
+        where.append((f"Reservations[{r_index}]", "Reservations", r_index))
+        items = read_list(reservation, "Instances", where=f"Reservations[{r_index}]")
+        for index, item in enumerate(items):
+            label = f"Reservations[{r_index}].Instances[{index}]"
             if not isinstance(item, dict):
-                raise VpcError(f"Reservations[{r_index}].Instances[{index}]: expected a dict")
-            instance_id = _need(item, "InstanceId", f"Reservations[{r_index}].Instances[{index}]")
-            where.append(f"Reservations[{r_index}].Instances[{index}] {instance_id}")
-            state = str(item.get("State", {}).get("Name", "running"))
+                raise VpcError(f"{label}: expected a dict")
+            instance_id = _need(item, "InstanceId", label)
+            where.append((f"{label} {instance_id}", "Reservations", r_index))
+            state_of = read_dict(item.get("State"), where=instance_id, field="State")
+            state = read_text(state_of, "Name", where=f"{instance_id} State", default="running")
             if state == "terminated":
                 continue
             subnet_id = _need(item, "SubnetId", instance_id)
             if subnet_id not in subnets:
-                raise VpcError(f"{instance_id}: its SubnetId {subnet_id!r} is not in Subnets")
-            nics = item.get("NetworkInterfaces") or [
+                raise VpcError(f"{instance_id}: its SubnetId {quote(subnet_id)} is not in Subnets")
+            public = read_text(item, "PublicIpAddress", where=instance_id)
+            nics = read_list(item, "NetworkInterfaces", where=instance_id) or [
                 {
                     "NetworkInterfaceId": f"eni-of-{instance_id}",
                     "SubnetId": subnet_id,
                     "PrivateIpAddress": item.get("PrivateIpAddress"),
                     "Groups": item.get("SecurityGroups", []),
                     "Attachment": {"DeviceIndex": 0},
-                    **(
-                        {"Association": {"PublicIp": item["PublicIpAddress"]}}
-                        if item.get("PublicIpAddress")
-                        else {}
-                    ),
+                    **({"Association": {"PublicIp": public}} if public else {}),
                 }
             ]
             enis = []
-            for nic in nics:
+            for k, nic in enumerate(nics):
+                nic = read_dict(nic, where=instance_id, field=f"NetworkInterfaces[{k}]")
                 eni = _interface(nic, instance_id, subnet_id, subnets, groups)
-                if eni.eni_id in interfaces:
+                if eni.eni_id in interfaces or any(e.eni_id == eni.eni_id for e in enis):
                     raise VpcError(f"{eni.eni_id}: listed twice")
                 enis.append(eni)
             enis.sort(key=lambda e: e.device_index)
             primary = enis[0]
-            public = item.get("PublicIpAddress") or primary.public_ip
+            public = public or primary.public_ip
             if public and not primary.public_ip:
-                primary = NetworkInterface(
-                    primary.eni_id, primary.subnet_id, primary.vpc_id, primary.private_ip,
-                    str(parse_addr(public, instance_id)), primary.group_ids, instance_id,
-                    primary.device_index,
-                )  # fmt: skip
+                primary = replace(
+                    primary, public_ip=str(parse_addr(public, f"{instance_id} PublicIpAddress"))
+                )
                 enis[0] = primary
             for eni in enis:
                 interfaces[eni.eni_id] = eni
             instances[instance_id] = Instance(
-                instance_id,
-                subnet_id,
-                subnets[subnet_id].vpc_id,
-                primary.private_ip,
-                primary.public_ip,
-                tuple(enis),
-                _name(item),
-                state,
+                instance_id=instance_id,
+                subnet_id=subnet_id,
+                vpc_id=subnets[subnet_id].vpc_id,
+                private_ip=primary.private_ip,
+                public_ip=primary.public_ip,
+                interfaces=tuple(enis),
+                name=name_tag(item, instance_id),
+                state=state,
             )
     return instances, interfaces
 
 
 def _interface(nic, instance_id, subnet_id, subnets, groups) -> NetworkInterface:
-    eni_id = nic.get("NetworkInterfaceId") or f"eni-of-{instance_id}"
-    eni_subnet = nic.get("SubnetId") or subnet_id
+    eni_id = read_text(nic, "NetworkInterfaceId", where=instance_id) or f"eni-of-{instance_id}"
+    eni_subnet = read_text(nic, "SubnetId", where=eni_id) or subnet_id
     if eni_subnet not in subnets:
-        raise VpcError(f"{eni_id} of {instance_id}: its SubnetId {eni_subnet!r} is not in Subnets")
-    private = nic.get("PrivateIpAddress")
+        raise VpcError(
+            f"{eni_id} of {instance_id}: its SubnetId {quote(eni_subnet)} is not in Subnets"
+        )
+    private = read_text(nic, "PrivateIpAddress", where=eni_id)
     if not private:
         raise VpcError(f"{eni_id} of {instance_id}: no PrivateIpAddress")
-    addr = parse_addr(private, eni_id)
+    addr = parse_addr(private, f"{eni_id} PrivateIpAddress")
     subnet = subnets[eni_subnet]
     if addr not in ipaddress.ip_network(subnet.cidr):
         raise VpcError(f"{eni_id}: PrivateIpAddress {addr} is outside {eni_subnet} ({subnet.cidr})")
     group_ids = []
-    for group in nic.get("Groups", []):
+    for index, group in enumerate(read_list(nic, "Groups", where=eni_id)):
         group_id = group.get("GroupId") if isinstance(group, dict) else None
         if not group_id:
             raise VpcError(f"{eni_id}: a security group in Groups has no GroupId")
+        group_id = read_text(group, "GroupId", where=f"{eni_id} Groups[{index}]")
         if group_id not in groups:
-            raise VpcError(f"{eni_id}: security group {group_id!r} is not in SecurityGroups")
+            raise VpcError(f"{eni_id}: security group {quote(group_id)} is not in SecurityGroups")
         group_ids.append(group_id)
-    public = (nic.get("Association") or {}).get("PublicIp")
+    association = read_dict(nic.get("Association"), where=eni_id, field="Association")
+    public = read_text(association, "PublicIp", where=f"{eni_id} Association")
+    attachment = read_dict(nic.get("Attachment"), where=eni_id, field="Attachment")
     return NetworkInterface(
-        eni_id,
-        eni_subnet,
-        subnet.vpc_id,
-        str(addr),
-        str(parse_addr(public, eni_id)) if public else None,
-        tuple(group_ids),
-        instance_id,
-        int((nic.get("Attachment") or {}).get("DeviceIndex", 0)),
+        eni_id=eni_id,
+        subnet_id=eni_subnet,
+        vpc_id=subnet.vpc_id,
+        private_ip=str(addr),
+        public_ip=str(parse_addr(public, f"{eni_id} Association PublicIp")) if public else None,
+        group_ids=tuple(group_ids),
+        instance_id=instance_id,
+        device_index=read_number(
+            attachment.get("DeviceIndex", 0), where=f"{eni_id} Attachment", field="DeviceIndex"
+        ),
     )
 
 
@@ -398,16 +488,21 @@ def _with_local_routes(rtb: RouteTable, vpcs: dict[str, VpcNetwork]) -> RouteTab
     """Add the local route for each VPC CIDR if the data left it out (AWS always has it)."""
     vpc = vpcs.get(rtb.vpc_id)
     if vpc is None:
-        raise VpcError(f"{rtb.route_table_id}: its VpcId {rtb.vpc_id!r} is not in Vpcs")
+        raise VpcError(f"{rtb.route_table_id}: its VpcId {quote(rtb.vpc_id)} is not in Vpcs")
     have = {r.destination for r in rtb.routes if r.target == "local"}
-    extra = tuple(
-        Route(c, "local", "active", "", ipaddress.ip_network(c)) for c in vpc.cidrs if c not in have
-    )
+    extra = tuple(local_route(c) for c in vpc.cidrs if c not in have)
     if not extra:
         return rtb
-    return RouteTable(
-        rtb.route_table_id, rtb.vpc_id, extra + rtb.routes, rtb.subnet_ids, rtb.main, rtb.name
-    )
+    return replace(rtb, routes=extra + rtb.routes)
+
+
+def local_route(block: str) -> Route:
+    """The ``local`` route AWS puts in every route table for each of the VPC's CIDR blocks.
+
+    >>> local_route("10.0.0.0/16").describe()
+    '10.0.0.0/16 -> local (active)'
+    """
+    return Route(block, "local", network=ipaddress.ip_network(block))
 
 
 def _missing_targets(rtb, igws, nats, peerings, interfaces) -> dict[str, str]:

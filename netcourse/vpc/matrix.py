@@ -16,20 +16,30 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from html import escape
 
 import numpy as np
 
-from netcourse.errors import VpcError
-from netcourse.vpc.acls import NetworkAcl, direction_name
-from netcourse.vpc.resources import EPHEMERAL_PORTS, INTERNET_ADDR, protocol_name
+from netcourse.errors import VpcError, quote
+from netcourse.html import Cell, Markup
+from netcourse.html import table as html_table
+from netcourse.style import TINTS
+from netcourse.vpc.acls import NetworkAcl
+from netcourse.vpc.reachability import check_query, trace
+from netcourse.vpc.resources import (
+    ICMP_PROTOCOLS,
+    INTERNET_ADDR,
+    PORT_PROTOCOLS,
+    direction_name,
+    protocol_name,
+    return_ports,
+)
 
 __all__ = ["Matrix", "matrix"]
 
 _MAX_TEXT = 12  # rows and columns shown in a text or HTML table
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class Matrix:
     """Reachability between every pair: rows are sources, columns destinations.
 
@@ -49,7 +59,9 @@ class Matrix:
         for names in (self.labels, self.ids):
             if name in names:
                 return names.index(name)
-        raise VpcError(f"{name!r}: not in this matrix; expected one of {', '.join(self.labels)}")
+        raise VpcError(
+            f"{quote(name)}: not in this matrix; expected one of {', '.join(self.labels)}"
+        )
 
     def can_reach(self, src: str, dst: str) -> bool:
         """Whether ``src`` can reach ``dst`` (names, instance ids or "internet").
@@ -129,28 +141,29 @@ class Matrix:
 
     def _repr_html_(self) -> str:
         n = min(len(self.labels), _MAX_TEXT)
-        head = "".join(f"<th>{escape(label)}</th>" for label in self.labels[:n])
         rows = []
         for i in range(n):
-            cells = []
+            cells = [Cell(self.labels[i], header=True)]
             for j in range(n):
                 if i == j:
-                    cells.append("<td>-</td>")
+                    cells.append("-")
                 elif self.reachable[i, j]:
-                    cells.append('<td style="background:#d6f0e6">yes</td>')
+                    cells.append(Cell("yes", style=f"background:{TINTS['green']}"))
                 else:
-                    why = escape(str(self.blocked_by[i, j]))
-                    cells.append(f'<td style="background:#fde0d0" title="{why}">{why}</td>')
-            rows.append(f"<tr><th>{escape(self.labels[i])}</th>{''.join(cells)}</tr>")
-        more = ""
-        if len(self.labels) > n:
-            more = f"<p>{len(self.labels)} endpoints in all; {self.count} pairs reachable</p>"
+                    why = str(self.blocked_by[i, j])
+                    cells.append(Cell(why, style=f"background:{TINTS['vermillion']}", title=why))
+            rows.append(cells)
         what = f"{self.protocol}" + ("" if self.port is None else f"/{self.port}")
-        return (
-            f"<p>Reachability {escape(what)}: row = source, column = destination; a blocked "
-            f"cell names the component that stops it</p><table><thead><tr><th></th>{head}"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
-        )
+        html = Markup(
+            "<p>Reachability {}: row = source, column = destination; a blocked cell names the "
+            "component that stops it</p>"
+        ).format(what)
+        html += html_table(rows, header=("", *self.labels[:n]), cls="netcourse-matrix")
+        if len(self.labels) > n:
+            html += Markup("<p>{} endpoints in all; {} pairs reachable</p>").format(
+                len(self.labels), self.count
+            )
+        return html
 
 
 def _acl_vector(acl: NetworkAcl, direction: str, proto: int, addrs, ports) -> np.ndarray:
@@ -174,10 +187,10 @@ def _acl_vector(acl: NetworkAcl, direction: str, proto: int, addrs, ports) -> np
         for e in v4:
             if e.protocol != -1 and e.protocol != proto:
                 continue
-            if port is not None and e.protocol in (6, 17) and e.ports is not None:
+            if port is not None and e.protocol in PORT_PROTOCOLS and e.ports is not None:
                 if not e.ports[0] <= port <= e.ports[1]:
                     continue
-            if port is not None and e.protocol in (1, 58) and e.icmp_type is not None:
+            if port is not None and e.protocol in ICMP_PROTOCOLS and e.icmp_type is not None:
                 if port != e.icmp_type:
                     continue
             net = e.network
@@ -197,7 +210,7 @@ def _sg_vector(groups, direction: str, proto: int, addrs, port, addr_texts) -> n
             if rule.protocol != -1 and rule.protocol != proto:
                 continue
             if rule.ports is not None and port is not None:
-                if rule.protocol in (1, 58):
+                if rule.protocol in ICMP_PROTOCOLS:
                     if rule.ports[0] != -1 and rule.ports[0] != port:
                         continue
                 elif not rule.ports[0] <= port <= rule.ports[1]:
@@ -234,8 +247,6 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     >>> Vpc.example().matrix(port=8080).can_reach("web", "app")
     True
     """
-    from netcourse.vpc.reachability import check_query, trace
-
     proto, port = check_query(protocol, port)
     instances = list(vpc.instances.values())
     n = len(instances)
@@ -249,10 +260,8 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     sg_index = {g: k for k, g in enumerate(sgsets)}
     sgset = np.array([sg_index[eni.group_ids] for eni in enis], dtype=np.int64)
     groups = {g: [vpc.security_groups[x] for x in g] for g in sgsets}
-    ret = EPHEMERAL_PORTS if proto in (6, 17) else None
+    ret = return_ports(proto, port)  # the client's ephemeral ports, or the ICMP reply type
     req = None if port is None else (port, port)
-    if proto in (1, 58):
-        ret = (0, 0)  # the echo reply
 
     def acl_rows(direction, ports):
         acls = [vpc.nacl_for_subnet(s) for s in subnet_ids]
@@ -261,9 +270,11 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         return np.stack([_acl_vector(acl, direction, proto, addrs, ports) for acl in acls])
 
     def sg_rows(direction):
+        if not n:
+            return np.zeros((0, 0), bool)
         return np.stack(
             [_sg_vector(groups[g], direction, proto, addrs, port, texts) for g in sgsets]
-        ) if n else np.zeros((0, 0), bool)  # fmt: skip
+        )
 
     sg_out = sg_rows("outbound")[sgset]  # [s, d]: sgs of s allow to addr d
     sg_in = sg_rows("inbound")[sgset].T  # [s, d]: sgs of d allow from addr s
@@ -373,13 +384,18 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         blocked = full
         labels.append("internet")
         ids.append("internet")
-    return Matrix(tuple(labels), tuple(ids), protocol_name(proto), port, reach, blocked)
+    return Matrix(
+        labels=tuple(labels),
+        ids=tuple(ids),
+        protocol=protocol_name(proto),
+        port=port,
+        reachable=reach,
+        blocked_by=blocked,
+    )
 
 
 def _internet(vpc, instances, port, protocol):
     """Instance -> internet and internet -> instance, one trace per distinct situation."""
-    from netcourse.vpc.reachability import trace
-
     n = len(instances)
     out_ok, out_by = np.zeros(n, bool), np.full(n, "", dtype=object)
     in_ok, in_by = np.zeros(n, bool), np.full(n, "", dtype=object)
@@ -390,11 +406,11 @@ def _internet(vpc, instances, port, protocol):
         decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
         via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
         base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None)
+        out_key = base + ((eni.private_ip,) if via_nat else ())
         for key, cache, ok, by, src, dst in (
-            (base + ((eni.private_ip,) if via_nat else ()), cache_out, out_ok, out_by,
-             inst.instance_id, "internet"),
+            (out_key, cache_out, out_ok, out_by, inst.instance_id, "internet"),
             (base, cache_in, in_ok, in_by, "internet", inst.instance_id),
-        ):  # fmt: skip
+        ):
             if key not in cache:
                 path = trace(vpc, src, dst, port, protocol)
                 cache[key] = (path.reachable, path.blocked_by or "", inst)

@@ -16,25 +16,30 @@ True
 from __future__ import annotations
 
 import copy
-import ipaddress
-from dataclasses import dataclass
-from html import escape
+import re
 from types import MappingProxyType
 
-from netcourse.errors import VpcError
+from netcourse.data import path as data_path
+from netcourse.errors import VpcError, quote
+from netcourse.html import table
+from netcourse.readers import read_address
 from netcourse.vpc.acls import AclEntry, NetworkAcl
-from netcourse.vpc.loader import load, read_outputs
+from netcourse.vpc.loader import Origins, load, local_route, read_files
+from netcourse.vpc.matrix import Matrix, matrix
+from netcourse.vpc.reachability import Path, trace
 from netcourse.vpc.resources import (
     INTERNET_ADDR,
+    Endpoint,
     Instance,
     InternetGateway,
     NetworkInterface,
+    check_depth,
     reserved_addresses,
 )
-from netcourse.vpc.routing import Route, RouteTable
+from netcourse.vpc.routing import RouteTable
 from netcourse.vpc.security_groups import SecurityGroup, SgDecision, evaluate_groups
 
-__all__ = ["Vpc", "Endpoint", "examples"]
+__all__ = ["Vpc", "Endpoint", "examples", "EXAMPLES"]
 
 #: The shipped examples under netcourse/data/vpc/, and what each teaches.
 EXAMPLES = {
@@ -58,35 +63,15 @@ def examples() -> dict[str, str]:
     return dict(EXAMPLES)
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """One end of a path: a network interface (by its private or public address) or outside."""
-
-    label: str
-    addr: str
-    interface: NetworkInterface | None = None
-    public: bool = False
-    named: bool = False
-
-    @property
-    def outside(self) -> bool:
-        """Whether this end is outside every VPC (the internet or an outside address)."""
-        return self.interface is None
-
-    @property
-    def component(self) -> str:
-        """The id that names this end: the instance id, ENI id, or the address."""
-        if self.interface is None:
-            return "internet" if self.addr == INTERNET_ADDR else self.addr
-        return self.interface.instance_id or self.interface.eni_id
-
-
 class Vpc:
     """One or more AWS VPCs read from describe-* output; ask it what can reach what."""
 
-    def __init__(self, data: dict):
-        """Read ``data`` (one dict of describe-* outputs); see :meth:`from_aws`."""
-        resources = load(data)
+    def __init__(self, data: dict, *, origins: Origins | None = None):
+        """Read ``data`` (one dict of describe-* outputs); see :meth:`from_aws`.
+
+        ``origins`` names the file each resource came from (see :meth:`from_aws_files`).
+        """
+        resources = load(data, origins=origins)
         self._data = copy.deepcopy(data)
         self._r = resources
         self._by_name = {}
@@ -118,11 +103,8 @@ class Vpc:
                 self._rtb_of[subnet.subnet_id] = mains.get(subnet.vpc_id) or RouteTable(
                     f"main-of-{vpc.vpc_id}",
                     vpc.vpc_id,
-                    tuple(
-                        Route(c, "local", "active", "", ipaddress.ip_network(c)) for c in vpc.cidrs
-                    ),
-                    (),
-                    True,
+                    tuple(local_route(c) for c in vpc.cidrs),
+                    main=True,
                 )
         self._igw_of = {}
         for igw in resources.igws.values():
@@ -148,7 +130,8 @@ class Vpc:
         >>> len(Vpc.from_aws_files(path("vpc", "three-tier")).instances)
         3
         """
-        return cls(read_outputs(paths_or_directory))
+        data, origins = read_files(paths_or_directory)
+        return cls(data, origins=origins)
 
     @classmethod
     def example(cls, name: str = "three-tier") -> Vpc:
@@ -157,13 +140,11 @@ class Vpc:
         >>> Vpc.example("deleted-nat").nat_gateways["nat-0a1b2c3d4e5f60001"].state
         'deleted'
         """
-        if name not in EXAMPLES:
+        if not isinstance(name, str) or name not in EXAMPLES:
             raise VpcError(
-                f"example {name!r}: no such example; expected one of {', '.join(EXAMPLES)}"
+                f"example {quote(name)}: no such example; expected one of {', '.join(EXAMPLES)}"
             )
-        from netcourse.data import path
-
-        return cls.from_aws_files(path("vpc", name))
+        return cls.from_aws_files(data_path("vpc", name))
 
     def with_acl_entries(self, acl_id: str, entries: list[dict]) -> Vpc:
         """A new model where the network ACL ``acl_id`` also has these ``Entries`` dicts.
@@ -178,23 +159,26 @@ class Vpc:
         >>> fixed.reachability("internet", "web", 443).reachable
         True
         """
-        if acl_id not in self._r.acls:
-            raise VpcError(f"{acl_id!r}: no such network ACL; known: {', '.join(self._r.acls)}")
+        if not isinstance(acl_id, str) or acl_id not in self._r.acls:
+            raise VpcError(
+                f"{quote(acl_id)}: no such network ACL; known: {', '.join(self._r.acls)}"
+            )
         if not isinstance(entries, (list, tuple)):
             raise VpcError(
                 f"entries for {acl_id}: expected a list of dicts, got {type(entries).__name__}"
             )
-        for entry in entries:
-            AclEntry.from_aws(entry, acl_id)  # check each before building
+        check_depth(entries, f"entries for {acl_id}")
+        new = [AclEntry.from_aws(entry, acl_id) for entry in entries]  # check each first
+        keys = {(e.egress, e.rule_number) for e in new}
+
+        def key(raw: dict) -> tuple[bool, int]:
+            entry = AclEntry.from_aws(raw, acl_id)
+            return entry.egress, entry.rule_number
+
         data = copy.deepcopy(self._data)
         for acl in data["NetworkAcls"]:
             if acl.get("NetworkAclId") == acl_id:
-                keys = {(bool(e.get("Egress")), int(e["RuleNumber"])) for e in entries}
-                kept = [
-                    e
-                    for e in acl.get("Entries", [])
-                    if (bool(e.get("Egress")), int(e["RuleNumber"])) not in keys
-                ]
+                kept = [e for e in acl.get("Entries") or [] if key(e) not in keys]
                 acl["Entries"] = kept + [dict(e) for e in entries]
         return Vpc(data)
 
@@ -243,12 +227,11 @@ class Vpc:
         >>> Vpc.example().instance("db").private_ip
         '10.0.3.10'
         """
-        key = self._by_name.get(name_or_id, name_or_id)
-        try:
-            return self._r.instances[key]
-        except KeyError:
+        key = self._by_name.get(name_or_id, name_or_id) if isinstance(name_or_id, str) else None
+        if key not in self._r.instances:
             known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
-            raise VpcError(f"{name_or_id!r}: no such instance; known: {known}") from None
+            raise VpcError(f"{quote(name_or_id)}: no such instance; known: {known}")
+        return self._r.instances[key]
 
     def nacl_for_subnet(self, subnet_id: str) -> NetworkAcl:
         """The network ACL of a subnet: its explicit association, else the VPC's default ACL.
@@ -256,10 +239,7 @@ class Vpc:
         >>> Vpc.example().nacl_for_subnet("subnet-0a1b2c3d4e5f60001").acl_id
         'acl-0a1b2c3d4e5f60001'
         """
-        try:
-            return self._acl_of[subnet_id]
-        except KeyError:
-            raise VpcError(f"{subnet_id!r}: no such subnet") from None
+        return self._acl_of[self._subnet_id(subnet_id)]
 
     def route_table_for_subnet(self, subnet_id: str) -> RouteTable:
         """The route table of a subnet: its explicit association, else the VPC's main table.
@@ -267,10 +247,15 @@ class Vpc:
         >>> Vpc.example().route_table_for_subnet("subnet-0a1b2c3d4e5f60002").main
         False
         """
-        try:
-            return self._rtb_of[subnet_id]
-        except KeyError:
-            raise VpcError(f"{subnet_id!r}: no such subnet") from None
+        return self._rtb_of[self._subnet_id(subnet_id)]
+
+    def _subnet_id(self, subnet_id: object) -> str:
+        """``subnet_id`` if it names a subnet of the model, else a VpcError listing them."""
+        if not isinstance(subnet_id, str) or subnet_id not in self._r.subnets:
+            raise VpcError(
+                f"{quote(subnet_id)}: no such subnet; known: {', '.join(self._r.subnets)}"
+            )
+        return subnet_id
 
     def reserved_addresses(self, subnet_id: str) -> dict[str, str]:
         """The addresses AWS keeps in a subnet (network, router, DNS, future, broadcast).
@@ -278,9 +263,7 @@ class Vpc:
         >>> list(Vpc.example().reserved_addresses("subnet-0a1b2c3d4e5f60001"))[:2]
         ['10.0.1.0', '10.0.1.1']
         """
-        if subnet_id not in self._r.subnets:
-            raise VpcError(f"{subnet_id!r}: no such subnet; known: {', '.join(self._r.subnets)}")
-        return reserved_addresses(self._r.subnets[subnet_id].cidr)
+        return reserved_addresses(self._r.subnets[self._subnet_id(subnet_id)].cidr)
 
     def usable_addresses(self, subnet_id: str) -> int:
         """How many addresses of a subnet can go to instances (all but AWS's five).
@@ -288,9 +271,8 @@ class Vpc:
         >>> Vpc.example().usable_addresses("subnet-0a1b2c3d4e5f60001")
         251
         """
-        return self._r.subnets[subnet_id].network.num_addresses - len(
-            self.reserved_addresses(subnet_id)
-        )
+        reserved = self.reserved_addresses(subnet_id)
+        return self._r.subnets[subnet_id].network.num_addresses - len(reserved)
 
     def internet_gateway_for(self, vpc_id: str) -> InternetGateway | None:
         """The internet gateway attached to a VPC, or None.
@@ -322,7 +304,7 @@ class Vpc:
             else self.endpoint(endpoint).interface
         )
         if eni is None:
-            raise VpcError(f"{endpoint!r}: outside the VPC, so it has no security groups")
+            raise VpcError(f"{quote(endpoint)}: outside the VPC, so it has no security groups")
         return tuple(self._r.groups[g] for g in eni.group_ids)
 
     def sg_decision(
@@ -340,12 +322,16 @@ class Vpc:
 
         >>> Vpc.example().endpoint("internet").outside
         True
+        >>> Vpc.example().endpoint("10.0.1.300")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netcourse.errors.VpcError: endpoint: '10.0.1.300': the 4th number is 300, but each ...
         """
         if isinstance(text, Endpoint):
             return text
         if not isinstance(text, str) or not text.strip():
             raise VpcError(
-                f"endpoint {text!r}: expected an instance id, ENI id, IP address or 'internet'"
+                f"endpoint {quote(text)}: expected an instance id, ENI id, IP address or 'internet'"
             )
         key = text.strip()
         if key.lower() == "internet":
@@ -357,11 +343,13 @@ class Vpc:
             eni = self.instance(key).primary
             return Endpoint(key, eni.private_ip, eni, named=True)
         try:
-            addr = ipaddress.ip_address(key)
-        except ValueError:
+            addr = read_address(key, error=VpcError)
+        except VpcError as exc:
+            if _LOOKS_LIKE_ADDRESS.match(key):
+                raise VpcError(f"endpoint: {exc}") from None
             known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
             raise VpcError(
-                f"endpoint {key!r}: not an instance, ENI, IP address or 'internet'; "
+                f"endpoint {quote(key)}: not an instance, ENI, IP address or 'internet'; "
                 f"instances: {known}"
             ) from None
         eni = self._by_addr.get(str(addr))
@@ -370,35 +358,33 @@ class Vpc:
         for vpc in self._r.vpcs.values():
             if vpc.contains(addr):
                 raise VpcError(
-                    f"endpoint {key!r}: inside {vpc.vpc_id} ({', '.join(vpc.cidrs)}) but no "
+                    f"endpoint {quote(key)}: inside {vpc.vpc_id} ({', '.join(vpc.cidrs)}) but no "
                     "network interface has this address"
                 )
         if addr.version != 4:
-            raise VpcError(f"endpoint {key!r}: this model follows IPv4 paths only")
+            raise VpcError(f"endpoint {quote(key)}: this model follows IPv4 paths only")
         return Endpoint(key, str(addr))
 
     # --- questions ---------------------------------------------------------------------
 
-    def reachability(self, src, dst, port: int | None = 443, protocol: str = "tcp"):
+    def reachability(self, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
         """Can ``src`` open a connection to ``dst`` on ``port``? A :class:`Path` says why.
 
         >>> path = Vpc.example().reachability("internet", "db", port=5432)
         >>> path.reachable, path.blocked_by
         (False, 'i-0a1b2c3d4e5f60003')
         """
-        from netcourse.vpc.reachability import trace
-
         return trace(self, src, dst, port, protocol)
 
-    def matrix(self, port: int | None = 443, protocol: str = "tcp", internet: bool = True):
+    def matrix(
+        self, port: int | None = 443, protocol: str = "tcp", internet: bool = True
+    ) -> Matrix:
         """All-pairs reachability between instances (and the internet) as a :class:`Matrix`.
 
         >>> m = Vpc.example().matrix(port=5432)
         >>> m.can_reach("app", "db"), m.can_reach("web", "db")
         (True, False)
         """
-        from netcourse.vpc.matrix import matrix
-
         return matrix(self, port, protocol, internet)
 
     def __repr__(self) -> str:
@@ -413,47 +399,51 @@ class Vpc:
     def _repr_html_(self) -> str:
         rows = []
         for subnet in self._r.subnets.values():
-            kind = "public" if self.is_public(subnet.subnet_id) else "private"
             names = ", ".join(
                 i.label for i in self._r.instances.values() if i.subnet_id == subnet.subnet_id
             )
             rows.append(
-                f"<tr><td>{escape(subnet.vpc_id)}</td><td>{escape(subnet.subnet_id)}</td>"
-                f"<td>{escape(subnet.name)}</td><td>{subnet.cidr}</td><td>{kind}</td>"
-                f"<td>{escape(self.route_table_for_subnet(subnet.subnet_id).route_table_id)}</td>"
-                f"<td>{escape(self.nacl_for_subnet(subnet.subnet_id).acl_id)}</td>"
-                f"<td>{escape(names)}</td></tr>"
+                (
+                    subnet.vpc_id,
+                    subnet.subnet_id,
+                    subnet.name,
+                    subnet.cidr,
+                    "public" if self.is_public(subnet.subnet_id) else "private",
+                    self.route_table_for_subnet(subnet.subnet_id).route_table_id,
+                    self.nacl_for_subnet(subnet.subnet_id).acl_id,
+                    names,
+                )
             )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in (
-                "vpc",
-                "subnet",
-                "name",
-                "cidr",
-                "kind",
-                "route table",
-                "network ACL",
-                "instances",
-            )
+        header = (
+            "vpc",
+            "subnet",
+            "name",
+            "cidr",
+            "kind",
+            "route table",
+            "network ACL",
+            "instances",
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        return table(rows, header=header, cls="netcourse-vpc")
+
+
+#: Text that a learner meant as an IP address, not as a name: an IPv6 colon, or digits and a dot.
+_LOOKS_LIKE_ADDRESS = re.compile(r".*:|\d+\.")
 
 
 def _aws_default_acl(vpc_id: str) -> NetworkAcl:
     """The default network ACL AWS creates with a VPC: allow everything in and out."""
-    entries = []
-    for egress in (False, True):
-        entries.append(
-            AclEntry.from_aws(
-                {
-                    "RuleNumber": 100,
-                    "Protocol": "-1",
-                    "RuleAction": "allow",
-                    "Egress": egress,
-                    "CidrBlock": "0.0.0.0/0",
-                },
-                f"default ACL of {vpc_id}",
-            )  # fmt: skip
+    entries = tuple(
+        AclEntry.from_aws(
+            {
+                "RuleNumber": 100,
+                "Protocol": "-1",
+                "RuleAction": "allow",
+                "Egress": egress,
+                "CidrBlock": "0.0.0.0/0",
+            },
+            f"default ACL of {vpc_id}",
         )
-    return NetworkAcl(f"default-acl-of-{vpc_id}", vpc_id, tuple(entries), (), True)
+        for egress in (False, True)
+    )
+    return NetworkAcl(f"default-acl-of-{vpc_id}", vpc_id, entries, is_default=True)

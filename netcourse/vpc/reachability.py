@@ -4,10 +4,10 @@ The request goes out through the source's security groups (egress), its subnet's
 ACL (outbound), its subnet's route table, a gateway (internet, NAT, peering), the
 destination subnet's network ACL (inbound) and the destination's security groups
 (ingress). The reply comes back through the network ACLs again (they are stateless, so
-they must allow the client's ephemeral ports 1024-65535) and the route tables, but not
-through the security groups (they are stateful). The first component that stops the
-traffic is ``Path.blocked_by``, and ``Path.explanation`` says why, in the spirit of AWS
-Reachability Analyzer's explanations. Taught in notebooks/05-aws-vpc.ipynb.
+they must allow the client's ephemeral ports 1024-65535, or the ICMP reply type) and the
+route tables, but not through the security groups (they are stateful). The first component
+that stops the traffic is ``Path.blocked_by``, and ``Path.explanation`` says why, in the
+spirit of AWS Reachability Analyzer's explanations. Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> from netcourse.vpc import Vpc
 >>> path = Vpc.example("sg-missing-port").reachability("internet", "web", port=443)
@@ -18,11 +18,23 @@ Reachability Analyzer's explanations. Taught in notebooks/05-aws-vpc.ipynb.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
-from netcourse.errors import PortError, VpcError
+from netcourse.errors import PortError, VpcError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.readers import read_int, read_port
+from netcourse.style import TINTS
 from netcourse.vpc.acls import AclDecision
-from netcourse.vpc.resources import EPHEMERAL_PORTS, protocol_name, protocol_number
+from netcourse.vpc.resources import (
+    ECHO_REQUEST,
+    EPHEMERAL_PORTS,
+    ICMP_PROTOCOLS,
+    PORT_PROTOCOLS,
+    PROTOCOLS,
+    Endpoint,
+    protocol_name,
+    protocol_number,
+    return_ports,
+)
 from netcourse.vpc.routing import RouteDecision
 
 __all__ = ["Hop", "Path", "Translation", "trace", "check_query", "CODES"]
@@ -56,7 +68,7 @@ class Translation:
         return f"{self.component} rewrites {self.field} {self.before} -> {self.after}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Hop:
     """One component on the path and what it decided.
 
@@ -96,7 +108,7 @@ class Hop:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Path:
     """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
 
@@ -138,24 +150,34 @@ class Path:
         lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def hops_html(self) -> Markup:
+        """The hops as an HTML table, the blocking hop tinted.
+
+        >>> from netcourse.vpc import Vpc
+        >>> path = Vpc.example().reachability("web", "db", 5432)
+        >>> path.hops_html().count("<tr") == len(path.hops) + 1  # a header row, then each hop
+        True
+        """
         rows = []
         for n, hop in enumerate(self.hops, 1):
-            style = "" if hop.allowed else ' style="background:#fde0d0"'
-            rows.append(
-                f"<tr{style}><td>{n}</td><td>{hop.leg}</td><td>{escape(hop.kind)}</td>"
-                f"<td>{escape(hop.component)}</td><td>{hop.direction}</td>"
-                f"<td>{'allow' if hop.allowed else '<b>block</b>'}</td><td>{escape(hop.rule)}</td>"
-                f"<td>{escape(hop.reason)}</td></tr>"
-            )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
-        )
-        return (
-            f"<p>{escape(self.explanation)}</p><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+            cells = [
+                n,
+                hop.leg,
+                hop.kind,
+                hop.component,
+                hop.direction,
+                "allow" if hop.allowed else Markup("<b>block</b>"),
+                hop.rule,
+                hop.reason,
+            ]
+            if not hop.allowed:
+                cells = [Cell(c, style=f"background:{TINTS['vermillion']}") for c in cells]
+            rows.append(cells)
+        header = ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
+        return table(rows, header=header, cls="netcourse-path")
+
+    def _repr_html_(self) -> str:
+        return Markup("<p>{}</p>").format(self.explanation) + self.hops_html()
 
 
 class _Blocked(Exception):
@@ -171,8 +193,8 @@ class _Tracer:
         self.port = port
         self.hops: list[Hop] = []
         self.response: list = []  # callables, in request order; run in reverse afterwards
-        #: where the reply goes: the client's ephemeral ports, or ICMP echo reply (type 0)
-        self.ret_ports = EPHEMERAL_PORTS if protocol in (6, 17) else (0, 0)
+        #: where the reply goes: the client's ephemeral ports, or the ICMP reply type
+        self.ret_ports = return_ports(protocol, port)
 
     def add(self, hop: Hop) -> None:
         self.hops.append(hop)
@@ -199,10 +221,21 @@ class _Tracer:
                 f"{'from' if direction == 'inbound' else 'to'} {addr}."
             )
         self.add(
-            Hop(component, "security-group", "request", direction, decision.allowed, rule, reason,
-                src, dst, self._ports(), "" if decision.allowed else "ENI_SG_RULES_MISMATCH",
-                decision)
-        )  # fmt: skip
+            Hop(
+                component=component,
+                kind="security-group",
+                leg="request",
+                direction=direction,
+                allowed=decision.allowed,
+                rule=rule,
+                reason=reason,
+                src=src,
+                dst=dst,
+                ports=self._ports(),
+                code="" if decision.allowed else "ENI_SG_RULES_MISMATCH",
+                detail=decision,
+            )
+        )
 
     def acl(self, subnet_id: str, direction: str, remote: str, local: str, leg: str) -> None:
         acl = self.vpc.nacl_for_subnet(subnet_id)
@@ -231,10 +264,21 @@ class _Tracer:
                 )
         rule = decision.entry.describe() if decision.entry else "rule *: deny all"
         self.add(
-            Hop(acl.acl_id, "network-acl", leg, direction, decision.allowed, rule, reason, src,
-                dst, decision.ports if ports else None,
-                "" if decision.allowed else "SUBNET_ACL_RESTRICTION", decision)
-        )  # fmt: skip
+            Hop(
+                component=acl.acl_id,
+                kind="network-acl",
+                leg=leg,
+                direction=direction,
+                allowed=decision.allowed,
+                rule=rule,
+                reason=reason,
+                src=src,
+                dst=dst,
+                ports=decision.ports if ports else None,
+                code="" if decision.allowed else "SUBNET_ACL_RESTRICTION",
+                detail=decision,
+            )
+        )
 
     def route(self, subnet_id: str, dst: str, src: str, leg: str = "request") -> RouteDecision:
         rtb = self.vpc.route_table_for_subnet(subnet_id)
@@ -258,20 +302,69 @@ class _Tracer:
                 f"{decision.route.destination} -> {decision.route.target} (longest prefix)."
             )
         self.add(
-            Hop(rtb.route_table_id, "route-table", leg, "through", decision.forwarded, rule,
-                reason, src, dst, None, code, decision)
-        )  # fmt: skip
+            Hop(
+                component=rtb.route_table_id,
+                kind="route-table",
+                leg=leg,
+                direction="through",
+                allowed=decision.forwarded,
+                rule=rule,
+                reason=reason,
+                src=src,
+                dst=dst,
+                code=code,
+                detail=decision,
+            )
+        )
         return decision
 
-    def block(self, component, kind, leg, code, reason, src, dst) -> None:
-        self.add(Hop(component, kind, leg, "through", False, "", reason, src, dst, None, code))
-
-    def translate(self, component, kind, leg, field_name, before, after, src, dst, reason):
-        detail = Translation(component, field_name, before, after)
+    def block(
+        self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str
+    ) -> None:
+        """Stop the request at ``component`` (a gateway or an instance) for ``code``."""
         self.add(
-            Hop(component, kind, leg, "through", True, f"{field_name} {before} -> {after}",
-                reason, src, dst, None, "", detail)
-        )  # fmt: skip
+            Hop(
+                component=component,
+                kind=kind,
+                leg="request",
+                direction="through",
+                allowed=False,
+                rule="",
+                reason=reason,
+                src=src,
+                dst=dst,
+                code=code,
+            )
+        )
+
+    def translate(
+        self,
+        *,
+        component: str,
+        kind: str,
+        leg: str,
+        rewrites: str,
+        before: str,
+        after: str,
+        src: str,
+        dst: str,
+        reason: str,
+    ) -> None:
+        """A gateway rewrites the ``rewrites`` address ("source" or "destination")."""
+        self.add(
+            Hop(
+                component=component,
+                kind=kind,
+                leg=leg,
+                direction="through",
+                allowed=True,
+                rule=f"{rewrites} {before} -> {after}",
+                reason=reason,
+                src=src,
+                dst=dst,
+                detail=Translation(component, rewrites, before, after),
+            )
+        )
 
     def later(self, step) -> None:
         """Remember a response-leg check; responses run after the request, in reverse order."""
@@ -283,13 +376,13 @@ class _Tracer:
     def _port_text(self) -> str:
         if self.port is None:
             return ""
-        return f" type {self.port}" if self.proto in (1, 58) else f" port {self.port}"
+        return f" type {self.port}" if self.proto in ICMP_PROTOCOLS else f" port {self.port}"
 
 
 def _ports_text(ports, asked, proto: int = 6) -> str:
     if not asked:
         return ""
-    if proto in (1, 58):
+    if proto in ICMP_PROTOCOLS:
         return f" type {ports[0]}"
     return f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
 
@@ -297,23 +390,38 @@ def _ports_text(ports, asked, proto: int = 6) -> str:
 def check_query(protocol: str | int, port: int | None) -> tuple[int, int | None]:
     """The protocol number and port of a reachability question, checked.
 
-    For ICMP the "port" is the ICMP type, echo request (8) unless another is given.
+    For ICMP the "port" is the ICMP type: echo request (8, or 128 for ICMPv6) unless another
+    is given (443, the default port, counts as not given). Other protocols (GRE, ESP...) have
+    no ports, so the port is left out.
 
-    >>> check_query("tcp", 443), check_query("icmp", None)
-    ((6, 443), (1, 8))
+    >>> check_query("tcp", 443), check_query("icmp", None), check_query("icmpv6", None)
+    ((6, 443), (1, 8), (58, 128))
+    >>> check_query("47", 443)
+    (47, None)
+    >>> check_query("udp", 70000)
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.PortError: 70000: a udp port must be in 1-65535
     """
     proto = protocol_number(protocol)
-    if proto == -1:
+    name = protocol_name(proto)
+    if proto == PROTOCOLS["all"]:
         raise VpcError("protocol -1 (all): ask about one protocol, e.g. 'tcp', 'udp' or 'icmp'")
-    if proto in (6, 17):
+    if proto in PORT_PROTOCOLS:
         if port is None or isinstance(port, bool) or not isinstance(port, int):
-            raise PortError(
-                f"port {port!r}: expected an integer 1-65535 for {protocol_name(proto)}"
+            raise PortError(f"port {quote(port)}: expected an integer 1-65535 for {name}")
+        port = read_port(port, what=f"{name} port")
+    elif proto in ICMP_PROTOCOLS:
+        if port is None or port == 443 and not isinstance(port, bool):
+            port = ECHO_REQUEST[proto]
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise VpcError(
+                f"port {quote(port)}: for {name} the port is the ICMP type, an integer 0-255 "
+                f"(echo request is {ECHO_REQUEST[proto]})"
             )
-        if not 1 <= port <= 65535:
-            raise PortError(f"port {port}: expected 1-65535")
-    elif proto in (1, 58):
-        port = 8 if port in (None, 443) else port
+        port = read_int(port, what=f"{name} type", high=255, error=VpcError)
+    else:
+        port = None  # other protocols have no ports: rules match them on protocol alone
     return proto, port
 
 
@@ -327,7 +435,9 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
     proto, port = check_query(protocol, port)
     a, b = vpc.endpoint(src), vpc.endpoint(dst)
     if a.outside and b.outside:
-        raise VpcError(f"{src!r} and {dst!r} are both outside the VPC; one end must be inside")
+        raise VpcError(
+            f"{quote(src)} and {quote(dst)} are both outside the VPC; one end must be inside"
+        )
     t = _Tracer(vpc, proto, port)
     try:
         if b.named and b.interface is not None and a.outside:
@@ -340,28 +450,31 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
             step()
     except _Blocked:
         pass
-    return _finish(vpc, a, b, proto, port, t.hops)
+    return _finish(a, b, proto, port, t.hops)
 
 
-def _public_end(t: _Tracer, end):
-    from netcourse.vpc.model import Endpoint
-
+def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
     eni = end.interface
     if not eni.public_ip:
+        name = eni.instance_id or eni.eni_id
         t.block(
-            eni.instance_id or eni.eni_id, "instance", "request", "NO_PUBLIC_ADDRESS",
-            f"{eni.instance_id or eni.eni_id} has no public IPv4 address (nor an Elastic IP), "
-            f"so nothing outside the VPC can reach it; its private address {eni.private_ip} is "
-            "not routed on the internet.", "internet", eni.private_ip,
-        )  # fmt: skip
+            component=name,
+            kind="instance",
+            code="NO_PUBLIC_ADDRESS",
+            reason=(
+                f"{name} has no public IPv4 address (nor an Elastic IP), so nothing outside "
+                f"the VPC can reach it; its private address {eni.private_ip} is not routed on "
+                "the internet."
+            ),
+            src="internet",
+            dst=eni.private_ip,
+        )
     return Endpoint(end.label, eni.public_ip, eni, public=True, named=True)
 
 
-def _outbound(t: _Tracer, a, b) -> None:
+def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     vpc, eni = t.vpc, a.interface
-    src_addr, dst_addr = eni.private_ip, b.addr
-    if a.public:
-        src_addr = eni.private_ip  # traffic leaves an instance from its private address
+    src_addr, dst_addr = eni.private_ip, b.addr  # traffic leaves from the private address
     t.sg(eni, "outbound", dst_addr)
     decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(dst_addr)
     kind = decision.route.kind if decision.route else None
@@ -380,30 +493,67 @@ def _outbound(t: _Tracer, a, b) -> None:
     elif kind == "internet-gateway":
         public = eni.public_ip
         if not public:
+            name = eni.instance_id or eni.eni_id
             t.block(
-                eni.instance_id or eni.eni_id, "instance", "request", "NO_PUBLIC_ADDRESS",
-                f"{eni.instance_id or eni.eni_id} has no public IPv4 address (nor an Elastic "
-                f"IP): {target} only translates addresses that have one, so traffic from "
-                f"{src_addr} cannot reach the internet.", src_addr, dst_addr,
-            )  # fmt: skip
-        t.translate(target, "internet-gateway", "request", "source", src_addr, public,
-                    src_addr, dst_addr,
-                    f"Internet gateway {target} translates the source {src_addr} to its public "
-                    f"address {public}.")  # fmt: skip
-        t.later(lambda: t.translate(
-            target, "internet-gateway", "response", "destination", public, src_addr, dst_addr,
-            src_addr, f"Internet gateway {target} translates the reply's destination {public} "
-            f"back to {src_addr}."))  # fmt: skip
+                component=name,
+                kind="instance",
+                code="NO_PUBLIC_ADDRESS",
+                reason=(
+                    f"{name} has no public IPv4 address (nor an Elastic IP): {target} only "
+                    "translates addresses that have one, so traffic from "
+                    f"{src_addr} cannot reach the internet."
+                ),
+                src=src_addr,
+                dst=dst_addr,
+            )
+        t.translate(
+            component=target,
+            kind="internet-gateway",
+            leg="request",
+            rewrites="source",
+            before=src_addr,
+            after=public,
+            src=src_addr,
+            dst=dst_addr,
+            reason=(
+                f"Internet gateway {target} translates the source {src_addr} to its public "
+                f"address {public}."
+            ),
+        )
+        t.later(
+            lambda: t.translate(
+                component=target,
+                kind="internet-gateway",
+                leg="response",
+                rewrites="destination",
+                before=public,
+                after=src_addr,
+                src=dst_addr,
+                dst=src_addr,
+                reason=(
+                    f"Internet gateway {target} translates the reply's destination {public} "
+                    f"back to {src_addr}."
+                ),
+            )
+        )
         _on_internet(t, public, b, target)
     elif kind == "nat-gateway":
         _nat(t, vpc.nat_gateways[target], eni, src_addr, b)
     else:
-        t.block(target, kind or "unknown", "request", "UNSUPPORTED_TARGET",
+        t.block(
+            component=target,
+            kind=kind or "unknown",
+            code="UNSUPPORTED_TARGET",
+            reason=(
                 f"The route to {dst_addr} goes to {target}, a {kind}; this model does not "
-                "follow that kind of target.", src_addr, dst_addr)  # fmt: skip
+                "follow that kind of target."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
 
 
-def _arrive(t: _Tracer, src_addr: str, b, src_eni) -> None:
+def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     """Local delivery inside one VPC: subnet boundary (if crossed) and the destination's SGs."""
     eni = b.interface
     if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
@@ -414,7 +564,7 @@ def _arrive(t: _Tracer, src_addr: str, b, src_eni) -> None:
     t.sg(eni, "inbound", src_addr)
 
 
-def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b) -> None:
+def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc = t.vpc
     pcx = vpc.peering_connections[pcx_id]
     peer = pcx.peer_of(src_eni.vpc_id)
@@ -423,15 +573,33 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b) -> None:
     if dst_eni is None or b.public or dst_eni.vpc_id != peer or not peer_vpc.contains(b.addr):
         where = dst_eni.vpc_id if dst_eni is not None else "outside every VPC here"
         t.block(
-            pcx_id, "peering-connection", "request", "PCX_NOT_TRANSITIVE",
-            f"Peering connection {pcx_id} connects {pcx.requester_vpc} and {pcx.accepter_vpc} "
-            f"and carries only traffic to the peer VPC's own CIDR ({', '.join(peer_vpc.cidrs)}); "
-            f"{b.addr} is in {where}. Peering is not transitive: traffic cannot pass through "
-            "a peer VPC to a third network.", src_addr, b.addr,
-        )  # fmt: skip
-    t.add(Hop(pcx_id, "peering-connection", "request", "through", True, pcx_id,
-              f"Peering connection {pcx_id} carries the traffic from {src_eni.vpc_id} to {peer}.",
-              src_addr, b.addr))  # fmt: skip
+            component=pcx_id,
+            kind="peering-connection",
+            code="PCX_NOT_TRANSITIVE",
+            reason=(
+                f"Peering connection {pcx_id} connects {pcx.requester_vpc} and "
+                f"{pcx.accepter_vpc} and carries only traffic to the peer VPC's own CIDR "
+                f"({', '.join(peer_vpc.cidrs)}); {b.addr} is in {where}. Peering is not "
+                "transitive: traffic cannot pass through a peer VPC to a third network."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
+    t.add(
+        Hop(
+            component=pcx_id,
+            kind="peering-connection",
+            leg="request",
+            direction="through",
+            allowed=True,
+            rule=pcx_id,
+            reason=(
+                f"Peering connection {pcx_id} carries the traffic from {src_eni.vpc_id} to {peer}."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
+    )
     t.later(lambda: _return_route(t, dst_eni, src_addr, pcx_id))
     t.acl(dst_eni.subnet_id, "inbound", src_addr, dst_eni.private_ip, "request")
     t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, dst_eni.private_ip, "response"))
@@ -458,11 +626,24 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
             "need a route."
         )
         code = "NO_RETURN_ROUTE"
-    t.add(Hop(rtb.route_table_id, "route-table", "response", "through", ok, rule, reason,
-              eni.private_ip, remote, None, code, decision))  # fmt: skip
+    t.add(
+        Hop(
+            component=rtb.route_table_id,
+            kind="route-table",
+            leg="response",
+            direction="through",
+            allowed=ok,
+            rule=rule,
+            reason=reason,
+            src=eni.private_ip,
+            dst=remote,
+            code=code,
+            detail=decision,
+        )
+    )
 
 
-def _nat(t: _Tracer, nat, src_eni, src_addr: str, b) -> None:
+def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc, dst_addr = t.vpc, b.addr
     if nat.subnet_id != src_eni.subnet_id:
         t.acl(nat.subnet_id, "inbound", src_addr, nat.private_ip or "", "request")
@@ -470,18 +651,44 @@ def _nat(t: _Tracer, nat, src_eni, src_addr: str, b) -> None:
             lambda: t.acl(nat.subnet_id, "outbound", src_addr, nat.private_ip or "", "response")
         )
     if nat.connectivity != "public" or not nat.public_ip:
-        t.block(nat.nat_id, "nat-gateway", "request", "NAT_NOT_PUBLIC",
+        t.block(
+            component=nat.nat_id,
+            kind="nat-gateway",
+            code="NAT_NOT_PUBLIC",
+            reason=(
                 f"NAT gateway {nat.nat_id} has no Elastic IP (connectivity "
-                f"{nat.connectivity}), so it cannot send traffic to the internet.",
-                src_addr, dst_addr)  # fmt: skip
-    t.translate(nat.nat_id, "nat-gateway", "request", "source", src_addr, nat.private_ip,
-                src_addr, dst_addr,
-                f"NAT gateway {nat.nat_id} in {nat.subnet_id} replaces the source {src_addr} with "
-                f"its own address {nat.private_ip}; only connections started from inside "
-                "pass.")  # fmt: skip
-    t.later(lambda: t.translate(
-        nat.nat_id, "nat-gateway", "response", "destination", nat.private_ip, src_addr, dst_addr,
-        src_addr, f"NAT gateway {nat.nat_id} maps the reply back to {src_addr}."))  # fmt: skip
+                f"{nat.connectivity}), so it cannot send traffic to the internet."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
+    t.translate(
+        component=nat.nat_id,
+        kind="nat-gateway",
+        leg="request",
+        rewrites="source",
+        before=src_addr,
+        after=nat.private_ip,
+        src=src_addr,
+        dst=dst_addr,
+        reason=(
+            f"NAT gateway {nat.nat_id} in {nat.subnet_id} replaces the source {src_addr} with "
+            f"its own address {nat.private_ip}; only connections started from inside pass."
+        ),
+    )
+    t.later(
+        lambda: t.translate(
+            component=nat.nat_id,
+            kind="nat-gateway",
+            leg="response",
+            rewrites="destination",
+            before=nat.private_ip,
+            after=src_addr,
+            src=dst_addr,
+            dst=src_addr,
+            reason=f"NAT gateway {nat.nat_id} maps the reply back to {src_addr}.",
+        )
+    )
     decision = vpc.route_table_for_subnet(nat.subnet_id).lookup(dst_addr)
     if decision.forwarded:
         t.acl(nat.subnet_id, "outbound", dst_addr, nat.private_ip, "request")
@@ -489,76 +696,148 @@ def _nat(t: _Tracer, nat, src_eni, src_addr: str, b) -> None:
     t.route(nat.subnet_id, dst_addr, nat.private_ip)
     target = decision.route.target
     if decision.route.kind != "internet-gateway":
-        t.block(nat.nat_id, "nat-gateway", "request", "NO_ROUTE_TO_DESTINATION",
-                f"NAT gateway {nat.nat_id} must live in a public subnet, but {nat.subnet_id}'s "
-                f"route to {dst_addr} goes to {target}, not to an internet gateway.",
-                nat.private_ip, dst_addr)  # fmt: skip
-    t.translate(target, "internet-gateway", "request", "source", nat.private_ip, nat.public_ip,
-                nat.private_ip, dst_addr,
-                f"Internet gateway {target} translates the NAT gateway's address "
-                f"{nat.private_ip} to its Elastic IP {nat.public_ip}.")  # fmt: skip
-    t.later(lambda: t.translate(
-        target, "internet-gateway", "response", "destination", nat.public_ip, nat.private_ip,
-        dst_addr, nat.private_ip,
-        f"Internet gateway {target} translates the reply's destination {nat.public_ip} back "
-        f"to {nat.private_ip}."))  # fmt: skip
+        t.block(
+            component=nat.nat_id,
+            kind="nat-gateway",
+            code="NO_ROUTE_TO_DESTINATION",
+            reason=(
+                f"NAT gateway {nat.nat_id} must live in a public subnet, but "
+                f"{nat.subnet_id}'s route to {dst_addr} goes to {target}, not to an internet "
+                "gateway."
+            ),
+            src=nat.private_ip,
+            dst=dst_addr,
+        )
+    t.translate(
+        component=target,
+        kind="internet-gateway",
+        leg="request",
+        rewrites="source",
+        before=nat.private_ip,
+        after=nat.public_ip,
+        src=nat.private_ip,
+        dst=dst_addr,
+        reason=(
+            f"Internet gateway {target} translates the NAT gateway's address "
+            f"{nat.private_ip} to its Elastic IP {nat.public_ip}."
+        ),
+    )
+    t.later(
+        lambda: t.translate(
+            component=target,
+            kind="internet-gateway",
+            leg="response",
+            rewrites="destination",
+            before=nat.public_ip,
+            after=nat.private_ip,
+            src=dst_addr,
+            dst=nat.private_ip,
+            reason=(
+                f"Internet gateway {target} translates the reply's destination "
+                f"{nat.public_ip} back to {nat.private_ip}."
+            ),
+        )
+    )
     _on_internet(t, nat.public_ip, b, target)
 
 
-def _on_internet(t: _Tracer, public_src: str, b, via: str) -> None:
+def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
     """The request is on the internet with source ``public_src``: deliver it to ``b``."""
     if b.outside:
         t.add(
             Hop(
-                "internet",
-                "internet",
-                "request",
-                "through",
-                True,
-                "",
-                f"The internet delivers the request from {public_src} to {b.addr}.",
-                public_src,
-                b.addr,
+                component="internet",
+                kind="internet",
+                leg="request",
+                direction="through",
+                allowed=True,
+                rule="",
+                reason=f"The internet delivers the request from {public_src} to {b.addr}.",
+                src=public_src,
+                dst=b.addr,
             )
         )
         return
     if not b.public:
-        t.block(via, "internet-gateway", "request", "PRIVATE_ADDRESS_NOT_ROUTED",
+        t.block(
+            component=via,
+            kind="internet-gateway",
+            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            reason=(
                 f"{b.addr} is a private address of {b.component}: it is not routed on the "
-                "internet, and no route or peering connection leads to it.",
-                public_src, b.addr)  # fmt: skip
+                "internet, and no route or peering connection leads to it."
+            ),
+            src=public_src,
+            dst=b.addr,
+        )
     _inbound(t, public_src, b)
 
 
-def _inbound(t: _Tracer, remote: str, b) -> None:
+def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
     """A request from an outside address to an interface's public address, through the IGW."""
     vpc, eni = t.vpc, b.interface
     if not b.public:
-        t.block(eni.instance_id or eni.eni_id, "instance", "request", "PRIVATE_ADDRESS_NOT_ROUTED",
+        t.block(
+            component=eni.instance_id or eni.eni_id,
+            kind="instance",
+            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            reason=(
                 f"{b.addr} is a private address of {b.component}: nothing outside the VPC can "
-                "reach it (a public IPv4 address or Elastic IP would be needed).",
-                remote, b.addr)  # fmt: skip
+                "reach it (a public IPv4 address or Elastic IP would be needed)."
+            ),
+            src=remote,
+            dst=b.addr,
+        )
     igw = vpc.internet_gateway_for(eni.vpc_id)
     if igw is None:
-        t.block(eni.vpc_id, "vpc", "request", "NO_INTERNET_GATEWAY",
-                f"No internet gateway is attached to {eni.vpc_id}, so traffic from the internet "
-                f"to {b.addr} cannot enter it.", remote, b.addr)  # fmt: skip
-    t.translate(igw.igw_id, "internet-gateway", "request", "destination", eni.public_ip,
-                eni.private_ip, remote, eni.public_ip,
-                f"Internet gateway {igw.igw_id} translates the destination {eni.public_ip} to "
-                f"the private address {eni.private_ip} of {eni.eni_id}.")  # fmt: skip
-    t.later(lambda: t.translate(
-        igw.igw_id, "internet-gateway", "response", "source", eni.private_ip, eni.public_ip,
-        eni.private_ip, remote,
-        f"Internet gateway {igw.igw_id} translates the reply's source {eni.private_ip} back to "
-        f"{eni.public_ip}."))  # fmt: skip
+        t.block(
+            component=eni.vpc_id,
+            kind="vpc",
+            code="NO_INTERNET_GATEWAY",
+            reason=(
+                f"No internet gateway is attached to {eni.vpc_id}, so traffic from the "
+                f"internet to {b.addr} cannot enter it."
+            ),
+            src=remote,
+            dst=b.addr,
+        )
+    t.translate(
+        component=igw.igw_id,
+        kind="internet-gateway",
+        leg="request",
+        rewrites="destination",
+        before=eni.public_ip,
+        after=eni.private_ip,
+        src=remote,
+        dst=eni.public_ip,
+        reason=(
+            f"Internet gateway {igw.igw_id} translates the destination {eni.public_ip} to "
+            f"the private address {eni.private_ip} of {eni.eni_id}."
+        ),
+    )
+    t.later(
+        lambda: t.translate(
+            component=igw.igw_id,
+            kind="internet-gateway",
+            leg="response",
+            rewrites="source",
+            before=eni.private_ip,
+            after=eni.public_ip,
+            src=eni.private_ip,
+            dst=remote,
+            reason=(
+                f"Internet gateway {igw.igw_id} translates the reply's source {eni.private_ip} "
+                f"back to {eni.public_ip}."
+            ),
+        )
+    )
     t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
     t.acl(eni.subnet_id, "inbound", remote, eni.private_ip, "request")
     t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, eni.private_ip, "response"))
     t.sg(eni, "inbound", remote)
 
 
-def _finish(vpc, a, b, proto, port, hops) -> Path:
+def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[Hop]) -> Path:
     blocking = next((h for h in hops if not h.allowed), None)
     what = f"{protocol_name(proto)}" + ("" if port is None else f"/{port}")
     ends = f"{a.label} ({a.addr}) -> {b.label} ({b.addr}) {what}"
@@ -575,5 +854,13 @@ def _finish(vpc, a, b, proto, port, hops) -> Path:
             f"(blocked on the {blocking.leg} by {blocking.component})."
         )
         blocked_by = blocking.component
-    return Path(a.label, b.label, protocol_name(proto), port, blocking is None, blocked_by,
-                tuple(hops), explanation)  # fmt: skip
+    return Path(
+        src=a.label,
+        dst=b.label,
+        protocol=protocol_name(proto),
+        port=port,
+        reachable=blocking is None,
+        blocked_by=blocked_by,
+        hops=tuple(hops),
+        explanation=explanation,
+    )

@@ -1,44 +1,83 @@
-"""The AWS resources of a VPC model as frozen dataclasses, and the protocol table they share.
+"""The AWS resources of a VPC model as frozen dataclasses, and the vocabulary they share.
 
 Each class mirrors one ``aws ec2 describe-*`` resource, keeping only what decides where
-traffic may go. Taught in notebooks/05-aws-vpc.ipynb.
+traffic may go; :class:`Endpoint` is one end of a path through them. The readers here turn
+one field of describe-* data into a value, or raise a :class:`~netcourse.errors.VpcError`
+naming the resource and the field. Protocol numbers and ICMP types come from
+:mod:`netcourse.protocols`. Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> protocol_number("tcp"), protocol_number("6"), protocol_number("-1")
 (6, 6, -1)
->>> protocol_name(17)
-'udp'
+>>> protocol_name(17), protocol_name(-1)
+('udp', 'all')
+>>> reply_type(PROTOCOLS["icmp"], 8), reply_type(PROTOCOLS["icmpv6"], 128)
+(0, 129)
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
-from netcourse.errors import VpcError
-from netcourse.protocols import protocol_table
+from netcourse import protocols
+from netcourse.errors import VpcError, quote
+from netcourse.protocols import ICMP_TYPES, ICMPV6_TYPES, IcmpType, protocol_table
+from netcourse.readers import read_address, read_int, read_interface
 
 __all__ = [
     "PROTOCOLS",
+    "PORT_PROTOCOLS",
+    "ICMP_PROTOCOLS",
+    "ECHO_REQUEST",
     "port_range_text",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
     "RESERVED",
+    "MAX_DEPTH",
     "reserved_addresses",
     "protocol_number",
     "protocol_name",
+    "reply_type",
+    "return_ports",
+    "direction_name",
     "parse_addr",
     "parse_net",
+    "read_number",
+    "read_text",
+    "read_list",
+    "read_dict",
+    "read_flag",
+    "name_tag",
+    "check_depth",
     "VpcNetwork",
-    "Subnet",
+    "VpcSubnet",
     "NetworkInterface",
     "Instance",
     "InternetGateway",
     "NatGateway",
     "PeeringConnection",
+    "Endpoint",
 ]
 
 #: IANA protocol numbers by the names AWS accepts; AWS writes "-1" for "all protocols".
 PROTOCOLS: dict[str, int] = {"all": -1, **protocol_table(["icmp", "tcp", "udp", "icmpv6"])}
+
+#: The protocols whose rules and packets carry ports (TCP and UDP).
+PORT_PROTOCOLS: frozenset[int] = frozenset(protocol_table(["tcp", "udp"]).values())
+
+#: The ICMP protocols, each with its table of types: AWS puts the ICMP type where TCP and UDP
+#: have a port (``FromPort`` of a security group rule, ``IcmpTypeCode`` of an ACL entry).
+ICMP_PROTOCOLS: dict[int, dict[int, IcmpType]] = {
+    PROTOCOLS["icmp"]: ICMP_TYPES,
+    PROTOCOLS["icmpv6"]: ICMPV6_TYPES,
+}
+
+#: The type a ping sends (echo request) in each ICMP protocol: what a reachability question
+#: about ICMP asks when no type is given.
+ECHO_REQUEST: dict[int, int] = {
+    proto: next(t.number for t in types.values() if t.name == "echo-request")
+    for proto, types in ICMP_PROTOCOLS.items()
+}
 
 #: The client's ephemeral ports that return traffic goes to. AWS recommends allowing
 #: 1024-65535 in network ACLs: Linux, Windows, ELB and NAT gateways each use a part of it.
@@ -48,7 +87,10 @@ EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
 #: (a documentation address from RFC 5737, never a real host).
 INTERNET_ADDR = "198.51.100.100"
 
-_NAMES = {number: name for name, number in PROTOCOLS.items()}
+#: How deeply describe-* data may nest. ``aws ec2 describe-instances`` nests about 10 levels
+#: (Reservations > Instances > NetworkInterfaces > PrivateIpAddresses > Association); anything
+#: far deeper is not describe-* output, and would exhaust Python's recursion limit.
+MAX_DEPTH = 32
 
 #: The addresses AWS keeps in every IPv4 subnet, by offset from the start (negative: from the
 #: end), and why. A VPC has no broadcast, so even the last address is not given to hosts.
@@ -60,50 +102,245 @@ RESERVED: dict[int, str] = {
     -1: "broadcast address: not used, a VPC does not support broadcast",
 }
 
+_DIRECTIONS = {
+    "inbound": "inbound",
+    "ingress": "inbound",
+    "in": "inbound",
+    "outbound": "outbound",
+    "egress": "outbound",
+    "out": "outbound",
+}
 
-def reserved_addresses(cidr: str) -> dict[str, str]:
-    """The five addresses of an IPv4 subnet that AWS reserves, and why.
 
-    >>> reserved_addresses("10.0.1.0/24")["10.0.1.1"]
-    "VPC router (the subnet's gateway; the VPC answers ARP itself)"
-    >>> len(reserved_addresses("10.0.1.0/28"))
-    5
+def _prefix(where: str | None) -> str:
+    return f"{where}: " if where else ""
+
+
+# --- reading fields of describe-* data -----------------------------------------------------
+
+
+def check_depth(value: object, where: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse data nested deeper than ``limit`` levels, naming where it gets too deep.
+
+    Walked without recursion, so even a self-referencing structure ends in a VpcError.
+
+    >>> check_depth({"Vpcs": [{"VpcId": "vpc-1"}]}, "data")
+    >>> check_depth("text", "data")
+    >>> check_depth([[[[1]]]], "data", limit=3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: data: nested more than 3 levels deep at '[0][0][0]'; describe-* ...
     """
-    net = parse_net(cidr, "subnet")
-    if net.version != 4:
-        raise VpcError(f"{cidr!r}: AWS's five reserved addresses are an IPv4 rule")
-    if net.prefixlen > 28 or net.prefixlen < 16:
-        raise VpcError(f"{cidr!r}: an AWS subnet is between /16 and /28")
-    return {str(net[offset]): why for offset, why in RESERVED.items()}
+    containers = (dict, list, tuple)
+    stack: list[tuple[object, int, tuple | None]] = []  # (container, depth, trail to it)
+    if isinstance(value, containers):
+        stack.append((value, 0, None))
+    while stack:
+        item, depth, trail = stack.pop()
+        pairs = item.items() if isinstance(item, dict) else enumerate(item)
+        if depth >= limit:
+            steps = []
+            while trail is not None:
+                trail, key = trail
+                steps.append(f".{key}" if isinstance(key, str) else f"[{key!r}]")
+            spot = "".join(reversed(steps)).lstrip(".")
+            raise VpcError(
+                f"{where}: nested more than {limit} levels deep at {quote(spot)}; "
+                "describe-* output nests about 10"
+            )
+        stack.extend(
+            (child, depth + 1, (trail, key))
+            for key, child in pairs
+            if isinstance(child, containers)
+        )
 
 
-def protocol_number(value: str | int) -> int:
+def read_number(
+    value: object,
+    *,
+    where: str,
+    field: str,
+    what: str = "number",
+    low: int = 0,
+    high: int | None = None,
+    all_value: bool = False,
+) -> int:
+    """An integer field (an int or ASCII digits, as AWS reads it); ``all_value`` admits -1.
+
+    >>> read_number("443", where="sg-1", field="FromPort", what="port", high=65535)
+    443
+    >>> read_number("٤٤٣", where="sg-1", field="FromPort", what="port")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: sg-1: FromPort '٤٤٣': a port is written with the digits 0-9 ...
+    """
+    if all_value and not isinstance(value, bool) and value in (-1, "-1"):
+        return -1
+    try:
+        return read_int(value, what=what, low=low, high=high, error=VpcError)
+    except VpcError as exc:
+        raise VpcError(f"{where}: {field} {exc}") from None
+
+
+def read_text(
+    item: dict, key: str, *, where: str, default: str | None = None, required: bool = False
+) -> str:
+    """A text field of a describe-* resource: missing gives ``default``, else it must be text.
+
+    >>> read_text({"VpcId": "vpc-1"}, "VpcId", where="subnet-1")
+    'vpc-1'
+    >>> read_text({"VpcId": 7}, "VpcId", where="subnet-1")
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: subnet-1: VpcId should be text, got 7
+    """
+    value = item.get(key)
+    if value is None or value == "":
+        if required:
+            raise VpcError(f"{where}: no {key}")
+        return "" if default is None else default
+    if not isinstance(value, str):
+        raise VpcError(f"{where}: {key} should be text, got {quote(value)}")
+    return value
+
+
+def read_list(item: dict, key: str, *, where: str) -> list:
+    """A list field (missing or null: empty), or a VpcError naming it.
+
+    >>> read_list({"Routes": None}, "Routes", where="rtb-1")
+    []
+    """
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise VpcError(f"{where}: {key} should be a list, got {type(value).__name__}")
+    return value
+
+
+def read_dict(value: object, *, where: str, field: str) -> dict:
+    """A value that must be a dict (one item of a list, or a nested object).
+
+    >>> read_dict({"From": 1}, where="acl-1 rule 100", field="PortRange")
+    {'From': 1}
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise VpcError(f"{where}: {field} should be an object (a dict), got {quote(value)}")
+    return value
+
+
+def read_flag(item: dict, key: str, *, where: str, default: bool = False) -> bool:
+    """A true/false field: JSON's true and false only (the text "false" is not false).
+
+    >>> read_flag({"Egress": True}, "Egress", where="acl-1 rule 100")
+    True
+    """
+    value = item.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise VpcError(f"{where}: {key} {quote(value)}: expected true or false")
+    return value
+
+
+def name_tag(item: dict, where: str = "") -> str:
+    """The value of a resource's ``Name`` tag, or "".
+
+    >>> name_tag({"Tags": [{"Key": "Name", "Value": "web"}]})
+    'web'
+    """
+    for index, tag in enumerate(read_list(item, "Tags", where=where or "resource")):
+        if isinstance(tag, dict) and tag.get("Key") == "Name":
+            value = tag.get("Value", "")
+            if not isinstance(value, str):
+                raise VpcError(
+                    f"{where or 'resource'}: Tags[{index}].Value of the Name tag should be text, "
+                    f"got {quote(value)}"
+                )
+            return value
+    return ""
+
+
+# --- protocols, ports, directions ----------------------------------------------------------
+
+
+def protocol_number(value: str | int, *, where: str | None = None, field: str = "protocol") -> int:
     """The protocol number for an AWS protocol value ("-1", "tcp", "6", 17...).
 
     >>> protocol_number("udp")
     17
+    >>> protocol_number("sctp", where="acl-1 rule 100", field="Protocol")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: acl-1 rule 100: Protocol 'sctp': expected tcp, udp, icmp, ...
     """
+    expected = (
+        "expected tcp, udp, icmp, icmpv6, -1 (all) or a protocol number 0-255 (AWS names "
+        "only these four)"
+    )
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise VpcError(f"{_prefix(where)}{field} {quote(value)}: {expected}")
     text = str(value).strip().lower()
     if text in PROTOCOLS:
         return PROTOCOLS[text]
+    if text == str(PROTOCOLS["all"]):
+        return PROTOCOLS["all"]
     try:
-        number = int(text)
-    except ValueError:
-        raise VpcError(
-            f"protocol {value!r}: expected tcp, udp, icmp, -1 (all) or a protocol number"
-        ) from None
-    if number == -1 or 0 <= number <= 255:
-        return number
-    raise VpcError(f"protocol {value!r}: a protocol number is 0-255, or -1 for all")
+        number = read_int(text, what="protocol number", high=255, error=VpcError)
+    except VpcError:
+        raise VpcError(f"{_prefix(where)}{field} {quote(value)}: {expected}") from None
+    return number
 
 
 def protocol_name(number: int) -> str:
-    """A readable name for a protocol number ("all" for -1).
+    """A readable name for a protocol number: "all" for -1, else its /etc/protocols name.
 
-    >>> protocol_name(-1), protocol_name(47)
-    ('all', '47')
+    >>> protocol_name(-1), protocol_name(6), protocol_name(47), protocol_name(253)
+    ('all', 'tcp', 'gre', '253')
     """
-    return _NAMES.get(number, str(number))
+    return "all" if number == PROTOCOLS["all"] else protocols.protocol_name(number)
+
+
+def reply_type(proto: int, icmp_type: int | None) -> int | None:
+    """The ICMP type that answers ``icmp_type`` (echo request 8 -> echo reply 0), or None.
+
+    >>> reply_type(1, 13), reply_type(1, 3)
+    (14, None)
+    """
+    if not isinstance(icmp_type, int):
+        return None
+    kind = ICMP_PROTOCOLS.get(proto, {}).get(icmp_type)
+    return None if kind is None else kind.reply
+
+
+def return_ports(proto: int, port: int | None) -> tuple[int, int] | None:
+    """What a network ACL must let back for the reply: ports for TCP/UDP, a type for ICMP.
+
+    TCP and UDP replies go to the client's ephemeral ports; an ICMP request is answered with
+    its reply type. None means the reply is matched on protocol alone (an ICMP message that
+    has no reply type, or a protocol without ports).
+
+    >>> return_ports(6, 443), return_ports(1, 8), return_ports(1, 3)
+    ((1024, 65535), (0, 0), None)
+    """
+    if proto in PORT_PROTOCOLS:
+        return EPHEMERAL_PORTS
+    reply = reply_type(proto, port)
+    return None if reply is None else (reply, reply)
+
+
+def direction_name(direction: str) -> str:
+    """Normalise a direction to "inbound" or "outbound" ("ingress"/"egress" are accepted).
+
+    >>> direction_name("egress")
+    'outbound'
+    """
+    key = direction.strip().lower() if isinstance(direction, str) else None
+    if key not in _DIRECTIONS:
+        raise VpcError(f"direction {quote(direction)}: expected 'inbound' or 'outbound'")
+    return _DIRECTIONS[key]
 
 
 def port_range_text(ports: tuple[int, int] | None) -> str:
@@ -118,28 +355,68 @@ def port_range_text(ports: tuple[int, int] | None) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def parse_addr(text: str, where: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """An IP address, or a VpcError naming the resource it came from.
+# --- addresses -----------------------------------------------------------------------------
 
-    >>> parse_addr("10.0.1.10", "i-1")
+
+def parse_addr(text: str, where: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IP address, or a VpcError naming the resource (and field) it came from.
+
+    >>> parse_addr("10.0.1.10", "i-1 PrivateIpAddress")
     IPv4Address('10.0.1.10')
+    >>> parse_addr("10.0.1.256", "i-1 PrivateIpAddress")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: i-1 PrivateIpAddress: '10.0.1.256': the 4th number is 256, ...
     """
     try:
-        return ipaddress.ip_address(str(text).strip())
-    except ValueError:
-        raise VpcError(f"{where}: {text!r} is not an IP address") from None
+        return read_address(text, error=VpcError)
+    except VpcError as exc:
+        raise VpcError(f"{where}: {exc}") from None
 
 
 def parse_net(text: str, where: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """A CIDR block (host bits must be zero), or a VpcError naming the resource.
+    """A CIDR block (host bits must be zero), or a VpcError naming the resource and field.
 
-    >>> parse_net("10.0.0.0/16", "vpc-1")
+    >>> parse_net("10.0.0.0/16", "vpc-1 CidrBlock")
     IPv4Network('10.0.0.0/16')
+    >>> parse_net("10.0.1.5/24", "vpc-1 CidrBlock")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: vpc-1 CidrBlock: '10.0.1.5/24' has host bits set; the block is ...
     """
+    if isinstance(text, str) and len(text.split()) > 1:
+        raise VpcError(
+            f"{where}: {quote(text)} is not a CIDR block; write it as address/prefix, "
+            "like 10.0.0.0/16"
+        )
     try:
-        return ipaddress.ip_network(str(text).strip())
-    except ValueError as exc:
-        raise VpcError(f"{where}: {text!r} is not a CIDR block ({exc})") from None
+        interface = read_interface(text, error=VpcError)
+    except VpcError as exc:
+        raise VpcError(f"{where}: not a CIDR block: {exc}") from None
+    if interface.ip != interface.network.network_address:
+        raise VpcError(
+            f"{where}: {quote(text)} has host bits set; the block is {interface.network}"
+        )
+    return interface.network
+
+
+def reserved_addresses(cidr: str) -> dict[str, str]:
+    """The five addresses of an IPv4 subnet that AWS reserves, and why.
+
+    >>> reserved_addresses("10.0.1.0/24")["10.0.1.1"]
+    "VPC router (the subnet's gateway; the VPC answers ARP itself)"
+    >>> len(reserved_addresses("10.0.1.0/28"))
+    5
+    """
+    net = parse_net(cidr, "subnet")
+    if net.version != 4:
+        raise VpcError(f"{quote(cidr)}: AWS's five reserved addresses are an IPv4 rule")
+    if net.prefixlen > 28 or net.prefixlen < 16:
+        raise VpcError(f"{quote(cidr)}: an AWS subnet is between /16 and /28")
+    return {str(net[offset]): why for offset, why in RESERVED.items()}
+
+
+# --- resources -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -162,8 +439,10 @@ class VpcNetwork:
 
 
 @dataclass(frozen=True)
-class Subnet:
-    """A subnet: lives in one VPC and one availability zone; public when its routes reach an IGW."""
+class VpcSubnet:
+    """A VPC subnet: lives in one VPC and one availability zone; public when its routes reach
+    an internet gateway. (The CIDR lesson's :class:`netcourse.cidr.Subnet` is the arithmetic
+    of any address block; this is the AWS resource.)"""
 
     subnet_id: str
     vpc_id: str
@@ -177,7 +456,7 @@ class Subnet:
         return ipaddress.ip_network(self.cidr)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NetworkInterface:
     """An elastic network interface (ENI): where security groups apply."""
 
@@ -191,7 +470,7 @@ class NetworkInterface:
     device_index: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Instance:
     """An EC2 instance and its network interfaces (the primary one first)."""
 
@@ -224,7 +503,7 @@ class InternetGateway:
     name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NatGateway:
     """A NAT gateway: outbound-only translation for private subnets, living in a public subnet."""
 
@@ -250,6 +529,7 @@ class PeeringConnection:
     pcx_id: str
     requester_vpc: str
     accepter_vpc: str
+    _: KW_ONLY
     status: str = "active"
     name: str = field(default="")
 
@@ -265,3 +545,31 @@ class PeeringConnection:
         if vpc_id == self.accepter_vpc:
             return self.requester_vpc
         return None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One end of a path: a network interface (by its private or public address) or outside.
+
+    >>> Endpoint("internet", INTERNET_ADDR).component
+    'internet'
+    """
+
+    label: str
+    addr: str
+    interface: NetworkInterface | None = None
+    _: KW_ONLY
+    public: bool = False
+    named: bool = False
+
+    @property
+    def outside(self) -> bool:
+        """Whether this end is outside every VPC (the internet or an outside address)."""
+        return self.interface is None
+
+    @property
+    def component(self) -> str:
+        """The id that names this end: the instance id, ENI id, or the address."""
+        if self.interface is None:
+            return "internet" if self.addr == INTERNET_ADDR else self.addr
+        return self.interface.instance_id or self.interface.eni_id

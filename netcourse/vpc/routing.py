@@ -16,11 +16,21 @@ dropped, even if a shorter route would have worked. Taught in notebooks/05-aws-v
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field, replace
-from html import escape
+from dataclasses import KW_ONLY, dataclass, field, replace
 
+from netcourse import cidr
 from netcourse.errors import VpcError
-from netcourse.vpc.resources import parse_addr, parse_net
+from netcourse.html import Markup, table
+from netcourse.vpc.resources import (
+    check_depth,
+    name_tag,
+    parse_addr,
+    parse_net,
+    read_dict,
+    read_flag,
+    read_list,
+    read_text,
+)
 
 __all__ = ["Route", "RouteTable", "RouteDecision", "TARGET_KEYS", "target_kind"]
 
@@ -69,6 +79,7 @@ class Route:
 
     destination: str
     target: str
+    _: KW_ONLY
     state: str = "active"
     reason: str = ""
     network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(
@@ -112,36 +123,60 @@ class RouteTable:
     route_table_id: str
     vpc_id: str
     routes: tuple[Route, ...]
+    _: KW_ONLY
     subnet_ids: tuple[str, ...] = ()
     main: bool = False
     name: str = ""
 
     @classmethod
     def from_aws(cls, data: dict) -> RouteTable:
-        """A route table from one item of ``describe-route-tables``' ``RouteTables`` list."""
+        """A route table from one item of ``describe-route-tables``' ``RouteTables`` list.
+
+        >>> RouteTable.from_aws({"RouteTableId": "rtb-1", "Routes": [  # doctest: +ELLIPSIS
+        ...     {"DestinationCidrBlock": "10.0.0.0/33", "GatewayId": "local"}]})
+        Traceback (most recent call last):
+        ...
+        netcourse.errors.VpcError: rtb-1 Routes[0] DestinationCidrBlock: not a CIDR block: ...
+        """
+        check_depth(data, "RouteTables")
         if not isinstance(data, dict):
             raise VpcError(f"RouteTables: each item must be a dict, got {type(data).__name__}")
         rtb_id = data.get("RouteTableId")
         if not rtb_id or not isinstance(rtb_id, str):
             raise VpcError("RouteTables: a route table has no RouteTableId")
         routes = []
-        for item in data.get("Routes", []):
-            dest = item.get("DestinationCidrBlock") or item.get("DestinationIpv6CidrBlock")
-            if not dest:
+        for index, item in enumerate(read_list(data, "Routes", where=rtb_id)):
+            spot = f"{rtb_id} Routes[{index}]"
+            item = read_dict(item, where=rtb_id, field=f"Routes[{index}]")
+            key = next(
+                (k for k in ("DestinationCidrBlock", "DestinationIpv6CidrBlock") if item.get(k)),
+                None,
+            )
+            if key is None:
                 continue  # prefix-list routes are outside this model
-            target = next((item[k] for k in TARGET_KEYS if item.get(k)), None)
+            dest = read_text(item, key, where=spot)
+            target = next(
+                (read_text(item, k, where=spot) for k in TARGET_KEYS if item.get(k)), None
+            )
             if target is None:
                 raise VpcError(f"{rtb_id}: the route to {dest} has no target (GatewayId, ...)")
-            net = parse_net(dest, f"{rtb_id} route")
-            routes.append(Route(str(net), target, str(item.get("State", "active")), "", net))
-        assoc = data.get("Associations", [])
+            net = parse_net(dest, f"{spot} {key}")
+            state = read_text(item, "State", where=spot, default="active")
+            routes.append(Route(str(net), target, state=state, network=net))
+        subnet_ids, main = [], False
+        for index, item in enumerate(read_list(data, "Associations", where=rtb_id)):
+            spot = f"{rtb_id} Associations[{index}]"
+            association = read_dict(item, where=rtb_id, field=f"Associations[{index}]")
+            if association.get("SubnetId"):
+                subnet_ids.append(read_text(association, "SubnetId", where=spot))
+            main = read_flag(association, "Main", where=spot) or main
         return cls(
             rtb_id,
-            str(data.get("VpcId", "")),
+            read_text(data, "VpcId", where=rtb_id),
             tuple(routes),
-            tuple(a["SubnetId"] for a in assoc if a.get("SubnetId")),
-            any(a.get("Main") for a in assoc),
-            _name(data),
+            subnet_ids=tuple(subnet_ids),
+            main=main,
+            name=name_tag(data, rtb_id),
         )
 
     def with_blackholes(self, missing: dict[str, str]) -> RouteTable:
@@ -159,7 +194,8 @@ class RouteTable:
         True
         """
         dest = parse_addr(addr, self.route_table_id)
-        match = _longest_prefix_match(self.routes, dest)
+        found = cidr.longest_prefix_match([(r.network, r) for r in self.routes], str(dest))
+        match = None if found is None else found[1]
         if match is None:
             text = f"{self.route_table_id} has no route that matches {addr}"
             return RouteDecision(self.route_table_id, str(addr), None, text)
@@ -180,42 +216,10 @@ class RouteTable:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{escape(r.destination)}</td><td>{escape(r.target)}</td>"
-            f"<td>{escape(r.state)}</td></tr>"
-            for r in self.routes
-        )
         which = "main" if self.main else ", ".join(self.subnet_ids)
-        return (
-            f"<b>{escape(self.route_table_id)}</b> ({escape(which)})<table><thead><tr>"
-            "<th>destination</th><th>target</th><th>state</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+        return table(
+            [(r.destination, r.target, r.state) for r in self.routes],
+            header=("destination", "target", "state"),
+            caption=Markup("<b>{}</b> ({})").format(self.route_table_id, which),
+            cls="netcourse-routes",
         )
-
-
-def _longest_prefix_match(routes: tuple[Route, ...], dest) -> Route | None:
-    """The most specific route containing ``dest`` (netcourse.cidr's rule, on parsed routes)."""
-    try:
-        from netcourse.cidr import longest_prefix_match
-    except ImportError:  # pragma: no cover - the CIDR lesson's helper is not installed
-        longest_prefix_match = None
-    candidates = [r for r in routes if r.network.version == dest.version]
-    if longest_prefix_match is not None:
-        found = longest_prefix_match(
-            [(r.destination, i) for i, r in enumerate(candidates)], str(dest)
-        )
-        return None if found is None else candidates[found[1]]
-    best = None
-    for route in candidates:
-        if dest in route.network and (
-            best is None or route.network.prefixlen > best.network.prefixlen
-        ):
-            best = route
-    return best
-
-
-def _name(data: dict) -> str:
-    for tag in data.get("Tags", []) or []:
-        if tag.get("Key") == "Name":
-            return str(tag.get("Value", ""))
-    return ""

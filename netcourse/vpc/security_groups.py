@@ -22,22 +22,32 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from html import escape
 
-from netcourse.errors import VpcError
-from netcourse.vpc.acls import direction_name
+from netcourse.errors import VpcError, quote
+from netcourse.html import Markup, table
+from netcourse.readers import read_port
 from netcourse.vpc.resources import (
+    ICMP_PROTOCOLS,
+    PORT_PROTOCOLS,
+    check_depth,
+    direction_name,
     parse_addr,
     parse_net,
     port_range_text,
     protocol_name,
     protocol_number,
+    read_dict,
+    read_list,
+    read_number,
+    read_text,
 )
 
 __all__ = ["SgRule", "SecurityGroup", "SgDecision", "evaluate_groups"]
 
+_ADDRESSES = (ipaddress.IPv4Address, ipaddress.IPv6Address)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class SgRule:
     """One security group rule: protocol, ports, and the CIDRs or groups it allows."""
 
@@ -69,7 +79,7 @@ class SgRule:
         if self.protocol != -1 and self.protocol != protocol:
             return False
         if self.ports is not None and port is not None:
-            if self.protocol in (1, 58):  # ICMP: FromPort is the type, -1 means every type
+            if self.protocol in ICMP_PROTOCOLS:  # ICMP: FromPort is the type, -1 means every type
                 if self.ports[0] != -1 and self.ports[0] != port:
                     return False
             elif not self.ports[0] <= port <= self.ports[1]:
@@ -79,40 +89,72 @@ class SgRule:
         return str(addr) in self.member_addrs
 
 
+def _ports(perm: dict, protocol: int, where: str) -> tuple[int, int] | None:
+    """FromPort/ToPort of a permission: a port range, or an ICMP type and code (-1: all)."""
+    if protocol == -1 or "FromPort" not in perm:
+        return None
+    icmp = protocol in ICMP_PROTOCOLS
+    what, top = ("ICMP type", 255) if icmp else ("port", 65535)
+    low = read_number(
+        perm["FromPort"], where=where, field="FromPort", what=what, high=top, all_value=True
+    )
+    high = read_number(
+        perm.get("ToPort", perm["FromPort"]),
+        where=where,
+        field="ToPort",
+        what="ICMP code" if icmp else "port",
+        high=top,
+        all_value=True,
+    )
+    if icmp:
+        return None if low == -1 else (low, high)
+    if protocol in PORT_PROTOCOLS and not 0 <= low <= high:
+        raise VpcError(f"{where}: FromPort/ToPort {low}-{high} is not a port range")
+    return (low, high)
+
+
+def _peers(perm: dict, key: str, field_name: str, where: str) -> list[str]:
+    """The ``field_name`` of every item of ``perm[key]`` that has one (CIDRs, group ids)."""
+    values = []
+    for index, item in enumerate(read_list(perm, key, where=where)):
+        peer = read_dict(item, where=where, field=f"{key}[{index}]")
+        if field_name in peer:
+            values.append(read_text(peer, field_name, where=f"{where} {key}[{index}]"))
+    return values
+
+
 def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
+    if permissions is None:
+        return []
+    if not isinstance(permissions, list):
+        raise VpcError(f"{where}: permissions should be a list, got {type(permissions).__name__}")
     rules = []
-    for perm in permissions or []:
+    for index, perm in enumerate(permissions):
         if not isinstance(perm, dict):
             raise VpcError(f"{where}: each permission must be a dict, got {type(perm).__name__}")
-        protocol = protocol_number(perm.get("IpProtocol", "-1"))
-        ports = None
-        if protocol != -1 and "FromPort" in perm:
-            low, high = int(perm["FromPort"]), int(perm.get("ToPort", perm["FromPort"]))
-            if protocol in (6, 17) and not (0 <= low <= high <= 65535):
-                raise VpcError(f"{where}: FromPort/ToPort {low}-{high} is not a port range")
-            if not (protocol in (1, 58) and low == -1):
-                ports = (low, high)
-        cidrs = [r["CidrIp"] for r in perm.get("IpRanges", []) if "CidrIp" in r]
-        cidrs += [r["CidrIpv6"] for r in perm.get("Ipv6Ranges", []) if "CidrIpv6" in r]
-        nets = tuple(parse_net(c, where) for c in cidrs)
-        groups = tuple(p["GroupId"] for p in perm.get("UserIdGroupPairs", []) if "GroupId" in p)
-        texts = [r.get("Description", "") for r in perm.get("IpRanges", [])]
+        spot = f"{where} {'IpPermissionsEgress' if egress else 'IpPermissions'}[{index}]"
+        protocol = protocol_number(perm.get("IpProtocol", "-1"), where=spot, field="IpProtocol")
+        ports = _ports(perm, protocol, spot)
+        cidrs = _peers(perm, "IpRanges", "CidrIp", spot)
+        cidrs += _peers(perm, "Ipv6Ranges", "CidrIpv6", spot)
+        nets = tuple(parse_net(c, f"{spot} CidrIp") for c in cidrs)
+        groups = tuple(_peers(perm, "UserIdGroupPairs", "GroupId", spot))
+        texts = _peers(perm, "IpRanges", "Description", spot)
         rules.append(
             SgRule(
-                egress,
-                protocol,
-                ports,
-                tuple(str(n) for n in nets),
-                groups,
-                next((t for t in texts if t), ""),
-                frozenset(),
-                nets,
-            )  # fmt: skip
+                egress=egress,
+                protocol=protocol,
+                ports=ports,
+                cidrs=tuple(str(n) for n in nets),
+                group_ids=groups,
+                description=next((t for t in texts if t), ""),
+                networks=nets,
+            )
         )
     return rules
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SgDecision:
     """What the security groups of an interface decided: allowed, the rule that allowed, why."""
 
@@ -139,17 +181,27 @@ class SecurityGroup:
 
     @classmethod
     def from_aws(cls, data: dict) -> SecurityGroup:
-        """A security group from one item of ``describe-security-groups``' ``SecurityGroups``."""
+        """A security group from one item of ``describe-security-groups``' ``SecurityGroups``.
+
+        >>> SecurityGroup.from_aws({"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp",
+        ...     "FromPort": "٤٤٣", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        netcourse.errors.VpcError: sg-1 IpPermissions[0]: FromPort '٤٤٣': a port is written ...
+        """
+        check_depth(data, "SecurityGroups")
         if not isinstance(data, dict):
             raise VpcError(f"SecurityGroups: each item must be a dict, got {type(data).__name__}")
         group_id = data.get("GroupId")
         if not group_id or not isinstance(group_id, str):
             label = data.get("GroupName", "?")
-            raise VpcError(f"security group {label!r}: no GroupId (every group has an sg-... id)")
+            raise VpcError(
+                f"security group {quote(label)}: no GroupId (every group has an sg-... id)"
+            )
         return cls(
             group_id,
-            str(data.get("GroupName", "")),
-            str(data.get("VpcId", "")),
+            read_text(data, "GroupName", where=group_id),
+            read_text(data, "VpcId", where=group_id),
             tuple(_rules(data.get("IpPermissions"), False, group_id)),
             tuple(_rules(data.get("IpPermissionsEgress"), True, group_id)),
         )
@@ -193,16 +245,16 @@ class SecurityGroup:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{d}</td><td>{protocol_name(r.protocol)}</td><td>{r.port_text}</td>"
-            f"<td>{escape(', '.join(r.cidrs + r.group_ids))}</td></tr>"
+        rows = [
+            (d, protocol_name(r.protocol), r.port_text, ", ".join(r.cidrs + r.group_ids))
             for d in ("inbound", "outbound")
             for r in self.rules(d)
-        )
-        head = "".join(f"<th>{h}</th>" for h in ("direction", "protocol", "ports", "peer"))
-        return (
-            f"<b>{escape(self.group_id)}</b> ({escape(self.name)})<table><thead><tr>{head}"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
+        ]
+        return table(
+            rows,
+            header=("direction", "protocol", "ports", "peer"),
+            caption=Markup("<b>{}</b> ({})").format(self.group_id, self.name),
+            cls="netcourse-sg",
         )
 
 
@@ -221,7 +273,9 @@ def evaluate_groups(
     groups = list(groups)
     direction = direction_name(direction)
     proto = protocol_number(protocol)
-    remote = addr if isinstance(addr, ipaddress._BaseAddress) else parse_addr(addr, "address")
+    if port is not None:
+        port = read_port(port, low=0)
+    remote = addr if isinstance(addr, _ADDRESSES) else parse_addr(addr, "address")
     ids = tuple(g.group_id for g in groups)
     way = "from" if direction == "inbound" else "to"
     port_text = "" if port is None else f" port {port}"
@@ -230,8 +284,27 @@ def evaluate_groups(
         for rule in group.rules(direction):
             if rule.matches(proto, remote, port):
                 text = f"{group.group_id}: rule '{rule.describe()}' allows {what}"
-                return SgDecision(ids, direction, True, group.group_id, rule, proto, str(addr),
-                                  port, text)  # fmt: skip
+                return SgDecision(
+                    group_ids=ids,
+                    direction=direction,
+                    allowed=True,
+                    group_id=group.group_id,
+                    rule=rule,
+                    protocol=proto,
+                    addr=str(addr),
+                    port=port,
+                    explanation=text,
+                )
     names = ", ".join(ids) or "no security group"
     text = f"none of the {direction} rules in {names} allow {what}"
-    return SgDecision(ids, direction, False, None, None, proto, str(addr), port, text)
+    return SgDecision(
+        group_ids=ids,
+        direction=direction,
+        allowed=False,
+        group_id=None,
+        rule=None,
+        protocol=proto,
+        addr=str(addr),
+        port=port,
+        explanation=text,
+    )

@@ -31,9 +31,13 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
     subnets, acls, groups, tables, reservations = [], [], [], [], []
     for k, tier in enumerate(_TIERS):
         subnets.append(
-            {"SubnetId": _id("subnet", k), "VpcId": vpc_id, "CidrBlock": f"10.0.{16 * k}.0/20",
-             "Tags": [{"Key": "Name", "Value": tier}]}
-        )  # fmt: skip
+            {
+                "SubnetId": _id("subnet", k),
+                "VpcId": vpc_id,
+                "CidrBlock": f"10.0.{16 * k}.0/20",
+                "Tags": [{"Key": "Name", "Value": tier}],
+            }
+        )
         entries = []
         for egress in (False, True):
             number = 100
@@ -43,20 +47,36 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
                     ["0.0.0.0/0", "10.0.0.0/16", f"10.0.{16 * _TIERS.index(other)}.0/20"]
                 )
                 entries.append(
-                    {"RuleNumber": number, "Protocol": "6", "RuleAction": rng.choice(
-                        ["allow", "allow", "allow", "deny"]), "Egress": egress, "CidrBlock": cidr,
-                     "PortRange": {"From": low, "To": high}}
-                )  # fmt: skip
+                    {
+                        "RuleNumber": number,
+                        "Protocol": "6",
+                        "RuleAction": rng.choice(["allow", "allow", "allow", "deny"]),
+                        "Egress": egress,
+                        "CidrBlock": cidr,
+                        "PortRange": {"From": low, "To": high},
+                    }
+                )
                 number += 10
             if rng.random() < 0.8:
                 entries.append(
-                    {"RuleNumber": number, "Protocol": "6", "RuleAction": "allow", "Egress": egress,
-                     "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 1024, "To": 65535}}
-                )  # fmt: skip
+                    {
+                        "RuleNumber": number,
+                        "Protocol": "6",
+                        "RuleAction": "allow",
+                        "Egress": egress,
+                        "CidrBlock": "0.0.0.0/0",
+                        "PortRange": {"From": 1024, "To": 65535},
+                    }
+                )
         acls.append(
-            {"NetworkAclId": _id("acl", k), "VpcId": vpc_id, "IsDefault": False, "Entries": entries,
-             "Associations": [{"SubnetId": _id("subnet", k)}]}
-        )  # fmt: skip
+            {
+                "NetworkAclId": _id("acl", k),
+                "VpcId": vpc_id,
+                "IsDefault": False,
+                "Entries": entries,
+                "Associations": [{"SubnetId": _id("subnet", k)}],
+            }
+        )
         ingress = []
         for source in rng.sample(_TIERS, rng.randint(1, 3)):
             low, high = _PORTS[tier]
@@ -67,24 +87,47 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
             ingress.append({"IpProtocol": "tcp", "FromPort": low, "ToPort": high, **peer})
         if tier == "web":
             ingress.append(
-                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
-                 "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
-            )  # fmt: skip
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                }
+            )
         groups.append(
-            {"GroupId": _id("sg", k), "GroupName": tier, "VpcId": vpc_id, "IpPermissions": ingress,
-             "IpPermissionsEgress": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
-        )  # fmt: skip
+            {
+                "GroupId": _id("sg", k),
+                "GroupName": tier,
+                "VpcId": vpc_id,
+                "IpPermissions": ingress,
+                "IpPermissionsEgress": [
+                    {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
+                ],
+            }
+        )
     local = {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}
     tables.append(
-        {"RouteTableId": _id("rtb", 0), "VpcId": vpc_id, "Associations": [{"SubnetId": _id(
-            "subnet", 0)}], "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0",
-                                             "GatewayId": igw_id, "State": "active"}]}
-    )  # fmt: skip
+        {
+            "RouteTableId": _id("rtb", 0),
+            "VpcId": vpc_id,
+            "Associations": [{"SubnetId": _id("subnet", 0)}],
+            "Routes": [
+                local,
+                {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw_id, "State": "active"},
+            ],
+        }
+    )
     tables.append(
-        {"RouteTableId": _id("rtb", 1), "VpcId": vpc_id, "Associations": [{"Main": True}],
-         "Routes": [local, {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat_id,
-                            "State": "active"}]}
-    )  # fmt: skip
+        {
+            "RouteTableId": _id("rtb", 1),
+            "VpcId": vpc_id,
+            "Associations": [{"Main": True}],
+            "Routes": [
+                local,
+                {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat_id, "State": "active"},
+            ],
+        }
+    )
     for n in range(instances):
         k = rng.randrange(len(_TIERS))
         base = 16 * k
@@ -102,10 +145,18 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
         if k == 0 and rng.random() < 0.7:
             nic["Association"] = {"PublicIp": f"203.0.113.{n % 250 + 1}"} if n < 250 else {}
         reservations.append(
-            {"Instances": [{"InstanceId": _id("i", n), "SubnetId": _id("subnet", k),
-                            "PrivateIpAddress": addr, "NetworkInterfaces": [nic],
-                            "Tags": [{"Key": "Name", "Value": f"{_TIERS[k]}-{n}"}]}]}
-        )  # fmt: skip
+            {
+                "Instances": [
+                    {
+                        "InstanceId": _id("i", n),
+                        "SubnetId": _id("subnet", k),
+                        "PrivateIpAddress": addr,
+                        "NetworkInterfaces": [nic],
+                        "Tags": [{"Key": "Name", "Value": f"{_TIERS[k]}-{n}"}],
+                    }
+                ]
+            }
+        )
     return {
         "Vpcs": [{"VpcId": vpc_id, "CidrBlock": "10.0.0.0/16"}],
         "Subnets": subnets,
@@ -118,7 +169,7 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
                 "State": "available",
                 "NatGatewayAddresses": [{"PrivateIp": "10.0.0.250", "PublicIp": "198.51.100.250"}],
             }
-        ],  # fmt: skip
+        ],
         "NetworkAcls": acls,
         "SecurityGroups": groups,
         "Reservations": reservations,

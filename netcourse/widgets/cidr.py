@@ -15,38 +15,56 @@ True
 from __future__ import annotations
 
 import io
-import re
-from html import escape
 
 import ipywidgets as widgets
 
-from netcourse.cidr import Binary, Plan, Subnet, binary, plan, split, subnet
-from netcourse.errors import AddressError
-from netcourse.widgets.common import ErrorBox, guard
+from netcourse.cidr import (
+    HOST_COLOUR,
+    NETWORK_COLOUR,
+    Binary,
+    Plan,
+    Subnet,
+    binary,
+    plan,
+    split,
+    subnet,
+)
+from netcourse.errors import AddressError, quote
+from netcourse.readers import read_int
+from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
-__all__ = ["SubnetCalculator", "SubnetPlanner", "parse_needs", "binary_html", "subnet_html"]
+__all__ = [
+    "SubnetCalculator",
+    "SubnetPlanner",
+    "parse_needs",
+    "binary_html",
+    "subnet_html",
+    "NETWORK_COLOUR",
+    "HOST_COLOUR",
+]
 
-NETWORK_COLOUR, HOST_COLOUR = "#0072B2", "#E69F00"  # PALETTE blue and orange (plots.style)
-SHOWN_SUBNETS = 8
+
+def _need(line: str) -> tuple[str, str] | None:
+    """(name, hosts) of one ``name: hosts``, ``name = hosts`` or ``name hosts`` line, or None.
+
+    Read by cutting, not by a regular expression: a long line of spaces made one backtrack
+    for seconds.
+    """
+    text = line.strip()
+    cuts = [at for at in (text.find(":"), text.find("=")) if at >= 0]
+    if cuts:
+        name, hosts = text[: min(cuts)].strip(), text[min(cuts) + 1 :].strip()
+    else:
+        parts = text.rsplit(None, 1)
+        name, hosts = (parts[0].strip(), parts[1]) if len(parts) == 2 else ("", "")
+    if not name or len(hosts.split()) != 1:
+        return None
+    return name, hosts
 
 
 def binary_html(view: Binary) -> str:
     """The binary view as HTML: network bits blue and bold, host bits orange."""
-    rows = "".join(
-        f"<tr><td style='padding-right:1em'>{label}</td>"
-        f"<td style='font-family:monospace;white-space:pre'>"
-        f"<span class='net-bits' style='color:{NETWORK_COLOUR};font-weight:bold'>{net}</span>"
-        f"<span class='host-bits' style='color:{HOST_COLOUR}'>{host}</span></td>"
-        f"<td style='font-family:monospace;padding-left:1em'>{escape(text)}</td></tr>"
-        for label, net, host, text in view.rows()
-    )
-    total = 32 if view.version == 4 else 128
-    legend = (
-        f"<span style='color:{NETWORK_COLOUR};font-weight:bold'>network bits: "
-        f"{view.prefixlen}</span> &nbsp; <span style='color:{HOST_COLOUR}'>host bits: "
-        f"{total - view.prefixlen}</span>"
-    )
-    return f"<table class='netcourse-binary'>{rows}</table><div>{legend}</div>"
+    return view._repr_html_()
 
 
 def subnet_html(net: Subnet) -> str:
@@ -57,24 +75,36 @@ def subnet_html(net: Subnet) -> str:
 def parse_needs(text: str) -> dict[str, int]:
     """Read ``name: hosts`` lines (``name = hosts`` and ``name hosts`` work too) into a dict.
 
+    Hosts are written with the digits 0-9, as every subnet calculator reads them.
+
     >>> parse_needs("staff: 100\\nguests = 50\\n\\nprinters 10")
     {'staff': 100, 'guests': 50, 'printers': 10}
+    >>> parse_needs("staff: ²")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.AddressError: line 1 'staff: ²': '²' is not a whole number of hosts (...)
     """
+    if not isinstance(text, str):
+        raise AddressError(f"{quote(text)}: expected the needs as text, one 'name: hosts' a line")
     needs: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.strip().startswith("#"):
             continue
-        match = re.fullmatch(r"\s*([^:=\s][^:=]*?)\s*[:=\s]\s*(\S+)\s*", line)
-        if not match:
-            raise AddressError(f"line {number} {line.strip()!r}: expected 'name: hosts'")
-        name, hosts = match.groups()
-        if not hosts.isdigit():
+        where = f"line {number} {quote(line.strip())}"
+        found = _need(line)
+        if found is None:
+            raise AddressError(f"{where}: expected 'name: hosts'")
+        name, hosts = found
+        try:
+            count = read_int(hosts, what="number of hosts", error=AddressError)
+        except AddressError:
+            ascii_only = "" if hosts.isascii() else " (write it with the digits 0-9)"
             raise AddressError(
-                f"line {number} {line.strip()!r}: {hosts!r} is not a whole number of hosts"
-            )
+                f"{where}: {quote(hosts)} is not a whole number of hosts{ascii_only}"
+            ) from None
         if name in needs:
-            raise AddressError(f"line {number}: {name!r} is listed twice")
-        needs[name] = int(hosts)
+            raise AddressError(f"line {number}: {quote(name)} is listed twice")
+        needs[name] = count
     if not needs:
         raise AddressError("no needs yet: write one 'name: hosts' per line")
     return needs
@@ -83,12 +113,13 @@ def parse_needs(text: str) -> dict[str, int]:
 class SubnetCalculator(widgets.VBox):
     """Type an address (updates on every keystroke), move the prefix, split into subnets.
 
+    Bad input shows inline, and the views below say they still show the last valid input.
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
     def __init__(self, text: str = "10.0.2.3/16", split_prefix: int | None = None) -> None:
         self.text = widgets.Text(
-            value=text,
+            value=text if isinstance(text, str) else "",
             description="address",
             continuous_update=True,
             placeholder="10.0.2.3/16, 10.0.2.3 255.255.0.0 or 2001:db8::1/64",
@@ -101,13 +132,13 @@ class SubnetCalculator(widgets.VBox):
             value=24, min=0, max=32, description="split into /", continuous_update=True
         )
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.details = widgets.HTML()
         self.bits = widgets.HTML()
         self.subnets = widgets.HTML()
         self.subnet: Subnet | None = None
         self._syncing = False
-        self.stale = widgets.HTML()
-        self._guarded = guard(self.errors)(self._compute)
+        self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
         super().__init__(
             [
                 self.text,
@@ -127,58 +158,33 @@ class SubnetCalculator(widgets.VBox):
         if split_prefix is not None:
             self.split_prefix.value = split_prefix
 
-    def _update(self) -> None:
-        self._guarded()
-        stale = bool(self.errors.value) and self.subnet is not None
-        self.stale.value = (
-            f"<i>still showing the last valid input, {escape(self.subnet.address)}/"
-            f"{self.subnet.prefixlen}</i>"
-            if stale
-            else ""
-        )
+    def _shown(self) -> str | None:
+        if self.subnet is None:
+            return None
+        return f"the last valid input, {self.subnet.address}/{self.subnet.prefixlen}"
 
     def _compute(self) -> None:
         net = subnet(self.text.value)
         view = binary(self.text.value)
-        self.subnet = net
         top = 32 if net.version == 4 else 128
+        wanted = self.split_prefix.value
+        if not net.prefixlen <= wanted <= top:
+            wanted = min(top, net.prefixlen + 2)
+        parts = split(net.network, wanted)
+        self.subnet = net
         self._syncing = True
         try:
             self.prefix.max = top
             self.prefix.value = net.prefixlen
-            wanted = self.split_prefix.value
             self.split_prefix.min = 0  # widen first so that no bound ever crosses the other
             self.split_prefix.max = top
             self.split_prefix.min = net.prefixlen
-            if not net.prefixlen <= wanted <= top:
-                wanted = min(top, net.prefixlen + 2)
             self.split_prefix.value = wanted
         finally:
             self._syncing = False
         self.bits.value = binary_html(view)
         self.details.value = subnet_html(net)
-        self.subnets.value = self._subnets_html(net)
-
-    def _subnets_html(self, net: Subnet) -> str:
-        parts = split(net.network, self.split_prefix.value)
-        count = parts.count
-        rows = "".join(
-            f"<tr><td>{index}</td><td>{part.network}</td><td>{part.first_host} - "
-            f"{part.last_host}</td><td>{part.usable_hosts:,}</td></tr>"
-            for index, part in zip(range(min(count, SHOWN_SUBNETS)), parts, strict=False)
-        )
-        if count > SHOWN_SUBNETS:
-            last = parts[-1]
-            rows += (
-                f"<tr><td>...</td><td colspan=3>{count - SHOWN_SUBNETS - 1:,} more</td></tr>"
-                f"<tr><td>{count - 1:,}</td><td>{last.network}</td><td>{last.first_host} - "
-                f"{last.last_host}</td><td>{last.usable_hosts:,}</td></tr>"
-            )
-        head = "<tr><th>#</th><th>subnet</th><th>hosts</th><th>usable</th></tr>"
-        return (
-            f"<div>{net.network} splits into <b>{count:,}</b> subnets of "
-            f"/{self.split_prefix.value}</div><table class='netcourse-split'>{head}{rows}</table>"
-        )
+        self.subnets.value = parts._repr_html_()
 
     def _on_split(self, change) -> None:
         if not self._syncing:
@@ -196,36 +202,48 @@ class SubnetCalculator(widgets.VBox):
 class SubnetPlanner(widgets.VBox):
     """Needs in (one ``name: hosts`` per line), VLSM allocation table and address-space bar out.
 
+    Bad input shows inline, and the table and figure say they still show the last valid plan.
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
     def __init__(self, parent: str = "192.168.10.0/24", needs: dict[str, int] | None = None):
         needs = needs if needs is not None else {"staff": 100, "guests": 50, "printers": 10}
-        self.parent = widgets.Text(value=parent, description="parent", continuous_update=False)
+        self.parent = widgets.Text(
+            value=parent if isinstance(parent, str) else "",
+            description="parent",
+            continuous_update=False,
+        )
+        lines = needs.items() if isinstance(needs, dict) else ()
         self.needs = widgets.Textarea(
-            value="\n".join(f"{name}: {hosts}" for name, hosts in needs.items()),
+            value="\n".join(f"{name}: {hosts}" for name, hosts in lines),
             description="needs",
             continuous_update=False,
             layout=widgets.Layout(width="24em", height="8em"),
         )
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.table = widgets.HTML()
         self.figure = widgets.Image(format="png")
         self.plan: Plan | None = None
-        self._update = guard(self.errors)(self._compute)
-        super().__init__([self.parent, self.needs, self.errors, self.table, self.figure])
+        self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
+        super().__init__(
+            [self.parent, self.needs, self.errors, self.stale, self.table, self.figure]
+        )
         self.parent.observe(lambda change: self._update(), names="value")
         self.needs.observe(lambda change: self._update(), names="value")
         self._update()
 
+    def _shown(self) -> str | None:
+        return None if self.plan is None else f"the last valid plan, for {self.plan.parent}"
+
     def _compute(self) -> None:
-        from netcourse.plots.cidr import address_space_figure
+        from netcourse.plots.cidr import address_space_figure  # matplotlib is heavy
 
         result = plan(self.parent.value, parse_needs(self.needs.value))
-        self.plan = result
-        self.table.value = result._repr_html_()
         buffer = io.BytesIO()
         address_space_figure(result).savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        self.plan = result
+        self.table.value = result._repr_html_()
         self.figure.value = buffer.getvalue()
 
     def __repr__(self) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from netcourse.style import PALETTE
+
 __all__ = ["widget_check"]
 
 
@@ -26,7 +28,7 @@ def widget_check() -> widgets.VBox:
     def on_click(_):
         clicks["n"] += 1
         status.value = (
-            f'<span style="color:#009E73">✔ Widgets work: the kernel answered the click '
+            f'<span style="color:{PALETTE["green"]}">✔ Widgets work: the kernel answered the click '
             f"({clicks['n']}).</span>"
         )
 

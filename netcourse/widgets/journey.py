@@ -9,21 +9,29 @@ device consulted with the deciding row marked. Taught in notebooks/06-packet-jou
 2
 >>> stepper
 JourneyStepper('healthy', step 2/26)
+>>> stepper.go("three"); "expected a step number" in stepper.errors.value, stepper.step
+(True, 2)
 """
 
 from __future__ import annotations
 
 import io
-from html import escape
 
 import ipywidgets as widgets
 
-from netcourse.journey import Journey, scenario, scenarios
-from netcourse.widgets.common import ErrorBox, guard
+from netcourse.errors import JourneyError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.journey import Journey, Scenario, scenario, scenarios
+from netcourse.journey.events import OK_COLOUR, STOP_COLOUR
+from netcourse.packets import dissect
+from netcourse.readers import read_int
+from netcourse.style import NEUTRALS, PALETTE
+from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
-__all__ = ["JourneyStepper", "pdu_html"]
+__all__ = ["JourneyStepper", "pdu_html", "READ_COLOUR", "WRITE_COLOUR"]
 
-_READ, _WRITE = "#F0E442", "#E69F00"
+#: The fields a device reads, and those it rewrites.
+READ_COLOUR, WRITE_COLOUR = PALETTE["yellow"], PALETTE["orange"]
 
 
 def _marks(event) -> dict[tuple[str, str], str]:
@@ -45,48 +53,48 @@ def pdu_html(event, max_bytes: int = 128) -> str:
     >>> "rewrites" in html and "sport" in html
     True
     """
-    from netcourse.packets import dissect
-
     dissection = dissect(event.pdu)
     marks = _marks(event)
     colour_of_byte: dict[int, str] = {}
-    rows = []
+    rows, styles = [], []
     for layer in dissection.layers:
-        rows.append(
-            f"<tr><td colspan='4' style='background:#eee'><b>{escape(layer.name)}</b> "
-            f"{escape(layer.summary)}</td></tr>"
-        )
+        heading = Markup("<b>{}</b> {}").format(layer.name, layer.summary)
+        rows.append([Cell(heading, colspan=4, style=f"background:{NEUTRALS['grid']}")])
+        styles.append(None)
         for fld in layer.fields:
             mark = marks.get((layer.name, fld.name))
-            style = ""
+            style = None
             if mark:
-                colour = _WRITE if mark == "rewrites" else _READ
-                style = f" style='background:{colour};font-weight:bold'"
+                colour = WRITE_COLOUR if mark == "rewrites" else READ_COLOUR
+                style = f"background:{colour};font-weight:bold"
                 for offset in range(fld.offset, fld.offset + fld.length):
                     colour_of_byte.setdefault(offset, colour)
-            value = fld.value if len(str(fld.value)) <= 40 else str(fld.value)[:37] + "..."
-            rows.append(
-                f"<tr{style}><td>{escape(fld.name)}</td><td>{escape(str(value))}</td>"
-                f"<td>{fld.offset}</td><td>{mark or ''}</td></tr>"
-            )
-    tree = (
-        "<table class='netcourse-pdu'><thead><tr><th>field</th><th>value</th><th>offset</th>"
-        f"<th>this device</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+            value = str(fld.value)
+            value = value if len(value) <= 40 else value[:37] + "..."
+            rows.append([fld.name, value, fld.offset, mark or ""])
+            styles.append(style)
+    header = ("field", "value", "offset", "this device")
+    tree = table(rows, header=header, cls="netcourse-pdu", row_styles=styles)
     cells = []
     for offset, byte in enumerate(event.pdu[:max_bytes]):
         if offset % 16 == 0:
-            cells.append(f"{'<br>' if offset else ''}{offset:04x}&nbsp;")
+            cells.append(Markup("{}{:04x}&nbsp;").format(Markup("<br>") if offset else "", offset))
         colour = colour_of_byte.get(offset)
         text = f"{byte:02x}"
-        cells.append(f"<span style='background:{colour}'>{text}</span> " if colour else text + " ")
+        cells.append(
+            Markup("<span style='background:{}'>{}</span> ").format(colour, text)
+            if colour
+            else text + " "
+        )
     more = f" … ({len(event.pdu)} bytes)" if len(event.pdu) > max_bytes else ""
-    hexdump = f"<pre style='font-size:11px;line-height:1.3'>{''.join(cells)}{more}</pre>"
-    legend = (
-        f"<span style='background:{_READ}'>&nbsp;reads&nbsp;</span> "
-        f"<span style='background:{_WRITE}'>&nbsp;rewrites&nbsp;</span>"
+    hexdump = Markup("<pre style='font-size:11px;line-height:1.3'>{}{}</pre>").format(
+        Markup("").join(cells), more
     )
-    return f"<div>{legend}{tree}{hexdump}</div>"
+    legend = Markup(
+        "<span style='background:{}'>&nbsp;reads&nbsp;</span> "
+        "<span style='background:{}'>&nbsp;rewrites&nbsp;</span>"
+    ).format(READ_COLOUR, WRITE_COLOUR)
+    return Markup("<div>{}{}{}</div>").format(legend, tree, hexdump)
 
 
 class JourneyStepper(widgets.VBox):
@@ -108,6 +116,7 @@ class JourneyStepper(widgets.VBox):
         )
         self.slider = widgets.IntSlider(min=1, max=1, value=1, description="step")
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.header = widgets.HTML()
         self.figure = widgets.Image(format="png", layout={"width": "100%"})
         self.pdu = widgets.HTML()
@@ -120,9 +129,11 @@ class JourneyStepper(widgets.VBox):
             layout={"align_items": "flex-start", "grid_gap": "1em"},
         )
         controls = widgets.HBox([self.choice, self.previous, self.next, self.play, self.slider])
-        super().__init__([controls, self.errors, self.header, self.figure, panes])
-        self._load = guard(self.errors)(self._load_source)
-        self._show = guard(self.errors)(self._render)
+        super().__init__([controls, self.errors, self.stale, self.header, self.figure, panes])
+        shown = guard(self.errors, stale=self.stale, shown=self._shown_text)
+        self._load = shown(self._load_source)
+        self._show = shown(self._render)
+        self._go = shown(self._go_to)
         self.previous.on_click(lambda _: self.go(self.step - 1))
         self.next.on_click(lambda _: self.go(self.step + 1))
         self.play.observe(lambda change: self.go(change["new"]), names="value")
@@ -144,6 +155,11 @@ class JourneyStepper(widgets.VBox):
         """The event shown now."""
         return None if not self.journey else self.journey.events[self.step - 1]
 
+    def _shown_text(self) -> str | None:
+        if not self.journey or not self._shown:
+            return None
+        return f"the last valid view: {self.journey.scenario!r}, step {self._shown}"
+
     def _load_source(self, source) -> None:
         if self._busy:
             return
@@ -151,8 +167,14 @@ class JourneyStepper(widgets.VBox):
             journey = source
         elif isinstance(source, str):
             journey = scenario(source).run()
-        else:
+        elif isinstance(source, Scenario):
             journey = source.run()
+        else:
+            raise JourneyError(
+                f"{quote(source)}: expected a scenario name, a Scenario or a Journey"
+            )
+        if not journey.events:
+            raise JourneyError(f"journey {journey.scenario!r} has no events to step through")
         self.journey = journey
         self._shown = 0
         self.play.playing = False
@@ -167,10 +189,25 @@ class JourneyStepper(widgets.VBox):
         self._show()
 
     def go(self, step: int) -> None:
-        """Show step ``step`` (clamped to the journey); play stops at the last step."""
+        """Show step ``step`` (clamped to the journey); play stops at the last step.
+
+        A step that is not a whole number shows inline; the panes keep the step on show.
+        """
+        self._go(step)
+
+    def _go_to(self, step: int) -> None:
         if self._busy or not self.journey:
             return
-        step = max(1, min(int(step), len(self.journey.events)))
+        if isinstance(step, int) and not isinstance(step, bool):
+            wanted = step
+        else:
+            try:
+                wanted = read_int(step, what="step", error=JourneyError)
+            except JourneyError:
+                raise JourneyError(
+                    f"step {quote(step)}: expected a step number 1-{len(self.journey.events)}"
+                ) from None
+        step = max(1, min(wanted, len(self.journey.events)))
         if step == len(self.journey.events) or not self.journey.events[step - 1].ok:
             self.play.playing = False
         if step == self._shown:
@@ -185,28 +222,36 @@ class JourneyStepper(widgets.VBox):
         self._show()
 
     def _render(self) -> None:
-        from netcourse.plots.journey import path_figure
+        from netcourse.plots.journey import path_figure  # matplotlib is heavy
 
         event = self.event
         journey = self.journey
-        colour = "#009E73" if event.ok else "#D55E00"
-        ending = ""
+        ending = Markup("")
         if event is journey.events[-1]:
             ending = (
-                " — <b>delivered</b>"
+                Markup(" — <b>delivered</b>")
                 if journey.delivered
-                else " — <b style='color:#D55E00'>stopped here</b>"
+                else Markup(" — <b style='color:{}'>stopped here</b>").format(STOP_COLOUR)
             )
-        self.header.value = (
-            f"<div><b>step {event.step}/{len(journey.events)}</b> ({event.direction}) · "
-            f"<b>{escape(event.device)}</b> — {escape(event.kind)}, layer {event.layer} · "
-            f"decided by <code>{escape(event.decided_by)}</code><br>"
-            f"<b style='color:{colour}'>{escape(event.decision)}</b>: {escape(event.why)}"
-            f"{ending}</div>"
-        )
         buffer = io.BytesIO()
         fig = path_figure(journey, event.step)
         fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+        self.header.value = Markup(
+            "<div><b>step {}/{}</b> ({}) · <b>{}</b> — {}, layer {} · decided by <code>{}</code>"
+            "<br><b style='color:{}'>{}</b>: {}{}</div>"
+        ).format(
+            event.step,
+            len(journey.events),
+            event.direction,
+            event.device,
+            event.kind,
+            event.layer,
+            event.decided_by,
+            OK_COLOUR if event.ok else STOP_COLOUR,
+            event.decision,
+            event.why,
+            ending,
+        )
         self.figure.value = buffer.getvalue()
         self.pdu.value = pdu_html(event)
         self._shown = event.step

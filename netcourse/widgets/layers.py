@@ -2,35 +2,41 @@
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb. Views only: every decision comes from
 :class:`netcourse.switch.Lan` / :class:`netcourse.switch.Switch` and every span from
-:func:`netcourse.layers.spans`; errors show inline and the widget keeps working.
+:func:`netcourse.packets.spans`; errors show inline and the widget keeps working.
 
 >>> stepper = SwitchStepper()
 >>> [step.what for step in stepper.step("A", "B", "ping")][:2]
 ['ARP request', 'ARP reply']
 >>> stepper
 SwitchStepper(4 ports, hosts A B C D, 4 frames sent, 2 MACs learned)
+>>> stepper.step("A", "Z"), "no such host" in stepper.errors.value  # shown inline
+((), True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
 from netcourse import layers
-from netcourse.errors import PacketError
-from netcourse.plots.layers import LAYER_COLOURS
+from netcourse.errors import PacketError, quote
+from netcourse.html import Cell, Markup, table
+from netcourse.packets import as_dissection, pdus
+from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
-from netcourse.widgets.common import ErrorBox, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
 __all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html", "marked_hex_html"]
 
 #: How many of the latest frames the stepper lists.
 HISTORY = 10
 
-_ACTION_COLOURS = {"forward": "#009E73", "flood": "#E69F00", "filter": "#999999", "drop": "#D55E00"}
+#: Where the last frame came in, on the switch picture.
+IN_PORT_COLOUR = PALETTE["blue"]
+#: The bytes a device reads, marked in the hex view.
+MARK_COLOUR = PALETTE["orange"]
 
 
 class SwitchStepper(widgets.VBox):
@@ -41,6 +47,8 @@ class SwitchStepper(widgets.VBox):
     """
 
     def __init__(self, ports: Mapping[int, Any] | None = None, lan: Lan | None = None) -> None:
+        if lan is not None and not isinstance(lan, Lan):
+            raise TypeError(f"lan: expected a netcourse.switch.Lan, got {type(lan).__name__}")
         self.lan = lan if lan is not None else Lan(ports=ports)
         names = list(self.lan.hosts)
         self.sender = widgets.Dropdown(options=names, value=names[0], description="from")
@@ -56,29 +64,35 @@ class SwitchStepper(widgets.VBox):
         self.send_button = widgets.Button(description="send", button_style="primary")
         self.reset_button = widgets.Button(description="reset")
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.picture = widgets.HTML()
         self.tables = widgets.HTML()
         self.history = widgets.HTML()
         self._last: tuple[LanStep, ...] = ()
-
-        @guard(self.errors)
-        def on_send(_button=None):
-            self.step(self.sender.value, self.receiver.value, self.kind.value)
-
-        @guard(self.errors)
-        def on_reset(_button=None):
-            self.reset()
-
-        self.send_button.on_click(on_send)
-        self.reset_button.on_click(on_reset)
+        self._send = guard(self.errors, stale=self.stale, shown=self._shown)(self._send_now)
+        self.send_button.on_click(
+            lambda _button: self.step(self.sender.value, self.receiver.value, self.kind.value)
+        )
+        self.reset_button.on_click(guard(self.errors, stale=self.stale)(lambda _b: self.reset()))
         controls = widgets.HBox([self.sender, self.receiver, self.send_button, self.reset_button])
         super().__init__(
-            [self.kind, controls, self.errors, self.picture, self.tables, self.history],
+            [self.kind, controls, self.errors, self.stale, self.picture, self.tables, self.history],
         )
         self._render()
 
     def step(self, sender: str, receiver: str, kind: str = "frame") -> tuple[LanStep, ...]:
-        """Send one frame (``kind="frame"``) or a ping with its ARP exchange; the steps."""
+        """Send one frame (``kind="frame"``) or a ping with its ARP exchange; the steps.
+
+        Bad values (an unknown host, a ping to 'broadcast') show inline and send nothing: the
+        picture says it still shows the last send, and the result is ``()``.
+        """
+        steps = self._send(sender, receiver, kind)
+        return () if steps is None else steps
+
+    def _shown(self) -> str | None:
+        return f"the last send ({self._last[-1].what})" if self._last else None
+
+    def _send_now(self, sender: str, receiver: str, kind: str) -> tuple[LanStep, ...]:
         if kind == "ping":
             if receiver == "broadcast":
                 raise PacketError("ping needs one host to answer, not 'broadcast'")
@@ -86,7 +100,7 @@ class SwitchStepper(widgets.VBox):
         elif kind == "frame":
             steps = (self.lan.frame(sender, receiver),)
         else:
-            raise PacketError(f"{kind!r}: expected 'frame' or 'ping'")
+            raise PacketError(f"{quote(kind)}: expected 'frame' or 'ping'")
         self._last = steps
         self._render()
         return steps
@@ -111,33 +125,35 @@ class SwitchStepper(widgets.VBox):
         arp_rows = []
         for name, host in self.lan.hosts.items():
             entries = self.lan.arp_table(name).entries
-            cells = [(e.ip, e.mac) for e in entries] or [("<i>empty</i>", "")]
-            for i, (ip, mac) in enumerate(cells):
-                who = f"<b>{escape(name)}</b> ({escape(host.ip)})" if i == 0 else ""
-                ip_cell = ip if ip.startswith("<i>") else escape(ip)
-                arp_rows.append(
-                    f"<tr><td>{who}</td><td>{ip_cell}</td><td><code>{escape(mac)}</code></td></tr>"
-                )
-        arps = (
-            '<table class="netcourse-arp"><thead><tr><th>host</th><th>IP</th><th>MAC</th></tr>'
-            f"</thead><tbody>{''.join(arp_rows)}</tbody></table>"
-        )
-        self.tables.value = (
+            cells = [(e.ip, Markup("<code>{}</code>").format(e.mac)) for e in entries]
+            for i, (ip, mac) in enumerate(cells or [(Markup("<i>empty</i>"), "")]):
+                who = Markup("<b>{}</b> ({})").format(name, host.ip) if i == 0 else ""
+                arp_rows.append((who, ip, mac))
+        arps = table(arp_rows, header=("host", "IP", "MAC"), cls="netcourse-arp")
+        self.tables.value = Markup(
             '<div style="display:flex;gap:3em;align-items:flex-start">'
-            f"<div><b>switch: forwarding table</b> (MAC &rarr; port)<br>{fdb}</div>"
-            f"<div><b>hosts: ARP tables</b> (IP &rarr; MAC)<br>{arps}</div></div>"
-        )
+            "<div><b>switch: forwarding table</b> (MAC &rarr; port)<br>{}</div>"
+            "<div><b>hosts: ARP tables</b> (IP &rarr; MAC)<br>{}</div></div>"
+        ).format(Markup(fdb), arps)
         recent = self.lan.steps[-HISTORY:]
         first = len(self.lan.steps) - len(recent) + 1
-        items = "".join(
-            f'<li><span style="color:{_ACTION_COLOURS[s.decision.action]}">'
-            f"<b>{escape(s.what)}</b>: {escape(s.decision.action)}</span> &mdash; "
-            f"{escape(s.decision.reason)}; received by "
-            f"{escape(', '.join(s.delivered_to) or 'nobody')}</li>"
+        item = Markup(
+            '<li><span style="color:{}"><b>{}</b>: {}</span> &mdash; {}; received by {}</li>'
+        )
+        items = Markup("").join(
+            item.format(
+                SWITCH_ACTION_COLOURS[s.decision.action],
+                s.what,
+                s.decision.action,
+                s.decision.reason,
+                ", ".join(s.delivered_to) or "nobody",
+            )
             for s in recent
         )
         self.history.value = (
-            f'<ol start="{first}">{items}</ol>' if items else "<i>no frame sent yet</i>"
+            Markup('<ol start="{}">{}</ol>').format(first, items)
+            if items
+            else "<i>no frame sent yet</i>"
         )
 
     def _picture(self) -> str:
@@ -147,27 +163,28 @@ class SwitchStepper(widgets.VBox):
             by_port.setdefault(host.port, []).append(host.name)
         cells = []
         for port, vlans in self.lan.switch.ports.items():
-            colour, border = "#f2f2f2", "1px solid #999"
+            colour, border = NEUTRALS["background"], f"1px solid {NEUTRALS['faint']}"
             if last and port in last.out_ports:
-                colour = _ACTION_COLOURS[last.action]
+                colour = SWITCH_ACTION_COLOURS[last.action]
             if last and port == last.in_port:
-                border = "3px solid #0072B2"
+                border = f"3px solid {IN_PORT_COLOUR}"
             trunk = "trunk " if port in self.lan.switch.trunks else ""
             vlan = "/".join(map(str, vlans))
             hosts = ", ".join(by_port.get(port, [])) or "-"
+            label = Markup("port {}<br><small>{}VLAN {}</small><br><b>{}</b>")
             cells.append(
-                f'<td style="background:{colour};border:{border};padding:4px 10px;'
-                f'text-align:center">port {port}<br><small>{trunk}VLAN {vlan}</small>'
-                f"<br><b>{escape(hosts)}</b></td>"
+                Cell(
+                    label.format(port, trunk, vlan, hosts),
+                    style=f"background:{colour};border:{border};padding:4px 10px;text-align:center",
+                )
             )
-        legend = " ".join(
-            f'<span style="background:{c};padding:0 6px">{a}</span>'
-            for a, c in _ACTION_COLOURS.items()
+        legend = Markup(" ").join(
+            Markup('<span style="background:{};padding:0 6px">{}</span>').format(colour, action)
+            for action, colour in SWITCH_ACTION_COLOURS.items()
         )
-        return (
-            f'<table style="border-collapse:separate;border-spacing:4px"><tr>{"".join(cells)}'
-            f"</tr></table><small>blue border: where the last frame came in; {legend}</small>"
-        )
+        ports = table([cells], style="border-collapse:separate;border-spacing:4px")
+        note = Markup("<small>blue border: where the last frame came in; {}</small>")
+        return ports + note.format(legend)
 
 
 # --- PDUs highlighted on the bytes of a real frame ----------------------------------------
@@ -178,25 +195,22 @@ def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> 
 
     ``compact`` leaves out the devices column, for a narrow panel beside the inspector.
     """
-    rows = []
+    rows, styles = [], []
     for entry in layers.table().rows:
-        style = ""
-        if entry.number in highlight:
-            style = f' style="background:{LAYER_COLOURS[entry.number]}33;font-weight:bold"'
-        cells = [str(entry.number), entry.name, entry.tcpip, entry.pdu]
+        cells = [entry.number, entry.name, entry.tcpip, entry.pdu]
         if not compact:
             cells.append(", ".join(entry.devices) or "-")
-        rows.append(f"<tr{style}>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        rows.append(cells)
+        lit = entry.number in highlight
+        styles.append(
+            f"background:{LAYER_COLOURS[entry.number]}33;font-weight:bold" if lit else None
+        )
     names = ["OSI", "name", "TCP/IP", "PDU"] + ([] if compact else ["devices"])
-    head = "<tr>" + "".join(f"<th>{n}</th>" for n in names) + "</tr>"
-    body = "".join(rows)
-    size = ' style="font-size:90%"' if compact else ""
-    return (
-        f'<table class="netcourse-layers"{size}><thead>{head}</thead><tbody>{body}</tbody></table>'
-    )
+    size = "font-size:90%" if compact else None
+    return table(rows, header=names, cls="netcourse-layers", style=size, row_styles=styles)
 
 
-def _hexdump(data: bytes, span: layers.Span | None, colour: str) -> str:
+def _hexdump(data: bytes, span: pdus.Span | None, colour: str) -> str:
     """The frame's bytes with one PDU lit up: its header solid, its payload light."""
     from netcourse.widgets.packets import hex_rows
 
@@ -225,7 +239,7 @@ def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
     from netcourse.widgets.packets import hex_rows
 
     marked = {i for start, end in ranges for i in range(start, end)}
-    mark = "background:#E69F00;font-weight:bold"
+    mark = f"background:{MARK_COLOUR};font-weight:bold"
 
     def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
         if at not in marked:
@@ -243,10 +257,8 @@ class PduView(widgets.VBox):
     """
 
     def __init__(self, source: Any = "http", number: int | None = 4) -> None:
-        from netcourse.plots.layers import _dissection
-
-        self.dissection = _dissection(source, number)
-        self.spans = layers.spans(self.dissection)
+        self.dissection = as_dissection(source, number)
+        self.spans = pdus.spans(self.dissection)
         options = [
             (f"{s.protocol.label} {s.pdu} ({s.name}): bytes {s.start}-{s.end - 1}", i)
             for i, s in enumerate(self.spans)
@@ -271,11 +283,11 @@ class PduView(widgets.VBox):
         self._render()
 
     @property
-    def span(self) -> layers.Span:
+    def span(self) -> pdus.Span:
         """The PDU selected now."""
         return self.spans[self.choice.value]
 
-    def select(self, name: str) -> layers.Span:
+    def select(self, name: str) -> pdus.Span:
         """Select the layer called ``name`` (``"TCP"``) or the PDU called ``name`` ("segment")."""
         for i, span in enumerate(self.spans):
             if name in (span.name, span.pdu):
@@ -286,12 +298,20 @@ class PduView(widgets.VBox):
 
     def _render(self) -> None:
         span = self.span
-        colour = LAYER_COLOURS.get(max(span.protocol.osi or (7,)), "#CC79A7")
+        colour = LAYER_COLOURS.get(max(span.protocol.osi or (7,)), PALETTE["purple"])
         self.bytes_view.value = _hexdump(self.dissection.data, span, colour)
-        self.detail.value = (
-            f"<b>{escape(span.protocol.name)}</b> {escape(span.pdu)}: bytes {span.start}-"
-            f"{span.end - 1} ({span.length} B); its own header {span.header_length} B, "
-            f"carrying {span.payload_length} B.<br><small>{escape(span.protocol.note)}</small>"
+        self.detail.value = Markup(
+            "<b>{}</b> {}: bytes {}-{} ({} B); its own header {} B, carrying {} B."
+            "<br><small>{}</small>"
+        ).format(
+            span.protocol.name,
+            span.pdu,
+            span.start,
+            span.end - 1,
+            span.length,
+            span.header_length,
+            span.payload_length,
+            span.protocol.note,
         )
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
 
@@ -331,7 +351,7 @@ class LayerInspector(widgets.HBox):
         self.device.layout.width = "95%"
         self.note = widgets.HTML()
         self.table = widgets.HTML()
-        self.spans: tuple[layers.Span, ...] = ()
+        self.spans: tuple[pdus.Span, ...] = ()
         self._busy = False
 
         @guard(self.errors)
@@ -371,7 +391,7 @@ class LayerInspector(widgets.HBox):
 
     def _refresh(self) -> None:
         d = self.inspector.dissection
-        self.spans = layers.spans(d) if d is not None else ()
+        self.spans = pdus.spans(d) if d is not None else ()
         self._busy = True
         try:
             self.pdu.options = [("(none)", -1)] + [
@@ -385,7 +405,7 @@ class LayerInspector(widgets.HBox):
         self.table.value = layer_table_html(present, compact=True)
         self.note.value = ""
 
-    def _show(self, index: int) -> layers.Span:
+    def _show(self, index: int) -> pdus.Span:
         from netcourse.widgets.packets import hex_dump_html
 
         span = self.spans[index]
@@ -396,16 +416,22 @@ class LayerInspector(widgets.HBox):
         finally:
             self._busy = False
         self.inspector.hex.value = hex_dump_html(d.data, span.start, span.end)
-        self.note.value = (
-            f"<b>{escape(span.protocol.name)} {escape(span.pdu)}</b>: bytes {span.start}-"
-            f"{span.end - 1} ({span.length} B) = its {span.header_length}-byte header + "
-            f"{span.payload_length} B it carries"
+        self.note.value = Markup(
+            "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
+        ).format(
+            span.protocol.name,
+            span.pdu,
+            span.start,
+            span.end - 1,
+            span.length,
+            span.header_length,
+            span.payload_length,
         )
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
         self.inspector.detail.value = self.note.value
         return span
 
-    def show_pdu(self, name: str) -> layers.Span:
+    def show_pdu(self, name: str) -> pdus.Span:
         """Light up the PDU of layer ``name`` ("TCP") or with PDU name ``name`` ("segment")."""
         for i, span in enumerate(self.spans):
             if name in (span.name, span.pdu):
@@ -424,7 +450,7 @@ class LayerInspector(widgets.HBox):
         d = self.inspector.dissection
         if d is None:
             raise PacketError("no packet is shown, so there is nothing to read")
-        fields = layers.fields_read(dev.name, d)
+        fields = pdus.fields_read(dev.name, d)
         self._busy = True
         try:
             self.device.value = dev.name
@@ -433,8 +459,8 @@ class LayerInspector(widgets.HBox):
             self._busy = False
         self.inspector.hex.value = marked_hex_html(d.data, [(f.offset, f.end) for f in fields])
         read = ", ".join(f"{f.name} ({_where(f.offset, f.end)})" for f in fields) or "nothing"
-        self.note.value = (
-            f"<b>{escape(dev.name)}</b> ({dev.label}) reads {escape(read)}: {escape(dev.decides)}"
+        self.note.value = Markup("<b>{}</b> ({}) reads {}: {}").format(
+            dev.name, dev.label, read, dev.decides
         )
         self.inspector.detail.value = self.note.value
         self.table.value = layer_table_html(dev.osi, compact=True)

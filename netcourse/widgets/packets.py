@@ -22,38 +22,40 @@ Inspector(http.pcap: 12 packets, filter 'http' keeps 2, packet 4, TCP.dataofs)
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import ipywidgets as widgets
 import numpy as np
+from IPython import display as ipython_display
 
-from netcourse.errors import CaptureError, PacketError
+from netcourse.errors import CaptureError, NetcourseError, PacketError
+from netcourse.html import escape
+from netcourse.layers import layer_of
 from netcourse.packets import Capture, Dissection, read_capture
 from netcourse.packets.filters import compile_filter
-from netcourse.widgets.common import ErrorBox, guard
+from netcourse.readers import read_int
+from netcourse.style import PALETTE, TINTS
+from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
-__all__ = ["Inspector", "load_capture", "osi_label", "hex_dump_html", "hex_rows", "PAGE_SIZE"]
+__all__ = [
+    "Inspector",
+    "load_capture",
+    "osi_label",
+    "hex_dump_html",
+    "hex_rows",
+    "PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+]
 
 #: Rows per page of the packet list.
 PAGE_SIZE = 25
+#: The most rows a page may have: each row on show is dissected by scapy.
+MAX_PAGE_SIZE = 1000
 
-#: Used when netcourse/layers.py is absent: scapy layer name -> OSI label.
-_FALLBACK_OSI = {
-    "Ether": "L2",
-    "Dot1Q": "L2",
-    "ARP": "L2-L3",
-    "IP": "L3",
-    "IPv6": "L3",
-    "ICMP": "L3",
-    "TCP": "L4",
-    "UDP": "L4",
-    "Raw": "L5-L7",
-}
-
-_HIGHLIGHT = "#E69F00"  # Okabe-Ito orange: the selected field's bytes
-_LAYER_TINT = "#DCEBF7"  # light blue: the rest of the selected field's layer
+_MAX_STEP = 10**9  # a relative page step stops at the first or last page anyway
+_HIGHLIGHT = PALETTE["orange"]  # the selected field's bytes
+_LAYER_TINT = TINTS["blue"]  # the rest of the selected field's layer
 _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
 _STYLE = (
     "<style>.netcourse-packet-list select, .netcourse-fields select "
@@ -62,25 +64,14 @@ _STYLE = (
 
 
 def osi_label(layer_name: str) -> str:
-    """The OSI label of a scapy layer name ('L3', 'L2-L3'), from netcourse.layers when present.
+    """The OSI label of a scapy layer name ('L3', 'L2-L3') from :mod:`netcourse.layers`, or ''
+    for a layer the course's table does not place.
 
-    >>> osi_label("TCP")
-    'L4'
+    >>> osi_label("TCP"), osi_label("ICMPv6ND_NS"), osi_label("Bogus")
+    ('L4', 'L3', '')
     """
-    try:
-        from netcourse.layers import layer_of
-    except ImportError:  # the layers lesson's table is optional for the inspector
-        layer_of = None
-    if layer_of is not None:
-        try:
-            found = layer_of(layer_name, default=None)
-        except Exception:
-            found = None
-        if found is not None:
-            return found.label
-    if layer_name.startswith("ICMPv6"):
-        return "L3"
-    return _FALLBACK_OSI.get(layer_name, "")
+    found = layer_of(layer_name, default=None)
+    return found.label if found is not None else ""
 
 
 def hex_rows(
@@ -144,10 +135,8 @@ def load_capture(path: str | Path) -> Capture:
     The bar ends full, labelled with the packet count, so the cell's output is the same on
     every run. Taught in notebooks/02-osi-layers-and-packets.ipynb.
     """
-    from IPython.display import display
-
     bar = widgets.IntProgress(value=0, min=0, max=100, description="reading")
-    display(bar)
+    ipython_display.display(bar)
 
     def update(done: int, total: int) -> None:
         bar.value = int(100 * done / total) if total else 100
@@ -159,11 +148,12 @@ def load_capture(path: str | Path) -> Capture:
     return capture
 
 
-def _frames_of(source: Any) -> list[bytes]:
+def _frames_of(source: Any) -> list[Any]:
+    """Frame bytes or scapy packets (kept as packets: their first layer names the link type)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return [bytes(source)]
     if hasattr(source, "build") and hasattr(source, "fields_desc"):  # a scapy packet
-        return [bytes(source)]
+        return [source]
     if isinstance(source, (str, Path)):
         cap = read_capture(source)
         return [cap.frame(n) for n in range(1, len(cap) + 1)]
@@ -193,12 +183,18 @@ class Inspector(widgets.VBox):
     built in a cell, or a list of those. Select a field to light up exactly its bytes; move the
     byte control to select the field that holds that byte. ``http=True`` shows an HTTP head's
     start line and header lines as fields (see :func:`netcourse.packets.dissect`).
+
+    A bad filter, packet number, page or byte offset shows its error inline, a line under it
+    says which view is still on show (stale), and the widget keeps working. Called from code,
+    the same methods raise that error too.
     """
 
     def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE, http: bool = True) -> None:
+        self.page_size = read_int(
+            page_size, what="page size", low=1, high=MAX_PAGE_SIZE, error=CaptureError
+        )
         self.capture = _capture_of(source)
         self.http = http
-        self.page_size = page_size
         self.numbers = np.arange(1, len(self.capture) + 1)
         self.page_index = 0
         self.filter_used = ""
@@ -216,8 +212,9 @@ class Inspector(widgets.VBox):
             layout=widgets.Layout(width="46em"),
         )
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.packet_list = widgets.Select(
-            options=[], rows=min(page_size, 12), layout=widgets.Layout(width="100%")
+            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="100%")
         )
         self.packet_list.add_class("netcourse-packet-list")
         self.previous_button = widgets.Button(description="◀ page", layout={"width": "7em"})
@@ -231,12 +228,13 @@ class Inspector(widgets.VBox):
         self.hex = widgets.HTML()
         self.hex.add_class("netcourse-hex")
 
-        self.filter_text.observe(guard(self.errors)(lambda _c: self.apply_filter()), "value")
-        self.packet_list.observe(guard(self.errors)(self._on_packet), "value")
-        self.tree.observe(guard(self.errors)(self._on_tree), "value")
-        self.byte.observe(guard(self.errors)(self._on_byte), "value")
-        self.previous_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(-1, True)))
-        self.next_button.on_click(guard(self.errors)(lambda _b: self.go_to_page(1, True)))
+        event = guard(self.errors, stale=self.stale, shown=self._shown)
+        self.filter_text.observe(event(self._on_filter), "value")
+        self.packet_list.observe(event(self._on_packet), "value")
+        self.tree.observe(event(self._on_tree), "value")
+        self.byte.observe(event(self._on_byte), "value")
+        self.previous_button.on_click(event(lambda _b: self.go_to_page(-1, relative=True)))
+        self.next_button.on_click(event(lambda _b: self.go_to_page(1, relative=True)))
 
         style = widgets.HTML(_STYLE)  # monospace rows so the columns line up
         pager = widgets.HBox([self.previous_button, self.next_button, self.status])
@@ -246,12 +244,38 @@ class Inspector(widgets.VBox):
                 style,
                 self.filter_text,
                 self.errors,
+                self.stale,
                 self.packet_list,
                 pager,
                 widgets.HBox([self.tree, right]),
             ]
         )
         self.apply_filter()
+
+    # --- errors: inline, with what is still on show marked stale ------------------------------
+
+    def _shown(self) -> str | None:
+        """The view on show, for the stale note; None when nothing valid is on show."""
+        if not self.packet_list.options and self.dissection is None:
+            return None
+        where = f"page {self.page_index + 1} of {self.pages}"
+        if self.number is not None:
+            where = f"packet {self.number} on {where}"
+        if self.filter_used.strip():
+            where += f" (filter {self.filter_used!r})"
+        return where
+
+    def _fail(self, exc: NetcourseError) -> NoReturn:
+        """Show a learner's bad value inline, mark the view on show stale, raise it for code."""
+        self.errors.show(exc)
+        shown = self._shown()
+        self.stale.mark(shown) if shown else self.stale.clear()
+        raise exc
+
+    def _ok(self) -> None:
+        """A valid request: clear the error line and the stale note."""
+        self.errors.clear()
+        self.stale.clear()
 
     # --- the packet list ---------------------------------------------------------------------
 
@@ -268,22 +292,49 @@ class Inspector(widgets.VBox):
         ]
         return [self.capture[int(n) - 1] for n in chunk]
 
+    def _on_filter(self, _change: Any) -> None:
+        if not self._busy:
+            self.apply_filter()
+
     def apply_filter(self, text: str | None = None) -> None:
         """Keep only the packets a display filter matches (a bad filter raises FilterError)."""
-        if text is not None and text != self.filter_text.value:
-            self.filter_text.value = text  # the observer comes back here
-            return
-        text = self.filter_text.value
-        flt = compile_filter(text)
+        text = self.filter_text.value if text is None else text
+        try:
+            flt = compile_filter(text)
+        except NetcourseError as exc:
+            self._fail(exc)
+        self._ok()
+        if text != self.filter_text.value:
+            self._busy = True  # the box shows the filter in use; its observer has nothing to do
+            try:
+                self.filter_text.value = text
+            finally:
+                self._busy = False
         mask = flt.mask(self.capture.columns, self.capture.lengths)
         self.numbers = np.flatnonzero(mask) + 1
         self.filter_used = text
         self.go_to_page(0)
 
     def go_to_page(self, page: int, relative: bool = False) -> None:
-        """Show a page of the packet list (0-based, or a step when ``relative``)."""
-        page = self.page_index + page if relative else page
-        self.page_index = min(max(page, 0), self.pages - 1)
+        """Show a page of the packet list: ``page`` counts from 0, or is a step when
+        ``relative`` (a step past either end stops there)."""
+        try:
+            if relative:
+                step = read_int(
+                    page, what="page step", low=-_MAX_STEP, high=_MAX_STEP, error=CaptureError
+                )
+                target = min(max(self.page_index + step, 0), self.pages - 1)
+            else:
+                target = read_int(
+                    page,
+                    what="page (pages count from 0)",
+                    high=self.pages - 1,
+                    error=CaptureError,
+                )
+        except NetcourseError as exc:
+            self._fail(exc)
+        self._ok()
+        self.page_index = target
         rows = self.rows
         self._busy = True
         try:
@@ -317,16 +368,24 @@ class Inspector(widgets.VBox):
     # --- one packet: tree and bytes ----------------------------------------------------------
 
     def show_packet(self, number: int) -> None:
-        """Dissect packet ``number`` (1-based) and show its tree and bytes."""
-        self.number = int(number)
+        """Dissect packet ``number`` (1-based, like Wireshark's No.) and show its tree and bytes."""
+        try:
+            if not len(self.capture):
+                raise CaptureError("this capture has no packets to show")
+            number = read_int(
+                number, what="packet number", low=1, high=len(self.capture), error=CaptureError
+            )
+        except NetcourseError as exc:
+            self._fail(exc)
+        self._ok()
+        self.number = number
         try:
             self.dissection = self.capture.dissect(self.number, http=self.http)
         except PacketError as exc:  # a frame too short to dissect: say so, keep the list
             self._clear_packet(f"packet {number}: {exc}")
-            self.number = int(number)
+            self.number = number
             self.errors.show(exc)
             return
-        self.errors.clear()
         options = []
         for li, layer in enumerate(self.dissection.layers):
             label = osi_label(layer.name)
@@ -368,17 +427,32 @@ class Inspector(widgets.VBox):
             if lay.name == layer:
                 for fi, fld in enumerate(lay.fields):
                     if fld.name == name:
+                        self._ok()
                         self._select(li, fi)
                         return
-        d[layer][name]  # raises PacketError naming the layers / fields there are
+        try:
+            d[layer][name]  # raises PacketError naming the layers / fields there are
+        except NetcourseError as exc:
+            self._fail(exc)
 
     def select_byte(self, offset: int) -> None:
-        """Select the field holding byte ``offset`` of the frame."""
-        self.byte.value = int(offset)
+        """Select the field holding byte ``offset`` of the frame (0 is the first byte)."""
+        d = self._need_packet()
+        try:
+            where = read_int(offset, what="byte offset", high=len(d.data) - 1, error=PacketError)
+        except NetcourseError as exc:
+            self._fail(exc)
+        self._ok()
+        self._busy = True
+        try:
+            self.byte.value = where
+        finally:
+            self._busy = False
+        self._select_offset(where)
 
     def _need_packet(self) -> Dissection:
         if self.dissection is None:
-            raise CaptureError("no packet is selected (does the filter keep any?)")
+            self._fail(CaptureError("no packet is selected (does the filter keep any?)"))
         return self.dissection
 
     def _on_tree(self, change) -> None:
@@ -389,9 +463,11 @@ class Inspector(widgets.VBox):
             self._select(li, fi, move_byte=True)
 
     def _on_byte(self, change) -> None:
-        if self._busy:
-            return
-        found = self._need_packet().field_at(int(change["new"]))
+        if not self._busy:
+            self._select_offset(int(change["new"]))
+
+    def _select_offset(self, offset: int) -> None:
+        found = self._need_packet().field_at(offset)
         if found is None:
             self.selected_field, self.selected_bytes = None, None
             self._render()

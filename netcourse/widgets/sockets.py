@@ -16,6 +16,7 @@ Views only: every number comes from :mod:`netcourse.sockets`.
 from __future__ import annotations
 
 import threading
+import weakref
 from html import escape
 
 import ipywidgets as widgets
@@ -31,7 +32,8 @@ class SocketTableWidget(widgets.VBox):
 
     It refreshes when a button is pressed, on "refresh", and, while "auto-refresh" is ticked,
     every ``interval`` seconds for at most ``max_refreshes`` times; the timer thread stops when
-    the box is unticked, the limit is reached, or the widget is closed.
+    the box is unticked, the limit is reached, or the widget is closed (also by leaving a
+    ``with`` block) or dropped.
     Taught in notebooks/01-sockets-and-4-tuples.ipynb.
     """
 
@@ -113,15 +115,19 @@ class SocketTableWidget(widgets.VBox):
         """Start refreshing every ``interval`` seconds (bounded by ``max_refreshes``)."""
         self.stop_timer()
         self._stop = threading.Event()
-        stop = self._stop
+        stop, interval, count = self._stop, self.interval, self.max_refreshes
+        view = weakref.ref(self)  # the thread does not keep a dropped widget alive
 
         def tick() -> None:
-            for _ in range(self.max_refreshes):
-                if stop.wait(self.interval):
+            for _ in range(count):
+                if stop.wait(interval) or (widget := view()) is None:
                     return
-                self.refresh()
-            self.auto.value = False
+                widget.refresh()
+                del widget
+            if (widget := view()) is not None:
+                widget.auto.value = False
 
+        weakref.finalize(self, stop.set)  # dropped, or at exit: the thread ends
         self._timer = threading.Thread(target=tick, name="netcourse-socket-table", daemon=True)
         self._timer.start()
 
@@ -136,6 +142,12 @@ class SocketTableWidget(widgets.VBox):
     def timer_running(self) -> bool:
         """True while the auto-refresh thread runs."""
         return self._timer is not None and self._timer.is_alive()
+
+    def __enter__(self) -> SocketTableWidget:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     def close(self) -> None:
         """Stop the timer, then close the widget and its children."""

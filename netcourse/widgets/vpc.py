@@ -1,45 +1,80 @@
 """The VPC explorer: pick a source, a destination and a port; see the path and what blocks it.
 
 Only wires controls to :mod:`netcourse.vpc` and :mod:`netcourse.plots.vpc`; bad input shows
-inline and the widget keeps working. Taught in notebooks/05-aws-vpc.ipynb.
+inline, the last good path stays on screen marked stale, and the widget keeps working.
+Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> explorer = Explorer("three-tier", src="internet", dst="db", port=5432)
 >>> explorer.path.blocked_by
 'i-0a1b2c3d4e5f60003'
 >>> explorer.port.value = "not a port"
->>> "PortError" in explorer.errors.value
-True
+>>> "PortError" in explorer.errors.value, "stale" in explorer.stale.value
+(True, True)
 >>> explorer.port.value = "5432"; explorer.src.value = "app"
->>> explorer.path.reachable, explorer.errors.value
-(True, '')
+>>> explorer.path.reachable, explorer.errors.value, explorer.stale.value
+(True, '', '')
 """
 
 from __future__ import annotations
 
 import io
-from html import escape
 
 import ipywidgets as widgets
 
-from netcourse.errors import PortError
-from netcourse.vpc import Vpc, examples
+from netcourse.errors import PortError, VpcError, quote
+from netcourse.html import Markup
+from netcourse.plots.vpc import topology
+from netcourse.readers import read_int, read_port
+from netcourse.style import PALETTE
+from netcourse.vpc import Path, Vpc, examples
 from netcourse.widgets.common import ErrorBox, guard
 
-__all__ = ["Explorer", "path_html"]
+__all__ = ["Explorer", "path_html", "PROTOCOLS"]
+
+#: The protocols the explorer offers (those a reachability question can follow).
+PROTOCOLS = ("tcp", "udp", "icmp")
 
 
-def path_html(path) -> str:
-    """A path as HTML: the verdict, the blocking component and rule, then every hop."""
+def path_html(path: Path) -> Markup:
+    """A path as HTML: the verdict, the blocking component and rule, then every hop.
+
+    >>> html = path_html(Vpc.example().reachability("web", "db", 5432))
+    >>> "blocked by sg-0a1b2c3d4e5f60003" in html, "<table" in html
+    (True, True)
+    """
     if path.reachable:
-        head = f"<div style='color:#009E73'><b>reachable</b>: {escape(path.explanation)}</div>"
+        head = Markup("<div style='color:{}'><b>reachable</b>: {}</div>").format(
+            PALETTE["green"], path.explanation
+        )
     else:
         hop = path.blocking_hop
-        head = (
-            f"<div style='color:#D55E00'><b>blocked by {escape(path.blocked_by)}</b> "
-            f"({escape(hop.kind)}, {escape(hop.leg)}, rule: {escape(hop.rule or '-')})</div>"
-            f"<div>{escape(path.explanation)}</div>"
+        head = Markup(
+            "<div style='color:{}'><b>blocked by {}</b> ({}, {}, rule: {})</div><div>{}</div>"
+        ).format(
+            PALETTE["vermillion"],
+            path.blocked_by,
+            hop.kind,
+            hop.leg,
+            hop.rule or "-",
+            path.explanation,
         )
-    return head + path._repr_html_().split("</p>", 1)[1]
+    return head + path.hops_html()
+
+
+def _choice(value: object, choices, what: str) -> str:
+    """``value`` if it is one of ``choices``, else a VpcError naming it and them."""
+    if not isinstance(value, str) or value not in choices:
+        raise VpcError(f"{what} {quote(value)}: expected one of {', '.join(choices)}")
+    return value
+
+
+def _endpoint_text(value: object, parameter: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{parameter}: expected an endpoint as text (a name such as 'web', an id, an "
+            f"address or 'internet'), got {type(value).__name__}"
+        )
+    return value
 
 
 class Explorer(widgets.VBox):
@@ -48,66 +83,127 @@ class Explorer(widgets.VBox):
     def __init__(
         self,
         vpc: Vpc | str = "three-tier",
+        *,
         src: str = "internet",
         dst: str | None = None,
-        port: int = 443,
+        port: int | str | None = 443,
         protocol: str = "tcp",
     ):
-        self.example = widgets.Dropdown(
-            options=list(examples()),
-            value=vpc if isinstance(vpc, str) else None,
-            description="example",
-        )
-        self.vpc = vpc if isinstance(vpc, Vpc) else Vpc.example(vpc)
+        if isinstance(vpc, Vpc):
+            example = None
+        elif isinstance(vpc, str):
+            example = _choice(vpc, list(examples()), "example")
+            vpc = Vpc.example(example)
+        else:
+            raise TypeError(
+                f"vpc: expected a Vpc or the name of an example, got {type(vpc).__name__}"
+            )
+        protocol = _choice(protocol, PROTOCOLS, "protocol")
+        src = _endpoint_text(src, "src")
+        self.vpc = vpc
         names = self._names()
-        self.src = widgets.Combobox(value=src, options=names, description="source",
-                                    ensure_option=False, continuous_update=False)  # fmt: skip
-        self.dst = widgets.Combobox(value=dst or names[0], options=names, description="destination",
-                                    ensure_option=False, continuous_update=False)  # fmt: skip
-        self.port = widgets.Text(value=str(port), description="port", continuous_update=False)
-        self.protocol = widgets.Dropdown(options=["tcp", "udp", "icmp"], value=protocol,
-                                         description="protocol")  # fmt: skip
+        dst = names[0] if dst is None else _endpoint_text(dst, "dst")
+        self.example = widgets.Dropdown(
+            options=list(examples()), value=example, description="example"
+        )
+        self.src = widgets.Combobox(
+            value=src,
+            options=names,
+            description="source",
+            ensure_option=False,
+            continuous_update=False,
+        )
+        self.dst = widgets.Combobox(
+            value=dst,
+            options=names,
+            description="destination",
+            ensure_option=False,
+            continuous_update=False,
+        )
+        self.port = widgets.Text(
+            value="" if port is None else str(port), description="port", continuous_update=False
+        )
+        self.protocol = widgets.Dropdown(options=PROTOCOLS, value=protocol, description="protocol")
         self.step = widgets.IntSlider(value=0, min=0, max=0, description="hops shown")
         self.errors = ErrorBox()
+        self.stale = widgets.HTML()
         self.result = widgets.HTML()
         self.figure = widgets.Image(format="png")
-        self.path = None
-        self._update = guard(self.errors)(self._compute)
+        self.path: Path | None = None  #: the last path computed from valid input
+        self._path_vpc = vpc  # the model self.path was computed on
+        self._result_html = Markup("")
+        self._compute_guarded = guard(self.errors)(self._compute)
+        self._change_example = guard(self.errors)(self._load_example)
         self._draw = guard(self.errors)(self._render)
-        controls = widgets.HBox([widgets.VBox([self.example, self.src, self.dst]),
-                                 widgets.VBox([self.port, self.protocol, self.step])])  # fmt: skip
-        super().__init__([controls, self.errors, self.result, self.figure])
+        controls = widgets.HBox(
+            [
+                widgets.VBox([self.example, self.src, self.dst]),
+                widgets.VBox([self.port, self.protocol, self.step]),
+            ]
+        )
+        super().__init__([controls, self.errors, self.stale, self.result, self.figure])
         self.example.observe(self._on_example, names="value")
         for control in (self.src, self.dst, self.port, self.protocol):
             control.observe(lambda change: self._update(), names="value")
         self._syncing = False
-        self.step.observe(lambda change: self._syncing or self._draw(), names="value")
+        self.step.observe(self._on_step, names="value")
         self._update()
 
     def _names(self) -> list[str]:
         return [inst.label for inst in self.vpc.instances.values()] + ["internet"]
 
-    def _on_example(self, change) -> None:
-        if change["new"] is None:
+    @property
+    def is_stale(self) -> bool:
+        """Whether an error is showing while the last valid path stays on screen."""
+        return bool(self.errors.value) and self.path is not None
+
+    def _update(self) -> None:
+        self._compute_guarded()
+        self._mark()
+
+    def _mark(self) -> None:
+        """Show the result; while an error shows, say that it belongs to the last good input."""
+        if not self.is_stale:
+            self.stale.value = ""
+            self.result.value = self._result_html
             return
-        self.vpc = Vpc.example(change["new"])
+        path = self.path
+        what = f"{path.protocol}" + ("" if path.port is None else f"/{path.port}")
+        self.stale.value = Markup(
+            "<div class='netcourse-stale'><i>stale: still showing the last valid question, "
+            "{} -> {} {}; fix the input above to update</i></div>"
+        ).format(path.src, path.dst, what)
+        self.result.value = Markup(
+            "<div class='netcourse-stale' style='opacity:0.5'>{}</div>"
+        ).format(self._result_html)
+
+    def _on_example(self, change) -> None:
+        if change["new"] is not None:
+            self._change_example(change["new"])
+            self._mark()
+
+    def _load_example(self, name: str) -> None:
+        self.vpc = Vpc.example(name)
         names = self._names()
         self.src.options = names
         self.dst.options = names
-        self._update()
+        self._compute()
+
+    def _on_step(self, change) -> None:
+        if not self._syncing and not self.is_stale:
+            self._draw()
+
+    def _read_port(self) -> int | None:
+        text = self.port.value.strip()
+        if self.protocol.value == "icmp":  # the port box holds the ICMP type; 443 means echo
+            return read_int(text, what="ICMP type", error=VpcError) if text else None
+        return read_port(text, what=f"{self.protocol.value} port", error=PortError)
 
     def _compute(self) -> None:
-        text = self.port.value.strip()
-        if self.protocol.value == "icmp" and not text:
-            port = None
-        elif not text.isdigit():
-            raise PortError(f"port {text!r}: expected a whole number 1-65535")
-        else:
-            port = int(text)
-        self.path, self.result.value = None, ""
+        port = self._read_port()
         path = self.vpc.reachability(self.src.value, self.dst.value, port, self.protocol.value)
-        self.path = path
-        self.result.value = path_html(path)
+        self.path, self._path_vpc = path, self.vpc
+        self._result_html = path_html(path)
         self._syncing = True
         try:
             self.step.max = len(path.hops)
@@ -117,14 +213,12 @@ class Explorer(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        from netcourse.plots.vpc import topology
-
         if self.path is None:
             return
         step = self.step.value if self.step.value < len(self.path.hops) else None
         buffer = io.BytesIO()
-        topology(self.vpc, self.path, step).savefig(buffer, format="png", dpi=72,
-                                                    bbox_inches="tight")  # fmt: skip
+        figure = topology(self._path_vpc, self.path, step)
+        figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
         self.figure.value = buffer.getvalue()
 
     def __repr__(self) -> str:

@@ -145,8 +145,9 @@ def random_plans(count: int, seed: int = 3021) -> list[tuple[str, dict[str, int]
         prefixlen = rng.randint(20, 26)
         parent = f"10.{rng.randint(0, 255)}.{rng.randint(0, 15) * 16}.0/{prefixlen}"
         sizes = rng.sample(range(2, 32 - prefixlen + 1), rng.randint(1, min(4, 31 - prefixlen)))
-        needs = {f"n{i}": rng.randint(2 ** (bits - 1) - 1, 2**bits - 2) for i, bits in
-                 enumerate(sizes)}  # fmt: skip
+        needs = {
+            f"n{i}": rng.randint(2 ** (bits - 1) - 1, 2**bits - 2) for i, bits in enumerate(sizes)
+        }
         needs = {name: max(3, hosts) for name, hosts in needs.items()}
         cases.append((parent, needs))
     return cases

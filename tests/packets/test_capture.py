@@ -8,8 +8,9 @@ import subprocess
 import pytest
 
 from netcourse.errors import CaptureError
-from netcourse.packets import COLUMNS, SAMPLES, frame, read_capture, sample
+from netcourse.packets import COLUMNS, SAMPLES, Capture, frame, read_capture, sample
 from netcourse.packets.synthetic import FORMATS, synthetic_traffic, write_capture
+from netcourse.protocols import LINK_TYPES
 
 needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
@@ -98,6 +99,48 @@ def test_columns_match_tshark(name):
             assert info == row.info
 
 
+@needs_tshark
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+@pytest.mark.parametrize("linktype", sorted(LINK_TYPES))
+def test_columns_match_tshark_on_every_link_type(link_captures, linktype, fmt):
+    """The same traffic behind each link type: every column as Wireshark writes it."""
+    path = link_captures[(linktype, fmt)]
+    cap = read_capture(path)
+    theirs = _tshark_columns(path)
+    assert len(cap) == len(theirs) > 0
+    for row, (number, rel, length, proto, src, dst, info) in zip(cap, theirs):
+        where = (linktype, fmt, row.number)
+        assert cap.linktype(row.number) == linktype
+        assert row.number == int(number) and row.length == int(length), where
+        assert row.time == pytest.approx(float(rel), abs=1e-6)
+        assert (row.protocol, row.source, row.destination) == (proto, src, dst), where
+        if info.startswith("Echo (ping)"):  # Wireshark adds seq/256 and the TTL we leave out
+            assert info.startswith(row.info), where
+        else:
+            assert row.info == info, where
+
+
+def test_frames_built_in_a_cell_keep_their_link_layer():
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.inet6 import IPv6
+
+    v4 = IP(src="192.0.2.1", dst="198.51.100.2") / UDP(sport=1, dport=2)
+    v6 = IPv6(src="fd00::1", dst="fd00::2") / UDP(sport=3, dport=4)
+    assert Capture.from_frames([v4]).linktype(1) == 101  # raw IP: no Ethernet header to invent
+    assert Capture.from_frames([v6]).linktype(1) == 229
+    both = Capture.from_frames([v4, v6])
+    assert both.linktype(1) == 101 and [row.source for row in both] == ["192.0.2.1", "fd00::1"]
+    assert both.dissect(2).layers[0].name == "IPv6"
+    raw = Capture.from_frames([bytes(v4)], linktype=228)
+    assert raw.link(1).description == "Raw IPv4" and raw[0].protocol == "UDP"
+    assert Capture.from_frames([bytes(v4)]).linktype(1) == 1  # bytes are Ethernet by default
+    with pytest.raises(CaptureError, match="link type 9: not supported; supported are 1"):
+        Capture.from_frames([bytes(v4)], linktype=9)
+
+
 def test_columns_and_rows():
     cap = read_capture("http")
     assert COLUMNS == ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
@@ -174,3 +217,121 @@ def test_opening_100k_packets_is_lazy(tmp_path):
     assert len(cap) == 100_000 and not cap._rows  # indexed only: no packet dissected yet
     assert cap[99_999].number == 100_000 and len(cap._rows) == 1
     assert opened < 3.0, f"indexing 100k packets took {opened:.2f} s"
+
+
+def _pcapng_block(btype: int, body: bytes, size: int | None = None) -> bytes:
+    """A little-endian pcapng block; ``size`` overrides its total length fields (to damage it)."""
+    import struct
+
+    body += b"\x00" * (-len(body) % 4)
+    size = 12 + len(body) if size is None else size
+    return struct.pack("<II", btype, size) + body + struct.pack("<I", size)
+
+
+def _epb(iface: int, data: bytes) -> bytes:
+    import struct
+
+    return _pcapng_block(6, struct.pack("<IIIII", iface, 0, 0, len(data), len(data)) + data)
+
+
+def _shb() -> bytes:
+    import struct
+
+    return _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+
+
+def _idb(linktype: int = 1) -> bytes:
+    import struct
+
+    return _pcapng_block(1, struct.pack("<HHI", linktype, 0, 262144))
+
+
+@pytest.mark.parametrize(
+    ("tail", "message"),
+    [
+        (_pcapng_block(6, b"", size=12), "the enhanced packet block at byte 1116 is 12 bytes"),
+        (_pcapng_block(6, b"\x00" * 12, size=24), "needs at least 32"),
+        (_pcapng_block(1, b"", size=12), "interface description block at byte 1116 is 12"),
+        (_pcapng_block(1, b"\x00\x00", size=16), "needs at least 20"),
+        (_pcapng_block(2, b"\x00" * 8), "the packet block at byte 1116 is 20 bytes"),
+        (_pcapng_block(3, b"", size=12), "simple packet block at byte 1116 is 12 bytes"),
+        (_pcapng_block(6, b"\x00" * 20, size=34), "is 34 bytes, not a multiple of 4"),
+        (_pcapng_block(6, b"\x00" * 20, size=400), "says 400 bytes, but the file ends 32"),
+        (b"\x06\x00\x00\x00\x20", "the file ends inside a block header at byte 1116"),
+    ],
+)
+def test_a_pcapng_block_too_short_for_its_fields_ends_the_reading_there(tmp_path, tail, message):
+    """What is complete is read; the damaged block is named, with its offset, never an
+    IndexError or struct.error from reading past it (conversations and columns too)."""
+    from netcourse.packets import conversations
+    from netcourse.packets.filters import matching
+
+    good = sample("ipv6").read_bytes()
+    path = tmp_path / "damaged.pcapng"
+    path.write_bytes(good + tail)
+    cap = read_capture(path)
+    assert len(cap) == len(read_capture("ipv6")) and cap.truncated
+    assert message in cap.problem
+    assert [row.info for row in cap] == [row.info for row in read_capture("ipv6")]
+    assert len(conversations(path, "udp")) == len(conversations("ipv6", "udp"))
+    assert matching(cap, "icmpv6").tolist() == matching(read_capture("ipv6"), "icmpv6").tolist()
+
+
+def test_a_short_block_in_the_middle_keeps_the_packets_before_it(tmp_path):
+    frames = [frame("arp-icmp", n) for n in range(1, 5)]
+    body = _shb() + _idb() + _epb(0, frames[0]) + _epb(0, frames[1])
+    path = tmp_path / "middle.pcapng"
+    path.write_bytes(body + _pcapng_block(1, b"", size=12) + _epb(0, frames[2]))
+    cap = read_capture(path)
+    assert [cap.frame(n) for n in (1, 2)] == frames[:2] and len(cap) == 2
+    assert cap.truncated and "interface description block" in cap.problem
+
+
+def test_a_packet_refers_to_an_interface_of_its_own_section(tmp_path):
+    """Interfaces number from 0 again in each section: a packet on interface 1 of a section
+    that describes one is named, even when a later section describes two."""
+    data = frame("arp-icmp", 1)
+    first = _shb() + _idb() + _epb(1, data)
+    second = _shb() + _idb() + _idb(113) + _epb(1, data)
+    path = tmp_path / "sections.pcapng"
+    path.write_bytes(first + second)
+    with pytest.raises(CaptureError, match="block at byte 48: a packet on interface 1, but its"):
+        read_capture(path)
+    path.write_bytes(_shb() + _idb() + _epb(0, data) + second)
+    cap = read_capture(path)
+    assert [cap.linktype(n) for n in (1, 2)] == [1, 113] and cap.problem is None
+
+
+def test_a_pcap_record_cut_short_is_named(tmp_path):
+    data = sample("http").read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:-10])
+    last = len(frame("http", 12))  # the last record: a 16-byte header, then its frame
+    at = len(data) - last - 16
+    assert read_capture(cut).problem == (
+        f"the packet record at byte {at} says {last} bytes were captured, "
+        f"but the file ends {last - 10} bytes after its header"
+    )
+    cut.write_bytes(data + b"\x00" * 7)
+    assert "ends inside a packet record header" in read_capture(cut).problem
+
+
+def test_as_dissection_takes_what_a_lesson_hands_over(link_captures):
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    from netcourse.errors import PacketError
+    from netcourse.packets import as_dissection, dissect
+
+    d = dissect(frame("http", 4))
+    assert as_dissection(d) is d
+    assert as_dissection("http", 4).data == d.data == as_dissection(frame("http", 4)).data
+    pkt = Ether() / IP(src="192.0.2.1", dst="192.0.2.2") / UDP()
+    assert as_dissection(pkt).summary == "Ether / IP / UDP"  # a scapy packet, not its .layers()
+    raw = as_dissection(link_captures[(228, "pcap")], 1)  # with its file's link type
+    assert raw.layers[0].name == "IP" and not raw.malformed
+    with pytest.raises(PacketError, match="'http': give the frame number too"):
+        as_dissection("http")

@@ -14,6 +14,7 @@ import pytest
 from netcourse.errors import CaptureError
 from netcourse.packets import SAMPLES, conversations, sample
 from netcourse.packets.synthetic import FORMATS, synthetic_traffic, write_capture
+from netcourse.protocols import LINK_TYPES
 
 needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
@@ -90,6 +91,15 @@ def _compare(path, proto: str) -> int:
 @pytest.mark.parametrize("proto", ["tcp", "udp"])
 def test_shipped_captures_match_tshark(name, proto):
     _compare(sample(name), proto)
+
+
+@needs_tshark
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+@pytest.mark.parametrize("linktype", sorted(LINK_TYPES))
+def test_every_link_type_matches_tshark(link_captures, linktype, fmt):
+    path = link_captures[(linktype, fmt)]
+    assert _compare(path, "tcp") > 0
+    assert _compare(path, "udp") > 0
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from netcourse.packets import SAMPLES, dissect, read_capture, sample
+from netcourse.packets import SAMPLES, read_capture, sample
+from netcourse.protocols import LINK_TYPES
 
 pytestmark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
 #: our layer name -> Wireshark protocol name
 PROTO = {
     "Ether": "eth",
+    "CookedLinux": "sll",
+    "CookedLinuxV2": "sll",
     "Dot1Q": "vlan",
     "ARP": "arp",
     "IP": "ip",
@@ -38,6 +41,15 @@ FIELDS = {
     ("Ether", "dst"): ("eth.dst", "str"),
     ("Ether", "src"): ("eth.src", "str"),
     ("Ether", "type"): ("eth.type", 1),
+    ("CookedLinux", "pkttype"): ("sll.pkttype", 1),
+    ("CookedLinux", "lladdrtype"): ("sll.hatype", 1),
+    ("CookedLinux", "lladdrlen"): ("sll.halen", 1),
+    ("CookedLinux", "proto"): ("sll.etype", 1),
+    ("CookedLinuxV2", "proto"): ("sll.etype", 1),
+    ("CookedLinuxV2", "ifindex"): ("sll.ifindex", 1),
+    ("CookedLinuxV2", "lladdrtype"): ("sll.hatype", 1),
+    ("CookedLinuxV2", "pkttype"): ("sll.pkttype", 1),
+    ("CookedLinuxV2", "lladdrlen"): ("sll.halen", 1),
     ("Dot1Q", "prio"): ("vlan.priority", 1),
     ("Dot1Q", "dei"): ("vlan.dei", 1),
     ("Dot1Q", "vlan"): ("vlan.id", 1),
@@ -134,15 +146,14 @@ def _expected(kind, elem: ET.Element):
     return int(show, 0) // kind
 
 
-@pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_fields_match_wireshark(name):
-    path = sample(name)
+def _compare_fields(path, name) -> int:
+    """Compare every mapped field of every frame with Wireshark's; the number compared."""
     cap = read_capture(path)
     pdml = _pdml_protos(path)
     assert len(pdml) == len(cap)
     compared = 0
     for number, protos in enumerate(pdml, start=1):
-        d = dissect(cap.frame(number))
+        d = cap.dissect(number)  # with the frame's own link type
         assert not d.malformed, (number, d.problems)
         cursor = 0
         for layer in d.layers:
@@ -168,7 +179,26 @@ def test_fields_match_wireshark(name):
                 else:
                     assert (fld.offset, fld.length) == (pos, size), where
                 compared += 1
-    assert compared > 0
+    return compared
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_fields_match_wireshark(name):
+    assert _compare_fields(sample(name), name) > 0
+
+
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+@pytest.mark.parametrize("linktype", sorted(LINK_TYPES))
+def test_fields_match_wireshark_on_every_link_type(link_captures, linktype, fmt):
+    """Raw IPv4, raw IPv6, raw IP, both Linux cooked headers and Ethernet: same fields, same
+    bytes as Wireshark, the link header's fields included."""
+    path = link_captures[(linktype, fmt)]
+    assert _compare_fields(path, f"link type {linktype}") > 0
+    link = LINK_TYPES[linktype]
+    first = read_capture(path).dissect(1)  # an IPv4 frame, or IPv6 behind raw IPv6
+    assert first.layers[0].name == link.scapy
+    network = first.layers[1] if link.header else first.layers[0]
+    assert network.name in ("IP", "IPv6") and network.offset == link.header
 
 
 def test_shipped_captures_cover_every_layer():
@@ -180,10 +210,10 @@ def test_shipped_captures_cover_every_layer():
     assert REQUIRED <= seen
 
 
-def test_layer_spans_match_wireshark_protocols():
+def test_layer_spans_match_wireshark_protocols(link_captures):
     """Each layer's header starts where Wireshark's protocol does, in the same order."""
-    for name in SAMPLES:
-        path = sample(name)
+    for path in [sample(name) for name in SAMPLES] + list(link_captures.values()):
+        name = path.name
         cap = read_capture(path)
         for number, protos in enumerate(_pdml_protos(path), start=1):
             d = cap.dissect(number)

@@ -14,6 +14,9 @@ from netcourse.errors import FilterError
 from netcourse.packets import SAMPLES, read_capture
 from netcourse.packets.filters import compile_filter, matching
 from netcourse.packets.synthetic import synthetic_traffic, write_capture
+from netcourse.protocols import LINK_TYPES
+
+needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
 FILTERS = [
     "udp",
@@ -62,21 +65,39 @@ def mixed(tmp_path_factory):
     return write_capture(path, frames, [i * 0.01 for i in range(len(frames))])
 
 
-@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
-@pytest.mark.parametrize("text", FILTERS)
-def test_filter_keeps_what_tshark_keeps(mixed, text):
-    cap = read_capture(mixed)
+def _tshark_keeps(path, text: str) -> set[int]:
     out = subprocess.run(
-        ["tshark", "-r", str(mixed), "-Y", text, "-T", "fields", "-e", "frame.number"],
+        ["tshark", "-r", str(path), "-Y", text, "-T", "fields", "-e", "frame.number"],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     ).stdout
-    theirs = {int(n) for n in out.split()}
+    return {int(n) for n in out.split()}
+
+
+@needs_tshark
+@pytest.mark.parametrize("text", FILTERS)
+def test_filter_keeps_what_tshark_keeps(mixed, text):
+    cap = read_capture(mixed)
+    theirs = _tshark_keeps(mixed, text)
     ours = set(matching(cap, text).tolist())
     assert ours == theirs
     assert "not" in text or "!=" in text or ours, "each filter should keep something"
+
+
+#: Filters that tell the link types apart, on top of FILTERS.
+LINK_FILTERS = [*FILTERS, "eth", "not eth", "vlan", "vlan.id == 42", "ipv6 and udp", "icmpv6"]
+
+
+@needs_tshark
+@pytest.mark.parametrize("text", LINK_FILTERS)
+def test_filters_keep_what_tshark_keeps_on_every_link_type(mixed_links, text):
+    """The bulk decoder finds the same headers behind every link type: one pcapng whose
+    interfaces have all of them, frames interleaved."""
+    cap = read_capture(mixed_links)
+    assert {cap.linktype(n) for n in range(1, len(cap) + 1)} == set(LINK_TYPES)
+    assert set(matching(cap, text).tolist()) == _tshark_keeps(mixed_links, text)
 
 
 def test_empty_filter_keeps_everything():
@@ -115,3 +136,32 @@ def test_bad_filters_say_what_is_wrong(text, message):
 def test_filter_must_be_text():
     with pytest.raises(FilterError, match="a filter is text, not int"):
         compile_filter(80)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 5000 + "tcp" + ")" * 5000,
+        "not " * 5000 + "tcp",
+        "! " * 5000 + "udp",
+        "(not " * 60 + "tcp" + ")" * 60,
+        "(" * 5000,
+    ],
+)
+def test_deep_nesting_is_a_filter_error_not_a_recursion_error(text):
+    with pytest.raises(FilterError, match=r"nesting deeper than 100 levels of '\(' and 'not'"):
+        compile_filter(text)
+
+
+def test_nesting_up_to_the_limit_works_like_wireshark():
+    cap = read_capture("udp")
+    assert matching(cap, "(" * 100 + "icmp" + ")" * 100).tolist() == [4]
+    assert matching(cap, "not " * 100 + "icmp").tolist() == [4]  # an even number of nots
+    assert matching(cap, "not " * 99 + "icmp").tolist() == [1, 2, 3]
+    assert matching(cap, " or ".join(["icmp"] * 5000)).tolist() == [4]  # long, but flat
+
+
+def test_a_long_bad_filter_gives_a_short_message():
+    with pytest.raises(FilterError) as info:
+        compile_filter("tcp.port == " + "9" * 100_000)
+    assert len(str(info.value)) < 300

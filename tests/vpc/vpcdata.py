@@ -12,14 +12,24 @@ def tiny() -> dict:
     piece it is about.
     """
     allow_all_acl = [
-        {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": e,
-         "CidrBlock": "0.0.0.0/0"}
+        {
+            "RuleNumber": 100,
+            "Protocol": "-1",
+            "RuleAction": "allow",
+            "Egress": e,
+            "CidrBlock": "0.0.0.0/0",
+        }
         for e in (False, True)
     ] + [
-        {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": e,
-         "CidrBlock": "0.0.0.0/0"}
+        {
+            "RuleNumber": 32767,
+            "Protocol": "-1",
+            "RuleAction": "deny",
+            "Egress": e,
+            "CidrBlock": "0.0.0.0/0",
+        }
         for e in (False, True)
-    ]  # fmt: skip
+    ]
     return {
         "Vpcs": [{"VpcId": VPC, "CidrBlock": "10.0.0.0/16", "State": "available"}],
         "Subnets": [
@@ -38,7 +48,7 @@ def tiny() -> dict:
                 "ConnectivityType": "public",
                 "NatGatewayAddresses": [{"PrivateIp": "10.0.1.100", "PublicIp": "203.0.113.100"}],
             }
-        ],  # fmt: skip
+        ],
         "RouteTables": [
             {
                 "RouteTableId": "rtb-pub",
@@ -70,7 +80,7 @@ def tiny() -> dict:
                     },
                 ],
             },
-        ],  # fmt: skip
+        ],
         "NetworkAcls": [
             {
                 "NetworkAclId": "acl-pub",
@@ -93,7 +103,7 @@ def tiny() -> dict:
                 "Entries": copy.deepcopy(allow_all_acl),
                 "Associations": [],
             },
-        ],  # fmt: skip
+        ],
         "SecurityGroups": [
             {
                 "GroupId": "sg-web",
@@ -113,7 +123,7 @@ def tiny() -> dict:
                     {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}
                 ],
             },
-        ],  # fmt: skip
+        ],
         "Reservations": [
             {
                 "Instances": [
@@ -151,7 +161,7 @@ def tiny() -> dict:
                     },
                 ]
             }
-        ],  # fmt: skip
+        ],
     }
 
 
@@ -172,5 +182,11 @@ def table(data: dict, rtb_id: str) -> dict:
 
 def tcp(port_from, port_to, cidr, egress, number=100, action="allow"):
     """One NACL entry in describe-network-acls shape."""
-    return {"RuleNumber": number, "Protocol": "6", "RuleAction": action, "Egress": egress,
-            "CidrBlock": cidr, "PortRange": {"From": port_from, "To": port_to}}  # fmt: skip
+    return {
+        "RuleNumber": number,
+        "Protocol": "6",
+        "RuleAction": action,
+        "Egress": egress,
+        "CidrBlock": cidr,
+        "PortRange": {"From": port_from, "To": port_to},
+    }

@@ -1,0 +1,227 @@
+"""The lesson 03 widgets (netcourse.widgets.cidr), built headless: set values, check them."""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse.errors import AddressError
+from netcourse.widgets.cidr import SubnetCalculator, SubnetPlanner, parse_needs
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_calculator_starts_on_the_lessons_example():
+    calc = SubnetCalculator("10.0.2.3/16")
+    assert calc.text.continuous_update is True
+    assert calc.prefix.value == 16
+    assert "10.0.0.0/16" in calc.details.value
+    assert "65,534" in visible_text(calc.details.value)
+    assert calc.errors.value == ""
+    assert repr(calc) == "SubnetCalculator('10.0.2.3/16')"
+
+
+def test_binary_view_colours_network_and_host_bits():
+    calc = SubnetCalculator("10.0.2.3/20")
+    network_bits = re.findall(r"class='net-bits'[^>]*>([01.:]+)<", calc.bits.value)
+    host_bits = re.findall(r"class='host-bits'[^>]*>([01.:]+)<", calc.bits.value)
+    assert len(network_bits) == len(host_bits) == 3
+    address_bits = network_bits[0] + host_bits[0]
+    assert address_bits.replace(".", "") == format(int(ipaddress.IPv4Address("10.0.2.3")), "032b")
+    assert all(len(bits.replace(".", "")) == 20 for bits in network_bits)
+
+
+def test_every_keystroke_updates_the_view():
+    calc = SubnetCalculator("10.0.2.3/16")
+    seen = []
+    for text in ("10.0.2.3/1", "10.0.2.3/17", "10.0.2.3/24", "10.0.2.3/2", "10.0.2.3/26"):
+        calc.text.value = text
+        seen.append((calc.prefix.value, calc.details.value))
+    assert [prefix for prefix, _ in seen] == [1, 17, 24, 2, 26]
+    assert len({html for _, html in seen}) == 5
+    assert "10.0.2.0/26" in seen[-1][1]
+
+
+def test_errors_show_inline_and_the_widget_keeps_working():
+    calc = SubnetCalculator("10.0.2.3/16")
+    before = calc.details.value
+    calc.text.value = "10.0.2.300/16"
+    assert "the 4th number is 300" in calc.errors.value
+    assert "AddressError" in calc.errors.value
+    assert calc.details.value == before  # last good view stays, and says so
+    assert "last valid input, 10.0.2.3/16" in calc.stale.value
+    calc.text.value = "10.0. 2.3"
+    assert "stray space" in calc.errors.value
+    calc.text.value = ""
+    assert "empty input" in calc.errors.value
+    calc.text.value = "192.168.1.9/24"
+    assert calc.errors.value == "" and calc.stale.value == ""
+    assert "192.168.1.0/24" in calc.details.value
+
+
+def test_prefix_slider_rewrites_the_text():
+    calc = SubnetCalculator("10.0.2.3/16")
+    calc.prefix.value = 23
+    assert calc.text.value == "10.0.2.3/23"
+    assert "10.0.2.0/23" in calc.details.value
+
+
+def test_split_lists_subnets_without_building_them_all():
+    calc = SubnetCalculator("10.0.0.0/8")
+    calc.split_prefix.value = 30
+    text = visible_text(calc.subnets.value)
+    assert "4,194,304" in text
+    assert "10.255.255.252/30" in text and "10.0.0.4/30" in text
+    calc.split_prefix.value = 10
+    assert "10.192.0.0/10" in visible_text(calc.subnets.value)
+    calc.text.value = "10.0.0.0/28"  # split prefix must follow the new prefix
+    assert calc.split_prefix.min == 28 and calc.split_prefix.value >= 28
+    assert calc.errors.value == ""
+
+
+def test_ipv4_to_ipv6_and_back():
+    calc = SubnetCalculator("10.0.2.3/16")
+    calc.text.value = "2001:db8::1/64"
+    assert calc.errors.value == ""
+    assert calc.prefix.max == 128 and calc.prefix.value == 64
+    assert "none" in visible_text(calc.details.value)  # no broadcast in IPv6
+    calc.text.value = "10.0.2.3/16"
+    assert calc.errors.value == "" and calc.prefix.max == 32 and calc.split_prefix.max == 32
+
+
+def test_one_subnet_call_plus_widget_update_under_2_ms():
+    calc = SubnetCalculator("10.0.2.3/16")
+    texts = [f"10.{i % 200}.{i % 7}.{i % 250}/{8 + i % 24}" for i in range(200)]
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        calc.text.value = text
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    assert calc.errors.value == ""
+    assert timings[len(timings) // 2] < 0.002
+
+
+def test_planner_table_and_figure_change_with_the_needs():
+    planner = SubnetPlanner("192.168.10.0/24", {"staff": 100, "guests": 50})
+    first_png, first_table = bytes(planner.figure.value), planner.table.value
+    assert first_png.startswith(b"\x89PNG")
+    assert "192.168.10.0/25" in first_table and "192.168.10.128/26" in first_table
+    planner.needs.value = "staff: 100\nguests: 50\nprinters: 10"
+    assert "192.168.10.192/28" in planner.table.value
+    assert bytes(planner.figure.value) != first_png
+    planner.needs.value = "staff: 300"
+    assert "256 addresses are missing" in planner.errors.value
+    planner.needs.value = "staff: lots"
+    assert "'lots' is not a whole number" in html.unescape(planner.errors.value)
+    planner.parent.value = "10.0.0.0/16"
+    planner.needs.value = "staff: 300"
+    assert planner.errors.value == "" and "10.0.0.0/23" in planner.table.value
+    assert repr(planner) == "SubnetPlanner('10.0.0.0/16')"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("staff", "expected 'name: hosts'"), ("a: 1\na: 2", "listed twice"), ("", "no needs yet")],
+)
+def test_parse_needs_errors(text, fragment):
+    with pytest.raises(AddressError, match=fragment):
+        parse_needs(text)
+
+
+def test_calculator_built_from_bad_text_shows_the_error_then_recovers():
+    calc = SubnetCalculator("10.0.0.1/99")
+    assert "the prefix /99 is out of range" in calc.errors.value
+    calc.text.value = "10.0.0.1/9"
+    assert calc.errors.value == "" and calc.prefix.value == 9
+
+
+def test_planner_shows_errors_inline_marks_the_old_plan_stale_and_recovers():
+    planner = SubnetPlanner("192.168.10.0/24", {"staff": 100})
+    good_table, good_png = planner.table.value, bytes(planner.figure.value)
+    assert planner.stale.value == ""
+    for needs, fragment in [
+        ("staff: ²", "(write it with the digits 0-9)"),
+        ("staff: １００", "is not a whole number of hosts"),
+        ("staff: 0", "at least 1"),
+        ("staff", "expected 'name: hosts'"),
+    ]:
+        planner.needs.value = needs
+        assert fragment in html.unescape(planner.errors.value), needs
+        assert "AddressError" in planner.errors.value
+        assert "still showing the last valid plan, for 192.168.10.0/24" in planner.stale.value
+        assert planner.table.value == good_table and bytes(planner.figure.value) == good_png
+    planner.needs.value = "staff: 100"
+    assert planner.errors.value == "" and planner.stale.value == ""
+    planner.parent.value = "192.168.10.0/33"
+    assert "the prefix /33 is out of range" in planner.errors.value
+    assert "still showing the last valid plan" in planner.stale.value
+    planner.parent.value = "192.168.20.0/24"
+    assert planner.errors.value == "" and planner.stale.value == ""
+    assert "192.168.20.0/25" in planner.table.value
+
+
+def test_planner_with_thousands_of_needs_is_near_linear():
+    """2,000 needs once took 18 s (a legend of 2,000 entries); 5 times as many, ~5 times as long."""
+    planner = SubnetPlanner("10.0.0.0/8", {"warm-up": 1})
+    seconds = {}
+    for count in (2000, 10000):
+        text = "\n".join(f"n{i}: {(i * 7919) % 200 + 1}" for i in range(count))
+        started = time.perf_counter()
+        planner.needs.value = text
+        seconds[count] = time.perf_counter() - started
+        assert planner.errors.value == ""
+        assert len(planner.plan.allocations) == count
+    assert seconds[2000] < 5
+    assert seconds[10000] < 10 * seconds[2000] + 1
+
+
+def test_calculator_reads_only_ascii_digits_and_recovers():
+    calc = SubnetCalculator("10.0.2.3/16")
+    calc.text.value = "10.0.2.3/²⁴"
+    assert "AddressError" in calc.errors.value and "last valid input" in calc.stale.value
+    calc.text.value = "１０.0.2.3/24"
+    assert "the 1st number of address" in html.unescape(calc.errors.value)
+    calc.text.value = "10.0.2.3/24"
+    assert calc.errors.value == "" and calc.stale.value == "" and calc.prefix.value == 24
+
+
+def test_split_table_is_the_subnets_own_html():
+    from netcourse.cidr import split
+
+    calc = SubnetCalculator("10.0.0.0/8", split_prefix=30)
+    assert calc.subnets.value == split("10.0.0.0/8", 30)._repr_html_()
+    assert "<script>" not in SubnetCalculator("<script>/8").errors.value
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="ab: =\n0123456789²３#\t", max_size=80),
+        st.builds(lambda n: "a" + " " * n + "b c", st.integers(0, 3000)),  # backtracking bait
+    )
+)
+def test_parse_needs_of_any_text_is_a_dict_of_ascii_counts_or_an_address_error(text):
+    started = time.perf_counter()
+    try:
+        needs = parse_needs(text)
+    except AddressError:
+        return
+    finally:
+        assert time.perf_counter() - started < 1.0
+    lines = [
+        line for line in text.splitlines() if line.strip() and not line.strip().startswith("#")
+    ]
+    assert len(needs) == len(lines)
+    for (name, hosts), line in zip(needs.items(), lines, strict=True):
+        digits = line.split()[-1].split(":")[-1].split("=")[-1]
+        assert digits.isascii() and int(digits) == hosts and name in line

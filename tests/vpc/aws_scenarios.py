@@ -1,0 +1,567 @@
+"""VPCs built with the boto3 calls a person makes, against moto, dumped as ``aws ec2 describe-*``.
+
+An :class:`Account` wraps one region of moto's in-process EC2 and offers one method per step a
+person takes in the console or the CLI (create a VPC, a subnet, attach an internet gateway,
+allocate an Elastic IP for a NAT gateway, add routes, authorize security group rules, add
+network ACL entries, peer two VPCs, launch and stop instances), remembering each resource's id
+under the name the test gave it. :meth:`Account.dump` then runs every ``describe-*`` command the
+VPC model's loader reads (``netcourse.vpc.loader.KEYS``) and returns one dict shaped like the
+AWS CLI's ``--output json``: pages merged, ``ResponseMetadata`` stripped, datetimes as ISO 8601
+strings in UTC. :func:`write_folder` writes that dict as a folder of ``describe-*.json`` files,
+one per command, which ``Vpc.from_aws_files`` reads.
+
+The scenario functions below each build one small account for one documented AWS rule and return
+a :class:`Scenario` (the dump and the ids). Every region starts with moto's default VPC
+(172.31.0.0/16 with its default subnets), as a real account does; the dumps keep it.
+
+Where moto prints less than AWS (found in moto 5.2), a test that needs the real shape adds it
+and says so:
+
+- no ``IcmpTypeCode`` on ICMP network ACL entries, and no ``*`` (32767) deny entries on a
+  custom network ACL (the model denies unmatched traffic either way);
+- a route to a deleted target stays ``"State": "active"``; AWS prints ``"blackhole"``
+  (:func:`as_aws_prints_blackholes`);
+- a NAT gateway's private address is picked outside its subnet, and Elastic IPs come from
+  127.0.0.0/8 (the model only carries them through);
+- an instance launched with ``NetworkInterfaces`` has an empty top-level ``SecurityGroups``
+  (the loader reads each interface's ``Groups``, which moto fills).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from unittest import mock
+
+import boto3
+from moto import mock_aws
+
+from netcourse.vpc import Vpc
+from netcourse.vpc.loader import KEYS
+
+#: The region every scenario is built in (moto's default VPC lives in each region).
+REGION = "us-east-1"
+
+#: One boto3 session for every scenario: it loads EC2's service model once (a new session per
+#: client costs a second); each client is still made inside its own ``mock_aws``.
+_SESSION = boto3.session.Session()
+
+#: An image id for run_instances (moto launches any id; see :func:`account`).
+AMI = "ami-12c6146b"
+
+#: The boto3 keyword that names a route's target, by the target id's prefix.
+_ROUTE_TARGETS = {
+    "igw-": "GatewayId",
+    "nat-": "NatGatewayId",
+    "pcx-": "VpcPeeringConnectionId",
+    "eni-": "NetworkInterfaceId",
+}
+
+
+def to_cli_json(value):
+    """A boto3 response as the AWS CLI prints it: no ResponseMetadata, datetimes as ISO text."""
+    if isinstance(value, dict):
+        return {k: to_cli_json(v) for k, v in value.items() if k != "ResponseMetadata"}
+    if isinstance(value, list):
+        return [to_cli_json(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return value.isoformat()
+    return value
+
+
+def dump(ec2) -> dict:
+    """Every describe-* output the loader reads, merged into the one dict ``Vpc.from_aws`` takes.
+
+    Each command is paginated to the end and its pages merged, as the AWS CLI does by default.
+    """
+    data = {}
+    for key, command in KEYS.items():
+        merged: dict = {}
+        for page in ec2.get_paginator(command.replace("-", "_")).paginate():
+            for name, value in to_cli_json(page).items():
+                if name == "NextToken":
+                    continue
+                if isinstance(value, list):
+                    merged.setdefault(name, []).extend(value)
+                else:
+                    merged[name] = value
+        data[key] = merged.get(key, [])
+    return data
+
+
+def write_folder(data: dict, folder: str | Path) -> Path:
+    """Write a dump as ``describe-*.json`` files (the CLI's 4-space JSON), one per command."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, command in KEYS.items():
+        text = json.dumps({key: data.get(key, [])}, indent=4, ensure_ascii=False)
+        (folder / f"{command}.json").write_text(text + "\n")
+    return folder
+
+
+def as_aws_prints_blackholes(data: dict, target_id: str) -> dict:
+    """A copy where routes to ``target_id`` say ``"State": "blackhole"``, as AWS prints them.
+
+    AWS marks a route whose target was deleted (a NAT gateway, a detached internet gateway)
+    as a blackhole; moto keeps it "active".
+    """
+    data = copy.deepcopy(data)
+    for table in data["RouteTables"]:
+        for route in table["Routes"]:
+            if target_id in route.values():
+                route["State"] = "blackhole"
+    return data
+
+
+def allow(protocol: str, ports, *peers: str) -> dict:
+    """One security group permission (boto3 ``IpPermissions`` item) from CIDRs and group ids.
+
+    ``ports`` is None (all), a port, or a (low, high) pair; a peer with a "/" is a CIDR block,
+    any other a security group (its ``sg-`` id, or its name in an :class:`Account`).
+    """
+    perm: dict = {"IpProtocol": protocol}
+    if ports is not None:
+        low, high = (ports, ports) if isinstance(ports, int) else ports
+        perm["FromPort"], perm["ToPort"] = low, high
+    cidrs = [p for p in peers if "/" in p]
+    groups = [p for p in peers if "/" not in p]
+    if cidrs:
+        perm["IpRanges"] = [{"CidrIp": c} for c in cidrs]
+    if groups:
+        perm["UserIdGroupPairs"] = [{"GroupId": g} for g in groups]
+    return perm
+
+
+def entry(number: int, action: str, protocol: str, cidr: str, ports=None) -> dict:
+    """One network ACL entry (the arguments of create_network_acl_entry but the ACL and way).
+
+    ``protocol`` is AWS's number as text ("6" tcp, "17" udp, "-1" all); ``ports`` a
+    (low, high) pair or None.
+    """
+    item = {"RuleNumber": number, "RuleAction": action, "Protocol": protocol, "CidrBlock": cidr}
+    if ports is not None:
+        item["PortRange"] = {"From": ports[0], "To": ports[1]}
+    return item
+
+
+@dataclass(frozen=True)
+class Eni:
+    """One network interface of an instance to launch: subnet and security group names."""
+
+    subnet: str
+    groups: tuple[str, ...]
+    private_ip: str | None = None
+    public_ip: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A built account: its describe-* dump and the ids of what the builder named."""
+
+    data: dict
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def vpc(self) -> Vpc:
+        """The VPC model read from this scenario's dump."""
+        return Vpc.from_aws(self.data)
+
+
+class Account:
+    """One region of moto's EC2, driven with the calls a person makes; ids kept by name."""
+
+    def __init__(self, ec2):
+        self.ec2 = ec2
+        self.ids: dict[str, str] = {}
+        self.zone = f"{ec2.meta.region_name}a"
+
+    def _name(self, kind: str, name: str) -> list[dict]:
+        return [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}]}]
+
+    def _remember(self, name: str, value: str) -> None:
+        if name in self.ids:
+            raise ValueError(f"{name!r} already names {self.ids[name]}; give each resource its own")
+        self.ids[name] = value
+
+    def _id(self, name_or_id: str) -> str:
+        return self.ids.get(name_or_id, name_or_id)
+
+    def vpc(self, name: str, cidr: str) -> str:
+        """create-vpc; also remembers the main route table as ``<name>-main-rt``."""
+        vpc_id = self.ec2.create_vpc(CidrBlock=cidr, TagSpecifications=self._name("vpc", name))[
+            "Vpc"
+        ]["VpcId"]
+        self._remember(name, vpc_id)
+        tables = self.ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main",
+                                                             "Values": ["true"]}]
+        )["RouteTables"]  # fmt: skip
+        self._remember(f"{name}-main-rt", tables[0]["RouteTableId"])
+        return vpc_id
+
+    def subnet(self, name: str, vpc: str, cidr: str) -> str:
+        """create-subnet in the account's first availability zone."""
+        subnet_id = self.ec2.create_subnet(
+            VpcId=self._id(vpc), CidrBlock=cidr, AvailabilityZone=self.zone,
+            TagSpecifications=self._name("subnet", name),
+        )["Subnet"]["SubnetId"]  # fmt: skip
+        self._remember(name, subnet_id)
+        return subnet_id
+
+    def internet_gateway(self, name: str, vpc: str) -> str:
+        """create-internet-gateway, then attach-internet-gateway to ``vpc``."""
+        igw_id = self.ec2.create_internet_gateway(
+            TagSpecifications=self._name("internet-gateway", name)
+        )["InternetGateway"]["InternetGatewayId"]
+        self.ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=self._id(vpc))
+        self._remember(name, igw_id)
+        return igw_id
+
+    def nat_gateway(self, name: str, subnet: str) -> str:
+        """allocate-address (an Elastic IP), then create-nat-gateway in ``subnet``.
+
+        The Elastic IP's address is remembered as ``<name>-eip``.
+        """
+        eip = self.ec2.allocate_address(Domain="vpc")
+        nat_id = self.ec2.create_nat_gateway(
+            SubnetId=self._id(subnet), AllocationId=eip["AllocationId"],
+            TagSpecifications=self._name("natgateway", name),
+        )["NatGateway"]["NatGatewayId"]  # fmt: skip
+        self._remember(name, nat_id)
+        self._remember(f"{name}-eip", eip["PublicIp"])
+        return nat_id
+
+    def delete_nat_gateway(self, name: str) -> None:
+        """delete-nat-gateway (routes to it stay, as on AWS)."""
+        self.ec2.delete_nat_gateway(NatGatewayId=self._id(name))
+
+    def route_table(self, name: str, vpc: str, *, subnets=(), routes: dict | None = None) -> str:
+        """create-route-table, create-route for each ``cidr: target``, associate-route-table."""
+        rtb_id = self.ec2.create_route_table(
+            VpcId=self._id(vpc), TagSpecifications=self._name("route-table", name)
+        )["RouteTable"]["RouteTableId"]
+        self._remember(name, rtb_id)
+        for cidr, target in (routes or {}).items():
+            self.route(rtb_id, cidr, target)
+        for subnet in subnets:
+            self.ec2.associate_route_table(RouteTableId=rtb_id, SubnetId=self._id(subnet))
+        return rtb_id
+
+    def route(self, table: str, cidr: str, target: str) -> None:
+        """create-route with the keyword that fits the target (GatewayId, NatGatewayId, ...)."""
+        target_id = self._id(target)
+        keyword = next(k for prefix, k in _ROUTE_TARGETS.items() if target_id.startswith(prefix))
+        self.ec2.create_route(
+            RouteTableId=self._id(table), DestinationCidrBlock=cidr, **{keyword: target_id}
+        )
+
+    def security_group(self, name: str, vpc: str, *, ingress=(), egress=None) -> str:
+        """create-security-group, authorize-security-group-ingress for each permission.
+
+        ``egress=None`` keeps the rule AWS adds to every new group (all traffic out); a list
+        revokes it and authorizes these instead (an empty list leaves no outbound rule).
+        Permissions may name groups by the builder's names (resolved to ``sg-`` ids).
+        """
+        group_id = self.ec2.create_security_group(
+            GroupName=name, Description=f"{name} tier", VpcId=self._id(vpc),
+            TagSpecifications=self._name("security-group", name),
+        )["GroupId"]  # fmt: skip
+        self._remember(name, group_id)
+        if ingress:
+            self.ec2.authorize_security_group_ingress(
+                GroupId=group_id, IpPermissions=[self._resolve(p) for p in ingress]
+            )
+        if egress is not None:
+            self.ec2.revoke_security_group_egress(
+                GroupId=group_id, IpPermissions=[allow("-1", None, "0.0.0.0/0")]
+            )
+            if egress:
+                self.ec2.authorize_security_group_egress(
+                    GroupId=group_id, IpPermissions=[self._resolve(p) for p in egress]
+                )
+        return group_id
+
+    def _resolve(self, perm: dict) -> dict:
+        perm = copy.deepcopy(perm)
+        for pair in perm.get("UserIdGroupPairs", []):
+            pair["GroupId"] = self._id(pair["GroupId"])
+        return perm
+
+    def network_acl(self, name: str, vpc: str, *, subnets=(), inbound=(), outbound=()) -> str:
+        """create-network-acl, create-network-acl-entry for each entry (in the order given),
+        then replace-network-acl-association for each subnet."""
+        acl_id = self.ec2.create_network_acl(
+            VpcId=self._id(vpc), TagSpecifications=self._name("network-acl", name)
+        )["NetworkAcl"]["NetworkAclId"]
+        self._remember(name, acl_id)
+        for egress, entries in ((False, inbound), (True, outbound)):
+            for item in entries:
+                self.ec2.create_network_acl_entry(NetworkAclId=acl_id, Egress=egress, **item)
+        for subnet in subnets:
+            subnet_id = self._id(subnet)
+            current = self.ec2.describe_network_acls(
+                Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}]
+            )["NetworkAcls"][0]
+            association = next(
+                a["NetworkAclAssociationId"]
+                for a in current["Associations"]
+                if a["SubnetId"] == subnet_id
+            )
+            self.ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl_id)
+        return acl_id
+
+    def peering(self, name: str, vpc: str, peer: str) -> str:
+        """create-vpc-peering-connection from ``vpc`` to ``peer``, then accept it."""
+        pcx_id = self.ec2.create_vpc_peering_connection(
+            VpcId=self._id(vpc), PeerVpcId=self._id(peer),
+            TagSpecifications=self._name("vpc-peering-connection", name),
+        )["VpcPeeringConnection"]["VpcPeeringConnectionId"]  # fmt: skip
+        self.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
+        self._remember(name, pcx_id)
+        return pcx_id
+
+    def peering_to_region(self, name: str, vpc: str, region: str, cidr: str) -> str:
+        """create-vpc in another ``region`` (remembered as ``<name>-vpc``), then a peering
+        connection to it with PeerRegion, accepted from that region."""
+        there = _SESSION.client("ec2", region_name=region)
+        peer_id = there.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+        self._remember(f"{name}-vpc", peer_id)
+        pcx_id = self.ec2.create_vpc_peering_connection(
+            VpcId=self._id(vpc), PeerVpcId=peer_id, PeerRegion=region,
+            TagSpecifications=self._name("vpc-peering-connection", name),
+        )["VpcPeeringConnection"]["VpcPeeringConnectionId"]  # fmt: skip
+        there.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
+        self._remember(name, pcx_id)
+        return pcx_id
+
+    def instance(self, name: str, *interfaces: Eni) -> str:
+        """run-instances with these network interfaces (device 0 first), tagged with its Name.
+
+        Each interface's id is remembered as ``<name>-eni<device index>``.
+        """
+        specs = []
+        for index, eni in enumerate(interfaces):
+            spec = {
+                "DeviceIndex": index,
+                "SubnetId": self._id(eni.subnet),
+                "Groups": [self._id(g) for g in eni.groups],
+            }
+            if eni.private_ip:
+                spec["PrivateIpAddress"] = eni.private_ip
+            if eni.public_ip:
+                spec["AssociatePublicIpAddress"] = True
+            specs.append(spec)
+        launched = self.ec2.run_instances(
+            ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+            NetworkInterfaces=specs, TagSpecifications=self._name("instance", name),
+        )["Instances"][0]  # fmt: skip
+        self._remember(name, launched["InstanceId"])
+        for nic in launched["NetworkInterfaces"]:
+            index = nic["Attachment"]["DeviceIndex"]
+            self._remember(f"{name}-eni{index}", nic["NetworkInterfaceId"])
+        return launched["InstanceId"]
+
+    def stop(self, name: str) -> None:
+        """stop-instances."""
+        self.ec2.stop_instances(InstanceIds=[self._id(name)])
+
+    def dump(self) -> dict:
+        """Every describe-* output the loader reads (see :func:`dump`)."""
+        return dump(self.ec2)
+
+    def scenario(self) -> Scenario:
+        """The dump and the ids, to use after the moto context ends."""
+        return Scenario(self.dump(), dict(self.ids))
+
+
+@contextlib.contextmanager
+def account(region: str = REGION) -> Iterator[Account]:
+    """A fresh moto account (inside ``mock_aws``: no request leaves the process).
+
+    moto's catalogue of public AMIs is left unloaded (it costs a second per account and the
+    dumps read no image); run_instances accepts any image id without it.
+    """
+    with mock.patch.dict(os.environ, {"MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}), mock_aws():
+        yield Account(_SESSION.client("ec2", region_name=region))
+
+
+# --- scenarios, one per documented rule ----------------------------------------------------
+
+#: The security group and network ACL entries that let anything in, so a scenario can close
+#: exactly the part its rule is about.
+EVERYTHING = allow("-1", None, "0.0.0.0/0")
+EPHEMERAL_OUT = entry(100, "allow", "6", "0.0.0.0/0", (1024, 65535))
+
+
+def _public_vpc(acct: Account, *, vpc_cidr: str = "10.0.0.0/16") -> None:
+    """VPC "main" with subnet "public" (10.0.1.0/24) routed to internet gateway "igw"."""
+    acct.vpc("main", vpc_cidr)
+    acct.subnet("public", "main", "10.0.1.0/24")
+    acct.internet_gateway("igw", "main")
+    acct.route_table("public-rt", "main", subnets=["public"], routes={"0.0.0.0/0": "igw"})
+
+
+def stateful_security_group() -> Scenario:
+    """Two public instances: "web" (group "web-sg") lets 443 in and has no outbound rule at
+    all; "client" (group "client-sg") has no inbound rule and AWS's default outbound rule."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.security_group("web-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")], egress=[])
+        acct.security_group("client-sg", "main")
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.instance("client", Eni("public", ("client-sg",), "10.0.1.20", public_ip=True))
+        return acct.scenario()
+
+
+def acl_scenario(*, inbound=(), outbound=()) -> Scenario:
+    """Public "web" (security group open both ways) behind custom network ACL "web-acl"
+    holding these entries, created in the order given."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.network_acl("web-acl", "main", subnets=["public"], inbound=inbound, outbound=outbound)
+        acct.security_group("web-sg", "main", ingress=[EVERYTHING])
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        return acct.scenario()
+
+
+def default_and_new_acl() -> Scenario:
+    """Public subnets "open" (the VPC's default network ACL, untouched) and "closed" (a new
+    custom ACL "new-acl" with no entries added), each with an instance open to everything."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("open", "main", "10.0.1.0/24")
+        acct.subnet("closed", "main", "10.0.2.0/24")
+        acct.internet_gateway("igw", "main")
+        acct.route_table("public-rt", "main", subnets=["open", "closed"],
+                         routes={"0.0.0.0/0": "igw"})  # fmt: skip
+        acct.network_acl("new-acl", "main", subnets=["closed"])
+        acct.security_group("any", "main", ingress=[EVERYTHING])
+        acct.instance("open-web", Eni("open", ("any",), "10.0.1.10", public_ip=True))
+        acct.instance("closed-web", Eni("closed", ("any",), "10.0.2.10", public_ip=True))
+        return acct.scenario()
+
+
+def group_references() -> Scenario:
+    """Group "app-sg" admits tcp 8080 from members of group "web-sg" only; "ssh" admits tcp 22
+    from the VPC. Instances: "web" (web-sg), "other" (other-sg), "app" (app-sg), "both" (app-sg
+    and ssh on one interface) and "multi" with two interfaces: eni0 in "other-sg", eni1 in
+    "web-sg"."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("front", "main", "10.0.1.0/24")
+        acct.subnet("back", "main", "10.0.2.0/24")
+        acct.security_group("web-sg", "main")
+        acct.security_group("other-sg", "main")
+        acct.security_group("app-sg", "main", ingress=[allow("tcp", 8080, "web-sg")])
+        acct.security_group("ssh", "main", ingress=[allow("tcp", 22, "10.0.0.0/16")])
+        acct.instance("web", Eni("front", ("web-sg",), "10.0.1.10"))
+        acct.instance("other", Eni("front", ("other-sg",), "10.0.1.11"))
+        acct.instance("multi", Eni("front", ("other-sg",), "10.0.1.20"),
+                      Eni("front", ("web-sg",), "10.0.1.21"))  # fmt: skip
+        acct.instance("app", Eni("back", ("app-sg",), "10.0.2.10"))
+        acct.instance("both", Eni("back", ("app-sg", "ssh"), "10.0.2.11"))
+        return acct.scenario()
+
+
+def public_and_private() -> Scenario:
+    """Subnet "public" routes 0.0.0.0/0 to the internet gateway; subnet "private" uses the
+    main route table (local route only). "web" is public with a public IP, "hidden" is in
+    the public subnet without one, "stranded" has a public IP in the private subnet."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.security_group("open", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.instance("web", Eni("public", ("open",), "10.0.1.10", public_ip=True))
+        acct.instance("hidden", Eni("public", ("open",), "10.0.1.11"))
+        acct.instance("stranded", Eni("private", ("open",), "10.0.2.10", public_ip=True))
+        return acct.scenario()
+
+
+def nat_gateway(*, delete: bool = False) -> Scenario:
+    """Instance "app" in subnet "private" (no public IP); its route table "private-rt" sends
+    0.0.0.0/0 to NAT gateway "nat" in subnet "public"; ``delete`` deletes the NAT gateway
+    afterwards (the route stays)."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.nat_gateway("nat", "public")
+        acct.route_table("private-rt", "main", subnets=["private"], routes={"0.0.0.0/0": "nat"})
+        acct.security_group("app-sg", "main", ingress=[allow("tcp", 8080, "0.0.0.0/0")])
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        if delete:
+            acct.delete_nat_gateway("nat")
+        return acct.scenario()
+
+
+def peering_chain() -> Scenario:
+    """VPCs "a-vpc" 10.1/16, "b-vpc" 10.2/16, "c-vpc" 10.3/16 peered a-b ("ab") and b-c
+    ("bc"), with routes on both sides of each; "a-vpc" also sends 10.3.0.0/16 to "ab" and
+    "c-vpc" sends 10.1.0.0/16 to "bc", hoping to pass through "b-vpc". One instance in each
+    VPC: "a", "b", "c"."""
+    with account() as acct:
+        for name, second in (("a", 1), ("b", 2), ("c", 3)):
+            acct.vpc(f"{name}-vpc", f"10.{second}.0.0/16")
+            acct.subnet(f"{name}-net", f"{name}-vpc", f"10.{second}.1.0/24")
+            acct.security_group(f"{name}-sg", f"{name}-vpc",
+                                ingress=[allow("tcp", 443, "10.0.0.0/8")])  # fmt: skip
+        acct.peering("ab", "a-vpc", "b-vpc")
+        acct.peering("bc", "b-vpc", "c-vpc")
+        routes = {
+            "a": {"10.2.0.0/16": "ab", "10.3.0.0/16": "ab"},
+            "b": {"10.1.0.0/16": "ab", "10.3.0.0/16": "bc"},
+            "c": {"10.2.0.0/16": "bc", "10.1.0.0/16": "bc"},
+        }
+        for name, second in (("a", 1), ("b", 2), ("c", 3)):
+            acct.route_table(f"{name}-rt", f"{name}-vpc", subnets=[f"{name}-net"],
+                             routes=routes[name])  # fmt: skip
+            acct.instance(name, Eni(f"{name}-net", (f"{name}-sg",), f"10.{second}.1.10"))
+        return acct.scenario()
+
+
+def stopped_instance() -> Scenario:
+    """Public "admin" and "db" in one subnet, both open to tcp 22 from everywhere, both
+    launched with a public IP; then "db" is stopped."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.security_group("ssh", "main", ingress=[allow("tcp", 22, "0.0.0.0/0")])
+        acct.instance("admin", Eni("public", ("ssh",), "10.0.1.10", public_ip=True))
+        acct.instance("db", Eni("public", ("ssh",), "10.0.1.20", public_ip=True))
+        acct.stop("db")
+        return acct.scenario()
+
+
+def same_subnet() -> Scenario:
+    """Subnet "locked" has a custom network ACL with no entries; "a" and "b" live in it, "c"
+    in subnet "other" (default ACL). Every group admits all traffic from the VPC."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("locked", "main", "10.0.1.0/24")
+        acct.subnet("other", "main", "10.0.2.0/24")
+        acct.network_acl("locked-acl", "main", subnets=["locked"])
+        acct.security_group("vpc", "main", ingress=[allow("-1", None, "10.0.0.0/16")])
+        acct.instance("a", Eni("locked", ("vpc",), "10.0.1.10"))
+        acct.instance("b", Eni("locked", ("vpc",), "10.0.1.11"))
+        acct.instance("c", Eni("other", ("vpc",), "10.0.2.10"))
+        return acct.scenario()
+
+
+def peering_to_another_region() -> Scenario:
+    """VPC "main" 10.0.0.0/16 in us-east-1 peered ("west") with a VPC 10.9.0.0/16 in
+    us-west-2; on this side "main-rt" sends 10.9.0.0/16 to "west". Instance
+    "app" in subnet "private". The dump, like the CLI's, holds one region: the peer VPC's own
+    resources are not in it."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.peering_to_region("west", "main", "us-west-2", "10.9.0.0/16")
+        acct.route_table("main-rt", "main", subnets=["private"], routes={"10.9.0.0/16": "west"})
+        acct.security_group("app-sg", "main")
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        return acct.scenario()
