@@ -1,6 +1,7 @@
 """Benchmark: dissect() of one packet (goal < 5 ms) against scapy's own dissection and tshark.
 
-Prints the median time per packet for each frame kind of the shipped captures, scapy's bare
+Prints the best time of 200 calls (the shared ``best_of()``) for each frame of the shipped
+captures, scapy's bare
 ``Ether(data)`` for the same bytes (the floor: dissect() adds the byte offsets on top), and
 tshark's per-packet time for the whole capture (one process, so its start-up is included).
 
@@ -11,24 +12,17 @@ from __future__ import annotations
 
 import logging
 import shutil
-import statistics
 import subprocess
 import sys
-import time
+
+from timing import best_of
 
 from netcourse.packets import SAMPLES, dissect, read_capture, sample
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 from scapy.layers.l2 import Ether  # noqa: E402
 
-
-def median_time(fn, arg, runs: int = 200) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn(arg)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+RUNS = 200
 
 
 def main() -> int:
@@ -37,8 +31,8 @@ def main() -> int:
         cap = read_capture(name)
         for number in range(1, len(cap) + 1):
             data = cap.frame(number)
-            ours = median_time(dissect, data)
-            floor = median_time(Ether, data)
+            ours = best_of(RUNS, lambda d=data: dissect(d))
+            floor = best_of(RUNS, lambda d=data: Ether(d))
             worst = max(worst, ours)
             summary = dissect(data).summary
             print(
@@ -46,14 +40,11 @@ def main() -> int:
                 f"  {summary}"
             )
         if shutil.which("tshark"):
-            start = time.perf_counter()
-            subprocess.run(
-                ["tshark", "-r", str(sample(name)), "-V"],
-                capture_output=True,
-                check=True,
-                timeout=120,
+            cmd = ["tshark", "-r", str(sample(name)), "-V"]
+            once = best_of(
+                1, lambda c=cmd: subprocess.run(c, capture_output=True, check=True, timeout=120)
             )
-            per = (time.perf_counter() - start) / len(cap)
+            per = once / len(cap)
             print(f"{name:>8} tshark -V: {per * 1e3:.1f} ms per packet (with start-up)")
     print(
         f"slowest dissect(): {worst * 1e3:.3f} ms (goal < 5 ms): ratio to goal {5e-3 / worst:.1f}x"

@@ -2,29 +2,21 @@
 
 Prints, for one live loopback lab: how long ``SocketLab.table()`` takes against ``ss -tanp``
 on the same port, and ``who_uses(port)`` against ``lsof -n -P -i TCP:PORT``, with ratios
-(ours / theirs; below 1 means faster). The shell tools include process start-up, which is
-what a learner pays when running them. Run: ``.venv/bin/python benchmarks/bench_sockets.py``.
+(ours / theirs; below 1 means faster), each the best of ROUNDS runs of the shared
+``best_of()``. The shell tools include process start-up, which is what a learner pays when
+running them. Run: ``.venv/bin/python benchmarks/bench_sockets.py``.
 """
 
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
-import time
+
+from timing import best_of
 
 from netcourse.sockets import SocketLab, lsof_command, ss_command, who_uses
 
 ROUNDS = 15
-
-
-def _time(func) -> float:
-    samples = []
-    for _ in range(ROUNDS):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
 
 
 def _shell(command: str):
@@ -43,11 +35,11 @@ def main() -> None:
         print(f"{'task':<20} {'ours (ms)':>10} {'peer (ms)':>10} {'ratio':>7}  peer")
         for name, ours, peer in rows:
             tool = peer.split()[0]
-            mine = _time(ours) * 1000
+            mine = best_of(ROUNDS, ours) * 1000
             if shutil.which(tool) is None:
                 print(f"{name:<20} {mine:>10.2f} {'-':>10} {'-':>7}  {tool} not installed")
                 continue
-            theirs = _time(_shell(peer)) * 1000
+            theirs = best_of(ROUNDS, _shell(peer)) * 1000
             print(f"{name:<20} {mine:>10.2f} {theirs:>10.2f} {mine / theirs:>7.2f}  {peer}")
 
 

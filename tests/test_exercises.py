@@ -77,6 +77,37 @@ def test_markdown_answers_become_a_prompt():
     assert "solutions/99-demo.ipynb" in result.cells[0].source
 
 
+def test_outputs_and_metadata_are_cleared_but_tags_slides_and_kernel_stay():
+    code = nbformat.v4.new_code_cell(
+        "# BEGIN SOLUTION\na = 1\n# END SOLUTION",
+        execution_count=3,
+        outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")],
+        metadata={
+            "tags": ["raises-exception"],
+            "slideshow": {"slide_type": "fragment"},
+            "execution": {"iopub.execute_input": "2026-01-01T00:00:00Z"},
+            "collapsed": True,
+            "scrolled": True,
+            "jupyter": {"outputs_hidden": True},
+        },
+    )
+    note = nbformat.v4.new_markdown_cell("Why?", metadata={"slideshow": {"slide_type": "slide"}})
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    language = {"name": "python", "version": "3.11.7"}
+    nb = nbformat.v4.new_notebook(
+        cells=[note, code],
+        metadata={"kernelspec": kernel, "language_info": language, "widgets": {"state": {}}},
+    )
+    result = exercise_notebook(nb, "99-demo.ipynb")
+    cell = result.cells[2]
+    assert (cell.outputs, cell.execution_count) == ([], None)
+    assert cell.metadata == {"tags": ["raises-exception"], "slideshow": {"slide_type": "fragment"}}
+    assert result.cells[1].metadata == {"slideshow": {"slide_type": "slide"}}
+    assert result.metadata == {"kernelspec": kernel, "language_info": language}
+    assert nb.cells[1].outputs, "the solution notebook itself is left alone"
+    nbformat.validate(result)
+
+
 def test_a_solution_notebook_without_markers_is_refused():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     with pytest.raises(ExerciseError, match="no '# BEGIN SOLUTION' marker"):
@@ -103,8 +134,10 @@ def test_check_mode_reports_a_stale_exercise(tmp_path, capsys):
     assert make_exercises.main(["--root", str(tmp_path), "--check"]) == 1
     assert make_exercises.main(["--root", str(tmp_path)]) == 0
     assert make_exercises.main(["--root", str(tmp_path), "--check"]) == 0
-    written = (tmp_path / "exercises" / "99-demo.ipynb").read_text()
-    assert "42" not in written
+    written = nbformat.read(tmp_path / "exercises" / "99-demo.ipynb", as_version=4)
+    # The parsed cells, not the file's text: generated cell ids are random and may hold "42".
+    assert [cell.source for cell in written.cells if "42" in cell.source] == []
+    assert [cell.outputs for cell in written.cells if cell.get("outputs")] == []
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.name)

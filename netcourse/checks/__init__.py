@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 import time
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from netcourse.errors import quote
+from netcourse.html import table
 from netcourse.lessons import LESSONS
 
 __all__ = [
@@ -111,9 +114,9 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
         @functools.wraps(check)
         def run(*args, **kwargs) -> None:
             feedback = _safe(check, args, kwargs)
-            if feedback.ok:
-                _record(lesson, name)
             print(feedback.line(color=_want_color()))
+            if feedback.ok:  # after the verdict: a note about the store never hides it
+                _record(lesson, name)
 
         def feedback(*args, **kwargs) -> Feedback:
             return _safe(check, args, kwargs)
@@ -157,12 +160,67 @@ def progress_path() -> Path:
     return Path(base) / "netcourse" / "progress.json"
 
 
+#: Paths whose unreadable store was already reported in this process (reported once).
+_REPORTED: set[Path] = set()
+
+
+def _problem(data: object) -> str | None:
+    """What is wrong with the shape of a loaded store, or None when it is lesson -> name -> time."""
+    if not isinstance(data, dict):
+        return f"it holds a JSON {type(data).__name__}, not an object of lessons"
+    for lesson, passes in data.items():
+        if not isinstance(passes, dict):
+            return f"lesson {quote(lesson)} holds {quote(passes)}, not an object of exercises"
+        for name, when in passes.items():
+            number = isinstance(when, (int, float)) and not isinstance(when, bool)
+            if not number or not math.isfinite(when):
+                return f"exercise {quote(name)} holds {quote(when)}, not a time"
+    return None
+
+
+def _set_aside(path: Path, why: str) -> None:
+    """Move an unreadable store out of the way (kept, never deleted) and say so once, in yellow."""
+    aside = None
+    for number in range(1, 1000):
+        candidate = path.with_name(f"{path.name}.unreadable-{number}")
+        if not candidate.exists():
+            try:
+                path.replace(candidate)
+                aside = candidate
+            except OSError:
+                pass
+            break
+    if path in _REPORTED and aside is None:
+        return
+    _REPORTED.add(path)
+    kept = f"it was moved to {aside} and" if aside else "it could not be moved, and"
+    text = f"⚠ progress file {path} could not be read ({why}); {kept} progress starts afresh."
+    print(f"{_YELLOW}{text}{_RESET}" if _want_color() else text)
+
+
 def _load() -> dict[str, dict[str, float]]:
+    """The passes recorded so far; an unreadable store is set aside (and reported), never raised."""
+    path = progress_path()
     try:
-        data = json.loads(progress_path().read_text())
-    except (OSError, ValueError):
+        raw = path.read_bytes()
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except OSError as exc:  # a directory in its place, no permission
+        _set_aside(path, exc.strerror or type(exc).__name__)
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        _set_aside(path, "it is not text")
+        return {}
+    except ValueError as exc:  # truncated or not JSON at all
+        _set_aside(path, f"it is not complete JSON: {exc}")
+        return {}
+    problem = _problem(data)
+    if problem:
+        _set_aside(path, problem)
+        return {}
+    return data
 
 
 def _record(lesson: str, name: str) -> None:
@@ -196,25 +254,20 @@ class Progress:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from html import escape
-
-        body = "".join(
-            f"<tr><td>{escape(slug)}</td><td>{len(names)}/{total}</td>"
-            f"<td>{escape(', '.join(names))}</td></tr>"
-            for slug, names, total in self.rows
-        )
-        return (
-            "<table><thead><tr><th>lesson</th><th>passed</th><th>exercises</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>"
-        )
+        rows = [
+            (slug, f"{len(names)}/{total}", ", ".join(names)) for slug, names, total in self.rows
+        ]
+        return table(rows, header=["lesson", "passed", "exercises"])
 
 
 def progress() -> Progress:
     """Which exercises have been passed, per lesson, from the local progress file.
 
     >>> import os, tempfile
-    >>> os.environ["NETCOURSE_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "p.json")
-    >>> progress().passed
+    >>> from unittest import mock
+    >>> fresh = {"NETCOURSE_PROGRESS": os.path.join(tempfile.mkdtemp(), "p.json")}
+    >>> with mock.patch.dict(os.environ, fresh):  # a new learner's store; the old one stays
+    ...     progress().passed
     0
     """
     import importlib

@@ -23,24 +23,27 @@ import socket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from netcourse.html import Cell, table
 from netcourse.lessons import LESSONS
+from netcourse.style import NEUTRALS, PALETTE
 
-__all__ = ["Probe", "Item", "LessonStatus", "DoctorReport", "doctor", "main"]
+__all__ = [
+    "Probe",
+    "Item",
+    "LessonStatus",
+    "DoctorReport",
+    "doctor",
+    "runtime_requirements",
+    "main",
+]
 
-#: Packages every lesson needs, with the major version the course is written for.
-REQUIRED = {
-    "jupyterlab": "4",
-    "ipywidgets": "8",
-    "jupyterlab_widgets": "3",
-    "matplotlib": None,
-    "netaddr": None,
-    "scapy": None,
-    "psutil": None,
-    "numpy": None,
-}
+#: The distribution whose declared dependencies are the packages every lesson needs.
+DISTRIBUTION = "netcourse"
 
 #: Optional Debian tools: what each adds, and what a learner without it sees instead.
 OPTIONAL_TOOLS = {
@@ -53,6 +56,10 @@ OPTIONAL_TOOLS = {
     "conntrack": "with root, inspecting the kernel's connection table beside the simulator's",
 }
 
+
+#: How a report line is marked: present, missing, or information only.
+_SYMBOLS = {True: "✔", False: "✘", None: "•"}
+_COLOURS = {True: PALETTE["green"], False: PALETTE["vermillion"], None: NEUTRALS["label"]}
 
 #: Variables that mybinder.org's launcher sets in every Binder session.
 BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REPO_URL", "BINDER_REF_URL", "BINDER_REQUEST")
@@ -124,26 +131,19 @@ class DoctorReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        colors = {True: "#009E73", False: "#D55E00", None: "#555555"}
-        symbols = {True: "✔", False: "✘", None: "•"}
-        rows = "".join(
-            f'<tr><td style="color:{colors[e.ok]}">{symbols[e.ok]}</td><td>{escape(e.name)}</td>'
-            f"<td>{escape(e.detail)}</td><td>{escape(e.means if not e.ok else '')}</td></tr>"
-            for e in self.items
+        def mark(ok: bool | None) -> Cell:
+            return Cell(_SYMBOLS[ok], style=f"color:{_COLOURS[ok]}")
+
+        items = table(
+            [(mark(e.ok), e.name, e.detail, e.means if not e.ok else "") for e in self.items],
+            header=["", "what", "found", "what it means"],
         )
-        lesson_rows = "".join(
-            f'<tr><td style="color:{colors[s.runnable]}">{symbols[s.runnable]}</td>'
-            f"<td>{s.number}</td><td>{escape(s.title)}</td><td>{escape(s.note)}</td></tr>"
-            for s in self.lessons
+        lessons = table(
+            [(mark(s.runnable), s.number, s.title, s.note) for s in self.lessons],
+            header=["", "lesson", "title", "status"],
         )
         verdict = "ready" if self.ready else "not ready: see the red lines"
-        return (
-            f"<p><b>netcourse doctor</b>: {verdict}</p>"
-            "<table><thead><tr><th></th><th>what</th><th>found</th><th>what it means</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-            "<table><thead><tr><th></th><th>lesson</th><th>title</th><th>status</th></tr>"
-            f"</thead><tbody>{lesson_rows}</tbody></table>"
-        )
+        return f"<p><b>netcourse doctor</b>: {verdict}</p>{items}{lessons}"
 
 
 def _version(name: str) -> str | None:
@@ -151,6 +151,30 @@ def _version(name: str) -> str | None:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+def _requires(name: str) -> list[str] | None:
+    """The requirement strings a distribution declares, or None when it is not installed."""
+    try:
+        return importlib.metadata.requires(name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def runtime_requirements(specs: list[str]) -> list[Requirement]:
+    """The requirements that apply here without any extra (test and dev tools are left out).
+
+    >>> [str(r) for r in runtime_requirements(["numpy>=1.24", 'pytest>=7; extra == "test"'])]
+    ['numpy>=1.24']
+    """
+    found = [Requirement(spec) for spec in specs]
+    return [req for req in found if req.marker is None or req.marker.evaluate({"extra": ""})]
+
+
+def _wanted(req: Requirement) -> str:
+    """A requirement's versions as a reader says them: lower bounds first (``>=8, <9``)."""
+    parts = sorted(req.specifier, key=lambda spec: (spec.operator.startswith("<"), str(spec)))
+    return ", ".join(str(spec) for spec in parts) or "any version"
 
 
 def _widgets_frontend() -> bool:
@@ -170,18 +194,45 @@ def _loopback_ok() -> bool:
 
 
 def _package_items() -> tuple[list[Item], bool]:
+    """One item per runtime dependency that the installed netcourse declares."""
+    specs = _requires(DISTRIBUTION)
+    if specs is None:
+        detail = "not installed as a package, so its dependencies cannot be read"
+        return [Item(DISTRIBUTION, False, detail, "run `make lab` (or pip install -e .)")], False
     items, all_ok = [], True
-    for name, major in REQUIRED.items():
-        version = _version(name)
-        ok = version is not None and (major is None or version.split(".")[0] == major)
+    for req in runtime_requirements(specs):
+        version = _version(req.name)
+        ok = version is not None and req.specifier.contains(version, prereleases=True)
         all_ok &= ok
         if version is None:
             detail, means = "missing", "run `make lab` (or pip install -e .) to install it"
         else:
             detail = version
-            means = f"the course is written for {name} {major}.x" if not ok else ""
-        items.append(Item(name, ok, detail, means))
+            means = f"the course needs {req.name} {_wanted(req)}" if not ok else ""
+        items.append(Item(req.name, ok, detail, means))
     return items, all_ok
+
+
+def _frontend_item() -> Item:
+    """Whether the widget manager is installed, at the version ipywidgets itself asks for."""
+    found = _widgets_frontend()
+    asked = [
+        req
+        for req in runtime_requirements(_requires("ipywidgets") or [])
+        if canonicalize_name(req.name) == "jupyterlab-widgets"
+    ]
+    version = _version("jupyterlab_widgets")
+    matches = version is not None and all(
+        req.specifier.contains(version, prereleases=True) for req in asked
+    )
+    if not found:
+        detail = "not found beside this Python"
+    else:
+        detail = f"jupyterlab-manager installed (jupyterlab_widgets {version or 'missing'})"
+    means = "widgets may show 'Error displaying widget' unless the server has jupyterlab_widgets"
+    if asked and not matches:
+        means += f" {_wanted(asked[0])}, as this ipywidgets asks"
+    return Item("widget frontend", found and matches, detail, means)
 
 
 def doctor(probe: Probe | None = None) -> DoctorReport:
@@ -199,15 +250,7 @@ def doctor(probe: Probe | None = None) -> DoctorReport:
     items = [Item("python", py_ok, platform.python_version(), "the course needs Python 3.10+")]
     packages, packages_ok = _package_items()
     items += packages
-    frontend = _widgets_frontend()
-    items.append(
-        Item(
-            "widget frontend",
-            frontend,
-            "jupyterlab-manager installed" if frontend else "not found beside this Python",
-            "widgets may show 'Error displaying widget' unless the server has jupyterlab_widgets",
-        )
-    )
+    items.append(_frontend_item())
     loopback = _loopback_ok()
     items.append(
         Item(

@@ -3,7 +3,9 @@
 In a solution notebook, answer code sits between ``# BEGIN SOLUTION`` and ``# END SOLUTION``
 lines; each assignment in it becomes ``name = ...  # your answer here`` and every other line
 is dropped. Markdown answers sit between ``<!-- BEGIN SOLUTION -->`` and
-``<!-- END SOLUTION -->`` and become a prompt. Outputs are cleared.
+``<!-- END SOLUTION -->`` and become a prompt. Outputs, execution counts and metadata are
+cleared by nbconvert's ClearOutputPreprocessor and ClearMetadataPreprocessor, keeping only
+:data:`CELL_METADATA` and :data:`NOTEBOOK_METADATA`.
 
 Run ``python -m netcourse.tools.make_exercises`` to write, ``--check`` to verify only.
 
@@ -20,15 +22,32 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
+from nbconvert.preprocessors import ClearMetadataPreprocessor, ClearOutputPreprocessor
+
 from netcourse.errors import ExerciseError
 
-__all__ = ["strip_code", "strip_markdown", "exercise_notebook", "solution_lines", "main"]
+__all__ = [
+    "CELL_METADATA",
+    "NOTEBOOK_METADATA",
+    "strip_code",
+    "strip_markdown",
+    "exercise_notebook",
+    "solution_lines",
+    "main",
+]
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 MD_BEGIN, MD_END = "<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"
 PLACEHOLDER = "  # your answer here"
 MD_PLACEHOLDER = "*Write your answer here.*"
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_][A-Za-z_0-9]*(?:\s*,\s*[A-Za-z_][A-Za-z_0-9]*)*)\s*=(?!=)")
+#: Code-cell metadata an exercise keeps: tags (nbval's markers such as ``raises-exception``)
+#: and the slide type. Everything else (execution timings, collapsed, scrolled) goes.
+CELL_METADATA = ("tags", "slideshow")
+#: Notebook metadata an exercise keeps: the kernel that JupyterLab and nbval start, and the
+#: language. Saved widget state goes with the outputs it belongs to.
+NOTEBOOK_METADATA = ("kernelspec", "language_info")
 HEADER = (
     "> **Exercises.** Generated from `solutions/{name}` by `make exercises`; edit that file, "
     "not this one. Replace each `...` with your answer and run the cell: the check under it "
@@ -111,24 +130,25 @@ def solution_lines(nb) -> list[str]:
 
 def exercise_notebook(nb, name: str):
     """The exercise notebook generated from a solution notebook (a new object)."""
-    import nbformat
-
     result = copy.deepcopy(nb)
-    result.metadata.pop("widgets", None)
     markers = 0
     for index, cell in enumerate(result.cells):
         where = f"solutions/{name} cell {index}"
         if cell.cell_type == "code":
             markers += cell.source.count(BEGIN)
             cell.source = strip_code(cell.source, where)
-            cell.outputs = []
-            cell.execution_count = None
         elif cell.cell_type == "markdown":
             markers += cell.source.count(MD_BEGIN)
             cell.source = strip_markdown(cell.source, where)
-        cell.metadata.pop("execution", None)
     if not markers:
         raise ExerciseError(f"solutions/{name}: no '{BEGIN}' marker, so no exercise to generate")
+    resources: dict = {}
+    result, _ = ClearOutputPreprocessor().preprocess(result, resources)
+    result, _ = ClearMetadataPreprocessor(
+        preserve_cell_metadata_mask=set(CELL_METADATA),
+        preserve_nb_metadata_mask=set(NOTEBOOK_METADATA),
+    ).preprocess(result, resources)
+    result = nbformat.from_dict(result)  # the preprocessor leaves plain dicts behind
     header = nbformat.v4.new_markdown_cell(HEADER.format(name=name))
     header.id = "generated-header"
     result.cells.insert(0, header)
@@ -137,15 +157,11 @@ def exercise_notebook(nb, name: str):
 
 def render(nb) -> str:
     """The exact text written for a notebook (stable key order and indentation)."""
-    import nbformat
-
     return nbformat.writes(nb) + "\n"
 
 
 def generate(root: Path) -> dict[Path, str]:
     """Map each exercise path to the text it should hold."""
-    import nbformat
-
     wanted = {}
     for path in sorted((root / "solutions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)

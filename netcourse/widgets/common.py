@@ -22,19 +22,36 @@ from netcourse.errors import NetcourseError
 from netcourse.html import Markup
 from netcourse.style import ERROR_COLOUR, NEUTRALS
 
-__all__ = ["ErrorBox", "StaleNote", "guard"]
+__all__ = ["ErrorBox", "StaleNote", "guard", "MESSAGE_LIMIT"]
+
+#: The longest error message shown inline; a longer one (a pasted megabyte) is cut.
+MESSAGE_LIMIT = 500
+
+
+def _cut(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text) - limit + 1} more characters)"
 
 
 class ErrorBox(widgets.HTML):
     """An HTML line that shows a NetcourseError inline (red, with its class name) or nothing."""
 
     def show(self, exc: BaseException) -> None:
-        """Show the error's message; unexpected errors are named as such, never as tracebacks."""
+        """Show the error's message; unexpected errors are named as such, never as tracebacks.
+
+        A message longer than :data:`MESSAGE_LIMIT` is cut: a line, not a pasted megabyte.
+
+        >>> box = ErrorBox()
+        >>> box.show(ValueError("x" * 10_000))
+        >>> len(box.value) < 1000, "unexpected ValueError" in box.value
+        (True, True)
+        """
         kind = type(exc).__name__
         label = kind if isinstance(exc, NetcourseError) else f"unexpected {kind}"
         self.value = Markup(
             '<div class="netcourse-error" role="alert" style="color:{}"><b>{}</b>: {}</div>'
-        ).format(ERROR_COLOUR, label, str(exc))
+        ).format(ERROR_COLOUR, label, _cut(str(exc)))
 
     def clear(self) -> None:
         """Hide the error line."""
