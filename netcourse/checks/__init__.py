@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import math
 import os
@@ -270,15 +271,10 @@ def progress() -> Progress:
     ...     progress().passed
     0
     """
-    import importlib
-
     for item in LESSONS[1:]:  # import every topic's checks so totals are known
         module = _CHECK_MODULES.get(item.slug)
         if module:
-            try:
-                importlib.import_module(f"netcourse.checks.{module}")
-            except ImportError:
-                pass
+            importlib.import_module(f"netcourse.checks.{module}")
     data = _load()
     rows = []
     for item in LESSONS[1:]:

@@ -3,6 +3,7 @@
 Taught in notebooks/00-welcome.ipynb.
 
 >>> from netcourse.checks import Progress
+from netcourse.checks import progress as read_progress
 >>> fig = progress_figure(Progress((("03-cidr-and-subnets", ("usable-hosts",), 3),)))
 >>> fig.axes[0].get_xlabel()
 'exercises passed'
@@ -11,6 +12,7 @@ Taught in notebooks/00-welcome.ipynb.
 from __future__ import annotations
 
 from netcourse.checks import Progress
+from netcourse.checks import progress as read_progress
 from netcourse.lessons import lesson
 from netcourse.plots.style import PALETTE, new_figure
 
@@ -32,8 +34,6 @@ def progress_figure(progress: Progress | None = None):
     written yet show "no exercises yet" rather than an empty bar.
     """
     if progress is None:
-        from netcourse.checks import progress as read_progress
-
         progress = read_progress()
     rows = list(progress.rows)
     fig, ax = new_figure(7, 0.45 * max(len(rows), 1) + 1.6)
