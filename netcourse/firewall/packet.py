@@ -194,6 +194,11 @@ def _port(value: object, what: str) -> int | None:
 def _iface(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise PacketError(f"{what} {quote(value)}: an interface name is text such as 'eth0'")
+    # Linux keeps interface names in IFNAMSIZ (16) bytes with the final NUL: 1-15 characters
+    if not value or len(value) > 15 or "/" in value or any(c.isspace() for c in value):
+        raise PacketError(
+            f"{what} {quote(value)}: an interface name is 1-15 characters, no / or spaces"
+        )
     return value
 
 

@@ -3,7 +3,6 @@
 Taught in notebooks/00-welcome.ipynb.
 
 >>> from netcourse.checks import Progress
-from netcourse.checks import progress as read_progress
 >>> fig = progress_figure(Progress((("03-cidr-and-subnets", ("usable-hosts",), 3),)))
 >>> fig.axes[0].get_xlabel()
 'exercises passed'

@@ -134,3 +134,14 @@ def test_any_fields_build_a_packet_or_raise_a_netcourse_error(proto, fields, inn
 def _fields(pkt: Packet) -> dict:
     names = ["src", "dst", "sport", "dport", "flags", "icmp_type", "icmp_code", "icmp_id"]
     return {name: getattr(pkt, name) for name in names + ["inner", "in_iface", "out_iface"]}
+
+
+@pytest.mark.parametrize("name", ["", "a" * 16, "eth/0", "eth 0", "1" * 1_000_000])
+def test_interface_names_follow_the_kernels_limits(name):
+    """Linux names fit IFNAMSIZ (15 characters and a NUL), with no '/' or spaces."""
+    from netcourse.firewall.packet import Packet
+
+    with pytest.raises(PacketError, match="1-15 characters") as exc:
+        Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=80, in_iface=name)
+    assert len(str(exc.value)) < 200
+    assert Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=80, in_iface="a" * 15)
