@@ -191,10 +191,13 @@ class SwitchStepper(widgets.VBox):
 # --- PDUs highlighted on the bytes of a real frame ----------------------------------------
 
 
-def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> str:
+def layer_table_html(
+    highlight: tuple[int, ...] = (), compact: bool = False, selected: tuple[int, ...] = ()
+) -> str:
     """The OSI/TCP-IP table as HTML, with the rows of ``highlight`` (layer numbers) marked.
 
-    ``compact`` leaves out the devices column, for a narrow panel beside the inspector.
+    ``compact`` leaves out the devices column, for a narrow panel beside the inspector;
+    the other rows of ``selected`` (the packet's own layers) are tinted lightly.
     """
     rows, styles = [], []
     for entry in layers.table().rows:
@@ -202,10 +205,13 @@ def layer_table_html(highlight: tuple[int, ...] = (), compact: bool = False) -> 
         if not compact:
             cells.append(", ".join(entry.devices) or "-")
         rows.append(cells)
-        lit = entry.number in highlight
-        styles.append(
-            f"background:{LAYER_COLOURS[entry.number]}33;font-weight:bold" if lit else None
-        )
+        colour = LAYER_COLOURS[entry.number]
+        if entry.number in highlight:
+            styles.append(f"background:{colour}33;font-weight:bold")
+        elif entry.number in selected:
+            styles.append(f"background:{colour}14")
+        else:
+            styles.append(None)
     names = ["OSI", "name", "TCP/IP", "PDU"] + ([] if compact else ["devices"])
     size = "font-size:90%" if compact else None
     return table(rows, header=names, cls="netcourse-layers", style=size, row_styles=styles)
@@ -265,26 +271,32 @@ class PduView(widgets.VBox):
         self.choice = widgets.Dropdown(options=options, value=0, description="PDU")
         self.choice.layout.width = "34em"
         self.errors = ErrorBox()
+        self.stale = StaleNote()
         self.bytes_view = widgets.HTML()
         self.bytes_view.layout.min_width = "31em"
         self.detail = widgets.HTML()
         self.table = widgets.HTML()
+        self._shown: str | None = None  # the PDU on show, for the stale note
 
-        @guard(self.errors)
+        @guard(self.errors, self.stale, lambda: self._shown)
         def on_change(_change=None):
             self._render()
 
         self.choice.observe(on_change, names="value")
         right = widgets.VBox([self.detail, self.table])
         super().__init__(
-            [self.choice, self.errors, widgets.HBox([self.bytes_view, right])],
+            [self.choice, self.errors, self.stale, widgets.HBox([self.bytes_view, right])],
         )
         self._render()
 
     @property
     def span(self) -> pdus.Span:
         """The PDU selected now."""
-        return self.spans[self.choice.value]
+        index = self.choice.value
+        if not isinstance(index, int) or not 0 <= index < len(self.spans):
+            known = ", ".join(s.name for s in self.spans)
+            raise PacketError(f"no PDU is selected; pick one of this frame's layers: {known}")
+        return self.spans[index]
 
     def select(self, name: str) -> pdus.Span:
         """Select the layer called ``name`` (``"TCP"``) or the PDU called ``name`` ("segment")."""
@@ -313,6 +325,7 @@ class PduView(widgets.VBox):
             span.protocol.note,
         )
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
+        self._shown = f"the {span.name} {span.pdu}"
 
     def __repr__(self) -> str:
         span = self.span
@@ -358,22 +371,28 @@ class LayerInspector(widgets.HBox):
 
         @guard(self.errors)
         def on_pdu(change):
-            if not self._busy and change["new"] is not None and change["new"] >= 0:
+            if self._busy or change["new"] is None:
+                return
+            if change["new"] >= 0:
                 self._show(int(change["new"]))
+            else:
+                self._plain()
 
         @guard(self.errors)
         def on_tree(change):
             value = change["new"]
             if value is None or self.inspector.dissection is None or value[0] < 0:
                 return
-            name = self.inspector.dissection.layers[value[0]].name
-            found = layers.layer_of(name, default=None)
-            self.table.value = layer_table_html(found.osi if found else (), compact=True)
+            self.table.value = self._layers_html()
 
         @guard(self.errors)
         def on_device(change):
-            if not self._busy and change["new"]:
+            if self._busy:
+                return
+            if change["new"]:
                 self.show_device(change["new"])
+            else:
+                self._plain()
 
         self.inspector.tree.observe(on_packet, names="options")
         self.inspector.tree.observe(on_tree, names="value")
@@ -399,9 +418,27 @@ class LayerInspector(widgets.HBox):
             self.device.value = ""
         finally:
             self._busy = False
-        present = tuple(n for s in self.spans for n in s.protocol.osi)
-        self.table.value = layer_table_html(present, compact=True)
+        self.table.value = self._layers_html()
         self.note.value = ""
+
+    def _plain(self) -> None:
+        """Neither a PDU nor a device chosen: the inspector's own view of the selected field."""
+        self.inspector._render()
+        self.table.value = self._layers_html()
+        self.note.value = ""
+
+    def _layers_html(self) -> str:
+        """The table with the selected field's layer marked and the packet's layers tinted.
+
+        A function of what is selected now, so the same selection always shows the same table.
+        """
+        present = tuple(n for s in self.spans for n in s.protocol.osi)
+        d, value = self.inspector.dissection, self.inspector.tree.value
+        chosen: tuple[int, ...] = present
+        if d is not None and value is not None and 0 <= value[0] < len(d.layers):
+            found = layers.layer_of(d.layers[value[0]].name, default=None)
+            chosen = found.osi if found else ()
+        return layer_table_html(chosen, compact=True, selected=present)
 
     def _show(self, index: int) -> pdus.Span:
 

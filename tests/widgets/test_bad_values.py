@@ -54,10 +54,6 @@ NOT_FRESH = "good values again do not show what a new widget shows"
 #: Widgets that fail today: each failure and the first change that shows it. The topic's fix
 #: removes its entry; a change in what fails makes the test fail until this table says so.
 XFAIL: dict[str, tuple[tuple[str, str], ...]] = {
-    "PduView": ((NOT_STALE, "choice.index = None: unexpected TypeError, the last PDU unmarked"),),
-    "LayerInspector": (
-        (NOT_FRESH, "packet_list.index = 6, then 0: the table marks L2, a new widget L2-L4"),
-    ),
 }
 
 #: Constructor arguments for the widgets whose parameters have no default (from their doctests).
