@@ -22,10 +22,10 @@ LOOP = 20_000
 PORTS = [22, 25, 53, 80, 123, 443, 993, 3306, 5432, 8080]
 
 
-def ruleset(rng: random.Random) -> Firewall:
-    """100 stateless rules: protocols, source/destination networks, ports, ranges, multiport."""
+def rule_lines(rng: random.Random, count: int) -> list[str]:
+    """Random stateless rules: protocols, source/destination networks, ports, ranges, multiport."""
     lines = ["-P INPUT DROP"]
-    for _ in range(RULES):
+    for _ in range(count):
         proto = rng.choice(["tcp", "udp"])
         parts = [f"-A INPUT -p {proto}"]
         if rng.random() < 0.6:
@@ -43,7 +43,12 @@ def ruleset(rng: random.Random) -> Firewall:
             parts.append(f"-m multiport --dports {ports}")
         parts.append(f"-j {rng.choice(['ACCEPT', 'DROP', 'REJECT'])}")
         lines.append(" ".join(parts))
-    return Firewall.from_iptables(lines)
+    return lines
+
+
+def ruleset(rng: random.Random) -> Firewall:
+    """100 stateless rules drawn by :func:`rule_lines`."""
+    return Firewall.from_iptables(rule_lines(rng, RULES))
 
 
 def packets(rng: np.random.Generator, size: int) -> PacketBatch:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 
+from bench_firewall import rule_lines
 from timing import best_of
 
 from netcourse.firewall import lint
@@ -38,27 +39,8 @@ def hosts(count: int, seed: int = 4) -> str:
 
 
 def mixed(count: int, seed: int = 4) -> str:
-    """Random overlapping stateless rules (as bench_firewall.py draws them)."""
-    rng = random.Random(seed)
-    lines = ["-P INPUT DROP"]
-    for index in range(count):
-        proto = rng.choice(["tcp", "udp"])
-        parts = [f"-A INPUT -p {proto}"]
-        if rng.random() < 0.6:
-            parts.append(f"-s 10.{rng.randrange(256)}.0.0/{rng.choice([16, 20, 24])}")
-        if rng.random() < 0.3:
-            parts.append(f"! -d 192.168.{rng.randrange(256)}.0/24")
-        kind = rng.random()
-        if kind < 0.5:
-            parts.append(f"-m {proto} --dport {rng.choice(PORTS)}")
-        elif kind < 0.75:
-            low = rng.randrange(1024, 60000)
-            parts.append(f"-m {proto} --sport {low}:{low + rng.randrange(2000)}")
-        else:
-            parts.append(f"-m multiport --dports {','.join(map(str, rng.sample(PORTS, 3)))}")
-        parts.append(f"-j {'DROP' if index % 10 == 9 else rng.choice(['ACCEPT', 'REJECT'])}")
-        lines.append(" ".join(parts))
-    return "\n".join(lines)
+    """Random overlapping stateless rules, drawn as bench_firewall.py draws them."""
+    return "\n".join(rule_lines(random.Random(seed), count))
 
 
 KINDS = {"hosts": hosts, "mixed": mixed}

@@ -37,40 +37,24 @@ def test_handshake_arithmetic():
     assert hs.phase("data") and any(s.length for s in hs.phase("data"))
 
 
-@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
-def test_handshake_matches_tshark():
-    hs = sk.handshake()
-    out = subprocess.run(
-        [
-            "tshark",
-            "-r",
-            hs.path,
-            "-T",
-            "fields",
-            "-e",
-            "tcp.seq_raw",
-            "-e",
-            "tcp.seq",
-            "-e",
-            "tcp.ack_raw",
-            "-e",
-            "tcp.ack",
-            "-e",
-            "tcp.len",
-            "-E",
-            "separator=,",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
+def assert_matches_tshark(hs, path, *select: str) -> None:
+    """Each step's raw and relative sequence numbers, acks and lengths equal tshark's."""
+    fields = ["tcp.seq_raw", "tcp.seq", "tcp.ack_raw", "tcp.ack", "tcp.len"]
+    command = ["tshark", "-r", str(path), *select, "-T", "fields"]
+    command += [arg for field in fields for arg in ("-e", field)] + ["-E", "separator=,"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
     rows = [line.split(",") for line in out.splitlines() if line]
     assert len(rows) == len(hs)
     for step, (seq_raw, seq, ack_raw, ack, length) in zip(hs, rows):
         assert (step.seq, step.relative_seq, step.length) == (int(seq_raw), int(seq), int(length))
         if step.ack is not None:
             assert (step.ack, step.relative_ack) == (int(ack_raw), int(ack))
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
+def test_handshake_matches_tshark():
+    hs = sk.handshake()
+    assert_matches_tshark(hs, hs.path)
 
 
 def test_handshake_errors(tmp_path):
@@ -184,39 +168,7 @@ def test_handshake_on_an_ipv6_capture_matches_tshark(tmp_path):
     path = tmp_path / "v6.pcap"
     _ipv6_connection_with_noise(path)
     hs = sk.handshake(path)
-    out = subprocess.run(
-        [
-            "tshark",
-            "-r",
-            str(path),
-            "-Y",
-            "tcp.stream == 0",
-            "-T",
-            "fields",
-            "-e",
-            "tcp.seq_raw",
-            "-e",
-            "tcp.seq",
-            "-e",
-            "tcp.ack_raw",
-            "-e",
-            "tcp.ack",
-            "-e",
-            "tcp.len",
-            "-E",
-            "separator=,",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    rows = [line.split(",") for line in out.splitlines() if line]
-    assert len(rows) == len(hs)
-    for step, (seq_raw, seq, ack_raw, ack, length) in zip(hs, rows):
-        assert (step.seq, step.relative_seq, step.length) == (int(seq_raw), int(seq), int(length))
-        if step.ack is not None:
-            assert (step.ack, step.relative_ack) == (int(ack_raw), int(ack))
+    assert_matches_tshark(hs, path, "-Y", "tcp.stream == 0")
 
 
 def test_handshake_needs_a_syn_and_its_answer(tmp_path):
