@@ -284,7 +284,8 @@ def _analyze(segs, i, conv, fwd: _Flow, rev: _Flow, ta: int) -> tuple[int, int]:
         elif repeated and window == 0 and rev.last_flags & ZERO_WINDOW_PROBE:
             ta |= ZERO_WINDOW_PROBE_ACK
         elif repeated and window:
-            fwd.dupacks = (fwd.dupacks + 1) & SEQ_MASK
+            # after an unseen-segment report the counter holds -1: it starts again at 1
+            fwd.dupacks = 1 if fwd.dupacks == SEQ_MASK else fwd.dupacks + 1
             ta |= DUPLICATE_ACK
             dupack = fwd.dupacks
 
