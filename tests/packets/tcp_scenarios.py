@@ -28,6 +28,8 @@ needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark
 
 #: Every capture file the course ships, named or not in SAMPLES.
 SHIPPED = sorted(p for p in data_path("captures").iterdir() if p.suffix in (".pcap", ".pcapng"))
+#: The real capture across an impaired link (netcourse/tools/capture_impaired.py).
+IMPAIRED = data_path("captures", "impaired.pcapng")
 
 #: The tcp.analysis fields compared with tshark (every one expert() reports).
 FLAGS = (

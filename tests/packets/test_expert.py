@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tcp_scenarios import (
     FLAG_SCENARIOS,
     FLAGS,
+    IMPAIRED,
     SCENARIOS,
     SHIPPED,
     chaotic,
@@ -43,8 +44,8 @@ def test_shipped_captures_flag_the_same_frames_as_tshark(path):
 def test_the_impaired_capture_shows_real_trouble_like_tshark():
     """Recorded from two real Linux stacks; every flag but the zero window probes, which
     Linux does not send (its 0-byte probes are keep-alives to Wireshark)."""
-    theirs = tshark_flags(sample("impaired"))
-    assert _pairs("impaired") == theirs
+    theirs = tshark_flags(IMPAIRED)
+    assert _pairs(IMPAIRED) == theirs
     seen = {flag for _, flag in theirs}
     assert seen == set(FLAGS) - {"zero_window_probe", "zero_window_probe_ack"}
     print(sorted(Counter(flag for _, flag in theirs).items()))
@@ -69,7 +70,7 @@ def test_the_follow_scenarios_match_tshark(tmp_path, name):
 @needs_tshark
 @pytest.mark.parametrize("name", ["impaired", *sorted(FLAG_SCENARIOS)])
 def test_severities_and_messages_are_wiresharks(tmp_path, name):
-    path = sample(name) if name == "impaired" else FLAG_SCENARIOS[name]().write(tmp_path / "f")
+    path = IMPAIRED if name == "impaired" else FLAG_SCENARIOS[name]().write(tmp_path / "f")
     ours = Counter((item.severity, item.summary) for item in expert(path))
     theirs = tshark_expert_counts(path)
     assert ours == Counter({k: v for k, v in theirs.items() if k in ours}), name
@@ -100,8 +101,9 @@ def test_flags_are_wiresharks_field_names():
 
 
 def test_a_capture_may_be_a_capture_a_path_or_a_sample_name():
-    assert expert("impaired") == expert(sample("impaired")) == expert(read_capture("impaired"))
-    frames = [read_capture("impaired").frame(n) for n in range(1, 60)]
+    assert expert("http") == expert(sample("http")) == expert(read_capture("http"))
+    assert expert(IMPAIRED) == expert(str(IMPAIRED)) == expert(read_capture(IMPAIRED))
+    frames = [read_capture(IMPAIRED).frame(n) for n in range(1, 60)]
     assert isinstance(expert(Capture.from_frames(frames)), ExpertInfo)
     with pytest.raises(CaptureError, match="expected a Capture, a capture file path"):
         expert(3.5)
@@ -110,7 +112,7 @@ def test_a_capture_may_be_a_capture_a_path_or_a_sample_name():
 
 
 def test_counts_and_html():
-    info = expert("impaired")
+    info = expert(IMPAIRED)
     counts = info.counts()
     assert counts["reused_ports"] == 2 and sum(counts.values()) == len(info)
     html = info._repr_html_()

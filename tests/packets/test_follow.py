@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tcp_scenarios import (
     C_ISN,
+    IMPAIRED,
     S_ISN,
     SCENARIOS,
     SHIPPED,
@@ -66,10 +67,10 @@ def test_written_captures_match_tshark(written, name):
 
 
 def test_the_shipped_impaired_capture_has_streams_gaps_and_port_reuse():
-    segs = tcp_segments("impaired")
+    segs = tcp_segments(IMPAIRED)
     assert segs.streams == 4
     assert len({segs.endpoints(n) for n in range(4)}) == 2  # ports reused
-    bulk = follow("impaired", 0)
+    bulk = follow(IMPAIRED, 0)
     assert bulk.gaps and all(g.direction == "client" for g in bulk.gaps)
     assert bulk.server == b""
     missing = sum(g.length for g in bulk.gaps)
