@@ -12,7 +12,9 @@ from __future__ import annotations
 from netcourse.packets.capture import COLUMNS, Capture, PacketRow, frame, read_capture
 from netcourse.packets.conversations import Conversation, ConversationTable, conversations
 from netcourse.packets.dissect import Dissection, Field, Layer, dissect
+from netcourse.packets.expert import ExpertInfo, ExpertItem, expert
 from netcourse.packets.filters import compile_filter, matching
+from netcourse.packets.follow import FollowedStream, Gap, follow
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import write_capture
 
@@ -22,13 +24,19 @@ __all__ = [
     "Conversation",
     "ConversationTable",
     "Dissection",
+    "ExpertInfo",
+    "ExpertItem",
     "Field",
+    "FollowedStream",
+    "Gap",
     "Layer",
     "PacketRow",
     "SAMPLES",
     "compile_filter",
     "conversations",
     "dissect",
+    "expert",
+    "follow",
     "frame",
     "matching",
     "read_capture",
