@@ -50,6 +50,8 @@ __all__ = [
     "CONNTRACK_STATES",
     "CONNTRACK_STATE_MEANINGS",
     "HTTP_STARTS",
+    "TcpAnalysisFlag",
+    "TCP_ANALYSIS_FLAGS",
 ]
 
 
@@ -553,3 +555,87 @@ HTTP_STARTS: tuple[bytes, ...] = (
     b"PATCH ",
     b"HTTP/1.",
 )
+# --- Wireshark's TCP analysis --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TcpAnalysisFlag:
+    """One of Wireshark's ``tcp.analysis.*`` expert flags, as Wireshark 4.0 registers it."""
+
+    name: str  #: the field name after ``tcp.analysis.`` (``retransmission``)
+    severity: str  #: Wireshark's expert severity: ``chat``, ``note`` or ``warning``
+    summary: str  #: Wireshark's expert message (``{}`` is the duplicate ACK's number)
+    label: str  #: what the Info column shows in front of the segment
+
+
+#: Wireshark's TCP sequence analysis flags (epan/dissectors/packet-tcp.c), in the order it
+#: reports them on one frame. All belong to the expert group "Sequence".
+TCP_ANALYSIS_FLAGS: dict[str, TcpAnalysisFlag] = {
+    flag.name: flag
+    for flag in (
+        TcpAnalysisFlag(
+            "reused_ports",
+            "note",
+            "A new tcp session is started with the same ports as an earlier session in this trace",
+            "TCP Port numbers reused",
+        ),
+        TcpAnalysisFlag(
+            "retransmission",
+            "note",
+            "This frame is a (suspected) retransmission",
+            "TCP Retransmission",
+        ),
+        TcpAnalysisFlag(
+            "fast_retransmission",
+            "note",
+            "This frame is a (suspected) fast retransmission",
+            "TCP Fast Retransmission",
+        ),
+        TcpAnalysisFlag(
+            "spurious_retransmission",
+            "note",
+            "This frame is a (suspected) spurious retransmission",
+            "TCP Spurious Retransmission",
+        ),
+        TcpAnalysisFlag(
+            "out_of_order",
+            "warning",
+            "This frame is a (suspected) out-of-order segment",
+            "TCP Out-Of-Order",
+        ),
+        TcpAnalysisFlag(
+            "lost_segment",
+            "warning",
+            "Previous segment(s) not captured (common at capture start)",
+            "TCP Previous segment not captured",
+        ),
+        TcpAnalysisFlag(
+            "ack_lost_segment",
+            "warning",
+            "ACKed segment that wasn't captured (common at capture start)",
+            "TCP ACKed unseen segment",
+        ),
+        TcpAnalysisFlag("window_update", "chat", "TCP window update", "TCP Window Update"),
+        TcpAnalysisFlag(
+            "window_full",
+            "warning",
+            "TCP window specified by the receiver is now completely full",
+            "TCP Window Full",
+        ),
+        TcpAnalysisFlag("keep_alive", "note", "TCP keep-alive segment", "TCP Keep-Alive"),
+        TcpAnalysisFlag(
+            "keep_alive_ack", "note", "ACK to a TCP keep-alive segment", "TCP Keep-Alive ACK"
+        ),
+        TcpAnalysisFlag("duplicate_ack", "note", "Duplicate ACK (#{})", "TCP Dup ACK"),
+        TcpAnalysisFlag(
+            "zero_window_probe", "note", "TCP Zero Window Probe", "TCP ZeroWindowProbe"
+        ),
+        TcpAnalysisFlag("zero_window", "warning", "TCP Zero Window segment", "TCP ZeroWindow"),
+        TcpAnalysisFlag(
+            "zero_window_probe_ack",
+            "note",
+            "ACK to a TCP Zero Window Probe",
+            "TCP ZeroWindowProbeAck",
+        ),
+    )
+}

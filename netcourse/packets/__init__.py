@@ -20,7 +20,9 @@ from netcourse.packets.capture import (
 )
 from netcourse.packets.conversations import Conversation, ConversationTable, conversations
 from netcourse.packets.dissect import Dissection, Field, Layer, dissect
+from netcourse.packets.expert import ExpertInfo, ExpertItem, expert
 from netcourse.packets.filters import compile_filter, matching
+from netcourse.packets.follow import FollowedStream, Gap, follow
 from netcourse.packets.pdus import (
     Encapsulation,
     HttpLayers,
@@ -46,6 +48,11 @@ __all__ = [
     "Field",
     "HttpLayers",
     "HttpLine",
+    "ExpertInfo",
+    "ExpertItem",
+    "Field",
+    "FollowedStream",
+    "Gap",
     "Layer",
     "PacketRow",
     "SAMPLES",
@@ -56,6 +63,8 @@ __all__ = [
     "dissect",
     "encapsulation",
     "fields_read",
+    "expert",
+    "follow",
     "frame",
     "http_layers",
     "matching",

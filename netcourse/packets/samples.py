@@ -7,7 +7,7 @@ no root and no network to open them. Taught in notebooks/02-osi-layers-and-packe
 >>> sample("http").name
 'http.pcap'
 >>> sorted(SAMPLES)
-['arp-icmp', 'http', 'ipv6', 'udp', 'vlan']
+['arp-icmp', 'http', 'impaired', 'ipv6', 'udp', 'vlan']
 """
 
 from __future__ import annotations
@@ -26,11 +26,16 @@ SAMPLES: dict[str, tuple[str, str]] = {
     "udp": ("udp.pcap", "a UDP echo exchange, then a datagram to a closed port: ICMP unreachable"),
     "ipv6": ("ipv6.pcapng", "IPv6 neighbour solicitation / advertisement, then two ICMPv6 pings"),
     "vlan": ("vlan.pcap", "ARP and ICMP echo on 802.1Q VLAN 100, tagged on the wire"),
+    "impaired": (
+        "impaired.pcapng",
+        "TCP across a lossy, reordering link: retransmissions, duplicate ACKs, zero windows, "
+        "keep-alives, port reuse",
+    ),
 }
 
 
 def sample(name: str) -> Path:
-    """The path of a shipped capture: "http", "arp-icmp", "udp", "ipv6" or "vlan".
+    """The path of a shipped capture: "http", "arp-icmp", "udp", "ipv6", "vlan" or "impaired".
 
     >>> sample("ipv6").suffix
     '.pcapng'
@@ -38,7 +43,7 @@ def sample(name: str) -> Path:
     ...     sample("dns")
     ... except CaptureError as exc:
     ...     print(exc)
-    'dns': no such sample capture; the samples are: arp-icmp, http, udp, ipv6, vlan
+    'dns': no such sample capture; the samples are: arp-icmp, http, udp, ipv6, vlan, impaired
     """
     if not isinstance(name, str) or name not in SAMPLES:
         raise CaptureError(

@@ -1,4 +1,4 @@
-"""Fixtures of the packets tests; their shared frames module (linkcaptures) is found by name."""
+"""Fixtures of the packets tests; their helper modules (linkcaptures, tcp_scenarios) by name."""
 
 import sys
 from pathlib import Path
