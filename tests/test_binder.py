@@ -336,6 +336,7 @@ def test_lesson_runs_like_on_binder_without_root_or_tools(notebook, as_binder_us
         "NETCOURSE_PROGRESS": str(home / "progress.json"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MPLBACKEND": "agg",
+        "PYTHONPATH": str(ROOT),  # the tree under test, whatever the environment has installed
     }
     result = subprocess.run(
         [*as_binder_user, sys.executable, "-c", _RUN_AS_BINDER, str(work / notebook.name)],

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import heapq
 import os
 import random
@@ -406,7 +407,6 @@ def _connect_from_client_port(port: int, keepalive: bool = False) -> socket.sock
 
 
 def _unacked(sock: socket.socket) -> int:
-    import fcntl  # Linux-only, and only this step needs it
 
     return struct.unpack("i", fcntl.ioctl(sock.fileno(), _SIOCOUTQ, b"\0" * 4))[0]
 
