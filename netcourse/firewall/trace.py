@@ -54,7 +54,7 @@ class TraceStep:
         return f"TraceStep({where} {'yes' if self.matched else 'no'}: {self.rule}  [{self.reason}])"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Verdict:
     """The decision about one packet.
 
