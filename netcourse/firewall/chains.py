@@ -40,6 +40,8 @@ _TARGET_WORDS = {
     "DROP": "discard it silently",
     "REJECT": "discard it and tell the sender",
     "LOG": "log it and go on to the next rule",
+    "NFLOG": "log it through netlink and go on to the next rule",
+    "TCPMSS": "rewrite a SYN's MSS option and go on to the next rule",
     "RETURN": "go back to the calling chain",
 }
 
@@ -199,14 +201,14 @@ class Firewall:
                 if failing is not None:
                     trace.append(_step(chain, rule, False, _why_not(failing, pkt, state)))
                     continue
-                if rule.terminal or rule.target in ("LOG", "RETURN"):
+                if rule.terminal or rule.noting or rule.target == "RETURN":
                     outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
                 else:
                     outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
                 trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
                 if rule.terminal:
                     return rule
-                if rule.target == "LOG":
+                if rule.noting:
                     continue
                 if rule.target == "RETURN":
                     break

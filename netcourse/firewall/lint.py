@@ -458,7 +458,7 @@ def _redundant(chain, rule, own, earlier, later_index, boxes) -> Finding | None:
         return None
     left = split[0]
     later = [n for n in later_index.near(left) if n > rule.number]
-    candidates = _boxes_of((n for n in later if chain.rules[n - 1].target != "LOG"), boxes)
+    candidates = _boxes_of((n for n in later if not chain.rules[n - 1].noting), boxes)
 
     def same(number: int) -> bool:
         other = chain.rules[number - 1]
