@@ -24,6 +24,7 @@ __all__ = [
     "REJECT_WITH",
     "LOG_OPTIONS",
     "MODULES",
+    "GROUPED_MODULES",
 ]
 
 #: The filter table's built-in chains: where packets enter.
@@ -154,4 +155,21 @@ MODULES: dict[str, dict[str, int]] = {
     "conntrack": {"--ctstate": 1},
     "state": {"--state": 1},
     "comment": {"--comment": 1},
+    "addrtype": {"--src-type": 1, "--dst-type": 1, "--limit-iface-in": 0, "--limit-iface-out": 0},
+    "limit": {"--limit": 1, "--limit-burst": 1},
+    "recent": {
+        "--set": 0,
+        "--rcheck": 0,
+        "--update": 0,
+        "--remove": 0,
+        "--seconds": 1,
+        "--hitcount": 1,
+        "--name": 1,
+        "--rsource": 0,
+        "--rdest": 0,
+        "--mask": 1,
+        "--reap": 0,
+    },
 }
+#: Modules whose options together make one match (built when the rule is read whole).
+GROUPED_MODULES = ("addrtype", "limit", "recent")

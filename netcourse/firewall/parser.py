@@ -7,10 +7,10 @@ option, so no part of a rule is silently ignored. Taught in notebooks/04-firewal
 >>> rule = rs.chains["INPUT"].rules[0]
 >>> rule.target, [m.text for m in rule.matches]
 ('ACCEPT', ['-p tcp', '-s 192.168.1.0/24', '--dport 80'])
->>> parse_ruleset("-A INPUT -m limit --limit 5/s -j ACCEPT")  # doctest: +ELLIPSIS
+>>> parse_ruleset("-A INPUT -m owner --uid-owner 0 -j ACCEPT")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-netcourse.errors.RuleError: line 1: '-m limit': this match is not simulated; ...
+netcourse.errors.RuleError: line 1: '-m owner': this match is not simulated; ...
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
     STATES,
@@ -37,6 +38,7 @@ from netcourse.firewall.matches import (
 )
 from netcourse.firewall.options import (
     BUILTIN_CHAINS,
+    GROUPED_MODULES,
     LOG_OPTIONS,
     MAX_CHAIN_NAME,
     MAX_LISTED,
@@ -142,14 +144,18 @@ class Rule:
 
     @property
     def noting(self) -> bool:
-        """Whether the target notes the packet and goes on (LOG, NFLOG, TCPMSS)."""
-        return self.target == "LOG" or self.target in NOTING_TARGETS
+        """Whether the target notes the packet and goes on (LOG, NFLOG, TCPMSS; and a rule
+        with no target, which only counts the packets it matches)."""
+        return self.target in ("LOG", "") or self.target in NOTING_TARGETS
 
     @property
     def jumps(self) -> bool:
         """Whether the target is a user-defined chain (``-j CHAIN`` or ``-g CHAIN``)."""
         return not (
-            self.target in TARGETS or self.target in NOTING_TARGETS or self.target in NAT_TARGETS
+            self.target in TARGETS
+            or self.target in NOTING_TARGETS
+            or self.target in NAT_TARGETS
+            or not self.target
         )
 
     def __repr__(self) -> str:
@@ -233,13 +239,15 @@ def _strip_counters(text: str, line: int) -> str:
     return rest
 
 
-class _RuleParser:
+class _RuleParser(GroupedModules):
     """Reads the options of one ``-A CHAIN ...`` line, in order, like iptables does."""
 
     def __init__(self, chain: str, tokens: list[str], line: int, table: str = "filter"):
         self.chain, self.tokens, self.line, self.table = chain, tokens, line, table
         self.pending: list[tuple[str, str]] = []  # protocol matches before -p: checked at the end
         self.target_words: list[str] = []
+        self.groups: list[tuple[int, str, dict[str, tuple[bool, list[str]]]]] = []
+        self._grouped_option = False
         self.matches: list[Match] = []
         self.options: list[Option] = []
         self.modules: list[str] = []
@@ -273,11 +281,10 @@ class _RuleParser:
             raise self.fail("!", "a ! must come before the option it negates")
         for module, option in self.pending:  # the kernel checks -p when the rule is whole
             self._check_module(module, option, final=True)
-        if self.target is None:
-            raise self.fail(
-                " ".join(tokens) or self.chain,
-                "the rule has no target; end it with -j ACCEPT, -j DROP, -j REJECT ...",
-            )
+        for index, module, given in self.groups:
+            self.matches[index] = self._grouped(module, given)
+        if self.target is None:  # iptables-restore takes it: the rule only counts packets
+            self.target = ""
         if self.target == "REJECT" and self.reject_with == "tcp-reset":
             if self.proto != 6 or self.proto_negated:
                 raise self.fail("--reject-with tcp-reset", "needs -p tcp in the same rule")
@@ -286,7 +293,12 @@ class _RuleParser:
         """Note the option just read (words ``start:end``) for explanations."""
         words = tuple(self.tokens[start:end])
         head = words[1] if words[0] == "!" else words[0]
-        if matched:
+        if matched and self.matches[-1] is None:  # -m of a grouped module: built at the end
+            self.options.append(Option("module", words))
+        elif self._grouped_option:
+            self._grouped_option = False
+            self.options.append(Option("match-option", words))
+        elif matched:
             self.options.append(Option("match", words, self.matches[-1]))
         elif head in ("-m", "--match"):
             self.options.append(Option("module", words))
@@ -374,6 +386,9 @@ class _RuleParser:
                 )
             self._check_module(value, f"{token} {value}")
             self.modules.append(value)
+            if value in GROUPED_MODULES:
+                self.groups.append((len(self.matches), value, {}))
+                self.matches.append(None)  # the match, once its options are all read
             return i + 2
         if token in ("-j", "--jump", "-g", "--goto"):
             if negate:
@@ -433,6 +448,13 @@ class _RuleParser:
         if len(values) < arity:
             raise self.fail(token, f"needs {arity} value{'s' if arity > 1 else ''} after it")
         text = " ".join([("! " if negate else "") + token, *values])
+        if owner in GROUPED_MODULES:
+            given = next(g for g in reversed(self.groups) if g[1] == owner)[2]
+            if token in given:
+                raise self.fail(token, "given twice in one match; iptables allows it only once")
+            given[token] = (negate, values)
+            self._grouped_option = True
+            return i + 1 + arity
         self._once(f"{owner}:{token}", token)
         self.matches.append(self._build(owner, token, values, negate, text))
         return i + 1 + arity

@@ -83,7 +83,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
 @pytest.mark.parametrize(
     "line, option",
     [
-        ("-A INPUT -m limit --limit 5/s -j ACCEPT", "-m limit"),
+        ("-A INPUT -m set --match-set blocked src -j DROP", "-m set"),
         ("-A INPUT -p tcp --tcp-option 2 -j DROP", "--tcp-option"),
         ("-A INPUT -j MASQUERADE", "-j MASQUERADE"),
         ("-A INPUT -m conntrack --ctproto tcp -j DROP", "--ctproto"),
@@ -102,7 +102,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
         ("-A INPUT -j REJECT --reject-with icmp-bogus", "--reject-with icmp-bogus"),
         ("-A INPUT -j DROP --log-prefix x", "--log-prefix"),
         ("-A INPUT -f -j DROP", "-f"),
-        ("-A INPUT -p tcp", "-p tcp"),
+        ("-A INPUT -p tcp -j", "-j"),
         ("-A INPUT -j NOWHERE", "-j NOWHERE"),
         ("-A INPUT -j INPUT", "-j INPUT"),
         ("-A INPUT -m state --state BOGUS -j DROP", "--state BOGUS"),
@@ -291,6 +291,10 @@ WORDS = (
     -A -N -P -j -g -p -s -d -i -o -m ! -c INPUT FORWARD OUTPUT SUB ACCEPT DROP REJECT LOG
     RETURN tcp udp icmp all --dport --sport --dports --ports --syn --tcp-flags SYN,ACK ALL NONE
     --icmp-type echo-request 3/3 multiport conntrack --ctstate NEW,ESTABLISHED state --state
+    limit recent addrtype --limit 3/min --limit-burst --set --rcheck --update --remove --seconds
+    --hitcount --name --rsource --rdest --mask --dst-type --src-type LOCAL,BROADCAST UNICAST
+    --limit-iface-in --limit-iface-out *nat *raw *mangle PREROUTING POSTROUTING DNAT SNAT
+    MASQUERADE --to-destination --to-source 192.0.2.1:80 NFLOG TCPMSS MARK --set-mss
     comment --comment 'x iprange --src-range 10.0.0.1-10.0.0.9 10.0.0.0/8 192.0.2.1
     10.0.0.300 ::1 eth0 eth+ 80 1024:65535 90:80 http ８０ 0 22,80 --reject-with tcp-reset
     --log-prefix [0:0] [1:2] *filter *nat COMMIT :INPUT :SUB - [0:0 \\ #
@@ -343,7 +347,8 @@ def test_random_single_rules_are_read_or_refused(line):
     except RuleError as exc:
         assert str(exc).startswith("line 1: ")
     else:
-        assert isinstance(rule, Rule) and rule.target
+        jumps = {"-j", "-g"} & set(line.split())
+        assert isinstance(rule, Rule) and (bool(rule.target) == bool(jumps))  # else: counts only
     assert time.perf_counter() - start < 1.0
 
 
@@ -454,7 +459,7 @@ def test_every_refused_line_is_reported_at_once():
         ("-A INPUT -j CONNMARK --save-mark", "-j CONNMARK", "target CONNMARK is not simulated"),
         ("-A INPUT -j CT --notrack", "-j CT", "target CT is not simulated"),
         ("-A INPUT -j DNAT --to-destination 192.0.2.1", "-j DNAT", "belongs to the nat table"),
-        ("-A INPUT -m limit --limit 3/min -j LOG", "-m limit", "not simulated"),
+        ("-A INPUT -m hashlimit --hashlimit-upto 3/min -j LOG", "-m hashlimit", "not simulated"),
         ("-A INPUT -j NFLOG --log-prefix x", "--log-prefix", "not an option of the 'NFLOG'"),
         ("-A INPUT -p udp -j TCPMSS --set-mss 1400", "-j TCPMSS", "needs -p tcp"),
     ],
@@ -487,3 +492,10 @@ def test_nat_targets_are_checked_where_iptables_checks_them(line, words):
 def test_a_second_block_of_a_table_replaces_the_first_as_iptables_restore_does():
     text = "*filter\n-A INPUT -j DROP\nCOMMIT\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n"
     assert [r.target for r in Firewall.from_iptables(text).chains["INPUT"].rules] == ["ACCEPT"]
+
+
+def test_a_rule_without_a_target_only_counts_and_the_packet_goes_on():
+    fw = Firewall.from_iptables(["-P INPUT DROP", "-A INPUT -p tcp", "-A INPUT -p tcp -j ACCEPT"])
+    verdict = fw.evaluate(Packet("tcp", src="192.0.2.1", dst="192.0.2.2"))
+    assert (verdict.action, verdict.rule_number) == ("ACCEPT", 2)
+    assert [step.matched for step in verdict.trace] == [True, True]

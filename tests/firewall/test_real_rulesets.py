@@ -22,20 +22,14 @@ from netcourse.firewall import Firewall
 
 SHIPPED = sorted(p for p in data_path("rulesets").iterdir() if p.suffix in (".rules", ".rules6"))
 
-_NOT_SIMULATED = "this match is not simulated"
-#: What Firewall.from_iptables says today, first, for each file it refuses (IPv6 files wait
-#: for ip6tables; the others for the matches named).
+_IPV4_ONLY = "iptables filters IPv4 only (ip6tables does IPv6)"
+#: What Firewall.from_iptables says first today for each file it refuses: the IPv6 files
+#: wait for ip6tables-save support.
 REFUSED = {
-    "docker-bridge.rules": f"line 41: '-m addrtype': {_NOT_SIMULATED}",
-    "docker-bridge.rules6": f"line 27: '-m addrtype': {_NOT_SIMULATED}",
-    "fail2ban-sshd.rules6": (
-        "line 8: '-s fd00::7/128': iptables filters IPv4 only (ip6tables does IPv6)"
-    ),
-    "openwrt-fw3.rules": f"line 65: '-m limit': {_NOT_SIMULATED}",
-    "ufw-desktop.rules": f"line 62: '-m addrtype': {_NOT_SIMULATED}",
-    "ufw-desktop.rules6": f"line 61: '-m limit': {_NOT_SIMULATED}",
-    "ufw-server.rules": f"line 62: '-m addrtype': {_NOT_SIMULATED}",
-    "ufw-server.rules6": f"line 61: '-m limit': {_NOT_SIMULATED}",
+    "docker-bridge.rules6": f"line 28: '-d ::1/128': {_IPV4_ONLY}",
+    "fail2ban-sshd.rules6": f"line 8: '-s fd00::7/128': {_IPV4_ONLY}",
+    "ufw-desktop.rules6": "line 63: '-m rt': this match is not simulated",
+    "ufw-server.rules6": "line 63: '-m rt': this match is not simulated",
 }
 
 TABLES = {"filter", "nat", "mangle", "raw", "security"}

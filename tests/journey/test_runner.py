@@ -72,7 +72,7 @@ def test_vpc_model_decides(monkeypatch):
 def test_firewall_model_decides(monkeypatch):
     from netcourse.firewall.trace import Verdict
 
-    def drop_all(self, packet, chain="INPUT", state=None):
+    def drop_all(self, packet, chain="INPUT", state=None, memory=None):
         return Verdict(
             action="DROP",
             chain=chain,
