@@ -700,6 +700,11 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1, *, table: str =
         raise _fail(
             line_number, text, "expected a rule such as -A INPUT -p tcp --dport 22 -j ACCEPT"
         )
+    return _rule_of_words(tokens, number, line_number, table)
+
+
+def _rule_of_words(tokens: list[str], number: int, line_number: int, table: str) -> Rule:
+    """The rule of an ``-A CHAIN ...`` line already split into words."""
     chain = tokens[1]
     parser = _RuleParser(chain, tokens[2:], line_number, table)
     parser.parse()
@@ -724,7 +729,7 @@ class _TableText:
     def __init__(self, name: str, line: int):
         self.name, self.line = name, line
         self.policies: dict[str, str | None] = {c: "ACCEPT" for c in TABLE_CHAINS[name]}
-        self.rules: dict[str, list[tuple[int, str]]] = {c: [] for c in TABLE_CHAINS[name]}
+        self.rules: dict[str, list[tuple[int, list[str]]]] = {c: [] for c in TABLE_CHAINS[name]}
         self.committed = False
 
 
@@ -818,7 +823,7 @@ def parse_ruleset(text: str) -> Ruleset:
             parsed = []
             for ln, line in lines:
                 try:
-                    parsed.append(parse_rule(line, len(parsed) + 1, ln, table=name))
+                    parsed.append(_rule_of_words(line, len(parsed) + 1, ln, name))
                 except RuleError as exc:
                     problems += _problems(exc)
             chains[chain] = Chain(chain, table.policies[chain], tuple(parsed))
@@ -873,7 +878,7 @@ def _read_line(table: _TableText, line: str, number: int) -> None:
                 else _chain_name_problem(chain)
             )
             raise _fail(number, f"-A {chain}", f"no chain {quote(chain)}; {hint}")
-        rules[chain].append((number, line))
+        rules[chain].append((number, words))
         return
     raise _fail(number, words[0], "expected -A, -N, -P, :CHAIN POLICY, *filter or COMMIT")
 
