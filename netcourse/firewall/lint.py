@@ -347,7 +347,7 @@ def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:
 def _catches(rule: Rule) -> bool:
     """Whether packets this rule matches leave the chain for good (a rate limit or recent
     list may let the same packet by another time: such a rule catches nothing for sure)."""
-    if any(match.stateful for match in rule.matches):
+    if not all(match.exact for match in rule.matches):
         return False
     return rule.terminal or rule.target == "RETURN" or rule.goto
 

@@ -119,6 +119,12 @@ class Match:
     #: the caller keeps across packets, holds what it remembers.
     stateful = False
 
+    @property
+    def exact(self) -> bool:
+        """Whether :meth:`space` is exactly the headers that match (the linter then may prove
+        that the rule catches them); False where the match depends on more than the headers."""
+        return not self.stateful
+
     def test(self, pkt: Packet, state: str, memory: dict | None = None) -> bool:
         """Whether the packet (in this conntrack state) satisfies the condition."""
         return self._holds(pkt, state) != self.negate
@@ -528,6 +534,21 @@ class StateMatch(Match):
     def _mask(self, batch):
         codes = np.array([STATES[s] for s in self.states], dtype=batch.state.dtype)
         return np.isin(batch.state, codes)
+
+    @property
+    def _nat(self) -> bool:
+        return bool(self.states & {"SNAT", "DNAT"})
+
+    @property
+    def exact(self) -> bool:
+        # SNAT and DNAT are flags of a translated connection in any state, not states: the
+        # headers alone do not say whether they hold
+        return not self._nat
+
+    def space(self, names=()):
+        if self._nat:  # may hold for a packet in any state, negated or not
+            return "state", ((0, DIMENSIONS["state"]),)
+        return super().space(names)
 
     def _space(self, names):
         return "state", _values(STATES[s] for s in self.states if STATES[s] <= 3)
