@@ -767,7 +767,15 @@ class LimitMatch(Match):
         return f"the rate limit ({self.rate:g}/s, burst {self.burst}) {has} token"
 
     def explain(self):
-        return f"at most {self.rate:g} packets a second on average, bursts of {self.burst}"
+        unit, per = next(
+            (
+                (u, p)
+                for u, p in (("second", 1), ("minute", 60), ("hour", 3600))
+                if self.rate * p >= 1
+            ),
+            ("day", 86400),
+        )
+        return f"at most {self.rate * per:g} packets a {unit} on average, bursts of {self.burst}"
 
 
 @dataclass(frozen=True, kw_only=True)
