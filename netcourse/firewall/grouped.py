@@ -34,7 +34,9 @@ class GroupedModules:
     def fail(self, option: str, message: str) -> RuleError:  # pragma: no cover - supplied
         raise NotImplementedError
 
-    def _grouped(self, module: str, given: dict[str, tuple[bool, list[str]]]) -> Match:
+    def _grouped(
+        self, module: str, given: dict[str, tuple[bool, list[str]]]
+    ) -> Match | tuple[Match, ...]:
         """The one match of a grouped module's options (addrtype, limit, recent)."""
         words = [
             ("! " if neg else "") + " ".join([opt, *vals]) for opt, (neg, vals) in given.items()
@@ -67,23 +69,23 @@ class GroupedModules:
             raise self.fail(f"{option} {value}", f"expected a whole number 1-{high}")
         return int(value)
 
-    def _addrtype(self, given, text: str) -> Match:
-        types = [o for o in ("--src-type", "--dst-type") if o in given]
-        if len(types) != 1:
-            raise self.fail(
-                text,
-                "give one of --src-type and --dst-type per -m addrtype (write it twice for both)",
-            )
-        option = types[0]
-        negate, (value,) = given[option]
-        names = [part.strip().upper() for part in value.split(",")]
-        bad = [n for n in names if n not in ADDRESS_TYPES]
-        if bad:
-            raise self.fail(
-                f"{option} {value}",
-                f"address type {quote(bad[0])} is not simulated; expected "
-                f"{', '.join(ADDRESS_TYPES)}",
-            )
+    def _addrtype(self, given, text: str) -> tuple[Match, ...]:
+        """One match per address checked: both when --src-type and --dst-type are given."""
+        options = [o for o in ("--src-type", "--dst-type") if o in given]
+        if not options:
+            raise self.fail(text, "give --src-type TYPE or --dst-type TYPE (or both)")
+        kinds = {}
+        for option in options:
+            value = given[option][1][0]
+            names = [part.strip().upper() for part in value.split(",")]
+            bad = [n for n in names if n not in ADDRESS_TYPES]
+            if bad:
+                raise self.fail(
+                    f"{option} {value}",
+                    f"address type {quote(bad[0])} is not simulated; expected "
+                    f"{', '.join(ADDRESS_TYPES)}",
+                )
+            kinds[option] = frozenset(names)
         iface = None
         for flag, side in (("--limit-iface-in", "in"), ("--limit-iface-out", "out")):
             if flag in given:
@@ -94,12 +96,17 @@ class GroupedModules:
             raise self.fail("--limit-iface-in", f"{self.chain} packets have no input interface")
         if iface == "out" and self.chain in ("PREROUTING", "INPUT"):
             raise self.fail("--limit-iface-out", f"{self.chain} packets have no output interface")
-        return AddrTypeMatch(
-            text=text,
-            negate=negate,
-            which="src" if option == "--src-type" else "dst",
-            types=frozenset(names),
-            iface=iface,
+        return tuple(
+            AddrTypeMatch(
+                text=text
+                if len(options) == 1
+                else f"{'! ' if given[o][0] else ''}{o} {given[o][1][0]}",
+                negate=given[o][0],
+                which="src" if o == "--src-type" else "dst",
+                types=kinds[o],
+                iface=iface,
+            )
+            for o in options
         )
 
     def _recent(self, given, text: str) -> Match:

@@ -39,19 +39,17 @@ from netcourse.firewall.matches import (
 from netcourse.firewall.options import (
     BUILTIN_CHAINS,
     GROUPED_MODULES,
-    LOG_OPTIONS,
     MAX_CHAIN_NAME,
     MAX_LISTED,
     MODULES,
     NAT_TARGETS,
     NOTING_TARGETS,
-    REJECT_WITH,
     TABLE_CHAINS,
     TARGETS,
     TERMINAL,
-    UNSIMULATED_TARGETS,
 )
 from netcourse.firewall.packet import icmp_type_code, protocol_number
+from netcourse.firewall.targets import TargetOptions
 from netcourse.firewall.words import quote_word, split_words
 from netcourse.protocols import TcpFlags, protocol_name, protocol_table, service_port
 from netcourse.readers import read_port
@@ -239,7 +237,7 @@ def _strip_counters(text: str, line: int) -> str:
     return rest
 
 
-class _RuleParser(GroupedModules):
+class _RuleParser(GroupedModules, TargetOptions):
     """Reads the options of one ``-A CHAIN ...`` line, in order, like iptables does."""
 
     def __init__(self, chain: str, tokens: list[str], line: int, table: str = "filter"):
@@ -281,8 +279,17 @@ class _RuleParser(GroupedModules):
             raise self.fail("!", "a ! must come before the option it negates")
         for module, option in self.pending:  # the kernel checks -p when the rule is whole
             self._check_module(module, option, final=True)
-        for index, module, given in self.groups:
-            self.matches[index] = self._grouped(module, given)
+        if self.groups:  # each grouped module's match (or matches) where its -m stood
+            built = {index: self._grouped(module, given) for index, module, given in self.groups}
+            self.matches = [
+                part
+                for index, match in enumerate(self.matches)
+                for part in (
+                    (built[index] if isinstance(built[index], tuple) else (built[index],))
+                    if index in built
+                    else (match,)
+                )
+            ]
         if self.target is None:  # iptables-restore takes it: the rule only counts packets
             self.target = ""
         if self.target == "REJECT" and self.reject_with == "tcp-reset":
@@ -602,83 +609,6 @@ class _RuleParser(GroupedModules):
         if net.version != 4:
             raise self.fail(f"{option} {value}", "iptables filters IPv4 only (ip6tables does IPv6)")
         return net
-
-    def _check_target(self, option: str, target: str) -> None:
-        """Refuse a target the simulator does not run, or one used outside its table or chain."""
-        if target in UNSIMULATED_TARGETS:
-            raise self.fail(
-                option,
-                f"target {target} is not simulated; simulated targets are "
-                f"{', '.join((*TARGETS, *NOTING_TARGETS, *NAT_TARGETS))} and user chains",
-            )
-        if target in NAT_TARGETS:
-            chains = NAT_TARGETS[target][0]
-            if self.table != "nat":
-                raise self.fail(option, f"{target} belongs to the nat table (-t nat, *nat)")
-            if self.chain in TABLE_CHAINS["nat"] and self.chain not in chains:
-                raise self.fail(
-                    option,
-                    f"{target} works in {' and '.join(chains)} (and chains they jump to), "
-                    f"not in {self.chain}",
-                )
-        if target == "TCPMSS" and (self.proto not in (None, 6) or self.proto_negated):
-            raise self.fail(option, "TCPMSS needs -p tcp in the same rule")
-
-    def _target_option(self, i: int, negate: bool) -> int:
-        token = self.tokens[i]
-        if negate:
-            raise self.fail(f"! {token}", "target options cannot be negated")
-        options = NOTING_TARGETS.get(self.target) or NAT_TARGETS.get(self.target, ((), {}))[1]
-        if token in options:
-            if not options[token]:
-                self.target_words.append(token)
-                return i + 1
-            value = self._value(i, token)
-            if token in ("--to-destination", "--to-source"):
-                self._nat_address(token, value)
-            elif token == "--to-ports":
-                self._range(token, value.replace("-", ":", 1), ("tcp",), shown=value)
-            elif token == "--set-mss":
-                if not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
-                    raise self.fail(f"{token} {value}", "expected an MSS 1-65535")
-            self.target_words += [token, value]
-            return i + 2
-        if self.target == "REJECT" and token == "--reject-with":
-            value = self._value(i, token)
-            if value not in REJECT_WITH:
-                raise self.fail(
-                    f"{token} {value}",
-                    f"expected one of {', '.join(sorted(set(REJECT_WITH.values())))}",
-                )
-            self.reject_with = REJECT_WITH[value]
-            return i + 2
-        if self.target == "LOG" and token in LOG_OPTIONS:
-            if LOG_OPTIONS[token]:
-                self._value(i, token)
-                return i + 2
-            return i + 1
-        if options or self.target in TARGETS:
-            raise self.fail(token, f"not an option of the {quote(self.target)} target")
-        raise self.fail(token, f"{quote(self.target)} is a chain; a chain takes no options")
-
-    def _nat_address(self, option: str, value: str) -> None:
-        """Check ``ADDR[-ADDR][:PORT[-PORT]]`` of --to-destination or --to-source."""
-        addresses, _, ports = value.partition(":")
-        try:
-            ends = [ipaddress.IPv4Address(a) for a in addresses.split("-")] if addresses else []
-        except ValueError:
-            ends = None
-        if ends is None or len(ends) > 2 or (not ends and not ports):
-            raise self.fail(
-                f"{option} {value}",
-                "expected ADDRESS[-ADDRESS][:PORT[-PORT]] such as 192.0.2.10:80",
-            )
-        if len(ends) == 2 and ends[0] > ends[1]:
-            raise self.fail(f"{option} {value}", "the range's first address is above its last")
-        if ports:
-            if self.proto not in (6, 17) or self.proto_negated:
-                raise self.fail(f"{option} {value}", "a port needs -p tcp or -p udp in the rule")
-            self._range(option, ports.replace("-", ":", 1), ("tcp",), shown=value)
 
 
 def parse_rule(line: str, number: int = 1, line_number: int = 1, *, table: str = "filter") -> Rule:

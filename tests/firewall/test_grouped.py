@@ -186,3 +186,23 @@ def test_batch_agrees_with_evaluate_on_addrtype_and_limit():
     ]
     batch = fw.evaluate_batch(PacketBatch.from_packets(pkts))
     assert batch.action.tolist() == [fw.evaluate(p).action for p in pkts]
+
+
+def test_one_addrtype_match_may_check_source_and_destination():
+    fw = Firewall.from_iptables(
+        [
+            "-P INPUT DROP",
+            "-A INPUT -m addrtype --src-type UNICAST ! --dst-type MULTICAST -j ACCEPT",
+        ]
+    )
+    rule = fw.rule("INPUT", 1)
+    assert [(m.which, m.negate) for m in rule.matches] == [("src", False), ("dst", True)]
+    got = [
+        fw.evaluate(Packet("udp", src=s, dst=d)).action
+        for s, d in [
+            ("192.0.2.1", "192.0.2.2"),
+            ("192.0.2.1", "224.0.0.1"),
+            ("0.0.0.0", "192.0.2.2"),
+        ]
+    ]
+    assert got == ["ACCEPT", "DROP", "DROP"]
