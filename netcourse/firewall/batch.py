@@ -304,7 +304,7 @@ def evaluate_batch(fw, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerd
             rule = rules[frame.index]
             frame.index += 1
             hits = rule_hits(rule, frame.active)
-            if not len(hits) or rule.target == "LOG":
+            if not len(hits) or rule.noting:
                 continue
             frame.active[hits] = False
             frame.left -= len(hits)

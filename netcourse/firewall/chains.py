@@ -20,26 +20,31 @@ Verdict(DROP by the policy of INPUT, state NEW)
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
-from netcourse.firewall.matches import STATE_MODULE_STATES
+from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
 from netcourse.html import Cell, Markup, table
 
-__all__ = ["Firewall"]
+__all__ = ["Firewall", "read_interfaces"]
 
 _TARGET_WORDS = {
     "ACCEPT": "let it through",
     "DROP": "discard it silently",
     "REJECT": "discard it and tell the sender",
     "LOG": "log it and go on to the next rule",
+    "NFLOG": "log it through netlink and go on to the next rule",
+    "TCPMSS": "rewrite a SYN's MSS option and go on to the next rule",
+    "": "count it (the rule has no target) and go on to the next rule",
     "RETURN": "go back to the calling chain",
 }
 
@@ -52,22 +57,46 @@ class Firewall:
     'DROP'
     """
 
-    def __init__(self, ruleset: Ruleset, *, tcp_loose: bool = True):
+    def __init__(
+        self,
+        ruleset: Ruleset,
+        *,
+        tcp_loose: bool = True,
+        interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+    ):
         if not isinstance(ruleset, Ruleset):
             raise TypeError(f"ruleset: expected a Ruleset, got {type(ruleset).__name__}")
-        self.ruleset = ruleset
+        self.interfaces = read_interfaces(interfaces)
+        self.ruleset = _bind(ruleset, self.interfaces) if interfaces is not None else ruleset
         self.tcp_loose = tcp_loose
+        self._remembers = any(
+            isinstance(m, RecentMatch) for rule in self.ruleset.rules() for m in rule.matches
+        )
 
     @classmethod
-    def from_iptables(cls, text: str | Iterable[str], *, tcp_loose: bool = True) -> Firewall:
+    def from_iptables(
+        cls,
+        text: str | Iterable[str],
+        *,
+        tcp_loose: bool = True,
+        interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+    ) -> Firewall:
         """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
+
+        ``interfaces`` maps the machine's interfaces to their addresses (``"198.18.0.2/24"``,
+        or a tuple when it has several): ``-m addrtype`` reads its local and broadcast
+        addresses there (the loopback interface ``lo`` is always there).
 
         >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
         'DROP'
+        >>> fw = Firewall.from_iptables("-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\\n"
+        ...     "-P INPUT DROP", interfaces={"eth0": "198.18.0.2/24"})
+        >>> [fw.evaluate(Packet("udp", dst=d)).action for d in ("198.18.0.2", "198.18.0.3")]
+        ['ACCEPT', 'DROP']
         """
         if not isinstance(text, str) and isinstance(text, Iterable):
             text = "\n".join(str(line) for line in text)
-        return cls(parse_ruleset(text), tcp_loose=tcp_loose)
+        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces)
 
     @property
     def chains(self) -> dict[str, Chain]:
@@ -127,13 +156,20 @@ class Firewall:
     # --- one packet ----------------------------------------------------------------------
 
     def evaluate(
-        self, packet: Packet, *, chain: str = "INPUT", state: str | None = None
+        self,
+        packet: Packet,
+        *,
+        chain: str = "INPUT",
+        state: str | None = None,
+        memory: dict | None = None,
     ) -> Verdict:
         """The verdict on one packet entering built-in ``chain``.
 
         ``state`` is its conntrack state; by default the state the packet has alone, with no
-        connection tracked yet (a SYN is NEW, a lone SYN-ACK INVALID). Use :meth:`replay`
-        for a sequence of packets that share connections.
+        connection tracked yet (a SYN is NEW, a lone SYN-ACK INVALID). ``memory`` keeps the
+        rate-limit buckets and recent lists between calls (by default the packet is alone:
+        buckets full, lists empty). Use :meth:`replay` for a sequence of packets that share
+        connections.
 
         >>> fw = Firewall.from_iptables(["-A INPUT -m state --state ESTABLISHED -j ACCEPT",
         ...                              "-A INPUT -j DROP"])
@@ -152,7 +188,7 @@ class Firewall:
         elif state not in STATE_MODULE_STATES:
             raise RuleError(f"state {quote(state)}: expected {', '.join(STATE_MODULE_STATES)}")
         trace: list[TraceStep] = []
-        decided = self._walk(start, pkt, state, trace)
+        decided = self._walk(start, pkt, state, trace, {} if memory is None else memory)
         if decided is None:
             trace.append(
                 TraceStep(
@@ -182,7 +218,9 @@ class Firewall:
             packet=pkt,
         )
 
-    def _walk(self, start: Chain, pkt: Packet, state: str, trace: list[TraceStep]) -> Rule | None:
+    def _walk(
+        self, start: Chain, pkt: Packet, state: str, trace: list[TraceStep], memory: dict
+    ) -> Rule | None:
         """Run chain ``start`` and the chains it jumps to: the deciding rule, or None when the
         packet comes back (RETURN, or the end of the chain).
 
@@ -195,18 +233,18 @@ class Firewall:
             while index < len(chain.rules):
                 rule = chain.rules[index]
                 index += 1
-                failing = next((m for m in rule.matches if not m.test(pkt, state)), None)
+                failing = next((m for m in rule.matches if not m.test(pkt, state, memory)), None)
                 if failing is not None:
                     trace.append(_step(chain, rule, False, _why_not(failing, pkt, state)))
                     continue
-                if rule.terminal or rule.target in ("LOG", "RETURN"):
+                if rule.terminal or rule.noting or rule.target == "RETURN":
                     outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
                 else:
                     outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
                 trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
                 if rule.terminal:
                     return rule
-                if rule.target == "LOG":
+                if rule.noting:
                     continue
                 if rule.target == "RETURN":
                     break
@@ -234,9 +272,10 @@ class Firewall:
         items = _items(packets, chain)
         tracker = ConnTrack(tcp_loose=self.tcp_loose)
         verdicts = []
+        memory: dict = {}  # rate-limit buckets and recent lists, across the packets
         for pkt, where in items:
             step = tracker.classify(pkt)
-            verdict = self.evaluate(pkt, chain=where, state=step.state)
+            verdict = self.evaluate(pkt, chain=where, state=step.state, memory=memory)
             tracker.commit(step, accepted=verdict.action == "ACCEPT")
             verdicts.append(verdict)
         return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
@@ -250,6 +289,11 @@ class Firewall:
         >>> fw.evaluate_batch(PacketBatch.from_packets(pkts)).action.tolist()
         ['DROP', 'ACCEPT']
         """
+        if self._remembers:
+            raise RuleError(
+                "-m recent remembers packets, so a batch cannot be judged all at once; "
+                "use replay() for a sequence, or evaluate() for each packet"
+            )
         return evaluate_batch(self, batch, chain=chain)
 
     def trace_html(self, verdict: Verdict) -> str:
@@ -297,3 +341,62 @@ def _items(packets, chain: str) -> list[tuple[Packet, str]]:
         else:
             items.append((_as_packet(item), chain))
     return items
+
+
+def read_interfaces(
+    interfaces: Mapping[str, str | tuple[str, ...]] | None,
+) -> tuple[tuple[str, tuple[ipaddress.IPv4Interface, ...]], ...]:
+    """The machine's interfaces as (name, addresses) pairs, loopback first.
+
+    >>> [(n, [str(a) for a in addrs]) for n, addrs in read_interfaces({"eth0": "198.18.0.2/24"})]
+    [('lo', ['127.0.0.1/8']), ('eth0', ['198.18.0.2/24'])]
+    """
+    if interfaces is None:
+        return LOOPBACK
+    if not isinstance(interfaces, Mapping):
+        raise TypeError(f"interfaces: expected a mapping, got {type(interfaces).__name__}")
+    pairs = [] if "lo" in interfaces else list(LOOPBACK)
+    for name, value in interfaces.items():
+        texts = (value,) if isinstance(value, str) else value
+        if not isinstance(name, str) or not name or len(name) > 15:
+            raise RuleError(f"interface {quote(name)}: a name is 1-15 characters such as 'eth0'")
+        if not isinstance(texts, tuple) or not texts:
+            raise RuleError(
+                f"interface {name}: {quote(value)}: expected an address such as "
+                "'198.18.0.2/24', or a tuple of them"
+            )
+        addresses = []
+        for text in texts:
+            try:
+                address = ipaddress.ip_interface(text)
+            except (ValueError, TypeError):
+                address = None
+            if address is None or address.version != 4:
+                raise RuleError(
+                    f"interface {name}: {quote(text)}: expected an IPv4 address such as "
+                    "'198.18.0.2' or '198.18.0.2/24'"
+                )
+            addresses.append(address)
+        pairs.append((name, tuple(addresses)))
+    return tuple(pairs)
+
+
+def _bind(ruleset: Ruleset, interfaces) -> Ruleset:
+    """The ruleset with every ``-m addrtype`` reading the machine's ``interfaces``."""
+
+    def rule(r: Rule) -> Rule:
+        if not any(isinstance(m, AddrTypeMatch) for m in r.matches):
+            return r
+        matches = tuple(
+            dataclasses.replace(m, interfaces=interfaces) if isinstance(m, AddrTypeMatch) else m
+            for m in r.matches
+        )
+        return dataclasses.replace(r, matches=matches)
+
+    tables = {
+        name: {
+            c.name: dataclasses.replace(c, rules=tuple(map(rule, c.rules))) for c in chains.values()
+        }
+        for name, chains in ruleset.tables.items()
+    }
+    return Ruleset(tables["filter"], tables)

@@ -29,6 +29,8 @@ CHAIN_MEANINGS: dict[str, str] = {
     "INPUT": "packets addressed to this host",
     "FORWARD": "packets routed through this host from one interface to another",
     "OUTPUT": "packets this host sends",
+    "PREROUTING": "every packet as it arrives, before the routing decision",
+    "POSTROUTING": "every packet as it leaves, after the routing decision",
 }
 #: What each match module is, as iptables-extensions(8) describes it.
 MODULE_MEANINGS: dict[str, str] = {
@@ -44,6 +46,9 @@ MODULE_MEANINGS: dict[str, str] = {
     "conntrack": "load the conntrack extension: match on connection-tracking state",
     "state": "load the older state extension (same as conntrack --ctstate)",
     "comment": "load the comment extension: a note stored with the rule",
+    "addrtype": "load the addrtype extension: match on the kind of address (LOCAL, BROADCAST ...)",
+    "limit": "load the limit extension: match at most a rate of packets (a token bucket)",
+    "recent": "load the recent extension: note addresses in a list and check them later",
 }
 _TARGETS = {
     "ACCEPT": "let it through; no later rule is tried",
@@ -51,6 +56,12 @@ _TARGETS = {
     "REJECT": "discard it and answer with an error so the sender knows at once",
     "LOG": "write it to the kernel log, then go on with the next rule (not a verdict)",
     "RETURN": "stop this chain and go back to the one that jumped here (or the policy)",
+    "NFLOG": "hand it to a logging program through netlink, then go on with the next rule",
+    "TCPMSS": "rewrite the MSS option of a SYN, then go on with the next rule",
+    "DNAT": "rewrite the destination address (and port) of the connection's packets",
+    "SNAT": "rewrite the source address (and port) of the connection's packets",
+    "MASQUERADE": "rewrite the source to the outgoing interface's address",
+    "REDIRECT": "send the connection to this host itself, on the port given",
 }
 
 
@@ -119,11 +130,17 @@ def _option_meaning(kind: str, words: tuple[str, ...], match: Match | None, rule
         return MODULE_MEANINGS[words[1]]
     if kind == "target":
         return _target_meaning(words[0], words[1])
+    if kind == "match-option":
+        grouped = next((m for m in rule.matches if " ".join(words) in m.text), None)
+        together = f": {grouped.explain()}" if grouped is not None else ""
+        return f"an option of the match loaded before it{together}"
     if kind == "counters":
         return "the packet and byte counters to start from: bookkeeping, they match nothing"
     if words[0] == "--reject-with":
         return f"answer with {rule.reject_with}"
-    return "an option of the LOG target (how the log line looks)"
+    if rule.target == "LOG":
+        return "an option of the LOG target (how the log line looks)"
+    return f"an option of the {rule.target} target"
 
 
 def _chain_meaning(chain: str) -> str:
@@ -158,5 +175,8 @@ def _summary(rule: Rule) -> str:
         "REJECT": "is refused with an error",
         "LOG": "is logged and goes on",
         "RETURN": "goes back to the calling chain",
-    }.get(rule.target, f"goes to chain {rule.target}")
+        "": "is counted and goes on (the rule has no target)",
+        "NFLOG": "is logged and goes on",
+        "TCPMSS": "has its MSS rewritten and goes on",
+    }.get(rule.target, f"goes to chain {rule.target}" if rule.jumps else f"goes to {rule.target}")
     return f"In {rule.chain}, {who} {what}."

@@ -345,7 +345,10 @@ def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:
 
 
 def _catches(rule: Rule) -> bool:
-    """Whether packets this rule matches leave the chain for good."""
+    """Whether packets this rule matches leave the chain for good (a rate limit or recent
+    list may let the same packet by another time: such a rule catches nothing for sure)."""
+    if not all(match.exact for match in rule.matches):
+        return False
     return rule.terminal or rule.target == "RETURN" or rule.goto
 
 
@@ -458,7 +461,7 @@ def _redundant(chain, rule, own, earlier, later_index, boxes) -> Finding | None:
         return None
     left = split[0]
     later = [n for n in later_index.near(left) if n > rule.number]
-    candidates = _boxes_of((n for n in later if chain.rules[n - 1].target != "LOG"), boxes)
+    candidates = _boxes_of((n for n in later if not chain.rules[n - 1].noting), boxes)
 
     def same(number: int) -> bool:
         other = chain.rules[number - 1]

@@ -41,6 +41,11 @@ __all__ = [
     "IpRangeMatch",
     "StateMatch",
     "CommentMatch",
+    "AddrTypeMatch",
+    "LimitMatch",
+    "RecentMatch",
+    "ADDRESS_TYPES",
+    "LOOPBACK",
     "STATES",
     "STATE_MODULE_STATES",
     "DIMENSIONS",
@@ -110,7 +115,17 @@ class Match:
     text: str
     negate: bool
 
-    def test(self, pkt: Packet, state: str) -> bool:
+    #: Whether the match remembers earlier packets (limit, recent): then ``memory``, a dict
+    #: the caller keeps across packets, holds what it remembers.
+    stateful = False
+
+    @property
+    def exact(self) -> bool:
+        """Whether :meth:`space` is exactly the headers that match (the linter then may prove
+        that the rule catches them); False where the match depends on more than the headers."""
+        return not self.stateful
+
+    def test(self, pkt: Packet, state: str, memory: dict | None = None) -> bool:
         """Whether the packet (in this conntrack state) satisfies the condition."""
         return self._holds(pkt, state) != self.negate
 
@@ -170,7 +185,7 @@ class ProtoMatch(Match):
     def _holds(self, pkt, state):
         return self.number == 0 or pkt.proto_number == self.number
 
-    def test(self, pkt, state):
+    def test(self, pkt, state, memory=None):
         if self.number == 0:  # the kernel skips the check entirely, even with !
             return True
         return super().test(pkt, state)
@@ -520,6 +535,21 @@ class StateMatch(Match):
         codes = np.array([STATES[s] for s in self.states], dtype=batch.state.dtype)
         return np.isin(batch.state, codes)
 
+    @property
+    def _nat(self) -> bool:
+        return bool(self.states & {"SNAT", "DNAT"})
+
+    @property
+    def exact(self) -> bool:
+        # SNAT and DNAT are flags of a translated connection in any state, not states: the
+        # headers alone do not say whether they hold
+        return not self._nat
+
+    def space(self, names=()):
+        if self._nat:  # may hold for a packet in any state, negated or not
+            return "state", ((0, DIMENSIONS["state"]),)
+        return super().space(names)
+
     def _space(self, names):
         return "state", _values(STATES[s] for s in self.states if STATES[s] <= 3)
 
@@ -555,3 +585,280 @@ class CommentMatch(Match):
 
     def explain(self):
         return f"a comment for humans ({self.comment!r}); it matches every packet"
+
+
+#: The address types ``-m addrtype`` simulates (the kernel's route types, rtnetlink(7)).
+ADDRESS_TYPES = ("UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "MULTICAST")
+#: The loopback interface and its network: the local addresses every machine has.
+LOOPBACK = (("lo", (ipaddress.IPv4Interface("127.0.0.1/8"),)),)
+_MULTICAST = ipaddress.IPv4Network("224.0.0.0/4")
+_LOOP_NET = ipaddress.IPv4Network("127.0.0.0/8")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddrTypeMatch(Match):
+    """``-m addrtype --src-type/--dst-type TYPES``: the kind of address, as the kernel's routing
+    tables classify it on a machine with ``interfaces`` (name, addresses) pairs.
+
+    LOCAL is an address of the machine (127.0.0.0/8 included), BROADCAST 0.0.0.0,
+    255.255.255.255 or a subnet's broadcast address, MULTICAST 224.0.0.0/4, UNICAST any
+    other. ``iface`` ("in" or "out", from ``--limit-iface-in/out``) asks about the packet's own
+    interface only.
+
+    >>> m = AddrTypeMatch(text="--dst-type LOCAL", negate=False, which="dst",
+    ...                   types=frozenset({"LOCAL"}))
+    >>> m.test(Packet("udp", src="192.0.2.1", dst="127.0.0.1"), "NEW")
+    True
+    """
+
+    which: str  # "src" or "dst"
+    types: frozenset[str]
+    iface: str | None = None
+    interfaces: tuple[tuple[str, tuple[ipaddress.IPv4Interface, ...]], ...] = LOOPBACK
+
+    def kind(self, value: int, device: str | None = None) -> str:
+        """The type of address ``value`` (an int), seen from interface ``device`` or all."""
+        addr = ipaddress.IPv4Address(value)
+        if value in (0, 2**32 - 1):
+            return "BROADCAST"
+        if addr in _MULTICAST:
+            return "MULTICAST"
+        for kind in ("BROADCAST", "LOCAL"):
+            for name, addresses in self.interfaces:
+                if device is not None and name != device:
+                    continue
+                for interface in addresses:
+                    net = interface.network
+                    if kind == "LOCAL" and (addr == interface.ip or (name == "lo" and addr in net)):
+                        return kind
+                    if kind == "BROADCAST" and net.prefixlen < 31:
+                        if addr == net.broadcast_address:
+                            return kind
+        return "UNICAST"
+
+    def _device(self, pkt: Packet) -> str | None:
+        if self.iface is None:
+            return None
+        return pkt.in_iface if self.iface == "in" else pkt.out_iface
+
+    def _holds(self, pkt, state):
+        value = pkt.src_int if self.which == "src" else pkt.dst_int
+        return self.kind(value, self._device(pkt)) in self.types
+
+    def _mask(self, batch):
+        column = batch.src if self.which == "src" else batch.dst
+        if self.iface is None:
+            return _inside(column, self.intervals(None))
+        codes = batch.in_iface if self.iface == "in" else batch.out_iface
+        held = np.zeros(len(column), dtype=bool)
+        for code, name in [*enumerate(batch.iface_names), (len(batch.iface_names), "")]:
+            on = codes == code
+            if on.any():
+                held[on] = _inside(column[on], self.intervals(name))
+        return held
+
+    def _space(self, names):
+        if self.iface is not None:  # depends on the interface: every address may
+            return self.which, ((0, DIMENSIONS[self.which]),)
+        return self.which, self.intervals(None)
+
+    def intervals(self, device: str | None) -> Intervals:
+        """The addresses of the match's types, seen from interface ``device`` (None: all)."""
+        special: dict[str, list[tuple[int, int]]] = {"BROADCAST": [(0, 0), (2**32 - 1,) * 2]}
+        special["MULTICAST"] = [(int(_MULTICAST[0]), int(_MULTICAST[-1]))]
+        special["LOCAL"] = []
+        for name, addresses in self.interfaces:
+            if device is not None and name != device:
+                continue
+            for interface in addresses:
+                net = interface.network
+                if name == "lo":
+                    special["LOCAL"].append((int(net[0]), int(net[-1])))
+                else:
+                    special["LOCAL"].append((int(interface.ip),) * 2)
+                if interface.network.prefixlen < 31:
+                    special["BROADCAST"].append((int(interface.network[-1]),) * 2)
+        top = DIMENSIONS[self.which]
+        taken: Intervals = ()
+        held: list[tuple[int, int]] = []
+        for name in ("BROADCAST", "MULTICAST", "LOCAL"):  # each address has one type, as kind()
+            mine = _normal(special[name])
+            if name in self.types:
+                held += _intersect_intervals(mine, complement(taken, top))
+            taken = _normal([*taken, *mine])
+        if "UNICAST" in self.types:
+            held += complement(taken, top)
+        return _normal(held)
+
+    def _why(self, pkt, state, ok):
+        word = "source" if self.which == "src" else "destination"
+        addr = pkt.src if self.which == "src" else pkt.dst
+        kind = self.kind(pkt.src_int if self.which == "src" else pkt.dst_int, self._device(pkt))
+        listed = ",".join(sorted(self.types))
+        return f"{word} {addr} is a {kind} address, {_is(kind in self.types)} {listed}"
+
+    def explain(self):
+        word = "source" if self.which == "src" else "destination"
+        listed = " or ".join(sorted(self.types))
+        where = f" on the packet's {self.iface} interface" if self.iface else ""
+        not_ = "NOT " if self.negate else ""
+        return f"{word} address {not_}of type {listed}{where}"
+
+
+def _inside(column, intervals: Intervals):
+    held = np.zeros(len(column), dtype=bool)
+    for lo, hi in intervals:
+        held |= (column >= lo) & (column <= hi)
+    return held
+
+
+def _intersect_intervals(a: Intervals, b: Intervals) -> Intervals:
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo <= hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LimitMatch(Match):
+    """``-m limit --limit RATE --limit-burst N``: a token bucket of ``burst`` tokens refilled at
+    ``rate`` per second; each matching packet takes one. Time is the packets' ``time``.
+
+    A packet judged alone finds the bucket full, so it matches; :meth:`Firewall.replay`
+    keeps the buckets across packets.
+
+    >>> m = LimitMatch(text="--limit 1/s --limit-burst 2", negate=False, rate=1.0, burst=2)
+    >>> memory = {}
+    >>> [m.test(Packet("udp", time=t), "NEW", memory) for t in (0, 0, 0, 0.5, 1.0)]
+    [True, True, False, False, True]
+    """
+
+    stateful = True
+    rate: float  # tokens per second
+    burst: int
+
+    def test(self, pkt, state, memory=None):
+        if memory is None:
+            return not self.negate
+        key = ("limit", id(self))
+        tokens, last = memory.get(key, (float(self.burst), pkt.time))
+        tokens = min(float(self.burst), tokens + max(0.0, pkt.time - last) * self.rate)
+        ok = tokens >= 1.0
+        memory[key] = (tokens - 1.0 if ok else tokens, max(last, pkt.time))
+        return ok != self.negate
+
+    def _holds(self, pkt, state):
+        return True
+
+    def _mask(self, batch):
+        return np.ones(len(batch), dtype=bool)
+
+    def _space(self, names):
+        return "proto", ((0, 255),)
+
+    def _why(self, pkt, state, ok):
+        has = "has" if ok else "has no"
+        return f"the rate limit ({self.rate:g}/s, burst {self.burst}) {has} token"
+
+    def explain(self):
+        unit, per = next(
+            (
+                (u, p)
+                for u, p in (("second", 1), ("minute", 60), ("hour", 3600))
+                if self.rate * p >= 1
+            ),
+            ("day", 86400),
+        )
+        return f"at most {self.rate * per:g} packets a {unit} on average, bursts of {self.burst}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecentMatch(Match):
+    """``-m recent``: a list of addresses seen (``name``), set, checked, updated or removed,
+    as xt_recent does, with ``seconds`` and ``hitcount`` on the packets' ``time``.
+
+    >>> seen = RecentMatch(text="--set", negate=False, command="set")
+    >>> again = RecentMatch(text="--rcheck --seconds 60 --hitcount 2", negate=False,
+    ...                     command="rcheck", seconds=60, hitcount=2)
+    >>> memory, pkt = {}, Packet("tcp", src="192.0.2.7", time=0)
+    >>> seen.test(pkt, "NEW", memory), again.test(pkt, "NEW", memory)
+    (True, False)
+    >>> seen.test(pkt, "NEW", memory), again.test(pkt, "NEW", memory)
+    (True, True)
+    """
+
+    stateful = True
+    command: str  # set, rcheck, update, remove
+    name: str = "DEFAULT"
+    which: str = "src"
+    mask_bits: int = 2**32 - 1
+    seconds: float = 0
+    hitcount: int = 0
+
+    #: The timestamps xt_recent keeps per address (ip_pkt_list_tot).
+    STAMPS = 20
+
+    def test(self, pkt, state, memory=None):
+        memory = {} if memory is None else memory
+        table = memory.setdefault(("recent", self.name), {})
+        addr = (pkt.src_int if self.which == "src" else pkt.dst_int) & self.mask_bits
+        stamps = table.get(addr)
+        ok = False
+        if stamps is None:
+            if self.command == "set":
+                table[addr] = [pkt.time]
+                ok = True
+            return ok != self.negate
+        if self.command == "set":
+            ok = True
+        elif self.command == "remove":
+            del table[addr]
+            ok = True
+        elif self.seconds or self.hitcount:
+            hits = 0
+            for stamp in stamps:
+                if self.seconds and stamp < pkt.time - self.seconds:
+                    continue
+                hits += 1
+                if not self.hitcount or hits >= self.hitcount:
+                    ok = True
+                    break
+        else:
+            ok = True
+        result = ok != self.negate
+        if self.command == "set" or (self.command == "update" and result):
+            stamps.append(pkt.time)
+            del stamps[: -self.STAMPS]
+        return result
+
+    def _holds(self, pkt, state):
+        return self.command == "set"
+
+    def _mask(self, batch):
+        return np.full(len(batch), self._holds(None, "NEW"), dtype=bool)
+
+    def _space(self, names):
+        return "proto", ((0, 255),) if self.command == "set" else ()
+
+    def _why(self, pkt, state, ok):
+        whose = "source" if self.which == "src" else "destination"
+        verb = {"set": "is added to", "remove": "is removed from"}.get(self.command)
+        if verb:
+            return f"the {whose} address {verb} the recent list {self.name!r}"
+        return f"the {whose} address {_is(ok)} in the recent list {self.name!r} as asked"
+
+    def explain(self):
+        whose = "source" if self.which == "src" else "destination"
+        if self.command == "set":
+            return f"note the {whose} address in the recent list {self.name!r} (always matches)"
+        if self.command == "remove":
+            return f"the {whose} address is in the list {self.name!r} (and is removed from it)"
+        window = f" within {self.seconds:g} s" if self.seconds else ""
+        hits = f" at least {self.hitcount} times" if self.hitcount else ""
+        return f"the {whose} address was noted in the list {self.name!r}{hits}{window}"

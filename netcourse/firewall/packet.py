@@ -209,7 +209,8 @@ class Packet:
     ``flags`` are tcpdump/scapy letters (``S``, ``SA``, ``A``, ``PA``, ``F``, ``FA``, ``R``;
     a TCP packet without ``flags`` is a SYN, ``flags=""`` one with no flags at all);
     ``icmp_type`` a number or a name such as ``"echo-request"``; ``inner`` the packet an ICMP
-    error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by.
+    error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by;
+    ``time`` when it is seen, in seconds (rate limits and recent lists count with it).
 
     >>> Packet("icmp", src="192.0.2.1", dst="192.0.2.2", icmp_type="echo-request").icmp_type
     8
@@ -228,12 +229,15 @@ class Packet:
     inner: Packet | None = None
     in_iface: str = "eth0"
     out_iface: str = "eth1"
+    time: float = field(default=0.0, compare=False)
     proto_number: int = field(init=False, repr=False, compare=False)
     src_int: int = field(init=False, repr=False, compare=False)
     dst_int: int = field(init=False, repr=False, compare=False)
     flag_bits: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.time, bool) or not isinstance(self.time, (int, float)):
+            raise PacketError(f"time {quote(self.time)}: expected seconds as a number")
         number = protocol_number(self.proto)
         if number == 0:
             raise PacketError("protocol 'all' describes rules, not packets; use tcp, udp, icmp ...")
@@ -354,6 +358,7 @@ class Packet:
             raise PacketError(f"{quote(pkt.summary())}: no IPv4 layer; iptables filters IPv4")
         ip = pkt[inet.IP]
         common = dict(src=ip.src, dst=ip.dst, in_iface=in_iface, out_iface=out_iface)
+        common["time"] = float(getattr(pkt, "time", 0.0) or 0.0)
         if inet.TCP in ip:
             tcp = ip[inet.TCP]
             return cls("tcp", sport=tcp.sport, dport=tcp.dport, flags=str(tcp.flags), **common)

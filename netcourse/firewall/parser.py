@@ -7,10 +7,10 @@ option, so no part of a rule is silently ignored. Taught in notebooks/04-firewal
 >>> rule = rs.chains["INPUT"].rules[0]
 >>> rule.target, [m.text for m in rule.matches]
 ('ACCEPT', ['-p tcp', '-s 192.168.1.0/24', '--dport 80'])
->>> parse_ruleset("-A INPUT -m limit --limit 5/s -j ACCEPT")  # doctest: +ELLIPSIS
+>>> parse_ruleset("-A INPUT -m owner --uid-owner 0 -j ACCEPT")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-netcourse.errors.RuleError: line 1: '-m limit': this match is not simulated; ...
+netcourse.errors.RuleError: line 1: '-m owner': this match is not simulated; ...
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
     STATES,
@@ -35,7 +36,20 @@ from netcourse.firewall.matches import (
     StateMatch,
     TcpFlagsMatch,
 )
+from netcourse.firewall.options import (
+    BUILTIN_CHAINS,
+    GROUPED_MODULES,
+    MAX_CHAIN_NAME,
+    MAX_LISTED,
+    MODULES,
+    NAT_TARGETS,
+    NOTING_TARGETS,
+    TABLE_CHAINS,
+    TARGETS,
+    TERMINAL,
+)
 from netcourse.firewall.packet import icmp_type_code, protocol_number
+from netcourse.firewall.targets import TargetOptions
 from netcourse.firewall.words import quote_word, split_words
 from netcourse.protocols import TcpFlags, protocol_name, protocol_table, service_port
 from netcourse.readers import read_port
@@ -45,74 +59,15 @@ __all__ = [
     "Rule",
     "Chain",
     "Ruleset",
+    "Problem",
     "parse_ruleset",
     "parse_rule",
     "why_refused",
     "BUILTIN_CHAINS",
+    "TABLE_CHAINS",
     "TARGETS",
 ]
 
-#: The filter table's built-in chains: where packets enter.
-BUILTIN_CHAINS = ("INPUT", "FORWARD", "OUTPUT")
-#: Targets that end a packet's journey through the table.
-TERMINAL = ("ACCEPT", "DROP", "REJECT")
-#: Every target the simulator knows besides user chains.
-TARGETS = (*TERMINAL, "LOG", "RETURN")
-#: The longest chain name iptables accepts (XT_EXTENSION_MAXNAMELEN less its NUL byte).
-MAX_CHAIN_NAME = 28
-#: The --reject-with values iptables accepts (aliases map to the name iptables-save prints).
-REJECT_WITH = {
-    "icmp-net-unreachable": "icmp-net-unreachable",
-    "net-unreach": "icmp-net-unreachable",
-    "icmp-host-unreachable": "icmp-host-unreachable",
-    "host-unreach": "icmp-host-unreachable",
-    "icmp-port-unreachable": "icmp-port-unreachable",
-    "port-unreach": "icmp-port-unreachable",
-    "icmp-proto-unreachable": "icmp-proto-unreachable",
-    "proto-unreach": "icmp-proto-unreachable",
-    "icmp-net-prohibited": "icmp-net-prohibited",
-    "net-prohib": "icmp-net-prohibited",
-    "icmp-host-prohibited": "icmp-host-prohibited",
-    "host-prohib": "icmp-host-prohibited",
-    "icmp-admin-prohibited": "icmp-admin-prohibited",
-    "admin-prohib": "icmp-admin-prohibited",
-    "tcp-reset": "tcp-reset",
-    "tcp-rst": "tcp-reset",
-}
-#: Options of the LOG target and whether each takes a value.
-LOG_OPTIONS = {
-    "--log-prefix": True,
-    "--log-level": True,
-    "--log-tcp-sequence": False,
-    "--log-tcp-options": False,
-    "--log-ip-options": False,
-    "--log-uid": False,
-    "--log-macdecode": False,
-}
-#: The match modules simulated, with their options and how many values each takes.
-MODULES: dict[str, dict[str, int]] = {
-    "tcp": {
-        "--sport": 1,
-        "--source-port": 1,
-        "--dport": 1,
-        "--destination-port": 1,
-        "--syn": 0,
-        "--tcp-flags": 2,
-    },
-    "udp": {"--sport": 1, "--source-port": 1, "--dport": 1, "--destination-port": 1},
-    "icmp": {"--icmp-type": 1},
-    "multiport": {
-        "--dports": 1,
-        "--destination-ports": 1,
-        "--sports": 1,
-        "--source-ports": 1,
-        "--ports": 1,
-    },
-    "iprange": {"--src-range": 1, "--dst-range": 1},
-    "conntrack": {"--ctstate": 1},
-    "state": {"--state": 1},
-    "comment": {"--comment": 1},
-}
 #: The matches that a protocol loads (``-p tcp`` makes ``-m tcp`` available), by protocol.
 _MODULE_PROTO = protocol_table(["tcp", "udp", "icmp"])
 _PROTO_MODULE = {number: name for name, number in _MODULE_PROTO.items()}
@@ -146,9 +101,27 @@ class Option:
     match: Match | None = None
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One refused part of a ruleset: its line (0 for the file as a whole), part and why."""
+
+    line: int
+    part: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.message
+        return f"line {self.line}: {quote(self.part)}: {self.message}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Rule:
-    """One rule: its chain, 1-based number there, the text as written, matches and target."""
+    """One rule: its chain, 1-based number there, the text as written, matches and target.
+
+    ``target_options`` keeps the words of a NAT or noting target's options (``--to-destination
+    192.0.2.10:80``, ``--clamp-mss-to-pmtu``); ``table`` is the table the rule belongs to.
+    """
 
     chain: str
     number: int
@@ -158,6 +131,8 @@ class Rule:
     goto: bool = False
     reject_with: str | None = None
     line: int = 0
+    table: str = "filter"
+    target_options: tuple[str, ...] = ()
     options: tuple[Option, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -166,9 +141,20 @@ class Rule:
         return self.target in TERMINAL
 
     @property
+    def noting(self) -> bool:
+        """Whether the target notes the packet and goes on (LOG, NFLOG, TCPMSS; and a rule
+        with no target, which only counts the packets it matches)."""
+        return self.target in ("LOG", "") or self.target in NOTING_TARGETS
+
+    @property
     def jumps(self) -> bool:
         """Whether the target is a user-defined chain (``-j CHAIN`` or ``-g CHAIN``)."""
-        return self.target not in TARGETS
+        return not (
+            self.target in TARGETS
+            or self.target in NOTING_TARGETS
+            or self.target in NAT_TARGETS
+            or not self.target
+        )
 
     def __repr__(self) -> str:
         return f"Rule({self.chain} #{self.number}: {self.text!r})"
@@ -190,9 +176,16 @@ class Chain:
 
 @dataclass(frozen=True)
 class Ruleset:
-    """Every chain of the filter table, by name, built-in chains first."""
+    """Every chain of the filter table, by name, built-in chains first; ``tables`` holds the
+    chains of every table the text declared (raw, mangle, nat, filter, security), filter always.
+    """
 
     chains: dict[str, Chain] = field(default_factory=dict)
+    tables: dict[str, dict[str, Chain]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if "filter" not in self.tables:
+            self.tables["filter"] = self.chains
 
     def rules(self) -> list[Rule]:
         """All rules, chain by chain."""
@@ -200,7 +193,30 @@ class Ruleset:
 
 
 def _fail(line: int, option: str, message: str) -> RuleError:
-    return RuleError(f"line {line}: {quote(option)}: {message}")
+    problem = Problem(line, option, message)
+    error = RuleError(str(problem))
+    error.problems = (problem,)
+    return error
+
+
+def _problems(exc: RuleError) -> tuple[Problem, ...]:
+    """The problems an error carries (one without a line for errors raised elsewhere)."""
+    return getattr(exc, "problems", None) or (Problem(0, "", str(exc)),)
+
+
+def _refuse(problems: list[Problem]) -> RuleError:
+    """One error for every refused part: the message lists each, one a line."""
+    problems.sort(key=lambda p: p.line)
+    if len(problems) == 1:
+        text = str(problems[0])
+    else:
+        shown = [str(p) for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            shown.append(f"... and {len(problems) - MAX_LISTED} more (see .problems)")
+        text = f"{len(problems)} problems:\n" + "\n".join(shown)
+    error = RuleError(text)
+    error.problems = tuple(problems)
+    return error
 
 
 def _strip_counters(text: str, line: int) -> str:
@@ -221,11 +237,15 @@ def _strip_counters(text: str, line: int) -> str:
     return rest
 
 
-class _RuleParser:
+class _RuleParser(GroupedModules, TargetOptions):
     """Reads the options of one ``-A CHAIN ...`` line, in order, like iptables does."""
 
-    def __init__(self, chain: str, tokens: list[str], line: int):
-        self.chain, self.tokens, self.line = chain, tokens, line
+    def __init__(self, chain: str, tokens: list[str], line: int, table: str = "filter"):
+        self.chain, self.tokens, self.line, self.table = chain, tokens, line, table
+        self.pending: list[tuple[str, str]] = []  # protocol matches before -p: checked at the end
+        self.target_words: list[str] = []
+        self.groups: list[tuple[int, str, dict[str, tuple[bool, list[str]]]]] = []
+        self._grouped_option = False
         self.matches: list[Match] = []
         self.options: list[Option] = []
         self.modules: list[str] = []
@@ -257,11 +277,21 @@ class _RuleParser:
             self._record(start, i, len(self.matches) > matches)
         if negate:
             raise self.fail("!", "a ! must come before the option it negates")
-        if self.target is None:
-            raise self.fail(
-                " ".join(tokens) or self.chain,
-                "the rule has no target; end it with -j ACCEPT, -j DROP, -j REJECT ...",
-            )
+        for module, option in self.pending:  # the kernel checks -p when the rule is whole
+            self._check_module(module, option, final=True)
+        if self.groups:  # each grouped module's match (or matches) where its -m stood
+            built = {index: self._grouped(module, given) for index, module, given in self.groups}
+            self.matches = [
+                part
+                for index, match in enumerate(self.matches)
+                for part in (
+                    (built[index] if isinstance(built[index], tuple) else (built[index],))
+                    if index in built
+                    else (match,)
+                )
+            ]
+        if self.target is None:  # iptables-restore takes it: the rule only counts packets
+            self.target = ""
         if self.target == "REJECT" and self.reject_with == "tcp-reset":
             if self.proto != 6 or self.proto_negated:
                 raise self.fail("--reject-with tcp-reset", "needs -p tcp in the same rule")
@@ -270,7 +300,12 @@ class _RuleParser:
         """Note the option just read (words ``start:end``) for explanations."""
         words = tuple(self.tokens[start:end])
         head = words[1] if words[0] == "!" else words[0]
-        if matched:
+        if matched and self.matches[-1] is None:  # -m of a grouped module: built at the end
+            self.options.append(Option("module", words))
+        elif self._grouped_option:
+            self._grouped_option = False
+            self.options.append(Option("match-option", words))
+        elif matched:
             self.options.append(Option("match", words, self.matches[-1]))
         elif head in ("-m", "--match"):
             self.options.append(Option("module", words))
@@ -358,13 +393,18 @@ class _RuleParser:
                 )
             self._check_module(value, f"{token} {value}")
             self.modules.append(value)
+            if value in GROUPED_MODULES:
+                self.groups.append((len(self.matches), value, {}))
+                self.matches.append(None)  # the match, once its options are all read
             return i + 2
         if token in ("-j", "--jump", "-g", "--goto"):
             if negate:
                 raise self.fail(f"! {token}", "a target cannot be negated")
             if self.target is not None:
                 raise self.fail(token, "a rule has one target")
-            self.target = self._value(i, token)
+            target = self._value(i, token)
+            self._check_target(f"{token} {target}", target)
+            self.target = target
             self.goto = token in ("-g", "--goto")
             return i + 2
         if token in ("-c", "--set-counters"):
@@ -378,7 +418,10 @@ class _RuleParser:
             return self._module_option(i, negate)
         raise self.fail(token, "unknown option; expected -p, -s, -d, -i, -o, -m, -j or -g")
 
-    def _check_module(self, module: str, option: str) -> None:
+    def _check_module(self, module: str, option: str, *, final: bool = False) -> None:
+        if self.proto is None and not final and module in _MODULE_PROTO:
+            self.pending.append((module, option))  # -p may come later: iptables accepts it
+            return
         needed = _MODULE_PROTO.get(module)
         if needed is not None and (self.proto != needed or self.proto_negated):
             name = module
@@ -412,6 +455,13 @@ class _RuleParser:
         if len(values) < arity:
             raise self.fail(token, f"needs {arity} value{'s' if arity > 1 else ''} after it")
         text = " ".join([("! " if negate else "") + token, *values])
+        if owner in GROUPED_MODULES:
+            given = next(g for g in reversed(self.groups) if g[1] == owner)[2]
+            if token in given:
+                raise self.fail(token, "given twice in one match; iptables allows it only once")
+            given[token] = (negate, values)
+            self._grouped_option = True
+            return i + 1 + arity
         self._once(f"{owner}:{token}", token)
         self.matches.append(self._build(owner, token, values, negate, text))
         return i + 1 + arity
@@ -560,32 +610,14 @@ class _RuleParser:
             raise self.fail(f"{option} {value}", "iptables filters IPv4 only (ip6tables does IPv6)")
         return net
 
-    def _target_option(self, i: int, negate: bool) -> int:
-        token = self.tokens[i]
-        if negate:
-            raise self.fail(f"! {token}", "target options cannot be negated")
-        if self.target == "REJECT" and token == "--reject-with":
-            value = self._value(i, token)
-            if value not in REJECT_WITH:
-                raise self.fail(
-                    f"{token} {value}",
-                    f"expected one of {', '.join(sorted(set(REJECT_WITH.values())))}",
-                )
-            self.reject_with = REJECT_WITH[value]
-            return i + 2
-        if self.target == "LOG" and token in LOG_OPTIONS:
-            if LOG_OPTIONS[token]:
-                self._value(i, token)
-                return i + 2
-            return i + 1
-        raise self.fail(token, f"not an option of the {quote(self.target)} target")
 
-
-def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
+def parse_rule(line: str, number: int = 1, line_number: int = 1, *, table: str = "filter") -> Rule:
     """One ``-A CHAIN ...`` line as a :class:`Rule` (targets are not checked against chains).
 
     >>> parse_rule("-A INPUT ! -s 10.0.0.0/8 -j DROP").matches[0].negate
     True
+    >>> parse_rule("-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT").text  # -p after: accepted
+    '-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT'
     """
     if not isinstance(line, str):
         raise RuleError(f"{quote(line)}: expected a rule as text such as '-A INPUT -j DROP'")
@@ -598,8 +630,13 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
         raise _fail(
             line_number, text, "expected a rule such as -A INPUT -p tcp --dport 22 -j ACCEPT"
         )
+    return _rule_of_words(tokens, number, line_number, table)
+
+
+def _rule_of_words(tokens: list[str], number: int, line_number: int, table: str) -> Rule:
+    """The rule of an ``-A CHAIN ...`` line already split into words."""
     chain = tokens[1]
-    parser = _RuleParser(chain, tokens[2:], line_number)
+    parser = _RuleParser(chain, tokens[2:], line_number, table)
     parser.parse()
     return Rule(
         chain=chain,
@@ -610,16 +647,41 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1) -> Rule:
         goto=parser.goto,
         reject_with=parser.reject_with,
         line=line_number,
+        table=table,
+        target_options=tuple(parser.target_words),
         options=tuple(parser.options),
     )
 
 
+class _TableText:
+    """The declarations and rule lines of one table, as read so far."""
+
+    def __init__(self, name: str, line: int):
+        self.name, self.line = name, line
+        self.policies: dict[str, str | None] = {c: "ACCEPT" for c in TABLE_CHAINS[name]}
+        self.rules: dict[str, list[tuple[int, list[str]]]] = {c: [] for c in TABLE_CHAINS[name]}
+        self.committed = False
+
+
 def parse_ruleset(text: str) -> Ruleset:
-    """Parse ``iptables-save`` output, or ``-A``/``-N``/``-P`` lines (built-in policies ACCEPT).
+    """Parse ``iptables-save`` output (any of ``*raw``, ``*mangle``, ``*nat``, ``*filter``), or
+    ``-A``/``-N``/``-P`` lines (the filter table; built-in policies ACCEPT).
+
+    Every refused line is reported at once: the :class:`RuleError` lists each, and its
+    ``problems`` holds them as :class:`Problem` values.
 
     >>> rs = parse_ruleset("*filter\\n:INPUT DROP [0:0]\\n-A INPUT -i lo -j ACCEPT\\nCOMMIT")
     >>> rs.chains["INPUT"].policy, len(rs.chains["INPUT"].rules)
     ('DROP', 1)
+    >>> rs = parse_ruleset("*nat\\n:POSTROUTING ACCEPT [0:0]\\n-A POSTROUTING -o eth0 -j MASQUERADE"
+    ...                    "\\nCOMMIT")
+    >>> rs.tables["nat"]["POSTROUTING"].rules[0].target
+    'MASQUERADE'
+    >>> try:
+    ...     parse_ruleset("-A INPUT -p tcp --dport x -j ACCEPT\\n-A INPUT -j ACCPET")
+    ... except RuleError as exc:
+    ...     print([problem.line for problem in exc.problems])
+    [1, 2]
     """
     if not isinstance(text, str):
         if isinstance(text, (list, tuple)):
@@ -628,86 +690,134 @@ def parse_ruleset(text: str) -> Ruleset:
             raise RuleError(
                 f"{type(text).__name__}: expected the ruleset as text or a list of lines"
             )
-    policies: dict[str, str | None] = {name: "ACCEPT" for name in BUILTIN_CHAINS}
-    rules: dict[str, list[tuple[int, str]]] = {name: [] for name in BUILTIN_CHAINS}
-    table: str | None = None
-    committed = False
+    problems: list[Problem] = []
+    tables: dict[str, _TableText] = {}
+    current: _TableText | None = None
+    skipping = False  # inside a table that cannot be read: wait for its COMMIT
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("*"):
-            table = line[1:].strip()
-            if table != "filter":
-                name = table if table.isidentifier() and len(table) <= 30 else quote(table)
-                raise _fail(number, line, f"the {name} table is not simulated; only *filter is")
-            committed = False
+        if skipping and line != "COMMIT":
             continue
-        if line == "COMMIT":
-            if table is None:
-                raise _fail(number, line, "COMMIT without a *filter line before it")
-            committed = True
-            continue
-        if committed:
-            raise _fail(number, line, "comes after COMMIT; start a table with *filter first")
-        if line.startswith(":"):
-            parts = line[1:].split()
-            if len(parts) < 2 or len(parts) > 3:
-                raise _fail(number, line, "expected :CHAIN POLICY [packets:bytes]")
-            if len(parts) == 3 and not _COUNTERS.fullmatch(parts[2]):
-                raise _fail(
-                    number, line, "the counters after the policy are [packets:bytes], two numbers"
-                )
-            _declare(policies, rules, name=parts[0], policy=parts[1], number=number, line=line)
-            continue
-        line = _strip_counters(line, number)
         try:
-            words = split_words(line)
-        except ValueError as exc:
-            raise _fail(number, line, f"cannot split into words ({exc})") from None
-        if words[0] in ("-N", "--new-chain"):
-            if len(words) != 2:
-                raise _fail(number, line, "expected -N CHAIN: one chain name")
-            _declare(policies, rules, name=words[1], policy="-", number=number, line=line)
-            continue
-        if words[0] in ("-P", "--policy"):
-            if len(words) != 3:
-                raise _fail(number, line, "expected -P CHAIN POLICY, such as -P INPUT DROP")
-            if words[1] not in BUILTIN_CHAINS:
-                raise _fail(
-                    number,
-                    line,
-                    f"{quote(words[1])} is not a built-in chain; only they have policies",
-                )
-            _declare(policies, rules, name=words[1], policy=words[2], number=number, line=line)
-            continue
-        if words[0] in ("-A", "--append"):
-            chain = words[1] if len(words) > 1 else ""
-            if chain not in rules:
-                hint = (
-                    f"declare it first with -N {chain} (or :{chain} - [0:0])"
-                    if _chain_name_problem(chain) is None
-                    else _chain_name_problem(chain)
-                )
-                raise _fail(number, f"-A {chain}", f"no chain {quote(chain)}; {hint}")
-            rules[chain].append((number, line))
-            continue
-        raise _fail(number, words[0], "expected -A, -N, -P, :CHAIN POLICY, *filter or COMMIT")
-    if table is not None and not committed:
-        raise RuleError("the *filter table is never closed by COMMIT (iptables-restore needs it)")
-    chains: dict[str, Chain] = {}
-    for name, lines in rules.items():
-        parsed = tuple(parse_rule(line, n, ln) for n, (ln, line) in enumerate(lines, 1))
-        chains[name] = Chain(name, policies[name], parsed)
-    _check_targets(chains)
-    return Ruleset(chains)
+            if line.startswith("*"):
+                if current is not None and not current.committed:
+                    raise _fail(
+                        number,
+                        line,
+                        f"the *{current.name} table of line {current.line} is not closed by "
+                        "COMMIT before it",
+                    )
+                name = line[1:].strip()
+                if name not in TABLE_CHAINS:
+                    skipping = True
+                    shown = name if name.isidentifier() and len(name) <= 30 else quote(name)
+                    raise _fail(
+                        number,
+                        line,
+                        f"there is no {shown} table; iptables has {', '.join(TABLE_CHAINS)}",
+                    )
+                current = tables[name] = _TableText(name, number)  # a second block replaces
+                continue
+            if line == "COMMIT":
+                if skipping:
+                    skipping = False
+                    continue
+                if current is None or current.committed is not False:
+                    raise _fail(number, line, "COMMIT without a *filter line before it")
+                current.committed = True
+                continue
+            if current is not None and current.committed:
+                raise _fail(number, line, "comes after COMMIT; start a table with *filter first")
+            if current is None:
+                current = tables["filter"] = _TableText("filter", 0)
+                current.committed = None  # plain lines: no COMMIT needed
+            _read_line(current, line, number)
+        except RuleError as exc:
+            problems += _problems(exc)
+    if current is not None and current.committed is False:
+        problems.append(
+            Problem(
+                0,
+                "",
+                f"the *{current.name} table is never closed by COMMIT (iptables-restore needs it)",
+            )
+        )
+    if "filter" not in tables:
+        tables["filter"] = _TableText("filter", 0)
+    built: dict[str, dict[str, Chain]] = {}
+    for name, table in tables.items():
+        chains: dict[str, Chain] = {}
+        for chain, lines in table.rules.items():
+            parsed = []
+            for ln, line in lines:
+                try:
+                    parsed.append(_rule_of_words(line, len(parsed) + 1, ln, name))
+                except RuleError as exc:
+                    problems += _problems(exc)
+            chains[chain] = Chain(chain, table.policies[chain], tuple(parsed))
+        problems += _check_targets(chains, name)
+        built[name] = chains
+    if problems:
+        raise _refuse(problems)
+    order = [name for name in TABLE_CHAINS if name in built]
+    return Ruleset(built["filter"], {name: built[name] for name in order})
+
+
+def _read_line(table: _TableText, line: str, number: int) -> None:
+    """Take one declaration or rule line of ``table``."""
+    rules = table.rules
+    if line.startswith(":"):
+        parts = line[1:].split()
+        if len(parts) < 2 or len(parts) > 3:
+            raise _fail(number, line, "expected :CHAIN POLICY [packets:bytes]")
+        if len(parts) == 3 and not _COUNTERS.fullmatch(parts[2]):
+            raise _fail(
+                number, line, "the counters after the policy are [packets:bytes], two numbers"
+            )
+        _declare(table, name=parts[0], policy=parts[1], number=number, line=line)
+        return
+    line = _strip_counters(line, number)
+    try:
+        words = split_words(line)
+    except ValueError as exc:
+        raise _fail(number, line, f"cannot split into words ({exc})") from None
+    if words[0] in ("-N", "--new-chain"):
+        if len(words) != 2:
+            raise _fail(number, line, "expected -N CHAIN: one chain name")
+        _declare(table, name=words[1], policy="-", number=number, line=line)
+        return
+    if words[0] in ("-P", "--policy"):
+        if len(words) != 3:
+            raise _fail(number, line, "expected -P CHAIN POLICY, such as -P INPUT DROP")
+        if words[1] not in TABLE_CHAINS[table.name]:
+            raise _fail(
+                number,
+                line,
+                f"{quote(words[1])} is not a built-in chain; only they have policies",
+            )
+        _declare(table, name=words[1], policy=words[2], number=number, line=line)
+        return
+    if words[0] in ("-A", "--append"):
+        chain = words[1] if len(words) > 1 else ""
+        if chain not in rules:
+            hint = (
+                f"declare it first with -N {chain} (or :{chain} - [0:0])"
+                if _chain_name_problem(chain) is None
+                else _chain_name_problem(chain)
+            )
+            raise _fail(number, f"-A {chain}", f"no chain {quote(chain)}; {hint}")
+        rules[chain].append((number, words))
+        return
+    raise _fail(number, words[0], "expected -A, -N, -P, :CHAIN POLICY, *filter or COMMIT")
 
 
 def _chain_name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a user chain, or None when it can."""
     if not name:
         return "a chain needs a name"
-    if name in TARGETS:
+    if name in TARGETS or name in NOTING_TARGETS or name in NAT_TARGETS:
         return f"{name} is a target, not a chain"
     if name.startswith("-") or name.startswith("!"):
         return f"a chain name cannot start with {name[0]}"
@@ -716,16 +826,9 @@ def _chain_name_problem(name: str) -> str | None:
     return None
 
 
-def _declare(
-    policies: dict[str, str | None],
-    rules: dict[str, list[tuple[int, str]]],
-    *,
-    name: str,
-    policy: str,
-    number: int,
-    line: str,
-) -> None:
-    if name in BUILTIN_CHAINS:
+def _declare(table: _TableText, *, name: str, policy: str, number: int, line: str) -> None:
+    policies, rules = table.policies, table.rules
+    if name in TABLE_CHAINS[table.name]:
         if policy not in ("ACCEPT", "DROP"):
             raise _fail(
                 number,
@@ -757,21 +860,29 @@ def _loop_text(path: list[str], target: str) -> str:
     return " -> ".join(cycle)
 
 
-def _check_targets(chains: dict[str, Chain]) -> None:
-    """Refuse jumps to unknown chains and jump loops (depth-first, without recursion)."""
+def _check_targets(chains: dict[str, Chain], table: str = "filter") -> list[Problem]:
+    """The jumps to unknown chains and the jump loops (depth-first, without recursion)."""
+    problems: list[Problem] = []
+    bad: set[tuple[str, int]] = set()
     for chain in chains.values():
         for rule in chain.rules:
             if not rule.jumps:
                 continue
-            if rule.target in BUILTIN_CHAINS:
-                raise _fail(rule.line, f"-j {rule.target}", "cannot jump to a built-in chain")
-            if rule.target not in chains:
-                raise _fail(
-                    rule.line,
-                    f"{'-g' if rule.goto else '-j'} {rule.target}",
-                    "no such chain or target; simulated targets are ACCEPT, DROP, REJECT, LOG, "
-                    "RETURN and user chains declared with -N",
+            jump = f"{'-g' if rule.goto else '-j'} {rule.target}"
+            if rule.target in TABLE_CHAINS[table]:
+                problems.append(Problem(rule.line, jump, "cannot jump to a built-in chain"))
+                bad.add((chain.name, rule.number))
+            elif rule.target not in chains:
+                problems.append(
+                    Problem(
+                        rule.line,
+                        jump,
+                        "no such chain or target; simulated targets are ACCEPT, DROP, REJECT, "
+                        "LOG, RETURN, NFLOG, TCPMSS, the nat table's DNAT, SNAT, MASQUERADE and "
+                        "REDIRECT, and user chains declared with -N",
+                    )
                 )
+                bad.add((chain.name, rule.number))
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for root in chains:
         if root in state:
@@ -784,19 +895,23 @@ def _check_targets(chains: dict[str, Chain]) -> None:
                 state[path.pop()] = 2
                 pending.pop()
                 continue
-            if not rule.jumps:
+            if not rule.jumps or (rule.chain, rule.number) in bad:
                 continue
             if state.get(rule.target) == 1:
-                raise _fail(
-                    rule.line,
-                    f"{'-g' if rule.goto else '-j'} {rule.target}",
-                    f"jumps in a loop ({_loop_text(path, rule.target)}); "
-                    "iptables-restore refuses it",
+                problems.append(
+                    Problem(
+                        rule.line,
+                        f"{'-g' if rule.goto else '-j'} {rule.target}",
+                        f"jumps in a loop ({_loop_text(path, rule.target)}); "
+                        "iptables-restore refuses it",
+                    )
                 )
+                continue
             if rule.target not in state:
                 state[rule.target] = 1
                 path.append(rule.target)
                 pending.append(iter(chains[rule.target].rules))
+    return problems
 
 
 def why_refused(text: str) -> str | None:

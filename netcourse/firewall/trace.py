@@ -54,7 +54,7 @@ class TraceStep:
         return f"TraceStep({where} {'yes' if self.matched else 'no'}: {self.rule}  [{self.reason}])"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Verdict:
     """The decision about one packet.
 
@@ -91,7 +91,7 @@ class Verdict:
 def verdict_heading(verdict: Verdict) -> Markup:
     """The verdict in its colour, who decided, the conntrack state and any REJECT answer.
 
-    >>> print(verdict_heading(Verdict("DROP", "INPUT", None, ())))
+    >>> print(verdict_heading(Verdict(action="DROP", chain="INPUT", rule_number=None, trace=())))
     <b style="color:#D55E00">DROP</b> by the policy of INPUT; conntrack state <b>NEW</b>
     """
     colour = VERDICT_COLOURS[verdict.action]

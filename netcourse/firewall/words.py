@@ -16,6 +16,16 @@ __all__ = ["split_words", "quote_word"]
 _SPACE = re.compile(r"[ \t\r\n]*")
 _PLAIN = re.compile(r"[^ \t\r\n'\"\\]+")
 _IN_DOUBLE = re.compile(r'[^"\\]*')
+_QUOTING = re.compile(r"['\"\\]")
+_BLANKS = re.compile(r"[ \t\r\n]+")
+_NEEDS_QUOTES = re.compile(r"[ \t\"'\\]")
+#: A word of plain runs and quoted strings (a backslash anywhere sends it the long way).
+_WORD = re.compile(r"""(?:[^ \t\r\n'"\\]+|'[^']*'|"[^"\\]*")+""")
+_QUOTES = re.compile(r"'([^']*)'" r'|"([^"\\]*)"')
+
+
+def _unquoted(found: re.Match) -> str:
+    return found.group(1) if found.group(1) is not None else found.group(2)
 
 
 def split_words(text: str) -> list[str]:
@@ -31,10 +41,19 @@ def split_words(text: str) -> list[str]:
     ...
     ValueError: No closing quotation
     """
+    if _QUOTING.search(text) is None:  # no quotes or escapes: split at the blanks alone
+        return [word for word in _BLANKS.split(text) if word]
     words: list[str] = []
     size = len(text)
     i = _SPACE.match(text, 0).end()
     while i < size:
+        whole = _WORD.match(text, i)  # a word with no escapes: its quotes only go
+        if whole is not None and "\\" not in whole.group():
+            end = whole.end()
+            if end == size or text[end] in " \t\r\n":
+                words.append(_QUOTES.sub(_unquoted, whole.group()))
+                i = _SPACE.match(text, end).end()
+                continue
         parts: list[str] = []
         while i < size and text[i] not in " \t\r\n":
             char = text[i]
@@ -80,6 +99,6 @@ def quote_word(token: str) -> str:
     >>> quote_word("ACCEPT"), quote_word("office only")
     ('ACCEPT', '"office only"')
     """
-    if token and not any(c in token for c in " \t\"'\\"):
+    if token and _NEEDS_QUOTES.search(token) is None:
         return token
     return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -114,3 +114,18 @@ def test_any_rule_text_is_explained_or_refused(text):
         assert why.parts[0].flag.startswith("-A ") and why.summary.endswith(".")
         assert repr(why) and why._repr_html_()
     assert time.perf_counter() - start < 1.0
+
+
+def test_the_new_matches_and_targets_are_explained():
+    limit = explain("-A INPUT -m limit --limit 3/min --limit-burst 10 -j LOG")
+    assert "at most 3 packets a minute on average, bursts of 10" in limit.summary
+    assert [p.flag for p in limit.parts] == [
+        "-A INPUT",
+        "-m limit",
+        "--limit 3/min",
+        "--limit-burst 10",
+        "-j LOG",
+    ]
+    counted = explain("-A INPUT -p tcp -m recent --set --name ssh")
+    assert counted.summary.endswith("is counted and goes on (the rule has no target).")
+    assert "NFLOG" in explain("-A INPUT -j NFLOG --nflog-group 1").parts[-2].meaning

@@ -556,3 +556,67 @@ def test_ports_iptables_refuses_are_refused(lab, rule):
     assert why_refused(text) is not None
     with pytest.raises(RuntimeError, match="iptables-restore"):
         lab.load(text)
+
+
+# --- addrtype and limit, as xt_addrtype and xt_limit decide ---------------------------------
+
+#: fw's interfaces as the lab builds them.
+FW_INTERFACES = {"eth0": "198.18.0.2/24", "eth1": "198.18.1.2/24"}
+ADDRTYPE_RULES = [
+    "-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT",
+    "-A INPUT -m addrtype --dst-type LOCAL -j REJECT",
+    "-A FORWARD -m addrtype --dst-type UNICAST --src-type UNICAST -j ACCEPT",
+    "-A FORWARD -m addrtype ! --dst-type LOCAL -j REJECT",
+]
+
+
+@pytest.mark.parametrize(
+    ("dst", "chain"),
+    [("198.18.0.2", "INPUT"), ("198.18.1.2", "INPUT"), (SERVER, "FORWARD")],
+)
+def test_addrtype_decides_as_the_kernel(lab, dst, chain):
+    text = "\n".join(
+        ["*filter", ":INPUT DROP [0:0]", ":FORWARD DROP [0:0]", *ADDRTYPE_RULES, "COMMIT"]
+    )
+    fw = Firewall.from_iptables(text, interfaces=FW_INTERFACES)
+    lab.load(text)
+    lab.reset()
+    pkt = with_ifaces(Packet("udp", src=CLIENT, dst=dst, sport=40000, dport=9))
+    theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), "client", chain)
+    ours, our_policy, verdict = we_say(fw, pkt, chain)
+    assert (ours, our_policy) == (theirs, their_policy), verdict.trace
+
+
+def test_a_burst_meets_the_limit_as_in_the_kernel(lab):
+    text = "\n".join(
+        [
+            "*filter",
+            ":FORWARD DROP [0:0]",
+            "-A FORWARD -m limit --limit 1/hour --limit-burst 3 -j ACCEPT",
+            "COMMIT",
+        ]
+    )
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    lab.reset()
+    pkts = [
+        with_ifaces(Packet("udp", src=CLIENT, dst=SERVER, sport=40000 + i, dport=9))
+        for i in range(5)
+    ]
+    theirs, accepted = [], 0
+    for sent, pkt in enumerate(pkts, 1):
+        # counters are not zeroed in between: iptables -Z commits the table anew, and that
+        # gives the limit match a full bucket again
+        lab.send("client", bytes(pkt.to_scapy()))
+        deadline = time.monotonic() + 3
+        while True:
+            counters = lab.counters()
+            now = counters.rules.get(("FORWARD", 1), 0)
+            if now + counters.policies.get("FORWARD", 0) >= sent:
+                break
+            assert time.monotonic() < deadline, f"packet {sent} never reached FORWARD"
+            time.sleep(0.005)
+        theirs.append("ACCEPT" if now > accepted else "DROP")
+        accepted = now
+    ours = [v.action for v in fw.replay([(p, "FORWARD") for p in pkts]).verdicts]
+    assert ours == theirs == ["ACCEPT"] * 3 + ["DROP"] * 2

@@ -173,3 +173,29 @@ def test_a_rule_hidden_deep_in_an_allow_list_is_found():
     assert "-s 10.2.130.1 " in accept and accept.endswith("-j ACCEPT")
     findings = [f for f in lint([*lines, accept.replace("ACCEPT", "DROP")]) if f.rules == (1201,)]
     assert [(f.kind, f.because_of) for f in findings] == [("shadowed", (631,))]
+
+
+def test_openwrts_port_forward_rules_are_not_contradictory():
+    # fw3 accepts port-forwarded packets by their conntrack DNAT flag; the kernel lets
+    # forwarded packets through exactly these rules, in any state of the connection
+    text = "\n".join(
+        [
+            "-P FORWARD DROP",
+            "-N zone_wan_forward",
+            "-A FORWARD -i wan -j zone_wan_forward",
+            '-A zone_wan_forward -m conntrack --ctstate DNAT -m comment --comment "!fw3" -j ACCEPT',
+            "-A zone_wan_forward -m conntrack ! --ctstate DNAT -j DROP",
+            "-A zone_wan_forward -p tcp -j ACCEPT",
+        ]
+    )
+    findings = lint(text).findings
+    assert not [f for f in findings if "contradict" in f.message], findings
+    # neither DNAT rule decides every packet for sure, so the last rule is not reported
+    assert not [f for f in findings if f.chain == "zone_wan_forward" and 3 in f.rules], findings
+
+
+def test_the_shipped_openwrt_ruleset_has_no_contradictory_rule():
+    from netcourse.data import path as data_path
+
+    report = lint(data_path("rulesets").joinpath("openwrt-fw3.rules").read_text())
+    assert not [f for f in report.findings if "contradict" in f.message]

@@ -83,7 +83,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
 @pytest.mark.parametrize(
     "line, option",
     [
-        ("-A INPUT -m limit --limit 5/s -j ACCEPT", "-m limit"),
+        ("-A INPUT -m set --match-set blocked src -j DROP", "-m set"),
         ("-A INPUT -p tcp --tcp-option 2 -j DROP", "--tcp-option"),
         ("-A INPUT -j MASQUERADE", "-j MASQUERADE"),
         ("-A INPUT -m conntrack --ctproto tcp -j DROP", "--ctproto"),
@@ -102,7 +102,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
         ("-A INPUT -j REJECT --reject-with icmp-bogus", "--reject-with icmp-bogus"),
         ("-A INPUT -j DROP --log-prefix x", "--log-prefix"),
         ("-A INPUT -f -j DROP", "-f"),
-        ("-A INPUT -p tcp", "-p tcp"),
+        ("-A INPUT -p tcp -j", "-j"),
         ("-A INPUT -j NOWHERE", "-j NOWHERE"),
         ("-A INPUT -j INPUT", "-j INPUT"),
         ("-A INPUT -m state --state BOGUS -j DROP", "--state BOGUS"),
@@ -121,9 +121,9 @@ def test_unsupported_or_wrong_options_name_the_line_and_option(line, option):
     assert option in message, message
 
 
-def test_other_tables_and_loops_are_refused():
-    with pytest.raises(RuleError, match="nat table"):
-        Firewall.from_iptables("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n")
+def test_unknown_tables_and_loops_are_refused():
+    with pytest.raises(RuleError, match="there is no brute table"):
+        Firewall.from_iptables("*brute\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n")
     with pytest.raises(RuleError, match="loop"):
         Firewall.from_iptables(["-N A", "-N B", "-A INPUT -j A", "-A A -j B", "-A B -j A"])
     with pytest.raises(RuleError, match="COMMIT"):
@@ -291,6 +291,10 @@ WORDS = (
     -A -N -P -j -g -p -s -d -i -o -m ! -c INPUT FORWARD OUTPUT SUB ACCEPT DROP REJECT LOG
     RETURN tcp udp icmp all --dport --sport --dports --ports --syn --tcp-flags SYN,ACK ALL NONE
     --icmp-type echo-request 3/3 multiport conntrack --ctstate NEW,ESTABLISHED state --state
+    limit recent addrtype --limit 3/min --limit-burst --set --rcheck --update --remove --seconds
+    --hitcount --name --rsource --rdest --mask --dst-type --src-type LOCAL,BROADCAST UNICAST
+    --limit-iface-in --limit-iface-out *nat *raw *mangle PREROUTING POSTROUTING DNAT SNAT
+    MASQUERADE --to-destination --to-source 192.0.2.1:80 NFLOG TCPMSS MARK --set-mss
     comment --comment 'x iprange --src-range 10.0.0.1-10.0.0.9 10.0.0.0/8 192.0.2.1
     10.0.0.300 ::1 eth0 eth+ 80 1024:65535 90:80 http ８０ 0 22,80 --reject-with tcp-reset
     --log-prefix [0:0] [1:2] *filter *nat COMMIT :INPUT :SUB - [0:0 \\ #
@@ -306,7 +310,9 @@ def _judged(text) -> None:
     try:
         ruleset = parse_ruleset(text)
     except RuleError as exc:
-        assert str(exc) and len(str(exc)) < 600
+        lines = str(exc).splitlines()
+        assert lines and all(len(line) < 600 for line in lines)
+        assert len(exc.problems) == 1 or len(lines) == 1 + min(len(exc.problems), 21)
         assert why_refused(text) == str(exc)
     else:
         assert isinstance(ruleset, Ruleset) and why_refused(text) is None
@@ -341,5 +347,155 @@ def test_random_single_rules_are_read_or_refused(line):
     except RuleError as exc:
         assert str(exc).startswith("line 1: ")
     else:
-        assert isinstance(rule, Rule) and rule.target
+        jumps = {"-j", "-g"} & set(line.split())
+        assert isinstance(rule, Rule) and (bool(rule.target) == bool(jumps))  # else: counts only
     assert time.perf_counter() - start < 1.0
+
+
+# --- iptables-restore's reading: every table, counters, option orders, every problem at once --
+
+_ALL_TABLES = """*raw
+:PREROUTING ACCEPT [10:600]
+:OUTPUT ACCEPT [0:0]
+[3:180] -A PREROUTING -i eth0 -j ACCEPT
+COMMIT
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A FORWARD -o eth0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:FWD - [0:0]
+-A PREROUTING -i eth0 -j FWD
+-A FWD -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.0.2.10:80
+-A POSTROUTING -o eth0 -j MASQUERADE
+-A POSTROUTING -s 192.0.2.0/24 -o eth1 -j SNAT --to-source 198.51.100.1-198.51.100.4
+-A PREROUTING -p udp -m udp --dport 53 -j REDIRECT --to-ports 5353
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+[7:420] -A INPUT -m tcp --dport 22 -p tcp -j ACCEPT
+-A INPUT -j NFLOG --nflog-group 2 --nflog-prefix "dropped: "
+COMMIT
+"""
+
+
+def test_every_table_loads_with_its_chains_policies_and_rules():
+    fw = Firewall.from_iptables(_ALL_TABLES)
+    tables = fw.ruleset.tables
+    assert list(tables) == ["raw", "mangle", "nat", "filter"]
+    assert list(tables["raw"]) == ["PREROUTING", "OUTPUT"]
+    assert list(tables["nat"]) == ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING", "FWD"]
+    assert tables["filter"] is fw.chains and fw.chains["INPUT"].policy == "DROP"
+    dnat = tables["nat"]["FWD"].rules[0]
+    assert (dnat.table, dnat.target, dnat.target_options) == (
+        "nat",
+        "DNAT",
+        ("--to-destination", "192.0.2.10:80"),
+    )
+    assert tables["mangle"]["FORWARD"].rules[0].noting
+    assert [r.target for r in tables["nat"]["POSTROUTING"].rules] == ["MASQUERADE", "SNAT"]
+
+
+def test_the_filter_table_decides_as_before_and_nflog_goes_on():
+    fw = Firewall.from_iptables(_ALL_TABLES)
+    ssh = Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=22, flags="S")
+    other = Packet("udp", src="192.0.2.1", dst="192.0.2.2", dport=53)
+    assert (fw.evaluate(ssh).action, fw.evaluate(ssh).rule_number) == ("ACCEPT", 1)
+    verdict = fw.evaluate(other)
+    assert (verdict.action, verdict.rule_number) == ("DROP", None)
+    assert [step.number for step in verdict.trace] == [1, 2, None]
+
+
+def test_a_protocol_match_may_come_before_its_p_as_the_kernel_accepts():
+    early = Firewall.from_iptables("-A INPUT -m tcp --dport 22 -p tcp -j DROP")
+    late = Firewall.from_iptables("-A INPUT -p tcp -m tcp --dport 22 -j DROP")
+    for dport in (22, 23):
+        pkt = Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=dport, flags="S")
+        assert early.evaluate(pkt).action == late.evaluate(pkt).action
+    with pytest.raises(RuleError, match="needs -p tcp"):
+        Firewall.from_iptables("-A INPUT -m tcp --dport 22 -p udp -j DROP")
+    with pytest.raises(RuleError, match="needs -p tcp"):
+        Firewall.from_iptables("-A INPUT -m tcp --dport 22 -j DROP")
+
+
+def test_every_refused_line_is_reported_at_once():
+    text = "\n".join(
+        [
+            "*filter",
+            ":INPUT DROP [0:0]",
+            "-A INPUT -p tcp --dport x -j ACCEPT",  # 3: no tcp match loaded... and a bad port
+            "-A INPUT -s 192.0.2.0/24 -j ACCEPT",
+            "-A INPUT -m limt -j ACCEPT",  # 5
+            "-A INPUT -j MARK --set-mark 1",  # 6
+            "-A NOPE -j DROP",  # 7
+            "-A INPUT -j ACCPET",  # 8
+            "COMMIT",
+        ]
+    )
+    with pytest.raises(RuleError) as caught:
+        Firewall.from_iptables(text)
+    problems = caught.value.problems
+    assert [p.line for p in problems] == [3, 5, 6, 7, 8]
+    message = str(caught.value)
+    assert message.splitlines()[0] == "5 problems:"
+    for problem in problems:
+        assert f"line {problem.line}: " in message and problem.part in message
+    assert problems[2].part == "-j MARK" and "target MARK is not simulated" in problems[2].message
+
+
+@pytest.mark.parametrize(
+    ("line", "part", "words"),
+    [
+        ("-A INPUT -j CONNMARK --save-mark", "-j CONNMARK", "target CONNMARK is not simulated"),
+        ("-A INPUT -j CT --notrack", "-j CT", "target CT is not simulated"),
+        ("-A INPUT -j DNAT --to-destination 192.0.2.1", "-j DNAT", "belongs to the nat table"),
+        ("-A INPUT -m hashlimit --hashlimit-upto 3/min -j LOG", "-m hashlimit", "not simulated"),
+        ("-A INPUT -j NFLOG --log-prefix x", "--log-prefix", "not an option of the 'NFLOG'"),
+        ("-A INPUT -p udp -j TCPMSS --set-mss 1400", "-j TCPMSS", "needs -p tcp"),
+    ],
+)
+def test_targets_and_matches_not_simulated_say_so(line, part, words):
+    with pytest.raises(RuleError) as caught:
+        Firewall.from_iptables(line)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.part) == (1, part) and words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("-A POSTROUTING -j DNAT --to-destination 192.0.2.1", "works in PREROUTING and OUTPUT"),
+        ("-A PREROUTING -j MASQUERADE", "works in POSTROUTING"),
+        ("-A PREROUTING -j DNAT --to-destination 192.0.2.300", "ADDRESS[-ADDRESS]"),
+        ("-A PREROUTING -j DNAT --to-destination 192.0.2.1:80", "needs -p tcp or -p udp"),
+        ("-A PREROUTING -j DNAT --to-destination 192.0.2.9-192.0.2.1", "first address"),
+        ("-A PREROUTING -p tcp -j REDIRECT --to-ports 99999", "65535"),
+    ],
+)
+def test_nat_targets_are_checked_where_iptables_checks_them(line, words):
+    text = f"*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n{line}\nCOMMIT\n"
+    with pytest.raises(RuleError) as caught:
+        Firewall.from_iptables(text)
+    assert caught.value.problems[0].line == 4 and words in str(caught.value)
+
+
+def test_a_second_block_of_a_table_replaces_the_first_as_iptables_restore_does():
+    text = "*filter\n-A INPUT -j DROP\nCOMMIT\n*filter\n-A INPUT -j ACCEPT\nCOMMIT\n"
+    assert [r.target for r in Firewall.from_iptables(text).chains["INPUT"].rules] == ["ACCEPT"]
+
+
+def test_a_rule_without_a_target_only_counts_and_the_packet_goes_on():
+    fw = Firewall.from_iptables(["-P INPUT DROP", "-A INPUT -p tcp", "-A INPUT -p tcp -j ACCEPT"])
+    verdict = fw.evaluate(Packet("tcp", src="192.0.2.1", dst="192.0.2.2"))
+    assert (verdict.action, verdict.rule_number) == ("ACCEPT", 2)
+    assert [step.matched for step in verdict.trace] == [True, True]

@@ -56,6 +56,6 @@ def test_a_step_reason_is_worked_out_when_read():
     assert calls == [] and step.reason == "because" and calls == [1]
     assert repr(step) == "TraceStep(INPUT #2 yes: -A INPUT -j DROP  [because])"
     assert (
-        repr(Verdict("ACCEPT", "INPUT", None, ()))
+        repr(Verdict(action="ACCEPT", chain="INPUT", rule_number=None, trace=()))
         == "Verdict(ACCEPT by the policy of INPUT, state NEW)"
     )

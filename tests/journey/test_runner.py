@@ -72,8 +72,16 @@ def test_vpc_model_decides(monkeypatch):
 def test_firewall_model_decides(monkeypatch):
     from netcourse.firewall.trace import Verdict
 
-    def drop_all(self, packet, chain="INPUT", state=None):
-        return Verdict("DROP", chain, None, (), state or "NEW", None, packet)
+    def drop_all(self, packet, chain="INPUT", state=None, memory=None):
+        return Verdict(
+            action="DROP",
+            chain=chain,
+            rule_number=None,
+            trace=(),
+            state=state or "NEW",
+            reject_with=None,
+            packet=packet,
+        )
 
     monkeypatch.setattr(netcourse.firewall.chains.Firewall, "evaluate", drop_all)
     assert scenario("healthy").run().failed_at.node == "instance"
