@@ -32,7 +32,7 @@ from netcourse.html import Markup, table
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
 from netcourse.packets.fast import Columns, decode
-from netcourse.packets.link import link_type, link_type_of, supported
+from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.streams import TcpContext, tcp_context
 from netcourse.packets.synthetic import pcap_bytes
@@ -71,10 +71,25 @@ def _link(number: int) -> LinkType:
     """The vocabulary's link type, or CaptureError naming the supported ones."""
     try:
         return link_type(number)
-    except PacketError:
+    except PacketError as exc:
+        if isinstance(number, int) and not isinstance(number, bool):
+            raise CaptureError(str(exc)) from None
         raise CaptureError(
             f"link type {quote(number)}: not supported; supported are {supported()}"
         ) from None
+
+
+def _require_readable(index: _Index) -> None:
+    """CaptureError naming the first link type of the capture that no decoder reads, if any:
+    its frames would otherwise be missing from a table without a word of why."""
+    numbers, counts = np.unique(index.linktype, return_counts=True)
+    for number, count in zip(numbers.tolist(), counts.tolist()):
+        if number not in LINK_TYPES:
+            raise CaptureError(
+                f"{count} of {len(index.linktype)} frames have link type {number} "
+                f"({link_name(number)}), which the course does not decode; "
+                f"supported are {supported()}"
+            )
 
 
 def _resolve(source: str | Path) -> Path:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.errors import FilterError, quote
+from netcourse.packets.capture import _require_readable
 from netcourse.packets.fast import Columns
 from netcourse.protocols import ETHERTYPES, HTTP_STARTS, IP_PROTOCOLS, LINK_TYPES
 
@@ -337,5 +338,6 @@ def compile_filter(text: str) -> Filter:
 def matching(capture, text: str) -> np.ndarray:
     """Numbers (1-based, like Wireshark's No.) of the packets of ``capture`` that ``text`` keeps."""
     flt = compile_filter(text)
+    _require_readable(capture._index)
     mask = flt.mask(capture.columns, capture.lengths)
     return np.flatnonzero(mask) + 1
