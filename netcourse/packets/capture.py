@@ -367,6 +367,8 @@ class PacketRow:
     protocol: str
     length: int
     info: str
+    #: a bogus or cut IP/TCP/UDP header, which Wireshark marks and leaves out of its statistics
+    malformed: bool = False
 
     def as_tuple(self) -> tuple:
         """The columns in Wireshark's order (see COLUMNS)."""
@@ -541,6 +543,7 @@ class Capture(Sequence):
             protocol=protocol,
             length=int(self._index.origlen[i]),
             info=info,
+            malformed=bool(self.columns.malformed[i]),
         )
 
     def __repr__(self) -> str:
@@ -551,6 +554,8 @@ class Capture(Sequence):
         for row in self[:20]:
             cells = list(row.as_tuple())
             cells[1] = f"{row.time:.6f}"
+            if row.malformed:
+                cells[-1] = f"{row.info} [Malformed]"
             rows.append(cells)
         html = table(rows, header=COLUMNS)
         if len(self) > 20:

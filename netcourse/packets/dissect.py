@@ -253,6 +253,27 @@ def _length_problems(layer: Packet, available: int) -> list[str]:
     return problems
 
 
+def _header_problems(layer: Packet) -> list[str]:
+    """What Wireshark calls bogus in an IP, TCP or UDP header, in its words."""
+    name = type(layer).__name__
+    get = layer.getfieldval
+    out = []
+    if name == "IP":
+        if get("version") != 4:
+            out.append(f"Bogus IPv4 version ({get('version')}, must be 4)")
+        elif get("ihl") is not None and get("ihl") < 5:
+            out.append(f"Bogus IP header length ({get('ihl') * 4}, must be at least 20)")
+        elif get("len") and get("ihl") is not None and get("len") < get("ihl") * 4:
+            out.append(f"Bogus IP length ({get('len')}, less than header length {get('ihl') * 4})")
+    elif name == "IPv6" and get("version") != 6:
+        out.append(f"Bogus IPv6 version ({get('version')}, must be 6)")
+    elif name == "TCP" and get("dataofs") is not None and get("dataofs") < 5:
+        out.append(f"Bogus TCP header length ({get('dataofs') * 4}, must be at least 20)")
+    elif name == "UDP" and get("len") is not None and get("len") < 8:
+        out.append(f"Bad UDP length value {get('len')} < 8")
+    return out
+
+
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
 #: scapy layers whose fields find their alignment from the length of the whole frame.
 _WHOLE_FRAME_LAYERS = ("RadioTap",)
@@ -449,6 +470,7 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
         if not complete:
             problems.append(f"{name} header could not be read completely")
         problems.extend(_length_problems(current, len(data) - offset))
+        problems.extend(_header_problems(current))
         layers.append(
             Layer(
                 name=name,

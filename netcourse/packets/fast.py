@@ -62,7 +62,14 @@ class Columns:
     dst_hi: np.ndarray
     dst_lo: np.ndarray
     l4proto: np.ndarray  # IP protocol / IPv6 next header of the transport, -1 when none
-    sport: np.ndarray  # -1 when no complete TCP/UDP header
+    ipv4_seen: np.ndarray  # bool: Wireshark's IPv4 dissector ran (even on a bogus header)
+    ipv6_seen: np.ndarray  # bool: its IPv6 dissector ran (a version-6 header, maybe cut)
+    ip_proto: np.ndarray  # IPv4's protocol field where Wireshark shows it, else -1
+    transport_seen: np.ndarray  # bool: TCP/UDP dissected after a valid IP header (maybe cut)
+    any_sport: np.ndarray  # the TCP/UDP source port wherever its bytes were captured, else -1
+    any_dport: np.ndarray
+    malformed: np.ndarray  # bool: a bogus or cut IP/TCP/UDP header, as Wireshark marks it
+    sport: np.ndarray  # -1 when no complete, valid TCP/UDP header
     dport: np.ndarray
     tcp_flags: np.ndarray  # -1 when not TCP
     tcp_seq: np.ndarray  # -1 when not TCP
@@ -167,25 +174,66 @@ def decode(index) -> Columns:
     l4 = np.zeros(n, dtype=np.int64)
     first_fragment = np.ones(n, dtype=bool)
 
-    v4 = (ethertype == ETHERTYPES["ipv4"]) & (l3 + 20 <= ends)
-    v4 &= get.u8(l3, ends) >> 4 == 4
+    # Wireshark's IPv4 dissector (behind EtherType 0x0800 and raw IPv4) hands a version-6
+    # header on to IPv6; its IPv6 dissector takes nothing but version 6.
+    nibble = get.u8(l3, ends) >> 4
+    ip_called = (ethertype == ETHERTYPES["ipv4"]) & (l3 < ends)
+    v6_called = ((ethertype == ETHERTYPES["ipv6"]) | ip_called) & (l3 < ends) & (nibble == 6)
+    v6_bogus = (ethertype == ETHERTYPES["ipv6"]) & (l3 < ends) & (nibble != 6)
+    malformed = (ip_called & ~np.isin(nibble, (4, 6))) | v6_bogus
+    # the names Wireshark's filters find: a bogus IPv6 version still shows an IPv6 tree, and
+    # raw IPv4 (228) hands a version-6 header over without an IPv4 tree
+    raw_v4 = np.isin(link, [lt.number for lt in LINK_TYPES.values() if lt.decode == "ipv4"])
+    ipv4_seen = ip_called & ~(raw_v4 & (nibble == 6))
+    malformed |= ipv4_seen & (nibble == 6)  # "Bogus IPv4 version", though IPv6 reads on
+    ipv6_seen = v6_called | v6_bogus
+    # ip.proto is a field wherever its byte was captured behind a header not already bogus
+    ip_proto = np.full(n, -1, dtype=np.int64)
+    limit = ends.copy()  # where the IP header says the transport must end (or the capture's)
+    ip_end = base + index.origlen  # where the IP header says its packet ends on the wire
+    ip_ok = np.zeros(n, dtype=bool)  # a whole, valid IP header: the transport is dissected
+
+    v4 = ip_called & (nibble == 4) & (l3 + 20 <= ends)
     i4 = np.flatnonzero(v4)
     if len(i4):
         p, e = l3[i4], ends[i4]
-        version[i4] = 4
+        size = (get.u8(p, e) & 0x0F) * 4
+        total = get.u16(p + 2, e)  # 0: a TSO frame, Wireshark takes the frame's length
+        # a bogus header length or total length ends Wireshark's dissection before the addresses
+        shown = (size >= 20) & ((total == 0) | (total >= size))
+        version[i4] = np.where(shown, 4, 0)
+        ip_proto[i4] = np.where(shown, get.u8(p + 9, e), -1)
         src_lo[i4] = get.u32(p + 12, e).astype(np.uint64) | _V4_MAPPED
         dst_lo[i4] = get.u32(p + 16, e).astype(np.uint64) | _V4_MAPPED
         l4proto[i4] = get.u8(p + 9, e)
-        l4[i4] = p + (get.u8(p, e) & 0x0F) * 4
+        l4[i4] = p + size
         first_fragment[i4] = (get.u16(p + 6, e) & 0x1FFF) == 0
+        good = shown & (p + size <= e)
+        ip_ok[i4] = good
+        malformed[i4] |= ~good
+        limit[i4] = np.where(total > 0, np.minimum(e, p + total), e)
+        ip_end[i4] = np.where(total > 0, p + total, ip_end[i4])
+    cut = ip_called & (nibble == 4) & (l3 + 20 > ends)
+    malformed |= cut
+    r = np.flatnonzero(cut & (l3 + 10 <= ends))
+    if len(r):
+        cut_size = (get.u8(l3[r], ends[r]) & 0x0F) * 4
+        cut_total = get.u16(l3[r] + 2, ends[r])
+        shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
+        ip_proto[r] = np.where(shown, get.u8(l3[r] + 9, ends[r]), -1)
 
-    v6 = (ethertype == ETHERTYPES["ipv6"]) & (l3 + 40 <= ends)
+    v6 = v6_called & (l3 + 40 <= ends)
+    malformed |= v6_called & ~v6
     i6 = np.flatnonzero(v6)
     if len(i6):
         p, e = l3[i6], ends[i6]
         version[i6] = 6
         src_hi[i6], src_lo[i6] = get.u64(p + 8, e), get.u64(p + 16, e)
         dst_hi[i6], dst_lo[i6] = get.u64(p + 24, e), get.u64(p + 32, e)
+        plen = get.u16(p + 4, e)  # beyond the frame: Wireshark takes the frame's length
+        limit[i6] = np.where(plen > 0, np.minimum(e, p + 40 + plen), e)
+        ip_end[i6] = np.where(plen > 0, np.minimum(ip_end[i6], p + 40 + plen), ip_end[i6])
+        ip_ok[i6] = True
         nxt = get.u8(p + 6, e)
         pos = p + 40
         for _ in range(4):  # skip extension headers
@@ -200,20 +248,29 @@ def decode(index) -> Columns:
             pos = np.where(moved, pos + size, pos)
         l4proto[i6], l4[i6] = nxt, pos
 
-    tcp = (l4proto == _TCP) & (l4 + 20 <= ends) & first_fragment
-    udp = (l4proto == _UDP) & (l4 + 8 <= ends) & first_fragment
+    # a transport Wireshark dissects (its name matches a filter, its ports are fields) ...
+    seen = ip_ok & first_fragment & np.isin(l4proto, (_TCP, _UDP)) & (l4 < ends)
+    any_sport = np.where(seen & (l4 + 2 <= ends), get.u16(l4), -1)
+    any_dport = np.where(seen & (l4 + 4 <= ends), get.u16(l4 + 2), -1)
+    # ... and one whose header is whole and valid, which is all a conversation counts
+    tcp_size = (get.u8(l4 + 12) >> 4) * 4
+    tcp = seen & (l4proto == _TCP) & (tcp_size >= 20) & (l4 + tcp_size <= limit)
+    udp = seen & (l4proto == _UDP) & (l4 + 8 <= limit) & (get.u16(l4 + 4) >= 8)
     ports = tcp | udp
+    called = ip_ok & first_fragment & np.isin(l4proto, (_TCP, _UDP))
+    malformed |= called & ~ports  # cut by the snap length, or bogus
+    malformed |= udp & (get.u16(l4 + 4) > ip_end - l4)  # counted, but "bad length value"
     sport = np.where(ports, get.u16(l4), -1)
     dport = np.where(ports, get.u16(l4 + 2), -1)
     tcp_flags = np.where(tcp, get.u16(l4 + 12) & 0x01FF, -1)
     tcp_seq = np.where(tcp, get.u32(l4 + 4), -1)
     tcp_ack = np.where(tcp, get.u32(l4 + 8), -1)
     tcp_window = np.where(tcp, get.u16(l4 + 14), -1)
-    data_at = np.where(tcp, l4 + (get.u8(l4 + 12) >> 4) * 4, l4 + 8)
+    data_at = np.where(tcp, l4 + tcp_size, l4 + 8)
     payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
     payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
     icmp = ((l4proto == _ICMP) & (version == 4)) | ((l4proto == _ICMPV6) & (version == 6))
-    icmp_type = np.where(icmp & (l4 < ends) & first_fragment, get.u8(l4), -1)
+    icmp_type = np.where(icmp & ip_ok & (l4 < ends) & first_fragment, get.u8(l4), -1)
     inner = _quoted_headers(get, l4, ends, version, icmp_type)
     return Columns(
         linktype=link.astype(np.int64),
@@ -224,14 +281,21 @@ def decode(index) -> Columns:
         src_lo=src_lo,
         dst_hi=dst_hi,
         dst_lo=dst_lo,
-        l4proto=np.where(version > 0, l4proto, -1),
+        l4proto=np.where(ip_ok, l4proto, -1),
+        ipv4_seen=ipv4_seen,
+        ipv6_seen=ipv6_seen,
+        ip_proto=ip_proto,
+        transport_seen=seen,
+        any_sport=any_sport,
+        any_dport=any_dport,
+        malformed=malformed,
         sport=sport,
         dport=dport,
         tcp_flags=tcp_flags,
         tcp_seq=tcp_seq,
         tcp_ack=tcp_ack,
         tcp_window=tcp_window,
-        l4_offset=np.where(version > 0, l4, -1),
+        l4_offset=np.where(ip_ok, l4, -1),
         icmp_type=icmp_type,
         payload4=payload4,
         payload_len=payload_len,

@@ -63,12 +63,12 @@ FILTER_PROTOCOLS: dict[str, Mask] = {
     "eth": lambda c, n: c.linktype == _ETHERNET,
     "vlan": lambda c, n: c.vlan >= 0,
     "arp": lambda c, n: c.ethertype == ETHERTYPES["arp"],
-    "ip": lambda c, n: (c.version == 4) | (c.inner_version == 4),
-    "ipv6": lambda c, n: (c.version == 6) | (c.inner_version == 6),
+    "ip": lambda c, n: c.ipv4_seen | (c.inner_version == 4),
+    "ipv6": lambda c, n: c.ipv6_seen | (c.inner_version == 6),
     "icmp": lambda c, n: (c.version == 4) & (c.l4proto == _ICMP),
     "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == _ICMPV6),
-    "tcp": lambda c, n: ((c.l4proto == _TCP) & (c.sport >= 0)) | _inner_ports(c, _TCP),
-    "udp": lambda c, n: ((c.l4proto == _UDP) & (c.sport >= 0)) | _inner_ports(c, _UDP),
+    "tcp": lambda c, n: (c.transport_seen & (c.l4proto == _TCP)) | _inner_ports(c, _TCP),
+    "udp": lambda c, n: (c.transport_seen & (c.l4proto == _UDP)) | _inner_ports(c, _UDP),
     "http": _http,
     "dns": lambda c, n: (c.sport == 53) | (c.dport == 53),
 }
@@ -88,8 +88,8 @@ def _ports(proto: int, which: tuple[str, ...]) -> Callable[[Columns, np.ndarray]
 
     def arrays(c: Columns, n) -> list[np.ndarray]:
         out = []
-        for side in which:
-            out.append(np.where(c.l4proto == proto, getattr(c, side), -1))
+        for side in which:  # a port is a field wherever its bytes were captured
+            out.append(np.where(c.l4proto == proto, getattr(c, f"any_{side}"), -1))
             out.append(np.where(c.inner_l4proto == proto, getattr(c, f"inner_{side}"), -1))
         return out
 
@@ -107,7 +107,7 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     "vlan.id": (4095, lambda c, n: [c.vlan]),
     "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
     "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
-    "ip.proto": (255, lambda c, n: [np.where(c.version == 4, c.l4proto, -1),
+    "ip.proto": (255, lambda c, n: [c.ip_proto,
                                     np.where(c.inner_version == 4, c.inner_l4proto, -1)]),
     "frame.len": (1 << 31, lambda c, n: [n]),
 }  # fmt: skip
