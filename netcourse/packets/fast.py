@@ -65,6 +65,9 @@ class Columns:
     ipv4_seen: np.ndarray  # bool: Wireshark's IPv4 dissector ran (even on a bogus header)
     ipv6_seen: np.ndarray  # bool: its IPv6 dissector ran (a version-6 header, maybe cut)
     ip_proto: np.ndarray  # IPv4's protocol field where Wireshark shows it, else -1
+    ip_ttl: np.ndarray  # IPv4's TTL where Wireshark shows it, else -1
+    tcp_len: np.ndarray  # Wireshark's tcp.len (the IP header's account of the payload), or -1
+    udp_length: np.ndarray  # the UDP length field wherever it was captured, else -1
     transport_seen: np.ndarray  # bool: TCP/UDP dissected after a valid IP header (maybe cut)
     any_sport: np.ndarray  # the TCP/UDP source port wherever its bytes were captured, else -1
     any_dport: np.ndarray
@@ -88,6 +91,7 @@ class Columns:
     inner_l4proto: np.ndarray  # -1 when none
     inner_sport: np.ndarray  # -1 when the quoted TCP/UDP ports are not there
     inner_dport: np.ndarray
+    inner_udp_length: np.ndarray  # the quoted UDP header's length field, -1 when not there
 
 
 class _Bytes:
@@ -189,6 +193,7 @@ def decode(index) -> Columns:
     ipv6_seen = v6_called | v6_bogus
     # ip.proto is a field wherever its byte was captured behind a header not already bogus
     ip_proto = np.full(n, -1, dtype=np.int64)
+    ip_ttl = np.full(n, -1, dtype=np.int64)
     limit = ends.copy()  # where the IP header says the transport must end (or the capture's)
     ip_end = base + index.origlen  # where the IP header says its packet ends on the wire
     ip_ok = np.zeros(n, dtype=bool)  # a whole, valid IP header: the transport is dissected
@@ -203,6 +208,7 @@ def decode(index) -> Columns:
         shown = (size >= 20) & ((total == 0) | (total >= size))
         version[i4] = np.where(shown, 4, 0)
         ip_proto[i4] = np.where(shown, get.u8(p + 9, e), -1)
+        ip_ttl[i4] = np.where(shown, get.u8(p + 8, e), -1)
         src_lo[i4] = get.u32(p + 12, e).astype(np.uint64) | _V4_MAPPED
         dst_lo[i4] = get.u32(p + 16, e).astype(np.uint64) | _V4_MAPPED
         l4proto[i4] = get.u8(p + 9, e)
@@ -221,6 +227,7 @@ def decode(index) -> Columns:
         cut_total = get.u16(l3[r] + 2, ends[r])
         shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
         ip_proto[r] = np.where(shown, get.u8(l3[r] + 9, ends[r]), -1)
+        ip_ttl[r] = np.where(shown, get.u8(l3[r] + 8, ends[r]), -1)
 
     v6 = v6_called & (l3 + 40 <= ends)
     malformed |= v6_called & ~v6
@@ -268,6 +275,11 @@ def decode(index) -> Columns:
     tcp_window = np.where(tcp, get.u16(l4 + 14), -1)
     data_at = np.where(tcp, l4 + tcp_size, l4 + 8)
     payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
+    # Wireshark's tcp.len: what the IP header says follows TCP's header, captured or not
+    # (shown for a bogus TCP header length too, once its fixed 20 bytes are there)
+    fixed = seen & (l4proto == _TCP) & (l4 + 20 <= limit)
+    tcp_len = np.where(fixed, np.maximum(ip_end - l4 - tcp_size, 0), -1)
+    udp_length = np.where(seen & (l4proto == _UDP) & (l4 + 6 <= ends), get.u16(l4 + 4), -1)
     payload4 = np.where(ports & (payload_len >= 4), get.u32(data_at), 0).astype(np.uint32)
     icmp = ((l4proto == _ICMP) & (version == 4)) | ((l4proto == _ICMPV6) & (version == 6))
     icmp_type = np.where(icmp & ip_ok & (l4 < ends) & first_fragment, get.u8(l4), -1)
@@ -285,6 +297,9 @@ def decode(index) -> Columns:
         ipv4_seen=ipv4_seen,
         ipv6_seen=ipv6_seen,
         ip_proto=ip_proto,
+        ip_ttl=ip_ttl,
+        tcp_len=tcp_len,
+        udp_length=udp_length,
         transport_seen=seen,
         any_sport=any_sport,
         any_dport=any_dport,
@@ -390,6 +405,7 @@ def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.n
         "inner_l4proto": np.full(n, -1, dtype=np.int64),
         "inner_sport": np.full(n, -1, dtype=np.int64),
         "inner_dport": np.full(n, -1, dtype=np.int64),
+        "inner_udp_length": np.full(n, -1, dtype=np.int64),
     }
     for ver, types in ICMP_ERROR_TYPES.items():
         rows = np.flatnonzero((version == ver) & np.isin(icmp_type, types))
@@ -416,6 +432,8 @@ def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.n
         ports = np.isin(proto, (_TCP, _UDP)) & (at + 4 <= e)
         out["inner_sport"][rows] = np.where(ports, get.u16(at, e), -1)[keep]
         out["inner_dport"][rows] = np.where(ports, get.u16(at + 2, e), -1)[keep]
+        length = (proto == _UDP) & (at + 6 <= e)
+        out["inner_udp_length"][rows] = np.where(length, get.u16(at + 4, e), -1)[keep]
     return out
 
 

@@ -38,6 +38,12 @@ FILTERS = [
     "ipv6.addr == fd00::1",
     "ip.proto == 6",
     "tcp and not ip",
+    "tcp.flags.syn == 1",
+    "tcp.len == 0",
+    "tcp.len > 0",
+    "ip.ttl == 64",
+    "udp.length > 8",
+    "frame.number in {1, 4, 13}",
 ]
 
 
@@ -199,3 +205,33 @@ def test_the_tree_says_what_is_bogus(captures):
     assert "Bad UDP length value 4 < 8" in said[9]
     assert cap.dissect(4).malformed and cap.dissect(5).malformed
     assert not cap.dissect(17).malformed  # only the payload was cut
+
+
+def dns_frames() -> list[bytes]:
+    """DNS over UDP and TCP port 53, a TCP handshake and an empty datagram on port 53, mDNS,
+    LLMNR, ARP and RARP."""
+    from scapy.layers.dns import DNS, DNSQR
+    from scapy.layers.l2 import ARP
+
+    query = DNS(rd=1, qd=DNSQR(qname="example.com"))
+    over_tcp = struct.pack(">H", len(bytes(query))) + bytes(query)
+    mac = "02:00:00:00:00:0a"
+    frames = [
+        _eth() / _v4() / UDP(sport=40000, dport=53) / query,
+        _eth() / _v4() / TCP(sport=40001, dport=53, flags="S"),
+        _eth() / _v4() / TCP(sport=40001, dport=53, flags="PA") / over_tcp,
+        _eth() / _v4() / TCP(sport=53, dport=40001, flags="A"),
+        _eth() / _v4() / UDP(sport=5353, dport=5353) / query,
+        _eth() / _v4() / UDP(sport=40002, dport=5355) / query,
+        _eth() / _v4() / UDP(sport=40003, dport=53),
+        _eth(0x0806) / ARP(hwsrc=mac, psrc="198.18.0.1", pdst="198.18.0.2"),
+        _eth(0x8035) / ARP(op=3, hwsrc=mac, hwdst=mac),
+    ]
+    return [bytes(f) for f in frames]
+
+
+@pytest.mark.parametrize("text", ["dns", "not dns", "arp", "dns and tcp", "udp and not dns"])
+def test_protocol_names_mean_the_dissected_protocol(tmp_path, text):
+    """dns is DNS that was there (not a handshake on port 53); arp includes RARP."""
+    path = _pcap(tmp_path / "dns.pcap", [(f, len(f)) for f in dns_frames()])
+    assert matching(read_capture(path), text).tolist() == _tshark_keeps(path, text)
