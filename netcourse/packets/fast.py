@@ -55,6 +55,8 @@ class Columns:
 
     linktype: np.ndarray  # the LINKTYPE number of each packet's link layer (1: Ethernet)
     ethertype: np.ndarray  # innermost EtherType after VLAN tags (0: not Ethernet-like)
+    eth_src: np.ndarray  # the Ethernet source MAC as a 48-bit number, -1 when not Ethernet
+    eth_dst: np.ndarray
     vlan: np.ndarray  # outer VLAN id, -1 when untagged
     version: np.ndarray  # 4, 6 or 0
     src_hi: np.ndarray  # uint64: upper 64 bits of the IPv6 (or v4-mapped) source
@@ -158,6 +160,11 @@ def decode(index) -> Columns:
         else:  # raw IP of either version: the first nibble says which
             ethertype[rows & (nibble == 4)] = ETHERTYPES["ipv4"]
             ethertype[rows & (nibble == 6)] = ETHERTYPES["ipv6"]
+
+    ethernet = np.isin(link, [lt.number for lt in LINK_TYPES.values() if lt.decode == "ethernet"])
+    whole = ethernet & (base + 14 <= ends)
+    eth_dst = np.where(whole, (get.u16(base, ends) << 32) | get.u32(base + 2, ends), -1)
+    eth_src = np.where(whole, (get.u16(base + 6, ends) << 32) | get.u32(base + 8, ends), -1)
 
     vlan = np.full(n, -1, dtype=np.int64)
     for _ in range(2):  # at most two stacked tags (QinQ)
@@ -287,6 +294,8 @@ def decode(index) -> Columns:
     return Columns(
         linktype=link.astype(np.int64),
         ethertype=ethertype,
+        eth_src=eth_src,
+        eth_dst=eth_dst,
         vlan=vlan,
         version=version,
         src_hi=src_hi,

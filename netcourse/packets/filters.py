@@ -38,6 +38,7 @@ from netcourse.protocols import (
     WELL_KNOWN_PORTS,
     TcpFlags,
 )
+from netcourse.readers import read_mac
 
 __all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NAMES", "MAX_DEPTH"]
 
@@ -152,8 +153,11 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     **{f"tcp.flags.{name}": (1, _flag(bit)) for name, bit in _FLAG_FIELDS.items()},
 }  # fmt: skip
 
+#: MAC address fields -> the columns holding them (a packet matches if any of them does).
+_MAC_FIELDS = {"eth.addr": ("eth_src", "eth_dst"), "eth.src": ("eth_src",), "eth.dst": ("eth_dst",)}
+
 #: Every field name a filter may compare.
-FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_NUMBER_FIELDS)
+FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_MAC_FIELDS) + tuple(_NUMBER_FIELDS)
 
 _OPERATORS = {
     "==": np.equal,
@@ -225,6 +229,25 @@ def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> M
                 hi, lo = getattr(c, f"{prefix}{side}_hi"), getattr(c, f"{prefix}{side}_lo")
                 hit |= where & ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
         present = outer | inner
+        return present & (hit if op in ("==", "eq") else ~hit)
+
+    return run
+
+
+def _mac_mask(name: str, text: str, op: str) -> Mask:
+    mac = read_mac(text, error=FilterError)
+    if op not in ("==", "eq", "!=", "ne"):
+        raise FilterError(f"MAC addresses compare with == or !=, not {op}")
+    value = int(mac.replace(":", ""), 16)
+    sides = _MAC_FIELDS[name]
+
+    def run(c: Columns, n) -> np.ndarray:
+        present = np.zeros(len(n), dtype=bool)
+        hit = np.zeros(len(n), dtype=bool)
+        for side in sides:
+            values = getattr(c, side)
+            present |= values >= 0
+            hit |= values == value
         return present & (hit if op in ("==", "eq") else ~hit)
 
     return run
@@ -337,6 +360,8 @@ class _Parser:
                     masks.append(_address_mask(value, version, sides, "=="))
                 elif name in _NUMBER_FIELDS:
                     masks.append(_number_mask(name, value, "=="))
+                elif name in _MAC_FIELDS:
+                    masks.append(_mac_mask(name, value, "=="))
                 else:
                     known = ", ".join(FIELD_NAMES)
                     raise FilterError(f"unknown field {quote(name)}; known fields: {known}")
@@ -377,6 +402,8 @@ class _Parser:
                     return _address_mask(value, version, sides, op)
                 if name in _NUMBER_FIELDS:
                     return _number_mask(name, value, op)
+                if name in _MAC_FIELDS:
+                    return _mac_mask(name, value, op)
             except FilterError as exc:
                 raise self.error(str(exc)) from None
             raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")

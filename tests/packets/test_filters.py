@@ -45,6 +45,9 @@ FILTERS = [
     "ip.addr in {198.18.0.1, 198.18.100.2}",
     "dns or arp",
     "not dns and udp",
+    "eth.addr == 02:00:5e:00:00:0a",
+    "eth.dst == ff:ff:ff:ff:ff:ff or eth.src in {02:00:5e:00:00:0b}",
+    "eth.src != 02:00:5e:00:00:0a and arp",
 ]
 
 
@@ -141,6 +144,8 @@ def test_http_is_recognised_by_its_first_bytes():
         ("tcp.port in {}", "expected a value, not '}'"),
         ("tcp.prt in {80}", "unknown field 'tcp.prt'"),
         ("tcp.flags.syn == 2", "'2' is not a number (0-1)"),
+        ("eth.addr == 02:00", "'02:00': not a MAC address"),
+        ("eth.addr > 02:00:00:00:00:01", "MAC addresses compare with == or !="),
         ("(tcp or udp", "a '(' is never closed"),
         ("tcp udp", "unexpected 'udp': expected 'and', 'or' or the end"),
         ("tcp.port", "tcp.port needs a comparison, like tcp.port == 80"),
