@@ -30,6 +30,10 @@ from importlib import resources
 __all__ = [
     "LinkType",
     "LINK_TYPES",
+    "LOOPBACK_FAMILIES",
+    "PPP_PROTOCOLS",
+    "PPP_HDLC_START",
+    "OTHER_LINK_TYPE_NAMES",
     "ETHERTYPES",
     "VLAN_ETHERTYPES",
     "IP_PROTOCOLS",
@@ -75,6 +79,9 @@ class LinkType:
     header: int  #: bytes before the network layer
     proto_offset: int | None  #: where the 16-bit EtherType-like protocol field sits, if any
     scapy: str  #: the scapy layer class that dissects the whole frame
+    #: False where the header's length varies from frame to frame (PPP, radiotap): then
+    #: ``header`` is the fewest bytes it can have
+    fixed_header: bool = True
 
 
 #: The link types the course reads, by LINKTYPE number (https://www.tcpdump.org/linktypes.html).
@@ -87,7 +94,61 @@ LINK_TYPES: dict[int, LinkType] = {
         LinkType(228, "IPV4", "Raw IPv4", "ipv4", 0, None, "IP"),
         LinkType(229, "IPV6", "Raw IPv6", "ipv6", 0, None, "IPv6"),
         LinkType(276, "LINUX_SLL2", "Linux cooked-mode capture v2", "sll2", 20, 0, "CookedLinuxV2"),
+        LinkType(0, "NULL", "BSD loopback", "null", 4, None, "Loopback"),
+        LinkType(108, "LOOP", "OpenBSD loopback", "loop", 4, None, "LoopbackOpenBSD"),
+        LinkType(9, "PPP", "PPP", "ppp", 1, None, "PPP", False),
+        LinkType(50, "PPP_HDLC", "PPP in HDLC-like framing", "ppp", 1, None, "PPP", False),
+        LinkType(
+            127,
+            "IEEE802_11_RADIOTAP",
+            "802.11 plus radiotap",
+            "radiotap",
+            8,
+            None,
+            "RadioTap",
+            False,
+        ),
     )
+}
+#: The address families a BSD loopback header (link types 0 and 108) carries, by number:
+#: AF_INET is 2 everywhere; AF_INET6 is 24 on NetBSD and OpenBSD, 28 on FreeBSD, 30 on macOS.
+LOOPBACK_FAMILIES: dict[int, str] = {2: "ipv4", 24: "ipv6", 28: "ipv6", 30: "ipv6"}
+#: PPP protocol numbers (IANA's PPP DLL protocol numbers) of the network layers read behind PPP.
+PPP_PROTOCOLS: dict[str, int] = {"ipv4": 0x0021, "ipv6": 0x0057}
+#: The PPP address and control bytes of HDLC-like framing (RFC 1662), often left out.
+PPP_HDLC_START = b"\xff\x03"
+#: LINKTYPE names of the tcpdump.org registry for link types the course does not read, so a
+#: message can say what a capture holds (``220 is LINKTYPE_USB_LINUX_MMAPPED``).
+OTHER_LINK_TYPE_NAMES: dict[int, str] = {
+    3: "AX25",
+    6: "IEEE802_5",
+    8: "SLIP",
+    10: "FDDI",
+    104: "C_HDLC",
+    105: "IEEE802_11",
+    107: "FRELAY",
+    119: "IEEE802_11_PRISM",
+    143: "DOCSIS",
+    **{147 + n: f"USER{n}" for n in range(16)},
+    163: "IEEE802_11_AVS",
+    187: "BLUETOOTH_HCI_H4",
+    189: "USB_LINUX",
+    192: "PPI",
+    195: "IEEE802_15_4_WITHFCS",
+    197: "ERF",
+    201: "BLUETOOTH_HCI_H4_WITH_PHDR",
+    204: "PPP_PPPD",
+    220: "USB_LINUX_MMAPPED",
+    227: "CAN_SOCKETCAN",
+    230: "IEEE802_15_4_NOFCS",
+    231: "DBUS",
+    239: "NFLOG",
+    249: "USBPCAP",
+    251: "BLUETOOTH_LE_LL",
+    252: "WIRESHARK_UPPER_PDU",
+    253: "NETLINK",
+    254: "BLUETOOTH_LINUX_MONITOR",
+    264: "PKTAP",
 }
 
 #: EtherTypes by short name (IEEE registry); the link header's protocol field uses them too.

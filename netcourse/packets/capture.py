@@ -32,7 +32,7 @@ from netcourse.html import Markup, table
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
 from netcourse.packets.fast import Columns, decode
-from netcourse.packets.link import link_type, link_type_of, supported
+from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.streams import TcpContext, tcp_context
 from netcourse.packets.synthetic import pcap_bytes
@@ -71,10 +71,25 @@ def _link(number: int) -> LinkType:
     """The vocabulary's link type, or CaptureError naming the supported ones."""
     try:
         return link_type(number)
-    except PacketError:
+    except PacketError as exc:
+        if isinstance(number, int) and not isinstance(number, bool):
+            raise CaptureError(str(exc)) from None
         raise CaptureError(
             f"link type {quote(number)}: not supported; supported are {supported()}"
         ) from None
+
+
+def _require_readable(index: _Index) -> None:
+    """CaptureError naming the first link type of the capture that no decoder reads, if any:
+    its frames would otherwise be missing from a table without a word of why."""
+    numbers, counts = np.unique(index.linktype, return_counts=True)
+    for number, count in zip(numbers.tolist(), counts.tolist()):
+        if number not in LINK_TYPES:
+            raise CaptureError(
+                f"{count} of {len(index.linktype)} frames have link type {number} "
+                f"({link_name(number)}), which the course does not decode; "
+                f"supported are {supported()}"
+            )
 
 
 def _resolve(source: str | Path) -> Path:
@@ -352,6 +367,8 @@ class PacketRow:
     protocol: str
     length: int
     info: str
+    #: a bogus or cut IP/TCP/UDP header, which Wireshark marks and leaves out of its statistics
+    malformed: bool = False
 
     def as_tuple(self) -> tuple:
         """The columns in Wireshark's order (see COLUMNS)."""
@@ -526,6 +543,7 @@ class Capture(Sequence):
             protocol=protocol,
             length=int(self._index.origlen[i]),
             info=info,
+            malformed=bool(self.columns.malformed[i]),
         )
 
     def __repr__(self) -> str:
@@ -536,6 +554,8 @@ class Capture(Sequence):
         for row in self[:20]:
             cells = list(row.as_tuple())
             cells[1] = f"{row.time:.6f}"
+            if row.malformed:
+                cells[-1] = f"{row.info} [Malformed]"
             rows.append(cells)
         html = table(rows, header=COLUMNS)
         if len(self) > 20:

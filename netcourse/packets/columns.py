@@ -38,6 +38,13 @@ PROTOCOL_LABELS = {
     "Dot3": "Ethernet",
     "CookedLinux": "SLL",
     "CookedLinuxV2": "SLL2",
+    "Loopback": "NULL",
+    "LoopbackOpenBSD": "NULL",
+    "HDLC": "PPP",
+    "PPP": "PPP",
+    "RadioTap": "802.11",
+    "Dot11": "802.11",
+    "LLC": "LLC",
     "Dot1Q": "802.1Q",
     "ARP": "ARP",
     "IP": "IPv4",
@@ -159,6 +166,22 @@ def _link_address(layer: Packet) -> str:
     return address.hex(":")
 
 
+#: 802.11 (source, destination) by the To DS and From DS bits: which address field holds each.
+_WIFI_ADDRESSES = {
+    0: ("addr2", "addr1"),
+    1: ("addr2", "addr3"),
+    2: ("addr3", "addr1"),
+    3: ("addr4", "addr3"),
+}
+
+
+def _wifi_addresses(layer: Packet) -> tuple[str, str]:
+    """An 802.11 frame's source and destination addresses, as Wireshark's columns show them."""
+    ds = int(layer.FCfield) & 3
+    src, dst = _WIFI_ADDRESSES[ds]
+    return str(getattr(layer, src, "") or ""), str(getattr(layer, dst, "") or "")
+
+
 def _payload(layer: Packet) -> bytes:
     data = bytes(layer.payload)
     pad = layer.getlayer("Padding")
@@ -194,6 +217,8 @@ def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, st
             break
         if name in ("Ether", "Dot3", "IP", "IPv6") and hasattr(layer, "src"):
             source, destination = str(layer.src), str(layer.dst)
+        if name in ("Dot11", "Dot11FCS"):
+            source, destination = _wifi_addresses(layer)
         if name in ("CookedLinux", "CookedLinuxV2"):  # the sender's address only, like Wireshark
             source = _link_address(layer)
         if name == "TCP" and _payload(layer).startswith(HTTP_STARTS):

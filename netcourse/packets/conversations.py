@@ -22,7 +22,7 @@ import numpy as np
 
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
-from netcourse.packets.capture import _index
+from netcourse.packets.capture import _index, _require_readable
 from netcourse.packets.fast import address, decode
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
 from netcourse.protocols import protocol_table
@@ -82,6 +82,7 @@ def conversations(
             f"proto={quote(proto)}: expected one of {', '.join(map(repr, PROTOCOLS))}"
         )
     index = _index(path, progress)
+    _require_readable(index)
     cols = decode(index)
     rows = np.flatnonzero((cols.l4proto == PROTOCOLS[proto.lower()]) & (cols.sport >= 0))
     if not len(rows):

@@ -31,7 +31,7 @@ from netcourse.protocols import HTTP_STARTS, LINK_TYPES
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
-from scapy.fields import FlagValue  # noqa: E402
+from scapy.fields import FlagValue, TrailerField  # noqa: E402
 from scapy.layers import inet, inet6, l2  # noqa: E402, F401  (registers the bindings)
 from scapy.packet import NoPayload, Packet, Padding, Raw  # noqa: E402
 
@@ -184,6 +184,22 @@ def _fields(layer: Packet, header: bytes, start: int, data: bytes) -> tuple[list
     rest: bytes | tuple[bytes, int] = header
     total = len(header)
     for fld in layer.fields_desc:
+        if isinstance(fld, TrailerField):  # an FCS: the last bytes of the frame, not the header
+            size = fld.fld.sz
+            value = layer.getfieldval(fld.name)
+            at = len(data) - size
+            fields.append(
+                Field(
+                    name=fld.name,
+                    value=_display(fld, layer, value),
+                    raw=_wire(value, data, at, size),
+                    offset=at,
+                    length=size,
+                    bit_offset=at * 8,
+                    bit_length=size * 8,
+                )
+            )
+            continue
         before = _position(rest, total)
         try:
             rest, value = fld.getfield(layer, rest)
@@ -237,7 +253,30 @@ def _length_problems(layer: Packet, available: int) -> list[str]:
     return problems
 
 
+def _header_problems(layer: Packet) -> list[str]:
+    """What Wireshark calls bogus in an IP, TCP or UDP header, in its words."""
+    name = type(layer).__name__
+    get = layer.getfieldval
+    out = []
+    if name == "IP":
+        if get("version") != 4:
+            out.append(f"Bogus IPv4 version ({get('version')}, must be 4)")
+        elif get("ihl") is not None and get("ihl") < 5:
+            out.append(f"Bogus IP header length ({get('ihl') * 4}, must be at least 20)")
+        elif get("len") and get("ihl") is not None and get("len") < get("ihl") * 4:
+            out.append(f"Bogus IP length ({get('len')}, less than header length {get('ihl') * 4})")
+    elif name == "IPv6" and get("version") != 6:
+        out.append(f"Bogus IPv6 version ({get('version')}, must be 6)")
+    elif name == "TCP" and get("dataofs") is not None and get("dataofs") < 5:
+        out.append(f"Bogus TCP header length ({get('dataofs') * 4}, must be at least 20)")
+    elif name == "UDP" and get("len") is not None and get("len") < 8:
+        out.append(f"Bad UDP length value {get('len')} < 8")
+    return out
+
+
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
+#: scapy layers whose fields find their alignment from the length of the whole frame.
+_WHOLE_FRAME_LAYERS = ("RadioTap",)
 
 #: HTTP header names scapy spells other than Title_Case (scapy/layers/http.py field names).
 HTTP_HEADER_NAMES = {
@@ -319,6 +358,24 @@ def _http_layers(layers: list[Layer], data: bytes) -> list[Layer]:
     return out
 
 
+def _merge_ppp(layers: list[Layer]) -> list[Layer]:
+    """One PPP layer for the HDLC-like address and control bytes and the protocol after them,
+    as Wireshark shows it (scapy splits them into an ``HDLC`` and a ``PPP`` layer)."""
+    for i, layer in enumerate(layers[:-1]):
+        after = layers[i + 1]
+        if layer.name == "HDLC" and after.name == "PPP" and after.offset == layer.end:
+            merged = Layer(
+                name="PPP",
+                long_name=after.long_name,
+                summary=after.summary,
+                offset=layer.offset,
+                length=layer.length + after.length,
+                fields=layer.fields + after.fields,
+            )
+            return [*layers[:i], merged, *layers[i + 2 :]]
+    return layers
+
+
 def _article(words: str) -> str:
     """``an Ethernet``, ``a Linux cooked-mode capture v1``."""
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
@@ -329,7 +386,7 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
 
     ``linktype`` is any of :data:`netcourse.protocols.LINK_TYPES`: Ethernet (1), raw IP of
     either version (101), Linux cooked captures v1 (113) and v2 (276), raw IPv4 (228) and raw
-    IPv6 (229).
+    IPv6 (229), BSD loopback (0, 108), PPP (9, 50) and 802.11 behind radiotap (127).
 
     With ``http=True`` a TCP payload holding a whole HTTP/1.x head becomes an ``HTTPRequest``
     or ``HTTPResponse`` layer with one field per part of the start line and per header line;
@@ -394,7 +451,8 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
                 header = bytes(current)[: len(bytes(current)) - len(bytes(current.payload))]
             except Exception:
                 header = b""
-        header = data[offset : offset + len(header)]
+        trailer = sum(f.fld.sz for f in current.fields_desc if isinstance(f, TrailerField))
+        header = data[offset : offset + len(header) - trailer]
         if type(current) is Raw and parent is not None and not isinstance(current, Padding):
             try:
                 expected = parent.guess_payload_class(current.load)
@@ -405,10 +463,14 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
                     f"{type(parent).__name__} payload is not a valid {expected.__name__} "
                     f"(at byte {offset}, {len(header)} bytes left)"
                 )
-        fields, complete = _fields(current, header, offset, data)
+        # radiotap aligns its fields from the start of the frame scapy dissected: replay
+        # them on all of it (they end where the header's own length says)
+        replay = data[offset:] if name in _WHOLE_FRAME_LAYERS else header
+        fields, complete = _fields(current, replay, offset, data)
         if not complete:
             problems.append(f"{name} header could not be read completely")
         problems.extend(_length_problems(current, len(data) - offset))
+        problems.extend(_header_problems(current))
         layers.append(
             Layer(
                 name=name,
@@ -424,6 +486,7 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
         if len(layers) > 64:
             problems.append("more than 64 layers: stopped")
             break
+    layers = _merge_ppp(layers)
     if http:
         layers = _http_layers(layers, data)
     return Dissection(

@@ -28,8 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.errors import FilterError, quote
+from netcourse.packets.capture import _require_readable
 from netcourse.packets.fast import Columns
-from netcourse.protocols import ETHERTYPES, HTTP_STARTS, IP_PROTOCOLS, LINK_TYPES
+from netcourse.protocols import (
+    ETHERTYPES,
+    HTTP_STARTS,
+    IP_PROTOCOLS,
+    LINK_TYPES,
+    WELL_KNOWN_PORTS,
+    TcpFlags,
+)
+from netcourse.readers import read_mac
 
 __all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NAMES", "MAX_DEPTH"]
 
@@ -38,6 +47,7 @@ __all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NA
 MAX_DEPTH = 100
 _TCP, _UDP = IP_PROTOCOLS["tcp"], IP_PROTOCOLS["udp"]
 _ICMP, _ICMPV6 = IP_PROTOCOLS["icmp"], IP_PROTOCOLS["icmpv6"]
+DNS_PORT = next(port for port, service in WELL_KNOWN_PORTS.items() if service.label == "DNS")
 _ETHERNET = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ethernet")
 
 Mask = Callable[[Columns, np.ndarray], np.ndarray]
@@ -51,6 +61,14 @@ def _http(c: Columns, _n) -> np.ndarray:
     return (c.l4proto == _TCP) & np.isin(c.payload4, _HTTP_WORDS)
 
 
+def _dns(c: Columns, _n) -> np.ndarray:
+    """DNS as Wireshark finds it by port: a TCP or UDP payload to or from port 53 (a TCP
+    handshake on port 53 carries none, so it is not DNS)."""
+    on_port = (c.sport == DNS_PORT) | (c.dport == DNS_PORT)
+    payload = np.where(c.l4proto == _TCP, c.tcp_len, c.udp_length - 8)
+    return on_port & (payload > 0)
+
+
 def _inner_ports(c: Columns, proto: int) -> np.ndarray:
     """True where an ICMP error quotes a TCP (6) or UDP (17) header with its ports."""
     return (c.inner_l4proto == proto) & (c.inner_sport >= 0)
@@ -61,15 +79,15 @@ def _inner_ports(c: Columns, proto: int) -> np.ndarray:
 FILTER_PROTOCOLS: dict[str, Mask] = {
     "eth": lambda c, n: c.linktype == _ETHERNET,
     "vlan": lambda c, n: c.vlan >= 0,
-    "arp": lambda c, n: c.ethertype == ETHERTYPES["arp"],
-    "ip": lambda c, n: (c.version == 4) | (c.inner_version == 4),
-    "ipv6": lambda c, n: (c.version == 6) | (c.inner_version == 6),
+    "arp": lambda c, n: np.isin(c.ethertype, (ETHERTYPES["arp"], ETHERTYPES["rarp"])),
+    "ip": lambda c, n: c.ipv4_seen | (c.inner_version == 4),
+    "ipv6": lambda c, n: c.ipv6_seen | (c.inner_version == 6),
     "icmp": lambda c, n: (c.version == 4) & (c.l4proto == _ICMP),
     "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == _ICMPV6),
-    "tcp": lambda c, n: ((c.l4proto == _TCP) & (c.sport >= 0)) | _inner_ports(c, _TCP),
-    "udp": lambda c, n: ((c.l4proto == _UDP) & (c.sport >= 0)) | _inner_ports(c, _UDP),
+    "tcp": lambda c, n: (c.transport_seen & (c.l4proto == _TCP)) | _inner_ports(c, _TCP),
+    "udp": lambda c, n: (c.transport_seen & (c.l4proto == _UDP)) | _inner_ports(c, _UDP),
     "http": _http,
-    "dns": lambda c, n: (c.sport == 53) | (c.dport == 53),
+    "dns": _dns,
 }
 
 _ADDRESS_FIELDS = {
@@ -87,12 +105,30 @@ def _ports(proto: int, which: tuple[str, ...]) -> Callable[[Columns, np.ndarray]
 
     def arrays(c: Columns, n) -> list[np.ndarray]:
         out = []
-        for side in which:
-            out.append(np.where(c.l4proto == proto, getattr(c, side), -1))
+        for side in which:  # a port is a field wherever its bytes were captured
+            out.append(np.where(c.l4proto == proto, getattr(c, f"any_{side}"), -1))
             out.append(np.where(c.inner_l4proto == proto, getattr(c, f"inner_{side}"), -1))
         return out
 
     return arrays
+
+
+#: Wireshark's names of the TCP flag fields, by flag.
+_FLAG_FIELDS = {
+    "fin": TcpFlags.FIN,
+    "syn": TcpFlags.SYN,
+    "reset": TcpFlags.RST,
+    "push": TcpFlags.PSH,
+    "ack": TcpFlags.ACK,
+    "urg": TcpFlags.URG,
+    "ece": TcpFlags.ECE,
+    "cwr": TcpFlags.CWR,
+}
+
+
+def _flag(bit: int) -> Callable[[Columns, np.ndarray], list[np.ndarray]]:
+    """One TCP flag as a 0/1 field, present wherever TCP's flags are."""
+    return lambda c, n: [np.where(c.tcp_flags >= 0, (c.tcp_flags & int(bit)) != 0, -1)]
 
 
 _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.ndarray]]]] = {
@@ -106,13 +142,22 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     "vlan.id": (4095, lambda c, n: [c.vlan]),
     "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
     "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
-    "ip.proto": (255, lambda c, n: [np.where(c.version == 4, c.l4proto, -1),
+    "ip.proto": (255, lambda c, n: [c.ip_proto,
                                     np.where(c.inner_version == 4, c.inner_l4proto, -1)]),
     "frame.len": (1 << 31, lambda c, n: [n]),
+    "frame.number": (1 << 31, lambda c, n: [np.arange(1, len(n) + 1)]),
+    "ip.ttl": (255, lambda c, n: [c.ip_ttl]),
+    "tcp.len": (1 << 31, lambda c, n: [c.tcp_len]),
+    "tcp.flags": (0xFFF, lambda c, n: [c.tcp_flags]),
+    "udp.length": (65535, lambda c, n: [c.udp_length, c.inner_udp_length]),
+    **{f"tcp.flags.{name}": (1, _flag(bit)) for name, bit in _FLAG_FIELDS.items()},
 }  # fmt: skip
 
+#: MAC address fields -> the columns holding them (a packet matches if any of them does).
+_MAC_FIELDS = {"eth.addr": ("eth_src", "eth_dst"), "eth.src": ("eth_src",), "eth.dst": ("eth_dst",)}
+
 #: Every field name a filter may compare.
-FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_NUMBER_FIELDS)
+FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_MAC_FIELDS) + tuple(_NUMBER_FIELDS)
 
 _OPERATORS = {
     "==": np.equal,
@@ -128,7 +173,7 @@ _OPERATORS = {
     ">=": np.greater_equal,
     "ge": np.greater_equal,
 }
-_TOKEN = re.compile(r"\s*(==|!=|<=|>=|&&|\|\||[()<>!]|[A-Za-z0-9_.:/\-]+)")
+_TOKEN = re.compile(r"\s*(==|!=|<=|>=|&&|\|\||[(){}<>!,]|[A-Za-z0-9_.:/\-]+)")
 
 
 @dataclass(frozen=True)
@@ -184,6 +229,25 @@ def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> M
                 hi, lo = getattr(c, f"{prefix}{side}_hi"), getattr(c, f"{prefix}{side}_lo")
                 hit |= where & ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
         present = outer | inner
+        return present & (hit if op in ("==", "eq") else ~hit)
+
+    return run
+
+
+def _mac_mask(name: str, text: str, op: str) -> Mask:
+    mac = read_mac(text, error=FilterError)
+    if op not in ("==", "eq", "!=", "ne"):
+        raise FilterError(f"MAC addresses compare with == or !=, not {op}")
+    value = int(mac.replace(":", ""), 16)
+    sides = _MAC_FIELDS[name]
+
+    def run(c: Columns, n) -> np.ndarray:
+        present = np.zeros(len(n), dtype=bool)
+        hit = np.zeros(len(n), dtype=bool)
+        for side in sides:
+            values = getattr(c, side)
+            present |= values >= 0
+            hit |= values == value
         return present & (hit if op in ("==", "eq") else ~hit)
 
     return run
@@ -276,6 +340,42 @@ class _Parser:
             return lambda c, n: ~inner(c, n)
         return self.parse_primary()
 
+    def parse_set(self, name: str) -> Mask:
+        """``field in {a, b, c}``: the field equals one of the values (Wireshark 4 wants the
+        commas)."""
+        self.take()
+        if self.peek() != "{":
+            raise self.error(f"{quote(name)} in needs a set of values, like {{80, 443}}")
+        self.take()
+        masks: list[Mask] = []
+        while True:
+            if self.peek() is None:
+                raise self.error("a '{' is never closed: add '}'")
+            value = self.take()
+            if value in ("}", ","):
+                raise self.error(f"{quote(name)} in {{...}}: expected a value, not {value!r}")
+            try:
+                if name in _ADDRESS_FIELDS:
+                    version, sides = _ADDRESS_FIELDS[name]
+                    masks.append(_address_mask(value, version, sides, "=="))
+                elif name in _NUMBER_FIELDS:
+                    masks.append(_number_mask(name, value, "=="))
+                elif name in _MAC_FIELDS:
+                    masks.append(_mac_mask(name, value, "=="))
+                else:
+                    known = ", ".join(FIELD_NAMES)
+                    raise FilterError(f"unknown field {quote(name)}; known fields: {known}")
+            except FilterError as exc:
+                raise self.error(str(exc)) from None
+            after = self.peek()
+            if after == "}":
+                self.take()
+                break
+            if after != ",":
+                raise self.error("the values in {...} are separated by commas: {80, 443}")
+            self.take()
+        return lambda c, n: np.logical_or.reduce([m(c, n) for m in masks])
+
     def parse_primary(self) -> Mask:
         token = self.take()
         if token == "(":
@@ -289,6 +389,8 @@ class _Parser:
         if token in (")", "and", "or", "&&", "||") or token in _OPERATORS:
             raise self.error(f"unexpected {quote(token)}: expected a protocol or field name")
         name = token.lower()
+        if self.peek() == "in":
+            return self.parse_set(name)
         if self.peek() in _OPERATORS:
             op = self.take()
             if self.peek() is None:
@@ -300,6 +402,8 @@ class _Parser:
                     return _address_mask(value, version, sides, op)
                 if name in _NUMBER_FIELDS:
                     return _number_mask(name, value, op)
+                if name in _MAC_FIELDS:
+                    return _mac_mask(name, value, op)
             except FilterError as exc:
                 raise self.error(str(exc)) from None
             raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")
@@ -337,5 +441,6 @@ def compile_filter(text: str) -> Filter:
 def matching(capture, text: str) -> np.ndarray:
     """Numbers (1-based, like Wireshark's No.) of the packets of ``capture`` that ``text`` keeps."""
     flt = compile_filter(text)
+    _require_readable(capture._index)
     mask = flt.mask(capture.columns, capture.lengths)
     return np.flatnonzero(mask) + 1

@@ -359,6 +359,7 @@ class Inspector(widgets.VBox):
         return (
             f"{row.number:>6} {row.time:>11.6f}  {row.source:<22.22} {row.destination:<22.22} "
             f"{row.protocol:<7} {row.length:>5}  {row.info}"
+            + (" [Malformed]" if row.malformed else "")
         )
 
     def _on_packet(self, change) -> None:
