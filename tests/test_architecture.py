@@ -53,6 +53,8 @@ MAX_LINES = 1000
 DEFERRED: dict[tuple[str, str], str] = {
     ("netcourse.firewall.batch", "netcourse.packets"): "netcourse.packets loads scapy; the "
     "firewall lesson reads no capture until capture_packets is called",
+    ("netcourse.firewall.batch", "netcourse.packets.link"): "the same: link.py is scapy's "
+    "class per link type",
 }
 
 

@@ -14,13 +14,12 @@ the one it has with an empty table). Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from netcourse.errors import CaptureError, NetcourseError, RuleError, quote
+from netcourse.errors import CaptureError, NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.conntrack import IGNORED_TCP_FLAGS, VALID_TCP_FLAGS
 from netcourse.firewall.matches import (
     STATES,
@@ -33,7 +32,7 @@ from netcourse.firewall.matches import (
     ProtoMatch,
 )
 from netcourse.firewall.packet import Packet
-from netcourse.protocols import ICMP_TYPES, LINK_TYPES, TcpFlags
+from netcourse.protocols import ICMP_TYPES, TcpFlags
 
 __all__ = ["PacketBatch", "BatchVerdicts", "evaluate_batch", "capture_packets"]
 
@@ -132,52 +131,33 @@ def lone_states(proto, flags, icmp_type, *, tcp_loose: bool = True) -> np.ndarra
     return state
 
 
-def _scapy_decoders() -> tuple[dict[int, type], type]:
-    """The scapy class that decodes each link type of LINK_TYPES, and scapy's IPv4 layer.
-
-    scapy is imported here, on first use: it is heavy, and the rest of the model runs without it.
-    """
-    logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
-    # scapy is heavy: loaded only to decode frames
-    from scapy.layers import inet, inet6, l2
-
-    modules = (l2, inet, inet6)
-    decoders = {
-        number: next(getattr(m, lt.scapy) for m in modules if hasattr(m, lt.scapy))
-        for number, lt in LINK_TYPES.items()
-    }
-    return decoders, inet.IP
-
-
 def capture_packets(path, *, in_iface: str = "eth0", out_iface: str = "eth1") -> list[Packet]:
     """The IPv4 packets of a capture as :class:`Packet` objects (frames without IPv4 skipped).
 
     Frames are read with :func:`netcourse.packets.read_capture` and decoded by their link type
-    (Ethernet, raw IP, Linux cooked v1 and v2: each type in ``netcourse.protocols.LINK_TYPES``).
+    (each type in ``netcourse.protocols.LINK_TYPES``).
 
     >>> from netcourse.packets import sample
     >>> capture_packets(sample("http"))[0].describe()
     'tcp 198.18.0.1:40000 -> 198.18.0.2:8000 [S]'
     """
-    from netcourse.packets import read_capture  # netcourse.packets imports scapy: load it late
+    # netcourse.packets imports scapy: load it late
+    from netcourse.packets import read_capture
+    from netcourse.packets.link import scapy_class
 
     if not isinstance(path, (str, os.PathLike)):
         raise CaptureError(f"{quote(path)}: expected the path of a capture file")
     if not os.path.exists(path):
         raise CaptureError(f"{quote(str(path))}: no such capture file")
     capture = read_capture(path)
-    decoders, ip_layer = _scapy_decoders()
     packets = []
     for number in range(1, len(capture) + 1):
-        linktype = capture.linktype(number)
-        if linktype not in decoders:
-            known = ", ".join(f"{n} ({lt.description})" for n, lt in LINK_TYPES.items())
-            raise CaptureError(
-                f"{quote(str(path))}: packet {number} has link type {linktype}; "
-                f"the firewall reads {known}"
-            )
-        pkt = decoders[linktype](capture.frame(number))
-        if pkt.haslayer(ip_layer):
+        linktype, data = capture.linktype(number), capture.frame(number)
+        try:
+            pkt = scapy_class(linktype, data)(data)
+        except PacketError as exc:
+            raise CaptureError(f"{quote(str(path))}: packet {number}: {exc}") from None
+        if pkt.haslayer("IP"):
             try:
                 packets.append(Packet.from_scapy(pkt, in_iface=in_iface, out_iface=out_iface))
             except NetcourseError as exc:

@@ -103,9 +103,11 @@ def test_batch_follows_return_and_goto_back_to_the_caller():
 
 def _frames_by_link_type():
     """One TCP SYN and one UDP datagram per link type, built with scapy's own layers."""
+    from scapy.layers.dot11 import Dot11, RadioTap
     from scapy.layers.inet import IP, TCP, UDP
     from scapy.layers.inet6 import IPv6
-    from scapy.layers.l2 import CookedLinux, CookedLinuxV2, Ether
+    from scapy.layers.l2 import LLC, SNAP, CookedLinux, CookedLinuxV2, Ether, Loopback
+    from scapy.layers.ppp import HDLC, PPP
 
     payloads = [
         IP(src="192.0.2.1", dst="192.0.2.2") / TCP(sport=1234, dport=22, flags="S"),
@@ -119,19 +121,36 @@ def _frames_by_link_type():
         228: payloads,
         229: v6,  # raw IPv6: nothing for an IPv4 firewall
         276: [CookedLinuxV2(proto=0x0800, ifindex=2) / p for p in payloads],
+        0: [Loopback(type=2) / p for p in payloads],  # BSD loopback, host byte order
+        108: [b"\x00\x00\x00\x02" + bytes(p) for p in payloads],  # OpenBSD: network order
+        9: [PPP(proto=0x0021) / p for p in payloads],
+        50: [HDLC(address=0xFF, control=0x03) / PPP(proto=0x0021) / p for p in payloads],
+        127: [
+            RadioTap()
+            / Dot11(
+                type=2,
+                subtype=0,
+                FCfield="to_DS",
+                addr1="02:00:00:00:00:02",
+                addr2="02:00:00:00:00:01",
+                addr3="02:00:00:00:00:02",
+            )
+            / LLC(dsap=0xAA, ssap=0xAA, ctrl=3)
+            / SNAP(OUI=0, code=0x0800)
+            / p
+            for p in payloads
+        ],
     }
 
 
 def test_captures_of_every_link_type_give_their_ipv4_packets(tmp_path):
-    from scapy.utils import PcapWriter
+    from netcourse.packets import write_capture  # scapy's writer takes linktype=0 as "guess"
 
     frames = _frames_by_link_type()
     assert set(frames) == set(LINK_TYPES), "every link type the course reads needs a capture here"
     for linktype, built in frames.items():
         path = tmp_path / f"link{linktype}.pcap"
-        with PcapWriter(str(path), linktype=linktype, sync=True) as writer:
-            for pkt in built:
-                writer.write(bytes(pkt))
+        write_capture(path, [bytes(pkt) for pkt in built], linktype=linktype)
         got = capture_packets(path)
         if linktype == 229:
             assert got == [], linktype
