@@ -83,7 +83,7 @@ def _where(vpc, hop, spots) -> tuple[float, float] | None:
     if hop.kind == "security-group":
         addr = hop.src if hop.direction == "outbound" else hop.dst
         for eni in vpc.interfaces.values():
-            if eni.private_ip == addr and (eni.instance_id or eni.eni_id) in spots:
+            if addr in eni.addresses and (eni.instance_id or eni.eni_id) in spots:
                 x, y = spots[eni.instance_id or eni.eni_id]
                 return (x, y)
         return None

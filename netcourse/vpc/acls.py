@@ -45,10 +45,28 @@ from netcourse.vpc.resources import (
     read_text,
 )
 
-__all__ = ["AclEntry", "AclDecision", "NetworkAcl", "DEFAULT_RULE", "direction_name"]
+__all__ = [
+    "AclEntry",
+    "AclDecision",
+    "NetworkAcl",
+    "DEFAULT_RULE",
+    "DEFAULT_RULE_V6",
+    "HIGHEST_RULE",
+    "direction_name",
+]
 
-#: AWS shows the catch-all rule as "*" and stores it as number 32767.
+#: AWS shows the catch-all rule as "*" and stores it as number 32767 (its IPv4 deny).
 DEFAULT_RULE = 32767
+
+#: In a VPC with an IPv6 block every network ACL also holds the IPv6 catch-all: rule number
+#: 32768, deny ``::/0``, also shown as "*" (describe-network-acls prints both).
+DEFAULT_RULE_V6 = 32768
+
+#: The highest number a rule a person writes may have (AWS: 1-32766).
+HIGHEST_RULE = 32766
+
+#: The catch-all rule of each IP version.
+_CATCH_ALL = {4: DEFAULT_RULE, 6: DEFAULT_RULE_V6}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +113,7 @@ class AclEntry:
             field="RuleNumber",
             what="rule number",
             low=1,
-            high=DEFAULT_RULE,
+            high=DEFAULT_RULE_V6,
         )
         where = f"{where} rule {number}"
         action = entry["RuleAction"]
@@ -109,6 +127,13 @@ class AclEntry:
         if not cidr:
             raise VpcError(f"{where}: no CidrBlock or Ipv6CidrBlock")
         net = parse_net(cidr, f"{where} CidrBlock")
+        catch_all = {v: k for k, v in _CATCH_ALL.items()}.get(number)
+        if catch_all is not None and net.version != catch_all:
+            raise VpcError(
+                f"{where}: {quote(cidr)} is an IPv{net.version} block, but rule {number} is AWS's "
+                f"IPv{catch_all} catch-all (rule *: deny "
+                f"{'0.0.0.0/0' if catch_all == 4 else '::/0'})"
+            )
         ports = None
         if protocol in PORT_PROTOCOLS and entry.get("PortRange"):
             span = read_dict(entry["PortRange"], where=where, field="PortRange")
@@ -153,8 +178,8 @@ class AclEntry:
 
     @property
     def label(self) -> str:
-        """The rule number as the console shows it ("*" for the default rule)."""
-        return "*" if self.rule_number == DEFAULT_RULE else str(self.rule_number)
+        """The rule number as the console shows it ("*" for the catch-all rules)."""
+        return "*" if self.rule_number in (DEFAULT_RULE, DEFAULT_RULE_V6) else str(self.rule_number)
 
     @property
     def port_text(self) -> str:
@@ -202,8 +227,8 @@ class AclDecision:
 
     @property
     def rule(self) -> str:
-        """The deciding rule as the console shows it: "100" or "*"."""
-        return "*" if self.rule_number == DEFAULT_RULE else str(self.rule_number)
+        """The deciding rule as the console shows it: "100" or "*" (32767 or 32768)."""
+        return "*" if self.rule_number in (DEFAULT_RULE, DEFAULT_RULE_V6) else str(self.rule_number)
 
 
 @dataclass(frozen=True)
@@ -345,7 +370,7 @@ class NetworkAcl:
         what = f"{direction} {protocol_name(proto)}{port_text} {way} {addr}"
         if entry is None:
             text = f"{self.acl_id}: no rule matches {what}, so the * rule denies it"
-            number = DEFAULT_RULE
+            number = _CATCH_ALL[ipaddress.ip_address(addr).version]
         else:
             verb = "allows" if allowed else "denies"
             text = f"{self.acl_id}: {entry.describe()} {verb} {what}"

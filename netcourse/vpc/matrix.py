@@ -252,7 +252,9 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     n = len(instances)
     enis = [inst.primary for inst in instances]
     texts = [eni.private_ip for eni in enis]
-    addrs = np.fromiter((int(ipaddress.IPv4Address(a)) for a in texts), np.int64, n)
+    # an interface without IPv4 (IPv6-only subnet) is followed one pair at a time below
+    v6_only = np.array([not a for a in texts], dtype=bool)
+    addrs = np.fromiter((int(ipaddress.IPv4Address(a or 0)) for a in texts), np.int64, n)
     subnet_ids = sorted({eni.subnet_id for eni in enis})
     sub_index = {s: k for k, s in enumerate(subnet_ids)}
     subnet = np.array([sub_index[eni.subnet_id] for eni in enis], dtype=np.int64)
@@ -340,11 +342,13 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     cross = ~same_subnet
 
     gateway = kinds == 5  # followed one pair at a time below
+    single = v6_only[:, None] | v6_only[None, :]
+    gateway |= single
     checks = [
-        (sg_out, sg_name[:, None]),
-        (~(forwarded & cross) | acl_out, acl_name[:, None]),
-        (forwarded, rtb_name[:, None]),
-        (kinds != 4, target),
+        (single | sg_out, sg_name[:, None]),
+        (single | ~(forwarded & cross) | acl_out, acl_name[:, None]),
+        (single | forwarded, rtb_name[:, None]),
+        (single | (kinds != 4), target),
         (gateway | ~cross | acl_in, acl_name[None, :]),
         (gateway | sg_in, sg_name[None, :]),
         (gateway | ~cross | ret_out, acl_name[None, :]),

@@ -23,7 +23,7 @@ from netcourse.data import path as data_path
 from netcourse.errors import VpcError, quote
 from netcourse.html import table
 from netcourse.readers import read_address
-from netcourse.vpc.acls import AclEntry, NetworkAcl
+from netcourse.vpc.acls import DEFAULT_RULE, DEFAULT_RULE_V6, AclEntry, NetworkAcl
 from netcourse.vpc.loader import Origins, load, local_route, read_files
 from netcourse.vpc.matrix import Matrix, matrix
 from netcourse.vpc.reachability import Path, trace
@@ -33,6 +33,7 @@ from netcourse.vpc.resources import (
     Instance,
     InternetGateway,
     NetworkInterface,
+    VpcNetwork,
     check_depth,
     reserved_addresses,
 )
@@ -80,7 +81,8 @@ class Vpc:
                 self._by_name.setdefault(inst.name, inst.instance_id)
         self._by_addr: dict[str, NetworkInterface] = {}
         for eni in resources.interfaces.values():
-            self._by_addr[eni.private_ip] = eni
+            for addr in eni.addresses:
+                self._by_addr[addr] = eni
             if eni.public_ip:
                 self._by_addr[eni.public_ip] = eni
         self._acl_of = {}
@@ -90,7 +92,7 @@ class Vpc:
                 self._acl_of[subnet_id] = acl
         for subnet in resources.subnets.values():
             if subnet.subnet_id not in self._acl_of:
-                acl = defaults.get(subnet.vpc_id) or _aws_default_acl(subnet.vpc_id)
+                acl = defaults.get(subnet.vpc_id) or _aws_default_acl(resources.vpcs[subnet.vpc_id])
                 self._acl_of[subnet.subnet_id] = acl
         self._rtb_of = {}
         mains = {t.vpc_id: t for t in resources.route_tables.values() if t.main}
@@ -220,6 +222,9 @@ class Vpc:
     peering_connections = property(
         lambda self: MappingProxyType(self._r.peerings), doc="VPC peering connections by id."
     )
+    egress_only_gateways = property(
+        lambda self: MappingProxyType(self._r.eigws), doc="Egress-only internet gateways by id."
+    )
 
     def instance(self, name_or_id: str) -> Instance:
         """An instance by id or by its Name tag.
@@ -338,10 +343,10 @@ class Vpc:
             return Endpoint("internet", INTERNET_ADDR)
         if key in self._r.interfaces:
             eni = self._r.interfaces[key]
-            return Endpoint(key, eni.private_ip, eni, named=True)
+            return Endpoint(key, eni.addresses[0], eni, named=True)
         if key in self._r.instances or key in self._by_name:
             eni = self.instance(key).primary
-            return Endpoint(key, eni.private_ip, eni, named=True)
+            return Endpoint(key, eni.addresses[0], eni, named=True)
         try:
             addr = read_address(key, error=VpcError)
         except VpcError as exc:
@@ -361,8 +366,6 @@ class Vpc:
                     f"endpoint {quote(key)}: inside {vpc.vpc_id} ({', '.join(vpc.cidrs)}) but no "
                     "network interface has this address"
                 )
-        if addr.version != 4:
-            raise VpcError(f"endpoint {quote(key)}: this model follows IPv4 paths only")
         return Endpoint(key, str(addr))
 
     # --- questions ---------------------------------------------------------------------
@@ -407,7 +410,7 @@ class Vpc:
                     subnet.vpc_id,
                     subnet.subnet_id,
                     subnet.name,
-                    subnet.cidr,
+                    ", ".join(map(str, subnet.networks)),
                     "public" if self.is_public(subnet.subnet_id) else "private",
                     self.route_table_for_subnet(subnet.subnet_id).route_table_id,
                     self.nacl_for_subnet(subnet.subnet_id).acl_id,
@@ -431,19 +434,35 @@ class Vpc:
 _LOOKS_LIKE_ADDRESS = re.compile(r".*:|\d+\.")
 
 
-def _aws_default_acl(vpc_id: str) -> NetworkAcl:
-    """The default network ACL AWS creates with a VPC: allow everything in and out."""
+def _aws_default_acl(vpc: VpcNetwork) -> NetworkAcl:
+    """The default network ACL AWS creates with a VPC: allow everything in and out.
+
+    With an IPv6 block AWS also adds rule 101 (allow ``::/0``) in each direction, and the
+    IPv6 catch-all 32768 (https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
+    """
+    v6 = any(net.version == 6 for net in vpc.networks)
+    rules = [
+        (100, "allow", "CidrBlock", "0.0.0.0/0"),
+        (DEFAULT_RULE, "deny", "CidrBlock", "0.0.0.0/0"),
+    ]
+    if v6:
+        rules += [
+            (101, "allow", "Ipv6CidrBlock", "::/0"),
+            (DEFAULT_RULE_V6, "deny", "Ipv6CidrBlock", "::/0"),
+        ]
     entries = tuple(
         AclEntry.from_aws(
             {
-                "RuleNumber": 100,
+                "RuleNumber": number,
                 "Protocol": "-1",
-                "RuleAction": "allow",
+                "RuleAction": action,
                 "Egress": egress,
-                "CidrBlock": "0.0.0.0/0",
+                key: block,
             },
-            f"default ACL of {vpc_id}",
+            f"default ACL of {vpc.vpc_id}",
         )
         for egress in (False, True)
+        for number, action, key, block in rules
     )
-    return NetworkAcl(f"default-acl-of-{vpc_id}", vpc_id, entries, is_default=True)
+    entries = tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number)))
+    return NetworkAcl(f"default-acl-of-{vpc.vpc_id}", vpc.vpc_id, entries, is_default=True)

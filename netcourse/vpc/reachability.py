@@ -17,17 +17,18 @@ spirit of AWS Reachability Analyzer's explanations. Taught in notebooks/05-aws-v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ipaddress
 
 from netcourse.errors import PortError, VpcError, quote
-from netcourse.html import Cell, Markup, table
 from netcourse.readers import read_int, read_port
-from netcourse.style import TINTS
 from netcourse.vpc.acls import AclDecision
+from netcourse.vpc.paths import CODES, Hop, Path, Translation
 from netcourse.vpc.resources import (
     ECHO_REQUEST,
     EPHEMERAL_PORTS,
     ICMP_PROTOCOLS,
+    INTERNET_ADDR,
+    INTERNET_ADDR6,
     PORT_PROTOCOLS,
     PROTOCOLS,
     Endpoint,
@@ -39,146 +40,6 @@ from netcourse.vpc.routing import RouteDecision
 
 __all__ = ["Hop", "Path", "Translation", "trace", "check_query", "CODES"]
 
-#: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
-CODES = {
-    "ENI_SG_RULES_MISMATCH": "no rule of the interface's security groups allows it",
-    "SUBNET_ACL_RESTRICTION": "the subnet's network ACL denies it",
-    "NO_ROUTE_TO_DESTINATION": "the route table has no route to the destination",
-    "BAD_STATE_ROUTE": "the matching route is a blackhole",
-    "NO_PUBLIC_ADDRESS": "the interface has no public IPv4 address",
-    "NO_INTERNET_GATEWAY": "no internet gateway is attached to the VPC",
-    "PCX_NOT_TRANSITIVE": "a peering connection only reaches its peer VPC's own CIDR",
-    "NO_RETURN_ROUTE": "the reply has no route back",
-    "NAT_NOT_PUBLIC": "a private NAT gateway does not reach the internet",
-    "PRIVATE_ADDRESS_NOT_ROUTED": "private addresses are not routed on the internet",
-    "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
-}
-
-
-@dataclass(frozen=True)
-class Translation:
-    """An address rewritten by a gateway: the IGW's 1:1 NAT or a NAT gateway's source NAT."""
-
-    component: str
-    field: str
-    before: str
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.component} rewrites {self.field} {self.before} -> {self.after}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Hop:
-    """One component on the path and what it decided.
-
-    ``leg`` is "request" or "response"; ``direction`` is relative to the component
-    ("inbound", "outbound", or "through" for routers and gateways); ``rule`` is the rule or
-    route that decided; ``detail`` is the evaluator's own decision (AclDecision, SgDecision,
-    RouteDecision or Translation) for hop-level questions.
-    """
-
-    component: str
-    kind: str
-    leg: str
-    direction: str
-    allowed: bool
-    rule: str
-    reason: str
-    src: str
-    dst: str
-    ports: tuple[int, int] | None = None
-    code: str = ""
-    detail: object = field(default=None, repr=False, compare=False)
-
-    @property
-    def decision(self) -> str:
-        """What the component did: "allow", "translate", "forward" or "block"."""
-        if not self.allowed:
-            return "block"
-        if isinstance(self.detail, Translation):
-            return "translate"
-        return "forward" if self.direction == "through" else "allow"
-
-    def line(self) -> str:
-        """One line for a text listing."""
-        mark = "ok" if self.allowed else "BLOCKED"
-        return (
-            f"[{self.leg}] {self.kind} {self.component} ({self.direction}): {mark}. {self.reason}"
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Path:
-    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
-
-    src: str
-    dst: str
-    protocol: str
-    port: int | None
-    reachable: bool
-    blocked_by: str | None
-    hops: tuple[Hop, ...]
-    explanation: str
-
-    @property
-    def blocking_hop(self) -> Hop | None:
-        """The hop that stopped the traffic, or None when the path is reachable.
-
-        >>> from netcourse.vpc import Vpc
-        >>> Vpc.example("deleted-nat").reachability("app", "internet").blocking_hop.code
-        'BAD_STATE_ROUTE'
-        """
-        return next((h for h in self.hops if not h.allowed), None)
-
-    @property
-    def components(self) -> tuple[str, ...]:
-        """The ids of the components on the path, in order, without repeats.
-
-        >>> from netcourse.vpc import Vpc
-        >>> Vpc.example().reachability("internet", "web").components[0]
-        'igw-0a1b2c3d4e5f60001'
-        """
-        seen: list[str] = []
-        for hop in self.hops:
-            if hop.component not in seen:
-                seen.append(hop.component)
-        return tuple(seen)
-
-    def __repr__(self) -> str:
-        lines = [self.explanation]
-        lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
-        return "\n".join(lines)
-
-    def hops_html(self) -> Markup:
-        """The hops as an HTML table, the blocking hop tinted.
-
-        >>> from netcourse.vpc import Vpc
-        >>> path = Vpc.example().reachability("web", "db", 5432)
-        >>> path.hops_html().count("<tr") == len(path.hops) + 1  # a header row, then each hop
-        True
-        """
-        rows = []
-        for n, hop in enumerate(self.hops, 1):
-            cells = [
-                n,
-                hop.leg,
-                hop.kind,
-                hop.component,
-                hop.direction,
-                "allow" if hop.allowed else Markup("<b>block</b>"),
-                hop.rule,
-                hop.reason,
-            ]
-            if not hop.allowed:
-                cells = [Cell(c, style=f"background:{TINTS['vermillion']}") for c in cells]
-            rows.append(cells)
-        header = ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
-        return table(rows, header=header, cls="netcourse-path")
-
-    def _repr_html_(self) -> str:
-        return Markup("<p>{}</p>").format(self.explanation) + self.hops_html()
-
 
 class _Blocked(Exception):
     pass
@@ -187,14 +48,22 @@ class _Blocked(Exception):
 class _Tracer:
     """Collects the hops of one request and its response, stopping at the first block."""
 
-    def __init__(self, vpc, protocol: int, port: int | None):
+    def __init__(self, vpc, protocol: int, port: int | None, version: int = 4):
         self.vpc = vpc
         self.proto = protocol
         self.port = port
+        #: the IP version of the question (4 or 6): which address of each interface is used
+        self.version = version
+        #: the address an endpoint named explicitly, by ENI id (a secondary IPv6, say)
+        self.addrs: dict[str, str] = {}
         self.hops: list[Hop] = []
         self.response: list = []  # callables, in request order; run in reverse afterwards
         #: where the reply goes: the client's ephemeral ports, or the ICMP reply type
         self.ret_ports = return_ports(protocol, port)
+
+    def addr(self, eni) -> str:
+        """The address of ``eni`` that this question uses (its IPv4 or IPv6 address)."""
+        return self.addrs.get(eni.eni_id) or eni.address(self.version) or eni.private_ip
 
     def add(self, hop: Hop) -> None:
         self.hops.append(hop)
@@ -210,7 +79,8 @@ class _Tracer:
             decision.group_ids[0] if decision.group_ids else eni.eni_id
         )
         rule = decision.rule.describe() if decision.rule else "no matching rule"
-        src, dst = (addr, eni.private_ip) if direction == "inbound" else (eni.private_ip, addr)
+        local = self.addr(eni)
+        src, dst = (addr, local) if direction == "inbound" else (local, addr)
         if decision.allowed:
             reason = f"Security group {decision.group_id} of {eni.eni_id}: {rule}."
         else:
@@ -438,8 +308,10 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
         raise VpcError(
             f"{quote(src)} and {quote(dst)} are both outside the VPC; one end must be inside"
         )
-    t = _Tracer(vpc, proto, port)
+    t = _Tracer(vpc, proto, port, _version(a, b, proto))
     try:
+        a = _in_version(t, a)
+        b = _in_version(t, b)
         if b.named and b.interface is not None and a.outside:
             b = _public_end(t, b)  # from outside, a named instance is reached at its public IP
         if a.outside:
@@ -453,8 +325,76 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
     return _finish(a, b, proto, port, t.hops)
 
 
+def _is_internet(end: Endpoint) -> bool:
+    return end.outside and end.addr in (INTERNET_ADDR, INTERNET_ADDR6)
+
+
+def _version(a: Endpoint, b: Endpoint, proto: int) -> int:
+    """The IP version a question is asked in: ICMPv6 or an IPv6 address at either end gives 6.
+
+    Named ends (an instance, an ENI, "internet") follow the other end; two named ends use
+    IPv4 unless one of them has no IPv4 address (an IPv6-only subnet).
+    """
+    wanted = {PROTOCOLS["icmpv6"]: 6, PROTOCOLS["icmp"]: 4}.get(proto)
+    given = {
+        e.label: ipaddress.ip_address(e.addr).version
+        for e in (a, b)
+        if not e.named and not _is_internet(e)
+    }
+    if len(set(given.values())) > 1:
+        raise VpcError(
+            f"{' and '.join(f'{quote(k)} (IPv{v})' for k, v in given.items())}: a connection "
+            "stays in one IP version; ask with two IPv4 or two IPv6 addresses"
+        )
+    for label, version in given.items():
+        if wanted and version != wanted:
+            raise VpcError(
+                f"{quote(label)} is an IPv{version} address, but {protocol_name(proto)} is the "
+                f"ICMP of IPv{wanted}"
+            )
+    if wanted or given:
+        return wanted or next(iter(given.values()))
+    named = [e.interface for e in (a, b) if e.interface is not None]
+    return 6 if any(not eni.private_ip for eni in named) else 4
+
+
+def _in_version(t: _Tracer, end: Endpoint) -> Endpoint:
+    """``end`` addressed in the question's IP version (a named instance by its IPv6 address)."""
+    if _is_internet(end):
+        return Endpoint("internet", INTERNET_ADDR6 if t.version == 6 else INTERNET_ADDR)
+    eni = end.interface
+    if eni is None:
+        return end
+    if not end.named:
+        if not end.public:
+            t.addrs[eni.eni_id] = end.addr
+        return end
+    addr = eni.address(t.version)
+    if addr is None:
+        name = eni.instance_id or eni.eni_id
+        t.block(
+            component=name,
+            kind="instance",
+            code="NO_ADDRESS_OF_THIS_VERSION",
+            reason=(
+                f"{name} ({eni.eni_id}) has no IPv{t.version} address"
+                + (
+                    "; assign one (aws ec2 assign-ipv6-addresses) in a subnet with an IPv6 block."
+                    if t.version == 6
+                    else ": it lives in an IPv6-only subnet, so ask over IPv6."
+                )
+            ),
+            src=end.label,
+            dst=end.label,
+        )
+    t.addrs[eni.eni_id] = addr
+    return Endpoint(end.label, addr, eni, named=True)
+
+
 def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
     eni = end.interface
+    if t.version == 6:
+        return end  # AWS gives interfaces global IPv6 addresses: no public address to map
     if not eni.public_ip:
         name = eni.instance_id or eni.eni_id
         t.block(
@@ -474,7 +414,7 @@ def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
 
 def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     vpc, eni = t.vpc, a.interface
-    src_addr, dst_addr = eni.private_ip, b.addr  # traffic leaves from the private address
+    src_addr, dst_addr = t.addr(eni), b.addr  # traffic leaves from the private address
     t.sg(eni, "outbound", dst_addr)
     decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(dst_addr)
     kind = decision.route.kind if decision.route else None
@@ -490,6 +430,32 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
         _arrive(t, src_addr, b, eni)
     elif kind == "peering-connection":
         _peering(t, decision.route.target, eni, src_addr, b)
+    elif kind in ("internet-gateway", "egress-only-internet-gateway") and t.version == 6:
+        egress_only = kind == "egress-only-internet-gateway"
+        t.add(
+            Hop(
+                component=target,
+                kind=kind,
+                leg="request",
+                direction="through",
+                allowed=True,
+                rule=decision.route.describe(),
+                reason=(
+                    f"{'Egress-only internet' if egress_only else 'Internet'} gateway {target} "
+                    f"carries the IPv6 traffic from {src_addr} without translation (IPv6 "
+                    "addresses in a VPC are global)"
+                    + (
+                        "; it is stateful: the replies come back, but the internet cannot start "
+                        "a connection through it."
+                        if egress_only
+                        else "."
+                    )
+                ),
+                src=src_addr,
+                dst=dst_addr,
+            )
+        )
+        _on_internet(t, src_addr, b, target)
     elif kind == "internet-gateway":
         public = eni.public_ip
         if not public:
@@ -559,8 +525,9 @@ def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
         raise AssertionError("local route to an address outside the VPC")  # pragma: no cover
     if eni.subnet_id != src_eni.subnet_id:
-        t.acl(eni.subnet_id, "inbound", src_addr, eni.private_ip, "request")
-        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, eni.private_ip, "response"))
+        local = t.addr(eni)
+        t.acl(eni.subnet_id, "inbound", src_addr, local, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, local, "response"))
     t.sg(eni, "inbound", src_addr)
 
 
@@ -601,8 +568,9 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
         )
     )
     t.later(lambda: _return_route(t, dst_eni, src_addr, pcx_id))
-    t.acl(dst_eni.subnet_id, "inbound", src_addr, dst_eni.private_ip, "request")
-    t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, dst_eni.private_ip, "response"))
+    local = t.addr(dst_eni)
+    t.acl(dst_eni.subnet_id, "inbound", src_addr, local, "request")
+    t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, local, "response"))
     t.sg(dst_eni, "inbound", src_addr)
 
 
@@ -618,6 +586,14 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
             f"back through {via} ({decision.route.destination})."
         )
         code = ""
+    elif decision.forwarded and decision.route.kind == "egress-only-internet-gateway":
+        reason = (
+            f"Route table {rtb.route_table_id} of {eni.subnet_id} sends the reply to {remote} "
+            f"to egress-only internet gateway {decision.route.target}, which carries only "
+            "connections started from inside the VPC: a connection from the internet gets no "
+            "answer."
+        )
+        code = "EIGW_NO_INBOUND"
     else:
         found = f"it matches {decision.route.describe()}" if decision.route else "no route matches"
         reason = (
@@ -635,7 +611,7 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
             allowed=ok,
             rule=rule,
             reason=reason,
-            src=eni.private_ip,
+            src=t.addr(eni),
             dst=remote,
             code=code,
             detail=decision,
@@ -645,6 +621,18 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
 
 def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc, dst_addr = t.vpc, b.addr
+    if t.version == 6:
+        t.block(
+            component=nat.nat_id,
+            kind="nat-gateway",
+            code="UNSUPPORTED_TARGET",
+            reason=(
+                f"The route to {dst_addr} goes to NAT gateway {nat.nat_id}; this model follows "
+                "NAT gateways for IPv4 only (NAT64 is not modelled)."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
     if nat.subnet_id != src_eni.subnet_id:
         t.acl(nat.subnet_id, "inbound", src_addr, nat.private_ip or "", "request")
         t.later(
@@ -758,7 +746,7 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
             )
         )
         return
-    if not b.public:
+    if not b.public and t.version == 4:
         t.block(
             component=via,
             kind="internet-gateway",
@@ -776,7 +764,7 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
 def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
     """A request from an outside address to an interface's public address, through the IGW."""
     vpc, eni = t.vpc, b.interface
-    if not b.public:
+    if not b.public and t.version == 4:
         t.block(
             component=eni.instance_id or eni.eni_id,
             kind="instance",
@@ -796,11 +784,40 @@ def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
             code="NO_INTERNET_GATEWAY",
             reason=(
                 f"No internet gateway is attached to {eni.vpc_id}, so traffic from the "
-                f"internet to {b.addr} cannot enter it."
+                f"internet to {b.addr} cannot enter it"
+                + (
+                    " (an egress-only internet gateway lets out only connections started inside)."
+                    if any(eni.vpc_id in g.vpc_ids for g in vpc.egress_only_gateways.values())
+                    else "."
+                )
             ),
             src=remote,
             dst=b.addr,
         )
+    if t.version == 6:
+        local = t.addr(eni)
+        t.add(
+            Hop(
+                component=igw.igw_id,
+                kind="internet-gateway",
+                leg="request",
+                direction="through",
+                allowed=True,
+                rule="",
+                reason=(
+                    f"Internet gateway {igw.igw_id} carries the IPv6 traffic from {remote} to "
+                    f"{local} of {eni.eni_id} without translation (IPv6 addresses in a VPC are "
+                    "global)."
+                ),
+                src=remote,
+                dst=local,
+            )
+        )
+        t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
+        t.acl(eni.subnet_id, "inbound", remote, local, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, local, "response"))
+        t.sg(eni, "inbound", remote)
+        return
     t.translate(
         component=igw.igw_id,
         kind="internet-gateway",

@@ -32,6 +32,7 @@ __all__ = [
     "port_range_text",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
+    "INTERNET_ADDR6",
     "RESERVED",
     "MAX_DEPTH",
     "reserved_addresses",
@@ -54,6 +55,7 @@ __all__ = [
     "NetworkInterface",
     "Instance",
     "InternetGateway",
+    "EgressOnlyInternetGateway",
     "NatGateway",
     "PeeringConnection",
     "Endpoint",
@@ -86,6 +88,10 @@ EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
 #: The address that stands for "the internet" when a learner names it as an endpoint
 #: (a documentation address from RFC 5737, never a real host).
 INTERNET_ADDR = "198.51.100.100"
+
+#: The address that stands for "the internet" in a question asked over IPv6 (ICMPv6, or an
+#: IPv6 address at the other end): a documentation address from RFC 3849.
+INTERNET_ADDR6 = "2001:db8::100"
 
 #: How deeply describe-* data may nest. ``aws ec2 describe-instances`` nests about 10 levels
 #: (Reservations > Instances > NetworkInterfaces > PrivateIpAddresses > Association); anything
@@ -449,11 +455,35 @@ class VpcSubnet:
     cidr: str
     zone: str = ""
     name: str = ""
+    _: KW_ONLY
+    #: The subnet's IPv6 blocks (a /64 each, from ``Ipv6CidrBlockAssociationSet``). An
+    #: IPv6-only subnet has no IPv4 block: its ``cidr`` is then its first IPv6 block.
+    ipv6_cidrs: tuple[str, ...] = ()
 
     @property
-    def network(self) -> ipaddress.IPv4Network:
-        """The subnet's CIDR block as an ipaddress network."""
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        """The subnet's CIDR block (IPv4, or IPv6 for an IPv6-only subnet) as a network."""
         return ipaddress.ip_network(self.cidr)
+
+    @property
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """Every block of the subnet, IPv4 first."""
+        return tuple(dict.fromkeys((self.network, *map(ipaddress.ip_network, self.ipv6_cidrs))))
+
+    @property
+    def ipv6_only(self) -> bool:
+        """Whether the subnet has no IPv4 block (AWS: ``Ipv6Native``)."""
+        return self.network.version == 6
+
+    def contains(self, addr) -> bool:
+        """Whether an address lies in one of the subnet's blocks.
+
+        >>> VpcSubnet("subnet-1", "vpc-1", "10.0.1.0/24", ipv6_cidrs=("2001:db8:0:1::/64",)
+        ...     ).contains("2001:db8:0:1::10")
+        True
+        """
+        addr = ipaddress.ip_address(addr)
+        return any(addr in net for net in self.networks if net.version == addr.version)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -463,11 +493,32 @@ class NetworkInterface:
     eni_id: str
     subnet_id: str
     vpc_id: str
+    #: The primary private IPv4 address ("" for an interface in an IPv6-only subnet).
     private_ip: str
     public_ip: str | None
     group_ids: tuple[str, ...]
     instance_id: str | None = None
     device_index: int = 0
+    #: The interface's IPv6 addresses. AWS gives only global unicast addresses, so they are
+    #: reachable from the internet when the routes and gateways allow: IPv6 has no NAT here.
+    ipv6_addrs: tuple[str, ...] = ()
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address of the interface: private IPv4 first, then IPv6 (no public IPv4)."""
+        return tuple(a for a in (self.private_ip, *self.ipv6_addrs) if a)
+
+    def address(self, version: int) -> str | None:
+        """The interface's first address of this IP version (4 or 6), or None.
+
+        >>> NetworkInterface(eni_id="eni-1", subnet_id="subnet-1", vpc_id="vpc-1",
+        ...     private_ip="10.0.1.5", public_ip=None, group_ids=(),
+        ...     ipv6_addrs=("2001:db8::5",)).address(6)
+        '2001:db8::5'
+        """
+        if version == 4:
+            return self.private_ip or None
+        return self.ipv6_addrs[0] if self.ipv6_addrs else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,6 +550,16 @@ class InternetGateway:
     """An internet gateway: one-to-one NAT between public and private IPv4 addresses."""
 
     igw_id: str
+    vpc_ids: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class EgressOnlyInternetGateway:
+    """An egress-only internet gateway: IPv6 out to the internet and the replies back in, but
+    no connection started from the internet (stateful, like a NAT gateway without NAT)."""
+
+    eigw_id: str
     vpc_ids: tuple[str, ...]
     name: str = ""
 
@@ -571,5 +632,5 @@ class Endpoint:
     def component(self) -> str:
         """The id that names this end: the instance id, ENI id, or the address."""
         if self.interface is None:
-            return "internet" if self.addr == INTERNET_ADDR else self.addr
+            return "internet" if self.addr in (INTERNET_ADDR, INTERNET_ADDR6) else self.addr
         return self.interface.instance_id or self.interface.eni_id

@@ -63,7 +63,14 @@ class SgRule:
 
     @property
     def port_text(self) -> str:
-        """The ports as the console shows them ("all", "443", "1024-65535")."""
+        """The ports as the console shows them ("all", "443", "1024-65535"; ICMP: "type 8").
+
+        >>> SgRule(egress=False, protocol=58, ports=(128, -1)).port_text
+        'type 128'
+        """
+        if self.protocol in ICMP_PROTOCOLS and self.ports is not None:
+            kind, code = self.ports
+            return f"type {kind}" + ("" if code == -1 else f" code {code}")
         return port_range_text(self.ports)
 
     def describe(self) -> str:

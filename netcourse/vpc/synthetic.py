@@ -19,12 +19,22 @@ def _id(prefix: str, n: int) -> str:
     return f"{prefix}-0f{n:015x}"
 
 
-def synthetic(instances: int = 1000, seed: int = 0) -> dict:
+#: The IPv6 block of a dual-stack synthetic VPC (a documentation prefix, RFC 3849).
+_V6 = "2001:db8:100"
+
+
+def synthetic(instances: int = 1000, seed: int = 0, *, ipv6: bool = False) -> dict:
     """A VPC with four /20 tiers (web public, app, db, batch private), random rules and members.
 
     The rules are drawn at random (fixed ``seed``) from the shapes the lessons use: CIDR and
     group-referencing security group rules, per-tier network ACLs with or without the
-    ephemeral range, a NAT gateway and an internet gateway.
+    ephemeral range, a NAT gateway and an internet gateway. ``ipv6`` makes it dual-stack: an
+    IPv6 /56 with a /64 per tier, one IPv6 address per instance, ::/0 to the internet gateway
+    and the ACLs' IPv6 catch-all 32768.
+
+    >>> data = synthetic(instances=4, seed=1, ipv6=True)
+    >>> data["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]["Ipv6Addresses"]
+    [{'Ipv6Address': '2001:db8:100:1::1'}]
     """
     rng = random.Random(seed)
     vpc_id, igw_id, nat_id = _id("vpc", 1), _id("igw", 1), _id("nat", 1)
@@ -36,6 +46,11 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
                 "VpcId": vpc_id,
                 "CidrBlock": f"10.0.{16 * k}.0/20",
                 "Tags": [{"Key": "Name", "Value": tier}],
+                **(
+                    {"Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": f"{_V6}:{k}::/64"}]}
+                    if ipv6
+                    else {}
+                ),
             }
         )
         entries = []
@@ -68,6 +83,17 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
                         "PortRange": {"From": 1024, "To": 65535},
                     }
                 )
+            if ipv6:
+                for rule, action in ((number + 1, "allow"), (32768, "deny")):
+                    entries.append(
+                        {
+                            "RuleNumber": rule,
+                            "Protocol": "-1",
+                            "RuleAction": action,
+                            "Egress": egress,
+                            "Ipv6CidrBlock": "::/0",
+                        }
+                    )
         acls.append(
             {
                 "NetworkAclId": _id("acl", k),
@@ -114,6 +140,11 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
             "Routes": [
                 local,
                 {"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": igw_id, "State": "active"},
+                *(
+                    [{"DestinationIpv6CidrBlock": "::/0", "GatewayId": igw_id, "State": "active"}]
+                    if ipv6
+                    else []
+                ),
             ],
         }
     )
@@ -142,6 +173,8 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
             "Groups": member,
             "Attachment": {"DeviceIndex": 0},
         }
+        if ipv6:
+            nic["Ipv6Addresses"] = [{"Ipv6Address": f"{_V6}:{k}::{n + 1:x}"}]
         if k == 0 and rng.random() < 0.7:
             nic["Association"] = {"PublicIp": f"203.0.113.{n % 250 + 1}"} if n < 250 else {}
         reservations.append(
@@ -158,7 +191,17 @@ def synthetic(instances: int = 1000, seed: int = 0) -> dict:
             }
         )
     return {
-        "Vpcs": [{"VpcId": vpc_id, "CidrBlock": "10.0.0.0/16"}],
+        "Vpcs": [
+            {
+                "VpcId": vpc_id,
+                "CidrBlock": "10.0.0.0/16",
+                **(
+                    {"Ipv6CidrBlockAssociationSet": [{"Ipv6CidrBlock": f"{_V6}::/56"}]}
+                    if ipv6
+                    else {}
+                ),
+            }
+        ],
         "Subnets": subnets,
         "RouteTables": tables,
         "InternetGateways": [{"InternetGatewayId": igw_id, "Attachments": [{"VpcId": vpc_id}]}],

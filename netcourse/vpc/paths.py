@@ -1,0 +1,162 @@
+"""The answer to a reachability question: a :class:`Path` of :class:`Hop` s, and why it stops.
+
+Each hop is one component (security group, network ACL, route table, gateway) and what it
+decided; :data:`CODES` are the reasons a path stops, named after AWS Reachability Analyzer's
+explanation codes. Built by :func:`netcourse.vpc.reachability.trace`. Taught in
+notebooks/05-aws-vpc.ipynb.
+
+>>> Hop(component="sg-1", kind="security-group", leg="request", direction="inbound",
+...     allowed=False, rule="", reason="No rule.", src="a", dst="b").decision
+'block'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netcourse.html import Cell, Markup, table
+from netcourse.style import TINTS
+
+__all__ = ["Hop", "Path", "Translation", "CODES"]
+
+#: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
+CODES = {
+    "ENI_SG_RULES_MISMATCH": "no rule of the interface's security groups allows it",
+    "SUBNET_ACL_RESTRICTION": "the subnet's network ACL denies it",
+    "NO_ROUTE_TO_DESTINATION": "the route table has no route to the destination",
+    "BAD_STATE_ROUTE": "the matching route is a blackhole",
+    "NO_PUBLIC_ADDRESS": "the interface has no public IPv4 address",
+    "NO_INTERNET_GATEWAY": "no internet gateway is attached to the VPC",
+    "PCX_NOT_TRANSITIVE": "a peering connection only reaches its peer VPC's own CIDR",
+    "NO_RETURN_ROUTE": "the reply has no route back",
+    "NAT_NOT_PUBLIC": "a private NAT gateway does not reach the internet",
+    "PRIVATE_ADDRESS_NOT_ROUTED": "private addresses are not routed on the internet",
+    "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
+    "NO_ADDRESS_OF_THIS_VERSION": "the interface has no address of the question's IP version",
+    "EIGW_NO_INBOUND": "an egress-only internet gateway carries no connection from the internet",
+}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An address rewritten by a gateway: the IGW's 1:1 NAT or a NAT gateway's source NAT."""
+
+    component: str
+    field: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.component} rewrites {self.field} {self.before} -> {self.after}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Hop:
+    """One component on the path and what it decided.
+
+    ``leg`` is "request" or "response"; ``direction`` is relative to the component
+    ("inbound", "outbound", or "through" for routers and gateways); ``rule`` is the rule or
+    route that decided; ``detail`` is the evaluator's own decision (AclDecision, SgDecision,
+    RouteDecision or Translation) for hop-level questions.
+    """
+
+    component: str
+    kind: str
+    leg: str
+    direction: str
+    allowed: bool
+    rule: str
+    reason: str
+    src: str
+    dst: str
+    ports: tuple[int, int] | None = None
+    code: str = ""
+    detail: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def decision(self) -> str:
+        """What the component did: "allow", "translate", "forward" or "block"."""
+        if not self.allowed:
+            return "block"
+        if isinstance(self.detail, Translation):
+            return "translate"
+        return "forward" if self.direction == "through" else "allow"
+
+    def line(self) -> str:
+        """One line for a text listing."""
+        mark = "ok" if self.allowed else "BLOCKED"
+        return (
+            f"[{self.leg}] {self.kind} {self.component} ({self.direction}): {mark}. {self.reason}"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Path:
+    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
+
+    src: str
+    dst: str
+    protocol: str
+    port: int | None
+    reachable: bool
+    blocked_by: str | None
+    hops: tuple[Hop, ...]
+    explanation: str
+
+    @property
+    def blocking_hop(self) -> Hop | None:
+        """The hop that stopped the traffic, or None when the path is reachable.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example("deleted-nat").reachability("app", "internet").blocking_hop.code
+        'BAD_STATE_ROUTE'
+        """
+        return next((h for h in self.hops if not h.allowed), None)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The ids of the components on the path, in order, without repeats.
+
+        >>> from netcourse.vpc import Vpc
+        >>> Vpc.example().reachability("internet", "web").components[0]
+        'igw-0a1b2c3d4e5f60001'
+        """
+        seen: list[str] = []
+        for hop in self.hops:
+            if hop.component not in seen:
+                seen.append(hop.component)
+        return tuple(seen)
+
+    def __repr__(self) -> str:
+        lines = [self.explanation]
+        lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
+        return "\n".join(lines)
+
+    def hops_html(self) -> Markup:
+        """The hops as an HTML table, the blocking hop tinted.
+
+        >>> from netcourse.vpc import Vpc
+        >>> path = Vpc.example().reachability("web", "db", 5432)
+        >>> path.hops_html().count("<tr") == len(path.hops) + 1  # a header row, then each hop
+        True
+        """
+        rows = []
+        for n, hop in enumerate(self.hops, 1):
+            cells = [
+                n,
+                hop.leg,
+                hop.kind,
+                hop.component,
+                hop.direction,
+                "allow" if hop.allowed else Markup("<b>block</b>"),
+                hop.rule,
+                hop.reason,
+            ]
+            if not hop.allowed:
+                cells = [Cell(c, style=f"background:{TINTS['vermillion']}") for c in cells]
+            rows.append(cells)
+        header = ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
+        return table(rows, header=header, cls="netcourse-path")
+
+    def _repr_html_(self) -> str:
+        return Markup("<p>{}</p>").format(self.explanation) + self.hops_html()
