@@ -360,13 +360,9 @@ def _load(data: dict, where: list) -> Resources:
         ends = []
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             info = read_dict(item.get(side), where=pcx_id, field=side)
-            end = _need(info, "VpcId", f"{pcx_id} {side}")
-            if end not in vpcs:
-                raise VpcError(
-                    f"{pcx_id}: {side} VpcId {quote(end)} is not in Vpcs; this model follows "
-                    "peering only between VPCs whose describe-vpcs output is loaded"
-                )
-            ends.append(end)
+            # either end may be outside the data (another region or account): paths into it
+            # end "unknown: beyond the data"
+            ends.append(_need(info, "VpcId", f"{pcx_id} {side}"))
         status = read_dict(item.get("Status"), where=pcx_id, field="Status")
         peerings[pcx_id] = PeeringConnection(
             pcx_id,

@@ -290,7 +290,8 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     choice = np.stack([_route_vectors(t, addrs) for t in tables]) if n else np.zeros((0, 0))
     route_of = choice[subnet]  # [s, d]: index into s's table for addr d
     back_of = choice[subnet].T  # [s, d]: index into d's table for addr s
-    kinds = np.zeros((n, n), dtype=np.int8)  # 0 none, 1 dead, 2 local, 3 pcx ok, 4 pcx no, 5 other
+    # 0 none, 1 dead, 2 local, 3 pcx ok, 4 pcx no, 5 other, 6 local but held in another VPC
+    kinds = np.zeros((n, n), dtype=np.int8)
     target = np.full((n, n), "", dtype=object)
     same_subnet = subnet[:, None] == subnet[None, :]
     vpc_of = np.array([eni.vpc_id for eni in enis], dtype=object)
@@ -307,7 +308,16 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
             if route.state != "active":
                 kinds[block] = 1
             elif route.kind == "local":
-                kinds[block] = 2
+                # the address is in this VPC's CIDR: delivered only if it is this VPC's interface
+                col_ids = np.nonzero(cols)[0]
+                here = np.array([vpc_of[j] == table.vpc_id for j in col_ids], bool)
+                sub = np.full((len(rows), len(col_ids)), 6, dtype=np.int8)
+                sub[:, here] = 2
+                kinds[block] = sub
+            elif route.kind == "peering-connection" and (
+                vpc.peering_connections[route.target].peer_of(table.vpc_id) not in vpc.vpcs
+            ):
+                kinds[block] = 5  # into a VPC outside the data: followed one pair at a time
             elif route.kind == "peering-connection":
                 pcx = vpc.peering_connections[route.target]
                 peer = pcx.peer_of(table.vpc_id)
@@ -348,6 +358,7 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         (single | sg_out, sg_name[:, None]),
         (single | ~(forwarded & cross) | acl_out, acl_name[:, None]),
         (single | forwarded, rtb_name[:, None]),
+        (single | (kinds != 6), rtb_name[:, None]),
         (single | (kinds != 4), target),
         (gateway | ~cross | acl_in, acl_name[None, :]),
         (gateway | sg_in, sg_name[None, :]),
@@ -365,7 +376,9 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     # pairs routed to a gateway (private address across VPCs): follow them one by one
     for i, j in zip(*np.nonzero(gateway & ~done)):
         path = trace(vpc, instances[i].instance_id, instances[j].instance_id, port, protocol)
-        blocked[i, j] = path.blocked_by or ""
+        blocked[i, j] = path.blocked_by or (
+            f"unknown: {path.unknown_at}" if path.unknown_at else ""
+        )
         done[i, j] = not path.reachable
     reach = ~done
     np.fill_diagonal(reach, False)

@@ -76,15 +76,22 @@ class Vpc:
         self._data = copy.deepcopy(data)
         self._r = resources
         self._by_name = {}
+        self._same_name: dict[str, list[str]] = {}
         for inst in resources.instances.values():
             if inst.name:
                 self._by_name.setdefault(inst.name, inst.instance_id)
+                self._same_name.setdefault(inst.name, []).append(inst.instance_id)
         self._by_addr: dict[str, NetworkInterface] = {}
+        #: addresses held by interfaces in more than one VPC (unpeered VPCs with one CIDR)
+        self._shared: dict[str, list[NetworkInterface]] = {}
         for eni in resources.interfaces.values():
-            for addr in eni.addresses:
-                self._by_addr[addr] = eni
-            if eni.public_ip:
-                self._by_addr[eni.public_ip] = eni
+            for addr in (*eni.addresses, eni.public_ip):
+                if not addr:
+                    continue
+                if addr in self._by_addr:
+                    self._shared.setdefault(addr, [self._by_addr[addr]]).append(eni)
+                else:
+                    self._by_addr[addr] = eni
         self._acl_of = {}
         defaults = {a.vpc_id: a for a in resources.acls.values() if a.is_default}
         for acl in resources.acls.values():
@@ -232,6 +239,12 @@ class Vpc:
         >>> Vpc.example().instance("db").private_ip
         '10.0.3.10'
         """
+        same = self._same_name.get(name_or_id, ()) if isinstance(name_or_id, str) else ()
+        if len(same) > 1:
+            raise VpcError(
+                f"{quote(name_or_id)}: {len(same)} instances have this Name tag "
+                f"({', '.join(same)}); use the instance id"
+            )
         key = self._by_name.get(name_or_id, name_or_id) if isinstance(name_or_id, str) else None
         if key not in self._r.instances:
             known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
@@ -357,6 +370,13 @@ class Vpc:
                 f"endpoint {quote(key)}: not an instance, ENI, IP address or 'internet'; "
                 f"instances: {known}"
             ) from None
+        holders = self._shared.get(str(addr))
+        if holders:
+            named = ", ".join(f"{e.instance_id or e.eni_id} in {e.vpc_id}" for e in holders)
+            raise VpcError(
+                f"endpoint {quote(key)}: this address is held by {len(holders)} interfaces "
+                f"({named}); name the instance or ENI id instead"
+            )
         eni = self._by_addr.get(str(addr))
         if eni is not None:
             return Endpoint(key, str(addr), eni, public=eni.public_ip == str(addr))

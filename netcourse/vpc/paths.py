@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from netcourse.html import Cell, Markup, table
 from netcourse.style import TINTS
 
-__all__ = ["Hop", "Path", "Translation", "CODES"]
+__all__ = ["Hop", "Path", "Translation", "CODES", "VERDICTS"]
+
+#: The three answers a path can give. "unknown" means the path leads into something the model
+#: does not follow (a transit gateway, a VPN gateway, a gateway endpoint) or into a VPC that is
+#: not in the data: neither reachable nor blocked. ``Path.reachable`` is True only for
+#: "reachable", so it stays a plain boolean.
+VERDICTS = ("reachable", "blocked", "unknown")
 
 #: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
 CODES = {
@@ -34,6 +40,8 @@ CODES = {
     "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
     "NO_ADDRESS_OF_THIS_VERSION": "the interface has no address of the question's IP version",
     "EIGW_NO_INBOUND": "an egress-only internet gateway carries no connection from the internet",
+    "NOT_MODELLED": "unknown: the path leads into a component this model does not follow",
+    "BEYOND_THE_DATA": "unknown: the path leads into a VPC whose resources are not in the data",
 }
 
 
@@ -72,10 +80,14 @@ class Hop:
     ports: tuple[int, int] | None = None
     code: str = ""
     detail: object = field(default=None, repr=False, compare=False)
+    #: True when the path stops here because the model cannot say (not ``allowed``, not blocked)
+    unknown: bool = False
 
     @property
     def decision(self) -> str:
-        """What the component did: "allow", "translate", "forward" or "block"."""
+        """What the component did: "allow", "translate", "forward", "block" or "unknown"."""
+        if self.unknown:
+            return "unknown"
         if not self.allowed:
             return "block"
         if isinstance(self.detail, Translation):
@@ -84,7 +96,7 @@ class Hop:
 
     def line(self) -> str:
         """One line for a text listing."""
-        mark = "ok" if self.allowed else "BLOCKED"
+        mark = "ok" if self.allowed else "UNKNOWN" if self.unknown else "BLOCKED"
         return (
             f"[{self.leg}] {self.kind} {self.component} ({self.direction}): {mark}. {self.reason}"
         )
@@ -92,7 +104,12 @@ class Hop:
 
 @dataclass(frozen=True, kw_only=True)
 class Path:
-    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
+    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why.
+
+    ``verdict`` is one of :data:`VERDICTS`; ``reachable`` is ``verdict == "reachable"``.
+    ``blocked_by`` names the component that blocks (None unless blocked); ``unknown_at`` names
+    the component the model cannot follow (None unless the verdict is "unknown").
+    """
 
     src: str
     dst: str
@@ -102,10 +119,12 @@ class Path:
     blocked_by: str | None
     hops: tuple[Hop, ...]
     explanation: str
+    verdict: str = "reachable"
+    unknown_at: str | None = None
 
     @property
     def blocking_hop(self) -> Hop | None:
-        """The hop that stopped the traffic, or None when the path is reachable.
+        """The hop where the path stops (blocked, or unknown), or None when it is reachable.
 
         >>> from netcourse.vpc import Vpc
         >>> Vpc.example("deleted-nat").reachability("app", "internet").blocking_hop.code

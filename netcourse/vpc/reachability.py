@@ -236,6 +236,24 @@ class _Tracer:
             )
         )
 
+    def unknown(self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str):
+        """Stop the request at ``component``: the model cannot say what happens beyond it."""
+        self.add(
+            Hop(
+                component=component,
+                kind=kind,
+                leg="request",
+                direction="through",
+                allowed=False,
+                rule="",
+                reason=reason,
+                src=src,
+                dst=dst,
+                code=code,
+                unknown=True,
+            )
+        )
+
     def later(self, step) -> None:
         """Remember a response-leg check; responses run after the request, in reverse order."""
         self.response.append(step)
@@ -424,6 +442,27 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     if decision.forwarded and not local_same:
         t.acl(eni.subnet_id, "outbound", dst_addr, src_addr, "request")
         t.later(lambda: t.acl(eni.subnet_id, "inbound", dst_addr, src_addr, "response"))
+    prefixed = vpc.route_table_for_subnet(eni.subnet_id).prefix_routes
+    internet_bound = kind in (
+        None,
+        "internet-gateway",
+        "nat-gateway",
+        "egress-only-internet-gateway",
+    )
+    if prefixed and internet_bound and b.outside and not _is_internet(b):
+        listed = prefixed[0]
+        t.unknown(
+            component=listed.target,
+            kind=listed.kind,
+            code="NOT_MODELLED",
+            reason=(
+                f"Unknown: not modelled. The route table also sends prefix list "
+                f"{listed.destination} to {listed.target}; its addresses are not in the data, "
+                f"so {dst_addr} may be one of them (then it goes to {listed.target})."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
     t.route(eni.subnet_id, dst_addr, src_addr)
     target = decision.route.target
     if kind == "local":
@@ -506,13 +545,14 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     elif kind == "nat-gateway":
         _nat(t, vpc.nat_gateways[target], eni, src_addr, b)
     else:
-        t.block(
+        t.unknown(
             component=target,
             kind=kind or "unknown",
-            code="UNSUPPORTED_TARGET",
+            code="NOT_MODELLED",
             reason=(
-                f"The route to {dst_addr} goes to {target}, a {kind}; this model does not "
-                "follow that kind of target."
+                f"Unknown: not modelled. The route to {dst_addr} "
+                f"({decision.route.destination}) goes to {target}, a {kind}; this model does "
+                "not follow that kind of target, so it cannot say whether the traffic arrives."
             ),
             src=src_addr,
             dst=dst_addr,
@@ -523,7 +563,29 @@ def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     """Local delivery inside one VPC: subnet boundary (if crossed) and the destination's SGs."""
     eni = b.interface
     if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
-        raise AssertionError("local route to an address outside the VPC")  # pragma: no cover
+        # the address is inside the source's VPC CIDR, so the local route keeps it there; the
+        # interface the question names lives elsewhere (an unpeered VPC with the same CIDR)
+        rtb = t.vpc.route_table_for_subnet(src_eni.subnet_id)
+        holder = b.component if eni is not None else b.addr
+        where = eni.vpc_id if eni is not None else "outside the VPC"
+        t.add(
+            Hop(
+                component=rtb.route_table_id,
+                kind="route-table",
+                leg="request",
+                direction="through",
+                allowed=False,
+                rule="local route",
+                reason=(
+                    f"{b.addr} is inside {src_eni.vpc_id}'s own CIDR, so the local route keeps "
+                    f"the traffic in {src_eni.vpc_id}; {holder} is in {where}. VPCs with the "
+                    "same CIDR cannot be peered, so traffic between them never leaves either."
+                ),
+                src=src_addr,
+                dst=b.addr,
+                code="NO_ROUTE_TO_DESTINATION",
+            )
+        )
     if eni.subnet_id != src_eni.subnet_id:
         local = t.addr(eni)
         t.acl(eni.subnet_id, "inbound", src_addr, local, "request")
@@ -536,6 +598,19 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
     pcx = vpc.peering_connections[pcx_id]
     peer = pcx.peer_of(src_eni.vpc_id)
     dst_eni = b.interface
+    if peer not in vpc.vpcs:
+        t.unknown(
+            component=pcx_id,
+            kind="peering-connection",
+            code="BEYOND_THE_DATA",
+            reason=(
+                f"Unknown: beyond the data. Peering connection {pcx_id} leads to {peer}, whose "
+                "resources (subnets, ACLs, security groups, instances) are not in the data: "
+                "another region or account. Dump that side too and load both folders."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
     peer_vpc = vpc.vpcs[peer]
     if dst_eni is None or b.public or dst_eni.vpc_id != peer or not peer_vpc.contains(b.addr):
         where = dst_eni.vpc_id if dst_eni is not None else "outside every VPC here"
@@ -622,10 +697,10 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
 def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc, dst_addr = t.vpc, b.addr
     if t.version == 6:
-        t.block(
+        t.unknown(
             component=nat.nat_id,
             kind="nat-gateway",
-            code="UNSUPPORTED_TARGET",
+            code="NOT_MODELLED",
             reason=(
                 f"The route to {dst_addr} goes to NAT gateway {nat.nat_id}; this model follows "
                 "NAT gateways for IPv4 only (NAT64 is not modelled)."
@@ -856,6 +931,7 @@ def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
 
 def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[Hop]) -> Path:
     blocking = next((h for h in hops if not h.allowed), None)
+    unknown = blocking is not None and blocking.unknown
     what = f"{protocol_name(proto)}" + ("" if port is None else f"/{port}")
     ends = f"{a.label} ({a.addr}) -> {b.label} ({b.addr}) {what}"
     if blocking is None:
@@ -863,6 +939,12 @@ def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[H
         explanation = (
             f"Reachable: {ends}. The request passes {chain}; every network ACL on the way back "
             "allows the reply and the security groups let it return (they are stateful)."
+        )
+        blocked_by = None
+    elif unknown:
+        explanation = (
+            f"Unknown: {ends}. {blocking.code}: {blocking.reason} "
+            f"(the path stops at {blocking.component})."
         )
         blocked_by = None
     else:
@@ -880,4 +962,6 @@ def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[H
         blocked_by=blocked_by,
         hops=tuple(hops),
         explanation=explanation,
+        verdict="reachable" if blocking is None else "unknown" if unknown else "blocked",
+        unknown_at=blocking.component if unknown else None,
     )

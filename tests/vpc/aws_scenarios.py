@@ -69,6 +69,8 @@ _ROUTE_TARGETS = {
     "pcx-": "VpcPeeringConnectionId",
     "eni-": "NetworkInterfaceId",
     "eigw-": "EgressOnlyInternetGatewayId",
+    "tgw-": "TransitGatewayId",
+    "vgw-": "GatewayId",
 }
 
 
@@ -296,6 +298,32 @@ class Account:
         )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
         self._remember(name, eigw_id)
         return eigw_id
+
+    def transit_gateway(self, name: str, vpc: str, subnet: str) -> str:
+        """create-transit-gateway, then create-transit-gateway-vpc-attachment in ``subnet``."""
+        tgw_id = self.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+        self.ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw_id, VpcId=self._id(vpc), SubnetIds=[self._id(subnet)]
+        )
+        self._remember(name, tgw_id)
+        return tgw_id
+
+    def vpn_gateway(self, name: str, vpc: str) -> str:
+        """create-vpn-gateway, then attach-vpn-gateway to ``vpc``."""
+        vgw_id = self.ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+        self.ec2.attach_vpn_gateway(VpcId=self._id(vpc), VpnGatewayId=vgw_id)
+        self._remember(name, vgw_id)
+        return vgw_id
+
+    def gateway_endpoint(self, name: str, vpc: str, service: str, tables=()) -> str:
+        """create-vpc-endpoint of type Gateway (S3, DynamoDB): AWS adds a route to the service's
+        prefix list in each of ``tables``."""
+        vpce_id = self.ec2.create_vpc_endpoint(
+            VpcId=self._id(vpc), ServiceName=f"com.amazonaws.{self.ec2.meta.region_name}.{service}",
+            VpcEndpointType="Gateway", RouteTableIds=[self._id(t) for t in tables],
+        )["VpcEndpoint"]["VpcEndpointId"]  # fmt: skip
+        self._remember(name, vpce_id)
+        return vpce_id
 
     def assign_ipv6(self, eni: str) -> str:
         """assign-ipv6-addresses: one address from the subnet's /64, remembered as ``<eni>-v6``."""
@@ -704,3 +732,35 @@ def dual_stack_acl(*, inbound=(), outbound=()) -> Scenario:
         acct.assign_ipv6("web-eni0")
         scenario = acct.scenario()
         return Scenario(as_aws_prints_dual_stack(scenario.data), scenario.ids)
+
+
+def same_cidr_vpcs() -> Scenario:
+    """Two unpeered VPCs from one template, "dev" and "prod", both 10.0.0.0/16 with subnet
+    10.0.1.0/24; "dev-app" and "prod-app" both at 10.0.1.10, "dev-db" at 10.0.1.20. Every group
+    admits all traffic from 10.0.0.0/8."""
+    with account() as acct:
+        for env in ("dev", "prod"):
+            acct.vpc(env, "10.0.0.0/16")
+            acct.subnet(f"{env}-net", env, "10.0.1.0/24")
+            acct.security_group(f"{env}-sg", env, ingress=[allow("-1", None, "10.0.0.0/8")])
+            acct.instance(f"{env}-app", Eni(f"{env}-net", (f"{env}-sg",), "10.0.1.10"))
+        acct.instance("dev-db", Eni("dev-net", ("dev-sg",), "10.0.1.20"))
+        return acct.scenario()
+
+
+def unmodelled_targets() -> Scenario:
+    """VPC "main" with subnet "private" whose route table "private-rt" sends 10.20.0.0/16 to
+    transit gateway "tgw", 192.168.0.0/16 to VPN gateway "vgw", and holds the prefix-list route
+    of S3 gateway endpoint "s3"; instance "app" there, its group open outbound."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.route_table("private-rt", "main", subnets=["private"])
+        acct.transit_gateway("tgw", "main", "private")
+        acct.vpn_gateway("vgw", "main")
+        acct.route("private-rt", "10.20.0.0/16", "tgw")
+        acct.route("private-rt", "192.168.0.0/16", "vgw")
+        acct.gateway_endpoint("s3", "main", "s3", tables=["private-rt"])
+        acct.security_group("app-sg", "main")
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        return acct.scenario()
