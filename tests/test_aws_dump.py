@@ -194,6 +194,6 @@ def test_a_route_into_a_peering_with_a_vpc_outside_the_dump():
     assert not path.reachable
     assert path.verdict == "unknown" and path.blocked_by is None
     assert path.unknown_at == scenario.ids["west"]
-    assert path.blocking_hop.code == "BEYOND_THE_DATA"
+    assert path.blocking_hop.code == "UNKNOWN_DESTINATION"
     assert scenario.ids["west"] in path.explanation and "beyond the data" in path.explanation
     assert vpc.matrix(port=443).blocker("app", "internet") != ""  # the matrix loads it too

@@ -30,6 +30,7 @@ from netcourse.readers import read_port
 from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
     check_depth,
     direction_name,
     name_tag,
@@ -80,6 +81,8 @@ class AclEntry:
     cidr: str
     ports: tuple[int, int] | None = None
     icmp_type: int | None = None
+    #: the ICMP code of ``IcmpTypeCode`` (None: every code, AWS's -1)
+    icmp_code: int | None = None
     network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(
         default=None, repr=False, compare=False
     )
@@ -153,7 +156,7 @@ class AclEntry:
                     "above To)"
                 )
             ports = (low, high)
-        icmp_type = None
+        icmp_type = icmp_code = None
         if protocol in ICMP_PROTOCOLS and entry.get("IcmpTypeCode"):
             codes = read_dict(entry["IcmpTypeCode"], where=where, field="IcmpTypeCode")
             value = read_number(
@@ -165,6 +168,15 @@ class AclEntry:
                 all_value=True,
             )
             icmp_type = None if value == -1 else value
+            code = read_number(
+                codes.get("Code", -1),
+                where=where,
+                field="IcmpTypeCode Code",
+                what="ICMP code",
+                high=255,
+                all_value=True,
+            )
+            icmp_code = None if code == -1 or icmp_type is None else code
         return cls(
             rule_number=number,
             egress=egress,
@@ -173,6 +185,7 @@ class AclEntry:
             cidr=str(net),
             ports=ports,
             icmp_type=icmp_type,
+            icmp_code=icmp_code,
             network=net,
         )
 
@@ -185,7 +198,10 @@ class AclEntry:
     def port_text(self) -> str:
         """The ports (or ICMP type) the entry covers, as the console shows them."""
         if self.protocol in ICMP_PROTOCOLS:
-            return "all types" if self.icmp_type is None else f"type {self.icmp_type}"
+            if self.icmp_type is None:
+                return "all types"
+            code = "" if self.icmp_code is None else f" code {self.icmp_code}"
+            return f"type {self.icmp_type}{code}"
         return port_range_text(self.ports)
 
     def describe(self) -> str:
@@ -207,7 +223,8 @@ class AclEntry:
         if self.protocol in PORT_PROTOCOLS and self.ports is not None and port is not None:
             return self.ports[0] <= port <= self.ports[1]
         if self.protocol in ICMP_PROTOCOLS and self.icmp_type is not None and port is not None:
-            return port == self.icmp_type
+            code_ok = self.icmp_code is None or self.icmp_code == QUESTION_ICMP_CODE
+            return port == self.icmp_type and code_ok
         return True
 
 

@@ -29,6 +29,8 @@ from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     INTERNET_ADDR,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
+    RUNNING,
     direction_name,
     protocol_name,
     return_ports,
@@ -191,7 +193,7 @@ def _acl_vector(acl: NetworkAcl, direction: str, proto: int, addrs, ports) -> np
                 if not e.ports[0] <= port <= e.ports[1]:
                     continue
             if port is not None and e.protocol in ICMP_PROTOCOLS and e.icmp_type is not None:
-                if port != e.icmp_type:
+                if port != e.icmp_type or e.icmp_code not in (None, QUESTION_ICMP_CODE):
                     continue
             net = e.network
             hit = (addrs & int(net.netmask)) == int(net.network_address)
@@ -212,6 +214,8 @@ def _sg_vector(groups, direction: str, proto: int, addrs, port, addr_texts) -> n
             if rule.ports is not None and port is not None:
                 if rule.protocol in ICMP_PROTOCOLS:
                     if rule.ports[0] != -1 and rule.ports[0] != port:
+                        continue
+                    if rule.ports[1] not in (-1, QUESTION_ICMP_CODE):
                         continue
                 elif not rule.ports[0] <= port <= rule.ports[1]:
                     continue
@@ -354,7 +358,11 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     gateway = kinds == 5  # followed one pair at a time below
     single = v6_only[:, None] | v6_only[None, :]
     gateway |= single
+    running = np.array([inst.state == RUNNING for inst in instances], dtype=bool)
+    inst_ids = np.array([inst.instance_id for inst in instances], dtype=object)
     checks = [
+        (running[:, None] | single, inst_ids[:, None]),  # a stopped source sends nothing
+        (running[None, :] | single, inst_ids[None, :]),  # a stopped destination answers nothing
         (single | sg_out, sg_name[:, None]),
         (single | ~(forwarded & cross) | acl_out, acl_name[:, None]),
         (single | forwarded, rtb_name[:, None]),
@@ -422,7 +430,7 @@ def _internet(vpc, instances, port, protocol):
         eni = inst.primary
         decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
         via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
-        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None)
+        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None, inst.state)
         out_key = base + ((eni.private_ip,) if via_nat else ())
         for key, cache, ok, by, src, dst in (
             (out_key, cache_out, out_ok, out_by, inst.instance_id, "internet"),

@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from netcourse.html import Cell, Markup, table
 from netcourse.style import TINTS
 
-__all__ = ["Hop", "Path", "Translation", "CODES", "VERDICTS"]
+__all__ = [
+    "Hop",
+    "Path",
+    "Translation",
+    "CODES",
+    "AWS_CODES",
+    "OWN_CODES",
+    "RENAMED_CODES",
+    "VERDICTS",
+]
 
 #: The three answers a path can give. "unknown" means the path leads into something the model
 #: does not follow (a transit gateway, a VPN gateway, a gateway endpoint) or into a VPC that is
@@ -25,23 +34,65 @@ __all__ = ["Hop", "Path", "Translation", "CODES", "VERDICTS"]
 #: "reachable", so it stays a plain boolean.
 VERDICTS = ("reachable", "blocked", "unknown")
 
-#: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
-CODES = {
-    "ENI_SG_RULES_MISMATCH": "no rule of the interface's security groups allows it",
-    "SUBNET_ACL_RESTRICTION": "the subnet's network ACL denies it",
-    "NO_ROUTE_TO_DESTINATION": "the route table has no route to the destination",
-    "BAD_STATE_ROUTE": "the matching route is a blackhole",
-    "NO_PUBLIC_ADDRESS": "the interface has no public IPv4 address",
+#: The explanation codes of AWS Reachability Analyzer that a path here can stop with, and what
+#: AWS says each means (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html).
+AWS_CODES = {
+    "ENI_SG_RULES_MISMATCH": "this security group has no inbound or outbound rules that apply",
+    "SUBNET_ACL_RESTRICTION": "inbound or outbound traffic for a subnet must be admitted by the "
+    "network ACL for the subnet",
+    "NO_ROUTE_TO_DESTINATION": "the route table does not have an applicable route to the "
+    "destination",
+    "BAD_STATE_ROUTE": "this route is not in a functional state",
+    "BAD_STATE": "this component is not in a functional state",
+    "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS": "internet gateways reject inbound traffic with a "
+    "destination address that is not the public IP address of a network interface in the VPC",
+    "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS": "traffic can't reach the internet through the "
+    "internet gateway if the source address is not paired with a public IP address",
+    "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS": "internet gateways reject inbound traffic with "
+    "source addresses in the private IP address range (RFC 1918)",
+    "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS": "internet gateways reject inbound traffic with "
+    "source addresses in the shared IP address range (RFC 6598)",
+    "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS": "internet gateways reject outbound traffic "
+    "with destination addresses in the private IP address range (RFC 1918)",
+    "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS": "internet gateways reject outbound traffic "
+    "with destination addresses in the shared IP address range (RFC 6598)",
+    "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR": "traffic can traverse a peering connection only if the "
+    "destination or source address is within the CIDR block of the destination VPC",
+    "UNKNOWN_DESTINATION": "the path can't be extended because the information about the "
+    "destination is insufficient",
+}
+
+#: Codes for cases Reachability Analyzer has no code for (it analyses the forward path from a
+#: component you name; these come from following the reply, IPv6, or the limits of the data).
+OWN_CODES = {
     "NO_INTERNET_GATEWAY": "no internet gateway is attached to the VPC",
-    "PCX_NOT_TRANSITIVE": "a peering connection only reaches its peer VPC's own CIDR",
     "NO_RETURN_ROUTE": "the reply has no route back",
     "NAT_NOT_PUBLIC": "a private NAT gateway does not reach the internet",
-    "PRIVATE_ADDRESS_NOT_ROUTED": "private addresses are not routed on the internet",
-    "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
     "NO_ADDRESS_OF_THIS_VERSION": "the interface has no address of the question's IP version",
     "EIGW_NO_INBOUND": "an egress-only internet gateway carries no connection from the internet",
+    "SOURCE_NOT_ON_THE_INTERNET": "the source address (loopback, link-local, ...) is never an "
+    "internet host's",
+    "DESTINATION_NOT_ON_THE_INTERNET": "the destination address (loopback, link-local, ...) is "
+    "never an internet host's",
     "NOT_MODELLED": "unknown: the path leads into a component this model does not follow",
-    "BEYOND_THE_DATA": "unknown: the path leads into a VPC whose resources are not in the data",
+}
+
+#: Why a path stops: AWS's codes where it has one, then ours.
+CODES = {**AWS_CODES, **OWN_CODES}
+
+#: Codes this model used before it took AWS's, and the codes that now say the same.
+RENAMED_CODES = {
+    "NO_PUBLIC_ADDRESS": (
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+    ),
+    "PCX_NOT_TRANSITIVE": ("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",),
+    "PRIVATE_ADDRESS_NOT_ROUTED": (
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+    ),
+    "UNSUPPORTED_TARGET": ("NOT_MODELLED",),
 }
 
 

@@ -21,258 +21,23 @@ import ipaddress
 
 from netcourse.errors import PortError, VpcError, quote
 from netcourse.readers import read_int, read_port
-from netcourse.vpc.acls import AclDecision
 from netcourse.vpc.paths import CODES, Hop, Path, Translation
 from netcourse.vpc.resources import (
     ECHO_REQUEST,
-    EPHEMERAL_PORTS,
     ICMP_PROTOCOLS,
     INTERNET_ADDR,
     INTERNET_ADDR6,
     PORT_PROTOCOLS,
     PROTOCOLS,
+    RUNNING,
     Endpoint,
+    internet_restriction,
     protocol_name,
     protocol_number,
-    return_ports,
 )
-from netcourse.vpc.routing import RouteDecision
+from netcourse.vpc.tracer import Blocked, Tracer
 
 __all__ = ["Hop", "Path", "Translation", "trace", "check_query", "CODES"]
-
-
-class _Blocked(Exception):
-    pass
-
-
-class _Tracer:
-    """Collects the hops of one request and its response, stopping at the first block."""
-
-    def __init__(self, vpc, protocol: int, port: int | None, version: int = 4):
-        self.vpc = vpc
-        self.proto = protocol
-        self.port = port
-        #: the IP version of the question (4 or 6): which address of each interface is used
-        self.version = version
-        #: the address an endpoint named explicitly, by ENI id (a secondary IPv6, say)
-        self.addrs: dict[str, str] = {}
-        self.hops: list[Hop] = []
-        self.response: list = []  # callables, in request order; run in reverse afterwards
-        #: where the reply goes: the client's ephemeral ports, or the ICMP reply type
-        self.ret_ports = return_ports(protocol, port)
-
-    def addr(self, eni) -> str:
-        """The address of ``eni`` that this question uses (its IPv4 or IPv6 address)."""
-        return self.addrs.get(eni.eni_id) or eni.address(self.version) or eni.private_ip
-
-    def add(self, hop: Hop) -> None:
-        self.hops.append(hop)
-        if not hop.allowed:
-            raise _Blocked
-
-    # ----- components -----
-
-    def sg(self, eni, direction: str, addr: str) -> None:
-        decision = self.vpc.sg_decision(eni, direction, self.proto, addr, self.port)
-        groups = ", ".join(decision.group_ids) or "no security group"
-        component = decision.group_id or (
-            decision.group_ids[0] if decision.group_ids else eni.eni_id
-        )
-        rule = decision.rule.describe() if decision.rule else "no matching rule"
-        local = self.addr(eni)
-        src, dst = (addr, local) if direction == "inbound" else (local, addr)
-        if decision.allowed:
-            reason = f"Security group {decision.group_id} of {eni.eni_id}: {rule}."
-        else:
-            reason = (
-                f"None of the {'ingress' if direction == 'inbound' else 'egress'} rules in the "
-                f"security groups of {eni.eni_id} ({groups}) apply to "
-                f"{protocol_name(self.proto)}{self._port_text()} "
-                f"{'from' if direction == 'inbound' else 'to'} {addr}."
-            )
-        self.add(
-            Hop(
-                component=component,
-                kind="security-group",
-                leg="request",
-                direction=direction,
-                allowed=decision.allowed,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                ports=self._ports(),
-                code="" if decision.allowed else "ENI_SG_RULES_MISMATCH",
-                detail=decision,
-            )
-        )
-
-    def acl(self, subnet_id: str, direction: str, remote: str, local: str, leg: str) -> None:
-        acl = self.vpc.nacl_for_subnet(subnet_id)
-        ports = self._ports() if leg == "request" else self.ret_ports
-        decision: AclDecision = acl.evaluate_ports(direction, self.proto, remote, ports)
-        src, dst = (remote, local) if direction == "inbound" else (local, remote)
-        way = "from" if direction == "inbound" else "to"
-        what = f"{direction} {protocol_name(self.proto)}"
-        what += _ports_text(decision.ports, ports, self.proto)
-        if decision.allowed:
-            reason = (
-                f"Network ACL {acl.acl_id} of {subnet_id}: rule {decision.rule} allows "
-                f"{what} {way} {remote}."
-            )
-        else:
-            why = (
-                f"rule {decision.rule} denies"
-                if decision.entry
-                else "no rule allows (rule * denies)"
-            )
-            reason = f"Network ACL {acl.acl_id} of {subnet_id}: {why} {what} {way} {remote}."
-            if leg == "response":
-                reason += (
-                    " Network ACLs are stateless: the reply to the client's ephemeral ports "
-                    f"{EPHEMERAL_PORTS[0]}-{EPHEMERAL_PORTS[1]} needs its own rule."
-                )
-        rule = decision.entry.describe() if decision.entry else "rule *: deny all"
-        self.add(
-            Hop(
-                component=acl.acl_id,
-                kind="network-acl",
-                leg=leg,
-                direction=direction,
-                allowed=decision.allowed,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                ports=decision.ports if ports else None,
-                code="" if decision.allowed else "SUBNET_ACL_RESTRICTION",
-                detail=decision,
-            )
-        )
-
-    def route(self, subnet_id: str, dst: str, src: str, leg: str = "request") -> RouteDecision:
-        rtb = self.vpc.route_table_for_subnet(subnet_id)
-        decision = rtb.lookup(dst)
-        rule = decision.route.describe() if decision.route else "no matching route"
-        if decision.route is None:
-            code = "NO_RETURN_ROUTE" if leg == "response" else "NO_ROUTE_TO_DESTINATION"
-            reason = f"Route table {rtb.route_table_id} of {subnet_id} has no route to {dst}."
-        elif not decision.forwarded:
-            code = "BAD_STATE_ROUTE"
-            why = f" ({decision.route.reason})" if decision.route.reason else ""
-            reason = (
-                f"Route table {rtb.route_table_id} of {subnet_id}: the route "
-                f"{decision.route.destination} -> {decision.route.target} is a "
-                f"{decision.route.state} route{why}, so traffic to {dst} is dropped."
-            )
-        else:
-            code = ""
-            reason = (
-                f"Route table {rtb.route_table_id} of {subnet_id}: {dst} matches "
-                f"{decision.route.destination} -> {decision.route.target} (longest prefix)."
-            )
-        self.add(
-            Hop(
-                component=rtb.route_table_id,
-                kind="route-table",
-                leg=leg,
-                direction="through",
-                allowed=decision.forwarded,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                code=code,
-                detail=decision,
-            )
-        )
-        return decision
-
-    def block(
-        self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str
-    ) -> None:
-        """Stop the request at ``component`` (a gateway or an instance) for ``code``."""
-        self.add(
-            Hop(
-                component=component,
-                kind=kind,
-                leg="request",
-                direction="through",
-                allowed=False,
-                rule="",
-                reason=reason,
-                src=src,
-                dst=dst,
-                code=code,
-            )
-        )
-
-    def translate(
-        self,
-        *,
-        component: str,
-        kind: str,
-        leg: str,
-        rewrites: str,
-        before: str,
-        after: str,
-        src: str,
-        dst: str,
-        reason: str,
-    ) -> None:
-        """A gateway rewrites the ``rewrites`` address ("source" or "destination")."""
-        self.add(
-            Hop(
-                component=component,
-                kind=kind,
-                leg=leg,
-                direction="through",
-                allowed=True,
-                rule=f"{rewrites} {before} -> {after}",
-                reason=reason,
-                src=src,
-                dst=dst,
-                detail=Translation(component, rewrites, before, after),
-            )
-        )
-
-    def unknown(self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str):
-        """Stop the request at ``component``: the model cannot say what happens beyond it."""
-        self.add(
-            Hop(
-                component=component,
-                kind=kind,
-                leg="request",
-                direction="through",
-                allowed=False,
-                rule="",
-                reason=reason,
-                src=src,
-                dst=dst,
-                code=code,
-                unknown=True,
-            )
-        )
-
-    def later(self, step) -> None:
-        """Remember a response-leg check; responses run after the request, in reverse order."""
-        self.response.append(step)
-
-    def _ports(self) -> tuple[int, int] | None:
-        return None if self.port is None else (self.port, self.port)
-
-    def _port_text(self) -> str:
-        if self.port is None:
-            return ""
-        return f" type {self.port}" if self.proto in ICMP_PROTOCOLS else f" port {self.port}"
-
-
-def _ports_text(ports, asked, proto: int = 6) -> str:
-    if not asked:
-        return ""
-    if proto in ICMP_PROTOCOLS:
-        return f" type {ports[0]}"
-    return f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
 
 
 def check_query(protocol: str | int, port: int | None) -> tuple[int, int | None]:
@@ -326,10 +91,14 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
         raise VpcError(
             f"{quote(src)} and {quote(dst)} are both outside the VPC; one end must be inside"
         )
-    t = _Tracer(vpc, proto, port, _version(a, b, proto))
+    t = Tracer(vpc, proto, port, _version(a, b, proto))
     try:
         a = _in_version(t, a)
         b = _in_version(t, b)
+        for end, role in ((a, "source"), (b, "destination")):
+            _check_state(t, end, role)
+        if a.outside:
+            _check_internet_address(t, a, "source")
         if b.named and b.interface is not None and a.outside:
             b = _public_end(t, b)  # from outside, a named instance is reached at its public IP
         if a.outside:
@@ -338,7 +107,7 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
             _outbound(t, a, b)
         for step in reversed(t.response):
             step()
-    except _Blocked:
+    except Blocked:
         pass
     return _finish(a, b, proto, port, t.hops)
 
@@ -376,7 +145,7 @@ def _version(a: Endpoint, b: Endpoint, proto: int) -> int:
     return 6 if any(not eni.private_ip for eni in named) else 4
 
 
-def _in_version(t: _Tracer, end: Endpoint) -> Endpoint:
+def _in_version(t: Tracer, end: Endpoint) -> Endpoint:
     """``end`` addressed in the question's IP version (a named instance by its IPv6 address)."""
     if _is_internet(end):
         return Endpoint("internet", INTERNET_ADDR6 if t.version == 6 else INTERNET_ADDR)
@@ -409,7 +178,59 @@ def _in_version(t: _Tracer, end: Endpoint) -> Endpoint:
     return Endpoint(end.label, addr, eni, named=True)
 
 
-def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
+def _check_state(t: Tracer, end: Endpoint, role: str) -> None:
+    """A stopped, pending or stopping instance neither sends nor answers (AWS: BAD_STATE)."""
+    eni = end.interface
+    inst = t.vpc.instances.get(eni.instance_id) if eni is not None and eni.instance_id else None
+    if inst is None or inst.state == RUNNING:
+        return
+    t.block(
+        component=inst.instance_id,
+        kind="instance",
+        code="BAD_STATE",
+        reason=(
+            f"{inst.label} ({inst.instance_id}) is {inst.state}, not running, so it "
+            f"{'sends nothing' if role == 'source' else 'answers nothing'}; it keeps its "
+            f"private address {eni.addresses[0]}."
+        ),
+        src=end.label,
+        dst=end.label,
+    )
+
+
+#: AWS's codes for an internet gateway dropping an address the internet does not carry.
+_RESTRICTED = {
+    ("source", "RFC1918"): "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+    ("source", "RFC6598"): "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+    ("source", "other"): "SOURCE_NOT_ON_THE_INTERNET",
+    ("destination", "RFC1918"): "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+    ("destination", "RFC6598"): "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+    ("destination", "other"): "DESTINATION_NOT_ON_THE_INTERNET",
+}
+
+
+def _check_internet_address(t: Tracer, end: Endpoint, role: str, via: str = "") -> None:
+    """An address outside the VPC reached through an internet gateway must be an internet one."""
+    found = internet_restriction(end.addr)
+    if found is None:
+        return
+    kind, label = found
+    igw = via or "the internet gateway"
+    way = "from" if role == "source" else "to"
+    t.block(
+        component=via or "internet",
+        kind="internet-gateway" if via else "internet",
+        code=_RESTRICTED[role, kind],
+        reason=(
+            f"{end.addr} is a {label} address: it cannot be an internet host's, and {igw} "
+            f"drops traffic {way} it."
+        ),
+        src=end.addr if role == "source" else "",
+        dst="" if role == "source" else end.addr,
+    )
+
+
+def _public_end(t: Tracer, end: Endpoint) -> Endpoint:
     eni = end.interface
     if t.version == 6:
         return end  # AWS gives interfaces global IPv6 addresses: no public address to map
@@ -418,7 +239,7 @@ def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
         t.block(
             component=name,
             kind="instance",
-            code="NO_PUBLIC_ADDRESS",
+            code="IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             reason=(
                 f"{name} has no public IPv4 address (nor an Elastic IP), so nothing outside "
                 f"the VPC can reach it; its private address {eni.private_ip} is not routed on "
@@ -430,7 +251,7 @@ def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
     return Endpoint(end.label, eni.public_ip, eni, public=True, named=True)
 
 
-def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
+def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
     vpc, eni = t.vpc, a.interface
     src_addr, dst_addr = t.addr(eni), b.addr  # traffic leaves from the private address
     t.sg(eni, "outbound", dst_addr)
@@ -502,7 +323,7 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
             t.block(
                 component=name,
                 kind="instance",
-                code="NO_PUBLIC_ADDRESS",
+                code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 reason=(
                     f"{name} has no public IPv4 address (nor an Elastic IP): {target} only "
                     "translates addresses that have one, so traffic from "
@@ -559,7 +380,7 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
         )
 
 
-def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
+def _arrive(t: Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     """Local delivery inside one VPC: subnet boundary (if crossed) and the destination's SGs."""
     eni = b.interface
     if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
@@ -593,7 +414,7 @@ def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     t.sg(eni, "inbound", src_addr)
 
 
-def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> None:
+def _peering(t: Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc = t.vpc
     pcx = vpc.peering_connections[pcx_id]
     peer = pcx.peer_of(src_eni.vpc_id)
@@ -602,7 +423,7 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
         t.unknown(
             component=pcx_id,
             kind="peering-connection",
-            code="BEYOND_THE_DATA",
+            code="UNKNOWN_DESTINATION",
             reason=(
                 f"Unknown: beyond the data. Peering connection {pcx_id} leads to {peer}, whose "
                 "resources (subnets, ACLs, security groups, instances) are not in the data: "
@@ -617,7 +438,7 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
         t.block(
             component=pcx_id,
             kind="peering-connection",
-            code="PCX_NOT_TRANSITIVE",
+            code="PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
             reason=(
                 f"Peering connection {pcx_id} connects {pcx.requester_vpc} and "
                 f"{pcx.accepter_vpc} and carries only traffic to the peer VPC's own CIDR "
@@ -649,7 +470,7 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
     t.sg(dst_eni, "inbound", src_addr)
 
 
-def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
+def _return_route(t: Tracer, eni, remote: str, via: str) -> None:
     """The reply needs a route in the destination subnet's table back through ``via``."""
     rtb = t.vpc.route_table_for_subnet(eni.subnet_id)
     decision = rtb.lookup(remote)
@@ -694,7 +515,7 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
     )
 
 
-def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
+def _nat(t: Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc, dst_addr = t.vpc, b.addr
     if t.version == 6:
         t.unknown(
@@ -804,9 +625,10 @@ def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     _on_internet(t, nat.public_ip, b, target)
 
 
-def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
+def _on_internet(t: Tracer, public_src: str, b: Endpoint, via: str) -> None:
     """The request is on the internet with source ``public_src``: deliver it to ``b``."""
     if b.outside:
+        _check_internet_address(t, b, "destination", via)
         t.add(
             Hop(
                 component="internet",
@@ -825,7 +647,10 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
         t.block(
             component=via,
             kind="internet-gateway",
-            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            code=_RESTRICTED.get(
+                ("destination", (internet_restriction(b.addr) or ("",))[0]),
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            ),
             reason=(
                 f"{b.addr} is a private address of {b.component}: it is not routed on the "
                 "internet, and no route or peering connection leads to it."
@@ -836,14 +661,14 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
     _inbound(t, public_src, b)
 
 
-def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
+def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
     """A request from an outside address to an interface's public address, through the IGW."""
     vpc, eni = t.vpc, b.interface
     if not b.public and t.version == 4:
         t.block(
             component=eni.instance_id or eni.eni_id,
             kind="instance",
-            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            code="IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             reason=(
                 f"{b.addr} is a private address of {b.component}: nothing outside the VPC can "
                 "reach it (a public IPv4 address or Elastic IP would be needed)."

@@ -20,6 +20,7 @@ import ipaddress
 from dataclasses import KW_ONLY, dataclass, field
 
 from netcourse import protocols
+from netcourse.cidr import SPECIAL_RANGES
 from netcourse.errors import VpcError, quote
 from netcourse.protocols import ICMP_TYPES, ICMPV6_TYPES, IcmpType, protocol_table
 from netcourse.readers import read_address, read_int, read_interface
@@ -29,6 +30,7 @@ __all__ = [
     "PORT_PROTOCOLS",
     "ICMP_PROTOCOLS",
     "ECHO_REQUEST",
+    "QUESTION_ICMP_CODE",
     "port_range_text",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
@@ -36,6 +38,8 @@ __all__ = [
     "RESERVED",
     "MAX_DEPTH",
     "reserved_addresses",
+    "internet_restriction",
+    "RUNNING",
     "protocol_number",
     "protocol_name",
     "reply_type",
@@ -80,6 +84,10 @@ ECHO_REQUEST: dict[int, int] = {
     proto: next(t.number for t in types.values() if t.name == "echo-request")
     for proto, types in ICMP_PROTOCOLS.items()
 }
+
+#: The ICMP code of the messages a reachability question sends and answers: echo request and
+#: reply, timestamp and its reply all have code 0, so a rule for another code does not match.
+QUESTION_ICMP_CODE = 0
 
 #: The client's ephemeral ports that return traffic goes to. AWS recommends allowing
 #: 1024-65535 in network ACLs: Linux, Windows, ELB and NAT gateways each use a part of it.
@@ -420,6 +428,47 @@ def reserved_addresses(cidr: str) -> dict[str, str]:
     if net.prefixlen > 28 or net.prefixlen < 16:
         raise VpcError(f"{quote(cidr)}: an AWS subnet is between /16 and /28")
     return {str(net[offset]): why for offset, why in RESERVED.items()}
+
+
+#: Special ranges whose addresses are internet hosts' as far as a lesson is concerned: the
+#: documentation and benchmarking blocks stand for internet hosts in examples and tests.
+_STANDS_FOR_INTERNET = ("documentation", "benchmarking (RFC 2544)")
+
+#: The special ranges, most specific first, as networks.
+_SPECIAL = sorted(
+    ((ipaddress.ip_network(net), label) for net, label in SPECIAL_RANGES),
+    key=lambda pair: -pair[0].prefixlen,
+)
+
+
+def internet_restriction(addr) -> tuple[str, str] | None:
+    """Why ``addr`` cannot be an internet host's address: ("RFC1918" | "RFC6598" | "other",
+    the range's name), or None when it can (public and documentation addresses).
+
+    Internet gateways drop traffic from or to RFC 1918 and RFC 6598 (CGNAT) addresses; other
+    special ranges (loopback, link-local, multicast, IPv6 unique local) are never routed there.
+
+    >>> internet_restriction("10.1.2.3"), internet_restriction("100.64.0.9")[0]
+    (('RFC1918', 'private (RFC 1918)'), 'RFC6598')
+    >>> internet_restriction("127.0.0.1"), internet_restriction("198.51.100.7")
+    (('other', 'loopback'), None)
+    """
+    addr = ipaddress.ip_address(addr)
+    label = next(
+        (lbl for net, lbl in _SPECIAL if net.version == addr.version and addr in net), None
+    )
+    if label is None or label in _STANDS_FOR_INTERNET:
+        return None
+    if "RFC 1918" in label:
+        return "RFC1918", label
+    if "RFC 6598" in label:
+        return "RFC6598", label
+    return "other", label
+
+
+#: The instance state in which an instance sends and answers traffic. Pending, stopping,
+#: stopped and shutting-down instances do neither (terminated ones are not loaded at all).
+RUNNING = "running"
 
 
 # --- resources -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from netcourse.readers import read_port
 from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
     check_depth,
     direction_name,
     parse_addr,
@@ -86,8 +87,10 @@ class SgRule:
         if self.protocol != -1 and self.protocol != protocol:
             return False
         if self.ports is not None and port is not None:
-            if self.protocol in ICMP_PROTOCOLS:  # ICMP: FromPort is the type, -1 means every type
+            if self.protocol in ICMP_PROTOCOLS:  # ICMP: FromPort is the type, ToPort the code
                 if self.ports[0] != -1 and self.ports[0] != port:
+                    return False
+                if self.ports[1] not in (-1, QUESTION_ICMP_CODE):
                     return False
             elif not self.ports[0] <= port <= self.ports[1]:
                 return False
