@@ -50,6 +50,7 @@ __all__ = [
     "read_outputs",
     "read_files",
     "local_route",
+    "decode_output",
 ]
 
 #: Top-level key of each describe-* command's output, and the command that prints it.
@@ -131,7 +132,7 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
     outputs = []
     for path in paths:
         try:
-            output = json.loads(path.read_text())
+            output = json.loads(decode_output(path.read_bytes(), _file(path)))
         except OSError as exc:
             raise VpcError(f"{_file(path)}: cannot read ({exc.strerror})") from None
         except RecursionError:
@@ -143,6 +144,56 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
         check_depth(output, path.name)
         outputs.append((path.name, output))
     return _merge(outputs)
+
+
+#: Byte order marks and the encodings they announce: PowerShell 5's ``>`` writes UTF-16 LE
+#: with a BOM, Windows tools often add a UTF-8 BOM.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_output(raw: bytes, where: str) -> str:
+    r"""The text of a saved describe-* output: UTF-8 (with or without BOM) or UTF-16, JSON only.
+
+    The AWS CLI's other output formats are recognised and refused with the option to use.
+
+    >>> decode_output(b"\xef\xbb\xbf{}", "f.json"), decode_output("{}".encode("utf-16"), "f")
+    ('{}', '{}')
+    >>> decode_output(b"Vpcs:\n- CidrBlock: 10.0.0.0/16\n", "f.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: f.json: this is the AWS CLI's yaml output; ...--output json
+    """
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+    if encoding is None and len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0):
+        encoding = "utf-16-be" if raw[0] == 0 else "utf-16-le"  # UTF-16 without a BOM
+    try:
+        text = raw.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        raise VpcError(
+            f"{where}: not UTF-8 or UTF-16 text (byte {exc.start} cannot be decoded as "
+            f"{encoding or 'UTF-8'}); save the output of aws ec2 describe-* --output json as is"
+        ) from None
+    body = text.lstrip()
+    if body and body[0] not in "{[":
+        first = body.splitlines()[0]
+        if first.startswith(("-", "|", "+")) and set(first) <= set("-+| "):
+            kind = "table"
+        elif "\t" in first or first.split()[0].isupper():
+            kind = "text"
+        elif ":" in first or first.startswith("- "):
+            kind = "yaml"
+        else:
+            kind = ""
+        if kind:
+            raise VpcError(
+                f"{where}: this is the AWS CLI's {kind} output; the model reads JSON only: run "
+                "the command again with --output json"
+            )
+    return text
 
 
 def _file(path: Path) -> str:

@@ -247,7 +247,7 @@ class Vpc:
             )
         key = self._by_name.get(name_or_id, name_or_id) if isinstance(name_or_id, str) else None
         if key not in self._r.instances:
-            known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
+            known = _some(sorted(self._by_name) + sorted(self._r.instances))
             raise VpcError(f"{quote(name_or_id)}: no such instance; known: {known}")
         return self._r.instances[key]
 
@@ -365,7 +365,7 @@ class Vpc:
         except VpcError as exc:
             if _LOOKS_LIKE_ADDRESS.match(key):
                 raise VpcError(f"endpoint: {exc}") from None
-            known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
+            known = _some(sorted(self._by_name) + sorted(self._r.instances))
             raise VpcError(
                 f"endpoint {quote(key)}: not an instance, ENI, IP address or 'internet'; "
                 f"instances: {known}"
@@ -448,6 +448,16 @@ class Vpc:
             "instances",
         )
         return table(rows, header=header, cls="netcourse-vpc")
+
+
+def _some(names: list[str], limit: int = 12) -> str:
+    """Names for a message, at most ``limit`` of them (a dump may hold thousands).
+
+    >>> _some(["a", "b", "c"], limit=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
 
 
 #: Text that a learner meant as an IP address, not as a name: an IPv6 colon, or digits and a dot.
