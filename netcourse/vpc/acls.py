@@ -424,12 +424,12 @@ class NetworkAcl:
         lines = [f"NetworkAcl {self.acl_id} ({', '.join(self.subnet_ids) or 'no subnets'})"]
         for direction in ("inbound", "outbound"):
             lines.append(f"  {direction}:")
+            rules = self.rules(direction)
             lines += [
-                f"    {e.describe()}"
-                for e in self.rules(direction)
-                if e.rule_number != DEFAULT_RULE
+                f"    {e.describe()}" for e in rules if e.rule_number not in _CATCH_ALL.values()
             ]
             lines.append("    rule *: deny all")
+            lines += [f"    {e.describe()}" for e in rules if e.rule_number == DEFAULT_RULE_V6]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
