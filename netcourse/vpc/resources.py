@@ -264,7 +264,19 @@ def name_tag(item: dict, where: str = "") -> str:
 
     >>> name_tag({"Tags": [{"Key": "Name", "Value": "web"}]})
     'web'
+
+    Tags written as a dict (``{"Name": "web"}``, as Terraform and CloudFormation outputs give
+    them) are read too:
+
+    >>> name_tag({"Tags": {"Name": "web", "env": "dev"}})
+    'web'
     """
+    tags = item.get("Tags")
+    if isinstance(tags, dict):
+        value = tags.get("Name", "")
+        if not isinstance(value, str):
+            raise VpcError(f"{where or 'resource'}: Tags.Name should be text, got {quote(value)}")
+        return value
     for index, tag in enumerate(read_list(item, "Tags", where=where or "resource")):
         if isinstance(tag, dict) and tag.get("Key") == "Name":
             value = tag.get("Value", "")

@@ -49,3 +49,15 @@ def test_bytes_that_are_no_text_are_named(tmp_path):
     path.write_bytes(b"{\xff\xfa\xfb}")
     with pytest.raises(VpcError, match=r"describe-vpcs.json.*not UTF-8 or UTF-16 text"):
         Vpc.from_aws_files(path)
+
+
+def test_tags_as_a_dict_keep_the_name():
+    """Terraform and CloudFormation outputs give tags as a dict; the Name is still the name."""
+    data = {
+        **DATA,
+        "Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.1.0/24"}],
+        "Reservations": [{"Instances": [{
+            "InstanceId": "i-1", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.1.10",
+            "Tags": {"Name": "web"}}]}],
+    }  # fmt: skip
+    assert Vpc.from_aws(data).instance("web").instance_id == "i-1"
