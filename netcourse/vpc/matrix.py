@@ -356,7 +356,25 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     cross = ~same_subnet
 
     gateway = kinds == 5  # followed one pair at a time below
+    # groups with a prefix-list rule for this traffic: their pairs are followed one at a time
+    listed = {
+        way: np.array(
+            [
+                any(
+                    r.prefix_lists and r.covers(proto, port)
+                    for g in groups[s]
+                    for r in g.rules(way)
+                )
+                for s in sgsets
+            ],
+            dtype=bool,
+        )[sgset]
+        if n
+        else np.zeros(0, bool)
+        for way in ("outbound", "inbound")
+    }
     single = v6_only[:, None] | v6_only[None, :]
+    single |= listed["outbound"][:, None] | listed["inbound"][None, :]
     gateway |= single
     running = np.array([inst.state == RUNNING for inst in instances], dtype=bool)
     inst_ids = np.array([inst.instance_id for inst in instances], dtype=object)
@@ -384,9 +402,7 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     # pairs routed to a gateway (private address across VPCs): follow them one by one
     for i, j in zip(*np.nonzero(gateway & ~done)):
         path = trace(vpc, instances[i].instance_id, instances[j].instance_id, port, protocol)
-        blocked[i, j] = path.blocked_by or (
-            f"unknown: {path.unknown_at}" if path.unknown_at else ""
-        )
+        blocked[i, j] = _blocker(path)
         done[i, j] = not path.reachable
     reach = ~done
     np.fill_diagonal(reach, False)
@@ -419,6 +435,11 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     )
 
 
+def _blocker(path) -> str:
+    """A matrix cell's blocker: the component that blocks, "unknown: <component>", or ""."""
+    return path.blocked_by or (f"unknown: {path.unknown_at}" if path.unknown_at else "")
+
+
 def _internet(vpc, instances, port, protocol):
     """Instance -> internet and internet -> instance, one trace per distinct situation."""
     n = len(instances)
@@ -438,7 +459,7 @@ def _internet(vpc, instances, port, protocol):
         ):
             if key not in cache:
                 path = trace(vpc, src, dst, port, protocol)
-                cache[key] = (path.reachable, path.blocked_by or "", inst)
+                cache[key] = (path.reachable, _blocker(path), inst)
             reachable, blocker, first = cache[key]
             if blocker in (first.instance_id, first.primary.eni_id):
                 blocker = inst.instance_id if blocker == first.instance_id else eni.eni_id

@@ -62,6 +62,32 @@ class Tracer:
         rule = decision.rule.describe() if decision.rule else "no matching rule"
         local = self.addr(eni)
         src, dst = (addr, local) if direction == "inbound" else (local, addr)
+        listed = None
+        if not decision.allowed:
+            listed = next(
+                (
+                    (g.group_id, r)
+                    for g in self.vpc.security_groups_for(eni)
+                    for r in g.rules(direction)
+                    if r.prefix_lists and r.covers(self.proto, self.port)
+                ),
+                None,
+            )
+        if listed is not None:
+            group_id, rule_of = listed
+            self.unknown(
+                component=group_id,
+                kind="security-group",
+                code="NOT_MODELLED",
+                reason=(
+                    f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} allows "
+                    f"{rule_of.describe()}; the entries of {', '.join(rule_of.prefix_lists)} "
+                    f"are not in the data, so whether {addr} is one of them is unknown."
+                ),
+                src=src,
+                dst=dst,
+                direction=direction,
+            )
         if decision.allowed:
             reason = f"Security group {decision.group_id} of {eni.eni_id}: {rule}."
         else:
@@ -217,14 +243,24 @@ class Tracer:
             )
         )
 
-    def unknown(self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str):
+    def unknown(
+        self,
+        *,
+        component: str,
+        kind: str,
+        code: str,
+        reason: str,
+        src: str,
+        dst: str,
+        direction: str = "through",
+    ):
         """Stop the request at ``component``: the model cannot say what happens beyond it."""
         self.add(
             Hop(
                 component=component,
                 kind=kind,
                 leg="request",
-                direction="through",
+                direction=direction,
                 allowed=False,
                 rule="",
                 reason=reason,

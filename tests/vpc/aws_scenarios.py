@@ -764,3 +764,22 @@ def unmodelled_targets() -> Scenario:
         acct.security_group("app-sg", "main")
         acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
         return acct.scenario()
+
+
+def prefix_list_rule() -> Scenario:
+    """Public "bastion" whose group "admin-sg" admits tcp 22 only from the customer-managed
+    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list. The dump holds
+    no prefix list entries (the loader does not read describe-managed-prefix-lists yet)."""
+    with account() as acct:
+        _public_vpc(acct)
+        pl_id = acct.ec2.create_managed_prefix_list(
+            PrefixListName="office", AddressFamily="IPv4", MaxEntries=5,
+            Entries=[{"Cidr": "198.51.100.0/24", "Description": "office"}],
+        )["PrefixList"]["PrefixListId"]  # fmt: skip
+        acct._remember("office", pl_id)
+        ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+               "PrefixListIds": [{"PrefixListId": pl_id}]}  # fmt: skip
+        acct.security_group("admin-sg", "main", ingress=[ssh])
+        acct.instance("bastion", Eni("public", ("admin-sg",), "10.0.1.10", public_ip=True))
+        acct.instance("peer", Eni("public", ("admin-sg",), "10.0.1.20"))
+        return acct.scenario()

@@ -96,3 +96,34 @@ def test_a_path_that_is_blocked_says_blocked(gateways):
 def test_the_explorer_shows_unknown_as_unknown(gateways):
     html = path_html(gateways.vpc().reachability("app", "10.20.1.5", port=443))
     assert f"unknown at {gateways.ids['tgw']}" in html and "blocked by" not in html
+
+
+@pytest.fixture(scope="module")
+def listed():
+    return aws.prefix_list_rule()
+
+
+def test_a_prefix_list_rule_without_its_entries_gives_unknown(listed):
+    """Work with managed prefix lists,
+    https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html: a security group
+    rule may name a prefix list instead of a CIDR; the rule covers the list's entries. Without
+    the entries in the data, whether a source is one of them is unknown, not blocked.
+    """
+    vpc = listed.vpc()
+    rule = vpc.security_groups[listed.ids["admin-sg"]].ingress[0]
+    assert rule.prefix_lists == (listed.ids["office"],)
+    path = vpc.reachability("internet", "bastion", port=22)
+    assert path.verdict == "unknown" and path.unknown_at == listed.ids["admin-sg"]
+    assert listed.ids["office"] in path.explanation
+    assert vpc.reachability("internet", "bastion", port=443).verdict == "blocked"  # no rule
+
+
+def test_the_matrix_agrees_on_prefix_list_rules(listed):
+    vpc = listed.vpc()
+    m = vpc.matrix(port=22)
+    for src in m.ids:
+        for dst in m.ids:
+            if src != dst:
+                path = vpc.reachability(src, dst, 22)
+                assert m.can_reach(src, dst) == path.reachable, (src, dst)
+    assert m.blocker("internet", "bastion") == f"unknown: {listed.ids['admin-sg']}"
