@@ -83,7 +83,7 @@ def _where(vpc, hop, spots) -> tuple[float, float] | None:
     if hop.kind == "security-group":
         addr = hop.src if hop.direction == "outbound" else hop.dst
         for eni in vpc.interfaces.values():
-            if eni.private_ip == addr and (eni.instance_id or eni.eni_id) in spots:
+            if addr in eni.addresses and (eni.instance_id or eni.eni_id) in spots:
                 x, y = spots[eni.instance_id or eni.eni_id]
                 return (x, y)
         return None
@@ -304,7 +304,13 @@ def _draw_path(ax, vpc, path, spots, step) -> str:
             ax.plot(*where, marker="o", markersize=11, color=tint, zorder=5)
             ax.text(*where, str(n), ha="center", va="center", fontsize=6, color="white", zorder=6)
     what = f"{path.protocol}" + ("" if path.port is None else f"/{path.port}")
-    verdict = "reachable" if path.reachable else f"blocked by {path.blocked_by}"
+    verdict = (
+        "reachable"
+        if path.reachable
+        else f"unknown at {path.unknown_at}"
+        if path.verdict == "unknown"
+        else f"blocked by {path.blocked_by}"
+    )
     shown = "" if step is None else f" (hops 1-{len(hops)} of {len(path.hops)})"
     return f"{path.src} -> {path.dst} {what}: {verdict}{shown}"
 

@@ -30,6 +30,7 @@ from netcourse.readers import read_port
 from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
     check_depth,
     direction_name,
     name_tag,
@@ -45,10 +46,28 @@ from netcourse.vpc.resources import (
     read_text,
 )
 
-__all__ = ["AclEntry", "AclDecision", "NetworkAcl", "DEFAULT_RULE", "direction_name"]
+__all__ = [
+    "AclEntry",
+    "AclDecision",
+    "NetworkAcl",
+    "DEFAULT_RULE",
+    "DEFAULT_RULE_V6",
+    "HIGHEST_RULE",
+    "direction_name",
+]
 
-#: AWS shows the catch-all rule as "*" and stores it as number 32767.
+#: AWS shows the catch-all rule as "*" and stores it as number 32767 (its IPv4 deny).
 DEFAULT_RULE = 32767
+
+#: In a VPC with an IPv6 block every network ACL also holds the IPv6 catch-all: rule number
+#: 32768, deny ``::/0``, also shown as "*" (describe-network-acls prints both).
+DEFAULT_RULE_V6 = 32768
+
+#: The highest number a rule a person writes may have (AWS: 1-32766).
+HIGHEST_RULE = 32766
+
+#: The catch-all rule of each IP version.
+_CATCH_ALL = {4: DEFAULT_RULE, 6: DEFAULT_RULE_V6}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +81,8 @@ class AclEntry:
     cidr: str
     ports: tuple[int, int] | None = None
     icmp_type: int | None = None
+    #: the ICMP code of ``IcmpTypeCode`` (None: every code, AWS's -1)
+    icmp_code: int | None = None
     network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(
         default=None, repr=False, compare=False
     )
@@ -95,7 +116,7 @@ class AclEntry:
             field="RuleNumber",
             what="rule number",
             low=1,
-            high=DEFAULT_RULE,
+            high=DEFAULT_RULE_V6,
         )
         where = f"{where} rule {number}"
         action = entry["RuleAction"]
@@ -109,6 +130,13 @@ class AclEntry:
         if not cidr:
             raise VpcError(f"{where}: no CidrBlock or Ipv6CidrBlock")
         net = parse_net(cidr, f"{where} CidrBlock")
+        catch_all = {v: k for k, v in _CATCH_ALL.items()}.get(number)
+        if catch_all is not None and net.version != catch_all:
+            raise VpcError(
+                f"{where}: {quote(cidr)} is an IPv{net.version} block, but rule {number} is AWS's "
+                f"IPv{catch_all} catch-all (rule *: deny "
+                f"{'0.0.0.0/0' if catch_all == 4 else '::/0'})"
+            )
         ports = None
         if protocol in PORT_PROTOCOLS and entry.get("PortRange"):
             span = read_dict(entry["PortRange"], where=where, field="PortRange")
@@ -128,7 +156,7 @@ class AclEntry:
                     "above To)"
                 )
             ports = (low, high)
-        icmp_type = None
+        icmp_type = icmp_code = None
         if protocol in ICMP_PROTOCOLS and entry.get("IcmpTypeCode"):
             codes = read_dict(entry["IcmpTypeCode"], where=where, field="IcmpTypeCode")
             value = read_number(
@@ -140,6 +168,15 @@ class AclEntry:
                 all_value=True,
             )
             icmp_type = None if value == -1 else value
+            code = read_number(
+                codes.get("Code", -1),
+                where=where,
+                field="IcmpTypeCode Code",
+                what="ICMP code",
+                high=255,
+                all_value=True,
+            )
+            icmp_code = None if code == -1 or icmp_type is None else code
         return cls(
             rule_number=number,
             egress=egress,
@@ -148,19 +185,23 @@ class AclEntry:
             cidr=str(net),
             ports=ports,
             icmp_type=icmp_type,
+            icmp_code=icmp_code,
             network=net,
         )
 
     @property
     def label(self) -> str:
-        """The rule number as the console shows it ("*" for the default rule)."""
-        return "*" if self.rule_number == DEFAULT_RULE else str(self.rule_number)
+        """The rule number as the console shows it ("*" for the catch-all rules)."""
+        return "*" if self.rule_number in (DEFAULT_RULE, DEFAULT_RULE_V6) else str(self.rule_number)
 
     @property
     def port_text(self) -> str:
         """The ports (or ICMP type) the entry covers, as the console shows them."""
         if self.protocol in ICMP_PROTOCOLS:
-            return "all types" if self.icmp_type is None else f"type {self.icmp_type}"
+            if self.icmp_type is None:
+                return "all types"
+            code = "" if self.icmp_code is None else f" code {self.icmp_code}"
+            return f"type {self.icmp_type}{code}"
         return port_range_text(self.ports)
 
     def describe(self) -> str:
@@ -182,7 +223,8 @@ class AclEntry:
         if self.protocol in PORT_PROTOCOLS and self.ports is not None and port is not None:
             return self.ports[0] <= port <= self.ports[1]
         if self.protocol in ICMP_PROTOCOLS and self.icmp_type is not None and port is not None:
-            return port == self.icmp_type
+            code_ok = self.icmp_code is None or self.icmp_code == QUESTION_ICMP_CODE
+            return port == self.icmp_type and code_ok
         return True
 
 
@@ -202,8 +244,8 @@ class AclDecision:
 
     @property
     def rule(self) -> str:
-        """The deciding rule as the console shows it: "100" or "*"."""
-        return "*" if self.rule_number == DEFAULT_RULE else str(self.rule_number)
+        """The deciding rule as the console shows it: "100" or "*" (32767 or 32768)."""
+        return "*" if self.rule_number in (DEFAULT_RULE, DEFAULT_RULE_V6) else str(self.rule_number)
 
 
 @dataclass(frozen=True)
@@ -345,7 +387,7 @@ class NetworkAcl:
         what = f"{direction} {protocol_name(proto)}{port_text} {way} {addr}"
         if entry is None:
             text = f"{self.acl_id}: no rule matches {what}, so the * rule denies it"
-            number = DEFAULT_RULE
+            number = _CATCH_ALL[ipaddress.ip_address(addr).version]
         else:
             verb = "allows" if allowed else "denies"
             text = f"{self.acl_id}: {entry.describe()} {verb} {what}"
@@ -382,12 +424,12 @@ class NetworkAcl:
         lines = [f"NetworkAcl {self.acl_id} ({', '.join(self.subnet_ids) or 'no subnets'})"]
         for direction in ("inbound", "outbound"):
             lines.append(f"  {direction}:")
+            rules = self.rules(direction)
             lines += [
-                f"    {e.describe()}"
-                for e in self.rules(direction)
-                if e.rule_number != DEFAULT_RULE
+                f"    {e.describe()}" for e in rules if e.rule_number not in _CATCH_ALL.values()
             ]
             lines.append("    rule *: deny all")
+            lines += [f"    {e.describe()}" for e in rules if e.rule_number == DEFAULT_RULE_V6]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -2,9 +2,10 @@
 
 One dict holds every command's output under its usual top-level key (``Vpcs``, ``Subnets``,
 ``RouteTables``, ``InternetGateways``, ``NatGateways``, ``NetworkAcls``, ``SecurityGroups``,
-``Reservations``, ``VpcPeeringConnections``); a missing key means none of that resource.
-Broken input raises :class:`~netcourse.errors.VpcError` naming the resource and the field
-(and the file, when read from files). Taught in notebooks/05-aws-vpc.ipynb.
+``Reservations``, ``VpcPeeringConnections``, ``EgressOnlyInternetGateways``); a missing key
+means none of that resource. Broken input raises :class:`~netcourse.errors.VpcError` naming
+the resource and the field (and the file, when read from files).
+Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> merge_outputs([{"Vpcs": [{"VpcId": "vpc-1"}]}, {"Subnets": []}])
 {'Vpcs': [{'VpcId': 'vpc-1'}], 'Subnets': []}
@@ -15,12 +16,13 @@ from __future__ import annotations
 import ipaddress
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from netcourse.errors import QUOTE_LIMIT, VpcError, quote
 from netcourse.vpc.acls import NetworkAcl
 from netcourse.vpc.resources import (
+    EgressOnlyInternetGateway,
     Instance,
     InternetGateway,
     NatGateway,
@@ -48,6 +50,7 @@ __all__ = [
     "read_outputs",
     "read_files",
     "local_route",
+    "decode_output",
 ]
 
 #: Top-level key of each describe-* command's output, and the command that prints it.
@@ -61,6 +64,7 @@ KEYS = {
     "SecurityGroups": "describe-security-groups",
     "Reservations": "describe-instances",
     "VpcPeeringConnections": "describe-vpc-peering-connections",
+    "EgressOnlyInternetGateways": "describe-egress-only-internet-gateways",
 }
 
 #: Where each item of the merged data came from: key -> one file name per list item.
@@ -81,6 +85,7 @@ class Resources:
     igws: dict[str, InternetGateway]
     nats: dict[str, NatGateway]
     peerings: dict[str, PeeringConnection]
+    eigws: dict[str, EgressOnlyInternetGateway] = field(default_factory=dict)
 
 
 def merge_outputs(outputs: Iterable[dict]) -> dict:
@@ -127,7 +132,7 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
     outputs = []
     for path in paths:
         try:
-            output = json.loads(path.read_text())
+            output = json.loads(decode_output(path.read_bytes(), _file(path)))
         except OSError as exc:
             raise VpcError(f"{_file(path)}: cannot read ({exc.strerror})") from None
         except RecursionError:
@@ -139,6 +144,56 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
         check_depth(output, path.name)
         outputs.append((path.name, output))
     return _merge(outputs)
+
+
+#: Byte order marks and the encodings they announce: PowerShell 5's ``>`` writes UTF-16 LE
+#: with a BOM, Windows tools often add a UTF-8 BOM.
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decode_output(raw: bytes, where: str) -> str:
+    r"""The text of a saved describe-* output: UTF-8 (with or without BOM) or UTF-16, JSON only.
+
+    The AWS CLI's other output formats are recognised and refused with the option to use.
+
+    >>> decode_output(b"\xef\xbb\xbf{}", "f.json"), decode_output("{}".encode("utf-16"), "f")
+    ('{}', '{}')
+    >>> decode_output(b"Vpcs:\n- CidrBlock: 10.0.0.0/16\n", "f.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.VpcError: f.json: this is the AWS CLI's yaml output; ...--output json
+    """
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+    if encoding is None and len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0):
+        encoding = "utf-16-be" if raw[0] == 0 else "utf-16-le"  # UTF-16 without a BOM
+    try:
+        text = raw.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        raise VpcError(
+            f"{where}: not UTF-8 or UTF-16 text (byte {exc.start} cannot be decoded as "
+            f"{encoding or 'UTF-8'}); save the output of aws ec2 describe-* --output json as is"
+        ) from None
+    body = text.lstrip()
+    if body and body[0] not in "{[":
+        first = body.splitlines()[0]
+        if first.startswith(("-", "|", "+")) and set(first) <= set("-+| "):
+            kind = "table"
+        elif "\t" in first or first.split()[0].isupper():
+            kind = "text"
+        elif ":" in first or first.startswith("- "):
+            kind = "yaml"
+        else:
+            kind = ""
+        if kind:
+            raise VpcError(
+                f"{where}: this is the AWS CLI's {kind} output; the model reads JSON only: run "
+                "the command again with --output json"
+            )
+    return text
 
 
 def _file(path: Path) -> str:
@@ -233,6 +288,7 @@ def _load(data: dict, where: list) -> Resources:
             ):
                 cidrs.append(text)
         nets = [str(parse_net(c, f"{vpc_id} CidrBlock")) for c in cidrs]
+        nets += _ipv6_blocks(item, vpc_id)
         vpcs[vpc_id] = VpcNetwork(vpc_id, tuple(nets), name_tag(item, vpc_id))
 
     subnets: dict[str, VpcSubnet] = {}
@@ -240,27 +296,41 @@ def _load(data: dict, where: list) -> Resources:
         where.append((f"Subnets[{index}]", "Subnets", index))
         subnet_id = _need(item, "SubnetId", f"Subnets[{index}]")
         vpc_id = _need(item, "VpcId", subnet_id)
-        net = parse_net(_need(item, "CidrBlock", subnet_id), f"{subnet_id} CidrBlock")
+        v6 = _ipv6_blocks(item, subnet_id)
+        if not read_text(item, "CidrBlock", where=subnet_id) and not v6:
+            raise VpcError(
+                f"{subnet_id}: no CidrBlock and no associated Ipv6CidrBlockAssociationSet block; "
+                "a subnet has an IPv4 block, an IPv6 block, or both"
+            )
+        blocks = [("Ipv6CidrBlock", ipaddress.ip_network(b)) for b in v6]
+        if item.get("CidrBlock"):
+            v4 = parse_net(item["CidrBlock"], f"{subnet_id} CidrBlock")
+            blocks.insert(0, ("CidrBlock", v4))
         if vpc_id not in vpcs:
             raise VpcError(f"{subnet_id}: its VpcId {quote(vpc_id)} is not in Vpcs")
         vpc = vpcs[vpc_id]
-        if not any(net.subnet_of(v) for v in vpc.networks if v.version == net.version):
-            raise VpcError(
-                f"{subnet_id}: CidrBlock {net} is outside its VPC {vpc_id} "
-                f"({', '.join(vpc.cidrs)}); a subnet must lie inside its VPC's CIDR"
-            )
-        for other in subnets.values():
-            if other.vpc_id == vpc_id and net.overlaps(other.network):
+        for key, net in blocks:
+            if not any(net.subnet_of(v) for v in vpc.networks if v.version == net.version):
                 raise VpcError(
-                    f"{subnet_id}: CidrBlock {net} overlaps {other.subnet_id} ({other.cidr}); "
-                    "subnets of one VPC must not overlap"
+                    f"{subnet_id}: {key} {net} is outside its VPC {vpc_id} "
+                    f"({', '.join(vpc.cidrs)}); a subnet must lie inside its VPC's CIDR"
                 )
+            for other in subnets.values():
+                if other.vpc_id == vpc_id and any(
+                    net.version == o.version and net.overlaps(o) for o in other.networks
+                ):
+                    raise VpcError(
+                        f"{subnet_id}: {key} {net} overlaps {other.subnet_id} "
+                        f"({', '.join(map(str, other.networks))}); subnets of one VPC must not "
+                        "overlap"
+                    )
         subnets[subnet_id] = VpcSubnet(
             subnet_id,
             vpc_id,
-            str(net),
+            str(blocks[0][1]),
             read_text(item, "AvailabilityZone", where=subnet_id),
             name_tag(item, subnet_id),
+            ipv6_cidrs=tuple(v6),
         )
 
     groups = {}
@@ -274,7 +344,7 @@ def _load(data: dict, where: list) -> Resources:
     members: dict[str, set[str]] = {}
     for eni in interfaces.values():
         for group_id in eni.group_ids:
-            members.setdefault(group_id, set()).add(eni.private_ip)
+            members.setdefault(group_id, set()).update(eni.addresses)
     frozen = {k: frozenset(v) for k, v in members.items()}
     groups = {k: g.with_members(frozen) for k, g in groups.items()}
 
@@ -291,6 +361,24 @@ def _load(data: dict, where: list) -> Resources:
             if vpc_id and state in ("available", "attached"):
                 attached.append(vpc_id)
         igws[igw_id] = InternetGateway(igw_id, tuple(attached), name_tag(item, igw_id))
+
+    eigws = {}
+    for index, item in enumerate(_items(data, "EgressOnlyInternetGateways")):
+        where.append((f"EgressOnlyInternetGateways[{index}]", "EgressOnlyInternetGateways", index))
+        eigw_id = _need(item, "EgressOnlyInternetGatewayId", f"EgressOnlyInternetGateways[{index}]")
+        attached = []
+        for k, attachment in enumerate(read_list(item, "Attachments", where=eigw_id)):
+            spot = f"{eigw_id} Attachments[{k}]"
+            attachment = read_dict(attachment, where=eigw_id, field=f"Attachments[{k}]")
+            vpc_id = read_text(attachment, "VpcId", where=spot)
+            if vpc_id and read_text(attachment, "State", where=spot, default="attached") in (
+                "available",
+                "attached",
+            ):
+                attached.append(vpc_id)
+        eigws[eigw_id] = EgressOnlyInternetGateway(
+            eigw_id, tuple(attached), name_tag(item, eigw_id)
+        )
 
     nats = {}
     for index, item in enumerate(_items(data, "NatGateways")):
@@ -323,13 +411,9 @@ def _load(data: dict, where: list) -> Resources:
         ends = []
         for side in ("RequesterVpcInfo", "AccepterVpcInfo"):
             info = read_dict(item.get(side), where=pcx_id, field=side)
-            end = _need(info, "VpcId", f"{pcx_id} {side}")
-            if end not in vpcs:
-                raise VpcError(
-                    f"{pcx_id}: {side} VpcId {quote(end)} is not in Vpcs; this model follows "
-                    "peering only between VPCs whose describe-vpcs output is loaded"
-                )
-            ends.append(end)
+            # either end may be outside the data (another region or account): paths into it
+            # end "unknown: beyond the data"
+            ends.append(_need(info, "VpcId", f"{pcx_id} {side}"))
         status = read_dict(item.get("Status"), where=pcx_id, field="Status")
         peerings[pcx_id] = PeeringConnection(
             pcx_id,
@@ -349,7 +433,7 @@ def _load(data: dict, where: list) -> Resources:
         where.append((f"RouteTables[{index}]", "RouteTables", index))
         rtb = RouteTable.from_aws(item)
         rtb = _with_local_routes(rtb, vpcs)
-        rtb = rtb.with_blackholes(_missing_targets(rtb, igws, nats, peerings, interfaces))
+        rtb = rtb.with_blackholes(_missing_targets(rtb, igws, nats, peerings, interfaces, eigws))
         route_tables[rtb.route_table_id] = rtb
 
     where.append(("references between resources", None, None))
@@ -365,7 +449,25 @@ def _load(data: dict, where: list) -> Resources:
         igws=igws,
         nats=nats,
         peerings=peerings,
+        eigws=eigws,
     )
+
+
+def _ipv6_blocks(item: dict, where: str) -> list[str]:
+    """The associated IPv6 blocks of a VPC or subnet (``Ipv6CidrBlockAssociationSet``)."""
+    blocks = []
+    for k, block in enumerate(read_list(item, "Ipv6CidrBlockAssociationSet", where=where)):
+        spot = f"{where} Ipv6CidrBlockAssociationSet[{k}]"
+        block = read_dict(block, where=where, field=f"Ipv6CidrBlockAssociationSet[{k}]")
+        state = read_dict(block.get("Ipv6CidrBlockState"), where=spot, field="Ipv6CidrBlockState")
+        text = read_text(block, "Ipv6CidrBlock", where=spot)
+        if not text or read_text(state, "State", where=spot, default="associated") != "associated":
+            continue
+        net = parse_net(text, f"{spot} Ipv6CidrBlock")
+        if net.version != 6:
+            raise VpcError(f"{spot}: Ipv6CidrBlock {net} is an IPv4 block")
+        blocks.append(str(net))
+    return blocks
 
 
 def _check_references(vpcs, subnets, acls, route_tables) -> None:
@@ -411,6 +513,11 @@ def _instances(data, subnets, groups, where):
                     "PrivateIpAddress": item.get("PrivateIpAddress"),
                     "Groups": item.get("SecurityGroups", []),
                     "Attachment": {"DeviceIndex": 0},
+                    **(
+                        {"Ipv6Addresses": [{"Ipv6Address": item["Ipv6Address"]}]}
+                        if item.get("Ipv6Address")
+                        else {}
+                    ),
                     **({"Association": {"PublicIp": public}} if public else {}),
                 }
             ]
@@ -451,12 +558,24 @@ def _interface(nic, instance_id, subnet_id, subnets, groups) -> NetworkInterface
         raise VpcError(
             f"{eni_id} of {instance_id}: its SubnetId {quote(eni_subnet)} is not in Subnets"
         )
-    private = read_text(nic, "PrivateIpAddress", where=eni_id)
-    if not private:
-        raise VpcError(f"{eni_id} of {instance_id}: no PrivateIpAddress")
-    addr = parse_addr(private, f"{eni_id} PrivateIpAddress")
     subnet = subnets[eni_subnet]
-    if addr not in ipaddress.ip_network(subnet.cidr):
+    v6 = []
+    for index, item in enumerate(read_list(nic, "Ipv6Addresses", where=eni_id)):
+        spot = f"{eni_id} Ipv6Addresses[{index}]"
+        item = read_dict(item, where=eni_id, field=f"Ipv6Addresses[{index}]")
+        text = read_text(item, "Ipv6Address", where=spot, required=True)
+        v6addr = parse_addr(text, f"{spot} Ipv6Address")
+        if v6addr.version != 6 or not any(v6addr in n for n in subnet.networks if n.version == 6):
+            raise VpcError(
+                f"{spot}: Ipv6Address {v6addr} is outside the IPv6 blocks of {eni_subnet} "
+                f"({', '.join(subnet.ipv6_cidrs) or 'it has none'})"
+            )
+        v6.append(str(v6addr))
+    private = read_text(nic, "PrivateIpAddress", where=eni_id)
+    if not private and not (subnet.ipv6_only and v6):
+        raise VpcError(f"{eni_id} of {instance_id}: no PrivateIpAddress")
+    addr = parse_addr(private, f"{eni_id} PrivateIpAddress") if private else None
+    if addr is not None and (addr.version != 4 or addr not in subnet.network):
         raise VpcError(f"{eni_id}: PrivateIpAddress {addr} is outside {eni_subnet} ({subnet.cidr})")
     group_ids = []
     for index, group in enumerate(read_list(nic, "Groups", where=eni_id)):
@@ -474,8 +593,9 @@ def _interface(nic, instance_id, subnet_id, subnets, groups) -> NetworkInterface
         eni_id=eni_id,
         subnet_id=eni_subnet,
         vpc_id=subnet.vpc_id,
-        private_ip=str(addr),
+        private_ip="" if addr is None else str(addr),
         public_ip=str(parse_addr(public, f"{eni_id} Association PublicIp")) if public else None,
+        ipv6_addrs=tuple(dict.fromkeys(v6)),
         group_ids=tuple(group_ids),
         instance_id=instance_id,
         device_index=read_number(
@@ -505,7 +625,7 @@ def local_route(block: str) -> Route:
     return Route(block, "local", network=ipaddress.ip_network(block))
 
 
-def _missing_targets(rtb, igws, nats, peerings, interfaces) -> dict[str, str]:
+def _missing_targets(rtb, igws, nats, peerings, interfaces, eigws=None) -> dict[str, str]:
     """Targets that do not exist or cannot carry traffic, with the reason AWS would give."""
     missing = {}
     for route in rtb.routes:
@@ -530,6 +650,12 @@ def _missing_targets(rtb, igws, nats, peerings, interfaces) -> dict[str, str]:
                 missing[target] = f"{target} is {pcx.status}"
             elif pcx.peer_of(rtb.vpc_id) is None:
                 missing[target] = f"{target} does not connect {rtb.vpc_id}"
+        elif kind == "egress-only-internet-gateway":
+            eigw = (eigws or {}).get(target)
+            if eigw is None:
+                missing[target] = f"{target} does not exist"
+            elif rtb.vpc_id not in eigw.vpc_ids:
+                missing[target] = f"{target} is not attached to {rtb.vpc_id}"
         elif kind == "network-interface" and target not in interfaces:
             missing[target] = f"{target} does not exist"
     return missing

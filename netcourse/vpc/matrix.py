@@ -29,6 +29,8 @@ from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     INTERNET_ADDR,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
+    RUNNING,
     direction_name,
     protocol_name,
     return_ports,
@@ -191,7 +193,7 @@ def _acl_vector(acl: NetworkAcl, direction: str, proto: int, addrs, ports) -> np
                 if not e.ports[0] <= port <= e.ports[1]:
                     continue
             if port is not None and e.protocol in ICMP_PROTOCOLS and e.icmp_type is not None:
-                if port != e.icmp_type:
+                if port != e.icmp_type or e.icmp_code not in (None, QUESTION_ICMP_CODE):
                     continue
             net = e.network
             hit = (addrs & int(net.netmask)) == int(net.network_address)
@@ -212,6 +214,8 @@ def _sg_vector(groups, direction: str, proto: int, addrs, port, addr_texts) -> n
             if rule.ports is not None and port is not None:
                 if rule.protocol in ICMP_PROTOCOLS:
                     if rule.ports[0] != -1 and rule.ports[0] != port:
+                        continue
+                    if rule.ports[1] not in (-1, QUESTION_ICMP_CODE):
                         continue
                 elif not rule.ports[0] <= port <= rule.ports[1]:
                     continue
@@ -252,7 +256,9 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     n = len(instances)
     enis = [inst.primary for inst in instances]
     texts = [eni.private_ip for eni in enis]
-    addrs = np.fromiter((int(ipaddress.IPv4Address(a)) for a in texts), np.int64, n)
+    # an interface without IPv4 (IPv6-only subnet) is followed one pair at a time below
+    v6_only = np.array([not a for a in texts], dtype=bool)
+    addrs = np.fromiter((int(ipaddress.IPv4Address(a or 0)) for a in texts), np.int64, n)
     subnet_ids = sorted({eni.subnet_id for eni in enis})
     sub_index = {s: k for k, s in enumerate(subnet_ids)}
     subnet = np.array([sub_index[eni.subnet_id] for eni in enis], dtype=np.int64)
@@ -288,7 +294,8 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     choice = np.stack([_route_vectors(t, addrs) for t in tables]) if n else np.zeros((0, 0))
     route_of = choice[subnet]  # [s, d]: index into s's table for addr d
     back_of = choice[subnet].T  # [s, d]: index into d's table for addr s
-    kinds = np.zeros((n, n), dtype=np.int8)  # 0 none, 1 dead, 2 local, 3 pcx ok, 4 pcx no, 5 other
+    # 0 none, 1 dead, 2 local, 3 pcx ok, 4 pcx no, 5 other, 6 local but held in another VPC
+    kinds = np.zeros((n, n), dtype=np.int8)
     target = np.full((n, n), "", dtype=object)
     same_subnet = subnet[:, None] == subnet[None, :]
     vpc_of = np.array([eni.vpc_id for eni in enis], dtype=object)
@@ -305,7 +312,16 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
             if route.state != "active":
                 kinds[block] = 1
             elif route.kind == "local":
-                kinds[block] = 2
+                # the address is in this VPC's CIDR: delivered only if it is this VPC's interface
+                col_ids = np.nonzero(cols)[0]
+                here = np.array([vpc_of[j] == table.vpc_id for j in col_ids], bool)
+                sub = np.full((len(rows), len(col_ids)), 6, dtype=np.int8)
+                sub[:, here] = 2
+                kinds[block] = sub
+            elif route.kind == "peering-connection" and (
+                vpc.peering_connections[route.target].peer_of(table.vpc_id) not in vpc.vpcs
+            ):
+                kinds[block] = 5  # into a VPC outside the data: followed one pair at a time
             elif route.kind == "peering-connection":
                 pcx = vpc.peering_connections[route.target]
                 peer = pcx.peer_of(table.vpc_id)
@@ -340,11 +356,36 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     cross = ~same_subnet
 
     gateway = kinds == 5  # followed one pair at a time below
+    # groups with a prefix-list rule for this traffic: their pairs are followed one at a time
+    listed = {
+        way: np.array(
+            [
+                any(
+                    r.prefix_lists and r.covers(proto, port)
+                    for g in groups[s]
+                    for r in g.rules(way)
+                )
+                for s in sgsets
+            ],
+            dtype=bool,
+        )[sgset]
+        if n
+        else np.zeros(0, bool)
+        for way in ("outbound", "inbound")
+    }
+    single = v6_only[:, None] | v6_only[None, :]
+    single |= listed["outbound"][:, None] | listed["inbound"][None, :]
+    gateway |= single
+    running = np.array([inst.state == RUNNING for inst in instances], dtype=bool)
+    inst_ids = np.array([inst.instance_id for inst in instances], dtype=object)
     checks = [
-        (sg_out, sg_name[:, None]),
-        (~(forwarded & cross) | acl_out, acl_name[:, None]),
-        (forwarded, rtb_name[:, None]),
-        (kinds != 4, target),
+        (running[:, None] | single, inst_ids[:, None]),  # a stopped source sends nothing
+        (running[None, :] | single, inst_ids[None, :]),  # a stopped destination answers nothing
+        (single | sg_out, sg_name[:, None]),
+        (single | ~(forwarded & cross) | acl_out, acl_name[:, None]),
+        (single | forwarded, rtb_name[:, None]),
+        (single | (kinds != 6), rtb_name[:, None]),
+        (single | (kinds != 4), target),
         (gateway | ~cross | acl_in, acl_name[None, :]),
         (gateway | sg_in, sg_name[None, :]),
         (gateway | ~cross | ret_out, acl_name[None, :]),
@@ -361,7 +402,7 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     # pairs routed to a gateway (private address across VPCs): follow them one by one
     for i, j in zip(*np.nonzero(gateway & ~done)):
         path = trace(vpc, instances[i].instance_id, instances[j].instance_id, port, protocol)
-        blocked[i, j] = path.blocked_by or ""
+        blocked[i, j] = _blocker(path)
         done[i, j] = not path.reachable
     reach = ~done
     np.fill_diagonal(reach, False)
@@ -394,6 +435,11 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
     )
 
 
+def _blocker(path) -> str:
+    """A matrix cell's blocker: the component that blocks, "unknown: <component>", or ""."""
+    return path.blocked_by or (f"unknown: {path.unknown_at}" if path.unknown_at else "")
+
+
 def _internet(vpc, instances, port, protocol):
     """Instance -> internet and internet -> instance, one trace per distinct situation."""
     n = len(instances)
@@ -405,7 +451,7 @@ def _internet(vpc, instances, port, protocol):
         eni = inst.primary
         decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
         via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
-        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None)
+        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None, inst.state)
         out_key = base + ((eni.private_ip,) if via_nat else ())
         for key, cache, ok, by, src, dst in (
             (out_key, cache_out, out_ok, out_by, inst.instance_id, "internet"),
@@ -413,7 +459,7 @@ def _internet(vpc, instances, port, protocol):
         ):
             if key not in cache:
                 path = trace(vpc, src, dst, port, protocol)
-                cache[key] = (path.reachable, path.blocked_by or "", inst)
+                cache[key] = (path.reachable, _blocker(path), inst)
             reachable, blocker, first = cache[key]
             if blocker in (first.instance_id, first.primary.eni_id):
                 blocker = inst.instance_id if blocker == first.instance_id else eni.eni_id

@@ -23,7 +23,7 @@ from netcourse.data import path as data_path
 from netcourse.errors import VpcError, quote
 from netcourse.html import table
 from netcourse.readers import read_address
-from netcourse.vpc.acls import AclEntry, NetworkAcl
+from netcourse.vpc.acls import DEFAULT_RULE, DEFAULT_RULE_V6, AclEntry, NetworkAcl
 from netcourse.vpc.loader import Origins, load, local_route, read_files
 from netcourse.vpc.matrix import Matrix, matrix
 from netcourse.vpc.reachability import Path, trace
@@ -33,6 +33,7 @@ from netcourse.vpc.resources import (
     Instance,
     InternetGateway,
     NetworkInterface,
+    VpcNetwork,
     check_depth,
     reserved_addresses,
 )
@@ -75,14 +76,22 @@ class Vpc:
         self._data = copy.deepcopy(data)
         self._r = resources
         self._by_name = {}
+        self._same_name: dict[str, list[str]] = {}
         for inst in resources.instances.values():
             if inst.name:
                 self._by_name.setdefault(inst.name, inst.instance_id)
+                self._same_name.setdefault(inst.name, []).append(inst.instance_id)
         self._by_addr: dict[str, NetworkInterface] = {}
+        #: addresses held by interfaces in more than one VPC (unpeered VPCs with one CIDR)
+        self._shared: dict[str, list[NetworkInterface]] = {}
         for eni in resources.interfaces.values():
-            self._by_addr[eni.private_ip] = eni
-            if eni.public_ip:
-                self._by_addr[eni.public_ip] = eni
+            for addr in (*eni.addresses, eni.public_ip):
+                if not addr:
+                    continue
+                if addr in self._by_addr:
+                    self._shared.setdefault(addr, [self._by_addr[addr]]).append(eni)
+                else:
+                    self._by_addr[addr] = eni
         self._acl_of = {}
         defaults = {a.vpc_id: a for a in resources.acls.values() if a.is_default}
         for acl in resources.acls.values():
@@ -90,7 +99,7 @@ class Vpc:
                 self._acl_of[subnet_id] = acl
         for subnet in resources.subnets.values():
             if subnet.subnet_id not in self._acl_of:
-                acl = defaults.get(subnet.vpc_id) or _aws_default_acl(subnet.vpc_id)
+                acl = defaults.get(subnet.vpc_id) or _aws_default_acl(resources.vpcs[subnet.vpc_id])
                 self._acl_of[subnet.subnet_id] = acl
         self._rtb_of = {}
         mains = {t.vpc_id: t for t in resources.route_tables.values() if t.main}
@@ -220,6 +229,9 @@ class Vpc:
     peering_connections = property(
         lambda self: MappingProxyType(self._r.peerings), doc="VPC peering connections by id."
     )
+    egress_only_gateways = property(
+        lambda self: MappingProxyType(self._r.eigws), doc="Egress-only internet gateways by id."
+    )
 
     def instance(self, name_or_id: str) -> Instance:
         """An instance by id or by its Name tag.
@@ -227,9 +239,15 @@ class Vpc:
         >>> Vpc.example().instance("db").private_ip
         '10.0.3.10'
         """
+        same = self._same_name.get(name_or_id, ()) if isinstance(name_or_id, str) else ()
+        if len(same) > 1:
+            raise VpcError(
+                f"{quote(name_or_id)}: {len(same)} instances have this Name tag "
+                f"({', '.join(same)}); use the instance id"
+            )
         key = self._by_name.get(name_or_id, name_or_id) if isinstance(name_or_id, str) else None
         if key not in self._r.instances:
-            known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
+            known = _some(sorted(self._by_name) + sorted(self._r.instances))
             raise VpcError(f"{quote(name_or_id)}: no such instance; known: {known}")
         return self._r.instances[key]
 
@@ -338,20 +356,27 @@ class Vpc:
             return Endpoint("internet", INTERNET_ADDR)
         if key in self._r.interfaces:
             eni = self._r.interfaces[key]
-            return Endpoint(key, eni.private_ip, eni, named=True)
+            return Endpoint(key, eni.addresses[0], eni, named=True)
         if key in self._r.instances or key in self._by_name:
             eni = self.instance(key).primary
-            return Endpoint(key, eni.private_ip, eni, named=True)
+            return Endpoint(key, eni.addresses[0], eni, named=True)
         try:
             addr = read_address(key, error=VpcError)
         except VpcError as exc:
             if _LOOKS_LIKE_ADDRESS.match(key):
                 raise VpcError(f"endpoint: {exc}") from None
-            known = ", ".join(sorted(self._by_name) + sorted(self._r.instances))
+            known = _some(sorted(self._by_name) + sorted(self._r.instances))
             raise VpcError(
                 f"endpoint {quote(key)}: not an instance, ENI, IP address or 'internet'; "
                 f"instances: {known}"
             ) from None
+        holders = self._shared.get(str(addr))
+        if holders:
+            named = ", ".join(f"{e.instance_id or e.eni_id} in {e.vpc_id}" for e in holders)
+            raise VpcError(
+                f"endpoint {quote(key)}: this address is held by {len(holders)} interfaces "
+                f"({named}); name the instance or ENI id instead"
+            )
         eni = self._by_addr.get(str(addr))
         if eni is not None:
             return Endpoint(key, str(addr), eni, public=eni.public_ip == str(addr))
@@ -361,8 +386,6 @@ class Vpc:
                     f"endpoint {quote(key)}: inside {vpc.vpc_id} ({', '.join(vpc.cidrs)}) but no "
                     "network interface has this address"
                 )
-        if addr.version != 4:
-            raise VpcError(f"endpoint {quote(key)}: this model follows IPv4 paths only")
         return Endpoint(key, str(addr))
 
     # --- questions ---------------------------------------------------------------------
@@ -407,7 +430,7 @@ class Vpc:
                     subnet.vpc_id,
                     subnet.subnet_id,
                     subnet.name,
-                    subnet.cidr,
+                    ", ".join(map(str, subnet.networks)),
                     "public" if self.is_public(subnet.subnet_id) else "private",
                     self.route_table_for_subnet(subnet.subnet_id).route_table_id,
                     self.nacl_for_subnet(subnet.subnet_id).acl_id,
@@ -427,23 +450,49 @@ class Vpc:
         return table(rows, header=header, cls="netcourse-vpc")
 
 
+def _some(names: list[str], limit: int = 12) -> str:
+    """Names for a message, at most ``limit`` of them (a dump may hold thousands).
+
+    >>> _some(["a", "b", "c"], limit=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} and {len(names) - limit} more"
+
+
 #: Text that a learner meant as an IP address, not as a name: an IPv6 colon, or digits and a dot.
 _LOOKS_LIKE_ADDRESS = re.compile(r".*:|\d+\.")
 
 
-def _aws_default_acl(vpc_id: str) -> NetworkAcl:
-    """The default network ACL AWS creates with a VPC: allow everything in and out."""
+def _aws_default_acl(vpc: VpcNetwork) -> NetworkAcl:
+    """The default network ACL AWS creates with a VPC: allow everything in and out.
+
+    With an IPv6 block AWS also adds rule 101 (allow ``::/0``) in each direction, and the
+    IPv6 catch-all 32768 (https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
+    """
+    v6 = any(net.version == 6 for net in vpc.networks)
+    rules = [
+        (100, "allow", "CidrBlock", "0.0.0.0/0"),
+        (DEFAULT_RULE, "deny", "CidrBlock", "0.0.0.0/0"),
+    ]
+    if v6:
+        rules += [
+            (101, "allow", "Ipv6CidrBlock", "::/0"),
+            (DEFAULT_RULE_V6, "deny", "Ipv6CidrBlock", "::/0"),
+        ]
     entries = tuple(
         AclEntry.from_aws(
             {
-                "RuleNumber": 100,
+                "RuleNumber": number,
                 "Protocol": "-1",
-                "RuleAction": "allow",
+                "RuleAction": action,
                 "Egress": egress,
-                "CidrBlock": "0.0.0.0/0",
+                key: block,
             },
-            f"default ACL of {vpc_id}",
+            f"default ACL of {vpc.vpc_id}",
         )
         for egress in (False, True)
+        for number, action, key, block in rules
     )
-    return NetworkAcl(f"default-acl-of-{vpc_id}", vpc_id, entries, is_default=True)
+    entries = tuple(sorted(entries, key=lambda e: (e.egress, e.rule_number)))
+    return NetworkAcl(f"default-acl-of-{vpc.vpc_id}", vpc.vpc_id, entries, is_default=True)

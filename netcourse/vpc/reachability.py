@@ -17,374 +17,27 @@ spirit of AWS Reachability Analyzer's explanations. Taught in notebooks/05-aws-v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ipaddress
 
 from netcourse.errors import PortError, VpcError, quote
-from netcourse.html import Cell, Markup, table
 from netcourse.readers import read_int, read_port
-from netcourse.style import TINTS
-from netcourse.vpc.acls import AclDecision
+from netcourse.vpc.paths import CODES, Hop, Path, Translation
 from netcourse.vpc.resources import (
     ECHO_REQUEST,
-    EPHEMERAL_PORTS,
     ICMP_PROTOCOLS,
+    INTERNET_ADDR,
+    INTERNET_ADDR6,
     PORT_PROTOCOLS,
     PROTOCOLS,
+    RUNNING,
     Endpoint,
+    internet_restriction,
     protocol_name,
     protocol_number,
-    return_ports,
 )
-from netcourse.vpc.routing import RouteDecision
+from netcourse.vpc.tracer import Blocked, Tracer
 
 __all__ = ["Hop", "Path", "Translation", "trace", "check_query", "CODES"]
-
-#: Why a path stops, one code per kind of reason (modelled on Reachability Analyzer's codes).
-CODES = {
-    "ENI_SG_RULES_MISMATCH": "no rule of the interface's security groups allows it",
-    "SUBNET_ACL_RESTRICTION": "the subnet's network ACL denies it",
-    "NO_ROUTE_TO_DESTINATION": "the route table has no route to the destination",
-    "BAD_STATE_ROUTE": "the matching route is a blackhole",
-    "NO_PUBLIC_ADDRESS": "the interface has no public IPv4 address",
-    "NO_INTERNET_GATEWAY": "no internet gateway is attached to the VPC",
-    "PCX_NOT_TRANSITIVE": "a peering connection only reaches its peer VPC's own CIDR",
-    "NO_RETURN_ROUTE": "the reply has no route back",
-    "NAT_NOT_PUBLIC": "a private NAT gateway does not reach the internet",
-    "PRIVATE_ADDRESS_NOT_ROUTED": "private addresses are not routed on the internet",
-    "UNSUPPORTED_TARGET": "this model does not follow that kind of route target",
-}
-
-
-@dataclass(frozen=True)
-class Translation:
-    """An address rewritten by a gateway: the IGW's 1:1 NAT or a NAT gateway's source NAT."""
-
-    component: str
-    field: str
-    before: str
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.component} rewrites {self.field} {self.before} -> {self.after}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Hop:
-    """One component on the path and what it decided.
-
-    ``leg`` is "request" or "response"; ``direction`` is relative to the component
-    ("inbound", "outbound", or "through" for routers and gateways); ``rule`` is the rule or
-    route that decided; ``detail`` is the evaluator's own decision (AclDecision, SgDecision,
-    RouteDecision or Translation) for hop-level questions.
-    """
-
-    component: str
-    kind: str
-    leg: str
-    direction: str
-    allowed: bool
-    rule: str
-    reason: str
-    src: str
-    dst: str
-    ports: tuple[int, int] | None = None
-    code: str = ""
-    detail: object = field(default=None, repr=False, compare=False)
-
-    @property
-    def decision(self) -> str:
-        """What the component did: "allow", "translate", "forward" or "block"."""
-        if not self.allowed:
-            return "block"
-        if isinstance(self.detail, Translation):
-            return "translate"
-        return "forward" if self.direction == "through" else "allow"
-
-    def line(self) -> str:
-        """One line for a text listing."""
-        mark = "ok" if self.allowed else "BLOCKED"
-        return (
-            f"[{self.leg}] {self.kind} {self.component} ({self.direction}): {mark}. {self.reason}"
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Path:
-    """The answer to "can src reach dst?": reachable, what blocks it, every hop, and why."""
-
-    src: str
-    dst: str
-    protocol: str
-    port: int | None
-    reachable: bool
-    blocked_by: str | None
-    hops: tuple[Hop, ...]
-    explanation: str
-
-    @property
-    def blocking_hop(self) -> Hop | None:
-        """The hop that stopped the traffic, or None when the path is reachable.
-
-        >>> from netcourse.vpc import Vpc
-        >>> Vpc.example("deleted-nat").reachability("app", "internet").blocking_hop.code
-        'BAD_STATE_ROUTE'
-        """
-        return next((h for h in self.hops if not h.allowed), None)
-
-    @property
-    def components(self) -> tuple[str, ...]:
-        """The ids of the components on the path, in order, without repeats.
-
-        >>> from netcourse.vpc import Vpc
-        >>> Vpc.example().reachability("internet", "web").components[0]
-        'igw-0a1b2c3d4e5f60001'
-        """
-        seen: list[str] = []
-        for hop in self.hops:
-            if hop.component not in seen:
-                seen.append(hop.component)
-        return tuple(seen)
-
-    def __repr__(self) -> str:
-        lines = [self.explanation]
-        lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
-        return "\n".join(lines)
-
-    def hops_html(self) -> Markup:
-        """The hops as an HTML table, the blocking hop tinted.
-
-        >>> from netcourse.vpc import Vpc
-        >>> path = Vpc.example().reachability("web", "db", 5432)
-        >>> path.hops_html().count("<tr") == len(path.hops) + 1  # a header row, then each hop
-        True
-        """
-        rows = []
-        for n, hop in enumerate(self.hops, 1):
-            cells = [
-                n,
-                hop.leg,
-                hop.kind,
-                hop.component,
-                hop.direction,
-                "allow" if hop.allowed else Markup("<b>block</b>"),
-                hop.rule,
-                hop.reason,
-            ]
-            if not hop.allowed:
-                cells = [Cell(c, style=f"background:{TINTS['vermillion']}") for c in cells]
-            rows.append(cells)
-        header = ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
-        return table(rows, header=header, cls="netcourse-path")
-
-    def _repr_html_(self) -> str:
-        return Markup("<p>{}</p>").format(self.explanation) + self.hops_html()
-
-
-class _Blocked(Exception):
-    pass
-
-
-class _Tracer:
-    """Collects the hops of one request and its response, stopping at the first block."""
-
-    def __init__(self, vpc, protocol: int, port: int | None):
-        self.vpc = vpc
-        self.proto = protocol
-        self.port = port
-        self.hops: list[Hop] = []
-        self.response: list = []  # callables, in request order; run in reverse afterwards
-        #: where the reply goes: the client's ephemeral ports, or the ICMP reply type
-        self.ret_ports = return_ports(protocol, port)
-
-    def add(self, hop: Hop) -> None:
-        self.hops.append(hop)
-        if not hop.allowed:
-            raise _Blocked
-
-    # ----- components -----
-
-    def sg(self, eni, direction: str, addr: str) -> None:
-        decision = self.vpc.sg_decision(eni, direction, self.proto, addr, self.port)
-        groups = ", ".join(decision.group_ids) or "no security group"
-        component = decision.group_id or (
-            decision.group_ids[0] if decision.group_ids else eni.eni_id
-        )
-        rule = decision.rule.describe() if decision.rule else "no matching rule"
-        src, dst = (addr, eni.private_ip) if direction == "inbound" else (eni.private_ip, addr)
-        if decision.allowed:
-            reason = f"Security group {decision.group_id} of {eni.eni_id}: {rule}."
-        else:
-            reason = (
-                f"None of the {'ingress' if direction == 'inbound' else 'egress'} rules in the "
-                f"security groups of {eni.eni_id} ({groups}) apply to "
-                f"{protocol_name(self.proto)}{self._port_text()} "
-                f"{'from' if direction == 'inbound' else 'to'} {addr}."
-            )
-        self.add(
-            Hop(
-                component=component,
-                kind="security-group",
-                leg="request",
-                direction=direction,
-                allowed=decision.allowed,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                ports=self._ports(),
-                code="" if decision.allowed else "ENI_SG_RULES_MISMATCH",
-                detail=decision,
-            )
-        )
-
-    def acl(self, subnet_id: str, direction: str, remote: str, local: str, leg: str) -> None:
-        acl = self.vpc.nacl_for_subnet(subnet_id)
-        ports = self._ports() if leg == "request" else self.ret_ports
-        decision: AclDecision = acl.evaluate_ports(direction, self.proto, remote, ports)
-        src, dst = (remote, local) if direction == "inbound" else (local, remote)
-        way = "from" if direction == "inbound" else "to"
-        what = f"{direction} {protocol_name(self.proto)}"
-        what += _ports_text(decision.ports, ports, self.proto)
-        if decision.allowed:
-            reason = (
-                f"Network ACL {acl.acl_id} of {subnet_id}: rule {decision.rule} allows "
-                f"{what} {way} {remote}."
-            )
-        else:
-            why = (
-                f"rule {decision.rule} denies"
-                if decision.entry
-                else "no rule allows (rule * denies)"
-            )
-            reason = f"Network ACL {acl.acl_id} of {subnet_id}: {why} {what} {way} {remote}."
-            if leg == "response":
-                reason += (
-                    " Network ACLs are stateless: the reply to the client's ephemeral ports "
-                    f"{EPHEMERAL_PORTS[0]}-{EPHEMERAL_PORTS[1]} needs its own rule."
-                )
-        rule = decision.entry.describe() if decision.entry else "rule *: deny all"
-        self.add(
-            Hop(
-                component=acl.acl_id,
-                kind="network-acl",
-                leg=leg,
-                direction=direction,
-                allowed=decision.allowed,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                ports=decision.ports if ports else None,
-                code="" if decision.allowed else "SUBNET_ACL_RESTRICTION",
-                detail=decision,
-            )
-        )
-
-    def route(self, subnet_id: str, dst: str, src: str, leg: str = "request") -> RouteDecision:
-        rtb = self.vpc.route_table_for_subnet(subnet_id)
-        decision = rtb.lookup(dst)
-        rule = decision.route.describe() if decision.route else "no matching route"
-        if decision.route is None:
-            code = "NO_RETURN_ROUTE" if leg == "response" else "NO_ROUTE_TO_DESTINATION"
-            reason = f"Route table {rtb.route_table_id} of {subnet_id} has no route to {dst}."
-        elif not decision.forwarded:
-            code = "BAD_STATE_ROUTE"
-            why = f" ({decision.route.reason})" if decision.route.reason else ""
-            reason = (
-                f"Route table {rtb.route_table_id} of {subnet_id}: the route "
-                f"{decision.route.destination} -> {decision.route.target} is a "
-                f"{decision.route.state} route{why}, so traffic to {dst} is dropped."
-            )
-        else:
-            code = ""
-            reason = (
-                f"Route table {rtb.route_table_id} of {subnet_id}: {dst} matches "
-                f"{decision.route.destination} -> {decision.route.target} (longest prefix)."
-            )
-        self.add(
-            Hop(
-                component=rtb.route_table_id,
-                kind="route-table",
-                leg=leg,
-                direction="through",
-                allowed=decision.forwarded,
-                rule=rule,
-                reason=reason,
-                src=src,
-                dst=dst,
-                code=code,
-                detail=decision,
-            )
-        )
-        return decision
-
-    def block(
-        self, *, component: str, kind: str, code: str, reason: str, src: str, dst: str
-    ) -> None:
-        """Stop the request at ``component`` (a gateway or an instance) for ``code``."""
-        self.add(
-            Hop(
-                component=component,
-                kind=kind,
-                leg="request",
-                direction="through",
-                allowed=False,
-                rule="",
-                reason=reason,
-                src=src,
-                dst=dst,
-                code=code,
-            )
-        )
-
-    def translate(
-        self,
-        *,
-        component: str,
-        kind: str,
-        leg: str,
-        rewrites: str,
-        before: str,
-        after: str,
-        src: str,
-        dst: str,
-        reason: str,
-    ) -> None:
-        """A gateway rewrites the ``rewrites`` address ("source" or "destination")."""
-        self.add(
-            Hop(
-                component=component,
-                kind=kind,
-                leg=leg,
-                direction="through",
-                allowed=True,
-                rule=f"{rewrites} {before} -> {after}",
-                reason=reason,
-                src=src,
-                dst=dst,
-                detail=Translation(component, rewrites, before, after),
-            )
-        )
-
-    def later(self, step) -> None:
-        """Remember a response-leg check; responses run after the request, in reverse order."""
-        self.response.append(step)
-
-    def _ports(self) -> tuple[int, int] | None:
-        return None if self.port is None else (self.port, self.port)
-
-    def _port_text(self) -> str:
-        if self.port is None:
-            return ""
-        return f" type {self.port}" if self.proto in ICMP_PROTOCOLS else f" port {self.port}"
-
-
-def _ports_text(ports, asked, proto: int = 6) -> str:
-    if not asked:
-        return ""
-    if proto in ICMP_PROTOCOLS:
-        return f" type {ports[0]}"
-    return f" port {ports[0]}" if ports[0] == ports[1] else f" ports {ports[0]}-{ports[1]}"
 
 
 def check_query(protocol: str | int, port: int | None) -> tuple[int, int | None]:
@@ -438,8 +91,14 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
         raise VpcError(
             f"{quote(src)} and {quote(dst)} are both outside the VPC; one end must be inside"
         )
-    t = _Tracer(vpc, proto, port)
+    t = Tracer(vpc, proto, port, _version(a, b, proto))
     try:
+        a = _in_version(t, a)
+        b = _in_version(t, b)
+        for end, role in ((a, "source"), (b, "destination")):
+            _check_state(t, end, role)
+        if a.outside:
+            _check_internet_address(t, a, "source")
         if b.named and b.interface is not None and a.outside:
             b = _public_end(t, b)  # from outside, a named instance is reached at its public IP
         if a.outside:
@@ -448,19 +107,139 @@ def trace(vpc, src, dst, port: int | None = 443, protocol: str = "tcp") -> Path:
             _outbound(t, a, b)
         for step in reversed(t.response):
             step()
-    except _Blocked:
+    except Blocked:
         pass
     return _finish(a, b, proto, port, t.hops)
 
 
-def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
+def _is_internet(end: Endpoint) -> bool:
+    return end.outside and end.addr in (INTERNET_ADDR, INTERNET_ADDR6)
+
+
+def _version(a: Endpoint, b: Endpoint, proto: int) -> int:
+    """The IP version a question is asked in: ICMPv6 or an IPv6 address at either end gives 6.
+
+    Named ends (an instance, an ENI, "internet") follow the other end; two named ends use
+    IPv4 unless one of them has no IPv4 address (an IPv6-only subnet).
+    """
+    wanted = {PROTOCOLS["icmpv6"]: 6, PROTOCOLS["icmp"]: 4}.get(proto)
+    given = {
+        e.label: ipaddress.ip_address(e.addr).version
+        for e in (a, b)
+        if not e.named and not _is_internet(e)
+    }
+    if len(set(given.values())) > 1:
+        raise VpcError(
+            f"{' and '.join(f'{quote(k)} (IPv{v})' for k, v in given.items())}: a connection "
+            "stays in one IP version; ask with two IPv4 or two IPv6 addresses"
+        )
+    for label, version in given.items():
+        if wanted and version != wanted:
+            raise VpcError(
+                f"{quote(label)} is an IPv{version} address, but {protocol_name(proto)} is the "
+                f"ICMP of IPv{wanted}"
+            )
+    if wanted or given:
+        return wanted or next(iter(given.values()))
+    named = [e.interface for e in (a, b) if e.interface is not None]
+    return 6 if any(not eni.private_ip for eni in named) else 4
+
+
+def _in_version(t: Tracer, end: Endpoint) -> Endpoint:
+    """``end`` addressed in the question's IP version (a named instance by its IPv6 address)."""
+    if _is_internet(end):
+        return Endpoint("internet", INTERNET_ADDR6 if t.version == 6 else INTERNET_ADDR)
     eni = end.interface
+    if eni is None:
+        return end
+    if not end.named:
+        if not end.public:
+            t.addrs[eni.eni_id] = end.addr
+        return end
+    addr = eni.address(t.version)
+    if addr is None:
+        name = eni.instance_id or eni.eni_id
+        t.block(
+            component=name,
+            kind="instance",
+            code="NO_ADDRESS_OF_THIS_VERSION",
+            reason=(
+                f"{name} ({eni.eni_id}) has no IPv{t.version} address"
+                + (
+                    "; assign one (aws ec2 assign-ipv6-addresses) in a subnet with an IPv6 block."
+                    if t.version == 6
+                    else ": it lives in an IPv6-only subnet, so ask over IPv6."
+                )
+            ),
+            src=end.label,
+            dst=end.label,
+        )
+    t.addrs[eni.eni_id] = addr
+    return Endpoint(end.label, addr, eni, named=True)
+
+
+def _check_state(t: Tracer, end: Endpoint, role: str) -> None:
+    """A stopped, pending or stopping instance neither sends nor answers (AWS: BAD_STATE)."""
+    eni = end.interface
+    inst = t.vpc.instances.get(eni.instance_id) if eni is not None and eni.instance_id else None
+    if inst is None or inst.state == RUNNING:
+        return
+    t.block(
+        component=inst.instance_id,
+        kind="instance",
+        code="BAD_STATE",
+        reason=(
+            f"{inst.label} ({inst.instance_id}) is {inst.state}, not running, so it "
+            f"{'sends nothing' if role == 'source' else 'answers nothing'}; it keeps its "
+            f"private address {eni.addresses[0]}."
+        ),
+        src=end.label,
+        dst=end.label,
+    )
+
+
+#: AWS's codes for an internet gateway dropping an address the internet does not carry.
+_RESTRICTED = {
+    ("source", "RFC1918"): "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+    ("source", "RFC6598"): "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+    ("source", "other"): "SOURCE_NOT_ON_THE_INTERNET",
+    ("destination", "RFC1918"): "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+    ("destination", "RFC6598"): "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+    ("destination", "other"): "DESTINATION_NOT_ON_THE_INTERNET",
+}
+
+
+def _check_internet_address(t: Tracer, end: Endpoint, role: str, via: str = "") -> None:
+    """An address outside the VPC reached through an internet gateway must be an internet one."""
+    found = internet_restriction(end.addr)
+    if found is None:
+        return
+    kind, label = found
+    igw = via or "the internet gateway"
+    way = "from" if role == "source" else "to"
+    t.block(
+        component=via or "internet",
+        kind="internet-gateway" if via else "internet",
+        code=_RESTRICTED[role, kind],
+        reason=(
+            f"{end.addr} is a {label} address: it cannot be an internet host's, and {igw} "
+            f"drops traffic {way} it."
+        ),
+        src=end.addr if role == "source" else "",
+        dst="" if role == "source" else end.addr,
+    )
+
+
+def _public_end(t: Tracer, end: Endpoint) -> Endpoint:
+    eni = end.interface
+    if t.version == 6:
+        return end  # AWS gives interfaces global IPv6 addresses: no public address to map
     if not eni.public_ip:
         name = eni.instance_id or eni.eni_id
         t.block(
             component=name,
             kind="instance",
-            code="NO_PUBLIC_ADDRESS",
+            code="IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             reason=(
                 f"{name} has no public IPv4 address (nor an Elastic IP), so nothing outside "
                 f"the VPC can reach it; its private address {eni.private_ip} is not routed on "
@@ -472,9 +251,9 @@ def _public_end(t: _Tracer, end: Endpoint) -> Endpoint:
     return Endpoint(end.label, eni.public_ip, eni, public=True, named=True)
 
 
-def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
+def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
     vpc, eni = t.vpc, a.interface
-    src_addr, dst_addr = eni.private_ip, b.addr  # traffic leaves from the private address
+    src_addr, dst_addr = t.addr(eni), b.addr  # traffic leaves from the private address
     t.sg(eni, "outbound", dst_addr)
     decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(dst_addr)
     kind = decision.route.kind if decision.route else None
@@ -484,12 +263,59 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     if decision.forwarded and not local_same:
         t.acl(eni.subnet_id, "outbound", dst_addr, src_addr, "request")
         t.later(lambda: t.acl(eni.subnet_id, "inbound", dst_addr, src_addr, "response"))
+    prefixed = vpc.route_table_for_subnet(eni.subnet_id).prefix_routes
+    internet_bound = kind in (
+        None,
+        "internet-gateway",
+        "nat-gateway",
+        "egress-only-internet-gateway",
+    )
+    if prefixed and internet_bound and b.outside and not _is_internet(b):
+        listed = prefixed[0]
+        t.unknown(
+            component=listed.target,
+            kind=listed.kind,
+            code="NOT_MODELLED",
+            reason=(
+                f"Unknown: not modelled. The route table also sends prefix list "
+                f"{listed.destination} to {listed.target}; its addresses are not in the data, "
+                f"so {dst_addr} may be one of them (then it goes to {listed.target})."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
     t.route(eni.subnet_id, dst_addr, src_addr)
     target = decision.route.target
     if kind == "local":
         _arrive(t, src_addr, b, eni)
     elif kind == "peering-connection":
         _peering(t, decision.route.target, eni, src_addr, b)
+    elif kind in ("internet-gateway", "egress-only-internet-gateway") and t.version == 6:
+        egress_only = kind == "egress-only-internet-gateway"
+        t.add(
+            Hop(
+                component=target,
+                kind=kind,
+                leg="request",
+                direction="through",
+                allowed=True,
+                rule=decision.route.describe(),
+                reason=(
+                    f"{'Egress-only internet' if egress_only else 'Internet'} gateway {target} "
+                    f"carries the IPv6 traffic from {src_addr} without translation (IPv6 "
+                    "addresses in a VPC are global)"
+                    + (
+                        "; it is stateful: the replies come back, but the internet cannot start "
+                        "a connection through it."
+                        if egress_only
+                        else "."
+                    )
+                ),
+                src=src_addr,
+                dst=dst_addr,
+            )
+        )
+        _on_internet(t, src_addr, b, target)
     elif kind == "internet-gateway":
         public = eni.public_ip
         if not public:
@@ -497,7 +323,7 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
             t.block(
                 component=name,
                 kind="instance",
-                code="NO_PUBLIC_ADDRESS",
+                code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 reason=(
                     f"{name} has no public IPv4 address (nor an Elastic IP): {target} only "
                     "translates addresses that have one, so traffic from "
@@ -540,42 +366,79 @@ def _outbound(t: _Tracer, a: Endpoint, b: Endpoint) -> None:
     elif kind == "nat-gateway":
         _nat(t, vpc.nat_gateways[target], eni, src_addr, b)
     else:
-        t.block(
+        t.unknown(
             component=target,
             kind=kind or "unknown",
-            code="UNSUPPORTED_TARGET",
+            code="NOT_MODELLED",
             reason=(
-                f"The route to {dst_addr} goes to {target}, a {kind}; this model does not "
-                "follow that kind of target."
+                f"Unknown: not modelled. The route to {dst_addr} "
+                f"({decision.route.destination}) goes to {target}, a {kind}; this model does "
+                "not follow that kind of target, so it cannot say whether the traffic arrives."
             ),
             src=src_addr,
             dst=dst_addr,
         )
 
 
-def _arrive(t: _Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
+def _arrive(t: Tracer, src_addr: str, b: Endpoint, src_eni) -> None:
     """Local delivery inside one VPC: subnet boundary (if crossed) and the destination's SGs."""
     eni = b.interface
     if b.outside or eni.vpc_id != src_eni.vpc_id or b.public:
-        raise AssertionError("local route to an address outside the VPC")  # pragma: no cover
+        # the address is inside the source's VPC CIDR, so the local route keeps it there; the
+        # interface the question names lives elsewhere (an unpeered VPC with the same CIDR)
+        rtb = t.vpc.route_table_for_subnet(src_eni.subnet_id)
+        holder = b.component if eni is not None else b.addr
+        where = eni.vpc_id if eni is not None else "outside the VPC"
+        t.add(
+            Hop(
+                component=rtb.route_table_id,
+                kind="route-table",
+                leg="request",
+                direction="through",
+                allowed=False,
+                rule="local route",
+                reason=(
+                    f"{b.addr} is inside {src_eni.vpc_id}'s own CIDR, so the local route keeps "
+                    f"the traffic in {src_eni.vpc_id}; {holder} is in {where}. VPCs with the "
+                    "same CIDR cannot be peered, so traffic between them never leaves either."
+                ),
+                src=src_addr,
+                dst=b.addr,
+                code="NO_ROUTE_TO_DESTINATION",
+            )
+        )
     if eni.subnet_id != src_eni.subnet_id:
-        t.acl(eni.subnet_id, "inbound", src_addr, eni.private_ip, "request")
-        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, eni.private_ip, "response"))
+        local = t.addr(eni)
+        t.acl(eni.subnet_id, "inbound", src_addr, local, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, local, "response"))
     t.sg(eni, "inbound", src_addr)
 
 
-def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> None:
+def _peering(t: Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc = t.vpc
     pcx = vpc.peering_connections[pcx_id]
     peer = pcx.peer_of(src_eni.vpc_id)
     dst_eni = b.interface
+    if peer not in vpc.vpcs:
+        t.unknown(
+            component=pcx_id,
+            kind="peering-connection",
+            code="UNKNOWN_DESTINATION",
+            reason=(
+                f"Unknown: beyond the data. Peering connection {pcx_id} leads to {peer}, whose "
+                "resources (subnets, ACLs, security groups, instances) are not in the data: "
+                "another region or account. Dump that side too and load both folders."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
     peer_vpc = vpc.vpcs[peer]
     if dst_eni is None or b.public or dst_eni.vpc_id != peer or not peer_vpc.contains(b.addr):
         where = dst_eni.vpc_id if dst_eni is not None else "outside every VPC here"
         t.block(
             component=pcx_id,
             kind="peering-connection",
-            code="PCX_NOT_TRANSITIVE",
+            code="PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
             reason=(
                 f"Peering connection {pcx_id} connects {pcx.requester_vpc} and "
                 f"{pcx.accepter_vpc} and carries only traffic to the peer VPC's own CIDR "
@@ -601,12 +464,13 @@ def _peering(t: _Tracer, pcx_id: str, src_eni, src_addr: str, b: Endpoint) -> No
         )
     )
     t.later(lambda: _return_route(t, dst_eni, src_addr, pcx_id))
-    t.acl(dst_eni.subnet_id, "inbound", src_addr, dst_eni.private_ip, "request")
-    t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, dst_eni.private_ip, "response"))
+    local = t.addr(dst_eni)
+    t.acl(dst_eni.subnet_id, "inbound", src_addr, local, "request")
+    t.later(lambda: t.acl(dst_eni.subnet_id, "outbound", src_addr, local, "response"))
     t.sg(dst_eni, "inbound", src_addr)
 
 
-def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
+def _return_route(t: Tracer, eni, remote: str, via: str) -> None:
     """The reply needs a route in the destination subnet's table back through ``via``."""
     rtb = t.vpc.route_table_for_subnet(eni.subnet_id)
     decision = rtb.lookup(remote)
@@ -618,6 +482,14 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
             f"back through {via} ({decision.route.destination})."
         )
         code = ""
+    elif decision.forwarded and decision.route.kind == "egress-only-internet-gateway":
+        reason = (
+            f"Route table {rtb.route_table_id} of {eni.subnet_id} sends the reply to {remote} "
+            f"to egress-only internet gateway {decision.route.target}, which carries only "
+            "connections started from inside the VPC: a connection from the internet gets no "
+            "answer."
+        )
+        code = "EIGW_NO_INBOUND"
     else:
         found = f"it matches {decision.route.describe()}" if decision.route else "no route matches"
         reason = (
@@ -635,7 +507,7 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
             allowed=ok,
             rule=rule,
             reason=reason,
-            src=eni.private_ip,
+            src=t.addr(eni),
             dst=remote,
             code=code,
             detail=decision,
@@ -643,8 +515,20 @@ def _return_route(t: _Tracer, eni, remote: str, via: str) -> None:
     )
 
 
-def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
+def _nat(t: Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     vpc, dst_addr = t.vpc, b.addr
+    if t.version == 6:
+        t.unknown(
+            component=nat.nat_id,
+            kind="nat-gateway",
+            code="NOT_MODELLED",
+            reason=(
+                f"The route to {dst_addr} goes to NAT gateway {nat.nat_id}; this model follows "
+                "NAT gateways for IPv4 only (NAT64 is not modelled)."
+            ),
+            src=src_addr,
+            dst=dst_addr,
+        )
     if nat.subnet_id != src_eni.subnet_id:
         t.acl(nat.subnet_id, "inbound", src_addr, nat.private_ip or "", "request")
         t.later(
@@ -741,9 +625,10 @@ def _nat(t: _Tracer, nat, src_eni, src_addr: str, b: Endpoint) -> None:
     _on_internet(t, nat.public_ip, b, target)
 
 
-def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
+def _on_internet(t: Tracer, public_src: str, b: Endpoint, via: str) -> None:
     """The request is on the internet with source ``public_src``: deliver it to ``b``."""
     if b.outside:
+        _check_internet_address(t, b, "destination", via)
         t.add(
             Hop(
                 component="internet",
@@ -758,11 +643,14 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
             )
         )
         return
-    if not b.public:
+    if not b.public and t.version == 4:
         t.block(
             component=via,
             kind="internet-gateway",
-            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            code=_RESTRICTED.get(
+                ("destination", (internet_restriction(b.addr) or ("",))[0]),
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            ),
             reason=(
                 f"{b.addr} is a private address of {b.component}: it is not routed on the "
                 "internet, and no route or peering connection leads to it."
@@ -773,14 +661,14 @@ def _on_internet(t: _Tracer, public_src: str, b: Endpoint, via: str) -> None:
     _inbound(t, public_src, b)
 
 
-def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
+def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
     """A request from an outside address to an interface's public address, through the IGW."""
     vpc, eni = t.vpc, b.interface
-    if not b.public:
+    if not b.public and t.version == 4:
         t.block(
             component=eni.instance_id or eni.eni_id,
             kind="instance",
-            code="PRIVATE_ADDRESS_NOT_ROUTED",
+            code="IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
             reason=(
                 f"{b.addr} is a private address of {b.component}: nothing outside the VPC can "
                 "reach it (a public IPv4 address or Elastic IP would be needed)."
@@ -796,11 +684,40 @@ def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
             code="NO_INTERNET_GATEWAY",
             reason=(
                 f"No internet gateway is attached to {eni.vpc_id}, so traffic from the "
-                f"internet to {b.addr} cannot enter it."
+                f"internet to {b.addr} cannot enter it"
+                + (
+                    " (an egress-only internet gateway lets out only connections started inside)."
+                    if any(eni.vpc_id in g.vpc_ids for g in vpc.egress_only_gateways.values())
+                    else "."
+                )
             ),
             src=remote,
             dst=b.addr,
         )
+    if t.version == 6:
+        local = t.addr(eni)
+        t.add(
+            Hop(
+                component=igw.igw_id,
+                kind="internet-gateway",
+                leg="request",
+                direction="through",
+                allowed=True,
+                rule="",
+                reason=(
+                    f"Internet gateway {igw.igw_id} carries the IPv6 traffic from {remote} to "
+                    f"{local} of {eni.eni_id} without translation (IPv6 addresses in a VPC are "
+                    "global)."
+                ),
+                src=remote,
+                dst=local,
+            )
+        )
+        t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
+        t.acl(eni.subnet_id, "inbound", remote, local, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, local, "response"))
+        t.sg(eni, "inbound", remote)
+        return
     t.translate(
         component=igw.igw_id,
         kind="internet-gateway",
@@ -839,6 +756,7 @@ def _inbound(t: _Tracer, remote: str, b: Endpoint) -> None:
 
 def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[Hop]) -> Path:
     blocking = next((h for h in hops if not h.allowed), None)
+    unknown = blocking is not None and blocking.unknown
     what = f"{protocol_name(proto)}" + ("" if port is None else f"/{port}")
     ends = f"{a.label} ({a.addr}) -> {b.label} ({b.addr}) {what}"
     if blocking is None:
@@ -846,6 +764,12 @@ def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[H
         explanation = (
             f"Reachable: {ends}. The request passes {chain}; every network ACL on the way back "
             "allows the reply and the security groups let it return (they are stateful)."
+        )
+        blocked_by = None
+    elif unknown:
+        explanation = (
+            f"Unknown: {ends}. {blocking.code}: {blocking.reason} "
+            f"(the path stops at {blocking.component})."
         )
         blocked_by = None
     else:
@@ -863,4 +787,6 @@ def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[H
         blocked_by=blocked_by,
         hops=tuple(hops),
         explanation=explanation,
+        verdict="reachable" if blocking is None else "unknown" if unknown else "blocked",
+        unknown_at=blocking.component if unknown else None,
     )

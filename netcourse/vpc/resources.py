@@ -20,6 +20,7 @@ import ipaddress
 from dataclasses import KW_ONLY, dataclass, field
 
 from netcourse import protocols
+from netcourse.cidr import SPECIAL_RANGES
 from netcourse.errors import VpcError, quote
 from netcourse.protocols import ICMP_TYPES, ICMPV6_TYPES, IcmpType, protocol_table
 from netcourse.readers import read_address, read_int, read_interface
@@ -29,12 +30,16 @@ __all__ = [
     "PORT_PROTOCOLS",
     "ICMP_PROTOCOLS",
     "ECHO_REQUEST",
+    "QUESTION_ICMP_CODE",
     "port_range_text",
     "EPHEMERAL_PORTS",
     "INTERNET_ADDR",
+    "INTERNET_ADDR6",
     "RESERVED",
     "MAX_DEPTH",
     "reserved_addresses",
+    "internet_restriction",
+    "RUNNING",
     "protocol_number",
     "protocol_name",
     "reply_type",
@@ -54,6 +59,7 @@ __all__ = [
     "NetworkInterface",
     "Instance",
     "InternetGateway",
+    "EgressOnlyInternetGateway",
     "NatGateway",
     "PeeringConnection",
     "Endpoint",
@@ -79,6 +85,10 @@ ECHO_REQUEST: dict[int, int] = {
     for proto, types in ICMP_PROTOCOLS.items()
 }
 
+#: The ICMP code of the messages a reachability question sends and answers: echo request and
+#: reply, timestamp and its reply all have code 0, so a rule for another code does not match.
+QUESTION_ICMP_CODE = 0
+
 #: The client's ephemeral ports that return traffic goes to. AWS recommends allowing
 #: 1024-65535 in network ACLs: Linux, Windows, ELB and NAT gateways each use a part of it.
 EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
@@ -86,6 +96,10 @@ EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
 #: The address that stands for "the internet" when a learner names it as an endpoint
 #: (a documentation address from RFC 5737, never a real host).
 INTERNET_ADDR = "198.51.100.100"
+
+#: The address that stands for "the internet" in a question asked over IPv6 (ICMPv6, or an
+#: IPv6 address at the other end): a documentation address from RFC 3849.
+INTERNET_ADDR6 = "2001:db8::100"
 
 #: How deeply describe-* data may nest. ``aws ec2 describe-instances`` nests about 10 levels
 #: (Reservations > Instances > NetworkInterfaces > PrivateIpAddresses > Association); anything
@@ -250,7 +264,19 @@ def name_tag(item: dict, where: str = "") -> str:
 
     >>> name_tag({"Tags": [{"Key": "Name", "Value": "web"}]})
     'web'
+
+    Tags written as a dict (``{"Name": "web"}``, as Terraform and CloudFormation outputs give
+    them) are read too:
+
+    >>> name_tag({"Tags": {"Name": "web", "env": "dev"}})
+    'web'
     """
+    tags = item.get("Tags")
+    if isinstance(tags, dict):
+        value = tags.get("Name", "")
+        if not isinstance(value, str):
+            raise VpcError(f"{where or 'resource'}: Tags.Name should be text, got {quote(value)}")
+        return value
     for index, tag in enumerate(read_list(item, "Tags", where=where or "resource")):
         if isinstance(tag, dict) and tag.get("Key") == "Name":
             value = tag.get("Value", "")
@@ -416,6 +442,47 @@ def reserved_addresses(cidr: str) -> dict[str, str]:
     return {str(net[offset]): why for offset, why in RESERVED.items()}
 
 
+#: Special ranges whose addresses are internet hosts' as far as a lesson is concerned: the
+#: documentation and benchmarking blocks stand for internet hosts in examples and tests.
+_STANDS_FOR_INTERNET = ("documentation", "benchmarking (RFC 2544)")
+
+#: The special ranges, most specific first, as networks.
+_SPECIAL = sorted(
+    ((ipaddress.ip_network(net), label) for net, label in SPECIAL_RANGES),
+    key=lambda pair: -pair[0].prefixlen,
+)
+
+
+def internet_restriction(addr) -> tuple[str, str] | None:
+    """Why ``addr`` cannot be an internet host's address: ("RFC1918" | "RFC6598" | "other",
+    the range's name), or None when it can (public and documentation addresses).
+
+    Internet gateways drop traffic from or to RFC 1918 and RFC 6598 (CGNAT) addresses; other
+    special ranges (loopback, link-local, multicast, IPv6 unique local) are never routed there.
+
+    >>> internet_restriction("10.1.2.3"), internet_restriction("100.64.0.9")[0]
+    (('RFC1918', 'private (RFC 1918)'), 'RFC6598')
+    >>> internet_restriction("127.0.0.1"), internet_restriction("198.51.100.7")
+    (('other', 'loopback'), None)
+    """
+    addr = ipaddress.ip_address(addr)
+    label = next(
+        (lbl for net, lbl in _SPECIAL if net.version == addr.version and addr in net), None
+    )
+    if label is None or label in _STANDS_FOR_INTERNET:
+        return None
+    if "RFC 1918" in label:
+        return "RFC1918", label
+    if "RFC 6598" in label:
+        return "RFC6598", label
+    return "other", label
+
+
+#: The instance state in which an instance sends and answers traffic. Pending, stopping,
+#: stopped and shutting-down instances do neither (terminated ones are not loaded at all).
+RUNNING = "running"
+
+
 # --- resources -----------------------------------------------------------------------------
 
 
@@ -449,11 +516,35 @@ class VpcSubnet:
     cidr: str
     zone: str = ""
     name: str = ""
+    _: KW_ONLY
+    #: The subnet's IPv6 blocks (a /64 each, from ``Ipv6CidrBlockAssociationSet``). An
+    #: IPv6-only subnet has no IPv4 block: its ``cidr`` is then its first IPv6 block.
+    ipv6_cidrs: tuple[str, ...] = ()
 
     @property
-    def network(self) -> ipaddress.IPv4Network:
-        """The subnet's CIDR block as an ipaddress network."""
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        """The subnet's CIDR block (IPv4, or IPv6 for an IPv6-only subnet) as a network."""
         return ipaddress.ip_network(self.cidr)
+
+    @property
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """Every block of the subnet, IPv4 first."""
+        return tuple(dict.fromkeys((self.network, *map(ipaddress.ip_network, self.ipv6_cidrs))))
+
+    @property
+    def ipv6_only(self) -> bool:
+        """Whether the subnet has no IPv4 block (AWS: ``Ipv6Native``)."""
+        return self.network.version == 6
+
+    def contains(self, addr) -> bool:
+        """Whether an address lies in one of the subnet's blocks.
+
+        >>> VpcSubnet("subnet-1", "vpc-1", "10.0.1.0/24", ipv6_cidrs=("2001:db8:0:1::/64",)
+        ...     ).contains("2001:db8:0:1::10")
+        True
+        """
+        addr = ipaddress.ip_address(addr)
+        return any(addr in net for net in self.networks if net.version == addr.version)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -463,11 +554,32 @@ class NetworkInterface:
     eni_id: str
     subnet_id: str
     vpc_id: str
+    #: The primary private IPv4 address ("" for an interface in an IPv6-only subnet).
     private_ip: str
     public_ip: str | None
     group_ids: tuple[str, ...]
     instance_id: str | None = None
     device_index: int = 0
+    #: The interface's IPv6 addresses. AWS gives only global unicast addresses, so they are
+    #: reachable from the internet when the routes and gateways allow: IPv6 has no NAT here.
+    ipv6_addrs: tuple[str, ...] = ()
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address of the interface: private IPv4 first, then IPv6 (no public IPv4)."""
+        return tuple(a for a in (self.private_ip, *self.ipv6_addrs) if a)
+
+    def address(self, version: int) -> str | None:
+        """The interface's first address of this IP version (4 or 6), or None.
+
+        >>> NetworkInterface(eni_id="eni-1", subnet_id="subnet-1", vpc_id="vpc-1",
+        ...     private_ip="10.0.1.5", public_ip=None, group_ids=(),
+        ...     ipv6_addrs=("2001:db8::5",)).address(6)
+        '2001:db8::5'
+        """
+        if version == 4:
+            return self.private_ip or None
+        return self.ipv6_addrs[0] if self.ipv6_addrs else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -499,6 +611,16 @@ class InternetGateway:
     """An internet gateway: one-to-one NAT between public and private IPv4 addresses."""
 
     igw_id: str
+    vpc_ids: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class EgressOnlyInternetGateway:
+    """An egress-only internet gateway: IPv6 out to the internet and the replies back in, but
+    no connection started from the internet (stateful, like a NAT gateway without NAT)."""
+
+    eigw_id: str
     vpc_ids: tuple[str, ...]
     name: str = ""
 
@@ -571,5 +693,5 @@ class Endpoint:
     def component(self) -> str:
         """The id that names this end: the instance id, ENI id, or the address."""
         if self.interface is None:
-            return "internet" if self.addr == INTERNET_ADDR else self.addr
+            return "internet" if self.addr in (INTERNET_ADDR, INTERNET_ADDR6) else self.addr
         return self.interface.instance_id or self.interface.eni_id

@@ -58,6 +58,9 @@ _KINDS = {
     "eni-": "network-interface",
     "i-": "instance",
     "eigw-": "egress-only-internet-gateway",
+    "vpce-": "gateway-endpoint",
+    "cagw-": "carrier-gateway",
+    "lgw-": "local-gateway",
 }
 
 
@@ -127,6 +130,9 @@ class RouteTable:
     subnet_ids: tuple[str, ...] = ()
     main: bool = False
     name: str = ""
+    #: Routes whose destination is a prefix list (``DestinationPrefixListId``, e.g. a gateway
+    #: endpoint's route to S3): their addresses are not in describe-route-tables output.
+    prefix_routes: tuple[Route, ...] = ()
 
     @classmethod
     def from_aws(cls, data: dict) -> RouteTable:
@@ -144,7 +150,7 @@ class RouteTable:
         rtb_id = data.get("RouteTableId")
         if not rtb_id or not isinstance(rtb_id, str):
             raise VpcError("RouteTables: a route table has no RouteTableId")
-        routes = []
+        routes, prefix_routes = [], []
         for index, item in enumerate(read_list(data, "Routes", where=rtb_id)):
             spot = f"{rtb_id} Routes[{index}]"
             item = read_dict(item, where=rtb_id, field=f"Routes[{index}]")
@@ -152,14 +158,21 @@ class RouteTable:
                 (k for k in ("DestinationCidrBlock", "DestinationIpv6CidrBlock") if item.get(k)),
                 None,
             )
-            if key is None:
-                continue  # prefix-list routes are outside this model
-            dest = read_text(item, key, where=spot)
+            if key is None and not item.get("DestinationPrefixListId"):
+                raise VpcError(
+                    f"{spot}: no DestinationCidrBlock, DestinationIpv6CidrBlock or "
+                    "DestinationPrefixListId"
+                )
+            dest = read_text(item, key or "DestinationPrefixListId", where=spot)
             target = next(
                 (read_text(item, k, where=spot) for k in TARGET_KEYS if item.get(k)), None
             )
             if target is None:
                 raise VpcError(f"{rtb_id}: the route to {dest} has no target (GatewayId, ...)")
+            if key is None:
+                state = read_text(item, "State", where=spot, default="active")
+                prefix_routes.append(Route(dest, target, state=state))
+                continue
             net = parse_net(dest, f"{spot} {key}")
             state = read_text(item, "State", where=spot, default="active")
             routes.append(Route(str(net), target, state=state, network=net))
@@ -177,6 +190,7 @@ class RouteTable:
             subnet_ids=tuple(subnet_ids),
             main=main,
             name=name_tag(data, rtb_id),
+            prefix_routes=tuple(prefix_routes),
         )
 
     def with_blackholes(self, missing: dict[str, str]) -> RouteTable:
@@ -212,13 +226,13 @@ class RouteTable:
     def __repr__(self) -> str:
         which = "main" if self.main else ", ".join(self.subnet_ids) or "no subnets"
         lines = [f"RouteTable {self.route_table_id} ({which})"]
-        lines += [f"  {r.describe()}" for r in self.routes]
+        lines += [f"  {r.describe()}" for r in self.routes + self.prefix_routes]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         which = "main" if self.main else ", ".join(self.subnet_ids)
         return table(
-            [(r.destination, r.target, r.state) for r in self.routes],
+            [(r.destination, r.target, r.state) for r in self.routes + self.prefix_routes],
             header=("destination", "target", "state"),
             caption=Markup("<b>{}</b> ({})").format(self.route_table_id, which),
             cls="netcourse-routes",

@@ -29,6 +29,7 @@ from netcourse.readers import read_port
 from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
+    QUESTION_ICMP_CODE,
     check_depth,
     direction_name,
     parse_addr,
@@ -56,6 +57,8 @@ class SgRule:
     ports: tuple[int, int] | None
     cidrs: tuple[str, ...] = ()
     group_ids: tuple[str, ...] = ()
+    #: Prefix lists (``PrefixListIds``) the rule allows; their entries are not in the data
+    prefix_lists: tuple[str, ...] = ()
     description: str = ""
     #: Private addresses of the members of ``group_ids`` (filled in by the VPC model).
     member_addrs: frozenset[str] = field(default=frozenset(), repr=False)
@@ -63,24 +66,47 @@ class SgRule:
 
     @property
     def port_text(self) -> str:
-        """The ports as the console shows them ("all", "443", "1024-65535")."""
+        """The ports as the console shows them ("all", "443", "1024-65535"; ICMP: "type 8").
+
+        >>> SgRule(egress=False, protocol=58, ports=(128, -1)).port_text
+        'type 128'
+        """
+        if self.protocol in ICMP_PROTOCOLS and self.ports is not None:
+            kind, code = self.ports
+            return f"type {kind}" + ("" if code == -1 else f" code {code}")
         return port_range_text(self.ports)
 
     def describe(self) -> str:
         """One line: "allow tcp 443 from 0.0.0.0/0, sg-app"."""
         way = "to" if self.egress else "from"
-        peers = ", ".join(self.cidrs + self.group_ids) or "nothing"
+        peers = ", ".join(self.cidrs + self.group_ids + self.prefix_lists) or "nothing"
         if self.protocol == -1:
             return f"allow all traffic {way} {peers}"
         return f"allow {protocol_name(self.protocol)} {self.port_text} {way} {peers}"
+
+    def covers(self, protocol: int, port: int | None) -> bool:
+        """Whether the rule's protocol and ports (ICMP: type and code) cover the traffic.
+
+        >>> SgRule(egress=False, protocol=6, ports=(443, 443)).covers(6, 443)
+        True
+        """
+        if self.protocol != -1 and self.protocol != protocol:
+            return False
+        if self.ports is not None and port is not None:
+            if self.protocol in ICMP_PROTOCOLS:
+                return self.ports[0] in (-1, port) and self.ports[1] in (-1, QUESTION_ICMP_CODE)
+            return self.ports[0] <= port <= self.ports[1]
+        return True
 
     def matches(self, protocol: int, addr, port: int | None) -> bool:
         """Whether this rule allows traffic with that protocol, remote address and port."""
         if self.protocol != -1 and self.protocol != protocol:
             return False
         if self.ports is not None and port is not None:
-            if self.protocol in ICMP_PROTOCOLS:  # ICMP: FromPort is the type, -1 means every type
+            if self.protocol in ICMP_PROTOCOLS:  # ICMP: FromPort is the type, ToPort the code
                 if self.ports[0] != -1 and self.ports[0] != port:
+                    return False
+                if self.ports[1] not in (-1, QUESTION_ICMP_CODE):
                     return False
             elif not self.ports[0] <= port <= self.ports[1]:
                 return False
@@ -139,6 +165,7 @@ def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
         cidrs += _peers(perm, "Ipv6Ranges", "CidrIpv6", spot)
         nets = tuple(parse_net(c, f"{spot} CidrIp") for c in cidrs)
         groups = tuple(_peers(perm, "UserIdGroupPairs", "GroupId", spot))
+        lists = tuple(_peers(perm, "PrefixListIds", "PrefixListId", spot))
         texts = _peers(perm, "IpRanges", "Description", spot)
         rules.append(
             SgRule(
@@ -147,6 +174,7 @@ def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
                 ports=ports,
                 cidrs=tuple(str(n) for n in nets),
                 group_ids=groups,
+                prefix_lists=lists,
                 description=next((t for t in texts if t), ""),
                 networks=nets,
             )

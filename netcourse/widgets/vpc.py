@@ -46,6 +46,10 @@ def path_html(path: Path) -> Markup:
         head = Markup("<div style='color:{}'><b>reachable</b>: {}</div>").format(
             PALETTE["green"], path.explanation
         )
+    elif path.verdict == "unknown":
+        head = Markup("<div style='color:{}'><b>unknown at {}</b> ({})</div><div>{}</div>").format(
+            PALETTE["orange"], path.unknown_at, path.blocking_hop.kind, path.explanation
+        )
     else:
         hop = path.blocking_hop
         head = Markup(

@@ -24,7 +24,13 @@ and says so:
 - a NAT gateway's private address is picked outside its subnet, and Elastic IPs come from
   127.0.0.0/8 (the model only carries them through);
 - an instance launched with ``NetworkInterfaces`` has an empty top-level ``SecurityGroups``
-  (the loader reads each interface's ``Groups``, which moto fills).
+  (the loader reads each interface's ``Groups``, which moto fills);
+- dual-stack (:func:`as_aws_prints_dual_stack`): no IPv6 rules in network ACLs (AWS adds rule
+  101 allow ``::/0`` to a default ACL and the IPv6 catch-all 32768 deny ``::/0`` to every ACL
+  of a VPC with an IPv6 block), a subnet's ``Ipv6CidrBlockState`` written as the text of a dict
+  (``"{'State': 'associated'}"``), ``Ipv6AddressCount`` at launch ignored (use
+  :meth:`Account.assign_ipv6`), and an instance in an IPv6-only subnet given its IPv6 address as
+  ``PrivateIpAddress`` (AWS prints no private IPv4 there: the address is in ``Ipv6Addresses``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import ipaddress
 import json
 import os
 from collections.abc import Iterator
@@ -61,6 +68,9 @@ _ROUTE_TARGETS = {
     "nat-": "NatGatewayId",
     "pcx-": "VpcPeeringConnectionId",
     "eni-": "NetworkInterfaceId",
+    "eigw-": "EgressOnlyInternetGatewayId",
+    "tgw-": "TransitGatewayId",
+    "vgw-": "GatewayId",
 }
 
 
@@ -121,20 +131,66 @@ def as_aws_prints_blackholes(data: dict, target_id: str) -> dict:
     return data
 
 
+def as_aws_prints_dual_stack(data: dict) -> dict:
+    """A copy of a dump with the IPv6 parts moto leaves out or misprints, as AWS prints them.
+
+    - Every network ACL of a VPC with an IPv6 block gets the IPv6 catch-all, rule 32768 deny
+      ``::/0`` in each direction (the CLI's describe-network-acls example shows it:
+      https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-network-acls.html); the
+      default ACL also gets rule 101 allow ``::/0`` in each direction
+      (https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html).
+    - A subnet's ``Ipv6CidrBlockState`` is ``{"State": "associated"}``.
+    - An interface in an IPv6-only subnet has no ``PrivateIpAddress``: moto's IPv6 address
+      there moves to ``Ipv6Addresses`` (and the instance's ``Ipv6Address``).
+    """
+    data = copy.deepcopy(data)
+    dual = {v["VpcId"] for v in data["Vpcs"] if v.get("Ipv6CidrBlockAssociationSet")}
+    for acl in data["NetworkAcls"]:
+        if acl["VpcId"] not in dual:
+            continue
+        numbers = {(e["RuleNumber"], e["Egress"]) for e in acl["Entries"]}
+        for egress in (False, True):
+            extra = [(32768, "deny")] + [(101, "allow")] * bool(acl.get("IsDefault"))
+            for number, action in extra:
+                if (number, egress) not in numbers:
+                    acl["Entries"].append({"Egress": egress, "Ipv6CidrBlock": "::/0",
+                                           "Protocol": "-1", "RuleAction": action,
+                                           "RuleNumber": number})  # fmt: skip
+    for subnet in data["Subnets"]:
+        for block in subnet.get("Ipv6CidrBlockAssociationSet", []):
+            block["Ipv6CidrBlockState"] = {"State": "associated"}
+    for reservation in data["Reservations"]:
+        for instance in reservation["Instances"]:
+            for nic in instance.get("NetworkInterfaces", []):
+                addr = nic.get("PrivateIpAddress")
+                if addr and ipaddress.ip_address(addr).version == 6:
+                    del nic["PrivateIpAddress"]
+                    nic["PrivateIpAddresses"] = []
+                    nic["Ipv6Addresses"] = [{"Ipv6Address": addr, "IsPrimaryIpv6": True}]
+                    if nic["Attachment"]["DeviceIndex"] == 0:
+                        instance.pop("PrivateIpAddress", None)
+                        instance["Ipv6Address"] = addr
+    return data
+
+
 def allow(protocol: str, ports, *peers: str) -> dict:
     """One security group permission (boto3 ``IpPermissions`` item) from CIDRs and group ids.
 
-    ``ports`` is None (all), a port, or a (low, high) pair; a peer with a "/" is a CIDR block,
-    any other a security group (its ``sg-`` id, or its name in an :class:`Account`).
+    ``ports`` is None (all), a port, or a (low, high) pair; a peer with a "/" is a CIDR block
+    (IPv6 when it has a ":"), any other a security group (its ``sg-`` id, or its name in an
+    :class:`Account`).
     """
     perm: dict = {"IpProtocol": protocol}
     if ports is not None:
         low, high = (ports, ports) if isinstance(ports, int) else ports
         perm["FromPort"], perm["ToPort"] = low, high
-    cidrs = [p for p in peers if "/" in p]
+    cidrs = [p for p in peers if "/" in p and ":" not in p]
+    cidrs6 = [p for p in peers if "/" in p and ":" in p]
     groups = [p for p in peers if "/" not in p]
     if cidrs:
         perm["IpRanges"] = [{"CidrIp": c} for c in cidrs]
+    if cidrs6:
+        perm["Ipv6Ranges"] = [{"CidrIpv6": c} for c in cidrs6]
     if groups:
         perm["UserIdGroupPairs"] = [{"GroupId": g} for g in groups]
     return perm
@@ -146,7 +202,8 @@ def entry(number: int, action: str, protocol: str, cidr: str, ports=None) -> dic
     ``protocol`` is AWS's number as text ("6" tcp, "17" udp, "-1" all); ``ports`` a
     (low, high) pair or None.
     """
-    item = {"RuleNumber": number, "RuleAction": action, "Protocol": protocol, "CidrBlock": cidr}
+    key = "Ipv6CidrBlock" if ":" in cidr else "CidrBlock"
+    item = {"RuleNumber": number, "RuleAction": action, "Protocol": protocol, key: cidr}
     if ports is not None:
         item["PortRange"] = {"From": ports[0], "To": ports[1]}
     return item
@@ -193,12 +250,21 @@ class Account:
     def _id(self, name_or_id: str) -> str:
         return self.ids.get(name_or_id, name_or_id)
 
-    def vpc(self, name: str, cidr: str) -> str:
-        """create-vpc; also remembers the main route table as ``<name>-main-rt``."""
-        vpc_id = self.ec2.create_vpc(CidrBlock=cidr, TagSpecifications=self._name("vpc", name))[
-            "Vpc"
-        ]["VpcId"]
+    def vpc(self, name: str, cidr: str, *, ipv6: bool = False) -> str:
+        """create-vpc; also remembers the main route table as ``<name>-main-rt``.
+
+        ``ipv6`` asks for an Amazon-provided IPv6 /56 (AmazonProvidedIpv6CidrBlock), remembered
+        as ``<name>-v6``.
+        """
+        made = self.ec2.create_vpc(
+            CidrBlock=cidr, AmazonProvidedIpv6CidrBlock=ipv6,
+            TagSpecifications=self._name("vpc", name),
+        )["Vpc"]  # fmt: skip
+        vpc_id = made["VpcId"]
         self._remember(name, vpc_id)
+        if ipv6:
+            block = made["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+            self._remember(f"{name}-v6", str(ipaddress.ip_network(block)))  # compressed
         tables = self.ec2.describe_route_tables(
             Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main",
                                                              "Values": ["true"]}]
@@ -206,14 +272,66 @@ class Account:
         self._remember(f"{name}-main-rt", tables[0]["RouteTableId"])
         return vpc_id
 
-    def subnet(self, name: str, vpc: str, cidr: str) -> str:
-        """create-subnet in the account's first availability zone."""
+    def subnet(self, name: str, vpc: str, cidr: str | None, *, ipv6: int | None = None) -> str:
+        """create-subnet in the account's first availability zone.
+
+        ``ipv6`` gives the subnet the ``ipv6``-th /64 of its VPC's IPv6 block (remembered as
+        ``<name>-v6``); ``cidr=None`` with it makes an IPv6-only subnet (Ipv6Native).
+        """
+        extra: dict = {} if cidr is None else {"CidrBlock": cidr}
+        if ipv6 is not None:
+            block = ipaddress.ip_network(self.ids[f"{vpc}-v6"])
+            six = str(next(n for k, n in enumerate(block.subnets(new_prefix=64)) if k == ipv6))
+            extra.update(Ipv6CidrBlock=six, Ipv6Native=cidr is None)
+            self._remember(f"{name}-v6", six)
         subnet_id = self.ec2.create_subnet(
-            VpcId=self._id(vpc), CidrBlock=cidr, AvailabilityZone=self.zone,
-            TagSpecifications=self._name("subnet", name),
+            VpcId=self._id(vpc), AvailabilityZone=self.zone,
+            TagSpecifications=self._name("subnet", name), **extra,
         )["Subnet"]["SubnetId"]  # fmt: skip
         self._remember(name, subnet_id)
         return subnet_id
+
+    def egress_only_gateway(self, name: str, vpc: str) -> str:
+        """create-egress-only-internet-gateway for ``vpc`` (attached as it is created)."""
+        eigw_id = self.ec2.create_egress_only_internet_gateway(
+            VpcId=self._id(vpc), TagSpecifications=self._name("egress-only-internet-gateway", name)
+        )["EgressOnlyInternetGateway"]["EgressOnlyInternetGatewayId"]
+        self._remember(name, eigw_id)
+        return eigw_id
+
+    def transit_gateway(self, name: str, vpc: str, subnet: str) -> str:
+        """create-transit-gateway, then create-transit-gateway-vpc-attachment in ``subnet``."""
+        tgw_id = self.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+        self.ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw_id, VpcId=self._id(vpc), SubnetIds=[self._id(subnet)]
+        )
+        self._remember(name, tgw_id)
+        return tgw_id
+
+    def vpn_gateway(self, name: str, vpc: str) -> str:
+        """create-vpn-gateway, then attach-vpn-gateway to ``vpc``."""
+        vgw_id = self.ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+        self.ec2.attach_vpn_gateway(VpcId=self._id(vpc), VpnGatewayId=vgw_id)
+        self._remember(name, vgw_id)
+        return vgw_id
+
+    def gateway_endpoint(self, name: str, vpc: str, service: str, tables=()) -> str:
+        """create-vpc-endpoint of type Gateway (S3, DynamoDB): AWS adds a route to the service's
+        prefix list in each of ``tables``."""
+        vpce_id = self.ec2.create_vpc_endpoint(
+            VpcId=self._id(vpc), ServiceName=f"com.amazonaws.{self.ec2.meta.region_name}.{service}",
+            VpcEndpointType="Gateway", RouteTableIds=[self._id(t) for t in tables],
+        )["VpcEndpoint"]["VpcEndpointId"]  # fmt: skip
+        self._remember(name, vpce_id)
+        return vpce_id
+
+    def assign_ipv6(self, eni: str) -> str:
+        """assign-ipv6-addresses: one address from the subnet's /64, remembered as ``<eni>-v6``."""
+        addr = self.ec2.assign_ipv6_addresses(NetworkInterfaceId=self._id(eni), Ipv6AddressCount=1)[
+            "AssignedIpv6Addresses"
+        ][0]
+        self._remember(f"{eni}-v6", addr)
+        return addr
 
     def internet_gateway(self, name: str, vpc: str) -> str:
         """create-internet-gateway, then attach-internet-gateway to ``vpc``."""
@@ -258,9 +376,8 @@ class Account:
         """create-route with the keyword that fits the target (GatewayId, NatGatewayId, ...)."""
         target_id = self._id(target)
         keyword = next(k for prefix, k in _ROUTE_TARGETS.items() if target_id.startswith(prefix))
-        self.ec2.create_route(
-            RouteTableId=self._id(table), DestinationCidrBlock=cidr, **{keyword: target_id}
-        )
+        where = "DestinationIpv6CidrBlock" if ":" in cidr else "DestinationCidrBlock"
+        self.ec2.create_route(RouteTableId=self._id(table), **{where: cidr, keyword: target_id})
 
     def security_group(self, name: str, vpc: str, *, ingress=(), egress=None) -> str:
         """create-security-group, authorize-security-group-ingress for each permission.
@@ -564,4 +681,105 @@ def peering_to_another_region() -> Scenario:
         acct.route_table("main-rt", "main", subnets=["private"], routes={"10.9.0.0/16": "west"})
         acct.security_group("app-sg", "main")
         acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        return acct.scenario()
+
+
+def dual_stack() -> Scenario:
+    """VPC "main" 10.0.0.0/16 with an Amazon IPv6 /56, as AWS prints it
+    (:func:`as_aws_prints_dual_stack`). Subnet "public" (10.0.1.0/24 and a /64) routes
+    0.0.0.0/0 and ::/0 to internet gateway "igw"; subnet "private" (10.0.2.0/24 and a /64)
+    and the IPv6-only subnet "v6only" route only ::/0, to egress-only internet gateway "eigw".
+    Group "web-sg" admits tcp 443 from 0.0.0.0/0 and ::/0, tcp 22 from 0.0.0.0/0 only, and
+    ICMPv6 echo requests (type 128) from ::/0; every group keeps AWS's default outbound rules
+    (all IPv4 and, in a VPC with IPv6, all IPv6). Instances, each with one IPv6 address: "web"
+    in "public" (also a public IPv4), "app" in "private", "only6" in "v6only". Default ACLs."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16", ipv6=True)
+        acct.subnet("public", "main", "10.0.1.0/24", ipv6=1)
+        acct.subnet("private", "main", "10.0.2.0/24", ipv6=2)
+        acct.subnet("v6only", "main", None, ipv6=3)
+        acct.internet_gateway("igw", "main")
+        acct.egress_only_gateway("eigw", "main")
+        acct.route_table("public-rt", "main", subnets=["public"],
+                         routes={"0.0.0.0/0": "igw", "::/0": "igw"})  # fmt: skip
+        acct.route_table("private-rt", "main", subnets=["private", "v6only"],
+                         routes={"::/0": "eigw"})  # fmt: skip
+        web = [allow("tcp", 443, "0.0.0.0/0", "::/0"), allow("tcp", 22, "0.0.0.0/0"),
+               {**allow("58", None, "::/0"), "FromPort": 128, "ToPort": -1}]  # fmt: skip
+        acct.security_group("web-sg", "main", ingress=web)
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.instance("app", Eni("private", ("web-sg",), "10.0.2.10"))
+        acct.instance("only6", Eni("v6only", ("web-sg",)))
+        for name in ("web", "app"):
+            acct.assign_ipv6(f"{name}-eni0")
+        scenario = acct.scenario()
+        return Scenario(as_aws_prints_dual_stack(scenario.data), scenario.ids)
+
+
+def dual_stack_acl(*, inbound=(), outbound=()) -> Scenario:
+    """Dual-stack public "web" (IPv4 10.0.1.10 and a public IPv4, one IPv6 address; its group
+    open to everything over both versions) behind custom network ACL "web-acl" holding these
+    entries, as AWS prints it (with the IPv6 catch-all 32768)."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16", ipv6=True)
+        acct.subnet("public", "main", "10.0.1.0/24", ipv6=1)
+        acct.internet_gateway("igw", "main")
+        acct.route_table("public-rt", "main", subnets=["public"],
+                         routes={"0.0.0.0/0": "igw", "::/0": "igw"})  # fmt: skip
+        acct.network_acl("web-acl", "main", subnets=["public"], inbound=inbound, outbound=outbound)
+        acct.security_group("web-sg", "main", ingress=[allow("-1", None, "0.0.0.0/0", "::/0")])
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.assign_ipv6("web-eni0")
+        scenario = acct.scenario()
+        return Scenario(as_aws_prints_dual_stack(scenario.data), scenario.ids)
+
+
+def same_cidr_vpcs() -> Scenario:
+    """Two unpeered VPCs from one template, "dev" and "prod", both 10.0.0.0/16 with subnet
+    10.0.1.0/24; "dev-app" and "prod-app" both at 10.0.1.10, "dev-db" at 10.0.1.20. Every group
+    admits all traffic from 10.0.0.0/8."""
+    with account() as acct:
+        for env in ("dev", "prod"):
+            acct.vpc(env, "10.0.0.0/16")
+            acct.subnet(f"{env}-net", env, "10.0.1.0/24")
+            acct.security_group(f"{env}-sg", env, ingress=[allow("-1", None, "10.0.0.0/8")])
+            acct.instance(f"{env}-app", Eni(f"{env}-net", (f"{env}-sg",), "10.0.1.10"))
+        acct.instance("dev-db", Eni("dev-net", ("dev-sg",), "10.0.1.20"))
+        return acct.scenario()
+
+
+def unmodelled_targets() -> Scenario:
+    """VPC "main" with subnet "private" whose route table "private-rt" sends 10.20.0.0/16 to
+    transit gateway "tgw", 192.168.0.0/16 to VPN gateway "vgw", and holds the prefix-list route
+    of S3 gateway endpoint "s3"; instance "app" there, its group open outbound."""
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.route_table("private-rt", "main", subnets=["private"])
+        acct.transit_gateway("tgw", "main", "private")
+        acct.vpn_gateway("vgw", "main")
+        acct.route("private-rt", "10.20.0.0/16", "tgw")
+        acct.route("private-rt", "192.168.0.0/16", "vgw")
+        acct.gateway_endpoint("s3", "main", "s3", tables=["private-rt"])
+        acct.security_group("app-sg", "main")
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        return acct.scenario()
+
+
+def prefix_list_rule() -> Scenario:
+    """Public "bastion" whose group "admin-sg" admits tcp 22 only from the customer-managed
+    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list. The dump holds
+    no prefix list entries (the loader does not read describe-managed-prefix-lists yet)."""
+    with account() as acct:
+        _public_vpc(acct)
+        pl_id = acct.ec2.create_managed_prefix_list(
+            PrefixListName="office", AddressFamily="IPv4", MaxEntries=5,
+            Entries=[{"Cidr": "198.51.100.0/24", "Description": "office"}],
+        )["PrefixList"]["PrefixListId"]  # fmt: skip
+        acct._remember("office", pl_id)
+        ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+               "PrefixListIds": [{"PrefixListId": pl_id}]}  # fmt: skip
+        acct.security_group("admin-sg", "main", ingress=[ssh])
+        acct.instance("bastion", Eni("public", ("admin-sg",), "10.0.1.10", public_ip=True))
+        acct.instance("peer", Eni("public", ("admin-sg",), "10.0.1.20"))
         return acct.scenario()

@@ -60,8 +60,15 @@ def test_matrix_html_escapes_name_tags():
     assert "<script>" not in html and "&lt;script&gt;x" in html
 
 
-def test_matrix_of_1000_instances_under_2_s():
-    vpc = Vpc.from_aws(synthetic(instances=1000, seed=0))
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10_000), port=st.sampled_from([443, 8080]))
+def test_matrix_matches_reachability_on_random_dual_stack_vpcs(seed, port):
+    agree(Vpc.from_aws(synthetic(instances=20, seed=seed, ipv6=True)), port)
+
+
+@pytest.mark.parametrize("ipv6", [False, True], ids=["ipv4", "dual-stack"])
+def test_matrix_of_1000_instances_under_2_s(ipv6):
+    vpc = Vpc.from_aws(synthetic(instances=1000, seed=0, ipv6=ipv6))
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()

@@ -46,13 +46,25 @@ def test_unknown_instances(bad):
         ("webb", r"^endpoint 'webb': not an instance, ENI, IP address or 'internet'; instances"),
         ("x" * 500, r"more characters\): not an instance"),
         ("10.0.9.9", "inside vpc-0a1b2c3d4e5f60001 .* but no network interface"),
-        ("2001:db8::1", "IPv4 paths only"),
         ("", "expected an instance id"),
     ],
 )
 def test_endpoint_errors(text, match):
     with pytest.raises(VpcError, match=match):
         Vpc.example().endpoint(text)
+
+
+def test_an_outside_ipv6_address_is_an_endpoint():
+    """IPv6 is followed like IPv4: an address outside every VPC is an outside endpoint."""
+    end = Vpc.example().endpoint("2001:db8::1")
+    assert end.outside and end.addr == "2001:db8::1"
+
+
+def test_mixing_ip_versions_in_one_question_is_refused():
+    with pytest.raises(VpcError, match="one IP version"):
+        Vpc.example().reachability("10.0.1.10", "2001:db8::1")
+    with pytest.raises(VpcError, match="ICMP of IPv6"):
+        Vpc.example().reachability("web", "203.0.113.5", protocol="icmpv6", port=None)
 
 
 def test_acl_editor_names_the_field_that_is_wrong():

@@ -40,7 +40,14 @@ def test_three_tier(three_tier, src, dst, port, reachable):
     "name, src, dst, port, blocked_by, code",
     [
         ("missing-igw-route", "internet", "web", 443, "rtb-0a1b2c3d4e5f60001", "NO_RETURN_ROUTE"),
-        ("no-public-ip", "internet", "web", 443, "i-0a1b2c3d4e5f60001", "NO_PUBLIC_ADDRESS"),
+        (
+            "no-public-ip",
+            "internet",
+            "web",
+            443,
+            "i-0a1b2c3d4e5f60001",
+            "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        ),
         (
             "sg-missing-port",
             "internet",
@@ -58,7 +65,14 @@ def test_three_tier(three_tier, src, dst, port, reachable):
             "SUBNET_ACL_RESTRICTION",
         ),
         ("deleted-nat", "app", "internet", 443, "rtb-0a1b2c3d4e5f60002", "BAD_STATE_ROUTE"),
-        ("peering-not-transitive", "a", "c", 443, "pcx-0a1b2c3d4e5f60001", "PCX_NOT_TRANSITIVE"),
+        (
+            "peering-not-transitive",
+            "a",
+            "c",
+            443,
+            "pcx-0a1b2c3d4e5f60001",
+            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        ),
     ],
 )
 def test_each_broken_variant_names_its_culprit(name, src, dst, port, blocked_by, code):
@@ -106,7 +120,8 @@ def test_igw_needs_a_public_address_outbound(data):
         "State": "active",
     }
     path = Vpc.from_aws(data).reachability("app", "internet", 443)
-    assert path.blocked_by == "i-app" and path.blocking_hop.code == "NO_PUBLIC_ADDRESS"
+    assert path.blocked_by == "i-app"
+    assert path.blocking_hop.code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 
 
 def test_no_igw_attached(data):
@@ -192,7 +207,7 @@ def test_public_ip_and_outside_ip_endpoints(data):
     vpc = Vpc.from_aws(data)
     assert vpc.reachability("192.0.2.9", "203.0.113.10", 443).reachable
     path = vpc.reachability("198.51.100.9", "10.0.1.10", 443)
-    assert path.blocking_hop.code == "PRIVATE_ADDRESS_NOT_ROUTED"
+    assert path.blocking_hop.code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
     assert vpc.reachability("app", "203.0.113.10", 443).reachable  # out the NAT, in the IGW
 
 

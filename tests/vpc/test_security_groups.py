@@ -1,5 +1,6 @@
 """Security groups: stateful, allow-only, all rules of all groups, CIDRs or referenced groups."""
 
+import pytest
 from vpcdata import group
 
 from netcourse.vpc import SecurityGroup, Vpc
@@ -113,3 +114,12 @@ def test_protocol_number_6_means_tcp_and_minus_one_all_ports():
     assert sg.allows("inbound", "tcp", "192.0.2.7", 22).allowed
     assert not sg.allows("inbound", "udp", "192.0.2.7", 22).allowed
     assert sg.allows("inbound", "udp", "198.51.100.7", 5353).allowed
+
+
+@pytest.mark.parametrize("to_port, allowed", [(-1, True), (0, True), (4, False)])
+def test_icmp_rules_read_toport_as_the_code(to_port, allowed):
+    """Security group rules, https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html:
+    for ICMP, FromPort is the type and ToPort the code (-1: all). A ping is type 8 code 0."""
+    sg = SecurityGroup.from_aws({"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "icmp",
+        "FromPort": 8, "ToPort": to_port, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]})  # fmt: skip
+    assert sg.allows("inbound", "icmp", "203.0.113.5", 8).allowed is allowed
