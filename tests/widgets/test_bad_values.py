@@ -53,8 +53,7 @@ NOT_FRESH = "good values again do not show what a new widget shows"
 
 #: Widgets that fail today: each failure and the first change that shows it. The topic's fix
 #: removes its entry; a change in what fails makes the test fail until this table says so.
-XFAIL: dict[str, tuple[tuple[str, str], ...]] = {
-}
+XFAIL: dict[str, tuple[tuple[str, str], ...]] = {}
 
 #: Constructor arguments for the widgets whose parameters have no default (from their doctests).
 ARGUMENTS = {"SocketTableWidget": lambda stack: (stack.enter_context(SocketLab()),)}
