@@ -147,9 +147,19 @@ class _Flow:
     """What Wireshark remembers about one direction of a TCP conversation."""
 
     __slots__ = (
-        "win_scale", "window", "last_flags", "first_ack", "nextseq", "nextseq_time",
-        "max_to_ack", "lastack", "lastack_time", "last_nondup", "dupacks", "unacked",
-    )  # fmt: skip
+        "win_scale",
+        "window",
+        "last_flags",
+        "first_ack",
+        "nextseq",
+        "nextseq_time",
+        "max_to_ack",
+        "lastack",
+        "lastack_time",
+        "last_nondup",
+        "dupacks",
+        "unacked",
+    )
 
     def __init__(self):
         self.win_scale = -1  # -1 unknown, -2 no scaling, else the shift count

@@ -108,6 +108,7 @@ def tcp_context(index, cols) -> TcpContext:
         header = min(at + (buf[at + 12] >> 4) * 4, end) if at + 12 < end else at
         shift[group] = tcp_option_shift(buf[at + 20 : header])
     agreed = (shift[direction] >= 0) & (shift[reverse] >= 0) & ((flags & _SYN) == 0)
-    window[rows] = np.where(agreed, cols.tcp_window[rows] << np.maximum(shift[direction], 0),
-                            cols.tcp_window[rows])  # fmt: skip
+    window[rows] = np.where(
+        agreed, cols.tcp_window[rows] << np.maximum(shift[direction], 0), cols.tcp_window[rows]
+    )
     return TcpContext(rel_seq, rel_ack, window)

@@ -32,8 +32,9 @@ def conversations_figure(path: str | Path, proto: str = "tcp", top: int = 10):
     rows = range(len(table))
     a_to_b = [c.bytes_a_to_b for c in table]
     ax.barh(rows, a_to_b, color=PALETTE["blue"], label="A → B")
-    ax.barh(rows, [c.bytes_b_to_a for c in table], left=a_to_b, color=PALETTE["orange"],
-            label="B → A")  # fmt: skip
+    ax.barh(
+        rows, [c.bytes_b_to_a for c in table], left=a_to_b, color=PALETTE["orange"], label="B → A"
+    )
     ax.set_yticks(list(rows), labels)
     ax.invert_yaxis()
     ax.set_xlabel("bytes (frame lengths)")

@@ -201,8 +201,19 @@ def _namespaces():
             (NS_B, "veth-b", IP_B, IP_A, MAC_A),
         ):
             _run("ip", "addr", "add", f"{mine}/24", "dev", dev, ns=ns)
-            _run("ip", "neigh", "replace", peer, "lladdr", peer_mac, "dev", dev,
-                 "nud", "permanent", ns=ns)  # fmt: skip
+            _run(
+                "ip",
+                "neigh",
+                "replace",
+                peer,
+                "lladdr",
+                peer_mac,
+                "dev",
+                dev,
+                "nud",
+                "permanent",
+                ns=ns,
+            )
         time.sleep(0.3)  # let the links come up
         yield
     finally:
@@ -262,14 +273,22 @@ def record(out_dir: Path, seed: int = DEFAULT_SEED) -> Path:
         with _namespaces():
             bridge = server = None
             try:
-                bridge = _spawn(NS_M, "--step", "bridge", "--seed", str(seed),
-                                stdout=subprocess.PIPE)  # fmt: skip
+                bridge = _spawn(
+                    NS_M, "--step", "bridge", "--seed", str(seed), stdout=subprocess.PIPE
+                )
                 _wait_line(bridge, b"bridging", 10)
                 server = _spawn(NS_B, "--step", "server", stdout=subprocess.PIPE)
                 _wait_line(server, b"listening", 10)
                 with _dumpcap(raw):
-                    _run(sys.executable, "-m", _SELF, "--step", "client", ns=NS_A,
-                         timeout=STEP_TIMEOUT)  # fmt: skip
+                    _run(
+                        sys.executable,
+                        "-m",
+                        _SELF,
+                        "--step",
+                        "client",
+                        ns=NS_A,
+                        timeout=STEP_TIMEOUT,
+                    )
                     server.wait(timeout=STEP_TIMEOUT)
             finally:
                 _stop(server)
@@ -318,8 +337,10 @@ def _bridge(seed: int, lifetime: float = 2 * STEP_TIMEOUT) -> None:
                 plan = [(impair.delay, True)]
             for delay, copy in plan:
                 count += 1
-                heapq.heappush(queue, (time.monotonic() + delay, count, other[by_fd[sock.fileno()]],
-                                       frame, copy))  # fmt: skip
+                heapq.heappush(
+                    queue,
+                    (time.monotonic() + delay, count, other[by_fd[sock.fileno()]], frame, copy),
+                )
 
 
 def _bulk_text(size: int) -> bytes:

@@ -243,9 +243,17 @@ def record(name: str, out_dir: Path) -> Path:
                     time.sleep(1.5)
                 if step == "http":
                     server = _spawn(
-                        NS_B, "-m", "http.server", "--protocol", "HTTP/1.1",
-                        "--bind", IP_B, "--directory", tmp, str(HTTP_PORT),
-                    )  # fmt: skip
+                        NS_B,
+                        "-m",
+                        "http.server",
+                        "--protocol",
+                        "HTTP/1.1",
+                        "--bind",
+                        IP_B,
+                        "--directory",
+                        tmp,
+                        str(HTTP_PORT),
+                    )
                     (Path(tmp) / "hello.txt").write_text("Hello from netcourse!\n")
                     _step("wait-http", NS_A)
                 elif step == "udp":
