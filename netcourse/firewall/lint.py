@@ -27,7 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from netcourse.firewall.matches import DIMENSIONS, IfaceMatch, Intervals, MultiportMatch, complement
+from netcourse.firewall.matches import (
+    DIMENSIONS,
+    IfaceMatch,
+    Intervals,
+    MultiportMatch,
+    complement,
+    intersect,
+)
 from netcourse.firewall.parser import Chain, Rule, Ruleset, parse_ruleset
 from netcourse.html import Markup, table
 
@@ -97,19 +104,6 @@ def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
 # --- interval sets and boxes -------------------------------------------------------------
 
 
-def _intersect(a: Intervals, b: Intervals) -> Intervals:
-    out, i, j = [], 0, 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if lo <= hi:
-            out.append((lo, hi))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return tuple(out)
-
-
 def _full() -> Box:
     return {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
 
@@ -142,7 +136,7 @@ def _meets(a: Box, b: Box) -> bool:
 def _box_and(a: Box, b: Box) -> Box | None:
     out = {}
     for dim in DIMENSIONS:
-        both = _intersect(a[dim], b[dim])
+        both = intersect(a[dim], b[dim])
         if not both:
             return None
         out[dim] = both
@@ -155,12 +149,12 @@ def _subtract(box: Box, other: Box) -> list[Box]:
         return [box]
     pieces, prefix = [], dict(box)
     for dim in DIMENSIONS:
-        rest = _intersect(box[dim], complement(other[dim], DIMENSIONS[dim]))
+        rest = intersect(box[dim], complement(other[dim], DIMENSIONS[dim]))
         if rest:
             piece = dict(prefix)
             piece[dim] = rest
             pieces.append(piece)
-        prefix[dim] = _intersect(box[dim], other[dim])
+        prefix[dim] = intersect(box[dim], other[dim])
     return pieces
 
 
@@ -315,18 +309,18 @@ def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
         if isinstance(match, MultiportMatch) and match.which == "ports":
             outside = complement(tuple(sorted(match.ranges)), 65535)
             for dim in ("sport", "dport"):
-                base[dim] = _intersect(base[dim], outside)
+                base[dim] = intersect(base[dim], outside)
             continue
         dim, values = match.space(names)
-        base[dim] = _intersect(base[dim], values)
+        base[dim] = intersect(base[dim], values)
     boxes = [base]
     for match in either:
         ranges = tuple(sorted(match.ranges))
         split = []
         for box in boxes:
-            first = dict(box, sport=_intersect(box["sport"], ranges))
-            second = dict(box, dport=_intersect(box["dport"], ranges))
-            second["sport"] = _intersect(second["sport"], complement(ranges, 65535))
+            first = dict(box, sport=intersect(box["sport"], ranges))
+            second = dict(box, dport=intersect(box["dport"], ranges))
+            second["sport"] = intersect(second["sport"], complement(ranges, 65535))
             split += [first, second]
         boxes = split
     return [b for b in boxes if all(b[dim] for dim in DIMENSIONS)]

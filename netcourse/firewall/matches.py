@@ -51,6 +51,7 @@ __all__ = [
     "DIMENSIONS",
     "Intervals",
     "complement",
+    "intersect",
 ]
 
 #: Conntrack states a rule can name, with the code used in batches and header spaces (the
@@ -684,7 +685,7 @@ class AddrTypeMatch(Match):
         for name in ("BROADCAST", "MULTICAST", "LOCAL"):  # each address has one type, as kind()
             mine = _normal(special[name])
             if name in self.types:
-                held += _intersect_intervals(mine, complement(taken, top))
+                held += intersect(mine, complement(taken, top))
             taken = _normal([*taken, *mine])
         if "UNICAST" in self.types:
             held += complement(taken, top)
@@ -712,7 +713,12 @@ def _inside(column, intervals: Intervals):
     return held
 
 
-def _intersect_intervals(a: Intervals, b: Intervals) -> Intervals:
+def intersect(a: Intervals, b: Intervals) -> Intervals:
+    """The values in both sorted interval sets.
+
+    >>> intersect(((0, 10), (20, 30)), ((5, 25),))
+    ((5, 10), (20, 25))
+    """
     out, i, j = [], 0, 0
     while i < len(a) and j < len(b):
         lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
