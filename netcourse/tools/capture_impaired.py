@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netcourse.protocols import ETHERTYPES, IP_PROTOCOLS, TcpFlags
+from netcourse.tools import netns
 
 __all__ = ["NAMESPACES", "FILE_NAME", "Impairment", "record", "main"]
 
@@ -136,11 +137,8 @@ class Impairment:
 # --- running commands in namespaces ------------------------------------------------------------
 
 
-def _run(*cmd: str, ns: str | None = None, timeout: float = 20) -> subprocess.CompletedProcess:
-    prefix = ["ip", "netns", "exec", ns] if ns else []
-    return subprocess.run(
-        [*prefix, *cmd], check=True, timeout=timeout, capture_output=True, text=True
-    )
+_run = netns.run
+_stop = netns.stop
 
 
 def _spawn(ns: str, *args: str, stdout=subprocess.DEVNULL) -> subprocess.Popen:
@@ -150,17 +148,6 @@ def _spawn(ns: str, *args: str, stdout=subprocess.DEVNULL) -> subprocess.Popen:
         stdout=stdout,
         stderr=subprocess.DEVNULL,
     )
-
-
-def _stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(sig)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
 
 
 def _link(a: str, ns_a: str, b: str, ns_b: str, mac_a: str | None = None, mac_b=None) -> None:
@@ -217,34 +204,12 @@ def _namespaces():
         time.sleep(0.3)  # let the links come up
         yield
     finally:
-        for ns in NAMESPACES:
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=20)
+        netns.delete(NAMESPACES)
 
 
-@contextlib.contextmanager
 def _dumpcap(out: Path):
     """Capture on mon1 inside the bridge namespace into ``out`` until the block ends."""
-    cmd = ["ip", "netns", "exec", NS_M, "dumpcap", "-q", "-n", "-i", "mon1", "-f", "tcp"]
-    cmd += ["-w", str(out)]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # dumpcap says so once it captures
-            log.seek(0)
-            if b"Capturing on" in log.read() or proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        time.sleep(0.3)
-        yield
-        time.sleep(0.5)
-    finally:
-        _stop(proc, signal.SIGINT)
-        log.seek(0)
-        message = log.read().decode(errors="replace")
-        log.close()
-        if not out.exists():
-            raise RuntimeError(f"dumpcap wrote nothing: {message}")
+    return netns.dumpcap(out, ns=NS_M, interface="mon1", capture_filter="tcp")
 
 
 def _wait_line(proc: subprocess.Popen, expected: bytes, timeout: float) -> None:

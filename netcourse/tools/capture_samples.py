@@ -48,13 +48,14 @@ import http.client
 import logging
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from netcourse.tools import netns
 
 __all__ = ["CAPTURES", "record", "main"]
 
@@ -84,11 +85,7 @@ CAPTURES: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _run(*cmd: str, ns: str | None = None, timeout: float = 20) -> subprocess.CompletedProcess:
-    prefix = ["ip", "netns", "exec", ns] if ns else []
-    return subprocess.run(
-        [*prefix, *cmd], check=True, timeout=timeout, capture_output=True, text=True
-    )
+_run = netns.run
 
 
 def _step(name: str, ns: str, timeout: float = 20) -> None:
@@ -165,8 +162,7 @@ def _namespaces(vlan: bool = False):
         time.sleep(0.5)  # let the links settle before capturing
         yield kernel_vlan
     finally:
-        for ns in (NS_A, NS_B):
-            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=20)
+        netns.delete((NS_A, NS_B))
 
 
 _SELF = "netcourse.tools.capture_samples"  # this module, run again inside a namespace
@@ -181,49 +177,11 @@ def _spawn(namespace: str, *python_args: str) -> subprocess.Popen:
     )
 
 
-@contextlib.contextmanager
 def _dumpcap(out: Path, capture_filter: str, pcapng: bool):
     """Capture on veth-a inside NS_A into ``out`` until the block ends."""
-    fmt = "-n" if pcapng else "-P"
-    cmd = [
-        "ip",
-        "netns",
-        "exec",
-        NS_A,
-        "dumpcap",
-        "-q",
-        fmt,
-        "-i",
-        "veth-a",
-        "-f",
-        capture_filter,
-        "-w",
-        str(out),
-    ]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:  # dumpcap announces itself once it captures
-            log.seek(0)
-            if b"Capturing on" in log.read() or proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        time.sleep(0.3)
-        yield
-        time.sleep(0.5)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.seek(0)
-        message = log.read().decode(errors="replace")
-        log.close()
-        if not out.exists():
-            raise RuntimeError(f"dumpcap wrote nothing: {message}")
+    return netns.dumpcap(
+        out, ns=NS_A, interface="veth-a", capture_filter=capture_filter, pcapng=pcapng
+    )
 
 
 def record(name: str, out_dir: Path) -> Path:
