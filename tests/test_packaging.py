@@ -63,3 +63,33 @@ def test_the_wheel_ships_every_data_file(tmp_path):
     assert any(name.endswith(".pcap") for name in wanted)
     assert any("/vpc/" in name for name in wanted)
     assert wanted <= shipped, f"missing from the wheel: {sorted(wanted - shipped)}"
+
+
+def _imported_top_levels() -> set[str]:
+    """The top-level names of every module the package imports (inside functions too)."""
+    import ast
+
+    names = set()
+    for path in (ROOT / "netcourse").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_library_the_package_imports_is_a_declared_dependency():
+    """A library that only arrives as another one's dependency can vanish in its next release
+    (the doctor once imported ``packaging`` that way)."""
+    import importlib.metadata
+
+    distributions = importlib.metadata.packages_distributions()
+    stdlib = set(sys.stdlib_module_names)
+    declared = {split(spec)[0] for spec in pyproject()["dependencies"]}
+    undeclared = {}
+    for name in sorted(_imported_top_levels() - stdlib - {"netcourse", "__future__"}):
+        owners = {dist.lower().replace("_", "-") for dist in distributions.get(name, [name])}
+        if not owners & declared:
+            undeclared[name] = sorted(owners)
+    assert undeclared == {}
