@@ -29,12 +29,12 @@ from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
-from netcourse.firewall.options import NAT_TARGETS
+from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
-from netcourse.firewall.traverse import Traversal, traverse_packet
+from netcourse.firewall.traverse import UNTRACKED_KEY, Traversal, traverse_packet
 from netcourse.html import Cell, Markup, table
 
 __all__ = ["Firewall", "read_interfaces"]
@@ -46,6 +46,8 @@ _TARGET_WORDS = {
     "LOG": "log it and go on to the next rule",
     "NFLOG": "log it through netlink and go on to the next rule",
     "TCPMSS": "rewrite a SYN's MSS option and go on to the next rule",
+    "NOTRACK": "leave it untracked by conntrack and go on to the next rule",
+    "CT": "leave it untracked by conntrack (CT --notrack) and go on to the next rule",
     "": "count it (the rule has no target) and go on to the next rule",
     "RETURN": "go back to the calling chain",
 }
@@ -260,6 +262,9 @@ class Firewall:
                 if rule.terminal or nat:
                     return rule
                 if rule.noting:
+                    if rule.target in RAW_TARGETS and memory is not None:
+                        untrack = rule.target == "NOTRACK" or "--notrack" in rule.target_options
+                        memory[UNTRACKED_KEY] = memory.get(UNTRACKED_KEY) or untrack
                     continue
                 if rule.target == "RETURN":
                     break

@@ -114,12 +114,15 @@ class _Entry:
     translated: Packet | None = None
     #: conntrack's NAT status bits: "SNAT" (source rewritten), "DNAT" (destination rewritten).
     nat: frozenset[str] = frozenset()
+    #: IPS_ASSURED: a TCP connection whose handshake completed.
+    assured: bool = False
 
 
 class CtState(str):
     """A packet's conntrack state as ``-m conntrack`` reads it: the state's name (a plain
     string, so it compares as one) carrying the connection (``entry``), the packet's
-    ``direction`` and the connection's NAT flags (``nat``: SNAT, DNAT).
+    ``direction``, the connection's NAT flags (``nat``: SNAT, DNAT) and, for a connection's
+    first packet (no entry yet), the packet as it came (``original``).
 
     >>> s = CtState("ESTABLISHED", nat={"DNAT"})
     >>> s == "ESTABLISHED", sorted(s.nat)
@@ -129,6 +132,7 @@ class CtState(str):
     entry: _Entry | None
     direction: str
     nat: frozenset[str]
+    original: Packet | None
 
     def __new__(
         cls,
@@ -137,10 +141,12 @@ class CtState(str):
         entry: _Entry | None = None,
         direction: str = "original",
         nat=None,
+        original: Packet | None = None,
     ) -> CtState:
         self = super().__new__(cls, state)
         self.entry = entry
         self.direction = direction
+        self.original = original  # a first packet as it came, before any NAT
         if nat is None:
             nat = entry.nat if entry is not None else ()
         self.nat = frozenset(nat)
@@ -358,6 +364,8 @@ class ConnTrack:
                     if index == "rst" and not entry.seen_reply:
                         self._remove(entry)  # a RST before any reply kills the entry
                         return
+                    if entry.seen_reply and old in (_SR, _ES) and new == _ES:
+                        entry.assured = True
                     entry.tcp_state = new
 
                 return self._known(

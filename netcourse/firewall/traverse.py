@@ -201,7 +201,7 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         state = CtState("UNTRACKED")
     else:
         step = conntrack.classify(pkt)
-        state = CtState(step.state, entry=step.entry, direction=step.direction)
+        state = CtState(step.state, entry=step.entry, direction=step.direction, original=original)
     tracked = step is not None and step.state != "INVALID"
     first = tracked and step.first and "nat" in way.tables
     flags: set[str] = set()
@@ -234,7 +234,7 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
             ):
                 flags.add("SNAT" if manip == "src" else "DNAT")
             pkt = moved
-            state = CtState(str(state), nat=frozenset(flags))
+            state = CtState(str(state), nat=frozenset(flags), original=original)
         elif tracked and step.entry is not None and step.entry.nat:
             pkt = translate(pkt, step.entry, step.direction, manip)
         return None

@@ -95,8 +95,26 @@ def _matches(rng: random.Random, chain: str, proto: str | None) -> list[str]:
     if proto in ("tcp", "udp") and rng.random() < 0.5:
         parts.append(f"-m {proto} {_neg(rng)}--dport {rng.choice(PORTS)}")
     if rng.random() < 0.25:
-        states = rng.sample(["NEW", "ESTABLISHED", "RELATED", "INVALID", "DNAT", "SNAT"], 2)
+        states = rng.sample(
+            ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED", "DNAT", "SNAT"], 2
+        )
         parts.append(f"-m conntrack {_neg(rng)}--ctstate {','.join(states)}")
+    if rng.random() < 0.2:
+        option = rng.choice(
+            [
+                f"--ctorigdst {rng.choice(NETS)}",
+                f"--ctorigsrc {rng.choice(NETS)}",
+                f"--ctreplsrc {rng.choice(NETS)}",
+                f"--ctrepldst {rng.choice(NETS)}",
+                f"--ctorigdstport {rng.choice(PORTS)}",
+                "--ctorigsrcport 40000:49999",
+                f"--ctreplsrcport {rng.choice(PORTS)}",
+                f"--ctdir {rng.choice(['ORIGINAL', 'REPLY'])}",
+                f"--ctstatus {rng.choice(['SEEN_REPLY', 'CONFIRMED', 'NONE'])}",
+            ]
+        )
+        negate = "" if option.startswith("--ctdir") else _neg(rng)  # iptables refuses ! --ctdir
+        parts.append(f"-m conntrack {negate}{option}")
     return parts
 
 
@@ -159,6 +177,10 @@ def _postrouting_nat(rng: random.Random) -> str:
 def random_router_ruleset(rng: random.Random) -> str:
     lines = ["*raw", ":PREROUTING ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"]
     lines += [_plain(rng, "raw", "PREROUTING", 0.05) for _ in range(rng.randint(0, 2))]
+    if rng.random() < 0.4:  # leave some flows untracked: no NAT, state UNTRACKED
+        proto = rng.choice(["udp", "tcp"])
+        target = rng.choice(["CT --notrack", "NOTRACK"])
+        lines.append(f"-A PREROUTING -p {proto} -m {proto} --dport {rng.choice(PORTS)} -j {target}")
     lines += ["COMMIT", "*mangle"]
     for chain in ("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"):
         lines.append(f":{chain} ACCEPT [0:0]")

@@ -308,3 +308,95 @@ def test_evaluate_is_unchanged_by_nat_tables():
     fw = Firewall.from_iptables(HOME)
     verdict = fw.evaluate(out(), chain="FORWARD")
     assert (verdict.action, verdict.rule_number) == ("ACCEPT", 3)
+
+
+# --- conntrack's own options and NOTRACK (iptables-extensions(8), conntrack and CT) -------
+
+PORT_FORWARD_RULES = """
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -i eth1 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.1.10:80
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctdir REPLY --ctstatus SEEN_REPLY -j ACCEPT
+-A FORWARD -p tcp -m conntrack --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j ACCEPT
+-A FORWARD -m conntrack --ctreplsrc 192.168.1.10 --ctrepldstport 33000 -j LOG
+COMMIT
+"""
+
+
+def test_ctorigdst_and_ctorigdstport_see_the_address_before_dnat():
+    fw, ct = Firewall.from_iptables(PORT_FORWARD_RULES), ConnTrack()
+    syn = inbound(src="198.51.100.9", sport=33000, dport=8080, flags="S")
+    t = fw.traverse(syn, interfaces=ROUTER, conntrack=ct)
+    (forward,) = [s for s in t.steps if s.chain == "FORWARD"]
+    # the packet now goes to 192.168.1.10:80, but the connection was opened to :8080
+    assert (forward.rule_number, t.action) == (2, "ACCEPT")
+    assert [v.number for v in forward.trace if v.matched] == [2]
+    answer = Packet("tcp", src="192.168.1.10", dst="198.51.100.9", sport=80, dport=33000,
+                    flags="SA", in_iface="eth0", out_iface="eth1")  # fmt: skip
+    back = fw.traverse(answer, interfaces=ROUTER, conntrack=ct)
+    (forward,) = [s for s in back.steps if s.chain == "FORWARD"]
+    assert forward.rule_number == 1  # a reply, and conntrack marks SEEN_REPLY on the way in
+
+
+def test_conntrack_options_never_match_without_a_connection():
+    fw = Firewall.from_iptables(
+        ["-P FORWARD DROP", "-A FORWARD -m conntrack ! --ctorigsrc 10.0.0.0/8 -j ACCEPT"]
+    )
+    invalid = fw.traverse(out(flags="SA"), interfaces=ROUTER)
+    first = fw.traverse(out(), interfaces=ROUTER)
+    assert (invalid.state, invalid.action) == ("INVALID", "DROP")
+    assert (first.state, first.action) == ("NEW", "ACCEPT")
+
+
+def test_ctstatus_confirmed_is_false_for_a_first_packet():
+    fw = Firewall.from_iptables(
+        ["-P FORWARD ACCEPT", "-A FORWARD -m conntrack --ctstatus CONFIRMED -j DROP"]
+    )
+    ct = ConnTrack()
+    udp = Packet("udp", src="192.168.1.20", dst="198.51.100.53", sport=5353, dport=53,
+                 in_iface="eth0", out_iface="eth1")  # fmt: skip
+    actions = [fw.traverse(udp, interfaces=ROUTER, conntrack=ct).action for _ in range(2)]
+    assert actions == ["ACCEPT", "DROP"]
+
+
+def test_notrack_in_raw_leaves_the_packet_untracked_and_untranslated():
+    text = HOME.replace(
+        "*nat",
+        "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+        "-A PREROUTING -p udp -m udp --dport 53 -j CT --notrack\nCOMMIT\n*nat",
+    ).replace(
+        "-A FORWARD -i eth0 -o eth1 -j ACCEPT",
+        "-A FORWARD -m conntrack --ctstate UNTRACKED -j ACCEPT",
+    )
+    fw, ct = Firewall.from_iptables(text), ConnTrack()
+    udp = Packet("udp", src="192.168.1.20", dst="198.51.100.53", sport=5353, dport=53,
+                 in_iface="eth0", out_iface="eth1")  # fmt: skip
+    t = fw.traverse(udp, interfaces=ROUTER, conntrack=ct)
+    assert (t.state, t.action, len(ct)) == ("UNTRACKED", "ACCEPT", 0)
+    assert "nat" not in {s.table for s in t.steps}
+    assert t.packet.src == "192.168.1.20"  # not masqueraded
+    assert next(s for s in t.steps if s.chain == "FORWARD").rule_number == 3
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("-A PREROUTING -j CT --helper ftp", "only as CT --notrack"),
+        ("-A PREROUTING -m conntrack --ctdir SIDEWAYS -j ACCEPT", "ORIGINAL or REPLY"),
+        ("-A PREROUTING -m conntrack --ctstatus GONE -j ACCEPT", "not a status"),
+        ("-A PREROUTING -m conntrack ! --ctdir REPLY -j ACCEPT", "cannot be negated"),
+        ("-A PREROUTING -m conntrack --ctorigdstport 99999 -j ACCEPT", "expected a port"),
+        ("-A PREROUTING -m conntrack --ctorigsrc 10.0.0.300 -j ACCEPT", "IPv4 address"),
+    ],
+)
+def test_conntrack_and_ct_options_are_checked(line, words):
+    with pytest.raises(RuleError, match=words):
+        Firewall.from_iptables(f"*raw\n:PREROUTING ACCEPT [0:0]\n{line}\nCOMMIT")
