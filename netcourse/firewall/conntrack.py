@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from netcourse.firewall.packet import Packet, icmp_reply, icmp_request, is_icmp_error
-from netcourse.firewall.trace import ConnEntry
+from netcourse.firewall.trace import ConnEntry, conntrack_list
 from netcourse.protocols import TcpFlags
 
 __all__ = [
@@ -224,6 +224,14 @@ class ConnTrack:
 
     def __len__(self) -> int:
         return len(self._by_original)
+
+    def __repr__(self) -> str:
+        rows = self.table()
+        head = f"ConnTrack: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+        return "\n".join([head, *(f"  {row!r}" for row in rows)])
+
+    def _repr_html_(self) -> str:
+        return str(conntrack_list(self.table()))
 
     def table(self) -> tuple[ConnEntry, ...]:
         """The tracked connections, oldest first, like ``conntrack -L``.
