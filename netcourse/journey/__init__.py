@@ -3,7 +3,8 @@
 ``scenario(name).run()`` follows one HTTPS request and its reply device by device; every
 decision is made by the model of the lesson that teaches it (CIDR route decisions, the
 learning switch, iptables with conntrack, the VPC's ACLs, route tables and security groups);
-the home router's NAT is the firewall model's nat table (a MASQUERADE rule, home_ruleset). Taught in notebooks/06-packet-journey.ipynb.
+the home router's NAT is the firewall model's nat table (a MASQUERADE rule, home_ruleset).
+Taught in notebooks/06-packet-journey.ipynb.
 
 >>> journey = scenario("sg-missing-port").run()
 >>> journey.delivered, journey.failed_at.kind
