@@ -213,7 +213,7 @@ class Flow:
 
     def __init__(self, rng: random.Random, sport: int):
         self.sport = sport
-        kind = rng.choice(["tcp", "tcp", "udp", "udp", "icmp", "forward", "local", "dns"])
+        kind = rng.choice(["tcp", "tcp", "udp", "udp", "icmp", "forward", "local", "dns", "error"])
         self.kind = kind
         self.opener = "server" if kind == "forward" else "client"
         if kind == "local":
@@ -228,7 +228,7 @@ class Flow:
             self.dst = ROUTER_LAN if self.opener == "client" else ROUTER_WAN
             self.dport = rng.choice(LOCAL_PORTS)
         else:
-            self.proto = {"dns": "udp"}.get(kind, kind)
+            self.proto = {"dns": "udp", "error": "udp"}.get(kind, kind)
             self.src, self.dst = rng.choice(CLIENT_HOSTS), rng.choice(SERVER_HOSTS)
             self.dport = 53 if kind == "dns" else rng.choice([22, 80, 443, 8080])
         self.other = "client" if self.opener == "server" else "server"
@@ -237,6 +237,8 @@ class Flow:
             self.script += [(self.opener, "PA"), (self.other, "PA")]
         elif self.proto == "icmp":
             self.script = [(self.opener, "echo"), (self.other, "echo-reply"), (self.opener, "echo")]
+        elif kind == "error":  # the server answers with an ICMP error quoting what it got
+            self.script = [(self.opener, "udp"), (self.other, "unreachable")]
         elif kind in ("local", "dns"):
             self.script = [(self.opener, "udp"), (self.opener, "udp")]
         else:
@@ -253,6 +255,8 @@ class Flow:
         from scapy.layers.inet import ICMP, IP
 
         ip = IP(received)
+        if kind == "unreachable":
+            return IP(src=ip.dst, dst=ip.src) / ICMP(type=3, code=3) / bytes(received)[:28]
         if ICMP in ip:
             self.icmp_id = ip[ICMP].id
         sport = getattr(ip.payload, "dport", None)
@@ -298,6 +302,10 @@ def _seen(data: bytes) -> tuple:
     from scapy.layers.inet import ICMP, IP
 
     ip = IP(data)
+    if ICMP in ip and ip[ICMP].type == 3:  # an error: the quoted header too
+        inner = IP(bytes(ip[ICMP].payload))
+        quoted = (inner.proto, inner.src, inner.payload.sport, inner.dst, inner.payload.dport)
+        return ("icmp", ip.src, 0, ip.dst, 0, quoted)
     if ICMP in ip:
         return ("icmp", ip.src, ip[ICMP].id, ip.dst, ip[ICMP].id)
     payload = ip.payload
@@ -311,6 +319,9 @@ def _seen(data: bytes) -> tuple:
 
 
 def _ours(pkt: Packet) -> tuple:
+    if pkt.proto == "icmp" and pkt.inner is not None:
+        i = pkt.inner
+        return ("icmp", pkt.src, 0, pkt.dst, 0, (i.proto_number, i.src, i.sport, i.dst, i.dport))
     if pkt.proto == "icmp":
         return ("icmp", pkt.src, pkt.icmp_id, pkt.dst, pkt.icmp_id)
     return (pkt.proto_number, pkt.src, pkt.sport, pkt.dst, pkt.dport)
@@ -366,6 +377,8 @@ def test_router_rulesets_with_nat_decide_and_translate_as_the_kernel(lab):
                 seen[t.delivered] += 1
                 if t.state == "ESTABLISHED" and t.packet.describe() != model.describe():
                     seen["translated reply"] += 1
+                if t.state == "RELATED" and t.packet.inner != model.inner:
+                    seen["translated ICMP error"] += 1
                 if any(s.table == "nat" and s.target == "DNAT" for s in t.steps):
                     if "-" in (t.steps[2].trace[-1].rule.split("--to-destination ")[-1]):
                         seen["DNAT to a range"] += 1
@@ -429,3 +442,4 @@ def test_router_rulesets_with_nat_decide_and_translate_as_the_kernel(lab):
     for what in ("DNAT", "SNAT", "MASQUERADE", "REDIRECT", "DNAT to a range", "local", "sent"):
         assert seen[what] >= 3, (what, seen)
     assert seen["translated reply"] >= 20 and seen["forwarded"] >= 100, seen
+    assert seen["translated ICMP error"] >= 3, seen
