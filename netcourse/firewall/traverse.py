@@ -3,12 +3,13 @@ order, connection tracking and NAT (net/ipv4/netfilter, the hooks' priorities).
 
 Arriving on ``in_iface``: raw PREROUTING, conntrack, mangle PREROUTING, nat PREROUTING (the
 first packet of a connection only: DNAT, REDIRECT), the routing decision (local when the
-destination, after DNAT, is one of the machine's addresses), then mangle INPUT, filter INPUT
-and nat INPUT, or mangle FORWARD, filter FORWARD, mangle POSTROUTING and nat POSTROUTING
-(SNAT, MASQUERADE). Sent by the machine itself (``in_iface=None``): raw, mangle, nat and
-filter OUTPUT, then mangle and nat POSTROUTING. Later packets of a connection and its replies
-skip the nat chains and are rewritten from the conntrack entry; INVALID and untracked packets
-cross no nat chain. Taught in notebooks/04-firewalls.ipynb.
+destination, after DNAT, is one of the machine's addresses; a DNATed packet leaves by the
+interface whose subnet holds its new destination, else by ``out_iface``), then mangle INPUT,
+filter INPUT and nat INPUT, or mangle FORWARD, filter FORWARD, mangle POSTROUTING and nat
+POSTROUTING (SNAT, MASQUERADE). Sent by the machine itself (``in_iface=None``): raw, mangle,
+nat and filter OUTPUT, then mangle and nat POSTROUTING. Later packets of a connection and its
+replies skip the nat chains and are rewritten from the conntrack entry; INVALID and untracked
+packets cross no nat chain. Taught in notebooks/04-firewalls.ipynb.
 
 >>> from netcourse.firewall import ConnTrack, Firewall, Packet
 >>> fw = Firewall.from_iptables("*nat\\n-A POSTROUTING -o eth1 -j MASQUERADE\\nCOMMIT")
@@ -160,6 +161,15 @@ def _local(addr: str, interfaces) -> bool:
     return any(ip == a.ip for _, addresses in interfaces for a in addresses)
 
 
+def _connected(addr: str, interfaces) -> str | None:
+    """The interface whose subnet holds ``addr`` (a connected route), or None."""
+    ip = ipaddress.IPv4Address(addr)
+    for name, addresses in interfaces:
+        if name != "lo" and any(ip in a.network and a.network.prefixlen < 32 for a in addresses):
+            return name
+    return None
+
+
 def _view(pkt: Packet, *, in_iface, out_iface) -> Packet:
     if (pkt.in_iface, pkt.out_iface) == (in_iface, out_iface):
         return pkt
@@ -249,11 +259,20 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         local = _local(pkt.dst, interfaces)
         chain_list = _INPUT if local else _FORWARD
         delivered = "local" if local else "forwarded"
+        if pkt.dst != packet.dst:  # DNAT moved it: routed again, by its new destination
+            iface_out = _connected(pkt.dst, interfaces) or iface_out
         pkt = _view(pkt, in_iface=iface_in, out_iface=None if local else iface_out)
     else:
         chain_list, delivered = _OUTPUT, "sent"
     for table_name, name in chain_list:
         if table_name == "nat":
+            if name == "OUTPUT" and (target := nat(name)) is not None:
+                return ended(target, step, state)
+            if name == "OUTPUT":
+                if pkt.dst != packet.dst:  # rerouted after DNAT, as ip_route_me_harder()
+                    iface_out = _connected(pkt.dst, interfaces) or iface_out
+                    pkt = _view(pkt, in_iface=None, out_iface=iface_out)
+                continue
             if name == "POSTROUTING":
                 pkt = _view(pkt, in_iface=None, out_iface=iface_out)
             if (target := nat(name)) is not None:

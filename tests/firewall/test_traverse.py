@@ -400,3 +400,24 @@ def test_notrack_in_raw_leaves_the_packet_untracked_and_untranslated():
 def test_conntrack_and_ct_options_are_checked(line, words):
     with pytest.raises(RuleError, match=words):
         Firewall.from_iptables(f"*raw\n:PREROUTING ACCEPT [0:0]\n{line}\nCOMMIT")
+
+
+def test_dockers_real_port_mapping_reaches_the_container():
+    from netcourse.data import path
+
+    fw = Firewall.from_iptables(path("rulesets", "docker-bridge.rules").read_text())
+    host = {"eth0": "203.0.113.5/24", "docker0": "198.18.0.1/24"}
+    ct = ConnTrack()
+    syn = Packet("tcp", src="198.51.100.9", dst="203.0.113.5", sport=33000, dport=8080,
+                 in_iface="eth0", out_iface="eth0")  # fmt: skip
+    t = fw.traverse(syn, interfaces=host, conntrack=ct)
+    # addrtype LOCAL sends it to DOCKER, whose DNAT moves it to the container; routed again,
+    # it leaves by docker0, where filter's DOCKER chain lets port 80 in
+    assert (t.action, t.delivered) == ("ACCEPT", "forwarded")
+    assert (t.packet.dst, t.packet.dport, t.packet.out_iface) == ("198.18.0.2", 80, "docker0")
+    forward = next(s for s in t.steps if s.chain == "FORWARD")
+    assert (forward.rule_chain, forward.rule_number) == ("DOCKER", 1)
+    direct = Packet("tcp", src="198.51.100.9", dst="198.18.0.2", dport=80, in_iface="eth0",
+                    out_iface="docker0")  # fmt: skip
+    raw = fw.traverse(direct, interfaces=host).steps[0]  # no direct access from outside
+    assert (raw.table, raw.rule_number, raw.target) == ("raw", 1, "DROP")
