@@ -28,14 +28,14 @@ __all__ = ["ConnMatch", "conntrack_option", "CT_OPTIONS", "CT_STATUSES"]
 
 #: The conntrack options about the connection, and what each compares.
 CT_OPTIONS: dict[str, str] = {
-    "--ctorigsrc": "the original source address",
-    "--ctorigdst": "the original destination address",
-    "--ctreplsrc": "the reply's source address",
-    "--ctrepldst": "the reply's destination address",
-    "--ctorigsrcport": "the original source port",
-    "--ctorigdstport": "the original destination port",
-    "--ctreplsrcport": "the reply's source port",
-    "--ctrepldstport": "the reply's destination port",
+    "--ctorigsrc": "the connection's original source address",
+    "--ctorigdst": "the connection's original destination address",
+    "--ctreplsrc": "the connection's reply source address",
+    "--ctrepldst": "the connection's reply destination address",
+    "--ctorigsrcport": "the connection's original source port",
+    "--ctorigdstport": "the connection's original destination port",
+    "--ctreplsrcport": "the connection's reply source port",
+    "--ctrepldstport": "the connection's reply destination port",
     "--ctstatus": "the connection's status",
     "--ctdir": "the packet's direction",
 }
@@ -179,8 +179,9 @@ class ConnMatch(Match):
             wanted = str(self.lo) if self.lo == self.hi else f"{self.lo}-{self.hi}"
         else:
             wanted = str(self.net)
-        text = f"connection whose {what} is {wanted}"
-        return f"a {text.replace('whose', 'whose')} is NOT the case" if self.negate else text
+        if self.field == "status" and not self.negate:
+            return f"{what} includes {wanted or 'nothing (NONE never matches)'}"
+        return f"{what} is {'NOT ' if self.negate else ''}{wanted}"
 
 
 def conntrack_option(option: str, value: str, *, negate: bool, text: str, fail=None) -> ConnMatch:

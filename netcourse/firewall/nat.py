@@ -4,8 +4,9 @@ packet to new addresses and ports; later packets and replies are rewritten from 
 The choice of address and port follows net/netfilter/nf_nat_core.c: an address range is
 picked by the kernel's hash of the addresses (``jhash2``), a port is kept unless it is out of
 the range or another connection already answers on it (a clash). On a clash the kernel picks
-a random free port; this model picks the first free one from the bottom of the range (for a
-DNAT port range that is what the kernel does too). Taught in notebooks/04-firewalls.ipynb.
+a random free port, and with ``--random`` or ``--random-fully`` a random port always; this
+model picks the first free one from the bottom of the range then (for a DNAT port range that
+is what the kernel does too), so the port it shows for those is one the kernel may pick. Taught in notebooks/04-firewalls.ipynb.
 
 >>> from netcourse.firewall.conntrack import ConnTrack
 >>> pkt = Packet("tcp", src="192.168.1.20", dst="203.0.113.9", sport=51000, dport=443)
