@@ -208,6 +208,11 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
     return (proto, pkt.src, pkt.dst), (proto, pkt.dst, pkt.src)
 
 
+def _source(pkt: Packet) -> tuple:
+    port = pkt.icmp_id if pkt.proto_number == 1 else pkt.sport
+    return (pkt.proto_number, pkt.src, port)
+
+
 class ConnTrack:
     """A conntrack table: classify a packet, then commit it once the ruleset has judged it.
 
@@ -221,6 +226,7 @@ class ConnTrack:
         self.tcp_loose = tcp_loose
         self._by_original: dict[Key, _Entry] = {}
         self._by_reply: dict[Key, _Entry] = {}
+        self._by_source: dict[tuple, list[_Entry]] = {}  # (proto, src, sport or id): NAT reuse
 
     def __len__(self) -> int:
         return len(self._by_original)
@@ -277,8 +283,13 @@ class ConnTrack:
         return key in self._by_reply or key in self._by_original
 
     def entries(self) -> list[_Entry]:
-        """The entries themselves, oldest first (what NAT reads to reuse a mapping)."""
+        """The entries themselves, oldest first."""
         return list(self._by_original.values())
+
+    def from_source(self, pkt: Packet) -> list[_Entry]:
+        """The entries whose first packet came from ``pkt``'s source address and port (or
+        ICMP identifier), oldest first: what NAT reads to reuse a mapping."""
+        return list(self._by_source.get(_source(pkt), ()))
 
     def _add(self, pkt: Packet, tcp_state: int | None, translated: Packet | None = None) -> None:
         original, reply = _keys(pkt)
@@ -305,10 +316,14 @@ class ConnTrack:
         )
         self._by_original[original] = entry
         self._by_reply[reply] = entry
+        self._by_source.setdefault(_source(pkt), []).append(entry)
 
     def _remove(self, entry: _Entry) -> None:
         self._by_original.pop(entry.original, None)
         self._by_reply.pop(entry.reply, None)
+        same = self._by_source.get(_source(entry.pkt), [])
+        if entry in same:
+            same.remove(entry)
 
     def _opens(self, pkt: Packet, tcp_state: int | None):
         def apply(ok: bool, translated: Packet | None = None) -> None:

@@ -6,7 +6,8 @@ picked by the kernel's hash of the addresses (``jhash2``), a port is kept unless
 the range or another connection already answers on it (a clash). On a clash the kernel picks
 a random free port, and with ``--random`` or ``--random-fully`` a random port always; this
 model picks the first free one from the bottom of the range then (for a DNAT port range that
-is what the kernel does too), so the port it shows for those is one the kernel may pick. Taught in notebooks/04-firewalls.ipynb.
+is what the kernel does too), so the port it shows for those is one the kernel may pick.
+Taught in notebooks/04-firewalls.ipynb.
 
 >>> from netcourse.firewall.conntrack import ConnTrack
 >>> pkt = Packet("tcp", src="192.168.1.20", dst="203.0.113.9", sport=51000, dport=443)
@@ -234,15 +235,8 @@ def bind(pkt: Packet, to: NatRange, *, manip: str, conntrack: ConnTrack) -> Pack
 
 def _same_source(pkt: Packet, to: NatRange, conntrack: ConnTrack) -> Packet | None:
     """find_appropriate_src(): the mapping a connection from the same source already has."""
-    for entry in conntrack.entries():
-        first = entry.pkt
-        if (first.proto_number, first.src, _port_of(first, "src")) != (
-            pkt.proto_number,
-            pkt.src,
-            _port_of(pkt, "src"),
-        ):
-            continue
-        out = entry.translated or first
+    for entry in conntrack.from_source(pkt):
+        out = entry.translated or entry.pkt
         candidate = _with(pkt, "src", out.src_int, _port_of(out, "src"))
         if _in_range(candidate, to, "src") and not conntrack.taken(candidate):
             return candidate
