@@ -133,6 +133,7 @@ class CtState(str):
     direction: str
     nat: frozenset[str]
     original: Packet | None
+    assured: bool
 
     def __new__(
         cls,
@@ -142,8 +143,10 @@ class CtState(str):
         direction: str = "original",
         nat=None,
         original: Packet | None = None,
+        assured: bool = False,
     ) -> CtState:
         self = super().__new__(cls, state)
+        self.assured = assured
         self.entry = entry
         self.direction = direction
         self.original = original  # a first packet as it came, before any NAT
@@ -166,6 +169,8 @@ class Classification:
     apply: Callable[..., None] | None = field(default=None, repr=False, compare=False)
     entry: _Entry | None = field(default=None, repr=False, compare=False)
     direction: str = field(default="original", repr=False, compare=False)
+    #: IPS_ASSURED as the rules see it for this packet (a TCP handshake completed).
+    assured: bool = field(default=False, repr=False, compare=False)
 
     @property
     def first(self) -> bool:
@@ -345,7 +350,9 @@ class ConnTrack:
             )
         return self._known(entry, direction, f"{pkt.proto} flow already tracked")
 
-    def _known(self, entry: _Entry, direction: str, what: str, update=None) -> Classification:
+    def _known(
+        self, entry: _Entry, direction: str, what: str, update=None, assured: bool = False
+    ) -> Classification:
         def apply(ok: bool, translated: Packet | None = None) -> None:
             if update is not None:
                 update()
@@ -358,7 +365,7 @@ class ConnTrack:
             state, reason = "ESTABLISHED", f"{what}, replies seen"
         else:
             state, reason = "NEW", f"{what}, no reply seen yet"
-        return Classification(state, reason, apply, entry, direction)
+        return Classification(state, reason, apply, entry, direction, assured or entry.assured)
 
     def _tcp(self, pkt: Packet) -> Classification:
         bits = pkt.flag_bits
@@ -391,8 +398,14 @@ class ConnTrack:
                         entry.assured = True
                     entry.tcp_state = new
 
+                # the kernel marks ASSURED on the way in, before the rules see the packet
+                assured = entry.seen_reply and old in (_SR, _ES) and new == _ES
                 return self._known(
-                    entry, direction, f"tcp {TCP_STATES[old]} -> {TCP_STATES[new]}", update
+                    entry,
+                    direction,
+                    f"tcp {TCP_STATES[old]} -> {TCP_STATES[new]}",
+                    update,
+                    assured,
                 )
         if index == "syn":
             return Classification("NEW", "a SYN opens a new connection", self._opens(pkt, _SS))

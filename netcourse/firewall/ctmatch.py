@@ -76,7 +76,7 @@ def _status(pkt: Packet, state) -> set[str]:
     bits = {"CONFIRMED"}
     if entry.seen_reply or state.direction == "reply":  # conntrack marks it on the way in
         bits.add("SEEN_REPLY")
-    if entry.assured:
+    if entry.assured or getattr(state, "assured", False):
         bits.add("ASSURED")
     return bits
 

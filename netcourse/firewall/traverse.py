@@ -211,7 +211,13 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         state = CtState("UNTRACKED")
     else:
         step = conntrack.classify(pkt)
-        state = CtState(step.state, entry=step.entry, direction=step.direction, original=original)
+        state = CtState(
+            step.state,
+            entry=step.entry,
+            direction=step.direction,
+            original=original,
+            assured=step.assured,
+        )
     tracked = step is not None and step.state != "INVALID"
     first = tracked and step.first and "nat" in way.tables
     flags: set[str] = set()

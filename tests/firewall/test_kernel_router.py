@@ -110,7 +110,7 @@ def _matches(rng: random.Random, chain: str, proto: str | None) -> list[str]:
                 "--ctorigsrcport 40000:49999",
                 f"--ctreplsrcport {rng.choice(PORTS)}",
                 f"--ctdir {rng.choice(['ORIGINAL', 'REPLY'])}",
-                f"--ctstatus {rng.choice(['SEEN_REPLY', 'CONFIRMED', 'NONE'])}",
+                f"--ctstatus {rng.choice(['SEEN_REPLY', 'CONFIRMED', 'NONE', 'ASSURED'])}",
             ]
         )
         negate = "" if option.startswith("--ctdir") else _neg(rng)  # iptables refuses ! --ctdir
