@@ -232,6 +232,9 @@ class ConnTrack:
         self._by_original: dict[Key, _Entry] = {}
         self._by_reply: dict[Key, _Entry] = {}
         self._by_source: dict[tuple, list[_Entry]] = {}  # (proto, src, sport or id): NAT reuse
+        #: What stateful matches remember across the packets traversed with this table
+        #: (limit's buckets, recent's lists), as ``Firewall.evaluate``'s ``memory``.
+        self.memory: dict = {}
 
     def __len__(self) -> int:
         return len(self._by_original)

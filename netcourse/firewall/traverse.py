@@ -182,7 +182,8 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
     ``fw`` is a :class:`~netcourse.firewall.Firewall`; ``interfaces`` are (name, addresses)
     pairs as ``read_interfaces`` gives them. Use ``Firewall.traverse``.
     """
-    way = _Way(fw, fw.ruleset.tables, {})
+    way = _Way(fw, fw.ruleset.tables, conntrack.memory)
+    way.memory.pop(UNTRACKED_KEY, None)  # NOTRACK marks one packet, not the next
     pkt, original = packet, packet
     arriving = packet.in_iface is not None
     hook = "PREROUTING" if arriving else "OUTPUT"

@@ -421,3 +421,17 @@ def test_dockers_real_port_mapping_reaches_the_container():
                     out_iface="docker0")  # fmt: skip
     raw = fw.traverse(direct, interfaces=host).steps[0]  # no direct access from outside
     assert (raw.table, raw.rule_number, raw.target) == ("raw", 1, "DROP")
+
+
+def test_limit_and_recent_remember_across_traversals_with_one_conntrack():
+    fw = Firewall.from_iptables(
+        ["-P FORWARD DROP", "-A FORWARD -m limit --limit 1/hour --limit-burst 2 -j ACCEPT"]
+    )
+    ct = ConnTrack()
+    udp = [
+        Packet("udp", src="192.168.1.20", dst="198.51.100.53", sport=5000 + i, dport=53,
+               in_iface="eth0", out_iface="eth1")
+        for i in range(3)
+    ]  # fmt: skip
+    actions = [fw.traverse(p, interfaces=ROUTER, conntrack=ct).action for p in udp]
+    assert actions == ["ACCEPT", "ACCEPT", "DROP"]  # a bucket of 2, refilled once an hour
