@@ -17,7 +17,13 @@ import ipaddress
 from netcourse.checks import Feedback, correct, exercise, wrong
 from netcourse.errors import NetcourseError
 from netcourse.firewall import Firewall, Packet, lint
-from netcourse.firewall.examples import PREDICT_PACKET, PREDICT_RULESET, SHADOWED_HOST
+from netcourse.firewall.examples import (
+    PREDICT_PACKET,
+    PREDICT_RULESET,
+    SHADOWED_HOST,
+    home_request,
+    home_router,
+)
 
 __all__ = [
     "HTTPS_SUBNET",
@@ -27,6 +33,7 @@ __all__ = [
     "subnet_to_https",
     "predict_verdict",
     "fix_shadowed",
+    "masquerade_four_tuple",
 ]
 
 LESSON = "04-firewalls"
@@ -205,3 +212,54 @@ def fix_shadowed(answer: str) -> Feedback:
                 "only the order should change; keep every rule and the policy.",
             )
     return correct("the specific DROP now comes before the broad ACCEPT, so it can match.")
+
+
+def _four(answer: object) -> tuple | None:
+    """A 4-tuple ``(src_ip, src_port, dst_ip, dst_port)`` with ports as ints, or None."""
+    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        return None
+    src, sport, dst, dport = answer
+    if not all(isinstance(a, str) for a in (src, dst)):
+        return None
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in (sport, dport)):
+        return None
+    return (src.strip(), sport, dst.strip(), dport)
+
+
+@exercise(LESSON, "masquerade-four-tuple")
+def masquerade_four_tuple(answer: tuple) -> Feedback:
+    """The 4-tuple web server B sees for ``home_request()`` sent through ``home_router()``."""
+    sent = home_request()
+    seen = home_router().traverse(sent).packet
+    expected = (seen.src, seen.sport, seen.dst, seen.dport)
+    got = _four(answer)
+    if got is None:
+        return wrong(
+            "a 4-tuple is (src_ip, src_port, dst_ip, dst_port): two addresses as text and two "
+            "port numbers.",
+            "traverse() returns the packet as it leaves the router: look at its .packet.",
+        )
+    if got == expected:
+        return correct(
+            "B sees the router's public address; MASQUERADE kept the port, since no other "
+            "connection used it."
+        )
+    if got == (sent.src, sent.sport, sent.dst, sent.dport):
+        return wrong(
+            "that is the laptop's own 4-tuple; the router rewrites half of it on the way out.",
+            "which nat chain's rule decided, and what does its target rewrite?",
+        )
+    if got[2:] != expected[2:]:
+        return wrong(
+            "the destination half is not what B sees: MASQUERADE leaves the destination alone.",
+            "",
+        )
+    if got[0] != expected[0]:
+        return wrong(
+            "the source address is not the one B sees.",
+            "MASQUERADE takes the address of the interface the packet leaves by.",
+        )
+    return wrong(
+        "the address is right, the port is not.",
+        "does Linux change a source port that no other connection uses?",
+    )

@@ -29,10 +29,12 @@ from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
+from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
+from netcourse.firewall.traverse import UNTRACKED_KEY, Traversal, traverse_packet
 from netcourse.html import Cell, Markup, table
 
 __all__ = ["Firewall", "read_interfaces"]
@@ -44,6 +46,8 @@ _TARGET_WORDS = {
     "LOG": "log it and go on to the next rule",
     "NFLOG": "log it through netlink and go on to the next rule",
     "TCPMSS": "rewrite a SYN's MSS option and go on to the next rule",
+    "NOTRACK": "leave it untracked by conntrack and go on to the next rule",
+    "CT": "leave it untracked by conntrack (CT --notrack) and go on to the next rule",
     "": "count it (the rule has no target) and go on to the next rule",
     "RETURN": "go back to the calling chain",
 }
@@ -69,6 +73,7 @@ class Firewall:
         self.interfaces = read_interfaces(interfaces)
         self.ruleset = _bind(ruleset, self.interfaces) if interfaces is not None else ruleset
         self.tcp_loose = tcp_loose
+        self._bound: dict = {}  # this ruleset bound to other interfaces, for traverse()
         self._remembers = any(
             isinstance(m, RecentMatch) for rule in self.ruleset.rules() for m in rule.matches
         )
@@ -219,14 +224,23 @@ class Firewall:
         )
 
     def _walk(
-        self, start: Chain, pkt: Packet, state: str, trace: list[TraceStep], memory: dict
+        self,
+        start: Chain,
+        pkt: Packet,
+        state: str,
+        trace: list[TraceStep],
+        memory: dict,
+        chains: Mapping[str, Chain] | None = None,
     ) -> Rule | None:
         """Run chain ``start`` and the chains it jumps to: the deciding rule, or None when the
         packet comes back (RETURN, or the end of the chain).
 
+        ``chains`` are the chains of ``start``'s table (the filter table's by default); in the
+        nat table a NAT target (DNAT, SNAT, MASQUERADE, REDIRECT) decides too.
         A stack of (chain, next rule) replaces recursion, as the kernel's jump stack does, so
         thousands of nested jumps need no Python recursion.
         """
+        chains = self.chains if chains is None else chains
         stack: list[tuple[Chain, int]] = [(start, 0)]
         while stack:
             chain, index = stack.pop()
@@ -237,20 +251,26 @@ class Firewall:
                 if failing is not None:
                     trace.append(_step(chain, rule, False, _why_not(failing, pkt, state)))
                     continue
-                if rule.terminal or rule.noting or rule.target == "RETURN":
-                    outcome = rule.target if rule.terminal else _TARGET_WORDS[rule.target]
+                nat = rule.target in NAT_TARGETS
+                if rule.terminal or nat:
+                    outcome = " ".join((rule.target, *rule.target_options))
+                elif rule.noting or rule.target == "RETURN":
+                    outcome = _TARGET_WORDS[rule.target]
                 else:
                     outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
                 trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
-                if rule.terminal:
+                if rule.terminal or nat:
                     return rule
                 if rule.noting:
+                    if rule.target in RAW_TARGETS and memory is not None:
+                        untrack = rule.target == "NOTRACK" or "--notrack" in rule.target_options
+                        memory[UNTRACKED_KEY] = memory.get(UNTRACKED_KEY) or untrack
                     continue
                 if rule.target == "RETURN":
                     break
                 if not rule.goto:  # -j comes back to the next rule here; -g never does
                     stack.append((chain, index))
-                stack.append((self.chains[rule.target], 0))
+                stack.append((chains[rule.target], 0))
                 break
         return None
 
@@ -279,6 +299,47 @@ class Firewall:
             tracker.commit(step, accepted=verdict.action == "ACCEPT")
             verdicts.append(verdict)
         return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
+
+    # --- the whole machine: every table, conntrack and NAT ---------------------------------
+
+    def traverse(
+        self,
+        packet: Packet,
+        *,
+        interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+        conntrack: ConnTrack | None = None,
+    ) -> Traversal:
+        """Take ``packet`` through every table as the kernel does, NAT included.
+
+        ``interfaces`` maps the machine's interfaces to their addresses (the first is the
+        primary one): a packet to one of them is delivered locally, MASQUERADE takes the out
+        interface's address and REDIRECT the in interface's (by default those given to the
+        Firewall). ``conntrack`` keeps connections and NAT bindings across calls (by default
+        a fresh table: the packet is alone). ``packet.in_iface=None`` is a packet the machine
+        sends itself. See :mod:`netcourse.firewall.traverse` for the path.
+
+        >>> fw = Firewall.from_iptables(["-P FORWARD DROP",
+        ...                              "-A FORWARD -p tcp --dport 22 -j ACCEPT"])
+        >>> t = fw.traverse(Packet("tcp", src="198.18.0.1", dst="198.19.0.1", dport=22),
+        ...                 interfaces={"eth0": "198.18.0.2/24", "eth1": "198.19.0.2/24"})
+        >>> t.action, t.delivered, [(s.table, s.chain, s.rule_number) for s in t.steps]
+        ('ACCEPT', 'forwarded', [('filter', 'FORWARD', 1)])
+        """
+        pkt = _as_packet(packet)
+        if interfaces is None:
+            bound, names = self, self.interfaces
+        else:
+            names = read_interfaces(interfaces)
+            bound = self._bound.get(names)
+            if bound is None:
+                bound = self._bound[names] = Firewall(
+                    self.ruleset, tcp_loose=self.tcp_loose, interfaces=interfaces
+                )
+        if conntrack is None:
+            conntrack = ConnTrack(tcp_loose=self.tcp_loose)
+        elif not isinstance(conntrack, ConnTrack):
+            raise TypeError(f"conntrack: expected a ConnTrack, got {type(conntrack).__name__}")
+        return traverse_packet(bound, pkt, interfaces=names, conntrack=conntrack)
 
     def evaluate_batch(self, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerdicts:
         """Verdicts for a whole :class:`PacketBatch` at once (numpy), equal to ``evaluate``.

@@ -24,11 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from netcourse.firewall.packet import Packet, icmp_reply, icmp_request, is_icmp_error
-from netcourse.firewall.trace import ConnEntry
+from netcourse.firewall.trace import ConnEntry, conntrack_list
 from netcourse.protocols import TcpFlags
 
 __all__ = [
     "ConnTrack",
+    "CtState",
     "Classification",
     "TCP_STATES",
     "TCP_TRANSITIONS",
@@ -109,18 +110,76 @@ class _Entry:
     tcp_state: int | None
     seen_reply: bool = False
     pkt: Packet | None = None
+    #: The first packet as it left, after every NAT rewrite (None: not translated).
+    translated: Packet | None = None
+    #: conntrack's NAT status bits: "SNAT" (source rewritten), "DNAT" (destination rewritten).
+    nat: frozenset[str] = frozenset()
+    #: IPS_ASSURED: a TCP connection whose handshake completed.
+    assured: bool = False
+
+
+class CtState(str):
+    """A packet's conntrack state as ``-m conntrack`` reads it: the state's name (a plain
+    string, so it compares as one) carrying the connection (``entry``), the packet's
+    ``direction``, the connection's NAT flags (``nat``: SNAT, DNAT) and, for a connection's
+    first packet (no entry yet), the packet as it came (``original``).
+
+    >>> s = CtState("ESTABLISHED", nat={"DNAT"})
+    >>> s == "ESTABLISHED", sorted(s.nat)
+    (True, ['DNAT'])
+    """
+
+    entry: _Entry | None
+    direction: str
+    nat: frozenset[str]
+    original: Packet | None
+    assured: bool
+
+    def __new__(
+        cls,
+        state: str,
+        *,
+        entry: _Entry | None = None,
+        direction: str = "original",
+        nat=None,
+        original: Packet | None = None,
+        assured: bool = False,
+    ) -> CtState:
+        self = super().__new__(cls, state)
+        self.assured = assured
+        self.entry = entry
+        self.direction = direction
+        self.original = original  # a first packet as it came, before any NAT
+        if nat is None:
+            nat = entry.nat if entry is not None else ()
+        self.nat = frozenset(nat)
+        return self
 
 
 @dataclass(frozen=True)
 class Classification:
-    """The conntrack state of one packet, and what accepting it changes in the table."""
+    """The conntrack state of one packet, and what accepting it changes in the table.
+
+    ``entry`` is the connection the packet belongs to (None for a connection's first packet
+    and for INVALID ones) and ``direction`` which way it travels ("original" or "reply").
+    """
 
     state: str
     reason: str
-    apply: Callable[[bool], None] | None = field(default=None, repr=False, compare=False)
+    apply: Callable[..., None] | None = field(default=None, repr=False, compare=False)
+    entry: _Entry | None = field(default=None, repr=False, compare=False)
+    direction: str = field(default="original", repr=False, compare=False)
+    #: IPS_ASSURED as the rules see it for this packet (a TCP handshake completed).
+    assured: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def first(self) -> bool:
+        """Whether the packet opens a new entry (then it alone crosses the nat table)."""
+        return self.entry is None and self.state == "NEW" and self.apply is not None
 
 
 def _keys(pkt: Packet) -> tuple[Key, Key]:
+    """The packet's own lookup key and the key of a packet going the other way."""
     proto = pkt.proto_number
     if pkt.sport is not None:
         return (proto, pkt.src, pkt.sport, pkt.dst, pkt.dport), (
@@ -133,10 +192,10 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
     if proto == 1:
         kind = pkt.icmp_type
         answer = icmp_reply(kind)
-        if answer is None:  # a reply type: its original key is the request's
+        if answer is None:  # a reply type: its key is its request's reply key
             request = icmp_request(kind)
             request = kind if request is None else request
-            return (1, pkt.src, pkt.dst, pkt.icmp_id, request, "reply"), (
+            return (1, pkt.src, pkt.dst, pkt.icmp_id, request, "r"), (
                 1,
                 pkt.dst,
                 pkt.src,
@@ -154,26 +213,50 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
     return (proto, pkt.src, pkt.dst), (proto, pkt.dst, pkt.src)
 
 
+def _source(pkt: Packet) -> tuple:
+    port = pkt.icmp_id if pkt.proto_number == 1 else pkt.sport
+    return (pkt.proto_number, pkt.src, port)
+
+
 class ConnTrack:
     """A conntrack table: classify a packet, then commit it once the ruleset has judged it.
 
     ``tcp_loose`` mirrors ``net.netfilter.nf_conntrack_tcp_loose`` (1 by default): a lone ACK
-    picks up an existing connection as NEW; with 0 it is INVALID.
+    picks up an existing connection as NEW; with 0 it is INVALID. Each entry keeps the
+    connection's original and reply tuples; NAT (see :mod:`netcourse.firewall.nat`) writes
+    the reply tuple, and later packets and replies are translated from it.
     """
 
     def __init__(self, *, tcp_loose: bool = True):
         self.tcp_loose = tcp_loose
         self._by_original: dict[Key, _Entry] = {}
         self._by_reply: dict[Key, _Entry] = {}
+        self._by_source: dict[tuple, list[_Entry]] = {}  # (proto, src, sport or id): NAT reuse
+        #: What stateful matches remember across the packets traversed with this table
+        #: (limit's buckets, recent's lists), as ``Firewall.evaluate``'s ``memory``.
+        self.memory: dict = {}
 
     def __len__(self) -> int:
         return len(self._by_original)
 
+    def __repr__(self) -> str:
+        rows = self.table()
+        head = f"ConnTrack: {len(rows)} entr{'y' if len(rows) == 1 else 'ies'}"
+        return "\n".join([head, *(f"  {row!r}" for row in rows)])
+
+    def _repr_html_(self) -> str:
+        return str(conntrack_list(self.table()))
+
     def table(self) -> tuple[ConnEntry, ...]:
-        """The tracked connections, oldest first, like ``conntrack -L``."""
+        """The tracked connections, oldest first, like ``conntrack -L``.
+
+        Each row has the original tuple and, like ``conntrack -L``, the reply tuple (what
+        the answers carry: after NAT, the translated addresses and ports).
+        """
         rows = []
         for entry in self._by_original.values():
             pkt = entry.pkt
+            out = entry.translated or pkt
             state = TCP_STATES[entry.tcp_state] if entry.tcp_state is not None else None
             rows.append(
                 ConnEntry(
@@ -184,34 +267,78 @@ class ConnTrack:
                     dport=pkt.dport,
                     tcp_state=state,
                     seen_reply=entry.seen_reply,
+                    reply_src=out.dst,
+                    reply_dst=out.src,
+                    reply_sport=out.dport,
+                    reply_dport=out.sport,
                 )
             )
         return tuple(rows)
 
-    def _find(self, pkt: Packet) -> tuple[_Entry | None, str]:
-        original, _ = _keys(pkt)
-        if pkt.proto_number == 1 and icmp_reply(pkt.icmp_type) is None:
-            # a reply looks itself up in the reply direction of its request
-            request_key = (1, pkt.dst, pkt.src, pkt.icmp_id, original[4])
-            entry = self._by_original.get(request_key)
-            return (entry, "reply") if entry else (None, "")
-        if original in self._by_original:
-            return self._by_original[original], "original"
-        if original in self._by_reply:
-            return self._by_reply[original], "reply"
+    def _lookup(self, key: Key) -> tuple[_Entry | None, str]:
+        if key in self._by_original:
+            return self._by_original[key], "original"
+        if key in self._by_reply:
+            return self._by_reply[key], "reply"
         return None, ""
 
-    def _add(self, pkt: Packet, tcp_state: int | None) -> None:
+    def _find(self, pkt: Packet) -> tuple[_Entry | None, str]:
+        return self._lookup(_keys(pkt)[0])
+
+    def taken(self, pkt: Packet) -> bool:
+        """Whether a connection already answers as ``pkt``'s replies would (a NAT clash)."""
+        key = _keys(pkt)[1]
+        return key in self._by_reply or key in self._by_original
+
+    def entries(self) -> list[_Entry]:
+        """The entries themselves, oldest first."""
+        return list(self._by_original.values())
+
+    def from_source(self, pkt: Packet) -> list[_Entry]:
+        """The entries whose first packet came from ``pkt``'s source address and port (or
+        ICMP identifier), oldest first: what NAT reads to reuse a mapping."""
+        return list(self._by_source.get(_source(pkt), ()))
+
+    def _add(self, pkt: Packet, tcp_state: int | None, translated: Packet | None = None) -> None:
         original, reply = _keys(pkt)
+        nat: frozenset[str] = frozenset()
+        if translated is not None:
+            reply = _keys(translated)[1]
+            moved = [
+                (
+                    "SNAT",
+                    (pkt.src, pkt.sport, pkt.icmp_id),
+                    (translated.src, translated.sport, translated.icmp_id),
+                ),
+                ("DNAT", (pkt.dst, pkt.dport), (translated.dst, translated.dport)),
+            ]
+            nat = frozenset(flag for flag, before, after in moved if before != after)
         entry = _Entry(
-            proto=pkt.proto, original=original, reply=reply, tcp_state=tcp_state, pkt=pkt
+            proto=pkt.proto,
+            original=original,
+            reply=reply,
+            tcp_state=tcp_state,
+            pkt=pkt,
+            translated=translated,
+            nat=nat,
         )
         self._by_original[original] = entry
         self._by_reply[reply] = entry
+        self._by_source.setdefault(_source(pkt), []).append(entry)
 
     def _remove(self, entry: _Entry) -> None:
         self._by_original.pop(entry.original, None)
         self._by_reply.pop(entry.reply, None)
+        same = self._by_source.get(_source(entry.pkt), [])
+        if entry in same:
+            same.remove(entry)
+
+    def _opens(self, pkt: Packet, tcp_state: int | None):
+        def apply(ok: bool, translated: Packet | None = None) -> None:
+            if ok:
+                self._add(pkt, tcp_state, translated)
+
+        return apply
 
     def classify(self, pkt: Packet) -> Classification:
         """The packet's state (NEW, ESTABLISHED, RELATED or INVALID) against this table."""
@@ -222,24 +349,26 @@ class ConnTrack:
         entry, direction = self._find(pkt)
         if entry is None:
             return Classification(
-                "NEW",
-                f"first {pkt.proto} packet of this flow",
-                lambda ok: self._add(pkt, None) if ok else None,
+                "NEW", f"first {pkt.proto} packet of this flow", self._opens(pkt, None)
             )
         return self._known(entry, direction, f"{pkt.proto} flow already tracked")
 
-    def _known(self, entry: _Entry, direction: str, what: str, update=None) -> Classification:
-        def apply(ok: bool) -> None:
+    def _known(
+        self, entry: _Entry, direction: str, what: str, update=None, assured: bool = False
+    ) -> Classification:
+        def apply(ok: bool, translated: Packet | None = None) -> None:
             if update is not None:
                 update()
             if direction == "reply":
                 entry.seen_reply = True
 
         if direction == "reply":
-            return Classification("ESTABLISHED", f"a reply: {what}", apply)
-        if entry.seen_reply:
-            return Classification("ESTABLISHED", f"{what}, replies seen", apply)
-        return Classification("NEW", f"{what}, no reply seen yet", apply)
+            state, reason = "ESTABLISHED", f"a reply: {what}"
+        elif entry.seen_reply:
+            state, reason = "ESTABLISHED", f"{what}, replies seen"
+        else:
+            state, reason = "NEW", f"{what}, no reply seen yet"
+        return Classification(state, reason, apply, entry, direction, assured or entry.assured)
 
     def _tcp(self, pkt: Packet) -> Classification:
         bits = pkt.flag_bits
@@ -268,22 +397,26 @@ class ConnTrack:
                     if index == "rst" and not entry.seen_reply:
                         self._remove(entry)  # a RST before any reply kills the entry
                         return
+                    if entry.seen_reply and old in (_SR, _ES) and new == _ES:
+                        entry.assured = True
                     entry.tcp_state = new
 
+                # the kernel marks ASSURED on the way in, before the rules see the packet
+                assured = entry.seen_reply and old in (_SR, _ES) and new == _ES
                 return self._known(
-                    entry, direction, f"tcp {TCP_STATES[old]} -> {TCP_STATES[new]}", update
+                    entry,
+                    direction,
+                    f"tcp {TCP_STATES[old]} -> {TCP_STATES[new]}",
+                    update,
+                    assured,
                 )
         if index == "syn":
-            return Classification(
-                "NEW",
-                "a SYN opens a new connection",
-                lambda ok: self._add(pkt, _SS) if ok else None,
-            )
+            return Classification("NEW", "a SYN opens a new connection", self._opens(pkt, _SS))
         if index == "ack" and self.tcp_loose:
             return Classification(
                 "NEW",
                 "an ACK of an unknown connection: picked up mid-stream (tcp_loose=1)",
-                lambda ok: self._add(pkt, _ES) if ok else None,
+                self._opens(pkt, _ES),
             )
         if index == "ack":
             return Classification("INVALID", "an ACK of an unknown connection (tcp_loose=0)")
@@ -295,17 +428,18 @@ class ConnTrack:
         if is_icmp_error(kind):
             if pkt.inner is None:
                 return Classification("INVALID", "an ICMP error quoting no packet")
-            entry, _ = self._find(pkt.inner)
+            # the kernel looks the quoted packet's answer up: its direction is the error's
+            entry, direction = self._lookup(_keys(pkt.inner)[1])
             if entry is None:
                 return Classification("INVALID", "an ICMP error about no tracked connection")
-            return Classification("RELATED", "an ICMP error about a tracked connection", None)
+            return Classification(
+                "RELATED", "an ICMP error about a tracked connection", None, entry, direction
+            )
         if icmp_reply(kind) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification(
-                    "NEW",
-                    "an ICMP request starts a flow",
-                    lambda ok: self._add(pkt, None) if ok else None,
+                    "NEW", "an ICMP request starts a flow", self._opens(pkt, None)
                 )
             return self._known(entry, direction, "icmp request already tracked")
         if icmp_request(kind) is not None:
@@ -315,10 +449,16 @@ class ConnTrack:
             return self._known(entry, "reply", "icmp reply to a tracked request")
         return Classification("INVALID", f"ICMP type {kind} neither starts nor answers a flow")
 
-    def commit(self, step: Classification, *, accepted: bool) -> None:
-        """Record the packet's effect on the table once the ruleset has judged it."""
+    def commit(
+        self, step: Classification, *, accepted: bool, translated: Packet | None = None
+    ) -> None:
+        """Record the packet's effect on the table once the ruleset has judged it.
+
+        ``translated`` is a connection's first packet as it left after NAT: its reply tuple
+        is then the translated one, so replies find the entry and are translated back.
+        """
         if step.apply is not None:
-            step.apply(accepted)
+            step.apply(accepted, translated)
 
 
 def lone_state(pkt: Packet, *, tcp_loose: bool = True) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from netcourse.data import path
 from netcourse.firewall.chains import Firewall
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.trace import Verdict
@@ -35,6 +36,12 @@ __all__ = [
     "reply",
     "unsolicited",
     "lan_traffic",
+    "HOME_INTERFACES",
+    "HOME_WAN",
+    "home_router",
+    "home_request",
+    "home_reply",
+    "port_forward",
 ]
 
 #: The rule the lesson starts from.
@@ -223,3 +230,58 @@ EXAMPLES: dict[str, Example] = {
         packet=Packet("tcp", src="203.0.113.5", dst="10.0.0.5", sport=51000, dport=22, flags="S"),
     ),
 }
+
+
+# --- the NAT section: a real home router -----------------------------------------------------
+
+#: The home router of the NAT section: OpenWrt's fw3 ruleset as recorded (netcourse/data/
+#: rulesets/openwrt-fw3.rules), with the interfaces the recording gave it.
+HOME_INTERFACES = {"br-lan": "192.0.2.1/24", "wan": "203.0.113.2/24"}
+#: The router's one public address: every LAN host's connections leave from it.
+HOME_WAN = "203.0.113.2"
+
+
+def home_router() -> Firewall:
+    """OpenWrt's real ruleset (MASQUERADE to the wan, a port forward 8080 -> 192.0.2.10:80).
+
+    >>> home_router().traverse(home_request()).packet.src
+    '203.0.113.2'
+    """
+    text = path("rulesets", "openwrt-fw3.rules").read_text()
+    return Firewall.from_iptables(text, interfaces=HOME_INTERFACES)
+
+
+def home_request(host: str = "192.0.2.20", sport: int = 51000) -> Packet:
+    """A LAN host's connection request to web server B, entering the router on br-lan.
+
+    >>> home_request().describe()
+    'tcp 192.0.2.20:51000 -> 203.0.113.10:443 [S]'
+    """
+    return Packet(
+        "tcp", src=host, dst=SERVER_B, sport=sport, dport=443, flags="S",
+        in_iface="br-lan", out_iface="wan",
+    )  # fmt: skip
+
+
+def home_reply(sport: int = 51000) -> Packet:
+    """B's answer to the router's public address (as B saw the request), entering on wan.
+
+    >>> home_reply().describe()
+    'tcp 203.0.113.10:443 -> 203.0.113.2:51000 [SA]'
+    """
+    return Packet(
+        "tcp", src=SERVER_B, dst=HOME_WAN, sport=443, dport=sport, flags="SA",
+        in_iface="wan", out_iface="br-lan",
+    )  # fmt: skip
+
+
+def port_forward(src: str = STRANGER, sport: int = 33000) -> Packet:
+    """Someone on the internet connecting to the router's port 8080 (forwarded to the LAN).
+
+    >>> port_forward().describe()
+    'tcp 203.0.113.66:33000 -> 203.0.113.2:8080 [S]'
+    """
+    return Packet(
+        "tcp", src=src, dst=HOME_WAN, sport=sport, dport=8080, flags="S",
+        in_iface="wan", out_iface="br-lan",
+    )  # fmt: skip

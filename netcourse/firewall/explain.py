@@ -62,6 +62,8 @@ _TARGETS = {
     "SNAT": "rewrite the source address (and port) of the connection's packets",
     "MASQUERADE": "rewrite the source to the outgoing interface's address",
     "REDIRECT": "send the connection to this host itself, on the port given",
+    "NOTRACK": "leave the packet untracked by conntrack (state UNTRACKED), then go on",
+    "CT": "with --notrack: leave the packet untracked by conntrack, then go on",
 }
 
 

@@ -277,8 +277,10 @@ class IfaceMatch(Match):
     which: str  # "in" or "out"
     name: str
 
-    def matches_name(self, name: str) -> bool:
-        """Whether an interface name fits this pattern (ignoring ``!``)."""
+    def matches_name(self, name: str | None) -> bool:
+        """Whether an interface name fits this pattern (ignoring ``!``); None, no interface,
+        is the kernel's empty name."""
+        name = name or ""
         if self.name.endswith("+"):
             return name.startswith(self.name[:-1])
         return name == self.name
@@ -530,7 +532,8 @@ class StateMatch(Match):
     states: frozenset[str]
 
     def _holds(self, pkt, state):
-        return state in self.states
+        # a conntrack.CtState also carries the connection's NAT flags (SNAT, DNAT)
+        return state in self.states or not self.states.isdisjoint(getattr(state, "nat", ()))
 
     def _mask(self, batch):
         codes = np.array([STATES[s] for s in self.states], dtype=batch.state.dtype)

@@ -18,6 +18,7 @@ __all__ = [
     "TABLE_CHAINS",
     "NOTING_TARGETS",
     "NAT_TARGETS",
+    "RAW_TARGETS",
     "UNSIMULATED_TARGETS",
     "MAX_LISTED",
     "MAX_CHAIN_NAME",
@@ -42,7 +43,8 @@ TABLE_CHAINS: dict[str, tuple[str, ...]] = {
     "security": BUILTIN_CHAINS,
 }
 #: Targets that note the packet and let it go on to the next rule, with their options and
-#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option.
+#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option,
+#: NOTRACK and CT --notrack exempt the packet from connection tracking.
 NOTING_TARGETS: dict[str, dict[str, bool]] = {
     "NFLOG": {
         "--nflog-group": True,
@@ -52,7 +54,12 @@ NOTING_TARGETS: dict[str, dict[str, bool]] = {
         "--nflog-threshold": True,
     },
     "TCPMSS": {"--clamp-mss-to-pmtu": False, "--set-mss": True},
+    # the raw table's: the packet is left untracked (conntrack state UNTRACKED)
+    "NOTRACK": {},
+    "CT": {"--notrack": False},
 }
+#: Targets of the raw table only (iptables-extensions(8): CT, NOTRACK).
+RAW_TARGETS = ("NOTRACK", "CT")
 #: The nat table's targets, the chains each may be used in (and user chains), and options.
 NAT_TARGETS: dict[str, tuple[tuple[str, ...], dict[str, bool]]] = {
     "DNAT": (
@@ -77,7 +84,6 @@ UNSIMULATED_TARGETS = (
     "CLUSTERIP",
     "CONNMARK",
     "CONNSECMARK",
-    "CT",
     "DSCP",
     "ECN",
     "HMARK",
@@ -86,7 +92,6 @@ UNSIMULATED_TARGETS = (
     "MARK",
     "NETMAP",
     "NFQUEUE",
-    "NOTRACK",
     "RATEEST",
     "SECMARK",
     "SET",
@@ -152,7 +157,16 @@ MODULES: dict[str, dict[str, int]] = {
         "--ports": 1,
     },
     "iprange": {"--src-range": 1, "--dst-range": 1},
-    "conntrack": {"--ctstate": 1},
+    "conntrack": {
+        "--ctstate": 1,
+        **{
+            f"--ct{side}{end}": 1
+            for side in ("orig", "repl")
+            for end in ("src", "dst", "srcport", "dstport")
+        },
+        "--ctstatus": 1,
+        "--ctdir": 1,
+    },
     "state": {"--state": 1},
     "comment": {"--comment": 1},
     "addrtype": {"--src-type": 1, "--dst-type": 1, "--limit-iface-in": 0, "--limit-iface-out": 0},

@@ -191,7 +191,9 @@ def _port(value: object, what: str) -> int | None:
     return read_port(value, what=what, low=0)
 
 
-def _iface(value: object, what: str) -> str:
+def _iface(value: object, what: str) -> str | None:
+    if value is None:  # no interface: generated locally (in), or not routed yet (out)
+        return None
     if not isinstance(value, str):
         raise PacketError(f"{what} {quote(value)}: an interface name is text such as 'eth0'")
     # Linux keeps interface names in IFNAMSIZ (16) bytes with the final NUL: 1-15 characters
@@ -210,7 +212,9 @@ class Packet:
     a TCP packet without ``flags`` is a SYN, ``flags=""`` one with no flags at all);
     ``icmp_type`` a number or a name such as ``"echo-request"``; ``inner`` the packet an ICMP
     error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by;
-    ``time`` when it is seen, in seconds (rate limits and recent lists count with it).
+    ``in_iface=None`` a packet the machine sends itself (``Firewall.traverse`` then takes it
+    through OUTPUT); ``time`` when it is seen, in seconds (rate limits and recent lists
+    count with it).
 
     >>> Packet("icmp", src="192.0.2.1", dst="192.0.2.2", icmp_type="echo-request").icmp_type
     8
@@ -227,8 +231,8 @@ class Packet:
     icmp_code: int = 0
     icmp_id: int = 0
     inner: Packet | None = None
-    in_iface: str = "eth0"
-    out_iface: str = "eth1"
+    in_iface: str | None = "eth0"
+    out_iface: str | None = "eth1"
     time: float = field(default=0.0, compare=False)
     proto_number: int = field(init=False, repr=False, compare=False)
     src_int: int = field(init=False, repr=False, compare=False)

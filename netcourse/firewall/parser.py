@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.ctmatch import CT_OPTIONS, conntrack_option
 from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
@@ -526,6 +527,8 @@ class _RuleParser(GroupedModules, TargetOptions):
                 lo=lo,
                 hi=hi,
             )
+        if module == "conntrack" and token in CT_OPTIONS:
+            return conntrack_option(token, values[0], negate=negate, text=text, fail=self.fail)
         if module in ("conntrack", "state"):
             allowed = tuple(STATES) if module == "conntrack" else STATE_MODULE_STATES
             states = [s.strip().upper() for s in values[0].split(",")]

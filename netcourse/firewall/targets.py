@@ -19,6 +19,7 @@ from netcourse.firewall.options import (
     LOG_OPTIONS,
     NAT_TARGETS,
     NOTING_TARGETS,
+    RAW_TARGETS,
     REJECT_WITH,
     TABLE_CHAINS,
     TARGETS,
@@ -58,6 +59,8 @@ class TargetOptions:
                     f"{target} works in {' and '.join(chains)} (and chains they jump to), "
                     f"not in {self.chain}",
                 )
+        if target in RAW_TARGETS and self.table != "raw":
+            raise self.fail(option, f"{target} belongs to the raw table (-t raw, *raw)")
         if target == "TCPMSS" and (self.proto not in (None, 6) or self.proto_negated):
             raise self.fail(option, "TCPMSS needs -p tcp in the same rule")
 
@@ -65,6 +68,10 @@ class TargetOptions:
         token = self.tokens[i]
         if negate:
             raise self.fail(f"! {token}", "target options cannot be negated")
+        if self.target == "CT" and token != "--notrack":
+            raise self.fail(
+                token, "CT is simulated only as CT --notrack; its other options are not"
+            )
         options = NOTING_TARGETS.get(self.target) or NAT_TARGETS.get(self.target, ((), {}))[1]
         if token in options:
             if not options[token]:

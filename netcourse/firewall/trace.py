@@ -145,12 +145,32 @@ class ConnEntry:
     dport: int | None
     tcp_state: str | None
     seen_reply: bool
+    #: The reply tuple (what answers carry); None where it is the original's mirror image.
+    reply_src: str | None = None
+    reply_dst: str | None = None
+    reply_sport: int | None = None
+    reply_dport: int | None = None
+
+    @property
+    def translated(self) -> bool:
+        """Whether NAT rewrote the connection: its reply tuple is not the original's mirror."""
+        mirror = (self.dst, self.src, self.dport, self.sport)
+        reply = (self.reply_src, self.reply_dst, self.reply_sport, self.reply_dport)
+        return self.reply_src is not None and reply != mirror
 
     def __repr__(self) -> str:
         ports = f" sport={self.sport} dport={self.dport}" if self.sport is not None else ""
         state = f" {self.tcp_state}" if self.tcp_state else ""
         unreplied = "" if self.seen_reply else " [UNREPLIED]"
-        return f"{self.proto}{state} src={self.src} dst={self.dst}{ports}{unreplied}"
+        text = f"{self.proto}{state} src={self.src} dst={self.dst}{ports}{unreplied}"
+        if self.translated:  # conntrack -L prints the reply tuple after the original
+            ports = (
+                f" sport={self.reply_sport} dport={self.reply_dport}"
+                if self.reply_sport is not None
+                else ""
+            )
+            text += f" src={self.reply_src} dst={self.reply_dst}{ports}"
+        return text
 
 
 @dataclass(frozen=True, kw_only=True)

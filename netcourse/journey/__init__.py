@@ -2,8 +2,9 @@
 
 ``scenario(name).run()`` follows one HTTPS request and its reply device by device; every
 decision is made by the model of the lesson that teaches it (CIDR route decisions, the
-learning switch, iptables with conntrack, the VPC's ACLs, route tables and security groups),
-and the home router's NAT is modelled here. Taught in notebooks/06-packet-journey.ipynb.
+learning switch, iptables with conntrack, the VPC's ACLs, route tables and security groups);
+the home router's NAT is the firewall model's nat table (a MASQUERADE rule, home_ruleset).
+Taught in notebooks/06-packet-journey.ipynb.
 
 >>> journey = scenario("sg-missing-port").run()
 >>> journey.delivered, journey.failed_at.kind
@@ -13,7 +14,7 @@ and the home router's NAT is modelled here. Taught in notebooks/06-packet-journe
 from __future__ import annotations
 
 from netcourse.journey.events import DIRECTIONS, NODES, ZONES, Event, Journey, Table
-from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable
+from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable, home_ruleset
 from netcourse.journey.runner import run
 from netcourse.journey.scenarios import (
     FIXES,
@@ -34,6 +35,7 @@ __all__ = [
     "Journey",
     "Table",
     "HomeRouter",
+    "home_ruleset",
     "HomeHost",
     "NatEntry",
     "NatTable",

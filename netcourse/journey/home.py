@@ -3,7 +3,10 @@
 No earlier lesson owns these, so they live here: a :class:`HomeHost` with an address, mask and
 gateway; the :class:`HomeRouter` (LAN side, WAN side, routing table); and the
 :class:`NatTable` whose entries rewrite the source address and port of outgoing packets and
-undo exactly that for the replies. Which hosts answer an ARP request is data too: each host
+undo exactly that for the replies. The NAT is decided by the firewall lesson's model
+(:meth:`netcourse.firewall.Firewall.traverse`) running the router's nat table, a MASQUERADE
+ruleset (:func:`home_ruleset`): like Linux, the router keeps the laptop's source port unless
+another connection already uses it. Which hosts answer an ARP request is data too: each host
 answers for its own address and nobody answers for an address that is not on the LAN.
 
 Every field is read with the course's readers when a host or router is made, so a bad value
@@ -14,21 +17,23 @@ Taught in notebooks/06-packet-journey.ipynb.
 >>> nat = NatTable()
 >>> nat, entry = nat.outbound(("10.0.1.7", 51514, "192.0.2.10", 80), "198.51.100.23", 40000)
 >>> entry.outside
-('198.51.100.23', 40000)
->>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 40000)) == entry
+('198.51.100.23', 51514)
+>>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 51514)) == entry
 True
->>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 40001)) is None
+>>> nat.inbound(("192.0.2.10", 80, "198.51.100.23", 51515)) is None
 True
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from netcourse.cidr import subnet
 from netcourse.errors import JourneyError, quote
+from netcourse.firewall import ConnTrack, Firewall, Packet
 from netcourse.journey.events import Table
 from netcourse.journey.fields import (
     FourTuple,
@@ -40,7 +45,17 @@ from netcourse.journey.fields import (
 )
 from netcourse.readers import read_int, read_interface, read_mac, read_netmask
 
-__all__ = ["HomeHost", "HomeRouter", "NatEntry", "NatTable", "arp_answer", "mask_bits"]
+__all__ = [
+    "HomeHost",
+    "HomeRouter",
+    "NatEntry",
+    "NatTable",
+    "arp_answer",
+    "mask_bits",
+    "home_ruleset",
+    "LAN_IFACE",
+    "WAN_IFACE",
+]
 
 #: The most ports the home switch has.
 SWITCH_PORTS = 64
@@ -236,6 +251,8 @@ class NatTable:
     """The NAT (masquerade) table of a home router: immutable, each change returns a new one."""
 
     entries: tuple[NatEntry, ...] = ()
+    #: The MASQUERADE rule's lowest outside port (``--to-ports FIRST-65535``).
+    first_port: int = 40000
 
     COLUMNS = ("proto", "inside", "outside", "remote")
 
@@ -248,8 +265,10 @@ class NatTable:
     ) -> tuple[NatTable, NatEntry]:
         """The table with a mapping for an outgoing connection, and that mapping.
 
-        An existing mapping for the same inside endpoint and remote end is reused; otherwise
-        the first outside port from ``first_port`` that no entry uses yet is taken.
+        The firewall model decides, running :func:`home_ruleset`'s MASQUERADE: the source
+        becomes ``public_addr``; its port is kept if it is ``first_port`` or above and no
+        connection already answers on it, else the first free port from ``first_port``. A
+        connection already mapped (same inside endpoint and remote end) keeps its mapping.
         """
         src, sport, dst, dport = read_four_tuple(four_tuple)
         public_addr = read_field(read_ipv4, public_addr, "public_addr")
@@ -262,32 +281,39 @@ class NatTable:
                 dport,
             ):
                 return self, entry
-        used = {e.outside_port for e in self.entries if e.outside_addr == public_addr}
-        outside = first_port
-        while outside in used:
-            outside += 1
-        if not 1 <= outside <= 65535:
-            raise JourneyError(f"NAT: no free outside port from {first_port} up to 65535")
+        out = _Masquerade(public_addr, first_port, self.entries).send(
+            proto, (src, sport, dst, dport)
+        )
         entry = NatEntry(
             proto=proto,
             inside_addr=src,
             inside_port=sport,
-            outside_addr=public_addr,
-            outside_port=outside,
+            outside_addr=out.src,
+            outside_port=out.sport,
             remote_addr=dst,
             remote_port=dport,
         )
-        return NatTable((*self.entries, entry)), entry
+        return NatTable((*self.entries, entry), first_port), entry
 
     def inbound(self, four_tuple: FourTuple, proto: str = "tcp") -> NatEntry | None:
-        """The mapping an incoming packet belongs to (all four numbers must match), or None."""
+        """The mapping an incoming packet belongs to (all four numbers must match), or None.
+
+        The firewall model decides: a reply its conntrack table knows is translated back to
+        the inside endpoint; anything else is no mapping (the router drops it).
+        """
         src, sport, dst, dport = read_four_tuple(four_tuple)
+        if not self.entries:
+            return None
+        router = _Masquerade(self.entries[0].outside_addr, self.first_port, self.entries)
+        back = router.answer(proto, (src, sport, dst, dport))
+        if back is None:
+            return None
         for entry in self.entries:
-            if (entry.proto, entry.remote_addr, entry.remote_port, entry.outside) == (
+            if (entry.proto, entry.inside, entry.remote_addr, entry.remote_port) == (
                 proto,
+                (back.dst, back.dport),
                 src,
                 sport,
-                (dst, dport),
             ):
                 return entry
         return None
@@ -298,7 +324,7 @@ class NatTable:
         >>> nat, e = NatTable().outbound(("10.0.1.7", 51514, "192.0.2.10", 80), "198.51.100.23",
         ...                              40000)
         >>> nat.table(e).matched
-        ('tcp', '10.0.1.7:51514', '198.51.100.23:40000', '192.0.2.10:80')
+        ('tcp', '10.0.1.7:51514', '198.51.100.23:51514', '192.0.2.10:80')
         """
         rows = tuple(entry.row() for entry in self.entries)
         index = self.entries.index(match) if match in self.entries else None
@@ -329,3 +355,84 @@ class NatTable:
         if (dst, dport) != entry.outside:
             raise JourneyError(f"{dst}:{dport} is not the outside endpoint of this NAT entry")
         return (src, sport, entry.inside_addr, entry.inside_port)
+
+
+#: The router's interface names in its nat ruleset: the LAN side and the WAN side.
+LAN_IFACE, WAN_IFACE = "lan", "wan"
+
+
+def home_ruleset(first_port: int = 40000) -> str:
+    """The home router's tables as ``iptables-save`` text: MASQUERADE out of the WAN side
+    (ports below ``first_port`` are moved up to it) and a stateful FORWARD chain.
+
+    >>> print(home_ruleset().splitlines()[5])
+    -A POSTROUTING -o wan -p tcp -j MASQUERADE --to-ports 40000-65535
+    """
+    first_port = read_field(read_tcp_port, first_port, "first_port")
+    ports = f"--to-ports {first_port}-65535"
+    return "\n".join(
+        [
+            "*nat",
+            ":PREROUTING ACCEPT [0:0]",
+            ":INPUT ACCEPT [0:0]",
+            ":OUTPUT ACCEPT [0:0]",
+            ":POSTROUTING ACCEPT [0:0]",
+            f"-A POSTROUTING -o {WAN_IFACE} -p tcp -j MASQUERADE {ports}",
+            f"-A POSTROUTING -o {WAN_IFACE} -p udp -j MASQUERADE {ports}",
+            f"-A POSTROUTING -o {WAN_IFACE} -j MASQUERADE",
+            "COMMIT",
+            "*filter",
+            ":INPUT DROP [0:0]",
+            ":FORWARD DROP [0:0]",
+            ":OUTPUT ACCEPT [0:0]",
+            f"-A INPUT -i {LAN_IFACE} -j ACCEPT",
+            "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            f"-A FORWARD -i {LAN_IFACE} -o {WAN_IFACE} -j ACCEPT",
+            "COMMIT",
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _home_firewall(first_port: int) -> Firewall:
+    return Firewall.from_iptables(home_ruleset(first_port))
+
+
+class _Masquerade:
+    """The home router's firewall with ``entries``' connections tracked again (replayed in
+    order: the model is deterministic, so each gets the mapping it had)."""
+
+    def __init__(self, public_addr: str, first_port: int, entries: tuple[NatEntry, ...]):
+        self.fw = _home_firewall(first_port)
+        self.interfaces = {WAN_IFACE: public_addr}
+        self.conntrack = ConnTrack()
+        for entry in entries:
+            self.send(entry.proto, (*entry.inside, entry.remote_addr, entry.remote_port))
+
+    def _packet(self, proto: str, four: tuple, *, inbound: bool) -> Packet:
+        src, sport, dst, dport = four
+        flags = {"tcp": {"flags": "SA" if inbound else "S"}}.get(proto, {})
+        ifaces = (WAN_IFACE, LAN_IFACE) if inbound else (LAN_IFACE, WAN_IFACE)
+        return Packet(
+            proto,
+            src=src,
+            dst=dst,
+            sport=sport,
+            dport=dport,
+            in_iface=ifaces[0],
+            out_iface=ifaces[1],
+            **flags,
+        )
+
+    def send(self, proto: str, four: tuple) -> Packet:
+        """The outgoing first packet as it leaves the router."""
+        pkt = self._packet(proto, four, inbound=False)
+        t = self.fw.traverse(pkt, interfaces=self.interfaces, conntrack=self.conntrack)
+        return t.packet
+
+    def answer(self, proto: str, four: tuple) -> Packet | None:
+        """A packet from the WAN as it leaves to the LAN, or None when the router drops it."""
+        pkt = self._packet(proto, four, inbound=True)
+        t = self.fw.traverse(pkt, interfaces=self.interfaces, conntrack=self.conntrack)
+        return t.packet if t.delivered == "forwarded" else None

@@ -377,12 +377,18 @@ class _Runner:
             layer=3,
             table=self.st.nat.table(entry, "entry created now"),
             decision=f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
-            why=f"{before[0]} is a private address the internet cannot answer, so the router "
-            f"rewrites the source to its public {after[0]}:{after[1]} and records the mapping, "
-            "so the 4-tuple the server sees is not the one the laptop's socket has.",
+            why=f"{before[0]} is a private address the internet cannot answer, so the router's "
+            "nat table (-A POSTROUTING -o wan -p tcp -j MASQUERADE) rewrites the source to its "
+            f"public {after[0]}:{after[1]} and conntrack records the mapping ("
+            + (
+                "the port is kept: no other connection uses it"
+                if after[1] == before[1]
+                else f"the port moved: {before[1]} is taken or below the MASQUERADE range"
+            )
+            + "), so the 4-tuple the server sees is not the one the laptop's socket has.",
             reads=("IP.src", "TCP.sport"),
             rewrites=("IP.src", "TCP.sport", "IP.chksum", "TCP.chksum"),
-            decided_by="netcourse.journey.home.NatTable",
+            decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
         )
 
     def internet_routes(self) -> tuple[tuple[str, str], ...]:
@@ -443,7 +449,7 @@ class _Runner:
                 "for and drops it.",
                 ok=False,
                 reads=("IP.dst", "TCP.dport"),
-                decided_by="netcourse.journey.home.NatTable",
+                decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
             )
             return
         after = NatTable.translate_in(before, entry)
@@ -460,7 +466,7 @@ class _Runner:
             "rule for replies.",
             reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport"),
             rewrites=("IP.dst", "TCP.dport", "IP.chksum", "TCP.chksum"),
-            decided_by="netcourse.journey.home.NatTable",
+            decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
         )
 
     def router_reply(self) -> None:

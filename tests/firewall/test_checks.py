@@ -60,3 +60,22 @@ def test_fix_shadowed():
     assert feedback.ok is False
     assert "192.168.1.66/32 -p tcp" not in feedback.message + feedback.hint
     assert check.fix_shadowed.feedback(None).ok is False
+
+
+def test_masquerade_four_tuple():
+    from netcourse.firewall.examples import HOME_WAN, SERVER_B
+
+    right = (HOME_WAN, 51000, SERVER_B, 443)  # iptables-extensions(8): the port is kept
+    assert check.masquerade_four_tuple.feedback(right).ok
+    for bad in [
+        ("192.0.2.20", 51000, SERVER_B, 443),  # the laptop's own
+        (HOME_WAN, 1024, SERVER_B, 443),
+        ("192.0.2.1", 51000, SERVER_B, 443),
+        (HOME_WAN, 51000, "192.0.2.10", 80),
+        (HOME_WAN, "51000", SERVER_B, 443),
+        "203.0.113.2:51000",
+        None,
+    ]:
+        feedback = check.masquerade_four_tuple.feedback(bad)
+        assert feedback.ok is False, bad
+        assert HOME_WAN not in feedback.message + feedback.hint

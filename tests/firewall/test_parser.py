@@ -457,7 +457,7 @@ def test_every_refused_line_is_reported_at_once():
     ("line", "part", "words"),
     [
         ("-A INPUT -j CONNMARK --save-mark", "-j CONNMARK", "target CONNMARK is not simulated"),
-        ("-A INPUT -j CT --notrack", "-j CT", "target CT is not simulated"),
+        ("-A INPUT -j CT --notrack", "-j CT", "belongs to the raw table"),
         ("-A INPUT -j DNAT --to-destination 192.0.2.1", "-j DNAT", "belongs to the nat table"),
         ("-A INPUT -m hashlimit --hashlimit-upto 3/min -j LOG", "-m hashlimit", "not simulated"),
         ("-A INPUT -j NFLOG --log-prefix x", "--log-prefix", "not an option of the 'NFLOG'"),

@@ -21,7 +21,10 @@ def test_nat_rewrite_and_reverse_are_exact(src, sport, dport, first):
     request = (src, sport, "203.0.113.10", dport)
     nat, entry = NatTable().outbound(request, "198.51.100.23", first)
     out = NatTable.translate_out(request, entry)
-    assert out == ("198.51.100.23", first, "203.0.113.10", dport)
+    # MASQUERADE --to-ports FIRST-65535: a port in the range is kept, one below it moves up
+    # to the first free one (iptables-extensions(8), MASQUERADE and nf_nat's port choice)
+    kept = sport if sport >= first else first
+    assert out == ("198.51.100.23", kept, "203.0.113.10", dport)
     reply = (out[2], out[3], out[0], out[1])
     assert nat.inbound(reply) == entry
     back = NatTable.translate_in(reply, entry)
@@ -35,7 +38,8 @@ def test_nat_allocates_distinct_outside_ports_and_reuses_a_mapping():
     nat = NatTable()
     nat, a = nat.outbound(("10.0.1.7", 51514, "203.0.113.10", 443), "198.51.100.23", 40000)
     nat, b = nat.outbound(("10.0.1.13", 51514, "203.0.113.10", 443), "198.51.100.23", 40000)
-    assert a.outside_port != b.outside_port
+    # the laptop keeps its port; the printer's same port would clash, so it gets the first free
+    assert (a.outside_port, b.outside_port) == (51514, 40000)
     same, again = nat.outbound(("10.0.1.7", 51514, "203.0.113.10", 443), "198.51.100.23", 40000)
     assert again == a and same == nat
 
@@ -44,6 +48,9 @@ def test_unsolicited_packet_to_router_is_dropped():
     # the same reply to another outside port has no NAT entry: the router drops it
     sc = scenario("healthy")
     nat = NatTable()
+    assert nat.inbound(("203.0.113.10", 443, sc.router.wan_ip, 40000)) is None
+    nat, entry = nat.outbound(("10.0.1.7", 51514, "203.0.113.10", 443), sc.router.wan_ip, 40000)
+    assert nat.inbound(("203.0.113.10", 443, sc.router.wan_ip, 51514)) == entry
     assert nat.inbound(("203.0.113.10", 443, sc.router.wan_ip, 40000)) is None
 
 

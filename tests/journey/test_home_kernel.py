@@ -1,8 +1,8 @@
 """Differential test: the home router's NAT model (netcourse.journey.home) rewrites exactly as
-Linux's SNAT does.
+Linux's MASQUERADE does.
 
 Three network namespaces (laptop, router, server) joined by veth pairs, documentation and
-benchmarking addresses only; the router runs the kernel's SNAT with the model's outside port.
+benchmarking addresses only; the router runs the model's own MASQUERADE rule (home_ruleset).
 A real TCP connection goes through, and the 4-tuples each end sees must equal the model's
 rewrite (request) and its reverse (reply). Needs root, ip and iptables; namespaces are always
 deleted.
@@ -22,7 +22,7 @@ from netcourse.journey import NatTable
 pytestmark = pytest.mark.root
 
 LAPTOP, ROUTER_LAN, ROUTER_WAN, SERVER = "198.18.1.7", "198.18.1.1", "198.51.100.23", "203.0.113.10"
-SPORT, DPORT, OUTSIDE_PORT = 51514, 443, 40000
+SPORT, DPORT, FIRST_PORT = 51514, 443, 40000
 
 
 def _need_root():
@@ -89,8 +89,8 @@ def namespaces():
             (rtr, "sysctl -qw net.ipv4.ip_forward=1"),
             (
                 rtr,
-                "iptables -t nat -A POSTROUTING -o {tag}c -p tcp -j SNAT --to-source "
-                "198.51.100.23:40000-40000",
+                "iptables -t nat -A POSTROUTING -o {tag}c -p tcp -j MASQUERADE --to-ports "
+                "40000-65535",
             ),
             (srv, "ip addr add 203.0.113.10/24 dev {tag}d"),
             (srv, "ip addr add 198.51.100.1/24 dev {tag}d"),
@@ -151,7 +151,7 @@ def test_model_nat_equals_kernel_snat(namespaces):
     assert seen_by_client["data"] == "hi"
 
     request = (LAPTOP, SPORT, SERVER, DPORT)
-    nat, entry = NatTable().outbound(request, ROUTER_WAN, OUTSIDE_PORT)
+    nat, entry = NatTable().outbound(request, ROUTER_WAN, FIRST_PORT)
     rewritten = NatTable.translate_out(request, entry)
     kernel_request = (*seen_by_server["peer"], *seen_by_server["local"])
     assert tuple(kernel_request) == rewritten

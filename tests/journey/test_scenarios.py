@@ -82,9 +82,10 @@ def test_own_scenario_by_replacing_one_component():
     sc = scenario("healthy").replace(laptop_gateway=None)
     assert sc.laptop.gateway is None and sc.name == "healthy (changed)"
     assert sc.run().failed_at.node == "laptop"
-    port = scenario("healthy").replace(router_nat_first_port=50000).run()
+    # MASQUERADE --to-ports 60000-65535: the laptop's port 51514 is below, so it moves up
+    port = scenario("healthy").replace(router_nat_first_port=60000).run()
     assert port.delivered
-    assert port.at("home router")[1].pkt["TCP"].sport == 50000
+    assert port.at("home router")[1].pkt["TCP"].sport == 60000
     server = dataclasses.replace(scenario("healthy").server, port=8443)
     assert not scenario("healthy").replace(server=server).run().delivered
 
