@@ -85,7 +85,7 @@ class Vpc:
         #: addresses held by interfaces in more than one VPC (unpeered VPCs with one CIDR)
         self._shared: dict[str, list[NetworkInterface]] = {}
         for eni in resources.interfaces.values():
-            for addr in (*eni.addresses, eni.public_ip):
+            for addr in (*eni.addresses, *(public for _, public in eni.public_ips)):
                 if not addr:
                     continue
                 if addr in self._by_addr:
@@ -338,6 +338,10 @@ class Vpc:
     def endpoint(self, text: str) -> Endpoint:
         """Resolve an endpoint: instance id or Name, ENI id, private or public IP, "internet".
 
+        Every address of every network interface is an endpoint: primary and secondary private
+        IPv4, IPv6, and each public IPv4 or Elastic IP (which stands for the private address it
+        translates). An instance's id or Name means its primary interface.
+
         >>> Vpc.example().endpoint("internet").outside
         True
         >>> Vpc.example().endpoint("10.0.1.300")  # doctest: +ELLIPSIS
@@ -378,8 +382,8 @@ class Vpc:
                 f"({named}); name the instance or ENI id instead"
             )
         eni = self._by_addr.get(str(addr))
-        if eni is not None:
-            return Endpoint(key, str(addr), eni, public=eni.public_ip == str(addr))
+        if eni is not None:  # a primary, secondary, IPv6 or public address of an interface
+            return Endpoint(key, str(addr), eni, public=eni.private_for(str(addr)) is not None)
         for vpc in self._r.vpcs.values():
             if vpc.contains(addr):
                 raise VpcError(

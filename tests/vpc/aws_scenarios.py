@@ -21,16 +21,18 @@ and says so:
   custom network ACL (the model denies unmatched traffic either way);
 - a route to a deleted target stays ``"State": "active"``; AWS prints ``"blackhole"``
   (:func:`as_aws_prints_blackholes`);
-- a NAT gateway's private address is picked outside its subnet, and Elastic IPs come from
-  127.0.0.0/8 (the model only carries them through);
+- a NAT gateway's private address is picked outside its subnet (:func:`dump` moves it in, see
+  :func:`nat_addresses_in_their_subnet`), and Elastic IPs come from 127.0.0.0/8 (the model only
+  carries them through);
 - an instance launched with ``NetworkInterfaces`` has an empty top-level ``SecurityGroups``
   (the loader reads each interface's ``Groups``, which moto fills);
 - dual-stack (:func:`as_aws_prints_dual_stack`): no IPv6 rules in network ACLs (AWS adds rule
   101 allow ``::/0`` to a default ACL and the IPv6 catch-all 32768 deny ``::/0`` to every ACL
   of a VPC with an IPv6 block), a subnet's ``Ipv6CidrBlockState`` written as the text of a dict
   (``"{'State': 'associated'}"``), ``Ipv6AddressCount`` at launch ignored (use
-  :meth:`Account.assign_ipv6`), and an instance in an IPv6-only subnet given its IPv6 address as
-  ``PrivateIpAddress`` (AWS prints no private IPv4 there: the address is in ``Ipv6Addresses``).
+  :meth:`Account.assign_ipv6`), and an interface in an IPv6-only subnet given its IPv6 address
+  as ``PrivateIpAddress`` in describe-instances and describe-network-interfaces (AWS prints no
+  private IPv4 there: the address is in ``Ipv6Addresses``).
 """
 
 from __future__ import annotations
@@ -95,7 +97,13 @@ def dump(ec2) -> dict:
     data = {}
     for key, command in KEYS.items():
         merged: dict = {}
-        for page in ec2.get_paginator(command.replace("-", "_")).paginate():
+        operation = command.replace("-", "_")
+        pages = (
+            ec2.get_paginator(operation).paginate()
+            if ec2.can_paginate(operation)
+            else [getattr(ec2, operation)()]  # describe-addresses has no pages
+        )
+        for page in pages:
             for name, value in to_cli_json(page).items():
                 if name == "NextToken":
                     continue
@@ -104,6 +112,34 @@ def dump(ec2) -> dict:
                 else:
                     merged[name] = value
         data[key] = merged.get(key, [])
+    return nat_addresses_in_their_subnet(data)
+
+
+def nat_addresses_in_their_subnet(data: dict) -> dict:
+    """A NAT gateway's private address moved into its subnet, as AWS assigns it.
+
+    moto picks the address of a NAT gateway's interface outside the gateway's subnet; AWS takes
+    it from the subnet. This gives it the subnet's last address but one (the last is reserved),
+    in describe-nat-gateways, describe-network-interfaces and describe-addresses alike.
+    """
+    cidrs = {s["SubnetId"]: s.get("CidrBlock") for s in data.get("Subnets", [])}
+    moved = {}
+    for nat in data.get("NatGateways", []):
+        cidr = cidrs.get(nat.get("SubnetId"))
+        for address in nat.get("NatGatewayAddresses", []):
+            if cidr and address.get("PrivateIp"):
+                new = str(ipaddress.ip_network(cidr)[-2])
+                moved[address["PrivateIp"]] = new
+                address["PrivateIp"] = new
+    for nic in data.get("NetworkInterfaces", []):
+        if nic.get("PrivateIpAddress") in moved:
+            nic["PrivateIpAddress"] = moved[nic["PrivateIpAddress"]]
+            for item in nic.get("PrivateIpAddresses", []):
+                item["PrivateIpAddress"] = moved.get(item["PrivateIpAddress"],
+                                                     item["PrivateIpAddress"])  # fmt: skip
+    for address in data.get("Addresses", []):
+        if address.get("PrivateIpAddress") in moved:
+            address["PrivateIpAddress"] = moved[address["PrivateIpAddress"]]
     return data
 
 
@@ -159,17 +195,106 @@ def as_aws_prints_dual_stack(data: dict) -> dict:
     for subnet in data["Subnets"]:
         for block in subnet.get("Ipv6CidrBlockAssociationSet", []):
             block["Ipv6CidrBlockState"] = {"State": "associated"}
+
+    def move_ipv6(nic: dict) -> str | None:
+        addr = nic.get("PrivateIpAddress")
+        if not addr or ipaddress.ip_address(addr).version != 6:
+            return None
+        del nic["PrivateIpAddress"]
+        nic["PrivateIpAddresses"] = []
+        nic["Ipv6Addresses"] = [{"Ipv6Address": addr, "IsPrimaryIpv6": True}]
+        return addr
+
     for reservation in data["Reservations"]:
         for instance in reservation["Instances"]:
             for nic in instance.get("NetworkInterfaces", []):
-                addr = nic.get("PrivateIpAddress")
-                if addr and ipaddress.ip_address(addr).version == 6:
-                    del nic["PrivateIpAddress"]
-                    nic["PrivateIpAddresses"] = []
-                    nic["Ipv6Addresses"] = [{"Ipv6Address": addr, "IsPrimaryIpv6": True}]
-                    if nic["Attachment"]["DeviceIndex"] == 0:
-                        instance.pop("PrivateIpAddress", None)
-                        instance["Ipv6Address"] = addr
+                addr = move_ipv6(nic)
+                if addr and nic["Attachment"]["DeviceIndex"] == 0:
+                    instance.pop("PrivateIpAddress", None)
+                    instance["Ipv6Address"] = addr
+    for nic in data.get("NetworkInterfaces", []):
+        move_ipv6(nic)
+    return data
+
+
+def as_aws_prints_elastic_ip(
+    data: dict, public_ip: str, private_ip: str, *, primary_public: str | None = None
+) -> dict:
+    """A copy where the Elastic IP ``public_ip`` translates ``private_ip``, as AWS prints it.
+
+    moto ignores associate-address's ``PrivateIpAddress`` and maps the Elastic IP to the
+    interface's primary address, replacing the public IP the primary had (``primary_public``).
+    AWS prints it on the private address it was associated with: ``PrivateIpAddress`` in
+    describe-addresses, and the ``Association`` of that address in ``PrivateIpAddresses`` of
+    describe-network-interfaces and describe-instances, while the primary keeps its public IP
+    in the top-level ``Association``
+    (https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-network-interfaces.html).
+    """
+    data = copy.deepcopy(data)
+    for address in data["Addresses"]:
+        if address["PublicIp"] == public_ip:
+            address["PrivateIpAddress"] = private_ip
+    nics = list(data.get("NetworkInterfaces", []))
+    for reservation in data["Reservations"]:
+        for instance in reservation["Instances"]:
+            nics += instance.get("NetworkInterfaces", [])
+            if instance.get("PublicIpAddress") == public_ip:
+                del instance["PublicIpAddress"]
+                if primary_public:
+                    instance["PublicIpAddress"] = primary_public
+    for nic in nics:
+        if (nic.get("Association") or {}).get("PublicIp") != public_ip:
+            continue
+        association = nic.pop("Association")
+        primary = None
+        if primary_public:
+            primary = {"IpOwnerId": "amazon", "PublicIp": primary_public}
+            nic["Association"] = primary
+        for item in nic.get("PrivateIpAddresses", []):
+            if item.get("Association", {}).get("PublicIp") == public_ip:
+                del item["Association"]
+            if item.get("Primary") and primary:
+                item["Association"] = primary
+            if item["PrivateIpAddress"] == private_ip:
+                item["Association"] = association
+    return data
+
+
+#: How AWS prints the interface a service creates in a subnet: the fields only the service
+#: sets (moto's create-network-interface prints ``InterfaceType`` "interface", its own
+#: ``RequesterId``, ``RequesterManaged`` false and no attachment). From the describe-network-
+#: interfaces output of each service's interfaces (InterfaceType values:
+#: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html).
+SERVICE_ENIS = {
+    "lambda": {"InterfaceType": "lambda", "RequesterId": "123456789012:awslambda_resize",
+               "Owner": "amazon-aws"},
+    "load-balancer": {"InterfaceType": "interface", "RequesterId": "amazon-elb",
+                      "Owner": "amazon-elb"},
+    "nat-gateway": {"InterfaceType": "nat_gateway", "RequesterId": "440000000000",
+                    "Owner": "amazon-aws"},
+    "vpc-endpoint": {"InterfaceType": "vpc_endpoint", "RequesterId": "AROAEXAMPLE:vpce",
+                     "Owner": "amazon-aws"},
+}  # fmt: skip
+
+
+def as_aws_prints_service_eni(data: dict, eni_id: str, kind: str, description: str) -> dict:
+    """A copy where interface ``eni_id`` is printed as the service ``kind`` created it
+    (:data:`SERVICE_ENIS`): type, requester, ``RequesterManaged`` true, in use, attached to the
+    service (an attachment with no ``InstanceId``), and AWS's description for it. A NAT
+    gateway's interface has no security group."""
+    data = copy.deepcopy(data)
+    spec = SERVICE_ENIS[kind]
+    for nic in data["NetworkInterfaces"]:
+        if nic["NetworkInterfaceId"] != eni_id:
+            continue
+        nic.update(
+            InterfaceType=spec["InterfaceType"], RequesterId=spec["RequesterId"],
+            RequesterManaged=True, Status="in-use", Description=description,
+            Attachment={"AttachmentId": f"ela-attach-{eni_id[4:]}", "DeviceIndex": 1,
+                        "InstanceOwnerId": spec["Owner"], "Status": "attached"},
+        )  # fmt: skip
+        if kind == "nat-gateway":
+            nic["Groups"] = []
     return data
 
 
@@ -333,6 +458,50 @@ class Account:
         self._remember(f"{eni}-v6", addr)
         return addr
 
+    def network_interface(
+        self, name: str, subnet: str, groups, private_ip: str, *, description: str = ""
+    ) -> str:
+        """create-network-interface in ``subnet`` with these groups (by name) and address."""
+        eni_id = self.ec2.create_network_interface(
+            SubnetId=self._id(subnet), Groups=[self._id(g) for g in groups],
+            PrivateIpAddress=private_ip, Description=description,
+            TagSpecifications=self._name("network-interface", name),
+        )["NetworkInterface"]["NetworkInterfaceId"]  # fmt: skip
+        self._remember(name, eni_id)
+        return eni_id
+
+    def assign_private_ips(self, eni: str, *addrs: str) -> None:
+        """assign-private-ip-addresses: secondary private IPv4 addresses on ``eni``."""
+        self.ec2.assign_private_ip_addresses(
+            NetworkInterfaceId=self._id(eni), PrivateIpAddresses=list(addrs)
+        )
+
+    def elastic_ip(self, name: str, eni: str, private_ip: str | None = None) -> str:
+        """allocate-address, then associate-address with ``eni`` (and one of its addresses).
+
+        The public address is remembered as ``name``.
+        """
+        eip = self.ec2.allocate_address(Domain="vpc")
+        extra = {} if private_ip is None else {"PrivateIpAddress": private_ip}
+        self.ec2.associate_address(
+            AllocationId=eip["AllocationId"], NetworkInterfaceId=self._id(eni), **extra
+        )
+        self._remember(name, eip["PublicIp"])
+        return eip["PublicIp"]
+
+    def attach(self, eni: str, instance: str, device_index: int) -> None:
+        """attach-network-interface: ``eni`` becomes device ``device_index`` of ``instance``."""
+        self.ec2.attach_network_interface(
+            NetworkInterfaceId=self._id(eni), InstanceId=self._id(instance),
+            DeviceIndex=device_index,
+        )  # fmt: skip
+
+    def source_dest_check(self, eni: str, on: bool) -> None:
+        """modify-network-interface-attribute --(no-)source-dest-check."""
+        self.ec2.modify_network_interface_attribute(
+            NetworkInterfaceId=self._id(eni), SourceDestCheck={"Value": on}
+        )
+
     def internet_gateway(self, name: str, vpc: str) -> str:
         """create-internet-gateway, then attach-internet-gateway to ``vpc``."""
         igw_id = self.ec2.create_internet_gateway(
@@ -480,6 +649,8 @@ class Account:
             NetworkInterfaces=specs, TagSpecifications=self._name("instance", name),
         )["Instances"][0]  # fmt: skip
         self._remember(name, launched["InstanceId"])
+        if launched.get("PublicIpAddress"):
+            self._remember(f"{name}-public", launched["PublicIpAddress"])
         for nic in launched["NetworkInterfaces"]:
             index = nic["Attachment"]["DeviceIndex"]
             self._remember(f"{name}-eni{index}", nic["NetworkInterfaceId"])
@@ -783,3 +954,80 @@ def prefix_list_rule() -> Scenario:
         acct.instance("bastion", Eni("public", ("admin-sg",), "10.0.1.10", public_ip=True))
         acct.instance("peer", Eni("public", ("admin-sg",), "10.0.1.20"))
         return acct.scenario()
+
+
+def enis(*, nat_instance_check: bool = False) -> Scenario:
+    """Network interfaces as the unit: VPC "main" 10.0.0.0/16 with an IPv6 /56.
+
+    - Subnet "public" (10.0.1.0/24) routes 0.0.0.0/0 to internet gateway "igw"; subnet "private"
+      (10.0.2.0/24) routes it to NAT gateway "nat" (in "public"); subnet "legacy" (10.0.3.0/24)
+      routes it to the interface of NAT instance "natbox" (10.0.1.60, public IP, group
+      "nat-sg" admitting everything from 10.0.0.0/16), whose source/destination check is
+      ``nat_instance_check`` (off by default, as a NAT instance needs).
+    - "web" (group "web-sg": tcp 443 from anywhere) at 10.0.1.10 with a public IP, secondary
+      addresses 10.0.1.11 (Elastic IP "web-eip") and 10.0.1.12 (none), and a second interface
+      "web-eth1" in "private" at 10.0.2.20 in group "app-sg", attached as device 1.
+    - "app" (group "app-sg": tcp 8080 from members of "alb-sg") at 10.0.2.10 with secondary
+      10.0.2.11; "db" (group "db-sg": tcp 5432 from members of "app-sg" and "lambda-sg") at
+      10.0.2.30; "old" in "legacy" at 10.0.3.10 (group "lambda-sg": no inbound, all out).
+    - Interfaces of services, made with create-network-interface and printed as the service
+      prints them (:func:`as_aws_prints_service_eni`): Lambda "fn-eni" at 10.0.2.40
+      (lambda-sg), load balancer "alb-eni" at 10.0.1.40 (alb-sg: tcp 443 from anywhere; Elastic
+      IP "alb-eip"), interface endpoint "vpce-eni" at 10.0.2.50 (endpoint-sg: tcp 443 from the
+      VPC); and NAT gateway "nat"'s own interface, remembered as "nat-eni".
+    """
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("public", "main", "10.0.1.0/24")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.subnet("legacy", "main", "10.0.3.0/24")
+        acct.internet_gateway("igw", "main")
+        acct.route_table("public-rt", "main", subnets=["public"], routes={"0.0.0.0/0": "igw"})
+        acct.nat_gateway("nat", "public")
+        acct.route_table("private-rt", "main", subnets=["private"], routes={"0.0.0.0/0": "nat"})
+        acct.security_group("web-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.security_group("alb-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.security_group("app-sg", "main", ingress=[allow("tcp", 8080, "alb-sg")])
+        acct.security_group("lambda-sg", "main")
+        acct.security_group("db-sg", "main",
+                            ingress=[allow("tcp", 5432, "app-sg", "lambda-sg")])  # fmt: skip
+        acct.security_group("endpoint-sg", "main", ingress=[allow("tcp", 443, "10.0.0.0/16")])
+        acct.security_group("nat-sg", "main", ingress=[allow("-1", None, "10.0.0.0/16")])
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.assign_private_ips("web-eni0", "10.0.1.11", "10.0.1.12")
+        acct.elastic_ip("web-eip", "web-eni0", "10.0.1.11")
+        acct.network_interface("web-eth1", "private", ["app-sg"], "10.0.2.20")
+        acct.attach("web-eth1", "web", 1)
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        acct.assign_private_ips("app-eni0", "10.0.2.11")
+        acct.instance("db", Eni("private", ("db-sg",), "10.0.2.30"))
+        acct.instance("natbox", Eni("public", ("nat-sg",), "10.0.1.60", public_ip=True))
+        acct.source_dest_check("natbox-eni0", nat_instance_check)
+        acct.route_table("legacy-rt", "main", subnets=["legacy"],
+                         routes={"0.0.0.0/0": "natbox-eni0"})  # fmt: skip
+        acct.instance("old", Eni("legacy", ("lambda-sg",), "10.0.3.10"))
+        services = {
+            "fn-eni": ("lambda", "private", "lambda-sg", "10.0.2.40",
+                       "AWS Lambda VPC ENI-resize-7f3c1a52-4d1e-4c1b-9e2a-1b2c3d4e5f60"),
+            "alb-eni": ("load-balancer", "public", "alb-sg", "10.0.1.40",
+                        "ELB app/shop-alb/50dc6c495c0c9188"),
+            "vpce-eni": ("vpc-endpoint", "private", "endpoint-sg", "10.0.2.50",
+                         "VPC Endpoint Interface vpce-0123456789abcdef0"),
+        }  # fmt: skip
+        for name, (_, subnet, group, addr, text) in services.items():
+            acct.network_interface(name, subnet, [group], addr, description=text)
+        acct.elastic_ip("alb-eip", "alb-eni")
+        nat = acct.ec2.describe_nat_gateways(NatGatewayIds=[acct.ids["nat"]])["NatGateways"][0]
+        acct._remember("nat-eni", nat["NatGatewayAddresses"][0]["NetworkInterfaceId"])
+        scenario = acct.scenario()
+    data = as_aws_prints_elastic_ip(
+        scenario.data, scenario.ids["web-eip"], "10.0.1.11",
+        primary_public=scenario.ids["web-public"],
+    )  # fmt: skip
+    for name, (kind, *_, text) in services.items():
+        data = as_aws_prints_service_eni(data, scenario.ids[name], kind, text)
+    data = as_aws_prints_service_eni(
+        data, scenario.ids["nat-eni"], "nat-gateway",
+        f"Interface for NAT Gateway {scenario.ids['nat']}",
+    )  # fmt: skip
+    return Scenario(data, scenario.ids)
