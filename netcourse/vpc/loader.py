@@ -32,6 +32,7 @@ from netcourse.vpc.resources import (
     NatGateway,
     NetworkInterface,
     PeeringConnection,
+    PrefixList,
     VpcNetwork,
     VpcSubnet,
     check_depth,
@@ -50,6 +51,9 @@ from netcourse.vpc.security_groups import SecurityGroup
 
 __all__ = [
     "KEYS",
+    "ENTRIES_COMMAND",
+    "ENTRIES_KEY",
+    "entries_file",
     "Resources",
     "load",
     "merge_outputs",
@@ -73,7 +77,27 @@ KEYS = {
     "EgressOnlyInternetGateways": "describe-egress-only-internet-gateways",
     "NetworkInterfaces": "describe-network-interfaces",
     "Addresses": "describe-addresses",
+    "PrefixLists": "describe-managed-prefix-lists",
 }
+
+#: The command that prints one managed prefix list's entries (``{"Entries": [...]}``, which
+#: does not say which list): its output is saved as ``ENTRIES_COMMAND-<pl-id>.json`` (see
+#: :func:`entries_file`), and read into the key :data:`ENTRIES_KEY`.
+ENTRIES_COMMAND = "get-managed-prefix-list-entries"
+
+#: The key of prefix list entries in the merged data: a list of ``{"PrefixListId": "pl-...",
+#: "Entries": [{"Cidr": ...}, ...]}``, one per get-managed-prefix-list-entries output.
+ENTRIES_KEY = "PrefixListEntries"
+
+
+def entries_file(pl_id: str) -> str:
+    """The file name of one prefix list's get-managed-prefix-list-entries output.
+
+    >>> entries_file("pl-0123456789abcdef0")
+    'get-managed-prefix-list-entries-pl-0123456789abcdef0.json'
+    """
+    return f"{ENTRIES_COMMAND}-{pl_id}.json"
+
 
 #: Where each item of the merged data came from: key -> one file name per list item.
 Origins = Mapping[str, Sequence[str]]
@@ -94,6 +118,7 @@ class Resources:
     nats: dict[str, NatGateway]
     peerings: dict[str, PeeringConnection]
     eigws: dict[str, EgressOnlyInternetGateway] = field(default_factory=dict)
+    prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
 
 
 def merge_outputs(outputs: Iterable[dict]) -> dict:
@@ -150,8 +175,22 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
         except ValueError as exc:
             raise VpcError(f"{_file(path)}: not JSON ({exc})") from None
         check_depth(output, path.name)
-        outputs.append((path.name, output))
+        outputs.append((path.name, _entries_output(output, path)))
     return _merge(outputs)
+
+
+def _entries_output(output: object, path: Path) -> object:
+    """A get-managed-prefix-list-entries output, keyed by the list its file name gives."""
+    if not isinstance(output, dict) or "Entries" not in output:
+        return output
+    stem = path.name.removesuffix(".json")
+    pl_id = stem.removeprefix(f"{ENTRIES_COMMAND}-")
+    if stem == pl_id or not pl_id.startswith("pl-") or set(output) - {"Entries", "NextToken"}:
+        raise VpcError(
+            f"{_file(path)}: this looks like {ENTRIES_COMMAND} output, which does not say which "
+            f"prefix list it is; save it as {entries_file('pl-...')} (the list's id in the name)"
+        )
+    return {ENTRIES_KEY: [{"PrefixListId": pl_id, "Entries": output["Entries"]}]}
 
 
 #: Byte order marks and the encodings they announce: PowerShell 5's ``>`` writes UTF-16 LE
@@ -220,7 +259,8 @@ def _items(data: dict, key: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise VpcError(f"{key} ({KEYS[key]}): expected a list, got {type(value).__name__}")
+        command = KEYS.get(key, ENTRIES_COMMAND)
+        raise VpcError(f"{key} ({command}): expected a list, got {type(value).__name__}")
     for index, item in enumerate(value):
         if not isinstance(item, dict):
             raise VpcError(f"{key}[{index}]: expected a dict, got {type(item).__name__}")
@@ -270,7 +310,9 @@ def _load(data: dict, where: list) -> Resources:
             f"describe-* data: expected a dict with keys such as {', '.join(list(KEYS)[:3])}, "
             f"got {type(data).__name__}"
         )
-    unknown = sorted((str(k) for k in data if k not in KEYS and k != "NextToken"), key=str)
+    unknown = sorted(
+        (str(k) for k in data if k not in KEYS and k not in (ENTRIES_KEY, "NextToken")), key=str
+    )
     if unknown:
         where.append(("describe-* data", unknown[0], None))
         raise VpcError(
@@ -341,10 +383,11 @@ def _load(data: dict, where: list) -> Resources:
             ipv6_cidrs=tuple(v6),
         )
 
+    prefix_lists = _prefix_lists(data, where)
     groups = {}
     for index, item in enumerate(_items(data, "SecurityGroups")):
         where.append((f"SecurityGroups[{index}]", "SecurityGroups", index))
-        group = SecurityGroup.from_aws(item)
+        group = SecurityGroup.from_aws(item).with_prefix_lists(prefix_lists)
         groups[group.group_id] = group
 
     instances, interfaces = _instances(data, subnets, groups, where)
@@ -442,7 +485,7 @@ def _load(data: dict, where: list) -> Resources:
     for index, item in enumerate(_items(data, "RouteTables")):
         where.append((f"RouteTables[{index}]", "RouteTables", index))
         rtb = RouteTable.from_aws(item)
-        rtb = _with_local_routes(rtb, vpcs)
+        rtb = _with_local_routes(rtb, vpcs).with_prefix_lists(prefix_lists)
         missing = _missing_targets(rtb, igws, nats, peerings, interfaces, eigws, instances)
         rtb = rtb.with_blackholes(missing)
         route_tables[rtb.route_table_id] = rtb
@@ -461,7 +504,33 @@ def _load(data: dict, where: list) -> Resources:
         nats=nats,
         peerings=peerings,
         eigws=eigws,
+        prefix_lists=prefix_lists,
     )
+
+
+def _prefix_lists(data: dict, where: list) -> dict[str, PrefixList]:
+    """describe-managed-prefix-lists, with the entries of each list whose entries are given."""
+    lists: dict[str, PrefixList] = {}
+    for index, item in enumerate(_items(data, "PrefixLists")):
+        where.append((f"PrefixLists[{index}]", "PrefixLists", index))
+        pl_id = _need(item, "PrefixListId", f"PrefixLists[{index}]")
+        lists[pl_id] = PrefixList(
+            pl_id=pl_id,
+            name=read_text(item, "PrefixListName", where=pl_id),
+            owner_id=read_text(item, "OwnerId", where=pl_id),
+            address_family=read_text(item, "AddressFamily", where=pl_id, default="IPv4"),
+        )
+    for index, item in enumerate(_items(data, ENTRIES_KEY)):
+        where.append((f"{ENTRIES_KEY}[{index}]", ENTRIES_KEY, index))
+        pl_id = _need(item, "PrefixListId", f"{ENTRIES_KEY}[{index}]")
+        cidrs = []
+        for k, entry in enumerate(read_list(item, "Entries", where=pl_id)):
+            entry = read_dict(entry, where=pl_id, field=f"Entries[{k}]")
+            text = read_text(entry, "Cidr", where=f"{pl_id} Entries[{k}]", required=True)
+            cidrs.append(str(parse_net(text, f"{pl_id} Entries[{k}] Cidr")))
+        known = lists.get(pl_id) or PrefixList(pl_id=pl_id)
+        lists[pl_id] = replace(known, entries=tuple((known.entries or ()) + tuple(cidrs)))
+    return lists
 
 
 def _ipv6_blocks(item: dict, where: str) -> list[str]:

@@ -229,9 +229,23 @@ class Vpc:
     peering_connections = property(
         lambda self: MappingProxyType(self._r.peerings), doc="VPC peering connections by id."
     )
+    prefix_lists = property(
+        lambda self: MappingProxyType(self._r.prefix_lists), doc="Managed prefix lists by id."
+    )
     egress_only_gateways = property(
         lambda self: MappingProxyType(self._r.eigws), doc="Egress-only internet gateways by id."
     )
+
+    def prefix_list_text(self, pl_id: str) -> str:
+        """A prefix list for a message: its id, name and owner, or that it is not in the data.
+
+        >>> Vpc.example().prefix_list_text("pl-63a5400a")
+        'pl-63a5400a (not in describe-managed-prefix-lists)'
+        """
+        pl = self._r.prefix_lists.get(pl_id)
+        if pl is None:
+            return f"{pl_id} (not in describe-managed-prefix-lists)"
+        return pl.describe()
 
     def instance(self, name_or_id: str) -> Instance:
         """An instance by id or by its Name tag.

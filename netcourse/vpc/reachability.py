@@ -308,8 +308,9 @@ def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
             code="NOT_MODELLED",
             reason=(
                 f"Unknown: not modelled. The route table also sends prefix list "
-                f"{listed.destination} to {listed.target}; its addresses are not in the data, "
-                f"so {dst_addr} may be one of them (then it goes to {listed.target})."
+                f"{vpc.prefix_list_text(listed.prefix_list)} to {listed.target}; its entries "
+                f"are not in the data, so {dst_addr} may be one of them (then it goes to "
+                f"{listed.target}). Dump them with get-managed-prefix-list-entries."
             ),
             src=src_addr,
             dst=dst_addr,

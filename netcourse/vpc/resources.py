@@ -66,6 +66,7 @@ __all__ = [
     "EgressOnlyInternetGateway",
     "NatGateway",
     "PeeringConnection",
+    "PrefixList",
     "Endpoint",
 ]
 
@@ -776,6 +777,49 @@ class PeeringConnection:
         if vpc_id == self.accepter_vpc:
             return self.requester_vpc
         return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrefixList:
+    """A managed prefix list: a named set of CIDR blocks that security group rules and routes
+    may name instead of a CIDR (``PrefixListIds``, ``DestinationPrefixListId``).
+
+    ``entries`` is None when the data holds the list but not its entries (no
+    get-managed-prefix-list-entries output for it): then whether an address is in it is unknown.
+
+    >>> PrefixList(pl_id="pl-1", name="office", owner_id="111122223333",
+    ...     entries=("198.51.100.0/24",)).contains("198.51.100.7")
+    True
+    """
+
+    pl_id: str
+    name: str = ""
+    #: "AWS" for an AWS-managed list (a service's addresses: S3, DynamoDB, CloudFront...).
+    owner_id: str = ""
+    address_family: str = "IPv4"
+    entries: tuple[str, ...] | None = None
+
+    @property
+    def aws_managed(self) -> bool:
+        """Whether AWS manages the list (its entries are a service's addresses)."""
+        return self.owner_id == "AWS"
+
+    @property
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The entries as networks (empty when they are not in the data)."""
+        return tuple(ipaddress.ip_network(e) for e in self.entries or ())
+
+    def contains(self, addr) -> bool | None:
+        """Whether ``addr`` is in one of the entries; None when the entries are not known."""
+        if self.entries is None:
+            return None
+        addr = ipaddress.ip_address(addr)
+        return any(addr.version == n.version and addr in n for n in self.networks)
+
+    def describe(self) -> str:
+        """The list's id and what it is: "pl-1 (office, customer-managed)"."""
+        owner = "AWS-managed" if self.aws_managed else "customer-managed"
+        return f"{self.pl_id} ({self.name + ', ' if self.name else ''}{owner})"
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,12 @@ class SgRule:
     ports: tuple[int, int] | None
     cidrs: tuple[str, ...] = ()
     group_ids: tuple[str, ...] = ()
-    #: Prefix lists (``PrefixListIds``) the rule allows; their entries are not in the data
+    #: Prefix lists (``PrefixListIds``) the rule allows; their entries, where the data holds
+    #: them, are in ``networks`` (see :meth:`SecurityGroup.with_prefix_lists`)
     prefix_lists: tuple[str, ...] = ()
+    #: The prefix lists of the rule whose entries are not in the data: whether an address is in
+    #: them is unknown
+    unknown_lists: tuple[str, ...] = ()
     description: str = ""
     #: Private addresses of the members of ``group_ids`` (filled in by the VPC model).
     member_addrs: frozenset[str] = field(default=frozenset(), repr=False)
@@ -175,6 +179,7 @@ def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
                 cidrs=tuple(str(n) for n in nets),
                 group_ids=groups,
                 prefix_lists=lists,
+                unknown_lists=lists,
                 description=next((t for t in texts if t), ""),
                 networks=nets,
             )
@@ -242,6 +247,34 @@ class SecurityGroup:
                 return rule
             addrs = frozenset().union(*(members.get(g, frozenset()) for g in rule.group_ids))
             return replace(rule, member_addrs=addrs)
+
+        return replace(
+            self,
+            ingress=tuple(fill(r) for r in self.ingress),
+            egress=tuple(fill(r) for r in self.egress),
+        )
+
+    def with_prefix_lists(self, lists: dict) -> SecurityGroup:
+        """A copy whose prefix-list rules match the entries of the lists the data holds.
+
+        ``lists`` maps a prefix list id to its :class:`~netcourse.vpc.resources.PrefixList`;
+        a list missing from it, or without entries, stays in the rule's ``unknown_lists``.
+        """
+
+        def fill(rule: SgRule) -> SgRule:
+            if not rule.prefix_lists:
+                return rule
+            known = [
+                lists[p] for p in rule.prefix_lists if p in lists and lists[p].entries is not None
+            ]
+            nets = tuple(n for pl in known for n in pl.networks)
+            return replace(
+                rule,
+                networks=rule.networks + nets,
+                unknown_lists=tuple(
+                    p for p in rule.prefix_lists if p not in {k.pl_id for k in known}
+                ),
+            )
 
         return replace(
             self,

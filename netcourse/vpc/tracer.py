@@ -97,7 +97,7 @@ class Tracer:
                     (g.group_id, r)
                     for g in self.vpc.security_groups_for(eni)
                     for r in g.rules(direction)
-                    if r.prefix_lists and r.covers(self.proto, self.port)
+                    if r.unknown_lists and r.covers(self.proto, self.port)
                 ),
                 None,
             )
@@ -108,9 +108,11 @@ class Tracer:
                 kind="security-group",
                 code="NOT_MODELLED",
                 reason=(
-                    f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} allows "
-                    f"{rule_of.describe()}; the entries of {', '.join(rule_of.prefix_lists)} "
-                    f"are not in the data, so whether {addr} is one of them is unknown."
+                    f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} has the "
+                    f"rule '{rule_of.describe()}'; the entries of prefix list "
+                    f"{', '.join(self.vpc.prefix_list_text(p) for p in rule_of.unknown_lists)} "
+                    f"are not in the data, so whether {addr} is one of them is unknown "
+                    "(dump them with get-managed-prefix-list-entries)."
                 ),
                 src=src,
                 dst=dst,

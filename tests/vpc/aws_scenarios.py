@@ -52,7 +52,7 @@ import boto3
 from moto import mock_aws
 
 from netcourse.vpc import Vpc
-from netcourse.vpc.loader import KEYS
+from netcourse.vpc.loader import ENTRIES_COMMAND, ENTRIES_KEY, KEYS, entries_file
 
 #: The region every scenario is built in (moto's default VPC lives in each region).
 REGION = "us-east-1"
@@ -92,7 +92,8 @@ def to_cli_json(value):
 def dump(ec2) -> dict:
     """Every describe-* output the loader reads, merged into the one dict ``Vpc.from_aws`` takes.
 
-    Each command is paginated to the end and its pages merged, as the AWS CLI does by default.
+    Each command is paginated to the end and its pages merged, as the AWS CLI does by default;
+    then get-managed-prefix-list-entries runs for every prefix list (under ``ENTRIES_KEY``).
     """
     data = {}
     for key, command in KEYS.items():
@@ -112,6 +113,13 @@ def dump(ec2) -> dict:
                 else:
                     merged[name] = value
         data[key] = merged.get(key, [])
+    entries = []
+    for listed in data.get("PrefixLists", []):
+        pl_id = listed["PrefixListId"]
+        pages = ec2.get_paginator(ENTRIES_COMMAND.replace("-", "_")).paginate(PrefixListId=pl_id)
+        rows = [row for page in pages for row in to_cli_json(page).get("Entries", [])]
+        entries.append({"PrefixListId": pl_id, "Entries": rows})
+    data[ENTRIES_KEY] = sorted(entries, key=lambda e: e["PrefixListId"])  # as files sort
     return nat_addresses_in_their_subnet(data)
 
 
@@ -144,13 +152,24 @@ def nat_addresses_in_their_subnet(data: dict) -> dict:
 
 
 def write_folder(data: dict, folder: str | Path) -> Path:
-    """Write a dump as ``describe-*.json`` files (the CLI's 4-space JSON), one per command."""
+    """Write a dump as ``describe-*.json`` files (the CLI's 4-space JSON), one per command, and
+    one ``get-managed-prefix-list-entries-<pl-id>.json`` per prefix list, as aws_dump does."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for key, command in KEYS.items():
         text = json.dumps({key: data.get(key, [])}, indent=4, ensure_ascii=False)
         (folder / f"{command}.json").write_text(text + "\n")
+    for item in data.get(ENTRIES_KEY, []):
+        text = json.dumps({"Entries": item["Entries"]}, indent=4, ensure_ascii=False)
+        (folder / entries_file(item["PrefixListId"])).write_text(text + "\n")
     return folder
+
+
+def without_entries(data: dict, pl_id: str) -> dict:
+    """A copy of a dump without the get-managed-prefix-list-entries output of ``pl_id``."""
+    data = copy.deepcopy(data)
+    data[ENTRIES_KEY] = [e for e in data.get(ENTRIES_KEY, []) if e["PrefixListId"] != pl_id]
+    return data
 
 
 def as_aws_prints_blackholes(data: dict, target_id: str) -> dict:
@@ -939,8 +958,9 @@ def unmodelled_targets() -> Scenario:
 
 def prefix_list_rule() -> Scenario:
     """Public "bastion" whose group "admin-sg" admits tcp 22 only from the customer-managed
-    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list. The dump holds
-    no prefix list entries (the loader does not read describe-managed-prefix-lists yet)."""
+    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list; "peer" is in
+    the same group without a public IP. The dump holds every list and its entries (moto, like
+    AWS, also lists AWS-managed lists such as S3's)."""
     with account() as acct:
         _public_vpc(acct)
         pl_id = acct.ec2.create_managed_prefix_list(
@@ -1031,3 +1051,52 @@ def enis(*, nat_instance_check: bool = False) -> Scenario:
         f"Interface for NAT Gateway {scenario.ids['nat']}",
     )  # fmt: skip
     return Scenario(data, scenario.ids)
+
+
+def prefix_list_routes() -> Scenario:
+    """Prefix lists in routes and in security group rules.
+
+    VPC "a" 10.1.0.0/16 (subnet "a-net" 10.1.1.0/24, internet gateway "igw") is peered ("ab")
+    with VPC "b" 10.2.0.0/16 (subnet "b-net" 10.2.1.0/24); each side routes the other through
+    a customer-managed prefix list ("b-nets" holds 10.2.0.0/16, "a-nets" 10.1.0.0/16) instead
+    of a CIDR. "a-rt" also sends 0.0.0.0/0 to "igw", the static 198.51.100.0/24 to "igw" and
+    the prefix list "office" (198.51.100.0/24, the same block) to "ab", and holds the route of
+    S3 gateway endpoint "s3" (AWS-managed list "s3-list"). Instances: "a1" and "a2" in "a-net"
+    with public IPs ("a1" in "open": everything out; "a2" in "s3-only": out only tcp 443 to
+    "s3-list"), "b1" in "b-net"; every group admits tcp 443 from 10.0.0.0/8.
+    """
+    with account() as acct:
+        acct.vpc("a", "10.1.0.0/16")
+        acct.subnet("a-net", "a", "10.1.1.0/24")
+        acct.vpc("b", "10.2.0.0/16")
+        acct.subnet("b-net", "b", "10.2.1.0/24")
+        acct.internet_gateway("igw", "a")
+        acct.peering("ab", "a", "b")
+        for name, cidr in (("b-nets", "10.2.0.0/16"), ("a-nets", "10.1.0.0/16"),
+                           ("office", "198.51.100.0/24")):  # fmt: skip
+            pl_id = acct.ec2.create_managed_prefix_list(
+                PrefixListName=name, AddressFamily="IPv4", MaxEntries=5, Entries=[{"Cidr": cidr}]
+            )["PrefixList"]["PrefixListId"]
+            acct._remember(name, pl_id)
+        acct.route_table("a-rt", "a", subnets=["a-net"],
+                         routes={"0.0.0.0/0": "igw", "198.51.100.0/24": "igw"})  # fmt: skip
+        acct.route_table("b-rt", "b", subnets=["b-net"])
+        for table, listed in (("a-rt", "b-nets"), ("b-rt", "a-nets"), ("a-rt", "office")):
+            acct.ec2.create_route(RouteTableId=acct.ids[table],
+                                  DestinationPrefixListId=acct.ids[listed],
+                                  VpcPeeringConnectionId=acct.ids["ab"])  # fmt: skip
+        acct.gateway_endpoint("s3", "a", "s3", tables=["a-rt"])
+        s3 = acct.ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{REGION}.s3"]}]
+        )["PrefixLists"][0]["PrefixListId"]
+        acct._remember("s3-list", s3)
+        https_in = [allow("tcp", 443, "10.0.0.0/8")]
+        acct.security_group("open", "a", ingress=https_in)
+        to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                 "PrefixListIds": [{"PrefixListId": s3}]}  # fmt: skip
+        acct.security_group("s3-only", "a", ingress=https_in, egress=[to_s3])
+        acct.security_group("b-sg", "b", ingress=https_in)
+        acct.instance("a1", Eni("a-net", ("open",), "10.1.1.10", public_ip=True))
+        acct.instance("a2", Eni("a-net", ("s3-only",), "10.1.1.20", public_ip=True))
+        acct.instance("b1", Eni("b-net", ("b-sg",), "10.2.1.10"))
+        return acct.scenario()
