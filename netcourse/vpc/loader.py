@@ -399,7 +399,7 @@ def _load(data: dict, where: list) -> Resources:
         for group_id in eni.group_ids:
             members.setdefault(group_id, set()).update(eni.addresses)
     frozen = {k: frozenset(v) for k, v in members.items()}
-    groups = {k: g.with_members(frozen) for k, g in groups.items()}
+    groups = {k: g.with_members(frozen, groups) for k, g in groups.items()}
 
     igws = {}
     for index, item in enumerate(_items(data, "InternetGateways")):

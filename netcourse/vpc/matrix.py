@@ -365,7 +365,7 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         way: np.array(
             [
                 any(
-                    r.unknown_lists and r.covers(proto, port)
+                    (r.unknown_lists or r.unknown_groups) and r.covers(proto, port)
                     for g in groups[s]
                     for r in g.rules(way)
                 )

@@ -97,22 +97,32 @@ class Tracer:
                     (g.group_id, r)
                     for g in self.vpc.security_groups_for(eni)
                     for r in g.rules(direction)
-                    if r.unknown_lists and r.covers(self.proto, self.port)
+                    if (r.unknown_lists or r.unknown_groups) and r.covers(self.proto, self.port)
                 ),
                 None,
             )
         if listed is not None:
             group_id, rule_of = listed
+            missing = []
+            if rule_of.unknown_lists:
+                lists = ", ".join(self.vpc.prefix_list_text(p) for p in rule_of.unknown_lists)
+                missing.append(
+                    f"the entries of prefix list {lists} are not in the data (dump them with "
+                    "get-managed-prefix-list-entries)"
+                )
+            if rule_of.unknown_groups:
+                missing.append(
+                    f"security group {', '.join(rule_of.unknown_groups)} is not in the data "
+                    "(another account's or VPC's), so its members are not known"
+                )
             self.unknown(
                 component=group_id,
                 kind="security-group",
                 code="NOT_MODELLED",
                 reason=(
                     f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} has the "
-                    f"rule '{rule_of.describe()}'; the entries of prefix list "
-                    f"{', '.join(self.vpc.prefix_list_text(p) for p in rule_of.unknown_lists)} "
-                    f"are not in the data, so whether {addr} is one of them is unknown "
-                    "(dump them with get-managed-prefix-list-entries)."
+                    f"rule '{rule_of.describe()}'; {'; '.join(missing)}; so whether {addr} is "
+                    "allowed by it is unknown."
                 ),
                 src=src,
                 dst=dst,

@@ -1100,3 +1100,37 @@ def prefix_list_routes() -> Scenario:
         acct.instance("a2", Eni("a-net", ("s3-only",), "10.1.1.20", public_ip=True))
         acct.instance("b1", Eni("b-net", ("b-sg",), "10.2.1.10"))
         return acct.scenario()
+
+
+def peer_group_reference() -> Scenario:
+    """The account of :func:`peering_to_another_region` ("main" peered as "west" with a VPC in
+    us-west-2), where "app-sg" allows tcp 5432 out only to members of "peer-db", a group of the
+    peer VPC. moto refuses a reference to another region's group (InvalidGroup.NotFound) where
+    AWS accepts it across an active peering connection, so the rule is added to the dump as
+    AWS prints it (``UserIdGroupPairs`` with ``VpcId``, ``VpcPeeringConnectionId`` and
+    ``PeeringStatus``; https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html).
+    """
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.peering_to_region("west", "main", "us-west-2", "10.9.0.0/16")
+        acct.route_table("main-rt", "main", subnets=["private"], routes={"10.9.0.0/16": "west"})
+        there = _SESSION.client("ec2", region_name="us-west-2")
+        peer_db = there.create_security_group(
+            GroupName="peer-db", Description="db tier", VpcId=acct.ids["west-vpc"]
+        )["GroupId"]
+        acct._remember("peer-db", peer_db)
+        acct.security_group("app-sg", "main", egress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        scenario = acct.scenario()
+    data = copy.deepcopy(scenario.data)
+    group = next(g for g in data["SecurityGroups"] if g["GroupId"] == scenario.ids["app-sg"])
+    group["IpPermissionsEgress"].append(
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [],
+         "Ipv6Ranges": [], "PrefixListIds": [],
+         "UserIdGroupPairs": [{"GroupId": peer_db, "UserId": "123456789012",
+                               "VpcId": scenario.ids["west-vpc"],
+                               "VpcPeeringConnectionId": scenario.ids["west"],
+                               "PeeringStatus": "active"}]}
+    )  # fmt: skip
+    return Scenario(data, scenario.ids)

@@ -142,3 +142,20 @@ def test_the_matrix_agrees_on_prefix_list_rules(listed):
                 path = vpc.reachability(src, dst, 22)
                 assert m.can_reach(src, dst) == path.reachable, (src, dst)
     assert m.blocker("internet", "bastion") == f"unknown: {listed.ids['admin-sg']}"
+
+
+def test_a_rule_naming_a_group_outside_the_data_gives_unknown():
+    """Update your security groups to reference peer security groups,
+    https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html: a rule may
+    name a security group of a peered VPC; it covers that group's members, which a dump of one
+    region does not hold. Whether an address is one of them is unknown, naming the group; the
+    rule's other traffic is decided as usual."""
+    built = aws.peer_group_reference()
+    vpc = built.vpc()
+    rule = next(r for r in vpc.security_groups[built.ids["app-sg"]].egress if r.group_ids)
+    assert rule.unknown_groups == (built.ids["peer-db"],)
+    path = vpc.reachability("app", "10.9.1.10", port=5432)
+    assert path.verdict == "unknown" and path.unknown_at == built.ids["app-sg"]
+    assert built.ids["peer-db"] in path.explanation
+    blocked = vpc.reachability("app", "10.9.1.10", port=22)  # no rule for 22 at all
+    assert blocked.verdict == "blocked" and blocked.blocked_by == built.ids["app-sg"]
