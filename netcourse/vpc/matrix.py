@@ -490,7 +490,7 @@ def _internet(vpc, ends, port, protocol):
         inst = vpc.instances.get(eni.instance_id) if eni.instance_id else None
         decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
         via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
-        state = (inst.state if inst else eni.status, eni.kind, bool(eni.private_ip))
+        state = (inst.state if inst else eni.status, eni.kind, bool(eni.private_ip), inst is None)
         base = (
             eni.subnet_id,
             eni.group_ids,
@@ -499,7 +499,7 @@ def _internet(vpc, ends, port, protocol):
         )
         base += state
         out_key = base + ((eni.private_ip,) if via_nat else ())
-        names = (key_id, eni.eni_id, eni.instance_id)
+        names = (eni.eni_id, eni.instance_id)
         for key, cache, ok, by, src, dst in (
             (out_key, cache_out, out_ok, out_by, key_id, "internet"),
             (base, cache_in, in_ok, in_by, "internet", key_id),
