@@ -52,6 +52,9 @@ EXAMPLES = {
     "acl-no-ephemeral": "the web subnet's network ACL does not allow the return traffic",
     "deleted-nat": "the NAT gateway was deleted: the private subnets' default route is a blackhole",
     "peering-not-transitive": "three VPCs peered A-B and B-C: A cannot reach C through B",
+    "my-account": "a whole region as netcourse.tools.aws_dump writes it: the default VPC, a shop "
+    "VPC with a bastion admitted from an office prefix list, a Lambda function's interface, an "
+    "S3 gateway endpoint, and the region's AWS-managed prefix lists",
 }
 
 

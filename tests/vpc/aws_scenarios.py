@@ -43,6 +43,7 @@ import datetime
 import ipaddress
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1134,3 +1135,108 @@ def peer_group_reference() -> Scenario:
                                "PeeringStatus": "active"}]}
     )  # fmt: skip
     return Scenario(data, scenario.ids)
+
+
+# --- the shipped example of a dumped account ---------------------------------------------------
+
+#: Prefixes of the ids moto makes, longest first (so "eni-attach-" is not read as "eni-").
+_ID = re.compile(
+    r"\b(eni-attach|ela-attach|rtbassoc|aclassoc|eipalloc|eipassoc|subnet|vpce|eigw|igw|nat|rtb"
+    r"|acl|sgr|sg|eni|pcx|pl|vpc|ami|i|r)-([0-9a-f]{8,17})\b"
+)
+
+
+def stable(data: dict, public_ips=()) -> dict:
+    """A copy of a dump with moto's random ids and public addresses replaced in order of first
+    appearance (ids ``<prefix>-0a1b2c3d4e<n>``, addresses from 203.0.113.0/24), so a shipped
+    folder looks the same however often it is made."""
+    text = json.dumps(data, sort_keys=True)
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def rename(match: re.Match) -> str:
+        old = match.group(0)
+        if old not in names:
+            prefix = match.group(1)
+            counts[prefix] = counts.get(prefix, 0) + 1
+            names[old] = f"{prefix}-0a1b2c3d4e{counts[prefix]:07x}"
+        return names[old]
+
+    text = _ID.sub(rename, text).replace("AIDAIT2UOQQY3AUEMOTO", "AIDACKCEVSQ6C2EXAMPLE")
+    for k, addr in enumerate(dict.fromkeys(public_ips)):
+        new = f"203.0.113.{10 + k}"
+        text = text.replace(f'"{addr}"', f'"{new}"').replace(addr.replace(".", "-"),
+                                                            new.replace(".", "-"))  # fmt: skip
+    return json.loads(text)
+
+
+#: How AWS describes the interface of Lambda function "orders" (function name and a uuid).
+ORDERS_ENI = "AWS Lambda VPC ENI-orders-0f6d8a21-3c4b-4e5f-9a7b-2c1d0e9f8a7b"
+
+
+def account_example() -> Scenario:
+    """A small shop in one region, as aws_dump writes it (with the region's default VPC and
+    AWS-managed prefix lists, as a real account has them).
+
+    VPC "shop" 10.0.0.0/16: subnet "public" (10.0.1.0/24) routes 0.0.0.0/0 to internet gateway
+    "shop-igw"; subnet "private" (10.0.2.0/24) routes it to NAT gateway "shop-nat" and holds the
+    route of S3 gateway endpoint "s3". Groups: "bastion-sg" admits tcp 22 from the customer
+    prefix list "office" (192.0.2.0/24); "web-sg" tcp 443 from anywhere and 22 from
+    bastion-sg; "app-sg" tcp 8080 from web-sg and 22 from bastion-sg; "db-sg" tcp 5432 from
+    app-sg and lambda-sg; "lambda-sg" nothing in. Instances "bastion" (10.0.1.5) and "web"
+    (10.0.1.10, secondary 10.0.1.11) with public IPs, "app" (10.0.2.10), "db" (10.0.2.20); the
+    Lambda function "orders" has an interface at 10.0.2.40 in lambda-sg.
+    """
+    with account() as acct:
+        acct.vpc("shop", "10.0.0.0/16")
+        acct.subnet("public", "shop", "10.0.1.0/24")
+        acct.subnet("private", "shop", "10.0.2.0/24")
+        acct.internet_gateway("shop-igw", "shop")
+        acct.route_table("public-rt", "shop", subnets=["public"],
+                         routes={"0.0.0.0/0": "shop-igw"})  # fmt: skip
+        acct.nat_gateway("shop-nat", "public")
+        acct.route_table("private-rt", "shop", subnets=["private"],
+                         routes={"0.0.0.0/0": "shop-nat"})  # fmt: skip
+        acct.gateway_endpoint("s3", "shop", "s3", tables=["private-rt"])
+        office = acct.ec2.create_managed_prefix_list(
+            PrefixListName="office", AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": "192.0.2.0/24", "Description": "head office"}],
+            TagSpecifications=acct._name("prefix-list", "office"),
+        )["PrefixList"]["PrefixListId"]  # fmt: skip
+        acct._remember("office", office)
+        ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+               "PrefixListIds": [{"PrefixListId": office, "Description": "office"}]}  # fmt: skip
+        acct.security_group("bastion-sg", "shop", ingress=[ssh])
+        acct.security_group("web-sg", "shop", ingress=[allow("tcp", 443, "0.0.0.0/0"),
+                                                       allow("tcp", 22, "bastion-sg")])  # fmt: skip
+        acct.security_group("app-sg", "shop", ingress=[allow("tcp", 8080, "web-sg"),
+                                                       allow("tcp", 22, "bastion-sg")])  # fmt: skip
+        acct.security_group("lambda-sg", "shop")
+        acct.security_group("db-sg", "shop",
+                            ingress=[allow("tcp", 5432, "app-sg", "lambda-sg")])  # fmt: skip
+        acct.instance("bastion", Eni("public", ("bastion-sg",), "10.0.1.5", public_ip=True))
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.assign_private_ips("web-eni0", "10.0.1.11")
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        acct.instance("db", Eni("private", ("db-sg",), "10.0.2.20"))
+        acct.network_interface("orders-eni", "private", ["lambda-sg"], "10.0.2.40",
+                               description=ORDERS_ENI)  # fmt: skip
+        nat = acct.ec2.describe_nat_gateways(NatGatewayIds=[acct.ids["shop-nat"]])["NatGateways"]
+        acct._remember("nat-eni", nat[0]["NatGatewayAddresses"][0]["NetworkInterfaceId"])
+        scenario = acct.scenario()
+    data = as_aws_prints_service_eni(
+        scenario.data, scenario.ids["orders-eni"], "lambda", ORDERS_ENI
+    )
+    data = as_aws_prints_service_eni(
+        data, scenario.ids["nat-eni"], "nat-gateway",
+        f"Interface for NAT Gateway {scenario.ids['shop-nat']}",
+    )  # fmt: skip
+    publics = [scenario.ids.get(f"{n}-public") for n in ("bastion", "web")]
+    publics += [a["PublicIp"] for a in data["Addresses"]]
+    return Scenario(stable(data, [p for p in publics if p]), {})
+
+
+if __name__ == "__main__":  # python tests/vpc/aws_scenarios.py FOLDER: write the shipped example
+    import sys
+
+    write_folder(account_example().data, sys.argv[1])

@@ -16,6 +16,7 @@ import aws_scenarios as aws  # noqa: E402  (tests/vpc is on sys.path, see confte
 
 from netcourse.errors import VpcError  # noqa: E402
 from netcourse.vpc import Vpc  # noqa: E402
+from netcourse.vpc.loader import entries_file  # noqa: E402
 from netcourse.vpc.paths import Translation  # noqa: E402
 
 
@@ -227,3 +228,23 @@ def test_an_elastic_ip_on_an_address_the_interface_lacks_names_file_and_field(bu
     assert message.startswith("describe-addresses.json: ")
     assert built.ids["web-eip"] in message and "PrivateIpAddress 10.0.1.99" in message
     assert built.ids["web-eni0"] in message
+
+
+def test_the_shipped_account_is_shaped_as_aws_dump_writes_it():
+    """netcourse/data/vpc/my-account was made by aws_scenarios.account_example() (moto, then
+    ids and public addresses made stable) and written as aws_dump writes a folder: one file per
+    command, one entries file per prefix list, nothing else."""
+    from netcourse.data import path
+    from netcourse.tools.aws_dump import commands
+
+    folder = path("vpc", "my-account")
+    vpc = Vpc.example("my-account")
+    expected = set(commands("us-east-1")) | {entries_file(p) for p in vpc.prefix_lists}
+    assert {p.name for p in folder.iterdir()} == expected
+    office = next(p for p in vpc.prefix_lists.values() if p.name == "office")
+    assert office.entries == ("192.0.2.0/24",) and not office.aws_managed
+    assert any(p.aws_managed and p.name.endswith(".s3") for p in vpc.prefix_lists.values())
+    assert vpc.reachability("192.0.2.7", "bastion", port=22).reachable
+    assert vpc.reachability("internet", "bastion", port=22).blocked_by  # not from the office
+    orders = next(e for e in vpc.interfaces.values() if e.kind == "lambda")
+    assert vpc.reachability(orders.eni_id, "db", port=5432).reachable
