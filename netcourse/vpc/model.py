@@ -353,7 +353,7 @@ class Vpc:
         return evaluate_groups(self.security_groups_for(endpoint), direction, protocol, addr, port)
 
     def endpoint(self, text: str) -> Endpoint:
-        """Resolve an endpoint: instance id or Name, ENI id, private or public IP, "internet".
+        """Resolve an endpoint: an instance or ENI (id or Name), an IP address, or "internet".
 
         Every address of every network interface is an endpoint: primary and secondary private
         IPv4, IPv6, and each public IPv4 or Elastic IP (which stands for the private address it
@@ -378,6 +378,14 @@ class Vpc:
         if key in self._r.interfaces:
             eni = self._r.interfaces[key]
             return Endpoint(key, eni.addresses[0], eni, named=True)
+        named = [e for e in self._r.interfaces.values() if e.name == key]
+        if named and key not in self._by_name:  # an interface's Name tag (a Lambda's, say)
+            if len(named) > 1:
+                raise VpcError(
+                    f"{quote(key)}: {len(named)} network interfaces have this Name tag "
+                    f"({', '.join(e.eni_id for e in named)}); use the ENI id"
+                )
+            return Endpoint(key, named[0].addresses[0], named[0], named=True)
         if key in self._r.instances or key in self._by_name:
             eni = self.instance(key).primary
             return Endpoint(key, eni.addresses[0], eni, named=True)

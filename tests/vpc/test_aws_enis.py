@@ -248,3 +248,8 @@ def test_the_shipped_account_is_shaped_as_aws_dump_writes_it():
     assert vpc.reachability("internet", "bastion", port=22).blocked_by  # not from the office
     orders = next(e for e in vpc.interfaces.values() if e.kind == "lambda")
     assert vpc.reachability(orders.eni_id, "db", port=5432).reachable
+
+
+def test_an_interface_is_named_by_its_name_tag(built, vpc):
+    assert vpc.endpoint("fn-eni").interface.eni_id == built.ids["fn-eni"]
+    assert vpc.endpoint("web").interface.eni_id == built.ids["web-eni0"]  # instances first
