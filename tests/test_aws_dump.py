@@ -19,7 +19,7 @@ import aws_scenarios as aws  # noqa: E402
 from netcourse.errors import VpcError  # noqa: E402
 from netcourse.tools.aws_dump import commands, dump, main, region_from  # noqa: E402
 from netcourse.vpc import Vpc  # noqa: E402
-from netcourse.vpc.loader import KEYS  # noqa: E402
+from netcourse.vpc.loader import ENTRIES_COMMAND, KEYS, entries_file  # noqa: E402
 
 #: A stand-in for the AWS CLI: it logs each call and prints what the real CLI would print for
 #: the describe-* command it is asked: the file of that name in a folder written by
@@ -31,7 +31,10 @@ import json, os, sys
 args = sys.argv[1:]
 with open(os.environ["FAKE_AWS_LOG"], "a") as log:
     log.write(json.dumps({{"argv": args, "pager": os.environ.get("AWS_PAGER")}}) + "\\n")
-answer = os.path.join(os.environ["FAKE_AWS_ANSWERS"], (args[1:2] or ["?"])[0] + ".json")
+name = (args[1:2] or ["?"])[0]
+if name == "get-managed-prefix-list-entries" and "--prefix-list-id" in args:
+    name += "-" + args[args.index("--prefix-list-id") + 1]
+answer = os.path.join(os.environ["FAKE_AWS_ANSWERS"], name + ".json")
 if len(args) < 2 or args[0] != "ec2" or not os.path.exists(answer):
     print("aws: error: argument operation: Invalid choice", file=sys.stderr)
     sys.exit(252)
@@ -82,8 +85,12 @@ def test_the_dumped_folder_loads_as_the_account(tmp_path, fake_aws, account):
         env=fake_aws, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"wrote {len(KEYS)} files" in done.stdout
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{c}.json" for c in KEYS.values())
+    lists = [item["PrefixListId"] for item in account.data["PrefixLists"]]
+    assert lists  # moto, like AWS, lists a region's AWS-managed prefix lists
+    assert f"wrote {len(KEYS) + len(lists)} files" in done.stdout
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{c}.json" for c in KEYS.values()] + [entries_file(pl) for pl in lists]
+    )
     for path in out.iterdir():  # the CLI's output, unchanged
         assert path.read_text() == (Path(fake_aws["FAKE_AWS_ANSWERS"]) / path.name).read_text()
     loaded, built = Vpc.from_aws_files(out), account.vpc()
@@ -93,15 +100,22 @@ def test_the_dumped_folder_loads_as_the_account(tmp_path, fake_aws, account):
     assert loaded.reachability("app", "internet", port=443).reachable
 
 
-def test_one_read_only_command_per_key_the_loader_reads(tmp_path, fake_aws):
+def test_one_read_only_command_per_key_the_loader_reads(tmp_path, fake_aws, account):
     dump(tmp_path / "out", region="us-east-1", env=fake_aws)
     made = calls(fake_aws)
-    assert sorted(c["argv"][1] for c in made) == sorted(KEYS.values())
-    for call in made:
+    described = [c for c in made if c["argv"][1] != ENTRIES_COMMAND]
+    assert sorted(c["argv"][1] for c in described) == sorted(KEYS.values())
+    for call in described:
         command = call["argv"][1]
         assert command.startswith("describe-")  # Describe calls change nothing
         assert call["argv"] == ["ec2", command, "--region", "us-east-1", "--output", "json"]
-        assert call["pager"] == ""  # the pager is off, so output goes to the file
+    lists = [item["PrefixListId"] for item in account.data["PrefixLists"]]
+    assert [c["argv"] for c in made if c["argv"][1] == ENTRIES_COMMAND] == [
+        ["ec2", ENTRIES_COMMAND, "--prefix-list-id", pl, "--region", "us-east-1", "--output",
+         "json"]
+        for pl in lists
+    ]  # fmt: skip
+    assert all(call["pager"] == "" for call in made)  # the pager is off: output goes to files
 
 
 DOC = Path(__file__).parents[1] / "docs" / "aws-account.md"
@@ -111,10 +125,11 @@ def test_the_documented_policy_allows_exactly_the_describe_calls_made():
     """Each CLI command is its API operation in kebab case; the policy lists no other action."""
     policy = json.loads(re.search(r"```json\n(.*?)```", DOC.read_text(), re.S).group(1))
     (statement,) = policy["Statement"]
-    operations = {"".join(w.capitalize() for w in c.split("-")) for c in KEYS.values()}
+    made = [*KEYS.values(), ENTRIES_COMMAND]
+    operations = {"".join(w.capitalize() for w in c.split("-")) for c in made}
     assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
     assert sorted(statement["Action"]) == sorted(f"ec2:{op}" for op in operations)
-    assert all(op.startswith("Describe") for op in operations)
+    assert all(op.startswith(("Describe", "GetManagedPrefixListEntries")) for op in operations)
 
 
 def test_the_documented_shell_commands_are_the_tool_commands():
@@ -128,7 +143,7 @@ def test_the_documented_shell_commands_are_the_tool_commands():
 def test_the_region_argument_wins_over_the_environment(tmp_path, fake_aws):
     region = region_from("eu-west-1", fake_aws)
     dump(tmp_path / "out", region=region, env=fake_aws)
-    assert {c["argv"][3] for c in calls(fake_aws)} == {"eu-west-1"}
+    assert {c["argv"][c["argv"].index("--region") + 1] for c in calls(fake_aws)} == {"eu-west-1"}
 
 
 def test_region_from_the_environment():
@@ -163,6 +178,13 @@ def test_output_without_the_expected_key(tmp_path, fake_aws):
         dump(tmp_path / "out", region="us-east-1", env=fake_aws)
 
 
+def test_a_failing_entries_command_writes_nothing(tmp_path, fake_aws):
+    fake_aws["FAKE_AWS_FAIL"] = ENTRIES_COMMAND
+    with pytest.raises(VpcError, match=rf"{ENTRIES_COMMAND} --prefix-list-id pl-.*status 254"):
+        dump(tmp_path / "out", region="us-east-1", env=fake_aws)
+    assert not (tmp_path / "out").exists()
+
+
 def test_no_cli_installed(tmp_path, fake_aws):
     with pytest.raises(VpcError, match="not installed or not on PATH"):
         dump(tmp_path / "out", region="us-east-1", aws="aws-is-not-here", env=fake_aws)
@@ -173,7 +195,8 @@ def test_print_shows_the_commands_and_runs_none(tmp_path, monkeypatch, capsys, f
     monkeypatch.setenv("FAKE_AWS_LOG", fake_aws["FAKE_AWS_LOG"])
     assert main([str(tmp_path / "out"), "--region", "us-east-1", "--print"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == len(KEYS)
+    assert len(lines) == len(KEYS) + 2
+    assert lines[-1].startswith(f"# aws ec2 {ENTRIES_COMMAND} --prefix-list-id PL ")
     assert lines[0] == (
         f"aws ec2 describe-vpcs --region us-east-1 --output json > {tmp_path / 'out'}/"
         "describe-vpcs.json"

@@ -50,7 +50,9 @@ def layout(vpc) -> dict[str, tuple[float, float]]:
             spots[subnet.subnet_id] = (sx + _SUB_W / 2, _GAP + _SUB_H - 0.35)
             members = [i for i in vpc.instances.values() if i.subnet_id == subnet.subnet_id]
             nats = [n for n in vpc.nat_gateways.values() if n.subnet_id == subnet.subnet_id]
+            services = [e for e in _service_enis(vpc) if e.subnet_id == subnet.subnet_id]
             things = [i.instance_id for i in members] + [n.nat_id for n in nats]
+            things += [e.eni_id for e in services]
             for j, thing in enumerate(things[:4]):
                 spots[thing] = (sx + 0.3, _GAP + _SUB_H - 1.15 - j * 0.55)
             for inst in members:
@@ -70,6 +72,12 @@ def layout(vpc) -> dict[str, tuple[float, float]]:
             spots[pcx.pcx_id] = ((a[0] + b[0]) / 2, -0.6 - 0.5 * (abs(a[0] - b[0]) > 12))
     spots["_boxes"] = boxes  # type: ignore[assignment]
     return spots
+
+
+def _service_enis(vpc) -> list:
+    """Interfaces with no instance behind them (a Lambda function's, a load balancer's...),
+    except NAT gateways', which are drawn as the gateway."""
+    return [e for e in vpc.interfaces.values() if e.instance_id is None and e.kind != "nat-gateway"]
 
 
 def _where(vpc, hop, spots) -> tuple[float, float] | None:
@@ -180,6 +188,19 @@ def topology(vpc, path=None, step: int | None = None):
             fontsize=7,
             bbox=frame,
         )
+    for eni in _service_enis(vpc):
+        if eni.eni_id in spots:
+            cx, cy = spots[eni.eni_id]
+            frame = {"boxstyle": "round", "fc": "white", "ec": NEUTRALS["dark"]}
+            ax.text(
+                cx + 0.22,
+                cy,
+                f"{eni.label} {eni.private_ip}",
+                ha="left",
+                va="center",
+                fontsize=7,
+                bbox=frame,
+            )
     for nat in vpc.nat_gateways.values():
         if nat.nat_id in spots:
             cx, cy = spots[nat.nat_id]

@@ -1,10 +1,13 @@
 """Dump one's own AWS account's VPCs, read-only, into a folder that ``Vpc.from_aws_files`` reads.
 
 Runs one ``aws ec2 describe-* --output json`` command per output the VPC model reads
-(:data:`netcourse.vpc.loader.KEYS`) and writes each to ``FOLDER/describe-*.json``. Every
-command is a Describe call, so the read-only IAM policy in docs/aws-account.md (``ec2:Describe*``
-only) is all it needs; nothing in the account changes. It needs the AWS CLI and credentials
-for one's own account, and a region: ``--region``, else ``AWS_REGION``, else
+(:data:`netcourse.vpc.loader.KEYS`) and writes each to ``FOLDER/describe-*.json``; then, for
+every managed prefix list that describe-managed-prefix-lists printed, ``aws ec2
+get-managed-prefix-list-entries --prefix-list-id PL`` into
+``FOLDER/get-managed-prefix-list-entries-PL.json`` (the output does not name its list, so the
+file name does). Every command is a Describe or Get call, so the read-only IAM policy in
+docs/aws-account.md is all it needs; nothing in the account changes. It needs the AWS CLI
+and credentials for one's own account, and a region: ``--region``, else ``AWS_REGION``, else
 ``AWS_DEFAULT_REGION``.
 
     python -m netcourse.tools.aws_dump my-vpc --region eu-west-1
@@ -30,12 +33,15 @@ from pathlib import Path
 
 from netcourse.errors import VpcError, quote
 from netcourse.vpc import Vpc
-from netcourse.vpc.loader import KEYS
+from netcourse.vpc.loader import ENTRIES_COMMAND, KEYS, entries_file
 
-__all__ = ["commands", "region_from", "dump", "main"]
+__all__ = ["commands", "entries_command", "region_from", "dump", "main"]
 
 #: How an AWS region name looks: "us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4".
 REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
+
+#: How a prefix list id looks ("pl-" and hex digits): it goes into a command line and a file name.
+PREFIX_LIST_PATTERN = re.compile(r"pl-[0-9a-f]{8,17}")
 
 #: The longest any one describe-* call may take, in seconds.
 TIMEOUT = 120
@@ -52,6 +58,19 @@ def commands(region: str, *, aws: str = "aws") -> dict[str, list[str]]:
         f"{command}.json": [aws, "ec2", command, "--region", region, "--output", "json"]
         for command in KEYS.values()
     }
+
+
+def entries_command(region: str, pl_id: str, *, aws: str = "aws") -> list[str]:
+    """The read-only command that prints one prefix list's entries.
+
+    >>> " ".join(entries_command("eu-west-1", "pl-0123456789abcdef0"))  # doctest: +ELLIPSIS
+    'aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0123456789abcdef0 --region ...'
+    """
+    if not isinstance(pl_id, str) or not PREFIX_LIST_PATTERN.fullmatch(pl_id):
+        raise VpcError(f"prefix list id {quote(pl_id)}: expected pl- and hex digits")
+    region = _check_region(region)
+    return [aws, "ec2", ENTRIES_COMMAND, "--prefix-list-id", pl_id, "--region", region,
+            "--output", "json"]  # fmt: skip
 
 
 def region_from(given: str | None, env: Mapping[str, str]) -> str:
@@ -93,29 +112,13 @@ def dump(
     env = dict(os.environ if env is None else env, AWS_PAGER="")
     outputs = {}
     for name, argv in commands(region, aws=aws).items():
-        text = shlex.join(argv)
-        try:
-            done = subprocess.run(
-                argv, capture_output=True, text=True, env=env, timeout=timeout, check=False
-            )
-        except FileNotFoundError:
-            raise VpcError(
-                f"{aws!r}: the AWS CLI is not installed or not on PATH "
-                "(see docs/aws-account.md for installing it)"
-            ) from None
-        except subprocess.TimeoutExpired:
-            raise VpcError(f"{text}: no answer within {timeout:g} s") from None
-        if done.returncode != 0:
-            why = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise VpcError(f"{text}: exit status {done.returncode}: {why}")
         key = next(k for k, c in KEYS.items() if f"{c}.json" == name)
-        try:
-            data = json.loads(done.stdout)
-        except ValueError:
-            raise VpcError(f"{text}: printed no JSON ({quote(done.stdout)})") from None
-        if not isinstance(data, dict) or key not in data:
-            raise VpcError(f"{text}: the JSON has no {key!r} key ({quote(done.stdout)})")
-        outputs[name] = done.stdout
+        outputs[name] = _run(argv, key, env=env, timeout=timeout)
+    listed = json.loads(outputs[f"{KEYS['PrefixLists']}.json"])["PrefixLists"] or []
+    for item in listed:
+        pl_id = item.get("PrefixListId") if isinstance(item, dict) else None
+        argv = entries_command(region, pl_id, aws=aws)
+        outputs[entries_file(pl_id)] = _run(argv, "Entries", env=env, timeout=timeout)
     root = Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     written = []
@@ -124,6 +127,32 @@ def dump(
         path.write_text(text if text.endswith("\n") else text + "\n")
         written.append(path)
     return tuple(written)
+
+
+def _run(argv: list[str], key: str, *, env: Mapping[str, str], timeout: float) -> str:
+    """Run one command; its output, which must be JSON with ``key``, or a VpcError saying why."""
+    text = shlex.join(argv)
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, text=True, env=env, timeout=timeout, check=False
+        )
+    except FileNotFoundError:
+        raise VpcError(
+            f"{argv[0]!r}: the AWS CLI is not installed or not on PATH "
+            "(see docs/aws-account.md for installing it)"
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise VpcError(f"{text}: no answer within {timeout:g} s") from None
+    if done.returncode != 0:
+        why = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise VpcError(f"{text}: exit status {done.returncode}: {why}")
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        raise VpcError(f"{text}: printed no JSON ({quote(done.stdout)})") from None
+    if not isinstance(data, dict) or key not in data:
+        raise VpcError(f"{text}: the JSON has no {key!r} key ({quote(done.stdout)})")
+    return done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.print:
             for name, command in commands(region).items():
                 print(f"{shlex.join(command)} > {shlex.quote(str(args.folder / name))}")
+            each = shlex.join(entries_command(region, "pl-00000000")).replace("pl-00000000", "PL")
+            target = shlex.quote(str(args.folder / entries_file("PL")))
+            print(f"# then for each PrefixListId PL of {KEYS['PrefixLists']}.json:")
+            print(f"# {each} > {target}")
             return 0
         written = dump(args.folder, region=region)
         vpc = Vpc.from_aws_files(args.folder)

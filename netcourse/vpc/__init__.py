@@ -17,7 +17,15 @@ from netcourse.vpc.acls import AclDecision, AclEntry, NetworkAcl
 from netcourse.vpc.matrix import Matrix
 from netcourse.vpc.model import Vpc, examples
 from netcourse.vpc.reachability import CODES, Hop, Path, Translation
-from netcourse.vpc.resources import EPHEMERAL_PORTS, INTERNET_ADDR, PROTOCOLS, Endpoint, VpcSubnet
+from netcourse.vpc.resources import (
+    EPHEMERAL_PORTS,
+    INTERNET_ADDR,
+    PROTOCOLS,
+    Endpoint,
+    NetworkInterface,
+    PrefixList,
+    VpcSubnet,
+)
 from netcourse.vpc.routing import Route, RouteDecision, RouteTable
 from netcourse.vpc.security_groups import SecurityGroup, SgDecision, SgRule
 
@@ -28,6 +36,8 @@ __all__ = [
     "Translation",
     "Endpoint",
     "VpcSubnet",
+    "NetworkInterface",
+    "PrefixList",
     "Matrix",
     "examples",
     "NetworkAcl",

@@ -2,9 +2,13 @@
 
 One dict holds every command's output under its usual top-level key (``Vpcs``, ``Subnets``,
 ``RouteTables``, ``InternetGateways``, ``NatGateways``, ``NetworkAcls``, ``SecurityGroups``,
-``Reservations``, ``VpcPeeringConnections``, ``EgressOnlyInternetGateways``); a missing key
-means none of that resource. Broken input raises :class:`~netcourse.errors.VpcError` naming
-the resource and the field (and the file, when read from files).
+``Reservations``, ``VpcPeeringConnections``, ``EgressOnlyInternetGateways``,
+``NetworkInterfaces``, ``Addresses``); a missing key means none of that resource. Every network
+interface is read, from describe-instances and from describe-network-interfaces (which also
+lists the interfaces of Lambda functions, load balancers, NAT gateways and interface
+endpoints); describe-addresses maps Elastic IPs to the private address they translate.
+Broken input raises :class:`~netcourse.errors.VpcError` naming the resource and the field
+(and the file, when read from files).
 Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> merge_outputs([{"Vpcs": [{"VpcId": "vpc-1"}]}, {"Subnets": []}])
@@ -28,13 +32,16 @@ from netcourse.vpc.resources import (
     NatGateway,
     NetworkInterface,
     PeeringConnection,
+    PrefixList,
     VpcNetwork,
     VpcSubnet,
     check_depth,
+    eni_kind,
     name_tag,
     parse_addr,
     parse_net,
     read_dict,
+    read_flag,
     read_list,
     read_number,
     read_text,
@@ -44,6 +51,9 @@ from netcourse.vpc.security_groups import SecurityGroup
 
 __all__ = [
     "KEYS",
+    "ENTRIES_COMMAND",
+    "ENTRIES_KEY",
+    "entries_file",
     "Resources",
     "load",
     "merge_outputs",
@@ -65,7 +75,29 @@ KEYS = {
     "Reservations": "describe-instances",
     "VpcPeeringConnections": "describe-vpc-peering-connections",
     "EgressOnlyInternetGateways": "describe-egress-only-internet-gateways",
+    "NetworkInterfaces": "describe-network-interfaces",
+    "Addresses": "describe-addresses",
+    "PrefixLists": "describe-managed-prefix-lists",
 }
+
+#: The command that prints one managed prefix list's entries (``{"Entries": [...]}``, which
+#: does not say which list): its output is saved as ``ENTRIES_COMMAND-<pl-id>.json`` (see
+#: :func:`entries_file`), and read into the key :data:`ENTRIES_KEY`.
+ENTRIES_COMMAND = "get-managed-prefix-list-entries"
+
+#: The key of prefix list entries in the merged data: a list of ``{"PrefixListId": "pl-...",
+#: "Entries": [{"Cidr": ...}, ...]}``, one per get-managed-prefix-list-entries output.
+ENTRIES_KEY = "PrefixListEntries"
+
+
+def entries_file(pl_id: str) -> str:
+    """The file name of one prefix list's get-managed-prefix-list-entries output.
+
+    >>> entries_file("pl-0123456789abcdef0")
+    'get-managed-prefix-list-entries-pl-0123456789abcdef0.json'
+    """
+    return f"{ENTRIES_COMMAND}-{pl_id}.json"
+
 
 #: Where each item of the merged data came from: key -> one file name per list item.
 Origins = Mapping[str, Sequence[str]]
@@ -86,6 +118,7 @@ class Resources:
     nats: dict[str, NatGateway]
     peerings: dict[str, PeeringConnection]
     eigws: dict[str, EgressOnlyInternetGateway] = field(default_factory=dict)
+    prefix_lists: dict[str, PrefixList] = field(default_factory=dict)
 
 
 def merge_outputs(outputs: Iterable[dict]) -> dict:
@@ -142,8 +175,22 @@ def read_files(paths_or_directory) -> tuple[dict, dict[str, list[str]]]:
         except ValueError as exc:
             raise VpcError(f"{_file(path)}: not JSON ({exc})") from None
         check_depth(output, path.name)
-        outputs.append((path.name, output))
+        outputs.append((path.name, _entries_output(output, path)))
     return _merge(outputs)
+
+
+def _entries_output(output: object, path: Path) -> object:
+    """A get-managed-prefix-list-entries output, keyed by the list its file name gives."""
+    if not isinstance(output, dict) or "Entries" not in output:
+        return output
+    stem = path.name.removesuffix(".json")
+    pl_id = stem.removeprefix(f"{ENTRIES_COMMAND}-")
+    if stem == pl_id or not pl_id.startswith("pl-") or set(output) - {"Entries", "NextToken"}:
+        raise VpcError(
+            f"{_file(path)}: this looks like {ENTRIES_COMMAND} output, which does not say which "
+            f"prefix list it is; save it as {entries_file('pl-...')} (the list's id in the name)"
+        )
+    return {ENTRIES_KEY: [{"PrefixListId": pl_id, "Entries": output["Entries"]}]}
 
 
 #: Byte order marks and the encodings they announce: PowerShell 5's ``>`` writes UTF-16 LE
@@ -212,7 +259,8 @@ def _items(data: dict, key: str) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise VpcError(f"{key} ({KEYS[key]}): expected a list, got {type(value).__name__}")
+        command = KEYS.get(key, ENTRIES_COMMAND)
+        raise VpcError(f"{key} ({command}): expected a list, got {type(value).__name__}")
     for index, item in enumerate(value):
         if not isinstance(item, dict):
             raise VpcError(f"{key}[{index}]: expected a dict, got {type(item).__name__}")
@@ -262,7 +310,9 @@ def _load(data: dict, where: list) -> Resources:
             f"describe-* data: expected a dict with keys such as {', '.join(list(KEYS)[:3])}, "
             f"got {type(data).__name__}"
         )
-    unknown = sorted((str(k) for k in data if k not in KEYS and k != "NextToken"), key=str)
+    unknown = sorted(
+        (str(k) for k in data if k not in KEYS and k not in (ENTRIES_KEY, "NextToken")), key=str
+    )
     if unknown:
         where.append(("describe-* data", unknown[0], None))
         raise VpcError(
@@ -333,20 +383,23 @@ def _load(data: dict, where: list) -> Resources:
             ipv6_cidrs=tuple(v6),
         )
 
+    prefix_lists = _prefix_lists(data, where)
     groups = {}
     for index, item in enumerate(_items(data, "SecurityGroups")):
         where.append((f"SecurityGroups[{index}]", "SecurityGroups", index))
-        group = SecurityGroup.from_aws(item)
+        group = SecurityGroup.from_aws(item).with_prefix_lists(prefix_lists)
         groups[group.group_id] = group
 
     instances, interfaces = _instances(data, subnets, groups, where)
+    _network_interfaces(data, subnets, groups, instances, interfaces, where)
+    _elastic_ips(data, instances, interfaces, where)
 
     members: dict[str, set[str]] = {}
     for eni in interfaces.values():
         for group_id in eni.group_ids:
             members.setdefault(group_id, set()).update(eni.addresses)
     frozen = {k: frozenset(v) for k, v in members.items()}
-    groups = {k: g.with_members(frozen) for k, g in groups.items()}
+    groups = {k: g.with_members(frozen, groups) for k, g in groups.items()}
 
     igws = {}
     for index, item in enumerate(_items(data, "InternetGateways")):
@@ -432,8 +485,9 @@ def _load(data: dict, where: list) -> Resources:
     for index, item in enumerate(_items(data, "RouteTables")):
         where.append((f"RouteTables[{index}]", "RouteTables", index))
         rtb = RouteTable.from_aws(item)
-        rtb = _with_local_routes(rtb, vpcs)
-        rtb = rtb.with_blackholes(_missing_targets(rtb, igws, nats, peerings, interfaces, eigws))
+        rtb = _with_local_routes(rtb, vpcs).with_prefix_lists(prefix_lists)
+        missing = _missing_targets(rtb, igws, nats, peerings, interfaces, eigws, instances)
+        rtb = rtb.with_blackholes(missing)
         route_tables[rtb.route_table_id] = rtb
 
     where.append(("references between resources", None, None))
@@ -450,7 +504,33 @@ def _load(data: dict, where: list) -> Resources:
         nats=nats,
         peerings=peerings,
         eigws=eigws,
+        prefix_lists=prefix_lists,
     )
+
+
+def _prefix_lists(data: dict, where: list) -> dict[str, PrefixList]:
+    """describe-managed-prefix-lists, with the entries of each list whose entries are given."""
+    lists: dict[str, PrefixList] = {}
+    for index, item in enumerate(_items(data, "PrefixLists")):
+        where.append((f"PrefixLists[{index}]", "PrefixLists", index))
+        pl_id = _need(item, "PrefixListId", f"PrefixLists[{index}]")
+        lists[pl_id] = PrefixList(
+            pl_id=pl_id,
+            name=read_text(item, "PrefixListName", where=pl_id),
+            owner_id=read_text(item, "OwnerId", where=pl_id),
+            address_family=read_text(item, "AddressFamily", where=pl_id, default="IPv4"),
+        )
+    for index, item in enumerate(_items(data, ENTRIES_KEY)):
+        where.append((f"{ENTRIES_KEY}[{index}]", ENTRIES_KEY, index))
+        pl_id = _need(item, "PrefixListId", f"{ENTRIES_KEY}[{index}]")
+        cidrs = []
+        for k, entry in enumerate(read_list(item, "Entries", where=pl_id)):
+            entry = read_dict(entry, where=pl_id, field=f"Entries[{k}]")
+            text = read_text(entry, "Cidr", where=f"{pl_id} Entries[{k}]", required=True)
+            cidrs.append(str(parse_net(text, f"{pl_id} Entries[{k}] Cidr")))
+        known = lists.get(pl_id) or PrefixList(pl_id=pl_id)
+        lists[pl_id] = replace(known, entries=tuple((known.entries or ()) + tuple(cidrs)))
+    return lists
 
 
 def _ipv6_blocks(item: dict, where: str) -> list[str]:
@@ -532,9 +612,11 @@ def _instances(data, subnets, groups, where):
             primary = enis[0]
             public = public or primary.public_ip
             if public and not primary.public_ip:
-                primary = replace(
-                    primary, public_ip=str(parse_addr(public, f"{instance_id} PublicIpAddress"))
-                )
+                public = str(parse_addr(public, f"{instance_id} PublicIpAddress"))
+                pairs = primary.public_ips
+                if primary.private_ip:
+                    pairs = ((primary.private_ip, public), *pairs)
+                primary = replace(primary, public_ip=public, public_ips=pairs)
                 enis[0] = primary
             for eni in enis:
                 interfaces[eni.eni_id] = eni
@@ -552,12 +634,14 @@ def _instances(data, subnets, groups, where):
 
 
 def _interface(nic, instance_id, subnet_id, subnets, groups) -> NetworkInterface:
-    eni_id = read_text(nic, "NetworkInterfaceId", where=instance_id) or f"eni-of-{instance_id}"
+    """One network interface, from describe-instances' ``NetworkInterfaces`` or from
+    describe-network-interfaces (``instance_id`` None: read from its ``Attachment``)."""
+    owner = instance_id or "NetworkInterfaces"
+    eni_id = read_text(nic, "NetworkInterfaceId", where=owner) or f"eni-of-{instance_id}"
     eni_subnet = read_text(nic, "SubnetId", where=eni_id) or subnet_id
+    of = f" of {instance_id}" if instance_id else ""
     if eni_subnet not in subnets:
-        raise VpcError(
-            f"{eni_id} of {instance_id}: its SubnetId {quote(eni_subnet)} is not in Subnets"
-        )
+        raise VpcError(f"{eni_id}{of}: its SubnetId {quote(eni_subnet)} is not in Subnets")
     subnet = subnets[eni_subnet]
     v6 = []
     for index, item in enumerate(read_list(nic, "Ipv6Addresses", where=eni_id)):
@@ -572,36 +656,152 @@ def _interface(nic, instance_id, subnet_id, subnets, groups) -> NetworkInterface
             )
         v6.append(str(v6addr))
     private = read_text(nic, "PrivateIpAddress", where=eni_id)
+    association = read_dict(nic.get("Association"), where=eni_id, field="Association")
+    public = read_text(association, "PublicIp", where=f"{eni_id} Association")
+    public = str(parse_addr(public, f"{eni_id} Association PublicIp")) if public else None
+    secondary, publics = [], {}
+    for index, item in enumerate(read_list(nic, "PrivateIpAddresses", where=eni_id)):
+        spot = f"{eni_id} PrivateIpAddresses[{index}]"
+        item = read_dict(item, where=eni_id, field=f"PrivateIpAddresses[{index}]")
+        text = read_text(item, "PrivateIpAddress", where=spot, required=True)
+        addr = _private_ipv4(text, f"{spot} PrivateIpAddress", eni_id, eni_subnet, subnet)
+        if read_flag(item, "Primary", where=spot) and not private:
+            private = addr
+        elif addr != private and addr not in secondary:
+            secondary.append(addr)
+        linked = read_dict(item.get("Association"), where=spot, field="Association")
+        linked_ip = read_text(linked, "PublicIp", where=f"{spot} Association")
+        if linked_ip:
+            publics[addr] = str(parse_addr(linked_ip, f"{spot} Association PublicIp"))
     if not private and not (subnet.ipv6_only and v6):
-        raise VpcError(f"{eni_id} of {instance_id}: no PrivateIpAddress")
-    addr = parse_addr(private, f"{eni_id} PrivateIpAddress") if private else None
-    if addr is not None and (addr.version != 4 or addr not in subnet.network):
-        raise VpcError(f"{eni_id}: PrivateIpAddress {addr} is outside {eni_subnet} ({subnet.cidr})")
+        raise VpcError(f"{eni_id}{of}: no PrivateIpAddress")
+    if private:
+        private = _private_ipv4(private, f"{eni_id} PrivateIpAddress", eni_id, eni_subnet, subnet)
+        secondary = [a for a in secondary if a != private]
+        if public:
+            publics.setdefault(private, public)
+        public = publics.get(private)
     group_ids = []
     for index, group in enumerate(read_list(nic, "Groups", where=eni_id)):
         group_id = group.get("GroupId") if isinstance(group, dict) else None
         if not group_id:
-            raise VpcError(f"{eni_id}: a security group in Groups has no GroupId")
+            raise VpcError(f"{eni_id}: Groups[{index}] has no GroupId")
         group_id = read_text(group, "GroupId", where=f"{eni_id} Groups[{index}]")
         if group_id not in groups:
-            raise VpcError(f"{eni_id}: security group {quote(group_id)} is not in SecurityGroups")
+            raise VpcError(
+                f"{eni_id}: security group {quote(group_id)} is not in SecurityGroups "
+                f"(Groups[{index}] GroupId)"
+            )
         group_ids.append(group_id)
-    association = read_dict(nic.get("Association"), where=eni_id, field="Association")
-    public = read_text(association, "PublicIp", where=f"{eni_id} Association")
     attachment = read_dict(nic.get("Attachment"), where=eni_id, field="Attachment")
+    if instance_id is None:
+        instance_id = read_text(attachment, "InstanceId", where=f"{eni_id} Attachment") or None
+    description = read_text(nic, "Description", where=eni_id)
+    kind = eni_kind(
+        interface_type=read_text(nic, "InterfaceType", where=eni_id),
+        description=description,
+        requester_id=read_text(nic, "RequesterId", where=eni_id),
+    )
+    tags = {"Tags": nic["TagSet"]} if "TagSet" in nic and "Tags" not in nic else nic
     return NetworkInterface(
         eni_id=eni_id,
         subnet_id=eni_subnet,
         vpc_id=subnet.vpc_id,
-        private_ip="" if addr is None else str(addr),
-        public_ip=str(parse_addr(public, f"{eni_id} Association PublicIp")) if public else None,
+        private_ip=private or "",
+        public_ip=public,
         ipv6_addrs=tuple(dict.fromkeys(v6)),
+        secondary_ips=tuple(secondary),
+        public_ips=tuple(publics.items()),
         group_ids=tuple(group_ids),
         instance_id=instance_id,
         device_index=read_number(
             attachment.get("DeviceIndex", 0), where=f"{eni_id} Attachment", field="DeviceIndex"
         ),
+        source_dest_check=read_flag(nic, "SourceDestCheck", where=eni_id, default=True),
+        kind="instance" if instance_id and kind == "interface" else kind,
+        description=description,
+        status=read_text(nic, "Status", where=eni_id, default="in-use"),
+        name=name_tag(tags, eni_id),
     )
+
+
+def _private_ipv4(text: str, where: str, eni_id: str, subnet_id: str, subnet) -> str:
+    """A private IPv4 address of an interface: it must lie in the interface's subnet."""
+    addr = parse_addr(text, where)
+    if addr.version != 4 or addr not in subnet.network:
+        raise VpcError(
+            f"{where}: {addr} is outside {subnet_id} ({subnet.cidr}), the subnet of {eni_id}"
+        )
+    return str(addr)
+
+
+def _network_interfaces(data, subnets, groups, instances, interfaces, where) -> None:
+    """Read describe-network-interfaces: every ENI, the services' ones included.
+
+    An interface describe-instances already listed is read again from here (this output says
+    more: its type, requester, status) and stays with its instance.
+    """
+    for index, item in enumerate(_items(data, "NetworkInterfaces")):
+        label = f"NetworkInterfaces[{index}]"
+        where.append((label, "NetworkInterfaces", index))
+        eni_id = _need(item, "NetworkInterfaceId", label)
+        where.append((f"{label} {eni_id}", "NetworkInterfaces", index))
+        known = interfaces.get(eni_id)
+        eni = _interface(item, None, "", subnets, groups)
+        if known is not None:
+            if eni.instance_id and known.instance_id and eni.instance_id != known.instance_id:
+                raise VpcError(
+                    f"{eni_id}: Attachment InstanceId {quote(eni.instance_id)}, but "
+                    f"describe-instances lists it on {known.instance_id}"
+                )
+            eni = replace(eni, instance_id=known.instance_id, kind=known.kind)
+        elif eni.instance_id and eni.instance_id not in instances:
+            continue  # attached to a terminated instance (or one describe-instances left out)
+        interfaces[eni_id] = eni
+        if eni.instance_id in instances:
+            _reattach(instances, eni)
+
+
+def _reattach(instances, eni) -> None:
+    """Put ``eni`` (new or re-read) among its instance's interfaces, in device order."""
+    inst = instances[eni.instance_id]
+    enis = [e for e in inst.interfaces if e.eni_id != eni.eni_id] + [eni]
+    enis.sort(key=lambda e: e.device_index)
+    instances[inst.instance_id] = replace(
+        inst,
+        interfaces=tuple(enis),
+        private_ip=enis[0].private_ip,
+        public_ip=enis[0].public_ip,
+    )
+
+
+def _elastic_ips(data, instances, interfaces, where) -> None:
+    """Read describe-addresses: each associated Elastic IP translates one private address."""
+    for index, item in enumerate(_items(data, "Addresses")):
+        label = f"Addresses[{index}]"
+        where.append((label, "Addresses", index))
+        public = read_text(item, "PublicIp", where=label, required=True)
+        spot = f"Addresses[{index}] {public}"
+        public = str(parse_addr(public, f"{spot} PublicIp"))
+        eni_id = read_text(item, "NetworkInterfaceId", where=spot)
+        private = read_text(item, "PrivateIpAddress", where=spot)
+        if not eni_id or eni_id not in interfaces:
+            continue  # not associated, or with an interface outside the data
+        eni = interfaces[eni_id]
+        private = (
+            str(parse_addr(private, f"{spot} PrivateIpAddress")) if private else eni.private_ip
+        )
+        if private not in (eni.private_ip, *eni.secondary_ips):
+            raise VpcError(
+                f"{spot}: PrivateIpAddress {private} is not an address of {eni_id} "
+                f"({', '.join((eni.private_ip, *eni.secondary_ips))})"
+            )
+        publics = {p: q for p, q in eni.public_ips if q != public}
+        publics[private] = public
+        eni = replace(eni, public_ips=tuple(publics.items()), public_ip=publics.get(eni.private_ip))
+        interfaces[eni_id] = eni
+        if eni.instance_id in instances:
+            _reattach(instances, eni)
 
 
 def _with_local_routes(rtb: RouteTable, vpcs: dict[str, VpcNetwork]) -> RouteTable:
@@ -625,7 +825,9 @@ def local_route(block: str) -> Route:
     return Route(block, "local", network=ipaddress.ip_network(block))
 
 
-def _missing_targets(rtb, igws, nats, peerings, interfaces, eigws=None) -> dict[str, str]:
+def _missing_targets(
+    rtb, igws, nats, peerings, interfaces, eigws=None, instances=None
+) -> dict[str, str]:
     """Targets that do not exist or cannot carry traffic, with the reason AWS would give."""
     missing = {}
     for route in rtb.routes:
@@ -658,4 +860,6 @@ def _missing_targets(rtb, igws, nats, peerings, interfaces, eigws=None) -> dict[
                 missing[target] = f"{target} is not attached to {rtb.vpc_id}"
         elif kind == "network-interface" and target not in interfaces:
             missing[target] = f"{target} does not exist"
+        elif kind == "instance" and target not in (instances or {}):
+            missing[target] = f"{target} does not exist (or is terminated)"
     return missing

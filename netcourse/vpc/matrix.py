@@ -28,6 +28,8 @@ from netcourse.vpc.reachability import check_query, trace
 from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     INTERNET_ADDR,
+    NO_GROUP_KINDS,
+    NOT_ENDPOINT_KINDS,
     PORT_PROTOCOLS,
     QUESTION_ICMP_CODE,
     RUNNING,
@@ -36,7 +38,7 @@ from netcourse.vpc.resources import (
     return_ports,
 )
 
-__all__ = ["Matrix", "matrix"]
+__all__ = ["Matrix", "matrix", "endpoints"]
 
 _MAX_TEXT = 12  # rows and columns shown in a text or HTML table
 
@@ -245,16 +247,18 @@ def _route_vectors(rtb, addrs):
 
 
 def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = True) -> Matrix:
-    """Reachability between every pair of instances (and the internet); see :class:`Matrix`.
+    """Reachability between every pair of network interfaces (and the internet); see
+    :class:`Matrix`. Every ENI is a row and a column (see :func:`endpoints`), each by its primary
+    address.
 
     >>> from netcourse.vpc import Vpc
     >>> Vpc.example().matrix(port=8080).can_reach("web", "app")
     True
     """
     proto, port = check_query(protocol, port)
-    instances = list(vpc.instances.values())
-    n = len(instances)
-    enis = [inst.primary for inst in instances]
+    ends = endpoints(vpc)
+    n = len(ends)
+    enis = [eni for _, _, eni in ends]
     texts = [eni.private_ip for eni in enis]
     # an interface without IPv4 (IPv6-only subnet) is followed one pair at a time below
     v6_only = np.array([not a for a in texts], dtype=bool)
@@ -361,7 +365,7 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         way: np.array(
             [
                 any(
-                    r.prefix_lists and r.covers(proto, port)
+                    (r.unknown_lists or r.unknown_groups) and r.covers(proto, port)
                     for g in groups[s]
                     for r in g.rules(way)
                 )
@@ -373,11 +377,14 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         else np.zeros(0, bool)
         for way in ("outbound", "inbound")
     }
-    single = v6_only[:, None] | v6_only[None, :]
+    # interfaces without IPv4, or of a service (no groups, detached, a NAT gateway's): one by one
+    special = v6_only | np.array([_special(eni) for eni in enis], dtype=bool)
+    single = special[:, None] | special[None, :]
     single |= listed["outbound"][:, None] | listed["inbound"][None, :]
     gateway |= single
-    running = np.array([inst.state == RUNNING for inst in instances], dtype=bool)
-    inst_ids = np.array([inst.instance_id for inst in instances], dtype=object)
+    states = {i.instance_id: i.state for i in vpc.instances.values()}
+    running = np.array([states.get(e.instance_id, RUNNING) == RUNNING for e in enis], bool)
+    inst_ids = np.array([e.instance_id or e.eni_id for e in enis], dtype=object)
     checks = [
         (running[:, None] | single, inst_ids[:, None]),  # a stopped source sends nothing
         (running[None, :] | single, inst_ids[None, :]),  # a stopped destination answers nothing
@@ -401,19 +408,19 @@ def matrix(vpc, port: int | None = 443, protocol: str = "tcp", internet: bool = 
         done |= newly
     # pairs routed to a gateway (private address across VPCs): follow them one by one
     for i, j in zip(*np.nonzero(gateway & ~done)):
-        path = trace(vpc, instances[i].instance_id, instances[j].instance_id, port, protocol)
+        path = trace(vpc, ends[i][0], ends[j][0], port, protocol)
         blocked[i, j] = _blocker(path)
         done[i, j] = not path.reachable
     reach = ~done
     np.fill_diagonal(reach, False)
     np.fill_diagonal(blocked, "self")
 
-    labels = [inst.label for inst in instances]
+    labels = [label for _, label, _ in ends]
+    ids = [key for key, _, _ in ends]
     if len(set(labels)) != len(labels):
-        labels = [inst.instance_id for inst in instances]
-    ids = [inst.instance_id for inst in instances]
+        labels = list(ids)
     if internet:
-        out_col, in_row = _internet(vpc, instances, port, protocol)
+        out_col, in_row = _internet(vpc, ends, port, protocol)
         reach = np.block(
             [[reach, out_col[0][:, None]], [in_row[0][None, :], np.zeros((1, 1), bool)]]
         )
@@ -440,28 +447,70 @@ def _blocker(path) -> str:
     return path.blocked_by or (f"unknown: {path.unknown_at}" if path.unknown_at else "")
 
 
-def _internet(vpc, instances, port, protocol):
-    """Instance -> internet and internet -> instance, one trace per distinct situation."""
-    n = len(instances)
+def endpoints(vpc) -> list[tuple[str, str, object]]:
+    """Every network interface as (id, label, interface), each instance's in device order.
+
+    An instance's primary interface is named by the instance (its id, its Name tag); its other
+    interfaces and the interfaces of services (Lambda, load balancers, NAT gateways,
+    endpoints) by their ENI id and label.
+
+    >>> from netcourse.vpc import Vpc
+    >>> [label for _, label, _ in endpoints(Vpc.example())]
+    ['web', 'app', 'db']
+    """
+    ends, seen = [], set()
+    for inst in vpc.instances.values():
+        for eni in inst.interfaces:
+            if eni is inst.primary:
+                ends.append((inst.instance_id, inst.label, eni))
+            else:
+                ends.append((eni.eni_id, f"{inst.label} {eni.eni_id}", eni))
+            seen.add(eni.eni_id)
+    ends += [(e.eni_id, e.label, e) for e in vpc.interfaces.values() if e.eni_id not in seen]
+    return ends
+
+
+def _special(eni) -> bool:
+    """Whether pairs with this interface are followed one trace at a time (rare kinds)."""
+    return (
+        eni.kind in NOT_ENDPOINT_KINDS
+        or (not eni.group_ids and eni.kind in NO_GROUP_KINDS)
+        or (eni.instance_id is None and eni.status == "available")
+    )
+
+
+def _internet(vpc, ends, port, protocol):
+    """Interface -> internet and internet -> interface, one trace per distinct situation."""
+    n = len(ends)
     out_ok, out_by = np.zeros(n, bool), np.full(n, "", dtype=object)
     in_ok, in_by = np.zeros(n, bool), np.full(n, "", dtype=object)
     cache_out: dict = {}
     cache_in: dict = {}
-    for k, inst in enumerate(instances):
-        eni = inst.primary
+    for k, (key_id, _, eni) in enumerate(ends):
+        inst = vpc.instances.get(eni.instance_id) if eni.instance_id else None
         decision = vpc.route_table_for_subnet(eni.subnet_id).lookup(INTERNET_ADDR)
         via_nat = decision.route is not None and decision.route.kind == "nat-gateway"
-        base = (eni.subnet_id, eni.group_ids, eni.public_ip is not None, inst.state)
+        state = (inst.state if inst else eni.status, eni.kind, bool(eni.private_ip), inst is None)
+        base = (
+            eni.subnet_id,
+            eni.group_ids,
+            eni.public_ip is not None,
+            eni.first_public is not None,
+        )
+        base += state
         out_key = base + ((eni.private_ip,) if via_nat else ())
+        names = (eni.eni_id, eni.instance_id)
         for key, cache, ok, by, src, dst in (
-            (out_key, cache_out, out_ok, out_by, inst.instance_id, "internet"),
-            (base, cache_in, in_ok, in_by, "internet", inst.instance_id),
+            (out_key, cache_out, out_ok, out_by, key_id, "internet"),
+            (base, cache_in, in_ok, in_by, "internet", key_id),
         ):
             if key not in cache:
                 path = trace(vpc, src, dst, port, protocol)
-                cache[key] = (path.reachable, _blocker(path), inst)
+                cache[key] = (path.reachable, _blocker(path), names)
             reachable, blocker, first = cache[key]
-            if blocker in (first.instance_id, first.primary.eni_id):
-                blocker = inst.instance_id if blocker == first.instance_id else eni.eni_id
+            for mine, theirs in zip(names, first):
+                if theirs and blocker in (theirs, f"unknown: {theirs}"):
+                    blocker = blocker.replace(theirs, mine or theirs)
+                    break
             ok[k], by[k] = reachable, blocker
     return (out_ok, out_by), (in_ok, in_by)

@@ -52,6 +52,9 @@ EXAMPLES = {
     "acl-no-ephemeral": "the web subnet's network ACL does not allow the return traffic",
     "deleted-nat": "the NAT gateway was deleted: the private subnets' default route is a blackhole",
     "peering-not-transitive": "three VPCs peered A-B and B-C: A cannot reach C through B",
+    "my-account": "a whole region as netcourse.tools.aws_dump writes it: the default VPC, a shop "
+    "VPC with a bastion admitted from an office prefix list, a Lambda function's interface, an "
+    "S3 gateway endpoint, and the region's AWS-managed prefix lists",
 }
 
 
@@ -85,7 +88,7 @@ class Vpc:
         #: addresses held by interfaces in more than one VPC (unpeered VPCs with one CIDR)
         self._shared: dict[str, list[NetworkInterface]] = {}
         for eni in resources.interfaces.values():
-            for addr in (*eni.addresses, eni.public_ip):
+            for addr in (*eni.addresses, *(public for _, public in eni.public_ips)):
                 if not addr:
                     continue
                 if addr in self._by_addr:
@@ -229,9 +232,23 @@ class Vpc:
     peering_connections = property(
         lambda self: MappingProxyType(self._r.peerings), doc="VPC peering connections by id."
     )
+    prefix_lists = property(
+        lambda self: MappingProxyType(self._r.prefix_lists), doc="Managed prefix lists by id."
+    )
     egress_only_gateways = property(
         lambda self: MappingProxyType(self._r.eigws), doc="Egress-only internet gateways by id."
     )
+
+    def prefix_list_text(self, pl_id: str) -> str:
+        """A prefix list for a message: its id, name and owner, or that it is not in the data.
+
+        >>> Vpc.example().prefix_list_text("pl-63a5400a")
+        'pl-63a5400a (not in describe-managed-prefix-lists)'
+        """
+        pl = self._r.prefix_lists.get(pl_id)
+        if pl is None:
+            return f"{pl_id} (not in describe-managed-prefix-lists)"
+        return pl.describe()
 
     def instance(self, name_or_id: str) -> Instance:
         """An instance by id or by its Name tag.
@@ -336,7 +353,11 @@ class Vpc:
         return evaluate_groups(self.security_groups_for(endpoint), direction, protocol, addr, port)
 
     def endpoint(self, text: str) -> Endpoint:
-        """Resolve an endpoint: instance id or Name, ENI id, private or public IP, "internet".
+        """Resolve an endpoint: an instance or ENI (id or Name), an IP address, or "internet".
+
+        Every address of every network interface is an endpoint: primary and secondary private
+        IPv4, IPv6, and each public IPv4 or Elastic IP (which stands for the private address it
+        translates). An instance's id or Name means its primary interface.
 
         >>> Vpc.example().endpoint("internet").outside
         True
@@ -357,6 +378,14 @@ class Vpc:
         if key in self._r.interfaces:
             eni = self._r.interfaces[key]
             return Endpoint(key, eni.addresses[0], eni, named=True)
+        named = [e for e in self._r.interfaces.values() if e.name == key]
+        if named and key not in self._by_name:  # an interface's Name tag (a Lambda's, say)
+            if len(named) > 1:
+                raise VpcError(
+                    f"{quote(key)}: {len(named)} network interfaces have this Name tag "
+                    f"({', '.join(e.eni_id for e in named)}); use the ENI id"
+                )
+            return Endpoint(key, named[0].addresses[0], named[0], named=True)
         if key in self._r.instances or key in self._by_name:
             eni = self.instance(key).primary
             return Endpoint(key, eni.addresses[0], eni, named=True)
@@ -378,8 +407,8 @@ class Vpc:
                 f"({named}); name the instance or ENI id instead"
             )
         eni = self._by_addr.get(str(addr))
-        if eni is not None:
-            return Endpoint(key, str(addr), eni, public=eni.public_ip == str(addr))
+        if eni is not None:  # a primary, secondary, IPv6 or public address of an interface
+            return Endpoint(key, str(addr), eni, public=eni.private_for(str(addr)) is not None)
         for vpc in self._r.vpcs.values():
             if vpc.contains(addr):
                 raise VpcError(

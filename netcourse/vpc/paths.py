@@ -75,6 +75,10 @@ OWN_CODES = {
     "DESTINATION_NOT_ON_THE_INTERNET": "the destination address (loopback, link-local, ...) is "
     "never an internet host's",
     "NOT_MODELLED": "unknown: the path leads into a component this model does not follow",
+    "ENI_SOURCE_DEST_CHECK": "the route's target interface has its source/destination check "
+    "on, so it drops traffic that is not addressed to or from itself",
+    "NOT_AN_ENDPOINT": "a NAT gateway's interface carries others' traffic and neither starts nor "
+    "answers a connection",
 }
 
 #: Why a path stops: AWS's codes where it has one, then ours.

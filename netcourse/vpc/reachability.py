@@ -27,6 +27,7 @@ from netcourse.vpc.resources import (
     ICMP_PROTOCOLS,
     INTERNET_ADDR,
     INTERNET_ADDR6,
+    NOT_ENDPOINT_KINDS,
     PORT_PROTOCOLS,
     PROTOCOLS,
     RUNNING,
@@ -152,9 +153,8 @@ def _in_version(t: Tracer, end: Endpoint) -> Endpoint:
     eni = end.interface
     if eni is None:
         return end
-    if not end.named:
-        if not end.public:
-            t.addrs[eni.eni_id] = end.addr
+    if not end.named:  # an address the question gave: the interface uses that one
+        t.addrs[eni.eni_id] = eni.private_for(end.addr) if end.public else end.addr
         return end
     addr = eni.address(t.version)
     if addr is None:
@@ -179,8 +179,35 @@ def _in_version(t: Tracer, end: Endpoint) -> Endpoint:
 
 
 def _check_state(t: Tracer, end: Endpoint, role: str) -> None:
-    """A stopped, pending or stopping instance neither sends nor answers (AWS: BAD_STATE)."""
+    """A stopped, pending or stopping instance neither sends nor answers (AWS: BAD_STATE); nor
+    does a detached interface, or a NAT gateway's (it only carries translated traffic)."""
     eni = end.interface
+    if eni is not None and eni.kind in NOT_ENDPOINT_KINDS:
+        t.block(
+            component=eni.eni_id,
+            kind="network-interface",
+            code="NOT_AN_ENDPOINT",
+            reason=(
+                f"{eni.eni_id} is the interface of a {eni.kind.replace('-', ' ')} "
+                f"({eni.description or 'no description'}): it carries traffic that others "
+                f"send through it, and {'starts' if role == 'source' else 'answers'} no "
+                "connection itself."
+            ),
+            src=end.label,
+            dst=end.label,
+        )
+    if eni is not None and eni.instance_id is None and eni.status == "available":
+        t.block(
+            component=eni.eni_id,
+            kind="network-interface",
+            code="BAD_STATE",
+            reason=(
+                f"{eni.eni_id} is detached (status available): no instance or service is "
+                f"behind it, so it {'sends' if role == 'source' else 'answers'} nothing."
+            ),
+            src=end.label,
+            dst=end.label,
+        )
     inst = t.vpc.instances.get(eni.instance_id) if eni is not None and eni.instance_id else None
     if inst is None or inst.state == RUNNING:
         return
@@ -234,7 +261,8 @@ def _public_end(t: Tracer, end: Endpoint) -> Endpoint:
     eni = end.interface
     if t.version == 6:
         return end  # AWS gives interfaces global IPv6 addresses: no public address to map
-    if not eni.public_ip:
+    mapped = eni.first_public
+    if mapped is None:
         name = eni.instance_id or eni.eni_id
         t.block(
             component=name,
@@ -248,7 +276,9 @@ def _public_end(t: Tracer, end: Endpoint) -> Endpoint:
             src="internet",
             dst=eni.private_ip,
         )
-    return Endpoint(end.label, eni.public_ip, eni, public=True, named=True)
+    private, public = mapped
+    t.addrs[eni.eni_id] = private
+    return Endpoint(end.label, public, eni, public=True, named=True)
 
 
 def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
@@ -278,8 +308,9 @@ def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
             code="NOT_MODELLED",
             reason=(
                 f"Unknown: not modelled. The route table also sends prefix list "
-                f"{listed.destination} to {listed.target}; its addresses are not in the data, "
-                f"so {dst_addr} may be one of them (then it goes to {listed.target})."
+                f"{vpc.prefix_list_text(listed.prefix_list)} to {listed.target}; its entries "
+                f"are not in the data, so {dst_addr} may be one of them (then it goes to "
+                f"{listed.target}). Dump them with get-managed-prefix-list-entries."
             ),
             src=src_addr,
             dst=dst_addr,
@@ -317,17 +348,21 @@ def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
         )
         _on_internet(t, src_addr, b, target)
     elif kind == "internet-gateway":
-        public = eni.public_ip
+        public = eni.public_for(src_addr)
         if not public:
             name = eni.instance_id or eni.eni_id
+            which = (
+                "has no public IPv4 address (nor an Elastic IP)"
+                if not eni.public_ips
+                else f"has no public IPv4 address (nor an Elastic IP) for {src_addr}"
+            )
             t.block(
                 component=name,
                 kind="instance",
                 code="IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 reason=(
-                    f"{name} has no public IPv4 address (nor an Elastic IP): {target} only "
-                    "translates addresses that have one, so traffic from "
-                    f"{src_addr} cannot reach the internet."
+                    f"{name} {which}: {target} only translates private addresses that have "
+                    f"one, so traffic from {src_addr} cannot reach the internet."
                 ),
                 src=src_addr,
                 dst=dst_addr,
@@ -365,6 +400,8 @@ def _outbound(t: Tracer, a: Endpoint, b: Endpoint) -> None:
         _on_internet(t, public, b, target)
     elif kind == "nat-gateway":
         _nat(t, vpc.nat_gateways[target], eni, src_addr, b)
+    elif kind in ("network-interface", "instance"):
+        _appliance(t, decision.route, eni, src_addr, b)
     else:
         t.unknown(
             component=target,
@@ -718,18 +755,19 @@ def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
         t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, local, "response"))
         t.sg(eni, "inbound", remote)
         return
+    public, private = b.addr, t.addr(eni)
     t.translate(
         component=igw.igw_id,
         kind="internet-gateway",
         leg="request",
         rewrites="destination",
-        before=eni.public_ip,
-        after=eni.private_ip,
+        before=public,
+        after=private,
         src=remote,
-        dst=eni.public_ip,
+        dst=public,
         reason=(
-            f"Internet gateway {igw.igw_id} translates the destination {eni.public_ip} to "
-            f"the private address {eni.private_ip} of {eni.eni_id}."
+            f"Internet gateway {igw.igw_id} translates the destination {public} to "
+            f"the private address {private} of {eni.eni_id}."
         ),
     )
     t.later(
@@ -738,20 +776,122 @@ def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
             kind="internet-gateway",
             leg="response",
             rewrites="source",
-            before=eni.private_ip,
-            after=eni.public_ip,
-            src=eni.private_ip,
+            before=private,
+            after=public,
+            src=private,
             dst=remote,
             reason=(
-                f"Internet gateway {igw.igw_id} translates the reply's source {eni.private_ip} "
-                f"back to {eni.public_ip}."
+                f"Internet gateway {igw.igw_id} translates the reply's source {private} "
+                f"back to {public}."
             ),
         )
     )
     t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
-    t.acl(eni.subnet_id, "inbound", remote, eni.private_ip, "request")
-    t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, eni.private_ip, "response"))
+    t.acl(eni.subnet_id, "inbound", remote, private, "request")
+    t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, private, "response"))
     t.sg(eni, "inbound", remote)
+
+
+def _appliance(t: Tracer, route, src_eni, src_addr: str, b: Endpoint) -> None:
+    """A route to a network interface (or an instance's primary one): a NAT instance.
+
+    The interface must have its source/destination check off, or it drops traffic that is not
+    addressed to it; its security groups and subnet's network ACL apply to the traffic coming
+    in. To the internet it then does what a NAT instance does (the AWS NAT AMI's masquerade):
+    the traffic leaves from its own address, as if it had started there.
+    """
+    vpc, target = t.vpc, route.target
+    if route.kind == "instance":
+        eni = vpc.instances[target].primary
+    else:
+        eni = vpc.interfaces[target]
+    name = eni.instance_id or eni.eni_id
+    inst = vpc.instances.get(eni.instance_id) if eni.instance_id else None
+    if inst is not None and inst.state != RUNNING:
+        t.block(
+            component=inst.instance_id,
+            kind="instance",
+            code="BAD_STATE",
+            reason=(
+                f"The route {route.destination} -> {target} sends the traffic to "
+                f"{inst.label} ({inst.instance_id}), which is {inst.state}, so nothing forwards it."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
+    if eni.eni_id in t.visited:
+        t.block(
+            component=eni.eni_id,
+            kind="network-interface",
+            code="NO_ROUTE_TO_DESTINATION",
+            reason=f"The routes send the traffic back to {eni.eni_id}: a routing loop.",
+            src=src_addr,
+            dst=b.addr,
+        )
+    t.visited.add(eni.eni_id)
+    if eni.source_dest_check:
+        t.block(
+            component=eni.eni_id,
+            kind="network-interface",
+            code="ENI_SOURCE_DEST_CHECK",
+            reason=(
+                f"The route {route.destination} -> {target} sends the traffic to {eni.eni_id} "
+                f"of {name}, whose source/destination check is on: it drops traffic that is "
+                f"neither from nor to one of its own addresses ({b.addr} is not). A NAT "
+                "instance needs it off (modify-network-interface-attribute "
+                "--no-source-dest-check)."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
+    here = eni.private_ip or eni.addresses[0]
+    if eni.subnet_id != src_eni.subnet_id:
+        t.acl(eni.subnet_id, "inbound", src_addr, here, "request")
+        t.later(lambda: t.acl(eni.subnet_id, "outbound", src_addr, here, "response"))
+    t.sg(eni, "inbound", src_addr)
+    if not b.outside or t.version == 6:
+        t.unknown(
+            component=eni.eni_id,
+            kind="network-interface",
+            code="NOT_MODELLED",
+            reason=(
+                f"Unknown: not modelled. {eni.eni_id} of {name} accepts the traffic for "
+                f"{b.addr}; where its operating system forwards it between networks "
+                + ("over IPv6 " if t.version == 6 else "inside the VPC ")
+                + "is not in the data."
+            ),
+            src=src_addr,
+            dst=b.addr,
+        )
+    t.translate(
+        component=eni.eni_id,
+        kind="network-interface",
+        leg="request",
+        rewrites="source",
+        before=src_addr,
+        after=here,
+        src=src_addr,
+        dst=b.addr,
+        reason=(
+            f"{name} forwards the traffic as a NAT instance does: the source {src_addr} becomes "
+            f"its own address {here} (its operating system's NAT, not in the data)."
+        ),
+    )
+    t.later(
+        lambda: t.translate(
+            component=eni.eni_id,
+            kind="network-interface",
+            leg="response",
+            rewrites="destination",
+            before=here,
+            after=src_addr,
+            src=b.addr,
+            dst=src_addr,
+            reason=f"{name} maps the reply back to {src_addr}.",
+        )
+    )
+    t.addrs[eni.eni_id] = here
+    _outbound(t, Endpoint(eni.eni_id, here, eni), b)
 
 
 def _finish(a: Endpoint, b: Endpoint, proto: int, port: int | None, hops: list[Hop]) -> Path:

@@ -56,12 +56,17 @@ __all__ = [
     "check_depth",
     "VpcNetwork",
     "VpcSubnet",
+    "ENI_KINDS",
+    "NO_GROUP_KINDS",
+    "NOT_ENDPOINT_KINDS",
+    "eni_kind",
     "NetworkInterface",
     "Instance",
     "InternetGateway",
     "EgressOnlyInternetGateway",
     "NatGateway",
     "PeeringConnection",
+    "PrefixList",
     "Endpoint",
 ]
 
@@ -547,15 +552,69 @@ class VpcSubnet:
         return any(addr in net for net in self.networks if net.version == addr.version)
 
 
+#: What an ENI is for, from the fields describe-network-interfaces prints: InterfaceType
+#: values first (exact), then how the Description starts, then RequesterId. Services create
+#: these interfaces in your subnets; they have no EC2 instance behind them.
+ENI_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("InterfaceType", "lambda", "lambda"),
+    ("InterfaceType", "nat_gateway", "nat-gateway"),
+    ("InterfaceType", "natGateway", "nat-gateway"),
+    ("InterfaceType", "vpc_endpoint", "vpc-endpoint"),
+    ("InterfaceType", "network_load_balancer", "load-balancer"),
+    ("InterfaceType", "load_balancer", "load-balancer"),
+    ("InterfaceType", "gateway_load_balancer", "load-balancer"),
+    ("InterfaceType", "gateway_load_balancer_endpoint", "vpc-endpoint"),
+    ("InterfaceType", "transit_gateway", "transit-gateway"),
+    ("Description", "AWS Lambda VPC ENI", "lambda"),
+    ("Description", "Interface for NAT Gateway", "nat-gateway"),
+    ("Description", "VPC Endpoint Interface", "vpc-endpoint"),
+    ("Description", "ELB ", "load-balancer"),
+    ("RequesterId", "amazon-elb", "load-balancer"),
+)
+
+#: The kinds of interface AWS lets run without a security group (NAT and transit gateways; a
+#: network load balancer or gateway load balancer endpoint created without one): an interface
+#: of these kinds with no group filters nothing. An instance's interface always has a group.
+NO_GROUP_KINDS = frozenset({"nat-gateway", "transit-gateway", "load-balancer", "vpc-endpoint"})
+
+#: Kinds of interface that carry other traffic but neither start nor answer a connection.
+NOT_ENDPOINT_KINDS = frozenset({"nat-gateway", "transit-gateway"})
+
+
+def eni_kind(*, interface_type: str = "", description: str = "", requester_id: str = "") -> str:
+    """What an ENI is for: "instance", "lambda", "load-balancer", "nat-gateway", "vpc-endpoint"...
+
+    >>> eni_kind(description="ELB app/shop-alb/50dc6c495c0c9188", requester_id="amazon-elb")
+    'load-balancer'
+    >>> eni_kind(interface_type="lambda"), eni_kind(interface_type="interface")
+    ('lambda', 'interface')
+    """
+    fields = {
+        "InterfaceType": interface_type or "",
+        "Description": description or "",
+        "RequesterId": requester_id or "",
+    }
+    for key, value, kind in ENI_KINDS:
+        text = fields[key]
+        if (text == value) if key == "InterfaceType" else text.startswith(value):
+            return kind
+    return "interface"
+
+
 @dataclass(frozen=True, kw_only=True)
 class NetworkInterface:
-    """An elastic network interface (ENI): where security groups apply."""
+    """An elastic network interface (ENI): where security groups apply, the unit of a path.
+
+    An instance has one or more; services (Lambda, load balancers, NAT gateways, interface
+    endpoints) create ENIs of their own with no instance behind them.
+    """
 
     eni_id: str
     subnet_id: str
     vpc_id: str
     #: The primary private IPv4 address ("" for an interface in an IPv6-only subnet).
     private_ip: str
+    #: The public IPv4 address (or Elastic IP) mapped to the primary private address.
     public_ip: str | None
     group_ids: tuple[str, ...]
     instance_id: str | None = None
@@ -563,11 +622,25 @@ class NetworkInterface:
     #: The interface's IPv6 addresses. AWS gives only global unicast addresses, so they are
     #: reachable from the internet when the routes and gateways allow: IPv6 has no NAT here.
     ipv6_addrs: tuple[str, ...] = ()
+    #: Secondary private IPv4 addresses (assign-private-ip-addresses), after the primary.
+    secondary_ips: tuple[str, ...] = ()
+    #: Public IPv4 address of each private address that has one: (private, public) pairs. An
+    #: internet gateway translates only these; a secondary address needs its own Elastic IP.
+    public_ips: tuple[tuple[str, str], ...] = ()
+    #: Source/destination check: when on (the default), the interface drops traffic that is
+    #: neither from nor to one of its own addresses, so it cannot forward (NAT instances).
+    source_dest_check: bool = True
+    #: What the interface is for (see :func:`eni_kind`): "interface" for an instance's.
+    kind: str = "interface"
+    description: str = ""
+    #: "in-use" when attached (to an instance or a service), "available" when detached.
+    status: str = "in-use"
+    name: str = ""
 
     @property
     def addresses(self) -> tuple[str, ...]:
-        """Every address of the interface: private IPv4 first, then IPv6 (no public IPv4)."""
-        return tuple(a for a in (self.private_ip, *self.ipv6_addrs) if a)
+        """Every private address: primary IPv4, secondary IPv4, then IPv6 (no public IPv4)."""
+        return tuple(a for a in (self.private_ip, *self.secondary_ips, *self.ipv6_addrs) if a)
 
     def address(self, version: int) -> str | None:
         """The interface's first address of this IP version (4 or 6), or None.
@@ -578,8 +651,45 @@ class NetworkInterface:
         '2001:db8::5'
         """
         if version == 4:
-            return self.private_ip or None
+            return self.private_ip or (self.secondary_ips[0] if self.secondary_ips else None)
         return self.ipv6_addrs[0] if self.ipv6_addrs else None
+
+    def public_for(self, private: str) -> str | None:
+        """The public IPv4 address mapped to one of the interface's private addresses, or None.
+
+        >>> eni = NetworkInterface(eni_id="eni-1", subnet_id="s", vpc_id="v",
+        ...     private_ip="10.0.1.5", public_ip=None, group_ids=(), secondary_ips=("10.0.1.6",),
+        ...     public_ips=(("10.0.1.6", "198.51.100.6"),))
+        >>> eni.public_for("10.0.1.6"), eni.public_for("10.0.1.5"), eni.private_for("198.51.100.6")
+        ('198.51.100.6', None, '10.0.1.6')
+        """
+        return next((pub for priv, pub in self.public_ips if priv == private), None)
+
+    def private_for(self, public: str) -> str | None:
+        """The private address a public IPv4 address of the interface maps to, or None."""
+        return next((priv for priv, pub in self.public_ips if pub == public), None)
+
+    @property
+    def first_public(self) -> tuple[str, str] | None:
+        """(private, public) of the primary address's public IP, else of the first that has one."""
+        if self.public_ip:
+            return self.private_for(self.public_ip) or self.private_ip, self.public_ip
+        return self.public_ips[0] if self.public_ips else None
+
+    @property
+    def label(self) -> str:
+        """A name for the interface: its Name tag, else its kind and description, else its id.
+
+        >>> NetworkInterface(eni_id="eni-1", subnet_id="s", vpc_id="v", private_ip="10.0.1.5",
+        ...     public_ip=None, group_ids=(), kind="lambda",
+        ...     description="AWS Lambda VPC ENI-resize-1a2b").label
+        'lambda eni-1'
+        """
+        if self.name:
+            return self.name
+        if self.kind not in ("interface", "instance"):
+            return f"{self.kind} {self.eni_id}"
+        return self.eni_id
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -667,6 +777,49 @@ class PeeringConnection:
         if vpc_id == self.accepter_vpc:
             return self.requester_vpc
         return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrefixList:
+    """A managed prefix list: a named set of CIDR blocks that security group rules and routes
+    may name instead of a CIDR (``PrefixListIds``, ``DestinationPrefixListId``).
+
+    ``entries`` is None when the data holds the list but not its entries (no
+    get-managed-prefix-list-entries output for it): then whether an address is in it is unknown.
+
+    >>> PrefixList(pl_id="pl-1", name="office", owner_id="111122223333",
+    ...     entries=("198.51.100.0/24",)).contains("198.51.100.7")
+    True
+    """
+
+    pl_id: str
+    name: str = ""
+    #: "AWS" for an AWS-managed list (a service's addresses: S3, DynamoDB, CloudFront...).
+    owner_id: str = ""
+    address_family: str = "IPv4"
+    entries: tuple[str, ...] | None = None
+
+    @property
+    def aws_managed(self) -> bool:
+        """Whether AWS manages the list (its entries are a service's addresses)."""
+        return self.owner_id == "AWS"
+
+    @property
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The entries as networks (empty when they are not in the data)."""
+        return tuple(ipaddress.ip_network(e) for e in self.entries or ())
+
+    def contains(self, addr) -> bool | None:
+        """Whether ``addr`` is in one of the entries; None when the entries are not known."""
+        if self.entries is None:
+            return None
+        addr = ipaddress.ip_address(addr)
+        return any(addr.version == n.version and addr in n for n in self.networks)
+
+    def describe(self) -> str:
+        """The list's id and what it is: "pl-1 (office, customer-managed)"."""
+        owner = "AWS-managed" if self.aws_managed else "customer-managed"
+        return f"{self.pl_id} ({self.name + ', ' if self.name else ''}{owner})"
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,8 @@ class Route:
     network: ipaddress.IPv4Network | ipaddress.IPv6Network = field(
         default=None, repr=False, compare=False
     )
+    #: The prefix list this route came from (``DestinationPrefixListId``): one route per entry
+    prefix_list: str = ""
 
     @property
     def kind(self) -> str:
@@ -95,7 +97,9 @@ class Route:
         return target_kind(self.target)
 
     def describe(self) -> str:
-        """One line: "0.0.0.0/0 -> igw-1 (active)"."""
+        """One line: "0.0.0.0/0 -> igw-1 (active)"; "pl-1 (52.216.0.0/15) -> vpce-1 (active)"."""
+        if self.prefix_list and self.prefix_list != self.destination:
+            return f"{self.prefix_list} ({self.destination}) -> {self.target} ({self.state})"
         return f"{self.destination} -> {self.target} ({self.state})"
 
 
@@ -171,7 +175,7 @@ class RouteTable:
                 raise VpcError(f"{rtb_id}: the route to {dest} has no target (GatewayId, ...)")
             if key is None:
                 state = read_text(item, "State", where=spot, default="active")
-                prefix_routes.append(Route(dest, target, state=state))
+                prefix_routes.append(Route(dest, target, state=state, prefix_list=dest))
                 continue
             net = parse_net(dest, f"{spot} {key}")
             state = read_text(item, "State", where=spot, default="active")
@@ -192,6 +196,30 @@ class RouteTable:
             name=name_tag(data, rtb_id),
             prefix_routes=tuple(prefix_routes),
         )
+
+    def with_prefix_lists(self, lists: dict) -> RouteTable:
+        """A copy where each route to a prefix list whose entries the data holds becomes one
+        route per entry, after the CIDR routes: a route to a CIDR is preferred over a prefix
+        list's route to the same block (longest prefix first, then CIDR routes). Routes to lists
+        without entries stay in ``prefix_routes``.
+
+        >>> from netcourse.vpc.resources import PrefixList
+        >>> rtb = RouteTable.from_aws({"RouteTableId": "rtb-1", "Routes": [
+        ...     {"DestinationPrefixListId": "pl-1", "GatewayId": "vpce-1"}]})
+        >>> rtb = rtb.with_prefix_lists({"pl-1": PrefixList(pl_id="pl-1",
+        ...     owner_id="AWS", entries=("52.216.0.0/15",))})
+        >>> rtb.lookup("52.217.3.4").route.describe()
+        'pl-1 (52.216.0.0/15) -> vpce-1 (active)'
+        """
+        routes, unknown = list(self.routes), []
+        for route in self.prefix_routes:
+            pl = lists.get(route.prefix_list)
+            if pl is None or pl.entries is None:
+                unknown.append(route)
+                continue
+            for net in pl.networks:
+                routes.append(replace(route, destination=str(net), network=net))
+        return replace(self, routes=tuple(routes), prefix_routes=tuple(unknown))
 
     def with_blackholes(self, missing: dict[str, str]) -> RouteTable:
         """A copy where routes to the targets in ``missing`` (id -> why) are blackholes."""

@@ -57,8 +57,15 @@ class SgRule:
     ports: tuple[int, int] | None
     cidrs: tuple[str, ...] = ()
     group_ids: tuple[str, ...] = ()
-    #: Prefix lists (``PrefixListIds``) the rule allows; their entries are not in the data
+    #: Prefix lists (``PrefixListIds``) the rule allows; their entries, where the data holds
+    #: them, are in ``networks`` (see :meth:`SecurityGroup.with_prefix_lists`)
     prefix_lists: tuple[str, ...] = ()
+    #: The prefix lists of the rule whose entries are not in the data: whether an address is in
+    #: them is unknown
+    unknown_lists: tuple[str, ...] = ()
+    #: The referenced groups that are not in the data (another account's, or a peer VPC's that
+    #: was not dumped): whose addresses are their members is unknown
+    unknown_groups: tuple[str, ...] = ()
     description: str = ""
     #: Private addresses of the members of ``group_ids`` (filled in by the VPC model).
     member_addrs: frozenset[str] = field(default=frozenset(), repr=False)
@@ -161,9 +168,11 @@ def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
         spot = f"{where} {'IpPermissionsEgress' if egress else 'IpPermissions'}[{index}]"
         protocol = protocol_number(perm.get("IpProtocol", "-1"), where=spot, field="IpProtocol")
         ports = _ports(perm, protocol, spot)
-        cidrs = _peers(perm, "IpRanges", "CidrIp", spot)
-        cidrs += _peers(perm, "Ipv6Ranges", "CidrIpv6", spot)
-        nets = tuple(parse_net(c, f"{spot} CidrIp") for c in cidrs)
+        nets = tuple(
+            parse_net(c, f"{spot} {key}[{k}] {name}")
+            for key, name in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6"))
+            for k, c in enumerate(_peers(perm, key, name, spot))
+        )
         groups = tuple(_peers(perm, "UserIdGroupPairs", "GroupId", spot))
         lists = tuple(_peers(perm, "PrefixListIds", "PrefixListId", spot))
         texts = _peers(perm, "IpRanges", "Description", spot)
@@ -175,6 +184,7 @@ def _rules(permissions, egress: bool, where: str) -> list[SgRule]:
                 cidrs=tuple(str(n) for n in nets),
                 group_ids=groups,
                 prefix_lists=lists,
+                unknown_lists=lists,
                 description=next((t for t in texts if t), ""),
                 networks=nets,
             )
@@ -234,14 +244,50 @@ class SecurityGroup:
             tuple(_rules(data.get("IpPermissionsEgress"), True, group_id)),
         )
 
-    def with_members(self, members: dict[str, frozenset[str]]) -> SecurityGroup:
-        """A copy whose group-referencing rules know each referenced group's member addresses."""
+    def with_members(
+        self, members: dict[str, frozenset[str]], known: Iterable[str] | None = None
+    ) -> SecurityGroup:
+        """A copy whose group-referencing rules know each referenced group's member addresses.
+
+        ``known`` are the ids of the groups the data holds; a rule naming another group keeps
+        it in ``unknown_groups`` (its members are not in the data).
+        """
+        known = None if known is None else set(known)
 
         def fill(rule: SgRule) -> SgRule:
             if not rule.group_ids:
                 return rule
             addrs = frozenset().union(*(members.get(g, frozenset()) for g in rule.group_ids))
-            return replace(rule, member_addrs=addrs)
+            missing = () if known is None else tuple(g for g in rule.group_ids if g not in known)
+            return replace(rule, member_addrs=addrs, unknown_groups=missing)
+
+        return replace(
+            self,
+            ingress=tuple(fill(r) for r in self.ingress),
+            egress=tuple(fill(r) for r in self.egress),
+        )
+
+    def with_prefix_lists(self, lists: dict) -> SecurityGroup:
+        """A copy whose prefix-list rules match the entries of the lists the data holds.
+
+        ``lists`` maps a prefix list id to its :class:`~netcourse.vpc.resources.PrefixList`;
+        a list missing from it, or without entries, stays in the rule's ``unknown_lists``.
+        """
+
+        def fill(rule: SgRule) -> SgRule:
+            if not rule.prefix_lists:
+                return rule
+            known = [
+                lists[p] for p in rule.prefix_lists if p in lists and lists[p].entries is not None
+            ]
+            nets = tuple(n for pl in known for n in pl.networks)
+            return replace(
+                rule,
+                networks=rule.networks + nets,
+                unknown_lists=tuple(
+                    p for p in rule.prefix_lists if p not in {k.pl_id for k in known}
+                ),
+            )
 
         return replace(
             self,

@@ -23,14 +23,18 @@ def _id(prefix: str, n: int) -> str:
 _V6 = "2001:db8:100"
 
 
-def synthetic(instances: int = 1000, seed: int = 0, *, ipv6: bool = False) -> dict:
+def synthetic(
+    instances: int = 1000, seed: int = 0, *, ipv6: bool = False, secondary: bool = False
+) -> dict:
     """A VPC with four /20 tiers (web public, app, db, batch private), random rules and members.
 
     The rules are drawn at random (fixed ``seed``) from the shapes the lessons use: CIDR and
     group-referencing security group rules, per-tier network ACLs with or without the
     ephemeral range, a NAT gateway and an internet gateway. ``ipv6`` makes it dual-stack: an
     IPv6 /56 with a /64 per tier, one IPv6 address per instance, ::/0 to the internet gateway
-    and the ACLs' IPv6 catch-all 32768.
+    and the ACLs' IPv6 catch-all 32768. ``secondary`` gives every interface a secondary
+    private address and every tenth instance a second interface (device 1, in another tier's
+    group), as describe-instances prints them.
 
     >>> data = synthetic(instances=4, seed=1, ipv6=True)
     >>> data["Reservations"][0]["Instances"][0]["NetworkInterfaces"][0]["Ipv6Addresses"]
@@ -177,6 +181,24 @@ def synthetic(instances: int = 1000, seed: int = 0, *, ipv6: bool = False) -> di
             nic["Ipv6Addresses"] = [{"Ipv6Address": f"{_V6}:{k}::{n + 1:x}"}]
         if k == 0 and rng.random() < 0.7:
             nic["Association"] = {"PublicIp": f"203.0.113.{n % 250 + 1}"} if n < 250 else {}
+        nics = [nic]
+        if secondary:
+            third, fourth = (n + 1) // 250, (n + 1) % 250 + 4
+            extra = f"10.0.{base + 8 + third}.{fourth}"
+            nic["PrivateIpAddresses"] = [
+                {"Primary": True, "PrivateIpAddress": addr},
+                {"Primary": False, "PrivateIpAddress": extra},
+            ]
+            if n % 10 == 0:
+                nics.append(
+                    {
+                        "NetworkInterfaceId": _id("eni", 0x100000 + n),
+                        "SubnetId": _id("subnet", k),
+                        "PrivateIpAddress": f"10.0.{base + 12 + third}.{fourth}",
+                        "Groups": [{"GroupId": _id("sg", rng.randrange(len(_TIERS)))}],
+                        "Attachment": {"DeviceIndex": 1},
+                    }
+                )
         reservations.append(
             {
                 "Instances": [
@@ -184,7 +206,7 @@ def synthetic(instances: int = 1000, seed: int = 0, *, ipv6: bool = False) -> di
                         "InstanceId": _id("i", n),
                         "SubnetId": _id("subnet", k),
                         "PrivateIpAddress": addr,
-                        "NetworkInterfaces": [nic],
+                        "NetworkInterfaces": nics,
                         "Tags": [{"Key": "Name", "Value": f"{_TIERS[k]}-{n}"}],
                     }
                 ]

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from netcourse.vpc.acls import AclDecision
 from netcourse.vpc.paths import Hop, Translation
-from netcourse.vpc.resources import EPHEMERAL_PORTS, ICMP_PROTOCOLS, protocol_name, return_ports
+from netcourse.vpc.resources import (
+    EPHEMERAL_PORTS,
+    ICMP_PROTOCOLS,
+    NO_GROUP_KINDS,
+    protocol_name,
+    return_ports,
+)
 from netcourse.vpc.routing import RouteDecision
 
 __all__ = ["Tracer", "Blocked"]
@@ -37,6 +43,8 @@ class Tracer:
         self.version = version
         #: the address an endpoint named explicitly, by ENI id (a secondary IPv6, say)
         self.addrs: dict[str, str] = {}
+        #: the interfaces the request was routed through (a NAT instance), against loops
+        self.visited: set[str] = set()
         self.hops: list[Hop] = []
         self.response: list = []  # callables, in request order; run in reverse afterwards
         #: where the reply goes: the client's ephemeral ports, or the ICMP reply type
@@ -54,6 +62,26 @@ class Tracer:
     # ----- components -----
 
     def sg(self, eni, direction: str, addr: str) -> None:
+        if not eni.group_ids and eni.kind in NO_GROUP_KINDS:
+            local = self.addr(eni)
+            self.add(
+                Hop(
+                    component=eni.eni_id,
+                    kind="network-interface",
+                    leg="request",
+                    direction=direction,
+                    allowed=True,
+                    rule="no security group",
+                    reason=(
+                        f"{eni.eni_id} is the interface of a {eni.kind.replace('-', ' ')} with "
+                        "no security group: AWS filters nothing there."
+                    ),
+                    src=addr if direction == "inbound" else local,
+                    dst=local if direction == "inbound" else addr,
+                    ports=self._ports(),
+                )
+            )
+            return
         decision = self.vpc.sg_decision(eni, direction, self.proto, addr, self.port)
         groups = ", ".join(decision.group_ids) or "no security group"
         component = decision.group_id or (
@@ -69,20 +97,32 @@ class Tracer:
                     (g.group_id, r)
                     for g in self.vpc.security_groups_for(eni)
                     for r in g.rules(direction)
-                    if r.prefix_lists and r.covers(self.proto, self.port)
+                    if (r.unknown_lists or r.unknown_groups) and r.covers(self.proto, self.port)
                 ),
                 None,
             )
         if listed is not None:
             group_id, rule_of = listed
+            missing = []
+            if rule_of.unknown_lists:
+                lists = ", ".join(self.vpc.prefix_list_text(p) for p in rule_of.unknown_lists)
+                missing.append(
+                    f"the entries of prefix list {lists} are not in the data (dump them with "
+                    "get-managed-prefix-list-entries)"
+                )
+            if rule_of.unknown_groups:
+                missing.append(
+                    f"security group {', '.join(rule_of.unknown_groups)} is not in the data "
+                    "(another account's or VPC's), so its members are not known"
+                )
             self.unknown(
                 component=group_id,
                 kind="security-group",
                 code="NOT_MODELLED",
                 reason=(
-                    f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} allows "
-                    f"{rule_of.describe()}; the entries of {', '.join(rule_of.prefix_lists)} "
-                    f"are not in the data, so whether {addr} is one of them is unknown."
+                    f"Unknown: not modelled. Security group {group_id} of {eni.eni_id} has the "
+                    f"rule '{rule_of.describe()}'; {'; '.join(missing)}; so whether {addr} is "
+                    "allowed by it is unknown."
                 ),
                 src=src,
                 dst=dst,

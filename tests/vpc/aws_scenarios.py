@@ -21,16 +21,18 @@ and says so:
   custom network ACL (the model denies unmatched traffic either way);
 - a route to a deleted target stays ``"State": "active"``; AWS prints ``"blackhole"``
   (:func:`as_aws_prints_blackholes`);
-- a NAT gateway's private address is picked outside its subnet, and Elastic IPs come from
-  127.0.0.0/8 (the model only carries them through);
+- a NAT gateway's private address is picked outside its subnet (:func:`dump` moves it in, see
+  :func:`nat_addresses_in_their_subnet`), and Elastic IPs come from 127.0.0.0/8 (the model only
+  carries them through);
 - an instance launched with ``NetworkInterfaces`` has an empty top-level ``SecurityGroups``
   (the loader reads each interface's ``Groups``, which moto fills);
 - dual-stack (:func:`as_aws_prints_dual_stack`): no IPv6 rules in network ACLs (AWS adds rule
   101 allow ``::/0`` to a default ACL and the IPv6 catch-all 32768 deny ``::/0`` to every ACL
   of a VPC with an IPv6 block), a subnet's ``Ipv6CidrBlockState`` written as the text of a dict
   (``"{'State': 'associated'}"``), ``Ipv6AddressCount`` at launch ignored (use
-  :meth:`Account.assign_ipv6`), and an instance in an IPv6-only subnet given its IPv6 address as
-  ``PrivateIpAddress`` (AWS prints no private IPv4 there: the address is in ``Ipv6Addresses``).
+  :meth:`Account.assign_ipv6`), and an interface in an IPv6-only subnet given its IPv6 address
+  as ``PrivateIpAddress`` in describe-instances and describe-network-interfaces (AWS prints no
+  private IPv4 there: the address is in ``Ipv6Addresses``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import datetime
 import ipaddress
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +53,7 @@ import boto3
 from moto import mock_aws
 
 from netcourse.vpc import Vpc
-from netcourse.vpc.loader import KEYS
+from netcourse.vpc.loader import ENTRIES_COMMAND, ENTRIES_KEY, KEYS, entries_file
 
 #: The region every scenario is built in (moto's default VPC lives in each region).
 REGION = "us-east-1"
@@ -90,12 +93,19 @@ def to_cli_json(value):
 def dump(ec2) -> dict:
     """Every describe-* output the loader reads, merged into the one dict ``Vpc.from_aws`` takes.
 
-    Each command is paginated to the end and its pages merged, as the AWS CLI does by default.
+    Each command is paginated to the end and its pages merged, as the AWS CLI does by default;
+    then get-managed-prefix-list-entries runs for every prefix list (under ``ENTRIES_KEY``).
     """
     data = {}
     for key, command in KEYS.items():
         merged: dict = {}
-        for page in ec2.get_paginator(command.replace("-", "_")).paginate():
+        operation = command.replace("-", "_")
+        pages = (
+            ec2.get_paginator(operation).paginate()
+            if ec2.can_paginate(operation)
+            else [getattr(ec2, operation)()]  # describe-addresses has no pages
+        )
+        for page in pages:
             for name, value in to_cli_json(page).items():
                 if name == "NextToken":
                     continue
@@ -104,17 +114,63 @@ def dump(ec2) -> dict:
                 else:
                     merged[name] = value
         data[key] = merged.get(key, [])
+    entries = []
+    for listed in data.get("PrefixLists", []):
+        pl_id = listed["PrefixListId"]
+        pages = ec2.get_paginator(ENTRIES_COMMAND.replace("-", "_")).paginate(PrefixListId=pl_id)
+        rows = [row for page in pages for row in to_cli_json(page).get("Entries", [])]
+        entries.append({"PrefixListId": pl_id, "Entries": rows})
+    data[ENTRIES_KEY] = sorted(entries, key=lambda e: e["PrefixListId"])  # as files sort
+    return nat_addresses_in_their_subnet(data)
+
+
+def nat_addresses_in_their_subnet(data: dict) -> dict:
+    """A NAT gateway's private address moved into its subnet, as AWS assigns it.
+
+    moto picks the address of a NAT gateway's interface outside the gateway's subnet; AWS takes
+    it from the subnet. This gives it the subnet's last address but one (the last is reserved),
+    in describe-nat-gateways, describe-network-interfaces and describe-addresses alike.
+    """
+    cidrs = {s["SubnetId"]: s.get("CidrBlock") for s in data.get("Subnets", [])}
+    moved = {}
+    for nat in data.get("NatGateways", []):
+        cidr = cidrs.get(nat.get("SubnetId"))
+        for address in nat.get("NatGatewayAddresses", []):
+            if cidr and address.get("PrivateIp"):
+                new = str(ipaddress.ip_network(cidr)[-2])
+                moved[address["PrivateIp"]] = new
+                address["PrivateIp"] = new
+    for nic in data.get("NetworkInterfaces", []):
+        if nic.get("PrivateIpAddress") in moved:
+            nic["PrivateIpAddress"] = moved[nic["PrivateIpAddress"]]
+            for item in nic.get("PrivateIpAddresses", []):
+                item["PrivateIpAddress"] = moved.get(item["PrivateIpAddress"],
+                                                     item["PrivateIpAddress"])  # fmt: skip
+    for address in data.get("Addresses", []):
+        if address.get("PrivateIpAddress") in moved:
+            address["PrivateIpAddress"] = moved[address["PrivateIpAddress"]]
     return data
 
 
 def write_folder(data: dict, folder: str | Path) -> Path:
-    """Write a dump as ``describe-*.json`` files (the CLI's 4-space JSON), one per command."""
+    """Write a dump as ``describe-*.json`` files (the CLI's 4-space JSON), one per command, and
+    one ``get-managed-prefix-list-entries-<pl-id>.json`` per prefix list, as aws_dump does."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for key, command in KEYS.items():
         text = json.dumps({key: data.get(key, [])}, indent=4, ensure_ascii=False)
         (folder / f"{command}.json").write_text(text + "\n")
+    for item in data.get(ENTRIES_KEY, []):
+        text = json.dumps({"Entries": item["Entries"]}, indent=4, ensure_ascii=False)
+        (folder / entries_file(item["PrefixListId"])).write_text(text + "\n")
     return folder
+
+
+def without_entries(data: dict, pl_id: str) -> dict:
+    """A copy of a dump without the get-managed-prefix-list-entries output of ``pl_id``."""
+    data = copy.deepcopy(data)
+    data[ENTRIES_KEY] = [e for e in data.get(ENTRIES_KEY, []) if e["PrefixListId"] != pl_id]
+    return data
 
 
 def as_aws_prints_blackholes(data: dict, target_id: str) -> dict:
@@ -159,17 +215,106 @@ def as_aws_prints_dual_stack(data: dict) -> dict:
     for subnet in data["Subnets"]:
         for block in subnet.get("Ipv6CidrBlockAssociationSet", []):
             block["Ipv6CidrBlockState"] = {"State": "associated"}
+
+    def move_ipv6(nic: dict) -> str | None:
+        addr = nic.get("PrivateIpAddress")
+        if not addr or ipaddress.ip_address(addr).version != 6:
+            return None
+        del nic["PrivateIpAddress"]
+        nic["PrivateIpAddresses"] = []
+        nic["Ipv6Addresses"] = [{"Ipv6Address": addr, "IsPrimaryIpv6": True}]
+        return addr
+
     for reservation in data["Reservations"]:
         for instance in reservation["Instances"]:
             for nic in instance.get("NetworkInterfaces", []):
-                addr = nic.get("PrivateIpAddress")
-                if addr and ipaddress.ip_address(addr).version == 6:
-                    del nic["PrivateIpAddress"]
-                    nic["PrivateIpAddresses"] = []
-                    nic["Ipv6Addresses"] = [{"Ipv6Address": addr, "IsPrimaryIpv6": True}]
-                    if nic["Attachment"]["DeviceIndex"] == 0:
-                        instance.pop("PrivateIpAddress", None)
-                        instance["Ipv6Address"] = addr
+                addr = move_ipv6(nic)
+                if addr and nic["Attachment"]["DeviceIndex"] == 0:
+                    instance.pop("PrivateIpAddress", None)
+                    instance["Ipv6Address"] = addr
+    for nic in data.get("NetworkInterfaces", []):
+        move_ipv6(nic)
+    return data
+
+
+def as_aws_prints_elastic_ip(
+    data: dict, public_ip: str, private_ip: str, *, primary_public: str | None = None
+) -> dict:
+    """A copy where the Elastic IP ``public_ip`` translates ``private_ip``, as AWS prints it.
+
+    moto ignores associate-address's ``PrivateIpAddress`` and maps the Elastic IP to the
+    interface's primary address, replacing the public IP the primary had (``primary_public``).
+    AWS prints it on the private address it was associated with: ``PrivateIpAddress`` in
+    describe-addresses, and the ``Association`` of that address in ``PrivateIpAddresses`` of
+    describe-network-interfaces and describe-instances, while the primary keeps its public IP
+    in the top-level ``Association``
+    (https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-network-interfaces.html).
+    """
+    data = copy.deepcopy(data)
+    for address in data["Addresses"]:
+        if address["PublicIp"] == public_ip:
+            address["PrivateIpAddress"] = private_ip
+    nics = list(data.get("NetworkInterfaces", []))
+    for reservation in data["Reservations"]:
+        for instance in reservation["Instances"]:
+            nics += instance.get("NetworkInterfaces", [])
+            if instance.get("PublicIpAddress") == public_ip:
+                del instance["PublicIpAddress"]
+                if primary_public:
+                    instance["PublicIpAddress"] = primary_public
+    for nic in nics:
+        if (nic.get("Association") or {}).get("PublicIp") != public_ip:
+            continue
+        association = nic.pop("Association")
+        primary = None
+        if primary_public:
+            primary = {"IpOwnerId": "amazon", "PublicIp": primary_public}
+            nic["Association"] = primary
+        for item in nic.get("PrivateIpAddresses", []):
+            if item.get("Association", {}).get("PublicIp") == public_ip:
+                del item["Association"]
+            if item.get("Primary") and primary:
+                item["Association"] = primary
+            if item["PrivateIpAddress"] == private_ip:
+                item["Association"] = association
+    return data
+
+
+#: How AWS prints the interface a service creates in a subnet: the fields only the service
+#: sets (moto's create-network-interface prints ``InterfaceType`` "interface", its own
+#: ``RequesterId``, ``RequesterManaged`` false and no attachment). From the describe-network-
+#: interfaces output of each service's interfaces (InterfaceType values:
+#: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html).
+SERVICE_ENIS = {
+    "lambda": {"InterfaceType": "lambda", "RequesterId": "123456789012:awslambda_resize",
+               "Owner": "amazon-aws"},
+    "load-balancer": {"InterfaceType": "interface", "RequesterId": "amazon-elb",
+                      "Owner": "amazon-elb"},
+    "nat-gateway": {"InterfaceType": "nat_gateway", "RequesterId": "440000000000",
+                    "Owner": "amazon-aws"},
+    "vpc-endpoint": {"InterfaceType": "vpc_endpoint", "RequesterId": "AROAEXAMPLE:vpce",
+                     "Owner": "amazon-aws"},
+}  # fmt: skip
+
+
+def as_aws_prints_service_eni(data: dict, eni_id: str, kind: str, description: str) -> dict:
+    """A copy where interface ``eni_id`` is printed as the service ``kind`` created it
+    (:data:`SERVICE_ENIS`): type, requester, ``RequesterManaged`` true, in use, attached to the
+    service (an attachment with no ``InstanceId``), and AWS's description for it. A NAT
+    gateway's interface has no security group."""
+    data = copy.deepcopy(data)
+    spec = SERVICE_ENIS[kind]
+    for nic in data["NetworkInterfaces"]:
+        if nic["NetworkInterfaceId"] != eni_id:
+            continue
+        nic.update(
+            InterfaceType=spec["InterfaceType"], RequesterId=spec["RequesterId"],
+            RequesterManaged=True, Status="in-use", Description=description,
+            Attachment={"AttachmentId": f"ela-attach-{eni_id[4:]}", "DeviceIndex": 1,
+                        "InstanceOwnerId": spec["Owner"], "Status": "attached"},
+        )  # fmt: skip
+        if kind == "nat-gateway":
+            nic["Groups"] = []
     return data
 
 
@@ -333,6 +478,50 @@ class Account:
         self._remember(f"{eni}-v6", addr)
         return addr
 
+    def network_interface(
+        self, name: str, subnet: str, groups, private_ip: str, *, description: str = ""
+    ) -> str:
+        """create-network-interface in ``subnet`` with these groups (by name) and address."""
+        eni_id = self.ec2.create_network_interface(
+            SubnetId=self._id(subnet), Groups=[self._id(g) for g in groups],
+            PrivateIpAddress=private_ip, Description=description,
+            TagSpecifications=self._name("network-interface", name),
+        )["NetworkInterface"]["NetworkInterfaceId"]  # fmt: skip
+        self._remember(name, eni_id)
+        return eni_id
+
+    def assign_private_ips(self, eni: str, *addrs: str) -> None:
+        """assign-private-ip-addresses: secondary private IPv4 addresses on ``eni``."""
+        self.ec2.assign_private_ip_addresses(
+            NetworkInterfaceId=self._id(eni), PrivateIpAddresses=list(addrs)
+        )
+
+    def elastic_ip(self, name: str, eni: str, private_ip: str | None = None) -> str:
+        """allocate-address, then associate-address with ``eni`` (and one of its addresses).
+
+        The public address is remembered as ``name``.
+        """
+        eip = self.ec2.allocate_address(Domain="vpc")
+        extra = {} if private_ip is None else {"PrivateIpAddress": private_ip}
+        self.ec2.associate_address(
+            AllocationId=eip["AllocationId"], NetworkInterfaceId=self._id(eni), **extra
+        )
+        self._remember(name, eip["PublicIp"])
+        return eip["PublicIp"]
+
+    def attach(self, eni: str, instance: str, device_index: int) -> None:
+        """attach-network-interface: ``eni`` becomes device ``device_index`` of ``instance``."""
+        self.ec2.attach_network_interface(
+            NetworkInterfaceId=self._id(eni), InstanceId=self._id(instance),
+            DeviceIndex=device_index,
+        )  # fmt: skip
+
+    def source_dest_check(self, eni: str, on: bool) -> None:
+        """modify-network-interface-attribute --(no-)source-dest-check."""
+        self.ec2.modify_network_interface_attribute(
+            NetworkInterfaceId=self._id(eni), SourceDestCheck={"Value": on}
+        )
+
     def internet_gateway(self, name: str, vpc: str) -> str:
         """create-internet-gateway, then attach-internet-gateway to ``vpc``."""
         igw_id = self.ec2.create_internet_gateway(
@@ -480,6 +669,8 @@ class Account:
             NetworkInterfaces=specs, TagSpecifications=self._name("instance", name),
         )["Instances"][0]  # fmt: skip
         self._remember(name, launched["InstanceId"])
+        if launched.get("PublicIpAddress"):
+            self._remember(f"{name}-public", launched["PublicIpAddress"])
         for nic in launched["NetworkInterfaces"]:
             index = nic["Attachment"]["DeviceIndex"]
             self._remember(f"{name}-eni{index}", nic["NetworkInterfaceId"])
@@ -768,8 +959,9 @@ def unmodelled_targets() -> Scenario:
 
 def prefix_list_rule() -> Scenario:
     """Public "bastion" whose group "admin-sg" admits tcp 22 only from the customer-managed
-    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list. The dump holds
-    no prefix list entries (the loader does not read describe-managed-prefix-lists yet)."""
+    prefix list "office" (198.51.100.0/24), made with create-managed-prefix-list; "peer" is in
+    the same group without a public IP. The dump holds every list and its entries (moto, like
+    AWS, also lists AWS-managed lists such as S3's)."""
     with account() as acct:
         _public_vpc(acct)
         pl_id = acct.ec2.create_managed_prefix_list(
@@ -783,3 +975,268 @@ def prefix_list_rule() -> Scenario:
         acct.instance("bastion", Eni("public", ("admin-sg",), "10.0.1.10", public_ip=True))
         acct.instance("peer", Eni("public", ("admin-sg",), "10.0.1.20"))
         return acct.scenario()
+
+
+def enis(*, nat_instance_check: bool = False) -> Scenario:
+    """Network interfaces as the unit: VPC "main" 10.0.0.0/16 with an IPv6 /56.
+
+    - Subnet "public" (10.0.1.0/24) routes 0.0.0.0/0 to internet gateway "igw"; subnet "private"
+      (10.0.2.0/24) routes it to NAT gateway "nat" (in "public"); subnet "legacy" (10.0.3.0/24)
+      routes it to the interface of NAT instance "natbox" (10.0.1.60, public IP, group
+      "nat-sg" admitting everything from 10.0.0.0/16), whose source/destination check is
+      ``nat_instance_check`` (off by default, as a NAT instance needs).
+    - "web" (group "web-sg": tcp 443 from anywhere) at 10.0.1.10 with a public IP, secondary
+      addresses 10.0.1.11 (Elastic IP "web-eip") and 10.0.1.12 (none), and a second interface
+      "web-eth1" in "private" at 10.0.2.20 in group "app-sg", attached as device 1.
+    - "app" (group "app-sg": tcp 8080 from members of "alb-sg") at 10.0.2.10 with secondary
+      10.0.2.11; "db" (group "db-sg": tcp 5432 from members of "app-sg" and "lambda-sg") at
+      10.0.2.30; "old" in "legacy" at 10.0.3.10 (group "lambda-sg": no inbound, all out).
+    - Interfaces of services, made with create-network-interface and printed as the service
+      prints them (:func:`as_aws_prints_service_eni`): Lambda "fn-eni" at 10.0.2.40
+      (lambda-sg), load balancer "alb-eni" at 10.0.1.40 (alb-sg: tcp 443 from anywhere; Elastic
+      IP "alb-eip"), interface endpoint "vpce-eni" at 10.0.2.50 (endpoint-sg: tcp 443 from the
+      VPC); and NAT gateway "nat"'s own interface, remembered as "nat-eni".
+    """
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("public", "main", "10.0.1.0/24")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.subnet("legacy", "main", "10.0.3.0/24")
+        acct.internet_gateway("igw", "main")
+        acct.route_table("public-rt", "main", subnets=["public"], routes={"0.0.0.0/0": "igw"})
+        acct.nat_gateway("nat", "public")
+        acct.route_table("private-rt", "main", subnets=["private"], routes={"0.0.0.0/0": "nat"})
+        acct.security_group("web-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.security_group("alb-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.security_group("app-sg", "main", ingress=[allow("tcp", 8080, "alb-sg")])
+        acct.security_group("lambda-sg", "main")
+        acct.security_group("db-sg", "main",
+                            ingress=[allow("tcp", 5432, "app-sg", "lambda-sg")])  # fmt: skip
+        acct.security_group("endpoint-sg", "main", ingress=[allow("tcp", 443, "10.0.0.0/16")])
+        acct.security_group("nat-sg", "main", ingress=[allow("-1", None, "10.0.0.0/16")])
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.assign_private_ips("web-eni0", "10.0.1.11", "10.0.1.12")
+        acct.elastic_ip("web-eip", "web-eni0", "10.0.1.11")
+        acct.network_interface("web-eth1", "private", ["app-sg"], "10.0.2.20")
+        acct.attach("web-eth1", "web", 1)
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        acct.assign_private_ips("app-eni0", "10.0.2.11")
+        acct.instance("db", Eni("private", ("db-sg",), "10.0.2.30"))
+        acct.instance("natbox", Eni("public", ("nat-sg",), "10.0.1.60", public_ip=True))
+        acct.source_dest_check("natbox-eni0", nat_instance_check)
+        acct.route_table("legacy-rt", "main", subnets=["legacy"],
+                         routes={"0.0.0.0/0": "natbox-eni0"})  # fmt: skip
+        acct.instance("old", Eni("legacy", ("lambda-sg",), "10.0.3.10"))
+        services = {
+            "fn-eni": ("lambda", "private", "lambda-sg", "10.0.2.40",
+                       "AWS Lambda VPC ENI-resize-7f3c1a52-4d1e-4c1b-9e2a-1b2c3d4e5f60"),
+            "alb-eni": ("load-balancer", "public", "alb-sg", "10.0.1.40",
+                        "ELB app/shop-alb/50dc6c495c0c9188"),
+            "vpce-eni": ("vpc-endpoint", "private", "endpoint-sg", "10.0.2.50",
+                         "VPC Endpoint Interface vpce-0123456789abcdef0"),
+        }  # fmt: skip
+        for name, (_, subnet, group, addr, text) in services.items():
+            acct.network_interface(name, subnet, [group], addr, description=text)
+        acct.elastic_ip("alb-eip", "alb-eni")
+        nat = acct.ec2.describe_nat_gateways(NatGatewayIds=[acct.ids["nat"]])["NatGateways"][0]
+        acct._remember("nat-eni", nat["NatGatewayAddresses"][0]["NetworkInterfaceId"])
+        scenario = acct.scenario()
+    data = as_aws_prints_elastic_ip(
+        scenario.data, scenario.ids["web-eip"], "10.0.1.11",
+        primary_public=scenario.ids["web-public"],
+    )  # fmt: skip
+    for name, (kind, *_, text) in services.items():
+        data = as_aws_prints_service_eni(data, scenario.ids[name], kind, text)
+    data = as_aws_prints_service_eni(
+        data, scenario.ids["nat-eni"], "nat-gateway",
+        f"Interface for NAT Gateway {scenario.ids['nat']}",
+    )  # fmt: skip
+    return Scenario(data, scenario.ids)
+
+
+def prefix_list_routes() -> Scenario:
+    """Prefix lists in routes and in security group rules.
+
+    VPC "a" 10.1.0.0/16 (subnet "a-net" 10.1.1.0/24, internet gateway "igw") is peered ("ab")
+    with VPC "b" 10.2.0.0/16 (subnet "b-net" 10.2.1.0/24); each side routes the other through
+    a customer-managed prefix list ("b-nets" holds 10.2.0.0/16, "a-nets" 10.1.0.0/16) instead
+    of a CIDR. "a-rt" also sends 0.0.0.0/0 to "igw", the static 198.51.100.0/24 to "igw" and
+    the prefix list "office" (198.51.100.0/24, the same block) to "ab", and holds the route of
+    S3 gateway endpoint "s3" (AWS-managed list "s3-list"). Instances: "a1" and "a2" in "a-net"
+    with public IPs ("a1" in "open": everything out; "a2" in "s3-only": out only tcp 443 to
+    "s3-list"), "b1" in "b-net"; every group admits tcp 443 from 10.0.0.0/8.
+    """
+    with account() as acct:
+        acct.vpc("a", "10.1.0.0/16")
+        acct.subnet("a-net", "a", "10.1.1.0/24")
+        acct.vpc("b", "10.2.0.0/16")
+        acct.subnet("b-net", "b", "10.2.1.0/24")
+        acct.internet_gateway("igw", "a")
+        acct.peering("ab", "a", "b")
+        for name, cidr in (("b-nets", "10.2.0.0/16"), ("a-nets", "10.1.0.0/16"),
+                           ("office", "198.51.100.0/24")):  # fmt: skip
+            pl_id = acct.ec2.create_managed_prefix_list(
+                PrefixListName=name, AddressFamily="IPv4", MaxEntries=5, Entries=[{"Cidr": cidr}]
+            )["PrefixList"]["PrefixListId"]
+            acct._remember(name, pl_id)
+        acct.route_table("a-rt", "a", subnets=["a-net"],
+                         routes={"0.0.0.0/0": "igw", "198.51.100.0/24": "igw"})  # fmt: skip
+        acct.route_table("b-rt", "b", subnets=["b-net"])
+        for table, listed in (("a-rt", "b-nets"), ("b-rt", "a-nets"), ("a-rt", "office")):
+            acct.ec2.create_route(RouteTableId=acct.ids[table],
+                                  DestinationPrefixListId=acct.ids[listed],
+                                  VpcPeeringConnectionId=acct.ids["ab"])  # fmt: skip
+        acct.gateway_endpoint("s3", "a", "s3", tables=["a-rt"])
+        s3 = acct.ec2.describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{REGION}.s3"]}]
+        )["PrefixLists"][0]["PrefixListId"]
+        acct._remember("s3-list", s3)
+        https_in = [allow("tcp", 443, "10.0.0.0/8")]
+        acct.security_group("open", "a", ingress=https_in)
+        to_s3 = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                 "PrefixListIds": [{"PrefixListId": s3}]}  # fmt: skip
+        acct.security_group("s3-only", "a", ingress=https_in, egress=[to_s3])
+        acct.security_group("b-sg", "b", ingress=https_in)
+        acct.instance("a1", Eni("a-net", ("open",), "10.1.1.10", public_ip=True))
+        acct.instance("a2", Eni("a-net", ("s3-only",), "10.1.1.20", public_ip=True))
+        acct.instance("b1", Eni("b-net", ("b-sg",), "10.2.1.10"))
+        return acct.scenario()
+
+
+def peer_group_reference() -> Scenario:
+    """The account of :func:`peering_to_another_region` ("main" peered as "west" with a VPC in
+    us-west-2), where "app-sg" allows tcp 5432 out only to members of "peer-db", a group of the
+    peer VPC. moto refuses a reference to another region's group (InvalidGroup.NotFound) where
+    AWS accepts it across an active peering connection, so the rule is added to the dump as
+    AWS prints it (``UserIdGroupPairs`` with ``VpcId``, ``VpcPeeringConnectionId`` and
+    ``PeeringStatus``; https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html).
+    """
+    with account() as acct:
+        acct.vpc("main", "10.0.0.0/16")
+        acct.subnet("private", "main", "10.0.2.0/24")
+        acct.peering_to_region("west", "main", "us-west-2", "10.9.0.0/16")
+        acct.route_table("main-rt", "main", subnets=["private"], routes={"10.9.0.0/16": "west"})
+        there = _SESSION.client("ec2", region_name="us-west-2")
+        peer_db = there.create_security_group(
+            GroupName="peer-db", Description="db tier", VpcId=acct.ids["west-vpc"]
+        )["GroupId"]
+        acct._remember("peer-db", peer_db)
+        acct.security_group("app-sg", "main", egress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        scenario = acct.scenario()
+    data = copy.deepcopy(scenario.data)
+    group = next(g for g in data["SecurityGroups"] if g["GroupId"] == scenario.ids["app-sg"])
+    group["IpPermissionsEgress"].append(
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [],
+         "Ipv6Ranges": [], "PrefixListIds": [],
+         "UserIdGroupPairs": [{"GroupId": peer_db, "UserId": "123456789012",
+                               "VpcId": scenario.ids["west-vpc"],
+                               "VpcPeeringConnectionId": scenario.ids["west"],
+                               "PeeringStatus": "active"}]}
+    )  # fmt: skip
+    return Scenario(data, scenario.ids)
+
+
+# --- the shipped example of a dumped account ---------------------------------------------------
+
+#: Prefixes of the ids moto makes, longest first (so "eni-attach-" is not read as "eni-").
+_ID = re.compile(
+    r"\b(eni-attach|ela-attach|rtbassoc|aclassoc|eipalloc|eipassoc|subnet|vpce|eigw|igw|nat|rtb"
+    r"|acl|sgr|sg|eni|pcx|pl|vpc|ami|i|r)-([0-9a-f]{8,17})\b"
+)
+
+
+def stable(data: dict, public_ips=()) -> dict:
+    """A copy of a dump with moto's random ids and public addresses replaced in order of first
+    appearance (ids ``<prefix>-0a1b2c3d4e<n>``, addresses from 203.0.113.0/24), so a shipped
+    folder looks the same however often it is made."""
+    text = json.dumps(data, sort_keys=True)
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+
+    def rename(match: re.Match) -> str:
+        old = match.group(0)
+        if old not in names:
+            prefix = match.group(1)
+            counts[prefix] = counts.get(prefix, 0) + 1
+            names[old] = f"{prefix}-0a1b2c3d4e{counts[prefix]:07x}"
+        return names[old]
+
+    text = _ID.sub(rename, text).replace("AIDAIT2UOQQY3AUEMOTO", "AIDACKCEVSQ6C2EXAMPLE")
+    for k, addr in enumerate(dict.fromkeys(public_ips)):
+        new = f"203.0.113.{10 + k}"
+        text = text.replace(f'"{addr}"', f'"{new}"').replace(addr.replace(".", "-"),
+                                                            new.replace(".", "-"))  # fmt: skip
+    return json.loads(text)
+
+
+#: How AWS describes the interface of Lambda function "orders" (function name and a uuid).
+ORDERS_ENI = "AWS Lambda VPC ENI-orders-0f6d8a21-3c4b-4e5f-9a7b-2c1d0e9f8a7b"
+
+
+def account_example() -> Scenario:
+    """A small shop in one region, as aws_dump writes it (with the region's default VPC and
+    AWS-managed prefix lists, as a real account has them).
+
+    VPC "shop" 10.0.0.0/16: subnet "public" (10.0.1.0/24) routes 0.0.0.0/0 to internet gateway
+    "shop-igw"; subnet "private" (10.0.2.0/24) routes it to NAT gateway "shop-nat" and holds the
+    route of S3 gateway endpoint "s3". Groups: "bastion-sg" admits tcp 22 from the customer
+    prefix list "office" (192.0.2.0/24); "web-sg" tcp 443 from anywhere and 22 from
+    bastion-sg; "app-sg" tcp 8080 from web-sg and 22 from bastion-sg; "db-sg" tcp 5432 from
+    app-sg and lambda-sg; "lambda-sg" nothing in. Instances "bastion" (10.0.1.5) and "web"
+    (10.0.1.10, secondary 10.0.1.11) with public IPs, "app" (10.0.2.10), "db" (10.0.2.20); the
+    Lambda function "orders" has an interface at 10.0.2.40 in lambda-sg.
+    """
+    with account() as acct:
+        acct.vpc("shop", "10.0.0.0/16")
+        acct.subnet("public", "shop", "10.0.1.0/24")
+        acct.subnet("private", "shop", "10.0.2.0/24")
+        acct.internet_gateway("shop-igw", "shop")
+        acct.route_table("public-rt", "shop", subnets=["public"],
+                         routes={"0.0.0.0/0": "shop-igw"})  # fmt: skip
+        acct.nat_gateway("shop-nat", "public")
+        acct.route_table("private-rt", "shop", subnets=["private"],
+                         routes={"0.0.0.0/0": "shop-nat"})  # fmt: skip
+        acct.gateway_endpoint("s3", "shop", "s3", tables=["private-rt"])
+        office = acct.ec2.create_managed_prefix_list(
+            PrefixListName="office", AddressFamily="IPv4", MaxEntries=10,
+            Entries=[{"Cidr": "192.0.2.0/24", "Description": "head office"}],
+            TagSpecifications=acct._name("prefix-list", "office"),
+        )["PrefixList"]["PrefixListId"]  # fmt: skip
+        acct._remember("office", office)
+        ssh = {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+               "PrefixListIds": [{"PrefixListId": office, "Description": "office"}]}  # fmt: skip
+        acct.security_group("bastion-sg", "shop", ingress=[ssh])
+        acct.security_group("web-sg", "shop", ingress=[allow("tcp", 443, "0.0.0.0/0"),
+                                                       allow("tcp", 22, "bastion-sg")])  # fmt: skip
+        acct.security_group("app-sg", "shop", ingress=[allow("tcp", 8080, "web-sg"),
+                                                       allow("tcp", 22, "bastion-sg")])  # fmt: skip
+        acct.security_group("lambda-sg", "shop")
+        acct.security_group("db-sg", "shop",
+                            ingress=[allow("tcp", 5432, "app-sg", "lambda-sg")])  # fmt: skip
+        acct.instance("bastion", Eni("public", ("bastion-sg",), "10.0.1.5", public_ip=True))
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.assign_private_ips("web-eni0", "10.0.1.11")
+        acct.instance("app", Eni("private", ("app-sg",), "10.0.2.10"))
+        acct.instance("db", Eni("private", ("db-sg",), "10.0.2.20"))
+        acct.network_interface("orders-eni", "private", ["lambda-sg"], "10.0.2.40",
+                               description=ORDERS_ENI)  # fmt: skip
+        nat = acct.ec2.describe_nat_gateways(NatGatewayIds=[acct.ids["shop-nat"]])["NatGateways"]
+        acct._remember("nat-eni", nat[0]["NatGatewayAddresses"][0]["NetworkInterfaceId"])
+        scenario = acct.scenario()
+    data = as_aws_prints_service_eni(
+        scenario.data, scenario.ids["orders-eni"], "lambda", ORDERS_ENI
+    )
+    data = as_aws_prints_service_eni(
+        data, scenario.ids["nat-eni"], "nat-gateway",
+        f"Interface for NAT Gateway {scenario.ids['shop-nat']}",
+    )  # fmt: skip
+    publics = [scenario.ids.get(f"{n}-public") for n in ("bastion", "web")]
+    publics += [a["PublicIp"] for a in data["Addresses"]]
+    return Scenario(stable(data, [p for p in publics if p]), {})
+
+
+if __name__ == "__main__":  # python tests/vpc/aws_scenarios.py FOLDER: write the shipped example
+    import sys
+
+    write_folder(account_example().data, sys.argv[1])

@@ -12,6 +12,7 @@ pytest.importorskip("moto", reason="moto[ec2] is a test dependency: pip install 
 import aws_scenarios as aws  # noqa: E402  (tests/vpc is on sys.path, see conftest.py)
 
 from netcourse.errors import VpcError  # noqa: E402
+from netcourse.vpc import Vpc  # noqa: E402
 from netcourse.widgets.vpc import path_html  # noqa: E402
 
 
@@ -103,13 +104,27 @@ def listed():
     return aws.prefix_list_rule()
 
 
+def test_a_prefix_list_rule_with_its_entries_decides_exactly(listed):
+    """Work with managed prefix lists,
+    https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html: a security group
+    rule may name a prefix list instead of a CIDR; the rule covers the list's entries. "office"
+    holds 198.51.100.0/24: a source in it is admitted on 22, one outside it is not.
+    """
+    vpc = listed.vpc()
+    assert vpc.prefix_lists[listed.ids["office"]].entries == ("198.51.100.0/24",)
+    assert vpc.reachability("198.51.100.7", "bastion", port=22).reachable
+    path = vpc.reachability("203.0.113.7", "bastion", port=22)
+    assert path.verdict == "blocked" and path.blocked_by == listed.ids["admin-sg"]
+    assert path.blocking_hop.code == "ENI_SG_RULES_MISMATCH"
+
+
 def test_a_prefix_list_rule_without_its_entries_gives_unknown(listed):
     """Work with managed prefix lists,
     https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists.html: a security group
     rule may name a prefix list instead of a CIDR; the rule covers the list's entries. Without
     the entries in the data, whether a source is one of them is unknown, not blocked.
     """
-    vpc = listed.vpc()
+    vpc = Vpc.from_aws(aws.without_entries(listed.data, listed.ids["office"]))
     rule = vpc.security_groups[listed.ids["admin-sg"]].ingress[0]
     assert rule.prefix_lists == (listed.ids["office"],)
     path = vpc.reachability("internet", "bastion", port=22)
@@ -119,7 +134,7 @@ def test_a_prefix_list_rule_without_its_entries_gives_unknown(listed):
 
 
 def test_the_matrix_agrees_on_prefix_list_rules(listed):
-    vpc = listed.vpc()
+    vpc = Vpc.from_aws(aws.without_entries(listed.data, listed.ids["office"]))
     m = vpc.matrix(port=22)
     for src in m.ids:
         for dst in m.ids:
@@ -127,3 +142,20 @@ def test_the_matrix_agrees_on_prefix_list_rules(listed):
                 path = vpc.reachability(src, dst, 22)
                 assert m.can_reach(src, dst) == path.reachable, (src, dst)
     assert m.blocker("internet", "bastion") == f"unknown: {listed.ids['admin-sg']}"
+
+
+def test_a_rule_naming_a_group_outside_the_data_gives_unknown():
+    """Update your security groups to reference peer security groups,
+    https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html: a rule may
+    name a security group of a peered VPC; it covers that group's members, which a dump of one
+    region does not hold. Whether an address is one of them is unknown, naming the group; the
+    rule's other traffic is decided as usual."""
+    built = aws.peer_group_reference()
+    vpc = built.vpc()
+    rule = next(r for r in vpc.security_groups[built.ids["app-sg"]].egress if r.group_ids)
+    assert rule.unknown_groups == (built.ids["peer-db"],)
+    path = vpc.reachability("app", "10.9.1.10", port=5432)
+    assert path.verdict == "unknown" and path.unknown_at == built.ids["app-sg"]
+    assert built.ids["peer-db"] in path.explanation
+    blocked = vpc.reachability("app", "10.9.1.10", port=22)  # no rule for 22 at all
+    assert blocked.verdict == "blocked" and blocked.blocked_by == built.ids["app-sg"]

@@ -50,6 +50,7 @@ BASES = {
     "tiny": tiny(),
     "three-tier": Vpc.example("three-tier").data,
     "peering": Vpc.example("peering-not-transitive").data,
+    "account": Vpc.example("my-account").data,
 }
 ALL_PATHS = [(name, p) for name, base in BASES.items() for p in paths(base) if p]
 

@@ -139,6 +139,10 @@ def test_from_files_errors(tmp_path):
 def test_shipped_examples_are_describe_outputs(name):
     folder = path("vpc", name)
     files = sorted(p.name for p in folder.glob("*.json"))
+    if name == "my-account":  # a whole region as aws_dump writes it (see test_aws_enis.py)
+        assert "describe-managed-prefix-lists.json" in files
+        Vpc.example(name)
+        return
     assert files == sorted(
         f"{cmd}.json"
         for cmd in (
@@ -166,6 +170,12 @@ def test_shipped_examples_use_only_documentation_and_private_addresses(name):
         ipaddress.ip_network(n)
         for n in ("10.0.0.0/8", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
     ]
+    # a whole region also holds the default VPC (172.31.0.0/16) and the AWS-managed prefix
+    # lists, whose entries are the services' published ranges (S3's, DynamoDB's...)
+    vpc = Vpc.example(name)
+    allowed += [ipaddress.ip_network("172.16.0.0/12"), ipaddress.ip_network("169.254.0.0/16")]
+    allowed += [n for pl in vpc.prefix_lists.values() if pl.aws_managed for n in pl.networks]
+    allowed = [n for n in allowed if n.version == 4]
     for found in re.findall(r"\b\d+\.\d+\.\d+\.\d+(?:/\d+)?", text):
         net = ipaddress.ip_network(found, strict=False)
         assert any(net.subnet_of(a) for a in allowed) or str(net) == "0.0.0.0/0", found

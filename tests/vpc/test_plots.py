@@ -39,3 +39,14 @@ def test_topology_colours_come_from_the_palette():
     used |= {to_hex(line.get_color()) for line in ax.lines}
     known = {to_hex(c) for c in (*PALETTE.values(), *NEUTRALS.values(), "white", "black")}
     assert used <= known, used - known
+
+
+def test_interfaces_without_an_instance_are_drawn_in_their_subnet():
+    vpc = Vpc.example("my-account")
+    orders = next(e for e in vpc.interfaces.values() if e.kind == "lambda")
+    spots = layout(vpc)
+    x, y = spots[orders.eni_id]
+    bx, by, bw, bh = spots["_boxes"][orders.subnet_id]
+    assert bx < x < bx + bw and by < y < by + bh
+    fig = topology(vpc, vpc.reachability(orders.eni_id, "db", 5432))
+    assert any(t.get_text() == "orders-eni 10.0.2.40" for ax in fig.axes for t in ax.texts)
