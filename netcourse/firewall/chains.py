@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
@@ -46,6 +47,8 @@ _TARGET_WORDS = {
     "TCPMSS": "rewrite a SYN's MSS option and go on to the next rule",
     "": "count it (the rule has no target) and go on to the next rule",
     "RETURN": "go back to the calling chain",
+    "MARK": "change the packet's mark and go on to the next rule",
+    "CONNMARK": "change the connection's or the packet's mark and go on to the next rule",
 }
 
 
@@ -188,7 +191,7 @@ class Firewall:
         elif state not in STATE_MODULE_STATES:
             raise RuleError(f"state {quote(state)}: expected {', '.join(STATE_MODULE_STATES)}")
         trace: list[TraceStep] = []
-        decided = self._walk(start, pkt, state, trace, {} if memory is None else memory)
+        decided, pkt = self._walk(start, pkt, state, trace, {} if memory is None else memory)
         if decided is None:
             trace.append(
                 TraceStep(
@@ -220,9 +223,10 @@ class Firewall:
 
     def _walk(
         self, start: Chain, pkt: Packet, state: str, trace: list[TraceStep], memory: dict
-    ) -> Rule | None:
+    ) -> tuple[Rule | None, Packet]:
         """Run chain ``start`` and the chains it jumps to: the deciding rule, or None when the
-        packet comes back (RETURN, or the end of the chain).
+        packet comes back (RETURN, or the end of the chain), and the packet as it leaves (MARK
+        and CONNMARK rewrite it for the rules after them).
 
         A stack of (chain, next rule) replaces recursion, as the kernel's jump stack does, so
         thousands of nested jumps need no Python recursion.
@@ -243,8 +247,11 @@ class Firewall:
                     outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
                 trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
                 if rule.terminal:
-                    return rule
+                    return rule, pkt
                 if rule.noting:
+                    if rule.target in MARK_TARGETS:
+                        op = mark_operation(rule.target, rule.target_options)
+                        pkt = apply_mark(op, pkt, state)
                     continue
                 if rule.target == "RETURN":
                     break
@@ -252,7 +259,7 @@ class Firewall:
                     stack.append((chain, index))
                 stack.append((self.chains[rule.target], 0))
                 break
-        return None
+        return None, pkt
 
     # --- a sequence, with connection tracking ------------------------------------------------
 
@@ -275,8 +282,12 @@ class Firewall:
         memory: dict = {}  # rate-limit buckets and recent lists, across the packets
         for pkt, where in items:
             step = tracker.classify(pkt)
+            if tracker.mark(pkt) != pkt.ctmark:
+                pkt = dataclasses.replace(pkt, ctmark=tracker.mark(pkt))  # noqa: PLW2901
             verdict = self.evaluate(pkt, chain=where, state=step.state, memory=memory)
             tracker.commit(step, accepted=verdict.action == "ACCEPT")
+            if step.state != "INVALID":  # the connection keeps its mark (CONNMARK)
+                tracker.set_mark(pkt, verdict.packet.ctmark)
             verdicts.append(verdict)
         return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
 

@@ -109,6 +109,7 @@ class _Entry:
     tcp_state: int | None
     seen_reply: bool = False
     pkt: Packet | None = None
+    mark: int = 0  # the connection's mark (CONNMARK, -m connmark)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,27 @@ class ConnTrack:
                 return Classification("INVALID", "an ICMP reply with no request tracked")
             return self._known(entry, "reply", "icmp reply to a tracked request")
         return Classification("INVALID", f"ICMP type {kind} neither starts nor answers a flow")
+
+    def _entry_of(self, pkt: Packet) -> _Entry | None:
+        """The connection a packet belongs to (an ICMP error: the one it quotes)."""
+        if pkt.proto_number == 1 and is_icmp_error(pkt.icmp_type) and pkt.inner is not None:
+            pkt = pkt.inner
+        return self._find(pkt)[0]
+
+    def mark(self, pkt: Packet) -> int:
+        """The mark of the packet's connection (its ``ctmark`` while none is tracked).
+
+        >>> ConnTrack().mark(Packet("udp", ctmark=3))
+        3
+        """
+        entry = self._entry_of(pkt)
+        return pkt.ctmark if entry is None else entry.mark
+
+    def set_mark(self, pkt: Packet, mark: int) -> None:
+        """Keep ``mark`` as the mark of the packet's connection, when one is tracked."""
+        entry = self._entry_of(pkt)
+        if entry is not None:
+            entry.mark = mark
 
     def commit(self, step: Classification, *, accepted: bool) -> None:
         """Record the packet's effect on the table once the ruleset has judged it."""

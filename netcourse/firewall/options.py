@@ -5,8 +5,8 @@ Taught in notebooks/04-firewalls.ipynb.
 
 >>> TABLE_CHAINS["nat"]
 ('PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING')
->>> "MASQUERADE" in NAT_TARGETS, "MARK" in UNSIMULATED_TARGETS
-(True, True)
+>>> "MASQUERADE" in NAT_TARGETS, "MARK" in NOTING_TARGETS, "TOS" in UNSIMULATED_TARGETS
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ __all__ = [
     "TARGETS",
     "TABLE_CHAINS",
     "NOTING_TARGETS",
+    "MARK_TARGETS",
     "NAT_TARGETS",
     "UNSIMULATED_TARGETS",
     "MAX_LISTED",
@@ -41,8 +42,32 @@ TABLE_CHAINS: dict[str, tuple[str, ...]] = {
     "filter": BUILTIN_CHAINS,
     "security": BUILTIN_CHAINS,
 }
+#: The targets that change the packet's mark (MARK) or its connection's (CONNMARK) and go on,
+#: with their options and whether each takes a value (iptables-extensions(8)).
+MARK_TARGETS: dict[str, dict[str, bool]] = {
+    "MARK": {
+        "--set-xmark": True,
+        "--set-mark": True,
+        "--and-mark": True,
+        "--or-mark": True,
+        "--xor-mark": True,
+    },
+    "CONNMARK": {
+        "--set-xmark": True,
+        "--set-mark": True,
+        "--and-mark": True,
+        "--or-mark": True,
+        "--xor-mark": True,
+        "--save-mark": False,
+        "--restore-mark": False,
+        "--nfmask": True,
+        "--ctmask": True,
+        "--mask": True,
+    },
+}
 #: Targets that note the packet and let it go on to the next rule, with their options and
-#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option.
+#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option, MARK
+#: and CONNMARK change marks.
 NOTING_TARGETS: dict[str, dict[str, bool]] = {
     "NFLOG": {
         "--nflog-group": True,
@@ -52,6 +77,7 @@ NOTING_TARGETS: dict[str, dict[str, bool]] = {
         "--nflog-threshold": True,
     },
     "TCPMSS": {"--clamp-mss-to-pmtu": False, "--set-mss": True},
+    **MARK_TARGETS,
 }
 #: The nat table's targets, the chains each may be used in (and user chains), and options.
 NAT_TARGETS: dict[str, tuple[tuple[str, ...], dict[str, bool]]] = {
@@ -75,7 +101,6 @@ UNSIMULATED_TARGETS = (
     "CHECKSUM",
     "CLASSIFY",
     "CLUSTERIP",
-    "CONNMARK",
     "CONNSECMARK",
     "CT",
     "DSCP",
@@ -83,7 +108,6 @@ UNSIMULATED_TARGETS = (
     "HMARK",
     "IDLETIMER",
     "LED",
-    "MARK",
     "NETMAP",
     "NFQUEUE",
     "NOTRACK",
@@ -157,6 +181,12 @@ MODULES: dict[str, dict[str, int]] = {
     "comment": {"--comment": 1},
     "addrtype": {"--src-type": 1, "--dst-type": 1, "--limit-iface-in": 0, "--limit-iface-out": 0},
     "limit": {"--limit": 1, "--limit-burst": 1},
+    "mark": {"--mark": 1},
+    "connmark": {"--mark": 1},
+    "length": {"--length": 1},
+    "ttl": {"--ttl-eq": 1, "--ttl-gt": 1, "--ttl-lt": 1},
+    "pkttype": {"--pkt-type": 1},
+    "owner": {"--uid-owner": 1, "--gid-owner": 1, "--socket-exists": 0},
     "recent": {
         "--set": 0,
         "--rcheck": 0,
@@ -172,4 +202,14 @@ MODULES: dict[str, dict[str, int]] = {
     },
 }
 #: Modules whose options together make one match (built when the rule is read whole).
-GROUPED_MODULES = ("addrtype", "limit", "recent")
+GROUPED_MODULES = (
+    "addrtype",
+    "limit",
+    "recent",
+    "mark",
+    "connmark",
+    "length",
+    "ttl",
+    "pkttype",
+    "owner",
+)

@@ -16,6 +16,7 @@ import random
 import shutil
 import time
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -61,12 +62,11 @@ def side_of(pkt: Packet) -> str:
 
 
 def with_ifaces(pkt: Packet) -> Packet:
-    """The packet as fw sees it: from the client it enters eth0 and leaves eth1."""
-    from dataclasses import fields, replace
-
-    del fields
+    """The packet as fw sees it: from the client it enters eth0 and leaves eth1; fw's own
+    packets come from the test's raw socket, owned by root."""
     if side_of(pkt) == "fw":  # fw's own packet leaves by the interface facing its destination
-        return replace(pkt, out_iface="eth0" if pkt.dst.startswith("198.18.0.") else "eth1")
+        out = "eth0" if pkt.dst.startswith("198.18.0.") else "eth1"
+        return replace(pkt, out_iface=out, uid=0, gid=0)
     if side_of(pkt) == "client":
         return replace(pkt, in_iface="eth0", out_iface="eth1")
     return replace(pkt, in_iface="eth1", out_iface="eth0")
@@ -109,6 +109,8 @@ def reachable(fw: Firewall, chain: str) -> set[str]:
 
 
 def we_say(fw: Firewall, pkt: Packet, chain: str = "FORWARD"):
+    if chain == "FORWARD":  # the router decrements the TTL before the FORWARD hook
+        pkt = replace(pkt, ttl=pkt.ttl - 1)
     verdict = fw.evaluate(pkt, chain=chain)
     matched = Counter((s.chain, s.number) for s in verdict.trace if s.matched and s.number)
     return matched, verdict.rule_number is None, verdict
@@ -139,6 +141,58 @@ ICMP_NAMES = [
     "any",
     "3/1",
     "timestamp-request",
+]
+
+
+#: Matches on marks, the connection's mark, length, TTL, link-layer type and fragments.
+EXTRA_MATCHES = [
+    "-m mark --mark 0x1",
+    "-m mark ! --mark 0x1/0x1",
+    "-m mark --mark 0x4/0x6",
+    "-m mark --mark 0",
+    "-m connmark --mark 0x1/0x1",
+    "-m connmark ! --mark 0x1",
+    "-m connmark --mark 0",
+    "-m connmark ! --mark 0x2/0x2",
+    "-m length --length 0:40",
+    "-m length ! --length 29:100",
+    "-m length --length 0x40:",
+    "-m ttl --ttl-lt 10",
+    "-m ttl --ttl-gt 63",
+    "-m ttl ! --ttl-eq 63",
+    "-m ttl --ttl-eq 8",
+    "-m pkttype --pkt-type unicast",
+    "-m pkttype ! --pkt-type broadcast",
+    "-m pkttype --pkt-type multicast",
+    "! -f",
+    "-f",
+]
+#: Owner matches: iptables takes them in OUTPUT (fw's raw socket belongs to root).
+OWNER_MATCHES = [
+    "-m owner --uid-owner 0",
+    "-m owner ! --uid-owner 0",
+    "-m owner --uid-owner 1-100",
+    "-m owner --socket-exists",
+    "-m owner ! --socket-exists",
+    "-m owner --uid-owner 0 ! --gid-owner 5",
+]
+MARK_OPTIONS = [
+    "--set-mark 1",
+    "--set-xmark 0x2/0x3",
+    "--or-mark 4",
+    "--and-mark 0x5",
+    "--xor-mark 1",
+    "--set-mark 0x4/0x4",
+]
+CONNMARK_OPTIONS = [
+    "--set-mark 1",
+    "--set-xmark 0x2/0x3",
+    "--or-mark 2",
+    "--save-mark",
+    "--restore-mark",
+    "--save-mark --mask 0x3",
+    "--restore-mark --nfmask 0x1 --ctmask 0x5",
+    "--save-mark --nfmask 0x4 --ctmask 0x6",
 ]
 
 
@@ -207,7 +261,9 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
         parts.append(f"-m {module} {_neg(rng)}{option} {','.join(states)}")
     if rng.random() < 0.1:
         parts.append('-m comment --comment "a note"')
-    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"]
+    if rng.random() < 0.35:
+        parts.append(rng.choice(EXTRA_MATCHES + (OWNER_MATCHES if chain == "OUTPUT" else [])))
+    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "MARK", "CONNMARK"]
     if chain == "OUTPUT":  # REJECTing fw's own answers sends fw an ICMP error: noise in INPUT
         targets.remove("REJECT")
     if user:
@@ -224,6 +280,10 @@ def random_rule(rng: random.Random, chain: str, user: str | None) -> str:
         parts.append(f"-j REJECT --reject-with {kind}")
     elif target == "LOG":
         parts.append('-j LOG --log-prefix "fw: "')
+    elif target == "MARK":
+        parts.append(f"-j MARK {rng.choice(MARK_OPTIONS)}")
+    elif target == "CONNMARK":
+        parts.append(f"-j CONNMARK {rng.choice(CONNMARK_OPTIONS)}")
     else:
         parts.append(f"-j {target}")
     return " ".join(parts)
@@ -292,7 +352,10 @@ def random_packet(rng: random.Random) -> tuple[Packet, str]:
         )
     else:
         pkt = Packet("gre", src=src, dst=dst)
-    return with_ifaces(pkt), chain
+    extra = {"ttl": rng.choice([2, 8, 9, 10, 64, 255])}
+    if rng.random() < 0.4:
+        extra["length"] = pkt.length + rng.choice([1, 12, 24, 60, 100])
+    return with_ifaces(replace(pkt, **extra)), chain
 
 
 RULESETS = 40
@@ -321,6 +384,60 @@ def test_random_rulesets_decide_as_the_kernel(lab):
             )
             checked += 1
     assert checked == RULESETS * PACKETS_PER_RULESET
+
+
+def random_mark_ruleset(rng: random.Random) -> str:
+    """A ruleset where marks are set, copied and matched rule after rule (FORWARD, INPUT, and
+    OUTPUT with owner matches)."""
+    lines = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"]
+    for chain, count in (("FORWARD", rng.randint(3, 9)), ("INPUT", 3), ("OUTPUT", 3)):
+        for _ in range(count):
+            parts = [f"-A {chain}"]
+            if rng.random() < 0.3:
+                parts.append(rng.choice(["-p tcp", "-p udp", "-p icmp", "! -p tcp"]))
+            if rng.random() < 0.2:
+                parts.append(f"{_neg(rng)}-s {rng.choice(NETS)}")
+            if rng.random() < 0.3:
+                parts.append(
+                    "-m conntrack --ctstate " + rng.choice(["NEW", "INVALID", "NEW,INVALID"])
+                )
+            for _ in range(rng.choice([0, 1, 1, 2])):
+                pool = EXTRA_MATCHES[:8] + (OWNER_MATCHES if chain == "OUTPUT" else [])
+                parts.append(rng.choice(pool))
+            kind = rng.choice(["MARK", "MARK", "CONNMARK", "CONNMARK", "ACCEPT", "DROP", "LOG"])
+            if kind == "MARK":
+                parts.append(f"-j MARK {rng.choice(MARK_OPTIONS)}")
+            elif kind == "CONNMARK":
+                parts.append(f"-j CONNMARK {rng.choice(CONNMARK_OPTIONS)}")
+            else:
+                parts.append(f"-j {kind}")
+            lines.append(" ".join(parts))
+    lines.append("COMMIT")
+    return "\n".join(lines)
+
+
+MARK_RULESETS = 30
+
+
+def test_marks_and_connection_marks_decide_as_the_kernel(lab):
+    rng = random.Random(20261201)
+    marked = 0
+    for index in range(MARK_RULESETS):
+        text = random_mark_ruleset(rng)
+        fw = Firewall.from_iptables(text)
+        lab.load(fw.to_iptables())
+        for _ in range(PACKETS_PER_RULESET):
+            pkt, chain = random_packet(rng)
+            lab.reset()
+            theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), side_of(pkt), chain)
+            ours, our_policy, verdict = we_say(fw, pkt, chain)
+            assert (ours, our_policy) == (theirs, their_policy), (
+                f"ruleset {index}:\n{text}\n{chain} packet {pkt!r} (state {verdict.state})\n"
+                f"kernel matched {dict(theirs)} policy={their_policy}\n"
+                f"we matched {dict(ours)} policy={our_policy}: {verdict!r}"
+            )
+            marked += bool(verdict.packet.mark or verdict.packet.ctmark)
+    assert marked >= MARK_RULESETS, f"only {marked} packets left with a mark: too few to tell"
 
 
 # --- connection tracking, scripted ------------------------------------------------------

@@ -101,7 +101,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
         ("-A INPUT -p udp -j REJECT --reject-with tcp-reset", "--reject-with tcp-reset"),
         ("-A INPUT -j REJECT --reject-with icmp-bogus", "--reject-with icmp-bogus"),
         ("-A INPUT -j DROP --log-prefix x", "--log-prefix"),
-        ("-A INPUT -f -j DROP", "-f"),
+        ("-A INPUT -f -f -j DROP", "-f"),
         ("-A INPUT -p tcp -j", "-j"),
         ("-A INPUT -j NOWHERE", "-j NOWHERE"),
         ("-A INPUT -j INPUT", "-j INPUT"),
@@ -436,7 +436,7 @@ def test_every_refused_line_is_reported_at_once():
             "-A INPUT -p tcp --dport x -j ACCEPT",  # 3: no tcp match loaded... and a bad port
             "-A INPUT -s 192.0.2.0/24 -j ACCEPT",
             "-A INPUT -m limt -j ACCEPT",  # 5
-            "-A INPUT -j MARK --set-mark 1",  # 6
+            "-A INPUT -j TTL --ttl-set 1",  # 6
             "-A NOPE -j DROP",  # 7
             "-A INPUT -j ACCPET",  # 8
             "COMMIT",
@@ -450,13 +450,13 @@ def test_every_refused_line_is_reported_at_once():
     assert message.splitlines()[0] == "5 problems:"
     for problem in problems:
         assert f"line {problem.line}: " in message and problem.part in message
-    assert problems[2].part == "-j MARK" and "target MARK is not simulated" in problems[2].message
+    assert problems[2].part == "-j TTL" and "target TTL is not simulated" in problems[2].message
 
 
 @pytest.mark.parametrize(
     ("line", "part", "words"),
     [
-        ("-A INPUT -j CONNMARK --save-mark", "-j CONNMARK", "target CONNMARK is not simulated"),
+        ("-A INPUT -j SECMARK --selctx x", "-j SECMARK", "target SECMARK is not simulated"),
         ("-A INPUT -j CT --notrack", "-j CT", "target CT is not simulated"),
         ("-A INPUT -j DNAT --to-destination 192.0.2.1", "-j DNAT", "belongs to the nat table"),
         ("-A INPUT -m hashlimit --hashlimit-upto 3/min -j LOG", "-m hashlimit", "not simulated"),
