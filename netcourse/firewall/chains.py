@@ -28,10 +28,12 @@ from collections.abc import Iterable, Mapping
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.ipsets import bind_sets, parse_ipsets
 from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
+from netcourse.firewall.setmatch import SetMatch
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
 from netcourse.html import Cell, Markup, table
@@ -66,11 +68,15 @@ class Firewall:
         *,
         tcp_loose: bool = True,
         interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+        ipsets: str | None = None,
     ):
         if not isinstance(ruleset, Ruleset):
             raise TypeError(f"ruleset: expected a Ruleset, got {type(ruleset).__name__}")
         self.interfaces = read_interfaces(interfaces)
         self.ruleset = _bind(ruleset, self.interfaces) if interfaces is not None else ruleset
+        self.ipsets = parse_ipsets(ipsets) if ipsets is not None else {}
+        if ipsets is not None or _uses_sets(self.ruleset):
+            self.ruleset = bind_sets(self.ruleset, self.ipsets if ipsets is not None else None)
         self.tcp_loose = tcp_loose
         self._remembers = any(
             isinstance(m, RecentMatch) for rule in self.ruleset.rules() for m in rule.matches
@@ -83,12 +89,14 @@ class Firewall:
         *,
         tcp_loose: bool = True,
         interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+        ipsets: str | None = None,
     ) -> Firewall:
         """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
 
         ``interfaces`` maps the machine's interfaces to their addresses (``"198.18.0.2/24"``,
         or a tuple when it has several): ``-m addrtype`` reads its local and broadcast
-        addresses there (the loopback interface ``lo`` is always there).
+        addresses there (the loopback interface ``lo`` is always there). ``ipsets`` is the
+        text ``ipset save`` prints: the sets ``-m set --match-set`` reads.
 
         >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
         'DROP'
@@ -99,7 +107,7 @@ class Firewall:
         """
         if not isinstance(text, str) and isinstance(text, Iterable):
             text = "\n".join(str(line) for line in text)
-        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces)
+        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces, ipsets=ipsets)
 
     @property
     def chains(self) -> dict[str, Chain]:
@@ -390,6 +398,16 @@ def read_interfaces(
             addresses.append(address)
         pairs.append((name, tuple(addresses)))
     return tuple(pairs)
+
+
+def _uses_sets(ruleset: Ruleset) -> bool:
+    return any(
+        isinstance(m, SetMatch)
+        for chains in ruleset.tables.values()
+        for chain in chains.values()
+        for rule in chain.rules
+        for m in rule.matches
+    )
 
 
 def _bind(ruleset: Ruleset, interfaces) -> Ruleset:

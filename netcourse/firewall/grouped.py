@@ -24,6 +24,7 @@ from netcourse.firewall.matches import (
     Match,
     RecentMatch,
 )
+from netcourse.firewall.setmatch import build_set
 
 __all__ = ["GroupedModules"]
 
@@ -49,6 +50,8 @@ class GroupedModules:
             return self._addrtype(given, text)
         if module in ("mark", "connmark"):
             return build_mark(self, module, given, text)
+        if module == "set":
+            return build_set(self, given, text)
         if module in HEADER_BUILDERS:
             return HEADER_BUILDERS[module](self, given, text)
         if module == "limit":

@@ -187,6 +187,7 @@ MODULES: dict[str, dict[str, int]] = {
     "ttl": {"--ttl-eq": 1, "--ttl-gt": 1, "--ttl-lt": 1},
     "pkttype": {"--pkt-type": 1},
     "owner": {"--uid-owner": 1, "--gid-owner": 1, "--socket-exists": 0},
+    "set": {"--match-set": 2, "--set": 2, "--return-nomatch": 0},
     "recent": {
         "--set": 0,
         "--rcheck": 0,
@@ -212,4 +213,5 @@ GROUPED_MODULES = (
     "ttl",
     "pkttype",
     "owner",
+    "set",
 )

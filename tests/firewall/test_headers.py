@@ -122,7 +122,8 @@ def test_what_iptables_refuses_is_refused(line, part):
 
 
 def test_owner_in_postrouting_is_taken():
-    text = "*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m owner --uid-owner 0 -j ACCEPT\nCOMMIT"
+    rule = "-A POSTROUTING -m owner --uid-owner 0 -j ACCEPT"
+    text = f"*mangle\n:POSTROUTING ACCEPT [0:0]\n{rule}\nCOMMIT"
     assert Firewall.from_iptables(text).ruleset.tables["mangle"]["POSTROUTING"].rules
 
 

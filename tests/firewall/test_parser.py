@@ -83,7 +83,7 @@ def test_each_supported_match_is_read(option, kind, attrs):
 @pytest.mark.parametrize(
     "line, option",
     [
-        ("-A INPUT -m set --match-set blocked src -j DROP", "-m set"),
+        ("-A INPUT -m quota --quota 1000 -j DROP", "-m quota"),
         ("-A INPUT -p tcp --tcp-option 2 -j DROP", "--tcp-option"),
         ("-A INPUT -j MASQUERADE", "-j MASQUERADE"),
         ("-A INPUT -m conntrack --ctproto tcp -j DROP", "--ctproto"),
