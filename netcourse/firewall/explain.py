@@ -56,6 +56,7 @@ MODULE_MEANINGS: dict[str, str] = {
     "ttl": "load the ttl extension: match on the IP time-to-live",
     "pkttype": "load the pkttype extension: unicast, broadcast or multicast at the link layer",
     "owner": "load the owner extension: the user or group whose socket sent the packet",
+    "hashlimit": "load the hashlimit extension: a rate limit per source, destination or port",
     "set": "load the set extension: match addresses and ports against an IP set (ipset)",
 }
 _TARGETS = {

@@ -1,5 +1,5 @@
 """The match modules whose options together make one match: addrtype, limit, recent, mark,
-connmark, length, ttl, pkttype and owner.
+connmark, length, ttl, pkttype, owner, set and hashlimit.
 
 :class:`GroupedModules` is the part of the rule reader that builds them once a rule is read
 whole (iptables-extensions(8) says which options each takes). Taught in
@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.hashlimit import build_hashlimit
 from netcourse.firewall.headers import HEADER_BUILDERS
 from netcourse.firewall.marks import MARK_TARGETS, build_mark, check_mark_target
 from netcourse.firewall.matches import (
@@ -52,6 +53,8 @@ class GroupedModules:
             return build_mark(self, module, given, text)
         if module == "set":
             return build_set(self, given, text)
+        if module == "hashlimit":
+            return build_hashlimit(self, given, text)
         if module in HEADER_BUILDERS:
             return HEADER_BUILDERS[module](self, given, text)
         if module == "limit":

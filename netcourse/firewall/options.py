@@ -188,6 +188,20 @@ MODULES: dict[str, dict[str, int]] = {
     "pkttype": {"--pkt-type": 1},
     "owner": {"--uid-owner": 1, "--gid-owner": 1, "--socket-exists": 0},
     "set": {"--match-set": 2, "--set": 2, "--return-nomatch": 0},
+    "hashlimit": {
+        "--hashlimit-upto": 1,
+        "--hashlimit": 1,
+        "--hashlimit-above": 1,
+        "--hashlimit-burst": 1,
+        "--hashlimit-mode": 1,
+        "--hashlimit-name": 1,
+        "--hashlimit-srcmask": 1,
+        "--hashlimit-dstmask": 1,
+        "--hashlimit-htable-size": 1,
+        "--hashlimit-htable-max": 1,
+        "--hashlimit-htable-expire": 1,
+        "--hashlimit-htable-gcinterval": 1,
+    },
     "recent": {
         "--set": 0,
         "--rcheck": 0,
@@ -214,4 +228,5 @@ GROUPED_MODULES = (
     "pkttype",
     "owner",
     "set",
+    "hashlimit",
 )

@@ -105,6 +105,8 @@ def EXTRA_MATCHES(chain):  # noqa: N802 - a strategy, named like the constants a
         "-m pkttype ! --pkt-type broadcast",
         "-f",
         "! -f",
+        "-m hashlimit --hashlimit-upto 1/min --hashlimit-name h",
+        "-m hashlimit --hashlimit-above 5/sec --hashlimit-mode srcip --hashlimit-name g",
     ]
     if chain == "OUTPUT":
         choices += [

@@ -737,3 +737,101 @@ def test_a_burst_meets_the_limit_as_in_the_kernel(lab):
         accepted = now
     ours = [v.action for v in fw.replay([(p, "FORWARD") for p in pkts]).verdicts]
     assert ours == theirs == ["ACCEPT"] * 3 + ["DROP"] * 2
+
+
+# --- hashlimit, timed as xt_hashlimit counts ------------------------------------------------
+
+
+def _timed(lab: Lab, fw: Firewall, pkts_at: list[tuple[float, Packet]]) -> tuple[list, list]:
+    """Send each packet at its time (seconds from the first), waiting for the kernel's counter
+    of rule 1 of FORWARD or the policy to move: (the kernel's verdicts, the send times)."""
+    theirs, sent_at, accepted = [], [], 0
+    start = time.monotonic()
+    for sent, (at, pkt) in enumerate(pkts_at, 1):
+        delay = start + at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        sent_at.append(time.monotonic() - start)
+        lab.send("client", bytes(pkt.to_scapy()))
+        deadline = time.monotonic() + 3
+        while True:
+            counters = lab.counters()
+            now = counters.rules.get(("FORWARD", 1), 0)
+            if now + counters.policies.get("FORWARD", 0) >= sent:
+                break
+            assert time.monotonic() < deadline, f"packet {sent} never reached FORWARD"
+            time.sleep(0.002)
+        theirs.append("ACCEPT" if now > accepted else "DROP")
+        accepted = now
+    return theirs, sent_at
+
+
+def _hashlimit_case(lab: Lab, rule: str, pkts_at: list[tuple[float, Packet]]):
+    text = "\n".join(["*filter", ":FORWARD DROP [0:0]", rule, "COMMIT"])
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    lab.reset()
+    theirs, sent_at = _timed(lab, fw, pkts_at)
+    timed = [(replace(p, time=t), "FORWARD") for t, (_, p) in zip(sent_at, pkts_at)]
+    ours = [v.action for v in fw.replay(timed).verdicts]
+    return ours, theirs
+
+
+def _udp(src: str, sport: int, dport: int = 9) -> Packet:
+    return with_ifaces(Packet("udp", src=src, dst=SERVER, sport=sport, dport=dport))
+
+
+def test_hashlimit_keeps_a_bucket_per_source_as_the_kernel(lab):
+    other = "198.18.0.5"
+    pkts = [(0, _udp(CLIENT, 40000 + i)) for i in range(5)] + [
+        (0, _udp(other, 41000 + i)) for i in range(4)
+    ]
+    rule = (
+        "-A FORWARD -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 3 "
+        "--hashlimit-mode srcip --hashlimit-name fwmsrc -j ACCEPT"
+    )
+    ours, theirs = _hashlimit_case(lab, rule, pkts)
+    assert ours == theirs == ["ACCEPT"] * 3 + ["DROP"] * 2 + ["ACCEPT"] * 3 + ["DROP"]
+
+
+def test_hashlimit_above_with_ports_and_masks_as_the_kernel(lab):
+    # srcmask 24: both client addresses share one bucket per destination port
+    pkts = [(0, _udp(CLIENT, 40000, 53)), (0, _udp("198.18.0.5", 40001, 53))]
+    pkts += [(0, _udp(CLIENT, 40002, 53)), (0, _udp(CLIENT, 40003, 123))]
+    rule = (
+        "-A FORWARD -m hashlimit --hashlimit-above 1/min --hashlimit-burst 2 "
+        "--hashlimit-mode srcip,dstport --hashlimit-srcmask 24 --hashlimit-name fwmabove "
+        "-j DROP"
+    )
+    text = "\n".join(["*filter", ":FORWARD ACCEPT [0:0]", rule, "COMMIT"])
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    lab.reset()
+    theirs, sent_at = _timed(lab, fw, pkts)
+    # rule 1 counting means "above the limit": dropped here; the policy accepts the others
+    theirs = ["DROP" if v == "ACCEPT" else "ACCEPT" for v in theirs]
+    ours = [v.action for v in fw.replay([(p, "FORWARD") for _, p in pkts]).verdicts]
+    assert ours == theirs == ["ACCEPT", "ACCEPT", "DROP", "ACCEPT"]
+
+
+def test_hashlimit_refills_and_forgets_on_time_as_the_kernel(lab):
+    # 4/s: a token every 0.25 s, two at most; an idle bucket is forgotten after 400 ms
+    times = [0.0, 0.02, 0.04, 0.7, 0.72, 0.74]
+    rule = (
+        "-A FORWARD -m hashlimit --hashlimit-upto 4/sec --hashlimit-burst 2 "
+        "--hashlimit-name fwmrefill -j ACCEPT"
+    )
+    ours, theirs = _hashlimit_case(
+        lab, rule, [(t, _udp(CLIENT, 42000 + i)) for i, t in enumerate(times)]
+    )
+    assert ours == theirs == ["ACCEPT", "ACCEPT", "DROP", "ACCEPT", "ACCEPT", "DROP"]
+    rule = (
+        "-A FORWARD -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 "
+        "--hashlimit-name fwmexpire --hashlimit-htable-expire 400 "
+        "--hashlimit-htable-gcinterval 100 -j ACCEPT"
+    )
+    times = [0.0, 0.05, 1.5, 1.55]
+    ours, theirs = _hashlimit_case(
+        lab, rule, [(t, _udp(CLIENT, 43000 + i)) for i, t in enumerate(times)]
+    )
+    assert ours == theirs == ["ACCEPT", "DROP", "ACCEPT", "DROP"]

@@ -459,7 +459,7 @@ def test_every_refused_line_is_reported_at_once():
         ("-A INPUT -j SECMARK --selctx x", "-j SECMARK", "target SECMARK is not simulated"),
         ("-A INPUT -j CT --notrack", "-j CT", "target CT is not simulated"),
         ("-A INPUT -j DNAT --to-destination 192.0.2.1", "-j DNAT", "belongs to the nat table"),
-        ("-A INPUT -m hashlimit --hashlimit-upto 3/min -j LOG", "-m hashlimit", "not simulated"),
+        ("-A INPUT -m u32 --u32 0x0=0x0 -j LOG", "-m u32", "not simulated"),
         ("-A INPUT -j NFLOG --log-prefix x", "--log-prefix", "not an option of the 'NFLOG'"),
         ("-A INPUT -p udp -j TCPMSS --set-mss 1400", "-j TCPMSS", "needs -p tcp"),
     ],
