@@ -2,8 +2,9 @@
 (iptables(8), iptables-extensions(8)), decided as the kernel's xt_length, xt_ttl, xt_pkttype
 and xt_owner decide.
 
-The linter has no dimension for these fields: each match says it is not :attr:`exact`, so lint
-never claims that a rule with one catches a packet. Taught in notebooks/04-firewalls.ipynb.
+``-f`` is a dimension of the linter's header space; it has none for the other fields: each
+of those matches says it is not :attr:`exact`, so lint never claims a rule with one catches a
+packet. Taught in notebooks/04-firewalls.ipynb.
 
 >>> from netcourse.firewall.parser import parse_rule
 >>> m = parse_rule("-A INPUT -m length --length 0:100 -j DROP").matches[0]
@@ -57,6 +58,16 @@ class FragmentMatch(_Inexact):
     >>> FragmentMatch(text="-f", negate=False).test(Packet("udp", fragment=185), "NEW")
     True
     """
+
+    @property
+    def exact(self) -> bool:
+        return True
+
+    def space(self, names=()):
+        return Match.space(self, names)
+
+    def _space(self, names):
+        return "frag", ((1, 1),)
 
     def _holds(self, pkt, state):
         return pkt.fragment != 0

@@ -313,6 +313,8 @@ def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
             continue
         dim, values = match.space(names)
         base[dim] = intersect(base[dim], values)
+        if match.transport:  # the kernel's port, flag and ICMP matches fail on fragments
+            base["frag"] = intersect(base["frag"], ((0, 0),))
     boxes = [base]
     for match in either:
         ranges = tuple(sorted(match.ranges))

@@ -74,6 +74,7 @@ DIMENSIONS: dict[str, int] = {
     "state": 3,  # packets here are INVALID, NEW, ESTABLISHED or RELATED
     "in": 2**16,  # interface names, numbered by the linter
     "out": 2**16,
+    "frag": 1,  # 1: a non-first fragment (no transport header), 0: the others
 }
 
 Intervals = tuple[tuple[int, int], ...]
@@ -119,6 +120,9 @@ class Match:
     #: Whether the match remembers earlier packets (limit, recent): then ``memory``, a dict
     #: the caller keeps across packets, holds what it remembers.
     stateful = False
+    #: Whether the match reads the transport header (ports, TCP flags, ICMP type): the kernel's
+    #: tcp, udp, icmp and multiport matches fail on a non-first fragment, even negated.
+    transport = False
 
     @property
     def exact(self) -> bool:
@@ -128,6 +132,8 @@ class Match:
 
     def test(self, pkt: Packet, state: str, memory: dict | None = None) -> bool:
         """Whether the packet (in this conntrack state) satisfies the condition."""
+        if self.transport and pkt.fragment:
+            return False
         return self._holds(pkt, state) != self.negate
 
     def _holds(self, pkt: Packet, state: str) -> bool:  # pragma: no cover - abstract
@@ -136,7 +142,8 @@ class Match:
     def mask(self, batch):
         """The numpy boolean array of the batch's packets that satisfy the condition."""
         held = self._mask(batch)
-        return ~held if self.negate else held
+        held = ~held if self.negate else held
+        return held & (batch.fragment == 0) if self.transport else held
 
     def _mask(self, batch):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -153,6 +160,8 @@ class Match:
 
     def why(self, pkt: Packet, state: str) -> str:
         """A phrase saying why this packet does or does not satisfy the condition."""
+        if self.transport and pkt.fragment:
+            return "a non-first fragment has no transport header, so this match fails"
         return self._why(pkt, state, self.test(pkt, state))
 
     def _why(self, pkt: Packet, state: str, ok: bool) -> str:  # pragma: no cover
@@ -311,6 +320,8 @@ class IfaceMatch(Match):
 class PortMatch(Match):
     """``--sport``/``--dport`` of ``-m tcp``/``-m udp``: one port or a range ``lo:hi``."""
 
+    transport = True
+
     which: str  # "sport" or "dport"
     lo: int
     hi: int
@@ -350,6 +361,8 @@ class PortMatch(Match):
 @dataclass(frozen=True, kw_only=True)
 class MultiportMatch(Match):
     """``-m multiport --dports/--sports/--ports``: up to 15 ports and ranges."""
+
+    transport = True
 
     which: str  # "sport", "dport" or "ports" (either)
     ranges: tuple[tuple[int, int], ...]
@@ -409,6 +422,8 @@ class MultiportMatch(Match):
 class TcpFlagsMatch(Match):
     """``--tcp-flags MASK COMP`` (and ``--syn``): of the flags in MASK, exactly COMP are set."""
 
+    transport = True
+
     flag_mask: int
     comp: int
     syn: bool = False
@@ -449,6 +464,8 @@ class TcpFlagsMatch(Match):
 @dataclass(frozen=True, kw_only=True)
 class IcmpMatch(Match):
     """``--icmp-type``: an ICMP type (255 = any) with a range of codes."""
+
+    transport = True
 
     icmp_type: int
     code_lo: int = 0
