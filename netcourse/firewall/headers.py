@@ -30,6 +30,7 @@ __all__ = [
     "OwnerMatch",
     "HEADER_BUILDERS",
     "OWNER_CHAINS",
+    "owner_hook_problems",
 ]
 
 #: The built-in chains whose packets may have a local socket: xt_owner's hooks.
@@ -321,3 +322,31 @@ def _owner(reader, given, text):
 
 #: The builders of these modules' matches from their options (``reader.fail`` refuses).
 HEADER_BUILDERS = {"length": _length, "ttl": _ttl, "pkttype": _pkttype, "owner": _owner}
+
+
+def owner_hook_problems(chains: dict, builtin: tuple[str, ...]) -> list[tuple[int, str, str]]:
+    """(line, part, message) of each owner match in a user chain that a built-in chain other
+    than OUTPUT and POSTROUTING reaches: the kernel refuses the whole table then."""
+    problems = []
+    for start in builtin:
+        if start in OWNER_CHAINS or start not in chains:
+            continue
+        seen, todo = {start}, [start]
+        while todo:
+            for rule in chains[todo.pop()].rules:
+                if rule.jumps and rule.target in chains and rule.target not in seen:
+                    seen.add(rule.target)
+                    todo.append(rule.target)
+        for name in sorted(seen - {start}):
+            for rule in chains[name].rules:
+                for match in rule.matches:
+                    if isinstance(match, OwnerMatch):
+                        problems.append(
+                            (
+                                rule.line,
+                                match.text,
+                                f"the owner match works in OUTPUT and POSTROUTING only, and "
+                                f"{start} jumps to {name} (the kernel refuses the table)",
+                            )
+                        )
+    return sorted(set(problems))

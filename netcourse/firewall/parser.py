@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.grouped import GroupedModules
-from netcourse.firewall.headers import FragmentMatch
+from netcourse.firewall.headers import FragmentMatch, owner_hook_problems
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
     STATES,
@@ -762,6 +762,7 @@ def parse_ruleset(text: str) -> Ruleset:
                     problems += _problems(exc)
             chains[chain] = Chain(chain, table.policies[chain], tuple(parsed))
         problems += _check_targets(chains, name)
+        problems += [Problem(*p) for p in owner_hook_problems(chains, TABLE_CHAINS[name])]
         built[name] = chains
     if problems:
         raise _refuse(problems)

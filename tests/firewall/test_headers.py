@@ -179,3 +179,14 @@ def test_lint_knows_fragments_slip_past_port_matches():
     fw = Firewall.from_iptables([*ports, last])
     assert fw.evaluate(Packet("tcp", fragment=1)).rule_number == 3
     assert "shadowed" in lint([*ports, "-A INPUT -p tcp -f -j DROP", last]).kinds()
+
+
+def test_owner_in_a_user_chain_that_input_reaches_is_refused_as_the_kernel_refuses():
+    # measured: iptables-restore fails with "RULE_APPEND failed (Invalid argument)" for the
+    # first, and takes the second and third
+    own = "-A OWN -m owner --uid-owner 0 -j ACCEPT"
+    with pytest.raises(RuleError) as caught:
+        Firewall.from_iptables(["-N OWN", "-A INPUT -j OWN", own])
+    assert caught.value.problems[0].line == 3 and "INPUT jumps to OWN" in str(caught.value)
+    assert Firewall.from_iptables(["-N OWN", "-A OUTPUT -j OWN", own]).chains["OWN"].rules
+    assert Firewall.from_iptables(["-N OWN", own]).chains["OWN"].rules
