@@ -451,7 +451,7 @@ PKTTYPES = ("unicast", "broadcast", "multicast", "otherhost")
 
 def _default_length(pkt: Packet) -> int:
     """The IP total length of the headers to_scapy builds (20 + the next header's)."""
-    number = protocol_number(pkt.proto)
+    number = pkt.proto_number
     if number == 1:
         inner = 28 if pkt.inner is not None else 0
         return 20 + _ICMP_BYTES.get(pkt.icmp_type, 8) + inner
@@ -459,10 +459,14 @@ def _default_length(pkt: Packet) -> int:
 
 
 def _default_pkttype(pkt: Packet) -> str:
-    addr = ipaddress.IPv4Address(pkt.dst)
-    if addr.is_multicast:
+    if pkt.dst_int >> 28 == 0xE:  # 224.0.0.0/4
         return "multicast"
-    return "broadcast" if int(addr) == 2**32 - 1 else "unicast"
+    return "broadcast" if pkt.dst_int == 2**32 - 1 else "unicast"
+
+
+def _small(value: object, high: int) -> bool:
+    """Whether value is already a plain int in 0..high (no reading needed)."""
+    return type(value) is int and 0 <= value <= high
 
 
 #: The defaults of the fields pkttype, length, ttl, mark, owner and -f read (a callable
@@ -482,17 +486,21 @@ _EXTRA_DEFAULTS = {
 def _extras(pkt: Packet, number: int) -> dict:
     """The checked values of the fields added for mark, ttl, length, -f, pkttype and owner."""
     out: dict = {}
-    for key in ("mark", "ctmark"):
-        out[key] = read_int(getattr(pkt, key), what=key, high=2**32 - 1, error=PacketError)
-    out["ttl"] = read_int(pkt.ttl, what="ttl", high=255, error=PacketError)
-    out["fragment"] = read_int(pkt.fragment, what="fragment offset", high=8191, error=PacketError)
-    least = _default_length(pkt)
+    for key, high in (("mark", 2**32 - 1), ("ctmark", 2**32 - 1), ("ttl", 255)):
+        value = getattr(pkt, key)
+        if not _small(value, high):
+            out[key] = read_int(value, what=key, high=high, error=PacketError)
+    if not _small(pkt.fragment, 8191):
+        out["fragment"] = read_int(
+            pkt.fragment, what="fragment offset", high=8191, error=PacketError
+        )
     if pkt.length is None:
-        out["length"] = least
+        out["length"] = _default_length(pkt)
     else:
-        out["length"] = read_int(pkt.length, what="length", high=65535, error=PacketError)
-        if out["length"] < 20:
+        length = read_int(pkt.length, what="length", high=65535, error=PacketError)
+        if length < 20:
             raise PacketError(f"length {quote(pkt.length)}: an IPv4 packet is 20-65535 bytes")
+        out["length"] = length
     kind = _default_pkttype(pkt) if pkt.pkttype is None else pkt.pkttype
     if kind == "host":
         kind = "unicast"
