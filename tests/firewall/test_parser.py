@@ -499,3 +499,39 @@ def test_a_rule_without_a_target_only_counts_and_the_packet_goes_on():
     verdict = fw.evaluate(Packet("tcp", src="192.0.2.1", dst="192.0.2.2"))
     assert (verdict.action, verdict.rule_number) == ("ACCEPT", 2)
     assert [step.matched for step in verdict.trace] == [True, True]
+
+
+MATCH_WORDS = (
+    WORDS
+    + """
+    mark connmark MARK CONNMARK --mark 0x1/0x1 0x4000 --set-mark --set-xmark --and-mark
+    --or-mark --xor-mark --save-mark --restore-mark --nfmask --ctmask 0xffffffff 1/ 010 +5
+    length --length 0:60 60: ttl --ttl-eq --ttl-gt --ttl-lt 64 256 pkttype --pkt-type host
+    broadcast owner --uid-owner --gid-owner --socket-exists 1000-2000 root -f --fragment set
+    --match-set s src,dst dst --return-nomatch hashlimit --hashlimit-upto --hashlimit-above
+    --hashlimit-burst --hashlimit-mode srcip,dstport --hashlimit-name --hashlimit-srcmask
+    --hashlimit-htable-expire 5/sec 1/day ５
+""".split()
+)
+MATCH_RULESET = st.lists(
+    st.lists(st.sampled_from(MATCH_WORDS), max_size=12).map(" ".join), max_size=8
+).map("\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MATCH_RULESET)
+def test_random_rulesets_with_the_new_matches_are_read_or_refused(text):
+    start = time.perf_counter()
+    try:
+        ruleset = parse_ruleset(text)
+    except RuleError as exc:
+        assert why_refused(text) == str(exc)
+    else:
+        try:  # a set match naming a set the text does not create is refused here
+            fw = Firewall(ruleset, ipsets="create s hash:ip\nadd s 192.0.2.1")
+        except RuleError as exc:
+            assert all("no set" in p.message for p in exc.problems), exc
+        else:
+            fw.evaluate(Packet("tcp", src="192.0.2.1", dport=22, mark=1, uid=0, gid=0))
+            fw.to_iptables()
+    assert time.perf_counter() - start < 2.0, "parsing must stay fast on any input"
