@@ -56,6 +56,10 @@ class _Inexact(Match):
 class FragmentMatch(_Inexact):
     """``-f``: a non-first fragment (fragment offset not 0); ``! -f`` the others.
 
+    The packet is judged as given. On a real machine the kernel reassembles fragments before
+    the tables whenever conntrack is in use (a state, conntrack or connmark match, CONNMARK or
+    NAT in any table): then no rule ever sees a non-first fragment (measured in test_kernel.py).
+
     >>> FragmentMatch(text="-f", negate=False).test(Packet("udp", fragment=185), "NEW")
     True
     """

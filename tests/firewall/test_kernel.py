@@ -835,3 +835,35 @@ def test_hashlimit_refills_and_forgets_on_time_as_the_kernel(lab):
         lab, rule, [(t, _udp(CLIENT, 43000 + i)) for i, t in enumerate(times)]
     )
     assert ours == theirs == ["ACCEPT", "DROP", "ACCEPT", "DROP"]
+
+
+def test_a_non_first_fragment_meets_the_rules_as_in_the_kernel(lab):
+    # no rule uses conntrack, so the kernel does not reassemble: the rules see the fragment
+    # (with a conntrack rule anywhere it would wait for its other fragments and never arrive).
+    # multiport and icmp fail on it even negated; iptables-nft's tcp and udp options read its
+    # bytes where a header would be; -f, length and mark match it
+    rules = [
+        "-A FORWARD -p udp -m udp ! --dport 53 -j LOG",
+        "-A FORWARD -p udp -m udp --dport 9 -j LOG",
+        "-A FORWARD -p udp -m multiport ! --dports 1 -j LOG",
+        "-A FORWARD -p udp -m multiport --dports 9 -j LOG",
+        "-A FORWARD -p udp ! -f -j LOG",
+        "-A FORWARD -f -m length --length 100 -j LOG",
+        "-A FORWARD -p tcp -m tcp --dport 80 -j LOG",
+        "-A FORWARD -p tcp -m tcp ! --dport 1 -j LOG",
+        "-A FORWARD -p tcp -m tcp --syn -j LOG",
+        "-A FORWARD -p tcp -m tcp --tcp-flags SYN SYN -j LOG",
+        "-A FORWARD -p icmp -m icmp --icmp-type 8 -j LOG",
+        "-A FORWARD -p icmp -m icmp ! --icmp-type 0 -j LOG",
+        "-A FORWARD -f -m mark --mark 0 -j LOG",
+    ]
+    text = "\n".join(["*filter", ":FORWARD DROP [0:0]", *rules, "COMMIT"])
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    for proto, extra in (("udp", {"dport": 9}), ("tcp", {"dport": 80}), ("icmp", {})):
+        lab.reset()
+        pkt = Packet(proto, src=CLIENT, dst=SERVER, fragment=185, length=100, **extra)
+        pkt = with_ifaces(pkt)
+        theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), "client")
+        ours, our_policy, verdict = we_say(fw, pkt)
+        assert (ours, our_policy) == (theirs, their_policy), (proto, theirs, verdict.trace)
