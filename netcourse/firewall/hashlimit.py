@@ -8,8 +8,10 @@ takes it. ``--hashlimit-upto`` matches packets that found one, ``--hashlimit-abo
 did not. A bucket idle for ``--hashlimit-htable-expire`` milliseconds is forgotten (the
 kernel's collector runs every ``--hashlimit-htable-gcinterval``, so it may keep it a little
 longer), and the next packet finds a full one. Buckets live in the table named by
-``--hashlimit-name``, shared by the rules that name it. Time is the packets' ``time``, so
-results are deterministic. Taught in notebooks/04-firewalls.ipynb.
+``--hashlimit-name``, shared by the rules that name it (each rule here keeps its own rate;
+the kernel takes the first rule's). Time is the packets' ``time``, so results are
+deterministic. Not simulated: a non-first fragment meeting a port mode, which the kernel
+drops on the spot. Taught in notebooks/04-firewalls.ipynb.
 
 >>> from netcourse.firewall.parser import parse_rule
 >>> m = parse_rule("-A INPUT -m hashlimit --hashlimit-upto 1/sec --hashlimit-burst 2 "

@@ -212,7 +212,8 @@ class Packet:
     ``icmp_type`` a number or a name such as ``"echo-request"``; ``inner`` the packet an ICMP
     error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by;
     ``time`` when it is seen, in seconds (rate limits and recent lists count with it);
-    ``mark`` its netfilter mark and ``ctmark`` its connection's (MARK, CONNMARK); ``ttl``;
+    ``mark`` its netfilter mark and ``ctmark`` its connection's (MARK, CONNMARK); ``ttl`` as
+    the chain reads it (a router has already decremented it when FORWARD sees it);
     ``length`` the IP total length in bytes (by default that of the headers :meth:`to_scapy`
     builds); ``fragment`` its fragment offset in 8-byte units (not 0: a non-first fragment);
     ``pkttype`` how the link layer addressed it, ``unicast``, ``broadcast``, ``multicast`` or
