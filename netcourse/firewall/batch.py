@@ -14,6 +14,7 @@ the one it has with an empty table). Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from netcourse.errors import CaptureError, NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.conntrack import IGNORED_TCP_FLAGS, VALID_TCP_FLAGS
+from netcourse.firewall.marks import MARK_TARGETS, apply_mark_batch, mark_operation
 from netcourse.firewall.matches import (
     STATES,
     AddrMatch,
@@ -31,7 +33,7 @@ from netcourse.firewall.matches import (
     PortMatch,
     ProtoMatch,
 )
-from netcourse.firewall.packet import Packet
+from netcourse.firewall.packet import PKTTYPES, Packet
 from netcourse.protocols import ICMP_TYPES, TcpFlags
 
 __all__ = ["PacketBatch", "BatchVerdicts", "evaluate_batch", "capture_packets"]
@@ -43,7 +45,8 @@ _ACTIONS = ("ACCEPT", "DROP", "REJECT")
 class PacketBatch:
     """Packets as columns: protocol, addresses (as integers), ports (-1: none), TCP flag
     bits, ICMP type and code (-1: not ICMP), conntrack state code, interface codes into
-    ``iface_names``."""
+    ``iface_names``; then mark and connection mark, TTL, IP length, fragment offset, packet
+    type (its place in ``PKTTYPES``), socket owner uid and gid (-1: no socket)."""
 
     proto: np.ndarray
     src: np.ndarray
@@ -57,6 +60,25 @@ class PacketBatch:
     in_iface: np.ndarray
     out_iface: np.ndarray
     iface_names: tuple[str, ...]
+    mark: np.ndarray | None = None
+    ctmark: np.ndarray | None = None
+    ttl: np.ndarray | None = None
+    length: np.ndarray | None = None
+    fragment: np.ndarray | None = None
+    pkttype: np.ndarray | None = None
+    uid: np.ndarray | None = None
+    gid: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        size = len(self.proto)
+        defaults = {"ttl": 64, "pkttype": 0, "uid": -1, "gid": -1}
+        if self.length is None:  # not given: the headers' length, as Packet has it
+            header = np.where(np.asarray(self.proto) == 6, 40, 28).astype(np.int64)
+            object.__setattr__(self, "length", header)
+        for name in ("mark", "ctmark", "ttl", "fragment", "pkttype", "uid", "gid"):
+            if getattr(self, name) is None:
+                fill = defaults.get(name, 0)
+                object.__setattr__(self, name, np.full(size, fill, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.proto)
@@ -98,6 +120,14 @@ class PacketBatch:
             in_iface=in_codes,
             out_iface=out_codes,
             iface_names=tuple(names),
+            mark=column((p.mark for p in pkts), np.int64),
+            ctmark=column((p.ctmark for p in pkts), np.int64),
+            ttl=column((p.ttl for p in pkts), np.int64),
+            length=column((p.length for p in pkts), np.int64),
+            fragment=column((p.fragment for p in pkts), np.int64),
+            pkttype=column((PKTTYPES.index(p.pkttype) for p in pkts), np.int64),
+            uid=column((-1 if p.uid is None else p.uid for p in pkts), np.int64),
+            gid=column((-1 if p.gid is None else p.gid for p in pkts), np.int64),
         )
 
     @classmethod
@@ -247,6 +277,9 @@ def evaluate_batch(fw, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerd
     if not start.builtin:
         raise RuleError(f"{chain} is a user chain; packets enter at INPUT, FORWARD or OUTPUT")
     size = len(batch)
+    if any(r.target in MARK_TARGETS for c in fw.chains.values() for r in c.rules):
+        # MARK and CONNMARK change the marks later rules read: work on copies of them
+        batch = dataclasses.replace(batch, mark=batch.mark.copy(), ctmark=batch.ctmark.copy())
     chain_names = list(fw.chains)
     chain_code = {name: code for code, name in enumerate(chain_names)}
     action = np.full(size, -1, dtype=np.int8)
@@ -284,7 +317,11 @@ def evaluate_batch(fw, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerd
             rule = rules[frame.index]
             frame.index += 1
             hits = rule_hits(rule, frame.active)
-            if not len(hits) or rule.noting:
+            if not len(hits):
+                continue
+            if rule.noting:
+                if rule.target in MARK_TARGETS:
+                    apply_mark_batch(mark_operation(rule.target, rule.target_options), batch, hits)
                 continue
             frame.active[hits] = False
             frame.left -= len(hits)

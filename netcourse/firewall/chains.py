@@ -28,10 +28,13 @@ from collections.abc import Iterable, Mapping
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.ipsets import bind_sets, parse_ipsets
+from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
 from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
+from netcourse.firewall.setmatch import SetMatch
 from netcourse.firewall.trace import Replay as ReplayResult
 from netcourse.firewall.trace import TraceStep, Verdict, trace_table
 from netcourse.firewall.traverse import UNTRACKED_KEY, Traversal, traverse_packet
@@ -50,6 +53,8 @@ _TARGET_WORDS = {
     "CT": "leave it untracked by conntrack (CT --notrack) and go on to the next rule",
     "": "count it (the rule has no target) and go on to the next rule",
     "RETURN": "go back to the calling chain",
+    "MARK": "change the packet's mark and go on to the next rule",
+    "CONNMARK": "change the connection's or the packet's mark and go on to the next rule",
 }
 
 
@@ -67,11 +72,15 @@ class Firewall:
         *,
         tcp_loose: bool = True,
         interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+        ipsets: str | None = None,
     ):
         if not isinstance(ruleset, Ruleset):
             raise TypeError(f"ruleset: expected a Ruleset, got {type(ruleset).__name__}")
         self.interfaces = read_interfaces(interfaces)
         self.ruleset = _bind(ruleset, self.interfaces) if interfaces is not None else ruleset
+        self.ipsets = parse_ipsets(ipsets) if ipsets is not None else {}
+        if ipsets is not None or _uses_sets(self.ruleset):
+            self.ruleset = bind_sets(self.ruleset, self.ipsets if ipsets is not None else None)
         self.tcp_loose = tcp_loose
         self._bound: dict = {}  # this ruleset bound to other interfaces, for traverse()
         self._remembers = any(
@@ -85,12 +94,14 @@ class Firewall:
         *,
         tcp_loose: bool = True,
         interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
+        ipsets: str | None = None,
     ) -> Firewall:
         """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
 
         ``interfaces`` maps the machine's interfaces to their addresses (``"198.18.0.2/24"``,
         or a tuple when it has several): ``-m addrtype`` reads its local and broadcast
-        addresses there (the loopback interface ``lo`` is always there).
+        addresses there (the loopback interface ``lo`` is always there). ``ipsets`` is the
+        text ``ipset save`` prints: the sets ``-m set --match-set`` reads.
 
         >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
         'DROP'
@@ -101,7 +112,7 @@ class Firewall:
         """
         if not isinstance(text, str) and isinstance(text, Iterable):
             text = "\n".join(str(line) for line in text)
-        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces)
+        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces, ipsets=ipsets)
 
     @property
     def chains(self) -> dict[str, Chain]:
@@ -193,7 +204,7 @@ class Firewall:
         elif state not in STATE_MODULE_STATES:
             raise RuleError(f"state {quote(state)}: expected {', '.join(STATE_MODULE_STATES)}")
         trace: list[TraceStep] = []
-        decided = self._walk(start, pkt, state, trace, {} if memory is None else memory)
+        decided, pkt = self._walk(start, pkt, state, trace, {} if memory is None else memory)
         if decided is None:
             trace.append(
                 TraceStep(
@@ -231,9 +242,10 @@ class Firewall:
         trace: list[TraceStep],
         memory: dict,
         chains: Mapping[str, Chain] | None = None,
-    ) -> Rule | None:
+    ) -> tuple[Rule | None, Packet]:
         """Run chain ``start`` and the chains it jumps to: the deciding rule, or None when the
-        packet comes back (RETURN, or the end of the chain).
+        packet comes back (RETURN, or the end of the chain), and the packet as it leaves (MARK
+        and CONNMARK rewrite it for the rules after them).
 
         ``chains`` are the chains of ``start``'s table (the filter table's by default); in the
         nat table a NAT target (DNAT, SNAT, MASQUERADE, REDIRECT) decides too.
@@ -260,11 +272,14 @@ class Firewall:
                     outcome = f"{'goes to' if rule.goto else 'jumps to'} {rule.target}"
                 trace.append(_step(chain, rule, True, _why(rule, pkt, state, outcome)))
                 if rule.terminal or nat:
-                    return rule
+                    return rule, pkt
                 if rule.noting:
                     if rule.target in RAW_TARGETS and memory is not None:
                         untrack = rule.target == "NOTRACK" or "--notrack" in rule.target_options
                         memory[UNTRACKED_KEY] = memory.get(UNTRACKED_KEY) or untrack
+                    elif rule.target in MARK_TARGETS:
+                        op = mark_operation(rule.target, rule.target_options)
+                        pkt = apply_mark(op, pkt, state)
                     continue
                 if rule.target == "RETURN":
                     break
@@ -272,7 +287,7 @@ class Firewall:
                     stack.append((chain, index))
                 stack.append((chains[rule.target], 0))
                 break
-        return None
+        return None, pkt
 
     # --- a sequence, with connection tracking ------------------------------------------------
 
@@ -295,8 +310,12 @@ class Firewall:
         memory: dict = {}  # rate-limit buckets and recent lists, across the packets
         for pkt, where in items:
             step = tracker.classify(pkt)
+            if tracker.mark(pkt) != pkt.ctmark:
+                pkt = dataclasses.replace(pkt, ctmark=tracker.mark(pkt))  # noqa: PLW2901
             verdict = self.evaluate(pkt, chain=where, state=step.state, memory=memory)
             tracker.commit(step, accepted=verdict.action == "ACCEPT")
+            if step.state != "INVALID":  # the connection keeps its mark (CONNMARK)
+                tracker.set_mark(pkt, verdict.packet.ctmark)
             verdicts.append(verdict)
         return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
 
@@ -440,6 +459,16 @@ def read_interfaces(
             addresses.append(address)
         pairs.append((name, tuple(addresses)))
     return tuple(pairs)
+
+
+def _uses_sets(ruleset: Ruleset) -> bool:
+    return any(
+        isinstance(m, SetMatch)
+        for chains in ruleset.tables.values()
+        for chain in chains.values()
+        for rule in chain.rules
+        for m in rule.matches
+    )
 
 
 def _bind(ruleset: Ruleset, interfaces) -> Ruleset:

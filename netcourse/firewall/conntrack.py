@@ -116,6 +116,7 @@ class _Entry:
     nat: frozenset[str] = frozenset()
     #: IPS_ASSURED: a TCP connection whose handshake completed.
     assured: bool = False
+    mark: int = 0  # the connection's mark (CONNMARK, -m connmark)
 
 
 class CtState(str):
@@ -448,6 +449,27 @@ class ConnTrack:
                 return Classification("INVALID", "an ICMP reply with no request tracked")
             return self._known(entry, "reply", "icmp reply to a tracked request")
         return Classification("INVALID", f"ICMP type {kind} neither starts nor answers a flow")
+
+    def _entry_of(self, pkt: Packet) -> _Entry | None:
+        """The connection a packet belongs to (an ICMP error: the one it quotes)."""
+        if pkt.proto_number == 1 and is_icmp_error(pkt.icmp_type) and pkt.inner is not None:
+            pkt = pkt.inner
+        return self._find(pkt)[0]
+
+    def mark(self, pkt: Packet) -> int:
+        """The mark of the packet's connection (its ``ctmark`` while none is tracked).
+
+        >>> ConnTrack().mark(Packet("udp", ctmark=3))
+        3
+        """
+        entry = self._entry_of(pkt)
+        return pkt.ctmark if entry is None else entry.mark
+
+    def set_mark(self, pkt: Packet, mark: int) -> None:
+        """Keep ``mark`` as the mark of the packet's connection, when one is tracked."""
+        entry = self._entry_of(pkt)
+        if entry is not None:
+            entry.mark = mark
 
     def commit(
         self, step: Classification, *, accepted: bool, translated: Packet | None = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.marks import MARK_TARGETS, mark_operation
 from netcourse.firewall.matches import CommentMatch, Match, ProtoMatch
 from netcourse.firewall.parser import BUILTIN_CHAINS, Rule, parse_rule
 from netcourse.firewall.words import quote_word
@@ -49,6 +50,14 @@ MODULE_MEANINGS: dict[str, str] = {
     "addrtype": "load the addrtype extension: match on the kind of address (LOCAL, BROADCAST ...)",
     "limit": "load the limit extension: match at most a rate of packets (a token bucket)",
     "recent": "load the recent extension: note addresses in a list and check them later",
+    "mark": "load the mark extension: match on the packet's netfilter mark (set by MARK)",
+    "connmark": "load the connmark extension: match on the mark of the packet's connection",
+    "length": "load the length extension: match on the IP packet's total length in bytes",
+    "ttl": "load the ttl extension: match on the IP time-to-live",
+    "pkttype": "load the pkttype extension: unicast, broadcast or multicast at the link layer",
+    "owner": "load the owner extension: the user or group whose socket sent the packet",
+    "hashlimit": "load the hashlimit extension: a rate limit per source, destination or port",
+    "set": "load the set extension: match addresses and ports against an IP set (ipset)",
 }
 _TARGETS = {
     "ACCEPT": "let it through; no later rule is tried",
@@ -64,6 +73,8 @@ _TARGETS = {
     "REDIRECT": "send the connection to this host itself, on the port given",
     "NOTRACK": "leave the packet untracked by conntrack (state UNTRACKED), then go on",
     "CT": "with --notrack: leave the packet untracked by conntrack, then go on",
+    "MARK": "change the packet's netfilter mark, then go on with the next rule",
+    "CONNMARK": "change the connection's mark (or copy it to or from the packet's), then go on",
 }
 
 
@@ -142,7 +153,13 @@ def _option_meaning(kind: str, words: tuple[str, ...], match: Match | None, rule
         return f"answer with {rule.reject_with}"
     if rule.target == "LOG":
         return "an option of the LOG target (how the log line looks)"
+    if rule.target in MARK_TARGETS:
+        return f"an option of the {rule.target} target: {_mark_meaning(rule)}"
     return f"an option of the {rule.target} target"
+
+
+def _mark_meaning(rule: Rule) -> str:
+    return mark_operation(rule.target, rule.target_options).describe()
 
 
 def _chain_meaning(chain: str) -> str:
@@ -180,5 +197,7 @@ def _summary(rule: Rule) -> str:
         "": "is counted and goes on (the rule has no target)",
         "NFLOG": "is logged and goes on",
         "TCPMSS": "has its MSS rewritten and goes on",
+        "MARK": "has its mark changed and goes on",
+        "CONNMARK": "has its connection's mark changed (or copied) and goes on",
     }.get(rule.target, f"goes to chain {rule.target}" if rule.jumps else f"goes to {rule.target}")
     return f"In {rule.chain}, {who} {what}."

@@ -1,4 +1,5 @@
-"""The match modules whose options together make one match: addrtype, limit and recent.
+"""The match modules whose options together make one match: addrtype, limit, recent, mark,
+connmark, length, ttl, pkttype, owner, set and hashlimit.
 
 :class:`GroupedModules` is the part of the rule reader that builds them once a rule is read
 whole (iptables-extensions(8) says which options each takes). Taught in
@@ -14,6 +15,9 @@ from __future__ import annotations
 import ipaddress
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.hashlimit import build_hashlimit
+from netcourse.firewall.headers import HEADER_BUILDERS
+from netcourse.firewall.marks import MARK_TARGETS, build_mark, check_mark_target
 from netcourse.firewall.matches import (
     ADDRESS_TYPES,
     AddrTypeMatch,
@@ -21,6 +25,7 @@ from netcourse.firewall.matches import (
     Match,
     RecentMatch,
 )
+from netcourse.firewall.setmatch import build_set
 
 __all__ = ["GroupedModules"]
 
@@ -44,6 +49,14 @@ class GroupedModules:
         text = " ".join(words) or f"-m {module}"
         if module == "addrtype":
             return self._addrtype(given, text)
+        if module in ("mark", "connmark"):
+            return build_mark(self, module, given, text)
+        if module == "set":
+            return build_set(self, given, text)
+        if module == "hashlimit":
+            return build_hashlimit(self, given, text)
+        if module in HEADER_BUILDERS:
+            return HEADER_BUILDERS[module](self, given, text)
         if module == "limit":
             for option in given:
                 if given[option][0]:
@@ -52,6 +65,11 @@ class GroupedModules:
             burst = self._count("--limit-burst", given.get("--limit-burst", (0, ["5"]))[1][0])
             return LimitMatch(text=text, negate=False, rate=rate, burst=burst)
         return self._recent(given, text)
+
+    def _check_target_options(self, target: str, words: list[str]) -> None:
+        """Refuse target options iptables refuses, for targets read as a whole (MARK ...)."""
+        if target in MARK_TARGETS:
+            check_mark_target(self, target, tuple(words))
 
     def _rate(self, value: str) -> float:
         """``N/second``, ``N/minute``, ``N/hour``, ``N/day`` (or their prefixes), per second."""

@@ -12,6 +12,10 @@ about linear time. Findings, each with rule numbers:
 - ``after-catch-all``: rules after an unconditional terminal rule;
 - ``accept-policy``: an INPUT or FORWARD chain whose ACCEPT policy admits what no rule stops.
 
+``-f`` is a header field like the others; but the multiport and icmp matches are read as on
+a whole packet, though the kernel fails them on a non-first fragment (which the rules of a
+machine using conntrack never see: it reassembles first).
+
 Taught in notebooks/04-firewalls.ipynb.
 
 >>> report = lint('''

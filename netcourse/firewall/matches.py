@@ -74,6 +74,7 @@ DIMENSIONS: dict[str, int] = {
     "state": 3,  # packets here are INVALID, NEW, ESTABLISHED or RELATED
     "in": 2**16,  # interface names, numbered by the linter
     "out": 2**16,
+    "frag": 1,  # 1: a non-first fragment (no transport header), 0: the others
 }
 
 Intervals = tuple[tuple[int, int], ...]
@@ -119,6 +120,11 @@ class Match:
     #: Whether the match remembers earlier packets (limit, recent): then ``memory``, a dict
     #: the caller keeps across packets, holds what it remembers.
     stateful = False
+    #: Whether the match fails on a non-first fragment, even negated, as the kernel's xt_icmp
+    #: and xt_multiport do. The tcp and udp options are not: iptables-nft turns them into
+    #: nftables payload matches, which read the fragment's bytes where the header would be
+    #: (measured on Linux 6.18 with iptables 1.8.9 (nf_tables); iptables-legacy would fail them).
+    transport = False
 
     @property
     def exact(self) -> bool:
@@ -128,6 +134,8 @@ class Match:
 
     def test(self, pkt: Packet, state: str, memory: dict | None = None) -> bool:
         """Whether the packet (in this conntrack state) satisfies the condition."""
+        if self.transport and pkt.fragment:
+            return False
         return self._holds(pkt, state) != self.negate
 
     def _holds(self, pkt: Packet, state: str) -> bool:  # pragma: no cover - abstract
@@ -136,7 +144,8 @@ class Match:
     def mask(self, batch):
         """The numpy boolean array of the batch's packets that satisfy the condition."""
         held = self._mask(batch)
-        return ~held if self.negate else held
+        held = ~held if self.negate else held
+        return held & (batch.fragment == 0) if self.transport else held
 
     def _mask(self, batch):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -153,6 +162,8 @@ class Match:
 
     def why(self, pkt: Packet, state: str) -> str:
         """A phrase saying why this packet does or does not satisfy the condition."""
+        if self.transport and pkt.fragment:
+            return "a non-first fragment has no transport header, so this match fails (even with !)"
         return self._why(pkt, state, self.test(pkt, state))
 
     def _why(self, pkt: Packet, state: str, ok: bool) -> str:  # pragma: no cover
@@ -353,6 +364,8 @@ class PortMatch(Match):
 class MultiportMatch(Match):
     """``-m multiport --dports/--sports/--ports``: up to 15 ports and ranges."""
 
+    transport = True
+
     which: str  # "sport", "dport" or "ports" (either)
     ranges: tuple[tuple[int, int], ...]
 
@@ -451,6 +464,8 @@ class TcpFlagsMatch(Match):
 @dataclass(frozen=True, kw_only=True)
 class IcmpMatch(Match):
     """``--icmp-type``: an ICMP type (255 = any) with a range of codes."""
+
+    transport = True
 
     icmp_type: int
     code_lo: int = 0

@@ -5,8 +5,8 @@ Taught in notebooks/04-firewalls.ipynb.
 
 >>> TABLE_CHAINS["nat"]
 ('PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING')
->>> "MASQUERADE" in NAT_TARGETS, "MARK" in UNSIMULATED_TARGETS
-(True, True)
+>>> "MASQUERADE" in NAT_TARGETS, "MARK" in NOTING_TARGETS, "TOS" in UNSIMULATED_TARGETS
+(True, True, True)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ __all__ = [
     "TARGETS",
     "TABLE_CHAINS",
     "NOTING_TARGETS",
+    "MARK_TARGETS",
     "NAT_TARGETS",
     "RAW_TARGETS",
     "UNSIMULATED_TARGETS",
@@ -42,9 +43,33 @@ TABLE_CHAINS: dict[str, tuple[str, ...]] = {
     "filter": BUILTIN_CHAINS,
     "security": BUILTIN_CHAINS,
 }
+#: The targets that change the packet's mark (MARK) or its connection's (CONNMARK) and go on,
+#: with their options and whether each takes a value (iptables-extensions(8)).
+MARK_TARGETS: dict[str, dict[str, bool]] = {
+    "MARK": {
+        "--set-xmark": True,
+        "--set-mark": True,
+        "--and-mark": True,
+        "--or-mark": True,
+        "--xor-mark": True,
+    },
+    "CONNMARK": {
+        "--set-xmark": True,
+        "--set-mark": True,
+        "--and-mark": True,
+        "--or-mark": True,
+        "--xor-mark": True,
+        "--save-mark": False,
+        "--restore-mark": False,
+        "--nfmask": True,
+        "--ctmask": True,
+        "--mask": True,
+    },
+}
 #: Targets that note the packet and let it go on to the next rule, with their options and
-#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option,
-#: NOTRACK and CT --notrack exempt the packet from connection tracking.
+#: whether each takes a value: LOG and NFLOG log, TCPMSS rewrites a SYN's MSS option, MARK
+#: and CONNMARK change marks, NOTRACK and CT --notrack exempt the packet from connection
+#: tracking.
 NOTING_TARGETS: dict[str, dict[str, bool]] = {
     "NFLOG": {
         "--nflog-group": True,
@@ -57,6 +82,7 @@ NOTING_TARGETS: dict[str, dict[str, bool]] = {
     # the raw table's: the packet is left untracked (conntrack state UNTRACKED)
     "NOTRACK": {},
     "CT": {"--notrack": False},
+    **MARK_TARGETS,
 }
 #: Targets of the raw table only (iptables-extensions(8): CT, NOTRACK).
 RAW_TARGETS = ("NOTRACK", "CT")
@@ -82,14 +108,12 @@ UNSIMULATED_TARGETS = (
     "CHECKSUM",
     "CLASSIFY",
     "CLUSTERIP",
-    "CONNMARK",
     "CONNSECMARK",
     "DSCP",
     "ECN",
     "HMARK",
     "IDLETIMER",
     "LED",
-    "MARK",
     "NETMAP",
     "NFQUEUE",
     "RATEEST",
@@ -171,6 +195,27 @@ MODULES: dict[str, dict[str, int]] = {
     "comment": {"--comment": 1},
     "addrtype": {"--src-type": 1, "--dst-type": 1, "--limit-iface-in": 0, "--limit-iface-out": 0},
     "limit": {"--limit": 1, "--limit-burst": 1},
+    "mark": {"--mark": 1},
+    "connmark": {"--mark": 1},
+    "length": {"--length": 1},
+    "ttl": {"--ttl-eq": 1, "--ttl-gt": 1, "--ttl-lt": 1},
+    "pkttype": {"--pkt-type": 1},
+    "owner": {"--uid-owner": 1, "--gid-owner": 1, "--socket-exists": 0},
+    "set": {"--match-set": 2, "--set": 2, "--return-nomatch": 0},
+    "hashlimit": {
+        "--hashlimit-upto": 1,
+        "--hashlimit": 1,
+        "--hashlimit-above": 1,
+        "--hashlimit-burst": 1,
+        "--hashlimit-mode": 1,
+        "--hashlimit-name": 1,
+        "--hashlimit-srcmask": 1,
+        "--hashlimit-dstmask": 1,
+        "--hashlimit-htable-size": 1,
+        "--hashlimit-htable-max": 1,
+        "--hashlimit-htable-expire": 1,
+        "--hashlimit-htable-gcinterval": 1,
+    },
     "recent": {
         "--set": 0,
         "--rcheck": 0,
@@ -186,4 +231,16 @@ MODULES: dict[str, dict[str, int]] = {
     },
 }
 #: Modules whose options together make one match (built when the rule is read whole).
-GROUPED_MODULES = ("addrtype", "limit", "recent")
+GROUPED_MODULES = (
+    "addrtype",
+    "limit",
+    "recent",
+    "mark",
+    "connmark",
+    "length",
+    "ttl",
+    "pkttype",
+    "owner",
+    "set",
+    "hashlimit",
+)

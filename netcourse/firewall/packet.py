@@ -31,6 +31,7 @@ __all__ = [
     "icmp_reply",
     "icmp_request",
     "is_icmp_error",
+    "PKTTYPES",
 ]
 
 #: IP protocol numbers by the names iptables accepts after ``-p`` (its own ``all`` is 0).
@@ -213,8 +214,14 @@ class Packet:
     ``icmp_type`` a number or a name such as ``"echo-request"``; ``inner`` the packet an ICMP
     error is about; ``in_iface``/``out_iface`` the interfaces it arrives on and leaves by;
     ``in_iface=None`` a packet the machine sends itself (``Firewall.traverse`` then takes it
-    through OUTPUT); ``time`` when it is seen, in seconds (rate limits and recent lists
-    count with it).
+    through OUTPUT); ``time`` when it is seen, in seconds (rate limits and recent lists count
+    with it); ``mark`` its netfilter mark and ``ctmark`` its connection's (MARK, CONNMARK);
+    ``ttl`` as the chain reads it (a router has already decremented it when FORWARD sees it);
+    ``length`` the IP total length in bytes (by default that of the headers :meth:`to_scapy`
+    builds); ``fragment`` its fragment offset in 8-byte units (not 0: a non-first fragment);
+    ``pkttype`` how the link layer addressed it, ``unicast``, ``broadcast``, ``multicast`` or
+    ``otherhost`` (by default read from ``dst``); ``uid``/``gid`` the owner of the local socket
+    that sent it (None: no socket, as for forwarded packets).
 
     >>> Packet("icmp", src="192.0.2.1", dst="192.0.2.2", icmp_type="echo-request").icmp_type
     8
@@ -234,6 +241,14 @@ class Packet:
     in_iface: str | None = "eth0"
     out_iface: str | None = "eth1"
     time: float = field(default=0.0, compare=False)
+    mark: int = 0
+    ctmark: int = 0
+    ttl: int = 64
+    length: int | None = None
+    fragment: int = 0
+    pkttype: str | None = None
+    uid: int | None = None
+    gid: int | None = None
     proto_number: int = field(init=False, repr=False, compare=False)
     src_int: int = field(init=False, repr=False, compare=False)
     dst_int: int = field(init=False, repr=False, compare=False)
@@ -290,6 +305,8 @@ class Packet:
         setter(self, "src_int", src_int)
         setter(self, "dst_int", dst_int)
         setter(self, "flag_bits", bits)
+        for key, value in _extras(self, number).items():
+            setter(self, key, value)
 
     def __repr__(self) -> str:
         parts = [repr(self.proto), f"src={self.src!r}", f"dst={self.dst!r}"]
@@ -305,6 +322,10 @@ class Packet:
                 parts.append(f"icmp_id={self.icmp_id}")
             if self.inner is not None:
                 parts.append(f"inner={self.inner!r}")
+        for key, default in _EXTRA_DEFAULTS.items():
+            value = getattr(self, key)
+            if value != (default(self) if callable(default) else default):
+                parts.append(f"{key}={value!r}")
         if (self.in_iface, self.out_iface) != ("eth0", "eth1"):
             parts += [f"in_iface={self.in_iface!r}", f"out_iface={self.out_iface!r}"]
         return f"Packet({', '.join(parts)})"
@@ -363,6 +384,7 @@ class Packet:
         ip = pkt[inet.IP]
         common = dict(src=ip.src, dst=ip.dst, in_iface=in_iface, out_iface=out_iface)
         common["time"] = float(getattr(pkt, "time", 0.0) or 0.0)
+        common.update(ttl=ip.ttl, fragment=ip.frag, length=len(ip) if ip.len is None else ip.len)
         if inet.TCP in ip:
             tcp = ip[inet.TCP]
             return cls("tcp", sport=tcp.sport, dport=tcp.dport, flags=str(tcp.flags), **common)
@@ -403,19 +425,99 @@ class Packet:
         """
         inet = _scapy_inet()
         IP, TCP, UDP, ICMP = inet.IP, inet.TCP, inet.UDP, inet.ICMP
-        ip = IP(src=self.src, dst=self.dst)
+        ip = IP(src=self.src, dst=self.dst, ttl=self.ttl, frag=self.fragment)
         if self.proto_number == 6:
-            return ip / TCP(sport=self.sport, dport=self.dport, flags=self.flags or 0)
-        if self.proto_number == 17:
-            return ip / UDP(sport=self.sport, dport=self.dport)
-        if self.proto_number == 1:
+            built = ip / TCP(sport=self.sport, dport=self.dport, flags=self.flags or 0)
+        elif self.proto_number == 17:
+            built = ip / UDP(sport=self.sport, dport=self.dport)
+        elif self.proto_number == 1:
             icmp = ICMP(type=self.icmp_type, code=self.icmp_code)
             if _is_query(self.icmp_type):
                 icmp.id = self.icmp_id
+            built = ip / icmp
             if self.inner is not None:
-                return ip / icmp / bytes(self.inner.to_scapy())[:28]
-            return ip / icmp
-        return IP(src=self.src, dst=self.dst, proto=self.proto_number) / (b"\x00" * 8)
+                built = built / bytes(self.inner.to_scapy())[:28]
+        else:
+            ip.proto = self.proto_number
+            built = ip / (b"\x00" * 8)
+        padding = self.length - len(built)
+        return built / (b"\x00" * padding) if padding > 0 else built
+
+
+#: Header bytes after the IPv4 header that :meth:`Packet.to_scapy` builds, by protocol.
+_L4_BYTES = {6: 20, 17: 8, 1: 8}
+#: ICMP headers longer than 8 bytes (RFC 792, 950): timestamp 20, address mask 12 (and the
+#: domain name types scapy builds with 12).
+_ICMP_BYTES = {13: 20, 14: 20, 17: 12, 18: 12, 37: 12, 38: 12}
+#: The link-layer packet types pkttype names (the kernel's PACKET_* of linux/if_packet.h).
+PKTTYPES = ("unicast", "broadcast", "multicast", "otherhost")
+
+
+def _default_length(pkt: Packet) -> int:
+    """The IP total length of the headers to_scapy builds (20 + the next header's)."""
+    number = pkt.proto_number
+    if number == 1:
+        inner = 28 if pkt.inner is not None else 0
+        return 20 + _ICMP_BYTES.get(pkt.icmp_type, 8) + inner
+    return 20 + _L4_BYTES.get(number, 8)
+
+
+def _default_pkttype(pkt: Packet) -> str:
+    if pkt.dst_int >> 28 == 0xE:  # 224.0.0.0/4
+        return "multicast"
+    return "broadcast" if pkt.dst_int == 2**32 - 1 else "unicast"
+
+
+def _small(value: object, high: int) -> bool:
+    """Whether value is already a plain int in 0..high (no reading needed)."""
+    return type(value) is int and 0 <= value <= high
+
+
+#: The defaults of the fields pkttype, length, ttl, mark, owner and -f read (a callable
+#: computes it from the packet).
+_EXTRA_DEFAULTS = {
+    "mark": 0,
+    "ctmark": 0,
+    "ttl": 64,
+    "length": _default_length,
+    "fragment": 0,
+    "pkttype": _default_pkttype,
+    "uid": None,
+    "gid": None,
+}
+
+
+def _extras(pkt: Packet, number: int) -> dict:
+    """The checked values of the fields added for mark, ttl, length, -f, pkttype and owner."""
+    out: dict = {}
+    for key, high in (("mark", 2**32 - 1), ("ctmark", 2**32 - 1), ("ttl", 255)):
+        value = getattr(pkt, key)
+        if not _small(value, high):
+            out[key] = read_int(value, what=key, high=high, error=PacketError)
+    if not _small(pkt.fragment, 8191):
+        out["fragment"] = read_int(
+            pkt.fragment, what="fragment offset", high=8191, error=PacketError
+        )
+    if pkt.length is None:
+        out["length"] = _default_length(pkt)
+    else:
+        length = read_int(pkt.length, what="length", high=65535, error=PacketError)
+        if length < 20:
+            raise PacketError(f"length {quote(pkt.length)}: an IPv4 packet is 20-65535 bytes")
+        out["length"] = length
+    kind = _default_pkttype(pkt) if pkt.pkttype is None else pkt.pkttype
+    if kind == "host":
+        kind = "unicast"
+    if kind not in PKTTYPES:
+        raise PacketError(f"pkttype {quote(pkt.pkttype)}: expected {', '.join(PKTTYPES)}")
+    out["pkttype"] = kind
+    if (pkt.uid is None) != (pkt.gid is None):
+        raise PacketError("uid and gid: a local socket has both; give both, or neither")
+    for key in ("uid", "gid"):
+        value = getattr(pkt, key)
+        if value is not None:
+            out[key] = read_int(value, what=key, high=2**32 - 2, error=PacketError)
+    return out
 
 
 def _scapy_inet():

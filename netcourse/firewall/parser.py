@@ -7,10 +7,10 @@ option, so no part of a rule is silently ignored. Taught in notebooks/04-firewal
 >>> rule = rs.chains["INPUT"].rules[0]
 >>> rule.target, [m.text for m in rule.matches]
 ('ACCEPT', ['-p tcp', '-s 192.168.1.0/24', '--dport 80'])
->>> parse_ruleset("-A INPUT -m owner --uid-owner 0 -j ACCEPT")  # doctest: +ELLIPSIS
+>>> parse_ruleset("-A INPUT -m quota --quota 1000 -j ACCEPT")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-netcourse.errors.RuleError: line 1: '-m owner': this match is not simulated; ...
+netcourse.errors.RuleError: line 1: '-m quota': this match is not simulated; ...
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.ctmatch import CT_OPTIONS, conntrack_option
 from netcourse.firewall.grouped import GroupedModules
+from netcourse.firewall.headers import FragmentMatch, owner_hook_problems
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
     STATES,
@@ -293,6 +294,7 @@ class _RuleParser(GroupedModules, TargetOptions):
             ]
         if self.target is None:  # iptables-restore takes it: the rule only counts packets
             self.target = ""
+        self._check_target_options(self.target, self.target_words)
         if self.target == "REJECT" and self.reject_with == "tcp-reset":
             if self.proto != 6 or self.proto_negated:
                 raise self.fail("--reject-with tcp-reset", "needs -p tcp in the same rule")
@@ -414,7 +416,9 @@ class _RuleParser(GroupedModules, TargetOptions):
                 raise self.fail(token, "needs two numbers after it: -c PACKETS BYTES")
             return i + 3  # packet and byte counters: bookkeeping, not matching
         if token in ("-f", "--fragment"):
-            raise self.fail(token, "fragments are not simulated; every packet here is whole")
+            self._once("-f", token)
+            self.matches.append(FragmentMatch(text=f"{bang}{token}", negate=negate))
+            return i + 1
         if token.startswith("--"):
             return self._module_option(i, negate)
         raise self.fail(token, "unknown option; expected -p, -s, -d, -i, -o, -m, -j or -g")
@@ -761,6 +765,7 @@ def parse_ruleset(text: str) -> Ruleset:
                     problems += _problems(exc)
             chains[chain] = Chain(chain, table.policies[chain], tuple(parsed))
         problems += _check_targets(chains, name)
+        problems += [Problem(*p) for p in owner_hook_problems(chains, TABLE_CHAINS[name])]
         built[name] = chains
     if problems:
         raise _refuse(problems)
@@ -881,8 +886,8 @@ def _check_targets(chains: dict[str, Chain], table: str = "filter") -> list[Prob
                         rule.line,
                         jump,
                         "no such chain or target; simulated targets are ACCEPT, DROP, REJECT, "
-                        "LOG, RETURN, NFLOG, TCPMSS, the nat table's DNAT, SNAT, MASQUERADE and "
-                        "REDIRECT, and user chains declared with -N",
+                        "LOG, RETURN, NFLOG, TCPMSS, MARK, CONNMARK, the nat table's DNAT, SNAT, "
+                        "MASQUERADE and REDIRECT, and user chains declared with -N",
                     )
                 )
                 bad.add((chain.name, rule.number))

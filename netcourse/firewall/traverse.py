@@ -130,11 +130,12 @@ class _Way:
         self.steps: list[ChainStep] = []
 
     def chain(self, table: str, name: str, pkt: Packet, state: str):
-        """Run one built-in chain: (deciding rule or None, target)."""
+        """Run one built-in chain: (deciding rule or None, target, the packet as it leaves:
+        MARK and CONNMARK rewrite its marks for the chains after it)."""
         chains = self.tables[table]
         start = chains[name]
         trace: list[TraceStep] = []
-        rule = self.fw._walk(start, pkt, state, trace, self.memory, chains=chains)
+        rule, pkt = self.fw._walk(start, pkt, state, trace, self.memory, chains=chains)
         target = start.policy if rule is None else rule.target
         self.steps.append(
             ChainStep(
@@ -148,7 +149,7 @@ class _Way:
                 trace=tuple(trace),
             )
         )
-        return rule, target
+        return rule, target, pkt
 
     def has(self, table: str, name: str) -> bool:
         return name in self.tables.get(table, {})
@@ -204,7 +205,7 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
 
     # raw: before conntrack, the packet has no connection yet (INVALID to -m conntrack)
     if way.has("raw", hook):
-        _, target = way.chain("raw", hook, pkt, "INVALID")
+        _, target, pkt = way.chain("raw", hook, pkt, "INVALID")
         if target != "ACCEPT":
             return ended(target, None, "INVALID")
     step: Classification | None = None
@@ -220,6 +221,8 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
             assured=step.assured,
         )
     tracked = step is not None and step.state != "INVALID"
+    if tracked and conntrack.mark(original) != pkt.ctmark:  # the connection's mark (CONNMARK)
+        pkt = dataclasses.replace(pkt, ctmark=conntrack.mark(original))
     first = tracked and step.first and "nat" in way.tables
     flags: set[str] = set()
 
@@ -231,7 +234,7 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         if first:
             if not way.has("nat", name):
                 return None
-            rule, target = way.chain("nat", name, pkt, state)
+            rule, target, pkt = way.chain("nat", name, pkt, state)
             if rule is not None and rule.target in NAT_TARGETS:
                 to = nat_range(rule, pkt, interfaces=interfaces, hook=name)
                 if to is None:
@@ -257,7 +260,7 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         return None
 
     if way.has("mangle", hook) and arriving:
-        _, target = way.chain("mangle", hook, pkt, state)
+        _, target, pkt = way.chain("mangle", hook, pkt, state)
         if target != "ACCEPT":
             return ended(target, step, state)
     if arriving:
@@ -268,6 +271,10 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
         delivered = "local" if local else "forwarded"
         if pkt.dst != packet.dst:  # DNAT moved it: routed again, by its new destination
             iface_out = _connected(pkt.dst, interfaces) or iface_out
+        if not local:  # ip_forward() lowers the TTL before the FORWARD hook
+            if pkt.ttl <= 1:  # and answers "time exceeded" instead of forwarding
+                return ended("DROP", step, state)
+            pkt = dataclasses.replace(pkt, ttl=pkt.ttl - 1)
         pkt = _view(pkt, in_iface=iface_in, out_iface=None if local else iface_out)
     else:
         chain_list, delivered = _OUTPUT, "sent"
@@ -289,11 +296,13 @@ def traverse_packet(fw, packet: Packet, *, interfaces, conntrack: ConnTrack) -> 
             continue
         if name == "POSTROUTING":
             pkt = _view(pkt, in_iface=None, out_iface=iface_out)
-        _, target = way.chain(table_name, name, pkt, state)
+        _, target, pkt = way.chain(table_name, name, pkt, state)
         if target != "ACCEPT":
             return ended(target, step, state)
     if step is not None:
         conntrack.commit(step, accepted=True, translated=pkt if first else None)
+        if tracked:
+            conntrack.set_mark(original, pkt.ctmark)
     final = _view(pkt, in_iface=iface_in, out_iface=None if delivered == "local" else iface_out)
     return Traversal(
         action="ACCEPT",

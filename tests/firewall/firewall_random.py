@@ -26,7 +26,7 @@ def rules(draw, chain="INPUT", user=None):
         parts.append(f"{draw(neg)}-s {draw(st.sampled_from(NETS))}")
     if draw(st.integers(0, 3)) == 0:
         parts.append(f"{draw(neg)}-d {draw(st.sampled_from(NETS))}")
-    if draw(st.integers(0, 4)) == 0:
+    if chain != "OUTPUT" and draw(st.integers(0, 4)) == 0:
         parts.append(f"{draw(neg)}-i {draw(st.sampled_from(['eth0', 'eth+', 'lo']))}")
     if proto in ("tcp", "udp"):
         kind = draw(st.integers(0, 3))
@@ -56,22 +56,75 @@ def rules(draw, chain="INPUT", user=None):
             )
         )
         parts.append(f"-m conntrack {draw(neg)}--ctstate {','.join(states)}")
-    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"] + (
+    if draw(st.integers(0, 3)) == 0:
+        parts.append(draw(EXTRA_MATCHES(chain)))
+    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN", "MARK", "CONNMARK"] + (
         [user, f"GOTO {user}"] if user else []
     )
     target = draw(st.sampled_from(targets))
-    parts.append(f"-g {user}" if target.startswith("GOTO") else f"-j {target}")
+    if target == "MARK":
+        parts.append(f"-j MARK {draw(st.sampled_from(MARK_OPTIONS))}")
+    elif target == "CONNMARK":
+        parts.append(f"-j CONNMARK {draw(st.sampled_from(CONNMARK_OPTIONS))}")
+    else:
+        parts.append(f"-g {user}" if target.startswith("GOTO") else f"-j {target}")
     return " ".join(parts)
 
 
+#: MARK and CONNMARK options, as real rulesets write them.
+MARK_OPTIONS = [
+    "--set-mark 1",
+    "--set-xmark 0x2/0x3",
+    "--or-mark 4",
+    "--and-mark 0x5",
+    "--xor-mark 1",
+]
+CONNMARK_OPTIONS = [
+    "--set-mark 1/0x1",
+    "--save-mark",
+    "--restore-mark",
+    "--save-mark --mask 0x3",
+    "--restore-mark --nfmask 0x1 --ctmask 0x5",
+    "--or-mark 2",
+]
+
+
+def EXTRA_MATCHES(chain):  # noqa: N802 - a strategy, named like the constants above
+    """One of the matches on marks, length, ttl, pkttype, -f and owner (owner in OUTPUT)."""
+    choices = [
+        "-m mark --mark 1",
+        "-m mark ! --mark 0x1/0x1",
+        "-m mark --mark 0x4/0x4",
+        "-m connmark --mark 1/1",
+        "-m connmark ! --mark 0",
+        "-m length --length 0:60",
+        "-m length ! --length 41:",
+        "-m ttl --ttl-lt 10",
+        "-m ttl ! --ttl-eq 64",
+        "-m pkttype --pkt-type unicast",
+        "-m pkttype ! --pkt-type broadcast",
+        "-f",
+        "! -f",
+        "-m hashlimit --hashlimit-upto 1/min --hashlimit-name h",
+        "-m hashlimit --hashlimit-above 5/sec --hashlimit-mode srcip --hashlimit-name g",
+    ]
+    if chain == "OUTPUT":
+        choices += [
+            "-m owner --uid-owner 0",
+            "-m owner ! --socket-exists",
+            "-m owner ! --uid-owner 1000-2000 --gid-owner 0",
+        ]
+    return st.sampled_from(choices)
+
+
 @st.composite
-def rulesets(draw, max_rules=10):
-    """A random ruleset: INPUT rules, maybe a user chain, a policy."""
+def rulesets(draw, max_rules=10, chain="INPUT"):
+    """A random ruleset: rules of ``chain``, maybe a user chain, a policy."""
     user = draw(st.sampled_from([None, "SUB"]))
-    lines = [f"-P INPUT {draw(st.sampled_from(['ACCEPT', 'DROP']))}"]
+    lines = [f"-P {chain} {draw(st.sampled_from(['ACCEPT', 'DROP']))}"]
     if user:
         lines.append(f"-N {user}")
-    lines += draw(st.lists(rules("INPUT", user), min_size=1, max_size=max_rules))
+    lines += draw(st.lists(rules(chain, user), min_size=1, max_size=max_rules))
     if user:
         lines += draw(st.lists(rules(user), min_size=1, max_size=4))
     return lines
@@ -82,6 +135,9 @@ def packets(draw):
     """A random packet of any protocol the rules above talk about."""
     src, dst = draw(st.sampled_from(ADDRS)), draw(st.sampled_from(ADDRS))
     iface = draw(st.sampled_from(["eth0", "eth1", "lo"]))
+    extras, owner = draw(EXTRAS), draw(OWNERS)
+    if owner is not None:
+        extras.update(uid=owner[0], gid=owner[1])
     proto = draw(st.sampled_from(["tcp", "udp", "icmp"]))
     if proto == "icmp":
         kind = draw(st.sampled_from([0, 8, 3, 11]))
@@ -92,10 +148,36 @@ def packets(draw):
             icmp_type=kind,
             icmp_code=3 if kind == 3 else 0,
             in_iface=iface,
+            **extras,
         )
     sport, dport = draw(st.sampled_from(PORTS)), draw(st.sampled_from(PORTS))
     flags = draw(st.sampled_from(FLAGS)) if proto == "tcp" else ""
-    return Packet(proto, src=src, dst=dst, sport=sport, dport=dport, flags=flags, in_iface=iface)
+    return Packet(
+        proto,
+        src=src,
+        dst=dst,
+        sport=sport,
+        dport=dport,
+        flags=flags,
+        in_iface=iface,
+        **extras,
+    )
+
+
+#: Marks, TTL, length, fragment offset, link-layer type and owner, often left at defaults.
+EXTRAS = st.fixed_dictionaries(
+    {},
+    optional={
+        "mark": st.sampled_from([0, 1, 4, 5, 0xFF]),
+        "ctmark": st.sampled_from([0, 1, 2, 5]),
+        "ttl": st.sampled_from([1, 9, 10, 64, 255]),
+        "length": st.sampled_from([40, 41, 60, 61, 1500]),
+        "fragment": st.sampled_from([0, 1, 185]),
+        "pkttype": st.sampled_from(["unicast", "broadcast", "multicast", "otherhost"]),
+    },
+)
+#: The owner of the local socket that sent a packet (None: no socket).
+OWNERS = st.sampled_from([None, (0, 0), (1000, 1000), (1500, 0), (3000, 3000)])
 
 
 STATES = st.sampled_from(["NEW", "ESTABLISHED", "RELATED", "INVALID"])

@@ -26,6 +26,18 @@ def test_batch_equals_per_packet_evaluate(lines, pkts):
         assert got == expected, (lines, pkt, verdict)
 
 
+@settings(max_examples=100, deadline=None)
+@given(lines=rulesets(chain="OUTPUT"), pkts=st.lists(packets(), min_size=1, max_size=30))
+def test_batch_equals_per_packet_evaluate_in_output_with_owner_matches(lines, pkts):
+    fw = Firewall.from_iptables(lines)
+    result = fw.evaluate_batch(PacketBatch.from_packets(pkts), chain="OUTPUT")
+    for index, pkt in enumerate(pkts):
+        verdict = fw.evaluate(pkt, chain="OUTPUT")
+        expected = (verdict.action, verdict.chain, verdict.rule_number or 0)
+        got = (result.action[index], result.chain[index], int(result.rule_number[index]))
+        assert got == expected, (lines, pkt, verdict)
+
+
 @settings(max_examples=60, deadline=None)
 @given(pkts=st.lists(packets(), min_size=1, max_size=30))
 def test_batch_states_equal_lone_states(pkts):

@@ -101,6 +101,9 @@ def test_lint_is_sound_on_random_rulesets(lines, probes):
         for n in f.rules
     }
     removable = [f for f in report if f.kind == "redundant"]
+    if any(word in line for line in lines for word in ("multiport", "icmp-type")):
+        # lint reads these as on whole packets (its documented scope): no fragments then
+        probes = [(pkt, state) for pkt, state in probes if not pkt.fragment]
     for pkt, state in probes:
         chain, number = _decided_by(fw, pkt, state)
         assert (chain, number) not in never, (lines, pkt, state, report)

@@ -177,3 +177,108 @@ def _tables(text: str) -> list[list[str]]:
             blocks.append(block)
             block = []
     return blocks
+
+
+# --- real-shaped rulesets that use marks, sets, hashlimit, owner, length, ttl, pkttype, -f ---
+
+#: kube-proxy's iptables mode marks packets to masquerade and matches the mark again
+#: (its KUBE-MARK-MASQ, KUBE-POSTROUTING and KUBE-FORWARD chains), as iptables-save prints them.
+KUBE_PROXY = """\
+*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -m connmark --mark 0x4000/0x4000 -j CONNMARK --restore-mark --nfmask 0x4000 --ctmask 0x4000
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:KUBE-FORWARD - [0:0]
+:KUBE-MARK-DROP - [0:0]
+:KUBE-FIREWALL - [0:0]
+-A INPUT -j KUBE-FIREWALL
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A OUTPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL -m comment --comment "kubernetes firewall for dropping marked packets" -m mark --mark 0x8000/0x8000 -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-MARK-DROP -j MARK --set-xmark 0x8000/0x8000
+COMMIT
+"""  # noqa: E501 - iptables-save writes each rule on one line
+#: A VPS hardening guide's INPUT chain: fragments and broadcasts dropped, SSH rate-limited
+#: per source with hashlimit, an ipset blocklist (fail2ban's ipset action), odd TTLs and
+#: oversized pings refused, and OUTPUT limited to root's and one user's sockets.
+VPS_HARDENING = """\
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT DROP [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -f -j DROP
+-A INPUT -m pkttype --pkt-type broadcast -j DROP
+-A INPUT -m set --match-set f2b-sshd src -j REJECT --reject-with icmp-port-unreachable
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -m length --length 0:128 -m ttl --ttl-gt 1 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m conntrack --ctstate NEW -m hashlimit --hashlimit-upto 4/min --hashlimit-burst 4 --hashlimit-mode srcip --hashlimit-name ssh -j ACCEPT
+-A OUTPUT -o lo -j ACCEPT
+-A OUTPUT -m owner --uid-owner 0 -j ACCEPT
+-A OUTPUT -m owner --uid-owner 1000 --gid-owner 1000 -j ACCEPT
+-A OUTPUT -m owner ! --socket-exists -j ACCEPT
+COMMIT
+"""  # noqa: E501 - iptables-save writes each rule on one line
+#: fail2ban's ipset action: `ipset save` of its set with two banned hosts.
+F2B_SETS = """\
+create f2b-sshd hash:ip family inet hashsize 1024 maxelem 65536 timeout 600
+add f2b-sshd 203.0.113.66 timeout 512
+add f2b-sshd 198.51.100.9 timeout 77
+"""
+
+
+def test_kube_proxy_marks_load_and_decide():
+    from netcourse.firewall import Packet
+
+    fw = Firewall.from_iptables(KUBE_PROXY)
+    pod = Packet("tcp", src="198.18.0.10", dst="198.18.1.20", dport=8080)
+    assert fw.evaluate(pod, chain="FORWARD").action == "ACCEPT"  # the policy: no mark
+    marked = Packet("tcp", src="198.18.0.10", dst="198.18.1.20", dport=8080, mark=0x4000)
+    verdict = fw.evaluate(marked, chain="FORWARD")
+    assert (verdict.chain, verdict.rule_number) == ("KUBE-FORWARD", 2)
+    dropped = fw.evaluate(Packet("udp", mark=0xC000), chain="INPUT")
+    assert (dropped.action, dropped.chain) == ("DROP", "KUBE-FIREWALL")
+
+
+def test_vps_hardening_with_sets_and_hashlimit_loads_and_decides():
+    from netcourse.firewall import Packet
+
+    fw = Firewall.from_iptables(VPS_HARDENING, ipsets=F2B_SETS)
+    banned = Packet("tcp", src="203.0.113.66", dport=22)
+    assert fw.evaluate(banned).action == "REJECT"
+    ssh = [Packet("tcp", src="198.51.100.200", sport=40000 + i, dport=22) for i in range(5)]
+    assert fw.replay(ssh).actions == ["ACCEPT"] * 4 + ["DROP"]
+    assert fw.evaluate(Packet("icmp", ttl=1)).action == "DROP"
+    assert fw.evaluate(Packet("icmp", length=1000)).action == "DROP"
+    assert fw.evaluate(Packet("icmp")).action == "ACCEPT"
+    assert fw.evaluate(Packet("udp", fragment=10)).action == "DROP"
+    own = Packet("tcp", uid=1000, gid=1000, out_iface="eth0")
+    other = Packet("tcp", uid=1001, gid=1000, out_iface="eth0")
+    assert [fw.evaluate(p, chain="OUTPUT").action for p in (own, other)] == ["ACCEPT", "DROP"]
+
+
+@pytest.mark.root
+@needs_root_and_iptables
+@pytest.mark.parametrize("text", [KUBE_PROXY, VPS_HARDENING], ids=["kube-proxy", "vps"])
+def test_iptables_restore_takes_the_real_shaped_rulesets(text, namespace):
+    if "--match-set" in text:  # no ipset command here to create the set the rule names
+        text = "\n".join(line for line in text.splitlines() if "--match-set" not in line)
+    checked = _in(namespace, "iptables-restore", "--test", input=text)
+    assert checked.returncode == 0, checked.stderr
+    restored = _in(namespace, "iptables-restore", input=text)
+    assert restored.returncode == 0, restored.stderr
+    saved = [line for line in _normalized(_in(namespace, "iptables-save").stdout) if line]
+    assert [line for line in _normalized(text) if line and line in saved] == [
+        line for line in _normalized(text) if line
+    ], "iptables-save prints each line back as written"

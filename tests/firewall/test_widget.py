@@ -28,8 +28,8 @@ def test_deciding_rule_is_highlighted_in_the_trace():
 
 def test_bad_input_shows_inline_and_the_lab_recovers():
     lab = FirewallLab("seed-rule")
-    lab.rules.value = "-A INPUT -p tcp -m set --match-set blocked src -j ACCEPT"
-    assert "RuleError" in lab.errors.value and "-m set" in lab.errors.value
+    lab.rules.value = "-A INPUT -p tcp -m quota --quota 1000 -j ACCEPT"
+    assert "RuleError" in lab.errors.value and "-m quota" in lab.errors.value
     lab.rules.value = EXAMPLES["seed-rule"].ruleset
     assert lab.errors.value == ""
     lab.src.value = "192.168.1.300"
