@@ -435,3 +435,70 @@ def test_limit_and_recent_remember_across_traversals_with_one_conntrack():
     ]  # fmt: skip
     actions = [fw.traverse(p, interfaces=ROUTER, conntrack=ct).action for p in udp]
     assert actions == ["ACCEPT", "ACCEPT", "DROP"]  # a bucket of 2, refilled once an hour
+
+
+MARKS = """
+*mangle
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -j MARK --set-mark 0x5
+-A PREROUTING -m connmark --mark 0x0 -j CONNMARK --set-mark 0x7
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -m mark --mark 0x5 -j ACCEPT
+-A FORWARD -i eth1 -m connmark --mark 0x7 -j ACCEPT
+COMMIT
+"""
+
+
+def step(t, table, chain):
+    (found,) = [s for s in t.steps if (s.table, s.chain) == (table, chain)]
+    return found
+
+
+def test_a_mark_set_in_mangle_prerouting_is_seen_by_filter_forward():
+    """MARK rewrites the packet's mark (skb->mark), which every later hook reads."""
+    t = Firewall.from_iptables(MARKS).traverse(out(), interfaces=ROUTER, conntrack=ConnTrack())
+    assert t.action == "ACCEPT" and step(t, "filter", "FORWARD").rule_number == 1
+    assert t.packet.mark == 5
+
+
+def test_a_connection_mark_set_on_the_first_packet_is_read_by_its_reply():
+    """CONNMARK --set-mark marks the connection (ct->mark); the reply is unmarked itself but
+    belongs to that connection, so ``-m connmark`` matches it: FORWARD rule 2 accepts it."""
+    fw, ct = Firewall.from_iptables(MARKS), ConnTrack()
+    assert fw.traverse(out(), interfaces=ROUTER, conntrack=ct).action == "ACCEPT"
+    reply = inbound(src="198.51.100.80", dst="192.168.1.20")
+    t = fw.traverse(reply, interfaces=ROUTER, conntrack=ct)
+    assert (t.action, step(t, "filter", "FORWARD").rule_number, t.packet.mark) == ("ACCEPT", 2, 0)
+    assert t.packet.ctmark == 7
+    stranger = inbound(src="198.51.100.81", dst="192.168.1.20", flags="S")
+    assert fw.traverse(stranger, interfaces=ROUTER, conntrack=ct).packet.ctmark == 7  # new conn
+    lone = Firewall.from_iptables(MARKS.replace("0x7", "0x8", 1))  # marks 8; FORWARD wants 7
+    assert lone.traverse(reply, interfaces=ROUTER, conntrack=ConnTrack()).action == "DROP"
+
+
+TTL = """
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -m ttl --ttl-eq 64 -j ACCEPT
+-A FORWARD -m ttl --ttl-eq 63 -j ACCEPT
+COMMIT
+"""
+
+
+def test_a_router_lowers_the_ttl_before_forward_but_not_before_input():
+    """ip_forward() decrements the TTL before the FORWARD hook (and drops a packet whose TTL
+    would reach 0, answering time exceeded); a packet for the machine keeps its TTL."""
+    fw = Firewall.from_iptables(TTL)
+    t = fw.traverse(out(ttl=64), interfaces=ROUTER, conntrack=ConnTrack())
+    assert (t.action, t.delivered, t.packet.ttl) == ("ACCEPT", "forwarded", 63)
+    mine = out(dst="192.168.1.1", ttl=64)
+    t = fw.traverse(mine, interfaces=ROUTER, conntrack=ConnTrack())
+    assert (t.action, t.delivered, t.packet.ttl) == ("ACCEPT", "local", 64)
+    t = fw.traverse(out(ttl=1), interfaces=ROUTER, conntrack=ConnTrack())
+    assert t.action == "DROP" and ("filter", "FORWARD") not in chains(t)
