@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from netcourse.firewall.packet import Packet, icmp_reply, icmp_request, is_icmp_error
 from netcourse.firewall.trace import ConnEntry
-from netcourse.protocols import TcpFlags
+from netcourse.protocols import ICMPV6_UNTRACKED_TYPES, TcpFlags
 
 __all__ = [
     "ConnTrack",
@@ -130,21 +130,21 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
             pkt.src,
             pkt.sport,
         )
-    if proto == 1:
+    if pkt.is_icmp:  # ICMP, or ICMPv6 in IPv6
         kind = pkt.icmp_type
-        answer = icmp_reply(kind)
+        answer = icmp_reply(kind, pkt.version)
         if answer is None:  # a reply type: its original key is the request's
-            request = icmp_request(kind)
+            request = icmp_request(kind, pkt.version)
             request = kind if request is None else request
-            return (1, pkt.src, pkt.dst, pkt.icmp_id, request, "reply"), (
-                1,
+            return (proto, pkt.src, pkt.dst, pkt.icmp_id, request, "reply"), (
+                proto,
                 pkt.dst,
                 pkt.src,
                 pkt.icmp_id,
                 request,
             )
-        return (1, pkt.src, pkt.dst, pkt.icmp_id, kind), (
-            1,
+        return (proto, pkt.src, pkt.dst, pkt.icmp_id, kind), (
+            proto,
             pkt.dst,
             pkt.src,
             pkt.icmp_id,
@@ -190,9 +190,9 @@ class ConnTrack:
 
     def _find(self, pkt: Packet) -> tuple[_Entry | None, str]:
         original, _ = _keys(pkt)
-        if pkt.proto_number == 1 and icmp_reply(pkt.icmp_type) is None:
+        if pkt.is_icmp and icmp_reply(pkt.icmp_type, pkt.version) is None:
             # a reply looks itself up in the reply direction of its request
-            request_key = (1, pkt.dst, pkt.src, pkt.icmp_id, original[4])
+            request_key = (pkt.proto_number, pkt.dst, pkt.src, pkt.icmp_id, original[4])
             entry = self._by_original.get(request_key)
             return (entry, "reply") if entry else (None, "")
         if original in self._by_original:
@@ -215,7 +215,7 @@ class ConnTrack:
 
     def classify(self, pkt: Packet) -> Classification:
         """The packet's state (NEW, ESTABLISHED, RELATED or INVALID) against this table."""
-        if pkt.proto_number == 1:
+        if pkt.is_icmp:
             return self._icmp(pkt)
         if pkt.proto_number == 6:
             return self._tcp(pkt)
@@ -291,15 +291,17 @@ class ConnTrack:
         return Classification("INVALID", f"{names.get(index, 'this')} without a known connection")
 
     def _icmp(self, pkt: Packet) -> Classification:
-        kind = pkt.icmp_type
-        if is_icmp_error(kind):
+        kind, version = pkt.icmp_type, pkt.version
+        if version == 6 and kind in ICMPV6_UNTRACKED_TYPES:
+            return Classification("UNTRACKED", "neighbour discovery and MLD are never tracked")
+        if is_icmp_error(kind, version):
             if pkt.inner is None:
                 return Classification("INVALID", "an ICMP error quoting no packet")
             entry, _ = self._find(pkt.inner)
             if entry is None:
                 return Classification("INVALID", "an ICMP error about no tracked connection")
             return Classification("RELATED", "an ICMP error about a tracked connection", None)
-        if icmp_reply(kind) is not None:
+        if icmp_reply(kind, version) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification(
@@ -308,7 +310,7 @@ class ConnTrack:
                     lambda ok: self._add(pkt, None) if ok else None,
                 )
             return self._known(entry, direction, "icmp request already tracked")
-        if icmp_request(kind) is not None:
+        if icmp_request(kind, version) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification("INVALID", "an ICMP reply with no request tracked")

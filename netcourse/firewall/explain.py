@@ -49,6 +49,9 @@ MODULE_MEANINGS: dict[str, str] = {
     "addrtype": "load the addrtype extension: match on the kind of address (LOCAL, BROADCAST ...)",
     "limit": "load the limit extension: match at most a rate of packets (a token bucket)",
     "recent": "load the recent extension: note addresses in a list and check them later",
+    "icmp6": "load ip6tables' icmp6 match extension (ip6tables-extensions(8)): --icmpv6-type",
+    "hl": "load ip6tables' hl extension: match on the hop limit, IPv6's TTL",
+    "rt": "load ip6tables' rt extension: match on the IPv6 routing header",
 }
 _TARGETS = {
     "ACCEPT": "let it through; no later rule is tried",
