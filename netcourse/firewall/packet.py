@@ -240,7 +240,8 @@ class Packet:
     all); ``icmp_type`` a number or a name such as ``"echo-request"`` (ICMP's in IPv4,
     ICMPv6's in IPv6); ``inner`` the packet an ICMP error is about; ``in_iface``/``out_iface``
     the interfaces it arrives on and leaves by; ``time`` when it is seen, in seconds (rate
-    limits and recent lists count with it); ``ttl`` its TTL (IPv6: hop limit);
+    limits and recent lists count with it); ``ttl`` its TTL (IPv6: hop limit) as the chain
+    sees it (a router lowers it by one before FORWARD);
     ``routing_type`` the type of the IPv6 routing header it carries (None: it has none).
 
     >>> Packet("icmp", src="192.0.2.1", dst="192.0.2.2", icmp_type="echo-request").icmp_type
@@ -581,8 +582,10 @@ class Packet:
                 4: inet6.ICMPv6ParamProblem,
             }
             kind = layers.get(self.icmp_type)
-            if kind is None:
-                icmp = inet6.ICMPv6Unknown(type=self.icmp_type, code=self.icmp_code)
+            if kind is None:  # a whole 8-byte header: ip6tables' icmp6 match reads 8 bytes
+                icmp = inet6.ICMPv6Unknown(
+                    type=self.icmp_type, code=self.icmp_code, msgbody=b"\x00" * 4
+                )
             else:
                 icmp = kind(code=self.icmp_code)
             if self.icmp_type in (128, 129):
