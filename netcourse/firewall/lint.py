@@ -25,6 +25,7 @@ Taught in notebooks/04-firewalls.ipynb.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from netcourse.firewall.matches import (
@@ -33,6 +34,7 @@ from netcourse.firewall.matches import (
     Intervals,
     MultiportMatch,
     complement,
+    dimensions,
     intersect,
 )
 from netcourse.firewall.parser import Chain, Rule, Ruleset, parse_ruleset
@@ -49,6 +51,9 @@ MAX_BLOCKERS = 128
 
 Box = dict  # dimension -> Intervals
 _DIMS = tuple(DIMENSIONS)
+#: The header space of the ruleset being linted: DIMENSIONS, with 128-bit addresses while an
+#: ip6tables ruleset is linted (lint() sets it).
+_UNIVERSE: ContextVar[dict[str, int]] = ContextVar("lint_universe", default=DIMENSIONS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +110,7 @@ def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
 
 
 def _full() -> Box:
-    return {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+    return {dim: ((0, top),) for dim, top in _UNIVERSE.get().items()}
 
 
 def _overlap(a: Intervals, b: Intervals) -> bool:
@@ -148,8 +153,9 @@ def _subtract(box: Box, other: Box) -> list[Box]:
     if not _meets(box, other):
         return [box]
     pieces, prefix = [], dict(box)
+    universe = _UNIVERSE.get()
     for dim in DIMENSIONS:
-        rest = intersect(box[dim], complement(other[dim], DIMENSIONS[dim]))
+        rest = intersect(box[dim], complement(other[dim], universe[dim]))
         if rest:
             piece = dict(prefix)
             piece[dim] = rest
@@ -173,7 +179,8 @@ def _minus(region: list[Box], boxes: Iterable[Box]) -> list[Box] | None:
 
 def _matches_all(boxes: list[Box]) -> bool:
     """Whether the union of a rule's boxes is every header."""
-    if any(all(box[dim] == ((0, top),) for dim, top in DIMENSIONS.items()) for box in boxes):
+    universe = _UNIVERSE.get().items()
+    if any(all(box[dim] == ((0, top),) for dim, top in universe) for box in boxes):
         return True
     return len(boxes) > 1 and _minus([_full()], boxes) == []
 
@@ -197,11 +204,15 @@ class _Index:
     instead of trying every rule of the chain.
     """
 
-    #: The fields indexed, with the width of their values in bits.
+    #: The fields indexed, with the width of their values in bits (IPv4's addresses; an
+    #: index of an IPv6 ruleset's boxes files 128-bit addresses).
     FIELDS = {"src": 32, "dst": 32, "sport": 16, "dport": 16}
     STEP = 4  #: bits per level: blocks grow 16 times from one level to the next
 
     def __init__(self) -> None:
+        bits = _UNIVERSE.get()["src"].bit_length()
+        if bits != self.FIELDS["src"]:
+            self.FIELDS = {**self.FIELDS, "src": bits, "dst": bits}
         self._at: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
         self._within: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
 
@@ -359,10 +370,14 @@ def _says(rule: Rule) -> str:
 def lint(ruleset) -> LintReport:
     """Find shadowed and redundant rules, rules after a catch-all, and leaky ACCEPT policies.
 
-    ``ruleset`` is a Firewall, a parsed Ruleset, or iptables text.
+    ``ruleset`` is a Firewall, a parsed Ruleset, or iptables text (ip6tables-save text is
+    linted over IPv6's 128-bit addresses).
 
     >>> lint(["-P INPUT DROP", "-A INPUT -j ACCEPT", "-A INPUT -p tcp -j DROP"]).kinds()
     ['after-catch-all']
+    >>> lint(parse_ruleset("-A INPUT -s fd00::/8 -j DROP\\n-A INPUT -s fd00:1::/64 -j ACCEPT",
+    ...                    family=6)).kinds()
+    ['shadowed', 'accept-policy']
     """
     if hasattr(ruleset, "ruleset"):
         ruleset = ruleset.ruleset
@@ -372,8 +387,12 @@ def lint(ruleset) -> LintReport:
         ruleset = parse_ruleset(ruleset)
     names = _iface_names(ruleset)
     findings: list[Finding] = []
-    for chain in ruleset.chains.values():
-        findings += _lint_chain(chain, names)
+    token = _UNIVERSE.set(dimensions(ruleset.family))
+    try:
+        for chain in ruleset.chains.values():
+            findings += _lint_chain(chain, names)
+    finally:
+        _UNIVERSE.reset(token)
     return LintReport(tuple(findings))
 
 

@@ -85,13 +85,16 @@ DIMENSIONS: dict[str, int] = {
 
 def dimensions(version: int = 4) -> dict[str, int]:
     """The header-space dimensions of an IP version's rulesets: DIMENSIONS with the
-    addresses as wide as the version's.
+    addresses as wide as the version's, and for IPv6 the UNTRACKED state too (conntrack never
+    tracks neighbour discovery and MLD).
 
-    >>> dimensions(6)["src"] == 2**128 - 1, dimensions(4) == DIMENSIONS
-    (True, True)
+    >>> dimensions(6)["src"] == 2**128 - 1, dimensions(6)["state"], dimensions(4) == DIMENSIONS
+    (True, 4, True)
     """
+    if version == 4:
+        return DIMENSIONS
     top = FAMILIES[version].top
-    return {**DIMENSIONS, "src": top, "dst": top}
+    return {**DIMENSIONS, "src": top, "dst": top, "state": STATES["UNTRACKED"]}
 
 
 Intervals = tuple[tuple[int, int], ...]
@@ -171,10 +174,8 @@ class Match:
         return dim, held
 
     def _top(self, dim: str) -> int:
-        """The largest value of a dimension (addresses: as wide as the match's IP version)."""
-        if dim in ("src", "dst"):
-            return FAMILIES[getattr(self, "version", 4)].top
-        return DIMENSIONS[dim]
+        """The largest value of a dimension in the match's IP version (see dimensions())."""
+        return dimensions(getattr(self, "version", 4))[dim]
 
     def _space(self, names: tuple[str, ...]) -> tuple[str, Intervals]:  # pragma: no cover
         raise NotImplementedError
@@ -571,6 +572,7 @@ class StateMatch(Match):
     """``-m conntrack --ctstate`` / ``-m state --state``: the packet's connection-tracking state."""
 
     states: frozenset[str]
+    version: int = 4
 
     def _holds(self, pkt, state):
         return state in self.states
@@ -591,11 +593,12 @@ class StateMatch(Match):
 
     def space(self, names=()):
         if self._nat:  # may hold for a packet in any state, negated or not
-            return "state", ((0, DIMENSIONS["state"]),)
+            return "state", ((0, self._top("state")),)
         return super().space(names)
 
     def _space(self, names):
-        return "state", _values(STATES[s] for s in self.states if STATES[s] <= 3)
+        top = self._top("state")
+        return "state", _values(STATES[s] for s in self.states if STATES[s] <= top)
 
     def _why(self, pkt, state, ok):
         listed = ",".join(sorted(self.states, key=STATES.get))

@@ -579,7 +579,9 @@ class _RuleParser(GroupedModules, TargetOptions, FamilyOptions):
                 raise self.fail(
                     text, f"{quote(bad[0])} is not a state; expected {', '.join(allowed)}"
                 )
-            return StateMatch(text=text, negate=negate, states=frozenset(states))
+            return StateMatch(
+                text=text, negate=negate, states=frozenset(states), version=self.family.version
+            )
         if negate:
             raise self.fail(text, "a comment cannot be negated")
         return CommentMatch(text=text, negate=negate, comment=values[0])
