@@ -21,8 +21,7 @@ import numpy as np
 
 from netcourse.errors import CaptureError, NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.conntrack import IGNORED_TCP_FLAGS, VALID_TCP_FLAGS
-from netcourse.firewall.family import FAMILIES
-from netcourse.firewall.ip6matches import NO_ROUTING_HEADER
+from netcourse.firewall.family import FAMILIES, NO_ROUTING_HEADER
 from netcourse.firewall.matches import (
     STATES,
     AddrMatch,

@@ -34,6 +34,7 @@ __all__ = [
     "IP6_MODULES",
     "IP4_ONLY_MODULES",
     "IP6_UNSIMULATED_MODULES",
+    "NO_ROUTING_HEADER",
     "REJECT_WITH6",
     "split_address",
     "join_address",
@@ -70,6 +71,9 @@ IP6_MODULES: dict[str, dict[str, int]] = {
 }
 #: Match modules only iptables (IPv4) has: ip6tables refuses them.
 IP4_ONLY_MODULES: tuple[str, ...] = ("icmp", "ttl")
+#: The routing header type of a packet without one, in batches and the linter's ``rt``
+#: dimension (a header's type is 0-255).
+NO_ROUTING_HEADER = 256
 #: ip6tables' extension-header matches the simulator does not run: refused by name.
 IP6_UNSIMULATED_MODULES: tuple[str, ...] = ("frag", "hbh", "dst", "ipv6header", "mh", "srh")
 

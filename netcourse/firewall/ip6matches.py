@@ -19,14 +19,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netcourse.errors import RuleError
-from netcourse.firewall.family import IP6_MODULES, IP6_UNSIMULATED_MODULES, Family
-from netcourse.firewall.matches import DIMENSIONS, Intervals, Match, complement
+from netcourse.firewall.family import (
+    IP6_MODULES,
+    IP6_UNSIMULATED_MODULES,
+    NO_ROUTING_HEADER,
+    Family,
+)
+from netcourse.firewall.matches import Intervals, Match, complement
 from netcourse.firewall.options import MODULES
 
 __all__ = ["HlMatch", "RtMatch", "NO_ROUTING_HEADER", "FamilyOptions"]
 
-#: The ``rt`` dimension's value (and a batch's) for a packet without a routing header.
-NO_ROUTING_HEADER = DIMENSIONS["rt"]
 _OPS = {"eq": "equal to", "lt": "below", "gt": "above"}
 
 
@@ -36,6 +39,7 @@ class HlMatch(Match):
 
     op: str  # "eq", "lt" or "gt"
     value: int
+    version = 6  # ip6tables' own: its dimensions are IPv6's
 
     def _bounds(self) -> tuple[int, int]:
         if self.op == "eq":
@@ -74,6 +78,7 @@ class RtMatch(Match):
     """
 
     rt_type: int
+    version = 6  # ip6tables' own: its dimensions are IPv6's
 
     def test(self, pkt, state, memory=None):
         if pkt.routing_type is None:

@@ -50,7 +50,6 @@ MAX_WORK = 100_000
 MAX_BLOCKERS = 128
 
 Box = dict  # dimension -> Intervals
-_DIMS = tuple(DIMENSIONS)
 #: The header space of the ruleset being linted: DIMENSIONS, with 128-bit addresses while an
 #: ip6tables ruleset is linted (lint() sets it).
 _UNIVERSE: ContextVar[dict[str, int]] = ContextVar("lint_universe", default=DIMENSIONS)
@@ -132,7 +131,7 @@ def _overlap(a: Intervals, b: Intervals) -> bool:
 
 def _meets(a: Box, b: Box) -> bool:
     """Whether two boxes share a header (without building their intersection)."""
-    for dim in _DIMS:
+    for dim in a:  # every box has the universe's dimensions
         if not _overlap(a[dim], b[dim]):
             return False
     return True
@@ -140,7 +139,7 @@ def _meets(a: Box, b: Box) -> bool:
 
 def _box_and(a: Box, b: Box) -> Box | None:
     out = {}
-    for dim in DIMENSIONS:
+    for dim in a:
         both = intersect(a[dim], b[dim])
         if not both:
             return None
@@ -154,7 +153,7 @@ def _subtract(box: Box, other: Box) -> list[Box]:
         return [box]
     pieces, prefix = [], dict(box)
     universe = _UNIVERSE.get()
-    for dim in DIMENSIONS:
+    for dim in box:
         rest = intersect(box[dim], complement(other[dim], universe[dim]))
         if rest:
             piece = dict(prefix)
@@ -334,7 +333,7 @@ def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
             second["sport"] = intersect(second["sport"], complement(ranges, 65535))
             split += [first, second]
         boxes = split
-    return [b for b in boxes if all(b[dim] for dim in DIMENSIONS)]
+    return [b for b in boxes if all(b.values())]
 
 
 def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:

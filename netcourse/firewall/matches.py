@@ -21,7 +21,13 @@ from functools import cached_property
 
 import numpy as np
 
-from netcourse.firewall.family import FAMILIES, Rows, address_range, inside_batch
+from netcourse.firewall.family import (
+    FAMILIES,
+    NO_ROUTING_HEADER,
+    Rows,
+    address_range,
+    inside_batch,
+)
 from netcourse.firewall.packet import Packet, flag_letters, icmp_label, iptables_protocol_name
 from netcourse.protocols import (
     CONNTRACK_STATE_MEANINGS,
@@ -78,15 +84,14 @@ DIMENSIONS: dict[str, int] = {
     "state": 3,  # packets here are INVALID, NEW, ESTABLISHED or RELATED
     "in": 2**16,  # interface names, numbered by the linter
     "out": 2**16,
-    "ttl": 255,  # TTL, or IPv6's hop limit
-    "rt": 256,  # the IPv6 routing header's type; 256: the packet has none
 }
 
 
 def dimensions(version: int = 4) -> dict[str, int]:
-    """The header-space dimensions of an IP version's rulesets: DIMENSIONS with the
-    addresses as wide as the version's, and for IPv6 the UNTRACKED state too (conntrack never
-    tracks neighbour discovery and MLD).
+    """The header-space dimensions of an IP version's rulesets: DIMENSIONS, and for IPv6
+    128-bit addresses, the UNTRACKED state (conntrack never tracks neighbour discovery and
+    MLD), the hop limit (``ttl``) and the routing header's type (``rt``, NO_ROUTING_HEADER
+    for none), which ip6tables' hl and rt read.
 
     >>> dimensions(6)["src"] == 2**128 - 1, dimensions(6)["state"], dimensions(4) == DIMENSIONS
     (True, 4, True)
@@ -94,7 +99,15 @@ def dimensions(version: int = 4) -> dict[str, int]:
     if version == 4:
         return DIMENSIONS
     top = FAMILIES[version].top
-    return {**DIMENSIONS, "src": top, "dst": top, "state": STATES["UNTRACKED"]}
+    state = STATES["UNTRACKED"]
+    return {
+        **DIMENSIONS,
+        "src": top,
+        "dst": top,
+        "state": state,
+        "ttl": 255,
+        "rt": NO_ROUTING_HEADER,
+    }
 
 
 Intervals = tuple[tuple[int, int], ...]
@@ -299,6 +312,8 @@ class AddrMatch(Match):
         word = "source" if self.which == "src" else "destination"
         size = self.net.num_addresses
         count = "1 address" if size == 1 else f"{size} addresses"
+        if self.version == 6 and size > 2**32:  # IPv6's counts are read as powers of two
+            count = f"2**{size.bit_length() - 1} addresses"
         text = f"{word} address in {self.net}: {self._range} ({count})"
         if 0 < self.net.prefixlen < self.net.max_prefixlen:
             text += f"; the first {self.net.prefixlen} bits are fixed, the others may vary"

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from dataclasses import replace
 
 from firewall_random import packets6, rulesets6
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scapy.layers.inet6 import IPv6
 
 from netcourse.data import path as data_path
 from netcourse.errors import NetcourseError, RuleError
@@ -153,3 +155,13 @@ def test_icmpv6_packets_of_any_fields_build_or_raise_a_netcourse_error(src, kind
     except NetcourseError:
         return
     assert pkt.version == 6 and pkt.is_icmp and 0 <= pkt.icmp_type <= 255
+
+
+@settings(max_examples=100, deadline=None)
+@given(pkt=packets6(), quoted=st.booleans())
+def test_ipv6_packets_survive_the_wire_through_scapy(pkt, quoted):
+    if quoted and pkt.is_icmp and pkt.icmp_type in (1, 2, 3, 4):
+        inner = Packet("udp", src=pkt.dst, dst=pkt.src, sport=40000, dport=53)
+        pkt = replace(pkt, inner=inner)
+    again = Packet.from_scapy(IPv6(bytes(pkt.to_scapy())), in_iface=pkt.in_iface)
+    assert again == pkt
