@@ -45,6 +45,7 @@ __all__ = [
     "IcmpType",
     "ICMP_TYPES",
     "ICMPV6_TYPES",
+    "ICMPV6_UNTRACKED_TYPES",
     "icmp_types",
     "icmp_names",
     "Service",
@@ -468,6 +469,11 @@ ICMPV6_TYPES: dict[int, IcmpType] = {
         IcmpType(143, None, "Multicast Listener Report Message v2"),
     )
 }
+
+
+#: ICMPv6 types conntrack never tracks (their packets are UNTRACKED): MLD and neighbour
+#: discovery, noct_valid_new in the kernel's net/netfilter/nf_conntrack_proto_icmpv6.c.
+ICMPV6_UNTRACKED_TYPES: tuple[int, ...] = (130, 131, 132, 133, 134, 135, 136, 143)
 
 
 def icmp_types(version: int) -> dict[int, IcmpType]:

@@ -22,6 +22,7 @@ import numpy as np
 
 from netcourse.errors import CaptureError, NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.conntrack import IGNORED_TCP_FLAGS, VALID_TCP_FLAGS
+from netcourse.firewall.family import FAMILIES, NO_ROUTING_HEADER
 from netcourse.firewall.marks import MARK_TARGETS, apply_mark_batch, mark_operation
 from netcourse.firewall.matches import (
     STATES,
@@ -34,7 +35,7 @@ from netcourse.firewall.matches import (
     ProtoMatch,
 )
 from netcourse.firewall.packet import PKTTYPES, Packet
-from netcourse.protocols import ICMP_TYPES, TcpFlags
+from netcourse.protocols import ICMPV6_UNTRACKED_TYPES, TcpFlags, icmp_types
 
 __all__ = ["PacketBatch", "BatchVerdicts", "evaluate_batch", "capture_packets"]
 
@@ -46,7 +47,16 @@ class PacketBatch:
     """Packets as columns: protocol, addresses (as integers), ports (-1: none), TCP flag
     bits, ICMP type and code (-1: not ICMP), conntrack state code, interface codes into
     ``iface_names``; then mark and connection mark, TTL, IP length, fragment offset, packet
-    type (its place in ``PKTTYPES``), socket owner uid and gid (-1: no socket)."""
+    type (its place in ``PKTTYPES``), socket owner uid and gid (-1: no socket).
+
+    A batch holds packets of one IP ``version``. IPv6 addresses are 128 bits: ``src`` and
+    ``dst`` then hold their low 64 bits and ``src_hi`` and ``dst_hi`` their high 64 bits
+    (uint64 each); ``ttl`` (the hop limit) and ``routing`` (the routing header's type,
+    256 for none) are filled for IPv6, whose rules may read them.
+
+    >>> PacketBatch.from_packets([Packet("udp", src="fd00::1", dst="fd00::2")]).src_hi.tolist()
+    [18230571291595767808]
+    """
 
     proto: np.ndarray
     src: np.ndarray
@@ -60,6 +70,10 @@ class PacketBatch:
     in_iface: np.ndarray
     out_iface: np.ndarray
     iface_names: tuple[str, ...]
+    version: int = 4
+    src_hi: np.ndarray | None = None
+    dst_hi: np.ndarray | None = None
+    routing: np.ndarray | None = None
     mark: np.ndarray | None = None
     ctmark: np.ndarray | None = None
     ttl: np.ndarray | None = None
@@ -94,6 +108,13 @@ class PacketBatch:
         1
         """
         pkts = [p if isinstance(p, Packet) else Packet.from_scapy(p) for p in packets]
+        versions = {p.version for p in pkts}
+        if len(versions) > 1:
+            raise PacketError(
+                "a batch holds packets of one IP version: judge the IPv4 and IPv6 packets "
+                "in two batches, each by its own rules (iptables and ip6tables)"
+            )
+        version = versions.pop() if versions else 4
         names: dict[str, int] = {}
 
         def code(name: str) -> int:
@@ -107,16 +128,32 @@ class PacketBatch:
         batch_flags = column((p.flag_bits for p in pkts), np.int16)
         proto = column((p.proto_number for p in pkts), np.int16)
         icmp_type = column((-1 if p.icmp_type is None else p.icmp_type for p in pkts), np.int16)
+        extra: dict = {}
+        if version == 6:
+            low = 2**64 - 1
+            extra = dict(
+                src=column((p.src_int & low for p in pkts), np.uint64),
+                dst=column((p.dst_int & low for p in pkts), np.uint64),
+                src_hi=column((p.src_int >> 64 for p in pkts), np.uint64),
+                dst_hi=column((p.dst_int >> 64 for p in pkts), np.uint64),
+                routing=column(
+                    (NO_ROUTING_HEADER if p.routing_type is None else p.routing_type for p in pkts),
+                    np.int16,
+                ),
+            )
+        else:
+            extra = dict(
+                src=column((p.src_int for p in pkts), np.int64),
+                dst=column((p.dst_int for p in pkts), np.int64),
+            )
         return cls(
             proto=proto,
-            src=column((p.src_int for p in pkts), np.int64),
-            dst=column((p.dst_int for p in pkts), np.int64),
             sport=column((-1 if p.sport is None else p.sport for p in pkts), np.int32),
             dport=column((-1 if p.dport is None else p.dport for p in pkts), np.int32),
             flags=batch_flags,
             icmp_type=icmp_type,
-            icmp_code=column((p.icmp_code if p.proto_number == 1 else -1 for p in pkts), np.int16),
-            state=lone_states(proto, batch_flags, icmp_type, tcp_loose=tcp_loose),
+            icmp_code=column((p.icmp_code if p.is_icmp else -1 for p in pkts), np.int16),
+            state=lone_states(proto, batch_flags, icmp_type, tcp_loose=tcp_loose, version=version),
             in_iface=in_codes,
             out_iface=out_codes,
             iface_names=tuple(names),
@@ -128,6 +165,8 @@ class PacketBatch:
             pkttype=column((PKTTYPES.index(p.pkttype) for p in pkts), np.int64),
             uid=column((-1 if p.uid is None else p.uid for p in pkts), np.int64),
             gid=column((-1 if p.gid is None else p.gid for p in pkts), np.int64),
+            version=version,
+            **extra,
         )
 
     @classmethod
@@ -136,15 +175,24 @@ class PacketBatch:
         return cls.from_packets(capture_packets(path, in_iface=in_iface, out_iface=out_iface))
 
 
-#: ICMP types that may start a flow (requests: echo, timestamp, information, address mask).
-_ICMP_REQUESTS = np.array(sorted(t for t, kind in ICMP_TYPES.items() if kind.reply is not None))
+#: ICMP types that may start a flow (requests: echo, timestamp, information, address mask),
+#: by IP version (ICMPv6: echo).
+_ICMP_REQUESTS = {
+    version: np.array(
+        sorted(t for t, kind in icmp_types(version).items() if kind.reply is not None)
+    )
+    for version in FAMILIES
+}
+_UNTRACKED6 = np.array(ICMPV6_UNTRACKED_TYPES)
 _VALID_CORES = np.array(sorted(VALID_TCP_FLAGS))
 _SYN, _ACK = int(TcpFlags.SYN), int(TcpFlags.ACK)
 _SYN_RST_ACK_FIN = int(TcpFlags.SYN | TcpFlags.RST | TcpFlags.ACK | TcpFlags.FIN)
 
 
-def lone_states(proto, flags, icmp_type, *, tcp_loose: bool = True) -> np.ndarray:
-    """The conntrack state code of each packet seen alone (as :func:`conntrack.lone_state`).
+def lone_states(proto, flags, icmp_type, *, tcp_loose: bool = True, version: int = 4) -> np.ndarray:
+    """The conntrack state code of each packet seen alone (as :func:`conntrack.lone_state`);
+    ``version`` 6: the packets are IPv6 (ICMPv6 is protocol 58; neighbour discovery and MLD
+    are UNTRACKED).
 
     >>> lone_states(np.array([6, 6, 17]), np.array([0x02, 0x12, 0]), np.array([-1, -1, -1]))
     array([1, 0, 1], dtype=int8)
@@ -155,9 +203,11 @@ def lone_states(proto, flags, icmp_type, *, tcp_loose: bool = True) -> np.ndarra
     syn_only = (flags & _SYN_RST_ACK_FIN) == _SYN  # SYN without ACK, RST, FIN
     ack_only = ((flags & _SYN_RST_ACK_FIN) == _ACK) & tcp_loose
     state[tcp & ~(valid & (syn_only | ack_only))] = STATES["INVALID"]
-    icmp = proto == 1
-    starts = np.isin(icmp_type, _ICMP_REQUESTS)
+    icmp = proto == FAMILIES[version].icmp_proto
+    starts = np.isin(icmp_type, _ICMP_REQUESTS[version])
     state[icmp & ~starts] = STATES["INVALID"]
+    if version == 6:
+        state[icmp & np.isin(icmp_type, _UNTRACKED6)] = STATES["UNTRACKED"]
     return state
 
 
@@ -222,6 +272,7 @@ class _Gathered:
     def __init__(self, batch: PacketBatch, idx: np.ndarray):
         self._batch, self._idx = batch, idx
         self.iface_names = batch.iface_names
+        self.version = batch.version
 
     def __len__(self) -> int:
         return len(self._idx)
@@ -237,7 +288,7 @@ def _cost(match) -> int:
     if match.negate:
         return 9
     if isinstance(match, AddrMatch):
-        return 0 if match.net.prefixlen >= 16 else 3
+        return 0 if match.net.prefixlen >= match.net.max_prefixlen // 2 else 3
     if isinstance(match, PortMatch):
         return 1 if match.lo == match.hi else 4
     if isinstance(match, (MultiportMatch, IcmpMatch, IpRangeMatch)):
@@ -273,6 +324,11 @@ def evaluate_batch(fw, batch: PacketBatch, *, chain: str = "INPUT") -> BatchVerd
     """
     if not isinstance(batch, PacketBatch):
         batch = PacketBatch.from_packets(batch)
+    if len(batch) and batch.version != fw.family:
+        raise PacketError(
+            f"a batch of IPv{batch.version} packets, but these are "
+            f"{FAMILIES[fw.family].tool} rules, which judge IPv{fw.family} packets only"
+        )
     start = fw._chain(chain)
     if not start.builtin:
         raise RuleError(f"{chain} is a user chain; packets enter at INPUT, FORWARD or OUTPUT")

@@ -25,12 +25,19 @@ import ipaddress
 import os
 from collections.abc import Iterable, Mapping
 
-from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.errors import NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.family import FAMILIES
 from netcourse.firewall.ipsets import bind_sets, parse_ipsets
 from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
-from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
+from netcourse.firewall.matches import (
+    LOOPBACK,
+    LOOPBACK6,
+    STATE_MODULE_STATES,
+    AddrTypeMatch,
+    RecentMatch,
+)
 from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
@@ -76,7 +83,7 @@ class Firewall:
     ):
         if not isinstance(ruleset, Ruleset):
             raise TypeError(f"ruleset: expected a Ruleset, got {type(ruleset).__name__}")
-        self.interfaces = read_interfaces(interfaces)
+        self.interfaces = read_interfaces(interfaces, version=ruleset.family)
         self.ruleset = _bind(ruleset, self.interfaces) if interfaces is not None else ruleset
         self.ipsets = parse_ipsets(ipsets) if ipsets is not None else {}
         if ipsets is not None or _uses_sets(self.ruleset):
@@ -95,13 +102,16 @@ class Firewall:
         tcp_loose: bool = True,
         interfaces: Mapping[str, str | tuple[str, ...]] | None = None,
         ipsets: str | None = None,
+        family: int | None = None,
     ) -> Firewall:
         """Read ``iptables-save`` output or a list of ``-A`` lines (policies default ACCEPT).
 
         ``interfaces`` maps the machine's interfaces to their addresses (``"198.18.0.2/24"``,
         or a tuple when it has several): ``-m addrtype`` reads its local and broadcast
         addresses there (the loopback interface ``lo`` is always there). ``ipsets`` is the
-        text ``ipset save`` prints: the sets ``-m set --match-set`` reads.
+        text ``ipset save`` prints: the sets ``-m set --match-set`` reads. ``family=6`` reads
+        ``ip6tables-save`` output, whose rules judge IPv6 packets (text whose ``# Generated
+        by`` line names ip6tables-save is read so by itself); the default is IPv4.
 
         >>> Firewall.from_iptables("-A INPUT -j DROP").chains["INPUT"].rules[0].target
         'DROP'
@@ -109,10 +119,23 @@ class Firewall:
         ...     "-P INPUT DROP", interfaces={"eth0": "198.18.0.2/24"})
         >>> [fw.evaluate(Packet("udp", dst=d)).action for d in ("198.18.0.2", "198.18.0.3")]
         ['ACCEPT', 'DROP']
+        >>> fw6 = Firewall.from_iptables("-A INPUT -s fd00:1::/64 -j DROP", family=6)
+        >>> fw6.evaluate(Packet("tcp", src="fd00:1::7", dst="fd00::2")).action
+        'DROP'
         """
         if not isinstance(text, str) and isinstance(text, Iterable):
             text = "\n".join(str(line) for line in text)
-        return cls(parse_ruleset(text), tcp_loose=tcp_loose, interfaces=interfaces, ipsets=ipsets)
+        return cls(
+            parse_ruleset(text, family=family),
+            tcp_loose=tcp_loose,
+            interfaces=interfaces,
+            ipsets=ipsets,
+        )
+
+    @property
+    def family(self) -> int:
+        """The IP version the rules judge: 4 (iptables) or 6 (ip6tables)."""
+        return self.ruleset.family
 
     @property
     def chains(self) -> dict[str, Chain]:
@@ -193,7 +216,7 @@ class Firewall:
         >>> fw.evaluate(pkt).action, fw.evaluate(pkt, state="ESTABLISHED").action
         ('DROP', 'ACCEPT')
         """
-        pkt = _as_packet(packet)
+        pkt = self._own(_as_packet(packet))
         start = self._chain(chain)
         if not start.builtin:
             raise RuleError(
@@ -230,9 +253,20 @@ class Firewall:
             rule_number=decided.number,
             trace=tuple(trace),
             state=state,
-            reject_with=_reject(decided),
+            reject_with=_reject(decided, self.family),
             packet=pkt,
         )
+
+    def _own(self, pkt: Packet) -> Packet:
+        """The packet, when it is of the rules' IP version (else a PacketError)."""
+        if pkt.version != self.family:
+            tool = FAMILIES[self.family].tool
+            raise PacketError(
+                f"{pkt.describe()}: an IPv{pkt.version} packet, but these are {tool} rules, "
+                f"which judge IPv{self.family} packets only; load the "
+                f"{FAMILIES[pkt.version].tool}-save rules with family={pkt.version} for it"
+            )
+        return pkt
 
     def _walk(
         self,
@@ -397,10 +431,10 @@ def _why(rule: Rule, pkt: Packet, state: str, outcome: str):
     return text
 
 
-def _reject(rule: Rule) -> str | None:
+def _reject(rule: Rule, version: int = 4) -> str | None:
     if rule.target != "REJECT":
         return None
-    return rule.reject_with or "icmp-port-unreachable"
+    return rule.reject_with or FAMILIES[version].default_reject
 
 
 def _as_packet(packet) -> Packet:
@@ -425,17 +459,24 @@ def _items(packets, chain: str) -> list[tuple[Packet, str]]:
 
 def read_interfaces(
     interfaces: Mapping[str, str | tuple[str, ...]] | None,
-) -> tuple[tuple[str, tuple[ipaddress.IPv4Interface, ...]], ...]:
-    """The machine's interfaces as (name, addresses) pairs, loopback first.
+    *,
+    version: int = 4,
+) -> tuple[tuple[str, tuple[ipaddress.IPv4Interface | ipaddress.IPv6Interface, ...]], ...]:
+    """The machine's interfaces as (name, addresses) pairs, loopback first: the addresses of
+    IP version ``version`` (a dual-stack machine lists both; each ruleset reads its own).
 
     >>> [(n, [str(a) for a in addrs]) for n, addrs in read_interfaces({"eth0": "198.18.0.2/24"})]
     [('lo', ['127.0.0.1/8']), ('eth0', ['198.18.0.2/24'])]
+    >>> [(n, [str(a) for a in addrs]) for n, addrs in
+    ...  read_interfaces({"eth0": ("198.18.0.2/24", "fd00::2/64")}, version=6)]
+    [('lo', ['::1/128']), ('eth0', ['fd00::2/64'])]
     """
+    loopback = LOOPBACK6 if version == 6 else LOOPBACK
     if interfaces is None:
-        return LOOPBACK
+        return loopback
     if not isinstance(interfaces, Mapping):
         raise TypeError(f"interfaces: expected a mapping, got {type(interfaces).__name__}")
-    pairs = [] if "lo" in interfaces else list(LOOPBACK)
+    pairs = [] if "lo" in interfaces else list(loopback)
     for name, value in interfaces.items():
         texts = (value,) if isinstance(value, str) else value
         if not isinstance(name, str) or not name or len(name) > 15:
@@ -451,12 +492,13 @@ def read_interfaces(
                 address = ipaddress.ip_interface(text)
             except (ValueError, TypeError):
                 address = None
-            if address is None or address.version != 4:
+            if address is None:
                 raise RuleError(
-                    f"interface {name}: {quote(text)}: expected an IPv4 address such as "
-                    "'198.18.0.2' or '198.18.0.2/24'"
+                    f"interface {name}: {quote(text)}: expected an address such as "
+                    "'198.18.0.2', '198.18.0.2/24' or 'fd00::2/64'"
                 )
-            addresses.append(address)
+            if address.version == version:
+                addresses.append(address)
         pairs.append((name, tuple(addresses)))
     return tuple(pairs)
 
@@ -489,4 +531,4 @@ def _bind(ruleset: Ruleset, interfaces) -> Ruleset:
         }
         for name, chains in ruleset.tables.items()
     }
-    return Ruleset(tables["filter"], tables)
+    return Ruleset(tables["filter"], tables, family=ruleset.family)

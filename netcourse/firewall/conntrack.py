@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from netcourse.firewall.packet import Packet, icmp_reply, icmp_request, is_icmp_error
 from netcourse.firewall.trace import ConnEntry, conntrack_list
-from netcourse.protocols import TcpFlags
+from netcourse.protocols import ICMPV6_UNTRACKED_TYPES, TcpFlags
 
 __all__ = [
     "ConnTrack",
@@ -190,21 +190,21 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
             pkt.src,
             pkt.sport,
         )
-    if proto == 1:
+    if pkt.is_icmp:  # ICMP, or ICMPv6 in IPv6
         kind = pkt.icmp_type
-        answer = icmp_reply(kind)
+        answer = icmp_reply(kind, pkt.version)
         if answer is None:  # a reply type: its key is its request's reply key
-            request = icmp_request(kind)
+            request = icmp_request(kind, pkt.version)
             request = kind if request is None else request
-            return (1, pkt.src, pkt.dst, pkt.icmp_id, request, "r"), (
-                1,
+            return (proto, pkt.src, pkt.dst, pkt.icmp_id, request, "r"), (
+                proto,
                 pkt.dst,
                 pkt.src,
                 pkt.icmp_id,
                 request,
             )
-        return (1, pkt.src, pkt.dst, pkt.icmp_id, kind), (
-            1,
+        return (proto, pkt.src, pkt.dst, pkt.icmp_id, kind), (
+            proto,
             pkt.dst,
             pkt.src,
             pkt.icmp_id,
@@ -215,7 +215,7 @@ def _keys(pkt: Packet) -> tuple[Key, Key]:
 
 
 def _source(pkt: Packet) -> tuple:
-    port = pkt.icmp_id if pkt.proto_number == 1 else pkt.sport
+    port = pkt.icmp_id if pkt.is_icmp else pkt.sport
     return (pkt.proto_number, pkt.src, port)
 
 
@@ -343,7 +343,7 @@ class ConnTrack:
 
     def classify(self, pkt: Packet) -> Classification:
         """The packet's state (NEW, ESTABLISHED, RELATED or INVALID) against this table."""
-        if pkt.proto_number == 1:
+        if pkt.is_icmp:
             return self._icmp(pkt)
         if pkt.proto_number == 6:
             return self._tcp(pkt)
@@ -425,8 +425,10 @@ class ConnTrack:
         return Classification("INVALID", f"{names.get(index, 'this')} without a known connection")
 
     def _icmp(self, pkt: Packet) -> Classification:
-        kind = pkt.icmp_type
-        if is_icmp_error(kind):
+        kind, version = pkt.icmp_type, pkt.version
+        if version == 6 and kind in ICMPV6_UNTRACKED_TYPES:
+            return Classification("UNTRACKED", "neighbour discovery and MLD are never tracked")
+        if is_icmp_error(kind, version):
             if pkt.inner is None:
                 return Classification("INVALID", "an ICMP error quoting no packet")
             # the kernel looks the quoted packet's answer up: its direction is the error's
@@ -436,14 +438,14 @@ class ConnTrack:
             return Classification(
                 "RELATED", "an ICMP error about a tracked connection", None, entry, direction
             )
-        if icmp_reply(kind) is not None:
+        if icmp_reply(kind, version) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification(
                     "NEW", "an ICMP request starts a flow", self._opens(pkt, None)
                 )
             return self._known(entry, direction, "icmp request already tracked")
-        if icmp_request(kind) is not None:
+        if icmp_request(kind, version) is not None:
             entry, direction = self._find(pkt)
             if entry is None:
                 return Classification("INVALID", "an ICMP reply with no request tracked")
@@ -452,7 +454,7 @@ class ConnTrack:
 
     def _entry_of(self, pkt: Packet) -> _Entry | None:
         """The connection a packet belongs to (an ICMP error: the one it quotes)."""
-        if pkt.proto_number == 1 and is_icmp_error(pkt.icmp_type) and pkt.inner is not None:
+        if pkt.is_icmp and is_icmp_error(pkt.icmp_type, pkt.version) and pkt.inner is not None:
             pkt = pkt.inner
         return self._find(pkt)[0]
 

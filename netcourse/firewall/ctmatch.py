@@ -58,9 +58,9 @@ def _tuples(pkt: Packet, state) -> tuple[Packet, Packet, str] | None:
 def _ports(pkt: Packet, *, reply: bool) -> tuple[int, int]:
     """The tuple's two "ports" as xt_conntrack reads them (``src.u.all``, ``dst.u.all``): for
     ICMP the identifier and type * 256 + code; 0 for protocols without ports."""
-    if pkt.proto_number == 1:
+    if pkt.is_icmp:
         kind = pkt.icmp_type
-        answer = icmp_reply(kind)
+        answer = icmp_reply(kind, pkt.version)
         if answer is not None and reply:
             kind = answer
         return pkt.icmp_id, kind * 256 + pkt.icmp_code

@@ -58,6 +58,9 @@ MODULE_MEANINGS: dict[str, str] = {
     "owner": "load the owner extension: the user or group whose socket sent the packet",
     "hashlimit": "load the hashlimit extension: a rate limit per source, destination or port",
     "set": "load the set extension: match addresses and ports against an IP set (ipset)",
+    "icmp6": "load ip6tables' icmp6 match extension (ip6tables-extensions(8)): --icmpv6-type",
+    "hl": "load ip6tables' hl extension: match on the hop limit, IPv6's TTL",
+    "rt": "load ip6tables' rt extension: match on the IPv6 routing header",
 }
 _TARGETS = {
     "ACCEPT": "let it through; no later rule is tried",

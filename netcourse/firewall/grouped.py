@@ -12,9 +12,8 @@ notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
-import ipaddress
-
-from netcourse.errors import RuleError, quote
+from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.family import Family
 from netcourse.firewall.hashlimit import build_hashlimit
 from netcourse.firewall.headers import HEADER_BUILDERS
 from netcourse.firewall.marks import MARK_TARGETS, build_mark, check_mark_target
@@ -35,6 +34,7 @@ class GroupedModules:
     ``chain``."""
 
     chain: str
+    family: Family
 
     def fail(self, option: str, message: str) -> RuleError:  # pragma: no cover - supplied
         raise NotImplementedError
@@ -103,6 +103,10 @@ class GroupedModules:
                     f"address type {quote(bad[0])} is not simulated; expected "
                     f"{', '.join(ADDRESS_TYPES)}",
                 )
+            if self.family.version == 6 and "BROADCAST" in names:
+                raise self.fail(
+                    f"{option} {value}", "IPv6 has no broadcast addresses (ip6tables refuses it)"
+                )
             kinds[option] = frozenset(names)
         iface = None
         for flag, side in (("--limit-iface-in", "in"), ("--limit-iface-out", "out")):
@@ -123,6 +127,7 @@ class GroupedModules:
                 which="src" if o == "--src-type" else "dst",
                 types=kinds[o],
                 iface=iface,
+                version=self.family.version,
             )
             for o in options
         )
@@ -147,15 +152,14 @@ class GroupedModules:
             raise self.fail(text, "--seconds and --hitcount go with --rcheck or --update")
         if "--reap" in given and not seconds:
             raise self.fail("--reap", "needs --seconds")
-        mask = 2**32 - 1
+        mask = self.family.top
         if "--mask" in given:
             value = given["--mask"][1][0]
             try:
-                mask = int(ipaddress.IPv4Address(value))
-            except ValueError:
-                raise self.fail(
-                    f"--mask {value}", "expected a mask such as 255.255.255.0"
-                ) from None
+                mask = self.family.address(value)
+            except NetcourseError:
+                example = "ffff:ffff:ffff:ffff::" if self.family.version == 6 else "255.255.255.0"
+                raise self.fail(f"--mask {value}", f"expected a mask such as {example}") from None
         name = given.get("--name", (False, ["DEFAULT"]))[1][0]
         if not name or len(name) > 200 or "/" in name:
             raise self.fail(f"--name {name}", "a list name is 1-200 characters, no /")

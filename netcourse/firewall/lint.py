@@ -29,6 +29,7 @@ Taught in notebooks/04-firewalls.ipynb.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from netcourse.firewall.matches import (
@@ -37,6 +38,7 @@ from netcourse.firewall.matches import (
     Intervals,
     MultiportMatch,
     complement,
+    dimensions,
     intersect,
 )
 from netcourse.firewall.parser import Chain, Rule, Ruleset, parse_ruleset
@@ -52,7 +54,9 @@ MAX_WORK = 100_000
 MAX_BLOCKERS = 128
 
 Box = dict  # dimension -> Intervals
-_DIMS = tuple(DIMENSIONS)
+#: The header space of the ruleset being linted: DIMENSIONS, with 128-bit addresses while an
+#: ip6tables ruleset is linted (lint() sets it).
+_UNIVERSE: ContextVar[dict[str, int]] = ContextVar("lint_universe", default=DIMENSIONS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,7 +113,7 @@ def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
 
 
 def _full() -> Box:
-    return {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+    return {dim: ((0, top),) for dim, top in _UNIVERSE.get().items()}
 
 
 def _overlap(a: Intervals, b: Intervals) -> bool:
@@ -131,7 +135,7 @@ def _overlap(a: Intervals, b: Intervals) -> bool:
 
 def _meets(a: Box, b: Box) -> bool:
     """Whether two boxes share a header (without building their intersection)."""
-    for dim in _DIMS:
+    for dim in a:  # every box has the universe's dimensions
         if not _overlap(a[dim], b[dim]):
             return False
     return True
@@ -139,7 +143,7 @@ def _meets(a: Box, b: Box) -> bool:
 
 def _box_and(a: Box, b: Box) -> Box | None:
     out = {}
-    for dim in DIMENSIONS:
+    for dim in a:
         both = intersect(a[dim], b[dim])
         if not both:
             return None
@@ -152,8 +156,9 @@ def _subtract(box: Box, other: Box) -> list[Box]:
     if not _meets(box, other):
         return [box]
     pieces, prefix = [], dict(box)
-    for dim in DIMENSIONS:
-        rest = intersect(box[dim], complement(other[dim], DIMENSIONS[dim]))
+    universe = _UNIVERSE.get()
+    for dim in box:
+        rest = intersect(box[dim], complement(other[dim], universe[dim]))
         if rest:
             piece = dict(prefix)
             piece[dim] = rest
@@ -177,7 +182,8 @@ def _minus(region: list[Box], boxes: Iterable[Box]) -> list[Box] | None:
 
 def _matches_all(boxes: list[Box]) -> bool:
     """Whether the union of a rule's boxes is every header."""
-    if any(all(box[dim] == ((0, top),) for dim, top in DIMENSIONS.items()) for box in boxes):
+    universe = _UNIVERSE.get().items()
+    if any(all(box[dim] == ((0, top),) for dim, top in universe) for box in boxes):
         return True
     return len(boxes) > 1 and _minus([_full()], boxes) == []
 
@@ -201,11 +207,15 @@ class _Index:
     instead of trying every rule of the chain.
     """
 
-    #: The fields indexed, with the width of their values in bits.
+    #: The fields indexed, with the width of their values in bits (IPv4's addresses; an
+    #: index of an IPv6 ruleset's boxes files 128-bit addresses).
     FIELDS = {"src": 32, "dst": 32, "sport": 16, "dport": 16}
     STEP = 4  #: bits per level: blocks grow 16 times from one level to the next
 
     def __init__(self) -> None:
+        bits = _UNIVERSE.get()["src"].bit_length()
+        if bits != self.FIELDS["src"]:
+            self.FIELDS = {**self.FIELDS, "src": bits, "dst": bits}
         self._at: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
         self._within: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
 
@@ -327,7 +337,7 @@ def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
             second["sport"] = intersect(second["sport"], complement(ranges, 65535))
             split += [first, second]
         boxes = split
-    return [b for b in boxes if all(b[dim] for dim in DIMENSIONS)]
+    return [b for b in boxes if all(b.values())]
 
 
 def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:
@@ -363,10 +373,14 @@ def _says(rule: Rule) -> str:
 def lint(ruleset) -> LintReport:
     """Find shadowed and redundant rules, rules after a catch-all, and leaky ACCEPT policies.
 
-    ``ruleset`` is a Firewall, a parsed Ruleset, or iptables text.
+    ``ruleset`` is a Firewall, a parsed Ruleset, or iptables text (ip6tables-save text is
+    linted over IPv6's 128-bit addresses).
 
     >>> lint(["-P INPUT DROP", "-A INPUT -j ACCEPT", "-A INPUT -p tcp -j DROP"]).kinds()
     ['after-catch-all']
+    >>> lint(parse_ruleset("-A INPUT -s fd00::/8 -j DROP\\n-A INPUT -s fd00:1::/64 -j ACCEPT",
+    ...                    family=6)).kinds()
+    ['shadowed', 'accept-policy']
     """
     if hasattr(ruleset, "ruleset"):
         ruleset = ruleset.ruleset
@@ -376,8 +390,12 @@ def lint(ruleset) -> LintReport:
         ruleset = parse_ruleset(ruleset)
     names = _iface_names(ruleset)
     findings: list[Finding] = []
-    for chain in ruleset.chains.values():
-        findings += _lint_chain(chain, names)
+    token = _UNIVERSE.set(dimensions(ruleset.family))
+    try:
+        for chain in ruleset.chains.values():
+            findings += _lint_chain(chain, names)
+    finally:
+        _UNIVERSE.reset(token)
     return LintReport(tuple(findings))
 
 

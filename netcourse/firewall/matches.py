@@ -21,6 +21,13 @@ from functools import cached_property
 
 import numpy as np
 
+from netcourse.firewall.family import (
+    FAMILIES,
+    NO_ROUTING_HEADER,
+    Rows,
+    address_range,
+    inside_batch,
+)
 from netcourse.firewall.packet import Packet, flag_letters, icmp_label, iptables_protocol_name
 from netcourse.protocols import (
     CONNTRACK_STATE_MEANINGS,
@@ -46,6 +53,8 @@ __all__ = [
     "RecentMatch",
     "ADDRESS_TYPES",
     "LOOPBACK",
+    "LOOPBACK6",
+    "dimensions",
     "STATES",
     "STATE_MODULE_STATES",
     "DIMENSIONS",
@@ -62,7 +71,8 @@ STATES: dict[str, int] = {name: code for code, name in enumerate(CONNTRACK_STATE
 STATE_MODULE_STATES: tuple[str, ...] = tuple(
     name for name in CONNTRACK_STATES if name not in ("SNAT", "DNAT")
 )
-#: The header-space dimensions and the largest value of each (the linter's universe).
+#: The header-space dimensions and the largest value of each (the linter's universe); the
+#: addresses' are IPv4's (an IPv6 ruleset's are 2**128 - 1: see :func:`dimensions`).
 DIMENSIONS: dict[str, int] = {
     "proto": 255,
     "src": 2**32 - 1,
@@ -76,6 +86,30 @@ DIMENSIONS: dict[str, int] = {
     "out": 2**16,
     "frag": 1,  # 1: a non-first fragment (no transport header), 0: the others
 }
+
+
+def dimensions(version: int = 4) -> dict[str, int]:
+    """The header-space dimensions of an IP version's rulesets: DIMENSIONS, and for IPv6
+    128-bit addresses, the UNTRACKED state (conntrack never tracks neighbour discovery and
+    MLD), the hop limit (``ttl``) and the routing header's type (``rt``, NO_ROUTING_HEADER
+    for none), which ip6tables' hl and rt read.
+
+    >>> dimensions(6)["src"] == 2**128 - 1, dimensions(6)["state"], dimensions(4) == DIMENSIONS
+    (True, 4, True)
+    """
+    if version == 4:
+        return DIMENSIONS
+    top = FAMILIES[version].top
+    state = STATES["UNTRACKED"]
+    return {
+        **DIMENSIONS,
+        "src": top,
+        "dst": top,
+        "state": state,
+        "ttl": 255,
+        "rt": NO_ROUTING_HEADER,
+    }
+
 
 Intervals = tuple[tuple[int, int], ...]
 
@@ -94,6 +128,10 @@ def complement(intervals: Intervals, top: int) -> Intervals:
     if start <= top:
         out.append((start, top))
     return tuple(out)
+
+
+def _inside_one(value: int, intervals: Intervals) -> bool:
+    return any(lo <= value <= hi for lo, hi in intervals)
 
 
 def _normal(intervals) -> Intervals:
@@ -154,8 +192,12 @@ class Match:
         """(dimension, matching values) for the linter; ``names`` numbers interface names."""
         dim, held = self._space(names)
         if self.negate:
-            held = complement(held, DIMENSIONS[dim])
+            held = complement(held, self._top(dim))
         return dim, held
+
+    def _top(self, dim: str) -> int:
+        """The largest value of a dimension in the match's IP version (see dimensions())."""
+        return dimensions(getattr(self, "version", 4))[dim]
 
     def _space(self, names: tuple[str, ...]) -> tuple[str, Intervals]:  # pragma: no cover
         raise NotImplementedError
@@ -188,11 +230,12 @@ class ProtoMatch(Match):
     """``-p``: the IP protocol (0, ``all``, is every protocol)."""
 
     number: int
+    version: int = 4
 
     @property
     def name(self) -> str:
         """The protocol's name, or its number when it has no common name."""
-        return iptables_protocol_name(self.number)
+        return iptables_protocol_name(self.number, self.version)
 
     def _holds(self, pkt, state):
         return self.number == 0 or pkt.proto_number == self.number
@@ -237,7 +280,12 @@ class AddrMatch(Match):
     """``-s``/``-d``: the source or destination address lies in a network."""
 
     which: str  # "src" or "dst"
-    net: ipaddress.IPv4Network
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network
+
+    @property
+    def version(self) -> int:
+        """The IP version of the network (4 or 6)."""
+        return self.net.version
 
     @property
     def _range(self) -> str:
@@ -254,8 +302,10 @@ class AddrMatch(Match):
         return low <= value <= high
 
     def _mask(self, batch):
+        low, high = self.bounds
+        if batch.version == 6:
+            return address_range(batch, self.which, low, high)
         column = batch.src if self.which == "src" else batch.dst
-        low, high = int(self.net.network_address), int(self.net.broadcast_address)
         if low == high:
             return column == low
         return (column >= low) & (column <= high)
@@ -273,10 +323,12 @@ class AddrMatch(Match):
         word = "source" if self.which == "src" else "destination"
         size = self.net.num_addresses
         count = "1 address" if size == 1 else f"{size} addresses"
+        if self.version == 6 and size > 2**32:  # IPv6's counts are read as powers of two
+            count = f"2**{size.bit_length() - 1} addresses"
         text = f"{word} address in {self.net}: {self._range} ({count})"
-        if 0 < self.net.prefixlen < 32:
+        if 0 < self.net.prefixlen < self.net.max_prefixlen:
             text += f"; the first {self.net.prefixlen} bits are fixed, the others may vary"
-            if int(self.net.broadcast_address) < 2**32 - 1:
+            if int(self.net.broadcast_address) < FAMILIES[self.version].top:
                 text += f" ({self.net.broadcast_address + 1} is already outside)"
         return f"{word} address NOT in {self.net} ({self._range})" if self.negate else text
 
@@ -470,6 +522,7 @@ class IcmpMatch(Match):
     icmp_type: int
     code_lo: int = 0
     code_hi: int = 255
+    version: int = 4  # 6: ``-m icmp6 --icmpv6-type``
 
     def _holds(self, pkt, state):
         if self.icmp_type == 255:
@@ -493,16 +546,18 @@ class IcmpMatch(Match):
             return "any"
         code = None if (self.code_lo, self.code_hi) == (0, 255) else self.code_lo
         number = f"{self.icmp_type}{'' if code is None else f'/{code}'}"
-        name = icmp_label(self.icmp_type, code)
+        name = icmp_label(self.icmp_type, code, self.version)
         return f"{name} ({number})" if name else number
 
     def _why(self, pkt, state, ok):
         held = self._holds(pkt, state)
-        return f"ICMP {pkt.icmp_type}/{pkt.icmp_code} {_is(held)} {self._label()}"
+        what = "ICMPv6" if self.version == 6 else "ICMP"
+        return f"{what} {pkt.icmp_type}/{pkt.icmp_code} {_is(held)} {self._label()}"
 
     def explain(self):
-        text = f"ICMP type {self._label()}"
-        return f"any ICMP type except {self._label()}" if self.negate else text
+        what = "ICMPv6" if self.version == 6 else "ICMP"
+        text = f"{what} type {self._label()}"
+        return f"any {what} type except {self._label()}" if self.negate else text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -512,12 +567,15 @@ class IpRangeMatch(Match):
     which: str  # "src" or "dst"
     lo: int
     hi: int
+    version: int = 4
 
     def _holds(self, pkt, state):
         value = pkt.src_int if self.which == "src" else pkt.dst_int
         return self.lo <= value <= self.hi
 
     def _mask(self, batch):
+        if batch.version == 6:
+            return address_range(batch, self.which, self.lo, self.hi)
         column = batch.src if self.which == "src" else batch.dst
         return (column >= self.lo) & (column <= self.hi)
 
@@ -526,7 +584,8 @@ class IpRangeMatch(Match):
 
     @property
     def _range(self) -> str:
-        return f"{ipaddress.IPv4Address(self.lo)}-{ipaddress.IPv4Address(self.hi)}"
+        family = FAMILIES[self.version]
+        return f"{family.text(self.lo)}-{family.text(self.hi)}"
 
     def _why(self, pkt, state, ok):
         word = "source" if self.which == "src" else "destination"
@@ -545,6 +604,7 @@ class StateMatch(Match):
     """``-m conntrack --ctstate`` / ``-m state --state``: the packet's connection-tracking state."""
 
     states: frozenset[str]
+    version: int = 4
 
     def _holds(self, pkt, state):
         # a conntrack.CtState also carries the connection's NAT flags (SNAT, DNAT)
@@ -566,11 +626,12 @@ class StateMatch(Match):
 
     def space(self, names=()):
         if self._nat:  # may hold for a packet in any state, negated or not
-            return "state", ((0, DIMENSIONS["state"]),)
+            return "state", ((0, self._top("state")),)
         return super().space(names)
 
     def _space(self, names):
-        return "state", _values(STATES[s] for s in self.states if STATES[s] <= 3)
+        top = self._top("state")
+        return "state", _values(STATES[s] for s in self.states if STATES[s] <= top)
 
     def _why(self, pkt, state, ok):
         listed = ",".join(sorted(self.states, key=STATES.get))
@@ -610,8 +671,18 @@ class CommentMatch(Match):
 ADDRESS_TYPES = ("UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "MULTICAST")
 #: The loopback interface and its network: the local addresses every machine has.
 LOOPBACK = (("lo", (ipaddress.IPv4Interface("127.0.0.1/8"),)),)
+#: IPv6's loopback: the one address ::1.
+LOOPBACK6 = (("lo", (ipaddress.IPv6Interface("::1/128"),)),)
 _MULTICAST = ipaddress.IPv4Network("224.0.0.0/4")
 _LOOP_NET = ipaddress.IPv4Network("127.0.0.0/8")
+_MULTICAST6 = ipaddress.IPv6Network("ff00::/8")
+#: The IPv6 addresses the kernel's ipv6_addr_type() does not call unicast: the unspecified
+#: address ::, IPv4-mapped addresses and multicast (net/ipv6/addrconf_core.c).
+_NOT_UNICAST6: Intervals = (
+    (0, 0),
+    (int(ipaddress.IPv6Address("::ffff:0:0")), int(ipaddress.IPv6Address("::ffff:ffff:ffff"))),
+    (int(_MULTICAST6[0]), int(_MULTICAST6[-1])),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -624,6 +695,11 @@ class AddrTypeMatch(Match):
     other. ``iface`` ("in" or "out", from ``--limit-iface-in/out``) asks about the packet's own
     interface only.
 
+    In IPv6 (``version=6``, xt_addrtype's match_type6) the types listed must all hold:
+    MULTICAST is ff00::/8, UNSPEC is ``::``, UNICAST any address but those and the
+    IPv4-mapped ones, LOCAL an address of the machine (``::1`` included); IPv6 has no
+    BROADCAST.
+
     >>> m = AddrTypeMatch(text="--dst-type LOCAL", negate=False, which="dst",
     ...                   types=frozenset({"LOCAL"}))
     >>> m.test(Packet("udp", src="192.0.2.1", dst="127.0.0.1"), "NEW")
@@ -634,9 +710,42 @@ class AddrTypeMatch(Match):
     types: frozenset[str]
     iface: str | None = None
     interfaces: tuple[tuple[str, tuple[ipaddress.IPv4Interface, ...]], ...] = LOOPBACK
+    version: int = 4
+
+    def _local6(self, device: str | None) -> Intervals:
+        """The machine's own IPv6 addresses, on interface ``device`` or all."""
+        pairs = (*LOOPBACK6, *self.interfaces)  # ::1 is always on lo
+        return _values(
+            int(interface.ip)
+            for name, addresses in pairs
+            if device is None or name == device
+            for interface in addresses
+            if interface.version == 6
+        )
+
+    def _intervals6(self, device: str | None) -> Intervals:
+        held: Intervals = ((0, FAMILIES[6].top),)
+        top = FAMILIES[6].top
+        if "MULTICAST" in self.types:
+            held = intersect(held, ((int(_MULTICAST6[0]), int(_MULTICAST6[-1])),))
+        if "UNICAST" in self.types:
+            held = intersect(held, complement(_NOT_UNICAST6, top))
+        if "UNSPEC" in self.types:
+            held = intersect(held, ((0, 0),))
+        if "LOCAL" in self.types:
+            held = intersect(held, self._local6(device))
+        return held
 
     def kind(self, value: int, device: str | None = None) -> str:
         """The type of address ``value`` (an int), seen from interface ``device`` or all."""
+        if self.version == 6:
+            if _inside_one(value, self._local6(device)):
+                return "LOCAL"
+            if value == 0:
+                return "UNSPEC"
+            if _inside_one(value, ((int(_MULTICAST6[0]), int(_MULTICAST6[-1])),)):
+                return "MULTICAST"
+            return "UNICAST" if not _inside_one(value, _NOT_UNICAST6) else "mapped IPv4"
         addr = ipaddress.IPv4Address(value)
         if value in (0, 2**32 - 1):
             return "BROADCAST"
@@ -662,27 +771,31 @@ class AddrTypeMatch(Match):
 
     def _holds(self, pkt, state):
         value = pkt.src_int if self.which == "src" else pkt.dst_int
+        if self.version == 6:
+            return _inside_one(value, self._intervals6(self._device(pkt)))
         return self.kind(value, self._device(pkt)) in self.types
 
     def _mask(self, batch):
-        column = batch.src if self.which == "src" else batch.dst
         if self.iface is None:
-            return _inside(column, self.intervals(None))
+            return inside_batch(batch, self.which, self.intervals(None))
         codes = batch.in_iface if self.iface == "in" else batch.out_iface
-        held = np.zeros(len(column), dtype=bool)
+        held = np.zeros(len(batch), dtype=bool)
         for code, name in [*enumerate(batch.iface_names), (len(batch.iface_names), "")]:
-            on = codes == code
-            if on.any():
-                held[on] = _inside(column[on], self.intervals(name))
+            on = np.flatnonzero(codes == code)
+            if len(on):
+                part = inside_batch(Rows(batch, on), self.which, self.intervals(name))
+                held[on] = part
         return held
 
     def _space(self, names):
         if self.iface is not None:  # depends on the interface: every address may
-            return self.which, ((0, DIMENSIONS[self.which]),)
+            return self.which, ((0, self._top(self.which)),)
         return self.which, self.intervals(None)
 
     def intervals(self, device: str | None) -> Intervals:
         """The addresses of the match's types, seen from interface ``device`` (None: all)."""
+        if self.version == 6:
+            return self._intervals6(device)
         special: dict[str, list[tuple[int, int]]] = {"BROADCAST": [(0, 0), (2**32 - 1,) * 2]}
         special["MULTICAST"] = [(int(_MULTICAST[0]), int(_MULTICAST[-1]))]
         special["LOCAL"] = []
@@ -714,7 +827,7 @@ class AddrTypeMatch(Match):
         addr = pkt.src if self.which == "src" else pkt.dst
         kind = self.kind(pkt.src_int if self.which == "src" else pkt.dst_int, self._device(pkt))
         listed = ",".join(sorted(self.types))
-        return f"{word} {addr} is a {kind} address, {_is(kind in self.types)} {listed}"
+        return f"{word} {addr} is a {kind} address, {_is(self._holds(pkt, state))} {listed}"
 
     def explain(self):
         word = "source" if self.which == "src" else "destination"
@@ -722,13 +835,6 @@ class AddrTypeMatch(Match):
         where = f" on the packet's {self.iface} interface" if self.iface else ""
         not_ = "NOT " if self.negate else ""
         return f"{word} address {not_}of type {listed}{where}"
-
-
-def _inside(column, intervals: Intervals):
-    held = np.zeros(len(column), dtype=bool)
-    for lo, hi in intervals:
-        held |= (column >= lo) & (column <= hi)
-    return held
 
 
 def intersect(a: Intervals, b: Intervals) -> Intervals:

@@ -1,4 +1,5 @@
-"""Read iptables rules: ``iptables-save`` output or a plain list of ``-A`` lines.
+"""Read iptables rules: ``iptables-save`` output or a plain list of ``-A`` lines, and
+``ip6tables-save`` output with ``family=6`` (see family.py for what differs).
 
 Everything the simulator does not support raises :class:`RuleError` naming the line and the
 option, so no part of a rule is silently ignored. Taught in notebooks/04-firewalls.ipynb.
@@ -11,6 +12,9 @@ option, so no part of a rule is silently ignored. Taught in notebooks/04-firewal
 Traceback (most recent call last):
 ...
 netcourse.errors.RuleError: line 1: '-m quota': this match is not simulated; ...
+>>> rs = parse_ruleset("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT", family=6)
+>>> [m.text for m in rs.chains["INPUT"].rules[0].matches], rs.family
+(['-p ipv6-icmp', '--icmpv6-type 128'], 6)
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.ctmatch import CT_OPTIONS, conntrack_option
+from netcourse.firewall.family import IP6_MODULES, IPV4, Family, family_of_text
+from netcourse.firewall.family import family as family_of
 from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.headers import FragmentMatch, owner_hook_problems
+from netcourse.firewall.ip6matches import FamilyOptions
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
     STATES,
@@ -70,9 +77,12 @@ __all__ = [
     "TARGETS",
 ]
 
-#: The matches that a protocol loads (``-p tcp`` makes ``-m tcp`` available), by protocol.
-_MODULE_PROTO = protocol_table(["tcp", "udp", "icmp"])
-_PROTO_MODULE = {number: name for name, number in _MODULE_PROTO.items()}
+#: The matches that a protocol loads (``-p tcp`` makes ``-m tcp`` available), by protocol,
+#: for iptables (4) and ip6tables (6).
+_MODULE_PROTOS: dict[int, dict[str, int]] = {
+    4: protocol_table(["tcp", "udp", "icmp"]),
+    6: {**protocol_table(["tcp", "udp"]), "icmp6": 58},
+}
 #: Protocols with ports that multiport accepts.
 _MULTIPORT_PROTOS = set(protocol_table(["tcp", "udp", "dccp", "sctp", "udplite"]).values())
 #: The flags ``--tcp-flags`` names (ECE and CWR have no name there), and ``ALL`` of them.
@@ -184,6 +194,7 @@ class Ruleset:
 
     chains: dict[str, Chain] = field(default_factory=dict)
     tables: dict[str, dict[str, Chain]] = field(default_factory=dict, compare=False)
+    family: int = 4  #: 4: iptables-save's rules; 6: ip6tables-save's
 
     def __post_init__(self) -> None:
         if "filter" not in self.tables:
@@ -239,11 +250,22 @@ def _strip_counters(text: str, line: int) -> str:
     return rest
 
 
-class _RuleParser(GroupedModules, TargetOptions):
+class _RuleParser(GroupedModules, TargetOptions, FamilyOptions):
     """Reads the options of one ``-A CHAIN ...`` line, in order, like iptables does."""
 
-    def __init__(self, chain: str, tokens: list[str], line: int, table: str = "filter"):
+    def __init__(
+        self,
+        chain: str,
+        tokens: list[str],
+        line: int,
+        table: str = "filter",
+        family: Family = IPV4,
+    ):
         self.chain, self.tokens, self.line, self.table = chain, tokens, line, table
+        self.family = family
+        self.module_options = family.modules(MODULES)
+        self.module_proto = _MODULE_PROTOS[family.version]
+        self.proto_module = {number: name for name, number in self.module_proto.items()}
         self.pending: list[tuple[str, str]] = []  # protocol matches before -p: checked at the end
         self.target_words: list[str] = []
         self.groups: list[tuple[int, str, dict[str, tuple[bool, list[str]]]]] = []
@@ -341,11 +363,18 @@ class _RuleParser(GroupedModules, TargetOptions):
             value = self._value(i, token)
             self._once("-p", token)
             try:
-                number = protocol_number(value)
+                number = protocol_number(value, self.family.version)
             except NetcourseError as exc:
                 raise self.fail(f"{token} {value}", str(exc).split(": ", 1)[-1]) from None
             self.proto, self.proto_negated = number, negate
-            self.matches.append(ProtoMatch(text=f"{bang}-p {value}", negate=negate, number=number))
+            self.matches.append(
+                ProtoMatch(
+                    text=f"{bang}-p {value}",
+                    negate=negate,
+                    number=number,
+                    version=self.family.version,
+                )
+            )
             return i + 2
         if token in ("-s", "--source", "--src", "-d", "--destination", "--dst"):
             value = self._value(i, token)
@@ -388,8 +417,9 @@ class _RuleParser(GroupedModules, TargetOptions):
                     f"! {token}", "a match module cannot be negated; negate its options"
                 )
             value = self._value(i, token)
-            if value not in MODULES:
-                supported = ", ".join(MODULES)
+            if value not in self.module_options:
+                self._other_family_module(f"{token} {value}", value)
+                supported = ", ".join(self.module_options)
                 raise self.fail(
                     f"{token} {value}",
                     f"this match is not simulated; supported matches are {supported}",
@@ -416,6 +446,8 @@ class _RuleParser(GroupedModules, TargetOptions):
                 raise self.fail(token, "needs two numbers after it: -c PACKETS BYTES")
             return i + 3  # packet and byte counters: bookkeeping, not matching
         if token in ("-f", "--fragment"):
+            if self.family.version == 6:  # ip6tables refuses it in these words
+                raise self.fail(token, "-f is not supported in IPv6; ip6tables uses -m frag")
             self._once("-f", token)
             self.matches.append(FragmentMatch(text=f"{bang}{token}", negate=negate))
             return i + 1
@@ -424,34 +456,41 @@ class _RuleParser(GroupedModules, TargetOptions):
         raise self.fail(token, "unknown option; expected -p, -s, -d, -i, -o, -m, -j or -g")
 
     def _check_module(self, module: str, option: str, *, final: bool = False) -> None:
-        if self.proto is None and not final and module in _MODULE_PROTO:
+        if self.proto is None and not final and module in self.module_proto:
             self.pending.append((module, option))  # -p may come later: iptables accepts it
             return
-        needed = _MODULE_PROTO.get(module)
+        needed = self.module_proto.get(module)
         if needed is not None and (self.proto != needed or self.proto_negated):
-            name = module
-            raise self.fail(option, f"the {name} match needs -p {name} before it (without !)")
+            name = "icmpv6" if module == "icmp6" else module
+            raise self.fail(option, f"the {module} match needs -p {name} before it (without !)")
         if module == "multiport" and (self.proto not in _MULTIPORT_PROTOS or self.proto_negated):
             raise self.fail(option, "multiport needs -p tcp or -p udp before it (without !)")
 
     def _module_option(self, i: int, negate: bool) -> int:
         token = self.tokens[i]
-        owner = next((m for m in reversed(self.modules) if token in MODULES[m]), None)
-        if owner is None and self.proto in _PROTO_MODULE and not self.proto_negated:
-            implicit = _PROTO_MODULE[self.proto]
-            if token in MODULES[implicit]:  # iptables loads -p's match by itself
+        modules = self.module_options
+        owner = next((m for m in reversed(self.modules) if token in modules[m]), None)
+        if owner is None and self.proto in self.proto_module and not self.proto_negated:
+            implicit = self.proto_module[self.proto]
+            if token in modules[implicit]:  # iptables loads -p's match by itself
                 owner = implicit
         if owner is None:
-            owners = [name for name, options in MODULES.items() if token in options]
+            owners = [name for name, options in modules.items() if token in options]
             if not owners:
+                if self.family.version == 4 and any(token in o for o in IP6_MODULES.values()):
+                    raise self.fail(token, "an ip6tables option; read IPv6 rules with family=6")
                 raise self.fail(token, "not an option the simulator supports")
-            if owners[0] in _MODULE_PROTO:
-                need = " or ".join(f"-p {name}" for name in owners if name in _MODULE_PROTO)
+            if owners[0] in self.module_proto:
+                need = " or ".join(
+                    f"-p {'icmpv6' if name == 'icmp6' else name}"
+                    for name in owners
+                    if name in self.module_proto
+                )
                 hint = f"it belongs to the {owners[0]} match: write {need} before it"
             else:
                 hint = f"it belongs to the {owners[0]} match: load it first with -m {owners[0]}"
             raise self.fail(token, f"unknown option here; {hint}")
-        arity = MODULES[owner][token]
+        arity = modules[owner][token]
         values = self.tokens[i + 1 : i + 1 + arity]
         if "!" in values:
             raise self.fail(
@@ -490,13 +529,18 @@ class _RuleParser(GroupedModules, TargetOptions):
             self._once(which, token)
             lo, hi = self._range(token, values[0], _SERVICE_PROTOCOLS.get(module, (module,)))
             return PortMatch(text=text, negate=negate, which=which, lo=lo, hi=hi)
-        if module == "icmp":
+        if module in ("icmp", "icmp6"):
+            version = 6 if module == "icmp6" else 4
             try:
-                kind, code = icmp_type_code(values[0])
+                kind, code = icmp_type_code(values[0], version)
             except NetcourseError as exc:
                 raise self.fail(text, str(exc).split(": ", 1)[-1]) from None
             lo, hi = (0, 255) if code is None else (code, code)
-            return IcmpMatch(text=text, negate=negate, icmp_type=kind, code_lo=lo, code_hi=hi)
+            return IcmpMatch(
+                text=text, negate=negate, icmp_type=kind, code_lo=lo, code_hi=hi, version=version
+            )
+        if module in ("hl", "rt"):
+            return self._ip6_match(token, values[0], negate, text)
         if module == "multiport":
             which = {
                 "--dports": "dport",
@@ -514,14 +558,16 @@ class _RuleParser(GroupedModules, TargetOptions):
             return MultiportMatch(text=text, negate=negate, which=which, ranges=ranges)
         if module == "iprange":
             parts = values[0].split("-")
-            try:
-                if len(parts) not in (1, 2):
-                    raise ValueError
-                lo, hi = (int(ipaddress.IPv4Address(p.strip())) for p in (parts[0], parts[-1]))
-            except ValueError:
+            example = "fd00::10-fd00::20" if self.family.version == 6 else "192.0.2.10-192.0.2.20"
+            if len(parts) not in (1, 2):
                 raise self.fail(
-                    text, "expected a range of IPv4 addresses such as 192.0.2.10-192.0.2.20"
-                ) from None
+                    text, f"expected a range of {self.family.name} addresses such as {example}"
+                )
+            try:
+                lo, hi = (self.family.address(p) for p in (parts[0], parts[-1]))
+            except NetcourseError as exc:
+                problem = str(exc).split(": ", 1)[-1]
+                raise self.fail(text, f"{problem} (a range is written {example})") from None
             if lo > hi:
                 raise self.fail(text, "the range's first address is above its last")
             return IpRangeMatch(
@@ -530,6 +576,7 @@ class _RuleParser(GroupedModules, TargetOptions):
                 which="src" if token == "--src-range" else "dst",
                 lo=lo,
                 hi=hi,
+                version=self.family.version,
             )
         if module == "conntrack" and token in CT_OPTIONS:
             return conntrack_option(token, values[0], negate=negate, text=text, fail=self.fail)
@@ -541,7 +588,9 @@ class _RuleParser(GroupedModules, TargetOptions):
                 raise self.fail(
                     text, f"{quote(bad[0])} is not a state; expected {', '.join(allowed)}"
                 )
-            return StateMatch(text=text, negate=negate, states=frozenset(states))
+            return StateMatch(
+                text=text, negate=negate, states=frozenset(states), version=self.family.version
+            )
         if negate:
             raise self.fail(text, "a comment cannot be negated")
         return CommentMatch(text=text, negate=negate, comment=values[0])
@@ -601,24 +650,26 @@ class _RuleParser(GroupedModules, TargetOptions):
         port = self._port(option, shown, value, protos)
         return port, port
 
-    def _net(self, option: str, value: str) -> ipaddress.IPv4Network:
+    def _net(self, option: str, value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         if "," in value:
             raise self.fail(
                 f"{option} {value}",
                 "one address or network per rule here; write one rule per address",
             )
         try:
-            net = ipaddress.ip_network(value.strip(), strict=False)
-        except ValueError:
-            raise self.fail(
-                f"{option} {value}", "expected an IPv4 address or network such as 192.168.1.0/24"
-            ) from None
-        if net.version != 4:
-            raise self.fail(f"{option} {value}", "iptables filters IPv4 only (ip6tables does IPv6)")
-        return net
+            return self.family.network(value)
+        except NetcourseError as exc:
+            raise self.fail(f"{option} {value}", str(exc)) from None
 
 
-def parse_rule(line: str, number: int = 1, line_number: int = 1, *, table: str = "filter") -> Rule:
+def parse_rule(
+    line: str,
+    number: int = 1,
+    line_number: int = 1,
+    *,
+    table: str = "filter",
+    family: int = 4,
+) -> Rule:
     """One ``-A CHAIN ...`` line as a :class:`Rule` (targets are not checked against chains).
 
     >>> parse_rule("-A INPUT ! -s 10.0.0.0/8 -j DROP").matches[0].negate
@@ -637,13 +688,15 @@ def parse_rule(line: str, number: int = 1, line_number: int = 1, *, table: str =
         raise _fail(
             line_number, text, "expected a rule such as -A INPUT -p tcp --dport 22 -j ACCEPT"
         )
-    return _rule_of_words(tokens, number, line_number, table)
+    return _rule_of_words(tokens, number, line_number, table, family_of(family))
 
 
-def _rule_of_words(tokens: list[str], number: int, line_number: int, table: str) -> Rule:
+def _rule_of_words(
+    tokens: list[str], number: int, line_number: int, table: str, family: Family = IPV4
+) -> Rule:
     """The rule of an ``-A CHAIN ...`` line already split into words."""
     chain = tokens[1]
-    parser = _RuleParser(chain, tokens[2:], line_number, table)
+    parser = _RuleParser(chain, tokens[2:], line_number, table, family)
     parser.parse()
     return Rule(
         chain=chain,
@@ -670,9 +723,13 @@ class _TableText:
         self.committed = False
 
 
-def parse_ruleset(text: str) -> Ruleset:
+def parse_ruleset(text: str, *, family: int | None = None) -> Ruleset:
     """Parse ``iptables-save`` output (any of ``*raw``, ``*mangle``, ``*nat``, ``*filter``), or
     ``-A``/``-N``/``-P`` lines (the filter table; built-in policies ACCEPT).
+
+    ``family=6`` reads ``ip6tables-save`` output (IPv6 addresses, ICMPv6, ip6tables' matches);
+    by default a text whose ``# Generated by`` line names ip6tables-save is IPv6 and any other
+    IPv4. An address of the other family is refused, saying which ``family`` reads it.
 
     Every refused line is reported at once: the :class:`RuleError` lists each, and its
     ``problems`` holds them as :class:`Problem` values.
@@ -697,6 +754,7 @@ def parse_ruleset(text: str) -> Ruleset:
             raise RuleError(
                 f"{type(text).__name__}: expected the ruleset as text or a list of lines"
             )
+    rules_family = family_of(family_of_text(text) if family is None else family)
     problems: list[Problem] = []
     tables: dict[str, _TableText] = {}
     current: _TableText | None = None
@@ -760,7 +818,7 @@ def parse_ruleset(text: str) -> Ruleset:
             parsed = []
             for ln, line in lines:
                 try:
-                    parsed.append(_rule_of_words(line, len(parsed) + 1, ln, name))
+                    parsed.append(_rule_of_words(line, len(parsed) + 1, ln, name, rules_family))
                 except RuleError as exc:
                     problems += _problems(exc)
             chains[chain] = Chain(chain, table.policies[chain], tuple(parsed))
@@ -770,7 +828,9 @@ def parse_ruleset(text: str) -> Ruleset:
     if problems:
         raise _refuse(problems)
     order = [name for name in TABLE_CHAINS if name in built]
-    return Ruleset(built["filter"], {name: built[name] for name in order})
+    return Ruleset(
+        built["filter"], {name: built[name] for name in order}, family=rules_family.version
+    )
 
 
 def _read_line(table: _TableText, line: str, number: int) -> None:

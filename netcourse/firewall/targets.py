@@ -15,12 +15,12 @@ from __future__ import annotations
 import ipaddress
 
 from netcourse.errors import quote
+from netcourse.firewall.family import Family
 from netcourse.firewall.options import (
     LOG_OPTIONS,
     NAT_TARGETS,
     NOTING_TARGETS,
     RAW_TARGETS,
-    REJECT_WITH,
     TABLE_CHAINS,
     TARGETS,
     UNSIMULATED_TARGETS,
@@ -35,6 +35,7 @@ class TargetOptions:
 
     table: str
     chain: str
+    family: Family
     proto: int | None
     proto_negated: bool
     target: str | None
@@ -89,12 +90,13 @@ class TargetOptions:
             return i + 2
         if self.target == "REJECT" and token == "--reject-with":
             value = self._value(i, token)
-            if value not in REJECT_WITH:
+            names = self.family.reject_with  # ip6tables' REJECT answers with ICMPv6
+            if value not in names:
                 raise self.fail(
                     f"{token} {value}",
-                    f"expected one of {', '.join(sorted(set(REJECT_WITH.values())))}",
+                    f"expected one of {', '.join(sorted(set(names.values())))}",
                 )
-            self.reject_with = REJECT_WITH[value]
+            self.reject_with = names[value]
             return i + 2
         if self.target == "LOG" and token in LOG_OPTIONS:
             if LOG_OPTIONS[token]:

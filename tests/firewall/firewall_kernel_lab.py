@@ -165,3 +165,152 @@ class Lab:
         for name in reversed(self.made):
             subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
         self.made = []
+
+
+#: The IPv6 side of Lab6: client fd00::H/64 (eth0) <-> fw eth0 fd00::2/64, fw eth1
+#: fd00:1::2/64 <-> server fd00:1::H/64, with the same host numbers H as HOSTS.
+CLIENT_NET6, SERVER_NET6 = "fd00::/64", "fd00:1::/64"
+CLIENT6, SERVER6 = "fd00::1", "fd00:1::1"
+FW_ADDRS6 = ("fd00::2", "fd00:1::2")
+#: Sysctls set in each namespace before its links come up: no duplicate address detection
+#: and no router solicitations, so the links send no ICMPv6 of their own into the counters.
+QUIET_IPV6 = (
+    "net.ipv6.conf.default.accept_dad=0",
+    "net.ipv6.conf.default.dad_transmits=0",
+    "net.ipv6.conf.default.router_solicitations=0",
+    "net.ipv6.conf.all.accept_dad=0",
+    "net.ipv6.conf.all.router_solicitations=0",
+)
+
+
+def client6(host: int) -> str:
+    """The client's IPv6 address with host number ``host``."""
+    return f"fd00::{host:x}"
+
+
+def server6(host: int) -> str:
+    """The server's IPv6 address with host number ``host``."""
+    return f"fd00:1::{host:x}"
+
+
+class Lab6(Lab):
+    """Lab's three namespaces, dual-stack: IPv6 addresses from fd00::/8 beside the IPv4 ones,
+    ip6tables in fw, and neighbours written in by hand so that no neighbour discovery crosses
+    fw's chains. Namespaces are named fw6<pid>c, fw6<pid>f and fw6<pid>s."""
+
+    def __init__(self) -> None:
+        tag = f"fw6{os.getpid()}"
+        self.client, self.fw, self.server = f"{tag}c", f"{tag}f", f"{tag}s"
+        self.made = []
+        self.sockets = {}
+        self.sockets6: dict[str, socket.socket] = {}
+        try:
+            self._build()
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self) -> None:
+        for name in (self.client, self.fw, self.server):
+            run("ip", "netns", "add", name)
+            self.made.append(name)
+            for setting in QUIET_IPV6:
+                run("ip", "netns", "exec", name, "sysctl", "-qw", setting)
+        c, f, s = self.client, self.fw, self.server
+        run(
+            "ip", "-n", f, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", c
+        )
+        run(
+            "ip", "-n", f, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", s
+        )
+        for host in HOSTS:
+            run("ip", "-n", c, "-6", "addr", "add", f"{client6(host)}/64", "dev", "eth0", "nodad")
+            run("ip", "-n", s, "-6", "addr", "add", f"{server6(host)}/64", "dev", "eth0", "nodad")
+        run("ip", "-n", f, "-6", "addr", "add", "fd00::2/64", "dev", "eth0", "nodad")
+        run("ip", "-n", f, "-6", "addr", "add", "fd00:1::2/64", "dev", "eth1", "nodad")
+        quiet = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+        for name in (c, s):  # the end hosts never answer by themselves
+            run("ip", "netns", "exec", name, "ip6tables-restore", input=quiet)
+        for name, links in ((c, ["lo", "eth0"]), (f, ["lo", "eth0", "eth1"]), (s, ["lo", "eth0"])):
+            for link in links:
+                run("ip", "-n", name, "link", "set", link, "up")
+        run("ip", "-n", c, "-6", "route", "add", SERVER_NET6, "via", "fd00::2")
+        run("ip", "-n", s, "-6", "route", "add", CLIENT_NET6, "via", "fd00:1::2")
+        run("ip", "netns", "exec", f, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
+        mac = {(ns, dev): self._mac(ns, dev) for ns, dev in ((c, "eth0"), (s, "eth0"), (f, "eth0"))}
+        mac[(f, "eth1")] = self._mac(f, "eth1")
+        neighbours = [(c, "eth0", "fd00::2", mac[(f, "eth0")])]
+        neighbours.append((s, "eth0", "fd00:1::2", mac[(f, "eth1")]))
+        for host in HOSTS:
+            neighbours.append((f, "eth0", client6(host), mac[(c, "eth0")]))
+            neighbours.append((f, "eth1", server6(host), mac[(s, "eth0")]))
+        for ns, dev, addr, lladdr in neighbours:
+            run(*("ip", "-n", ns, "-6", "neigh", "replace", addr), *("lladdr", lladdr, "dev", dev))
+        self.sockets6 = {
+            name: self._raw_socket6(ns) for name, ns in (("client", c), ("server", s), ("fw", f))
+        }
+        time.sleep(2.5)  # the links' own multicast listener reports go by before any test
+
+    def _mac(self, namespace: str, device: str) -> str:
+        shown = run("ip", "-n", namespace, "link", "show", device)
+        return re.search(r"link/ether ([0-9a-f:]{17})", shown).group(1)
+
+    def _raw_socket6(self, namespace: str) -> socket.socket:
+        libc = ctypes.CDLL(None, use_errno=True)
+        own = os.open("/proc/self/ns/net", os.O_RDONLY)
+        target = os.open(f"/var/run/netns/{namespace}", os.O_RDONLY)
+        try:
+            if libc.setns(target, CLONE_NEWNET) != 0:
+                raise OSError(ctypes.get_errno(), f"setns into {namespace}")
+            try:  # IPPROTO_RAW: the packet given carries its own IPv6 header
+                return socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+            finally:
+                if libc.setns(own, CLONE_NEWNET) != 0:  # pragma: no cover - cannot recover
+                    raise OSError(ctypes.get_errno(), "setns back to the test's namespace")
+        finally:
+            os.close(own)
+            os.close(target)
+
+    def load(self, ruleset: str) -> None:
+        """Replace the fw namespace's ip6tables filter table with ``ruleset``."""
+        self.fw_exec("ip6tables-restore", input=ruleset + "\n")
+
+    def reset(self) -> None:
+        """Zero the ip6tables counters and forget every tracked IPv6 connection in fw."""
+        self.fw_exec("sh", "-c", "ip6tables -Z && conntrack -F -f ipv6 2>/dev/null; true")
+
+    def counters(self) -> Counters:
+        """Per-rule and per-policy packet counters of fw's ip6tables filter table."""
+        return _counters(self.fw_exec("ip6tables-save", "-c", "-t", "filter"))
+
+    def send(self, side: str, data: bytes) -> None:
+        """Send one raw IPv6 packet from the client, server or fw namespace."""
+        dst = socket.inet_ntop(socket.AF_INET6, data[24:40])
+        try:
+            self.sockets6[side].sendto(data, (dst, 0))
+        except PermissionError:  # fw's own OUTPUT dropped or rejected it: counters still tell
+            if side != "fw":
+                raise
+
+    def close(self) -> None:
+        """Close the IPv6 sockets, then as Lab does."""
+        for sock in getattr(self, "sockets6", {}).values():
+            sock.close()
+        self.sockets6 = {}
+        super().close()
+
+
+def _counters(saved: str) -> Counters:
+    rules: dict[tuple[str, int], int] = {}
+    policies: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for line in saved.splitlines():
+        policy = _POLICY.match(line)
+        if policy and policy.group(2) != "-":
+            policies[policy.group(1)] = int(policy.group(3))
+        rule = _COUNTER.match(line)
+        if rule:
+            chain = rule.group(3)
+            seen[chain] = seen.get(chain, 0) + 1
+            rules[(chain, seen[chain])] = int(rule.group(1))
+    return Counters(rules, policies)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from hypothesis import strategies as st
 
 from netcourse.firewall import Packet
@@ -181,3 +183,126 @@ OWNERS = st.sampled_from([None, (0, 0), (1000, 1000), (1500, 0), (3000, 3000)])
 
 
 STATES = st.sampled_from(["NEW", "ESTABLISHED", "RELATED", "INVALID"])
+
+
+# --- IPv6 (ip6tables rules, family=6) -------------------------------------------------------
+
+#: Networks that cut the 128-bit space at the 64-bit halves and inside them, so a batch's
+#: two uint64 columns are both compared.
+NETS6 = [
+    "fd00::/8",
+    "fd00::/63",
+    "fd00::/64",
+    "fd00::/65",
+    "fd00:0:0:1::/64",
+    "fd00::1",
+    "fd00::8000:0:0:0/65",
+    "::/0",
+    "::1",
+    "ff00::/8",
+    "fe80::/10",
+]
+ADDRS6 = [
+    "fd00::1",
+    "fd00::ffff:ffff:ffff:ffff",
+    "fd00:0:0:1::",
+    "fd00::8000:0:0:0",
+    "fe80::1",
+    "ff02::1",
+    "::1",
+    "::",
+    "2001:db8::1",
+]
+ICMP6_TYPES = ["echo-request", "echo-reply", "1/4", "destination-unreachable", "135", "any"]
+
+
+@st.composite
+def rules6(draw, chain="INPUT", user=None):
+    """One random ip6tables ``-A`` line using the matches and targets the simulator supports."""
+    parts = [f"-A {chain}"]
+    neg = st.sampled_from(["", "", "", "! "])
+    proto = draw(st.sampled_from([None, "tcp", "udp", "ipv6-icmp", "icmpv6", "!tcp"]))
+    if proto == "!tcp":
+        parts.append("! -p tcp")
+    elif proto:
+        parts.append(f"-p {proto}")
+    if draw(st.booleans()):
+        parts.append(f"{draw(neg)}-s {draw(st.sampled_from(NETS6))}")
+    if draw(st.integers(0, 3)) == 0:
+        parts.append(f"{draw(neg)}-d {draw(st.sampled_from(NETS6))}")
+    if draw(st.integers(0, 4)) == 0:
+        parts.append(f"{draw(neg)}-i {draw(st.sampled_from(['eth0', 'eth+', 'lo']))}")
+    if proto in ("tcp", "udp") and draw(st.booleans()):
+        parts.append(f"{draw(neg)}--dport {draw(st.sampled_from(PORTS))}")
+    if proto in ("ipv6-icmp", "icmpv6") and draw(st.booleans()):
+        parts.append(f"{draw(neg)}--icmpv6-type {draw(st.sampled_from(ICMP6_TYPES))}")
+    if draw(st.integers(0, 5)) == 0:
+        lo, hi = sorted(draw(st.lists(st.sampled_from(ADDRS6), min_size=2, max_size=2)), key=_int6)
+        parts.append(f"-m iprange {draw(neg)}--dst-range {lo}-{hi}")
+    if draw(st.integers(0, 5)) == 0:
+        types = draw(st.sampled_from(["LOCAL", "UNICAST", "MULTICAST", "UNSPEC", "LOCAL,UNICAST"]))
+        parts.append(f"-m addrtype {draw(neg)}--dst-type {types}")
+    if draw(st.integers(0, 5)) == 0:
+        op = draw(st.sampled_from(["--hl-eq", "--hl-lt", "--hl-gt"]))
+        bang = draw(neg) if op == "--hl-eq" else ""
+        parts.append(f"-m hl {bang}{op} {draw(st.sampled_from([1, 64, 255]))}")
+    if draw(st.integers(0, 5)) == 0:
+        parts.append(f"-m rt {draw(neg)}--rt-type {draw(st.sampled_from([0, 2]))}")
+    if draw(st.integers(0, 3)) == 0:
+        states = draw(
+            st.lists(
+                st.sampled_from(["NEW", "ESTABLISHED", "INVALID", "RELATED", "UNTRACKED"]),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            )
+        )
+        parts.append(f"-m conntrack {draw(neg)}--ctstate {','.join(states)}")
+    targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"] + (
+        [user, f"GOTO {user}"] if user else []
+    )
+    target = draw(st.sampled_from(targets))
+    parts.append(f"-g {user}" if target.startswith("GOTO") else f"-j {target}")
+    return " ".join(parts)
+
+
+def _int6(text: str) -> int:
+    return int(ipaddress.IPv6Address(text))
+
+
+@st.composite
+def rulesets6(draw, max_rules=10):
+    """A random ip6tables ruleset: INPUT rules, maybe a user chain, a policy."""
+    user = draw(st.sampled_from([None, "SUB"]))
+    lines = [f"-P INPUT {draw(st.sampled_from(['ACCEPT', 'DROP']))}"]
+    if user:
+        lines.append(f"-N {user}")
+    lines += draw(st.lists(rules6("INPUT", user), min_size=1, max_size=max_rules))
+    if user:
+        lines += draw(st.lists(rules6(user), min_size=1, max_size=4))
+    return lines
+
+
+@st.composite
+def packets6(draw):
+    """A random IPv6 packet of any protocol the rules above talk about."""
+    src = draw(st.sampled_from(ADDRS6) | st.integers(0, 2**128 - 1).map(_text6))
+    dst = draw(st.sampled_from(ADDRS6) | st.integers(0, 2**128 - 1).map(_text6))
+    common = dict(
+        src=src,
+        dst=dst,
+        in_iface=draw(st.sampled_from(["eth0", "eth1", "lo"])),
+        ttl=draw(st.sampled_from([1, 2, 63, 64, 255])),
+        routing_type=draw(st.sampled_from([None, None, None, 0, 2])),
+    )
+    proto = draw(st.sampled_from(["tcp", "udp", "icmpv6"]))
+    if proto == "icmpv6":
+        kind = draw(st.sampled_from([128, 129, 1, 2, 135, 137]))
+        return Packet("icmpv6", icmp_type=kind, icmp_code=4 if kind == 1 else 0, **common)
+    sport, dport = draw(st.sampled_from(PORTS)), draw(st.sampled_from(PORTS))
+    flags = draw(st.sampled_from(FLAGS)) if proto == "tcp" else ""
+    return Packet(proto, sport=sport, dport=dport, flags=flags, **common)
+
+
+def _text6(value: int) -> str:
+    return str(ipaddress.IPv6Address(value))

@@ -55,7 +55,7 @@ def test_requests_turn_into_their_replies():
         ({"proto": "ipv9"}, PacketError, "unknown protocol"),
         ({"proto": "all"}, PacketError, "rules, not packets"),
         ({"proto": "udp", "src": "10.0.0.256"}, AddressError, "source"),
-        ({"proto": "udp", "dst": "2001:db8::1"}, AddressError, "IPv4 only"),
+        ({"proto": "udp", "src": "192.0.2.1", "dst": "fd00::1"}, AddressError, "one IP version"),
         ({"proto": "tcp", "flags": "SX"}, PacketError, "'X'"),
         ({"proto": "udp", "flags": "S"}, PacketError, "only tcp"),
         ({"proto": "icmp", "icmp_type": "any"}, PacketError, "one type"),
