@@ -382,7 +382,7 @@ class Firewall:
         if interfaces is None:
             bound, names = self, self.interfaces
         else:
-            names = read_interfaces(interfaces)
+            names = read_interfaces(interfaces, version=self.family)
             bound = self._bound.get(names)
             if bound is None:
                 bound = self._bound[names] = Firewall(

@@ -156,17 +156,19 @@ class _Way:
 
 
 def _local(addr: str, interfaces) -> bool:
-    ip = ipaddress.IPv4Address(addr)
-    if ip in ipaddress.IPv4Network("127.0.0.0/8"):
+    ip = ipaddress.ip_address(addr)
+    if ip.is_loopback:  # 127.0.0.0/8, ::1
         return True
     return any(ip == a.ip for _, addresses in interfaces for a in addresses)
 
 
 def _connected(addr: str, interfaces) -> str | None:
     """The interface whose subnet holds ``addr`` (a connected route), or None."""
-    ip = ipaddress.IPv4Address(addr)
+    ip = ipaddress.ip_address(addr)
     for name, addresses in interfaces:
-        if name != "lo" and any(ip in a.network and a.network.prefixlen < 32 for a in addresses):
+        if name != "lo" and any(
+            ip in a.network and a.network.prefixlen < a.max_prefixlen for a in addresses
+        ):
             return name
     return None
 
