@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.find import Search, find
 from netcourse.firewall.matches import LOOPBACK, STATE_MODULE_STATES, AddrTypeMatch, RecentMatch
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.parser import BUILTIN_CHAINS, Chain, Rule, Ruleset, parse_ruleset
@@ -295,6 +296,15 @@ class Firewall:
                 "use replay() for a sequence, or evaluate() for each packet"
             )
         return evaluate_batch(self, batch, chain=chain)
+
+    def find(self, action: str = "ACCEPT", *, chain: str = "INPUT", **constraints) -> Search:
+        """A packet that gets ``action`` entering ``chain``, or a proof that none does (see
+        :func:`netcourse.firewall.find.find`).
+
+        >>> Firewall.from_iptables(["-A INPUT -p tcp -j DROP"]).find("DROP").packet.proto
+        'tcp'
+        """
+        return find(self, action, chain=chain, **constraints)
 
     def trace_html(self, verdict: Verdict) -> str:
         """The verdict's trace as an HTML table with the deciding rule highlighted."""

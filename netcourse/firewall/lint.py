@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from netcourse.firewall.matches import (
     DIMENSIONS,
+    AddrTypeMatch,
     IfaceMatch,
     Intervals,
     MultiportMatch,
@@ -298,11 +299,25 @@ def _cover(region: list[Box], numbers: list[int], boxes: dict[int, list[Box]]):
     return (not left), used
 
 
+def _exact(match) -> bool:
+    """Whether a match's header space is exactly the packets it matches, whatever came before.
+
+    Not so for rate limits and recent lists (they remember packets), conntrack's NAT flags,
+    addrtype limited to the packet's interface (its space ties two fields, which a box cannot
+    hold), and a space outside the dimensions here."""
+    if isinstance(match, AddrTypeMatch) and match.iface is not None:
+        return False
+    return match.exact
+
+
 def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
-    """The headers a rule matches, as a union of boxes."""
+    """The headers a rule matches, as a union of boxes (inexact matches left out: the boxes
+    hold every packet the rule may match)."""
     base = _full()
     either: list[MultiportMatch] = []
     for match in rule.matches:
+        if not _exact(match):
+            continue
         if isinstance(match, MultiportMatch) and match.which == "ports" and not match.negate:
             either.append(match)  # source OR destination port: two boxes
             continue
@@ -341,7 +356,7 @@ def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:
 def _catches(rule: Rule) -> bool:
     """Whether packets this rule matches leave the chain for good (a rate limit or recent
     list may let the same packet by another time: such a rule catches nothing for sure)."""
-    if not all(match.exact for match in rule.matches):
+    if not all(_exact(match) for match in rule.matches):
         return False
     return rule.terminal or rule.target == "RETURN" or rule.goto
 
