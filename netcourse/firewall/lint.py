@@ -24,9 +24,11 @@ Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from netcourse.firewall.gcpause import paused_gc
 from netcourse.firewall.matches import (
     DIMENSIONS,
     AddrTypeMatch,
@@ -105,8 +107,11 @@ def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
 # --- interval sets and boxes -------------------------------------------------------------
 
 
+_FULL: Box = {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+
+
 def _full() -> Box:
-    return {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+    return dict(_FULL)
 
 
 def _overlap(a: Intervals, b: Intervals) -> bool:
@@ -115,6 +120,16 @@ def _overlap(a: Intervals, b: Intervals) -> bool:
         return False
     if len(a) == 1 and len(b) == 1:
         return True
+    if len(b) > len(a):
+        a, b = b, a
+    if len(a) > 8 and len(b) <= 4:  # a long set against a few ranges: bisection
+        for lo, hi in b:
+            start = bisect_left(a, (lo,))
+            if start and a[start - 1][1] >= lo:
+                return True
+            if start < len(a) and a[start][0] <= hi:
+                return True
+        return False
     i = j = 0
     while i < len(a) and j < len(b):
         if a[i][1] < b[j][0]:
@@ -150,6 +165,8 @@ def _subtract(box: Box, other: Box) -> list[Box]:
         return [box]
     pieces, prefix = [], dict(box)
     for dim in DIMENSIONS:
+        if other[dim] is _FULL[dim] or other[dim] == _FULL[dim]:
+            continue  # other takes every value here: nothing of box is outside it, none cut
         rest = intersect(box[dim], complement(other[dim], DIMENSIONS[dim]))
         if rest:
             piece = dict(prefix)
@@ -179,12 +196,12 @@ def _matches_all(boxes: list[Box]) -> bool:
     return len(boxes) > 1 and _minus([_full()], boxes) == []
 
 
-def _hull(region: list[Box]) -> Box:
-    """The smallest box holding every box of region (only the bounds of each field)."""
-    return {
-        dim: ((min(box[dim][0][0] for box in region), max(box[dim][-1][1] for box in region)),)
-        for dim in _Index.FIELDS
-    }
+def _bounds(region: list[Box], dim: str) -> tuple[int, int]:
+    """The smallest and largest value of a field in region's boxes."""
+    if len(region) == 1:
+        values = region[0][dim]
+        return values[0][0], values[-1][1]
+    return min(box[dim][0][0] for box in region), max(box[dim][-1][1] for box in region)
 
 
 class _Index:
@@ -201,10 +218,16 @@ class _Index:
     #: The fields indexed, with the width of their values in bits.
     FIELDS = {"src": 32, "dst": 32, "sport": 16, "dport": 16}
     STEP = 4  #: bits per level: blocks grow 16 times from one level to the next
+    #: Per field: (name, width, the (level, shift) of each level from the widest block).
+    _LEVELS = tuple(
+        (dim, width, tuple((level, width - level) for level in range(0, width + 1, 4)))
+        for dim, width in FIELDS.items()
+    )
 
     def __init__(self) -> None:
-        self._at: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
-        self._within: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
+        # a block is keyed by level << 40 | the values' common prefix at that level
+        self._at: dict[str, dict[int, list[int]]] = {f: {} for f in self.FIELDS}
+        self._within: dict[str, dict[int, list[int]]] = {f: {} for f in self.FIELDS}
 
     @classmethod
     def _level(cls, low: int, high: int, width: int) -> int:
@@ -214,32 +237,46 @@ class _Index:
 
     def add(self, number: int, box: Box) -> None:
         """File box (of rule ``number``) in every field."""
-        for dim, width in self.FIELDS.items():
-            low, high = box[dim][0][0], box[dim][-1][1]
-            level = self._level(low, high, width)
-            self._at[dim].setdefault((level, low >> (width - level)), []).append(number)
-            for outer in range(0, level + 1, self.STEP):
-                key = (outer, low >> (width - outer))
-                self._within[dim].setdefault(key, []).append(number)
+        step = self.STEP
+        for dim, width, levels in self._LEVELS:
+            values = box[dim]
+            low = values[0][0]
+            same = width - (low ^ values[-1][1]).bit_length()
+            level = same - same % step
+            key = level << 40 | low >> (width - level)
+            at = self._at[dim]
+            if key in at:
+                at[key].append(number)
+            else:
+                at[key] = [number]
+            within = self._within[dim]
+            for outer, shift in levels[: level // step + 1]:
+                key = outer << 40 | low >> shift
+                if key in within:
+                    within[key].append(number)
+                else:
+                    within[key] = [number]
 
     def near(self, region: list[Box]) -> list[int]:
         """The numbers of rules with a box that may meet region (a superset), sorted."""
-        hull = _hull(region)
-        best: list[list[int]] | None = None
+        best: list[list[int]] = []
         best_size = -1
-        for dim, width in self.FIELDS.items():
-            low, high = hull[dim][0]
-            level = self._level(low, high, width)
-            lists = [
-                self._at[dim].get((outer, low >> (width - outer)), [])
-                for outer in range(0, level, self.STEP)
-            ]
-            lists.append(self._within[dim].get((level, low >> (width - level)), []))
+        step = self.STEP
+        for dim, width, levels in self._LEVELS:
+            low, high = _bounds(region, dim)
+            same = width - (low ^ high).bit_length()
+            level = same - same % step
+            at = self._at[dim]
+            lists = [at.get(outer << 40 | low >> shift) for outer, shift in levels[: level // step]]
+            lists.append(self._within[dim].get(level << 40 | low >> (width - level)))
+            lists = [numbers for numbers in lists if numbers]
             size = sum(map(len, lists))
-            if best is None or size < best_size:
+            if best_size < 0 or size < best_size:
                 best, best_size = lists, size
                 if not size:
                     break
+        if len(best) == 1:
+            return list(dict.fromkeys(best[0]))  # filed in rule order already
         return sorted({number for numbers in best for number in numbers})
 
 
@@ -371,6 +408,7 @@ def _says(rule: Rule) -> str:
     return f"-g {rule.target}" if rule.goto else rule.target
 
 
+@paused_gc
 def lint(ruleset) -> LintReport:
     """Find shadowed and redundant rules, rules after a catch-all, and leaky ACCEPT policies.
 

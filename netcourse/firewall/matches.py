@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -719,6 +720,22 @@ def intersect(a: Intervals, b: Intervals) -> Intervals:
     >>> intersect(((0, 10), (20, 30)), ((5, 25),))
     ((5, 10), (20, 25))
     """
+    if len(b) > len(a):
+        a, b = b, a
+    if len(a) > 8 and len(b) <= 4:  # a long set cut by a few ranges: find each by bisection
+        out = []
+        for lo, hi in b:
+            start = bisect_left(a, (lo,))
+            if start and a[start - 1][1] >= lo:
+                start -= 1
+            end = bisect_right(a, (hi, _MAX))
+            if start >= end:
+                continue
+            window = list(a[start:end])
+            window[0] = (max(window[0][0], lo), window[0][1])
+            window[-1] = (window[-1][0], min(window[-1][1], hi))
+            out += window
+        return tuple(out)
     out, i, j = [], 0, 0
     while i < len(a) and j < len(b):
         lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
@@ -729,6 +746,9 @@ def intersect(a: Intervals, b: Intervals) -> Intervals:
         else:
             j += 1
     return tuple(out)
+
+
+_MAX = float("inf")  # above every value: (hi, _MAX) sorts after each range starting at hi
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from netcourse.errors import NetcourseError, RuleError, quote
+from netcourse.firewall.gcpause import paused_gc
 from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.matches import (
     STATE_MODULE_STATES,
@@ -663,6 +664,7 @@ class _TableText:
         self.committed = False
 
 
+@paused_gc
 def parse_ruleset(text: str) -> Ruleset:
     """Parse ``iptables-save`` output (any of ``*raw``, ``*mangle``, ``*nat``, ``*filter``), or
     ``-A``/``-N``/``-P`` lines (the filter table; built-in policies ACCEPT).
