@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netcourse.errors import RuleError, quote
 from netcourse.firewall.find import MAX_PIECES, _Space, _Walk
@@ -64,16 +64,14 @@ class Opening:
     sources: tuple[str, ...] = ()
     rules: tuple[tuple[str, int | None], ...] = ()
     depends_on: tuple[tuple[str, int], ...] = ()
+    #: The sources as (first, last) address ranges.
+    source_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @property
     def excluded(self) -> tuple[str, ...]:
         """The source networks that are not let in, as CIDR text."""
-        spans = []
-        for text in self.sources:
-            net = ipaddress.ip_network(text)
-            spans.append((int(net.network_address), int(net.broadcast_address)))
         start, gaps = 0, []
-        for lo, hi in _merge(spans):
+        for lo, hi in self.source_spans:
             if lo > start:
                 gaps.append((start, lo - 1))
             start = hi + 1
@@ -298,20 +296,33 @@ def _gather(proto: str, dim: str, items) -> list[Opening]:
     each segment with the union of its items' sources, neighbours with the same merged."""
     if not items:
         return []
-    cuts = sorted({v for keys, *_ in items for lo, hi in keys for v in (lo, hi + 1)})
-    segments = []  # (lo, hi, sources, rules, depends)
-    for lo, nxt in zip(cuts, cuts[1:]):
-        hi = nxt - 1
-        sources: list[tuple[int, int]] = []
-        rules: dict = {}
-        depends: set = set()
-        for keys, src, rule, assumed in items:
-            if any(a <= lo and hi <= b for a, b in keys):
-                sources += src
-                rules[rule] = None
-                depends |= assumed
-        if sources:
-            segments.append([lo, hi, _merge(sources), rules, depends])
+    events: dict[int, list[tuple[int, int]]] = {}  # where items' ranges start and end
+    for i, (keys, *_rest) in enumerate(items):
+        for lo, hi in keys:
+            events.setdefault(lo, []).append((i, 1))
+            events.setdefault(hi + 1, []).append((i, -1))
+    points = sorted(events)
+    segments = []  # (lo, hi, sources, rules, depends), swept from cut to cut
+    active: dict[int, int] = {}
+    last: frozenset | None = None
+    for lo, nxt in zip(points, points[1:]):
+        for i, change in events[lo]:
+            active[i] = active.get(i, 0) + change
+            if not active[i]:
+                del active[i]
+        if not active:
+            continue
+        now = frozenset(active)
+        if now != last:
+            last = now
+            distinct = {id(items[i][1]): items[i][1] for i in now}
+            if len(distinct) == 1:
+                sources = next(iter(distinct.values()))
+            else:
+                sources = _merge(span for src in distinct.values() for span in src)
+            rules = {items[i][2]: None for i in sorted(now)}
+            depends = {rule for i in now for rule in items[i][3]}
+        segments.append([lo, nxt - 1, sources, dict(rules), set(depends)])
     merged: list[list] = []
     for segment in segments:
         if merged and merged[-1][2] == segment[2] and merged[-1][1] + 1 == segment[0]:
@@ -339,6 +350,7 @@ def _gather(proto: str, dim: str, items) -> list[Opening]:
             Opening(
                 proto=proto,
                 sources=_cidrs(sources),
+                source_spans=sources,
                 rules=tuple(sorted(rules, key=lambda r: (r[0], r[1] or 0))),
                 depends_on=tuple(sorted(depends)),
                 **fields,
@@ -369,10 +381,15 @@ def _span(lo: int, hi: int) -> str:
 
 
 def _cidrs(sources: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
+    """Address ranges as the fewest CIDR blocks that tile them."""
     if sources == ((0, _TOP),):
         return ("0.0.0.0/0",)
     out = []
     for lo, hi in sources:
-        first, last = ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi)
-        out += [str(net) for net in ipaddress.summarize_address_range(first, last)]
+        while lo <= hi:
+            size = (lo & -lo) if lo else 1 << 32  # the largest block aligned at lo ...
+            while size > hi - lo + 1:  # ... that still fits
+                size >>= 1
+            out.append(f"{ipaddress.IPv4Address(lo)}/{33 - size.bit_length()}")
+            lo += size
     return tuple(out)

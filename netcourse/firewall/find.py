@@ -31,11 +31,20 @@ ACCEPT: the policy of INPUT (DROP) decides every one)
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from netcourse.errors import AddressError, RuleError, quote
-from netcourse.firewall.lint import _box_and, _exact, _iface_names, _meets, _minus, _rule_boxes
+from netcourse.firewall.lint import (
+    _box_and,
+    _exact,
+    _iface_names,
+    _Index,
+    _meets,
+    _minus,
+    _rule_boxes,
+)
 from netcourse.firewall.matches import DIMENSIONS, STATES, IfaceMatch, Intervals, intersect
 from netcourse.firewall.packet import (
     Packet,
@@ -387,6 +396,7 @@ class _Walk:
         self.max_pieces, self.collect = max_pieces, collect
         self.boxes: dict[tuple[str, int], list[dict]] = {}
         self.exact: dict[tuple[str, int], bool] = {}
+        self.indexes: dict[str, _Index] = {}
         self.work = 0
         self.complete = True
         self.deciders: dict[tuple[str, int | None, str], None] = {}
@@ -403,63 +413,92 @@ class _Walk:
         return self.boxes[key], self.exact[key]
 
     def run(self, start: Chain, region: list[dict]) -> None:
-        pieces = [(box, frozenset()) for box in region]
+        """Walk every piece of region from ``start``, as the kernel walks one packet.
+
+        Each piece carries its own stack of (chain, next rule) frames; it goes to the next
+        rule that meets it (found through the chain's block index, so rules it misses cost
+        nothing), which splits it into the part the rule matches, taking the rule's target,
+        and the parts it does not, going on after the rule.
+        """
+        work: list[tuple[dict, frozenset, tuple]] = [
+            (box, frozenset(), ((start.name, 0),)) for box in reversed(region)
+        ]
         try:
-            back = self._chain(start, pieces, depth=0)
-            self._decide(start.name, None, start.policy, back)
+            while work:
+                self._step(start, work)
         except _Stop:
             pass
+
+    def _step(self, start: Chain, work: list) -> None:
+        box, assumed, frames = work.pop()
+        name, position = frames[-1]
+        chain = self.fw.chains[name]
+        k = self._next(chain, box, position)
+        if k is None:  # off the end of the chain: back to the caller, or the policy
+            self._back(start, box, assumed, frames[:-1], work)
+            return
+        rule = chain.rules[k]
+        boxes, exact = self._rule(rule)
+        inside = [both for other in boxes if (both := _box_and(box, other))]
+        outside = _minus([box], boxes)
+        if outside is None:
+            self.complete = False
+            raise _Stop
+        self._count(1 + len(inside) + len(outside))
+        after = (*frames[:-1], (name, k + 1))
+        work += [(piece, assumed, after) for piece in outside]
+        if not exact:  # matched or not: both may happen
+            assumed = assumed | {(name, rule.number)}
+            work += [(piece, assumed, after) for piece in inside]
+        if rule.terminal:
+            self._decide(name, rule.number, rule.target, [(p, assumed) for p in inside])
+        elif rule.target == "RETURN":
+            for piece in inside:
+                self._back(start, piece, assumed, frames[:-1], work)
+        else:
+            if len(frames) > 200:  # deeper than any real ruleset nests; claim nothing
+                self.complete = False
+                raise _Stop
+            into = (*(frames[:-1] if rule.goto else after), (rule.target, 0))
+            work += [(piece, assumed, into) for piece in inside]
+
+    def _back(self, start: Chain, box: dict, assumed: frozenset, frames: tuple, work) -> None:
+        if frames:
+            work.append((box, assumed, frames))
+        else:
+            self._decide(start.name, None, start.policy, [(box, assumed)])
+
+    def _next(self, chain: Chain, box: dict, position: int) -> int | None:
+        """The index of the first rule from ``position`` on that may decide part of box."""
+        rules = chain.rules
+        for k in range(position, min(position + 16, len(rules))):
+            if rules[k].noting:
+                continue
+            if any(_meets(box, other) for other in self._rule(rules[k])[0]):
+                return k
+        if position + 16 >= len(rules):
+            return None
+        numbers = self._index(chain).near([box])
+        for number in numbers[bisect_right(numbers, position + 16) :]:
+            if any(_meets(box, other) for other in self._rule(rules[number - 1])[0]):
+                return number - 1
+        return None
+
+    def _index(self, chain: Chain) -> _Index:
+        index = self.indexes.get(chain.name)
+        if index is None:
+            index = self.indexes[chain.name] = _Index()
+            for rule in chain.rules:
+                if not rule.noting:
+                    for box in self._rule(rule)[0]:
+                        index.add(rule.number, box)
+        return index
 
     def _count(self, amount: int) -> None:
         self.work += amount
         if self.work > self.max_pieces:
             self.complete = False
             raise _Stop
-
-    def _chain(self, chain: Chain, region: list[Piece], depth: int) -> list[Piece]:
-        """Walk region through chain: the pieces that come back from it (RETURN, or its end)."""
-        if depth > 200:  # deeper than any real ruleset nests; claim nothing
-            self.complete = False
-            raise _Stop
-        back: list[Piece] = []
-        for rule in chain.rules:
-            if not region:
-                break
-            if rule.noting:
-                continue
-            boxes, exact = self._rule(rule)
-            hit, rest = [], []
-            for box, assumed in region:
-                if not any(_meets(box, other) for other in boxes):
-                    rest.append((box, assumed))
-                    continue
-                inside = [both for other in boxes if (both := _box_and(box, other))]
-                outside = _minus([box], boxes)
-                if outside is None:
-                    self.complete = False
-                    raise _Stop
-                self._count(len(inside) + len(outside))
-                if exact:
-                    hit += [(piece, assumed) for piece in inside]
-                else:  # matched or not: both may happen
-                    also = assumed | {(chain.name, rule.number)}
-                    hit += [(piece, also) for piece in inside]
-                    rest += [(piece, also) for piece in inside]
-                rest += [(piece, assumed) for piece in outside]
-            region = rest
-            if not hit:
-                continue
-            if rule.terminal:
-                self._decide(chain.name, rule.number, rule.target, hit)
-            elif rule.target == "RETURN":
-                back += hit
-            else:
-                returned = self._chain(self.fw.chains[rule.target], hit, depth + 1)
-                if rule.goto:
-                    back += returned
-                else:
-                    region += returned
-        return back + region
 
     def _decide(self, chain: str, number: int | None, target: str, pieces: list[Piece]) -> None:
         if not pieces:
@@ -506,7 +545,10 @@ class _Walk:
                 reason=reason,
                 **common,
             )
-        deciders = tuple(self.deciders)
+        order = {name: i for i, name in enumerate(self.fw.chains)}
+        deciders = tuple(
+            sorted(self.deciders, key=lambda d: (order.get(d[0], 0), d[1] is None, d[1] or 0))
+        )
         depends = tuple(sorted({rule for _, assumed in self.maybe for rule in assumed}))
         if not self.complete:
             reason = (

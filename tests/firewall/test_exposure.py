@@ -102,3 +102,27 @@ def test_bad_interfaces_are_refused():
         exposure(fw, interfaces={"eth0": "x"})
     with pytest.raises(TypeError):
         exposure(fw, interfaces="eth0")
+
+
+def test_thousands_of_bans_are_walked_to_the_end():
+    bans = [f"10.{i // 250}.{i % 250}.1" for i in range(2000)]
+    lines = ["-P INPUT DROP", "-N f2b-sshd", "-A INPUT -p tcp --dport 22 -j f2b-sshd"]
+    lines += [f"-A f2b-sshd -s {addr}/32 -j REJECT" for addr in bans]
+    lines += ["-A f2b-sshd -j RETURN", "-A INPUT -p tcp --dport 22 -j ACCEPT"]
+    found = exposure(Firewall.from_iptables(lines), interfaces={"eth0": "198.18.0.2/24"})
+    assert found.complete
+    (ssh,) = found.openings
+    assert ssh.excluded == tuple(f"{addr}/32" for addr in bans)
+    assert ssh.source_text.startswith("anywhere but 10.0.0.1/32, 10.0.1.1/32")
+    assert ssh.source_text.endswith("and 1994 more networks")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1))
+def test_sources_are_the_cidr_blocks_the_standard_library_gives(a, b):
+    from netcourse.firewall.exposure import _cidrs
+
+    lo, hi = sorted((a, b))
+    first, last = ipaddress.IPv4Address(lo), ipaddress.IPv4Address(hi)
+    want = tuple(str(net) for net in ipaddress.summarize_address_range(first, last))
+    assert _cidrs(((lo, hi),)) == (want if (lo, hi) != (0, 2**32 - 1) else ("0.0.0.0/0",))
