@@ -409,7 +409,9 @@ class _Walk:
         if key not in self.boxes:
             boxes = _rule_boxes(rule, self.space.names)
             self.boxes[key] = boxes
-            self.exact[key] = all(_exact(m) for m in rule.matches) and _cylindrical(boxes)
+            self.exact[key] = (
+                all(_exact(m) for m in rule.matches) and _cylindrical(boxes) and _known(boxes)
+            )
         return self.boxes[key], self.exact[key]
 
     def run(self, start: Chain, region: list[dict]) -> None:
@@ -577,6 +579,18 @@ def _deciders_text(deciders: tuple[tuple[str, int | None, str], ...]) -> str:
         return "no packet of them gets that far"
     verb = "decides" if len(parts) == 1 and len(rules) <= 1 else "decide"
     return f"{' and '.join(parts)} {verb} every one"
+
+
+#: The fields an example packet is built from; a rule that narrows any other field (one a
+#: newer match adds) is followed both ways, as one whose match headers cannot tell.
+_FIELDS = ("proto", "src", "dst", "sport", "dport", "flags", "icmp", "state", "in", "out")
+
+
+def _known(boxes: list[dict]) -> bool:
+    """Whether the boxes narrow only fields an example packet is built from."""
+    return all(
+        box[dim] == ((0, DIMENSIONS[dim]),) for box in boxes for dim in box if dim not in _FIELDS
+    )
 
 
 def _cylindrical(boxes: list[dict]) -> bool:
