@@ -14,6 +14,9 @@ from netcourse.firewall.batch import BatchVerdicts, PacketBatch
 from netcourse.firewall.chains import Firewall
 from netcourse.firewall.conntrack import ConnTrack
 from netcourse.firewall.explain import explain
+from netcourse.firewall.exposure import Exposure, exposure
+from netcourse.firewall.find import Search
+from netcourse.firewall.graph import ChainGraph, chain_graph
 from netcourse.firewall.lint import lint
 from netcourse.firewall.packet import Packet
 from netcourse.firewall.trace import Replay, TraceStep, Verdict
@@ -29,4 +32,9 @@ __all__ = [
     "BatchVerdicts",
     "explain",
     "lint",
+    "Search",
+    "exposure",
+    "Exposure",
+    "chain_graph",
+    "ChainGraph",
 ]

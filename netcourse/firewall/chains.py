@@ -29,14 +29,15 @@ from netcourse.errors import NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
 from netcourse.firewall.family import FAMILIES
+from netcourse.firewall.find import Search, find
 from netcourse.firewall.ipsets import bind_sets, parse_ipsets
+from netcourse.firewall.limits import RecentMatch
 from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
 from netcourse.firewall.matches import (
     LOOPBACK,
     LOOPBACK6,
     STATE_MODULE_STATES,
     AddrTypeMatch,
-    RecentMatch,
 )
 from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
@@ -409,6 +410,15 @@ class Firewall:
                 "use replay() for a sequence, or evaluate() for each packet"
             )
         return evaluate_batch(self, batch, chain=chain)
+
+    def find(self, action: str = "ACCEPT", *, chain: str = "INPUT", **constraints) -> Search:
+        """A packet that gets ``action`` entering ``chain``, or a proof that none does (see
+        :func:`netcourse.firewall.find.find`).
+
+        >>> Firewall.from_iptables(["-A INPUT -p tcp -j DROP"]).find("DROP").packet.proto
+        'tcp'
+        """
+        return find(self, action, chain=chain, **constraints)
 
     def trace_html(self, verdict: Verdict) -> str:
         """The verdict's trace as an HTML table with the deciding rule highlighted."""

@@ -16,13 +16,12 @@ from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.family import Family
 from netcourse.firewall.hashlimit import build_hashlimit
 from netcourse.firewall.headers import HEADER_BUILDERS
+from netcourse.firewall.limits import LimitMatch, RecentMatch
 from netcourse.firewall.marks import MARK_TARGETS, build_mark, check_mark_target
 from netcourse.firewall.matches import (
     ADDRESS_TYPES,
     AddrTypeMatch,
-    LimitMatch,
     Match,
-    RecentMatch,
 )
 from netcourse.firewall.setmatch import build_set
 

@@ -28,12 +28,15 @@ Taught in notebooks/04-firewalls.ipynb.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from netcourse.firewall.gcpause import paused_gc
 from netcourse.firewall.matches import (
     DIMENSIONS,
+    AddrTypeMatch,
     IfaceMatch,
     Intervals,
     MultiportMatch,
@@ -112,8 +115,14 @@ def _numbers(numbers: tuple[int, ...], most: int = 12) -> str:
 # --- interval sets and boxes -------------------------------------------------------------
 
 
+_FULL: Box = {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+
+
 def _full() -> Box:
-    return {dim: ((0, top),) for dim, top in _UNIVERSE.get().items()}
+    universe = _UNIVERSE.get()
+    if universe is DIMENSIONS:
+        return dict(_FULL)
+    return {dim: ((0, top),) for dim, top in universe.items()}
 
 
 def _overlap(a: Intervals, b: Intervals) -> bool:
@@ -122,6 +131,16 @@ def _overlap(a: Intervals, b: Intervals) -> bool:
         return False
     if len(a) == 1 and len(b) == 1:
         return True
+    if len(b) > len(a):
+        a, b = b, a
+    if len(a) > 8 and len(b) <= 4:  # a long set against a few ranges: bisection
+        for lo, hi in b:
+            start = bisect_left(a, (lo,))
+            if start and a[start - 1][1] >= lo:
+                return True
+            if start < len(a) and a[start][0] <= hi:
+                return True
+        return False
     i = j = 0
     while i < len(a) and j < len(b):
         if a[i][1] < b[j][0]:
@@ -158,7 +177,11 @@ def _subtract(box: Box, other: Box) -> list[Box]:
     pieces, prefix = [], dict(box)
     universe = _UNIVERSE.get()
     for dim in box:
-        rest = intersect(box[dim], complement(other[dim], universe[dim]))
+        top = universe[dim]
+        whole = other[dim]
+        if whole is _FULL.get(dim) or whole == ((0, top),):
+            continue  # other takes every value here: nothing of box is outside it, none cut
+        rest = intersect(box[dim], complement(whole, top))
         if rest:
             piece = dict(prefix)
             piece[dim] = rest
@@ -188,12 +211,20 @@ def _matches_all(boxes: list[Box]) -> bool:
     return len(boxes) > 1 and _minus([_full()], boxes) == []
 
 
-def _hull(region: list[Box]) -> Box:
-    """The smallest box holding every box of region (only the bounds of each field)."""
-    return {
-        dim: ((min(box[dim][0][0] for box in region), max(box[dim][-1][1] for box in region)),)
-        for dim in _Index.FIELDS
-    }
+def _bounds(region: list[Box], dim: str) -> tuple[int, int]:
+    """The smallest and largest value of a field in region's boxes."""
+    if len(region) == 1:
+        values = region[0][dim]
+        return values[0][0], values[-1][1]
+    return min(box[dim][0][0] for box in region), max(box[dim][-1][1] for box in region)
+
+
+def _levels(fields: dict[str, int], step: int) -> tuple:
+    """Per field: (name, width, the (level, shift) of each level from the widest block)."""
+    return tuple(
+        (dim, width, tuple((level, width - level) for level in range(0, width + 1, step)))
+        for dim, width in fields.items()
+    )
 
 
 class _Index:
@@ -211,13 +242,18 @@ class _Index:
     #: index of an IPv6 ruleset's boxes files 128-bit addresses).
     FIELDS = {"src": 32, "dst": 32, "sport": 16, "dport": 16}
     STEP = 4  #: bits per level: blocks grow 16 times from one level to the next
+    #: Per field: (name, width, the (level, shift) of each level from the widest block).
+    _LEVELS = _levels(FIELDS, STEP)
 
     def __init__(self) -> None:
         bits = _UNIVERSE.get()["src"].bit_length()
-        if bits != self.FIELDS["src"]:
+        if bits != self.FIELDS["src"]:  # an IPv6 ruleset: 128-bit addresses
             self.FIELDS = {**self.FIELDS, "src": bits, "dst": bits}
-        self._at: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
-        self._within: dict[str, dict[tuple[int, int], list[int]]] = {f: {} for f in self.FIELDS}
+            self._LEVELS = _levels(self.FIELDS, self.STEP)
+        #: a block is keyed by level << tag | the values' common prefix at that level
+        self._tag = max(self.FIELDS.values()) + 8
+        self._at: dict[str, dict[int, list[int]]] = {f: {} for f in self.FIELDS}
+        self._within: dict[str, dict[int, list[int]]] = {f: {} for f in self.FIELDS}
 
     @classmethod
     def _level(cls, low: int, high: int, width: int) -> int:
@@ -227,32 +263,48 @@ class _Index:
 
     def add(self, number: int, box: Box) -> None:
         """File box (of rule ``number``) in every field."""
-        for dim, width in self.FIELDS.items():
-            low, high = box[dim][0][0], box[dim][-1][1]
-            level = self._level(low, high, width)
-            self._at[dim].setdefault((level, low >> (width - level)), []).append(number)
-            for outer in range(0, level + 1, self.STEP):
-                key = (outer, low >> (width - outer))
-                self._within[dim].setdefault(key, []).append(number)
+        step, tag = self.STEP, self._tag
+        for dim, width, levels in self._LEVELS:
+            values = box[dim]
+            low = values[0][0]
+            same = width - (low ^ values[-1][1]).bit_length()
+            level = same - same % step
+            key = level << tag | low >> (width - level)
+            at = self._at[dim]
+            if key in at:
+                at[key].append(number)
+            else:
+                at[key] = [number]
+            within = self._within[dim]
+            for outer, shift in levels[: level // step + 1]:
+                key = outer << tag | low >> shift
+                if key in within:
+                    within[key].append(number)
+                else:
+                    within[key] = [number]
 
     def near(self, region: list[Box]) -> list[int]:
         """The numbers of rules with a box that may meet region (a superset), sorted."""
-        hull = _hull(region)
-        best: list[list[int]] | None = None
+        best: list[list[int]] = []
         best_size = -1
-        for dim, width in self.FIELDS.items():
-            low, high = hull[dim][0]
-            level = self._level(low, high, width)
+        step, tag = self.STEP, self._tag
+        for dim, width, levels in self._LEVELS:
+            low, high = _bounds(region, dim)
+            same = width - (low ^ high).bit_length()
+            level = same - same % step
+            at = self._at[dim]
             lists = [
-                self._at[dim].get((outer, low >> (width - outer)), [])
-                for outer in range(0, level, self.STEP)
+                at.get(outer << tag | low >> shift) for outer, shift in levels[: level // step]
             ]
-            lists.append(self._within[dim].get((level, low >> (width - level)), []))
+            lists.append(self._within[dim].get(level << tag | low >> (width - level)))
+            lists = [numbers for numbers in lists if numbers]
             size = sum(map(len, lists))
-            if best is None or size < best_size:
+            if best_size < 0 or size < best_size:
                 best, best_size = lists, size
                 if not size:
                     break
+        if len(best) == 1:
+            return list(dict.fromkeys(best[0]))  # filed in rule order already
         return sorted({number for numbers in best for number in numbers})
 
 
@@ -312,11 +364,25 @@ def _cover(region: list[Box], numbers: list[int], boxes: dict[int, list[Box]]):
     return (not left), used
 
 
+def _exact(match) -> bool:
+    """Whether a match's header space is exactly the packets it matches, whatever came before.
+
+    Not so for rate limits and recent lists (they remember packets), conntrack's NAT flags,
+    addrtype limited to the packet's interface (its space ties two fields, which a box cannot
+    hold), and a space outside the dimensions here."""
+    if isinstance(match, AddrTypeMatch) and match.iface is not None:
+        return False
+    return match.exact
+
+
 def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
-    """The headers a rule matches, as a union of boxes."""
+    """The headers a rule matches, as a union of boxes (inexact matches left out: the boxes
+    hold every packet the rule may match)."""
     base = _full()
     either: list[MultiportMatch] = []
     for match in rule.matches:
+        if not _exact(match):
+            continue
         if isinstance(match, MultiportMatch) and match.which == "ports" and not match.negate:
             either.append(match)  # source OR destination port: two boxes
             continue
@@ -355,7 +421,7 @@ def _iface_names(ruleset: Ruleset) -> tuple[str, ...]:
 def _catches(rule: Rule) -> bool:
     """Whether packets this rule matches leave the chain for good (a rate limit or recent
     list may let the same packet by another time: such a rule catches nothing for sure)."""
-    if not all(match.exact for match in rule.matches):
+    if not all(_exact(match) for match in rule.matches):
         return False
     return rule.terminal or rule.target == "RETURN" or rule.goto
 
@@ -370,6 +436,7 @@ def _says(rule: Rule) -> str:
     return f"-g {rule.target}" if rule.goto else rule.target
 
 
+@paused_gc
 def lint(ruleset) -> LintReport:
     """Find shadowed and redundant rules, rules after a catch-all, and leaky ACCEPT policies.
 

@@ -27,6 +27,7 @@ from netcourse.errors import NetcourseError, RuleError, quote
 from netcourse.firewall.ctmatch import CT_OPTIONS, conntrack_option
 from netcourse.firewall.family import IP6_MODULES, IPV4, Family, family_of_text
 from netcourse.firewall.family import family as family_of
+from netcourse.firewall.gcpause import paused_gc
 from netcourse.firewall.grouped import GroupedModules
 from netcourse.firewall.headers import FragmentMatch, owner_hook_problems
 from netcourse.firewall.ip6matches import FamilyOptions
@@ -723,6 +724,7 @@ class _TableText:
         self.committed = False
 
 
+@paused_gc
 def parse_ruleset(text: str, *, family: int | None = None) -> Ruleset:
     """Parse ``iptables-save`` output (any of ``*raw``, ``*mangle``, ``*nat``, ``*filter``), or
     ``-A``/``-N``/``-P`` lines (the filter table; built-in policies ACCEPT).

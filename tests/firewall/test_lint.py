@@ -202,3 +202,23 @@ def test_the_shipped_openwrt_ruleset_has_no_contradictory_rule():
 
     report = lint(data_path("rulesets").joinpath("openwrt-fw3.rules").read_text())
     assert not [f for f in report.findings if "contradict" in f.message]
+
+
+def test_recent_lists_and_interface_bound_addrtype_are_never_contradictory():
+    # ufw's "limit ssh": --update matches once the address was seen often enough, which
+    # the headers alone cannot tell; neither can they for addrtype on the packet's interface
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -p tcp --dport 22 -m recent --update --seconds 30 --hitcount 6 -j DROP",
+        "-A INPUT -m addrtype ! --dst-type LOCAL --limit-iface-in -j DROP",
+        "-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT",
+        "-A INPUT -p tcp --dport 22 -j ACCEPT",
+    ]
+    assert lint(lines).findings == ()
+
+
+def test_the_shipped_ufw_server_ruleset_has_no_contradictory_rule():
+    from netcourse.data import path as data_path
+
+    report = lint(data_path("rulesets").joinpath("ufw-server.rules").read_text())
+    assert not [f for f in report.findings if "contradict" in f.message], report

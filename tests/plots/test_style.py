@@ -15,7 +15,18 @@ from netcourse.checks import Progress
 from netcourse.cidr import plan
 from netcourse.firewall import Firewall, Packet, PacketBatch
 from netcourse.journey import scenario
-from netcourse.plots import cidr, firewall, journey, layers, packets, progress, sockets, style, vpc
+from netcourse.plots import (
+    cidr,
+    firewall,
+    firewall_graph,
+    journey,
+    layers,
+    packets,
+    progress,
+    sockets,
+    style,
+    vpc,
+)
 from netcourse.sockets import TEARDOWN_ROLES, state_path
 from netcourse.vpc import Vpc
 
@@ -45,6 +56,9 @@ FIGURES = {
         plan("192.168.10.0/24", {"staff": 100, "guests": 50})
     ),
     "firewall.rule_hits_figure": _rule_hits,
+    "firewall_graph.chain_graph_figure": lambda: firewall_graph.chain_graph_figure(
+        ["-N ssh", "-A INPUT -p tcp --dport 22 -j ssh", "-A ssh -j ACCEPT"]
+    ),
     "journey.path_figure": lambda: journey.path_figure(scenario("healthy").run(), step=1),
     "layers.encapsulation_figure": lambda: layers.encapsulation_figure("http", 4),
     "layers.layer_models_figure": layers.layer_models_figure,
