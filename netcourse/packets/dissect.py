@@ -27,13 +27,22 @@ from typing import Any
 from netcourse.errors import PacketError
 from netcourse.html import Cell, Markup, table
 from netcourse.packets.link import link_type, scapy_class
-from netcourse.protocols import HTTP_STARTS, LINK_TYPES
+from netcourse.protocols import ETHERTYPES, HTTP_STARTS, LINK_TYPES
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
+from scapy.contrib import erspan, geneve, mpls  # noqa: E402, F401  (registers the bindings)
 from scapy.fields import FlagValue, TrailerField  # noqa: E402
-from scapy.layers import inet, inet6, l2  # noqa: E402, F401  (registers the bindings)
-from scapy.packet import NoPayload, Packet, Padding, Raw  # noqa: E402
+from scapy.layers import inet, inet6, l2, ppp, vxlan  # noqa: E402, F401  (the same)
+from scapy.packet import NoPayload, Packet, Padding, Raw, bind_bottom_up, split_layers  # noqa: E402
+
+# Wireshark reads the pre-standard QinQ EtherType 0x9100 as an 802.1Q tag (dissecting only).
+for _cls in (l2.Ether, l2.Dot1Q, l2.Dot1AD):
+    bind_bottom_up(_cls, l2.Dot1Q, type=ETHERTYPES["qinq-old"])
+# Wireshark decodes VXLAN on UDP port 4789 only (TUNNEL_UDP_PORTS); scapy on four more.
+for _port in (4790, 6633, 8472, 48879):
+    for _side in ("sport", "dport"):
+        split_layers(inet.UDP, vxlan.VXLAN, **{_side: _port})
 
 __all__ = ["Field", "Layer", "Dissection", "dissect", "LINKTYPES", "MAX_FRAME"]
 
@@ -275,6 +284,9 @@ def _header_problems(layer: Packet) -> list[str]:
 
 
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
+#: Layers whose payload Wireshark reads only as one of these (past an MPLS label stack, the
+#: first nibble picks IPv4 or IPv6); scapy guesses further, so anything else stays Raw.
+_PAYLOADS = {"MPLS": ("MPLS", "IP", "IPv6")}
 #: scapy layers whose fields find their alignment from the length of the whole frame.
 _WHOLE_FRAME_LAYERS = ("RadioTap",)
 
@@ -438,6 +450,10 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     parent: Packet | None = None
     while current is not None and not isinstance(current, NoPayload):
         name = type(current).__name__
+        allowed = _PAYLOADS.get(type(parent).__name__) if parent is not None else None
+        if allowed is not None and name not in allowed and not isinstance(current, Raw):
+            current = Raw(bytes(current))
+            name = "Raw"
         if name in _SCAPY_HTTP:  # bound by scapy.layers.http when imported: same view as not
             pad = pkt.getlayer(Padding)
             size = len(data) - offset - (len(pad.load) if pad is not None else 0)
@@ -457,6 +473,9 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
             try:
                 expected = parent.guess_payload_class(current.load)
             except Exception:
+                expected = Raw
+            guessed = _PAYLOADS.get(type(parent).__name__)  # None: any of scapy's guesses
+            if guessed is not None and expected is not None and expected.__name__ not in guessed:
                 expected = Raw
             if expected not in (Raw, None) and expected.__name__ not in ("Raw", *_SCAPY_HTTP):
                 problems.append(
