@@ -117,6 +117,9 @@ class Dissection:
     layers: tuple[Layer, ...]
     malformed: bool = False
     problems: tuple[str, ...] = field(default=())
+    #: what the capture around the frame says of it (a fragment's datagram and the frame that
+    #: reassembles it); a lone frame has none
+    notes: tuple[str, ...] = field(default=())
 
     def __getitem__(self, name: str) -> Layer:
         for layer in self.layers:
@@ -158,6 +161,8 @@ class Dissection:
         html = table(rows, header=["field", "value", "offset", "length"])
         if self.malformed:
             html += Markup("<p>malformed: {}</p>").format("; ".join(self.problems))
+        for note in self.notes:
+            html += Markup("<p>{}</p>").format(note)
         return str(html)
 
 
@@ -388,6 +393,20 @@ def _merge_ppp(layers: list[Layer]) -> list[Layer]:
     return layers
 
 
+def _is_fragment(layer: Packet) -> bool:
+    """An IPv4 header or IPv6 fragment header of a fragment: what follows is a piece of a
+    datagram, which Wireshark dissects only once reassembled (on the frame completing it)."""
+    name = type(layer).__name__
+    try:
+        if name == "IP":
+            return bool(layer.frag) or bool(int(layer.flags) & 1)
+        if name == "IPv6ExtHdrFragment":
+            return bool(layer.offset) or bool(layer.m)
+    except Exception:  # a header cut before these fields
+        return False
+    return False
+
+
 def _article(words: str) -> str:
     """``an Ethernet``, ``a Linux cooked-mode capture v1``."""
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
@@ -451,6 +470,8 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     while current is not None and not isinstance(current, NoPayload):
         name = type(current).__name__
         allowed = _PAYLOADS.get(type(parent).__name__) if parent is not None else None
+        if parent is not None and _is_fragment(parent):  # Wireshark shows it reassembled
+            allowed = ()
         if allowed is not None and name not in allowed and not isinstance(current, Raw):
             current = Raw(bytes(current))
             name = "Raw"
@@ -475,6 +496,7 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
             except Exception:
                 expected = Raw
             guessed = _PAYLOADS.get(type(parent).__name__)  # None: any of scapy's guesses
+            guessed = () if _is_fragment(parent) else guessed
             if guessed is not None and expected is not None and expected.__name__ not in guessed:
                 expected = Raw
             if expected not in (Raw, None) and expected.__name__ not in ("Raw", *_SCAPY_HTTP):

@@ -49,6 +49,7 @@ __all__ = [
     "instances",
     "occurrences",
     "present",
+    "fragment_note",
     "address",
     "ETHERTYPES",
     "VLAN_ETHERTYPES",
@@ -117,6 +118,12 @@ class Columns:
     inner_sport: np.ndarray  # -1 when the quoted TCP/UDP ports are not there
     inner_dport: np.ndarray
     inner_udp_length: np.ndarray  # the quoted UDP header's length field, -1 when not there
+    # IP fragments, reassembled as Wireshark does by default: a datagram's transport header is
+    # read on the frame that completes it (its fields above then hold the whole datagram's)
+    fragment: np.ndarray  # bool: the innermost IP header is a fragment's
+    fragment_id: np.ndarray  # its datagram's identification, -1 when not a fragment
+    fragment_offset: np.ndarray  # where its bytes go in the datagram, -1 when not a fragment
+    reassembled_in: np.ndarray  # the frame (0-based) completing its datagram, -1: never
     layers: Layers  # the layers the fields above leave out: a tunnel's outer ones, more tags
 
 
@@ -213,6 +220,8 @@ def decode(index) -> Columns:
     version, l4proto, l4 = net.version, net.l4proto, net.l4
     src_hi, src_lo, dst_hi, dst_lo = net.src_hi, net.src_lo, net.dst_hi, net.dst_lo
     ip_ok, first_fragment, malformed = net.ip_ok, net.first_fragment, net.malformed
+    reassembled_in, data_end = _reassemble(net)
+    first_fragment = net.first_fragment
     limit, ip_end = net.limit, net.ip_end
 
     # a transport Wireshark dissects (its name matches a filter, its ports are fields) ...
@@ -234,7 +243,7 @@ def decode(index) -> Columns:
     tcp_ack = np.where(tcp, get.u32(l4 + 8), -1)
     tcp_window = np.where(tcp, get.u16(l4 + 14), -1)
     data_at = np.where(tcp, l4 + tcp_size, l4 + 8)
-    payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
+    payload_len = np.where(ports, np.maximum(data_end - data_at, 0), -1)
     # Wireshark's tcp.len: what the IP header says follows TCP's header, captured or not
     # (shown for a bogus TCP header length too, once its fixed 20 bytes are there)
     fixed = seen & (l4proto == _TCP) & (l4 + 20 <= limit)
@@ -255,7 +264,7 @@ def decode(index) -> Columns:
         src_lo=src_lo,
         dst_hi=dst_hi,
         dst_lo=dst_lo,
-        l4proto=np.where(ip_ok, l4proto, -1),
+        l4proto=np.where(ip_ok & first_fragment, l4proto, -1),  # a fragment shows none
         ipv4_seen=net.ipv4_seen,
         ipv6_seen=net.ipv6_seen,
         ip_proto=net.ip_proto,
@@ -277,6 +286,10 @@ def decode(index) -> Columns:
         payload4=payload4,
         payload_len=payload_len,
         **inner,
+        fragment=net.fragment,
+        fragment_id=net.frag_id,
+        fragment_offset=np.where(net.fragment, net.frag_offset, -1),
+        reassembled_in=reassembled_in,
         layers=extra.build(),
     )
 
@@ -296,6 +309,13 @@ class _Network:
         self.ip_proto = np.full(n, -1, dtype=np.int64)  # ip.proto where Wireshark shows it
         self.ip_ttl = np.full(n, -1, dtype=np.int64)
         self.ip_ok = np.zeros(n, dtype=bool)  # a whole, valid IP header: the transport is read
+        # an IPv4 or IPv6 fragment: its datagram's id, where its bytes go and start, and
+        # whether more follow
+        self.fragment = np.zeros(n, dtype=bool)
+        self.frag_id = np.full(n, -1, dtype=np.int64)
+        self.frag_offset = np.zeros(n, dtype=np.int64)
+        self.frag_data = np.zeros(n, dtype=np.int64)
+        self.frag_more = np.zeros(n, dtype=bool)
         self.ends = ends  # where each frame's captured bytes end (a tunnel narrows it)
         self.limit = ends.copy()  # where the IP header says the transport must end
         self.wire_end = wire_end  # where the enclosing layer says the packet ends on the wire
@@ -309,7 +329,8 @@ class _Network:
         """Forget the network layer of these frames (a tunnel's inner one is read next)."""
         for name, value in (("version", 0), ("src_hi", 0), ("src_lo", 0), ("dst_hi", 0),
                             ("dst_lo", 0), ("l4proto", -1), ("l4", 0), ("first_fragment", 1),
-                            ("ip_proto", -1), ("ip_ttl", -1), ("ip_ok", 0)):  # fmt: skip
+                            ("ip_proto", -1), ("ip_ttl", -1), ("ip_ok", 0), ("fragment", 0),
+                            ("frag_id", -1), ("frag_offset", 0), ("frag_more", 0)):  # fmt: skip
             getattr(self, name)[rows] = value
 
 
@@ -346,7 +367,13 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         net.dst_lo[g] = get.u32(p + 16, e4).astype(np.uint64) | _V4_MAPPED
         net.l4proto[g] = get.u8(p + 9, e4)
         net.l4[g] = p + size
-        net.first_fragment[g] = (get.u16(p + 6, e4) & 0x1FFF) == 0
+        word = get.u16(p + 6, e4)
+        net.first_fragment[g] = (word & 0x1FFF) == 0
+        net.frag_offset[g] = (word & 0x1FFF) * 8
+        net.frag_more[g] = (word & 0x2000) != 0
+        net.fragment[g] = shown & (net.frag_more[g] | (net.frag_offset[g] > 0))
+        net.frag_id[g] = np.where(net.fragment[g], get.u16(p + 4, e4), -1)
+        net.frag_data[g] = p + size
         good = shown & (p + size <= e4)
         net.ip_ok[g] = good
         malformed[i4] |= ~good
@@ -378,19 +405,89 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         nxt = get.u8(p + 6, e6)
         pos = p + 40
         first = np.ones(len(g), dtype=bool)
-        for _ in range(4):  # skip extension headers
-            ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6)
-            frag = (nxt == _FRAGMENT) & (pos + 8 <= e6)
+        fragment = np.zeros(len(g), dtype=bool)
+        ident = np.full(len(g), -1, dtype=np.int64)
+        offset = np.zeros(len(g), dtype=np.int64)
+        more = np.zeros(len(g), dtype=bool)
+        data = np.zeros(len(g), dtype=np.int64)
+        for _ in range(8):  # skip extension headers (past a later fragment's header: its data)
+            ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6) & first
+            frag = (nxt == _FRAGMENT) & (pos + 8 <= e6) & ~fragment
             if not (ext.any() or frag.any()):
                 break
             size = np.where(frag, 8, (get.u8(pos + 1, e6) + 1) * 8)
-            first[frag] &= (get.u16(pos + 2, e6)[frag] >> 3) == 0
+            word = get.u16(pos + 2, e6)
+            offset = np.where(frag, word & 0xFFF8, offset)
+            more = np.where(frag, (word & 1) != 0, more)
+            ident = np.where(frag, get.u32(pos + 4, e6), ident)
+            data = np.where(frag, pos + 8, data)
+            fragment |= frag & ((offset > 0) | more)
+            first &= offset == 0
             moved = ext | frag
             nxt = np.where(moved, get.u8(pos, e6), nxt)
             pos = np.where(moved, pos + size, pos)
         net.first_fragment[g] = first
+        net.fragment[g], net.frag_id[g] = fragment, np.where(fragment, ident, -1)
+        net.frag_offset[g], net.frag_more[g], net.frag_data[g] = offset, more, data
         net.l4proto[g], net.l4[g] = nxt, pos
     net.malformed[r] |= malformed
+
+
+def _reassemble(net: _Network) -> tuple[np.ndarray, np.ndarray]:
+    """Put IP fragments together as Wireshark's default reassembly does.
+
+    Fragments of one datagram share version, addresses, identification (and IPv4's protocol);
+    the frame whose fragment makes the datagram whole (every byte up to the end the last
+    fragment gives) completes it: its transport header is read from the first fragment and
+    its lengths are the whole datagram's. Every other fragment shows no transport. Returns
+    (the completing frame of each fragment's datagram or -1, where each frame's transport
+    payload ends, for its length).
+    """
+    n = len(net.version)
+    reassembled_in = np.full(n, -1, dtype=np.int64)
+    data_end = net.ends.copy()
+    rows = np.flatnonzero(net.fragment)
+    if not len(rows):
+        return reassembled_in, data_end
+    net.first_fragment[rows] = False
+    size = np.maximum(net.ip_end[rows] - net.frag_data[rows], 0)
+    keys = zip(
+        net.version[rows].tolist(), net.src_hi[rows].tolist(), net.src_lo[rows].tolist(),
+        net.dst_hi[rows].tolist(), net.dst_lo[rows].tolist(), net.frag_id[rows].tolist(),
+        np.where(net.version[rows] == 4, net.l4proto[rows], -1).tolist(),
+    )  # fmt: skip
+    pending: dict[tuple, dict] = {}
+    for row, key, offset, length, more in zip(
+        rows.tolist(), keys, net.frag_offset[rows].tolist(), size.tolist(),
+        net.frag_more[rows].tolist(),
+    ):  # fmt: skip
+        state = pending.setdefault(key, {"pieces": [], "frames": [], "total": None, "first": None})
+        state["pieces"].append((offset, offset + length))
+        state["frames"].append(row)
+        if not more:
+            state["total"] = offset + length
+        if offset == 0:
+            state["first"] = row
+        total = state["total"]
+        if total is None or state["first"] is None:
+            continue
+        reach = 0
+        for start, stop in sorted(state["pieces"]):
+            if start > reach:
+                break
+            reach = max(reach, stop)
+        if reach < total:
+            continue
+        del pending[key]
+        first = state["first"]
+        reassembled_in[state["frames"]] = row
+        net.first_fragment[row] = True
+        net.l4proto[row] = net.l4proto[first]
+        net.l4[row] = net.l4[first]
+        net.limit[row] = net.limit[first]
+        net.ip_end[row] = net.frag_data[first] + total
+        data_end[row] = net.ip_end[row]
+    return reassembled_in, data_end
 
 
 #: How many tunnels deep the bulk decoder follows (Wireshark has no such limit, but a frame
@@ -510,7 +607,7 @@ def _shims(get: _Bytes, r, ethertype, l3, ends, has_type, vlan, extra: _Collect)
 def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra: _Collect):
     """The frames among ``r`` whose innermost packet so far carries another frame or packet:
     records their outer layers, points ``l3``/``ethertype`` at the inner one and returns them."""
-    ok = net.ip_ok[r] & net.first_fragment[r] & (net.l4[r] < net.limit[r])
+    ok = net.ip_ok[r] & ~net.fragment[r] & (net.l4[r] < net.limit[r])
     proto = net.l4proto[r]
     candidates = ok & (np.isin(proto, tuple(IP_IN_IP)) | (proto == _GRE) | (proto == _UDP))
     if not candidates.any():
@@ -769,7 +866,10 @@ def instances(cols: Columns, kind: str) -> Instances:
         main = (0, zero, cols.eth_src.astype(np.uint64), zero, cols.eth_dst.astype(np.uint64),
                 zero, zero)  # fmt: skip
     elif kind in ("ip", "ipv6"):
-        rows = np.flatnonzero(cols.version == (4 if kind == "ip" else 6))
+        rows = cols.version == (4 if kind == "ip" else 6)
+        if kind == "ipv6":  # Wireshark's IPv6 tap skips a fragment that completes nothing
+            rows &= ~cols.fragment | (cols.reassembled_in == np.arange(len(rows)))
+        rows = np.flatnonzero(rows)
         main = (cols.version, cols.src_hi, cols.src_lo, cols.dst_hi, cols.dst_lo, zero, zero)
     else:
         number = _TCP if kind == "tcp" else _UDP
@@ -833,6 +933,30 @@ def occurrences(cols: Columns, kind: str, name: str) -> list[np.ndarray]:
         arr[rows[rank == j]] = values[rank == j]
         out.append(arr)
     return out
+
+
+def fragment_note(cols: Columns, i: int) -> str | None:
+    """What Wireshark says of frame ``i`` (0-based) as an IP fragment or the frame completing
+    a datagram, or None for a frame that is neither.
+
+    >>> from netcourse.packets.capture import _index
+    >>> fragment_note(decode(_index("udp")), 0) is None
+    True
+    """
+    if not cols.fragment[i]:
+        return None
+    kind = "IPv4" if cols.version[i] == 4 else "IPv6"
+    ident = f"0x{int(cols.fragment_id[i]):0{4 if kind == 'IPv4' else 8}x}"
+    done = int(cols.reassembled_in[i])
+    if done == i:
+        frames = np.flatnonzero(cols.reassembled_in == i) + 1
+        listed = ", ".join(f"#{f}" for f in frames.tolist())
+        return f"{kind} datagram {ident} reassembled from {len(frames)} fragments: frames {listed}"
+    where = (
+        f"reassembled in #{done + 1}" if done >= 0 else "never reassembled (a fragment is missing)"
+    )
+    offset = int(cols.fragment_offset[i])
+    return f"{kind} fragment (offset {offset}) of datagram {ident}, {where}"
 
 
 def address(version: int, hi: int, lo: int) -> str:

@@ -101,7 +101,7 @@ FIELDS = {
     ("IP", "len"): ("ip.len", 1),
     ("IP", "id"): ("ip.id", 1),
     ("IP", "flags"): ("ip.flags", 1),
-    ("IP", "frag"): ("ip.frag_offset", 8),
+    ("IP", "frag"): ("ip.frag_offset", 1),  # in 8-byte units, as scapy holds it
     ("IP", "ttl"): ("ip.ttl", 1),
     ("IP", "proto"): ("ip.proto", 1),
     ("IP", "chksum"): ("ip.checksum", 1),
@@ -175,6 +175,22 @@ for (layer, name), target in list(FIELDS.items()):
         FIELDS[(f"{layer}error", name)] = target
     if layer == "Dot11":  # the same MAC header, with a frame check sequence at the end
         FIELDS[("Dot11FCS", name)] = target
+
+#: IPv6 extension headers, each a protocol of its own inside Wireshark's IPv6 tree.
+PROTO.update({
+    "IPv6ExtHdrFragment": "ipv6.fraghdr",
+    "IPv6ExtHdrHopByHop": "ipv6.hopopts",
+    "IPv6ExtHdrRouting": "ipv6.routing",
+    "IPv6ExtHdrSegmentRouting": "ipv6.routing",
+    "IPv6ExtHdrDestOpt": "ipv6.dstopts",
+})  # fmt: skip
+FIELDS.update({
+    ("IPv6ExtHdrFragment", "nh"): ("ipv6.fraghdr.nxt", 1),
+    ("IPv6ExtHdrFragment", "res1"): ("ipv6.fraghdr.reserved_octet", 1),
+    ("IPv6ExtHdrFragment", "offset"): ("ipv6.fraghdr.offset", 1),
+    ("IPv6ExtHdrFragment", "m"): ("ipv6.fraghdr.more", 1),
+    ("IPv6ExtHdrFragment", "id"): ("ipv6.fraghdr.ident", 1),
+})  # fmt: skip
 
 #: Whole-byte fields Wireshark credits with the whole word around them (an MPLS label stack
 #: entry's TTL shows the entry's 4 bytes): our bytes must lie within Wireshark's.
