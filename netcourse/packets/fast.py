@@ -118,6 +118,10 @@ class Columns:
     inner_sport: np.ndarray  # -1 when the quoted TCP/UDP ports are not there
     inner_dport: np.ndarray
     inner_udp_length: np.ndarray  # the quoted UDP header's length field, -1 when not there
+    # where an IPv6 routing header sends the packet in the end (else dst_hi/dst_lo): TCP and
+    # UDP conversations are keyed by it, as Wireshark's are
+    final_dst_hi: np.ndarray
+    final_dst_lo: np.ndarray
     # IP fragments, reassembled as Wireshark does by default: a datagram's transport header is
     # read on the frame that completes it (its fields above then hold the whole datagram's)
     fragment: np.ndarray  # bool: the innermost IP header is a fragment's
@@ -286,6 +290,8 @@ def decode(index) -> Columns:
         payload4=payload4,
         payload_len=payload_len,
         **inner,
+        final_dst_hi=net.final_hi,
+        final_dst_lo=net.final_lo,
         fragment=net.fragment,
         fragment_id=net.frag_id,
         fragment_offset=np.where(net.fragment, net.frag_offset, -1),
@@ -316,6 +322,9 @@ class _Network:
         self.frag_offset = np.zeros(n, dtype=np.int64)
         self.frag_data = np.zeros(n, dtype=np.int64)
         self.frag_more = np.zeros(n, dtype=bool)
+        # the destination a routing header says the packet is finally for (else dst's)
+        self.final_hi = np.zeros(n, dtype=np.uint64)
+        self.final_lo = np.zeros(n, dtype=np.uint64)
         self.ends = ends  # where each frame's captured bytes end (a tunnel narrows it)
         self.limit = ends.copy()  # where the IP header says the transport must end
         self.wire_end = wire_end  # where the enclosing layer says the packet ends on the wire
@@ -365,6 +374,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         net.ip_ttl[g] = np.where(shown, get.u8(p + 8, e4), -1)
         net.src_lo[g] = get.u32(p + 12, e4).astype(np.uint64) | _V4_MAPPED
         net.dst_lo[g] = get.u32(p + 16, e4).astype(np.uint64) | _V4_MAPPED
+        net.final_hi[g], net.final_lo[g] = 0, net.dst_lo[g]
         net.l4proto[g] = get.u8(p + 9, e4)
         net.l4[g] = p + size
         word = get.u16(p + 6, e4)
@@ -410,6 +420,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         offset = np.zeros(len(g), dtype=np.int64)
         more = np.zeros(len(g), dtype=bool)
         data = np.zeros(len(g), dtype=np.int64)
+        final_hi, final_lo = net.dst_hi[g].copy(), net.dst_lo[g].copy()
         for _ in range(8):  # skip extension headers (past a later fragment's header: its data)
             ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6) & first
             frag = (nxt == _FRAGMENT) & (pos + 8 <= e6) & ~fragment
@@ -422,11 +433,22 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
             ident = np.where(frag, get.u32(pos + 4, e6), ident)
             data = np.where(frag, pos + 8, data)
             fragment |= frag & ((offset > 0) | more)
+            routing = ext & (nxt == _ROUTING) & (get.u8(pos + 3, e6) > 0)  # segments left
+            if routing.any():
+                kind, count = get.u8(pos + 2, e6), get.u8(pos + 1, e6) // 2
+                # type 0: the last address listed; type 2: the home address; segment
+                # routing (4): segment list [0], the last segment
+                at = np.where(kind == 0, pos + 8 + 16 * (count - 1), pos + 8)
+                known = routing & np.isin(kind, _FINAL_ROUTING) & (count > 0)
+                known &= at + 16 <= np.minimum(e6, pos + size)
+                final_hi = np.where(known, get.u64(at, e6), final_hi)
+                final_lo = np.where(known, get.u64(at + 8, e6), final_lo)
             first &= offset == 0
             moved = ext | frag
             nxt = np.where(moved, get.u8(pos, e6), nxt)
             pos = np.where(moved, pos + size, pos)
         net.first_fragment[g] = first
+        net.final_hi[g], net.final_lo[g] = final_hi, final_lo
         net.fragment[g], net.frag_id[g] = fragment, np.where(fragment, ident, -1)
         net.frag_offset[g], net.frag_more[g], net.frag_data[g] = offset, more, data
         net.l4proto[g], net.l4[g] = nxt, pos
@@ -489,6 +511,11 @@ def _reassemble(net: _Network) -> tuple[np.ndarray, np.ndarray]:
         data_end[row] = net.ip_end[row]
     return reassembled_in, data_end
 
+
+#: The IPv6 routing header types whose last address Wireshark's TCP/UDP conversations take as
+#: the destination while segments are left: type 0, type 2 (mobile IPv6), segment routing.
+_FINAL_ROUTING = (0, 2, 4)
+_ROUTING = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "routing")
 
 #: How many tunnels deep the bulk decoder follows (Wireshark has no such limit, but a frame
 #: of 262,144 bytes cannot hold many more useful levels than this).
@@ -874,7 +901,8 @@ def instances(cols: Columns, kind: str) -> Instances:
     else:
         number = _TCP if kind == "tcp" else _UDP
         rows = np.flatnonzero((cols.l4proto == number) & (cols.sport >= 0))
-        main = (cols.version, cols.src_hi, cols.src_lo, cols.dst_hi, cols.dst_lo,
+        # a routing header's final destination, as Wireshark's transport conversations take it
+        main = (cols.version, cols.src_hi, cols.src_lo, cols.final_dst_hi, cols.final_dst_lo,
                 cols.sport.astype(np.uint64), cols.dport.astype(np.uint64))  # fmt: skip
     layers = cols.layers
     extra = np.flatnonzero(layers.kind == _KIND.get(kind, -1))

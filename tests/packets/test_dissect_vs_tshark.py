@@ -190,6 +190,19 @@ FIELDS.update({
     ("IPv6ExtHdrFragment", "offset"): ("ipv6.fraghdr.offset", 1),
     ("IPv6ExtHdrFragment", "m"): ("ipv6.fraghdr.more", 1),
     ("IPv6ExtHdrFragment", "id"): ("ipv6.fraghdr.ident", 1),
+    ("IPv6ExtHdrHopByHop", "nh"): ("ipv6.hopopts.nxt", 1),
+    ("IPv6ExtHdrHopByHop", "len"): ("ipv6.hopopts.len", 1),
+    ("IPv6ExtHdrDestOpt", "nh"): ("ipv6.dstopts.nxt", 1),
+    ("IPv6ExtHdrDestOpt", "len"): ("ipv6.dstopts.len", 1),
+    ("IPv6ExtHdrRouting", "nh"): ("ipv6.routing.nxt", 1),
+    ("IPv6ExtHdrRouting", "len"): ("ipv6.routing.len", 1),
+    ("IPv6ExtHdrRouting", "type"): ("ipv6.routing.type", 1),
+    ("IPv6ExtHdrRouting", "segleft"): ("ipv6.routing.segleft", 1),
+    ("IPv6ExtHdrSegmentRouting", "nh"): ("ipv6.routing.nxt", 1),
+    ("IPv6ExtHdrSegmentRouting", "len"): ("ipv6.routing.len", 1),
+    ("IPv6ExtHdrSegmentRouting", "type"): ("ipv6.routing.type", 1),
+    ("IPv6ExtHdrSegmentRouting", "segleft"): ("ipv6.routing.segleft", 1),
+    ("IPv6ExtHdrSegmentRouting", "lastentry"): ("ipv6.routing.srh.last_entry", 1),
 })  # fmt: skip
 
 #: Whole-byte fields Wireshark credits with the whole word around them (an MPLS label stack
