@@ -5,6 +5,12 @@ only what those need (VLAN tags, IPv4/IPv6 addresses, protocol numbers, ports, T
 first payload bytes) by gathering single bytes at per-packet offsets, so 200,000 packets take
 a fraction of a second. Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
+Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS, PPPoE, GRE and ERSPAN, VXLAN,
+Geneve, IP in IP): the columns hold the innermost packet's fields and :class:`Layers` every
+outer header, which :func:`instances` and :func:`occurrences` hand to conversations and
+filters. IP fragments are reassembled as Wireshark does by default (the completing frame
+carries the datagram's transport), and a routing header's final destination keys TCP/UDP.
+
 >>> from netcourse.packets.capture import _index
 >>> cols = decode(_index("udp"))
 >>> cols.l4proto.tolist(), cols.dport.tolist()
@@ -105,6 +111,7 @@ class Columns:
     tcp_ack: np.ndarray
     tcp_window: np.ndarray
     l4_offset: np.ndarray  # where the transport header starts in the file, -1 when none
+    l3_offset: np.ndarray  # where the (innermost) IP header starts in the file, -1 when none
     icmp_type: np.ndarray  # -1 when not ICMP / ICMPv6
     payload4: np.ndarray  # uint32: first 4 bytes of the TCP/UDP payload (0 when fewer)
     payload_len: np.ndarray  # TCP/UDP payload bytes captured, -1 when not TCP/UDP
@@ -286,6 +293,7 @@ def decode(index) -> Columns:
         tcp_ack=tcp_ack,
         tcp_window=tcp_window,
         l4_offset=np.where(ip_ok, l4, -1),
+        l3_offset=np.where(ip_ok, l3, -1),
         icmp_type=icmp_type,
         payload4=payload4,
         payload_len=payload_len,

@@ -172,3 +172,21 @@ def test_inner_layers_tile_the_frame(tunnels):
         d = cap.dissect(number)
         for before, after in zip(d.layers, d.layers[1:]):
             assert after.offset == before.end, (number, before, after)
+
+
+def test_columns_point_at_the_innermost_headers(tunnels):
+    """l3_offset/l4_offset: where Wireshark's innermost IP and TCP/UDP/ICMP trees start."""
+    path = tunnels["all"]
+    index = _index(path)
+    cols = decode(index)
+    checked = 0
+    for i, protos in enumerate(_pdml_protos(path)):
+        ips = [pos for name, pos, _ in protos if name in ("ip", "ipv6")]
+        if cols.l3_offset[i] < 0:
+            continue
+        assert cols.l3_offset[i] - index.offsets[i] == ips[-1], i + 1
+        after = [pos for name, pos, _ in protos if name in ("tcp", "udp", "icmp")]
+        if after and cols.l4proto[i] in (1, 6, 17):
+            assert cols.l4_offset[i] - index.offsets[i] == after[-1], i + 1
+            checked += 1
+    assert checked > 40
