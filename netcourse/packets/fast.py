@@ -645,6 +645,12 @@ def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra
     ok = net.ip_ok[r] & ~net.fragment[r] & (net.l4[r] < net.limit[r])
     proto = net.l4proto[r]
     candidates = ok & (np.isin(proto, tuple(IP_IN_IP)) | (proto == _GRE) | (proto == _UDP))
+    udp = np.flatnonzero(candidates & (proto == _UDP))
+    if len(udp):  # most UDP is no tunnel: keep only datagrams to or from a tunnel's port
+        at, lim = net.l4[r[udp]], net.limit[r[udp]]
+        ports = tuple(TUNNEL_UDP_PORTS)
+        tunnel = np.isin(get.u16(at, lim), ports) | np.isin(get.u16(at + 2, lim), ports)
+        candidates[udp[~tunnel]] = False
     if not candidates.any():
         return r[:0]
     r = r[candidates]
