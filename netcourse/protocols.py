@@ -57,6 +57,14 @@ __all__ = [
     "HTTP_STARTS",
     "TcpAnalysisFlag",
     "TCP_ANALYSIS_FLAGS",
+    "TUNNEL_UDP_PORTS",
+    "GRE_PROTOCOLS",
+    "GRE_FLAGS",
+    "DOT1Q_ETHERTYPES",
+    "DOT1AD_ETHERTYPES",
+    "MPLS_ETHERTYPES",
+    "PPPOE_HEADER",
+    "IP_IN_IP",
 ]
 
 
@@ -706,3 +714,35 @@ TCP_ANALYSIS_FLAGS: dict[str, TcpAnalysisFlag] = {
         ),
     )
 }
+
+
+# --- tunnels and encapsulations ----------------------------------------------------------------
+
+#: UDP ports of the tunnels whose payload is another frame (IANA): VXLAN (RFC 7348) and
+#: Geneve (RFC 8926). Wireshark tries the lower of a datagram's two ports first.
+TUNNEL_UDP_PORTS: dict[int, str] = {4789: "vxlan", 6081: "geneve"}
+#: GRE protocol types (an EtherType, or Cisco's for ERSPAN) of the payloads followed inside GRE,
+#: and the Geneve protocol types (the same numbers). ERSPAN type I and II share 0x88BE: type I
+#: is a GRE header without a sequence number (Wireshark's rule).
+GRE_PROTOCOLS: dict[str, int] = {
+    "ipv4": 0x0800,
+    "ipv6": 0x86DD,
+    "teb": 0x6558,  # transparent Ethernet bridging: an Ethernet frame
+    "mpls": 0x8847,
+    "erspan": 0x88BE,  # ERSPAN type I (no header) or II (8 bytes)
+    "erspan3": 0x22EB,  # ERSPAN type III (12 bytes, 8 more with the platform sub-header)
+}
+#: GRE header flag bits (RFC 2784/2890): checksum, routing, key, sequence number present.
+GRE_FLAGS: dict[str, int] = {"checksum": 0x8000, "routing": 0x4000, "key": 0x2000, "seq": 0x1000}
+#: EtherTypes of the 802.1Q tag Wireshark calls ``vlan`` (0x9100 included) and of the 802.1ad
+#: service tag it calls ``ieee8021ad``.
+DOT1Q_ETHERTYPES: tuple[int, ...] = (ETHERTYPES["vlan"], ETHERTYPES["qinq-old"])
+DOT1AD_ETHERTYPES: tuple[int, ...] = (ETHERTYPES["qinq"],)
+#: The MPLS EtherTypes (unicast, multicast); each label stack entry is 4 bytes, the last one
+#: with the bottom-of-stack bit. Past it Wireshark guesses IPv4 or IPv6 by the first nibble.
+MPLS_ETHERTYPES: tuple[int, ...] = (ETHERTYPES["mpls"], ETHERTYPES["mpls-multicast"])
+#: The PPPoE session header's length (RFC 2516): version/type, code, session id, length;
+#: a PPP protocol number follows it.
+PPPOE_HEADER = 6
+#: IP protocol numbers whose payload is another IP packet: IPv4 (IP-in-IP, 4in6) and IPv6 (6in4).
+IP_IN_IP: dict[int, str] = {IP_PROTOCOLS["ipencap"]: "ipv4", IP_PROTOCOLS["ipv6"]: "ipv6"}

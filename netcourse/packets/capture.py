@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ from netcourse.errors import CaptureError, PacketError, quote
 from netcourse.html import Markup, table
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import Columns, decode
+from netcourse.packets.fast import Columns, decode, fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.streams import TcpContext, tcp_context
@@ -519,8 +519,12 @@ class Capture(Sequence):
         return _link(self.linktype(number))
 
     def dissect(self, number: int, http: bool = False) -> Dissection:
-        """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`."""
-        return dissect(self.frame(number), linktype=self.linktype(number), http=http)
+        """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`.
+
+        A fragment's dissection notes which frame reassembles its datagram."""
+        found = dissect(self.frame(number), linktype=self.linktype(number), http=http)
+        note = fragment_note(self.columns, number - 1)
+        return found if note is None else replace(found, notes=(note,))
 
     def page(self, page: int, size: int = 50) -> list[PacketRow]:
         """Rows of page ``page`` (0-based) of ``size`` rows."""

@@ -23,7 +23,7 @@ import numpy as np
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
 from netcourse.packets.capture import _index, _require_readable
-from netcourse.packets.fast import address, decode
+from netcourse.packets.fast import address, decode, instances
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
 from netcourse.protocols import protocol_table
 
@@ -84,15 +84,17 @@ def conversations(
     index = _index(path, progress)
     _require_readable(index)
     cols = decode(index)
-    rows = np.flatnonzero((cols.l4proto == PROTOCOLS[proto.lower()]) & (cols.sport >= 0))
+    # every TCP/UDP header of a frame counts, a tunnel's outer UDP as well as its inner one
+    found = instances(cols, proto.lower())
+    rows = found.row
     if not len(rows):
         return ConversationTable()
-    s_hi, s_lo, sp = cols.src_hi[rows], cols.src_lo[rows], cols.sport[rows].astype(np.uint64)
-    d_hi, d_lo, dp = cols.dst_hi[rows], cols.dst_lo[rows], cols.dport[rows].astype(np.uint64)
+    s_hi, s_lo, sp = found.src_hi, found.src_lo, found.sport
+    d_hi, d_lo, dp = found.dst_hi, found.dst_lo, found.dport
     # order the two ends so both directions of a conversation get the same key
     src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
     key = np.empty((len(rows), 7), dtype=np.uint64)
-    key[:, 0] = cols.version[rows].astype(np.uint64)
+    key[:, 0] = found.version.astype(np.uint64)
     key[:, 1] = np.where(src_first, s_hi, d_hi)
     key[:, 2] = np.where(src_first, s_lo, d_lo)
     key[:, 3] = np.where(src_first, sp, dp)
@@ -119,12 +121,13 @@ def conversations(
     t0 = int(index.ts_ns[0])
     out = []
     for g in np.argsort(first, kind="stable"):
-        r = rows[first[g]]
-        forward = bool(a_is_src_first[g]) == bool(src_first[first[g]])
-        version = int(cols.version[r])
-        src = address(version, cols.src_hi[r], cols.src_lo[r])
-        dst = address(version, cols.dst_hi[r], cols.dst_lo[r])
-        ends = (src, int(cols.sport[r]), dst, int(cols.dport[r]))
+        i = first[g]
+        r = rows[i]
+        forward = bool(a_is_src_first[g]) == bool(src_first[i])
+        version = int(found.version[i])
+        src = address(version, s_hi[i], s_lo[i])
+        dst = address(version, d_hi[i], d_lo[i])
+        ends = (src, int(sp[i]), dst, int(dp[i]))
         if not forward:  # cannot happen: A sent the first frame; kept as a guard
             ends = (ends[2], ends[3], ends[0], ends[1])
         start_ns = int(index.ts_ns[r])

@@ -27,13 +27,22 @@ from typing import Any
 from netcourse.errors import PacketError
 from netcourse.html import Cell, Markup, table
 from netcourse.packets.link import link_type, scapy_class
-from netcourse.protocols import HTTP_STARTS, LINK_TYPES
+from netcourse.protocols import ETHERTYPES, HTTP_STARTS, LINK_TYPES
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
 
+from scapy.contrib import erspan, geneve, mpls  # noqa: E402, F401  (registers the bindings)
 from scapy.fields import FlagValue, TrailerField  # noqa: E402
-from scapy.layers import inet, inet6, l2  # noqa: E402, F401  (registers the bindings)
-from scapy.packet import NoPayload, Packet, Padding, Raw  # noqa: E402
+from scapy.layers import inet, inet6, l2, ppp, vxlan  # noqa: E402, F401  (the same)
+from scapy.packet import NoPayload, Packet, Padding, Raw, bind_bottom_up, split_layers  # noqa: E402
+
+# Wireshark reads the pre-standard QinQ EtherType 0x9100 as an 802.1Q tag (dissecting only).
+for _cls in (l2.Ether, l2.Dot1Q, l2.Dot1AD):
+    bind_bottom_up(_cls, l2.Dot1Q, type=ETHERTYPES["qinq-old"])
+# Wireshark decodes VXLAN on UDP port 4789 only (TUNNEL_UDP_PORTS); scapy on four more.
+for _port in (4790, 6633, 8472, 48879):
+    for _side in ("sport", "dport"):
+        split_layers(inet.UDP, vxlan.VXLAN, **{_side: _port})
 
 __all__ = ["Field", "Layer", "Dissection", "dissect", "LINKTYPES", "MAX_FRAME"]
 
@@ -108,6 +117,9 @@ class Dissection:
     layers: tuple[Layer, ...]
     malformed: bool = False
     problems: tuple[str, ...] = field(default=())
+    #: what the capture around the frame says of it (a fragment's datagram and the frame that
+    #: reassembles it); a lone frame has none
+    notes: tuple[str, ...] = field(default=())
 
     def __getitem__(self, name: str) -> Layer:
         for layer in self.layers:
@@ -149,6 +161,8 @@ class Dissection:
         html = table(rows, header=["field", "value", "offset", "length"])
         if self.malformed:
             html += Markup("<p>malformed: {}</p>").format("; ".join(self.problems))
+        for note in self.notes:
+            html += Markup("<p>{}</p>").format(note)
         return str(html)
 
 
@@ -275,6 +289,9 @@ def _header_problems(layer: Packet) -> list[str]:
 
 
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
+#: Layers whose payload Wireshark reads only as one of these (past an MPLS label stack, the
+#: first nibble picks IPv4 or IPv6); scapy guesses further, so anything else stays Raw.
+_PAYLOADS = {"MPLS": ("MPLS", "IP", "IPv6")}
 #: scapy layers whose fields find their alignment from the length of the whole frame.
 _WHOLE_FRAME_LAYERS = ("RadioTap",)
 
@@ -376,6 +393,20 @@ def _merge_ppp(layers: list[Layer]) -> list[Layer]:
     return layers
 
 
+def _is_fragment(layer: Packet) -> bool:
+    """An IPv4 header or IPv6 fragment header of a fragment: what follows is a piece of a
+    datagram, which Wireshark dissects only once reassembled (on the frame completing it)."""
+    name = type(layer).__name__
+    try:
+        if name == "IP":
+            return bool(layer.frag) or bool(int(layer.flags) & 1)
+        if name == "IPv6ExtHdrFragment":
+            return bool(layer.offset) or bool(layer.m)
+    except Exception:  # a header cut before these fields
+        return False
+    return False
+
+
 def _article(words: str) -> str:
     """``an Ethernet``, ``a Linux cooked-mode capture v1``."""
     return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
@@ -438,6 +469,12 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     parent: Packet | None = None
     while current is not None and not isinstance(current, NoPayload):
         name = type(current).__name__
+        allowed = _PAYLOADS.get(type(parent).__name__) if parent is not None else None
+        if parent is not None and _is_fragment(parent):  # Wireshark shows it reassembled
+            allowed = ()
+        if allowed is not None and name not in allowed and not isinstance(current, Raw):
+            current = Raw(bytes(current))
+            name = "Raw"
         if name in _SCAPY_HTTP:  # bound by scapy.layers.http when imported: same view as not
             pad = pkt.getlayer(Padding)
             size = len(data) - offset - (len(pad.load) if pad is not None else 0)
@@ -457,6 +494,10 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
             try:
                 expected = parent.guess_payload_class(current.load)
             except Exception:
+                expected = Raw
+            guessed = _PAYLOADS.get(type(parent).__name__)  # None: any of scapy's guesses
+            guessed = () if _is_fragment(parent) else guessed
+            if guessed is not None and expected is not None and expected.__name__ not in guessed:
                 expected = Raw
             if expected not in (Raw, None) and expected.__name__ not in ("Raw", *_SCAPY_HTTP):
                 problems.append(

@@ -5,6 +5,12 @@ only what those need (VLAN tags, IPv4/IPv6 addresses, protocol numbers, ports, T
 first payload bytes) by gathering single bytes at per-packet offsets, so 200,000 packets take
 a fraction of a second. Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
+Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS, PPPoE, GRE and ERSPAN, VXLAN,
+Geneve, IP in IP): the columns hold the innermost packet's fields and :class:`Layers` every
+outer header, which :func:`instances` and :func:`occurrences` hand to conversations and
+filters. IP fragments are reassembled as Wireshark does by default (the completing frame
+carries the datagram's transport), and a routing header's final destination keys TCP/UDP.
+
 >>> from netcourse.packets.capture import _index
 >>> cols = decode(_index("udp"))
 >>> cols.l4proto.tolist(), cols.dport.tolist()
@@ -21,19 +27,43 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.protocols import (
+    DOT1AD_ETHERTYPES,
+    DOT1Q_ETHERTYPES,
     ETHERTYPES,
+    GRE_FLAGS,
+    GRE_PROTOCOLS,
     ICMP_TYPES,
     ICMPV6_TYPES,
+    IP_IN_IP,
     IP_PROTOCOLS,
     IPV6_EXTENSION_HEADERS,
     LINK_TYPES,
     LOOPBACK_FAMILIES,
+    MPLS_ETHERTYPES,
     PPP_HDLC_START,
     PPP_PROTOCOLS,
+    PPPOE_HEADER,
+    TUNNEL_UDP_PORTS,
     VLAN_ETHERTYPES,
 )
 
-__all__ = ["Columns", "decode", "address", "ETHERTYPES", "VLAN_ETHERTYPES", "ICMP_ERROR_TYPES"]
+__all__ = [
+    "Columns",
+    "Layers",
+    "Instances",
+    "decode",
+    "instances",
+    "occurrences",
+    "present",
+    "fragment_note",
+    "address",
+    "ETHERTYPES",
+    "VLAN_ETHERTYPES",
+    "ICMP_ERROR_TYPES",
+    "LAYER_KINDS",
+    "TUNNEL_LAYERS",
+    "MAX_TUNNELS",
+]
 
 #: The IPv6 fragment header: 8 bytes, and only the first fragment holds the transport header.
 _FRAGMENT = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "fragment")
@@ -81,6 +111,7 @@ class Columns:
     tcp_ack: np.ndarray
     tcp_window: np.ndarray
     l4_offset: np.ndarray  # where the transport header starts in the file, -1 when none
+    l3_offset: np.ndarray  # where the (innermost) IP header starts in the file, -1 when none
     icmp_type: np.ndarray  # -1 when not ICMP / ICMPv6
     payload4: np.ndarray  # uint32: first 4 bytes of the TCP/UDP payload (0 when fewer)
     payload_len: np.ndarray  # TCP/UDP payload bytes captured, -1 when not TCP/UDP
@@ -94,6 +125,17 @@ class Columns:
     inner_sport: np.ndarray  # -1 when the quoted TCP/UDP ports are not there
     inner_dport: np.ndarray
     inner_udp_length: np.ndarray  # the quoted UDP header's length field, -1 when not there
+    # where an IPv6 routing header sends the packet in the end (else dst_hi/dst_lo): TCP and
+    # UDP conversations are keyed by it, as Wireshark's are
+    final_dst_hi: np.ndarray
+    final_dst_lo: np.ndarray
+    # IP fragments, reassembled as Wireshark does by default: a datagram's transport header is
+    # read on the frame that completes it (its fields above then hold the whole datagram's)
+    fragment: np.ndarray  # bool: the innermost IP header is a fragment's
+    fragment_id: np.ndarray  # its datagram's identification, -1 when not a fragment
+    fragment_offset: np.ndarray  # where its bytes go in the datagram, -1 when not a fragment
+    reassembled_in: np.ndarray  # the frame (0-based) completing its datagram, -1: never
+    layers: Layers  # the layers the fields above leave out: a tunnel's outer ones, more tags
 
 
 class _Bytes:
@@ -129,7 +171,12 @@ class _Bytes:
 
 
 def decode(index) -> Columns:
-    """Decode the link, network and transport headers of every packet of an indexed capture."""
+    """Decode the link, network and transport headers of every packet of an indexed capture.
+
+    Tunnels are followed as Wireshark follows them (VLAN and 802.1ad tags, MPLS, PPPoE, GRE
+    with ERSPAN, VXLAN, Geneve, IP in IP): the columns describe the innermost network and
+    transport headers, and :attr:`Columns.layers` holds every outer one.
+    """
     n = len(index.offsets)
     base = index.offsets
     ends = base + index.caplen
@@ -166,101 +213,27 @@ def decode(index) -> Columns:
     eth_dst = np.where(whole, (get.u16(base, ends) << 32) | get.u32(base + 2, ends), -1)
     eth_src = np.where(whole, (get.u16(base + 6, ends) << 32) | get.u32(base + 8, ends), -1)
 
+    net = _Network(n, ends, base + index.origlen)
     vlan = np.full(n, -1, dtype=np.int64)
-    for _ in range(2):  # at most two stacked tags (QinQ)
-        tagged = np.isin(ethertype, VLAN_ETHERTYPES) & has_type
-        if not tagged.any():
-            break
-        first_tag = tagged & (vlan < 0)
-        vlan[first_tag] = get.u16(l3[first_tag], ends[first_tag]) & 0x0FFF
-        ethertype[tagged] = get.u16(l3[tagged] + 2, ends[tagged])
-        l3[tagged] += 4
-
-    version = np.zeros(n, dtype=np.int64)
-    src_hi = np.zeros(n, dtype=np.uint64)
-    src_lo = np.zeros(n, dtype=np.uint64)
-    dst_hi = np.zeros(n, dtype=np.uint64)
-    dst_lo = np.zeros(n, dtype=np.uint64)
-    l4proto = np.full(n, -1, dtype=np.int64)
-    l4 = np.zeros(n, dtype=np.int64)
-    first_fragment = np.ones(n, dtype=bool)
-
-    # Wireshark's IPv4 dissector (behind EtherType 0x0800 and raw IPv4) hands a version-6
-    # header on to IPv6; its IPv6 dissector takes nothing but version 6.
-    nibble = get.u8(l3, ends) >> 4
-    ip_called = (ethertype == ETHERTYPES["ipv4"]) & (l3 < ends)
-    v6_called = ((ethertype == ETHERTYPES["ipv6"]) | ip_called) & (l3 < ends) & (nibble == 6)
-    v6_bogus = (ethertype == ETHERTYPES["ipv6"]) & (l3 < ends) & (nibble != 6)
-    malformed = (ip_called & ~np.isin(nibble, (4, 6))) | v6_bogus
-    # the names Wireshark's filters find: a bogus IPv6 version still shows an IPv6 tree, and
-    # raw IPv4 (228) hands a version-6 header over without an IPv4 tree
+    extra = _Collect()
+    # the names Wireshark's filters find: raw IPv4 (228) hands a version-6 header over to
+    # IPv6 without an IPv4 tree
     raw_v4 = np.isin(link, [lt.number for lt in LINK_TYPES.values() if lt.decode == "ipv4"])
-    ipv4_seen = ip_called & ~(raw_v4 & (nibble == 6))
-    malformed |= ipv4_seen & (nibble == 6)  # "Bogus IPv4 version", though IPv6 reads on
-    ipv6_seen = v6_called | v6_bogus
-    # ip.proto is a field wherever its byte was captured behind a header not already bogus
-    ip_proto = np.full(n, -1, dtype=np.int64)
-    ip_ttl = np.full(n, -1, dtype=np.int64)
-    limit = ends.copy()  # where the IP header says the transport must end (or the capture's)
-    ip_end = base + index.origlen  # where the IP header says its packet ends on the wire
-    ip_ok = np.zeros(n, dtype=bool)  # a whole, valid IP header: the transport is dissected
-
-    v4 = ip_called & (nibble == 4) & (l3 + 20 <= ends)
-    i4 = np.flatnonzero(v4)
-    if len(i4):
-        p, e = l3[i4], ends[i4]
-        size = (get.u8(p, e) & 0x0F) * 4
-        total = get.u16(p + 2, e)  # 0: a TSO frame, Wireshark takes the frame's length
-        # a bogus header length or total length ends Wireshark's dissection before the addresses
-        shown = (size >= 20) & ((total == 0) | (total >= size))
-        version[i4] = np.where(shown, 4, 0)
-        ip_proto[i4] = np.where(shown, get.u8(p + 9, e), -1)
-        ip_ttl[i4] = np.where(shown, get.u8(p + 8, e), -1)
-        src_lo[i4] = get.u32(p + 12, e).astype(np.uint64) | _V4_MAPPED
-        dst_lo[i4] = get.u32(p + 16, e).astype(np.uint64) | _V4_MAPPED
-        l4proto[i4] = get.u8(p + 9, e)
-        l4[i4] = p + size
-        first_fragment[i4] = (get.u16(p + 6, e) & 0x1FFF) == 0
-        good = shown & (p + size <= e)
-        ip_ok[i4] = good
-        malformed[i4] |= ~good
-        limit[i4] = np.where(total > 0, np.minimum(e, p + total), e)
-        ip_end[i4] = np.where(total > 0, p + total, ip_end[i4])
-    cut = ip_called & (nibble == 4) & (l3 + 20 > ends)
-    malformed |= cut
-    r = np.flatnonzero(cut & (l3 + 10 <= ends))
-    if len(r):
-        cut_size = (get.u8(l3[r], ends[r]) & 0x0F) * 4
-        cut_total = get.u16(l3[r] + 2, ends[r])
-        shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
-        ip_proto[r] = np.where(shown, get.u8(l3[r] + 9, ends[r]), -1)
-        ip_ttl[r] = np.where(shown, get.u8(l3[r] + 8, ends[r]), -1)
-
-    v6 = v6_called & (l3 + 40 <= ends)
-    malformed |= v6_called & ~v6
-    i6 = np.flatnonzero(v6)
-    if len(i6):
-        p, e = l3[i6], ends[i6]
-        version[i6] = 6
-        src_hi[i6], src_lo[i6] = get.u64(p + 8, e), get.u64(p + 16, e)
-        dst_hi[i6], dst_lo[i6] = get.u64(p + 24, e), get.u64(p + 32, e)
-        plen = get.u16(p + 4, e)  # beyond the frame: Wireshark takes the frame's length
-        limit[i6] = np.where(plen > 0, np.minimum(e, p + 40 + plen), e)
-        ip_end[i6] = np.where(plen > 0, np.minimum(ip_end[i6], p + 40 + plen), ip_end[i6])
-        ip_ok[i6] = True
-        nxt = get.u8(p + 6, e)
-        pos = p + 40
-        for _ in range(4):  # skip extension headers
-            ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e)
-            frag = (nxt == _FRAGMENT) & (pos + 8 <= e)
-            if not (ext.any() or frag.any()):
-                break
-            size = np.where(frag, 8, (get.u8(pos + 1, e) + 1) * 8)
-            first_fragment[i6[frag]] &= (get.u16(pos + 2, e)[frag] >> 3) == 0
-            moved = ext | frag
-            nxt = np.where(moved, get.u8(pos, e), nxt)
-            pos = np.where(moved, pos + size, pos)
-        l4proto[i6], l4[i6] = nxt, pos
+    rows = np.arange(n)
+    for depth in range(MAX_TUNNELS + 1):
+        _shims(get, rows, ethertype, l3, ends, has_type, vlan, extra)
+        _network(get, rows, ethertype[rows], l3[rows], raw_v4[rows] & (depth == 0), net)
+        if depth == MAX_TUNNELS:
+            break
+        rows = _tunnels(get, rows, net, ethertype, l3, ends, has_type, extra)
+        if not len(rows):
+            break
+    version, l4proto, l4 = net.version, net.l4proto, net.l4
+    src_hi, src_lo, dst_hi, dst_lo = net.src_hi, net.src_lo, net.dst_hi, net.dst_lo
+    ip_ok, first_fragment, malformed = net.ip_ok, net.first_fragment, net.malformed
+    reassembled_in, data_end = _reassemble(net)
+    first_fragment = net.first_fragment
+    limit, ip_end = net.limit, net.ip_end
 
     # a transport Wireshark dissects (its name matches a filter, its ports are fields) ...
     seen = ip_ok & first_fragment & np.isin(l4proto, (_TCP, _UDP)) & (l4 < ends)
@@ -281,7 +254,7 @@ def decode(index) -> Columns:
     tcp_ack = np.where(tcp, get.u32(l4 + 8), -1)
     tcp_window = np.where(tcp, get.u16(l4 + 14), -1)
     data_at = np.where(tcp, l4 + tcp_size, l4 + 8)
-    payload_len = np.where(ports, np.maximum(ends - data_at, 0), -1)
+    payload_len = np.where(ports, np.maximum(data_end - data_at, 0), -1)
     # Wireshark's tcp.len: what the IP header says follows TCP's header, captured or not
     # (shown for a bogus TCP header length too, once its fixed 20 bytes are there)
     fixed = seen & (l4proto == _TCP) & (l4 + 20 <= limit)
@@ -302,11 +275,11 @@ def decode(index) -> Columns:
         src_lo=src_lo,
         dst_hi=dst_hi,
         dst_lo=dst_lo,
-        l4proto=np.where(ip_ok, l4proto, -1),
-        ipv4_seen=ipv4_seen,
-        ipv6_seen=ipv6_seen,
-        ip_proto=ip_proto,
-        ip_ttl=ip_ttl,
+        l4proto=np.where(ip_ok & first_fragment, l4proto, -1),  # a fragment shows none
+        ipv4_seen=net.ipv4_seen,
+        ipv6_seen=net.ipv6_seen,
+        ip_proto=net.ip_proto,
+        ip_ttl=net.ip_ttl,
         tcp_len=tcp_len,
         udp_length=udp_length,
         transport_seen=seen,
@@ -320,11 +293,464 @@ def decode(index) -> Columns:
         tcp_ack=tcp_ack,
         tcp_window=tcp_window,
         l4_offset=np.where(ip_ok, l4, -1),
+        l3_offset=np.where(ip_ok, l3, -1),
         icmp_type=icmp_type,
         payload4=payload4,
         payload_len=payload_len,
         **inner,
+        final_dst_hi=net.final_hi,
+        final_dst_lo=net.final_lo,
+        fragment=net.fragment,
+        fragment_id=net.frag_id,
+        fragment_offset=np.where(net.fragment, net.frag_offset, -1),
+        reassembled_in=reassembled_in,
+        layers=extra.build(),
     )
+
+
+class _Network:
+    """The network layer of every frame as far as it has been read (the innermost so far)."""
+
+    def __init__(self, n: int, ends: np.ndarray, wire_end: np.ndarray):
+        self.version = np.zeros(n, dtype=np.int64)
+        self.src_hi = np.zeros(n, dtype=np.uint64)
+        self.src_lo = np.zeros(n, dtype=np.uint64)
+        self.dst_hi = np.zeros(n, dtype=np.uint64)
+        self.dst_lo = np.zeros(n, dtype=np.uint64)
+        self.l4proto = np.full(n, -1, dtype=np.int64)
+        self.l4 = np.zeros(n, dtype=np.int64)
+        self.first_fragment = np.ones(n, dtype=bool)
+        self.ip_proto = np.full(n, -1, dtype=np.int64)  # ip.proto where Wireshark shows it
+        self.ip_ttl = np.full(n, -1, dtype=np.int64)
+        self.ip_ok = np.zeros(n, dtype=bool)  # a whole, valid IP header: the transport is read
+        # an IPv4 or IPv6 fragment: its datagram's id, where its bytes go and start, and
+        # whether more follow
+        self.fragment = np.zeros(n, dtype=bool)
+        self.frag_id = np.full(n, -1, dtype=np.int64)
+        self.frag_offset = np.zeros(n, dtype=np.int64)
+        self.frag_data = np.zeros(n, dtype=np.int64)
+        self.frag_more = np.zeros(n, dtype=bool)
+        # the destination a routing header says the packet is finally for (else dst's)
+        self.final_hi = np.zeros(n, dtype=np.uint64)
+        self.final_lo = np.zeros(n, dtype=np.uint64)
+        self.ends = ends  # where each frame's captured bytes end (a tunnel narrows it)
+        self.limit = ends.copy()  # where the IP header says the transport must end
+        self.wire_end = wire_end  # where the enclosing layer says the packet ends on the wire
+        self.ip_end = wire_end.copy()  # where the IP header says its packet ends on the wire
+        # accumulated over every layer: Wireshark's IPv4/IPv6 dissectors ran, or found a fault
+        self.ipv4_seen = np.zeros(n, dtype=bool)
+        self.ipv6_seen = np.zeros(n, dtype=bool)
+        self.malformed = np.zeros(n, dtype=bool)
+
+    def reset(self, rows: np.ndarray) -> None:
+        """Forget the network layer of these frames (a tunnel's inner one is read next)."""
+        for name, value in (("version", 0), ("src_hi", 0), ("src_lo", 0), ("dst_hi", 0),
+                            ("dst_lo", 0), ("l4proto", -1), ("l4", 0), ("first_fragment", 1),
+                            ("ip_proto", -1), ("ip_ttl", -1), ("ip_ok", 0), ("fragment", 0),
+                            ("frag_id", -1), ("frag_offset", 0), ("frag_more", 0)):  # fmt: skip
+            getattr(self, name)[rows] = value
+
+
+def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -> None:
+    """Read the IPv4 or IPv6 header of frames ``r`` (at ``l3``, of EtherType ``ethertype``)."""
+    e = net.ends[r]
+    net.limit[r] = e
+    net.ip_end[r] = net.wire_end[r]
+    # Wireshark's IPv4 dissector (behind EtherType 0x0800 and raw IPv4) hands a version-6
+    # header on to IPv6; its IPv6 dissector takes nothing but version 6.
+    nibble = get.u8(l3, e) >> 4
+    ip_called = (ethertype == ETHERTYPES["ipv4"]) & (l3 < e)
+    v6_called = ((ethertype == ETHERTYPES["ipv6"]) | ip_called) & (l3 < e) & (nibble == 6)
+    v6_bogus = (ethertype == ETHERTYPES["ipv6"]) & (l3 < e) & (nibble != 6)
+    malformed = (ip_called & ~np.isin(nibble, (4, 6))) | v6_bogus
+    # the names Wireshark's filters find: a bogus IPv6 version still shows an IPv6 tree
+    ipv4_seen = ip_called & ~(raw_v4 & (nibble == 6))
+    malformed |= ipv4_seen & (nibble == 6)  # "Bogus IPv4 version", though IPv6 reads on
+    net.ipv4_seen[r] |= ipv4_seen
+    net.ipv6_seen[r] |= v6_called | v6_bogus
+    # ip.proto is a field wherever its byte was captured behind a header not already bogus
+    v4 = ip_called & (nibble == 4) & (l3 + 20 <= e)
+    i4 = np.flatnonzero(v4)
+    if len(i4):
+        g, p, e4 = r[i4], l3[i4], e[i4]
+        size = (get.u8(p, e4) & 0x0F) * 4
+        total = get.u16(p + 2, e4)  # 0: a TSO frame, Wireshark takes the frame's length
+        # a bogus header length or total length ends Wireshark's dissection before the addresses
+        shown = (size >= 20) & ((total == 0) | (total >= size))
+        net.version[g] = np.where(shown, 4, 0)
+        net.ip_proto[g] = np.where(shown, get.u8(p + 9, e4), -1)
+        net.ip_ttl[g] = np.where(shown, get.u8(p + 8, e4), -1)
+        net.src_lo[g] = get.u32(p + 12, e4).astype(np.uint64) | _V4_MAPPED
+        net.dst_lo[g] = get.u32(p + 16, e4).astype(np.uint64) | _V4_MAPPED
+        net.final_hi[g], net.final_lo[g] = 0, net.dst_lo[g]
+        net.l4proto[g] = get.u8(p + 9, e4)
+        net.l4[g] = p + size
+        word = get.u16(p + 6, e4)
+        net.first_fragment[g] = (word & 0x1FFF) == 0
+        net.frag_offset[g] = (word & 0x1FFF) * 8
+        net.frag_more[g] = (word & 0x2000) != 0
+        net.fragment[g] = shown & (net.frag_more[g] | (net.frag_offset[g] > 0))
+        net.frag_id[g] = np.where(net.fragment[g], get.u16(p + 4, e4), -1)
+        net.frag_data[g] = p + size
+        good = shown & (p + size <= e4)
+        net.ip_ok[g] = good
+        malformed[i4] |= ~good
+        net.limit[g] = np.where(total > 0, np.minimum(e4, p + total), e4)
+        net.ip_end[g] = np.where(total > 0, p + total, net.ip_end[g])
+    cut = ip_called & (nibble == 4) & (l3 + 20 > e)
+    malformed |= cut
+    c = np.flatnonzero(cut & (l3 + 10 <= e))
+    if len(c):
+        g, p, ec = r[c], l3[c], e[c]
+        cut_size = (get.u8(p, ec) & 0x0F) * 4
+        cut_total = get.u16(p + 2, ec)
+        shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
+        net.ip_proto[g] = np.where(shown, get.u8(p + 9, ec), -1)
+        net.ip_ttl[g] = np.where(shown, get.u8(p + 8, ec), -1)
+
+    v6 = v6_called & (l3 + 40 <= e)
+    malformed |= v6_called & ~v6
+    i6 = np.flatnonzero(v6)
+    if len(i6):
+        g, p, e6 = r[i6], l3[i6], e[i6]
+        net.version[g] = 6
+        net.src_hi[g], net.src_lo[g] = get.u64(p + 8, e6), get.u64(p + 16, e6)
+        net.dst_hi[g], net.dst_lo[g] = get.u64(p + 24, e6), get.u64(p + 32, e6)
+        plen = get.u16(p + 4, e6)  # beyond the frame: Wireshark takes the frame's length
+        net.limit[g] = np.where(plen > 0, np.minimum(e6, p + 40 + plen), e6)
+        net.ip_end[g] = np.where(plen > 0, np.minimum(net.ip_end[g], p + 40 + plen), net.ip_end[g])
+        net.ip_ok[g] = True
+        nxt = get.u8(p + 6, e6)
+        pos = p + 40
+        first = np.ones(len(g), dtype=bool)
+        fragment = np.zeros(len(g), dtype=bool)
+        ident = np.full(len(g), -1, dtype=np.int64)
+        offset = np.zeros(len(g), dtype=np.int64)
+        more = np.zeros(len(g), dtype=bool)
+        data = np.zeros(len(g), dtype=np.int64)
+        final_hi, final_lo = net.dst_hi[g].copy(), net.dst_lo[g].copy()
+        for _ in range(8):  # skip extension headers (past a later fragment's header: its data)
+            ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6) & first
+            frag = (nxt == _FRAGMENT) & (pos + 8 <= e6) & ~fragment
+            if not (ext.any() or frag.any()):
+                break
+            size = np.where(frag, 8, (get.u8(pos + 1, e6) + 1) * 8)
+            word = get.u16(pos + 2, e6)
+            offset = np.where(frag, word & 0xFFF8, offset)
+            more = np.where(frag, (word & 1) != 0, more)
+            ident = np.where(frag, get.u32(pos + 4, e6), ident)
+            data = np.where(frag, pos + 8, data)
+            fragment |= frag & ((offset > 0) | more)
+            routing = ext & (nxt == _ROUTING) & (get.u8(pos + 3, e6) > 0)  # segments left
+            if routing.any():
+                kind, count = get.u8(pos + 2, e6), get.u8(pos + 1, e6) // 2
+                # type 0: the last address listed; type 2: the home address; segment
+                # routing (4): segment list [0], the last segment
+                at = np.where(kind == 0, pos + 8 + 16 * (count - 1), pos + 8)
+                known = routing & np.isin(kind, _FINAL_ROUTING) & (count > 0)
+                known &= at + 16 <= np.minimum(e6, pos + size)
+                final_hi = np.where(known, get.u64(at, e6), final_hi)
+                final_lo = np.where(known, get.u64(at + 8, e6), final_lo)
+            first &= offset == 0
+            moved = ext | frag
+            nxt = np.where(moved, get.u8(pos, e6), nxt)
+            pos = np.where(moved, pos + size, pos)
+        net.first_fragment[g] = first
+        net.final_hi[g], net.final_lo[g] = final_hi, final_lo
+        net.fragment[g], net.frag_id[g] = fragment, np.where(fragment, ident, -1)
+        net.frag_offset[g], net.frag_more[g], net.frag_data[g] = offset, more, data
+        net.l4proto[g], net.l4[g] = nxt, pos
+    net.malformed[r] |= malformed
+
+
+def _reassemble(net: _Network) -> tuple[np.ndarray, np.ndarray]:
+    """Put IP fragments together as Wireshark's default reassembly does.
+
+    Fragments of one datagram share version, addresses, identification (and IPv4's protocol);
+    the frame whose fragment makes the datagram whole (every byte up to the end the last
+    fragment gives) completes it: its transport header is read from the first fragment and
+    its lengths are the whole datagram's. Every other fragment shows no transport. Returns
+    (the completing frame of each fragment's datagram or -1, where each frame's transport
+    payload ends, for its length).
+    """
+    n = len(net.version)
+    reassembled_in = np.full(n, -1, dtype=np.int64)
+    data_end = net.ends.copy()
+    rows = np.flatnonzero(net.fragment)
+    if not len(rows):
+        return reassembled_in, data_end
+    net.first_fragment[rows] = False
+    size = np.maximum(net.ip_end[rows] - net.frag_data[rows], 0)
+    keys = zip(
+        net.version[rows].tolist(), net.src_hi[rows].tolist(), net.src_lo[rows].tolist(),
+        net.dst_hi[rows].tolist(), net.dst_lo[rows].tolist(), net.frag_id[rows].tolist(),
+        np.where(net.version[rows] == 4, net.l4proto[rows], -1).tolist(),
+    )  # fmt: skip
+    pending: dict[tuple, dict] = {}
+    for row, key, offset, length, more in zip(
+        rows.tolist(), keys, net.frag_offset[rows].tolist(), size.tolist(),
+        net.frag_more[rows].tolist(),
+    ):  # fmt: skip
+        state = pending.setdefault(key, {"pieces": [], "frames": [], "total": None, "first": None})
+        state["pieces"].append((offset, offset + length))
+        state["frames"].append(row)
+        if not more:
+            state["total"] = offset + length
+        if offset == 0:
+            state["first"] = row
+        total = state["total"]
+        if total is None or state["first"] is None:
+            continue
+        reach = 0
+        for start, stop in sorted(state["pieces"]):
+            if start > reach:
+                break
+            reach = max(reach, stop)
+        if reach < total:
+            continue
+        del pending[key]
+        first = state["first"]
+        reassembled_in[state["frames"]] = row
+        net.first_fragment[row] = True
+        net.l4proto[row] = net.l4proto[first]
+        net.l4[row] = net.l4[first]
+        net.limit[row] = net.limit[first]
+        net.ip_end[row] = net.frag_data[first] + total
+        data_end[row] = net.ip_end[row]
+    return reassembled_in, data_end
+
+
+#: The IPv6 routing header types whose last address Wireshark's TCP/UDP conversations take as
+#: the destination while segments are left: type 0, type 2 (mobile IPv6), segment routing.
+_FINAL_ROUTING = (0, 2, 4)
+_ROUTING = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "routing")
+
+#: How many tunnels deep the bulk decoder follows (Wireshark has no such limit, but a frame
+#: of 262,144 bytes cannot hold many more useful levels than this).
+MAX_TUNNELS = 8
+#: Layer kinds :class:`Layers` holds, by Wireshark's protocol names; ``kind`` is an index here.
+LAYER_KINDS = (
+    "eth", "vlan", "ieee8021ad", "mpls", "pppoes", "ip", "ipv6", "udp", "gre", "erspan",
+    "vxlan", "geneve",
+)  # fmt: skip
+_KIND = {name: i for i, name in enumerate(LAYER_KINDS)}
+#: The layer kinds that only a tunnel or a shim brings (a display filter's protocol names).
+TUNNEL_LAYERS = ("ieee8021ad", "mpls", "pppoes", "gre", "erspan", "vxlan", "geneve")
+_SHIMS = DOT1Q_ETHERTYPES + DOT1AD_ETHERTYPES + MPLS_ETHERTYPES + (ETHERTYPES["pppoe-session"],)
+_GRE, _ERSPAN, _ERSPAN3 = IP_PROTOCOLS["gre"], GRE_PROTOCOLS["erspan"], GRE_PROTOCOLS["erspan3"]
+_TEB = GRE_PROTOCOLS["teb"]
+_VXLAN, _GENEVE = (next(p for p, name in TUNNEL_UDP_PORTS.items() if name == kind)
+                   for kind in ("vxlan", "geneve"))  # fmt: skip
+_IP_ETHERTYPE = {number: ETHERTYPES[name] for number, name in IP_IN_IP.items()}
+
+
+@dataclass(frozen=True)
+class Layers:
+    """The layers of each frame that :class:`Columns`' own fields leave out, one row each:
+    a tunnel's outer IP and UDP headers, an inner Ethernet header, stacked VLAN tags, MPLS
+    labels. Rows are in frame order, outermost first within a frame."""
+
+    row: np.ndarray  # the frame (0-based) the layer belongs to
+    kind: np.ndarray  # index into LAYER_KINDS
+    version: np.ndarray  # 4 or 6 for an IP layer, else 0
+    src_hi: np.ndarray  # uint64: IP addresses as in Columns; a MAC in src_lo/dst_lo for eth
+    src_lo: np.ndarray
+    dst_hi: np.ndarray
+    dst_lo: np.ndarray
+    sport: np.ndarray  # UDP ports, else -1
+    dport: np.ndarray
+    value: np.ndarray  # VLAN id, MPLS label, VNI, IP protocol or GRE protocol type, else -1
+    ttl: np.ndarray  # an IPv4 header's TTL, else -1
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+
+_LAYER_FIELDS = tuple(f for f in Layers.__dataclass_fields__ if f not in ("row", "kind"))
+_UNSIGNED = ("src_hi", "src_lo", "dst_hi", "dst_lo")
+
+
+class _Collect:
+    """Layer instances gathered while decoding, built into :class:`Layers` at the end."""
+
+    def __init__(self):
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def add(self, kind: str, rows: np.ndarray, **values: np.ndarray) -> None:
+        if len(rows):
+            self.parts.append({"row": rows, "kind": np.full(len(rows), _KIND[kind]), **values})
+
+    def build(self) -> Layers:
+        out: dict[str, np.ndarray] = {}
+        for name in ("row", "kind", *_LAYER_FIELDS):
+            dtype = np.uint64 if name in _UNSIGNED else np.int64
+            fill = 0 if name in _UNSIGNED or name == "version" else -1
+            chunks = [
+                np.asarray(part[name], dtype=dtype)
+                if name in part
+                else np.full(len(part["row"]), fill, dtype=dtype)
+                for part in self.parts
+            ]
+            out[name] = np.concatenate(chunks) if chunks else np.zeros(0, dtype=dtype)
+        order = np.argsort(out["row"], kind="stable")
+        return Layers(**{name: values[order] for name, values in out.items()})
+
+
+def _shims(get: _Bytes, r, ethertype, l3, ends, has_type, vlan, extra: _Collect) -> None:
+    """Step over VLAN and 802.1ad tags, MPLS labels and PPPoE session headers, recording each,
+    until an EtherType that is none of them (0 where the headers were cut or MPLS's payload
+    is neither IPv4 nor IPv6)."""
+    for _ in range(64):  # Wireshark stacks any number; a frame of 64 tags is already absurd
+        shim = np.isin(ethertype[r], _SHIMS) & has_type[r]
+        if not shim.any():
+            return
+        r = r[shim]
+        et, at, e = ethertype[r], l3[r], ends[r]
+        tag = np.isin(et, DOT1Q_ETHERTYPES) | np.isin(et, DOT1AD_ETHERTYPES)
+        if tag.any():
+            t, p, te = r[tag], at[tag], e[tag]
+            whole = p + 4 <= te
+            ident = np.where(whole, get.u16(p, te) & 0x0FFF, -1)
+            dot1q = np.isin(et[tag], DOT1Q_ETHERTYPES)
+            first = dot1q & (vlan[t] < 0)
+            vlan[t[first]] = ident[first]
+            extra.add("vlan", t[dot1q & ~first], value=ident[dot1q & ~first])
+            extra.add("ieee8021ad", t[~dot1q], value=ident[~dot1q])
+            ethertype[t] = np.where(whole, get.u16(p + 2, te), 0)
+            l3[t] = p + 4
+        mpls = np.isin(et, MPLS_ETHERTYPES)
+        if mpls.any():
+            t, p, te = r[mpls], at[mpls], e[mpls]
+            whole = p + 4 <= te
+            entry = get.u32(p, te)
+            extra.add("mpls", t[whole], value=entry[whole] >> 12)
+            bottom = ((entry >> 8) & 1).astype(bool)
+            nibble = get.u8(p + 4, te) >> 4  # past the stack, Wireshark guesses by the nibble
+            guess = np.where(nibble == 4, ETHERTYPES["ipv4"], 0)
+            guess = np.where(nibble == 6, ETHERTYPES["ipv6"], guess)
+            ethertype[t] = np.where(whole, np.where(bottom, guess, et[mpls]), 0)
+            l3[t] = p + 4
+        pppoe = et == ETHERTYPES["pppoe-session"]
+        if pppoe.any():
+            t, p, te = r[pppoe], at[pppoe], e[pppoe]
+            whole = p + PPPOE_HEADER + 2 <= te
+            extra.add("pppoes", t[whole])
+            ethertype[t] = np.where(whole, _by_name(get.u16(p + PPPOE_HEADER, te), _PPP), 0)
+            l3[t] = p + PPPOE_HEADER + 2
+
+
+def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra: _Collect):
+    """The frames among ``r`` whose innermost packet so far carries another frame or packet:
+    records their outer layers, points ``l3``/``ethertype`` at the inner one and returns them."""
+    ok = net.ip_ok[r] & ~net.fragment[r] & (net.l4[r] < net.limit[r])
+    proto = net.l4proto[r]
+    candidates = ok & (np.isin(proto, tuple(IP_IN_IP)) | (proto == _GRE) | (proto == _UDP))
+    udp = np.flatnonzero(candidates & (proto == _UDP))
+    if len(udp):  # most UDP is no tunnel: keep only datagrams to or from a tunnel's port
+        at, lim = net.l4[r[udp]], net.limit[r[udp]]
+        ports = tuple(TUNNEL_UDP_PORTS)
+        tunnel = np.isin(get.u16(at, lim), ports) | np.isin(get.u16(at + 2, lim), ports)
+        candidates[udp[~tunnel]] = False
+    if not candidates.any():
+        return r[:0]
+    r = r[candidates]
+    proto, at, lim = proto[candidates], net.l4[r], net.limit[r]
+    m = len(r)
+    inner_et = np.zeros(m, dtype=np.int64)
+    inner_at = np.zeros(m, dtype=np.int64)
+    eth_at = np.full(m, -1, dtype=np.int64)  # where an inner Ethernet header starts
+    kinds: list[tuple[str, np.ndarray, dict]] = []
+
+    ipip = np.isin(proto, tuple(IP_IN_IP))
+    for number, et in _IP_ETHERTYPE.items():
+        inner_et[proto == number] = et
+    inner_at[ipip] = at[ipip]
+
+    gre = (proto == _GRE) & (at + 4 <= lim)
+    if gre.any():
+        flags, gproto = get.u16(at, lim), get.u16(at + 2, lim)
+        plain = ((flags & 0x7) == 0) & ((flags & GRE_FLAGS["routing"]) == 0) & gre
+        seq = (flags & GRE_FLAGS["seq"]) != 0
+        checksum = (flags & GRE_FLAGS["checksum"]) != 0
+        key = (flags & GRE_FLAGS["key"]) != 0
+        size = 4 + 4 * (checksum.astype(np.int64) + key + seq)
+        payload = at + size
+        routed = plain & np.isin(
+            gproto, (GRE_PROTOCOLS["ipv4"], GRE_PROTOCOLS["ipv6"], GRE_PROTOCOLS["mpls"])
+        )
+        inner_et[routed], inner_at[routed] = gproto[routed], payload[routed]
+        eth_at = np.where(plain & (gproto == _TEB), payload, eth_at)
+        erspan1 = plain & (gproto == _ERSPAN) & ~seq
+        erspan2 = plain & (gproto == _ERSPAN) & seq
+        erspan3 = plain & (gproto == _ERSPAN3)
+        eth_at = np.where(erspan1, payload, eth_at)
+        eth_at = np.where(erspan2, payload + 8, eth_at)
+        platform = (get.u8(payload + 11, lim) & 1) * 8  # type III's optional sub-header
+        eth_at = np.where(erspan3, payload + 12 + platform, eth_at)
+        kinds.append(("gre", gre & (payload <= lim), {"value": gproto}))
+        kinds.append(("erspan", (erspan1 | erspan2 | erspan3) & (payload <= lim), {}))
+
+    udp = (proto == _UDP) & (at + 8 <= lim) & (get.u16(at + 4, lim) >= 8)
+    if udp.any():
+        sp, dp = get.u16(at, lim), get.u16(at + 2, lim)
+        low, high = np.minimum(sp, dp), np.maximum(sp, dp)
+        port = np.where(np.isin(low, tuple(TUNNEL_UDP_PORTS)), low, high)
+        vxlan = udp & (port == _VXLAN) & (at + 16 <= lim)
+        geneve = udp & (port == _GENEVE) & (at + 16 <= lim)
+        vni = get.u32(at + 12, lim) >> 8
+        eth_at = np.where(vxlan, at + 16, eth_at)
+        options = (get.u8(at + 8, lim) & 0x3F) * 4
+        gproto = get.u16(at + 10, lim)
+        gpayload = at + 16 + options
+        eth_at = np.where(geneve & (gproto == _TEB), gpayload, eth_at)
+        routed = geneve & np.isin(gproto, (GRE_PROTOCOLS["ipv4"], GRE_PROTOCOLS["ipv6"]))
+        inner_et[routed], inner_at[routed] = gproto[routed], gpayload[routed]
+        ports = {"sport": sp, "dport": dp}
+        kinds.append(("udp", vxlan | geneve, ports))
+        kinds.append(("vxlan", vxlan, {"value": vni}))
+        kinds.append(("geneve", geneve & (gpayload <= lim), {"value": vni}))
+
+    ether = (eth_at >= 0) & (eth_at + 14 <= lim)
+    inner_et = np.where(ether, get.u16(eth_at + 12, lim), inner_et)
+    inner_at = np.where(ether, eth_at + 14, inner_at)
+    follow = (inner_et > 0) & (inner_at <= lim)
+    if not follow.any():
+        return r[:0]
+    # the outer IP layer, the tunnel's own layers, then the inner Ethernet header
+    kinds.insert(0, ("ip", np.ones(m, dtype=bool), {}))
+    for kind, where, values in kinds:
+        rows = where & follow
+        if kind == "ip":
+            g = r[rows]
+            version = net.version[g]
+            fields = {
+                "version": version,
+                "src_hi": net.src_hi[g],
+                "src_lo": net.src_lo[g],
+                "dst_hi": net.dst_hi[g],
+                "dst_lo": net.dst_lo[g],
+                "value": net.l4proto[g],
+                "ttl": np.where(version == 4, net.ip_ttl[g], -1),
+            }
+            four, six = version == 4, version == 6
+            extra.add("ip", g[four], **{k: v[four] for k, v in fields.items()})
+            extra.add("ipv6", g[six], **{k: v[six] for k, v in fields.items()})
+            continue
+        extra.add(kind, r[rows], **{k: v[rows] for k, v in values.items()})
+    e_rows = ether & follow
+    extra.add(
+        "eth",
+        r[e_rows],
+        src_lo=(get.u16(eth_at + 6, lim) << 32 | get.u32(eth_at + 8, lim))[e_rows],
+        dst_lo=(get.u16(eth_at, lim) << 32 | get.u32(eth_at + 2, lim))[e_rows],
+    )
+    r, lim = r[follow], lim[follow]
+    ends[r] = lim  # the inner packet ends where the outer one says
+    net.wire_end[r] = net.ip_end[r]
+    net.reset(r)
+    ethertype[r], l3[r] = inner_et[follow], inner_at[follow]
+    has_type[r] = True
+    return r
 
 
 def _by_name(numbers: np.ndarray, table: dict) -> np.ndarray:
@@ -444,6 +870,135 @@ def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.n
         length = (proto == _UDP) & (at + 6 <= e)
         out["inner_udp_length"][rows] = np.where(length, get.u16(at + 4, e), -1)[keep]
     return out
+
+
+@dataclass(frozen=True)
+class Instances:
+    """Every instance of one layer in a capture (a tunnelled frame has several), in frame
+    order and outermost first: what Wireshark's conversation taps see."""
+
+    row: np.ndarray  # the frame (0-based)
+    version: np.ndarray  # 4 or 6 for IP and its transports, 0 for Ethernet
+    src_hi: np.ndarray  # uint64; a MAC address is in src_lo/dst_lo
+    src_lo: np.ndarray
+    dst_hi: np.ndarray
+    dst_lo: np.ndarray
+    sport: np.ndarray  # ports for TCP/UDP, else 0
+    dport: np.ndarray
+
+
+#: The layers :func:`instances` lists.
+INSTANCE_KINDS = ("eth", "ip", "ipv6", "tcp", "udp")
+
+
+def instances(cols: Columns, kind: str) -> Instances:
+    """Every Ethernet, IPv4, IPv6, TCP or UDP header of every frame, as conversations count them.
+
+    >>> from netcourse.packets.capture import _index
+    >>> found = instances(decode(_index("udp")), "udp")
+    >>> found.row.tolist(), found.dport.tolist()
+    ([0, 1, 2], [7, 40000, 9])
+    """
+    if kind not in INSTANCE_KINDS:
+        raise ValueError(f"kind={kind!r}: expected one of {', '.join(INSTANCE_KINDS)}")
+    zero = np.zeros(len(cols.version), dtype=np.uint64)
+    if kind == "eth":
+        rows = np.flatnonzero(cols.eth_src >= 0)
+        main = (0, zero, cols.eth_src.astype(np.uint64), zero, cols.eth_dst.astype(np.uint64),
+                zero, zero)  # fmt: skip
+    elif kind in ("ip", "ipv6"):
+        rows = cols.version == (4 if kind == "ip" else 6)
+        if kind == "ipv6":  # Wireshark's IPv6 tap skips a fragment that completes nothing
+            rows &= ~cols.fragment | (cols.reassembled_in == np.arange(len(rows)))
+        rows = np.flatnonzero(rows)
+        main = (cols.version, cols.src_hi, cols.src_lo, cols.dst_hi, cols.dst_lo, zero, zero)
+    else:
+        number = _TCP if kind == "tcp" else _UDP
+        rows = np.flatnonzero((cols.l4proto == number) & (cols.sport >= 0))
+        # a routing header's final destination, as Wireshark's transport conversations take it
+        main = (cols.version, cols.src_hi, cols.src_lo, cols.final_dst_hi, cols.final_dst_lo,
+                cols.sport.astype(np.uint64), cols.dport.astype(np.uint64))  # fmt: skip
+    layers = cols.layers
+    extra = np.flatnonzero(layers.kind == _KIND.get(kind, -1))
+    if kind == "udp":  # a tunnel's UDP header: its addresses are the IP layer's before it
+        ip = np.isin(layers.kind, (_KIND["ip"], _KIND["ipv6"]))
+        before = np.maximum.accumulate(np.where(ip, np.arange(len(layers)), -1))[extra]
+        extra = extra[before >= 0]
+        source = before[before >= 0]
+    else:
+        source = extra
+    names = ("version", "src_hi", "src_lo", "dst_hi", "dst_lo", "sport", "dport")
+    out = {"row": np.concatenate([layers.row[extra], rows])}
+    for name, values in zip(names, main):
+        values = np.broadcast_to(values, zero.shape)[rows]
+        dtype = np.int64 if name == "version" else np.uint64
+        if name in ("sport", "dport"):
+            theirs = getattr(layers, name)[extra]
+        else:
+            theirs = getattr(layers, name)[source]
+        out[name] = np.concatenate([theirs.astype(dtype), values.astype(dtype)])
+    order = np.argsort(out["row"], kind="stable")
+    return Instances(**{name: values[order] for name, values in out.items()})
+
+
+def present(cols: Columns, kind: str) -> np.ndarray:
+    """True for each frame holding at least one layer of ``kind`` in :attr:`Columns.layers`.
+
+    >>> from netcourse.packets.capture import _index
+    >>> present(decode(_index("udp")), "vxlan").tolist()
+    [False, False, False, False]
+    """
+    out = np.zeros(len(cols.version), dtype=bool)
+    out[cols.layers.row[cols.layers.kind == _KIND[kind]]] = True
+    return out
+
+
+def occurrences(cols: Columns, kind: str, name: str) -> list[np.ndarray]:
+    """A field of the layers of ``kind`` in :attr:`Columns.layers`, as one array per
+    occurrence (the first such layer of each frame, the second ...), -1 (or 0 for the
+    address halves) where a frame has no such occurrence: a filter matches if any does.
+
+    >>> from netcourse.packets.capture import _index
+    >>> occurrences(decode(_index("udp")), "vlan", "value")
+    []
+    """
+    layers = cols.layers
+    sel = np.flatnonzero(layers.kind == _KIND[kind])
+    if not len(sel):
+        return []
+    rows, values = layers.row[sel], getattr(layers, name)[sel]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    out = []
+    for j in range(int(rank.max()) + 1):
+        arr = np.full(len(cols.version), 0 if name in _UNSIGNED else -1, dtype=values.dtype)
+        arr[rows[rank == j]] = values[rank == j]
+        out.append(arr)
+    return out
+
+
+def fragment_note(cols: Columns, i: int) -> str | None:
+    """What Wireshark says of frame ``i`` (0-based) as an IP fragment or the frame completing
+    a datagram, or None for a frame that is neither.
+
+    >>> from netcourse.packets.capture import _index
+    >>> fragment_note(decode(_index("udp")), 0) is None
+    True
+    """
+    if not cols.fragment[i]:
+        return None
+    kind = "IPv4" if cols.version[i] == 4 else "IPv6"
+    ident = f"0x{int(cols.fragment_id[i]):0{4 if kind == 'IPv4' else 8}x}"
+    done = int(cols.reassembled_in[i])
+    if done == i:
+        frames = np.flatnonzero(cols.reassembled_in == i) + 1
+        listed = ", ".join(f"#{f}" for f in frames.tolist())
+        return f"{kind} datagram {ident} reassembled from {len(frames)} fragments: frames {listed}"
+    where = (
+        f"reassembled in #{done + 1}" if done >= 0 else "never reassembled (a fragment is missing)"
+    )
+    offset = int(cols.fragment_offset[i])
+    return f"{kind} fragment (offset {offset}) of datagram {ident}, {where}"
 
 
 def address(version: int, hi: int, lo: int) -> str:

@@ -29,7 +29,7 @@ import numpy as np
 
 from netcourse.errors import FilterError, quote
 from netcourse.packets.capture import _require_readable
-from netcourse.packets.fast import Columns
+from netcourse.packets.fast import TUNNEL_LAYERS, Columns, occurrences, present
 from netcourse.protocols import (
     ETHERTYPES,
     HTTP_STARTS,
@@ -77,17 +77,21 @@ def _inner_ports(c: Columns, proto: int) -> np.ndarray:
 #: The protocol names a display filter can test for, each a mask over the decoded columns. Like
 #: Wireshark, the headers an ICMP error quotes count too: ``udp`` keeps a "port unreachable".
 FILTER_PROTOCOLS: dict[str, Mask] = {
-    "eth": lambda c, n: c.linktype == _ETHERNET,
-    "vlan": lambda c, n: c.vlan >= 0,
+    "eth": lambda c, n: (c.linktype == _ETHERNET) | present(c, "eth"),
+    "vlan": lambda c, n: (c.vlan >= 0) | present(c, "vlan"),
     "arp": lambda c, n: np.isin(c.ethertype, (ETHERTYPES["arp"], ETHERTYPES["rarp"])),
-    "ip": lambda c, n: c.ipv4_seen | (c.inner_version == 4),
-    "ipv6": lambda c, n: c.ipv6_seen | (c.inner_version == 6),
+    "ip": lambda c, n: c.ipv4_seen | (c.inner_version == 4) | present(c, "ip"),
+    "ipv6": lambda c, n: c.ipv6_seen | (c.inner_version == 6) | present(c, "ipv6"),
     "icmp": lambda c, n: (c.version == 4) & (c.l4proto == _ICMP),
     "icmpv6": lambda c, n: (c.version == 6) & (c.l4proto == _ICMPV6),
     "tcp": lambda c, n: (c.transport_seen & (c.l4proto == _TCP)) | _inner_ports(c, _TCP),
-    "udp": lambda c, n: (c.transport_seen & (c.l4proto == _UDP)) | _inner_ports(c, _UDP),
+    "udp": lambda c, n: (
+        (c.transport_seen & (c.l4proto == _UDP)) | _inner_ports(c, _UDP) | present(c, "udp")
+    ),
     "http": _http,
     "dns": _dns,
+    # a tunnel's own layers (its outer IP and UDP headers count for ip/ipv6/udp above)
+    **{kind: (lambda c, n, kind=kind: present(c, kind)) for kind in TUNNEL_LAYERS},
 }
 
 _ADDRESS_FIELDS = {
@@ -108,6 +112,8 @@ def _ports(proto: int, which: tuple[str, ...]) -> Callable[[Columns, np.ndarray]
         for side in which:  # a port is a field wherever its bytes were captured
             out.append(np.where(c.l4proto == proto, getattr(c, f"any_{side}"), -1))
             out.append(np.where(c.inner_l4proto == proto, getattr(c, f"inner_{side}"), -1))
+            if proto == _UDP:  # a tunnel's outer UDP header
+                out.extend(occurrences(c, "udp", side))
         return out
 
     return arrays
@@ -139,14 +145,15 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     "udp.port": (65535, _ports(_UDP, ("sport", "dport"))),
     "udp.srcport": (65535, _ports(_UDP, ("sport",))),
     "udp.dstport": (65535, _ports(_UDP, ("dport",))),
-    "vlan.id": (4095, lambda c, n: [c.vlan]),
+    "vlan.id": (4095, lambda c, n: [c.vlan, *occurrences(c, "vlan", "value")]),
     "icmp.type": (255, lambda c, n: [np.where(c.version == 4, c.icmp_type, -1)]),
     "icmpv6.type": (255, lambda c, n: [np.where(c.version == 6, c.icmp_type, -1)]),
     "ip.proto": (255, lambda c, n: [c.ip_proto,
-                                    np.where(c.inner_version == 4, c.inner_l4proto, -1)]),
+                                    np.where(c.inner_version == 4, c.inner_l4proto, -1),
+                                    *occurrences(c, "ip", "value")]),
     "frame.len": (1 << 31, lambda c, n: [n]),
     "frame.number": (1 << 31, lambda c, n: [np.arange(1, len(n) + 1)]),
-    "ip.ttl": (255, lambda c, n: [c.ip_ttl]),
+    "ip.ttl": (255, lambda c, n: [c.ip_ttl, *occurrences(c, "ip", "ttl")]),
     "tcp.len": (1 << 31, lambda c, n: [c.tcp_len]),
     "tcp.flags": (0xFFF, lambda c, n: [c.tcp_flags]),
     "udp.length": (65535, lambda c, n: [c.udp_length, c.inner_udp_length]),
@@ -228,8 +235,13 @@ def _address_mask(text: str, version: int, sides: tuple[str, ...], op: str) -> M
             for prefix, where in (("", outer), ("inner_", inner)):  # ICMP errors quote one
                 hi, lo = getattr(c, f"{prefix}{side}_hi"), getattr(c, f"{prefix}{side}_lo")
                 hit |= where & ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
-        present = outer | inner
-        return present & (hit if op in ("==", "eq") else ~hit)
+            kind = "ip" if version == 4 else "ipv6"  # a tunnel's outer headers
+            for hi, lo in zip(
+                occurrences(c, kind, f"{side}_hi"), occurrences(c, kind, f"{side}_lo")
+            ):
+                hit |= ((hi & m_hi) == v_hi) & ((lo & m_lo) == v_lo)
+        found = outer | inner | present(c, "ip" if version == 4 else "ipv6")
+        return found & (hit if op in ("==", "eq") else ~hit)
 
     return run
 
@@ -242,13 +254,16 @@ def _mac_mask(name: str, text: str, op: str) -> Mask:
     sides = _MAC_FIELDS[name]
 
     def run(c: Columns, n) -> np.ndarray:
-        present = np.zeros(len(n), dtype=bool)
+        present_ = np.zeros(len(n), dtype=bool)
         hit = np.zeros(len(n), dtype=bool)
         for side in sides:
             values = getattr(c, side)
-            present |= values >= 0
+            present_ |= values >= 0
             hit |= values == value
-        return present & (hit if op in ("==", "eq") else ~hit)
+            for values in occurrences(c, "eth", f"{side[4:]}_lo"):  # a tunnel's inner Ethernet
+                hit |= values == np.uint64(value)
+        present_ |= present(c, "eth")
+        return present_ & (hit if op in ("==", "eq") else ~hit)
 
     return run
 
