@@ -310,7 +310,7 @@ class Inspector(widgets.VBox):
                 self.filter_text.value = text
             finally:
                 self._busy = False
-        mask = flt.mask(self.capture.columns, self.capture.lengths)
+        mask = flt.mask(self.capture.columns, self.capture.lengths, capture=self.capture)
         self.numbers = np.flatnonzero(mask) + 1
         self.filter_used = text
         self.go_to_page(0)
