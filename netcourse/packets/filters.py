@@ -51,7 +51,15 @@ from netcourse.protocols import (
 )
 from netcourse.readers import read_mac
 
-__all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NAMES", "MAX_DEPTH"]
+__all__ = [
+    "Filter",
+    "compile_filter",
+    "matching",
+    "first_matching",
+    "FILTER_PROTOCOLS",
+    "FIELD_NAMES",
+    "MAX_DEPTH",
+]
 
 #: The deepest a filter may nest parentheses and ``not`` (Wireshark's own grammar has a limit
 #: too); deeper is a FilterError, never a RecursionError.
@@ -600,3 +608,19 @@ def matching(capture, text: str) -> np.ndarray:
     _require_readable(capture._index)
     mask = flt.mask(capture.columns, capture.lengths, capture=capture)
     return np.flatnonzero(mask) + 1
+
+
+def first_matching(capture, texts) -> np.ndarray:
+    """Per packet, the index of the first filter in ``texts`` that keeps it, or -1: how
+    Wireshark picks a row's colouring rule.
+
+    >>> from netcourse.packets import read_capture
+    >>> first_matching(read_capture("arp-icmp"), ["icmp", "arp"]).tolist()
+    [1, 1, 0, 0, 0, 0]
+    """
+    _require_readable(capture._index)
+    out = np.full(len(capture), -1, dtype=np.int64)
+    for index, text in enumerate(texts):
+        mask = compile_filter(text).mask(capture.columns, capture.lengths, capture=capture)
+        out[(out < 0) & mask] = index
+    return out
