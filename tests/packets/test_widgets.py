@@ -345,10 +345,9 @@ def test_the_follow_pane_follows_the_selected_packets_stream():
     assert web.followed.stream == 0
     assert f"color:{DIRECTION_COLOURS['client']}" in web.follow_output.value  # client red
     assert f"color:{DIRECTION_COLOURS['server']}" in web.follow_output.value  # server blue
-    ins.follow_view.value = "hex"
-    assert "0000  " in ins.follow_output.value and "netcourse-follow-server" in (
-        ins.follow_output.value
-    )
+    web.follow_view.value = "hex"
+    assert "0000  47 45 54 20" in web.follow_output.value  # "GET " as Wireshark's hex view
+    assert "netcourse-follow-server" in web.follow_output.value
 
 
 @_needs_tshark
