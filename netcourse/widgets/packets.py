@@ -147,7 +147,7 @@ def hex_dump_html(
 
 def _chunks_with_gaps(stream: FollowedStream) -> list[tuple[str, bytes | None, str]]:
     """(direction, data or None for a gap, gap text) in capture order, each gap placed where
-    its side's bytes stop."""
+    its side's bytes stop; consecutive data of one side joined, as Wireshark's window shows it."""
     gaps = {d: sorted((g for g in stream.gaps if g.direction == d), key=lambda g: g.position)
             for d in ("client", "server")}  # fmt: skip
     sent = {"client": 0, "server": 0}
@@ -155,7 +155,10 @@ def _chunks_with_gaps(stream: FollowedStream) -> list[tuple[str, bytes | None, s
     for direction, data in stream.chunks:
         while gaps[direction] and gaps[direction][0].position <= sent[direction]:
             out.append((direction, None, str(gaps[direction].pop(0))))
-        out.append((direction, data, ""))
+        if out and out[-1][0] == direction and out[-1][1] is not None:  # one block per turn
+            out[-1] = (direction, out[-1][1] + data, "")
+        else:
+            out.append((direction, data, ""))
         sent[direction] += len(data)
     for direction in ("client", "server"):
         out += [(direction, None, str(gap)) for gap in gaps[direction]]
@@ -306,7 +309,7 @@ class Inspector(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.packet_list = widgets.Select(
-            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="100%")
+            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="auto")
         )
         self.packet_list.add_class("netcourse-packet-list")
         self.previous_button = widgets.Button(description="◀ page", layout={"width": "7em"})
@@ -350,7 +353,7 @@ class Inspector(widgets.VBox):
 
         # Expert Info
         self.expert_head = widgets.HTML()
-        self.expert_list = widgets.Select(options=[], rows=10, layout={"width": "100%"})
+        self.expert_list = widgets.Select(options=[], rows=10, layout={"width": "auto"})
         self.expert_list.add_class("netcourse-expert-list")
 
         event = guard(self.errors, stale=self.stale, shown=self._shown)
