@@ -172,7 +172,7 @@ def follow_html(stream: FollowedStream, view: str = "ASCII") -> str:
 
     >>> html = follow_html(follow("http", 0))
     >>> html.count('class="netcourse-follow-client"'), html.count('class="netcourse-follow-server"')
-    (1, 2)
+    (1, 1)
     """
     parts = []
     for direction, data, gap in _chunks_with_gaps(stream):
