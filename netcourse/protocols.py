@@ -56,6 +56,7 @@ __all__ = [
     "HTTP_STARTS",
     "TcpAnalysisFlag",
     "TCP_ANALYSIS_FLAGS",
+    "DNS_RELATIVE_PORTS",
 ]
 
 
@@ -700,3 +701,10 @@ TCP_ANALYSIS_FLAGS: dict[str, TcpAnalysisFlag] = {
         ),
     )
 }
+
+
+# --- DNS's relatives -------------------------------------------------------------------------
+
+#: UDP ports Wireshark gives to protocols built on DNS's message format (RFC 6762 mDNS, RFC 4795
+#: LLMNR): their packets are ``mdns`` / ``llmnr``, not ``dns``.
+DNS_RELATIVE_PORTS: dict[int, str] = {5353: "mDNS", 5355: "LLMNR"}

@@ -41,6 +41,7 @@ from netcourse.packets.capture import _require_readable
 from netcourse.packets.fast import Columns
 from netcourse.packets.payloads import dns_heuristic, dns_query_names, http_methods
 from netcourse.protocols import (
+    DNS_RELATIVE_PORTS,
     ETHERTYPES,
     HTTP_STARTS,
     IP_PROTOCOLS,
@@ -68,7 +69,9 @@ _TCP, _UDP = IP_PROTOCOLS["tcp"], IP_PROTOCOLS["udp"]
 _ICMP, _ICMPV6 = IP_PROTOCOLS["icmp"], IP_PROTOCOLS["icmpv6"]
 DNS_PORT = next(port for port, service in WELL_KNOWN_PORTS.items() if service.label == "DNS")
 #: Ports of the other services we know: Wireshark gives them to their own dissector first.
-_OTHER_SERVICES = np.array([port for port in WELL_KNOWN_PORTS if port != DNS_PORT])
+_OTHER_SERVICES = np.array(
+    [port for port in WELL_KNOWN_PORTS if port != DNS_PORT] + list(DNS_RELATIVE_PORTS)
+)
 _ETHERNET = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ethernet")
 
 Mask = Callable[[Columns, np.ndarray], np.ndarray]
