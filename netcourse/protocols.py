@@ -65,6 +65,7 @@ __all__ = [
     "MPLS_ETHERTYPES",
     "PPPOE_HEADER",
     "IP_IN_IP",
+    "DNS_RELATIVE_PORTS",
 ]
 
 
@@ -746,3 +747,10 @@ MPLS_ETHERTYPES: tuple[int, ...] = (ETHERTYPES["mpls"], ETHERTYPES["mpls-multica
 PPPOE_HEADER = 6
 #: IP protocol numbers whose payload is another IP packet: IPv4 (IP-in-IP, 4in6) and IPv6 (6in4).
 IP_IN_IP: dict[int, str] = {IP_PROTOCOLS["ipencap"]: "ipv4", IP_PROTOCOLS["ipv6"]: "ipv6"}
+
+
+# --- DNS's relatives -------------------------------------------------------------------------
+
+#: UDP ports Wireshark gives to protocols built on DNS's message format (RFC 6762 mDNS, RFC 4795
+#: LLMNR): their packets are ``mdns`` / ``llmnr``, not ``dns``.
+DNS_RELATIVE_PORTS: dict[int, str] = {5353: "mDNS", 5355: "LLMNR"}

@@ -29,12 +29,12 @@ import numpy as np
 
 from netcourse.errors import CaptureError, PacketError, quote
 from netcourse.html import Markup, table
+from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
 from netcourse.packets.fast import Columns, decode, fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
-from netcourse.packets.streams import TcpContext, tcp_context
 from netcourse.packets.synthetic import pcap_bytes
 from netcourse.protocols import LINK_TYPES, LinkType
 
@@ -457,10 +457,11 @@ class Capture(Sequence):
         return self._columns
 
     @property
-    def tcp_context(self) -> TcpContext:
-        """Relative TCP sequence numbers and scaled windows (see netcourse.packets.streams)."""
+    def tcp_context(self) -> PacketContext:
+        """Relative TCP sequence numbers, shown windows and Wireshark's analysis labels, per
+        tcp.stream (see netcourse.packets.analysis)."""
         if self._tcp is None:
-            self._tcp = tcp_context(self._index, self.columns)
+            self._tcp = packet_context(self._index, self.columns)
         return self._tcp
 
     @property
@@ -537,7 +538,10 @@ class Capture(Sequence):
             ctx = self.tcp_context
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
         source, destination, protocol, info = packet_columns(
-            self.frame(number), self.linktype(number), tcp=tcp
+            self.frame(number),
+            self.linktype(number),
+            tcp=tcp,
+            analysis=self.tcp_context.labels.get(i, ()) if tcp else (),
         )
         return PacketRow(
             number=number,

@@ -101,8 +101,9 @@ def _first(pkt: Packet, cls):
         return None
 
 
-def _option_words(options) -> list[str]:
-    """TCP options the way Wireshark's Info column lists them."""
+def _option_words(options, ack_base: int | None = None) -> list[str]:
+    """TCP options the way Wireshark's Info column lists them (SACK edges relative to the
+    other side's base, ``ack_base``, when it is known)."""
     words = []
     for name, value in options:
         if name == "MSS":
@@ -113,10 +114,14 @@ def _option_words(options) -> list[str]:
             words.append(f"TSval={value[0]} TSecr={value[1]}")
         elif name == "WScale":
             words.append(f"WS={2 ** min(value, 14)}")
+        elif name == "SAck" and isinstance(value, tuple):
+            base = ack_base or 0
+            for left, right in zip(value[::2], value[1::2]):
+                words.append(f"SLE={(left - base) % 2**32} SRE={(right - base) % 2**32}")
     return words
 
 
-def _info(pkt: Packet, label: str, tcp_context=None) -> str:
+def _info(pkt: Packet, label: str, tcp_context=None, analysis: tuple[str, ...] = ()) -> str:
     arp = _first(pkt, l2.ARP)
     if label == "ARP" and arp is not None:
         if arp.op == 1:
@@ -152,7 +157,9 @@ def _info(pkt: Packet, label: str, tcp_context=None) -> str:
         if "A" in str(tcp.flags):
             text += f" Ack={ack if ack >= 0 else tcp.ack}"
         text += f" Win={window} Len={len(_payload(tcp))}"
-        return " ".join([text, *_option_words(tcp.options)])
+        ack_base = (tcp.ack - ack) % 2**32 if tcp_context and ack >= 0 else None
+        text = " ".join([text, *_option_words(tcp.options, ack_base)])
+        return "".join(f"[{label}] " for label in analysis) + text
     udp = _first(pkt, inet.UDP)
     if udp is not None and label == "UDP":
         return f"{udp.sport} → {udp.dport} Len={len(_payload(udp))}"
@@ -190,11 +197,19 @@ def _payload(layer: Packet) -> bytes:
     return data
 
 
-def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, str]:
+def columns(
+    data: bytes, linktype: int = 1, tcp=None, *, analysis: tuple[str, ...] = ()
+) -> tuple[str, str, str, str]:
     """(Source, Destination, Protocol, Info) of one frame, the way Wireshark lists them.
 
     ``tcp`` is (relative seq, relative ack, shown window) from the capture's TCP context;
-    without it the Info column shows the raw numbers.
+    without it the Info column shows the raw numbers. ``analysis`` holds Wireshark's labels
+    for the frame's TCP analysis flags (``"TCP Retransmission"``), which a TCP frame's Info
+    starts with in brackets.
+
+    >>> from netcourse.packets import frame
+    >>> columns(frame("http", 3), tcp=(1, 1, 64512), analysis=("TCP Dup ACK 2#1",))[3][:40]
+    '[TCP Dup ACK 2#1] 40000 → 8000 [ACK] Seq'
     """
     try:
         cls = scapy_class(linktype, data)
@@ -226,7 +241,7 @@ def columns(data: bytes, linktype: int = 1, tcp=None) -> tuple[str, str, str, st
         if name in ("ICMP",):
             break
     try:
-        info = _info(pkt, label, tcp)
+        info = _info(pkt, label, tcp, analysis)
     except Exception:
         info = pkt.summary()
     return source, destination, label, info

@@ -2,7 +2,9 @@
 
 A conversation is every frame between two (address, port) ends, both directions together:
 the same table as ``tshark -q -z conv,tcp`` (bytes are frame lengths on the wire). A is the
-end that sent the conversation's first frame. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+end that sent the conversation's first frame. A TCP port pair reused by a new connection (a
+SYN with another initial sequence number) starts a new conversation, as Wireshark's
+``tcp.stream`` does. Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
 >>> [conv] = conversations(sample("http"))
 >>> conv.address_a, conv.port_a, conv.address_b, conv.port_b
@@ -22,10 +24,11 @@ import numpy as np
 
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
-from netcourse.packets.capture import _index, _require_readable
+from netcourse.packets.capture import Capture, _index, _require_readable
 from netcourse.packets.fast import address, decode, instances
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
-from netcourse.protocols import protocol_table
+from netcourse.packets.tcpstream import tcp_segments
+from netcourse.protocols import TcpFlags, protocol_table
 
 __all__ = ["Conversation", "ConversationTable", "conversations", "PROTOCOLS"]
 
@@ -93,7 +96,7 @@ def conversations(
     d_hi, d_lo, dp = found.dst_hi, found.dst_lo, found.dport
     # order the two ends so both directions of a conversation get the same key
     src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
-    key = np.empty((len(rows), 7), dtype=np.uint64)
+    key = np.zeros((len(rows), 8), dtype=np.uint64)
     key[:, 0] = found.version.astype(np.uint64)
     key[:, 1] = np.where(src_first, s_hi, d_hi)
     key[:, 2] = np.where(src_first, s_lo, d_lo)
@@ -101,7 +104,9 @@ def conversations(
     key[:, 4] = np.where(src_first, d_hi, s_hi)
     key[:, 5] = np.where(src_first, d_lo, s_lo)
     key[:, 6] = np.where(src_first, dp, sp)
-    void = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 7))).ravel()
+    if proto.lower() == "tcp":
+        key[:, 7] = _streams(index, cols, rows, key[:, :7], src_first)
+    void = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 8))).ravel()
     _, group = np.unique(void, return_inverse=True)
     group = group.ravel()
     count = int(group.max()) + 1
@@ -148,3 +153,52 @@ def conversations(
             )
         )
     return ConversationTable(out)
+
+
+_SYN, _ACK = int(TcpFlags.SYN), int(TcpFlags.ACK)
+
+
+def _streams(index, cols, rows: np.ndarray, ends: np.ndarray, forward: np.ndarray) -> np.ndarray:
+    """Wireshark's tcp.stream of each row where a port pair may have been reused by a new
+    connection, else zeros (each port pair is one stream, decided without a Python loop)."""
+    void = np.ascontiguousarray(ends).view(np.dtype((np.void, ends.dtype.itemsize * 7)))
+    _, pair = np.unique(void.ravel(), return_inverse=True)
+    side = pair.ravel() * 2 + forward  # one direction of one port pair
+    flags = cols.tcp_flags[rows]
+    syn, ack = (flags & _SYN) != 0, (flags & _ACK) != 0
+    if np.count_nonzero(syn) and _maybe_reused(side, syn, ack, cols.tcp_seq[rows]):
+        cap = Capture(Path("<conversations>"), index)
+        cap._columns = cols
+        segs = tcp_segments(cap)
+        mine = ~segs.quoted
+        stream = np.full(len(index.offsets), -1, dtype=np.int64)
+        stream[segs.frame[mine] - 1] = segs.stream[mine]
+        out = stream[rows]
+        latest: dict[int, int] = {}
+        for i, (g, s) in enumerate(zip(pair.ravel().tolist(), out.tolist())):
+            if s >= 0:  # rows the numbering leaves out join their pair's latest stream
+                latest[g] = s
+            else:
+                out[i] = latest.get(g, 0)
+        return (out + 1).astype(np.uint64)
+    return np.zeros(len(rows), dtype=np.uint64)
+
+
+def _maybe_reused(side: np.ndarray, syn: np.ndarray, ack: np.ndarray, seq: np.ndarray) -> bool:
+    """Whether a SYN could start a new connection on a port pair: one direction's SYNs carry
+    different sequence numbers, or a SYN comes after that direction's sequence numbers were
+    already known (from its own segments or from the other direction's ACKs)."""
+    count = (int(side.max()) | 1) + 1
+    order = np.arange(len(side))
+    first = np.full(count, len(side), dtype=np.int64)
+    np.minimum.at(first, side, order)
+    first_ack = np.full(count, len(side), dtype=np.int64)
+    np.minimum.at(first_ack, side[ack], order[ack])
+    syn_sides = np.unique(side[syn])
+    if not syn[first[syn_sides]].all() or (first_ack[syn_sides ^ 1] < first[syn_sides]).any():
+        return True
+    low = np.full(count, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(low, side[syn], seq[syn])
+    np.maximum.at(high, side[syn], seq[syn])
+    return bool((low[syn_sides] != high[syn_sides]).any())

@@ -1,9 +1,15 @@
 """A small subset of Wireshark's display filters, evaluated on every packet at once with numpy.
 
-Protocol names (``tcp``, ``arp``, ``ipv6`` ...), comparisons such as ``ip.addr == 198.18.0.1``,
-``ip.src == 198.18.0.0/24``, ``tcp.port == 80`` or ``frame.len > 100``, combined with
-``and``/``or``/``not`` and parentheses. A filter that cannot be read raises FilterError saying
-which part and what was expected. Taught in notebooks/02-osi-layers-and-packets.ipynb.
+Protocol names (``tcp``, ``arp``, ``dns`` ...: the protocol as Wireshark dissects it),
+comparisons such as ``ip.addr == 198.18.0.1``, ``ip.src == 198.18.0.0/24``, ``tcp.port in {80,
+443}``, ``frame.len > 100``, ``dns.qry.name contains "example"``, a bare field for "the packet
+has it" (``tcp.port``, ``tcp.analysis.retransmission``), combined with ``and``/``or``/``not``
+(``&& || !``) and parentheses. ``tcp.stream`` and ``tcp.analysis.*`` come from the capture's TCP
+analysis (netcourse.packets.analysis, Wireshark's rules), DNS and HTTP fields from the payloads
+of the frames that carry those protocols, computed only when a filter names them; every other
+field is a numpy column, so a filter of those runs on 200,000 packets at once. A filter that
+cannot be read raises FilterError saying which part and what was expected.
+Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
 >>> from netcourse.packets import read_capture
 >>> cap = read_capture("udp")
@@ -11,15 +17,18 @@ which part and what was expected. Taught in notebooks/02-osi-layers-and-packets.
 [1]
 >>> matching(cap, "icmp or udp.port == 9").tolist()
 [3, 4]
+>>> matching(read_capture("impaired"), "tcp.analysis.retransmission && tcp.stream == 1").tolist()
+[236, 260]
 >>> try:
 ...     compile_filter("tcp.prt == 80")
 ... except FilterError as exc:
-...     print(str(exc)[:55])
-'tcp.prt == 80': unknown field 'tcp.prt'; known fields:
+...     print(str(exc)[:64])
+'tcp.prt == 80': unknown field 'tcp.prt' (did you mean tcp.port,
 """
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections.abc import Callable
@@ -30,17 +39,28 @@ import numpy as np
 from netcourse.errors import FilterError, quote
 from netcourse.packets.capture import _require_readable
 from netcourse.packets.fast import TUNNEL_LAYERS, Columns, occurrences, present
+from netcourse.packets.payloads import dns_heuristic, dns_query_names, http_methods
 from netcourse.protocols import (
+    DNS_RELATIVE_PORTS,
     ETHERTYPES,
     HTTP_STARTS,
     IP_PROTOCOLS,
     LINK_TYPES,
+    TCP_ANALYSIS_FLAGS,
     WELL_KNOWN_PORTS,
     TcpFlags,
 )
 from netcourse.readers import read_mac
 
-__all__ = ["Filter", "compile_filter", "matching", "FILTER_PROTOCOLS", "FIELD_NAMES", "MAX_DEPTH"]
+__all__ = [
+    "Filter",
+    "compile_filter",
+    "matching",
+    "first_matching",
+    "FILTER_PROTOCOLS",
+    "FIELD_NAMES",
+    "MAX_DEPTH",
+]
 
 #: The deepest a filter may nest parentheses and ``not`` (Wireshark's own grammar has a limit
 #: too); deeper is a FilterError, never a RecursionError.
@@ -48,6 +68,10 @@ MAX_DEPTH = 100
 _TCP, _UDP = IP_PROTOCOLS["tcp"], IP_PROTOCOLS["udp"]
 _ICMP, _ICMPV6 = IP_PROTOCOLS["icmp"], IP_PROTOCOLS["icmpv6"]
 DNS_PORT = next(port for port, service in WELL_KNOWN_PORTS.items() if service.label == "DNS")
+#: Ports of the other services we know: Wireshark gives them to their own dissector first.
+_OTHER_SERVICES = np.array(
+    [port for port in WELL_KNOWN_PORTS if port != DNS_PORT] + list(DNS_RELATIVE_PORTS)
+)
 _ETHERNET = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ethernet")
 
 Mask = Callable[[Columns, np.ndarray], np.ndarray]
@@ -61,12 +85,15 @@ def _http(c: Columns, _n) -> np.ndarray:
     return (c.l4proto == _TCP) & np.isin(c.payload4, _HTTP_WORDS)
 
 
-def _dns(c: Columns, _n) -> np.ndarray:
-    """DNS as Wireshark finds it by port: a TCP or UDP payload to or from port 53 (a TCP
-    handshake on port 53 carries none, so it is not DNS)."""
+def _dns(c, _n) -> np.ndarray:
+    """DNS as Wireshark finds it: a TCP or UDP payload to or from port 53 (a TCP handshake on
+    port 53 carries none, so it is not DNS), or a UDP payload on other ports that its DNS
+    heuristic accepts, unless a port belongs to another service we know."""
     on_port = (c.sport == DNS_PORT) | (c.dport == DNS_PORT)
     payload = np.where(c.l4proto == _TCP, c.tcp_len, c.udp_length - 8)
-    return on_port & (payload > 0)
+    other = np.isin(c.sport, _OTHER_SERVICES) | np.isin(c.dport, _OTHER_SERVICES)
+    guessed = ~on_port & ~other & dns_heuristic(c.needs_capture("dns"))
+    return (on_port & (payload > 0)) | guessed
 
 
 def _inner_ports(c: Columns, proto: int) -> np.ndarray:
@@ -137,6 +164,15 @@ def _flag(bit: int) -> Callable[[Columns, np.ndarray], list[np.ndarray]]:
     return lambda c, n: [np.where(c.tcp_flags >= 0, (c.tcp_flags & int(bit)) != 0, -1)]
 
 
+def _stream(c, n) -> list[np.ndarray]:
+    """tcp.stream of each frame's TCP header, and of the one an ICMP error quotes."""
+    segs = c.needs_capture("tcp.stream").tcp_context.segments
+    outer, quoted = np.full(len(n), -1, np.int64), np.full(len(n), -1, np.int64)
+    for target, which in ((outer, ~segs.quoted), (quoted, segs.quoted)):
+        target[segs.frame[which] - 1] = segs.stream[which]
+    return [outer, quoted]
+
+
 _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.ndarray]]]] = {
     # name -> (largest value, the arrays holding it; a packet matches if any of them does)
     "tcp.port": (65535, _ports(_TCP, ("sport", "dport"))),
@@ -152,6 +188,7 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
                                     np.where(c.inner_version == 4, c.inner_l4proto, -1),
                                     *occurrences(c, "ip", "value")]),
     "frame.len": (1 << 31, lambda c, n: [n]),
+    "tcp.stream": (1 << 31, _stream),
     "frame.number": (1 << 31, lambda c, n: [np.arange(1, len(n) + 1)]),
     "ip.ttl": (255, lambda c, n: [c.ip_ttl, *occurrences(c, "ip", "ttl")]),
     "tcp.len": (1 << 31, lambda c, n: [c.tcp_len]),
@@ -160,11 +197,58 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     **{f"tcp.flags.{name}": (1, _flag(bit)) for name, bit in _FLAG_FIELDS.items()},
 }  # fmt: skip
 
+
+def _analysis(flag: str | None) -> Mask:
+    """Frames carrying one tcp.analysis flag (any of them for ``tcp.analysis.flags``)."""
+
+    def run(c, n) -> np.ndarray:
+        name = f"tcp.analysis.{flag or 'flags'}"
+        ctx = c.needs_capture(name).tcp_context
+        segs, result = ctx.segments, ctx.analysis
+        hit = np.zeros(len(n), dtype=bool)
+        for i in np.flatnonzero(result.reported & (result.bits != 0)).tolist():
+            names = result.names(i)
+            if names and (flag is None or flag in names):
+                hit[int(segs.frame[i]) - 1] = True
+        return hit
+
+    return run
+
+
+#: The tcp.analysis fields: flags a frame has or has not (no value to compare).
+_ANALYSIS_FIELDS: dict[str, Mask] = {
+    "tcp.analysis.flags": _analysis(None),
+    **{f"tcp.analysis.{name}": _analysis(name) for name in TCP_ANALYSIS_FLAGS},
+}
+
+
+def _dns_names(c, n) -> dict[int, list[str]]:
+    cap = c.needs_capture("dns.qry.name")
+    return dns_query_names(cap, np.flatnonzero(_dns(c, n)))
+
+
+def _http_methods(c, n) -> dict[int, list[str]]:
+    cap = c.needs_capture("http.request.method")
+    return {row: [m] for row, m in http_methods(cap, np.flatnonzero(_http(c, n))).items()}
+
+
+#: Text fields read from payloads (frame index -> the field's values in that frame).
+_TEXT_FIELDS: dict[str, Callable[..., dict[int, list[str]]]] = {
+    "dns.qry.name": _dns_names,
+    "http.request.method": _http_methods,
+}
+
 #: MAC address fields -> the columns holding them (a packet matches if any of them does).
 _MAC_FIELDS = {"eth.addr": ("eth_src", "eth_dst"), "eth.src": ("eth_src",), "eth.dst": ("eth_dst",)}
 
 #: Every field name a filter may compare.
-FIELD_NAMES = tuple(_ADDRESS_FIELDS) + tuple(_MAC_FIELDS) + tuple(_NUMBER_FIELDS)
+FIELD_NAMES = (
+    tuple(_ADDRESS_FIELDS)
+    + tuple(_MAC_FIELDS)
+    + tuple(_NUMBER_FIELDS)
+    + tuple(_TEXT_FIELDS)
+    + tuple(_ANALYSIS_FIELDS)
+)
 
 _OPERATORS = {
     "==": np.equal,
@@ -180,7 +264,27 @@ _OPERATORS = {
     ">=": np.greater_equal,
     "ge": np.greater_equal,
 }
-_TOKEN = re.compile(r"\s*(==|!=|<=|>=|&&|\|\||[(){}<>!,]|[A-Za-z0-9_.:/\-]+)")
+_TOKEN = re.compile(r'\s*("(?:[^"\\]|\\.)*"?|==|!=|<=|>=|&&|\|\||[(){}<>!,]|[A-Za-z0-9_.:/\-]+)')
+
+
+class _View:
+    """The decoded columns a mask reads, with the capture for the fields that need more."""
+
+    __slots__ = ("_columns", "_capture")
+
+    def __init__(self, columns: Columns, capture):
+        self._columns, self._capture = columns, capture
+
+    def __getattr__(self, name: str):
+        return getattr(self._columns, name)
+
+    def needs_capture(self, field: str):
+        if self._capture is None:
+            raise FilterError(
+                f"{field} is computed from the whole capture: pass capture= to Filter.mask, "
+                "or use matching(capture, text)"
+            )
+        return self._capture
 
 
 @dataclass(frozen=True)
@@ -190,9 +294,11 @@ class Filter:
     text: str
     _mask: Mask
 
-    def mask(self, columns: Columns, lengths: np.ndarray) -> np.ndarray:
-        """True for each packet the filter keeps."""
-        return np.asarray(self._mask(columns, lengths), dtype=bool)
+    def mask(self, columns: Columns, lengths: np.ndarray, capture=None) -> np.ndarray:
+        """True for each packet the filter keeps; ``capture`` (the Capture the columns come
+        from) is needed by ``tcp.stream``, ``tcp.analysis.*``, ``dns.qry.name`` and
+        ``http.request.method``."""
+        return np.asarray(self._mask(_View(columns, capture), lengths), dtype=bool)
 
 
 def _tokens(text: str) -> list[str]:
@@ -294,6 +400,91 @@ def _number_mask(name: str, text: str, op: str) -> Mask:
     return run
 
 
+def _text_value(name: str, text: str) -> str:
+    if text.startswith('"'):
+        if len(text) < 2 or not text.endswith('"'):
+            raise FilterError(f"{name}: {quote(text)} is a string that is never closed")
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+def _text_mask(name: str, text: str, op: str) -> Mask:
+    if op not in ("==", "eq", "!=", "ne", "contains"):
+        raise FilterError(f"{name} is text: compare it with ==, != or contains, not {op}")
+    value = _text_value(name, text)
+    values = _TEXT_FIELDS[name]
+
+    def run(c, n) -> np.ndarray:
+        out = np.zeros(len(n), dtype=bool)
+        for row, found in values(c, n).items():
+            if op == "contains":
+                out[row] = any(value in v for v in found)
+            elif op in ("==", "eq"):
+                out[row] = value in found
+            else:
+                out[row] = value not in found
+        return out
+
+    return run
+
+
+def _exists(name: str) -> Mask:
+    """A bare field: the packet has it (Wireshark's field existence test)."""
+    if name in _ANALYSIS_FIELDS:
+        return _ANALYSIS_FIELDS[name]
+    if name in _TEXT_FIELDS:
+        values = _TEXT_FIELDS[name]
+
+        def text(c, n) -> np.ndarray:
+            out = np.zeros(len(n), dtype=bool)
+            out[list(values(c, n))] = True
+            return out
+
+        return text
+    if name in _ADDRESS_FIELDS:
+        version = _ADDRESS_FIELDS[name][0]
+        return lambda c, n: (c.version == version) | (c.inner_version == version)
+    if name in _MAC_FIELDS:
+        sides = _MAC_FIELDS[name]
+        return lambda c, n: np.logical_or.reduce([getattr(c, side) >= 0 for side in sides])
+    arrays = _NUMBER_FIELDS[name][1]
+    return lambda c, n: np.logical_or.reduce([v >= 0 for v in arrays(c, n)])
+
+
+def _unknown_field(name: str) -> str:
+    """Say which names come close, and the known fields of the same protocol (or the
+    protocols that have fields), so the message stays short."""
+    close = difflib.get_close_matches(name, FIELD_NAMES, n=3, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = f" (did you mean {close[0] if len(close) == 1 else ', '.join(close[:-1])}"
+        hint += f" or {close[-1]}?)" if len(close) > 1 else "?)"
+    proto = name.split(".")[0]
+    same = [field for field in FIELD_NAMES if field.split(".")[0] == proto]
+    if same:
+        return f"unknown field {quote(name)}{hint}; known {proto} fields: {', '.join(same)}"
+    prefixes = sorted({field.split(".")[0] for field in FIELD_NAMES})
+    return f"unknown field {quote(name)}{hint}; known fields start with: {', '.join(prefixes)}"
+
+
+def _field_mask(name: str, value: str, op: str) -> Mask:
+    """One comparison of a known field with a value (FilterError for an unknown one)."""
+    if name in _ADDRESS_FIELDS:
+        version, sides = _ADDRESS_FIELDS[name]
+        return _address_mask(value, version, sides, op)
+    if name in _NUMBER_FIELDS:
+        if op == "contains":
+            raise FilterError(f"{name} is a number: compare it with == != < > <= >=")
+        return _number_mask(name, value, op)
+    if name in _MAC_FIELDS:
+        return _mac_mask(name, value, op)
+    if name in _TEXT_FIELDS:
+        return _text_mask(name, value, op)
+    if name in _ANALYSIS_FIELDS:
+        raise FilterError(f"{name} is a flag a frame has or not: write it alone, like {name}")
+    raise FilterError(_unknown_field(name))
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
@@ -370,16 +561,7 @@ class _Parser:
             if value in ("}", ","):
                 raise self.error(f"{quote(name)} in {{...}}: expected a value, not {value!r}")
             try:
-                if name in _ADDRESS_FIELDS:
-                    version, sides = _ADDRESS_FIELDS[name]
-                    masks.append(_address_mask(value, version, sides, "=="))
-                elif name in _NUMBER_FIELDS:
-                    masks.append(_number_mask(name, value, "=="))
-                elif name in _MAC_FIELDS:
-                    masks.append(_mac_mask(name, value, "=="))
-                else:
-                    known = ", ".join(FIELD_NAMES)
-                    raise FilterError(f"unknown field {quote(name)}; known fields: {known}")
+                masks.append(_field_mask(name, value, "=="))
             except FilterError as exc:
                 raise self.error(str(exc)) from None
             after = self.peek()
@@ -401,43 +583,28 @@ class _Parser:
             self.take()
             self.depth -= 1
             return inner
-        if token in (")", "and", "or", "&&", "||") or token in _OPERATORS:
+        if token in (")", "and", "or", "&&", "||", "contains") or token in _OPERATORS:
             raise self.error(f"unexpected {quote(token)}: expected a protocol or field name")
         name = token.lower()
         if self.peek() == "in":
             return self.parse_set(name)
-        if self.peek() in _OPERATORS:
+        if self.peek() in _OPERATORS or self.peek() == "contains":
             op = self.take()
             if self.peek() is None:
                 raise self.error(f"{quote(name)} {op} needs a value after it")
             value = self.take()
             try:
-                if name in _ADDRESS_FIELDS:
-                    version, sides = _ADDRESS_FIELDS[name]
-                    return _address_mask(value, version, sides, op)
-                if name in _NUMBER_FIELDS:
-                    return _number_mask(name, value, op)
-                if name in _MAC_FIELDS:
-                    return _mac_mask(name, value, op)
+                return _field_mask(name, value, op)
             except FilterError as exc:
                 raise self.error(str(exc)) from None
-            raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")
         if name in FILTER_PROTOCOLS:
             return FILTER_PROTOCOLS[name]
-        if name in FIELD_NAMES:
-            raise self.error(f"{name} needs a comparison, like {name} == {_example(name)}")
+        if name in FIELD_NAMES:  # a bare field: the packet has it, as in Wireshark
+            return _exists(name)
         if "." in name:
-            raise self.error(f"unknown field {quote(name)}; known fields: {', '.join(FIELD_NAMES)}")
+            raise self.error(_unknown_field(name))
         known = ", ".join(FILTER_PROTOCOLS)
         raise self.error(f"unknown protocol {quote(name)}; known protocols: {known}")
-
-
-def _example(name: str) -> str:
-    if name.startswith("ipv6"):
-        return "fd00::1"
-    if name.startswith("ip."):
-        return "198.18.0.1"
-    return "80" if "port" in name else "1"
 
 
 def compile_filter(text: str) -> Filter:
@@ -457,5 +624,21 @@ def matching(capture, text: str) -> np.ndarray:
     """Numbers (1-based, like Wireshark's No.) of the packets of ``capture`` that ``text`` keeps."""
     flt = compile_filter(text)
     _require_readable(capture._index)
-    mask = flt.mask(capture.columns, capture.lengths)
+    mask = flt.mask(capture.columns, capture.lengths, capture=capture)
     return np.flatnonzero(mask) + 1
+
+
+def first_matching(capture, texts) -> np.ndarray:
+    """Per packet, the index of the first filter in ``texts`` that keeps it, or -1: how
+    Wireshark picks a row's colouring rule.
+
+    >>> from netcourse.packets import read_capture
+    >>> first_matching(read_capture("arp-icmp"), ["icmp", "arp"]).tolist()
+    [1, 1, 0, 0, 0, 0]
+    """
+    _require_readable(capture._index)
+    out = np.full(len(capture), -1, dtype=np.int64)
+    for index, text in enumerate(texts):
+        mask = compile_filter(text).mask(capture.columns, capture.lengths, capture=capture)
+        out[(out < 0) & mask] = index
+    return out

@@ -1,9 +1,15 @@
-"""The packet Inspector: Wireshark's three panes (packet list, layer/field tree, bytes) in a cell.
+"""The packet Inspector: Wireshark's three panes (packet list, layer/field tree, bytes) in a cell,
+with Follow TCP Stream and Expert Info below them.
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb. A view only: packets come from
 :func:`netcourse.packets.read_capture`, fields and their bytes from
 :func:`netcourse.packets.dissect`, filtering from :mod:`netcourse.packets.filters`. The list is
 paged and only the packet you select is dissected, so a 10,000-packet capture stays responsive.
+Rows take the colours of Wireshark's default colouring rules (:data:`netcourse.style.
+PACKET_COLOURING_RULES`: bad TCP in red on black, RST, SYN/FIN, ARP, ICMP, TCP, UDP ...). The
+Follow pane shows :func:`netcourse.packets.follow` (client red, server blue, ASCII or hex, gaps
+as Wireshark writes them); the Expert pane lists :func:`netcourse.packets.expert` grouped as
+Wireshark's dialog does, and choosing an item goes to its frame.
 
 >>> ins = Inspector("http")
 >>> ins.filter_text.value = "http"
@@ -17,6 +23,13 @@ paged and only the packet you select is dissected, so a 10,000-packet capture st
 ('TCP', 'dataofs')
 >>> ins
 Inspector(http.pcap: 12 packets, filter 'http' keeps 2, packet 4, TCP.dataofs)
+>>> ins.followed.client[:3], ins.row_rules
+(b'GET', ['HTTP', 'HTTP'])
+>>> bad = Inspector("impaired")
+>>> bad.go_to_frame(24); bad.number, bad.row_rules[23]
+(24, 'Bad TCP')
+>>> bad.follow_filter_button.click(); bad.filter_used
+'tcp.stream eq 0'
 """
 
 from __future__ import annotations
@@ -30,12 +43,13 @@ import numpy as np
 from IPython import display as ipython_display
 
 from netcourse.errors import CaptureError, NetcourseError, PacketError
-from netcourse.html import escape
+from netcourse.html import Markup, escape
 from netcourse.layers import layer_of
-from netcourse.packets import Capture, Dissection, read_capture
-from netcourse.packets.filters import compile_filter
+from netcourse.packets import Capture, Dissection, FollowedStream, expert, follow, read_capture
+from netcourse.packets.filters import compile_filter, first_matching
+from netcourse.packets.follow import DIRECTION_COLOURS
 from netcourse.readers import read_int
-from netcourse.style import PALETTE, TINTS
+from netcourse.style import NEUTRALS, PACKET_COLOURING_RULES, PALETTE, TINTS
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
 __all__ = [
@@ -46,6 +60,8 @@ __all__ = [
     "hex_rows",
     "PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "follow_html",
+    "expert_summary",
 ]
 
 #: Rows per page of the packet list.
@@ -127,6 +143,85 @@ def hex_dump_html(
         return hx, ch
 
     return hex_rows(data, decorate)
+
+
+def _chunks_with_gaps(stream: FollowedStream) -> list[tuple[str, bytes | None, str]]:
+    """(direction, data or None for a gap, gap text) in capture order, each gap placed where
+    its side's bytes stop; consecutive data of one side joined, as Wireshark's window shows it."""
+    gaps = {d: sorted((g for g in stream.gaps if g.direction == d), key=lambda g: g.position)
+            for d in ("client", "server")}  # fmt: skip
+    sent = {"client": 0, "server": 0}
+    out: list[tuple[str, bytes | None, str]] = []
+    for direction, data in stream.chunks:
+        while gaps[direction] and gaps[direction][0].position <= sent[direction]:
+            out.append((direction, None, str(gaps[direction].pop(0))))
+        if out and out[-1][0] == direction and out[-1][1] is not None:  # one block per turn
+            out[-1] = (direction, out[-1][1] + data, "")
+        else:
+            out.append((direction, data, ""))
+        sent[direction] += len(data)
+    for direction in ("client", "server"):
+        out += [(direction, None, str(gap)) for gap in gaps[direction]]
+    return out
+
+
+def follow_html(stream: FollowedStream, view: str = "ASCII") -> str:
+    """Wireshark's Follow TCP Stream window as HTML: the client's bytes red, the server's blue,
+    as text (``"ASCII"``) or as a hex dump per chunk (``"hex"``); bytes the capture missed as
+    ``[N bytes missing in capture file]``.
+
+    >>> html = follow_html(follow("http", 0))
+    >>> html.count('class="netcourse-follow-client"'), html.count('class="netcourse-follow-server"')
+    (1, 1)
+    """
+    parts = []
+    for direction, data, gap in _chunks_with_gaps(stream):
+        colour = DIRECTION_COLOURS[direction]
+        if data is None:
+            parts.append(
+                Markup('<div class="netcourse-gap" style="color:{};font-style:italic">{}</div>')
+                .format(NEUTRALS["muted"], gap)
+            )  # fmt: skip
+            continue
+        if view == "hex":
+            body = Markup(hex_rows(data, style=f"{_MONO};margin:0;color:{colour}"))
+        else:
+            text = "".join(chr(b) if 32 <= b < 127 or b in (9, 10, 13) else "." for b in data)
+            wrap = "white-space:pre-wrap;overflow-wrap:anywhere"
+            body = Markup('<pre style="{};margin:0;color:{};{}">{}</pre>').format(
+                _MONO, colour, wrap, text
+            )
+        parts.append(
+            Markup('<div class="netcourse-follow-{}" title="{}">{}</div>').format(
+                direction, direction, body
+            )
+        )
+    ends = (
+        f"{stream.client_end[0]}:{stream.client_end[1]} → {stream.server_end[0]}:"
+        f"{stream.server_end[1]}: client {len(stream.client)} bytes, server "
+        f"{len(stream.server)} bytes, {len(stream.gaps)} gaps"
+    )
+    head = Markup('<div class="netcourse-follow-head"><b>TCP stream {}</b> {}</div>').format(
+        stream.stream, ends
+    )
+    return str(head + Markup("").join(parts))
+
+
+def expert_summary(capture: Capture) -> list[tuple[str, str, str, int, list[int]]]:
+    """Wireshark's Expert Info dialog, one row per message: (severity, group, summary, count,
+    frames), errors and warnings first.
+
+    >>> expert_summary(read_capture("impaired"))[0][:4]
+    ('warning', 'Sequence', 'This frame is a (suspected) out-of-order segment', 53)
+    """
+    order = {"error": 0, "warning": 1, "note": 2, "chat": 3}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for item in expert(capture):
+        summary = item.summary if item.flag != "duplicate_ack" else "Duplicate ACK (#n)"
+        groups.setdefault((item.severity, summary), []).append(item.frame)
+    rows = [(sev, "Sequence", summary, len(frames), frames)
+            for (sev, summary), frames in groups.items()]  # fmt: skip
+    return sorted(rows, key=lambda row: (order.get(row[0], 9), -row[3]))
 
 
 def load_capture(path: str | Path) -> Capture:
@@ -214,7 +309,7 @@ class Inspector(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.packet_list = widgets.Select(
-            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="100%")
+            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="auto")
         )
         self.packet_list.add_class("netcourse-packet-list")
         self.previous_button = widgets.Button(description="◀ page", layout={"width": "7em"})
@@ -236,21 +331,71 @@ class Inspector(widgets.VBox):
         self.previous_button.on_click(event(lambda _b: self.go_to_page(-1, relative=True)))
         self.next_button.on_click(event(lambda _b: self.go_to_page(1, relative=True)))
 
+        # colouring rules: one CSS rule per row on show, scoped to this inspector
+        self._scope = f"netcourse-packets-{id(self):x}"
+        self.colours = widgets.HTML()
+        self.row_rules: list[str] = []  #: the colouring rule of each row on show ("" for none)
+        self._rule_of: np.ndarray | None = None
+        self._stream_of: dict[int, int] | None = None
+
+        # Follow TCP Stream
+        self.followed: FollowedStream | None = None
+        self.stream_box = widgets.Text(
+            value="0", description="stream", continuous_update=False, layout={"width": "12em"}
+        )
+        self.follow_view = widgets.ToggleButtons(options=["ASCII", "hex"], value="ASCII")
+        self.follow_view.style.button_width = "5em"
+        self.follow_filter_button = widgets.Button(
+            description="filter on this stream", layout={"width": "13em"}
+        )
+        self.follow_output = widgets.HTML(layout={"max_height": "24em", "overflow": "auto"})
+        self.follow_output.add_class("netcourse-follow-pane")
+
+        # Expert Info
+        self.expert_head = widgets.HTML()
+        self.expert_list = widgets.Select(options=[], rows=10, layout={"width": "auto"})
+        self.expert_list.add_class("netcourse-expert-list")
+
+        event = guard(self.errors, stale=self.stale, shown=self._shown)
+        self.stream_box.observe(event(self._on_stream), "value")
+        self.follow_view.observe(event(lambda _c: self._render_follow()), "value")
+        self.follow_filter_button.on_click(event(lambda _b: self.filter_on_stream()))
+        self.expert_list.observe(event(self._on_expert), "value")
+
         style = widgets.HTML(_STYLE)  # monospace rows so the columns line up
         pager = widgets.HBox([self.previous_button, self.next_button, self.status])
         right = widgets.VBox([self.byte, self.detail, self.hex])
+        follow_pane = widgets.VBox(
+            [
+                widgets.HBox([self.stream_box, self.follow_view, self.follow_filter_button]),
+                self.follow_output,
+            ]
+        )
+        expert_pane = widgets.VBox([self.expert_head, self.expert_list])
+        self.panes = widgets.Tab(
+            children=[follow_pane, expert_pane], titles=("Follow TCP Stream", "Expert Info")
+        )
         super().__init__(
             [
                 style,
+                self.colours,
                 self.filter_text,
                 self.errors,
                 self.stale,
                 self.packet_list,
                 pager,
                 widgets.HBox([self.tree, right]),
+                self.panes,
             ]
         )
+        self.add_class(self._scope)
         self.apply_filter()
+        self._fill_expert()
+        streams = self.capture.tcp_context.segments.streams if len(self.capture) else 0
+        if streams:
+            self.follow_stream(0)
+        else:
+            self.follow_output.value = "<i>this capture holds no TCP stream to follow</i>"
 
     # --- errors: inline, with what is still on show marked stale ------------------------------
 
@@ -263,6 +408,8 @@ class Inspector(widgets.VBox):
             where = f"packet {self.number} on {where}"
         if self.filter_used.strip():
             where += f" (filter {self.filter_used!r})"
+        if getattr(self, "followed", None) is not None:
+            where += f"; TCP stream {self.followed.stream} in the Follow pane"
         return where
 
     def _fail(self, exc: NetcourseError) -> NoReturn:
@@ -310,7 +457,7 @@ class Inspector(widgets.VBox):
                 self.filter_text.value = text
             finally:
                 self._busy = False
-        mask = flt.mask(self.capture.columns, self.capture.lengths)
+        mask = flt.mask(self.capture.columns, self.capture.lengths, capture=self.capture)
         self.numbers = np.flatnonzero(mask) + 1
         self.filter_used = text
         self.go_to_page(0)
@@ -342,6 +489,7 @@ class Inspector(widgets.VBox):
             self.packet_list.value = rows[0].number if rows else None
         finally:
             self._busy = False
+        self._colour_rows(rows)
         total = len(self.capture)
         kept = f", filter keeps {len(self.numbers)}" if self.filter_used.strip() else ""
         self.status.value = (
@@ -353,6 +501,24 @@ class Inspector(widgets.VBox):
             self.show_packet(rows[0].number)
         else:
             self._clear_packet()
+
+    def _colour_rows(self, rows) -> None:
+        """Colour the rows on show by the first of Wireshark's colouring rules each matches."""
+        if self._rule_of is None:
+            texts = [rule.filter for rule in PACKET_COLOURING_RULES]
+            self._rule_of = first_matching(self.capture, texts) if len(self.capture) else None
+        css, names = [], []
+        for i, row in enumerate(rows):
+            k = int(self._rule_of[row.number - 1]) if self._rule_of is not None else -1
+            names.append(PACKET_COLOURING_RULES[k].name if k >= 0 else "")
+            if k >= 0:
+                rule = PACKET_COLOURING_RULES[k]
+                css.append(
+                    f".{self._scope} .netcourse-packet-list option:nth-child({i + 1}) "
+                    f"{{background:{rule.background};color:{rule.foreground}}}"
+                )
+        self.row_rules = names
+        self.colours.value = f"<style>{chr(10).join(css)}</style>"
 
     @staticmethod
     def _row_text(row) -> str:
@@ -380,6 +546,7 @@ class Inspector(widgets.VBox):
             self._fail(exc)
         self._ok()
         self.number = number
+        self._follow_packet(number)
         try:
             self.dissection = self.capture.dissect(self.number, http=self.http)
         except PacketError as exc:  # a frame too short to dissect: say so, keep the list
@@ -527,6 +694,91 @@ class Inspector(widgets.VBox):
                 )
         self.detail.value = f'<div style="{_MONO}">{text}</div>'
         self.hex.value = hex_dump_html(d.data, start, end, tint)
+
+    # --- Follow TCP Stream -------------------------------------------------------------------
+
+    def _follow_packet(self, number: int) -> None:
+        """Follow the stream of the selected packet when it is a TCP one."""
+        if self._stream_of is None:
+            segs = self.capture.tcp_context.segments
+            self._stream_of = dict(zip(segs.frame.tolist(), segs.stream.tolist()))
+        stream = self._stream_of.get(number)
+        if stream is not None and (self.followed is None or self.followed.stream != stream):
+            self.follow_stream(stream)
+
+    def _on_stream(self, change) -> None:
+        if not self._busy:
+            self.follow_stream(change["new"])
+
+    def follow_stream(self, stream: int | str) -> None:
+        """Show TCP stream ``stream`` (Wireshark's tcp.stream) in the Follow pane; a bad
+        number shows its error inline and marks the stream on show as stale."""
+        try:
+            number = read_int(stream, what="TCP stream number", error=CaptureError)
+            followed = follow(self.capture, number)
+        except NetcourseError as exc:
+            self._fail(exc)
+        self._ok()
+        self.followed = followed
+        self._busy = True
+        try:
+            self.stream_box.value = str(number)
+        finally:
+            self._busy = False
+        self._render_follow()
+
+    def _render_follow(self) -> None:
+        if self.followed is not None:
+            self.follow_output.value = follow_html(self.followed, self.follow_view.value)
+
+    def filter_on_stream(self) -> None:
+        """Wireshark's "Filter on this stream": the display filter ``tcp.stream eq N``."""
+        if self.followed is None:
+            self._fail(CaptureError("no TCP stream is followed: this capture holds none"))
+        self.apply_filter(f"tcp.stream eq {self.followed.stream}")
+
+    # --- Expert Info -------------------------------------------------------------------------
+
+    def _fill_expert(self) -> None:
+        rows = expert_summary(self.capture)
+        options: list[tuple[str, tuple[int, int]]] = []
+        for g, (severity, group, summary, count, frames) in enumerate(rows):
+            options.append((f"▾ {severity:<8} {group:<9} {summary}  ({count})", (g, 0)))
+            options += [(f"      frame {frame}", (g, frame)) for frame in frames]
+        self._busy = True
+        try:
+            self.expert_list.options = options
+            self.expert_list.value = None
+        finally:
+            self._busy = False
+        total = sum(row[3] for row in rows)
+        self.expert_head.value = (
+            f'<div style="{_MONO}"><b>{total} expert items</b> in {len(rows)} groups: '
+            "severity, group, summary (count); choose a frame to go to it</div>"
+        )
+
+    def _on_expert(self, change) -> None:
+        if not self._busy and change["new"] is not None and change["new"][1] > 0:
+            self.go_to_frame(change["new"][1])
+
+    def go_to_frame(self, number: int) -> None:
+        """Select packet ``number`` in the list, turning to its page (and clearing a filter
+        that hides it, as Wireshark's Go to Packet cannot show a hidden one)."""
+        try:
+            number = read_int(number, what="packet number", low=1, high=len(self.capture),
+                              error=CaptureError)  # fmt: skip
+        except NetcourseError as exc:
+            self._fail(exc)
+        if number not in set(self.numbers.tolist()):
+            self.apply_filter("")
+        position = int(np.searchsorted(self.numbers, number))
+        self.go_to_page(position // self.page_size)
+        self._busy = True
+        try:
+            self.packet_list.value = number
+        finally:
+            self._busy = False
+        self.show_packet(number)
 
     def __repr__(self) -> str:
         name = self.capture.path.name

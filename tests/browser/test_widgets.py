@@ -247,3 +247,95 @@ def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
         destination.press("Enter")
         expected = blocker("sg-missing-port", "db")
         expect(verdict.first).to_contain_text(f"blocked by {expected}", timeout=UPDATE_MS)
+
+
+#: Screen sizes the inspector must fit without overflow, overlap or rows wrapping.
+_SIZES = [(1280, 800), (1920, 1080)]
+
+_LAYOUT_PROBLEMS = """(root) => {
+    const problems = [];
+    const box = root.getBoundingClientRect();
+    for (const el of root.querySelectorAll('.jupyter-widgets, pre, select, table')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;  // a hidden tab's content
+        if (r.right > box.right + 1) problems.push(`overflows: ${el.className} ${r.right}`);
+    }
+    for (const tab of root.querySelectorAll('.lm-TabBar-tab')) {  // tab titles on one line
+        const line = parseFloat(getComputedStyle(tab).lineHeight) || 20;
+        if (tab.getBoundingClientRect().height > 2 * line) problems.push('a tab title wraps');
+    }
+    const rows = [...root.querySelectorAll('.widget-hbox')].filter(
+        (el) => el.getBoundingClientRect().height > 0);
+    for (const row of rows) {  // the children of a row sit side by side, never on each other
+        const kids = [...row.children].map((el) => el.getBoundingClientRect())
+            .filter((r) => r.width > 0 && r.height > 0);
+        for (let i = 0; i + 1 < kids.length; i++) {
+            if (kids[i].right > kids[i + 1].left + 1 && kids[i].bottom > kids[i + 1].top + 1)
+                problems.push(`overlap in ${row.className}`);
+            if (kids[i + 1].top >= kids[i].bottom - 1)
+                problems.push(`a row wraps: ${row.className}`);
+        }
+    }
+    return problems;
+}"""
+
+
+def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, screenshots):
+    _require("netcourse.widgets.packets")
+    from playwright.sync_api import expect
+
+    from netcourse.packets import expert, follow
+    from netcourse.style import PACKET_COLOURING_RULES
+
+    bad = next(r for r in PACKET_COLOURING_RULES if r.name == "Bad TCP")
+    first_bad = min(item.frame for item in expert("impaired"))
+    rgb = "rgb({}, {}, {})".format(*(int(bad.background[i : i + 2], 16) for i in (1, 3, 5)))
+    source = 'from netcourse.widgets.packets import Inspector\nInspector("impaired")'
+    with widget_cell(lab, lab_page, "inspector-panes", source) as output:
+        page = output.page
+        option = output.locator(".netcourse-packet-list option").nth(first_bad - 1)
+        expect(option).to_be_attached(timeout=UPDATE_MS)
+        lab_page.settle()
+        colour = option.evaluate("(el) => getComputedStyle(el).backgroundColor")
+        assert colour == rgb, f"frame {first_bad} is bad TCP: {colour}"
+
+        tabs = output.locator(".lm-TabBar-tab")
+        expect(tabs.first).to_contain_text("Follow TCP Stream", timeout=UPDATE_MS)
+        pane = output.locator(".netcourse-follow-pane")
+        expect(pane).to_contain_text("TCP stream 0", timeout=UPDATE_MS)
+        gap = follow("impaired", 0).gaps
+        if gap:
+            expect(pane).to_contain_text(str(gap[0]), timeout=UPDATE_MS)
+        client = pane.locator(".netcourse-follow-client pre").first
+        assert "rgb(213, 94, 0)" == client.evaluate("(el) => getComputedStyle(el).color")
+        for width, height in _SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            lab_page.settle()
+            problems = output.evaluate(_LAYOUT_PROBLEMS)
+            assert not problems, (width, height, problems)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        _shot(lab_page, output, screenshots, "inspector-follow")
+
+        output.get_by_role("button", name="filter on this stream").click()
+        box = output.locator(".widget-text input").first
+        expect(box).to_have_value("tcp.stream eq 0", timeout=UPDATE_MS)
+
+        tabs.nth(1).click()
+        experts = output.locator(".netcourse-expert-list select")
+        expect(experts).to_be_visible(timeout=UPDATE_MS)
+        target = experts.locator("option", has_text="frame 205").first  # a frame of stream 1
+        if not target.count():
+            target = experts.locator("option", has_text="frame ").last
+        number = int(target.inner_text().split()[-1])
+        experts.select_option(value=target.get_attribute("value"))
+        listing = output.locator(".netcourse-packet-list select")
+        expect(listing.locator("option:checked")).to_contain_text(
+            re.compile(rf"^\s*{number}\s"), timeout=UPDATE_MS
+        )
+        expect(box).to_have_value("", timeout=UPDATE_MS)  # its filter hid the frame: cleared
+        for width, height in _SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            lab_page.settle()
+            assert not output.evaluate(_LAYOUT_PROBLEMS), (width, height)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        _shot(lab_page, output, screenshots, "inspector-expert")

@@ -77,27 +77,11 @@ def test_tcp_info_matches_tshark(tmp_path, handshake):
         assert row.info == line[6], row.number
 
 
-def _samples_with_known_differences():
-    """Every shipped sample; the impaired capture as a strict expected failure until fixed."""
-    return [
-        pytest.param(
-            name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the packet list does not yet prefix Info with Wireshark's TCP "
-                "analysis labels ([TCP Previous segment not captured] ...), which the impaired "
-                "capture's frames carry",
-            ),
-        )
-        if name == "impaired"
-        else name
-        for name in sorted(SAMPLES)
-    ]
-
-
 @needs_tshark
-@pytest.mark.parametrize("name", _samples_with_known_differences())
+@pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_columns_match_tshark(name):
+    """Every shipped sample; the impaired capture's TCP rows carry Wireshark's analysis labels
+    ([TCP Retransmission], [TCP Dup ACK 14#1], ...) and SACK edges."""
     cap = read_capture(name)
     theirs = _tshark_columns(sample(name))
     assert len(cap) == len(theirs)

@@ -5,11 +5,13 @@ with IPv4, IPv6 and VLAN-tagged frames."""
 from __future__ import annotations
 
 import functools
+import random
 import re
 import shutil
 import subprocess
 
 import pytest
+from tcp_scenarios import SCENARIOS, chaotic
 
 from netcourse.errors import CaptureError
 from netcourse.packets import SAMPLES, conversations, sample
@@ -61,18 +63,23 @@ def _tshark_conversations(path) -> dict[str, list[dict]]:
 
 
 def _same_bytes(ours: int, theirs: tuple[int, int, str]) -> bool:
+    """tshark 4.0 writes 10,000 bytes and more in kB (MB) by integer division (13,790 bytes
+    print as "13 kB")."""
     _, value, unit = theirs
-    return ours == value if unit == "bytes" else abs(ours - value) <= _UNIT[unit] // 2 + 1
+    return ours == value if unit == "bytes" else value <= ours < value + _UNIT[unit]
 
 
 def _compare(path, proto: str) -> int:
     ours = conversations(path, proto=proto)
     theirs = _tshark_conversations(path)[proto]
     assert len(ours) == len(theirs)
-    by_ends = {frozenset((row["a"], row["b"])): row for row in theirs}
-    for conv in ours:
+    # a reused port pair is several conversations with the same ends: match them by start
+    by_ends: dict[frozenset, list[dict]] = {}
+    for row in sorted(theirs, key=lambda row: row["start"]):
+        by_ends.setdefault(frozenset((row["a"], row["b"])), []).append(row)
+    for conv in sorted(ours, key=lambda conv: conv.start):
         a, b = (conv.address_a, conv.port_a), (conv.address_b, conv.port_b)
-        row = by_ends[frozenset((a, b))]
+        row = by_ends[frozenset((a, b))].pop(0)
         if row["a"] != a:  # tshark chose the other end as A
             row = {**row, "a_to_b": row["b_to_a"], "b_to_a": row["a_to_b"]}
         assert conv.frames_a_to_b == row["a_to_b"][0]
@@ -86,25 +93,12 @@ def _compare(path, proto: str) -> int:
     return len(ours)
 
 
-def _samples_with_known_differences():
-    """Every shipped sample with each protocol; the impaired capture's TCP table as a strict
-    expected failure until fixed."""
-    reason = (
-        "conversations are keyed by the 4-tuple; tshark starts a new conversation when a port "
-        "pair is reused after a connection ends, as the impaired capture's recorder does"
-    )
-    return [
-        pytest.param(name, proto, marks=pytest.mark.xfail(strict=True, reason=reason))
-        if (name, proto) == ("impaired", "tcp")
-        else (name, proto)
-        for name in sorted(SAMPLES)
-        for proto in ("tcp", "udp")
-    ]
-
-
 @needs_tshark
-@pytest.mark.parametrize(("name", "proto"), _samples_with_known_differences())
+@pytest.mark.parametrize("proto", ["tcp", "udp"])
+@pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_shipped_captures_match_tshark(name, proto):
+    """Every shipped sample; the impaired capture reuses a port pair after a connection ends,
+    which tshark (and we) count as a new conversation."""
     _compare(sample(name), proto)
 
 
@@ -172,3 +166,19 @@ def test_not_a_capture_file(tmp_path):
 def test_html_table():
     html = conversations("udp", "udp")._repr_html_()
     assert "<th>address_a</th>" in html and "198.18.0.2" in html
+
+
+@needs_tshark
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_written_tcp_scenarios_match_tshark(tmp_path, name):
+    """Port pairs reused after a FIN or a RST, a repeated SYN, interleaved streams: each
+    connection is the conversation tshark lists."""
+    path = SCENARIOS[name]().write(tmp_path / f"{name}.pcap")
+    assert _compare(path, "tcp") > 0
+
+
+@needs_tshark
+@pytest.mark.parametrize("seed", range(20))
+def test_random_conversations_with_reuse_match_tshark(tmp_path, seed):
+    path = chaotic(random.Random(seed)).write(tmp_path / f"chaos{seed}.pcap")
+    assert _compare(path, "tcp") > 0

@@ -302,7 +302,7 @@ def _compile_and_run(text: str) -> None:
     except FilterError as exc:
         assert len(str(exc)) < 1000, "a message stays short, whatever the filter"
         return
-    mask = _bounded(flt.mask, FILTER_CAPTURE.columns, FILTER_CAPTURE.lengths)
+    mask = _bounded(flt.mask, FILTER_CAPTURE.columns, FILTER_CAPTURE.lengths, FILTER_CAPTURE)
     assert mask.dtype == bool and mask.shape == (len(FILTER_CAPTURE),)
 
 
