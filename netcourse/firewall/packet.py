@@ -409,8 +409,6 @@ class Packet:
                 parts.append(f"{key}={value!r}")
         if (self.in_iface, self.out_iface) != ("eth0", "eth1"):
             parts += [f"in_iface={self.in_iface!r}", f"out_iface={self.out_iface!r}"]
-        if self.ttl != 64:
-            parts.append(f"ttl={self.ttl}")
         if self.routing_type is not None:
             parts.append(f"routing_type={self.routing_type}")
         return f"Packet({', '.join(parts)})"

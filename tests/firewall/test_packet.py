@@ -145,3 +145,13 @@ def test_interface_names_follow_the_kernels_limits(name):
         Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=80, in_iface=name)
     assert len(str(exc.value)) < 200
     assert Packet("tcp", src="192.0.2.1", dst="192.0.2.2", dport=80, in_iface="a" * 15)
+
+
+def test_repr_names_each_field_once_and_reads_back():
+    """The repr is the call that makes the packet: every field at most once."""
+    pkt = Packet("tcp", src="192.0.2.1", dst="192.0.2.2", sport=1, dport=2, ttl=63, mark=5,
+                 in_iface="wan", out_iface="lan")  # fmt: skip
+    text = repr(pkt)
+    names = [part.split("=")[0] for part in text[len("Packet(") : -1].split(", ")[1:]]
+    assert len(names) == len(set(names)), text
+    assert eval(text, {"Packet": Packet}) == pkt
