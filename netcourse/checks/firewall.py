@@ -315,7 +315,7 @@ def ufw_open_ports(answer: set) -> Feedback:
     if got == expected:
         return correct(
             "those are the ports ufw allowed for everyone; 'ufw limit ssh' still lets new "
-            "connections in, only fewer per minute."
+            "connections in, only a few per half minute from each address."
         )
     somewhere = {
         p for o in exposure(fw) if o.proto == "tcp" for lo, hi in o.ports for p in range(lo, hi + 1)
