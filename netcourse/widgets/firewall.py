@@ -28,6 +28,7 @@ outside, lint's findings, and the path of any packet.
 
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as widgets
@@ -380,7 +381,7 @@ class RulesetInspector(widgets.VBox):
         )
         self.errors, self.stale = ErrorBox(), StaleNote()
         self.summary = widgets.HTML()
-        self.figure = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.figure = widgets.HTML()  # an <img>, so that a stale figure is greyed out too
         self.graph_table = widgets.HTML()
         self.open_table = widgets.HTML()
         self.open_errors = ErrorBox()
@@ -391,7 +392,9 @@ class RulesetInspector(widgets.VBox):
         self.sport = widgets.BoundedIntText(value=40000, min=0, max=65535, description="sport")
         self.dport = widgets.BoundedIntText(value=22, min=0, max=65535, description="dport")
         self.flags = widgets.Text(value="S", description="TCP flags", placeholder="S, SA, A")
-        self.icmp_type = widgets.Dropdown(options=_ICMP_CHOICES, description="ICMP type")
+        self.icmp_type = widgets.Dropdown(
+            options=_ICMP_CHOICES, value="echo-request", description="ICMP type"
+        )
         self.in_iface = widgets.Text(value="eth0", description="in iface", placeholder="(sent)")
         self.out_iface = widgets.Text(value="eth1", description="out iface")
         self.chain = widgets.Dropdown(options=["INPUT", "FORWARD", "OUTPUT"], description="chain")
@@ -405,6 +408,7 @@ class RulesetInspector(widgets.VBox):
         self.exposure: Exposure | None = None
         self.result = None  # the last Traversal or Verdict shown
         self._iface_map: dict | None = None
+        self._fresh: dict[str, str] = {}  # each view's last result, before any stale marking
         self._quiet = False
         self._load = guard(self.errors, self.stale, self._loaded_what)(self._compute)
         self._judge = guard(self.trace_errors, self.trace_stale, self._judged_what)(self._trace)
@@ -476,17 +480,18 @@ class RulesetInspector(widgets.VBox):
         self._dim(self.trace)
         return "the trace of the last packet that could be judged, greyed out"
 
-    @staticmethod
-    def _dim(*views) -> None:
-        for view in views:
-            view.layout.opacity = "0.45"
-            view.add_class("netcourse-stale-result")
+    def _show(self, view: widgets.HTML, html: str) -> None:
+        """Show ``html`` in ``view`` as the current result (not stale)."""
+        self._fresh[view.model_id] = html
+        view.value = html
+        view.remove_class("netcourse-stale-result")
 
-    @staticmethod
-    def _undim(*views) -> None:
+    def _dim(self, *views: widgets.HTML) -> None:
+        """Grey out results that no longer match the input (an error is on show)."""
         for view in views:
-            view.layout.opacity = None
-            view.remove_class("netcourse-stale-result")
+            fresh = Markup(self._fresh.get(view.model_id, ""))
+            view.value = str(Markup('<div style="{}">{}</div>').format(_STALE_STYLE, fresh))
+            view.add_class("netcourse-stale-result")
 
     def _compute(self) -> None:
         text = self.text.value
@@ -509,24 +514,37 @@ class RulesetInspector(widgets.VBox):
         chain_graph_figure(graph).savefig(buffer, format="png", dpi=72, bbox_inches="tight")
         self.firewall, self.exposure, self._iface_map = fw, opened, interfaces
         tool = "ip6tables" if fw.family == 6 else "iptables"
-        rules = sum(1 for _ in fw.ruleset.rules())
-        self.summary.value = str(
+        sizes = {
+            name: sum(len(chain.rules) for chain in fw.ruleset.tables[name].values())
+            for name in graph.tables()
+        }
+        counts = ", ".join(
+            f"{name} ({size} rule{'' if size == 1 else 's'})" for name, size in sizes.items()
+        )
+        summary = str(
             Markup(
-                "<div class='netcourse-summary'>{}-save output (IPv{}): tables {}; {} rules in "
-                "filter{}</div>"
+                "<div class='netcourse-summary'>{}-save output (IPv{}): tables {}{}</div>"
             ).format(
                 tool,
                 fw.family,
-                ", ".join(graph.tables()),
-                rules,
+                counts,
                 "; outside interfaces: " + ", ".join(interfaces) if interfaces else "",
             )
         )
-        self.figure.value = buffer.getvalue()
-        self.graph_table.value = graph._repr_html_()
-        self.open_table.value = opened._repr_html_() if opened is not None else ""
-        self.lint_report.value = report._repr_html_()
-        self._undim(self.summary, self.figure, self.graph_table, self.open_table, self.lint_report)
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self._show(self.summary, summary)
+        self._show(
+            self.figure,
+            str(
+                Markup(
+                    '<img class="netcourse-chain-graph" style="max-width:100%" alt="{}" '
+                    'src="data:image/png;base64,{}">'
+                ).format("the tables and chains as a graph", png)
+            ),
+        )
+        self._show(self.graph_table, graph._repr_html_())
+        self._show(self.open_table, opened._repr_html_() if opened is not None else "")
+        self._show(self.lint_report, report._repr_html_())
         icmp = "icmpv6" if fw.family == 6 else "icmp"
         if self.proto.options[-1] != icmp:
             self._quiet = True
@@ -534,6 +552,7 @@ class RulesetInspector(widgets.VBox):
                 self.icmp_type.options = [
                     n for n, (k, _) in icmp_names(fw.family).items() if k != 255
                 ]
+                self.icmp_type.value = "echo-request"
                 self.proto.options = ["tcp", "udp", icmp]
                 if fw.family == 6:
                     self.src.value, self.dst.value = "fd00:1::5", "fd00::2"
@@ -570,7 +589,7 @@ class RulesetInspector(widgets.VBox):
         self.icmp_type.disabled = not icmp
         self.chain.disabled = self._iface_map is not None
         if self.firewall is None:
-            self.trace.value = "<p>load a ruleset above first.</p>"
+            self._show(self.trace, "<p>load a ruleset above first.</p>")
             return
         pkt = self.packet()
         if self._iface_map is not None:
@@ -580,5 +599,4 @@ class RulesetInspector(widgets.VBox):
             result = self.firewall.evaluate(pkt, chain=self.chain.value)
             html = verdict_html(result, self.firewall)
         self.result = result
-        self.trace.value = html
-        self._undim(self.trace)
+        self._show(self.trace, html)

@@ -1,7 +1,16 @@
-"""The lab widget, headless: presets, packet building, stateful replies, errors inline."""
+"""The firewall widgets, headless: the lab (presets, packet building, stateful replies) and the
+ruleset inspector (graph, exposure, lint, trace), with errors inline and stale results marked."""
 
+import pytest
+
+from netcourse.data import path as data_path
 from netcourse.firewall.examples import EXAMPLES
-from netcourse.widgets.firewall import FirewallLab
+from netcourse.widgets.firewall import (
+    FirewallLab,
+    RulesetInspector,
+    read_interface_text,
+    shipped_rulesets,
+)
 
 
 def test_every_preset_loads_and_shows_its_examples_verdict():
@@ -160,12 +169,6 @@ def test_buttons_survive_bad_input():
 
 # --- RulesetInspector: a whole machine's iptables-save output ---------------------------------
 
-from netcourse.data import path as data_path  # noqa: E402
-from netcourse.widgets.firewall import (  # noqa: E402
-    RulesetInspector,
-    read_interface_text,
-    shipped_rulesets,
-)
 
 #: ufw-server.rules was recorded after `ufw allow 22/tcp`, `ufw limit ssh`, `ufw allow
 #: 80,443/tcp` and `ufw allow from 198.51.100.0/24 to any port 5432` (its README): so these
@@ -177,7 +180,7 @@ def test_inspector_shows_graph_exposure_and_lint_of_a_shipped_ruleset():
     box = RulesetInspector("ufw-server.rules")
     assert box.errors.value == "" and box.stale.value == ""
     assert box.firewall.family == 4
-    assert bytes(box.figure.value).startswith(b"\x89PNG")
+    assert 'src="data:image/png;base64,iVBOR' in box.figure.value  # a PNG
     assert "ufw-before-input" in box.graph_table.value
     opened = box.exposure
     anywhere = [o for o in opened if o.proto == "tcp" and o.source_text == "anywhere"]
@@ -195,6 +198,35 @@ def test_every_shipped_ruleset_loads_with_its_family():
         assert box.trace.value, name
         if box.firewall.family == 6:
             assert "icmpv6" in box.proto.options and ":" in box.src.value
+        else:
+            assert box.open_errors.value == "" and box.open_table.value, name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model: exposure() of ufw's ip6tables rules raises KeyError 'rt' in "
+    "lint._rule_boxes (an IPv6 header dimension find's space lacks); reported",
+)
+def test_exposure_of_every_ip6tables_ruleset_shows_without_error():
+    for name in shipped_rulesets():
+        if name.endswith(".rules6"):
+            box = RulesetInspector(name)
+            assert box.open_errors.value == "", (name, box.open_errors.value)
+
+
+def test_the_summary_counts_each_tables_rules():
+    box = RulesetInspector("docker-bridge.rules")
+    text = data_path("rulesets", "docker-bridge.rules").read_text()
+    tables, current = {}, None
+    for line in text.splitlines():  # counted from the file itself
+        if line.startswith("*"):
+            current = line[1:]
+            tables[current] = 0
+        elif line.startswith("-A "):
+            tables[current] += 1
+    assert len(tables) == 3
+    for name, count in tables.items():
+        assert f"{name} ({count} rule{'' if count == 1 else 's'})" in box.summary.value
 
 
 def test_pasted_text_reads_its_family_from_the_generated_by_line():
@@ -214,10 +246,14 @@ def test_a_bad_paste_shows_the_rule_error_inline_marks_results_stale_and_recover
     assert "RuleError" in box.errors.value and "BOGUS" in box.errors.value
     assert "still showing" in box.stale.value
     assert "netcourse-stale-result" in box.open_table._dom_classes
+    for view in (box.summary, box.figure, box.graph_table, box.open_table, box.lint_report):
+        assert "opacity:0.45" in view.value  # greyed out on screen too
     assert box.exposure.ports("tcp")[:3] == UFW_SERVER_OPEN_TCP  # the old result, marked
+    assert "22, 80, 443" in box.open_table.value
     box.text.value = good
     assert box.errors.value == "" and box.stale.value == ""
     assert "netcourse-stale-result" not in box.open_table._dom_classes
+    assert "opacity" not in box.open_table.value
 
 
 def test_trace_without_interfaces_evaluates_the_chosen_chain():
@@ -261,7 +297,7 @@ def test_bad_packet_fields_show_inline_only_in_the_trace_and_recover():
     box.src.value = "203.0.113.500"
     assert "AddressError" in box.trace_errors.value and "203.0.113.500" in box.trace_errors.value
     assert "still showing" in box.trace_stale.value
-    assert "netcourse-stale-result" in box.trace._dom_classes
+    assert "netcourse-stale-result" in box.trace._dom_classes and "opacity" in box.trace.value
     assert box.errors.value == ""  # the ruleset is fine
     box.src.value = "203.0.113.5"
     assert box.trace_errors.value == "" and box.trace_stale.value == ""
