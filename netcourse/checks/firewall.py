@@ -15,8 +15,9 @@ from __future__ import annotations
 import ipaddress
 
 from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.data import path
 from netcourse.errors import NetcourseError
-from netcourse.firewall import Firewall, Packet, lint
+from netcourse.firewall import Firewall, Packet, exposure, lint
 from netcourse.firewall.examples import (
     PREDICT_PACKET,
     PREDICT_RULESET,
@@ -34,6 +35,9 @@ __all__ = [
     "predict_verdict",
     "fix_shadowed",
     "masquerade_four_tuple",
+    "UFW_SERVER",
+    "ufw_server",
+    "ufw_open_ports",
 ]
 
 LESSON = "04-firewalls"
@@ -262,4 +266,71 @@ def masquerade_four_tuple(answer: tuple) -> Feedback:
     return wrong(
         "the address is right, the port is not.",
         "does Linux change a source port that no other connection uses?",
+    )
+
+
+#: Exercise "ufw-open-ports": the shipped real ruleset (netcourse/data/rulesets) whose open
+#: TCP ports the learner names.
+UFW_SERVER = "ufw-server.rules"
+
+
+def ufw_server() -> Firewall:
+    """The ruleset ufw itself wrote for a small server (recorded with iptables-save).
+
+    >>> ufw_server().family
+    4
+    """
+    return Firewall.from_iptables(path("rulesets", UFW_SERVER).read_text())
+
+
+def _open_from_anywhere(fw: Firewall, proto: str) -> set[int]:
+    ports: set[int] = set()
+    for opening in exposure(fw):
+        if opening.proto == proto and opening.source_text == "anywhere":
+            ports.update(p for lo, hi in opening.ports for p in range(lo, hi + 1))
+    return ports
+
+
+def _port_set(answer: object) -> set[int] | None:
+    if isinstance(answer, int) and not isinstance(answer, bool):
+        answer = [answer]
+    if not isinstance(answer, (set, frozenset, list, tuple)):
+        return None
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in answer):
+        return None
+    return set(answer)
+
+
+@exercise(LESSON, "ufw-open-ports")
+def ufw_open_ports(answer: set) -> Feedback:
+    """The TCP ports UFW_SERVER leaves open to new connections from anywhere, as a set."""
+    got = _port_set(answer)
+    if got is None:
+        return wrong(
+            f"expected a set of port numbers, got {type(answer).__name__}.",
+            "for example {25, 110}.",
+        )
+    fw = ufw_server()
+    expected = _open_from_anywhere(fw, "tcp")
+    if got == expected:
+        return correct(
+            "those are the ports ufw allowed for everyone; 'ufw limit ssh' still lets new "
+            "connections in, only a few per half minute from each address."
+        )
+    somewhere = {
+        p for o in exposure(fw) if o.proto == "tcp" for lo, hi in o.ports for p in range(lo, hi + 1)
+    }
+    for port in sorted(got - expected):
+        if port in somewhere:
+            return wrong(
+                f"TCP port {port} is open, but only to some sources, not from anywhere.",
+                "read the 'from' column of exposure().",
+            )
+        return wrong(
+            f"TCP port {port} is not open to new connections from anywhere.",
+            "look only at the tcp rows of exposure(), and at their 'from' column.",
+        )
+    return wrong(
+        f"{len(expected - got)} more TCP port(s) are open from anywhere.",
+        "a rule may open several ports at once (multiport), and rate-limited ones count too.",
     )

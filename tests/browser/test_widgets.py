@@ -214,6 +214,134 @@ def test_firewall_lab_verdict_follows_the_edited_rule(lab, lab_page, screenshots
         expect(verdict).to_contain_text(before.action, timeout=UPDATE_MS)
 
 
+#: Finds what a learner would see as broken layout inside a widget: an element sticking out
+#: of the output area (or scrolling it sideways), two controls of one row overlapping, a
+#: row whose controls wrapped onto a second line or were squeezed below the width they ask
+#: for, or a label cut short. Only visible elements count.
+_LAYOUT_PROBLEMS = """(root) => {
+  const problems = [];
+  const box = root.getBoundingClientRect();
+  const visible = (e) => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden"; };
+  const name = (e) => (e.className || e.tagName).toString().slice(0, 60) + " '" +
+    (e.innerText || "").trim().slice(0, 30) + "'";
+  if (root.scrollWidth > root.clientWidth + 1) problems.push("the output scrolls sideways");
+  for (const e of root.querySelectorAll(".jupyter-widgets, table, img, textarea, input, select")) {
+    if (!visible(e)) continue;
+    const r = e.getBoundingClientRect();
+    if (r.right > box.right + 1 || r.left < box.left - 1) problems.push("sticks out: " + name(e));
+  }
+  for (const row of root.querySelectorAll(".widget-hbox, .widget-box:not(.widget-vbox)")) {
+    if (!visible(row)) continue;
+    const kids = [...row.children].filter(visible).map((e) => [e, e.getBoundingClientRect()]);
+    for (let i = 1; i < kids.length; i++) {
+      const [a, ra] = kids[i - 1], [b, rb] = kids[i];
+      if (Math.abs(ra.top - rb.top) > 2) problems.push("row wraps at: " + name(b));
+      else if (rb.left < ra.right - 1) problems.push("overlap: " + name(a) + " / " + name(b));
+    }
+    for (const [e, r] of kids) {  // a full row squeezes its controls below the width asked
+      const asked = e.style.width.endsWith("em")
+        ? parseFloat(e.style.width) * parseFloat(getComputedStyle(e).fontSize)
+        : e.style.width.endsWith("px") ? parseFloat(e.style.width) : 0;
+      if (r.width < asked - 1) problems.push("squeezed: " + name(e));
+    }
+  }
+  for (const label of root.querySelectorAll("label, .lm-TabBar-tabLabel")) {
+    if (visible(label) && label.scrollWidth > label.clientWidth + 1)
+      problems.push("label cut: " + name(label));
+  }
+  return problems;
+}"""
+
+
+def _layout_problems(output) -> list[str]:
+    return output.evaluate(_LAYOUT_PROBLEMS)
+
+
+def _tab(output, title: str):
+    return output.locator(".lm-TabBar-tab", has_text=title).first
+
+
+def _field(output, label: str):
+    """The input of the control whose description is ``label``."""
+    return (
+        output.locator(".widget-inline-hbox", has=output.page.locator(f'label:text-is("{label}")'))
+        .locator("input")
+        .first
+    )
+
+
+def test_ruleset_inspector_reads_a_real_ruleset_and_survives_bad_input(lab, lab_page, screenshots):
+    _require("netcourse.widgets.firewall")
+    from playwright.sync_api import expect
+
+    from netcourse.data import path
+    from netcourse.firewall import Firewall, Packet
+
+    ufw = path("rulesets", "ufw-server.rules").read_text()
+    fw = Firewall.from_iptables(ufw)
+
+    def action(dport: int) -> str:  # what the model says, to compare with the screen
+        pkt = Packet("tcp", src="203.0.113.5", dst="198.18.0.2", dport=dport, in_iface="eth0")
+        return fw.traverse(pkt, interfaces={"eth0": "198.18.0.2/24"}).action
+
+    assert (action(443), action(3306)) == ("ACCEPT", "DROP")
+    source = (
+        "from netcourse.widgets.firewall import RulesetInspector\n"
+        'RulesetInspector("ufw-server.rules", interfaces="eth0=198.18.0.2/24")'
+    )
+    with widget_cell(lab, lab_page, "ruleset-inspector", source) as output:
+        summary = output.locator(".netcourse-summary")
+        expect(summary).to_contain_text("iptables-save output (IPv4)", timeout=UPDATE_MS)
+        expect(output.locator("img").first).to_be_visible(timeout=UPDATE_MS)
+        _tab(output, "open to NEW").click()
+        expect(output.locator("table", has_text="tcp 22, 80, 443").first).to_be_visible(
+            timeout=UPDATE_MS
+        )
+        _tab(output, "lint").click()
+        expect(output.get_by_text("no findings").first).to_be_visible(timeout=UPDATE_MS)
+        _tab(output, "trace a packet").click()
+        dport = _field(output, "dport")
+        dport.fill("443")
+        dport.press("Enter")
+        trace = output.locator(".widget-html", has_text="delivered").last
+        expect(trace).to_contain_text(action(443), timeout=UPDATE_MS)
+        dport.fill("3306")
+        dport.press("Enter")
+        expect(trace).to_contain_text(action(3306), timeout=UPDATE_MS)
+        source_field = _field(output, "source")
+        source_field.fill("203.0.113.500")  # a typo: inline error in the trace tab
+        source_field.press("Enter")
+        expect(output.locator(".netcourse-error")).to_contain_text("203.0.113.500")
+        expect(output.locator(".netcourse-stale")).to_have_count(1, timeout=UPDATE_MS)
+        source_field.fill("203.0.113.5")
+        source_field.press("Enter")
+        expect(output.locator(".netcourse-error")).to_have_count(0, timeout=UPDATE_MS)
+        # a bad paste: the error names the target, the results on show are marked stale
+        text = output.locator("textarea").first
+        text.fill(ufw.replace("-j ufw-before-input", "-j BOGUS", 1))
+        text.blur()
+        expect(output.locator(".netcourse-error")).to_contain_text("BOGUS", timeout=UPDATE_MS)
+        expect(output.locator(".netcourse-stale")).to_contain_text("still showing")
+        expect(output.locator(".netcourse-stale-result").first).to_be_attached()
+        text.fill(ufw)
+        text.blur()
+        expect(output.locator(".netcourse-error")).to_have_count(0, timeout=UPDATE_MS)
+        expect(output.locator(".netcourse-stale-result")).to_have_count(0, timeout=UPDATE_MS)
+        _shot(lab_page, output, screenshots, "ruleset-inspector")
+        page, size = output.page, output.page.viewport_size
+        try:
+            for width, height in ((1280, 800), (1920, 1080)):
+                page.set_viewport_size({"width": width, "height": height})
+                for title in ("chains", "open to NEW", "lint", "trace a packet"):
+                    _tab(output, title).click()
+                    lab_page.settle()
+                    output.scroll_into_view_if_needed()
+                    assert _layout_problems(output) == [], (width, title)
+        finally:
+            page.set_viewport_size(size)
+
+
 def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
     _require("netcourse.widgets.vpc")
     from playwright.sync_api import expect

@@ -79,3 +79,33 @@ def test_masquerade_four_tuple():
         feedback = check.masquerade_four_tuple.feedback(bad)
         assert feedback.ok is False, bad
         assert HOME_WAN not in feedback.message + feedback.hint
+
+
+#: ufw-server.rules was recorded after `ufw allow 22/tcp`, `ufw limit ssh`, `ufw allow
+#: 80,443/tcp` and `ufw allow from 198.51.100.0/24 to any port 5432` (the rulesets' README):
+#: TCP 22, 80 and 443 are open to anyone, 5432 only to that subnet.
+UFW_OPEN_TCP = {22, 80, 443}
+
+
+def test_ufw_open_ports():
+    assert check.UFW_SERVER == "ufw-server.rules"
+    assert check.ufw_open_ports.feedback(UFW_OPEN_TCP).ok
+    assert check.ufw_open_ports.feedback([443, 80, 22]).ok
+    assert check.ufw_open_ports.feedback((22, 80, 443, 22)).ok
+    cases = {
+        frozenset({22, 80}): "more TCP port",
+        frozenset({22}): "more TCP port",
+        frozenset({22, 80, 443, 5432}): "only to some sources",
+        frozenset({22, 80, 443, 3306}): "is not open",
+        frozenset({22, 80, 443, 68}): "is not open",  # udp 68 is open, tcp 68 is not
+    }
+    for bad, says in cases.items():
+        feedback = check.ufw_open_ports.feedback(set(bad))
+        assert feedback.ok is False, bad
+        assert says in feedback.message, (bad, feedback.message)
+        shown = feedback.message + feedback.hint
+        missing = UFW_OPEN_TCP - bad
+        assert not missing or not any(str(p) in shown for p in missing), (bad, shown)
+    for wrong_type in ["22, 80, 443", 22.0, [22, "80"], True, None]:
+        assert check.ufw_open_ports.feedback(wrong_type).ok is False, wrong_type
+    assert check.ufw_open_ports.feedback(...).ok is None
