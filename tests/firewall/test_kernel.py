@@ -867,3 +867,69 @@ def test_a_non_first_fragment_meets_the_rules_as_in_the_kernel(lab):
         theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), "client")
         ours, our_policy, verdict = we_say(fw, pkt)
         assert (ours, our_policy) == (theirs, their_policy), (proto, theirs, verdict.trace)
+
+
+# --- ip sets ------------------------------------------------------------------------------
+
+#: ``ipset save`` text of every set type the simulator reads, over the lab's addresses.
+IPSETS = """\
+create blocked hash:ip family inet hashsize 1024 maxelem 65536
+add blocked 198.18.0.5
+add blocked 198.18.0.70
+create nets hash:net family inet hashsize 1024 maxelem 65536
+add nets 198.18.0.128/25
+add nets 198.18.0.130 nomatch
+create services hash:ip,port family inet hashsize 1024 maxelem 65536
+add services 198.18.1.1,tcp:80
+add services 198.18.1.5,udp:53
+create netports hash:net,port family inet hashsize 1024 maxelem 65536
+add netports 198.18.1.0/24,tcp:443
+create low bitmap:port range 0-1023
+add low 22
+add low 80
+create either list:set size 8
+add either blocked
+add either nets
+"""
+SET_RULES = [
+    "-A FORWARD -m set --match-set blocked src -j LOG",
+    "-A FORWARD -m set ! --match-set nets src -j LOG",
+    "-A FORWARD -m set --match-set services dst,dst -j LOG",
+    "-A FORWARD -m set --match-set netports dst,dst -j LOG",
+    "-A FORWARD -m set --match-set low dst -j LOG",
+    "-A FORWARD -m set --match-set either src -j LOG",
+    "-A FORWARD -m set ! --match-set services dst,dst -j LOG",
+]
+
+
+@pytest.mark.skipif(shutil.which("ipset") is None, reason="needs the ipset command (Debian: ipset)")
+def test_ip_sets_decide_as_the_kernel(lab):
+    """Every set type, a nomatch entry, negation and port sets, on TCP, UDP and ICMP packets,
+    against the kernel's ip_set modules (sets live in the fw namespace only)."""
+    text = "\n".join(["*filter", ":FORWARD DROP [0:0]", *SET_RULES, "COMMIT"])
+    fw = Firewall.from_iptables(text, ipsets=IPSETS)
+    lab.fw_exec("ipset", "restore", input=IPSETS)
+    tried, hits = 0, Counter()
+    try:
+        lab.load(text)
+        for host in HOSTS:
+            for dst in ("198.18.1.1", "198.18.1.5"):
+                for proto, extra in (
+                    ("tcp", {"dport": 80}),
+                    ("tcp", {"dport": 443}),
+                    ("tcp", {"dport": 22}),
+                    ("udp", {"dport": 53}),
+                    ("icmp", {"icmp_type": "echo-request"}),
+                ):
+                    lab.reset()
+                    src = f"198.18.0.{host}"
+                    pkt = with_ifaces(Packet(proto, src=src, dst=dst, **extra))
+                    theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), "client")
+                    ours, our_policy, verdict = we_say(fw, pkt)
+                    assert (ours, our_policy) == (theirs, their_policy), (pkt, verdict.trace)
+                    tried, hits = tried + 1, hits + theirs
+    finally:  # the sets stay until the lab's namespace goes (nf_tables holds them a while)
+        lab.load("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT")
+    assert tried == len(HOSTS) * 2 * 5
+    assert set(hits) == {("FORWARD", n) for n in range(1, len(SET_RULES) + 1)}  # each one met
+    assert all(hits[rule] < tried for rule in hits)  # and each one missed too
