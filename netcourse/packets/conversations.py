@@ -22,8 +22,8 @@ import numpy as np
 
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
+from netcourse.packets.bulk import addresses, group_rows, transport_ends
 from netcourse.packets.capture import _index, _require_readable
-from netcourse.packets.fast import address, decode
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
 from netcourse.protocols import protocol_table
 
@@ -83,25 +83,24 @@ def conversations(
         )
     index = _index(path, progress)
     _require_readable(index)
-    cols = decode(index)
-    rows = np.flatnonzero((cols.l4proto == PROTOCOLS[proto.lower()]) & (cols.sport >= 0))
+    found = transport_ends(index, PROTOCOLS[proto.lower()])  # decoded a chunk at a time
+    rows = found.row
     if not len(rows):
         return ConversationTable()
-    s_hi, s_lo, sp = cols.src_hi[rows], cols.src_lo[rows], cols.sport[rows].astype(np.uint64)
-    d_hi, d_lo, dp = cols.dst_hi[rows], cols.dst_lo[rows], cols.dport[rows].astype(np.uint64)
+    s_hi, s_lo, sp = found.src_hi, found.src_lo, found.sport
+    d_hi, d_lo, dp = found.dst_hi, found.dst_lo, found.dport
     # order the two ends so both directions of a conversation get the same key
     src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
     key = np.empty((len(rows), 7), dtype=np.uint64)
-    key[:, 0] = cols.version[rows].astype(np.uint64)
+    key[:, 0] = found.version.astype(np.uint64)
     key[:, 1] = np.where(src_first, s_hi, d_hi)
     key[:, 2] = np.where(src_first, s_lo, d_lo)
     key[:, 3] = np.where(src_first, sp, dp)
     key[:, 4] = np.where(src_first, d_hi, s_hi)
     key[:, 5] = np.where(src_first, d_lo, s_lo)
     key[:, 6] = np.where(src_first, dp, sp)
-    void = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 7))).ravel()
-    _, group = np.unique(void, return_inverse=True)
-    group = group.ravel()
+    group = group_rows(key)
+    del key
     count = int(group.max()) + 1
     # the first frame of each group (rows are in capture order) decides which end is A
     first = np.full(count, len(rows), dtype=np.int64)
@@ -118,30 +117,37 @@ def conversations(
     np.maximum.at(last, group, ts)
     t0 = int(index.ts_ns[0])
     out = []
-    for g in np.argsort(first, kind="stable"):
-        r = rows[first[g]]
-        forward = bool(a_is_src_first[g]) == bool(src_first[first[g]])
-        version = int(cols.version[r])
-        src = address(version, cols.src_hi[r], cols.src_lo[r])
-        dst = address(version, cols.dst_hi[r], cols.dst_lo[r])
-        ends = (src, int(cols.sport[r]), dst, int(cols.dport[r]))
+    shown = np.argsort(first, kind="stable")
+    at = first[shown]  # each conversation's first frame, as rows of ``found``
+    sources = addresses(found.version[at], s_hi[at], s_lo[at])
+    targets = addresses(found.version[at], d_hi[at], d_lo[at])
+    # plain Python numbers for the loop below (a numpy scalar costs more per use)
+    lists = [v.tolist() for v in (frames_ab, bytes_ab, frames_all, bytes_all, last)]
+    frames_ab, bytes_ab, frames_all, bytes_all, last = lists
+    a_is_src_first = a_is_src_first.tolist()
+    starts = index.ts_ns[rows[at]]
+    firsts = zip(src_first[at].tolist(), sp[at].tolist(), dp[at].tolist(), starts.tolist())
+    for g, src, dst, (forward_first, port_s, port_d, start_ns) in zip(
+        shown.tolist(), sources, targets, firsts
+    ):
+        forward = bool(a_is_src_first[g]) == bool(forward_first)
+        ends = (src, port_s, dst, port_d)
         if not forward:  # cannot happen: A sent the first frame; kept as a guard
             ends = (ends[2], ends[3], ends[0], ends[1])
-        start_ns = int(index.ts_ns[r])
         out.append(
             Conversation(
                 address_a=ends[0],
                 port_a=ends[1],
                 address_b=ends[2],
                 port_b=ends[3],
-                frames_a_to_b=int(frames_ab[g]),
-                bytes_a_to_b=int(bytes_ab[g]),
-                frames_b_to_a=int(frames_all[g] - frames_ab[g]),
-                bytes_b_to_a=int(bytes_all[g] - bytes_ab[g]),
-                frames=int(frames_all[g]),
-                bytes=int(bytes_all[g]),
+                frames_a_to_b=frames_ab[g],
+                bytes_a_to_b=bytes_ab[g],
+                frames_b_to_a=frames_all[g] - frames_ab[g],
+                bytes_b_to_a=bytes_all[g] - bytes_ab[g],
+                frames=frames_all[g],
+                bytes=bytes_all[g],
                 start=(start_ns - t0) / 1e9,
-                duration=(int(last[g]) - start_ns) / 1e9,
+                duration=(last[g] - start_ns) / 1e9,
             )
         )
     return ConversationTable(out)

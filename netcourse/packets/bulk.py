@@ -1,0 +1,147 @@
+"""The bulk work behind conversations() on big captures: decode in cache-sized chunks, keep
+only each transport header's ends, group them, and write addresses as text in one pass.
+
+Decoding a chunk of packets at a time keeps the bytes being read in the processor's cache
+(a whole 200,000-packet capture at once reads each header from main memory dozens of times)
+and keeps memory bounded: only the columns a conversation table needs outlive their chunk.
+Taught in notebooks/02-osi-layers-and-packets.ipynb (the conversations table).
+
+>>> from netcourse.packets.capture import _index
+>>> found = transport_ends(_index("udp"), 17)
+>>> found.row.tolist(), found.dport.tolist()
+([0, 1, 2], [7, 40000, 9])
+>>> addresses(found.version, found.src_hi, found.src_lo)
+['198.18.0.1', '198.18.0.2', '198.18.0.1']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+from dataclasses import dataclass
+
+import numpy as np
+
+from netcourse.packets.fast import Columns, decode
+
+__all__ = ["Ends", "transport_ends", "group_rows", "addresses", "CHUNK"]
+
+#: Packets decoded at a time: their headers stay in cache, and the columns of one chunk are
+#: all that is ever held beside the kept ends.
+CHUNK = 1 << 15
+
+_NAMES = ("row", "version", "src_hi", "src_lo", "dst_hi", "dst_lo", "sport", "dport")
+
+
+@dataclass(frozen=True)
+class Ends:
+    """Each complete TCP or UDP header of a capture, in frame order: its frame (0-based), IP
+    version, addresses as 64-bit halves, and ports (uint64, like the addresses)."""
+
+    row: np.ndarray
+    version: np.ndarray
+    src_hi: np.ndarray
+    src_lo: np.ndarray
+    dst_hi: np.ndarray
+    dst_lo: np.ndarray
+    sport: np.ndarray
+    dport: np.ndarray
+
+
+def _select(cols: Columns, number: int) -> dict[str, np.ndarray]:
+    """The ends of every complete header of IP protocol ``number`` in one decoded chunk."""
+    rows = np.flatnonzero((cols.l4proto == number) & (cols.sport >= 0))
+    return {
+        "row": rows,
+        "version": cols.version[rows],
+        "src_hi": cols.src_hi[rows],
+        "src_lo": cols.src_lo[rows],
+        "dst_hi": cols.dst_hi[rows],
+        "dst_lo": cols.dst_lo[rows],
+        "sport": cols.sport[rows].astype(np.uint64),
+        "dport": cols.dport[rows].astype(np.uint64),
+    }
+
+
+def _chunk(index, start: int, stop: int):
+    """The index of packets ``start``-``stop`` only (the same file bytes, sliced arrays)."""
+    n = len(index.offsets)
+    sliced = {
+        f.name: getattr(index, f.name)[start:stop]
+        for f in dataclasses.fields(index)
+        if isinstance(getattr(index, f.name), np.ndarray) and len(getattr(index, f.name)) == n
+    }
+    return dataclasses.replace(index, **sliced)
+
+
+def transport_ends(index, number: int, *, chunk: int = CHUNK) -> Ends:
+    """Every complete header of IP protocol ``number`` (6 TCP, 17 UDP) in an indexed capture,
+    decoded ``chunk`` packets at a time.
+
+    >>> from netcourse.packets.capture import _index
+    >>> transport_ends(_index("http"), 6, chunk=5).row.tolist() == list(range(12))
+    True
+    """
+    n = len(index.offsets)
+    parts = []
+    for start in range(0, n, chunk):
+        found = _select(decode(_chunk(index, start, min(start + chunk, n))), number)
+        found["row"] = found["row"] + start
+        parts.append(found)
+    if not parts:
+        return Ends(*(np.zeros(0, dtype=np.int64 if i < 2 else np.uint64) for i in range(8)))
+    return Ends(**{name: np.concatenate([p[name] for p in parts]) for name in _NAMES})
+
+
+#: Odd 64-bit multipliers mixing the key's columns into one number (splitmix64's constants).
+_MIX = (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93,
+        0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3)  # fmt: skip
+
+
+def group_rows(key: np.ndarray) -> np.ndarray:
+    """A group number for each row of ``key`` (uint64, one row per packet): equal rows get
+    the same number, different rows different ones (numbers in no particular order).
+
+    Rows are mixed into one 64-bit number and those are grouped (a fast sort of plain
+    integers); a collision of two different rows, which the check below would catch, falls
+    back to grouping the rows themselves.
+
+    >>> first, second, third = group_rows(np.array([[1, 2], [3, 4], [1, 2]], dtype=np.uint64))
+    >>> bool(first == third != second)
+    True
+    """
+    rows = np.ascontiguousarray(key, dtype=np.uint64)
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    mixed = np.zeros(len(rows), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column, factor in zip(rows.T, _MIX):
+            mixed ^= column * np.uint64(factor)
+            mixed = (mixed ^ (mixed >> np.uint64(31))) * np.uint64(_MIX[0])
+    _, first, group = np.unique(mixed, return_index=True, return_inverse=True)
+    group = group.ravel()
+    if np.array_equal(rows, rows[first[group]]):
+        return group.astype(np.int64)
+    void = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
+    return np.unique(void, return_inverse=True)[1].ravel().astype(np.int64)
+
+
+def addresses(version: np.ndarray, hi: np.ndarray, lo: np.ndarray) -> list[str]:
+    """The text form of each address held as (hi, lo) 64-bit halves (IPv4 in ``lo``).
+
+    >>> addresses(np.array([4, 6]), np.array([0, 0xFD00 << 48], dtype=np.uint64),
+    ...           np.array([0xFFFF_C612_0001, 1], dtype=np.uint64))
+    ['198.18.0.1', 'fd00::1']
+    """
+    version = np.asarray(version)
+    lo = np.asarray(lo, dtype=np.uint64)
+    out: list[str] = [""] * len(version)
+    four = np.flatnonzero(version == 4)
+    if len(four):
+        value = lo[four] & np.uint64(0xFFFF_FFFF)
+        octets = [((value >> np.uint64(s)) & np.uint64(0xFF)).tolist() for s in (24, 16, 8, 0)]
+        for i, a, b, c, d in zip(four.tolist(), *octets):
+            out[i] = f"{a}.{b}.{c}.{d}"
+    for i in np.flatnonzero(version != 4).tolist():
+        out[i] = str(ipaddress.IPv6Address((int(hi[i]) << 64) | int(lo[i])))
+    return out

@@ -1,0 +1,72 @@
+"""Bulk helpers of conversations(): chunked decoding equals decoding at once, grouping equals
+grouping the rows themselves (a hash collision included), addresses read as ipaddress's."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netcourse.packets import SAMPLES, bulk
+from netcourse.packets.capture import _index, _index_pcap
+from netcourse.packets.fast import decode
+from netcourse.packets.flows import flow_bytes
+
+
+def _partition(groups) -> set[frozenset[int]]:
+    out: dict[int, set[int]] = {}
+    for i, g in enumerate(np.asarray(groups).tolist()):
+        out.setdefault(g, set()).add(i)
+    return {frozenset(members) for members in out.values()}
+
+
+def _reference(key: np.ndarray) -> np.ndarray:
+    return np.unique(key, axis=0, return_inverse=True)[1].ravel()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(*[st.integers(0, 3)] * 7), min_size=1, max_size=60))
+def test_grouping_is_the_rows_own(rows):
+    key = np.array(rows, dtype=np.uint64)
+    assert _partition(bulk.group_rows(key)) == _partition(_reference(key))
+
+
+def test_a_collision_falls_back_to_the_rows(monkeypatch):
+    monkeypatch.setattr(bulk, "_MIX", (0,) * 7)  # every row mixes to the same number
+    key = np.array([[1] * 7, [2] * 7, [1] * 7], dtype=np.uint64)
+    assert _partition(bulk.group_rows(key)) == {frozenset({0, 2}), frozenset({1})}
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(1, 40))
+def test_chunks_give_what_one_decode_gives(chunk):
+    for name in SAMPLES:
+        index = _index(name)
+        cols = decode(index)
+        for number in (6, 17):
+            rows = np.flatnonzero((cols.l4proto == number) & (cols.sport >= 0))
+            found = bulk.transport_ends(index, number, chunk=chunk)
+            assert found.row.tolist() == rows.tolist()
+            assert found.sport.tolist() == cols.sport[rows].tolist()
+            assert found.dst_lo.tolist() == cols.dst_lo[rows].tolist()
+            assert found.version.tolist() == cols.version[rows].tolist()
+
+
+def test_a_capture_without_packets_has_no_ends():
+    index = _index_pcap(flow_bytes(packets=7, conversations=1)[:24], None)
+    assert len(bulk.transport_ends(index, 6).row) == 0
+
+
+@given(st.lists(st.integers(0, 2**128 - 1), max_size=8), st.lists(st.booleans(), max_size=8))
+def test_addresses_read_as_ipaddress_writes_them(values, fours):
+    version = np.array([4 if f else 6 for f, _ in zip(fours, values)], dtype=np.int64)
+    values = values[: len(version)]
+    hi = np.array([v >> 64 for v in values], dtype=np.uint64)
+    lo = np.array([v & (2**64 - 1) for v in values], dtype=np.uint64)
+    expected = [
+        str(ipaddress.IPv4Address(v & 0xFFFFFFFF) if ver == 4 else ipaddress.IPv6Address(v))
+        for ver, v in zip(version.tolist(), values)
+    ]
+    assert bulk.addresses(version, hi, lo) == expected
