@@ -22,7 +22,7 @@ import numpy as np
 
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
-from netcourse.packets.bulk import addresses, group_rows, transport_ends
+from netcourse.packets.bulk import addresses, group_ends, transport_ends
 from netcourse.packets.capture import _index, _require_readable
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
 from netcourse.protocols import protocol_table
@@ -91,16 +91,7 @@ def conversations(
     d_hi, d_lo, dp = found.dst_hi, found.dst_lo, found.dport
     # order the two ends so both directions of a conversation get the same key
     src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
-    key = np.empty((len(rows), 7), dtype=np.uint64)
-    key[:, 0] = found.version.astype(np.uint64)
-    key[:, 1] = np.where(src_first, s_hi, d_hi)
-    key[:, 2] = np.where(src_first, s_lo, d_lo)
-    key[:, 3] = np.where(src_first, sp, dp)
-    key[:, 4] = np.where(src_first, d_hi, s_hi)
-    key[:, 5] = np.where(src_first, d_lo, s_lo)
-    key[:, 6] = np.where(src_first, dp, sp)
-    group = group_rows(key)
-    del key
+    group = group_ends(found, src_first)  # the key (version, lower end, higher end)
     count = int(group.max()) + 1
     # the first frame of each group (rows are in capture order) decides which end is A
     first = np.full(count, len(rows), dtype=np.int64)
