@@ -4,15 +4,16 @@ grouping the rows themselves (a hash collision included), addresses read as ipad
 from __future__ import annotations
 
 import ipaddress
+import tracemalloc
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netcourse.packets import SAMPLES, bulk
+from netcourse.packets import SAMPLES, bulk, conversations
 from netcourse.packets.capture import _index, _index_pcap
 from netcourse.packets.fast import decode
-from netcourse.packets.flows import flow_bytes
+from netcourse.packets.flows import flow_bytes, write_flows
 
 
 def _partition(groups) -> set[frozenset[int]]:
@@ -70,3 +71,19 @@ def test_addresses_read_as_ipaddress_writes_them(values, fours):
         for ver, v in zip(version.tolist(), values)
     ]
     assert bulk.addresses(version, hi, lo) == expected
+
+
+def test_conversations_memory_is_the_file_and_a_bounded_cost_a_packet(tmp_path):
+    # the benchmark measures 1,000,000 packets (benchmarks/bench_conversations.py --memory);
+    # this guards the same budget on 200,000: the file (read once) plus at most 220 bytes a
+    # packet, where decoding every packet at once took about 600
+    packets = 200_000
+    path = write_flows(tmp_path / "many.pcap", packets=packets, conversations=packets // 10)
+    tracemalloc.start()
+    try:
+        table = conversations(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(table) == packets // 10
+    assert peak <= path.stat().st_size + 220 * packets, f"{peak >> 20} MB"
