@@ -24,8 +24,9 @@ import numpy as np
 
 from netcourse.errors import CaptureError, quote
 from netcourse.html import table
+from netcourse.packets.bulk import Ends, addresses, group_ends, transport_ends
 from netcourse.packets.capture import Capture, _index, _require_readable
-from netcourse.packets.fast import address, decode, instances
+from netcourse.packets.fast import decode
 from netcourse.packets.samples import sample  # noqa: F401  (used by the doctest)
 from netcourse.packets.tcpstream import tcp_segments
 from netcourse.protocols import TcpFlags, protocol_table
@@ -62,6 +63,15 @@ class Conversation:
 _NAMES = tuple(f.name for f in fields(Conversation))
 
 
+def _row(items) -> Conversation:
+    """A Conversation from (field name, value) pairs, equal to the one the constructor
+    makes: the frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
+    which on 20,000 rows costs more than computing them."""
+    conv = object.__new__(Conversation)
+    conv.__dict__.update(items)
+    return conv
+
+
 class ConversationTable(tuple):
     """A tuple of Conversation rows that shows itself as a table in a notebook."""
 
@@ -86,9 +96,9 @@ def conversations(
         )
     index = _index(path, progress)
     _require_readable(index)
-    cols = decode(index)
-    # every TCP/UDP header of a frame counts, a tunnel's outer UDP as well as its inner one
-    found = instances(cols, proto.lower())
+    # every TCP/UDP header of a frame counts, a tunnel's outer UDP as well as its inner one;
+    # decoded a chunk at a time
+    found = transport_ends(index, proto.lower())
     rows = found.row
     if not len(rows):
         return ConversationTable()
@@ -96,19 +106,11 @@ def conversations(
     d_hi, d_lo, dp = found.dst_hi, found.dst_lo, found.dport
     # order the two ends so both directions of a conversation get the same key
     src_first = (s_hi < d_hi) | ((s_hi == d_hi) & ((s_lo < d_lo) | ((s_lo == d_lo) & (sp <= dp))))
-    key = np.zeros((len(rows), 8), dtype=np.uint64)
-    key[:, 0] = found.version.astype(np.uint64)
-    key[:, 1] = np.where(src_first, s_hi, d_hi)
-    key[:, 2] = np.where(src_first, s_lo, d_lo)
-    key[:, 3] = np.where(src_first, sp, dp)
-    key[:, 4] = np.where(src_first, d_hi, s_hi)
-    key[:, 5] = np.where(src_first, d_lo, s_lo)
-    key[:, 6] = np.where(src_first, dp, sp)
+    group = group_ends(found, src_first)  # the key (version, lower end, higher end)
     if proto.lower() == "tcp":
-        key[:, 7] = _streams(index, cols, rows, key[:, :7], src_first)
-    void = np.ascontiguousarray(key).view(np.dtype((np.void, key.dtype.itemsize * 8))).ravel()
-    _, group = np.unique(void, return_inverse=True)
-    group = group.ravel()
+        stream = _streams(index, found, group, src_first)
+        if stream is not None:  # a reused port pair: split it by tcp.stream
+            group = group_ends(found, src_first, stream)
     count = int(group.max()) + 1
     # the first frame of each group (rows are in capture order) decides which end is A
     first = np.full(count, len(rows), dtype=np.int64)
@@ -124,64 +126,55 @@ def conversations(
     last = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, group, ts)
     t0 = int(index.ts_ns[0])
-    out = []
-    for g in np.argsort(first, kind="stable"):
-        i = first[g]
-        r = rows[i]
-        forward = bool(a_is_src_first[g]) == bool(src_first[i])
-        version = int(found.version[i])
-        src = address(version, s_hi[i], s_lo[i])
-        dst = address(version, d_hi[i], d_lo[i])
-        ends = (src, int(sp[i]), dst, int(dp[i]))
-        if not forward:  # cannot happen: A sent the first frame; kept as a guard
-            ends = (ends[2], ends[3], ends[0], ends[1])
-        start_ns = int(index.ts_ns[r])
-        out.append(
-            Conversation(
-                address_a=ends[0],
-                port_a=ends[1],
-                address_b=ends[2],
-                port_b=ends[3],
-                frames_a_to_b=int(frames_ab[g]),
-                bytes_a_to_b=int(bytes_ab[g]),
-                frames_b_to_a=int(frames_all[g] - frames_ab[g]),
-                bytes_b_to_a=int(bytes_all[g] - bytes_ab[g]),
-                frames=int(frames_all[g]),
-                bytes=int(bytes_all[g]),
-                start=(start_ns - t0) / 1e9,
-                duration=(int(last[g]) - start_ns) / 1e9,
-            )
+    shown = np.argsort(first, kind="stable")
+    at = first[shown]  # each conversation's first frame, as rows of ``found``
+    sources = addresses(found.version[at], s_hi[at], s_lo[at])
+    targets = addresses(found.version[at], d_hi[at], d_lo[at])
+    starts = index.ts_ns[rows[at]]
+    forward = a_is_src_first[shown] == src_first[at]  # always: A sent the first frame
+    if not forward.all():  # kept as a guard: A is then the first frame's destination
+        sources, targets = (
+            [s if f else t for s, t, f in zip(sources, targets, forward.tolist())],
+            [t if f else s for s, t, f in zip(sources, targets, forward.tolist())],
         )
+    port_a = np.where(forward, sp[at], dp[at])
+    port_b = np.where(forward, dp[at], sp[at])
+    ab, every = frames_ab[shown], frames_all[shown]
+    bab, ball = bytes_ab[shown], bytes_all[shown]
+    # plain Python values, column by column, zipped into rows (a numpy scalar costs more)
+    columns = (sources, port_a.tolist(), targets, port_b.tolist(), ab.tolist(), bab.tolist(),
+               (every - ab).tolist(), (ball - bab).tolist(), every.tolist(), ball.tolist(),
+               ((starts - t0) / 1e9).tolist(), ((last[shown] - starts) / 1e9).tolist())  # fmt: skip
+    out = [_row(zip(_NAMES, values)) for values in zip(*columns)]
     return ConversationTable(out)
 
 
 _SYN, _ACK = int(TcpFlags.SYN), int(TcpFlags.ACK)
 
 
-def _streams(index, cols, rows: np.ndarray, ends: np.ndarray, forward: np.ndarray) -> np.ndarray:
-    """Wireshark's tcp.stream of each row where a port pair may have been reused by a new
-    connection, else zeros (each port pair is one stream, decided without a Python loop)."""
-    void = np.ascontiguousarray(ends).view(np.dtype((np.void, ends.dtype.itemsize * 7)))
-    _, pair = np.unique(void.ravel(), return_inverse=True)
-    side = pair.ravel() * 2 + forward  # one direction of one port pair
-    flags = cols.tcp_flags[rows]
+def _streams(index, found: Ends, pair: np.ndarray, forward: np.ndarray) -> np.ndarray | None:
+    """Wireshark's tcp.stream of each header of ``found`` where a port pair (numbered by
+    ``pair``) may have been reused by a new connection, else None (each port pair is one
+    stream, decided without a Python loop)."""
+    side = pair * 2 + forward  # one direction of one port pair
+    flags = found.flags
     syn, ack = (flags & _SYN) != 0, (flags & _ACK) != 0
-    if np.count_nonzero(syn) and _maybe_reused(side, syn, ack, cols.tcp_seq[rows]):
-        cap = Capture(Path("<conversations>"), index)
-        cap._columns = cols
-        segs = tcp_segments(cap)
-        mine = ~segs.quoted
-        stream = np.full(len(index.offsets), -1, dtype=np.int64)
-        stream[segs.frame[mine] - 1] = segs.stream[mine]
-        out = stream[rows]
-        latest: dict[int, int] = {}
-        for i, (g, s) in enumerate(zip(pair.ravel().tolist(), out.tolist())):
-            if s >= 0:  # rows the numbering leaves out join their pair's latest stream
-                latest[g] = s
-            else:
-                out[i] = latest.get(g, 0)
-        return (out + 1).astype(np.uint64)
-    return np.zeros(len(rows), dtype=np.uint64)
+    if not np.count_nonzero(syn) or not _maybe_reused(side, syn, ack, found.seq):
+        return None
+    cap = Capture(Path("<conversations>"), index)
+    cap._columns = decode(index)
+    segs = tcp_segments(cap)
+    mine = ~segs.quoted
+    stream = np.full(len(index.offsets), -1, dtype=np.int64)
+    stream[segs.frame[mine] - 1] = segs.stream[mine]
+    out = stream[found.row]
+    latest: dict[int, int] = {}
+    for i, (g, s) in enumerate(zip(pair.tolist(), out.tolist())):
+        if s >= 0:  # rows the numbering leaves out join their pair's latest stream
+            latest[g] = s
+        else:
+            out[i] = latest.get(g, 0)
+    return (out + 1).astype(np.uint64)
 
 
 def _maybe_reused(side: np.ndarray, syn: np.ndarray, ack: np.ndarray, seq: np.ndarray) -> bool:

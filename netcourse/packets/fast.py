@@ -149,7 +149,8 @@ class _Bytes:
     def u8(self, pos: np.ndarray, ends: np.ndarray | None = None) -> np.ndarray:
         ends = self.ends if ends is None else ends
         inside = pos < ends
-        values = self.raw[np.clip(pos, 0, self.limit)].astype(np.int64)
+        # take's clip mode bounds the positions to the buffer as np.clip would, in one pass
+        values = self.raw.take(pos, mode="clip").astype(np.int64)
         return np.where(inside, values, 0)
 
     def u16(self, pos, ends=None) -> np.ndarray:

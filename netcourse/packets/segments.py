@@ -166,7 +166,15 @@ def segments(index, cols) -> TcpSegments:
     reported_end = base + np.maximum(origlen, caplen)
     l4 = cols.l4_offset[rows]
     version = cols.version[rows]
-    l3 = _found_ip(raw, _network_start(raw, base, ends, index.linktype[rows]), l4, version, ends)
+    # the decoder says where the innermost IP header starts (behind any tunnel); the guess
+    # from the link header is kept for a row it leaves without one
+    l3 = cols.l3_offset[rows]
+    unknown = np.flatnonzero(l3 < 0)
+    if len(unknown):
+        l3 = l3.copy()
+        r = rows[unknown]
+        guess = _network_start(raw, base[unknown], ends[unknown], index.linktype[r])
+        l3[unknown] = _found_ip(raw, guess, l4[unknown], version[unknown], ends[unknown])
     v4 = version == 4
     ihl = (_u8(raw, l3, ends) & 0x0F) * 4
     total = np.where(v4, _u16(raw, l3 + 2, ends), _u16(raw, l3 + 4, ends) + 40)
@@ -220,7 +228,10 @@ def segments(index, cols) -> TcpSegments:
     }
     seg["time_ns"] = index.ts_ns[seg["frame"] - 1]
     src = [(int(h) << 64) | int(lo) for h, lo in zip(pick(cols.src_hi), pick(cols.src_lo))]
-    dst = [(int(h) << 64) | int(lo) for h, lo in zip(pick(cols.dst_hi), pick(cols.dst_lo))]
+    # a routing header's final destination, as Wireshark keys TCP conversations
+    dst = [
+        (int(h) << 64) | int(lo) for h, lo in zip(pick(cols.final_dst_hi), pick(cols.final_dst_lo))
+    ]
     src = np.array(src + quoted["src"], dtype=object)[order] if n else np.zeros(0, object)
     dst = np.array(dst + quoted["dst"], dtype=object)[order] if n else np.zeros(0, object)
     numbered = _number(seg, src, dst)

@@ -67,7 +67,7 @@ def tcp_context(index, cols) -> TcpContext:
     if not len(rows):
         return TcpContext(rel_seq, rel_ack, window)
     ends_a = [cols.src_hi, cols.src_lo, cols.sport]
-    ends_b = [cols.dst_hi, cols.dst_lo, cols.dport]
+    ends_b = [cols.final_dst_hi, cols.final_dst_lo, cols.dport]  # a routing header's, as Wireshark
     version = cols.version[rows].astype(np.uint64)
     fwd = np.stack([version, *(a[rows].astype(np.uint64) for a in ends_a + ends_b)], axis=1)
     rev = np.stack([version, *(a[rows].astype(np.uint64) for a in ends_b + ends_a)], axis=1)
