@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from netcourse.packets.fast import Columns, decode, instances
+from netcourse.packets.fast import Columns, decode
+from netcourse.packets.instances import instances
 
 __all__ = ["Ends", "transport_ends", "group_ends", "group_rows", "addresses", "CHUNK"]
 

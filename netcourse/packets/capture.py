@@ -33,7 +33,8 @@ from netcourse.html import Markup, table
 from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import Columns, decode, fragment_note
+from netcourse.packets.fast import Columns, decode
+from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import pcap_bytes

@@ -38,7 +38,8 @@ import numpy as np
 
 from netcourse.errors import FilterError, quote
 from netcourse.packets.capture import _require_readable
-from netcourse.packets.fast import TUNNEL_LAYERS, Columns, occurrences, present
+from netcourse.packets.fast import TUNNEL_LAYERS, Columns
+from netcourse.packets.instances import occurrences, present
 from netcourse.packets.payloads import dns_heuristic, dns_query_names, http_methods
 from netcourse.protocols import (
     DNS_RELATIVE_PORTS,

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from netcourse.packets import SAMPLES, bulk, conversations
 from netcourse.packets.capture import _index, _index_pcap
-from netcourse.packets.fast import decode, instances
+from netcourse.packets.fast import decode
 from netcourse.packets.flows import flow_bytes, write_flows
+from netcourse.packets.instances import instances
 from netcourse.packets.synthetic import write_capture
 
 

@@ -21,7 +21,8 @@ from tunnelcaptures import NAMES, write_tunnel_captures
 
 from netcourse.packets import conversations, matching, read_capture
 from netcourse.packets.capture import _index
-from netcourse.packets.fast import address, decode, instances
+from netcourse.packets.fast import address, decode
+from netcourse.packets.instances import instances
 
 pytestmark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed")
 
