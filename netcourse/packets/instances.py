@@ -45,6 +45,7 @@ def instances(cols: Columns, kind: str) -> Instances:
     """Every Ethernet, IPv4, IPv6, TCP or UDP header of every frame, as conversations count them.
 
     >>> from netcourse.packets.capture import _index
+    >>> from netcourse.packets.fast import decode
     >>> found = instances(decode(_index("udp")), "udp")
     >>> found.row.tolist(), found.dport.tolist()
     ([0, 1, 2], [7, 40000, 9])
@@ -95,6 +96,7 @@ def present(cols: Columns, kind: str) -> np.ndarray:
     """True for each frame holding at least one layer of ``kind`` in :attr:`Columns.layers`.
 
     >>> from netcourse.packets.capture import _index
+    >>> from netcourse.packets.fast import decode
     >>> present(decode(_index("udp")), "vxlan").tolist()
     [False, False, False, False]
     """
@@ -109,6 +111,7 @@ def occurrences(cols: Columns, kind: str, name: str) -> list[np.ndarray]:
     address halves) where a frame has no such occurrence: a filter matches if any does.
 
     >>> from netcourse.packets.capture import _index
+    >>> from netcourse.packets.fast import decode
     >>> occurrences(decode(_index("udp")), "vlan", "value")
     []
     """
