@@ -90,7 +90,7 @@ class ConnMatch(Match):
     """
 
     field: str
-    net: ipaddress.IPv4Network | None = None
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
     lo: int = 0
     hi: int = 0
     values: frozenset[str] = frozenset()
@@ -128,7 +128,7 @@ class ConnMatch(Match):
             return bool(value & self.values)
         if self.field.endswith("port"):
             return self.lo <= value <= self.hi
-        return ipaddress.IPv4Address(value) in self.net
+        return ipaddress.ip_address(value) in self.net
 
     def _mask(self, batch):
         # a batch judges each packet alone: its own connection, first packet, no status
@@ -184,7 +184,9 @@ class ConnMatch(Match):
         return f"{what} is {'NOT ' if self.negate else ''}{wanted}"
 
 
-def conntrack_option(option: str, value: str, *, negate: bool, text: str, fail=None) -> ConnMatch:
+def conntrack_option(
+    option: str, value: str, *, negate: bool, text: str, fail=None, version: int = 4
+) -> ConnMatch:
     """The :class:`ConnMatch` of one conntrack option and its value, checked as iptables does.
 
     >>> conntrack_option("--ctdir", "REPLY", negate=False, text="--ctdir REPLY").values
@@ -222,8 +224,13 @@ def conntrack_option(option: str, value: str, *, negate: bool, text: str, fail=N
         if lo > hi:
             raise refuse("the range's first port is above its last")
         return ConnMatch(text=text, negate=negate, field=name, lo=lo, hi=hi)
+    kind, example = (
+        (ipaddress.IPv6Network, "fd00::/64") if version == 6 else (ipaddress.IPv4Network, "")
+    )
     try:
-        net = ipaddress.IPv4Network(value.strip(), strict=False)
+        net = kind(value.strip(), strict=False)
     except ValueError:
+        if version == 6:  # ip6tables' --ctorigsrc and the others read IPv6 networks
+            raise refuse(f"expected an IPv6 address or network such as {example}") from None
         raise refuse("expected an IPv4 address or network such as 192.168.1.0/24") from None
     return ConnMatch(text=text, negate=negate, field=name, net=net)

@@ -145,9 +145,7 @@ def _port_number(text: str) -> int:
     return int(text) if port is None else port
 
 
-def _addresses(
-    value: str, version: int
-) -> tuple[int | None, int | None, int | None, int | None]:
+def _addresses(value: str, version: int) -> tuple[int | None, int | None, int | None, int | None]:
     addresses, ports = split_nat_to(value, version)
     lo = hi = plo = phi = None
     if addresses:
