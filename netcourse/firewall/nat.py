@@ -113,6 +113,9 @@ def pick_address(pkt: Packet, lo: int, hi: int, *, manip: str, persistent: bool 
     the destination's last word, then picks each word in turn: within the range's words while
     the words so far equal the range's top, over the whole word after that; the hash is
     mixed with each destination word (the new one when the destination is what changes).
+    Once a word falls below the range's top word, the later words are drawn from their whole
+    span, so an IPv6 range that crosses a word's end can yield an address outside it: the
+    kernel does so too (measured in tests/firewall/test_kernel_router6.py).
 
     >>> p = Packet("udp", src="198.18.0.1", dst="198.18.1.1")
     >>> pick_address(p, 7, 7, manip="dst")

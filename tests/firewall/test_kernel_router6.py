@@ -412,3 +412,44 @@ def test_ipv6_router_rulesets_with_nat_decide_and_translate_as_the_kernel(lab):
         assert seen[what] >= 3, (what, seen)
     assert seen["translated reply"] >= 15 and seen["forwarded"] >= 60, seen
     assert seen["translated ICMPv6 error"] >= 2, seen
+
+
+#: SNAT ranges whose pick crosses the kernel's 32-bit words: a range over a word's end, a
+#: wide one, a reversed one (ip6tables takes it as it is), and --persistent.
+WORD_RANGES = [
+    "fd00:1::ffff:fff0-fd00:1::1:0:10",
+    "fd00:1::-fd00:1::ffff:ffff:ffff",
+    "fd00:1::9-fd00:1::1",
+    "fd00:1::1:0:0-fd00:1::2:0:5 --persistent",
+]
+
+
+def test_ipv6_snat_picks_the_address_in_a_range_as_the_kernel_hashes_it(lab):
+    rng = random.Random(7)
+    checked = 0
+    for spec in WORD_RANGES:
+        text = (
+            "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+            f":POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth1 -j SNAT --to-source {spec}\n"
+            "COMMIT"
+        )
+        fw = Firewall.from_iptables(text, interfaces=ROUTER_INTERFACES6, family=6)
+        lab.load(text)
+        ct = ConnTrack()
+        from scapy.layers.inet import UDP
+        from scapy.layers.inet6 import IPv6
+
+        for n in range(12):
+            src, dst = rng.choice(CLIENT_HOSTS6), rng.choice(SERVER_HOSTS6)
+            pkt = IPv6(src=src, dst=dst) / UDP(sport=30000 + n, dport=9) / b"x"
+            model = Packet.from_scapy(pkt, in_iface="eth0", out_iface="eth1")
+            want = fw.traverse(model, conntrack=ct).packet
+            lab.send("client", bytes(pkt))
+            got: list[bytes] = []
+            deadline = time.monotonic() + 2
+            while not got and time.monotonic() < deadline:
+                got += lab.captured("server")
+                time.sleep(0.003)
+            assert [_seen(g) for g in got] == [_ours(want)], (spec, model, want)
+            checked += 1
+    assert checked == 12 * len(WORD_RANGES)
