@@ -155,8 +155,13 @@ class TargetOptions:
         if ports is not None:
             if self.proto not in (6, 17) or self.proto_negated:
                 raise self.fail(f"{option} {value}", "a port needs -p tcp or -p udp in the rule")
-            if version == 6 and (not ports or ports.endswith("-") or ":" in ports):
+            ends = ports.split("-", 1)
+            if not all(ends) or ":" in ports:
                 raise self.fail(
                     f"{option} {value}", "expected PORT or PORT-PORT (a dash) after the colon"
+                )
+            if any(e[0] == "0" and len(e) > 1 and e.isdigit() for e in ends):
+                raise self.fail(  # iptables: "Garbage after port value"
+                    f"{option} {value}", "a port is written without leading zeros, such as 80"
                 )
             self._range(option, ports.replace("-", ":", 1), ("tcp",), shown=value)

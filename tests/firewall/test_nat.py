@@ -51,6 +51,8 @@ REFUSED = [
     "[fd00::1]:65536",
     "[ fd00::1]",
     "fe80::1%eth0",
+    "[fd00::1]:080",
+    "[fd00::1]:80-0090",
 ]
 
 
@@ -72,6 +74,11 @@ def test_an_ipv6_port_needs_tcp_or_udp_and_ipv4_keeps_its_syntax():
         _nat6("-A PREROUTING -j DNAT --to-destination [fd00::1]:80")
     with pytest.raises(RuleError, match="--to-source"):
         Firewall.from_iptables("*nat\n-A POSTROUTING -j SNAT --to-source [198.18.0.1]\nCOMMIT")
+    for refused in ("198.18.0.1:00080", "198.18.0.1:80-"):  # iptables 1.8.9 refuses both
+        with pytest.raises(RuleError, match="--to-destination"):
+            Firewall.from_iptables(
+                f"*nat\n-A PREROUTING -p tcp -j DNAT --to-destination {refused}\nCOMMIT"
+            )
     fw = Firewall.from_iptables(
         "*nat\n-A PREROUTING -p tcp -j DNAT --to-destination 198.18.0.1:80\nCOMMIT"
     )
