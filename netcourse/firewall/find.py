@@ -30,6 +30,7 @@ ACCEPT: the policy of INPUT (DROP) decides every one)
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -47,6 +48,7 @@ from netcourse.firewall.lint import (
     _minus,
     _rule_boxes,
 )
+from netcourse.firewall.marks import MarkMatch
 from netcourse.firewall.matches import (
     DIMENSIONS,
     STATES,
@@ -568,6 +570,21 @@ class _Walk:
             self.example = (packet, state, verdict, frozenset())
             raise _Stop
 
+    def _marked(self, packet: Packet, assumed: frozenset) -> list[Packet]:
+        """The packet with the mark (or connection mark) of an assumed rule's mark match (it
+        holds then, or under ! fails), one match at a time and all together: marks are no
+        header field, so the box cannot hold them."""
+        out, together = [], {}
+        for chain, number in sorted(assumed):
+            for match in self.fw.rule(chain, number).matches:
+                if isinstance(match, MarkMatch):
+                    field = "mark" if match.which == "mark" else "ctmark"
+                    together[field] = match.value
+                    out.append(dataclasses.replace(packet, **{field: match.value}))
+        if len(out) > 1:
+            out.append(dataclasses.replace(packet, **together))
+        return out
+
     def answer(self, start: Chain) -> Search:
         """The Search this walk answers."""
         what = self.space.describe(start.name)
@@ -575,9 +592,12 @@ class _Walk:
         if self.example is None:
             for box, assumed in self.maybe[:20]:  # judged alone, some may get it
                 packet, state = self.space.packet(box)
-                verdict = self.fw.evaluate(packet, chain=start.name, state=state)
-                if verdict.action == self.action:
-                    self.example = (packet, state, verdict, assumed)
+                for candidate in (packet, *self._marked(packet, assumed)):
+                    verdict = self.fw.evaluate(candidate, chain=start.name, state=state)
+                    if verdict.action == self.action:
+                        self.example = (candidate, state, verdict, assumed)
+                        break
+                if self.example is not None:
                     break
         if self.example is not None:
             packet, state, verdict, assumed = self.example

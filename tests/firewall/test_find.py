@@ -424,3 +424,12 @@ def test_ipv6_search_reads_ipv6_constraints_hop_limits_and_routing_headers():
     v4 = Firewall.from_iptables(["-A INPUT -j ACCEPT"])
     with pytest.raises(RuleError, match="iptables filters IPv4"):
         find(v4, "ACCEPT", src="fd00::/64")
+
+
+def test_an_example_carries_the_mark_a_mark_rule_wants():
+    fw = Firewall.from_iptables(
+        ["-P INPUT DROP", "-A INPUT -d 10.0.0.0/8 -i eth0 -m mark --mark 1 -j ACCEPT"]
+    )
+    answer = find(fw, "ACCEPT", proto="tcp", src="10.1.2.200", dst="10.1.2.3", dport=22)
+    assert answer.found and answer.packet.mark == 1
+    assert answer.depends_on == (("INPUT", 1),) and not answer.proof
