@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.family import address_range
 from netcourse.firewall.matches import DIMENSIONS, Match
 from netcourse.firewall.packet import Packet, icmp_reply
 from netcourse.readers import read_port
@@ -147,9 +148,12 @@ class ConnMatch(Match):
                 column = batch.sport if end == "src" else batch.dport
                 held = (column >= self.lo) & (column <= self.hi)
             else:
-                column = batch.src if end == "src" else batch.dst
                 lo, hi = int(self.net[0]), int(self.net[-1])
-                held = (column >= lo) & (column <= hi)
+                if self.net.version == 6:  # two uint64 columns per address
+                    held = address_range(batch, end, lo, hi)
+                else:
+                    column = batch.src if end == "src" else batch.dst
+                    held = (column >= lo) & (column <= hi)
         held = held & valid
         return (~held & valid) if self.negate else held
 
