@@ -428,9 +428,13 @@ def test_ipv6_snat_picks_the_address_in_a_range_as_the_kernel_hashes_it(lab):
     rng = random.Random(7)
     checked = 0
     for spec in WORD_RANGES:
-        text = (
+        text = (  # every table written: ip6tables-restore keeps the tables a file leaves out
+            "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+            "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+            ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n"
             "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
             f":POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth1 -j SNAT --to-source {spec}\n"
+            "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
             "COMMIT"
         )
         fw = Firewall.from_iptables(text, interfaces=ROUTER_INTERFACES6, family=6)
