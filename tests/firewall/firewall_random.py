@@ -258,9 +258,6 @@ def rules6(draw, chain="INPUT", user=None):
             )
         )
         parts.append(f"-m conntrack {draw(neg)}--ctstate {','.join(states)}")
-    if draw(st.integers(0, 6)) == 0:  # a connection's tuples, as NAT rules read them
-        option = draw(st.sampled_from(["--ctorigsrc", "--ctorigdst", "--ctreplsrc", "--ctrepldst"]))
-        parts.append(f"-m conntrack {draw(neg)}{option} {draw(st.sampled_from(NETS6))}")
     targets = ["ACCEPT", "DROP", "REJECT", "LOG", "RETURN"] + (
         [user, f"GOTO {user}"] if user else []
     )
