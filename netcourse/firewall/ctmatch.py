@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.family import address_range
 from netcourse.firewall.matches import DIMENSIONS, Match
 from netcourse.firewall.packet import Packet, icmp_reply
 from netcourse.readers import read_port
@@ -90,7 +91,7 @@ class ConnMatch(Match):
     """
 
     field: str
-    net: ipaddress.IPv4Network | None = None
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network | None = None
     lo: int = 0
     hi: int = 0
     values: frozenset[str] = frozenset()
@@ -128,7 +129,7 @@ class ConnMatch(Match):
             return bool(value & self.values)
         if self.field.endswith("port"):
             return self.lo <= value <= self.hi
-        return ipaddress.IPv4Address(value) in self.net
+        return ipaddress.ip_address(value) in self.net
 
     def _mask(self, batch):
         # a batch judges each packet alone: its own connection, first packet, no status
@@ -147,9 +148,12 @@ class ConnMatch(Match):
                 column = batch.sport if end == "src" else batch.dport
                 held = (column >= self.lo) & (column <= self.hi)
             else:
-                column = batch.src if end == "src" else batch.dst
                 lo, hi = int(self.net[0]), int(self.net[-1])
-                held = (column >= lo) & (column <= hi)
+                if self.net.version == 6:  # two uint64 columns per address
+                    held = address_range(batch, end, lo, hi)
+                else:
+                    column = batch.src if end == "src" else batch.dst
+                    held = (column >= lo) & (column <= hi)
         held = held & valid
         return (~held & valid) if self.negate else held
 
@@ -184,7 +188,9 @@ class ConnMatch(Match):
         return f"{what} is {'NOT ' if self.negate else ''}{wanted}"
 
 
-def conntrack_option(option: str, value: str, *, negate: bool, text: str, fail=None) -> ConnMatch:
+def conntrack_option(
+    option: str, value: str, *, negate: bool, text: str, fail=None, version: int = 4
+) -> ConnMatch:
     """The :class:`ConnMatch` of one conntrack option and its value, checked as iptables does.
 
     >>> conntrack_option("--ctdir", "REPLY", negate=False, text="--ctdir REPLY").values
@@ -222,8 +228,13 @@ def conntrack_option(option: str, value: str, *, negate: bool, text: str, fail=N
         if lo > hi:
             raise refuse("the range's first port is above its last")
         return ConnMatch(text=text, negate=negate, field=name, lo=lo, hi=hi)
+    kind, example = (
+        (ipaddress.IPv6Network, "fd00::/64") if version == 6 else (ipaddress.IPv4Network, "")
+    )
     try:
-        net = ipaddress.IPv4Network(value.strip(), strict=False)
+        net = kind(value.strip(), strict=False)
     except ValueError:
+        if version == 6:  # ip6tables' --ctorigsrc and the others read IPv6 networks
+            raise refuse(f"expected an IPv6 address or network such as {example}") from None
         raise refuse("expected an IPv4 address or network such as 192.168.1.0/24") from None
     return ConnMatch(text=text, negate=negate, field=name, net=net)

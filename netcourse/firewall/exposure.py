@@ -32,8 +32,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from netcourse.errors import RuleError, quote
+from netcourse.firewall.family import FAMILIES
 from netcourse.firewall.find import MAX_PIECES, _Space, _Walk
-from netcourse.firewall.matches import DIMENSIONS, IfaceMatch, Intervals, intersect
+from netcourse.firewall.lint import _UNIVERSE
+from netcourse.firewall.matches import IfaceMatch, Intervals, dimensions, intersect
 from netcourse.firewall.packet import icmp_label, iptables_protocol_name
 from netcourse.html import table
 from netcourse.protocols import protocol_table
@@ -41,7 +43,8 @@ from netcourse.protocols import protocol_table
 __all__ = ["exposure", "Exposure", "Opening"]
 
 _TCP, _UDP, _ICMP = protocol_table(["tcp", "udp", "icmp"]).values()
-_TOP = DIMENSIONS["src"]
+#: "Anywhere" as CIDR text, by IP version.
+_ANYWHERE = {4: "0.0.0.0/0", 6: "::/0"}
 #: The most sources an opening lists before it says how many more.
 MAX_SOURCES = 6
 
@@ -53,8 +56,9 @@ class Opening:
     ``ports`` are (first, last) destination port ranges (empty for protocols without
     ports); ``icmp`` (type, first code, last code) ranges for icmp; ``protocols`` the
     protocol numbers for "other protocols"; ``sources`` the source networks as CIDR text
-    (``0.0.0.0/0`` for anywhere); ``rules`` the (chain, number) of the rules that accept;
-    ``depends_on`` rules whose match depends on more than the headers (rate limits ...).
+    (``0.0.0.0/0`` for anywhere, ``::/0`` in IPv6); ``rules`` the (chain, number) of the
+    rules that accept; ``depends_on`` rules whose match depends on more than the headers
+    (rate limits ...); ``version`` the IP version (6: an ip6tables ruleset, ICMPv6).
     """
 
     proto: str
@@ -66,6 +70,7 @@ class Opening:
     depends_on: tuple[tuple[str, int], ...] = ()
     #: The sources as (first, last) address ranges.
     source_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+    version: int = field(default=4, repr=False)
 
     @property
     def excluded(self) -> tuple[str, ...]:
@@ -75,9 +80,10 @@ class Opening:
             if lo > start:
                 gaps.append((start, lo - 1))
             start = hi + 1
-        if start <= _TOP:
-            gaps.append((start, _TOP))
-        return _cidrs(tuple(gaps)) if gaps else ()
+        top = FAMILIES[self.version].top
+        if start <= top:
+            gaps.append((start, top))
+        return _cidrs(tuple(gaps), self.version) if gaps else ()
 
     @property
     def what(self) -> str:
@@ -89,10 +95,11 @@ class Opening:
         if self.icmp:
             if self.icmp == tuple((kind, 0, 255) for kind in range(255)):
                 return f"{self.proto} every type"
-            return f"{self.proto} " + ", ".join(_icmp_text(*kind) for kind in self.icmp)
+            shown = (_icmp_text(*kind, version=self.version) for kind in self.icmp)
+            return f"{self.proto} " + ", ".join(shown)
         if self.protocols:
             named = ", ".join(
-                iptables_protocol_name(lo) if lo == hi else f"{lo}-{hi}"
+                iptables_protocol_name(lo, self.version) if lo == hi else f"{lo}-{hi}"
                 for lo, hi in self.protocols
             )
             return f"other protocols ({named})"
@@ -101,7 +108,7 @@ class Opening:
     @property
     def source_text(self) -> str:
         """The sources, in words."""
-        if self.sources == ("0.0.0.0/0",):
+        if self.sources == (_ANYWHERE[self.version],):
             return "anywhere"
         if self.excluded and len(self.excluded) < len(self.sources):
             shown = ", ".join(self.excluded[:MAX_SOURCES])
@@ -201,12 +208,28 @@ def exposure(
     >>> exposure(fw, interfaces={"eth1": "198.18.0.2/24"}).openings[0].what
     'tcp every port'
     """
-    names, local = _outside(interfaces)
+    version = fw.ruleset.family
+    names, local = _outside(interfaces, version)
     if isinstance(interfaces, Mapping):
         fw = type(fw)(fw.ruleset, tcp_loose=fw.tcp_loose, interfaces=interfaces)
     start = fw.chains.get(chain)
     if start is None or not start.builtin:
         raise RuleError(f"chain {quote(chain)}: packets enter at INPUT, FORWARD or OUTPUT")
+    token = _UNIVERSE.set(dimensions(version))  # lint's boxes, in this IP version
+    try:
+        walk = _walk(fw, start, names, local, max_pieces)
+    finally:
+        _UNIVERSE.reset(token)
+    accepted = [
+        (box, assumed, (chain_name, number))
+        for chain_name, number, target, (box, assumed) in walk.decided
+        if target == "ACCEPT"
+    ]
+    return Exposure(_openings(accepted, version), tuple(names), walk.complete)
+
+
+def _walk(fw, start, names: list[str], local: Intervals | None, max_pieces: int) -> _Walk:
+    """The walk of every NEW packet arriving on the outside interfaces, collecting."""
     space = _Space(fw, {"state": "NEW"}, extra_names=names)
     for box in space.region:
         if names:
@@ -220,15 +243,10 @@ def exposure(
     space.region = [box for box in space.region if all(box.values())]
     walk = _Walk(fw, space, "ACCEPT", start.name, max_pieces=max_pieces, collect=True)
     walk.run(start, space.region)
-    accepted = [
-        (box, assumed, (chain_name, number))
-        for chain_name, number, target, (box, assumed) in walk.decided
-        if target == "ACCEPT"
-    ]
-    return Exposure(_openings(accepted), tuple(names), walk.complete)
+    return walk
 
 
-def _outside(interfaces) -> tuple[list[str], Intervals | None]:
+def _outside(interfaces, version: int = 4) -> tuple[list[str], Intervals | None]:
     """The outside interfaces' names (empty: any but lo) and their addresses (None: any)."""
     if interfaces is None:
         return [], None
@@ -249,7 +267,7 @@ def _outside(interfaces) -> tuple[list[str], Intervals | None]:
                 raise RuleError(
                     f"interface {name}: {quote(text)}: expected an address such as '198.18.0.2/24'"
                 ) from None
-            if address.version == 4 and name != "lo":
+            if address.version == version and name != "lo":
                 points.append((int(address.ip), int(address.ip)))
     return [n for n in names if n != "lo"], _merge(points)
 
@@ -264,34 +282,42 @@ def _merge(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _openings(accepted) -> tuple[Opening, ...]:
+def _openings(accepted, version: int = 4) -> tuple[Opening, ...]:
     """Accepted pieces gathered per protocol: key ranges with the same sources merged."""
     openings: list[Opening] = []
-    kinds = (("tcp", _TCP, "dport"), ("udp", _UDP, "dport"), ("icmp", _ICMP, "icmp"))
+    icmp = FAMILIES[version].icmp_proto
+    kinds = (
+        ("tcp", _TCP, "dport"),
+        ("udp", _UDP, "dport"),
+        (iptables_protocol_name(icmp, version), icmp, "icmp"),
+    )
     for proto, number, dim in kinds:
         items = [
             (box[dim], box["src"], rule, assumed)
             for box, assumed, rule in accepted
             if any(lo <= number <= hi for lo, hi in box["proto"])
         ]
-        openings += _gather(proto, dim, items)
+        openings += _gather(proto, dim, items, version)
     others = []
     for box, assumed, rule in accepted:
-        rest = intersect(box["proto"], _OTHERS)
+        rest = intersect(box["proto"], _others(icmp))
         if rest:
             others.append((rest, box["src"], rule, assumed))
-    openings += _gather("other", "proto", others)
+    openings += _gather("other", "proto", others, version)
     return tuple(openings)
 
 
-_OTHERS: Intervals = tuple(
-    (lo, hi)
-    for lo, hi in ((1, _ICMP - 1), (_ICMP + 1, _TCP - 1), (_TCP + 1, _UDP - 1), (_UDP + 1, 255))
-    if lo <= hi
-)
+def _others(icmp: int) -> Intervals:
+    """The protocols other than tcp, udp and the IP version's ICMP, as ranges."""
+    out, start = [], 1
+    for number in sorted((icmp, _TCP, _UDP)):
+        if start <= number - 1:
+            out.append((start, number - 1))
+        start = number + 1
+    return (*out, (start, 255))
 
 
-def _gather(proto: str, dim: str, items) -> list[Opening]:
+def _gather(proto: str, dim: str, items, version: int = 4) -> list[Opening]:
     """Openings of one protocol: the key field cut where any item's ranges start or end,
     each segment with the union of its items' sources, neighbours with the same merged."""
     if not items:
@@ -349,8 +375,9 @@ def _gather(proto: str, dim: str, items) -> list[Opening]:
         out.append(
             Opening(
                 proto=proto,
-                sources=_cidrs(sources),
+                sources=_cidrs(sources, version),
                 source_spans=sources,
+                version=version,
                 rules=tuple(sorted(rules, key=lambda r: (r[0], r[1] or 0))),
                 depends_on=tuple(sorted(depends)),
                 **fields,
@@ -368,9 +395,9 @@ def _icmp_spans(spans):
             yield kind, first, last
 
 
-def _icmp_text(kind: int, first: int, last: int) -> str:
+def _icmp_text(kind: int, first: int, last: int, *, version: int = 4) -> str:
     if (first, last) == (0, 255):
-        name = icmp_label(kind)
+        name = icmp_label(kind, None, version)
         return f"{name} ({kind})" if name else f"type {kind}"
     codes = str(first) if first == last else f"{first}-{last}"
     return f"type {kind} code {codes}"
@@ -380,16 +407,23 @@ def _span(lo: int, hi: int) -> str:
     return str(lo) if lo == hi else f"{lo}-{hi}"
 
 
-def _cidrs(sources: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
-    """Address ranges as the fewest CIDR blocks that tile them."""
-    if sources == ((0, _TOP),):
-        return ("0.0.0.0/0",)
+def _cidrs(sources: tuple[tuple[int, int], ...], version: int = 4) -> tuple[str, ...]:
+    """Address ranges as the fewest CIDR blocks that tile them.
+
+    >>> _cidrs(((0, 2**128 - 1),), 6), _cidrs(((4, 7),))
+    (('::/0',), ('0.0.0.4/30',))
+    """
+    family = FAMILIES[version]
+    if sources == ((0, family.top),):
+        return (_ANYWHERE[version],)
+    bits = family.top.bit_length()
+    address = ipaddress.IPv6Address if version == 6 else ipaddress.IPv4Address
     out = []
     for lo, hi in sources:
         while lo <= hi:
-            size = (lo & -lo) if lo else 1 << 32  # the largest block aligned at lo ...
+            size = (lo & -lo) if lo else 1 << bits  # the largest block aligned at lo ...
             while size > hi - lo + 1:  # ... that still fits
                 size >>= 1
-            out.append(f"{ipaddress.IPv4Address(lo)}/{33 - size.bit_length()}")
+            out.append(f"{address(lo)}/{bits + 1 - size.bit_length()}")
             lo += size
     return tuple(out)

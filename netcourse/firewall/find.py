@@ -30,13 +30,16 @@ ACCEPT: the policy of INPUT (DROP) decides every one)
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from netcourse.errors import AddressError, RuleError, quote
+from netcourse.firewall.family import FAMILIES, NO_ROUTING_HEADER
 from netcourse.firewall.lint import (
+    _UNIVERSE,
     _box_and,
     _exact,
     _iface_names,
@@ -45,7 +48,15 @@ from netcourse.firewall.lint import (
     _minus,
     _rule_boxes,
 )
-from netcourse.firewall.matches import DIMENSIONS, STATES, IfaceMatch, Intervals, intersect
+from netcourse.firewall.marks import MarkMatch
+from netcourse.firewall.matches import (
+    DIMENSIONS,
+    STATES,
+    IfaceMatch,
+    Intervals,
+    dimensions,
+    intersect,
+)
 from netcourse.firewall.packet import (
     Packet,
     flag_bits,
@@ -66,7 +77,7 @@ SEARCH_STATES: tuple[str, ...] = tuple(s for s, code in STATES.items() if code <
 #: The constraints :func:`find` takes, with what each narrows.
 CONSTRAINTS: dict[str, str] = {
     "proto": "the IP protocol: a name such as 'tcp' or a number",
-    "src": "the source: an address or a network such as '198.51.100.0/24'",
+    "src": "the source: an address or a network such as '198.51.100.0/24' (IPv6: 'fd00::/64')",
     "dst": "the destination: an address or a network",
     "sport": "the source port: a number or a range such as '1024:65535' (tcp, udp ...)",
     "dport": "the destination port: a number or a range",
@@ -83,7 +94,8 @@ MAX_PIECES = 200_000
 #: Protocols whose packets carry ports in the model (Packet gives them sport and dport).
 _PORT_PROTOCOLS = tuple(sorted(protocol_table(["tcp", "udp", "sctp", "udplite"]).values()))
 _TCP, _ICMP = protocol_table(["tcp", "icmp"]).values()
-_ADDRESS_TOP = DIMENSIONS["src"]
+#: The ICMP protocol by IP version (ICMPv6 in IPv6).
+_ICMPS = {version: family.icmp_proto for version, family in FAMILIES.items()}
 #: Interface names an example packet prefers, in order, and the stems tried after them.
 _NAMES = ("eth0", "eth1", "lo", "wlan0", "ens3", "br0", "wan", "lan", "if0", "x0")
 #: Values an example prefers per field, when the region holds them (documentation addresses,
@@ -102,6 +114,15 @@ _PREFERRED: dict[str, tuple[int, ...]] = {
     "icmp": (8 * 256, 0),
     "state": (STATES["NEW"], STATES["ESTABLISHED"], STATES["RELATED"], STATES["INVALID"]),
     "frag": (0,),  # a whole packet, or its first fragment, unless only others will do
+    "ttl": (64,),  # IPv6's hop limit (ip6tables' hl)
+    "rt": (NO_ROUTING_HEADER,),  # no routing header (ip6tables' rt)
+}
+#: What an IPv6 example prefers where the IPv4 one prefers the values above.
+_PREFERRED6: dict[str, tuple[int, ...]] = {
+    "proto": (*protocol_table(["tcp", "udp"]).values(), FAMILIES[6].icmp_proto),
+    "src": tuple(int(ipaddress.IPv6Address(a)) for a in ("2001:db8::1", "fd00::1")),
+    "dst": tuple(int(ipaddress.IPv6Address(a)) for a in ("2001:db8::2", "fd00::2")),
+    "icmp": (128 * 256, 129 * 256),
 }
 _STATE_NAMES = {code: name for name, code in STATES.items()}
 
@@ -191,10 +212,14 @@ def find(
     if start is None or not start.builtin:
         builtin = ", ".join(c.name for c in fw.chains.values() if c.builtin)
         raise RuleError(f"chain {quote(chain)}: packets enter at a built-in chain: {builtin}")
-    space = _Space(fw, constraints)
-    walk = _Walk(fw, space, action, start.name, max_pieces=max_pieces, collect=False)
-    walk.run(start, space.region)
-    return walk.answer(start)
+    token = _UNIVERSE.set(dimensions(fw.ruleset.family))  # lint's boxes, in this IP version
+    try:
+        space = _Space(fw, constraints)
+        walk = _Walk(fw, space, action, start.name, max_pieces=max_pieces, collect=False)
+        walk.run(start, space.region)
+        return walk.answer(start)
+    finally:
+        _UNIVERSE.reset(token)
 
 
 def _rules_text(rules: Iterable[tuple[str, int]]) -> str:
@@ -223,9 +248,13 @@ class _Space:
         names |= {_class_name(p) for p in patterns}
         self.names = tuple(sorted(names))
         self.real = {i: _realise(n, self.names) for i, n in enumerate(self.names)}
-        box = {dim: ((0, top),) for dim, top in DIMENSIONS.items()}
+        self.version = fw.ruleset.family
+        self.icmp = _ICMPS[self.version]
+        self.preferred = {**_PREFERRED, **(_PREFERRED6 if self.version == 6 else {})}
+        box = {dim: ((0, top),) for dim, top in dimensions(self.version).items()}
         box["proto"] = ((1, 255),)  # protocol 0 describes rules, not packets
         box["icmp"] = ((0, 254 * 256 + 255),)  # type 255 means "any" to iptables
+        box["state"] = ((0, max(STATES[s] for s in SEARCH_STATES)),)
         for dim in ("in", "out"):
             box[dim] = tuple((i, i) for i, real in self.real.items() if real is not None)
         self.words: dict[str, str] = {}
@@ -238,15 +267,17 @@ class _Space:
         def keep(dim: str, values: Intervals) -> None:
             box[dim] = intersect(box[dim], values)
 
+        version, icmp = self.version, self.icmp
         if key == "proto":
-            number = protocol_number(value)
+            number = protocol_number(value, version)
             if number:
                 keep("proto", ((number, number),))
-                self.words[key] = iptables_protocol_name(number)
+                self.words[key] = iptables_protocol_name(number, version)
         elif key in ("src", "dst"):
-            net = _network(value, key)
+            net = _network(value, key, version)
             keep(key, ((int(net.network_address), int(net.broadcast_address)),))
-            shown = str(net.network_address) if net.prefixlen == 32 else str(net)
+            whole = net.prefixlen == net.max_prefixlen
+            shown = str(net.network_address) if whole else str(net)
             self.words[key] = f"{'from' if key == 'src' else 'to'} {shown}"
         elif key in ("sport", "dport"):
             lo, hi = read_port_range(value, what=key, error=RuleError)
@@ -260,17 +291,17 @@ class _Space:
             keep("proto", ((_TCP, _TCP),))
             self.words[key] = f"with flags [{value or 'none'}]"
         elif key == "icmp_type":
-            kind, code = icmp_type_code(value)
+            kind, code = icmp_type_code(value, version)
             low, high = (0, 255) if code is None else (code, code)
             keep("icmp", ((kind * 256 + low, kind * 256 + high),))
-            keep("proto", ((_ICMP, _ICMP),))
-            self.words[key] = f"of ICMP type {value}"
+            keep("proto", ((icmp, icmp),))
+            self.words[key] = f"of {'ICMPv6' if version == 6 else 'ICMP'} type {value}"
         elif key == "icmp_code":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
                 raise RuleError(f"icmp_code {quote(value)}: expected a number 0-255")
             keep("icmp", tuple((t * 256 + value,) * 2 for t in range(255)))
-            keep("proto", ((_ICMP, _ICMP),))
-            self.words[key] = f"with ICMP code {value}"
+            keep("proto", ((icmp, icmp),))
+            self.words[key] = f"with {'ICMPv6' if version == 6 else 'ICMP'} code {value}"
         elif key == "state":
             states = (value,) if isinstance(value, str) else tuple(value)
             for state in states:
@@ -294,11 +325,13 @@ class _Space:
 
     def packet(self, box: dict) -> tuple[Packet, str]:
         """A packet (and its conntrack state) of the box, with the nicest values it holds."""
-        value = {dim: _pick(box[dim], _PREFERRED.get(dim, ())) for dim in _PREFERRED}
+        preferred = self.preferred
+        value = {dim: _pick(box[dim], preferred[dim]) for dim in preferred if dim in box}
         number = value["proto"]
+        address = ipaddress.IPv6Address if self.version == 6 else ipaddress.IPv4Address
         fields: dict = dict(
-            src=str(ipaddress.IPv4Address(value["src"])),
-            dst=str(ipaddress.IPv4Address(value["dst"])),
+            src=str(address(value["src"])),
+            dst=str(address(value["dst"])),
             in_iface=self._iface(box["in"]),
             out_iface=self._iface(box["out"], prefer=("eth1", "eth0")),
         )
@@ -306,11 +339,16 @@ class _Space:
             fields.update(sport=value["sport"], dport=value["dport"])
         if number == _TCP:
             fields["flags"] = flag_letters(value["flags"])
-        if number == _ICMP:
+        if number == self.icmp:
             fields.update(icmp_type=value["icmp"] // 256, icmp_code=value["icmp"] % 256)
         if value["frag"]:
             fields["fragment"] = 1  # the second fragment: 8 bytes into the datagram
-        return Packet(iptables_protocol_name(number), **fields), _STATE_NAMES[value["state"]]
+        if "ttl" in value:  # IPv6: the hop limit and the routing header
+            fields["ttl"] = value["ttl"]
+            if value["rt"] != NO_ROUTING_HEADER:
+                fields["routing_type"] = value["rt"]
+        name = iptables_protocol_name(number, self.version)
+        return Packet(name, **fields), _STATE_NAMES[value["state"]]
 
     def _iface(self, values: Intervals, prefer: tuple[str, ...] = ("eth0", "eth1")) -> str:
         held = [i for lo, hi in values for i in range(lo, hi + 1) if self.real.get(i)]
@@ -341,12 +379,17 @@ def _pick(values: Intervals, preferred: tuple[int, ...]) -> int:
     return lo
 
 
-def _network(value, key: str) -> ipaddress.IPv4Network:
+def _network(value, key: str, version: int = 4) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     try:
         interface = read_interface(value, error=RuleError)
     except (AddressError, RuleError) as exc:
         raise RuleError(f"{key}: {exc}") from None
-    if interface.version != 4:
+    if interface.version != version:
+        if version == 6:
+            raise RuleError(
+                f"{key} {quote(value)}: an ip6tables ruleset filters IPv6 (expected an "
+                "address or network such as 'fd00::/64'; iptables does IPv4)"
+            )
         raise RuleError(f"{key} {quote(value)}: iptables filters IPv4 (ip6tables does IPv6)")
     return interface.network
 
@@ -413,7 +456,9 @@ class _Walk:
             boxes = _rule_boxes(rule, self.space.names)
             self.boxes[key] = boxes
             self.exact[key] = (
-                all(_exact(m) for m in rule.matches) and _cylindrical(boxes) and _known(boxes)
+                all(_exact(m) for m in rule.matches)
+                and _cylindrical(boxes, self.space.icmp)
+                and _known(boxes)
             )
         return self.boxes[key], self.exact[key]
 
@@ -525,6 +570,21 @@ class _Walk:
             self.example = (packet, state, verdict, frozenset())
             raise _Stop
 
+    def _marked(self, packet: Packet, assumed: frozenset) -> list[Packet]:
+        """The packet with the mark (or connection mark) of an assumed rule's mark match (it
+        holds then, or under ! fails), one match at a time and all together: marks are no
+        header field, so the box cannot hold them."""
+        out, together = [], {}
+        for chain, number in sorted(assumed):
+            for match in self.fw.rule(chain, number).matches:
+                if isinstance(match, MarkMatch):
+                    field = "mark" if match.which == "mark" else "ctmark"
+                    together[field] = match.value
+                    out.append(dataclasses.replace(packet, **{field: match.value}))
+        if len(out) > 1:
+            out.append(dataclasses.replace(packet, **together))
+        return out
+
     def answer(self, start: Chain) -> Search:
         """The Search this walk answers."""
         what = self.space.describe(start.name)
@@ -532,9 +592,12 @@ class _Walk:
         if self.example is None:
             for box, assumed in self.maybe[:20]:  # judged alone, some may get it
                 packet, state = self.space.packet(box)
-                verdict = self.fw.evaluate(packet, chain=start.name, state=state)
-                if verdict.action == self.action:
-                    self.example = (packet, state, verdict, assumed)
+                for candidate in (packet, *self._marked(packet, assumed)):
+                    verdict = self.fw.evaluate(candidate, chain=start.name, state=state)
+                    if verdict.action == self.action:
+                        self.example = (candidate, state, verdict, assumed)
+                        break
+                if self.example is not None:
                     break
         if self.example is not None:
             packet, state, verdict, assumed = self.example
@@ -588,17 +651,19 @@ def _deciders_text(deciders: tuple[tuple[str, int | None, str], ...]) -> str:
 #: newer match adds) is followed both ways, as one whose match headers cannot tell.
 _FIELDS = (
     "proto", "src", "dst", "sport", "dport", "flags", "icmp", "state", "in", "out", "frag",
+    "ttl", "rt",
 )  # fmt: skip
 
 
 def _known(boxes: list[dict]) -> bool:
     """Whether the boxes narrow only fields an example packet is built from."""
+    universe = _UNIVERSE.get()
     return all(
-        box[dim] == ((0, DIMENSIONS[dim]),) for box in boxes for dim in box if dim not in _FIELDS
+        box[dim] == ((0, universe[dim]),) for box in boxes for dim in box if dim not in _FIELDS
     )
 
 
-def _cylindrical(boxes: list[dict]) -> bool:
+def _cylindrical(boxes: list[dict], icmp: int = _ICMP) -> bool:
     """Whether fields a protocol lacks are left free for it: ports only constrained for
     protocols with ports, TCP flags for tcp, the ICMP type for icmp (else a packet without
     that field would fall outside the box though the rule matches it, or the other way)."""
@@ -607,7 +672,7 @@ def _cylindrical(boxes: list[dict]) -> bool:
         for dims, allowed in (
             (("sport", "dport"), _PORT_PROTOCOLS),
             (("flags",), (_TCP,)),
-            (("icmp",), (_ICMP,)),
+            (("icmp",), (icmp,)),
         ):
             if all(box[d] == ((0, DIMENSIONS[d]),) for d in dims):
                 continue

@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from netcourse.errors import RuleError, quote
 from netcourse.firewall.conntrack import ConnTrack
 from netcourse.firewall.packet import Packet, is_icmp_error
+from netcourse.firewall.targets import split_nat_to
+from netcourse.protocols import service_port
 
 __all__ = ["NatRange", "nat_range", "bind", "translate", "jhash2", "pick_address"]
 
 _MASK = 0xFFFFFFFF
 #: The loopback address REDIRECT sends a machine's own packets to (nf_nat_redirect.c).
-_LOOPBACK = int(ipaddress.IPv4Address("127.0.0.1"))
+_LOOPBACK = {4: int(ipaddress.IPv4Address("127.0.0.1")), 6: int(ipaddress.IPv6Address("::1"))}
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,24 @@ def jhash2(words: list[int], initval: int) -> int:
     return c
 
 
-def _word(address: str) -> int:
-    """An IPv4 address as the kernel's u32 in memory (network bytes read little-endian)."""
-    return int.from_bytes(ipaddress.IPv4Address(address).packed, "little")
+def _words(address: int, version: int, order: str) -> list[int]:
+    """An address as the kernel's u32 words: ``order`` "little" as they sit in memory (the
+    network bytes read on x86), "big" as ntohl() gives them."""
+    size = 16 if version == 6 else 4
+    raw = address.to_bytes(size, "big")
+    return [int.from_bytes(raw[i : i + 4], order) for i in range(0, size, 4)]
 
 
 def pick_address(pkt: Packet, lo: int, hi: int, *, manip: str, persistent: bool = False) -> int:
     """The address of ``lo``-``hi`` the kernel gives this packet (find_best_ips_proto()).
+
+    The kernel hashes the source address (as four u32 words, IPv4's padded with zeros) with
+    the destination's last word, then picks each word in turn: within the range's words while
+    the words so far equal the range's top, over the whole word after that; the hash is
+    mixed with each destination word (the new one when the destination is what changes).
+    Once a word falls below the range's top word, the later words are drawn from their whole
+    span, so an IPv6 range that crosses a word's end can yield an address outside it: the
+    kernel does so too (measured in tests/firewall/test_kernel_router6.py).
 
     >>> p = Packet("udp", src="198.18.0.1", dst="198.18.1.1")
     >>> pick_address(p, 7, 7, manip="dst")
@@ -110,21 +123,46 @@ def pick_address(pkt: Packet, lo: int, hi: int, *, manip: str, persistent: bool 
     """
     if lo == hi:
         return lo
-    initval = 0 if persistent else _word(pkt.dst)
-    j = jhash2([_word(pkt.src), 0, 0, 0], initval)
-    return lo + ((j * (hi - lo + 1)) >> 32)
+    version = pkt.version
+    src = _words(pkt.src_int, version, "little")
+    dst = _words(pkt.dst_int, version, "little")
+    j = jhash2(src + [0] * (4 - len(src)), 0 if persistent else dst[-1])
+    low, high = _words(lo, version, "big"), _words(hi, version, "big")
+    chosen: list[int] = []
+    full = False
+    for i in range(len(low)):
+        start, dist = (0, _MASK) if full else (low[i], (high[i] - low[i] + 1) & _MASK)
+        word = (start + ((j * dist) >> 32)) & _MASK
+        chosen.append(word)
+        full = full or word != high[i]
+        if manip == "dst":  # the tuple's destination word is the new one by now
+            dst[i] = int.from_bytes(word.to_bytes(4, "big"), "little")
+        if not persistent:
+            j ^= dst[i]
+    return int.from_bytes(b"".join(w.to_bytes(4, "big") for w in chosen), "big")
 
 
-def _addresses(value: str) -> tuple[int | None, int | None, int | None, int | None]:
-    addresses, _, ports = value.partition(":")
+def _port_number(text: str) -> int:
+    """A port of a NAT option: a number or a service name iptables resolves."""
+    port = service_port(text, "tcp")
+    return int(text) if port is None else port
+
+
+def _addresses(value: str, version: int) -> tuple[int | None, int | None, int | None, int | None]:
+    addresses, ports = split_nat_to(value, version)
     lo = hi = plo = phi = None
     if addresses:
-        ends = [int(ipaddress.IPv4Address(a)) for a in addresses.split("-")]
+        ends = [int(ipaddress.ip_address(a)) for a in addresses.split("-")]
         lo, hi = ends[0], ends[-1]
     if ports:
-        ends = [int(p) for p in ports.split("-")]
+        ends = [_port_number(p) for p in ports.split("-")]
         plo, phi = ends[0], ends[-1]
     return lo, hi, plo, phi
+
+
+def _scope(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """An address's scope as ipv6_addr_scope() sorts them (link-local or not)."""
+    return "link" if address.is_link_local else ("host" if address.is_loopback else "global")
 
 
 def nat_range(
@@ -138,7 +176,8 @@ def nat_range(
     finds no address on the interface (the kernel drops the packet then).
 
     MASQUERADE takes the out interface's address in the destination's subnet, else its first
-    (primary) address; REDIRECT the in interface's first address (127.0.0.1 in OUTPUT).
+    (primary) address; REDIRECT the in interface's first address (127.0.0.1 in OUTPUT); in
+    IPv6 REDIRECT the first of the destination's scope (::1 in OUTPUT).
     """
     words = list(rule.target_options)
     flags = set(w for w in words if w in ("--random", "--random-fully", "--persistent"))
@@ -146,17 +185,21 @@ def nat_range(
     random = bool(flags & {"--random", "--random-fully"})
     ports: tuple[int | None, int | None] = (None, None)
     if "--to-ports" in values:
-        ends = [int(p) for p in values["--to-ports"].split("-")]
+        ends = [_port_number(p) for p in values["--to-ports"].split("-")]
         ports = (ends[0], ends[-1])
     if rule.target in ("DNAT", "SNAT"):
         option = "--to-destination" if rule.target == "DNAT" else "--to-source"
-        lo, hi, plo, phi = _addresses(values[option])
+        lo, hi, plo, phi = _addresses(values[option], pkt.version)
         return NatRange(lo, hi, plo, phi, random=random, persistent="--persistent" in flags)
     names = dict(interfaces)
     if rule.target == "REDIRECT":
         if pkt.in_iface is None:
-            return NatRange(_LOOPBACK, _LOOPBACK, *ports, random=random)
+            loopback = _LOOPBACK[pkt.version]
+            return NatRange(loopback, loopback, *ports, random=random)
         own = names.get(pkt.in_iface, ())
+        if pkt.version == 6:  # nf_nat_redirect_ipv6(): the first of the destination's scope
+            scope = _scope(ipaddress.ip_address(pkt.dst))
+            own = tuple(a for a in own if _scope(a.ip) == scope)
         if not own:
             return None
         first = int(own[0].ip)
@@ -165,25 +208,29 @@ def nat_range(
         own = names.get(pkt.out_iface or "", ())
         if not own:
             return None
-        dst = ipaddress.IPv4Address(pkt.dst)
-        chosen = next((a for a in own if dst in a.network and a.network.prefixlen < 32), own[0])
+        dst = ipaddress.ip_address(pkt.dst)
+        chosen = next(
+            (a for a in own if dst in a.network and a.network.prefixlen < a.max_prefixlen),
+            own[0],
+        )
         return NatRange(int(chosen.ip), int(chosen.ip), *ports, random=random)
     raise RuleError(f"{quote(rule.target)} is not a NAT target")  # pragma: no cover
 
 
 def _port_of(pkt: Packet, manip: str) -> int | None:
     """The port the manip may change: the source port (or ICMP id) or the destination port."""
-    if pkt.proto_number == 1:
-        return None if is_icmp_error(pkt.icmp_type) else pkt.icmp_id
+    if pkt.is_icmp:  # ICMP in IPv4, ICMPv6 in IPv6: the echo id is the port
+        return None if is_icmp_error(pkt.icmp_type, pkt.version) else pkt.icmp_id
     return pkt.sport if manip == "src" else pkt.dport
 
 
 def _with(pkt: Packet, manip: str, address: int | None = None, port: int | None = None) -> Packet:
     changes: dict = {}
     if address is not None:
-        changes["src" if manip == "src" else "dst"] = str(ipaddress.IPv4Address(address))
+        kind = ipaddress.IPv6Address if pkt.version == 6 else ipaddress.IPv4Address
+        changes["src" if manip == "src" else "dst"] = str(kind(address))
     if port is not None:
-        if pkt.proto_number == 1:
+        if pkt.is_icmp:
             changes["icmp_id"] = port
         elif pkt.sport is not None:
             changes["sport" if manip == "src" else "dport"] = port
@@ -246,11 +293,11 @@ def _same_source(pkt: Packet, to: NatRange, conntrack: ConnTrack) -> Packet | No
 def _free_port(pkt: Packet, to: NatRange, manip: str, conntrack: ConnTrack) -> Packet:
     """nf_nat_l4proto_unique_tuple(): a port of the range no connection answers on."""
     port = _port_of(pkt, manip)
-    if port is None and pkt.proto_number != 1:
+    if port is None and not pkt.is_icmp:
         return pkt  # no ports (gre, esp ...): nothing to change
     if to.port_lo is not None:
         low, high = to.port_lo, to.port_hi
-    elif pkt.proto_number == 1:
+    elif pkt.is_icmp:
         low, high = 0, 65535
     elif manip == "dst":
         return pkt  # a destination's port is never changed unless a range is given
@@ -277,7 +324,7 @@ def translate(pkt: Packet, entry, direction: str, manip: str) -> Packet:
     """
     first = entry.pkt
     out = entry.translated or first
-    if pkt.proto_number == 1 and is_icmp_error(pkt.icmp_type):
+    if pkt.is_icmp and is_icmp_error(pkt.icmp_type, pkt.version):
         outer = _set(pkt, manip, _after(first, out, direction), ports=False)
         if pkt.inner is None:
             return outer

@@ -580,7 +580,8 @@ class _RuleParser(GroupedModules, TargetOptions, FamilyOptions):
                 version=self.family.version,
             )
         if module == "conntrack" and token in CT_OPTIONS:
-            return conntrack_option(token, values[0], negate=negate, text=text, fail=self.fail)
+            read = dict(negate=negate, text=text, fail=self.fail, version=self.family.version)
+            return conntrack_option(token, values[0], **read)
         if module in ("conntrack", "state"):
             allowed = tuple(STATES) if module == "conntrack" else STATE_MODULE_STATES
             states = [s.strip().upper() for s in values[0].split(",")]

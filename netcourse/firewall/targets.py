@@ -26,7 +26,29 @@ from netcourse.firewall.options import (
     UNSIMULATED_TARGETS,
 )
 
-__all__ = ["TargetOptions"]
+__all__ = ["TargetOptions", "split_nat_to"]
+
+
+def split_nat_to(value: str, version: int = 4) -> tuple[str, str | None]:
+    """(addresses, ports or None) of a --to-destination or --to-source value, split as
+    iptables' libxt_NAT does: ``ADDR[-ADDR][:PORT[-PORT]]`` in IPv4; in IPv6 a port needs
+    brackets (``[fd00::1]:80``, ``[fd00::1-fd00::9]:80-90``), a bracketless value with more
+    than one colon is all address, and what follows ``]`` up to a colon is ignored.
+
+    >>> split_nat_to("[fd00::1-fd00::9]:80-90", 6), split_nat_to("fd00::1:80", 6)
+    (('fd00::1-fd00::9', '80-90'), ('fd00::1:80', None))
+    """
+    if version == 6 and "[" in value:
+        start = value.index("[") + 1
+        end = value.find("]", start)
+        if end < 0:
+            raise ValueError("a '[' needs its ']': write [ADDRESS]:PORT such as [fd00::1]:80")
+        colon = value.find(":", end + 1)
+        return value[start:end], (value[colon + 1 :] if colon >= 0 else None)
+    if version == 6 and value.count(":") != 1:
+        return value, None
+    addresses, colon, ports = value.partition(":")
+    return addresses, (ports if colon else None)
 
 
 class TargetOptions:
@@ -108,20 +130,38 @@ class TargetOptions:
         raise self.fail(token, f"{quote(self.target)} is a chain; a chain takes no options")
 
     def _nat_address(self, option: str, value: str) -> None:
-        """Check ``ADDR[-ADDR][:PORT[-PORT]]`` of --to-destination or --to-source."""
-        addresses, _, ports = value.partition(":")
+        """Check ``ADDR[-ADDR][:PORT[-PORT]]`` of --to-destination or --to-source (in IPv6
+        ``[ADDR[-ADDR]]:PORT[-PORT]``, as ip6tables reads it)."""
+        version = self.family.version
+        example = "[fd00::10]:80" if version == 6 else "192.0.2.10:80"
+        shape = "[ADDRESS[-ADDRESS]]:PORT[-PORT]" if version == 6 else "ADDRESS[-ADDRESS]"
         try:
-            ends = [ipaddress.IPv4Address(a) for a in addresses.split("-")] if addresses else []
+            addresses, ports = split_nat_to(value, version)
+        except ValueError as exc:
+            raise self.fail(f"{option} {value}", str(exc)) from None
+        kind = ipaddress.IPv6Address if version == 6 else ipaddress.IPv4Address
+        try:
+            if "%" in addresses:  # a scope id: inet_pton, which ip6tables uses, refuses it
+                raise ValueError(addresses)
+            ends = [kind(a) for a in addresses.split("-", 1)] if addresses else []
         except ValueError:
             ends = None
-        if ends is None or len(ends) > 2 or (not ends and not ports):
-            raise self.fail(
-                f"{option} {value}",
-                "expected ADDRESS[-ADDRESS][:PORT[-PORT]] such as 192.0.2.10:80",
-            )
-        if len(ends) == 2 and ends[0] > ends[1]:
+        if ends is None or (not ends and ports is None):
+            expected = f"{shape}[:PORT[-PORT]]" if version == 4 else shape
+            raise self.fail(f"{option} {value}", f"expected {expected} such as {example}")
+        if version == 4 and len(ends) == 2 and ends[0] > ends[1]:
+            # ip6tables takes a reversed IPv6 range as it is (the kernel's pick then wraps)
             raise self.fail(f"{option} {value}", "the range's first address is above its last")
-        if ports:
+        if ports is not None:
             if self.proto not in (6, 17) or self.proto_negated:
                 raise self.fail(f"{option} {value}", "a port needs -p tcp or -p udp in the rule")
+            ends = ports.split("-", 1)
+            if not all(ends) or ":" in ports:
+                raise self.fail(
+                    f"{option} {value}", "expected PORT or PORT-PORT (a dash) after the colon"
+                )
+            if any(e[0] == "0" and len(e) > 1 and e.isdigit() for e in ends):
+                raise self.fail(  # iptables: "Garbage after port value"
+                    f"{option} {value}", "a port is written without leading zeros, such as 80"
+                )
             self._range(option, ports.replace("-", ":", 1), ("tcp",), shown=value)

@@ -153,11 +153,15 @@ class RouterLab:
 
     def counters(self) -> tuple[dict, dict]:
         """({(table, chain, number): packets}, {(table, chain): policy packets})."""
+        return self._parse_counters(self.router_exec("iptables-save", "-c"))
+
+    @staticmethod
+    def _parse_counters(saved: str) -> tuple[dict, dict]:
         rules: dict[tuple[str, str, int], int] = {}
         policies: dict[tuple[str, str], int] = {}
         seen: dict[tuple[str, str], int] = {}
         table = ""
-        for line in self.router_exec("iptables-save", "-c").splitlines():
+        for line in saved.splitlines():
             if line.startswith("*"):
                 table = line[1:].strip()
                 continue
@@ -178,11 +182,14 @@ class RouterLab:
 
     def captured(self, side: str) -> list[bytes]:
         """The IPv4 packets that reached ``side`` since the last call (not its own)."""
+        return self._captured(side, b"\x08\x00")
+
+    def _captured(self, side: str, ethertype: bytes) -> list[bytes]:
         out = []
         tap = self.taps[side]
         while select.select([tap], [], [], 0)[0]:
             frame, address = tap.recvfrom(65535)
-            if address[2] == PACKET_OUTGOING or frame[12:14] != b"\x08\x00":
+            if address[2] == PACKET_OUTGOING or frame[12:14] != ethertype:
                 continue
             out.append(frame[14:])
         return out
@@ -204,3 +211,130 @@ class RouterLab:
         for name in reversed(self.made):
             subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
         self.made = []
+
+
+#: The IPv6 router lab: client eth0 fd00::1/64 (and CLIENT_HOSTS6) <-> router eth0
+#: fd00::2/64 | router eth1 fd00:1::2/64 (and fd00:1::3, fd00:1::4, deprecated so that the
+#: kernel's source address choice, which MASQUERADE uses, takes fd00:1::2) <-> server eth0
+#: fd00:1::1/64 (and SERVER_HOSTS6).
+CLIENT_NET6, SERVER_NET6 = "fd00::/64", "fd00:1::/64"
+CLIENT_HOSTS6 = ("fd00::1", "fd00::5", "fd00::70")
+SERVER_HOSTS6 = ("fd00:1::1", "fd00:1::10", "fd00:1::11", "fd00:1::12")
+ROUTER_LAN6, ROUTER_WAN6 = "fd00::2", "fd00:1::2"
+ROUTER_INTERFACES6 = {
+    "eth0": ("fd00::2/64",),
+    "eth1": ("fd00:1::2/64", "fd00:1::3/64", "fd00:1::4/64"),
+}
+#: Sysctls set in each namespace before its links come up: no duplicate address detection
+#: and no router solicitations, so the links send no ICMPv6 of their own into the counters.
+QUIET_IPV6 = (
+    "net.ipv6.conf.default.accept_dad=0",
+    "net.ipv6.conf.default.dad_transmits=0",
+    "net.ipv6.conf.default.router_solicitations=0",
+    "net.ipv6.conf.all.accept_dad=0",
+    "net.ipv6.conf.all.router_solicitations=0",
+)
+
+
+class RouterLab6(RouterLab):
+    """RouterLab in IPv6: ip6tables in the router, neighbours written in by hand so that no
+    neighbour discovery crosses the router's chains. Namespaces are named fw6x<pid>c/r/s."""
+
+    def __init__(self) -> None:
+        tag = f"fw6x{os.getpid()}"
+        self.client, self.router, self.server = f"{tag}c", f"{tag}r", f"{tag}s"
+        self.made = []
+        self.raw, self.taps, self.listeners = {}, {}, {}
+        try:
+            self._build()
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self) -> None:
+        c, r, s = self.client, self.router, self.server
+        for name in (c, r, s):
+            run("ip", "netns", "add", name)
+            self.made.append(name)
+            for setting in QUIET_IPV6:
+                run("ip", "netns", "exec", name, "sysctl", "-qw", setting)
+        run(
+            "ip", "-n", r, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", c
+        )
+        run(
+            "ip", "-n", r, "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", s
+        )
+        for addr in CLIENT_HOSTS6:
+            run("ip", "-n", c, "-6", "addr", "add", f"{addr}/64", "dev", "eth0", "nodad")
+        for addr in SERVER_HOSTS6:
+            run("ip", "-n", s, "-6", "addr", "add", f"{addr}/64", "dev", "eth0", "nodad")
+        for iface, addresses in ROUTER_INTERFACES6.items():
+            for i, addr in reversed(list(enumerate(addresses))):  # the newest is listed first
+                extra = ("preferred_lft", "0") if i else ()
+                run("ip", "-n", r, "-6", "addr", "add", addr, "dev", iface, "nodad", *extra)
+        quiet = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+        for name in (c, s):  # the end hosts never answer by themselves
+            run("ip", "netns", "exec", name, "ip6tables-restore", input=quiet)
+        for name, links in ((c, ["lo", "eth0"]), (r, ["lo", "eth0", "eth1"]), (s, ["lo", "eth0"])):
+            for link in links:
+                run("ip", "-n", name, "link", "set", link, "up")
+        run("ip", "-n", c, "-6", "route", "add", SERVER_NET6, "via", ROUTER_LAN6)
+        run("ip", "-n", s, "-6", "route", "add", CLIENT_NET6, "via", ROUTER_WAN6)
+        run("ip", "netns", "exec", r, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
+        mac = {(ns, dev): self._mac(ns, dev) for ns, dev in ((c, "eth0"), (s, "eth0"))}
+        mac[(r, "eth0")], mac[(r, "eth1")] = self._mac(r, "eth0"), self._mac(r, "eth1")
+        neighbours = [(c, "eth0", ROUTER_LAN6, mac[(r, "eth0")])]
+        for addr in ROUTER_INTERFACES6["eth1"]:
+            neighbours.append((s, "eth0", addr.split("/")[0], mac[(r, "eth1")]))
+        neighbours += [(r, "eth0", host, mac[(c, "eth0")]) for host in CLIENT_HOSTS6]
+        neighbours += [(r, "eth1", host, mac[(s, "eth0")]) for host in SERVER_HOSTS6]
+        for ns, dev, addr, lladdr in neighbours:
+            run(*("ip", "-n", ns, "-6", "neigh", "replace", addr), *("lladdr", lladdr, "dev", dev))
+        for side, ns in (("client", c), ("server", s)):
+            with self._inside(ns):
+                self.raw[side] = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+                self.taps[side] = self._tap()
+        with self._inside(r):
+            for port in LOCAL_PORTS:
+                sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+                sock.bind(("::", port))
+                sock.setblocking(False)
+                self.listeners[port] = sock
+        time.sleep(2.5)  # the links' own multicast listener reports go by before any test
+        self.captured("client")
+        self.captured("server")
+
+    def _mac(self, namespace: str, device: str) -> str:
+        shown = run("ip", "-n", namespace, "link", "show", device)
+        return re.search(r"link/ether ([0-9a-f:]{17})", shown).group(1)
+
+    def addresses(self, iface: str) -> list[str]:
+        """The router's global IPv6 addresses on ``iface`` in the kernel's list order."""
+        shown = run("ip", "-n", self.router, "-6", "addr", "show", "dev", iface, "scope", "global")
+        return re.findall(r"inet6 (\S+)", shown)
+
+    def load(self, ruleset: str) -> None:
+        """Replace the router's ip6tables tables and forget its IPv6 connections."""
+        self.router_exec("ip6tables-restore", input=ruleset + "\n")
+        self.router_exec("sh", "-c", "conntrack -F -f ipv6 2>/dev/null; true")
+
+    def counters(self) -> tuple[dict, dict]:
+        """As RouterLab.counters, from ip6tables-save -c."""
+        return self._parse_counters(self.router_exec("ip6tables-save", "-c"))
+
+    def send(self, side: str, data: bytes) -> None:
+        """Send one raw IPv6 packet from the client or the server."""
+        self.raw[side].sendto(data, (socket.inet_ntop(socket.AF_INET6, data[24:40]), 0))
+
+    def captured(self, side: str) -> list[bytes]:
+        """The IPv6 packets that reached ``side`` since the last call (not its own)."""
+        return self._captured(side, b"\x86\xdd")
+
+    def received(self) -> list[tuple[int, str, int]]:
+        """(router port, source address, source port) of datagrams the router took locally."""
+        out = []
+        for port, sock in self.listeners.items():
+            while select.select([sock], [], [], 0)[0]:
+                _, address = sock.recvfrom(65535)
+                out.append((port, address[0], address[1]))
+        return out

@@ -300,3 +300,20 @@ def test_lint_is_sound_on_random_ip6tables_rulesets(lines, probes):
     for pkt, state in probes:
         verdict = fw.evaluate(pkt, state=state)
         assert (verdict.chain, verdict.rule_number) not in never, (lines, pkt, state, report)
+
+
+@pytest.mark.parametrize(
+    "option", ["--ctorigsrc fd00::/64", "--ctrepldst fd00::/64", "--ctorigdst fd00::2"]
+)
+def test_ipv6_conntrack_tuples_read_the_same_in_a_batch(option):
+    from netcourse.firewall import PacketBatch
+
+    fw = Firewall.from_iptables([f"-A INPUT -m conntrack {option} -j DROP"], family=6)
+    pkts = [
+        Packet("udp", src="fd00::1", dst="fd00::2", sport=1, dport=2),
+        Packet("udp", src="fd01::1", dst="fd00::2", sport=1, dport=2),
+        Packet("udp", src="fd00::1", dst="fd01::2", sport=1, dport=2),
+    ]
+    one = [fw.evaluate(p).action for p in pkts]
+    assert list(fw.evaluate_batch(PacketBatch.from_packets(pkts)).action) == one
+    assert sorted(one) == ["ACCEPT", "DROP", "DROP"]

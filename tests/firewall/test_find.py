@@ -5,7 +5,18 @@ firewall_random); hand-made cases for jumps, inexact matches and the constraints
 import ipaddress
 
 import pytest
-from firewall_random import ADDRS, NETS, PORTS, STATES, packets, rulesets
+from firewall_random import (
+    ADDRS,
+    ADDRS6,
+    NETS,
+    NETS6,
+    PORTS,
+    STATES,
+    packets,
+    packets6,
+    rulesets,
+    rulesets6,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -270,3 +281,155 @@ def test_repr_and_html():
     assert repr(answer).startswith("Found(ACCEPT: tcp ")
     assert "<table" in answer._repr_html_()
     assert isinstance(RuleError("x"), NetcourseError)
+
+
+# --- IPv6: ip6tables rulesets (family=6), 128-bit boxes, hop limit and routing header ------
+
+
+@st.composite
+def constraints6(draw):
+    """A few constraints of an IPv6 question, from the values the random ip6tables rules use."""
+    out = {}
+    if draw(st.booleans()):
+        out["proto"] = draw(st.sampled_from(["tcp", "udp", "icmpv6"]))
+    if draw(st.integers(0, 2)) == 0:
+        out["src"] = draw(st.sampled_from(NETS6 + ADDRS6))
+    if draw(st.integers(0, 3)) == 0:
+        out["dst"] = draw(st.sampled_from(NETS6 + ADDRS6))
+    if out.get("proto") != "icmpv6" and draw(st.integers(0, 2)) == 0:
+        out["dport"] = draw(st.sampled_from(PORTS + ["1024:8080"]))
+    if draw(st.integers(0, 2)) == 0:
+        out["state"] = draw(STATES)
+    if draw(st.integers(0, 3)) == 0:
+        out["in_iface"] = draw(st.sampled_from(["eth0", "eth1", "lo", "eth+", "wlan0"]))
+    return out
+
+
+def satisfies6(pkt: Packet, state: str, wanted: dict) -> bool:
+    """satisfies() for IPv6: the protocol compared by number (icmpv6 is 58)."""
+    if (
+        "proto" in wanted
+        and pkt.proto_number != {"tcp": 6, "udp": 17, "icmpv6": 58}[wanted["proto"]]
+    ):
+        return False
+    return satisfies(pkt, state, {k: v for k, v in wanted.items() if k != "proto"})
+
+
+def conform6(pkt: Packet, wanted: dict, pick: int) -> Packet:
+    """The IPv6 packet moved into the constrained space, its hop limit and routing kept."""
+    proto = wanted.get("proto", "icmpv6" if pkt.is_icmp else pkt.proto)
+    if "dport" in wanted and proto == "icmpv6":
+        proto = "tcp"
+    fields = dict(
+        src=pkt.src,
+        dst=pkt.dst,
+        in_iface=pkt.in_iface,
+        ttl=pkt.ttl,
+        routing_type=pkt.routing_type,
+    )
+    for key in ("src", "dst"):
+        if key in wanted:
+            net = ipaddress.ip_network(wanted[key])
+            fields[key] = str(net[pick % net.num_addresses])
+    if "in_iface" in wanted:
+        value = wanted["in_iface"]
+        fields["in_iface"] = value[:-1] + str(pick % 10) if value.endswith("+") else value
+    if proto in ("tcp", "udp"):
+        sport = pkt.sport if pkt.sport is not None else PORTS[pick % len(PORTS)]
+        dport = pkt.dport if pkt.dport is not None else PORTS[pick % len(PORTS)]
+        if "dport" in wanted:
+            lo, _, hi = str(wanted["dport"]).partition(":")
+            dport = int(lo) if not hi or pick % 2 else int(hi)
+        fields.update(sport=sport, dport=dport)
+        if proto == "tcp":
+            fields["flags"] = pkt.flags if pkt.proto == "tcp" else "S"
+    else:
+        kind = pkt.icmp_type if pkt.is_icmp else 128
+        fields.update(icmp_type=kind, icmp_code=pkt.icmp_code if pkt.is_icmp else 0)
+    return Packet(proto, **fields)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rulesets6(),
+    ACTIONS,
+    constraints6(),
+    st.lists(st.tuples(packets6(), STATES, st.integers(0, 10**6)), min_size=20, max_size=40),
+)
+def test_ipv6_examples_get_the_action_and_proofs_hold_for_random_packets(
+    lines, action, wanted, pkts
+):
+    fw = Firewall.from_iptables(lines, family=6)
+    answer = find(fw, action, **wanted)
+    assert answer.complete
+    if answer.found:
+        assert answer.packet.version == 6
+        assert satisfies6(answer.packet, answer.state, wanted), (answer, wanted)
+        verdict = fw.evaluate(answer.packet, state=answer.state)
+        assert verdict.action == action
+        assert (verdict.chain, verdict.rule_number) == (answer.decided_in, answer.rule_number)
+        return
+    exact = all(m.exact for rule in fw.ruleset.rules() for m in rule.matches)
+    assert answer.proof or (not exact and answer.depends_on), answer
+    for pkt, state, pick in pkts:
+        pkt = conform6(pkt, wanted, pick)
+        if "state" in wanted:
+            state = wanted["state"]
+        assert satisfies6(pkt, state, wanted)
+        verdict = fw.evaluate(pkt, state=state)
+        if not answer.proof:
+            if verdict.action == action:
+                assert (verdict.chain, verdict.rule_number) in answer.depends_on, (lines, pkt)
+            continue
+        assert verdict.action != action, (lines, wanted, pkt, state, answer)
+        assert (verdict.chain, verdict.rule_number, verdict.action) in answer.deciders or (
+            verdict.rule_number is None and (verdict.chain, None, verdict.action) in answer.deciders
+        )
+
+
+@settings(max_examples=100, deadline=None)
+@given(rulesets6(), ACTIONS, packets6(), STATES)
+def test_an_ipv6_packet_that_gets_the_action_is_never_missed(lines, action, pkt, state):
+    fw = Firewall.from_iptables(lines, family=6)
+    if fw.evaluate(pkt, state=state).action != action:
+        return
+    exact = dict(proto=pkt.proto_number, src=pkt.src, dst=pkt.dst, state=state)
+    exact["in_iface"] = pkt.in_iface
+    if pkt.dport is not None:
+        exact["dport"] = pkt.dport
+    answer = find(fw, action, **exact)
+    assert answer.found, (lines, pkt, state, answer)
+
+
+def test_ipv6_search_reads_ipv6_constraints_hop_limits_and_routing_headers():
+    fw = Firewall.from_iptables(
+        [
+            "-P INPUT DROP",
+            "-A INPUT -p tcp --dport 22 -s fd00::/64 -j ACCEPT",
+            "-A INPUT -p ipv6-icmp --icmpv6-type echo-request -m hl --hl-eq 255 -j ACCEPT",
+            "-A INPUT -p udp -m rt --rt-type 2 -j ACCEPT",
+        ],
+        family=6,
+    )
+    hit = find(fw, "ACCEPT", dport=22, state="NEW")
+    assert hit.packet.src == "fd00::1" and hit.packet.dst == "2001:db8::2"
+    assert hit.rule_number == 1
+    assert not find(fw, "ACCEPT", proto="tcp", dport=22, src="fd01::/64")  # a proof
+    ping = find(fw, "ACCEPT", icmp_type="echo-request")
+    assert (ping.packet.icmp_type, ping.packet.ttl, ping.rule_number) == (128, 255, 2)
+    routed = find(fw, "ACCEPT", proto="udp")
+    assert (routed.packet.routing_type, routed.rule_number) == (2, 3)
+    with pytest.raises(RuleError, match="ip6tables ruleset filters IPv6"):
+        find(fw, "ACCEPT", src="198.18.0.0/24")
+    v4 = Firewall.from_iptables(["-A INPUT -j ACCEPT"])
+    with pytest.raises(RuleError, match="iptables filters IPv4"):
+        find(v4, "ACCEPT", src="fd00::/64")
+
+
+def test_an_example_carries_the_mark_a_mark_rule_wants():
+    fw = Firewall.from_iptables(
+        ["-P INPUT DROP", "-A INPUT -d 10.0.0.0/8 -i eth0 -m mark --mark 1 -j ACCEPT"]
+    )
+    answer = find(fw, "ACCEPT", proto="tcp", src="10.1.2.200", dst="10.1.2.3", dport=22)
+    assert answer.found and answer.packet.mark == 1
+    assert answer.depends_on == (("INPUT", 1),) and not answer.proof
