@@ -1,7 +1,6 @@
 """The firewall widgets, headless: the lab (presets, packet building, stateful replies) and the
 ruleset inspector (graph, exposure, lint, trace), with errors inline and stale results marked."""
 
-
 from netcourse.data import path as data_path
 from netcourse.firewall.examples import EXAMPLES
 from netcourse.widgets.firewall import (
