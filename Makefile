@@ -32,12 +32,12 @@ $(VENDOR_STAMP): $(STAMP) netcourse/tools/slides.py
 # every exercise notebook (must run), the exercise sync check and the browser tests.
 test: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.make_exercises --check
-	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed tests netcourse --doctest-modules
+	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 	$(BIN)/python -m pytest -q --nbval $(NBVAL) notebooks solutions
 	$(BIN)/python -m pytest -q --nbval-lax $(NBVAL) exercises
 
 unit: $(STAMP)
-	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed tests netcourse --doctest-modules
+	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
