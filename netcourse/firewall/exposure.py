@@ -5,7 +5,9 @@ that arrives on an outside interface (any but ``lo`` unless told) in conntrack s
 enters INPUT is followed through the chains at once, and the parts that end accepted are
 gathered per protocol: the destination ports (or ICMP types) that are open, from which
 sources, and which rules open them. Rules whose match depends on more than the headers
-(a rate limit, a recent list) are named where an opening depends on them.
+(a rate limit, a recent list) are named where an opening depends on them. Non-first
+fragments are left out: a machine that tracks connections reassembles a datagram before its
+rules see it, so they never meet one (a packet's ports are in its first fragment).
 
 Taught in notebooks/04-firewalls.ipynb.
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 
 from netcourse.errors import RuleError, quote
 from netcourse.firewall.family import FAMILIES
-from netcourse.firewall.find import MAX_PIECES, _Space, _Walk
+from netcourse.firewall.find import MAX_PIECES, _rules, _Space, _Walk
 from netcourse.firewall.lint import _UNIVERSE
 from netcourse.firewall.matches import IfaceMatch, Intervals, dimensions, intersect
 from netcourse.firewall.packet import icmp_label, iptables_protocol_name
@@ -221,7 +223,7 @@ def exposure(
     finally:
         _UNIVERSE.reset(token)
     accepted = [
-        (box, assumed, (chain_name, number))
+        (box, _rules(assumed), (chain_name, number))
         for chain_name, number, target, (box, assumed) in walk.decided
         if target == "ACCEPT"
     ]
@@ -238,6 +240,7 @@ def _walk(fw, start, names: list[str], local: Intervals | None, max_pieces: int)
         else:
             keep = [i for i, n in enumerate(space.names) if n != "lo"]
         box["in"] = intersect(box["in"], tuple((i, i) for i in keep))
+        box["frag"] = ((0, 0),)  # conntrack reassembles: rules see whole datagrams
         if local is not None:
             box["dst"] = intersect(box["dst"], local)
     space.region = [box for box in space.region if all(box.values())]

@@ -48,7 +48,6 @@ from netcourse.firewall.lint import (
     _minus,
     _rule_boxes,
 )
-from netcourse.firewall.marks import MarkMatch
 from netcourse.firewall.matches import (
     DIMENSIONS,
     STATES,
@@ -126,7 +125,8 @@ _PREFERRED6: dict[str, tuple[int, ...]] = {
 }
 _STATE_NAMES = {code: name for name, code in STATES.items()}
 
-Piece = tuple[dict, frozenset]  # a box of the region, and the inexact rules it assumed
+#: A box of the region, and the inexact rules it assumed: (chain, number, whether it matched).
+Piece = tuple[dict, frozenset]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -220,6 +220,26 @@ def find(
         return walk.answer(start)
     finally:
         _UNIVERSE.reset(token)
+
+
+#: The fields of Packet outside the header space, which variants() change (see _satisfying).
+_BEYOND_HEADERS = ("mark", "ctmark", "length", "ttl", "pkttype", "uid", "gid")
+
+
+def _changed(before: Packet, after: Packet) -> str:
+    """The fields outside the headers that differ, in words: ``pkttype broadcast, mark 0x1``."""
+    words = []
+    for field in _BEYOND_HEADERS:
+        value = getattr(after, field)
+        if value != getattr(before, field):
+            shown = f"{value:#x}" if field in ("mark", "ctmark") else value
+            words.append(f"{field} {'none' if value is None else shown}")
+    return ", ".join(words)
+
+
+def _rules(assumed: frozenset) -> frozenset:
+    """The (chain, number) of each rule an assumption is about."""
+    return frozenset((chain, number) for chain, number, _matched in assumed)
 
 
 def _rules_text(rules: Iterable[tuple[str, int]]) -> str:
@@ -453,7 +473,7 @@ class _Walk:
     def _rule(self, rule: Rule) -> tuple[list[dict], bool]:
         key = (rule.chain, rule.number)
         if key not in self.boxes:
-            boxes = _rule_boxes(rule, self.space.names)
+            boxes = _rule_boxes(rule, self.space.names, fragments=True)
             self.boxes[key] = boxes
             self.exact[key] = (
                 all(_exact(m) for m in rule.matches)
@@ -498,8 +518,8 @@ class _Walk:
         after = (*frames[:-1], (name, k + 1))
         work += [(piece, assumed, after) for piece in outside]
         if not exact:  # matched or not: both may happen
-            assumed = assumed | {(name, rule.number)}
-            work += [(piece, assumed, after) for piece in inside]
+            work += [(piece, assumed | {(name, rule.number, False)}, after) for piece in inside]
+            assumed = assumed | {(name, rule.number, True)}
         if rule.terminal:
             self._decide(name, rule.number, rule.target, [(p, assumed) for p in inside])
         elif rule.target == "RETURN":
@@ -570,38 +590,58 @@ class _Walk:
             self.example = (packet, state, verdict, frozenset())
             raise _Stop
 
-    def _marked(self, packet: Packet, assumed: frozenset) -> list[Packet]:
-        """The packet with the mark (or connection mark) of an assumed rule's mark match (it
-        holds then, or under ! fails), one match at a time and all together: marks are no
-        header field, so the box cannot hold them."""
-        out, together = [], {}
-        for chain, number in sorted(assumed):
-            for match in self.fw.rule(chain, number).matches:
-                if isinstance(match, MarkMatch):
-                    field = "mark" if match.which == "mark" else "ctmark"
-                    together[field] = match.value
-                    out.append(dataclasses.replace(packet, **{field: match.value}))
-        if len(out) > 1:
-            out.append(dataclasses.replace(packet, **together))
-        return out
+    def _satisfying(self, packet: Packet, state: str, assumed: frozenset, budget: list[int]):
+        """The packet with fields the box lacks (marks, length, pkttype, owner: each match's
+        :meth:`~Match.variants`) changed so that every assumed rule matches, or not, as the
+        walk assumed it did; found by a depth-first search that spends ``budget[0]`` tries."""
+        steps = sorted(assumed)
+        rules = [(self.fw.rule(chain, number), matched) for chain, number, matched in steps]
+
+        def holds(rule: Rule, pkt: Packet) -> bool:
+            return all(m.test(pkt, state, {}) for m in rule.matches)
+
+        def search(i: int, pkt: Packet):
+            if budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            if i == len(rules):
+                return pkt if all(holds(r, pkt) == want for r, want in rules) else None
+            rule, want = rules[i]
+            changes: list[dict] = [{}]
+            for match in rule.matches:
+                if match.variants():
+                    changes = [{**c, **v} for c in changes for v in ({}, *match.variants())]
+            for change in changes[:64]:
+                candidate = dataclasses.replace(pkt, **change) if change else pkt
+                if holds(rule, candidate) == want and (found := search(i + 1, candidate)):
+                    return found
+            return None
+
+        return search(0, packet)
 
     def answer(self, start: Chain) -> Search:
         """The Search this walk answers."""
         what = self.space.describe(start.name)
         common = dict(action=self.action, chain=start.name, complete=self.complete)
+        changed = ""
         if self.example is None:
-            for box, assumed in self.maybe[:20]:  # judged alone, some may get it
+            budget = [4000]  # tries over all pieces: a few milliseconds of evaluate()
+            for box, assumed in self.maybe[:200]:  # judged alone, some may get it
+                if budget[0] <= 0:
+                    break
                 packet, state = self.space.packet(box)
-                for candidate in (packet, *self._marked(packet, assumed)):
-                    verdict = self.fw.evaluate(candidate, chain=start.name, state=state)
-                    if verdict.action == self.action:
-                        self.example = (candidate, state, verdict, assumed)
-                        break
-                if self.example is not None:
+                candidate = self._satisfying(packet, state, assumed, budget)
+                if candidate is None:
+                    continue
+                verdict = self.fw.evaluate(candidate, chain=start.name, state=state)
+                if verdict.action == self.action:
+                    self.example = (candidate, state, verdict, _rules(assumed))
+                    changed = _changed(packet, candidate)
                     break
         if self.example is not None:
             packet, state, verdict, assumed = self.example
-            reason = f"{packet.describe()} in state {state}, by {verdict.decided_by}"
+            shown = packet.describe() + (f" ({changed})" if changed else "")
+            reason = f"{shown} in state {state}, by {verdict.decided_by}"
             if assumed:
                 reason += f"; judged alone (it depends on {_rules_text(sorted(assumed))})"
             return Search(
@@ -617,7 +657,7 @@ class _Walk:
         deciders = tuple(
             sorted(self.deciders, key=lambda d: (order.get(d[0], 0), d[1] is None, d[1] or 0))
         )
-        depends = tuple(sorted({rule for _, assumed in self.maybe for rule in assumed}))
+        depends = tuple(sorted({rule for _, assumed in self.maybe for rule in _rules(assumed)}))
         if not self.complete:
             reason = (
                 f"the search stopped after {self.max_pieces:,} pieces of the header space "

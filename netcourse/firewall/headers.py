@@ -103,6 +103,10 @@ class LengthMatch(_Inexact):
     def _mask(self, batch):
         return (batch.length >= self.lo) & (batch.length <= self.hi)
 
+    def variants(self):
+        lengths = {max(self.lo, 20), self.lo - 1, self.hi, self.hi + 1}
+        return tuple({"length": n} for n in sorted(lengths) if 20 <= n <= 65535)
+
     def _why(self, pkt, state, ok):
         return f"length {pkt.length} bytes {'is' if self._holds(pkt, state) else 'is not'} in " + (
             f"{self.lo}-{self.hi}"
@@ -134,6 +138,10 @@ class TtlMatch(_Inexact):
             return batch.ttl == self.value
         return batch.ttl > self.value if self.op == "gt" else batch.ttl < self.value
 
+    def variants(self):
+        values = (self.value - 1, self.value, self.value + 1)
+        return tuple({"ttl": n} for n in values if 0 <= n <= 255)
+
     def _why(self, pkt, state, ok):
         op = "ne" if self.negate else self.op
         return f"TTL {pkt.ttl} is {'' if ok else 'not '}{_TTL_WORDS[op]} {self.value}"
@@ -154,6 +162,9 @@ class PktTypeMatch(_Inexact):
 
     def _mask(self, batch):
         return batch.pkttype == PKTTYPES.index(self.kind)
+
+    def variants(self):
+        return tuple({"pkttype": kind} for kind in PKTTYPES)
 
     def _why(self, pkt, state, ok):
         return f"a {pkt.pkttype} packet, {'' if self._holds(pkt, state) else 'not '}{self.kind}"
@@ -201,6 +212,15 @@ class OwnerMatch(_Inexact):
 
     def test(self, pkt, state, memory=None):
         return self._decide(pkt.uid, pkt.gid)
+
+    def variants(self):
+        """No socket, and sockets whose uid and gid lie at and just past each span given."""
+        uids = {0} if self.uid is None else {self.uid[0], self.uid[1] + 1}
+        gids = {0} if self.gid is None else {self.gid[0], self.gid[1] + 1}
+        top = 2**32 - 2  # (uid_t)-1 is no id
+        return ({"uid": None, "gid": None},) + tuple(
+            {"uid": u, "gid": g} for u in sorted(uids) for g in sorted(gids) if max(u, g) <= top
+        )
 
     def _holds(self, pkt, state):  # pragma: no cover - test() is whole
         return self._decide(pkt.uid, pkt.gid)

@@ -14,7 +14,7 @@ about linear time. Findings, each with rule numbers:
 
 ``-f`` is a header field like the others; but the multiport and icmp matches are read as on
 a whole packet, though the kernel fails them on a non-first fragment (which the rules of a
-machine using conntrack never see: it reassembles first).
+machine using conntrack never see: it reassembles first). :func:`find` reads them exactly.
 
 Taught in notebooks/04-firewalls.ipynb.
 
@@ -375,14 +375,18 @@ def _exact(match) -> bool:
     return match.exact
 
 
-def _rule_boxes(rule: Rule, names: tuple[str, ...]) -> list[Box]:
+def _rule_boxes(rule: Rule, names: tuple[str, ...], *, fragments: bool = False) -> list[Box]:
     """The headers a rule matches, as a union of boxes (inexact matches left out: the boxes
-    hold every packet the rule may match)."""
+    hold every packet the rule may match). With ``fragments``, a rule with a multiport or icmp
+    match holds no non-first fragment, as the kernel decides; without, it is read as on whole
+    datagrams (lint's scope)."""
     base = _full()
     either: list[MultiportMatch] = []
     for match in rule.matches:
         if not _exact(match):
             continue
+        if fragments and match.transport:  # it fails on a non-first fragment, even negated
+            base["frag"] = intersect(base["frag"], ((0, 0),))
         if isinstance(match, MultiportMatch) and match.which == "ports" and not match.negate:
             either.append(match)  # source OR destination port: two boxes
             continue

@@ -123,6 +123,11 @@ class MarkMatch(Match):
             held = held & (batch.state != STATES["INVALID"])  # INVALID has no connection
         return held
 
+    def variants(self):
+        field = "mark" if self.which == "mark" else "ctmark"
+        low = self.bits & -self.bits  # the lowest bit the match reads: flipped, it fails
+        return ({field: self.value}, {field: self.value ^ low}) if low else ({field: 0},)
+
     def space(self, names=()):
         return "proto", ((0, 255),)  # any header may carry any mark
 

@@ -187,6 +187,12 @@ class Match:
     def _mask(self, batch):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def variants(self) -> tuple[dict, ...]:
+        """Values of packet fields the header space lacks (keywords of dataclasses.replace on
+        a Packet) that between them make this match hold and fail: find() tries them on an
+        example packet, for a rule it assumed to match or not. Header fields have none."""
+        return ()
+
     def space(self, names: tuple[str, ...] = ()) -> tuple[str, Intervals]:
         """(dimension, matching values) for the linter; ``names`` numbers interface names."""
         dim, held = self._space(names)

@@ -37,7 +37,7 @@ def test_openings_hold_exactly_the_accepted_new_packets_from_outside(lines, pkts
     found = exposure(fw)
     assert found.complete
     for pkt in pkts:
-        if pkt.in_iface == "lo":
+        if pkt.in_iface == "lo" or pkt.fragment:  # conntrack reassembles: rules see no fragment
             continue
         accepted = fw.evaluate(pkt, state="NEW").action == "ACCEPT"
         inside = any(covers(o, pkt) for o in found)

@@ -433,3 +433,32 @@ def test_an_example_carries_the_mark_a_mark_rule_wants():
     answer = find(fw, "ACCEPT", proto="tcp", src="10.1.2.200", dst="10.1.2.3", dport=22)
     assert answer.found and answer.packet.mark == 1
     assert answer.depends_on == (("INPUT", 1),) and not answer.proof
+
+
+def test_a_rule_assumed_not_to_match_is_made_to_fail_by_the_example():
+    fw = Firewall.from_iptables(
+        [
+            "-P INPUT DROP",
+            "-A INPUT -m mark --mark 1 -j ACCEPT",
+            "-A INPUT -p tcp -m pkttype --pkt-type unicast -j ACCEPT",
+            "-A INPUT -p udp -m length --length 0:100 -m ttl --ttl-lt 10 -j ACCEPT",
+        ]
+    )
+    drop = find(fw, "DROP", proto="tcp")
+    assert drop.found and drop.packet.pkttype != "unicast" and drop.packet.mark != 1
+    assert drop.depends_on == (("INPUT", 1), ("INPUT", 2))
+    assert f"(pkttype {drop.packet.pkttype})" in drop.reason
+    udp = find(fw, "ACCEPT", proto="udp", dport=53)
+    assert udp.found and fw.evaluate(udp.packet, state=udp.state).action == "ACCEPT"
+    assert (udp.decided_in, udp.rule_number) in (("INPUT", 1), ("INPUT", 3))
+    quiet = find(fw, "DROP", proto="udp")
+    assert quiet.found and not (quiet.packet.length <= 100 and quiet.packet.ttl < 10)
+
+
+def test_a_non_first_fragment_never_meets_an_icmp_type():
+    fw = Firewall.from_iptables(
+        ["-P INPUT DROP", "-A INPUT -p icmp --icmp-type echo-request -f -j ACCEPT"]
+    )
+    answer = find(fw, "ACCEPT", state="NEW")
+    assert not answer.found and answer.proof
+    assert answer.deciders == (("INPUT", None, "DROP"),)

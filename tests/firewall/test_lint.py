@@ -84,6 +84,18 @@ def test_conntrack_states_and_interfaces_are_part_of_the_header_space():
     )
 
 
+def test_icmp_and_multiport_matches_are_read_as_on_whole_datagrams():
+    # the kernel fails them on a non-first fragment; lint's scope is whole datagrams, as a
+    # machine that tracks connections (and so reassembles) sees them
+    lines = [
+        "-P INPUT DROP",
+        "-A INPUT -p icmp --icmp-type echo-request -f -j ACCEPT",
+        "-A INPUT -p tcp -m multiport --dports 22,80 -j ACCEPT",
+        "-A INPUT -p tcp --dport 80 -j ACCEPT",
+    ]
+    assert findings(lines) == [("redundant", "INPUT", (3,))]
+
+
 def _decided_by(fw, pkt, state):
     verdict = fw.evaluate(pkt, state=state)
     return verdict.chain, verdict.rule_number
