@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 VENDOR_STAMP := slides/vendor/.installed
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL := --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-cell-timeout=300 -p no:randomly
+# Tests run in parallel, one worker a core (JOBS=1 runs them in one process); a file's tests
+# stay on one worker, so a notebook's cells run in order in one kernel.
+JOBS ?= auto
+PARALLEL := -n $(JOBS) --dist loadfile
+UNIT = @seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q $(PARALLEL) -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 
 .PHONY: lab test unit bench exercises notebooks doctor slides clean lint
 
@@ -32,12 +37,13 @@ $(VENDOR_STAMP): $(STAMP) netcourse/tools/slides.py
 # every exercise notebook (must run), the exercise sync check and the browser tests.
 test: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.make_exercises --check
-	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
-	$(BIN)/python -m pytest -q --nbval $(NBVAL) notebooks solutions
-	$(BIN)/python -m pytest -q --nbval-lax $(NBVAL) exercises
+	$(UNIT)
+	$(BIN)/python -m pytest -q $(PARALLEL) --nbval $(NBVAL) notebooks solutions
+	$(BIN)/python -m pytest -q $(PARALLEL) --nbval-lax $(NBVAL) exercises
 
+# The unit tests without the slowest differential ones (marked slow); `make test` runs all.
 unit: $(STAMP)
-	@seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
+	$(UNIT) -m "not slow"
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

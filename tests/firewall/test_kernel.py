@@ -362,6 +362,7 @@ RULESETS = 40
 PACKETS_PER_RULESET = 10
 
 
+@pytest.mark.slow
 def test_random_rulesets_decide_as_the_kernel(lab):
     rng = random.Random(20261130)
     checked = 0
@@ -419,6 +420,7 @@ def random_mark_ruleset(rng: random.Random) -> str:
 MARK_RULESETS = 30
 
 
+@pytest.mark.slow
 def test_marks_and_connection_marks_decide_as_the_kernel(lab):
     rng = random.Random(20261201)
     marked = 0

@@ -316,6 +316,7 @@ RULESETS = 40
 PACKETS_PER_RULESET = 10
 
 
+@pytest.mark.slow
 def test_random_ip6tables_rulesets_decide_as_the_kernel(lab):
     rng = random.Random(20261201)
     loose = lab.sysctl("net.netfilter.nf_conntrack_tcp_loose") == "1"

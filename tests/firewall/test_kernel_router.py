@@ -349,6 +349,7 @@ RULESETS = 60
 FLOWS = 6
 
 
+@pytest.mark.slow
 def test_router_rulesets_with_nat_decide_and_translate_as_the_kernel(lab):
     rng = random.Random(20261201)
     checked = 0

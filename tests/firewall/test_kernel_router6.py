@@ -319,6 +319,7 @@ RULESETS = 60
 FLOWS = 6
 
 
+@pytest.mark.slow
 def test_ipv6_router_rulesets_with_nat_decide_and_translate_as_the_kernel(lab):
     assert lab.addresses("eth1") == list(ROUTER_INTERFACES6["eth1"])  # the primary first
     rng = random.Random(20261202)

@@ -125,6 +125,7 @@ def test_counts_and_html():
 # --- hypothesis ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @needs_tshark
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(seed=st.integers(0, 2**32 - 1))

@@ -171,6 +171,7 @@ TSHARK_RUNS = settings(max_examples=25, deadline=None, suppress_health_check=lis
     drop=st.sets(st.integers(0, 5), max_size=2),
     acked=st.booleans(),
 )
+@pytest.mark.slow
 def test_shuffled_duplicated_and_dropped_segments_match_tshark(
     tmp_path_factory, order, repeat, drop, acked
 ):
@@ -192,6 +193,7 @@ def test_shuffled_duplicated_and_dropped_segments_match_tshark(
         assert ours.client == b"".join(parts)  # every byte once, in sequence order
 
 
+@pytest.mark.slow
 @needs_tshark
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(seed=st.integers(0, 2**32 - 1))

@@ -63,6 +63,7 @@ def _tshark_flags(path) -> set[tuple[int, str]]:
     return pairs
 
 
+@pytest.mark.slow
 @pytest.mark.root
 @can_record
 def test_records_real_tcp_trouble_and_cleans_up(tmp_path):
