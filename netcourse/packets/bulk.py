@@ -100,16 +100,17 @@ def transport_ends(index, kind: str, *, chunk: int | None = None) -> Ends:
     parts = []
     for start in range(0, n, chunk):
         stop = min(start + chunk, n)
-        cols = decode(_chunk(index, start, stop))
+        cols = decode(_chunk(index, start, stop), lean=True)
         if cols.fragment.any() and (start > 0 or stop < n):
-            parts = [_select(decode(index), kind)]  # reassembly state spans the whole file
+            # reassembly state spans the whole file
+            parts = [_select(decode(index, lean=True), kind)]
             break
         found = _select(cols, kind)
         del cols
         found["row"] = found["row"] + start
         parts.append(found)
     if not parts:
-        parts = [_select(decode(_chunk(index, 0, 0)), kind)]
+        parts = [_select(decode(_chunk(index, 0, 0), lean=True), kind)]
     # one column at a time, each chunk's piece dropped once joined: memory stays ~ one column
     return Ends(**{name: np.concatenate([p.pop(name) for p in parts]) for name in _NAMES})
 

@@ -19,6 +19,8 @@ Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
 from __future__ import annotations
 
+import mmap
+import os
 import struct
 from array import array
 from collections.abc import Callable, Sequence
@@ -242,6 +244,51 @@ def _block_problem(btype: int, blen: int, off: int, size: int) -> str:
     )
 
 
+def _epb_run(buf, off: int, order: str) -> tuple[np.ndarray, int]:
+    """The offsets of the run of whole enhanced packet blocks that starts with the one at
+    ``off``, and where the run stops: at the first block that is not one (or the file's end).
+
+    Without a step per block: blocks start on 4-byte boundaries, so every 32-bit word of
+    type 6 is a candidate block, each candidate's successor is found from its length at
+    once, and the run is the chain of successors from the first. A word of 6 inside a
+    packet's data is a candidate no chain reaches; only where the chain passes over one is
+    there a Python step (once per such word, not per block). The words are read a window at
+    a time, doubling while the run goes on, so a short run costs little.
+    """
+    size = len(buf)
+    words = np.frombuffer(buf, dtype=order + "u4", count=size // 4)
+    spans: list[np.ndarray] = []
+    pos, window = off // 4, 1 << 12  # pos: a word where a whole EPB starts
+    while True:
+        stop = min(pos + window, len(words) - 1)  # a candidate needs its length word
+        cand = np.flatnonzero(words[pos:stop] == 6) + pos  # cand[0] == pos
+        blen = words[cand + 1].astype(np.int64)
+        whole = (blen >= 32) & ((blen & 3) == 0) & (cand * 4 + blen <= size)
+        following = cand + blen // 4  # the word where the next block starts
+        at = np.searchsorted(cand, following)
+        succ = np.full(len(cand), -1, dtype=np.int64)
+        inside = np.flatnonzero(at < len(cand))
+        linked = inside[cand[at[inside]] == following[inside]]
+        linked = linked[whole[at[linked]]]
+        succ[linked] = at[linked]
+        breaks = np.flatnonzero(succ != np.arange(1, len(cand) + 1))  # the last is always one
+        i = 0
+        while True:
+            k = int(breaks[np.searchsorted(breaks, i)])
+            spans.append(cand[i : k + 1])
+            if succ[k] < 0:
+                break
+            i = int(succ[k])
+        nxt = int(following[k])
+        if nxt < stop or nxt + 1 >= len(words) or words[nxt] != 6:
+            break  # the block after the run is in the window and not a whole EPB, or absent
+        length = int(words[nxt + 1])
+        if length < 32 or length & 3 or nxt * 4 + length > size:
+            break
+        pos, window = nxt, min(window * 2, 1 << 22)  # the run goes on past the window
+    return np.concatenate(spans) * 4, nxt * 4
+
+
 def _index_pcapng(buf: bytes, progress) -> _Index:
     """Index a pcapng file. A block cut short or too small for its own fields ends the reading
     there, like a cut pcap record: the packets before it are kept and ``truncated`` is set."""
@@ -259,23 +306,17 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
     truncated = False
     problem = None
     step = 0
+    reported = 0  # where progress was last told
     while off + 12 <= size:
         btype, blen = head(buf, off)
         if btype == 6 and blen >= 32 and not blen & 3 and off + blen <= size:
-            # the common case in as few steps as Python allows: a run of whole enhanced
-            # packet blocks (their fields are decoded below, all at once)
-            epb = epbs.append
-            for _ in range(_PROGRESS_STEP):
-                epb(off)
-                off += blen
-                if off + 12 > size:
-                    break
-                btype, blen = head(buf, off)
-                if btype != 6 or blen < 32 or blen & 3 or off + blen > size:
-                    break
-            else:
-                if progress is not None:
-                    progress(off, size)
+            # the common case: a run of whole enhanced packet blocks, found at once (their
+            # fields are decoded below, all at once too)
+            run, off = _epb_run(buf, off, order)
+            epbs.frombytes(run.tobytes())
+            if progress is not None and off + 12 <= size and off - reported >= size >> 6:
+                progress(off, size)
+                reported = off
             continue
         if btype == 0x0A0D0D0A:  # section header: byte order, interfaces start again
             bom = buf[off + 8 : off + 12]
@@ -388,10 +429,34 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
     )
 
 
-def _index(source: str | Path, progress: Callable[[int, int], Any] | None = None) -> _Index:
+#: Files from this size on are mapped rather than read when the caller asks (conversations()).
+_MAP_AT_LEAST = 1 << 22
+
+
+def _read(path: Path, mapped: bool):
+    """The file's bytes: read into memory, or with ``mapped`` (and a file of at least
+    :data:`_MAP_AT_LEAST` bytes) mapped read-only, so only the pages touched are read and
+    nothing is copied. A mapping lives as long as an array over it; a caller that keeps
+    the index (a Capture) must not ask for one, as a file cut short under it would fault."""
+    if mapped:
+        try:
+            with path.open("rb") as handle:
+                if os.fstat(handle.fileno()).st_size >= _MAP_AT_LEAST:
+                    return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            pass  # not mappable (a pipe, a special file): read it
+    return path.read_bytes()
+
+
+def _index(
+    source: str | Path,
+    progress: Callable[[int, int], Any] | None = None,
+    *,
+    mapped: bool = False,
+) -> _Index:
     path = _resolve(source)
     try:
-        buf = path.read_bytes()
+        buf = _read(path, mapped)
     except OSError as exc:
         raise CaptureError(f"{str(path)!r}: cannot be read ({exc.strerror})") from None
     head = buf[:4]

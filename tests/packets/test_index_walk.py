@@ -12,6 +12,7 @@ import struct
 
 import numpy as np
 import old_index
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +144,56 @@ def test_every_record_of_a_big_capture_is_found():
     index = capture._index_pcap(buf, None)
     assert len(index.offsets) == 20_000 and not index.truncated
     assert np.all(index.caplen == 54 + np.where(index.caplen > 54, 10, 0))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from("<>"),
+    st.lists(st.sampled_from(("sixes", "plain", "stats", "fake")), min_size=1, max_size=12),
+    st.integers(1, 600),
+    st.integers(0, 4096),
+)
+def test_pcapng_runs_with_words_of_six_in_their_data_walk_as_before(order, kinds, repeat, cut):
+    # runs of enhanced packet blocks long enough to cross the walk's windows (16 KB, then
+    # doubling), whose data is full of 32-bit words of 6 (each one a block type to a search),
+    # broken by other blocks and by a data word of 6 with a plausible length after it
+    six = struct.pack(order + "I", 6)
+    parts = [
+        _block(order, 0x0A0D0D0A, struct.pack(order + "IHHq", 0x1A2B3C4D, 1, 0, -1)),
+        _block(order, 1, struct.pack(order + "HHI", 1, 0, 262144)),
+    ]
+    for kind in kinds:
+        if kind == "stats":
+            parts.append(_block(order, 5, b"\x00" * 12))
+            continue
+        if kind == "sixes":
+            data = six * 12
+        elif kind == "fake":  # a word of 6 and a length of 32 inside the data: a false start
+            data = six + struct.pack(order + "I", 32) + b"\x00" * 24
+        else:
+            data = bytes(range(40))
+        head = struct.pack(order + "IIIII", 0, 0, 0, len(data), len(data))
+        parts += [_block(order, 6, head + data)] * repeat
+    buf = b"".join(parts)
+    _same(buf)
+    _same(buf[: max(len(buf) - cut, 28)])  # cut, but keeping the section header
+
+
+@pytest.mark.parametrize("runs", [range(220, 237), range(675, 693)], ids=["first", "second"])
+def test_pcapng_runs_ending_at_each_window_edge_walk_as_before(runs):
+    # a run of 72-byte blocks (18 words) after 12 words of headers ends just before, at or
+    # just after the walk's first window (4,096 words) or second (8,192 more): the block
+    # after the run is then another kind, or cut short by the file's end
+    head = _block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    head += _block("<", 1, struct.pack("<HHI", 1, 0, 262144))
+    epb = _block("<", 6, struct.pack("<IIIII", 0, 0, 0, 40, 40) + bytes(range(40)))
+    stats = _block("<", 5, b"\x00" * 24)  # as long as a packet block could be
+    # a new section (with an option, so it too is as long as a packet block), on link type 101
+    section = _block("<", 0x0A0D0D0A, struct.pack("<IHHqHHI", 0x1A2B3C4D, 1, 0, -1, 1, 0, 0))
+    section += _block("<", 1, struct.pack("<HHI", 101, 0, 262144))
+    for count in runs:
+        run = head + epb * count
+        _same(run + stats + epb * 3)
+        _same(run + section + epb * 3)
+        _same(run + epb[:40])  # the next block cut short
+        _same(run + epb * 2)
