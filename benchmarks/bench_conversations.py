@@ -29,9 +29,9 @@ SHAPES = {
     "many short conversations": (20_000, 100, 20),
 }
 
-#: Run in a fresh interpreter: the peak of what conversations() allocates (the file's bytes
-#: included, as it reads the file once) and the process's peak resident memory (VmHWM, the
-#: interpreter and libraries included).
+#: Run in a fresh interpreter: the peak of what conversations() allocates (the file is mapped,
+#: not read into memory) and the process's peak resident memory (VmHWM, the interpreter,
+#: libraries and the file's pages touched included).
 _PEAK = """
 import re, sys, tracemalloc
 from pathlib import Path
@@ -88,8 +88,8 @@ def memory(tmp: Path, packets: int = 1_000_000) -> None:
         (rows, peak, _), (_, _, hwm) = runs
         size = path.stat().st_size / 1e6
         print(f"{name}: {packets} packets, {size:.0f} MB file, {rows} TCP conversations")
-        print(f"  conversations() allocates at most {peak} MB, the file included (goal <= 300)")
-        print(f"  peak resident memory of the whole process: {hwm} MB")
+        print(f"  conversations() allocates at most {peak} MB (goal <= 300; the file is mapped)")
+        print(f"  peak resident memory of the process (the file's pages in it): {hwm} MB")
 
 
 def main() -> int:
