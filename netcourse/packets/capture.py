@@ -33,6 +33,7 @@ import numpy as np
 from netcourse.errors import CaptureError, PacketError, quote
 from netcourse.html import Markup, table
 from netcourse.packets.analysis import PacketContext, packet_context
+from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
 from netcourse.packets.fast import Columns, decode
@@ -429,6 +430,9 @@ def _index_pcapng(buf: bytes, progress) -> _Index:
     )
 
 
+#: The fewest frames the packet list analyses before it shows a row (see Capture._context_of).
+_EARLY_FRAMES = 4096
+
 #: Files from this size on are mapped rather than read when the caller asks (conversations()).
 _MAP_AT_LEAST = 1 << 22
 
@@ -506,6 +510,7 @@ class Capture(Sequence):
         self._rows: dict[int, PacketRow] = {}
         self._columns = None
         self._tcp = None
+        self._early: tuple[int, PacketContext] | None = None  # (frames, their TCP context)
         first = int(index.ts_ns[0]) if len(index.ts_ns) else 0
         self.times = (index.ts_ns - first) / 1e9  # seconds since the first packet
 
@@ -645,17 +650,32 @@ class Capture(Sequence):
         """Rows of page ``page`` (0-based) of ``size`` rows."""
         return self[page * size : (page + 1) * size]
 
+    def _context_of(self, i: int) -> PacketContext:
+        """A TCP context that holds frame ``i``: the whole capture's once it is known, else
+        that of the first frames up to one past ``i`` at least (Wireshark's analysis of a
+        frame reads only the frames before it), grown by doubling. So the first page of a
+        big capture shows its labels without the whole capture's analysis."""
+        if self._tcp is not None:
+            return self._tcp
+        if self._early is not None and i < self._early[0]:
+            return self._early[1]
+        known = self._early[0] if self._early is not None else 0
+        frames = max(2 * known, i + 1, _EARLY_FRAMES)
+        if frames * 2 >= len(self):
+            return self.tcp_context
+        index = _chunk(self._index, 0, frames)
+        self._early = (frames, packet_context(index, decode(index)))
+        return self._early[1]
+
     def _row(self, i: int) -> PacketRow:
         number = i + 1
-        tcp = None
+        tcp, labels = None, ()
         if self.columns.tcp_flags[i] >= 0:
-            ctx = self.tcp_context
+            ctx = self._context_of(i)
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
+            labels = ctx.labels.get(i, ())
         source, destination, protocol, info = packet_columns(
-            self.frame(number),
-            self.linktype(number),
-            tcp=tcp,
-            analysis=self.tcp_context.labels.get(i, ()) if tcp else (),
+            self.frame(number), self.linktype(number), tcp=tcp, analysis=labels
         )
         return PacketRow(
             number=number,
