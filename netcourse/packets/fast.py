@@ -618,7 +618,7 @@ class Layers:
     dst_lo: np.ndarray
     sport: np.ndarray  # UDP ports, else -1
     dport: np.ndarray
-    value: np.ndarray  # VLAN id, MPLS label, VNI, IP protocol or GRE protocol type, else -1
+    value: np.ndarray  # VLAN id, MPLS label, VNI, IP protocol, GRE protocol type or UDP length
     ttl: np.ndarray  # an IPv4 header's TTL, else -1
 
     def __len__(self) -> int:
@@ -764,7 +764,7 @@ def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra
         eth_at = np.where(geneve & (gproto == _TEB), gpayload, eth_at)
         routed = geneve & np.isin(gproto, (GRE_PROTOCOLS["ipv4"], GRE_PROTOCOLS["ipv6"]))
         inner_et[routed], inner_at[routed] = gproto[routed], gpayload[routed]
-        ports = {"sport": sp, "dport": dp}
+        ports = {"sport": sp, "dport": dp, "value": get.u16(at + 4, lim)}  # and its length
         kinds.append(("udp", vxlan | geneve, ports))
         kinds.append(("vxlan", vxlan, {"value": vni}))
         kinds.append(("geneve", geneve & (gpayload <= lim), {"value": vni}))

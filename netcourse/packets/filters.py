@@ -194,7 +194,10 @@ _NUMBER_FIELDS: dict[str, tuple[int, Callable[[Columns, np.ndarray], list[np.nda
     "ip.ttl": (255, lambda c, n: [c.ip_ttl, *occurrences(c, "ip", "ttl")]),
     "tcp.len": (1 << 31, lambda c, n: [c.tcp_len]),
     "tcp.flags": (0xFFF, lambda c, n: [c.tcp_flags]),
-    "udp.length": (65535, lambda c, n: [c.udp_length, c.inner_udp_length]),
+    "udp.length": (
+        65535,
+        lambda c, n: [c.udp_length, c.inner_udp_length, *occurrences(c, "udp", "value")],
+    ),
     **{f"tcp.flags.{name}": (1, _flag(bit)) for name, bit in _FLAG_FIELDS.items()},
 }  # fmt: skip
 

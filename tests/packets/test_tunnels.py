@@ -46,6 +46,9 @@ FILTERS = [
     "ipv6.addr == fd00::1",
     "ipv6.addr == fd00:1::22",
     "udp.port == 4789",
+    "udp.length > 60",  # a tunnel's outer UDP is longer than the inner one
+    "udp.length >= 100",
+    "udp.length < 40",
     "udp.port == 9999",
     "tcp.port == 8000",
     "tcp.flags.syn == 1",
