@@ -16,6 +16,7 @@ SYN with another initial sequence number) starts a new conversation, as Wireshar
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -61,6 +62,8 @@ class Conversation(NamedTuple):
 
 
 _NAMES = Conversation._fields
+#: A Conversation from its values, as Conversation._make makes it without its Python frame.
+_new_row = partial(tuple.__new__, Conversation)
 
 
 class ConversationTable(tuple):
@@ -136,7 +139,7 @@ def conversations(
     columns = (sources, port_a.tolist(), targets, port_b.tolist(), ab.tolist(), bab.tolist(),
                (every - ab).tolist(), (ball - bab).tolist(), every.tolist(), ball.tolist(),
                ((starts - t0) / 1e9).tolist(), ((last[shown] - starts) / 1e9).tolist())  # fmt: skip
-    return ConversationTable(map(Conversation._make, zip(*columns)))
+    return ConversationTable(map(_new_row, zip(*columns)))
 
 
 _SYN, _ACK = int(TcpFlags.SYN), int(TcpFlags.ACK)
