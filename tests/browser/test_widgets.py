@@ -330,15 +330,22 @@ def test_ruleset_inspector_reads_a_real_ruleset_and_survives_bad_input(lab, lab_
         expect(output.locator(".netcourse-stale-result")).to_have_count(0, timeout=UPDATE_MS)
         _shot(lab_page, output, screenshots, "ruleset-inspector")
         page, size = output.page, output.page.viewport_size
-        try:
-            for width, height in ((1280, 800), (1920, 1080)):
+        try:  # a laptop's 1280x720 with the file browser open leaves the narrowest notebook
+            for width, height, sidebar in ((1280, 800, False), (1920, 1080, False),
+                                           (1280, 720, True)):  # fmt: skip
                 page.set_viewport_size({"width": width, "height": height})
+                if sidebar:
+                    page.evaluate(
+                        "async () => { window.jupyterapp.shell.activateById('filebrowser'); }"
+                    )
+                    assert page.evaluate("() => !window.jupyterapp.shell.leftCollapsed")
                 for title in ("chains", "open to NEW", "lint", "trace a packet"):
                     _tab(output, title).click()
                     lab_page.settle()
                     output.scroll_into_view_if_needed()
-                    assert _layout_problems(output) == [], (width, title)
+                    assert _layout_problems(output) == [], (width, height, sidebar, title)
         finally:
+            page.evaluate("async () => { window.jupyterapp.shell.collapseLeft(); }")
             page.set_viewport_size(size)
 
 
