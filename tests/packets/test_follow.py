@@ -23,13 +23,15 @@ from tcp_scenarios import (
     chaotic,
     joined,
     needs_tshark,
+    tshark_flags,
     tshark_follow,
     tshark_streams,
 )
 
 from netcourse.errors import CaptureError, NetcourseError
-from netcourse.packets import Capture, read_capture, sample
+from netcourse.packets import Capture, expert, read_capture, sample
 from netcourse.packets.follow import DIRECTION_COLOURS, FollowedStream, Gap, follow
+from netcourse.packets.synthetic import write_capture
 from netcourse.packets.tcpstream import tcp_segments
 from netcourse.style import PALETTE
 
@@ -64,6 +66,20 @@ def test_every_stream_of_every_shipped_capture_matches_tshark(path):
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_written_captures_match_tshark(written, name):
     assert _check_against_tshark(written[name]) >= 1
+
+
+@needs_tshark
+@pytest.mark.parametrize(
+    "name", ["basic", "retransmission", "missing", "fast-retransmission", "reuse-after-fin"]
+)
+def test_streams_over_ppp_match_tshark(tmp_path, name):
+    # the same segments on the PPP link type (9): a PPP header of protocol 0x0021 (IPv4)
+    # where the Ethernet header was, as a dial-up or PPPoE client captures them
+    script = SCENARIOS[name]()
+    frames = [b"\x00\x21" + frame[14:] for frame in script.frames]
+    path = write_capture(tmp_path / f"{name}-ppp.pcap", frames, script.times, linktype=9)
+    assert _check_against_tshark(path) >= 1
+    assert {(item.frame, item.flag) for item in expert(path)} == tshark_flags(path)
 
 
 def test_the_shipped_impaired_capture_has_streams_gaps_and_port_reuse():
