@@ -37,6 +37,7 @@ from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
 from netcourse.packets.fast import Columns, decode
+from netcourse.packets.http import http_frames
 from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.samples import SAMPLES, sample
@@ -506,6 +507,7 @@ class Capture(Sequence):
         self._columns = None
         self._tcp = None
         self._early: tuple[int, PacketContext] | None = None  # (frames, their TCP context)
+        self._http: tuple[PacketContext, dict] | None = None  # a context, its HTTP frames
         first = int(index.ts_ns[0]) if len(index.ts_ns) else 0
         self.times = (index.ts_ns - first) / 1e9  # seconds since the first packet
 
@@ -662,15 +664,22 @@ class Capture(Sequence):
         self._early = (frames, packet_context(index, decode(index)))
         return self._early[1]
 
+    def _http_of(self, ctx: PacketContext) -> dict[int, tuple[str, str]]:
+        """The HTTP messages of the segments of a TCP context (kept for the latest one)."""
+        if self._http is None or self._http[0] is not ctx:
+            self._http = (ctx, http_frames(ctx.segments))
+        return self._http[1]
+
     def _row(self, i: int) -> PacketRow:
         number = i + 1
-        tcp, labels = None, ()
+        tcp, labels, http = None, (), None
         if self.columns.tcp_flags[i] >= 0:
             ctx = self._context_of(i)
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
             labels = ctx.labels.get(i, ())
+            http = self._http_of(ctx).get(i, ("tcp", ""))
         source, destination, protocol, info = packet_columns(
-            self.frame(number), self.linktype(number), tcp=tcp, analysis=labels
+            self.frame(number), self.linktype(number), tcp=tcp, analysis=labels, http=http
         )
         return PacketRow(
             number=number,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from netcourse.errors import PacketError
+from netcourse.packets.http import http_info
 from netcourse.packets.link import scapy_class
 from netcourse.protocols import HTTP_STARTS, IcmpType, TcpFlags
 from netcourse.protocols import ICMP_TYPES as _ICMP
@@ -198,14 +199,22 @@ def _payload(layer: Packet) -> bytes:
 
 
 def columns(
-    data: bytes, linktype: int = 1, tcp=None, *, analysis: tuple[str, ...] = ()
+    data: bytes,
+    linktype: int = 1,
+    tcp=None,
+    *,
+    analysis: tuple[str, ...] = (),
+    http: tuple[str, str] | None = None,
 ) -> tuple[str, str, str, str]:
     """(Source, Destination, Protocol, Info) of one frame, the way Wireshark lists them.
 
     ``tcp`` is (relative seq, relative ack, shown window) from the capture's TCP context;
     without it the Info column shows the raw numbers. ``analysis`` holds Wireshark's labels
     for the frame's TCP analysis flags (``"TCP Retransmission"``), which a TCP frame's Info
-    starts with in brackets.
+    starts with in brackets. ``http`` is the frame's part in HTTP messages (see
+    :func:`netcourse.packets.http.http_frames`; ``("tcp", "")`` for none): the frame a message
+    ends in is HTTP, the segments before it TCP; without it a TCP payload that starts like
+    HTTP is HTTP.
 
     >>> from netcourse.packets import frame
     >>> columns(frame("http", 3), tcp=(1, 1, 64512), analysis=("TCP Dup ACK 2#1",))[3][:40]
@@ -236,7 +245,9 @@ def columns(
             source, destination = _wifi_addresses(layer)
         if name in ("CookedLinux", "CookedLinuxV2"):  # the sender's address only, like Wireshark
             source = _link_address(layer)
-        if name == "TCP" and _payload(layer).startswith(HTTP_STARTS):
+        if name == "TCP" and (
+            http[0] == "http" if http else _payload(layer).startswith(HTTP_STARTS)
+        ):
             label = "HTTP"
         if name in ("ICMP",):
             break
@@ -244,4 +255,6 @@ def columns(
         info = _info(pkt, label, tcp, analysis)
     except Exception:
         info = pkt.summary()
+    if http and http[0] != "tcp" and label in ("TCP", "HTTP"):
+        info = http_info(http, info)
     return source, destination, label, info

@@ -91,14 +91,12 @@ def test_columns_match_tshark(name):
         assert row.length == int(length)
         if proto in ("ARP", "ICMP", "ICMPv6", "UDP", "ECHO"):
             assert row.protocol in (proto, _SAME_PROTOCOL.get(proto))
-        if proto in ("TCP", "HTTP"):  # we do not reassemble: an HTTP head in one segment
-            assert row.protocol in ("TCP", "HTTP")  # is HTTP here, TCP in Wireshark
+        if proto in ("TCP", "HTTP"):  # HTTP reassembled as Wireshark does, segments TCP
+            assert (row.protocol, row.info) == (proto, info), row.number
         if row.protocol != "ARP":  # Wireshark names ARP ends by MAC and "Broadcast"
             assert (row.source, row.destination) == (src, dst)
         if proto in ("ARP", "ICMP"):
             assert info.startswith(row.info.split("  ")[0])
-        if proto == row.protocol == "TCP":
-            assert info == row.info
 
 
 @needs_tshark
@@ -149,7 +147,8 @@ def test_columns_and_rows():
     first = cap[0]
     assert first.as_tuple()[0] == 1 and cap[-1].number == 12
     assert [r.number for r in cap.page(1, size=5)] == [6, 7, 8, 9, 10]
-    assert cap[3].protocol == "HTTP" and cap[3].info == "GET /hello.txt HTTP/1.1"
+    assert cap[3].protocol == "HTTP" and cap[3].info == "GET /hello.txt HTTP/1.1 "
+    assert (cap[5].protocol, cap[7].protocol) == ("TCP", "HTTP")  # the response reassembled
     assert cap[1].info.startswith("8000 → 40000 [SYN, ACK]")
     assert "<table>" in cap._repr_html_()
 

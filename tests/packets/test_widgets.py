@@ -297,15 +297,7 @@ def _tshark_frames(path, text: str) -> set[int]:
         "arp-icmp",
         "udp",
         "ipv6",
-        pytest.param(
-            "http",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="Wireshark reassembles the HTTP response and calls only the segment "
-                "that completes it HTTP; our http test reads each segment's first bytes, so "
-                "the response's first segment (frame 6) is HTTP here and TCP there",
-            ),
-        ),
+        "http",  # the response's first segment is TCP, the one completing it HTTP
     ],
 )
 def test_rows_take_the_first_colouring_rule_tshark_matches(name):
