@@ -14,7 +14,7 @@ Wireshark's dialog does, and choosing an item goes to its frame.
 >>> ins = Inspector("http")
 >>> ins.filter_text.value = "http"
 >>> [row.number for row in ins.rows]
-[4, 6]
+[4, 8]
 >>> ins.select_field("IP", "ttl")
 >>> ins.selected_bytes
 (22, 23)
