@@ -40,6 +40,9 @@ _MAX_MESSAGE = 1 << 24
 _LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
 _TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^;\r\n]*)", re.I | re.M)
 _CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
+#: The first four bytes of a request or response, as bytes and as big-endian numbers.
+_HEADS = frozenset(start[:4] for start in HTTP_STARTS)
+_HEAD_WORDS = np.array(sorted(int.from_bytes(head, "big") for head in _HEADS), dtype=np.uint32)
 
 
 def http_info(part: HttpFrame, tcp_info: str) -> str:
@@ -64,59 +67,68 @@ def _message_info(line: str, content_type: str) -> str:
     return f"{line} " + (f" ({content_type})" if content_type else "")
 
 
-def _end(data: bytes) -> tuple[int | None, str]:
-    """Where the message at the start of ``data`` ends (None: not yet), and its content type;
-    -1 for a response whose length is the connection's."""
-    head_end = data.find(b"\r\n\r\n")
-    if head_end < 0:
-        return None, ""
-    head = data[: head_end + 4]
-    body_at = head_end + 4
+def _head(head: bytes) -> tuple[int | str | None, str]:
+    """What a message's head (through its empty line) says of its body: its length after the
+    head, "chunked", or None for a response as long as the connection; and its type."""
     kind = _TYPE.search(head)
     content_type = kind[1].decode("latin-1").strip() if kind else ""
     if _CHUNKED.search(head):
-        at = body_at
-        while True:
-            line_end = data.find(b"\r\n", at)
-            if line_end < 0:
-                return None, content_type
-            size = data[at:line_end].split(b";")[0].strip()
-            try:
-                count = int(size, 16)
-            except ValueError:
-                return len(data), content_type  # a bogus chunk: Wireshark stops there too
-            if count == 0:
-                trailer = data.find(b"\r\n\r\n", line_end)
-                if data[line_end : line_end + 4] == b"\r\n\r\n":
-                    return line_end + 4, content_type
-                return (None, content_type) if trailer < 0 else (trailer + 4, content_type)
-            at = line_end + 2 + count + 2
-            if at > len(data):
-                return None, content_type
+        return "chunked", content_type
     length = _LENGTH.search(head)
     if length:
-        return body_at + int(length[1]), content_type
-    if data.startswith(b"HTTP/1."):
-        status = data[9:12]
+        return int(length[1]), content_type
+    if head.startswith(b"HTTP/1."):
+        status = head[9:12]
         if status[:1] == b"1" or status in (b"204", b"304"):
-            return body_at, content_type
-        return -1, content_type
-    return body_at, content_type
+            return 0, content_type
+        return None, content_type
+    return 0, content_type
+
+
+def _chunks(data: bytearray, at: int) -> tuple[int | None, int]:
+    """Where a chunked body whose next chunk starts at ``at`` ends (None: not yet), and where
+    the first chunk not yet whole starts (the search goes on from there)."""
+    while True:
+        line_end = data.find(b"\r\n", at)
+        if line_end < 0:
+            return None, at
+        try:
+            count = int(bytes(data[at:line_end]).split(b";")[0].strip(), 16)
+        except ValueError:
+            return len(data), at  # a bogus chunk: Wireshark stops there too
+        if count == 0:
+            trailer = data.find(b"\r\n\r\n", line_end)
+            return (None, at) if trailer < 0 else (trailer + 4, at)
+        if line_end + 2 + count + 2 > len(data):
+            return None, at
+        at = line_end + 2 + count + 2
+
+
+def _first_line(data: bytearray) -> str:
+    end = data.find(b"\r\n", 0, 8192)
+    return bytes(data[: end if end >= 0 else min(len(data), 8192)]).decode("latin-1")
 
 
 def http_frames(segs) -> dict[int, HttpFrame]:
     """For each frame index (0-based) that carries HTTP bytes, its part (see HttpFrame):
     messages ending in it (several when requests are pipelined), or a segment whose message
-    goes on later."""
+    goes on later. Each segment's bytes are read once (a head is searched for its end only in
+    what arrived since), so a long download costs time in proportion to its size."""
     data = (segs.payload_len > 0) & ~segs.quoted
-    if not data.any():
+    rows = np.flatnonzero(data & (segs.payload_len >= 4))
+    if not len(rows):
         return {}
-    heads = {start[:4] for start in HTTP_STARTS}
-    starts = [i for i in np.flatnonzero(data).tolist() if segs.payload(i)[:4] in heads]
-    streams = set(segs.stream[starts].tolist()) if starts else set()
+    raw = np.frombuffer(segs.buf, dtype=np.uint8)
+    at = segs.payload_at[rows]
+    word = np.zeros(len(rows), dtype=np.uint32)
+    for k in range(4):
+        word = (word << np.uint32(8)) | raw[at + k].astype(np.uint32)
+    starts = rows[np.isin(word, _HEAD_WORDS)]
+    if not len(starts):
+        return {}
+    rows = np.flatnonzero(data & np.isin(segs.stream, np.unique(segs.stream[starts])))
     out: dict[int, HttpFrame] = {}
     pending: dict[tuple[int, int], dict] = {}
-    rows = np.flatnonzero(data & np.isin(segs.stream, list(streams)))
     for i in rows.tolist():
         key = (int(segs.stream[i]), int(segs.flow[i]))
         seq, length = int(segs.rel_seq[i]), int(segs.seglen[i])
@@ -129,36 +141,63 @@ def http_frames(segs) -> dict[int, HttpFrame]:
         payload = segs.payload(i)
         frame = int(segs.frame[i]) - 1
         if state is None:
-            if payload[:4] not in heads or len(payload) < length:
+            if payload[:4] not in _HEADS or len(payload) < length:
                 continue
-            state = pending[key] = {"buf": b"", "line": None, "frames": []}
+            state = pending[key] = _fresh(frame)
+            state["frames"] = []
         state["next"] = seq + length
         state["buf"] += payload
         state["frames"].append(frame)
-        while state["buf"]:
-            buf = state["buf"]
-            if buf[:4] not in heads:
-                pending.pop(key, None)
-                break
-            line = buf.split(b"\r\n", 1)[0].decode("latin-1")
-            end, content_type = _end(buf)
-            if end == -1:  # a response as long as the connection: not reassembled here
-                _ended(out, frame, _message_info(line, content_type))
-                pending.pop(key, None)
-                break
-            if end is None or end > len(buf):
-                if len(buf) > _MAX_MESSAGE:
-                    pending.pop(key, None)
-                else:
-                    first = frame == state["frames"][0]
-                    out.setdefault(frame, ("segment", line if first else ""))
-                break
-            _ended(out, frame, _message_info(line, content_type))
-            state["buf"] = buf[end:]
-            state["frames"] = [frame]
-        else:
+        if not _read(state, frame, out):
             pending.pop(key, None)
     return out
+
+
+def _fresh(frame: int) -> dict:
+    """The state of one direction at the start of a message (its bytes from ``frame`` on)."""
+    return {"buf": bytearray(), "frames": [frame], "searched": 0, "end": None, "line": "",
+            "type": "", "chunk": 0, "next": 0}  # fmt: skip
+
+
+def _read(state: dict, frame: int, out: dict[int, HttpFrame]) -> bool:
+    """Read the messages the bytes so far hold; False when the direction is done with HTTP."""
+    while True:
+        buf = state["buf"]
+        if not buf:
+            return False
+        if state["end"] is None:  # the head is not over yet
+            if bytes(buf[:4]) not in _HEADS:
+                return False
+            state["line"] = _first_line(buf)
+            head_end = buf.find(b"\r\n\r\n", max(state["searched"] - 3, 0))
+            if head_end < 0:
+                state["searched"] = len(buf)
+                return _waiting(state, frame, out)
+            body, state["type"] = _head(bytes(buf[: head_end + 4]))
+            if body is None:  # a response as long as the connection: not reassembled here
+                _ended(out, frame, _message_info(state["line"], state["type"]))
+                return False
+            state["chunk"] = head_end + 4
+            state["end"] = "chunked" if body == "chunked" else head_end + 4 + body
+        if state["end"] == "chunked":
+            end, state["chunk"] = _chunks(buf, state["chunk"])
+            if end is None:
+                return _waiting(state, frame, out)
+            state["end"] = end
+        if len(buf) < state["end"]:
+            return _waiting(state, frame, out)
+        _ended(out, frame, _message_info(state["line"], state["type"]))
+        rest = buf[state["end"] :]
+        state.update(_fresh(frame), next=state["next"])
+        state["buf"] = rest
+
+
+def _waiting(state: dict, frame: int, out: dict[int, HttpFrame]) -> bool:
+    """A message that goes on after this frame: the frame is one of its segments."""
+    if len(state["buf"]) > _MAX_MESSAGE:
+        return False
+    out.setdefault(frame, ("segment", state["line"] if frame == state["frames"][0] else ""))
+    return True
 
 
 def _ended(out: dict[int, HttpFrame], frame: int, words: str) -> None:
