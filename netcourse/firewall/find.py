@@ -48,6 +48,7 @@ from netcourse.firewall.lint import (
     _minus,
     _rule_boxes,
 )
+from netcourse.firewall.marks import MARK_TARGETS, MarkMatch, mark_operation
 from netcourse.firewall.matches import (
     DIMENSIONS,
     STATES,
@@ -596,28 +597,61 @@ class _Walk:
         walk assumed it did; found by a depth-first search that spends ``budget[0]`` tries."""
         steps = sorted(assumed)
         rules = [(self.fw.rule(chain, number), matched) for chain, number, matched in steps]
+        # MARK and CONNMARK rules change marks on the way: a rule then sees another mark than
+        # the packet arrived with, so the arriving marks that give each wanted one are tried
+        # too, and only evaluate() says whether a candidate does what the walk assumed
+        operations = self._mark_operations()
 
         def holds(rule: Rule, pkt: Packet) -> bool:
             return all(m.test(pkt, state, {}) for m in rule.matches)
+
+        def variants(match) -> tuple[dict, ...]:
+            found = match.variants()
+            if operations and isinstance(match, MarkMatch):
+                field = "mark" if match.which == "mark" else "ctmark"
+                found += tuple(
+                    {field: ((v[field] ^ op.value) & ~op.mask) & 0xFFFF_FFFF}
+                    for v in found
+                    for op in operations[field]
+                )
+            return found
 
         def search(i: int, pkt: Packet):
             if budget[0] <= 0:
                 return None
             budget[0] -= 1
             if i == len(rules):
+                if operations:
+                    verdict = self.fw.evaluate(pkt, chain=self.start, state=state)
+                    return pkt if verdict.action == self.action else None
                 return pkt if all(holds(r, pkt) == want for r, want in rules) else None
             rule, want = rules[i]
             changes: list[dict] = [{}]
             for match in rule.matches:
                 if match.variants():
-                    changes = [{**c, **v} for c in changes for v in ({}, *match.variants())]
+                    changes = [{**c, **v} for c in changes for v in ({}, *variants(match))]
             for change in changes[:64]:
                 candidate = dataclasses.replace(pkt, **change) if change else pkt
-                if holds(rule, candidate) == want and (found := search(i + 1, candidate)):
+                if (operations or holds(rule, candidate) == want) and (
+                    found := search(i + 1, candidate)
+                ):
                     return found
             return None
 
         return search(0, packet)
+
+    def _mark_operations(self) -> dict[str, list]:
+        """The MARK (on ``mark``) and CONNMARK ``--set`` (on ``ctmark``) operations of the
+        ruleset's rules, by the field they change; empty when no rule changes a mark."""
+        found: dict[str, list] = {"mark": [], "ctmark": []}
+        for rule in self.fw.ruleset.rules():
+            if rule.target in MARK_TARGETS:
+                op = mark_operation(rule.target, rule.target_options)
+                if op.mode in ("mark", "set"):
+                    found["mark" if op.mode == "mark" else "ctmark"].append(op)
+                else:  # save or restore: copies between the two, tried as they are
+                    found.setdefault("copies", []).append(op)
+        return found if any(found.values()) else {}
 
     def answer(self, start: Chain) -> Search:
         """The Search this walk answers."""

@@ -462,3 +462,22 @@ def test_a_non_first_fragment_never_meets_an_icmp_type():
     answer = find(fw, "ACCEPT", state="NEW")
     assert not answer.found and answer.proof
     assert answer.deciders == (("INPUT", None, "DROP"),)
+
+
+def test_a_mark_changed_on_the_way_is_undone_for_the_example():
+    # the packet must arrive with mark 0 for the MARK rule's xor to give the 1 rule 3 drops
+    fw = Firewall.from_iptables(
+        [
+            "-P INPUT ACCEPT",
+            "-A INPUT -j MARK --xor-mark 1",
+            "-A INPUT -m mark --mark 1 -j DROP",
+            "-A INPUT -j MARK --set-xmark 0x4/0x4",
+            "-A INPUT -m mark --mark 0x4/0x4 -j REJECT",
+        ]
+    )
+    drop = find(fw, "DROP", proto="tcp")
+    assert drop.found and drop.packet.mark == 0 and drop.rule_number == 2
+    accept = find(fw, "ACCEPT", proto="tcp")
+    assert not accept.found  # the second MARK sets bit 2 whatever came: REJECT or DROP
+    reject = find(fw, "REJECT", proto="tcp")
+    assert reject.found and fw.evaluate(reject.packet, state=reject.state).action == "REJECT"
