@@ -609,11 +609,16 @@ class _Walk:
             found = match.variants()
             if operations and isinstance(match, MarkMatch):
                 field = "mark" if match.which == "mark" else "ctmark"
+                wanted = found
                 found += tuple(
                     {field: ((v[field] ^ op.value) & ~op.mask) & 0xFFFF_FFFF}
-                    for v in found
+                    for v in wanted
                     for op in operations[field]
                 )
+                if operations.get("copies"):  # save or restore: the other mark, as wanted
+                    other = "ctmark" if field == "mark" else "mark"
+                    found += tuple({other: v[field], field: v[field]} for v in wanted)
+                    found += tuple({other: v[field]} for v in wanted)
             return found
 
         def search(i: int, pkt: Packet):

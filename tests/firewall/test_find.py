@@ -481,3 +481,10 @@ def test_a_mark_changed_on_the_way_is_undone_for_the_example():
     assert not accept.found  # the second MARK sets bit 2 whatever came: REJECT or DROP
     reject = find(fw, "REJECT", proto="tcp")
     assert reject.found and fw.evaluate(reject.packet, state=reject.state).action == "REJECT"
+
+
+def test_a_restored_connection_mark_is_given_to_the_example():
+    lines = ["-A INPUT -j CONNMARK --restore-mark", "-A INPUT -m mark --mark 1 -j DROP"]
+    fw = Firewall.from_iptables(["-P INPUT ACCEPT", *lines])
+    drop = find(fw, "DROP", proto="tcp", state="ESTABLISHED")
+    assert drop.found and drop.packet.ctmark == 1 and drop.rule_number == 2
