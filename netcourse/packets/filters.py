@@ -39,13 +39,12 @@ import numpy as np
 from netcourse.errors import FilterError, quote
 from netcourse.packets.capture import _require_readable
 from netcourse.packets.fast import TUNNEL_LAYERS, Columns
-from netcourse.packets.http import http_frames
+from netcourse.packets.http import HEAD_WORDS, http_frames
 from netcourse.packets.instances import occurrences, present
 from netcourse.packets.payloads import dns_heuristic, dns_query_names, http_methods
 from netcourse.protocols import (
     DNS_RELATIVE_PORTS,
     ETHERTYPES,
-    HTTP_STARTS,
     IP_PROTOCOLS,
     LINK_TYPES,
     TCP_ANALYSIS_FLAGS,
@@ -78,16 +77,12 @@ _ETHERNET = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ethern
 
 Mask = Callable[[Columns, np.ndarray], np.ndarray]
 
-_HTTP_WORDS = np.array(
-    sorted({int.from_bytes(start[:4], "big") for start in HTTP_STARTS}), dtype=np.uint32
-)
-
 
 def _http(c: Columns, n) -> np.ndarray:
     """The frames Wireshark's HTTP dissector shows a message in: where a message ends, its
     head and body reassembled from the segments before (see netcourse.packets.http)."""
     out = np.zeros(len(c.l4proto), dtype=bool)
-    if not ((c.l4proto == _TCP) & np.isin(c.payload4, _HTTP_WORDS)).any():
+    if not ((c.l4proto == _TCP) & np.isin(c.payload4, HEAD_WORDS)).any():
         return out  # no segment starts like HTTP: no reassembly to do
     found = http_frames(c.needs_capture("http").tcp_context.segments)
     out[[frame for frame, (kind, _) in found.items() if kind == "http"]] = True

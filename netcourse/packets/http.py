@@ -26,7 +26,7 @@ import numpy as np
 
 from netcourse.protocols import HTTP_STARTS
 
-__all__ = ["http_frames", "http_info", "REASSEMBLED"]
+__all__ = ["http_frames", "http_info", "REASSEMBLED", "HEAD_WORDS"]
 
 #: A frame's part in HTTP: ("http", its Info) where messages end in it, ("segment", the first
 #: line of the message it starts, or "") where its message goes on later.
@@ -42,7 +42,7 @@ _TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^;\r\n]*)", re.I | re.M)
 _CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
 #: The first four bytes of a request or response, as bytes and as big-endian numbers.
 _HEADS = frozenset(start[:4] for start in HTTP_STARTS)
-_HEAD_WORDS = np.array(sorted(int.from_bytes(head, "big") for head in _HEADS), dtype=np.uint32)
+HEAD_WORDS = np.array(sorted(int.from_bytes(head, "big") for head in _HEADS), dtype=np.uint32)
 
 
 def http_info(part: HttpFrame, tcp_info: str) -> str:
@@ -123,7 +123,7 @@ def http_frames(segs) -> dict[int, HttpFrame]:
     word = np.zeros(len(rows), dtype=np.uint32)
     for k in range(4):
         word = (word << np.uint32(8)) | raw[at + k].astype(np.uint32)
-    starts = rows[np.isin(word, _HEAD_WORDS)]
+    starts = rows[np.isin(word, HEAD_WORDS)]
     if not len(starts):
         return {}
     rows = np.flatnonzero(data & np.isin(segs.stream, np.unique(segs.stream[starts])))
