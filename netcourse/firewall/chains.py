@@ -28,16 +28,18 @@ from collections.abc import Iterable, Mapping
 from netcourse.errors import NetcourseError, PacketError, RuleError, quote
 from netcourse.firewall.batch import BatchVerdicts, PacketBatch, capture_packets, evaluate_batch
 from netcourse.firewall.conntrack import ConnTrack
+from netcourse.firewall.ctmatch import ConnMatch
 from netcourse.firewall.family import FAMILIES
 from netcourse.firewall.find import Search, find
 from netcourse.firewall.ipsets import bind_sets, parse_ipsets
 from netcourse.firewall.limits import RecentMatch
-from netcourse.firewall.marks import MARK_TARGETS, apply_mark, mark_operation
+from netcourse.firewall.marks import MARK_TARGETS, MarkMatch, apply_mark, mark_operation
 from netcourse.firewall.matches import (
     LOOPBACK,
     LOOPBACK6,
     STATE_MODULE_STATES,
     AddrTypeMatch,
+    StateMatch,
 )
 from netcourse.firewall.options import NAT_TARGETS, RAW_TARGETS
 from netcourse.firewall.packet import Packet
@@ -142,6 +144,47 @@ class Firewall:
     def chains(self) -> dict[str, Chain]:
         """The chains by name, built-in first."""
         return self.ruleset.chains
+
+    @property
+    def reads_conntrack(self) -> bool:
+        """Whether any filter rule reads connection tracking (a state, conntrack or connmark
+        match, or CONNMARK): if none does, each packet is judged by its own headers alone.
+
+        >>> Firewall.from_iptables("-A INPUT -p tcp --dport 22 -j ACCEPT").reads_conntrack
+        False
+        >>> Firewall.from_iptables("-A INPUT -m state --state NEW -j ACCEPT").reads_conntrack
+        True
+        """
+        return any(
+            rule.target == "CONNMARK"
+            or any(
+                isinstance(m, (StateMatch, ConnMatch))
+                or (isinstance(m, MarkMatch) and m.which == "connmark")
+                for m in rule.matches
+            )
+            for rule in self.ruleset.rules()
+        )
+
+    def why_not_judged(self, packet: Packet) -> str | None:
+        """Why these rules never see ``packet`` (None when they do): the kernel hands IPv4
+        packets to iptables' chains and IPv6 packets to ip6tables' (or to an nftables table of
+        the ``inet`` family, which sees both), so an iptables ruleset never judges IPv6.
+
+        >>> fw = Firewall.from_iptables("-P INPUT DROP")
+        >>> fw.why_not_judged(Packet("tcp", src="192.0.2.1", dst="192.0.2.2")) is None
+        True
+        >>> fw.why_not_judged(Packet("tcp", src="fd00::1", dst="fd00::2"))  # doctest: +ELLIPSIS
+        'tcp [fd00::1]:40000 -> [fd00::2]:80 [S]: an IPv6 packet, but these are iptables rules...'
+        """
+        pkt = _as_packet(packet)
+        if pkt.version == self.family:
+            return None
+        tool = FAMILIES[self.family].tool
+        return (
+            f"{pkt.describe()}: an IPv{pkt.version} packet, but these are {tool} rules, "
+            f"which judge IPv{self.family} packets only; load the "
+            f"{FAMILIES[pkt.version].tool}-save rules with family={pkt.version} for it"
+        )
 
     def rule(self, chain: str, number: int) -> Rule:
         """Rule ``number`` (1-based) of ``chain``.
@@ -260,13 +303,9 @@ class Firewall:
 
     def _own(self, pkt: Packet) -> Packet:
         """The packet, when it is of the rules' IP version (else a PacketError)."""
-        if pkt.version != self.family:
-            tool = FAMILIES[self.family].tool
-            raise PacketError(
-                f"{pkt.describe()}: an IPv{pkt.version} packet, but these are {tool} rules, "
-                f"which judge IPv{self.family} packets only; load the "
-                f"{FAMILIES[pkt.version].tool}-save rules with family={pkt.version} for it"
-            )
+        why = self.why_not_judged(pkt)
+        if why is not None:
+            raise PacketError(why)
         return pkt
 
     def _walk(
@@ -352,7 +391,9 @@ class Firewall:
             if step.state != "INVALID":  # the connection keeps its mark (CONNMARK)
                 tracker.set_mark(pkt, verdict.packet.ctmark)
             verdicts.append(verdict)
-        return ReplayResult(verdicts=tuple(verdicts), table=tracker.table())
+        return ReplayResult(
+            verdicts=tuple(verdicts), table=tracker.table(), stateful=self.reads_conntrack
+        )
 
     # --- the whole machine: every table, conntrack and NAT ---------------------------------
 

@@ -27,6 +27,10 @@ __all__ = [
     "STRANGER",
     "STATELESS_ROUTER",
     "STATEFUL_ROUTER",
+    "STATELESS_NO_SYN_ROUTER",
+    "NO_ICMP_ROUTER",
+    "PMTU_ROUTER",
+    "PATH_ROUTER",
     "SHADOWED_HOST",
     "PREDICT_RULESET",
     "PREDICT_PACKET",
@@ -35,6 +39,9 @@ __all__ = [
     "request",
     "reply",
     "unsolicited",
+    "upload",
+    "frag_needed",
+    "packet_too_big",
     "lan_traffic",
     "HOME_INTERFACES",
     "HOME_WAN",
@@ -65,6 +72,40 @@ STATEFUL_ROUTER = """*filter
 -A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 -A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -j ACCEPT
 COMMIT"""
+
+#: A stateless router that refuses new connections from outside: B's answers are let in by
+#: their source port 443, unless they are a connection-opening SYN (``--syn`` of the tcp
+#: match, iptables-extensions(8)).
+STATELESS_NO_SYN_ROUTER = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -j ACCEPT
+-A FORWARD -i eth1 -o eth0 -d 192.168.1.0/24 -p tcp -m tcp --sport 443 ! --syn -j ACCEPT
+COMMIT"""
+
+#: The stateful router with all ICMP dropped first ("so nobody can ping us"): it also drops
+#: the "fragmentation needed" errors path MTU discovery needs (RFC 1191).
+NO_ICMP_ROUTER = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -p icmp -j DROP
+-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT"""
+
+#: NO_ICMP_ROUTER fixed: "fragmentation needed" (type 3 code 4) is let through before the
+#: rest of ICMP is dropped.
+PMTU_ROUTER = NO_ICMP_ROUTER.replace(
+    "-A FORWARD -p icmp -j DROP",
+    "-A FORWARD -p icmp -m icmp --icmp-type fragmentation-needed -j ACCEPT\n"
+    "-A FORWARD -p icmp -j DROP",
+)
+
+#: A router on the internet between the home router and B whose next link has a smaller MTU:
+#: it sends A "fragmentation needed" (an address from 198.51.100.0/24, RFC 5737).
+PATH_ROUTER = "198.51.100.1"
 
 #: A host firewall meant to keep the compromised laptop .66 off ssh; its DROP comes too late.
 SHADOWED_HOST = """*filter
@@ -114,11 +155,15 @@ def reply(dport: int = 443) -> Packet:
     return request(dport).reply()
 
 
-def unsolicited(dport: int = 5900) -> Packet:
-    """A stranger on the internet opening a connection to A's port ``dport`` (VNC by default).
+def unsolicited(dport: int = 5900, *, flags: str = "S") -> Packet:
+    """A stranger on the internet opening a connection to A's port ``dport`` (VNC by default)
+    from source port 443; other ``flags`` make a segment of no connection (``"A"``: an ACK
+    scan's probe).
 
     >>> unsolicited().describe()
     'tcp 203.0.113.66:443 -> 192.168.1.20:5900 [S]'
+    >>> unsolicited(flags="A").flags
+    'A'
     """
     return Packet(
         "tcp",
@@ -126,10 +171,46 @@ def unsolicited(dport: int = 5900) -> Packet:
         dst=HOST_A,
         sport=443,
         dport=dport,
-        flags="S",
+        flags=flags,
         in_iface="eth1",
         out_iface="eth0",
     )
+
+
+def upload() -> Packet:
+    """A's data segment to B in the connection :func:`request` opened (say a full-size one).
+
+    >>> upload().describe()
+    'tcp 192.168.1.20:50000 -> 203.0.113.10:443 [PA]'
+    """
+    return reply().reply(flags="PA")
+
+
+def frag_needed() -> Packet:
+    """The "fragmentation needed" error (ICMP type 3 code 4, RFC 1191) that :data:`PATH_ROUTER`
+    sends A about :func:`upload`, entering the home router on the internet side (eth1).
+
+    >>> frag_needed().describe()
+    'icmp 198.51.100.1 -> 192.168.1.20 fragmentation-needed (3/4)'
+    """
+    return Packet(
+        "icmp", src=PATH_ROUTER, dst=HOST_A, icmp_type="fragmentation-needed", inner=upload(),
+        in_iface="eth1", out_iface="eth0",
+    )  # fmt: skip
+
+
+def packet_too_big() -> Packet:
+    """ICMPv6 "packet too big" (type 2, RFC 4443) from a router on the way, about A's IPv6
+    upload to B: IPv6 routers never fragment, so this is path MTU discovery's only signal.
+
+    >>> packet_too_big().describe()
+    'icmpv6 fd00:9::1 -> fd00:1::20 packet-too-big (2/0)'
+    """
+    data = Packet("tcp", src="fd00:1::20", dst="fd00:2::10", sport=50000, dport=443, flags="PA")
+    return Packet(
+        "icmpv6", src="fd00:9::1", dst="fd00:1::20", icmp_type="packet-too-big", inner=data,
+        in_iface="eth1", out_iface="eth0",
+    )  # fmt: skip
 
 
 def lan_traffic(count: int = 2000, seed: int = 4) -> list[Packet]:
@@ -216,6 +297,12 @@ EXAMPLES: dict[str, Example] = {
         chain="FORWARD",
         history=(request(),),
         stateful=True,
+    ),
+    "stateless-no-syn": Example(
+        title="Stateless, SYNs refused: a stranger's ACK from port 443 still gets in",
+        ruleset=STATELESS_NO_SYN_ROUTER,
+        packet=unsolicited(flags="A"),
+        chain="FORWARD",
     ),
     "shadowed-rule": Example(
         title="Shadowed rule: the laptop .66 still gets ssh",

@@ -24,6 +24,7 @@ __all__ = [
     "trace_table",
     "verdict_heading",
     "conntrack_list",
+    "STATELESS_NOTE",
 ]
 
 #: How the row of the rule (or policy) that decided is marked in a trace table.
@@ -175,10 +176,24 @@ class ConnEntry:
 
 @dataclass(frozen=True, kw_only=True)
 class Replay:
-    """A sequence of packets judged with connection tracking: verdicts and the final table."""
+    """A sequence of packets judged with connection tracking: verdicts and the final table.
+
+    ``stateful`` says whether any rule read the conntrack state. When none did, each packet
+    was judged by its own headers alone, so the view shows no states and no table (their
+    values are still kept in ``verdicts`` and ``table``).
+
+    >>> from netcourse.firewall import Firewall, Packet
+    >>> syn = Packet("tcp", src="198.18.0.1", dst="198.18.1.1", dport=443)
+    >>> print(Firewall.from_iptables("-A INPUT -p tcp -j DROP").replay([syn, syn.reply()]))
+    #  packet                                          verdict
+    1  tcp 198.18.0.1:40000 -> 198.18.1.1:443 [S]      DROP by rule 1 of INPUT
+    2  tcp 198.18.1.1:443 -> 198.18.0.1:40000 [SA]     DROP by rule 1 of INPUT
+    no rule reads conntrack: each packet was judged alone, by its own headers
+    """
 
     verdicts: tuple[Verdict, ...]
     table: tuple[ConnEntry, ...]
+    stateful: bool = True
 
     @property
     def actions(self) -> list[str]:
@@ -191,6 +206,13 @@ class Replay:
         return [v.state for v in self.verdicts]
 
     def __repr__(self) -> str:
+        if not self.stateful:
+            lines = ["#  packet                                          verdict"]
+            for index, verdict in enumerate(self.verdicts, 1):
+                pkt = verdict.packet.describe() if verdict.packet is not None else ""
+                lines.append(f"{index:<2} {pkt:<47} {verdict.action} by {verdict.decided_by}")
+            lines.append(STATELESS_NOTE)
+            return "\n".join(lines)
         lines = ["#  packet                                          state        verdict"]
         for index, verdict in enumerate(self.verdicts, 1):
             pkt = verdict.packet.describe() if verdict.packet is not None else ""
@@ -202,18 +224,20 @@ class Replay:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = [
-            [
-                index,
-                Markup("<code>{}</code>").format(v.packet.describe() if v.packet else ""),
-                v.state,
-                v.action,
-                v.decided_by,
-            ]
-            for index, v in enumerate(self.verdicts, 1)
-        ]
-        verdicts = table(rows, header=["#", "packet", "state", "verdict", "decided by"])
+        rows = []
+        for index, v in enumerate(self.verdicts, 1):
+            row = [index, Markup("<code>{}</code>").format(v.packet.describe() if v.packet else "")]
+            row += [v.state] if self.stateful else []
+            rows.append([*row, v.action, v.decided_by])
+        header = ["#", "packet", *(["state"] if self.stateful else []), "verdict", "decided by"]
+        verdicts = table(rows, header=header)
+        if not self.stateful:
+            return str(verdicts + Markup("<p>{}</p>").format(STATELESS_NOTE))
         return str(verdicts + Markup("<p>conntrack table:</p>") + conntrack_list(self.table))
+
+
+#: What a replay says instead of states and a table when no rule reads conntrack.
+STATELESS_NOTE = "no rule reads conntrack: each packet was judged alone, by its own headers"
 
 
 def conntrack_list(entries: tuple[ConnEntry, ...]) -> Markup:

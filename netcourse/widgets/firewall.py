@@ -37,7 +37,7 @@ from netcourse.data import path
 from netcourse.errors import RuleError, quote
 from netcourse.firewall import Exposure, Firewall, Packet, Verdict, chain_graph, exposure, lint
 from netcourse.firewall.examples import EXAMPLES
-from netcourse.firewall.trace import conntrack_list, trace_table
+from netcourse.firewall.trace import STATELESS_NOTE, conntrack_list, trace_table
 from netcourse.html import Markup
 from netcourse.plots.firewall_graph import chain_graph_figure
 from netcourse.protocols import icmp_names
@@ -62,12 +62,14 @@ def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
     True
     """
     extra = Markup(" (answers with {})").format(verdict.reject_with) if verdict.reject_with else ""
+    if fw is not None and not fw.reads_conntrack:  # the state decided nothing: not shown
+        state = Markup("no rule reads conntrack state")
+    else:
+        state = Markup("conntrack state <b>{}</b>").format(verdict.state)
     head = Markup(
         "<div class='netcourse-verdict' style='font-size:1.2em'><b style='color:{}'>{}</b>{} by "
-        "{} &middot; conntrack state <b>{}</b></div>"
-    ).format(
-        VERDICT_COLOURS[verdict.action], verdict.action, extra, verdict.decided_by, verdict.state
-    )
+        "{} &middot; {}</div>"
+    ).format(VERDICT_COLOURS[verdict.action], verdict.action, extra, verdict.decided_by, state)
     html = head + trace_table(verdict.trace, (verdict.chain, verdict.rule_number))
     if fw is not None:
         visited = {(step.chain, step.number) for step in verdict.trace}
@@ -85,7 +87,9 @@ class FirewallLab(widgets.VBox):
     """Ruleset editor, packet builder, verdict with trace; presets load the lesson's cases.
 
     With *stateful* on, the packets sent so far (button "send") are remembered by conntrack,
-    so a reply can be ESTABLISHED; "reply" turns the packet around.
+    so a reply can be ESTABLISHED; "reply" turns the packet around (the answer to a packet
+    INPUT took leaves by OUTPUT). An INPUT packet has no out interface and an OUTPUT packet
+    no in interface, as in the kernel: that field is left empty and disabled.
     """
 
     def __init__(self, preset: str = "seed-rule") -> None:
@@ -140,6 +144,10 @@ class FirewallLab(widgets.VBox):
         self.history: list[tuple[Packet, str]] = []
         self.verdict: Verdict | None = None
         self._quiet = False
+        #: Whether the packet on show is the one just sent (the last of the history): its
+        #: verdict is then the one it got when sent, after the packets sent before it.
+        self._just_sent = False
+        self._iface_memory = {"in": "eth0", "out": "eth1"}  # a field emptied by the chain
         self._shown = ("", "")  # the last result and table shown, before any stale marking
         self._update = self._guarded(self._compute)
         self._load = self._guarded(self._load_preset)
@@ -217,6 +225,7 @@ class FirewallLab(widgets.VBox):
 
     def _changed(self, change) -> None:
         if not self._quiet:
+            self._just_sent = False  # the packet on show is no longer the one sent
             self._update()
 
     def _load_preset(self) -> None:
@@ -228,6 +237,7 @@ class FirewallLab(widgets.VBox):
             self._show_packet(example.packet)
             self.stateful.value = example.stateful
             self.history = [(pkt, example.chain) for pkt in example.history]
+            self._just_sent = False
         finally:
             self._quiet = False
         self._compute()
@@ -241,15 +251,41 @@ class FirewallLab(widgets.VBox):
         if pkt.icmp_type is not None:
             names = [n for n, (kind, _) in icmp_names(4).items() if kind == pkt.icmp_type]
             self.icmp_type.value = names[0] if names else "echo-request"
-        self.in_iface.value, self.out_iface.value = pkt.in_iface, pkt.out_iface
+        if pkt.in_iface is not None:
+            self.in_iface.value = pkt.in_iface
+        if pkt.out_iface is not None:
+            self.out_iface.value = pkt.out_iface
+
+    def _sync_ifaces(self) -> None:
+        """Empty and disable the interface the chain's packets lack (INPUT: out, OUTPUT: in),
+        and give it back its last value when the chain has it again."""
+        self._quiet = True
+        try:
+            for side, field, missing in (
+                ("in", self.in_iface, "OUTPUT"),
+                ("out", self.out_iface, "INPUT"),
+            ):
+                if self.chain.value == missing:
+                    if field.value.strip():
+                        self._iface_memory[side] = field.value
+                    field.value, field.disabled = "", True
+                    field.placeholder = f"(none: an {missing} packet has no {side} interface)"
+                else:
+                    if field.disabled and not field.value.strip():
+                        field.value = self._iface_memory[side]
+                    field.disabled, field.placeholder = False, ""
+        finally:
+            self._quiet = False
 
     def packet(self) -> Packet:
-        """The packet the controls describe."""
+        """The packet the controls describe: INPUT packets have no out interface, OUTPUT
+        packets (this machine's own) no in interface."""
+        chain = self.chain.value
         common = dict(
             src=self.src.value,
             dst=self.dst.value,
-            in_iface=self.in_iface.value.strip() or "eth0",
-            out_iface=self.out_iface.value.strip() or "eth1",
+            in_iface=None if chain == "OUTPUT" else self.in_iface.value.strip() or "eth0",
+            out_iface=None if chain == "INPUT" else self.out_iface.value.strip() or "eth1",
         )
         if self.proto.value == "icmp":
             return Packet("icmp", icmp_type=self.icmp_type.value, **common)
@@ -263,20 +299,15 @@ class FirewallLab(widgets.VBox):
         self.flags.disabled = not tcp
         self.sport.disabled = self.dport.disabled = icmp
         self.icmp_type.disabled = not icmp
+        self._sync_ifaces()
         fw = Firewall.from_iptables(self.rules.value)
         pkt = self.packet()
         if self.stateful.value:
-            replay = fw.replay([*self.history, (pkt, self.chain.value)])
+            # the packet just sent is the last of the history: judged after those before it
+            before = self.history[:-1] if self._just_sent else self.history
+            replay = fw.replay([*before, (pkt, self.chain.value)])
             verdict = replay.verdicts[-1]
-            sent = Markup("").join(
-                Markup("<li><code>{}</code> ({}, {})</li>").format(p.describe(), v.state, v.action)
-                for (p, _), v in zip(self.history, replay.verdicts)
-            )
-            before = fw.replay(self.history).table if self.history else ()
-            table = Markup(
-                "<p>sent before this packet:</p><ol>{}</ol>"
-                "<p>conntrack table before this packet:</p>{}"
-            ).format(sent or Markup("<li>(nothing yet)</li>"), conntrack_list(before))
+            table = _history_html(fw, before, replay, sent=self._just_sent)
         else:
             verdict = fw.evaluate(pkt, chain=self.chain.value)
             table = "<p>stateless view: the packet is judged alone, as the first of its flow.</p>"
@@ -285,6 +316,7 @@ class FirewallLab(widgets.VBox):
 
     def _send(self) -> None:
         self.history.append((self.packet(), self.chain.value))
+        self._just_sent = True
         self._quiet = True
         try:
             self.stateful.value = True  # sending only makes sense with memory
@@ -296,14 +328,43 @@ class FirewallLab(widgets.VBox):
         answer = self.packet().reply()
         self._quiet = True
         try:
+            # the answer to a packet this machine received, it sends itself, and back
+            self.chain.value = {"INPUT": "OUTPUT", "OUTPUT": "INPUT"}.get(
+                self.chain.value, self.chain.value
+            )
             self._show_packet(answer)
+            self._just_sent = False
         finally:
             self._quiet = False
         self._compute()
 
     def _forget(self) -> None:
         self.history = []
+        self._just_sent = False
         self._compute()
+
+
+def _history_html(fw: Firewall, before, replay, *, sent: bool) -> Markup:
+    """The packets sent before the one on show, with what each got, and (when a rule reads
+    it) the conntrack table they left; ``sent``: the packet on show is now remembered too."""
+    stateful = fw.reads_conntrack
+    items = Markup("").join(
+        Markup("<li><code>{}</code> ({})</li>").format(
+            p.describe(), f"{v.state}, {v.action}" if stateful else v.action
+        )
+        for (p, _), v in zip(before, replay.verdicts)
+    )
+    html = Markup("<p>sent before this packet:</p><ol>{}</ol>").format(
+        items or Markup("<li>(nothing yet)</li>")
+    )
+    if sent:
+        html += Markup("<p>this packet is sent now: the next packet is judged after it.</p>")
+    if not stateful:
+        return html + Markup("<p>{}.</p>").format(STATELESS_NOTE)
+    table = fw.replay(before).table if before else ()
+    return html + Markup("<p>conntrack table before this packet:</p>{}").format(
+        conntrack_list(table)
+    )
 
 
 def _narrow() -> widgets.Layout:

@@ -18,3 +18,23 @@ LONE_TCP_STATES: list[tuple[str, str]] = [
     ("SF", "INVALID"),
     ("", "INVALID"),
 ]
+
+#: Whether the stateless router's return rule ``-p tcp -m tcp --sport 443 ! --syn -j ACCEPT``
+#: lets in a segment from port 443 with these scapy flags. iptables-extensions(8): ``--syn``
+#: matches segments "with the SYN bit set and the ACK, RST and FIN bits cleared" (short for
+#: ``--tcp-flags SYN,RST,ACK,FIN SYN``), so only a bare SYN (PSH or URG may ride along) is
+#: refused; every other segment from port 443 gets in, whoever sent it.
+NO_SYN_RETURN_ACCEPTS: list[tuple[str, bool]] = [
+    ("S", False),
+    ("SP", False),
+    ("SA", True),
+    ("A", True),
+    ("PA", True),
+    ("F", True),
+    ("FA", True),
+    ("R", True),
+    ("RA", True),
+    ("SF", True),
+    ("SR", True),
+    ("", True),
+]

@@ -59,3 +59,36 @@ def test_a_step_reason_is_worked_out_when_read():
         repr(Verdict(action="ACCEPT", chain="INPUT", rule_number=None, trace=()))
         == "Verdict(ACCEPT by the policy of INPUT, state NEW)"
     )
+
+
+def test_a_replay_shows_states_and_the_table_only_when_a_rule_reads_conntrack():
+    syn = Packet("tcp", src="198.18.0.1", dst="198.18.1.1", dport=443)
+    stateless = Firewall.from_iptables(["-P FORWARD DROP", "-A FORWARD -p tcp -j ACCEPT"])
+    replay = stateless.replay([syn, syn.reply()], chain="FORWARD")
+    assert not replay.stateful and replay.actions == ["ACCEPT", "ACCEPT"]
+    for shown in (repr(replay), replay._repr_html_()):
+        assert "conntrack table" not in shown and "ESTABLISHED" not in shown and "NEW" not in shown
+        assert "each packet was judged alone" in shown
+    assert "ACCEPT by rule 1 of FORWARD" in repr(replay)
+    stateful = Firewall.from_iptables(
+        ["-P FORWARD DROP", "-A FORWARD -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT"]
+    )
+    replay = stateful.replay([syn, syn.reply()], chain="FORWARD")
+    assert replay.stateful
+    for shown in (repr(replay), replay._repr_html_()):
+        assert "conntrack table" in shown and "ESTABLISHED" in shown
+
+
+def test_reads_conntrack_knows_every_match_and_target_that_does():
+    reading = [
+        "-A INPUT -m conntrack --ctstate NEW -j ACCEPT",
+        "-A INPUT -m state --state ESTABLISHED -j ACCEPT",
+        "-A INPUT -m conntrack --ctorigdstport 80 -j ACCEPT",
+        "-A INPUT -m connmark --mark 1 -j ACCEPT",
+        "-A INPUT -j CONNMARK --restore-mark",
+    ]
+    for rule in reading:
+        assert Firewall.from_iptables(rule).reads_conntrack, rule
+    blind = ["-A INPUT -p tcp --syn -j DROP", "-A INPUT -m mark --mark 1 -j ACCEPT", ""]
+    for rule in blind:
+        assert not Firewall.from_iptables(rule).reads_conntrack, rule

@@ -329,3 +329,81 @@ def test_read_interface_text():
 def test_inspector_repr_is_stable():
     assert repr(RulesetInspector("ufw-server.rules")) == "RulesetInspector('ufw-server.rules')"
     assert repr(RulesetInspector("")) == "RulesetInspector('(pasted)')"
+
+
+# --- what the lab shows about state, history and interfaces ----------------------------------
+
+
+def _sent_before(lab) -> str:
+    """The lab's list of the packets sent before the one on show."""
+    return lab.table.value.split("sent before this packet:")[1].split("</ol>")[0]
+
+
+def test_send_judges_the_packet_after_those_sent_before_it_not_after_itself():
+    lab = FirewallLab("stateful-reply")
+    lab.forget.click()
+    lab.turn.click()
+    lab.flags.value = "S"  # A's SYN, nothing sent yet
+    syn = lab.packet().describe().replace(">", "&gt;")
+    lab.send.click()
+    assert syn not in _sent_before(lab) and "(nothing yet)" in _sent_before(lab)
+    assert lab.verdict.state == "NEW" and lab.verdict.action == "ACCEPT"
+    assert "conntrack table before this packet:</p><ul><li>(empty)" in lab.table.value
+    lab.send.click()  # sent a second time: now the first one was sent before it
+    assert _sent_before(lab).count(syn) == 1
+    lab.turn.click()  # B's SYN-ACK, after the two SYNs
+    assert _sent_before(lab).count(syn) == 2 and lab.verdict.state == "ESTABLISHED"
+    lab.flags.value = "SA"  # any edit: the packet on show is a new one, judged after all
+    assert _sent_before(lab).count(syn) == 2
+
+
+def test_input_packets_have_no_out_interface_and_output_packets_no_in_interface():
+    lab = FirewallLab("seed-rule")  # an INPUT preset
+    assert lab.chain.value == "INPUT"
+    assert lab.out_iface.disabled and lab.out_iface.value == ""
+    assert lab.packet().out_iface is None and lab.verdict.packet.out_iface is None
+    assert lab.packet().in_iface == "eth0" and not lab.in_iface.disabled
+    lab.chain.value = "FORWARD"  # a routed packet has both again
+    assert not lab.out_iface.disabled and lab.packet().out_iface == "eth1"
+    lab.chain.value = "OUTPUT"
+    assert lab.in_iface.disabled and lab.in_iface.value == ""
+    assert lab.packet().in_iface is None and lab.packet().out_iface == "eth1"
+    assert lab.errors.value == ""
+
+
+def test_the_reply_to_an_input_packet_leaves_by_output_on_the_interface_it_came_in():
+    lab = FirewallLab("seed-rule")
+    lab.in_iface.value = "wan0"
+    lab.turn.click()
+    assert lab.chain.value == "OUTPUT" and lab.errors.value == ""
+    answer = lab.packet()
+    assert (answer.in_iface, answer.out_iface) == (None, "wan0")
+    assert (answer.src, answer.dport) == ("10.0.0.5", 40000)
+    lab.turn.click()
+    assert lab.chain.value == "INPUT" and lab.packet().in_iface == "wan0"
+    assert lab.packet().out_iface is None
+
+
+def test_a_stateless_ruleset_shows_no_conntrack_state_or_table_even_when_sent():
+    lab = FirewallLab("stateless-unsolicited")
+    assert "conntrack state <b>" not in lab.result.value
+    assert "no rule reads conntrack state" in lab.result.value
+    lab.preset.value = "stateless-reply"
+    lab.send.click()  # switches stateful on: the ruleset still reads no state
+    lab.turn.click()
+    assert lab.stateful.value and "conntrack table" not in lab.table.value
+    assert (
+        "ESTABLISHED" not in lab.table.value and "each packet was judged alone" in lab.table.value
+    )
+    assert "conntrack state <b>" not in lab.result.value
+    lab.preset.value = "stateful-reply"  # a stateful ruleset shows both
+    assert "conntrack state <b>ESTABLISHED</b>" in lab.result.value
+    assert "conntrack table before this packet" in lab.table.value
+
+
+def test_the_new_presets_show_their_lesson_cases():
+    lab = FirewallLab("stateless-no-syn")
+    assert lab.verdict.action == "ACCEPT" and lab.flags.value == "A"
+    lab.flags.value = "S"
+    assert lab.verdict.action == "DROP"
+    assert "no rule reads conntrack state" in lab.result.value
