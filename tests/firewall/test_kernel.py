@@ -41,8 +41,15 @@ if _MISSING:
         allow_module_level=True,
     )
 
-from firewall_expected import LONE_TCP_STATES  # noqa: E402
-from firewall_kernel_lab import CLIENT, FW_ADDRS, HOSTS, SERVER, Lab  # noqa: E402
+from firewall_expected import LONE_TCP_STATES, NO_SYN_RETURN_ACCEPTS  # noqa: E402
+from firewall_kernel_lab import CLIENT, CLIENT_NET, FW_ADDRS, HOSTS, SERVER, Lab  # noqa: E402
+
+from netcourse.firewall.examples import (  # noqa: E402
+    NO_ICMP_ROUTER,
+    PMTU_ROUTER,
+    STATEFUL_ROUTER,
+    STATELESS_NO_SYN_ROUTER,
+)
 
 
 @pytest.fixture(scope="module")
@@ -496,6 +503,15 @@ class Flow:
         quoted = bytes(about[1])[:28]
         return "server", IP(src=SERVER, dst=CLIENT) / ICMP(type=3, code=3) / quoted
 
+    def frag_needed(self, about, mtu: int = 1280):
+        """ "Fragmentation needed" (type 3 code 4, RFC 1191: the next hop's MTU in the
+        header) about the client's packet ``about``, from the server's side."""
+        from scapy.layers.inet import ICMP, IP
+
+        quoted = bytes(about[1])[:28]
+        icmp = ICMP(type=3, code=4, nexthopmtu=mtu)
+        return "server", IP(src=SERVER, dst=CLIENT) / icmp / quoted
+
 
 def scenarios():
     """(name, packets, extra rules before the state rules, the states the issue pins)."""
@@ -574,6 +590,17 @@ def scenarios():
     out.append(
         ("icmp error about nothing", [flow.port_unreachable(flow.udp("client"))], [], ["INVALID"])
     )
+    flow = Flow(next(port), 443)
+    opening = [flow.tcp("client", "S"), flow.tcp("server", "SA"), flow.tcp("client", "A")]
+    data = flow.tcp("client", "PA", 1400)
+    out.append(
+        (
+            "fragmentation needed about a tracked connection",
+            [*opening, data, flow.frag_needed(data)],
+            [],
+            ["NEW", "ESTABLISHED", "ESTABLISHED", "ESTABLISHED", "RELATED"],
+        )
+    )
     flow = Flow(next(port), 22)
     out.append(
         (
@@ -625,6 +652,70 @@ def test_conntrack_states_match_the_kernel(lab, name, packets, extra, pinned):
     assert our_states == kernel_states, f"{name}: kernel {kernel_states}, ours {our_states}"
     if pinned is not None:
         assert kernel_states == pinned, f"{name}: the kernel no longer behaves as the issue says"
+
+
+# --- lesson 04's routers: a stateless one that refuses SYNs, and ICMP for path MTU ----------
+
+
+def _deciding(fw: Firewall, theirs: Counter, policy: bool):
+    """The rule number (None: the policy) that the kernel's counters say decided."""
+    if policy:
+        return None
+    return next(number for (where, number) in theirs if fw.rule(where, number).terminal)
+
+
+def test_a_stateless_router_refusing_syns_decides_as_the_kernel(lab):
+    """``--sport 443 ! --syn`` lets in every segment from port 443 but a bare SYN
+    (firewall_expected.NO_SYN_RETURN_ACCEPTS, from iptables-extensions(8)): the kernel's
+    counters say which rule took each one, and ours must say the same."""
+    text = STATELESS_NO_SYN_ROUTER.replace("192.168.1.0/24", CLIENT_NET)
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    request = with_ifaces(Packet("tcp", src=CLIENT, dst=SERVER, sport=41900, dport=443))
+    lab.reset()
+    theirs, their_policy = kernel_says(lab, fw, bytes(request.to_scapy()), "client")
+    assert _deciding(fw, theirs, their_policy) == we_say(fw, request)[2].rule_number == 1
+    for flags, accepted in NO_SYN_RETURN_ACCEPTS:
+        pkt = Packet("tcp", src=SERVER, dst=CLIENT, sport=443, dport=41900, flags=flags)
+        pkt = with_ifaces(pkt)
+        lab.reset()
+        theirs, their_policy = kernel_says(lab, fw, bytes(pkt.to_scapy()), "server")
+        ours, our_policy, verdict = we_say(fw, pkt)
+        assert (ours, our_policy) == (theirs, their_policy), (flags, theirs, verdict.trace)
+        assert their_policy is not accepted, f"{flags}: not as iptables-extensions(8) says"
+
+
+@pytest.mark.parametrize(
+    ("name", "ruleset", "expected"),
+    [
+        ("all icmp dropped", NO_ICMP_ROUTER, [3, 2, 2, 2, 1]),
+        ("fragmentation-needed allowed", PMTU_ROUTER, [4, 3, 3, 3, 1]),
+        ("related", STATEFUL_ROUTER, [2, 1, 1, 1, 1]),
+    ],
+)
+def test_fragmentation_needed_meets_the_lessons_routers_as_in_the_kernel(
+    lab, name, ruleset, expected
+):
+    """An HTTPS upload and the "fragmentation needed" a smaller link answers it with: dropped
+    by a router that drops all ICMP, let through by one that allows the type, or as RELATED."""
+    from netcourse.firewall.packet import Packet as P
+
+    text = ruleset.replace("192.168.1.0/24", CLIENT_NET)
+    fw = Firewall.from_iptables(text)
+    lab.load(text)
+    lab.fw_exec("conntrack", "-F")
+    flow = Flow(41950, 443)
+    data = (flow.tcp("client", "S"), flow.tcp("server", "SA"), flow.tcp("client", "A"))
+    upload = flow.tcp("client", "PA", 1400)
+    packets = [*data, upload, flow.frag_needed(upload)]
+    ours = fw.replay([(with_ifaces(P.from_scapy(pkt)), "FORWARD") for _, pkt in packets])
+    kernel = []
+    for side, pkt in packets:
+        lab.fw_exec("iptables", "-Z")
+        theirs, their_policy = kernel_says(lab, fw, bytes(pkt), side)
+        kernel.append(_deciding(fw, theirs, their_policy))
+    assert [v.rule_number for v in ours.verdicts] == kernel, name
+    assert kernel == expected, f"{name}: the kernel no longer decides as the lesson says"
 
 
 # --- service names and port numbers, as iptables reads them --------------------------------
