@@ -35,6 +35,8 @@ __all__ = [
     "predict_verdict",
     "fix_shadowed",
     "masquerade_four_tuple",
+    "SSH_ROUTER",
+    "stateless_return",
     "UFW_SERVER",
     "ufw_server",
     "ufw_open_ports",
@@ -266,6 +268,132 @@ def masquerade_four_tuple(answer: tuple) -> Feedback:
     return wrong(
         "the address is right, the port is not.",
         "does Linux change a source port that no other connection uses?",
+    )
+
+
+#: Exercise "stateless-return": a stateless router that lets the LAN open ssh connections
+#: out; the learner writes the rule that lets the servers' answers back in, and no new
+#: connection from outside.
+SSH_ROUTER = """*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -i eth0 -o eth1 -s 192.168.1.0/24 -p tcp -m tcp --dport 22 -j ACCEPT
+COMMIT"""
+_LAN_HOSTS = ("192.168.1.20", "192.168.1.200")
+_SSH_SERVERS = ("203.0.113.10", "198.51.100.22")
+
+
+def _inbound(src: str, dst: str, sport: int, dport: int, flags: str) -> Packet:
+    """A TCP segment from the internet side (eth1) to the LAN (eth0)."""
+    return Packet(
+        "tcp", src=src, dst=dst, sport=sport, dport=dport, flags=flags,
+        in_iface="eth1", out_iface="eth0",
+    )  # fmt: skip
+
+
+def _return_probes() -> list[tuple[str, Packet, bool, str]]:
+    """(what, packet, should be accepted, hint) for SSH_ROUTER's return path."""
+    probes = []
+    for server in _SSH_SERVERS:
+        for host in _LAN_HOSTS:
+            out = Packet("tcp", src=host, dst=server, sport=50022, dport=22, flags="S")
+            probes.append(
+                (
+                    f"the LAN's own connection request from {host} to {server}:22",
+                    out,
+                    True,
+                    "keep rule 1 as it is: append your rule after it, do not block the requests.",
+                )
+            )
+            for dport in (1024, 50022, 65535):
+                for flags in ("SA", "A", "PA", "FA"):
+                    probes.append(
+                        (
+                            f"the ssh server's answer [{flags}] from {server}:22 to {host}:{dport}",
+                            _inbound(server, host, 22, dport, flags),
+                            True,
+                            "the answers come from the server's port 22 (the source port) to "
+                            "the client's ephemeral port, which can be any from 1024 up; and "
+                            "the first answer is a SYN-ACK.",
+                        )
+                    )
+    stranger = "203.0.113.66"
+    for dport in (22, 5900, 50022):
+        for flags in ("S", "SP"):
+            probes.append(
+                (
+                    f"a new connection [{flags}] from {stranger}:22 to 192.168.1.20:{dport}",
+                    _inbound(stranger, "192.168.1.20", 22, dport, flags),
+                    False,
+                    "anyone can pick source port 22: a segment that opens a connection must "
+                    "still be refused. The tcp match can tell such a segment from the others "
+                    "(iptables-extensions(8), or explain() a rule).",
+                )
+            )
+    for sport in (80, 443, 23):
+        probes.append(
+            (
+                f"a segment [A] from {stranger}:{sport} (not ssh) to 192.168.1.20:50022",
+                _inbound(stranger, "192.168.1.20", sport, 50022, "A"),
+                False,
+                "only the ssh servers' answers should get in: narrow the rule to their port.",
+            )
+        )
+    probes.append(
+        (
+            f"a UDP datagram from {stranger}:22 to 192.168.1.20:50022",
+            Packet(
+                "udp",
+                src=stranger,
+                dst="192.168.1.20",
+                sport=22,
+                dport=50022,
+                in_iface="eth1",
+                out_iface="eth0",
+            ),  # fmt: skip
+            False,
+            "ssh runs over TCP: the rule needs no other protocol.",
+        )
+    )
+    return probes
+
+
+@exercise(LESSON, "stateless-return")
+def stateless_return(answer: str) -> Feedback:
+    """Rule(s) appended to SSH_ROUTER's FORWARD that let the ssh answers in and refuse new
+    connections from outside, without conntrack."""
+    lines = _lines(answer)
+    if lines is None:
+        return wrong(
+            f"expected the rule as text, got {type(answer).__name__}.",
+            'write it as a string such as "-A FORWARD ... -j ACCEPT".',
+        )
+    if not lines:
+        return wrong("the answer holds no rule.", "write one -A FORWARD line.")
+    if any(line.split()[:2] != ["-A", "FORWARD"] for line in lines):
+        return wrong(
+            "each line should append to FORWARD (start with -A FORWARD).",
+            "the router forwards the answers: they pass its FORWARD chain.",
+        )
+    start = [line for line in SSH_ROUTER.splitlines() if line != "COMMIT"]
+    try:
+        fw = Firewall.from_iptables([*start, *lines, "COMMIT"])
+    except NetcourseError as exc:
+        return wrong(f"iptables would refuse this: {exc}", "compare with rule 1's syntax.")
+    if fw.reads_conntrack:
+        return wrong(
+            "the rule reads connection tracking, so the router is no longer stateless.",
+            "solve it with the headers of each packet alone: ports and TCP flags.",
+        )
+    for what, pkt, wanted, hint in _return_probes():
+        got = fw.evaluate(pkt, chain="FORWARD").action == "ACCEPT"
+        if got != wanted:
+            return wrong(f"{what} {'is not let through' if wanted else 'gets in'}.", hint)
+    return correct(
+        "the answers get in and no new connection does. But every other segment from port 22 "
+        "still gets in (an ACK scan sent from port 22, say): only conntrack knows which "
+        "segments belong to a connection the LAN opened."
     )
 
 

@@ -109,3 +109,38 @@ def test_ufw_open_ports():
     for wrong_type in ["22, 80, 443", 22.0, [22, "80"], True, None]:
         assert check.ufw_open_ports.feedback(wrong_type).ok is False, wrong_type
     assert check.ufw_open_ports.feedback(...).ok is None
+
+
+GOOD_RETURN = (
+    "-A FORWARD -i eth1 -o eth0 -d 192.168.1.0/24 -p tcp -m tcp --sport 22 ! --syn -j ACCEPT"
+)
+
+
+def test_stateless_return():
+    assert check.stateless_return.feedback(GOOD_RETURN).ok
+    # any spelling that refuses the opening SYN passes: here "ACK set" instead of "not --syn"
+    assert check.stateless_return.feedback(
+        "-A FORWARD -p tcp -m tcp --sport 22 --tcp-flags ACK ACK -j ACCEPT"
+    ).ok
+    assert check.stateless_return.feedback(
+        ["-A FORWARD -p tcp --sport 22 --syn -j DROP", "-A FORWARD -p tcp --sport 22 -j ACCEPT"]
+    ).ok
+    for bad, mistake in [
+        ("-A FORWARD -p tcp --sport 22 -j ACCEPT", "new connection [S]"),  # SYNs get in
+        ("-A FORWARD -p tcp --dport 1024:65535 -j ACCEPT", "new connection [S]"),
+        ("-A FORWARD -p tcp ! --syn -j ACCEPT", "(not ssh)"),  # every source port
+        ("-A FORWARD -p tcp --sport 22 ! --tcp-flags SYN SYN -j ACCEPT", "answer [SA]"),
+        ("-A FORWARD -p tcp --sport 22 -m tcp --tcp-flags ACK,PSH ACK -j ACCEPT", "answer [PA]"),
+        ("-A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT", "connection tracking"),
+        ("-A FORWARD -j DROP", "answer [SA]"),
+        ("-I FORWARD 1 -p tcp --sport 22 ! --syn -j ACCEPT", "append to FORWARD"),
+        ("-A FORWARD -p tcp --sport 22 ! --syn -j BOGUS", "refuse"),
+        (42, "as text"),
+        ("", "no rule"),
+    ]:
+        feedback = check.stateless_return.feedback(bad)
+        assert feedback.ok is False, bad
+        text = feedback.message + feedback.hint
+        assert mistake in text, (bad, text)
+        assert "--syn" not in text and "--sport 22" not in text and "--tcp-flags" not in text
+    assert check.stateless_return.feedback(...).ok is None
