@@ -55,7 +55,8 @@ __all__ = [
 SEED_RULE = "-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT"
 HOST_A, SERVER_B, STRANGER = "192.168.1.20", "203.0.113.10", "203.0.113.66"
 
-#: A stateless router: the return path has to be opened to every ephemeral port.
+#: A stateless router whose return path is opened to every ephemeral port (the simplest
+#: way; STATELESS_NO_SYN_ROUTER is narrower).
 STATELESS_ROUTER = """*filter
 :INPUT ACCEPT [0:0]
 :FORWARD DROP [0:0]

@@ -641,8 +641,9 @@ class RulesetInspector(widgets.VBox):
             out_iface=self.out_iface.value.strip() or None,
         )
         if self._iface_map is None:  # evaluate() judges one filter chain: names are only names
-            common["in_iface"] = common["in_iface"] or "eth0"
-            common["out_iface"] = common["out_iface"] or "eth1"
+            chain = self.chain.value  # INPUT packets have no out interface, OUTPUT no in one
+            common["in_iface"] = None if chain == "OUTPUT" else common["in_iface"] or "eth0"
+            common["out_iface"] = None if chain == "INPUT" else common["out_iface"] or "eth1"
         if self.proto.value in ("icmp", "icmpv6"):
             return Packet(self.proto.value, icmp_type=self.icmp_type.value, **common)
         ports = dict(sport=self.sport.value, dport=self.dport.value)
@@ -658,6 +659,9 @@ class RulesetInspector(widgets.VBox):
         self.sport.disabled = self.dport.disabled = icmp
         self.icmp_type.disabled = not icmp
         self.chain.disabled = self._iface_map is not None
+        by_chain = self._iface_map is None  # one filter chain: its packets lack one interface
+        self.in_iface.disabled = by_chain and self.chain.value == "OUTPUT"
+        self.out_iface.disabled = by_chain and self.chain.value == "INPUT"
         if self.firewall is None:
             self._show(self.trace, "<p>load a ruleset above first.</p>")
             return

@@ -407,3 +407,16 @@ def test_the_new_presets_show_their_lesson_cases():
     lab.flags.value = "S"
     assert lab.verdict.action == "DROP"
     assert "no rule reads conntrack state" in lab.result.value
+
+
+def test_the_inspectors_trace_gives_an_input_packet_no_out_interface():
+    box = RulesetInspector("arch-stateful.rules")  # no interfaces: one filter chain
+    box.chain.value = "INPUT"
+    assert box.result.packet.out_iface is None and box.out_iface.disabled
+    assert box.result.packet.in_iface == "eth0" and not box.in_iface.disabled
+    box.chain.value = "OUTPUT"
+    assert box.result.packet.in_iface is None and box.in_iface.disabled
+    assert not box.out_iface.disabled
+    box.chain.value = "FORWARD"
+    assert (box.result.packet.in_iface, box.result.packet.out_iface) == ("eth0", "eth1")
+    assert box.trace_errors.value == ""
