@@ -49,6 +49,7 @@ from firewall_kernel_lab import (  # noqa: E402
     FW_ADDRS6,
     HOSTS,
     SERVER6,
+    Lab,
     Lab6,
     client6,
     server6,
@@ -131,6 +132,32 @@ def we_say(fw: Firewall, pkt: Packet, chain: str = "FORWARD"):
     verdict = fw.evaluate(pkt, chain=chain)
     matched = Counter((s.chain, s.number) for s in verdict.trace if s.matched and s.number)
     return matched, verdict.rule_number is None, verdict
+
+
+# --- iptables sees IPv4 only ------------------------------------------------------------
+
+
+def test_an_iptables_ruleset_never_sees_an_ipv6_packet(lab):
+    """iptables in fw drops everything it forwards, ip6tables is left empty: an IPv6 packet is
+    counted by ip6tables' FORWARD policy and nowhere in iptables, as the simulator says (an
+    iptables ruleset does not judge it; an empty ip6tables accepts it)."""
+    locked = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT"
+    empty = locked.replace("FORWARD DROP", "FORWARD ACCEPT")
+    fw4, fw6 = Firewall.from_iptables(locked), Firewall.from_iptables(empty, family=6)
+    pkt = with_ifaces(Packet("tcp", src=CLIENT6, dst=SERVER6, sport=41000, dport=22))
+    assert fw4.why_not_judged(pkt) is not None
+    ours, our_policy, verdict = we_say(fw6, pkt)
+    try:
+        lab.fw_exec("iptables-restore", input=locked + "\n")
+        lab.load(empty)
+        lab.reset()
+        lab.fw_exec("iptables", "-Z")
+        theirs, their_policy = kernel_says(lab, fw6, wire(pkt, "FORWARD"), "client")
+        ipv4 = Lab.counters(lab)  # the iptables counters (Lab6.counters reads ip6tables)
+    finally:
+        lab.fw_exec("iptables-restore", input=empty + "\n")
+    assert (ours, our_policy) == (theirs, their_policy) and verdict.action == "ACCEPT"
+    assert their_policy and ipv4.policies["FORWARD"] == 0 and not any(ipv4.rules.values())
 
 
 # --- random rulesets ----------------------------------------------------------------------
