@@ -47,6 +47,8 @@ __all__ = [
     "compare",
     "message_class",
     "avro_schema",
+    "AVRO_READER_SCHEMA",
+    "read_avro",
     "grpc_frame",
     "parse_grpc_frame",
     "grpc_messages",
@@ -166,6 +168,62 @@ def avro_schema() -> dict:
         "fields": [{"name": spec.name, "type": kinds[spec.kind]} for spec in SCHEMA],
     }
     return fastavro.parse_schema(schema)
+
+
+#: A later version of the record as another program reads it, for Avro's schema resolution:
+#: it has no ``email`` (the writer's value is skipped), reads ``scores`` as longs (the
+#: writer's ints are promoted) and adds ``country``, which the writer never wrote, with a
+#: default. Field order may differ too: fields are matched by name.
+AVRO_READER_SCHEMA: dict[str, Any] = {
+    "type": "record",
+    "name": "Record",
+    "namespace": "netcourse",
+    "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "id", "type": "long"},
+        {"name": "active", "type": "boolean"},
+        {"name": "scores", "type": {"type": "array", "items": "long"}},
+        {"name": "country", "type": "string", "default": "unknown"},
+    ],
+}
+
+
+def read_avro(
+    data: bytes, reader: Mapping[str, Any] = AVRO_READER_SCHEMA, writer: Mapping | None = None
+) -> dict[str, Any]:
+    """Read Avro bytes into the ``reader`` schema, resolving the ``writer``'s schema into it.
+
+    Taught in notebooks/02-osi-layers-and-packets.ipynb. Avro's bytes carry no names and no
+    types, so the reader needs the schema they were written with (``writer``, by default
+    :func:`avro_schema`, the one :func:`encode` writes with) and resolves it into its own
+    (the Avro specification's "Schema Resolution"): fields matched by name, the writer's extra
+    fields skipped, missing ones filled from the reader's defaults, ints promoted to longs.
+
+    >>> read_avro(encode(RECORD, "Avro").data)["country"]
+    'unknown'
+    >>> read_avro(encode(RECORD, "Avro").data, writer=AVRO_READER_SCHEMA)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netcourse.errors.PacketError: 39 bytes are not Avro written with that schema: ...
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise PacketError(f"expected bytes to read, got {type(data).__name__}")
+    data = bytes(data)
+    try:
+        schemas = [fastavro.parse_schema(dict(s)) for s in (writer or avro_schema(), reader)]
+    except Exception as exc:  # fastavro raises several types for a bad schema
+        raise PacketError(f"not an Avro schema: {exc}") from None
+    buf = io.BytesIO(data)
+    try:
+        out = fastavro.schemaless_reader(buf, *schemas)
+    except Exception as exc:
+        why = str(exc) or f"{type(exc).__name__} (the bytes end too soon)"
+        raise PacketError(
+            f"{len(data)} bytes are not Avro written with that schema: {why}"
+        ) from None
+    if buf.tell() != len(data):
+        raise PacketError(f"{len(data) - buf.tell()} bytes left over after the Avro record")
+    return dict(out)
 
 
 # --- encoders and decoders -----------------------------------------------------------------

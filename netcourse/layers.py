@@ -44,6 +44,10 @@ __all__ = [
     "table",
     "HTTP_HEADER_LAYERS",
     "STACKS",
+    "ETHERNET_WIRE",
+    "ETHERNET_MIN_FRAME",
+    "WireCost",
+    "wire_cost",
 ]
 
 
@@ -319,9 +323,10 @@ PROTOCOLS: tuple[Protocol, ...] = (
         (5, 6, 7),
         "Application",
         "frame (HTTP/2 frame)",
-        "TLS over TCP",
+        "TCP: over TLS (h2), or in cleartext (h2c, RFC 9113 section 3.3)",
         "binary frames; many streams multiplexed over one connection (layer 5), "
-        "HPACK header compression (layer 6)",
+        "HPACK header compression (layer 6); h2c, sent with prior knowledge, is common "
+        "between gRPC services inside a network",
     ),
     Protocol(
         "WebSocket",
@@ -329,8 +334,9 @@ PROTOCOLS: tuple[Protocol, ...] = (
         (5, 7),
         "Application",
         "message (in WebSocket frames)",
-        "TCP, after an HTTP/1.1 Upgrade",
-        "one long-lived, two-way session that starts as an HTTP request",
+        "TCP after an HTTP/1.1 Upgrade (RFC 6455), or one HTTP/2 stream (RFC 8441)",
+        "one long-lived, two-way session that starts as an HTTP request: an Upgrade on "
+        "HTTP/1.1, an extended CONNECT on HTTP/2 (one stream of a shared connection)",
     ),
     Protocol(
         "gRPC",
@@ -339,7 +345,8 @@ PROTOCOLS: tuple[Protocol, ...] = (
         "Application",
         "message (5-byte length prefix + protobuf)",
         "HTTP/2",
-        "remote procedure calls: protobuf bodies (layer 6) over HTTP/2 streams",
+        "remote procedure calls: protobuf bodies (layer 6) over HTTP/2 streams, with TLS or "
+        "in cleartext (h2c)",
     ),
     Protocol(
         "payload",
@@ -402,9 +409,9 @@ DEVICES: tuple[Device, ...] = (
     Device(
         "load balancer (layer 4)",
         (4,),
-        "destination IP and port (the 4-tuple, for hashing)",
-        ("IP.src", "IP.dst", "TCP.sport", "TCP.dport", "UDP.sport", "UDP.dport"),
-        "which backend gets the whole connection",
+        "the 5-tuple: IP addresses, protocol and ports, hashed to pick a backend",
+        ("IP.src", "IP.dst", "IP.proto", "TCP.sport", "TCP.dport", "UDP.sport", "UDP.dport"),
+        "which backend gets the whole connection (every packet of one 5-tuple, the same)",
     ),
     Device(
         "load balancer (layer 7)",
@@ -430,13 +437,13 @@ STACKS: dict[str, tuple[tuple[str, int], ...]] = {
         ("same methods, headers, status", 7),
         ("binary frames, HPACK headers", 6),
         ("streams multiplexed on 1 connection", 5),
-        ("TCP (with TLS)", 4),
+        ("TCP (TLS, or cleartext h2c)", 4),
         ("IP", 3),
     ),
     "WebSocket": (
         ("the application's messages", 7),
         ("text or binary frames", 6),
-        ("one long session after an Upgrade", 5),
+        ("Upgrade (HTTP/1.1) or HTTP/2 stream", 5),
         ("TCP", 4),
         ("IP", 3),
     ),
@@ -444,7 +451,7 @@ STACKS: dict[str, tuple[tuple[str, int], ...]] = {
         ("service methods (RPC)", 7),
         ("protobuf + 5-byte prefix", 6),
         ("HTTP/2 streams", 5),
-        ("TCP (with TLS)", 4),
+        ("TCP (TLS, or cleartext h2c)", 4),
         ("IP", 3),
     ),
     "HTTP/3": (
@@ -455,6 +462,84 @@ STACKS: dict[str, tuple[tuple[str, int], ...]] = {
         ("IP", 3),
     ),
 }
+
+
+#: What an Ethernet frame costs on the wire beyond the bytes a capture holds (IEEE 802.3,
+#: clauses 3 and 4), in byte times. Captures, Linux's included, leave all of these out.
+ETHERNET_WIRE: dict[str, int] = {
+    "FCS": 4,  #: the frame check sequence, a CRC-32 at the frame's end
+    "preamble and SFD": 8,  #: 7 bytes of preamble and the start frame delimiter
+    "inter-frame gap": 12,  #: the idle line after each frame: 96 bit times
+}
+#: The shortest Ethernet frame without its FCS (64 bytes with it): shorter ones are padded.
+ETHERNET_MIN_FRAME = 60
+
+
+@dataclass(frozen=True)
+class WireCost:
+    """One Ethernet frame's cost on the wire, in byte times, from its captured size.
+
+    ``captured`` is the frame as a capture holds it (no FCS); ``payload`` the application's
+    bytes in it, when known. ``total`` adds padding, FCS, preamble and SFD and the gap.
+    """
+
+    captured: int
+    payload: int | None
+    padding: int
+    fcs: int
+    preamble_sfd: int
+    gap: int
+
+    @property
+    def total(self) -> int:
+        """Byte times the frame takes on the line, gap included."""
+        return self.captured + self.padding + self.fcs + self.preamble_sfd + self.gap
+
+    @property
+    def bits(self) -> int:
+        """Bit times: what the line's rate (bits per second) is spent on."""
+        return self.total * 8
+
+    @property
+    def overhead(self) -> float | None:
+        """The share of the wire's byte times that is not application data (None if unknown)."""
+        return None if self.payload is None else 1 - self.payload / self.total
+
+    def __repr__(self) -> str:
+        share = "" if self.overhead is None else f"; {self.payload} application bytes: "
+        share += "" if self.overhead is None else f"{self.overhead:.0%} overhead"
+        return (
+            f"WireCost({self.captured} captured + {self.padding} padding + {self.fcs} FCS + "
+            f"{self.preamble_sfd} preamble and SFD + {self.gap} inter-frame gap = "
+            f"{self.total} byte times{share})"
+        )
+
+
+def wire_cost(captured: int, payload: int | None = None) -> WireCost:
+    """What a captured Ethernet frame of ``captured`` bytes costs on the wire.
+
+    Pads a short frame to :data:`ETHERNET_MIN_FRAME`, then adds :data:`ETHERNET_WIRE`.
+
+    >>> wire_cost(166, payload=100).total, f"{wire_cost(166, payload=100).overhead:.0%}"
+    (190, '47%')
+    >>> wire_cost(42).total  # an ARP frame: padded to 60, the 84-byte minimum
+    84
+    """
+    for value, what in ((captured, "captured"), (payload, "payload")):
+        if value is None and what == "payload":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise PacketError(f"{what}={value!r}: expected a whole number of bytes, 0 or more")
+    if payload is not None and payload > captured:
+        raise PacketError(f"payload={payload}: more than the {captured} captured bytes")
+    return WireCost(
+        captured=captured,
+        payload=payload,
+        padding=max(0, ETHERNET_MIN_FRAME - captured),
+        fcs=ETHERNET_WIRE["FCS"],
+        preamble_sfd=ETHERNET_WIRE["preamble and SFD"],
+        gap=ETHERNET_WIRE["inter-frame gap"],
+    )
 
 
 # --- look-ups ------------------------------------------------------------------------------
@@ -594,7 +679,7 @@ HTTP_HEADER_LAYERS: dict[str, tuple[int, str]] = {
     "keep-alive": (5, "how long and for how many requests the connection stays open"),
     "content-length": (5, "where this message ends, so the connection can carry the next one"),
     "transfer-encoding": (5, "chunked framing: the message ends at a zero-length chunk"),
-    "upgrade": (5, "switch this connection to another protocol (WebSocket, h2c)"),
+    "upgrade": (5, "switch this connection to another protocol (WebSocket)"),
     "content-type": (6, "how the body is encoded (text/plain, application/json, ...)"),
     "content-encoding": (6, "compression applied to the body (gzip, br)"),
     "accept-encoding": (6, "which compressions the client can decode"),

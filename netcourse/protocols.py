@@ -17,6 +17,8 @@ keeps its own spelling of some of these (iptables says ``all`` and means protoco
 (14, 129, 'Port unreachable')
 >>> service_port("ftp-data", "tcp"), service_port("bootpc", "udp"), WELL_KNOWN_PORTS[53].label
 (20, 68, 'DNS')
+>>> EPHEMERAL_PORT_RANGES["IANA dynamic ports (RFC 6335)"]
+(49152, 65535)
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ __all__ = [
     "icmp_names",
     "Service",
     "WELL_KNOWN_PORTS",
+    "EPHEMERAL_PORT_RANGES",
     "service_port",
     "service_names",
     "CONNTRACK_STATES",
@@ -554,6 +557,21 @@ WELL_KNOWN_PORTS: dict[int, Service] = {
         Service(5432, "postgresql", "PostgreSQL"),
         Service(8080, "http-alt", "HTTP (alternate)"),
     )
+}
+
+
+#: Ephemeral (client source) port ranges, both ends included, by who draws from them.
+#: IANA's dynamic ports are 49152-65535 (RFC 6335 section 6), the default of Windows (since
+#: Vista) and macOS; Linux defaults to its own range (net.ipv4.ip_local_port_range); older
+#: Windows, AWS NAT gateways and Elastic Load Balancing reach down to 1024-1025. A network ACL
+#: that lets replies reach any client must open the range covering them all: 1024-65535.
+EPHEMERAL_PORT_RANGES: dict[str, tuple[int, int]] = {
+    "IANA dynamic ports (RFC 6335)": (49152, 65535),
+    "Windows Vista and later": (49152, 65535),
+    "macOS": (49152, 65535),
+    "Linux (default ip_local_port_range)": (32768, 60999),
+    "Windows XP, Server 2003 and older": (1025, 5000),
+    "AWS NAT gateway, Elastic Load Balancing": (1024, 65535),
 }
 
 

@@ -147,8 +147,9 @@ class ForwardingTable:
 class Decision:
     """What the switch did with one frame, and the table afterwards.
 
-    ``out_ports`` lists where copies went; ``tagged`` the subset of those that are trunks (the
-    copy there carries an 802.1Q tag with ``vlan``). ``learned`` is the new or moved entry.
+    ``out_ports`` lists where copies went; ``tagged`` the subset of those that are trunks where
+    ``vlan`` is not the native VLAN (the copy there carries an 802.1Q tag with ``vlan``; on a
+    trunk whose native VLAN it is, it goes untagged). ``learned`` is the new or moved entry.
     """
 
     in_port: int
@@ -180,6 +181,10 @@ class Switch:
     """A learning switch; ``ports`` maps a port number to its access VLAN, or to a tuple of
     VLANs for an 802.1Q trunk port. ``Switch(4)`` is four ports, all in VLAN 1.
 
+    ``native`` maps a trunk port to its native VLAN, one of the VLANs it carries: frames of
+    that VLAN cross the trunk *untagged* (both switches must agree on it), and an untagged
+    frame arriving there belongs to it. A trunk without one drops untagged frames.
+
     Frames enter with :meth:`send` (addresses) or :meth:`receive` (the bytes of a real
     frame). Each returns a frozen :class:`Decision`; :attr:`table` is the forwarding table.
 
@@ -189,7 +194,10 @@ class Switch:
     """
 
     def __init__(
-        self, ports: int | Mapping[int, PortSpec] = 4, ageing_time: float = AGEING_TIME
+        self,
+        ports: int | Mapping[int, PortSpec] = 4,
+        ageing_time: float = AGEING_TIME,
+        native: Mapping[int, int] | None = None,
     ) -> None:
         if isinstance(ports, int) and not isinstance(ports, bool):
             if not 1 <= ports <= MAX_PORTS:
@@ -216,6 +224,7 @@ class Switch:
             else:
                 vlans = (_vlan(spec),)
             self._ports[port] = vlans
+        self._native = self._natives(native)
         self.ageing_time = _seconds(ageing_time, "ageing_time")
         self._fdb: dict[tuple[int, str], Entry] = {}
         self._clock = 0.0
@@ -231,6 +240,32 @@ class Switch:
     def trunks(self) -> tuple[int, ...]:
         """The trunk (802.1Q tagged) ports."""
         return tuple(sorted(self._trunks))
+
+    @property
+    def native(self) -> dict[int, int]:
+        """Trunk port -> its native VLAN, whose frames cross that trunk untagged."""
+        return dict(self._native)
+
+    def _natives(self, native: Any) -> dict[int, int]:
+        if native is None:
+            return {}
+        if not isinstance(native, Mapping):
+            raise PacketError(f"native={quote(native)}: expected a mapping trunk port -> VLAN")
+        out = {}
+        for port, vlan in native.items():
+            if port not in self._trunks:
+                raise PacketError(
+                    f"native VLAN for port {quote(port)}: only a trunk port has one; "
+                    f"trunks here: {', '.join(map(str, sorted(self._trunks))) or 'none'}"
+                )
+            number = _vlan(vlan)
+            if number not in self._ports[port]:
+                raise PacketError(
+                    f"native VLAN {number} on port {port}: the trunk carries VLANs "
+                    f"{', '.join(map(str, self._ports[port]))}, so it must be one of them"
+                )
+            out[port] = number
+        return out
 
     def vlans(self) -> tuple[int, ...]:
         """Every VLAN some port carries: each one is its own broadcast domain."""
@@ -259,6 +294,7 @@ class Switch:
     def __repr__(self) -> str:
         ports = ", ".join(
             f"{p}: {'trunk ' + '/'.join(map(str, v)) if p in self._trunks else f'VLAN {v[0]}'}"
+            + (f" native {self._native[p]}" if p in self._native else "")
             for p, v in self._ports.items()
         )
         return f"Switch({ports}; {len(self._fdb)} learned)"
@@ -372,6 +408,8 @@ class Switch:
     def _ingress_vlan(self, port: int, tag: int | None) -> tuple[int, str]:
         vlans = self._ports[port]
         if port in self._trunks:
+            if tag is None and port in self._native:
+                return self._native[port], ""  # untagged on a trunk: the native VLAN's frame
             if tag is None:
                 return 0, f"untagged frame on trunk port {port} (no native VLAN set): dropped"
             tag = _vlan(tag)
@@ -412,7 +450,7 @@ class Switch:
             vlan=vlan or None,
             action=action,
             out_ports=out,
-            tagged=tuple(p for p in out if p in self._trunks),
+            tagged=tuple(p for p in out if p in self._trunks and self._native.get(p) != vlan),
             learned=learned,
             reason=reason,
             table=self.table,

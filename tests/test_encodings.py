@@ -294,3 +294,45 @@ def test_decoded_values_must_be_records():
             decode(xml_text.replace(old, new).encode(), "XML")
     with pytest.raises(PacketError, match="bytes end too soon|not an Avro record"):
         decode(ENCODED["Avro"][:3], "Avro")
+
+
+# --- Avro: the reader needs the writer's schema and resolves it into its own ---------------
+
+
+def test_avro_reader_resolves_the_writers_schema_into_its_own():
+    data = encode(RECORD, "Avro").data
+    read = encodings.read_avro(data, encodings.AVRO_READER_SCHEMA)
+    # the Avro specification's rules, applied by hand: the writer's extra field is skipped,
+    # the reader's new field takes its default, ints are promoted to longs (same values)
+    expected = {k: RECORD[k] for k in ("id", "name", "active", "scores")} | {"country": "unknown"}
+    assert read == expected and "email" not in read
+
+
+def test_avro_needs_the_writers_schema():
+    data = encode(RECORD, "Avro").data
+    with pytest.raises(PacketError, match="not Avro written with that schema"):
+        encodings.read_avro(data, writer=encodings.AVRO_READER_SCHEMA)  # the reader's alone
+
+
+def test_avro_file_carries_the_writers_schema_and_resolves_the_same_way():
+    """Differential: an Avro container file holds the writer's schema in its header."""
+    import io
+
+    import fastavro
+
+    buf = io.BytesIO()
+    fastavro.writer(buf, encodings.avro_schema(), [RECORD])
+    buf.seek(0)
+    reader = fastavro.reader(buf, reader_schema=encodings.AVRO_READER_SCHEMA)
+    assert reader.writer_schema["fields"][2]["name"] == "email"
+    (from_file,) = list(reader)
+    assert from_file == encodings.read_avro(encode(RECORD, "Avro").data)
+
+
+def test_read_avro_refuses_what_is_not_bytes_or_a_schema():
+    with pytest.raises(PacketError, match="expected bytes"):
+        encodings.read_avro("text")
+    with pytest.raises(PacketError, match="not an Avro schema"):
+        encodings.read_avro(b"", {"type": "record", "name": "R", "fields": [{"type": "nope"}]})
+    with pytest.raises(PacketError, match="left over"):
+        encodings.read_avro(encode(RECORD, "Avro").data + b"\x00")

@@ -356,3 +356,82 @@ def test_layer_inspector_marks_what_each_device_reads():
     with pytest.raises(NetcourseError, match="is not a device"):
         view.show_device("toaster")
     assert marked_hex_html(bytes(range(20)), [(3, 5)]).count("<mark") == 4  # hex and ASCII
+
+
+# --- the wire's cost, beyond the captured bytes -------------------------------------------
+
+
+def test_wire_cost_adds_fcs_preamble_sfd_and_gap():
+    from netcourse.packets import dissect, frame
+
+    get = frame("http", 4)
+    captured = len(get)
+    assert captured == 166
+    # IEEE 802.3: FCS 4, preamble 7 + SFD 1, inter-frame gap 96 bits = 12 bytes
+    expected = captured + 4 + (7 + 1) + 96 // 8
+    wire = encapsulation(dissect(get)).wire
+    assert (wire.total, wire.bits) == (expected, expected * 8) == (190, 1520)
+    assert wire.payload == 100 and wire.overhead == pytest.approx((190 - 100) / 190)
+    assert f"{wire.overhead:.0%}" == "47%"
+    assert "190 byte times" in repr(encapsulation(dissect(get)))
+
+
+def test_short_frames_are_padded_and_give_the_known_line_rate():
+    # a 42-byte ARP frame is padded to 60, then 64 with its FCS: 84 byte times in all, the
+    # figure behind "14.88 million frames per second" on 10 Gb/s Ethernet
+    assert layers.wire_cost(42).padding == 18
+    assert layers.wire_cost(42).total == 84 == layers.wire_cost(60).total
+    assert round(10e9 / layers.wire_cost(42).bits) == 14_880_952
+    # a full 1514-byte frame (1500 bytes of IP): 1538 byte times
+    assert layers.wire_cost(1514).total == 1538
+    assert layers.wire_cost(42).overhead is None
+
+
+def test_wire_cost_is_none_off_ethernet_and_refuses_bad_sizes():
+    from netcourse.packets import dissect, frame
+
+    raw_ip = dissect(frame("udp", 3)[14:], linktype=228)  # the same packet, no Ethernet header
+    assert encapsulation(raw_ip).spans[0].name == "IP" and encapsulation(raw_ip).wire is None
+    assert "on the wire" not in repr(encapsulation(raw_ip))
+    assert encapsulation(dissect(frame("udp", 3))).wire is not None
+    for bad in (-1, 1.5, "166", True):
+        with pytest.raises(PacketError, match="captured="):
+            layers.wire_cost(bad)
+    with pytest.raises(PacketError, match="payload=200: more than"):
+        layers.wire_cost(166, payload=200)
+
+
+def test_check_wire_bytes():
+    from netcourse.checks import layers as check
+    from netcourse.packets import frame
+
+    size = len(frame(*check.WIRE_FRAME))
+    right = max(size, 60) + 4 + 8 + 12  # computed here from IEEE 802.3, not by the model
+    assert check.wire_bytes.feedback(right).ok
+    for bad in (size, size + 24, size + 4, 64, right + 1, "84"):
+        fb = check.wire_bytes.feedback(bad)
+        assert not fb.ok and str(right) not in fb.message + fb.hint, bad
+    assert "pads" in check.wire_bytes.feedback(size + 24).hint
+
+
+# --- HTTP/2 in cleartext, WebSockets over HTTP/2, the 5-tuple -----------------------------
+
+
+def test_http2_runs_over_tls_or_in_cleartext_and_websockets_over_http2_too():
+    h2 = layers.layer_of("HTTP/2")
+    assert "h2c" in h2.carried_in and "RFC 9113" in h2.carried_in and "TLS" in h2.carried_in
+    ws = layers.layer_of("WebSocket")
+    assert "HTTP/2" in ws.carried_in and "RFC 8441" in ws.carried_in
+    assert "cleartext" in layers.layer_of("gRPC").note
+    for name in ("HTTP/2", "gRPC"):
+        (transport,) = [t for t, n in layers.STACKS[name] if n == 4]
+        assert "h2c" in transport and "TLS" in transport, name
+    (session,) = [t for t, n in layers.STACKS["WebSocket"] if n == 5]
+    assert "HTTP/2" in session
+
+
+def test_a_layer_4_load_balancer_reads_the_5_tuple():
+    lb = layers.device("load balancer (layer 4)")
+    assert "5-tuple" in lb.reads and "4-tuple" not in lb.reads
+    assert {"IP.src", "IP.dst", "IP.proto"} <= set(lb.fields)
+    assert {"TCP.sport", "TCP.dport", "UDP.sport", "UDP.dport"} <= set(lb.fields)

@@ -599,3 +599,41 @@ def test_times_and_macs_are_read_strictly():
         sw.replay([(1, A)])
     with pytest.raises(PacketError, match="VLAN"):
         sw.members("ten")
+
+
+# --- the native VLAN of an 802.1Q trunk -------------------------------------------------
+
+
+def test_native_vlan_crosses_the_trunk_untagged():
+    sw = Switch({1: (10, 20), 2: 10, 3: 20, 4: (10, 20)}, native={1: 10})
+    assert sw.native == {1: 10} and "1: trunk 10/20 native 10" in repr(sw)
+    out_10 = sw.send(2, B, BROADCAST)  # VLAN 10: untagged on trunk 1 (native), tagged on 4
+    assert (out_10.vlan, out_10.out_ports, out_10.tagged) == (10, (1, 4), (4,))
+    out_20 = sw.send(3, C, BROADCAST)  # VLAN 20 is not native anywhere: tagged on both
+    assert (out_20.vlan, out_20.out_ports, out_20.tagged) == (20, (1, 4), (1, 4))
+    untagged = sw.send(1, A, BROADCAST)  # an untagged frame on trunk 1 belongs to VLAN 10
+    assert (untagged.action, untagged.vlan, untagged.out_ports) == ("flood", 10, (2, 4))
+    tagged_native = sw.send(1, D, BROADCAST, vlan=10)  # a tagged frame of the native VLAN too
+    assert (tagged_native.action, tagged_native.vlan) == ("flood", 10)
+    assert sw.send(4, A, BROADCAST).action == "drop"  # trunk 4 has no native VLAN
+
+
+def test_a_real_untagged_frame_on_a_trunk_joins_the_native_vlan():
+    untagged = rdpcap(str(path("captures/arp-icmp.pcap")))[0]
+    assert Dot1Q not in untagged
+    sw = Switch({1: (100, 200), 2: 100, 3: 200}, native={1: 200})
+    decision = sw.receive(1, bytes(untagged))
+    assert (decision.vlan, decision.out_ports, decision.tagged) == (200, (3,), ())
+
+
+def test_native_vlan_must_be_a_trunks_own():
+    with pytest.raises(PacketError, match="only a trunk port has one; trunks here: 3"):
+        Switch({1: 10, 2: 20, 3: (10, 20)}, native={1: 10})
+    with pytest.raises(
+        PacketError, match="native VLAN 30 on port 3: the trunk carries VLANs 10, 20"
+    ):
+        Switch({1: 10, 2: 20, 3: (10, 20)}, native={3: 30})
+    with pytest.raises(PacketError, match="expected a mapping trunk port -> VLAN"):
+        Switch({3: (10, 20)}, native=10)
+    with pytest.raises(PacketError, match="VLAN"):
+        Switch({3: (10, 20)}, native={3: "ten"})

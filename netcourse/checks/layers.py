@@ -33,12 +33,14 @@ __all__ = [
     "SWITCH_QUESTION",
     "VLAN_FRAME",
     "GRPC_RECORD",
+    "WIRE_FRAME",
     "pdu_at_offset",
     "segment_bytes",
     "device_layers",
     "switch_action",
     "vlan_id",
     "grpc_size",
+    "wire_bytes",
 ]
 
 LESSON = "02-osi-layers-and-packets"
@@ -72,6 +74,8 @@ SWITCH_QUESTION = ("C", "A")
 VLAN_FRAME = ("vlan", 3)
 #: Exercise "grpc-size": bytes of the whole gRPC message (prefix + protobuf body) for this.
 GRPC_RECORD = {**RECORD, "id": 7, "name": "Grace Hopper", "email": "grace@example.com"}
+#: Exercise "wire-bytes": byte times this (short) frame takes on an Ethernet wire.
+WIRE_FRAME = ("arp-icmp", 1)
 
 
 def _dissect(where: tuple[str, int]):
@@ -266,3 +270,37 @@ def grpc_size(answer: int) -> Feedback:
     if answer == len(encode(GRPC_RECORD, "JSON").data) + 5:
         return wrong("gRPC carries protobuf, not JSON.", "encode the record as protobuf.")
     return wrong("that is not the message's size.", "encode with protobuf, then grpc_frame().")
+
+
+@exercise(LESSON, "wire-bytes")
+def wire_bytes(answer: int) -> Feedback:
+    """Byte times frame WIRE_FRAME takes on the wire: padding, FCS, preamble and SFD, gap."""
+    captured = len(frame(*WIRE_FRAME))
+    cost = layers.wire_cost(captured)
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number of byte times, got {type(answer).__name__}.")
+    if answer == cost.total:
+        return correct(
+            "a short frame is padded to the minimum, then FCS, preamble and SFD and the "
+            "inter-frame gap come on top."
+        )
+    if answer == captured:
+        return wrong(
+            "that is the captured frame alone.",
+            "a capture leaves out what the NIC adds around the frame (IEEE 802.3).",
+        )
+    extras = sum(layers.ETHERNET_WIRE.values())
+    if answer == captured + extras:
+        return wrong(
+            "FCS, preamble, SFD and gap are counted, but the frame is too short to send as is.",
+            f"Ethernet pads frames shorter than {layers.ETHERNET_MIN_FRAME} bytes first.",
+        )
+    if answer in (
+        captured + layers.ETHERNET_WIRE["FCS"],
+        cost.total - cost.gap - cost.preamble_sfd,
+    ):
+        return wrong(
+            "that counts the frame (with its FCS), not the line's time around it.",
+            "the preamble and SFD come before it and the inter-frame gap after it.",
+        )
+    return wrong("that is not the frame's cost on the wire.", "look at encapsulation(...).wire.")

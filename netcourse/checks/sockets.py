@@ -15,9 +15,23 @@ import os
 from netcourse import sockets as _model
 from netcourse.checks import Feedback, correct, exercise, wrong
 from netcourse.errors import quote
-from netcourse.sockets import EXAMPLE_REQUEST, TEARDOWN_ROLES, check_port, ephemeral_ports, who_uses
+from netcourse.sockets import (
+    EXAMPLE_REQUEST,
+    TCP_STATES,
+    TEARDOWN_ROLES,
+    check_port,
+    ephemeral_ports,
+    udp_demo,
+    who_uses,
+)
 
-__all__ = ["reply_four_tuple", "connections_per_destination", "port_holder", "time_wait_side"]
+__all__ = [
+    "reply_four_tuple",
+    "connections_per_destination",
+    "port_holder",
+    "time_wait_side",
+    "connected_udp_state",
+]
 
 LESSON = "01-sockets-and-4-tuples"
 
@@ -104,3 +118,22 @@ def time_wait_side(answer) -> Feedback:
             'answer "closes first" or "closes second".',
         )
     return wrong("that side goes through CLOSE-WAIT and LAST-ACK instead.", "look at the figure.")
+
+
+@exercise(LESSON, "connected-udp-state")
+def connected_udp_state(answer) -> Feedback:
+    """The state ``ss`` shows for a UDP socket that called connect(), as the kernel reports it."""
+    connected, unconnected = udp_demo().states
+    if not isinstance(answer, str):
+        return wrong("answer with the state as ss prints it, a string.", "look at demo.states.")
+    given = TCP_STATES.get(answer.strip().upper(), answer.strip().upper())
+    if given == connected:
+        return correct("connect() stores the peer in the kernel: ss shows the socket ESTAB.")
+    if given == unconnected:
+        return wrong(
+            "that is what a UDP socket shows before it calls connect().",
+            "what does connect() make the kernel store for a UDP socket?",
+        )
+    if given not in set(TCP_STATES.values()):
+        return wrong(f"{quote(answer)} is not a state ss prints.", "look at demo.states.")
+    return wrong("not the state of the connected client's socket.", "look at demo.states.")

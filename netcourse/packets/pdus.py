@@ -21,7 +21,7 @@ from typing import Any
 
 from netcourse.errors import PacketError
 from netcourse.html import table
-from netcourse.layers import HTTP_HEADER_LAYERS, Protocol, device, layer_of
+from netcourse.layers import HTTP_HEADER_LAYERS, Protocol, WireCost, device, layer_of, wire_cost
 
 __all__ = [
     "Span",
@@ -223,8 +223,32 @@ class Encapsulation:
 
     @property
     def overhead(self) -> float:
-        """Header bytes as a share of the frame (0-1)."""
+        """Header bytes as a share of the captured frame (0-1)."""
         return self.header_bytes / self.size if self.size else 0.0
+
+    @property
+    def wire(self) -> WireCost | None:
+        """An Ethernet frame's cost on the wire: FCS, preamble and SFD, inter-frame gap added.
+
+        None for a frame of another link type (loopback, Wi-Fi, PPP), which frames differently.
+        """
+        if not self.spans or self.spans[0].name != "Ether":
+            return None
+        return wire_cost(self.size, self.data_bytes)
+
+    def _summary(self) -> str:
+        wire = self.wire
+        if wire is None:
+            return (
+                f"{self.size} bytes captured, {self.header_bytes} of them headers "
+                f"({self.overhead:.0%}), {self.data_bytes} application bytes"
+            )
+        return (
+            f"{self.size} bytes captured (no FCS), {self.header_bytes} of them headers "
+            f"({self.overhead:.0%}), {self.data_bytes} application bytes; on the wire "
+            f"{wire.total} byte times with FCS, preamble and SFD, inter-frame gap "
+            f"({wire.overhead:.0%} overhead)"
+        )
 
     def __repr__(self) -> str:
         wide = max([6, *(len(s.name) + 1 for s in self.spans)])
@@ -235,10 +259,7 @@ class Encapsulation:
                 f"{s.name:<{wide}}{s.protocol.label:<7}{s.pdu:<{pdu}}{s.start:>6}"
                 f"{s.header_length:>7}{s.length:>6}"
             )
-        lines.append(
-            f"{self.size} bytes on the wire, {self.header_bytes} of them headers "
-            f"({self.overhead:.0%}), {self.data_bytes} application bytes"
-        )
+        lines.append(self._summary())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -246,10 +267,7 @@ class Encapsulation:
             [s.name, s.protocol.label, s.pdu, s.start, s.header_length, s.length]
             for s in self.spans
         ]
-        caption = (
-            f"{self.size} bytes on the wire, {self.header_bytes} of them headers "
-            f"({self.overhead:.0%}), {self.data_bytes} application bytes"
-        )
+        caption = self._summary()
         header = ["layer", "OSI", "PDU", "starts at", "header", "PDU bytes"]
         return str(table(rows, header=header, caption=caption))
 

@@ -6,6 +6,7 @@ module: :mod:`~netcourse.sockets.states` (TCP's states and transitions),
 opens clients on demand; its :meth:`SocketLab.table` lists the live sockets the kernel
 reports), :mod:`~netcourse.sockets.ports` (the ephemeral port range, what EADDRINUSE and
 SO_REUSEADDR do), :mod:`~netcourse.sockets.udp` (UDP for contrast),
+:mod:`~netcourse.sockets.timewait` (TIME-WAIT's timers as the kernel counts them),
 :mod:`~netcourse.sockets.handshake` (the shipped capture with its sequence arithmetic) and
 :mod:`~netcourse.sockets.owners` (who holds a port and, asked to, stopping it). Under them,
 :mod:`~netcourse.sockets.connections` reads the kernel's socket list and
@@ -20,7 +21,7 @@ SO_REUSEADDR do), :mod:`~netcourse.sockets.udp` (UDP for contrast),
 
 from __future__ import annotations
 
-from netcourse.sockets.connections import LOOPBACK, socket_link
+from netcourse.sockets.connections import LOOPBACK, dup_socket, socket_link
 from netcourse.sockets.handshake import HANDSHAKE_CAPTURE, Handshake, HandshakeStep, handshake
 from netcourse.sockets.lab import Client, SocketLab, SocketRow, SocketTable, Teardown
 from netcourse.sockets.owners import (
@@ -39,21 +40,29 @@ from netcourse.sockets.ports import (
     EXAMPLE_REQUEST,
     IANA_EPHEMERAL,
     BindAttempt,
+    EphemeralRanges,
     PortRange,
     bind_in_use,
     check_port,
     ephemeral_ports,
+    ephemeral_ranges,
+    five_tuple,
     reply_four_tuple,
 )
 from netcourse.sockets.states import (
+    LINUX_TIME_WAIT_SECONDS,
+    MSL_SECONDS,
     PROTOCOL_STATE,
+    RFC_TIME_WAIT_SECONDS,
     TCP_STATES,
     TCP_TRANSITIONS,
     TEARDOWN_ROLES,
+    TIME_WAIT_PURPOSES,
     StateTable,
     protocol_state,
     state_path,
 )
+from netcourse.sockets.timewait import TimeWait, time_wait, time_wait_timers
 from netcourse.sockets.udp import UdpDemo, udp_demo
 
 __all__ = [
@@ -61,14 +70,20 @@ __all__ = [
     "TCP_TRANSITIONS",
     "TEARDOWN_ROLES",
     "PROTOCOL_STATE",
+    "MSL_SECONDS",
+    "RFC_TIME_WAIT_SECONDS",
+    "LINUX_TIME_WAIT_SECONDS",
+    "TIME_WAIT_PURPOSES",
     "EXAMPLE_REQUEST",
     "StateTable",
     "protocol_state",
     "LOOPBACK",
     "check_port",
     "reply_four_tuple",
+    "five_tuple",
     "state_path",
     "socket_link",
+    "dup_socket",
     "Client",
     "SocketRow",
     "SocketTable",
@@ -77,10 +92,15 @@ __all__ = [
     "IANA_EPHEMERAL",
     "PortRange",
     "ephemeral_ports",
+    "EphemeralRanges",
+    "ephemeral_ranges",
     "BindAttempt",
     "bind_in_use",
     "UdpDemo",
     "udp_demo",
+    "TimeWait",
+    "time_wait",
+    "time_wait_timers",
     "HandshakeStep",
     "Handshake",
     "handshake",

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import psutil
 
-from netcourse.errors import NetcourseError, quote
+from netcourse.errors import NetcourseError, SocketLabError, quote
 
 __all__ = [
     "LOOPBACK",
@@ -33,7 +34,10 @@ __all__ = [
     "SocketList",
     "list_sockets",
     "socket_link",
+    "Duplicate",
+    "dup_socket",
     "socket_inode",
+    "udp_status",
     "address_text",
     "check_seconds",
     "wait_until",
@@ -95,6 +99,51 @@ def socket_link(fd: int, pid: int | None = None) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file descriptor and its copy from ``dup()``: two numbers, one socket (one inode)."""
+
+    fd: int
+    copy: int
+    link: str | None
+    copy_link: str | None
+
+    @property
+    def same_socket(self) -> bool:
+        """True when both descriptors name the same socket: their inodes are equal."""
+        return self.link is not None and self.link == self.copy_link
+
+    def __repr__(self) -> str:
+        return (
+            f"Duplicate(fd={self.fd} -> {self.link}, its dup() fd={self.copy} -> "
+            f"{self.copy_link}: {'one socket' if self.same_socket else 'different sockets'})"
+        )
+
+
+def dup_socket(fd: int) -> Duplicate:
+    """Duplicate ``fd`` with ``os.dup()``, read both /proc links, close the copy again.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb: descriptors are numbers a process uses
+    to name kernel objects, and dup(2) (or fork(2)) gives one socket several of them. Whether
+    two descriptors are one socket is decided by the inode, not by the numbers.
+
+    >>> import socket
+    >>> with socket.socket() as s:
+    ...     dup_socket(s.fileno()).same_socket
+    True
+    """
+    if isinstance(fd, bool) or not isinstance(fd, int) or fd < 0:
+        raise SocketLabError(f"{quote(fd)}: a file descriptor is a whole number, 0 or more")
+    try:
+        copy = os.dup(fd)
+    except OSError as exc:
+        raise SocketLabError(f"fd {fd}: cannot be duplicated ({exc.strerror})") from None
+    try:
+        return Duplicate(fd, copy, socket_link(fd), socket_link(copy))
+    finally:
+        os.close(copy)
+
+
 def address_text(value: tuple) -> str:
     """An (ip, port) as ``ip:port`` the way ss prints it, ``*:*`` for none.
 
@@ -146,13 +195,31 @@ _LIST_ERRORS = (psutil.AccessDenied, psutil.NoSuchProcess, OSError, NotImplement
 
 def _entry(conn, pid: int | None) -> KernelSocket:
     fd = getattr(conn, "fd", None)
+    raddr = tuple(conn.raddr or ())
     return KernelSocket(
         pid=getattr(conn, "pid", pid),
         fd=None if fd in (None, -1) else fd,
         laddr=tuple(conn.laddr or ()),
-        raddr=tuple(conn.raddr or ()),
-        status=conn.status,
+        raddr=raddr,
+        status=udp_status(raddr)
+        if getattr(conn, "type", None) == socket.SOCK_DGRAM
+        else conn.status,
     )
+
+
+def udp_status(raddr: tuple) -> str:
+    """A UDP socket's kernel state: ESTABLISHED once ``connect()`` stored a peer, else NONE.
+
+    psutil reports every UDP socket as NONE; the kernel does not. ``connect()`` on a UDP
+    socket stores the peer and sets the socket's state to TCP_ESTABLISHED (``ss`` prints
+    ESTAB, ``/proc/net/udp`` state 01), and from then on the socket accepts datagrams only
+    from that peer; disconnecting clears the peer and the state goes back to TCP_CLOSE
+    (``ss``: UNCONN, state 07). See connect(2) and udp(7).
+
+    >>> udp_status(("127.0.0.1", 53)), udp_status(())
+    ('ESTABLISHED', 'NONE')
+    """
+    return "ESTABLISHED" if raddr else psutil.CONN_NONE
 
 
 def list_sockets(

@@ -158,13 +158,23 @@ class Teardown:
         return None
 
     def path(self, side: str) -> tuple[str, ...]:
-        """The states this side went through, from connect/accept to CLOSED."""
+        """The states this side's socket went through, from its start to CLOSED.
+
+        The client's socket starts CLOSED and connects. The server's is the accepted child
+        socket: the kernel made it in SYN-RECV when the SYN came in, it reached ESTAB with
+        the client's ACK, and accept() returned it. The listening socket is another socket,
+        and stays in LISTEN all along.
+
+        >>> seen = {"client": "FIN-WAIT-2", "server": "CLOSE-WAIT"}
+        >>> Teardown(1, "client", seen, {"client": "TIME-WAIT", "server": "CLOSED"}).path("server")
+        ('SYN-RECV', 'ESTAB', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSED')
+        """
         if side not in ("client", "server"):
             raise SocketLabError(f"{quote(side)}: side must be 'client' or 'server'")
         seen = ["ESTAB", self.after_first_close[side], self.after_second_close[side]]
         full = state_path([s for s in seen if s != "CLOSED"])
-        if side == "server":  # the accepted socket grew out of the listening one
-            full = ("CLOSED", "LISTEN", "SYN-RECV", *full[full.index("ESTAB") :])
+        if side == "server":  # the accepted child socket: born in SYN-RECV, never in LISTEN
+            full = ("SYN-RECV", *full[full.index("ESTAB") :])
         return full
 
     def __repr__(self) -> str:

@@ -16,16 +16,21 @@ import socket
 from dataclasses import dataclass
 
 from netcourse.errors import PortError, SocketLabError, quote
+from netcourse.protocols import EPHEMERAL_PORT_RANGES, IP_PROTOCOLS
 from netcourse.readers import read_port
 from netcourse.sockets.connections import LOOPBACK, WAIT, list_sockets, wait_until
+from netcourse.sockets.states import StateTable
 
 __all__ = [
     "EXAMPLE_REQUEST",
     "check_port",
     "reply_four_tuple",
+    "five_tuple",
     "IANA_EPHEMERAL",
     "PortRange",
     "ephemeral_ports",
+    "EphemeralRanges",
+    "ephemeral_ranges",
     "BindAttempt",
     "bind_in_use",
 ]
@@ -72,10 +77,30 @@ def reply_four_tuple(four_tuple: tuple[str, int, str, int]) -> tuple[str, int, s
     return (dst_ip, check_port(dst_port), src_ip, check_port(src_port))
 
 
+def five_tuple(
+    four_tuple: tuple[str, int, str, int], protocol: str = "tcp"
+) -> tuple[str, int, str, int, str]:
+    """The 4-tuple with the protocol added: how conntrack, firewalls and flow logs key a flow.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb. A TCP and a UDP flow can share all four
+    addresses and ports; the protocol (IP's protocol field) tells them apart.
+
+    >>> five_tuple(("192.0.2.10", 51514, "203.0.113.5", 443), "udp")
+    ('192.0.2.10', 51514, '203.0.113.5', 443, 'udp')
+    """
+    name = protocol.strip().lower() if isinstance(protocol, str) else protocol
+    if name not in IP_PROTOCOLS:
+        raise SocketLabError(
+            f"{quote(protocol)}: not an IP protocol name; expected one of {sorted(IP_PROTOCOLS)}"
+        )
+    reply = reply_four_tuple(four_tuple)  # checks the 4-tuple
+    return (reply[2], reply[3], reply[0], reply[1], name)
+
+
 _RANGE_FILE = "/proc/sys/net/ipv4/ip_local_port_range"
 _RESERVED_FILE = "/proc/sys/net/ipv4/ip_local_reserved_ports"
 #: IANA's dynamic/private range (RFC 6335), used where the kernel's range cannot be read.
-IANA_EPHEMERAL = (49152, 65535)
+IANA_EPHEMERAL = EPHEMERAL_PORT_RANGES["IANA dynamic ports (RFC 6335)"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +213,55 @@ def ephemeral_ports(
     )
 
 
+@dataclass(frozen=True)
+class EphemeralRanges:
+    """Who draws source ports from which range (:data:`EPHEMERAL_PORT_RANGES`) and this machine."""
+
+    ranges: dict[str, tuple[int, int]]
+    here: PortRange
+
+    @property
+    def covering(self) -> tuple[int, int]:
+        """The smallest range holding every listed one: what a stateless filter must open."""
+        lows, highs = zip(*self.ranges.values())
+        return (min(lows), max(highs))
+
+    def table(self) -> StateTable:
+        """The ranges as a table, this machine's last."""
+        rows = [
+            (who, f"{low}-{high}", str(high - low + 1)) for who, (low, high) in self.ranges.items()
+        ]
+        rows.append(
+            (
+                f"this machine ({self.here.source})",
+                f"{self.here.low}-{self.here.high}",
+                str(self.here.size),
+            )
+        )
+        return StateTable(("who", "ephemeral ports", "how many"), tuple(rows))
+
+    def __repr__(self) -> str:
+        low, high = self.covering
+        return f"{self.table()!r}\ncovering them all: {low}-{high}"
+
+    def _repr_html_(self) -> str:
+        low, high = self.covering
+        return self.table()._repr_html_() + f"<p>covering them all: {low}-{high}</p>"
+
+
+def ephemeral_ranges(here: PortRange | None = None) -> EphemeralRanges:
+    """The ephemeral port ranges of IANA, common systems and AWS, beside this machine's.
+
+    Taught in notebooks/01-sockets-and-4-tuples.ipynb. ``here`` defaults to
+    :func:`ephemeral_ports` (the kernel's file, or IANA's range with a note where it cannot
+    be read).
+
+    >>> ephemeral_ranges().covering
+    (1024, 65535)
+    """
+    return EphemeralRanges(dict(EPHEMERAL_PORT_RANGES), here or ephemeral_ports())
+
+
 # --- EADDRINUSE and SO_REUSEADDR -----------------------------------------------------------
 
 
@@ -207,7 +281,7 @@ class BindAttempt:
         return f"BindAttempt({self.situation}, {flag} SO_REUSEADDR: {outcome})"
 
 
-_BIND_SITUATIONS = ("listening", "time-wait")
+_BIND_SITUATIONS = ("listening", "time-wait", "udp")
 
 
 def bind_in_use(situation: str = "listening", reuseaddr: bool = False) -> BindAttempt:
@@ -217,7 +291,9 @@ def bind_in_use(situation: str = "listening", reuseaddr: bool = False) -> BindAt
 
     ``situation`` "listening": another socket still listens there. "time-wait": the old
     server closed its connection first (so TIME-WAIT sits on its port) and exited, as when a
-    server is restarted. ``reuseaddr`` sets SO_REUSEADDR on both the old and new socket.
+    server is restarted. "udp": a UDP socket is bound to the port (the TCP bind succeeds: the
+    protocol is part of what the kernel keys sockets by). ``reuseaddr`` sets SO_REUSEADDR on
+    both the old and new socket.
 
     >>> bind_in_use("listening").error
     'EADDRINUSE'
@@ -236,9 +312,14 @@ def bind_in_use(situation: str = "listening", reuseaddr: bool = False) -> BindAt
         return sock
 
     try:
-        old = new()
-        old.bind((LOOPBACK, 0))
-        old.listen()
+        if situation == "udp":
+            old = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            opened.append(old)
+            old.bind((LOOPBACK, 0))
+        else:
+            old = new()
+            old.bind((LOOPBACK, 0))
+            old.listen()
         port = old.getsockname()[1]
         if situation == "time-wait":
             client = socket.create_connection((LOOPBACK, port), timeout=WAIT)
@@ -271,6 +352,9 @@ _BIND_WHY = {
     "plain bind; setting SO_REUSEADDR (on old and new server) allows it",
     ("time-wait", True): "SO_REUSEADDR lets a restarted server bind although its old "
     "connection still waits in TIME-WAIT on the port",
+    ("udp", False): "this system refused a TCP bind on a port a UDP socket holds",
+    ("udp", True): "a UDP socket on the port does not stop a TCP socket binding it: the kernel "
+    "tells sockets apart by protocol too, as conntrack keys flows by the 5-tuple",
 }
 
 

@@ -20,6 +20,10 @@ __all__ = [
     "TCP_TRANSITIONS",
     "TEARDOWN_ROLES",
     "PROTOCOL_STATE",
+    "MSL_SECONDS",
+    "RFC_TIME_WAIT_SECONDS",
+    "LINUX_TIME_WAIT_SECONDS",
+    "TIME_WAIT_PURPOSES",
     "StateTable",
     "protocol_state",
     "state_path",
@@ -38,14 +42,17 @@ TCP_STATES: dict[str, str] = {
     "CLOSING": "CLOSING",
     "LAST_ACK": "LAST-ACK",
     "TIME_WAIT": "TIME-WAIT",
-    "NONE": "UNCONN",  # what ss prints for a UDP socket: there is no connection state
+    "NONE": "UNCONN",  # a UDP socket that has not called connect(): no peer stored
 }
 
 #: The TCP state machine (RFC 9293, figure 5) as (from, to, event) with ss state names.
+#: RFC 9293 draws one connection's states. With sockets, LISTEN -> SYN-RECV is not one socket
+#: moving: the listening socket stays in LISTEN, and each SYN makes a new child socket that
+#: starts in SYN-RECV, reaches ESTAB with the client's ACK, and is what accept() returns.
 TCP_TRANSITIONS: tuple[tuple[str, str, str], ...] = (
     ("CLOSED", "LISTEN", "listen()"),
     ("CLOSED", "SYN-SENT", "connect(): send SYN"),
-    ("LISTEN", "SYN-RECV", "recv SYN: send SYN-ACK"),
+    ("LISTEN", "SYN-RECV", "recv SYN: a new child socket sends SYN-ACK"),
     ("SYN-SENT", "ESTAB", "recv SYN-ACK: send ACK"),
     ("SYN-RECV", "ESTAB", "recv ACK"),
     ("ESTAB", "FIN-WAIT-1", "close(): send FIN"),
@@ -66,16 +73,43 @@ TEARDOWN_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 #: "What is the link between protocol and state?" as data: who keeps state for what.
+#: A connected UDP socket is ESTAB in ss: connect() stored its peer (connect(2), udp(7)).
 PROTOCOL_STATE: tuple[tuple[str, str, str], ...] = (
-    ("connection state in the endpoints", "yes: each socket has a TCP state", "no: none exists"),
+    (
+        "connection state in the endpoints",
+        "yes: each socket has a TCP state",
+        "only the peer, if connect() stored one",
+    ),
     ("handshake before data", "yes: SYN, SYN-ACK, ACK", "no: the first datagram is data"),
-    ("what ss shows as State", "LISTEN, ESTAB, TIME-WAIT ...", "UNCONN (no connection)"),
+    (
+        "what ss shows as State",
+        "LISTEN, ESTAB, TIME-WAIT ...",
+        "ESTAB once connect()ed, else UNCONN",
+    ),
     ("teardown", "FIN/ACK each way, then TIME-WAIT", "nothing to tear down"),
     (
         "stateful firewall (lesson 04)",
         "tracks each connection: NEW, ESTABLISHED",
-        "keeps its own per 4-tuple, with a timeout",
+        "keeps its own per 5-tuple, with a timeout",
     ),
+)
+
+
+#: RFC 9293 section 3.4.2 takes the Maximum Segment Lifetime (MSL) to be 2 minutes.
+MSL_SECONDS = 120
+#: RFC 9293 section 3.6: the side that closes first waits 2 x MSL in TIME-WAIT.
+RFC_TIME_WAIT_SECONDS = 2 * MSL_SECONDS
+#: Linux waits a fixed 60 s (TCP_TIMEWAIT_LEN in include/net/tcp.h); no sysctl changes it, and
+#: net.ipv4.tcp_fin_timeout sets how long an orphaned socket waits in FIN-WAIT-2 instead.
+LINUX_TIME_WAIT_SECONDS = 60
+
+#: Why TIME-WAIT exists: both reasons (RFC 9293 sections 3.4.2, 3.6 and 3.10.7.4).
+TIME_WAIT_PURPOSES: tuple[str, ...] = (
+    "old duplicate segments of this connection die out before a new connection with the same "
+    "4-tuple could take them for its own",
+    "if the last ACK is lost, the peer re-sends its FIN; the socket in TIME-WAIT is still "
+    "there to ACK it again (and restarts its timer), so the peer closes cleanly instead of "
+    "getting a RST",
 )
 
 
@@ -100,8 +134,8 @@ def protocol_state() -> StateTable:
 
     Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 
-    >>> protocol_state().rows[0][2]
-    'no: none exists'
+    >>> protocol_state().rows[2][2]
+    'ESTAB once connect()ed, else UNCONN'
     """
     return StateTable(("", "TCP", "UDP"), PROTOCOL_STATE)
 

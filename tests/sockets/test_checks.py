@@ -46,3 +46,14 @@ def test_check_time_wait_side():
     for bad in ("closes second", "client", 1):
         fb = check.time_wait_side.feedback(bad)
         assert fb.ok is False and "closes first" not in fb.message
+
+
+def test_check_connected_udp_state():
+    right = sk.udp_demo().states[0]  # what the kernel reports for the connected client
+    assert right == "ESTAB"
+    assert check.connected_udp_state.feedback(right).ok
+    assert check.connected_udp_state.feedback("established").ok  # the kernel's own name
+    for bad in ["UNCONN", "LISTEN", "connected", 1, None]:
+        fb = check.connected_udp_state.feedback(bad)
+        assert fb.ok is False and _hidden(fb, right)
+    assert "before it calls connect()" in check.connected_udp_state.feedback("UNCONN").message

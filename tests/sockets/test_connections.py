@@ -73,3 +73,22 @@ def test_check_seconds_names_the_bad_value(bad):
     with pytest.raises(SocketLabError) as info:
         connections.check_seconds(bad, "wait", SocketLabError)
     assert str(info.value).startswith(repr(bad)) and "wait must be" in str(info.value)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
+def test_dup_gives_one_socket_two_descriptors(listener):
+    dup = connections.dup_socket(listener.fileno())
+    assert dup.fd == listener.fileno() and dup.copy != dup.fd
+    assert dup.same_socket and dup.link == f"socket:[{os.fstat(listener.fileno()).st_ino}]"
+    with pytest.raises(OSError):
+        os.fstat(dup.copy)  # the copy is closed again: nothing leaks
+    with socket.socket() as other:
+        other_link = connections.socket_link(other.fileno())
+        assert other_link != dup.link  # another socket: another inode
+
+
+def test_dup_socket_refuses_what_is_no_descriptor():
+    with pytest.raises(SocketLabError, match="a file descriptor is a whole number"):
+        connections.dup_socket(-1)
+    with pytest.raises(SocketLabError, match="cannot be duplicated"):
+        connections.dup_socket(10**6)

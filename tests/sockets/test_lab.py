@@ -101,9 +101,24 @@ def test_server_closing_first_moves_time_wait_to_the_server():
         teardown = lab.close_client(client, first="server")
         assert teardown.after_first_close == {"client": "CLOSE-WAIT", "server": "FIN-WAIT-2"}
         assert teardown.time_wait_side == "server"
-        assert teardown.path("server")[:3] == ("CLOSED", "LISTEN", "SYN-RECV")
         assert "TIME-WAIT" in teardown.path("server")
         assert "TIME-WAIT" not in teardown.path("client")
+
+
+def test_server_path_is_the_accepted_child_and_the_listener_stays_in_listen():
+    """The listener never moves: each SYN makes a child in SYN-RECV, which accept() returns."""
+    with sk.SocketLab() as lab:
+        listener = lab.table().by_role("listening")[0]
+        client = lab.open_client()
+        accepted = next(r for r in lab.table().by_role("accepted") if r.client == client.number)
+        assert accepted.inode != listener.inode  # another socket, not the listener moved on
+        teardown = lab.close_client(client)
+        path = teardown.path("server")
+        assert path[:2] == ("SYN-RECV", "ESTAB") and "LISTEN" not in path
+        edges = {(a, b) for a, b, _ in sk.TCP_TRANSITIONS}
+        assert all(pair in edges for pair in zip(path, path[1:])), path
+        after = lab.table().by_role("listening")
+        assert [(r.inode, r.state) for r in after] == [(listener.inode, "LISTEN")]
 
 
 def test_lab_errors_speak_to_the_learner():

@@ -142,3 +142,50 @@ def test_ephemeral_reserved_ports_count_once_and_must_be_ports(tmp_path):
 def test_bind_in_use_wants_a_bool_for_reuseaddr():
     with pytest.raises(SocketLabError, match="'yes': reuseaddr must be True or False"):
         sk.bind_in_use("listening", "yes")
+
+
+def test_five_tuple_adds_the_protocol_and_checks_both_parts():
+    four = sk.EXAMPLE_REQUEST
+    assert sk.five_tuple(four, "UDP") == (*four, "udp")
+    assert sk.five_tuple(four) == (*four, "tcp")
+    with pytest.raises(SocketLabError, match="'tcpp': not an IP protocol name"):
+        sk.five_tuple(four, "tcpp")
+    with pytest.raises(SocketLabError, match="a four_tuple is"):
+        sk.five_tuple(four[:3])
+
+
+def test_a_udp_socket_on_a_port_does_not_block_a_tcp_bind():
+    """The kernel keys sockets by protocol too: by hand, then through the lesson's helper."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.bind(("127.0.0.1", 0))
+        with socket.socket() as tcp:
+            tcp.bind(udp.getsockname())  # raises if the protocol were not part of the key
+    attempt = sk.bind_in_use("udp")
+    assert attempt.ok and attempt.error is None and "5-tuple" in attempt.explanation
+
+
+def test_ephemeral_ranges_cover_every_client_and_match_lesson_05():
+    from netcourse.vpc.resources import EPHEMERAL_PORTS
+
+    table = sk.ephemeral_ranges()
+    ranges = table.ranges
+    assert ranges["IANA dynamic ports (RFC 6335)"] == (49152, 65535)  # RFC 6335 section 6
+    assert sk.IANA_EPHEMERAL == (49152, 65535)
+    assert ranges["Linux (default ip_local_port_range)"] == (32768, 60999)
+    low = min(lo for lo, _ in ranges.values())
+    high = max(hi for _, hi in ranges.values())
+    assert table.covering == (low, high) == (1024, 65535) == EPHEMERAL_PORTS
+    for first, last in ranges.values():  # each range sits inside what lesson 05 opens
+        assert EPHEMERAL_PORTS[0] <= first <= last <= EPHEMERAL_PORTS[1]
+    here = sk.ephemeral_ports()
+    rows = table.table().rows
+    assert rows[-1][1] == f"{here.low}-{here.high}" and str(here.source) in rows[-1][0]
+    assert "covering them all: 1024-65535" in repr(table)
+
+
+def test_ephemeral_ranges_say_where_this_machines_range_came_from(tmp_path):
+    fallback = sk.ephemeral_ports(tmp_path / "missing", tmp_path / "missing")
+    table = sk.ephemeral_ranges(fallback)
+    assert "IANA" in table.table().rows[-1][0] and table.here.explanation.endswith("on Windows).")

@@ -31,3 +31,17 @@ def test_state_path_names_what_is_not_a_list_of_states(bad, named):
 
 def test_state_path_accepts_the_kernels_names_too():
     assert sk.state_path(["ESTABLISHED", "TIME_WAIT"]) == sk.state_path(["ESTAB", "TIME-WAIT"])
+
+
+def test_protocol_state_says_a_connected_udp_socket_is_estab():
+    rows = {row[0]: row for row in sk.protocol_state().rows}
+    assert "ESTAB" in rows["what ss shows as State"][2]
+    assert "UNCONN" in rows["what ss shows as State"][2]
+    assert "no: none exists" not in rows["connection state in the endpoints"][2]
+    assert "5-tuple" in rows["stateful firewall (lesson 04)"][2]
+    assert sk.udp_demo().states[0] in rows["what ss shows as State"][2]  # the kernel agrees
+
+
+def test_the_listen_to_syn_recv_edge_names_the_new_child_socket():
+    (event,) = [e for a, b, e in sk.TCP_TRANSITIONS if (a, b) == ("LISTEN", "SYN-RECV")]
+    assert "child" in event
