@@ -63,7 +63,8 @@ __all__ = [
     "main",
 ]
 
-#: The course id written into ``nbgrader_config.py`` (nbgrader's ``CourseDirectory.course_id``).
+#: The course id written into ``nbgrader_config.py`` (nbgrader's ``CourseDirectory.course_id``)
+#: unless ``--course-id`` names the hub's.
 COURSE_ID = "netcourse"
 #: Where ``make nbgrader`` writes the course, relative to the repository root (git-ignored).
 DEFAULT_OUT = Path("build/nbgrader")
@@ -211,8 +212,15 @@ def _answer_and_test(cell, lesson: str, names: dict[str, str], where: str):
     return answer, test
 
 
-def assignment_notebook(nb, name: str):
-    """The nbgrader source notebook of one lesson, from its solution notebook (a new object)."""
+def assignment_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The nbgrader source notebook of one lesson, from its solution notebook (a new object).
+
+    >>> solutions = Path(__file__).resolve().parents[2] / "solutions"
+    >>> nb = nbformat.read(solutions / "03-cidr-and-subnets.ipynb", as_version=4)
+    >>> cells = assignment_notebook(nb, "03-cidr-and-subnets.ipynb").cells
+    >>> [c.metadata.nbgrader.grade_id for c in cells if c.metadata.nbgrader.grade][:3]
+    ['usable-hosts', 'inside', 'broadcast']
+    """
     lesson = Path(name).stem
     names = _exercise_names(lesson)
     resources: dict = {}
@@ -256,11 +264,19 @@ def assignment_notebook(nb, name: str):
     return result
 
 
-def course_files(root: Path) -> dict[Path, str]:
-    """Map each file of the course (relative to the course folder) to the text it should hold."""
-    files = {
-        Path("nbgrader_config.py"): CONFIG.format(course_id=COURSE_ID, text_stub=MD_PLACEHOLDER)
-    }
+def course_files(root: Path, course_id: str = COURSE_ID) -> dict[Path, str]:
+    """Map each file of the course (relative to the course folder) to the text it should hold.
+
+    >>> files = course_files(Path(__file__).resolve().parents[2])
+    >>> [str(path) for path in files][:2]
+    ['nbgrader_config.py', 'source/01-sockets-and-4-tuples/01-sockets-and-4-tuples.ipynb']
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", course_id):
+        raise ExerciseError(
+            f"course id {course_id!r}: expected letters, digits, '.', '_' or '-' (like netcourse)"
+        )
+    config = CONFIG.format(course_id=course_id, text_stub=MD_PLACEHOLDER)
+    files = {Path("nbgrader_config.py"): config}
     for path in sorted((root / "solutions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         files[Path("source") / path.stem / path.name] = render(assignment_notebook(nb, path.name))
@@ -268,14 +284,25 @@ def course_files(root: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write (or with ``--check`` only compare) the nbgrader course folder."""
+    """Write (or with ``--check`` only compare) the nbgrader course folder; 0 when all is well.
+
+    >>> import contextlib, io, tempfile
+    >>> args = ["--root", str(Path(__file__).resolve().parents[2]), "--out"]
+    >>> with tempfile.TemporaryDirectory() as out, contextlib.redirect_stdout(io.StringIO()):
+    ...     codes = main([*args, out]), main([*args, out, "--check"])
+    >>> codes
+    (0, 0)
+    """
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="fail if the course folder is stale")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository root")
     parser.add_argument("--out", type=Path, help=f"the course folder (default: ROOT/{DEFAULT_OUT})")
+    parser.add_argument(
+        "--course-id", default=COURSE_ID, help=f"the hub's course id (default: {COURSE_ID})"
+    )
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else args.root / DEFAULT_OUT
-    wanted = course_files(args.root)
+    wanted = course_files(args.root, args.course_id)
     stale = []
     for relative, text in wanted.items():
         path = out / relative

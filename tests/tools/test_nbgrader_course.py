@@ -159,10 +159,8 @@ def test_an_answer_cell_is_the_stub_then_the_solution_and_its_test_the_strict_ch
 def _release(nb):
     """What nbgrader generate_assignment makes of a source notebook, with the course's config."""
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
-    from traitlets.config import Config
 
-    config = Config()
-    exec(course_files(ROOT)[Path("nbgrader_config.py")], {"get_config": lambda: config})
+    config = _config(course_files(ROOT)[Path("nbgrader_config.py")])
     released, resources = ClearSolutions(config=config).preprocess(copy.deepcopy(nb), {})
     released, _ = ClearHiddenTests(config=config).preprocess(released, resources)
     return released
@@ -227,6 +225,24 @@ def test_an_assignment_without_a_solution_notebook_is_reported(tmp_path, capsys)
     stray.write_text("{}")
     assert nbgrader_course.main(["--root", str(ROOT), "--out", str(out), "--check"]) == 1
     assert "99-old.ipynb: has no solution notebook" in capsys.readouterr().err
+
+
+def _config(text: str):
+    from traitlets.config import Config
+
+    config = Config()
+    exec(text, {"get_config": lambda: config})
+    return config
+
+
+def test_the_course_id_is_the_hubs_when_given(tmp_path):
+    out = tmp_path / "course"
+    nbgrader_course.main(["--root", str(ROOT), "--out", str(out), "--course-id", "net101"])
+    assert _config((out / "nbgrader_config.py").read_text()).CourseDirectory.course_id == "net101"
+    default = course_files(ROOT)[Path("nbgrader_config.py")]
+    assert _config(default).CourseDirectory.course_id == "netcourse"
+    with pytest.raises(ExerciseError, match="course id 'net 101': expected letters"):
+        course_files(ROOT, "net 101")
 
 
 def test_the_default_course_folder_is_ignored_by_git():
@@ -416,8 +432,9 @@ def test_nbgrader_autogrades_three_submissions_from_the_declared_points(course):
     print(f"generate_assignment, autograde x3 and generate_feedback x3: {seconds:.1f} s")
 
     total, written = _points(GRADED), _points(GRADED, "written")
-    lost = {"full": 0, "wrong": grading(GRADED, "office-plan").points, "blank": 1}
-    assert lost["wrong"] == 2
+    plan, hop = grading(GRADED, "office-plan").points, grading(GRADED, "next-hop").points
+    lost = {"full": 0, "wrong": plan, "blank": hop}
+    assert (total, plan, hop) == (7, 2, 1)  # the declared points, not the default everywhere
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student, points_lost in lost.items():
             submission = gb.find_submission(GRADED, student)
@@ -425,8 +442,9 @@ def test_nbgrader_autogrades_three_submissions_from_the_declared_points(course):
             assert submission.score == total - points_lost, student
             assert submission.needs_manual_grade  # the written answer waits for a person
         assert gb.find_grade("office-plan", GRADED, GRADED, "wrong").auto_score == 0
+        assert gb.find_grade("office-plan", GRADED, GRADED, "full").auto_score == plan
         assert gb.find_grade("next-hop", GRADED, GRADED, "blank").auto_score == 0
-        assert gb.find_grade("next-hop", GRADED, GRADED, "full").auto_score == 1
+        assert gb.find_grade("next-hop", GRADED, GRADED, "full").auto_score == hop
 
     page = course / "course" / "feedback" / "wrong" / GRADED / f"{GRADED}.html"
     text = _visible_text(page.read_text())
