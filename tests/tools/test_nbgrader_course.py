@@ -376,6 +376,29 @@ def test_nbgrader_generates_every_lessons_assignment(course, slug):
     assert sum(meta.points for meta in graded) == _points(slug) + _points(slug, "written")
 
 
+#: ``nbgrader validate`` of each notebook named, one JSON line of failures per notebook.
+VALIDATE = """
+import json, sys
+from nbgrader.validator import Validator
+
+for path in sys.argv[1:]:
+    print(json.dumps([path, Validator().validate(path)]))
+"""
+
+
+@pytest.mark.slow  # six notebooks run in nbgrader kernels: 25-41 s on the shared machine
+def test_nbgrader_validate_passes_every_test_of_every_lesson_with_the_solutions(course):
+    """Every test cell, hidden ones included, passes on the solutions: nothing is ungradable."""
+    paths = [str(course / "course" / "source" / s / f"{s}.ipynb") for s in LESSON_SLUGS]
+    started = time.perf_counter()
+    done = _run(course, [sys.executable, "-c", VALIDATE, *paths], timeout=600)
+    print(f"validate x{len(paths)}: {time.perf_counter() - started:.1f} s")
+    results = dict(json.loads(line) for line in done.stdout.splitlines() if line.startswith("["))
+    assert set(results) == set(paths)
+    failures = {Path(path).stem: result for path, result in results.items() if result}
+    assert not failures
+
+
 def _answers(slug: str) -> dict[str, str]:
     """Each exercise cell's answer as a learner would type it: the solution, without markers."""
     answers = {}
@@ -410,7 +433,7 @@ def _visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-@pytest.mark.slow  # 25-45 s on the shared machine, beside the 15-25 s the course fixture takes
+@pytest.mark.slow  # 26-45 s on the shared machine, beside the 7-25 s of the course fixture
 def test_nbgrader_autogrades_three_submissions_from_the_declared_points(course):
     from nbgrader.api import Gradebook
 
