@@ -13,7 +13,7 @@ JOBS ?= auto
 PARALLEL := -n $(JOBS) --dist loadfile
 UNIT = @seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q $(PARALLEL) -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 
-.PHONY: lab test unit bench exercises notebooks doctor slides clean lint
+.PHONY: lab test unit bench exercises nbgrader notebooks doctor slides clean lint
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(STAMP)
 
 exercises: $(STAMP)
 	$(BIN)/python -m netcourse.tools.make_exercises
+
+# An nbgrader course (nbgrader_config.py, source/ with one assignment a lesson) from solutions/,
+# into build/nbgrader/ (git-ignored; OUT=dir writes elsewhere, COURSE=id names the hub's course).
+nbgrader: $(STAMP)
+	$(BIN)/python -m netcourse.tools.nbgrader_course $(if $(OUT),--out $(OUT)) $(if $(COURSE),--course-id $(COURSE))
 
 # Re-run lesson and solution notebooks in place (after changing them), then regenerate exercises.
 notebooks: $(STAMP)

@@ -13,6 +13,14 @@ records each pass in a small local file (no network), which :func:`progress` rea
 True
 >>> double.feedback(41).message
 'not 42'
+
+A grader (an nbgrader test cell) runs the same check strictly: ``.strict`` prints the green line
+when the answer is right and otherwise raises :class:`AssertionError` carrying the feedback, and
+records nothing.
+
+>>> double.strict(41)
+Traceback (most recent call last):
+AssertionError: ✘ not yet: not 42 Hint: multiply by two
 """
 
 from __future__ import annotations
@@ -105,7 +113,9 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
     """Decorate a check so that calling it prints feedback, records progress and never raises.
 
     The undecorated check stays reachable as ``.feedback`` (returns :class:`Feedback`, prints
-    nothing, records nothing) for tests.
+    nothing, records nothing) for tests, and as ``.strict`` for graders: it prints the line
+    when the answer is right, raises :class:`AssertionError` with the line (uncoloured) when it
+    is wrong or unanswered, and records nothing.
     """
     slugs = {item.slug for item in LESSONS}
     if lesson not in slugs:
@@ -122,7 +132,14 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
         def feedback(*args, **kwargs) -> Feedback:
             return _safe(check, args, kwargs)
 
+        def strict(*args, **kwargs) -> None:
+            result = _safe(check, args, kwargs)
+            if not result.ok:
+                raise AssertionError(result.line(color=False))
+            print(result.line(color=_want_color()))
+
         run.feedback = feedback  # type: ignore[attr-defined]
+        run.strict = strict  # type: ignore[attr-defined]
         run.lesson, run.exercise = lesson, name  # type: ignore[attr-defined]
         _REGISTRY[(lesson, name)] = Exercise(lesson, name, check)
         return run
