@@ -34,6 +34,7 @@ __all__ = [
     "strip_markdown",
     "exercise_notebook",
     "solution_lines",
+    "solution_blocks",
     "main",
 ]
 
@@ -55,8 +56,14 @@ HEADER = (
 )
 
 
-def _blocks(lines: list[str], begin: str, end: str, where: str) -> Iterator[tuple[bool, str]]:
-    """Yield (inside_solution, line) pairs, validating that markers pair up."""
+def solution_blocks(
+    lines: list[str], begin: str, end: str, where: str
+) -> Iterator[tuple[bool, str]]:
+    """Yield (inside_solution, line) pairs, validating that markers pair up.
+
+    >>> list(solution_blocks(["a", "# BEGIN SOLUTION", "b", "# END SOLUTION"], BEGIN, END, "cell"))
+    [(False, 'a'), (True, 'b')]
+    """
     inside = False
     for number, line in enumerate(lines, 1):
         marker = line.strip()
@@ -81,7 +88,7 @@ def strip_code(source: str, where: str = "cell") -> str:
     pending: list[str] = []
     was_inside = False
     block_indent = ""
-    for inside, line in _blocks(source.split("\n"), BEGIN, END, where):
+    for inside, line in solution_blocks(source.split("\n"), BEGIN, END, where):
         if inside:
             if not was_inside:  # the block's first line sets its indentation
                 block_indent = line[: len(line) - len(line.lstrip())]
@@ -103,7 +110,7 @@ def strip_markdown(source: str, where: str = "cell") -> str:
     """Replace each markdown solution block by a prompt."""
     out: list[str] = []
     was_inside = False
-    for inside, line in _blocks(source.split("\n"), MD_BEGIN, MD_END, where):
+    for inside, line in solution_blocks(source.split("\n"), MD_BEGIN, MD_END, where):
         if inside:
             was_inside = True
             continue
@@ -121,7 +128,7 @@ def solution_lines(nb) -> list[str]:
     found = []
     for index, cell in enumerate(nb.cells):
         begin, end = (BEGIN, END) if cell.cell_type == "code" else (MD_BEGIN, MD_END)
-        for inside, line in _blocks(cell.source.split("\n"), begin, end, f"cell {index}"):
+        for inside, line in solution_blocks(cell.source.split("\n"), begin, end, f"cell {index}"):
             text = line.strip()
             if inside and len(text) > 3 and not text.startswith("#"):
                 found.append(text)

@@ -47,8 +47,8 @@ from netcourse.tools.make_exercises import (
     MD_BEGIN,
     MD_PLACEHOLDER,
     NOTEBOOK_METADATA,
-    _blocks,
     render,
+    solution_blocks,
     strip_code,
 )
 
@@ -167,7 +167,7 @@ def _answer_and_test(cell, lesson: str, names: dict[str, str], where: str):
     """Split an exercise's code cell into its answer cell and its test cell."""
     lines: list[str] = []
     block: list[str] = []
-    for inside, line in _blocks(cell.source.split("\n"), BEGIN, END, where):
+    for inside, line in solution_blocks(cell.source.split("\n"), BEGIN, END, where):
         if inside:
             block.append(line)
             continue
