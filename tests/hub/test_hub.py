@@ -6,7 +6,7 @@ their home), runs lesson 03 in JupyterLab, passes one exercise check, and then a
 kernel where netcourse and their progress come from. Both servers run at the same time; each
 learner's progress must be theirs alone, on disk and in their kernel.
 
-Marked slow: two servers, two pulls and two lesson runs take 2 to 3 minutes on a shared machine.
+Marked slow: two servers, two pulls and two lesson runs take 90-160 s on a shared machine.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from labdriver import NOTEBOOK_RUN_TIMEOUT_MS, LabPage  # noqa: E402
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.slow,  # 120-160 s measured: a hub, two servers, two pulls, two runs of lesson 03
+    pytest.mark.slow,  # 90-160 s measured: a hub, two servers, two pulls, two runs of lesson 03
 ]
 
 LESSON = "notebooks/03-cidr-and-subnets.ipynb"
