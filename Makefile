@@ -69,8 +69,8 @@ slides: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.slides
 
 lint: $(STAMP)
-	$(BIN)/ruff check netcourse tests benchmarks
-	$(BIN)/ruff format --check netcourse tests benchmarks
+	$(BIN)/ruff check netcourse tests benchmarks hub
+	$(BIN)/ruff format --check netcourse tests benchmarks hub
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache artifacts slides
