@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from netcourse.errors import NetcourseError
 
-__all__ = ["NetcourseError", "doctor", "progress", "__version__"]
+__all__ = ["NetcourseError", "class_progress", "doctor", "progress", "__version__"]
 
 __version__ = "0.1.0"
 
@@ -32,3 +32,16 @@ def progress():
     from netcourse.checks import progress as _progress
 
     return _progress()
+
+
+def class_progress(paths):
+    """A class's progress from many learners' files, read-only; see
+    :func:`netcourse.checks.classroom.class_progress` (a file, folder, glob pattern, or a list).
+
+    >>> class_progress([]).learners
+    ()
+    """
+    # the package root loads its parts on first use: import netcourse stays fast
+    from netcourse.checks.classroom import class_progress as _class_progress
+
+    return _class_progress(paths)
