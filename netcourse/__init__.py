@@ -11,7 +11,14 @@ True
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from netcourse.errors import NetcourseError
+
+if TYPE_CHECKING:  # the class view loads on first use
+    from netcourse.checks.classroom import ClassProgress
 
 __all__ = ["NetcourseError", "class_progress", "doctor", "progress", "__version__"]
 
@@ -34,7 +41,7 @@ def progress():
     return _progress()
 
 
-def class_progress(paths):
+def class_progress(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ClassProgress:
     """A class's progress from many learners' files, read-only; see
     :func:`netcourse.checks.classroom.class_progress` (a file, folder, glob pattern, or a list).
 
