@@ -416,3 +416,10 @@ def test_model_types_are_frozen(report):
         report.learners = ()  # type: ignore[misc]
     assert isinstance(report.checks[0], classroom.CheckSummary)
     assert Counter(type(x).__name__ for x in report.problems) == {"FileProblem": 3}
+
+
+def test_asking_for_an_unknown_check_or_lesson_names_the_known_ones(report):
+    with pytest.raises(ProgressError, match="known: .*usable-hosts"):
+        report.check(CIDR, "no-such-check")
+    with pytest.raises(ProgressError, match="known: 00-welcome"):
+        report.lesson_time("99-nope")

@@ -187,13 +187,14 @@ class ClassProgress:
         for row in self.lessons:
             if row.lesson == lesson:
                 return row
-        raise ProgressError(f"{quote(lesson)}: no such lesson in this report")
+        known = ", ".join(row.lesson for row in self.lessons)
+        raise ProgressError(f"{quote(lesson)}: no such lesson in this report; known: {known}")
 
     def _grid(self) -> tuple[list[str], list[list[str]]]:
         lessons = [slug for slug, names in self.exercises if names]
         rows = []
+        known = dict(self.exercises)
         for learner in self.learners:
-            known = dict(self.exercises)
             cells = [f"{len(learner.passed_in(slug))}/{len(known[slug])}" for slug in lessons]
             rows.append([learner.name, *cells])
         return lessons, rows
