@@ -375,3 +375,19 @@ def test_writes_are_atomic_a_reader_never_sees_half_a_file(progress_file):
     reader.join(timeout=60)
     assert seen == []
     assert sorted(p.name for p in progress_file.parent.iterdir()) == ["progress.json"]
+
+
+@exercise("03-cidr-and-subnets", "test-only-odd-mistake")
+def odd_mistake(answer):
+    return checks.Feedback(False, "no", "", 123)  # type: ignore[arg-type]
+
+
+def test_a_mistake_that_is_not_a_name_is_recorded_as_unnamed_and_the_file_stays_readable(
+    progress_file, capsys
+):
+    odd_mistake(1)
+    odd_mistake(2)
+    assert yellow_lines(capsys.readouterr().out) == []
+    stored = store.parse(progress_file.read_bytes())
+    tries = stored["attempts"]["03-cidr-and-subnets"]["test-only-odd-mistake"]
+    assert [t["mistake"] for t in tries] == [None, None]

@@ -189,7 +189,8 @@ def add_attempt(
     if ok:
         data["passed"].setdefault(lesson, {}).setdefault(name, at)
     tries = data["attempts"].setdefault(lesson, {}).setdefault(name, [])
-    tries.append({"at": at, "ok": bool(ok), "mistake": None if ok else (mistake or None)})
+    named = mistake if isinstance(mistake, str) and mistake and not ok else None
+    tries.append({"at": at, "ok": bool(ok), "mistake": named})  # never a value the reader refuses
     if len(tries) > MAX_ATTEMPTS:
         del tries[1 : len(tries) - MAX_ATTEMPTS + 1]
 
