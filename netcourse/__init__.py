@@ -11,9 +11,16 @@ True
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from netcourse.errors import NetcourseError
 
-__all__ = ["NetcourseError", "doctor", "progress", "__version__"]
+if TYPE_CHECKING:  # the class view loads on first use
+    from netcourse.checks.classroom import ClassProgress
+
+__all__ = ["NetcourseError", "class_progress", "doctor", "progress", "__version__"]
 
 __version__ = "0.1.0"
 
@@ -32,3 +39,16 @@ def progress():
     from netcourse.checks import progress as _progress
 
     return _progress()
+
+
+def class_progress(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> ClassProgress:
+    """A class's progress from many learners' files, read-only; see
+    :func:`netcourse.checks.classroom.class_progress` (a file, folder, glob pattern, or a list).
+
+    >>> class_progress([]).learners
+    ()
+    """
+    # the package root loads its parts on first use: import netcourse stays fast
+    from netcourse.checks.classroom import class_progress as _class_progress
+
+    return _class_progress(paths)

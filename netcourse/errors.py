@@ -25,6 +25,7 @@ __all__ = [
     "VpcError",
     "JourneyError",
     "ExerciseError",
+    "ProgressError",
     "quote",
 ]
 
@@ -74,6 +75,10 @@ class JourneyError(NetcourseError):
 
 class ExerciseError(NetcourseError):
     """A solution or exercise notebook that the exercise pipeline cannot process."""
+
+
+class ProgressError(NetcourseError):
+    """A progress file that cannot be read, or a path to progress files that names none."""
 
 
 def quote(value: object, limit: int = QUOTE_LIMIT) -> str:

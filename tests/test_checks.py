@@ -1,10 +1,13 @@
 """Exercise checks: three kinds of feedback, never an exception, progress recorded locally."""
 
+import ast
 import contextlib
 import io
 import json
 import os
+import re
 import tempfile
+import threading
 import time
 from pathlib import Path
 from unittest import mock
@@ -14,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netcourse import checks
-from netcourse.checks import correct, exercise, progress, welcome, wrong
+from netcourse.checks import correct, exercise, progress, store, welcome, wrong
 
 
 @pytest.fixture
@@ -38,19 +41,24 @@ def test_correct_prints_green_and_records(progress_file, capsys):
     answer_42(42)
     out = capsys.readouterr().out
     assert "✔ correct: right" in out and "\x1b[32m" in out
-    assert "test-only-answer-42" in json.loads(progress_file.read_text())["03-cidr-and-subnets"]
+    stored = json.loads(progress_file.read_text())
+    assert "test-only-answer-42" in stored["passed"]["03-cidr-and-subnets"]
 
 
-def test_wrong_prints_red_with_hint_and_records_nothing(progress_file, capsys):
+def test_wrong_prints_red_with_hint_and_records_the_attempt_but_no_pass(progress_file, capsys):
     answer_42(41)
     out = capsys.readouterr().out
     assert "✘ not yet: no Hint: think of 6 x 7" in out and "\x1b[31m" in out
-    assert not progress_file.exists()
+    stored = json.loads(progress_file.read_text())
+    assert stored["passed"] == {}
+    (attempt,) = stored["attempts"]["03-cidr-and-subnets"]["test-only-answer-42"]
+    assert attempt["ok"] is False and attempt["mistake"] is None  # this check names no mistake
 
 
-def test_ellipsis_means_not_answered(progress_file, capsys):
+def test_ellipsis_means_not_answered_and_is_not_an_attempt(progress_file, capsys):
     answer_42(...)
     assert "not answered yet" in capsys.readouterr().out
+    assert not progress_file.exists()
 
 
 def test_a_check_that_raises_never_raises_at_the_learner(progress_file, capsys):
@@ -127,6 +135,13 @@ UNREADABLE = {
     "truncated JSON": b'{"03-cidr-and-subnets": {"test-only-answer-42": 17000',
     "an empty file": b"",
     "binary garbage": bytes(range(256)) * 4,
+    "format 2 with passes in a list": b'{"version": 2, "passed": []}',
+    "format 2 with an attempt without a time": (
+        b'{"version": 2, "attempts": {"03-cidr-and-subnets": {"x": [{"ok": true}]}}}'
+    ),
+    "format 2 with a learner that is a number": b'{"version": 2, "learner": 7}',
+    "a version that is text": b'{"version": "2"}',
+    "a version from the future": b'{"version": 99}',
 }
 
 
@@ -145,8 +160,8 @@ def test_a_correct_answer_stays_green_whatever_the_store_holds(progress_file, ca
     aside = progress_file.with_name(f"{progress_file.name}.unreadable-1")
     assert aside.read_bytes() == content, "the learner's file is kept, not deleted"
     stored = json.loads(progress_file.read_text())
-    assert list(stored) == ["03-cidr-and-subnets"]
-    assert list(stored["03-cidr-and-subnets"]) == ["test-only-answer-42"]
+    assert list(stored["passed"]) == ["03-cidr-and-subnets"]
+    assert list(stored["passed"]["03-cidr-and-subnets"]) == ["test-only-answer-42"]
     answer_42(42)  # reported once: the store is sound again
     assert yellow_lines(capsys.readouterr().out) == []
     assert progress().passed == 1
@@ -212,3 +227,167 @@ def test_any_store_content_never_raises(content):
                 after = progress()
         assert report.passed >= 0
         assert after.passed >= 1
+
+
+# --- attempts, mistakes and the format of the file ------------------------------------------
+
+CHECK_MODULES = sorted((Path(checks.__file__).parent).glob("*.py"))
+MISTAKE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _mistakes_of(call: ast.Call) -> list[str] | None:
+    """The mistake names a wrong(...) call can give: a literal, or either side of an if."""
+    (value,) = [kw.value for kw in call.keywords if kw.arg == "mistake"] or [None]
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return [value.value]
+    if isinstance(value, ast.IfExp) and all(
+        isinstance(side, ast.Constant) and isinstance(side.value, str)
+        for side in (value.body, value.orelse)
+    ):
+        return [value.body.value, value.orelse.value]
+    return None
+
+
+def wrong_calls() -> list[tuple[str, str, int, list[str] | None]]:
+    """(module, function, line, mistake names) for every wrong(...) call in netcourse/checks."""
+    found = []
+    for path in CHECK_MODULES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef) or function.name == "wrong":
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "wrong":
+                    found.append((path.name, function.name, node.lineno, _mistakes_of(node)))
+    return found
+
+
+def test_every_hint_names_its_mistake_with_a_stable_literal():
+    calls = wrong_calls()
+    assert len(calls) > 100  # the checks of every lesson were read
+    unnamed = [f"{module}:{line}" for module, _, line, names in calls if names is None]
+    assert unnamed == [], "each wrong(...) needs mistake='a-literal-name'"
+    bad = [n for *_, names in calls for n in names if not MISTAKE.match(n)]
+    assert bad == [], "mistake names are lower-case words joined by '-'"
+
+
+def test_within_a_check_each_hint_has_a_name_of_its_own():
+    per_function: dict[tuple[str, str], list[str]] = {}
+    for module, function, _, names in wrong_calls():
+        per_function.setdefault((module, function), []).extend(names)
+    repeated = {k: v for k, v in per_function.items() if len(v) != len(set(v))}
+    assert repeated == {}
+
+
+@pytest.mark.parametrize(
+    ("check", "answer", "mistake"),
+    [
+        (welcome.bits_in_ipv4_address, 4, "counted-numbers"),
+        (welcome.bits_in_ipv4_address, "32", "wrong-type"),
+        (raises, 1, "could-not-check"),
+    ],
+)
+def test_a_wrong_answer_records_the_mistake_not_the_text(
+    progress_file, capsys, check, answer, mistake
+):
+    check(answer)
+    raw = progress_file.read_text()
+    stored = json.loads(raw)
+    (tries,) = [t for names in stored["attempts"].values() for t in names.values()]
+    assert [(t["ok"], t["mistake"]) for t in tries] == [(False, mistake)]
+    shown = capsys.readouterr().out
+    text = shown.split("✘ not yet: ")[1].split("\x1b")[0]
+    for part in text.split(" Hint: "):  # neither the message's text nor the hint's is stored
+        assert len(part) > 10 and part not in raw
+
+
+def test_attempts_are_bounded_keeping_the_first_and_the_pass(progress_file, monkeypatch):
+    clock = iter(range(1000, 2000))
+    monkeypatch.setattr(store, "_clock", lambda: float(next(clock)))
+    with contextlib.redirect_stdout(io.StringIO()):
+        answer_42(42)
+        for _ in range(store.MAX_ATTEMPTS * 3):
+            answer_42(41)
+    stored = json.loads(progress_file.read_text())
+    tries = stored["attempts"]["03-cidr-and-subnets"]["test-only-answer-42"]
+    assert len(tries) == store.MAX_ATTEMPTS
+    assert tries[0] == {"at": 1000.0, "ok": True, "mistake": None}  # the first is kept
+    assert tries[-1]["at"] == 1000.0 + store.MAX_ATTEMPTS * 3
+    assert stored["passed"]["03-cidr-and-subnets"]["test-only-answer-42"] == 1000.0
+    assert progress_file.stat().st_size < 60 * store.MAX_ATTEMPTS
+
+
+def test_an_old_format_file_is_read_and_kept_when_upgraded(progress_file, capsys):
+    progress_file.write_text(json.dumps({"03-cidr-and-subnets": {"test-only-answer-42": 17.0}}))
+    assert progress().passed == 1
+    answer_42(41)
+    stored = json.loads(progress_file.read_text())
+    assert stored["version"] == store.FORMAT
+    assert stored["passed"] == {"03-cidr-and-subnets": {"test-only-answer-42": 17.0}}
+    assert yellow_lines(capsys.readouterr().out) == []
+
+
+def test_a_file_from_a_newer_netcourse_is_set_aside_not_overwritten(progress_file, capsys):
+    progress_file.write_text(json.dumps({"version": store.FORMAT + 1, "passed": {}}))
+    answer_42(42)
+    (line,) = yellow_lines(capsys.readouterr().out)
+    assert "from a newer netcourse" in line
+    aside = progress_file.with_name(f"{progress_file.name}.unreadable-1")
+    assert json.loads(aside.read_text())["version"] == store.FORMAT + 1
+
+
+def test_on_a_hub_the_file_records_the_learners_name(progress_file, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana")
+    with contextlib.redirect_stdout(io.StringIO()):
+        answer_42(41)
+    assert json.loads(progress_file.read_text())["learner"] == "ana"
+
+
+def test_writes_are_atomic_a_reader_never_sees_half_a_file(progress_file):
+    """Two writers and a reader at once: every read parses, and no temporary file is left."""
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def write():
+        with contextlib.redirect_stdout(io.StringIO()):
+            for number in range(40):
+                answer_42(41 if number % 2 else 42)
+
+    def read():
+        while not stop.is_set():
+            try:
+                raw = progress_file.read_bytes()
+            except FileNotFoundError:
+                continue
+            try:
+                store.parse(raw)
+            except Exception as exc:
+                seen.append(repr(exc))
+
+    reader = threading.Thread(target=read)
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    reader.start()
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=120)
+    stop.set()
+    reader.join(timeout=60)
+    assert seen == []
+    assert sorted(p.name for p in progress_file.parent.iterdir()) == ["progress.json"]
+
+
+@exercise("03-cidr-and-subnets", "test-only-odd-mistake")
+def odd_mistake(answer):
+    return checks.Feedback(False, "no", "", 123)  # type: ignore[arg-type]
+
+
+def test_a_mistake_that_is_not_a_name_is_recorded_as_unnamed_and_the_file_stays_readable(
+    progress_file, capsys
+):
+    odd_mistake(1)
+    odd_mistake(2)
+    assert yellow_lines(capsys.readouterr().out) == []
+    stored = store.parse(progress_file.read_bytes())
+    tries = stored["attempts"]["03-cidr-and-subnets"]["test-only-odd-mistake"]
+    assert [t["mistake"] for t in tries] == [None, None]

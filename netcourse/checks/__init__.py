@@ -4,15 +4,19 @@ A topic's checks live in ``netcourse/checks/<topic>.py`` and are written as func
 return :class:`Feedback`; the :func:`exercise` decorator turns one into the call a learner
 makes at the end of an exercise cell. That call prints one line: green when correct, red
 with what is wrong and a hint otherwise, yellow while the answer is still ``...``. It
-records each pass in a small local file (no network), which :func:`progress` reads.
+records each attempt (time, pass or fail, and the name of the mistake a wrong answer made) in a
+small local file, :mod:`netcourse.checks.store` (no network), which :func:`progress` reads and
+:func:`netcourse.checks.classroom.class_progress` reads for a whole class.
 
 >>> @exercise("03-cidr-and-subnets", "double")
 ... def double(answer):
-...     return correct("2 x 21 is 42") if answer == 42 else wrong("not 42", "multiply by two")
+...     if answer == 42:
+...         return correct("2 x 21 is 42")
+...     return wrong("not 42", "multiply by two", mistake="not-doubled")
 >>> double.feedback(42).ok
 True
->>> double.feedback(41).message
-'not 42'
+>>> double.feedback(41).message, double.feedback(41).mistake
+('not 42', 'not-doubled')
 
 A grader (an nbgrader test cell) runs the same check strictly: ``.strict`` prints the green line
 when the answer is right and otherwise raises :class:`AssertionError` carrying the feedback, and
@@ -27,16 +31,12 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
-import math
 import os
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from netcourse.errors import quote
+from netcourse.checks import store
+from netcourse.checks.store import progress_path
 from netcourse.html import table
 from netcourse.lessons import LESSONS
 
@@ -45,6 +45,7 @@ __all__ = [
     "Progress",
     "correct",
     "exercise",
+    "known_exercises",
     "not_answered",
     "progress",
     "progress_path",
@@ -57,11 +58,17 @@ _GREEN, _RED, _YELLOW, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[0m"
 
 @dataclass(frozen=True)
 class Feedback:
-    """The outcome of one check: ``ok`` is True, False, or None while unanswered."""
+    """The outcome of one check: ``ok`` is True, False, or None while unanswered.
+
+    ``mistake`` names the mistake a wrong answer made, the same for every answer that gets this
+    hint (``"counts-every-address"``): progress files record it instead of any text, and a
+    class's report counts it. Once released, a name stays, since old files hold it.
+    """
 
     ok: bool | None
     message: str
     hint: str = ""
+    mistake: str = ""
 
     def line(self, color: bool = True) -> str:
         """The one line a learner sees."""
@@ -82,9 +89,14 @@ def correct(message: str) -> Feedback:
     return Feedback(True, message)
 
 
-def wrong(message: str, hint: str = "") -> Feedback:
-    """A failing check; the message says what is wrong, the hint where to look, never the answer."""
-    return Feedback(False, message, hint)
+def wrong(message: str, hint: str = "", *, mistake: str = "") -> Feedback:
+    """A failing check; the message says what is wrong, the hint where to look, never the answer.
+
+    ``mistake`` is a short stable name for this hint's mistake, lower-case words joined by "-"
+    (``"wrong-type"`` for an answer of the wrong kind, ``"unreadable"`` for one that cannot be
+    parsed, ``"other"`` for a wrong answer no particular hint fits).
+    """
+    return Feedback(False, message, hint, mistake)
 
 
 def not_answered(hint: str = "replace ... with your answer and run the cell again.") -> Feedback:
@@ -126,8 +138,8 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
         def run(*args, **kwargs) -> None:
             feedback = _safe(check, args, kwargs)
             print(feedback.line(color=_want_color()))
-            if feedback.ok:  # after the verdict: a note about the store never hides it
-                _record(lesson, name)
+            if feedback.ok is not None:  # after the verdict: a note about the store never hides it
+                store.record(lesson, name, ok=feedback.ok, mistake=feedback.mistake or None)
 
         def feedback(*args, **kwargs) -> Feedback:
             return _safe(check, args, kwargs)
@@ -156,9 +168,13 @@ def _safe(check: Callable[..., Feedback], args: tuple, kwargs: dict) -> Feedback
         return wrong(
             f"this answer could not be checked ({type(exc).__name__}: {exc}).",
             "compare the type of your answer with what the exercise asks for.",
+            mistake="could-not-check",
         )
     if not isinstance(result, Feedback):
-        return wrong(f"the check returned {result!r} instead of feedback; please report this.")
+        return wrong(
+            f"the check returned {result!r} instead of feedback; please report this.",
+            mistake="not-feedback",
+        )
     return result
 
 
@@ -169,89 +185,22 @@ def _want_color() -> bool:
 # --- progress ------------------------------------------------------------------------------
 
 
-def progress_path() -> Path:
-    """Where passes are recorded: ``$NETCOURSE_PROGRESS``, else the user's data directory."""
-    explicit = os.environ.get("NETCOURSE_PROGRESS")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "netcourse" / "progress.json"
+def known_exercises() -> dict[str, tuple[str, ...]]:
+    """Every lesson's exercises, by slug, in the order the lesson asks them (the order its
+    checks are written in), with every topic's checks imported first.
 
-
-#: Paths whose unreadable store was already reported in this process (reported once).
-_REPORTED: set[Path] = set()
-
-
-def _problem(data: object) -> str | None:
-    """What is wrong with the shape of a loaded store, or None when it is lesson -> name -> time."""
-    if not isinstance(data, dict):
-        return f"it holds a JSON {type(data).__name__}, not an object of lessons"
-    for lesson, passes in data.items():
-        if not isinstance(passes, dict):
-            return f"lesson {quote(lesson)} holds {quote(passes)}, not an object of exercises"
-        for name, when in passes.items():
-            number = isinstance(when, (int, float)) and not isinstance(when, bool)
-            if not number or not math.isfinite(when):
-                return f"exercise {quote(name)} holds {quote(when)}, not a time"
-    return None
-
-
-def _set_aside(path: Path, why: str) -> None:
-    """Move an unreadable store out of the way (kept, never deleted) and say so once, in yellow."""
-    aside = None
-    for number in range(1, 1000):
-        candidate = path.with_name(f"{path.name}.unreadable-{number}")
-        if not candidate.exists():
-            try:
-                path.replace(candidate)
-                aside = candidate
-            except OSError:
-                pass
-            break
-    if path in _REPORTED and aside is None:
-        return
-    _REPORTED.add(path)
-    kept = f"it was moved to {aside} and" if aside else "it could not be moved, and"
-    text = f"⚠ progress file {path} could not be read ({why}); {kept} progress starts afresh."
-    print(f"{_YELLOW}{text}{_RESET}" if _want_color() else text)
-
-
-def _load() -> dict[str, dict[str, float]]:
-    """The passes recorded so far; an unreadable store is set aside (and reported), never raised."""
-    path = progress_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    except OSError as exc:  # a directory in its place, no permission
-        _set_aside(path, exc.strerror or type(exc).__name__)
-        return {}
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        _set_aside(path, "it is not text")
-        return {}
-    except ValueError as exc:  # truncated or not JSON at all
-        _set_aside(path, f"it is not complete JSON: {exc}")
-        return {}
-    problem = _problem(data)
-    if problem:
-        _set_aside(path, problem)
-        return {}
-    return data
-
-
-def _record(lesson: str, name: str) -> None:
-    data = _load()
-    data.setdefault(lesson, {}).setdefault(name, time.time())
-    path = progress_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
-        tmp.replace(path)
-    except OSError as exc:  # a read-only home must not break the exercise
-        print(f"(progress not saved: {exc})", file=sys.stderr)
+    >>> "usable-hosts" in known_exercises()["03-cidr-and-subnets"]
+    True
+    """
+    for item in LESSONS[1:]:
+        module = _CHECK_MODULES.get(item.slug)
+        if module:
+            importlib.import_module(f"netcourse.checks.{module}")
+    importlib.import_module("netcourse.checks.welcome")
+    found: dict[str, list[str]] = {item.slug: [] for item in LESSONS}
+    for slug, name in _REGISTRY:
+        found.setdefault(slug, []).append(name)
+    return {slug: tuple(names) for slug, names in found.items()}
 
 
 @dataclass(frozen=True)
@@ -288,15 +237,12 @@ def progress() -> Progress:
     ...     progress().passed
     0
     """
-    for item in LESSONS[1:]:  # import every topic's checks so totals are known
-        module = _CHECK_MODULES.get(item.slug)
-        if module:
-            importlib.import_module(f"netcourse.checks.{module}")
-    data = _load()
+    exercises = known_exercises()  # every topic's checks imported, so totals are known
+    passed = store.load()["passed"]
     rows = []
     for item in LESSONS[1:]:
-        known = sorted(name for (slug, name) in _REGISTRY if slug == item.slug)
-        done = tuple(sorted(data.get(item.slug, {})))
+        known = exercises[item.slug]
+        done = tuple(sorted(passed.get(item.slug, {})))
         rows.append((item.slug, done, max(len(known), len(done))))
     return Progress(tuple(rows))
 

@@ -71,7 +71,11 @@ def usable_hosts(answer: int) -> Feedback:
     """How many usable hosts in USABLE_HOSTS_NET (an int)."""
     net = subnet(USABLE_HOSTS_NET)
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number, got {type(answer).__name__}.", "use an int.")
+        return wrong(
+            f"expected a whole number, got {type(answer).__name__}.",
+            "use an int.",
+            mistake="wrong-type",
+        )
     if answer == net.usable_hosts:
         return correct(
             f"a /{net.prefixlen} leaves {32 - net.prefixlen} host bits; two of those addresses "
@@ -81,11 +85,13 @@ def usable_hosts(answer: int) -> Feedback:
         return wrong(
             "that counts every address in the block.",
             "two addresses in each block cannot be given to a host: which ones?",
+            mistake="counts-every-address",
         )
     return wrong(
         "that is not the number of usable hosts.",
         "count the host bits (32 minus the prefix), raise 2 to that power, then subtract the "
         "network and broadcast addresses.",
+        mistake="other",
     )
 
 
@@ -93,12 +99,14 @@ def usable_hosts(answer: int) -> Feedback:
 def inside(answer: Iterable[str]) -> Feedback:
     """Which of INSIDE_CANDIDATES lie inside INSIDE_NET (a list or set of strings)."""
     if isinstance(answer, str) or not isinstance(answer, Iterable):
-        return wrong("expected a list of addresses, like ['192.0.2.1', ...].")
+        return wrong("expected a list of addresses, like ['192.0.2.1', ...].", mistake="wrong-type")
     given = {str(item).strip() for item in answer}
     unknown = given - set(INSIDE_CANDIDATES)
     if unknown:
         return wrong(
-            f"{sorted(unknown)} is not among the candidates.", "pick from INSIDE_CANDIDATES."
+            f"{sorted(unknown)} is not among the candidates.",
+            "pick from INSIDE_CANDIDATES.",
+            mistake="not-a-candidate",
         )
     expected = {addr for addr in INSIDE_CANDIDATES if contains(INSIDE_NET, addr)}
     if given == expected:
@@ -116,6 +124,7 @@ def inside(answer: Iterable[str]) -> Feedback:
         "; ".join(parts) + ".",
         "a /24 fixes the first three numbers, not just the first one: "
         "compare each candidate with contains(INSIDE_NET, addr).",
+        mistake="wrong-selection",
     )
 
 
@@ -124,28 +133,36 @@ def broadcast(answer: str) -> Feedback:
     """The broadcast address of BROADCAST_OF's network (a string)."""
     text = _as_text(answer)
     if text is None:
-        return wrong("expected the address as a string, like '192.0.2.255'.")
+        return wrong("expected the address as a string, like '192.0.2.255'.", mistake="wrong-type")
     net = subnet(BROADCAST_OF)
     try:
         given = subnet(text)
     except AddressError as exc:
-        return wrong(f"that is not an address: {exc}", "write four numbers separated by dots.")
+        return wrong(
+            f"that is not an address: {exc}",
+            "write four numbers separated by dots.",
+            mistake="unreadable",
+        )
     if given.prefixlen != 32:
-        return wrong("expected one address, without a prefix.")
+        return wrong("expected one address, without a prefix.", mistake="has-prefix")
     if given.address == net.broadcast:
         return correct("the broadcast address is the network with every host bit set to 1.")
     if given.address == net.network.split("/")[0]:
         return wrong(
-            "that is the network address (host bits all 0).", "set every host bit to 1 instead."
+            "that is the network address (host bits all 0).",
+            "set every host bit to 1 instead.",
+            mistake="network-address",
         )
     if given.address.endswith(".255"):
         return wrong(
             "a /21 does not end on a .255 boundary of the third number.",
             "write the third number in binary: only its last 3 bits belong to the host part.",
+            mistake="ends-in-255",
         )
     return wrong(
         "that is not the broadcast address of this network.",
         "find the network first (keep 21 bits, zero the rest), then set the host bits to 1.",
+        mistake="other",
     )
 
 
@@ -154,7 +171,7 @@ def next_hop(answer: str) -> Feedback:
     """Whose MAC the host at ROUTE_HOST looks up to send to ROUTE_DESTINATION (an address)."""
     text = _as_text(answer)
     if text is None:
-        return wrong("expected an address as a string.")
+        return wrong("expected an address as a string.", mistake="wrong-type")
     decision = route_decision(ROUTE_HOST, ROUTE_DESTINATION, gateway=ROUTE_GATEWAY)
     if text == decision.next_hop:
         return correct(
@@ -165,22 +182,32 @@ def next_hop(answer: str) -> Feedback:
         return wrong(
             "the host cannot ARP for that address.",
             "is the destination inside the host's own subnet? ARP only reaches that subnet.",
+            mistake="the-destination",
         )
     if text == subnet(ROUTE_HOST).address:
-        return wrong("that is the sender itself.", "who forwards packets off the subnet?")
-    return wrong("that address plays no part in this delivery.", "look at the host's settings.")
+        return wrong(
+            "that is the sender itself.",
+            "who forwards packets off the subnet?",
+            mistake="the-sender",
+        )
+    return wrong(
+        "that address plays no part in this delivery.",
+        "look at the host's settings.",
+        mistake="other",
+    )
 
 
 @exercise(LESSON, "office-plan")
 def office_plan(answer: Mapping[str, str]) -> Feedback:
     """One subnet per department of PLAN_NEEDS inside PLAN_PARENT (a dict name -> 'a.b.c.d/p')."""
     if not isinstance(answer, Mapping):
-        return wrong("expected a dict like {'sales': '192.0.2.0/26', ...}.")
+        return wrong("expected a dict like {'sales': '192.0.2.0/26', ...}.", mistake="wrong-type")
     if set(answer) != set(PLAN_NEEDS):
         missing, extra = set(PLAN_NEEDS) - set(answer), set(answer) - set(PLAN_NEEDS)
         return wrong(
             f"departments missing: {sorted(missing)}; unknown: {sorted(extra)}.",
             "use exactly the names in PLAN_NEEDS.",
+            mistake="wrong-departments",
         )
     reference = plan(PLAN_PARENT, PLAN_NEEDS)
     nets = {}
@@ -188,22 +215,28 @@ def office_plan(answer: Mapping[str, str]) -> Feedback:
         try:
             net = subnet(text)
         except AddressError as exc:
-            return wrong(f"{name}: {exc}")
+            return wrong(f"{name}: {exc}", mistake="unreadable")
         if net.address != net.network.split("/")[0]:
             return wrong(
-                f"{name}: {text} has host bits set.", "write the network address of the block."
+                f"{name}: {text} has host bits set.",
+                "write the network address of the block.",
+                mistake="host-bits-set",
             )
         if not contains(PLAN_PARENT, net.network):
-            return wrong(f"{name}: {net.network} is not inside {PLAN_PARENT}.")
+            return wrong(
+                f"{name}: {net.network} is not inside {PLAN_PARENT}.", mistake="outside-parent"
+            )
         if net.usable_hosts < PLAN_NEEDS[name]:
             return wrong(
                 f"{name}: {net.network} is too small for {PLAN_NEEDS[name]} hosts.",
                 "remember that two addresses per block are not usable.",
+                mistake="too-small",
             )
         if net.prefixlen < reference[name].prefixlen:
             return wrong(
                 f"{name}: {net.network} is bigger than it needs to be.",
                 "use the smallest block whose usable hosts cover the need.",
+                mistake="too-big",
             )
         nets[name] = net.network
     clashes = overlaps(nets.values())
@@ -212,6 +245,7 @@ def office_plan(answer: Mapping[str, str]) -> Feedback:
             f"{len(clashes)} pair(s) of your subnets overlap, e.g. {clashes[0][0]} and "
             f"{clashes[0][1]}.",
             "place the biggest block first, then each next one right after the previous.",
+            mistake="overlap",
         )
     return correct("every department has the smallest block that fits, with no overlaps.")
 
@@ -221,11 +255,13 @@ def summary(answer: str | Iterable[str]) -> Feedback:
     """The fewest networks covering exactly SUMMARIZE_NETS (a string, or a list of them)."""
     given = [answer] if isinstance(answer, str) else answer
     if not isinstance(given, Iterable):
-        return wrong("expected a network like '10.0.0.0/8', or a list of them.")
+        return wrong(
+            "expected a network like '10.0.0.0/8', or a list of them.", mistake="wrong-type"
+        )
     try:
         nets = [subnet(text) for text in given]
     except AddressError as exc:
-        return wrong(str(exc))
+        return wrong(str(exc), mistake="unreadable")
     expected = set(summarize(SUMMARIZE_NETS))
     got = {net.network for net in nets}
     if got == expected:
@@ -234,8 +270,10 @@ def summary(answer: str | Iterable[str]) -> Feedback:
         return wrong(
             "that covers the right addresses but with more networks than needed.",
             "merge neighbouring blocks.",
+            mistake="not-fewest",
         )
     return wrong(
         "that does not cover exactly the same addresses.",
         "write the third numbers 0-3 in binary: which bits do they share?",
+        mistake="different-addresses",
     )

@@ -108,18 +108,24 @@ def subnet_to_https(answer: str) -> Feedback:
         return wrong(
             f"expected the rule as text, got {type(answer).__name__}.",
             'write it as a string such as "-A INPUT ... -j ACCEPT".',
+            mistake="wrong-type",
         )
     if not lines:
-        return wrong("the answer holds no rule.", "write one -A INPUT line.")
+        return wrong("the answer holds no rule.", "write one -A INPUT line.", mistake="empty")
     if any(not line.split()[:2] == ["-A", "INPUT"] for line in lines):
         return wrong(
             "each line should append to INPUT (start with -A INPUT).",
             "packets addressed to this host pass the INPUT chain.",
+            mistake="not-input-chain",
         )
     try:
         fw = Firewall.from_iptables(["-P INPUT DROP", *lines])
     except NetcourseError as exc:
-        return wrong(f"iptables would refuse this: {exc}", "compare with the seed rule's syntax.")
+        return wrong(
+            f"iptables would refuse this: {exc}",
+            "compare with the seed rule's syntax.",
+            mistake="unreadable",
+        )
     memory: dict = {}  # one machine: rate limits and recent lists see every probe
     for what, pkt, wanted in _https_probes():
         got = fw.evaluate(pkt, memory=memory).action == "ACCEPT"
@@ -130,7 +136,9 @@ def subnet_to_https(answer: str) -> Feedback:
                 if wanted
                 else "narrow the rule: which of -s, -p and --dport is missing or too wide?"
             )
-            return wrong(f"{what} {verb}.", hint)
+            return wrong(
+                f"{what} {verb}.", hint, mistake="blocks-wanted" if wanted else "lets-in-too-much"
+            )
     return correct(
         "only the subnet reaches TCP 443: a /24 fixes the first three numbers, and -p tcp makes "
         "--dport available."
@@ -144,6 +152,7 @@ def predict_verdict(answer: tuple) -> Feedback:
         return wrong(
             "expected three things: (action, chain, rule number).",
             'for example ("ACCEPT", "INPUT", 1).',
+            mistake="wrong-type",
         )
     action, chain, number = answer
     verdict = Firewall.from_iptables(PREDICT_RULESET).evaluate(PREDICT_PACKET, chain="INPUT")
@@ -151,11 +160,13 @@ def predict_verdict(answer: tuple) -> Feedback:
         return wrong(
             f"the packet does not end in {str(action).upper()}.",
             "follow it rule by rule: a -j to a user chain comes back when that chain RETURNs.",
+            mistake="wrong-action",
         )
     if (str(chain).upper(), number) != (verdict.chain, verdict.rule_number):
         return wrong(
             f"the action is right, but rule {number} of {chain} is not the rule that decides.",
             "RETURN sends the packet back to the rule after the jump; LOG does not decide.",
+            mistake="wrong-rule",
         )
     return correct(
         "the SSH chain RETURNs for 10.0.0.0/8, so INPUT goes on past its jump, and the catch-all "
@@ -199,15 +210,21 @@ def fix_shadowed(answer: str) -> Feedback:
         return wrong(
             f"expected the ruleset as text, got {type(answer).__name__}.",
             "start from SHADOWED_HOST and change the order of its lines.",
+            mistake="wrong-type",
         )
     try:
         fw = Firewall.from_iptables("\n".join(lines))
     except NetcourseError as exc:
-        return wrong(f"iptables would refuse this: {exc}", "keep the lines of SHADOWED_HOST.")
+        return wrong(
+            f"iptables would refuse this: {exc}",
+            "keep the lines of SHADOWED_HOST.",
+            mistake="unreadable",
+        )
     if "shadowed" in lint(fw).kinds():
         return wrong(
             "lint still finds a shadowed rule.",
             "a rule never matches when an earlier rule catches all its packets.",
+            mistake="still-shadowed",
         )
     intended = _moved_above_blockers(SHADOWED_HOST)
     for what, pkt in _ssh_probes():
@@ -216,6 +233,7 @@ def fix_shadowed(answer: str) -> Feedback:
             return wrong(
                 f"{what} is handled differently from what the ruleset intends ({got}).",
                 "only the order should change; keep every rule and the policy.",
+                mistake="changes-behaviour",
             )
     return correct("the specific DROP now comes before the broad ACCEPT, so it can match.")
 
@@ -244,6 +262,7 @@ def masquerade_four_tuple(answer: tuple) -> Feedback:
             "a 4-tuple is (src_ip, src_port, dst_ip, dst_port): two addresses as text and two "
             "port numbers.",
             "traverse() returns the packet as it leaves the router: look at its .packet.",
+            mistake="wrong-type",
         )
     if got == expected:
         return correct(
@@ -254,20 +273,24 @@ def masquerade_four_tuple(answer: tuple) -> Feedback:
         return wrong(
             "that is the laptop's own 4-tuple; the router rewrites half of it on the way out.",
             "which nat chain's rule decided, and what does its target rewrite?",
+            mistake="unchanged-tuple",
         )
     if got[2:] != expected[2:]:
         return wrong(
             "the destination half is not what B sees: MASQUERADE leaves the destination alone.",
             "",
+            mistake="wrong-destination",
         )
     if got[0] != expected[0]:
         return wrong(
             "the source address is not the one B sees.",
             "MASQUERADE takes the address of the interface the packet leaves by.",
+            mistake="wrong-source-address",
         )
     return wrong(
         "the address is right, the port is not.",
         "does Linux change a source port that no other connection uses?",
+        mistake="wrong-source-port",
     )
 
 
@@ -368,28 +391,39 @@ def stateless_return(answer: str) -> Feedback:
         return wrong(
             f"expected the rule as text, got {type(answer).__name__}.",
             'write it as a string such as "-A FORWARD ... -j ACCEPT".',
+            mistake="wrong-type",
         )
     if not lines:
-        return wrong("the answer holds no rule.", "write one -A FORWARD line.")
+        return wrong("the answer holds no rule.", "write one -A FORWARD line.", mistake="empty")
     if any(line.split()[:2] != ["-A", "FORWARD"] for line in lines):
         return wrong(
             "each line should append to FORWARD (start with -A FORWARD).",
             "the router forwards the answers: they pass its FORWARD chain.",
+            mistake="not-forward",
         )
     start = [line for line in SSH_ROUTER.splitlines() if line != "COMMIT"]
     try:
         fw = Firewall.from_iptables([*start, *lines, "COMMIT"])
     except NetcourseError as exc:
-        return wrong(f"iptables would refuse this: {exc}", "compare with rule 1's syntax.")
+        return wrong(
+            f"iptables would refuse this: {exc}",
+            "compare with rule 1's syntax.",
+            mistake="unreadable",
+        )
     if fw.reads_conntrack:
         return wrong(
             "the rule reads connection tracking, so the router is no longer stateless.",
             "solve it with the headers of each packet alone: ports and TCP flags.",
+            mistake="reads-conntrack",
         )
     for what, pkt, wanted, hint in _return_probes():
         got = fw.evaluate(pkt, chain="FORWARD").action == "ACCEPT"
         if got != wanted:
-            return wrong(f"{what} {'is not let through' if wanted else 'gets in'}.", hint)
+            return wrong(
+                f"{what} {'is not let through' if wanted else 'gets in'}.",
+                hint,
+                mistake="lets-in-new" if not wanted else "blocks-answers",
+            )
     return correct(
         "the answers get in and no new connection does. But every other segment from port 22 "
         "still gets in (an ACK scan sent from port 22, say): only conntrack knows which "
@@ -437,6 +471,7 @@ def ufw_open_ports(answer: set) -> Feedback:
         return wrong(
             f"expected a set of port numbers, got {type(answer).__name__}.",
             "for example {25, 110}.",
+            mistake="wrong-type",
         )
     fw = ufw_server()
     expected = _open_from_anywhere(fw, "tcp")
@@ -453,12 +488,15 @@ def ufw_open_ports(answer: set) -> Feedback:
             return wrong(
                 f"TCP port {port} is open, but only to some sources, not from anywhere.",
                 "read the 'from' column of exposure().",
+                mistake="restricted-source",
             )
         return wrong(
             f"TCP port {port} is not open to new connections from anywhere.",
             "look only at the tcp rows of exposure(), and at their 'from' column.",
+            mistake="not-open",
         )
     return wrong(
         f"{len(expected - got)} more TCP port(s) are open from anywhere.",
         "a rule may open several ports at once (multiport), and rate-limited ones count too.",
+        mistake="missing-ports",
     )

@@ -48,6 +48,7 @@ def _hop_and_fix(name: str, hop, fix):
         return wrong(
             "the hop should be a device's name as a string.",
             f"names look like {', '.join(repr(n) for n in list(NODES)[:4])} ...",
+            mistake="wrong-type",
         )
     if _norm(hop) not in _names(stop):
         passed = any(_norm(hop) in _names(e) for e in journey.events if e is not stop)
@@ -55,21 +56,25 @@ def _hop_and_fix(name: str, hop, fix):
             return wrong(
                 f"the packet gets past {hop!r} in this scenario.",
                 "step through the journey and find the event whose decision stops the packet.",
+                mistake="hop-passes",
             )
         return wrong(
             f"{hop!r} is not a device on this journey.",
             f"use a device id from the events or one of {', '.join(NODES)}.",
+            mistake="unknown-device",
         )
     if not isinstance(fix, str) or fix not in FIXES:
         return wrong(
             f"the hop is right, but {fix!r} is not one of the fixes.",
             "choose one of the names in netcourse.journey.FIXES.",
+            mistake="unknown-fix",
         )
     fixed = apply_fix(scenario(name), fix).run()
     if not fixed.delivered:
         return wrong(
             "the hop is right, but with that fix the journey still does not get through.",
             "run apply_fix(scenario(...), fix).run() and look at its failed_at.",
+            mistake="fix-does-not-work",
         )
     return correct(f"the {stop.node} stopped it, and with {fix!r} the reply comes home.")
 
@@ -86,6 +91,7 @@ def nat_four_tuple(answer):
         return wrong(
             f"a 4-tuple is (src_ip, src_port, dst_ip, dst_port), four values ({exc}).",
             "look at the first event at the instance.",
+            mistake="wrong-type",
         )
     if got == expected:
         return correct("the server sees the router's public address and port, not the laptop's.")
@@ -94,10 +100,19 @@ def nat_four_tuple(answer):
         return wrong(
             "that is the 4-tuple of the laptop's socket; two devices rewrite it on the way.",
             "which fields does the home router's NAT rewrite, and the internet gateway?",
+            mistake="unchanged-tuple",
         )
     if got[:2] != expected[:2]:
-        return wrong("the source half is not what the server sees.", "the NAT step rewrites it.")
-    return wrong("the destination half is not what the server sees.", "see the internet gateway.")
+        return wrong(
+            "the source half is not what the server sees.",
+            "the NAT step rewrites it.",
+            mistake="wrong-source",
+        )
+    return wrong(
+        "the destination half is not what the server sees.",
+        "see the internet gateway.",
+        mistake="wrong-destination",
+    )
 
 
 @exercise(_LESSON, "wrong-netmask")
@@ -133,12 +148,21 @@ def stateless_on_reply(answer):
     filters = [e for e in reply if e.node in ("network ACL", "security group")]
     stateless = {e.node for e in filters if e.table is not None and e.table.match is not None}
     if not isinstance(answer, str):
-        return wrong("name one device as a string.", "e.g. the kind of device, as on the figure.")
+        return wrong(
+            "name one device as a string.",
+            "e.g. the kind of device, as on the figure.",
+            mistake="wrong-type",
+        )
     if _norm(answer) in {_norm(n) for n in stateless}:
         return correct("it keeps no state, so the reply to the ephemeral port needs its own rule.")
     if _norm(answer) in {_norm(e.node) for e in reply}:
         return wrong(
             f"the {answer} recognises the reply from the state it kept for the request.",
             "look for the reply event whose table has a rule marked.",
+            mistake="stateful-device",
         )
-    return wrong(f"{answer!r} is not on the reply path.", f"choose among {', '.join(NODES)}.")
+    return wrong(
+        f"{answer!r} is not on the reply path.",
+        f"choose among {', '.join(NODES)}.",
+        mistake="not-on-reply-path",
+    )

@@ -92,7 +92,9 @@ def pdu_at_offset(answer: str) -> Feedback:
     span = pdu_at(_dissect(PDU_FRAME), PDU_OFFSET)
     text = _words(answer)
     if text is None:
-        return wrong(f"expected a word such as 'frame', got {type(answer).__name__}.")
+        return wrong(
+            f"expected a word such as 'frame', got {type(answer).__name__}.", mistake="wrong-type"
+        )
     names = {span.pdu.lower(), f"{span.protocol.name.lower()} {span.pdu.lower()}"}
     if text in names:
         return correct(
@@ -104,11 +106,13 @@ def pdu_at_offset(answer: str) -> Feedback:
         return wrong(
             f"{answer!r} is not a PDU name from the layer table.",
             "the PDU column of layers.table() lists the names.",
+            mistake="unknown-pdu",
         )
     return wrong(
         f"byte {PDU_OFFSET} is not in the header of a {text}.",
         f"dissect(frame{PDU_FRAME}) and find the innermost layer whose offset..end holds "
         f"byte {PDU_OFFSET}; layers.layer_of(its name).pdu names its PDU.",
+        mistake="wrong-pdu",
     )
 
 
@@ -119,24 +123,34 @@ def segment_bytes(answer: int) -> Feedback:
     found = {span.name: span for span in spans(dis)}
     tcp, ip = found["TCP"], found["IP"]
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number of bytes, got {type(answer).__name__}.")
+        return wrong(
+            f"expected a whole number of bytes, got {type(answer).__name__}.", mistake="wrong-type"
+        )
     if answer == tcp.length:
         return correct(
             "the TCP segment is the IP packet's payload: header plus data, "
             f"from byte {tcp.start} to the end of the IP packet."
         )
     if answer == tcp.header_length:
-        return wrong("that is the TCP header alone.", "a segment is the header plus its data.")
+        return wrong(
+            "that is the TCP header alone.",
+            "a segment is the header plus its data.",
+            mistake="header-only",
+        )
     if answer == len(dis.data) or answer == ip.length:
         return wrong(
             "that counts headers of lower layers too.",
             "the segment starts where the IP header ends.",
+            mistake="includes-lower-headers",
         )
     if answer == tcp.payload_length:
-        return wrong("that is the data alone.", "a segment includes the TCP header.")
+        return wrong(
+            "that is the data alone.", "a segment includes the TCP header.", mistake="data-only"
+        )
     return wrong(
         "that is not the segment's length.",
         "spans(dissect(frame(...))) gives each PDU's start and end.",
+        mistake="other",
     )
 
 
@@ -160,10 +174,15 @@ def device_layers(answer: Mapping[str, int]) -> Feedback:
         return wrong(
             f"expected a dict device -> layer number, got {type(answer).__name__}.",
             'for example {"hub": 1, ...}.',
+            mistake="wrong-type",
         )
     missing = [name for name in DEVICES_ASKED if name not in answer]
     if missing:
-        return wrong(f"the dict has no entry for {', '.join(missing)}.", "use the names given.")
+        return wrong(
+            f"the dict has no entry for {', '.join(missing)}.",
+            "use the names given.",
+            mistake="missing-devices",
+        )
     off = [
         name
         for name in DEVICES_ASKED
@@ -174,6 +193,7 @@ def device_layers(answer: Mapping[str, int]) -> Feedback:
     return wrong(
         f"not right for: {', '.join(off)}.",
         "layers.device(name).osi and .reads say what each one looks at.",
+        mistake="wrong-layers",
     )
 
 
@@ -203,6 +223,7 @@ def switch_action(answer: tuple[str, tuple[int, ...]]) -> Feedback:
         return wrong(
             "expected a pair (action, ports), like ('forward', (2,)).",
             "action is one of 'forward', 'flood', 'filter', 'drop'.",
+            mistake="wrong-type",
         )
     action, ports = answer
     sw, macs = _switch()
@@ -214,21 +235,30 @@ def switch_action(answer: tuple[str, tuple[int, ...]]) -> Feedback:
         "filter",
         "drop",
     ):
-        return wrong(f"{action!r} is not a switch action.", "use forward, flood, filter or drop.")
+        return wrong(
+            f"{action!r} is not a switch action.",
+            "use forward, flood, filter or drop.",
+            mistake="unknown-action",
+        )
     action = action.strip().lower()
     got = _ports(ports)
     if got is None:
-        return wrong("the ports should be a tuple of port numbers (it may be empty).")
+        return wrong(
+            "the ports should be a tuple of port numbers (it may be empty).",
+            mistake="ports-not-tuple",
+        )
     if action != decision.action:
         return wrong(
             f"the switch does not {action} this frame.",
             f"which VLAN is port {SWITCH_HOSTS[sender][1]} in, and what has the table "
             "learned in that VLAN?",
+            mistake="wrong-action",
         )
     if got != tuple(sorted(decision.out_ports)):
         return wrong(
             "right action, but not the right ports.",
             "a frame never leaves its own VLAN, nor the port it came in on.",
+            mistake="wrong-ports",
         )
     return correct(f"{decision.reason}.")
 
@@ -239,21 +269,28 @@ def vlan_id(answer: int) -> Feedback:
     tag = _dissect(VLAN_FRAME)["Dot1Q"]
     wanted = tag["vlan"].raw
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number, got {type(answer).__name__}.")
+        return wrong(f"expected a whole number, got {type(answer).__name__}.", mistake="wrong-type")
     if answer == wanted:
         return correct(
             f"the VLAN id is the low 12 bits of bytes {tag['vlan'].offset}-"
             f"{tag['vlan'].end - 1}; a switch keeps this frame inside that VLAN."
         )
     if answer == 0x8100:
-        return wrong("that is the tag's type (TPID), not the VLAN.", "read the 'vlan' field.")
+        return wrong(
+            "that is the tag's type (TPID), not the VLAN.", "read the 'vlan' field.", mistake="tpid"
+        )
     tci = int.from_bytes(_dissect(VLAN_FRAME).data[tag.offset : tag.offset + 2], "big")
     if answer == tci:
         return wrong(
             "that is the whole 16-bit field after the TPID, priority bits included.",
             "the VLAN id is only its low 12 bits.",
+            mistake="whole-tci",
         )
-    return wrong("that is not the VLAN id.", "dissect the frame and read Dot1Q's 'vlan' field.")
+    return wrong(
+        "that is not the VLAN id.",
+        "dissect the frame and read Dot1Q's 'vlan' field.",
+        mistake="other",
+    )
 
 
 @exercise(LESSON, "grpc-size")
@@ -262,14 +299,26 @@ def grpc_size(answer: int) -> Feedback:
     body = encode(GRPC_RECORD, "protobuf").data
     whole = len(grpc_frame(body))
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number of bytes, got {type(answer).__name__}.")
+        return wrong(
+            f"expected a whole number of bytes, got {type(answer).__name__}.", mistake="wrong-type"
+        )
     if answer == whole:
         return correct("the 5-byte prefix (flag and length) plus the protobuf body.")
     if answer == len(body):
-        return wrong("that is the protobuf body alone.", "gRPC puts a prefix in front of it.")
+        return wrong(
+            "that is the protobuf body alone.",
+            "gRPC puts a prefix in front of it.",
+            mistake="protobuf-only",
+        )
     if answer == len(encode(GRPC_RECORD, "JSON").data) + 5:
-        return wrong("gRPC carries protobuf, not JSON.", "encode the record as protobuf.")
-    return wrong("that is not the message's size.", "encode with protobuf, then grpc_frame().")
+        return wrong(
+            "gRPC carries protobuf, not JSON.", "encode the record as protobuf.", mistake="json"
+        )
+    return wrong(
+        "that is not the message's size.",
+        "encode with protobuf, then grpc_frame().",
+        mistake="other",
+    )
 
 
 @exercise(LESSON, "wire-bytes")
@@ -278,7 +327,10 @@ def wire_bytes(answer: int) -> Feedback:
     captured = len(frame(*WIRE_FRAME))
     cost = layers.wire_cost(captured)
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number of byte times, got {type(answer).__name__}.")
+        return wrong(
+            f"expected a whole number of byte times, got {type(answer).__name__}.",
+            mistake="wrong-type",
+        )
     if answer == cost.total:
         return correct(
             "a short frame is padded to the minimum, then FCS, preamble and SFD and the "
@@ -288,12 +340,14 @@ def wire_bytes(answer: int) -> Feedback:
         return wrong(
             "that is the captured frame alone.",
             "a capture leaves out what the NIC adds around the frame (IEEE 802.3).",
+            mistake="captured-only",
         )
     extras = sum(layers.ETHERNET_WIRE.values())
     if answer == captured + extras:
         return wrong(
             "FCS, preamble, SFD and gap are counted, but the frame is too short to send as is.",
             f"Ethernet pads frames shorter than {layers.ETHERNET_MIN_FRAME} bytes first.",
+            mistake="no-padding",
         )
     if answer in (
         captured + layers.ETHERNET_WIRE["FCS"],
@@ -302,5 +356,10 @@ def wire_bytes(answer: int) -> Feedback:
         return wrong(
             "that counts the frame (with its FCS), not the line's time around it.",
             "the preamble and SFD come before it and the inter-frame gap after it.",
+            mistake="frame-only",
         )
-    return wrong("that is not the frame's cost on the wire.", "look at encapsulation(...).wire.")
+    return wrong(
+        "that is not the frame's cost on the wire.",
+        "look at encapsulation(...).wire.",
+        mistake="other",
+    )

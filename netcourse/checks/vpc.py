@@ -42,6 +42,7 @@ def blocking_component(answer) -> Feedback:
         return wrong(
             f"expected a resource id as a string, got {type(answer).__name__}.",
             "copy the id from path.blocked_by or from the hop marked BLOCKED.",
+            mistake="wrong-type",
         )
     answer = answer.strip()
     if answer == path.blocked_by:
@@ -51,15 +52,19 @@ def blocking_component(answer) -> Feedback:
         return wrong(
             f"{answer} is on the path and lets the traffic through.",
             "look at the response leg: which hop is marked BLOCKED?",
+            mistake="lets-through",
         )
     known = set(vpc.security_groups) | set(vpc.network_acls) | set(vpc.route_tables)
     if answer in known:
         return wrong(
             f"{answer} is not on this path at all.",
             "run vpc.reachability(...) and read its hops.",
+            mistake="not-on-path",
         )
     return wrong(
-        f"{quote(answer)} is not a resource id of this example.", "ids look like acl-0a1b..."
+        f"{quote(answer)} is not a resource id of this example.",
+        "ids look like acl-0a1b...",
+        mistake="unknown-id",
     )
 
 
@@ -72,7 +77,11 @@ def deciding_rule(answer) -> Feedback:
     try:
         number = read_int(answer, what="rule number", error=VpcError)
     except VpcError:
-        return wrong(f"{quote(answer)} is not a rule number.", "rule numbers are whole numbers.")
+        return wrong(
+            f"{quote(answer)} is not a rule number.",
+            "rule numbers are whole numbers.",
+            mistake="wrong-type",
+        )
     if number == expected:
         return correct("the lowest-numbered matching rule decides, and that is this one.")
     acl = vpc.network_acls[hop.component]
@@ -81,10 +90,12 @@ def deciding_rule(answer) -> Feedback:
         return wrong(
             f"{hop.component} has no rule {number}.",
             "print the ACL (vpc.nacl_for_subnet(...)) and read its inbound rules.",
+            mistake="no-such-rule",
         )
     return wrong(
         f"rule {number} is not the one that decides inbound HTTPS from the internet.",
         "rules are tried from the lowest number up; the first match decides.",
+        mistake="wrong-rule",
     )
 
 
@@ -101,6 +112,7 @@ def fix_acl(entries) -> Feedback:
         return wrong(
             "expected a list of dicts shaped like the Entries of describe-network-acls.",
             "each needs RuleNumber, Protocol, RuleAction, Egress, CidrBlock (and PortRange).",
+            mistake="wrong-type",
         )
     acl_id = path.blocked_by
     for entry in entries:
@@ -108,11 +120,16 @@ def fix_acl(entries) -> Feedback:
             return wrong(
                 "protocol -1 opens every protocol and port: too broad for a fix.",
                 "allow only TCP (protocol '6') and only the ports the reply uses.",
+                mistake="all-protocols",
             )
     try:
         fixed = vpc.with_acl_entries(acl_id, list(entries))
     except NetcourseError as exc:
-        return wrong(f"these entries cannot be read: {exc}", "compare with an entry printed above.")
+        return wrong(
+            f"these entries cannot be read: {exc}",
+            "compare with an entry printed above.",
+            mistake="unreadable",
+        )
     _, src, dst, port = QUESTIONS["fix-acl"]
     after = fixed.reachability(src, dst, port)
     if not after.reachable:
@@ -120,16 +137,19 @@ def fix_acl(entries) -> Feedback:
         return wrong(
             f"still blocked, by {after.blocked_by} on the {hop.leg} ({hop.direction}).",
             "the reply goes to the client's ephemeral port, anywhere in 1024-65535.",
+            mistake="still-blocked",
         )
     if fixed.reachability(src, dst, 22).reachable:
         return wrong(
             "HTTPS works now, but so does SSH from the internet: too broad.",
             "open only what the reply needs.",
+            mistake="too-broad",
         )
     if not all(fixed.reachability(s, d, p).reachable for s, d, p in _STILL_WORKING):
         return wrong(
             "this breaks traffic that worked before the fix.",
             "check the rule numbers: an entry with an existing number replaces that rule.",
+            mistake="breaks-other-traffic",
         )
     return correct("the reply to the client's ephemeral port now leaves the subnet.")
 
@@ -148,7 +168,11 @@ def who_reaches_db(answer) -> Feedback:
     try:
         given = {str(name).strip() for name in answer}
     except TypeError:
-        return wrong("expected a list (or set) of names.", "for example ['web', 'internet'].")
+        return wrong(
+            "expected a list (or set) of names.",
+            "for example ['web', 'internet'].",
+            mistake="wrong-type",
+        )
     matrix = vpc.matrix(port=port)
     names = {}
     for label, ident in zip(matrix.labels, matrix.ids):
@@ -158,6 +182,7 @@ def who_reaches_db(answer) -> Feedback:
         return wrong(
             f"{quote(unknown[0])} is not an instance of this example or 'internet'.",
             f"the endpoints are {', '.join(matrix.labels)}.",
+            mistake="unknown-endpoint",
         )
     chosen = {names[g] for g in given}
     expected = set(matrix.who_can_reach(dst))
@@ -168,8 +193,10 @@ def who_reaches_db(answer) -> Feedback:
         return wrong(
             f"{extra[0]} cannot reach {dst} on port {port}.",
             f"try vpc.reachability({extra[0]!r}, {dst!r}, port={port}).",
+            mistake="extra-endpoint",
         )
     return wrong(
         "an endpoint that can reach the database is missing.",
         "vpc.matrix(port=5432) shows every pair at once.",
+        mistake="missing-endpoint",
     )
