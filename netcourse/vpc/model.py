@@ -52,6 +52,8 @@ EXAMPLES = {
     "acl-no-ephemeral": "the web subnet's network ACL does not allow the return traffic",
     "deleted-nat": "the NAT gateway was deleted: the private subnets' default route is a blackhole",
     "peering-not-transitive": "three VPCs peered A-B and B-C: A cannot reach C through B",
+    "defaults": "what AWS gives before you change anything: the default network ACL serving two "
+    "subnets, a new custom ACL that denies everything, a subnet left on the main route table",
     "my-account": "a whole region as netcourse.tools.aws_dump writes it: the default VPC, a shop "
     "VPC with a bastion admitted from an office prefix list, a Lambda function's interface, an "
     "S3 gateway endpoint, and the region's AWS-managed prefix lists",
@@ -118,6 +120,11 @@ class Vpc:
                     tuple(local_route(c) for c in vpc.cidrs),
                     main=True,
                 )
+        self._edge_of = {
+            gateway_id: rtb
+            for rtb in resources.route_tables.values()
+            for gateway_id in rtb.gateway_ids
+        }
         self._igw_of = {}
         for igw in resources.igws.values():
             for vpc_id in igw.vpc_ids:
@@ -283,6 +290,18 @@ class Vpc:
         False
         """
         return self._rtb_of[self._subnet_id(subnet_id)]
+
+    def route_table_for_gateway(self, gateway_id: str) -> RouteTable | None:
+        """The gateway route table of an internet gateway (its edge association), or None.
+
+        Traffic entering the VPC through the gateway follows this table; without one it
+        follows the VPC's local routing straight to the destination's subnet (the subnets'
+        own tables route only the traffic that leaves them).
+
+        >>> Vpc.example().route_table_for_gateway("igw-0a1b2c3d4e5f60001") is None
+        True
+        """
+        return self._edge_of.get(gateway_id)
 
     def _subnet_id(self, subnet_id: object) -> str:
         """``subnet_id`` if it names a subnet of the model, else a VpcError listing them."""
