@@ -303,6 +303,29 @@ class Vpc:
         """
         return self._edge_of.get(gateway_id)
 
+    def ingress_routing(self, gateway_id: str) -> RouteTable:
+        """The routes that traffic entering through ``gateway_id`` follows: the gateway's route
+        table if one is associated with it, else the VPC's local routes alone.
+
+        >>> Vpc.example().ingress_routing("igw-0a1b2c3d4e5f60001").lookup("10.0.1.10").target
+        'local'
+        """
+        edge = self.route_table_for_gateway(gateway_id)
+        if edge is not None:
+            return edge
+        igw = self._r.igws.get(gateway_id) if isinstance(gateway_id, str) else None
+        if igw is None or not igw.vpc_ids:
+            known = ", ".join(g for g in self._r.igws if self._r.igws[g].vpc_ids) or "none"
+            raise VpcError(
+                f"{quote(gateway_id)}: no internet gateway attached to a VPC here; known: {known}"
+            )
+        vpc = self._r.vpcs[igw.vpc_ids[0]]
+        return RouteTable(
+            f"local routing of {vpc.vpc_id}",
+            vpc.vpc_id,
+            tuple(local_route(c) for c in vpc.cidrs),
+        )
+
     def _subnet_id(self, subnet_id: object) -> str:
         """``subnet_id`` if it names a subnet of the model, else a VpcError listing them."""
         if not isinstance(subnet_id, str) or subnet_id not in self._r.subnets:
