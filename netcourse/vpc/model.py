@@ -52,8 +52,8 @@ EXAMPLES = {
     "acl-no-ephemeral": "the web subnet's network ACL does not allow the return traffic",
     "deleted-nat": "the NAT gateway was deleted: the private subnets' default route is a blackhole",
     "peering-not-transitive": "three VPCs peered A-B and B-C: A cannot reach C through B",
-    "defaults": "what AWS gives before you change anything: the default network ACL serving two "
-    "subnets, a new custom ACL that denies everything, a subnet left on the main route table",
+    "defaults": "the defaults AWS gives where nothing is changed: the default network ACL serving "
+    "two subnets, a new custom ACL that denies everything, a subnet left on the main route table",
     "my-account": "a whole region as netcourse.tools.aws_dump writes it: the default VPC, a shop "
     "VPC with a bastion admitted from an office prefix list, a Lambda function's interface, an "
     "S3 gateway endpoint, and the region's AWS-managed prefix lists",

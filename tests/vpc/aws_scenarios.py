@@ -1345,7 +1345,7 @@ def fixed_volatiles(data: dict) -> dict:
 
 
 def defaults_example() -> Scenario:
-    """What a new VPC gives before anything is changed, as shipped in
+    """The defaults AWS gives where nothing is changed, as shipped in
     netcourse/data/vpc/defaults (one VPC's describe-* outputs).
 
     VPC "lab" 10.0.0.0/16 with internet gateway "lab-igw". Subnets "public" (10.0.1.0/24) and
