@@ -139,3 +139,8 @@ def test_a_laptop_without_a_gateway_cannot_look_anything_up():
         dns_exchange(scenario("no-default-route"))
     fixed = apply_fix(scenario("no-default-route"), "set-default-gateway")
     assert dns_exchange(fixed).answer == "203.0.113.10"
+
+
+def test_a_laptop_that_thinks_the_resolver_is_on_its_lan_gets_no_answer():
+    with pytest.raises(JourneyError, match="puts the resolver 198.51.100.53 on its own LAN"):
+        dns_exchange(scenario("wrong-netmask"))

@@ -15,6 +15,7 @@ pytest.importorskip("moto", reason="moto[ec2] is a test dependency: pip install 
 import aws_scenarios as aws  # noqa: E402  (tests/vpc is on sys.path, see conftest.py)
 
 from netcourse.data import path  # noqa: E402
+from netcourse.errors import VpcError  # noqa: E402
 from netcourse.vpc import Vpc  # noqa: E402
 
 
@@ -213,3 +214,16 @@ def test_without_a_gateway_route_table_no_subnet_table_is_consulted_on_the_way_i
         "security-group",
     ]
     assert [h.kind for h in path_.hops if h.leg == "response"].count("route-table") == 1
+
+
+def test_ingress_routing_is_the_gateway_table_or_the_local_routes():
+    """The routes traffic from an internet gateway follows: its edge table when it has one,
+    else the VPC's local route alone; an id that is no attached gateway is refused by name."""
+    with_edge = aws.gateway_route_table()
+    vpc = with_edge.vpc()
+    assert vpc.ingress_routing(with_edge.ids["igw"]).route_table_id == with_edge.ids["ingress-rt"]
+    plain = aws.public_and_private()
+    routing = plain.vpc().ingress_routing(plain.ids["igw"])
+    assert [r.describe() for r in routing.routes] == ["10.0.0.0/16 -> local (active)"]
+    with pytest.raises(VpcError, match="'igw-nope': no internet gateway attached"):
+        plain.vpc().ingress_routing("igw-nope")
