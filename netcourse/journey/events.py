@@ -109,7 +109,8 @@ class Event:
     zone: str
     device: str
     kind: str
-    layer: int
+    #: the OSI layer the device works at, or the layers (NAT with port translation: (3, 4))
+    layer: int | tuple[int, ...]
     pdu: bytes
     table: Table | None
     decision: str
@@ -119,6 +120,30 @@ class Event:
     rewrites: tuple[str, ...] = ()
     decided_by: str = ""
     node: str = ""
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        """The OSI layers the device works at: ``(3,)`` for a router, ``(3, 4)`` for NAT that
+        rewrites ports too (lesson 02's table puts NAT at layer 4, beside the addresses of 3).
+
+        >>> from netcourse.journey import scenario
+        >>> scenario("healthy").run().step(7).layers
+        (3, 4)
+        """
+        return tuple(self.layer) if isinstance(self.layer, tuple) else (self.layer,)
+
+    @property
+    def layer_text(self) -> str:
+        """ "layer 3", or "layers 3-4" for a device that works at two.
+
+        >>> from netcourse.journey import scenario
+        >>> [scenario("healthy").run().step(n).layer_text for n in (5, 7)]
+        ['layer 2', 'layers 3-4']
+        """
+        numbers = self.layers
+        if len(numbers) == 1:
+            return f"layer {numbers[0]}"
+        return f"layers {numbers[0]}-{numbers[-1]}"
 
     @property
     def reason(self) -> str:
@@ -133,19 +158,19 @@ class Event:
     def __repr__(self) -> str:
         mark = "" if self.ok else "  ✘ STOPPED"
         return (
-            f"<Event {self.step}: {self.direction} at {self.device} ({self.kind}, layer "
-            f"{self.layer}): {self.decision}{mark}>"
+            f"<Event {self.step}: {self.direction} at {self.device} ({self.kind}, "
+            f"{self.layer_text}): {self.decision}{mark}>"
         )
 
     def _repr_html_(self) -> str:
         consulted = Markup(self.table._repr_html_()) if self.table is not None else ""
         return Markup(
-            "<div><b>{}. {}</b> ({}, layer {}, {}): <b style='color:{}'>{}</b><br>{}{}</div>"
+            "<div><b>{}. {}</b> ({}, {}, {}): <b style='color:{}'>{}</b><br>{}{}</div>"
         ).format(
             self.step,
             self.device,
             self.kind,
-            self.layer,
+            self.layer_text,
             self.direction,
             OK_COLOUR if self.ok else STOP_COLOUR,
             self.decision,
@@ -243,7 +268,8 @@ class Journey:
 
     def _repr_html_(self) -> str:
         rows = [
-            (e.step, e.direction, e.device, e.kind, e.layer, e.decision, e.why) for e in self.events
+            (e.step, e.direction, e.device, e.kind, e.layer_text.split()[-1], e.decision, e.why)
+            for e in self.events
         ]
         styles = [None if e.ok else f"color:{STOP_COLOUR};font-weight:bold" for e in self.events]
         summary = Markup("<p>{}</p>").format(repr(self))

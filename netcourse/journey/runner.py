@@ -41,7 +41,8 @@ LAYERS = {
     "network": 3,
     "arp": 2,
     "link": 2,
-    "nat": 3,
+    #: NAT with port translation (NAPT, RFC 3022) rewrites addresses (3) and ports (4)
+    "nat": (3, 4),
 }
 
 #: MAC addresses of the links the journey crosses outside the home, fixed for stable bytes.
@@ -374,7 +375,7 @@ class _Runner:
             zone="home",
             device="home router",
             kind="NAT",
-            layer=3,
+            layer=LAYERS["nat"],
             table=self.st.nat.table(entry, "entry created now"),
             decision=f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
             why=f"{before[0]} is a private address the internet cannot answer, so the router's "
@@ -441,7 +442,7 @@ class _Runner:
                 zone="home",
                 device="home router",
                 kind="NAT",
-                layer=3,
+                layer=LAYERS["nat"],
                 table=self.st.nat.table(None),
                 decision="no mapping: drop",
                 why=f"No NAT entry has outside endpoint {before[2]}:{before[3]} and remote "
@@ -458,7 +459,7 @@ class _Runner:
             zone="home",
             device="home router",
             kind="NAT",
-            layer=3,
+            layer=LAYERS["nat"],
             table=self.st.nat.table(entry, "state kept since the request"),
             decision=f"rewrite destination {before[2]}:{before[3]} → {after[2]}:{after[3]}",
             why="The reply matches the NAT entry the request created (remote, outside address and "

@@ -1,8 +1,10 @@
 """The cloud side of the journey: the VPC (lesson 05) and the server's own iptables (lesson 04).
 
 Every decision here comes from the earlier models: :meth:`netcourse.vpc.Vpc.reachability`
-follows the connection through the internet gateway, the subnet's network ACL, the security
-group and, for the reply, the network ACL again and the route table; each of its hops becomes
+follows the connection through the internet gateway, its gateway route table if it has one
+(else the VPC's local routing, :meth:`netcourse.vpc.Vpc.ingress_routing`), the subnet's network
+ACL, the security group and, for the reply, the network ACL again and the subnet's route
+table; each of its hops becomes
 one event, with the component's table from the same model and the deciding row marked.
 :class:`netcourse.firewall.Firewall` decides the instance's INPUT and OUTPUT chains, with
 its connection tracking recognising the reply. This module builds the packet's bytes and
@@ -125,8 +127,11 @@ def _route_table(vpc, hop) -> Table:
     rows = tuple((r.destination, r.target, r.state) for r in routes)
     chosen = getattr(hop.detail, "route", None)
     match = next((i for i, r in enumerate(routes) if r == chosen), None)
+    title = f"route table {hop.component}"
+    if rtb is not None and rtb.gateway_ids:
+        title = f"gateway route table {hop.component} (edge: {', '.join(rtb.gateway_ids)})"
     return Table(
-        f"route table {hop.component}",
+        title,
         ("destination", "target", "state"),
         rows,
         match,
@@ -245,34 +250,45 @@ def _hop_event(runner, hop) -> bool:
     return hop.allowed
 
 
-def _local_route(runner) -> bool:
-    """The VPC router delivers the translated packet by the subnet route table's local route."""
-    vpc, sc = runner.st.vpc, runner.sc
-    subnet_id = vpc.instance(sc.server.instance).subnet_id
-    rtb = vpc.route_table_for_subnet(subnet_id)
+def _ingress_route(runner, igw_id: str) -> bool:
+    """How the VPC routes the packet the internet gateway let in.
+
+    With a gateway route table (an edge association on the internet gateway) the path's next
+    hop is that table, recorded from lesson 05's path; without one the VPC's local routing
+    delivers the packet to the instance's subnet, recorded here. The subnet's own route table
+    routes only traffic leaving the subnet (the reply).
+    """
+    vpc = runner.st.vpc
+    routing = vpc.ingress_routing(igw_id)
+    if routing.gateway_ids:
+        return True  # lesson 05's path holds the gateway route table's hop
     dst = pdu.four_tuple(runner.st.frame)[2]
-    decision = rtb.lookup(dst)
-    rows = tuple((r.destination, r.target, r.state) for r in rtb.routes)
-    match = next((i for i, r in enumerate(rtb.routes) if r == decision.route), None)
+    decision = routing.lookup(dst)
+    match = next((i for i, r in enumerate(routing.routes) if r == decision.route), None)
     table = Table(
-        f"route table {rtb.route_table_id}",
+        f"VPC local routing (no gateway route table on {igw_id})",
         ("destination", "target", "state"),
-        rows,
+        tuple((r.destination, r.target, r.state) for r in routing.routes),
         match,
         "longest prefix match",
     )
+    subnet_id = vpc.endpoint(dst).interface.subnet_id if decision.forwarded else "the VPC"
     runner.add(
         zone="vpc",
-        device=rtb.route_table_id,
+        device="VPC router",
         kind="route table",
         layer=3,
         table=table,
         decision=f"route: {decision.route.describe()}" if decision.forwarded else "NO ROUTE",
-        why=f"{decision.explanation.rstrip('.')}. The VPC is a routed network: the VPC router, "
-        f"not a switch, delivers the packet to {dst} in {subnet_id}.",
+        why=f"No route table is associated with {igw_id} (no gateway route table), so traffic "
+        f"entering through it follows the VPC's local route: {dst} matches "
+        + (decision.route.destination if decision.forwarded else "nothing")
+        + f". The VPC is a routed network: the VPC router, not a switch, delivers the packet "
+        f"to {dst} in {subnet_id}. (A gateway route table would decide here instead, e.g. to "
+        "send it to an inspection appliance first.)",
         ok=decision.forwarded,
         reads=("IP.dst",),
-        decided_by="netcourse.vpc RouteTable.lookup",
+        decided_by="netcourse.vpc.Vpc.ingress_routing",
         node="route table",
     )
     return decision.forwarded
@@ -288,7 +304,7 @@ def request(runner) -> None:
             continue
         if not _hop_event(runner, hop):
             return
-        if hop.kind == "internet-gateway" and not _local_route(runner):
+        if hop.kind == "internet-gateway" and not _ingress_route(runner, hop.component):
             return
     _host_input(runner)
     if runner.st.stopped is None:

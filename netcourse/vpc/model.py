@@ -52,6 +52,8 @@ EXAMPLES = {
     "acl-no-ephemeral": "the web subnet's network ACL does not allow the return traffic",
     "deleted-nat": "the NAT gateway was deleted: the private subnets' default route is a blackhole",
     "peering-not-transitive": "three VPCs peered A-B and B-C: A cannot reach C through B",
+    "defaults": "the defaults AWS gives where nothing is changed: the default network ACL serving "
+    "two subnets, a new custom ACL that denies everything, a subnet left on the main route table",
     "my-account": "a whole region as netcourse.tools.aws_dump writes it: the default VPC, a shop "
     "VPC with a bastion admitted from an office prefix list, a Lambda function's interface, an "
     "S3 gateway endpoint, and the region's AWS-managed prefix lists",
@@ -118,6 +120,11 @@ class Vpc:
                     tuple(local_route(c) for c in vpc.cidrs),
                     main=True,
                 )
+        self._edge_of = {
+            gateway_id: rtb
+            for rtb in resources.route_tables.values()
+            for gateway_id in rtb.gateway_ids
+        }
         self._igw_of = {}
         for igw in resources.igws.values():
             for vpc_id in igw.vpc_ids:
@@ -283,6 +290,41 @@ class Vpc:
         False
         """
         return self._rtb_of[self._subnet_id(subnet_id)]
+
+    def route_table_for_gateway(self, gateway_id: str) -> RouteTable | None:
+        """The gateway route table of an internet gateway (its edge association), or None.
+
+        Traffic entering the VPC through the gateway follows this table; without one it
+        follows the VPC's local routing straight to the destination's subnet (the subnets'
+        own tables route only the traffic that leaves them).
+
+        >>> Vpc.example().route_table_for_gateway("igw-0a1b2c3d4e5f60001") is None
+        True
+        """
+        return self._edge_of.get(gateway_id)
+
+    def ingress_routing(self, gateway_id: str) -> RouteTable:
+        """The routes that traffic entering through ``gateway_id`` follows: the gateway's route
+        table if one is associated with it, else the VPC's local routes alone.
+
+        >>> Vpc.example().ingress_routing("igw-0a1b2c3d4e5f60001").lookup("10.0.1.10").target
+        'local'
+        """
+        edge = self.route_table_for_gateway(gateway_id)
+        if edge is not None:
+            return edge
+        igw = self._r.igws.get(gateway_id) if isinstance(gateway_id, str) else None
+        if igw is None or not igw.vpc_ids:
+            known = ", ".join(g for g in self._r.igws if self._r.igws[g].vpc_ids) or "none"
+            raise VpcError(
+                f"{quote(gateway_id)}: no internet gateway attached to a VPC here; known: {known}"
+            )
+        vpc = self._r.vpcs[igw.vpc_ids[0]]
+        return RouteTable(
+            f"local routing of {vpc.vpc_id}",
+            vpc.vpc_id,
+            tuple(local_route(c) for c in vpc.cidrs),
+        )
 
     def _subnet_id(self, subnet_id: object) -> str:
         """``subnet_id`` if it names a subnet of the model, else a VpcError listing them."""

@@ -21,6 +21,7 @@ import ipaddress
 
 from netcourse.errors import PortError, VpcError, quote
 from netcourse.readers import read_int, read_port
+from netcourse.vpc.ingress import edge_route
 from netcourse.vpc.paths import CODES, Hop, Path, Translation
 from netcourse.vpc.resources import (
     ECHO_REQUEST,
@@ -751,6 +752,7 @@ def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
             )
         )
         t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
+        edge_route(t, igw.igw_id, remote, local)
         t.acl(eni.subnet_id, "inbound", remote, local, "request")
         t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, local, "response"))
         t.sg(eni, "inbound", remote)
@@ -787,6 +789,7 @@ def _inbound(t: Tracer, remote: str, b: Endpoint) -> None:
         )
     )
     t.later(lambda: _return_route(t, eni, remote, igw.igw_id))
+    edge_route(t, igw.igw_id, remote, private)
     t.acl(eni.subnet_id, "inbound", remote, private, "request")
     t.later(lambda: t.acl(eni.subnet_id, "outbound", remote, private, "response"))
     t.sg(eni, "inbound", remote)

@@ -1,6 +1,10 @@
 """Route tables: which gateway a subnet's traffic goes to, by longest prefix match.
 
 A subnet uses the route table explicitly associated with it, or else its VPC's main table.
+A table associated with an internet gateway instead (an *edge association*,
+``Associations[].GatewayId``) is a *gateway route table*: it routes the traffic entering the
+VPC through that gateway, for example to a middlebox appliance's network interface
+(https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html).
 Every table holds the ``local`` route for the VPC's CIDR, which is how subnets reach each
 other: a VPC is a routed network, not one big LAN. A route whose target is gone (a deleted
 NAT gateway, a detached internet gateway) is a ``blackhole``: traffic that matches it is
@@ -125,7 +129,8 @@ class RouteDecision:
 
 @dataclass(frozen=True)
 class RouteTable:
-    """A route table: its routes, its subnet associations, and whether it is the main table."""
+    """A route table: its routes, its subnet and gateway associations, whether it is the main
+    table."""
 
     route_table_id: str
     vpc_id: str
@@ -137,6 +142,9 @@ class RouteTable:
     #: Routes whose destination is a prefix list (``DestinationPrefixListId``, e.g. a gateway
     #: endpoint's route to S3): their addresses are not in describe-route-tables output.
     prefix_routes: tuple[Route, ...] = ()
+    #: Gateways whose incoming traffic this table routes (edge associations: a gateway route
+    #: table), from ``Associations[].GatewayId``.
+    gateway_ids: tuple[str, ...] = ()
 
     @classmethod
     def from_aws(cls, data: dict) -> RouteTable:
@@ -180,12 +188,14 @@ class RouteTable:
             net = parse_net(dest, f"{spot} {key}")
             state = read_text(item, "State", where=spot, default="active")
             routes.append(Route(str(net), target, state=state, network=net))
-        subnet_ids, main = [], False
+        subnet_ids, gateway_ids, main = [], [], False
         for index, item in enumerate(read_list(data, "Associations", where=rtb_id)):
             spot = f"{rtb_id} Associations[{index}]"
             association = read_dict(item, where=rtb_id, field=f"Associations[{index}]")
             if association.get("SubnetId"):
                 subnet_ids.append(read_text(association, "SubnetId", where=spot))
+            if association.get("GatewayId"):
+                gateway_ids.append(read_text(association, "GatewayId", where=spot))
             main = read_flag(association, "Main", where=spot) or main
         return cls(
             rtb_id,
@@ -195,6 +205,7 @@ class RouteTable:
             main=main,
             name=name_tag(data, rtb_id),
             prefix_routes=tuple(prefix_routes),
+            gateway_ids=tuple(gateway_ids),
         )
 
     def with_prefix_lists(self, lists: dict) -> RouteTable:
@@ -251,14 +262,27 @@ class RouteTable:
             text = f"{self.route_table_id}: {addr} matches {match.destination} -> {match.target}"
         return RouteDecision(self.route_table_id, str(addr), match, text)
 
+    def associations(self) -> str:
+        """What the table is associated with, for a heading: "main", its subnets, or the
+        gateways of its edge associations.
+
+        >>> RouteTable.from_aws({"RouteTableId": "rtb-1", "Routes": [], "Associations": [
+        ...     {"GatewayId": "igw-1", "Main": False}]}).associations()
+        'edge: igw-1'
+        """
+        if self.main:
+            return "main"
+        parts = list(self.subnet_ids) + [f"edge: {g}" for g in self.gateway_ids]
+        return ", ".join(parts) or "no subnets"
+
     def __repr__(self) -> str:
-        which = "main" if self.main else ", ".join(self.subnet_ids) or "no subnets"
+        which = self.associations()
         lines = [f"RouteTable {self.route_table_id} ({which})"]
         lines += [f"  {r.describe()}" for r in self.routes + self.prefix_routes]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        which = "main" if self.main else ", ".join(self.subnet_ids)
+        which = self.associations()
         return table(
             [(r.destination, r.target, r.state) for r in self.routes + self.prefix_routes],
             header=("destination", "target", "state"),

@@ -237,7 +237,7 @@ class JourneyStepper(widgets.VBox):
         fig = path_figure(journey, event.step)
         fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
         self.header.value = Markup(
-            "<div><b>step {}/{}</b> ({}) · <b>{}</b> — {}, layer {} · decided by <code>{}</code>"
+            "<div><b>step {}/{}</b> ({}) · <b>{}</b> — {}, {} · decided by <code>{}</code>"
             "<br><b style='color:{}'>{}</b>: {}{}</div>"
         ).format(
             event.step,
@@ -245,7 +245,7 @@ class JourneyStepper(widgets.VBox):
             event.direction,
             event.device,
             event.kind,
-            event.layer,
+            event.layer_text,
             event.decided_by,
             OK_COLOUR if event.ok else STOP_COLOUR,
             event.decision,

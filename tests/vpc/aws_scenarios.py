@@ -549,8 +549,12 @@ class Account:
         """delete-nat-gateway (routes to it stay, as on AWS)."""
         self.ec2.delete_nat_gateway(NatGatewayId=self._id(name))
 
-    def route_table(self, name: str, vpc: str, *, subnets=(), routes: dict | None = None) -> str:
-        """create-route-table, create-route for each ``cidr: target``, associate-route-table."""
+    def route_table(
+        self, name: str, vpc: str, *, subnets=(), routes: dict | None = None, gateways=()
+    ) -> str:
+        """create-route-table, create-route for each ``cidr: target``, associate-route-table
+        with each subnet, and with each gateway of ``gateways`` (an edge association: a gateway
+        route table)."""
         rtb_id = self.ec2.create_route_table(
             VpcId=self._id(vpc), TagSpecifications=self._name("route-table", name)
         )["RouteTable"]["RouteTableId"]
@@ -559,6 +563,8 @@ class Account:
             self.route(rtb_id, cidr, target)
         for subnet in subnets:
             self.ec2.associate_route_table(RouteTableId=rtb_id, SubnetId=self._id(subnet))
+        for gateway in gateways:
+            self.ec2.associate_route_table(RouteTableId=rtb_id, GatewayId=self._id(gateway))
         return rtb_id
 
     def route(self, table: str, cidr: str, target: str) -> None:
@@ -1240,3 +1246,130 @@ if __name__ == "__main__":  # python tests/vpc/aws_scenarios.py FOLDER: write th
     import sys
 
     write_folder(account_example().data, sys.argv[1])
+
+
+def gateway_route_table(*, to_appliance: bool = True, appliance_check: bool = False) -> Scenario:
+    """Middlebox routing: VPC "main" with public subnet "public" (10.0.1.0/24, 0.0.0.0/0 to
+    internet gateway "igw") holding "web" (public IP, group "web-sg": tcp 443 from anywhere),
+    and subnet "inspect" (10.0.9.0/24, same table) holding appliance "box" (public IP, group
+    "box-sg": everything in), its source/destination check ``appliance_check``. Route table
+    "ingress-rt" is associated with "igw" (an edge association) and holds the local route and,
+    with ``to_appliance``, 10.0.1.0/24 -> box's interface."""
+    with account() as acct:
+        _public_vpc(acct)
+        acct.subnet("inspect", "main", "10.0.9.0/24")
+        acct.ec2.associate_route_table(RouteTableId=acct.ids["public-rt"],
+                                       SubnetId=acct.ids["inspect"])  # fmt: skip
+        acct.security_group("web-sg", "main", ingress=[allow("tcp", 443, "0.0.0.0/0")])
+        acct.security_group("box-sg", "main", ingress=[EVERYTHING])
+        acct.instance("web", Eni("public", ("web-sg",), "10.0.1.10", public_ip=True))
+        acct.instance("box", Eni("inspect", ("box-sg",), "10.0.9.10", public_ip=True))
+        acct.source_dest_check("box-eni0", appliance_check)
+        routes = {"10.0.1.0/24": "box-eni0"} if to_appliance else {}
+        acct.route_table("ingress-rt", "main", routes=routes, gateways=["igw"])
+        return acct.scenario()
+
+
+def only_vpc(data: dict, vpc_id: str) -> dict:
+    """A copy of a dump holding one VPC's resources, as the describe-* commands print them with
+    ``--filters Name=vpc-id,Values=<vpc_id>`` (managed prefix lists, not per VPC, left out)."""
+    data = copy.deepcopy(data)
+    for key in ("Vpcs", "Subnets", "RouteTables", "NetworkAcls", "SecurityGroups",
+                "NetworkInterfaces", "NatGateways"):  # fmt: skip
+        data[key] = [item for item in data.get(key, []) if item.get("VpcId") == vpc_id]
+    data["InternetGateways"] = [
+        igw for igw in data["InternetGateways"]
+        if any(a.get("VpcId") == vpc_id for a in igw.get("Attachments", []))
+    ]  # fmt: skip
+    data["EgressOnlyInternetGateways"] = [
+        g for g in data.get("EgressOnlyInternetGateways", [])
+        if any(a.get("VpcId") == vpc_id for a in g.get("Attachments", []))
+    ]  # fmt: skip
+    for reservation in data["Reservations"]:
+        reservation["Instances"] = [i for i in reservation["Instances"] if i["VpcId"] == vpc_id]
+    data["Reservations"] = [r for r in data["Reservations"] if r["Instances"]]
+    enis = {nic["NetworkInterfaceId"] for nic in data["NetworkInterfaces"]}
+    data["Addresses"] = [
+        a for a in data.get("Addresses", []) if a.get("NetworkInterfaceId") in enis
+    ]
+    data["VpcPeeringConnections"] = []
+    data.pop("PrefixLists", None)
+    data.pop(ENTRIES_KEY, None)
+    return data
+
+
+def as_aws_prints_new_acl(data: dict, acl_id: str) -> dict:
+    """A copy where the new custom ACL ``acl_id`` holds the ``*`` rules AWS gives every ACL:
+    rule 32767 deny all IPv4 traffic, inbound and outbound. moto prints a new ACL's Entries
+    empty; AWS prints these two (Custom network ACLs,
+    https://docs.aws.amazon.com/vpc/latest/userguide/custom-network-acl.html: it starts out
+    denying everything until rules are added)."""
+    data = copy.deepcopy(data)
+    for acl in data["NetworkAcls"]:
+        if acl["NetworkAclId"] == acl_id and not acl["Entries"]:
+            acl["Entries"] = [
+                {"CidrBlock": "0.0.0.0/0", "Egress": egress, "Protocol": "-1",
+                 "RuleAction": "deny", "RuleNumber": 32767}
+                for egress in (True, False)
+            ]  # fmt: skip
+    return data
+
+
+#: A moment for every timestamp of a shipped folder (LaunchTime, AttachTime...), so that folder
+#: is the same however often it is made.
+SHIPPED_TIME = "2026-01-05T09:00:00+00:00"
+
+
+def fixed_volatiles(data: dict) -> dict:
+    """A copy with every ``...Time`` value set to :data:`SHIPPED_TIME`, and MAC addresses,
+    volume ids, CIDR association ids and client tokens (moto draws them at random) numbered in
+    order of appearance."""
+    text = json.dumps(data, sort_keys=True)
+    text = re.sub(r'("\w*Time": )"[^"]*"', rf'\1"{SHIPPED_TIME}"', text)
+    macs: dict[str, str] = {}
+
+    def mac(match: re.Match) -> str:
+        macs.setdefault(match.group(2), f"02:00:00:00:0a:{len(macs) + 1:02x}")
+        return f'{match.group(1)}"{macs[match.group(2)]}"'
+
+    text = re.sub(r'("MacAddress": )"([0-9a-f:]{17})"', mac, text)
+    others: dict[str, str] = {}
+
+    def other(match: re.Match) -> str:
+        others.setdefault(match.group(0), f"{match.group(1)}-0a1b2c3d4e{len(others) + 1:07x}")
+        return others[match.group(0)]
+
+    text = re.sub(r"\b(vol|vpc-cidr-assoc|subnet-cidr-assoc)-[0-9a-f]{8,17}\b", other, text)
+    text = re.sub(r'("ClientToken": )"[^"]*"', r'\1"lab-defaults"', text)
+    return json.loads(text)
+
+
+def defaults_example() -> Scenario:
+    """The defaults AWS gives where nothing is changed, as shipped in
+    netcourse/data/vpc/defaults (one VPC's describe-* outputs).
+
+    VPC "lab" 10.0.0.0/16 with internet gateway "lab-igw". Subnets "public" (10.0.1.0/24) and
+    "closed" (10.0.3.0/24) are associated with route table "public-rt" (0.0.0.0/0 -> lab-igw);
+    subnet "spare" (10.0.2.0/24) has no association of its own, so it uses the main route table
+    (the local route only). "public" and "spare" keep the VPC's default network ACL; "closed"
+    gets a new custom ACL "new-acl" with no rules added. Group "open" admits everything;
+    instances "web" (in public), "spare-web" and "closed-web", each at .10 of its subnet, have
+    public IPv4 addresses.
+    """
+    with account() as acct:
+        acct.vpc("lab", "10.0.0.0/16")
+        for name, third in (("public", 1), ("spare", 2), ("closed", 3)):
+            acct.subnet(name, "lab", f"10.0.{third}.0/24")
+        acct.internet_gateway("lab-igw", "lab")
+        acct.route_table("public-rt", "lab", subnets=["public", "closed"],
+                         routes={"0.0.0.0/0": "lab-igw"})  # fmt: skip
+        acct.network_acl("new-acl", "lab", subnets=["closed"])
+        acct.security_group("open", "lab", ingress=[EVERYTHING])
+        for name, subnet, third in (("web", "public", 1), ("spare-web", "spare", 2),
+                                    ("closed-web", "closed", 3)):  # fmt: skip
+            acct.instance(name, Eni(subnet, ("open",), f"10.0.{third}.10", public_ip=True))
+        scenario = acct.scenario()
+    data = as_aws_prints_new_acl(only_vpc(scenario.data, scenario.ids["lab"]),
+                                 scenario.ids["new-acl"])  # fmt: skip
+    publics = [scenario.ids[f"{n}-public"] for n in ("web", "spare-web", "closed-web")]
+    return Scenario(fixed_volatiles(stable(data, publics)), {})
