@@ -310,8 +310,8 @@ class Lab:
 
         >>> lab = troubleshoot("web-unreachable")
         >>> _ = lab.fix(sg="allow all from 0.0.0.0/0")
-        >>> lab.too_broad()[0]
-        'opened internet -> web port 22, which the healthy network keeps closed'
+        >>> lab.fix(route="0.0.0.0/0 -> igw").delivered, lab.too_broad()[0]
+        (True, 'opened internet -> web port 22, which the healthy network keeps closed')
         """
         healthy, now = self._probes(self._healthy), self._probes(self._components)
         opened = [
