@@ -311,7 +311,7 @@ class Lab:
         >>> lab = troubleshoot("web-unreachable")
         >>> _ = lab.fix(sg="allow all from 0.0.0.0/0")
         >>> lab.fix(route="0.0.0.0/0 -> igw").delivered, lab.too_broad()[0]
-        (True, 'opened internet -> web port 22, which the healthy network keeps closed')
+        (True, 'opened internet -> web port 3389, which the healthy network keeps closed')
         """
         healthy, now = self._probes(self._healthy), self._probes(self._components)
         opened = [
