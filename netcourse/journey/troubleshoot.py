@@ -46,9 +46,10 @@ __all__ = [
     "edit_iptables",
 ]
 
-#: Ports a new connection from the internet must find closed in the server's own firewall
-#: when they are closed in the healthy scenario's (a fix that opens them is too broad).
-HOST_PROBES = (22, 3389, 8080)
+#: New connections the server's own firewall must treat as the healthy scenario's does:
+#: (chain, port). INPUT: from the internet to the server; OUTPUT: from the server to the
+#: internet. A fix that lets one through that the healthy firewall drops is too broad.
+HOST_PROBES = (("INPUT", 22), ("INPUT", 3389), ("INPUT", 8080), ("OUTPUT", 22), ("OUTPUT", 25))
 
 _OPS = {
     "-A": "-A",
@@ -250,19 +251,14 @@ class JourneyLab(Lab):
         probes = vpc_probes(sc.vpc)
         fw = Firewall.from_iptables(sc.server.iptables)
         private = Vpc(sc.vpc).instance(sc.server.instance).private_ip
-        for port in HOST_PROBES:
+        for chain, port in HOST_PROBES:
+            ends = (sc.router.wan_ip, private) if chain == "INPUT" else (private, sc.router.wan_ip)
             packet = Packet(
-                "tcp",
-                src=sc.router.wan_ip,
-                dst=private,
-                sport=sc.client_port,
-                dport=port,
-                flags="S",
+                "tcp", src=ends[0], dst=ends[1], sport=sc.client_port, dport=port, flags="S"
             )
-            verdict = fw.evaluate(packet, chain="INPUT")
-            probes[f"internet -> {sc.server.instance} iptables port {port}"] = (
-                verdict.action == "ACCEPT"
-            )
+            way = "internet -> " if chain == "INPUT" else ""
+            question = f"{way}{sc.server.instance} iptables {chain} new tcp port {port}"
+            probes[question] = fw.evaluate(packet, chain=chain).action == "ACCEPT"
         return probes
 
 

@@ -419,8 +419,35 @@ def add_sg_rule(data: dict, group_id: str, text: str) -> dict:
         perm["Ipv6Ranges"] = [{"CidrIpv6": rule.peer}]
     else:
         perm["IpRanges"] = [{"CidrIp": rule.peer}]
-    group.setdefault("IpPermissionsEgress" if rule.egress else "IpPermissions", []).append(perm)
+    perms = group.setdefault("IpPermissionsEgress" if rule.egress else "IpPermissions", [])
+    if not any(_covers(old, perm) for old in perms):  # AWS refuses a duplicate: nothing to add
+        perms.append(perm)
     return new
+
+
+def _peers_of(perm: dict) -> set[str]:
+    return {
+        str(item.get(field))
+        for key, field in (
+            ("IpRanges", "CidrIp"),
+            ("Ipv6Ranges", "CidrIpv6"),
+            ("UserIdGroupPairs", "GroupId"),
+        )
+        for item in perm.get(key) or []
+        if isinstance(item, dict)
+    }
+
+
+def _covers(old: object, perm: dict) -> bool:
+    """Whether the existing permission ``old`` already holds the rule ``perm``."""
+    if not isinstance(old, dict):
+        return False
+    try:
+        same_proto = protocol_number(old.get("IpProtocol", "-1")) == int(perm["IpProtocol"])
+    except (VpcError, ValueError):
+        return False
+    ports = (old.get("FromPort"), old.get("ToPort")) == (perm.get("FromPort"), perm.get("ToPort"))
+    return same_proto and ports and _peers_of(perm) <= _peers_of(old)
 
 
 def add_acl_entry(data: dict, acl_id: str, text: str) -> dict:
