@@ -87,7 +87,7 @@ def edit_iptables(text: str, command: str) -> str:
     if not isinstance(command, str) or not command.strip():
         raise JourneyError(
             f"iptables {quote(command)}: expected one iptables command such as "
-            "'-A INPUT -p tcp --dport 443 -j ACCEPT'"
+            "'-A INPUT -p tcp --dport 8080 -j ACCEPT'"
         )
     where = f"iptables {quote(' '.join(command.split()))}"
     try:
@@ -99,7 +99,7 @@ def edit_iptables(text: str, command: str) -> str:
     if len(words) < 2 or words[0] not in _OPS:
         raise JourneyError(
             f"{where}: expected -A, -I, -D or -P and a chain first, such as "
-            "'-A INPUT -p tcp --dport 443 -j ACCEPT'"
+            "'-A INPUT -p tcp --dport 8080 -j ACCEPT'"
         )
     op, chain, rest = _OPS[words[0]], words[1], words[2:]
     try:
@@ -136,7 +136,7 @@ def edit_iptables(text: str, command: str) -> str:
         return "\n".join(lines) + "\n"
     if not rest:
         raise JourneyError(
-            f"{where}: expected a rule after the chain, such as '-p tcp --dport 443 -j ACCEPT'"
+            f"{where}: expected a rule after the chain, such as '-p tcp --dport 8080 -j ACCEPT'"
         )
     line = " ".join(["-A", chain, *(_quoted(w) for w in rest)])
     try:
@@ -190,14 +190,13 @@ class JourneyLab(Lab):
     """
 
     FIXES = {
-        "netmask": "set the laptop's netmask: '255.255.255.0'",
-        "gateway": "set the laptop's default gateway: '10.0.1.1'",
+        "netmask": "set the laptop's netmask: '255.255.0.0' (or '/16')",
+        "gateway": "set the laptop's default gateway: '192.168.0.1'",
         "iptables": "run an iptables command on the server: "
-        "'-A INPUT -p tcp --dport 443 -j ACCEPT'",
-        "route": "add a route to the server subnet's route table: '0.0.0.0/0 -> igw'",
-        "sg": "add a rule to the server's security group: 'allow tcp 443 from 0.0.0.0/0'",
-        "acl": "add an entry to the server subnet's network ACL: "
-        "'120 allow tcp 1024-65535 to 0.0.0.0/0'",
+        "'-A INPUT -p tcp --dport 8080 -j ACCEPT'",
+        "route": "add a route to the server subnet's route table: '198.51.100.0/24 -> igw'",
+        "sg": "add a rule to the server's security group: 'allow tcp 8080 from 10.0.0.0/16'",
+        "acl": "add an entry to the server subnet's network ACL: '140 allow udp 53 to 10.0.0.2/32'",
         "route_table": "make the server's subnet use another route table: 'public' or 'rtb-...'",
         "scenario": "replace the scenario with an edited one: lab.scenario.replace(...)",
     }

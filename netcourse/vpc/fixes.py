@@ -99,7 +99,9 @@ def read_route(text: str) -> tuple[str, str]:
     where = f"route {quote(line)}"
     arrow = "->" if "->" in line else "→" if "→" in line else None
     if arrow is None or line.count(arrow) != 1:
-        raise VpcError(f"{where}: expected 'DESTINATION -> TARGET', such as '0.0.0.0/0 -> igw'")
+        raise VpcError(
+            f"{where}: expected 'DESTINATION -> TARGET', such as '198.51.100.0/24 -> igw'"
+        )
     dest, _, target = (part.strip() for part in line.partition(arrow))
     if not dest or not target or " " in dest or " " in target:
         raise VpcError(f"{where}: expected one CIDR before '->' and one target after it")
@@ -202,7 +204,7 @@ def _rule_line(text: str, what: str, example: str, *, numbered: bool) -> RuleLin
     elif protocol in PORT_PROTOCOLS:
         raise VpcError(
             f"{where}: {protocol_name(protocol)} needs a port or a range before from/to, "
-            "such as 443 or 1024-65535"
+            "such as 8080 or 8000-8099"
         )
     if not words:
         raise VpcError(f"{where}: expected 'from' (inbound) or 'to' (outbound) and an address")
@@ -258,7 +260,7 @@ def read_sg_rule(text: str) -> RuleLine:
     >>> rule.egress, rule.ports, rule.peer
     (False, (443, 443), '0.0.0.0/0')
     """
-    return _rule_line(text, "sg", "allow tcp 443 from 0.0.0.0/0", numbered=False)
+    return _rule_line(text, "sg", "allow tcp 8080 from 10.0.0.0/16", numbered=False)
 
 
 def read_acl_entry(text: str) -> RuleLine:
@@ -268,7 +270,7 @@ def read_acl_entry(text: str) -> RuleLine:
     >>> entry.number, entry.egress, entry.ports
     (120, True, (1024, 65535))
     """
-    return _rule_line(text, "acl", "120 allow tcp 1024-65535 to 0.0.0.0/0", numbered=True)
+    return _rule_line(text, "acl", "140 allow udp 53 to 10.0.0.2/32", numbered=True)
 
 
 # --- applying them to describe-* data ----------------------------------------------------------

@@ -345,9 +345,9 @@ class VpcLab(Lab):
     """
 
     FIXES = {
-        "route": "add a route to the subnet's route table: '0.0.0.0/0 -> igw'",
-        "sg": "add a rule to the instance's security group: 'allow tcp 443 from 0.0.0.0/0'",
-        "acl": "add an entry to the subnet's network ACL: '120 allow tcp 1024-65535 to 0.0.0.0/0'",
+        "route": "add a route to the subnet's route table: '198.51.100.0/24 -> igw'",
+        "sg": "add a rule to the instance's security group: 'allow tcp 8080 from 10.0.0.0/16'",
+        "acl": "add an entry to the subnet's network ACL: '140 allow udp 53 to 10.0.0.2/32'",
         "route_table": "make the subnet use another route table: 'public' or 'rtb-...'",
         "data": "replace the describe-* data with an edited copy of lab.data",
     }
