@@ -189,6 +189,7 @@ class JourneyLab(Lab):
     VPC fixes apply to the server's instance (its group, its subnet's ACL and route table).
     """
 
+    UNIT = "steps"
     FIXES = {
         "netmask": "set the laptop's netmask: '255.255.0.0' (or '/16')",
         "gateway": "set the laptop's default gateway: '192.168.0.1'",

@@ -35,7 +35,13 @@ from typing import Any
 
 from netcourse import data as package_data
 from netcourse.errors import NetcourseError, VpcError, quote
-from netcourse.vpc import fixes
+from netcourse.vpc.fixes import (
+    add_acl_entry,
+    add_route,
+    add_sg_rule,
+    associate_route_table,
+    check_loads,
+)
 from netcourse.vpc.loader import read_outputs
 from netcourse.vpc.model import Vpc
 
@@ -84,6 +90,8 @@ class Stop:
     leg: str
     reason: str
     passed: int
+    #: What ``passed`` counts: the hops of a reachability path, or the steps of a journey.
+    unit: str = "hops"
 
     def same_place(self, other: Stop) -> bool:
         """Whether two runs stopped at the same component on the same leg."""
@@ -96,10 +104,10 @@ class Stop:
 
     def __str__(self) -> str:
         if self.delivered:
-            return (
-                f"run {self.run}: delivered: the path is clean ({self.passed} hops, there and back)"
-            )
-        return f"run {self.run}: stops at {self.place} after {self.passed} hops: {self.reason}"
+            return f"run {self.run}: delivered: the path is clean ({self.passed} {self.unit}, there and back)"
+        return (
+            f"run {self.run}: stops at {self.place} after {self.passed} {self.unit}: {self.reason}"
+        )
 
     def __repr__(self) -> str:
         return f"<Stop {self.lab!r} {self}>"
@@ -203,7 +211,7 @@ def vpc_changes(old: dict, new: dict) -> tuple[str, ...]:
     """The ids of the VPC resources a change touched (an instance's reservation by its id).
 
     >>> data = Vpc.example().data
-    >>> vpc_changes(data, fixes.add_route(data, "rtb-0a1b2c3d4e5f60002", "0.0.0.0/0 -> igw"))
+    >>> vpc_changes(data, add_route(data, "rtb-0a1b2c3d4e5f60002", "0.0.0.0/0 -> igw"))
     ('rtb-0a1b2c3d4e5f60002',)
     """
     return _diff(old, new)
@@ -218,6 +226,8 @@ class Lab:
 
     #: The fix keywords this kind of lab understands, and what each changes.
     FIXES: dict[str, str] = {}
+    #: What a run counts on its way (see :attr:`Stop.unit`).
+    UNIT = "hops"
 
     def __init__(self, name: str, description: str, broken: Any, healthy: Any, faults: int):
         self.name = name
@@ -271,7 +281,7 @@ class Lab:
         ('reply', 0)
         """
         delivered, where, node, leg, reason, passed = self._trace(self._components)
-        return Stop(self.name, self.runs, delivered, where, node, leg, reason, passed)
+        return Stop(self.name, self.runs, delivered, where, node, leg, reason, passed, self.UNIT)
 
     def fix(self, **fix: Any) -> Attempt:
         """Apply one fix, given as ``kind="what"`` (see :attr:`FIXES`), and run again.
@@ -416,7 +426,7 @@ def apply_vpc_fix(data: dict, instance: str, kind: str, value: Any) -> dict:
             raise VpcError(
                 f"{quote(value)}: expected describe-* data as a dict, such as an edited lab.data"
             )
-        fixes.check_loads(value, "data")
+        check_loads(value, "data")
         return copy.deepcopy(value)
     if not isinstance(value, str):
         raise VpcError(f"{quote(value)}: expected the fix as one line of text")
@@ -425,16 +435,16 @@ def apply_vpc_fix(data: dict, instance: str, kind: str, value: Any) -> dict:
     where = f"{kind} {quote(' '.join(value.split()))}"
     if kind == "route":
         rtb = vpc.route_table_for_subnet(inst.subnet_id).route_table_id
-        new = fixes.add_route(data, rtb, value)
+        new = add_route(data, rtb, value)
     elif kind == "route_table":
-        new = fixes.associate_route_table(data, inst.subnet_id, value)
+        new = associate_route_table(data, inst.subnet_id, value)
     elif kind == "sg":
-        new = fixes.add_sg_rule(data, inst.primary.group_ids[0], value)
+        new = add_sg_rule(data, inst.primary.group_ids[0], value)
     elif kind == "acl":
-        new = fixes.add_acl_entry(data, vpc.nacl_for_subnet(inst.subnet_id).acl_id, value)
+        new = add_acl_entry(data, vpc.nacl_for_subnet(inst.subnet_id).acl_id, value)
     else:  # the caller checked the kind
         raise VpcError(f"{quote(kind)}: not a VPC fix")
-    fixes.check_loads(new, where)
+    check_loads(new, where)
     return new
 
 
@@ -470,7 +480,7 @@ def _web_unreachable() -> dict:
 
 def _reply_lost() -> dict:
     data = example_data("acl-no-ephemeral")
-    return fixes.associate_route_table(data, Vpc(data).instance("web").subnet_id, "private")
+    return associate_route_table(data, Vpc(data).instance("web").subnet_id, "private")
 
 
 #: The lesson 05 labs: name -> (what the learner is told, the broken data, the question, how
