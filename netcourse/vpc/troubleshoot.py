@@ -104,7 +104,8 @@ class Stop:
 
     def __str__(self) -> str:
         if self.delivered:
-            return f"run {self.run}: delivered: the path is clean ({self.passed} {self.unit}, there and back)"
+            there = f"{self.passed} {self.unit}, there and back"
+            return f"run {self.run}: delivered: the path is clean ({there})"
         return (
             f"run {self.run}: stops at {self.place} after {self.passed} {self.unit}: {self.reason}"
         )
