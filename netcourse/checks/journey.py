@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from netcourse.checks import correct, exercise, wrong
+from netcourse.checks.vpc import dispatch_lab, lab_feedback
 from netcourse.errors import JourneyError
 from netcourse.journey import FIXES, NODES, apply_fix, scenario
 from netcourse.journey.fields import read_four_tuple
@@ -26,6 +27,9 @@ __all__ = [
     "nacl_no_ephemeral",
     "host_firewall_drop",
     "stateless_on_reply",
+    "lab_no_connection",
+    "lab_server_silent",
+    "lab_clean",
 ]
 
 _LESSON = "06-packet-journey"
@@ -166,3 +170,29 @@ def stateless_on_reply(answer):
         f"choose among {', '.join(NODES)}.",
         mistake="not-on-reply-path",
     )
+
+
+@exercise(_LESSON, "lab-no-connection")
+def lab_no_connection(lab):
+    """The no-connection lab (three faults between laptop and server) repaired, nothing opened."""
+    return lab_feedback(lab, "no-connection")
+
+
+@exercise(_LESSON, "lab-server-silent")
+def lab_server_silent(lab):
+    """The server-silent lab (three faults, one on the way back) repaired, nothing opened."""
+    return lab_feedback(lab, "server-silent")
+
+
+#: The check of each lesson 06 lab, by lab name.
+_LAB_CHECKS = {"no-connection": lab_no_connection, "server-silent": lab_server_silent}
+
+
+def lab_clean(lab) -> None:
+    """Print whether a lesson 06 lab's path is clean (the check of that lab, by its name).
+
+    >>> from netcourse.journey.troubleshoot import troubleshoot
+    >>> lab_server_silent.feedback(troubleshoot("server-silent")).message
+    'no fix yet, the packet still stops at laptop (IP, request).'
+    """
+    dispatch_lab(lab, _LAB_CHECKS, "netcourse.journey.troubleshoot")

@@ -11,12 +11,24 @@ True
 
 from __future__ import annotations
 
-from netcourse.checks import Feedback, correct, exercise, wrong
+from netcourse.checks import Feedback, _want_color, correct, exercise, wrong
 from netcourse.errors import NetcourseError, VpcError, quote
 from netcourse.readers import read_int
 from netcourse.vpc import Vpc
+from netcourse.vpc.troubleshoot import Lab
 
-__all__ = ["blocking_component", "deciding_rule", "fix_acl", "who_reaches_db", "QUESTIONS"]
+__all__ = [
+    "blocking_component",
+    "deciding_rule",
+    "fix_acl",
+    "who_reaches_db",
+    "lab_web_unreachable",
+    "lab_reply_lost",
+    "lab_clean",
+    "lab_feedback",
+    "STOP_HINTS",
+    "QUESTIONS",
+]
 
 LESSON = "05-aws-vpc"
 
@@ -200,3 +212,118 @@ def who_reaches_db(answer) -> Feedback:
         "vpc.matrix(port=5432) shows every pair at once.",
         mistake="missing-endpoint",
     )
+
+
+# --- troubleshooting labs ------------------------------------------------------------------
+
+#: Where to look, for each kind of place a lab's packet can stop at (and leg, where it
+#: matters). A hint points at the component and the question to ask it, never at the fix.
+STOP_HINTS = {
+    ("security group", "request"): "a security group admits only what one of its rules "
+    "allows: compare its inbound rules with the request's protocol and port.",
+    ("network ACL", "request"): "rules are tried from the lowest number up and the first "
+    "match decides: which rule decides the request?",
+    ("network ACL", "reply"): "a network ACL keeps no state: to which ports does the reply go, "
+    "and which outbound rule matches them?",
+    ("route table", "request"): "which route does this table choose for the destination?",
+    ("route table", "reply"): "follow the reply: which route does this table choose for the "
+    "client's address, and where does that route lead?",
+    ("ARP", "request"): "the laptop looks for the server on its own LAN: is the server's "
+    "address on the LAN as the laptop's mask draws it?",
+    ("IP", "request"): "an address off the LAN needs a route on the laptop: which one would it "
+    "use?",
+    ("host firewall", "request"): "read the server's INPUT chain with this packet's state in "
+    "mind: which rule or policy decides?",
+    ("host firewall", "reply"): "read the server's OUTPUT chain with the reply's conntrack "
+    "state in mind: which rule or policy decides?",
+}
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def lab_feedback(lab, name: str) -> Feedback:
+    """Whether the lab ``name`` has a clean path: the packet delivered, nothing else opened.
+
+    Where the packet still stops is asked of the lab itself (its models run again); the
+    message counts the learner's runs and fixes and the hint names where to look.
+    """
+    if not isinstance(lab, Lab):
+        return wrong(
+            f"expected a lab, got {type(lab).__name__}.",
+            f"make it with troubleshoot({name!r}) and pass it to the check.",
+            mistake="not-a-lab",
+        )
+    if lab.name != name:
+        return wrong(
+            f"this check is for the {name!r} lab, but this is the {lab.name!r} lab.",
+            "run the check that follows that lab's cells.",
+            mistake="other-lab",
+        )
+    stop = lab.status()
+    tried = f"{_count(lab.fixes, 'fix', 'fixes')} and {_count(lab.runs, 'run', 'runs')}"
+    if not stop.delivered:
+        hint = STOP_HINTS.get(
+            (stop.node, stop.leg), "read the table of the step where the packet stops."
+        )
+        head = "no fix yet" if not lab.fixes else f"after {tried}"
+        return wrong(
+            f"{head}, the packet still stops at {stop.place}.", hint, mistake="not-delivered"
+        )
+    broad = lab.too_broad()
+    if broad:
+        return wrong(
+            f"the packet gets through, but the fixes {broad[0]}.",
+            "fix only what stops the packet; every other door stays as the healthy network has it.",
+            mistake="too-broad",
+        )
+    idle = sum(1 for attempt in lab.history if not attempt.moved)
+    note = f" ({idle} of them did not move the packet on)" if idle else ""
+    return correct(
+        f"the path is clean after {tried}{note}; the lab had {lab.faults} faults, each found "
+        "where the packet stopped."
+    )
+
+
+@exercise(LESSON, "lab-web-unreachable")
+def lab_web_unreachable(lab) -> Feedback:
+    """The web-unreachable lab (internet -> web on HTTPS) repaired, and nothing else opened."""
+    return lab_feedback(lab, "web-unreachable")
+
+
+@exercise(LESSON, "lab-reply-lost")
+def lab_reply_lost(lab) -> Feedback:
+    """The reply-lost lab (the answer never comes back) repaired, and nothing else broken."""
+    return lab_feedback(lab, "reply-lost")
+
+
+#: The check of each lesson 05 lab, by lab name.
+_LAB_CHECKS = {"web-unreachable": lab_web_unreachable, "reply-lost": lab_reply_lost}
+
+
+def lab_clean(lab) -> None:
+    """Print whether a lesson 05 lab's path is clean (the check of that lab, by its name).
+
+    >>> from netcourse.vpc.troubleshoot import troubleshoot
+    >>> lab = troubleshoot("web-unreachable")
+    >>> _ = lab.fix(sg="allow tcp 443 from 0.0.0.0/0")
+    >>> lab_web_unreachable.feedback(lab).message
+    'after 1 fix and 1 run, the packet still stops at rtb-0a1b2c3d4e5f60001 (route table, reply).'
+    """
+    dispatch_lab(lab, _LAB_CHECKS, "netcourse.vpc.troubleshoot")
+
+
+def dispatch_lab(lab, checks: dict, module: str) -> None:
+    """Run the check of ``lab`` from ``checks`` (printing, never raising), or say it has none."""
+    check = checks.get(getattr(lab, "name", None)) if isinstance(lab, Lab) else None
+    if check is None:
+        known = ", ".join(repr(n) for n in checks)
+        feedback = wrong(
+            f"expected one of this lesson's labs ({known}), got {quote(lab)}.",
+            f"make one with {module}.troubleshoot(name).",
+            mistake="not-a-lab",
+        )
+        print(feedback.line(color=_want_color()))
+        return
+    check(lab)
