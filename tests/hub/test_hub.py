@@ -191,5 +191,7 @@ def test_two_learners_pull_the_course_and_keep_their_own_progress(hub, record_pr
         assert Path(where["store"]) == store, where
         assert where["passed"] == {LESSON_SLUG: [check_name]}, where
         on_disk = json.loads(store.read_text())
-        assert set(on_disk) == {LESSON_SLUG} and set(on_disk[LESSON_SLUG]) == {check_name}
+        passed = on_disk["passed"]
+        assert set(passed) == {LESSON_SLUG} and set(passed[LESSON_SLUG]) == {check_name}
+        assert on_disk["learner"] == name, on_disk  # the hub's user name, for the class view
     record_property("duration_s", round(time.monotonic() - started, 1))

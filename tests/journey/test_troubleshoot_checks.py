@@ -160,7 +160,7 @@ def test_lab_clean_runs_the_labs_check_prints_and_records(monkeypatch, tmp_path,
         lab.fix(**fix)
     check6.lab_clean(lab)
     assert capsys.readouterr().out.startswith("✔ correct: the path is clean")
-    assert "lab-no-connection" in json.loads(store.read_text())["06-packet-journey"]
+    assert "lab-no-connection" in json.loads(store.read_text())["passed"]["06-packet-journey"]
     for garbage in (None, "no-connection", lab5("web-unreachable")):
         check6.lab_clean(garbage)
         assert "expected one of this lesson's labs" in capsys.readouterr().out
