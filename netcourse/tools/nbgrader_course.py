@@ -90,18 +90,25 @@ class Grading:
 #: hidden one runs only when the assignment is graded.
 GRADING: dict[tuple[str, str], Grading] = {
     ("01-sockets-and-4-tuples", "time-wait-side"): Grading(hidden=True),
+    ("01-sockets-and-4-tuples", "connected-udp-state"): Grading(hidden=True),
     ("02-osi-layers-and-packets", "pdu-at-offset"): Grading(hidden=True),
     ("02-osi-layers-and-packets", "switch-action"): Grading(points=2),
     ("03-cidr-and-subnets", "next-hop"): Grading(hidden=True),
     ("03-cidr-and-subnets", "office-plan"): Grading(points=2),
     ("04-firewalls", "fix-shadowed"): Grading(points=2),
+    ("04-firewalls", "stateless-return"): Grading(points=2),
     ("05-aws-vpc", "blocking-component"): Grading(hidden=True),
     ("05-aws-vpc", "fix-acl"): Grading(points=2),
+    # A troubleshooting lab is worth a point per fault it stacks.
+    ("05-aws-vpc", "lab-web-unreachable"): Grading(points=2),
+    ("05-aws-vpc", "lab-reply-lost"): Grading(points=2),
     ("06-packet-journey", "wrong-netmask"): Grading(hidden=True),
     ("06-packet-journey", "sg-missing-port"): Grading(hidden=True),
     ("06-packet-journey", "nacl-no-ephemeral"): Grading(hidden=True),
     ("06-packet-journey", "host-firewall-drop"): Grading(hidden=True),
     ("06-packet-journey", "stateless-on-reply"): Grading(hidden=True),
+    ("06-packet-journey", "lab-no-connection"): Grading(points=3),
+    ("06-packet-journey", "lab-server-silent"): Grading(points=3),
 }
 
 HEADER = (

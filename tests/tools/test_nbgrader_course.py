@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import importlib
 import ipaddress
 import json
 import os
@@ -30,6 +31,7 @@ from netcourse.tools.make_exercises import solution_lines
 from netcourse.tools.nbgrader_course import (
     DEFAULT_OUT,
     GRADING,
+    Grading,
     assignment_notebook,
     course_files,
     grading,
@@ -475,3 +477,19 @@ def test_nbgrader_autogrades_three_submissions_from_the_declared_points(course):
     blank = _visible_text((page.parents[2] / "blank" / GRADED / f"{GRADED}.html").read_text())
     assert "not answered yet" in blank
     assert not (course / "progress.json").exists()  # strict checks record nothing
+
+
+@pytest.mark.parametrize(
+    ("slug", "module"),
+    [
+        ("05-aws-vpc", "netcourse.vpc.troubleshoot"),
+        ("06-packet-journey", "netcourse.journey.troubleshoot"),
+    ],
+)
+def test_a_troubleshooting_lab_is_worth_a_point_per_fault(slug, module):
+    troubleshoot = importlib.import_module(module).troubleshoot
+    names = importlib.import_module(module).labs()
+    assert names, module
+    for name in names:
+        declared = GRADING.get((slug, f"lab-{name}"), Grading())
+        assert declared.points == troubleshoot(name).faults, name
