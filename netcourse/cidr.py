@@ -20,6 +20,7 @@ import ipaddress
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import MappingProxyType
 
 import netaddr
 
@@ -30,6 +31,16 @@ from netcourse.style import PALETTE
 
 __all__ = [
     "SPECIAL_RANGES",
+    "CLOUD_PROVIDERS",
+    "RESERVED_ANYCAST_IID",
+    "CloudProvider",
+    "CloudSubnet",
+    "cloud_provider",
+    "cloud_subnet",
+    "LINK_LOCAL_PREFIX",
+    "link_local",
+    "solicited_node",
+    "router_advertisement",
     "Binary",
     "Subnet",
     "Subnets",
@@ -166,12 +177,58 @@ def _special_spans() -> tuple[tuple[int, int, int, int, str], ...]:
     return tuple(spans)
 
 
+#: RFC 2526 §2: the 128 reserved subnet anycast addresses of a /64 have the interface
+#: identifiers fdff:ffff:ffff:ff80 to fdff:ffff:ffff:ffff (57 one bits but the universal/local
+#: bit, then a 7-bit anycast ID). On a longer prefix (no 64-bit identifier) they are the
+#: highest 128 addresses. RFC 5453 lists both among the reserved interface identifiers.
+RESERVED_ANYCAST_IID = 0xFDFF_FFFF_FFFF_FF80
+#: How many reserved subnet anycast addresses a subnet has (RFC 2526: a 7-bit anycast ID).
+RESERVED_ANYCAST_COUNT = 128
+
+
+def _anycast(net: IPNetwork) -> tuple[int | None, tuple[int, int] | None, int]:
+    """IPv6 addresses no host may take: (Subnet-Router anycast, RFC 2526 span, how many in all).
+
+    The Subnet-Router anycast address is the prefix with an all-zeros interface identifier
+    (RFC 4291 §2.6.1); a /127 does not use it (RFC 6164 §6) and a /128 has none. A /121 to
+    /126 keeps only it: RFC 2526's 128 would fill a /121 entirely. A network
+    wider than a /64 holds many /64 links: each has its own 129, the spans returned are the
+    first /64's.
+    """
+    host_bits = 128 - net.prefixlen
+    base = int(net.network_address)
+    if host_bits <= 1:
+        return None, None, 0
+    if host_bits < 8:  # a 7-bit anycast ID would take the whole block (or not fit): none
+        return base, None, 1
+    count = _reserved6(host_bits)
+    if host_bits < 64:  # no 64-bit interface identifier: the highest 128 addresses
+        top = base + (1 << host_bits) - 1
+        return base, (top - RESERVED_ANYCAST_COUNT + 1, top), count
+    first = base + RESERVED_ANYCAST_IID
+    return base, (first, first + RESERVED_ANYCAST_COUNT - 1), count
+
+
+def _reserved6(host_bits: int) -> int:
+    """How many addresses of an IPv6 block with ``host_bits`` host bits are anycast (above)."""
+    if host_bits <= 1:
+        return 0
+    if host_bits < 8:
+        return 1
+    return (RESERVED_ANYCAST_COUNT + 1) << max(0, host_bits - 64)
+
+
+def _usable_bits(host_bits: int, version: int) -> int:
+    """Usable hosts of a block of ``host_bits``: ipcalc's 2**h - 2 for IPv4 (2 for a /31, 1 for
+    a /32); for IPv6 every address but the anycast ones RFC 4291 and RFC 2526 reserve."""
+    if version == 6:
+        return (1 << host_bits) - _reserved6(host_bits)
+    return {0: 1, 1: 2}.get(host_bits, (1 << host_bits) - 2)
+
+
 def _usable(net: IPNetwork) -> int:
-    """Usable hosts with ipcalc's meaning: 2**h - 2, but 2 for a /31, 1 for a /32."""
-    if net.version == 6:
-        return net.num_addresses
-    host_bits = 32 - net.prefixlen
-    return {0: 1, 1: 2}.get(host_bits, net.num_addresses - 2)
+    """Usable hosts of ``net`` (see :func:`_usable_bits`)."""
+    return _usable_bits(_MAX_PREFIX[net.version] - net.prefixlen, net.version)
 
 
 @dataclass(frozen=True)
@@ -179,7 +236,10 @@ class Subnet:
     """One address with its prefix, and everything ``ipcalc`` says about its network.
 
     Address attributes are strings; ``broadcast`` is None for a /31, a /32 and all of IPv6
-    (IPv6 has no broadcast). Taught in notebooks/03-cidr-and-subnets.ipynb.
+    (IPv6 has no broadcast). IPv6 has no broadcast but reserves anycast addresses instead:
+    ``subnet_router_anycast`` (the prefix itself, RFC 4291 §2.6.1) and ``reserved_anycast``,
+    the first and last of the 128 reserved subnet anycast addresses (RFC 2526); neither is
+    counted in ``usable_hosts``. Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
     address: str
@@ -194,6 +254,8 @@ class Subnet:
     usable_hosts: int
     version: int
     scope: str
+    subnet_router_anycast: str | None = None
+    reserved_anycast: tuple[str, str] | None = None
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = [
@@ -202,6 +264,14 @@ class Subnet:
             ("netmask", f"{self.netmask} = /{self.prefixlen}"),
             ("wildcard", self.wildcard),
             ("broadcast", self.broadcast or "none"),
+        ]
+        if self.subnet_router_anycast is not None:
+            rows.append(("Subnet-Router anycast", self.subnet_router_anycast))
+        if self.reserved_anycast is not None:
+            each = " in each /64" if self.prefixlen < 64 else ""
+            first, last = self.reserved_anycast
+            rows.append((f"reserved anycast{each}", f"{first} - {last} (128)"))
+        rows += [
             ("first host", self.first_host),
             ("last host", self.last_host),
             ("addresses", f"{self.size:,}"),
@@ -231,7 +301,10 @@ def subnet(text: str) -> Subnet:
     ('10.0.0.0/16', '10.0.0.1', '10.0.255.254', '10.0.255.255')
     >>> subnet("192.168.1.77 255.255.255.0").network
     '192.168.1.0/24'
-    >>> subnet("2001:db8::1/64").usable_hosts == 2**64
+    >>> v6 = subnet("2001:db8::1/64")
+    >>> v6.subnet_router_anycast, v6.reserved_anycast
+    ('2001:db8::', ('2001:db8::fdff:ffff:ffff:ff80', '2001:db8::fdff:ffff:ffff:ffff'))
+    >>> v6.usable_hosts == 2**64 - 1 - 128
     True
     >>> subnet("10.0.0.256/24")
     Traceback (most recent call last):
@@ -246,11 +319,19 @@ def _subnet(iface: IPInterface) -> Subnet:
     net = iface.network
     first, last = net.network_address, net.broadcast_address
     host_bits = _MAX_PREFIX[net.version] - net.prefixlen
+    router, span = None, None
     if net.version == 4 and host_bits >= 2:
         broadcast: str | None = str(last)
         first_host, last_host = first + 1, last - 1
     else:
         broadcast, first_host, last_host = None, first, last
+    if net.version == 6:
+        router, span, _ = _anycast(net)
+        if router is not None:
+            first_host += 1
+        if span is not None and span[1] == int(last):  # the highest addresses are reserved
+            last_host = type(last)(span[0] - 1)
+    address = type(first)
     return Subnet(
         address=str(iface.ip),
         network=str(net),
@@ -264,6 +345,8 @@ def _subnet(iface: IPInterface) -> Subnet:
         usable_hosts=_usable(net),
         version=net.version,
         scope=_scope(net),
+        subnet_router_anycast=None if router is None else str(address(router)),
+        reserved_anycast=None if span is None else (str(address(span[0])), str(address(span[1]))),
     )
 
 
@@ -372,6 +455,247 @@ def host_part(text: str) -> str:
     """
     iface = read_interface(_text(text))
     return str(type(iface.ip)(int(iface.ip) & int(iface.network.hostmask)))
+
+
+# --- cloud subnets --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CloudProvider:
+    """One cloud's rules for an IPv4 subnet: the prefixes it allows and the addresses it keeps.
+
+    ``reserved`` pairs an offset from the subnet's start (negative: from its end, -1 the last
+    address) with the role the provider gives that address. ``smallest`` is the longest prefix
+    allowed, ``largest`` the shortest (None: the provider states no limit the course checks).
+    """
+
+    key: str
+    name: str
+    smallest: int
+    largest: int | None
+    reserved: tuple[tuple[int, str], ...]
+    source: str
+
+    @property
+    def prefixes(self) -> range:
+        """The prefix lengths a subnet may have (shortest first)."""
+        return range(self.largest if self.largest is not None else 0, self.smallest + 1)
+
+    def usable(self, prefixlen: int) -> int:
+        """Addresses an instance can get in a subnet of ``prefixlen``: all but the reserved."""
+        return (1 << (32 - prefixlen)) - len(self.reserved)
+
+    def limits(self) -> str:
+        """The allowed sizes in words, for messages: ``'/16 to /28'``."""
+        if self.largest is None:
+            return f"/{self.smallest} or larger"
+        return f"/{self.largest} to /{self.smallest}"
+
+    def check_prefix(self, prefixlen: int, what: str) -> None:
+        """Raise AddressError naming ``what`` when ``prefixlen`` breaks this provider's limits."""
+        if prefixlen > self.smallest:
+            raise AddressError(
+                f"{what}: /{prefixlen} is smaller than {self.name}'s smallest subnet "
+                f"/{self.smallest}; {self.name} subnets are {self.limits()}"
+            )
+        if self.largest is not None and prefixlen < self.largest:
+            raise AddressError(
+                f"{what}: /{prefixlen} is larger than {self.name}'s largest subnet "
+                f"/{self.largest}; {self.name} subnets are {self.limits()}"
+            )
+
+    def prefix_for(self, hosts: int) -> int:
+        """The longest allowed prefix whose subnet has at least ``hosts`` usable addresses."""
+        bits = max(32 - self.smallest, (hosts + len(self.reserved) - 1).bit_length())
+        prefixlen = 32 - bits
+        largest = self.largest if self.largest is not None else 0
+        if bits > 32:
+            raise AddressError(
+                f"a subnet for {_count(hosts)} hosts in {self.name}: more than an IPv4 network "
+                f"can hold; a /{largest} in {self.name} has {self.usable(largest):,} usable "
+                "addresses"
+            )
+        if prefixlen < largest:
+            raise AddressError(
+                f"a subnet for {_count(hosts)} hosts in {self.name} needs a /{prefixlen}, but "
+                f"{self.name}'s largest subnet is /{largest} ({self.usable(largest):,} usable "
+                "addresses)"
+            )
+        return prefixlen
+
+
+#: The cloud providers' IPv4 subnet rules, by key: the one table the calculator, the planner
+#: and the checks read.
+CLOUD_PROVIDERS: Mapping[str, CloudProvider] = MappingProxyType(
+    {
+        #: AWS VPC User Guide, "Subnet CIDR blocks" (docs.aws.amazon.com/vpc/latest/userguide/
+        #: subnet-sizing.html): an IPv4 subnet is /16 to /28; the first four addresses and the
+        #: last are reserved (netcourse.vpc.resources.RESERVED says the same for lesson 05).
+        "aws": CloudProvider(
+            key="aws",
+            name="AWS",
+            smallest=28,
+            largest=16,
+            reserved=(
+                (0, "network address"),
+                (1, "VPC router"),
+                (2, "Amazon DNS"),
+                (3, "future use"),
+                (-1, "broadcast address (unused: a VPC has no broadcast)"),
+            ),
+            source="AWS VPC User Guide, Subnet CIDR blocks",
+        ),
+        #: Azure Virtual Network FAQ (learn.microsoft.com/azure/virtual-network/
+        #: virtual-networks-faq): "the smallest supported IPv4 subnet is /29, and the largest
+        #: is /2"; x.x.x.0 network, x.x.x.1 default gateway, x.x.x.2 and x.x.x.3 map the Azure
+        #: DNS IPs into the virtual network, x.x.x.255 broadcast.
+        "azure": CloudProvider(
+            key="azure",
+            name="Azure",
+            smallest=29,
+            largest=2,
+            reserved=(
+                (0, "network address"),
+                (1, "default gateway"),
+                (2, "Azure DNS"),
+                (3, "Azure DNS"),
+                (-1, "broadcast address"),
+            ),
+            source="Azure Virtual Network FAQ",
+        ),
+        #: Google Cloud VPC docs, "Subnets" (cloud.google.com/vpc/docs/subnets), reserved IP
+        #: addresses in IPv4 subnets: network, default gateway, the second-to-last address
+        #: (reserved for potential future use) and broadcast; the smallest range is /29. The
+        #: course enforces no largest size for Google Cloud.
+        "gcp": CloudProvider(
+            key="gcp",
+            name="Google Cloud",
+            smallest=29,
+            largest=None,
+            reserved=(
+                (0, "network address"),
+                (1, "default gateway"),
+                (-2, "future use"),
+                (-1, "broadcast address"),
+            ),
+            source="Google Cloud VPC docs, Subnets",
+        ),
+    }
+)
+
+#: Other spellings a learner may type for a provider key.
+_PROVIDER_NAMES = {
+    "amazon": "aws",
+    "amazon web services": "aws",
+    "microsoft azure": "azure",
+    "google": "gcp",
+    "google cloud": "gcp",
+    "google cloud platform": "gcp",
+}
+
+
+def cloud_provider(provider: str | CloudProvider) -> CloudProvider:
+    """The rules of a cloud provider by key or name ("aws", "Azure", "Google Cloud", ...).
+
+    >>> cloud_provider("AWS").limits(), cloud_provider("google cloud").name
+    ('/16 to /28', 'Google Cloud')
+    >>> cloud_provider("ibm")
+    Traceback (most recent call last):
+    netcourse.errors.AddressError: provider 'ibm': unknown; the providers are 'aws', 'azure', 'gcp'
+    """
+    if isinstance(provider, CloudProvider):
+        return provider
+    if isinstance(provider, str):
+        key = " ".join(provider.lower().split())
+        key = _PROVIDER_NAMES.get(key, key)
+        if key in CLOUD_PROVIDERS:
+            return CLOUD_PROVIDERS[key]
+    known = ", ".join(repr(key) for key in CLOUD_PROVIDERS)
+    raise AddressError(f"provider {quote(provider)}: unknown; the providers are {known}")
+
+
+@dataclass(frozen=True)
+class CloudSubnet:
+    """A subnet as a cloud provider sees it: the addresses it keeps, named, and what is left.
+
+    ``subnet`` is the plain :class:`Subnet`; ``reserved`` pairs each kept address with its role.
+    Taught in notebooks/03-cidr-and-subnets.ipynb; lesson 05 asks why an AWS /28 has 11.
+    """
+
+    provider: str
+    subnet: Subnet
+    reserved: tuple[tuple[str, str], ...]
+    usable_hosts: int
+    first_usable: str
+    last_usable: str
+
+    @property
+    def network(self) -> str:
+        """The subnet's network, like ``'10.0.0.0/28'``."""
+        return self.subnet.network
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = [("network", self.network), ("provider", self.provider)]
+        rows += [("reserved", f"{address}  {role}") for address, role in self.reserved]
+        rows += [
+            ("usable range", f"{self.first_usable} - {self.last_usable}"),
+            ("addresses", f"{self.subnet.size:,}"),
+            ("usable", f"{self.usable_hosts:,} ({self.subnet.size:,} - {len(self.reserved)})"),
+        ]
+        return rows
+
+    def __repr__(self) -> str:
+        width = max(len(label) for label, _ in self._rows())
+        return "\n".join(f"{label:<{width}}  {value}" for label, value in self._rows())
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (
+                Cell(label, header=True, style="text-align:left"),
+                Cell(value, style="text-align:left;font-family:monospace"),
+            )
+            for label, value in self._rows()
+        ]
+        return table(rows, cls="netcourse-cloud-subnet")
+
+
+def cloud_subnet(text: str, provider: str | CloudProvider) -> CloudSubnet:
+    """A subnet under a cloud provider's rules: its reserved addresses, named, and usable count.
+
+    Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> aws = cloud_subnet("10.0.0.0/28", provider="aws")
+    >>> aws.usable_hosts, aws.first_usable, aws.last_usable
+    (11, '10.0.0.4', '10.0.0.14')
+    >>> dict(aws.reserved)["10.0.0.1"], cloud_subnet("10.0.0.0/28", "gcp").usable_hosts
+    ('VPC router', 12)
+    >>> cloud_subnet("10.0.0.0/29", provider="aws")
+    Traceback (most recent call last):
+    netcourse.errors.AddressError: '10.0.0.0/29' in AWS: /29 is smaller than AWS's smallest \
+subnet /28; AWS subnets are /16 to /28
+    """
+    rules = cloud_provider(provider)
+    iface = read_interface(_text(text))
+    what = f"{quote(_text(text))} in {rules.name}"
+    if iface.version != 4:
+        raise AddressError(
+            f"{what}: the cloud mode knows {rules.name}'s IPv4 subnet rules only; "
+            "give an IPv4 network such as '10.0.0.0/24'"
+        )
+    rules.check_prefix(iface.network.prefixlen, what)
+    net = iface.network
+    kept = sorted((offset % net.num_addresses, role) for offset, role in rules.reserved)
+    taken = {offset for offset, _ in kept}
+    first_free = next(o for o in range(net.num_addresses) if o not in taken)
+    last_free = next(o for o in range(net.num_addresses - 1, -1, -1) if o not in taken)
+    return CloudSubnet(
+        provider=rules.name,
+        subnet=_subnet(iface),
+        reserved=tuple((str(net[offset]), role) for offset, role in kept),
+        usable_hosts=rules.usable(net.prefixlen),
+        first_usable=str(net[first_free]),
+        last_usable=str(net[last_free]),
+    )
 
 
 # --- several networks -----------------------------------------------------------------------
@@ -571,16 +895,20 @@ def _version(version: object) -> int:
     return version
 
 
-def hosts_to_prefix(hosts: int, version: int = 4) -> int:
+def hosts_to_prefix(hosts: int, version: int = 4, provider: str | None = None) -> int:
     """The longest prefix whose block has at least ``hosts`` usable hosts (never /31 or /32).
 
     Exact integer arithmetic: an IPv4 block of ``h`` host bits has ``2**h - 2`` usable hosts
-    (ipcalc's meaning), an IPv6 block ``2**h`` addresses.
+    (ipcalc's meaning), an IPv6 block ``2**h`` addresses less its anycast ones (a /64 keeps
+    ``2**64 - 129``). With a cloud ``provider`` ("aws", "azure", "gcp") the block loses the
+    provider's reserved addresses instead, and is never smaller than its smallest subnet.
 
     >>> hosts_to_prefix(254), hosts_to_prefix(255), hosts_to_prefix(1)
     (24, 23, 30)
-    >>> hosts_to_prefix(2**64, 6), hosts_to_prefix(2**64 + 1, 6)
+    >>> hosts_to_prefix(2**64 - 129, 6), hosts_to_prefix(2**64, 6)
     (64, 63)
+    >>> hosts_to_prefix(300, provider="aws"), hosts_to_prefix(3, provider="aws")
+    (23, 28)
     >>> hosts_to_prefix(10**40, 6)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -590,14 +918,20 @@ def hosts_to_prefix(hosts: int, version: int = 4) -> int:
     if isinstance(hosts, int) and not isinstance(hosts, bool) and hosts < 1:
         raise AddressError(f"{quote(hosts)} hosts: expected a whole number of hosts, at least 1")
     number = read_int(hosts, what="number of hosts", low=1, error=AddressError)
+    if provider is not None:
+        return cloud_provider(provider).prefix_for(number)
+    top = _MAX_PREFIX[version]
     if version == 6:
-        bits = (number - 1).bit_length()  # the smallest h with 2**h >= number
-        if bits > 128:
+        bits = (number - 1).bit_length()  # the smallest h with 2**h >= number, then up
+        while bits <= top and _usable_bits(bits, 6) < number:
+            bits += 1
+        if bits > top:
+            most = _usable_bits(top, 6)
             raise AddressError(
                 f"{_count(number)} hosts: more than an IPv6 network can hold; the most is "
-                f"2**128 = {2**128:,} addresses (the whole ::/0)"
+                f"{most:,} usable hosts (the whole ::/0, 2**128 addresses less its anycast ones)"
             )
-        return 128 - bits
+        return top - bits
     bits = max(2, (number + 1).bit_length())  # the smallest h with 2**h - 2 >= number
     if bits > 32:
         raise AddressError(
@@ -628,6 +962,8 @@ class Plan:
     parent: str
     allocations: tuple[Allocation, ...]
     free: tuple[str, ...]
+    #: the cloud provider whose rules the plan follows (its name), or None for a plain LAN
+    provider: str | None = None
 
     @property
     def used(self) -> int:
@@ -671,20 +1007,32 @@ class Plan:
         ]
         lines.append(f"used {self.used} of {self.size} addresses in {self.parent}")
         lines.append(f"free: {', '.join(self.free) or 'nothing'}")
+        if self.provider is not None:
+            lines.append(self._rules())
         return "\n".join(lines)
+
+    def _rules(self) -> str:
+        """The line that says whose rules the usable counts follow."""
+        return (
+            f"usable counts follow {self.provider}'s rules (its reserved addresses are not usable)"
+        )
 
     def _repr_html_(self) -> str:
         foot = Markup("<p>used {} of {} addresses in {}; free: {}</p>").format(
             self.used, self.size, self.parent, ", ".join(self.free) or "nothing"
         )
+        if self.provider is not None:
+            foot += Markup("<p>{}</p>").format(self._rules())
         return table(self._table(), header=self._HEAD, cls="netcourse-plan") + foot
 
 
-def plan(parent: str, needs: Mapping[str, int]) -> Plan:
+def plan(parent: str, needs: Mapping[str, int], provider: str | None = None) -> Plan:
     """Allocate one block per named need inside ``parent``, largest first (VLSM).
 
-    Each need is a number of usable hosts; each block is the smallest that holds it.
-    Taught in notebooks/03-cidr-and-subnets.ipynb.
+    Each need is a number of usable hosts; each block is the smallest that holds it. With a
+    cloud ``provider`` ("aws", "azure", "gcp") each block loses the provider's reserved
+    addresses, is never smaller than its smallest subnet, and a need larger than its largest
+    subnet is refused, saying why. Taught in notebooks/03-cidr-and-subnets.ipynb.
 
     >>> office = plan("192.168.10.0/24", {"staff": 100, "guests": 50, "printers": 10})
     >>> for row in office.allocations:
@@ -694,17 +1042,36 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
     printers 192.168.10.192/28
     >>> office.free
     ('192.168.10.208/28', '192.168.10.224/27')
+    >>> cloud = plan("10.0.0.0/24", {"web": 20, "db": 3}, provider="aws")
+    >>> [(row.network, row.usable_hosts) for row in cloud.allocations]
+    [('10.0.0.0/27', 27), ('10.0.0.32/28', 11)]
+    >>> plan("10.0.0.0/16", {"big": 70000}, provider="aws")
+    Traceback (most recent call last):
+    netcourse.errors.AddressError: plan: need 'big': a subnet for 70,000 hosts in AWS needs a \
+/15, but AWS's largest subnet is /16 (65,531 usable addresses)
     """
     net = _network(parent)
+    rules = None if provider is None else cloud_provider(provider)
     if not isinstance(needs, Mapping) or not needs:
         raise AddressError(
             f"plan({quote(parent)}, ...): expected needs like {{'A': 254, 'B': 100}}"
         )
     top = _MAX_PREFIX[net.version]
+    if rules is not None:
+        if net.version != 4:
+            raise AddressError(
+                f"plan({quote(parent)}, provider={quote(provider)}): the cloud mode knows "
+                f"{rules.name}'s IPv4 subnet rules only; give an IPv4 parent such as '10.0.0.0/16'"
+            )
+        if net.prefixlen > rules.smallest:
+            raise AddressError(
+                f"plan: the parent {net} is a /{net.prefixlen}, smaller than {rules.name}'s "
+                f"smallest subnet /{rules.smallest}: no {rules.name} subnet fits in it"
+            )
     blocks = []
     for name, hosts in needs.items():
         try:
-            prefix = hosts_to_prefix(hosts, net.version)
+            prefix = hosts_to_prefix(hosts, net.version, provider=rules)
         except AddressError as exc:
             raise AddressError(f"plan: need {quote(name)}: {exc}") from None
         blocks.append((str(name), read_int(hosts, low=1, error=AddressError), prefix))
@@ -714,8 +1081,16 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
         missing = needed - net.num_addresses
         fits = top - (needed - 1).bit_length()
         advice = f"a /{fits} would fit them" if fits >= 0 else f"no IPv{net.version} network would"
+        where = (
+            ""
+            if rules is None
+            else (
+                f" in {rules.name} (each subnet keeps {len(rules.reserved)} reserved addresses and "
+                f"is at least a /{rules.smallest})"
+            )
+        )
         raise AddressError(
-            f"plan: the needs take {_count(needed)} addresses but {net} holds "
+            f"plan: the needs take {_count(needed)} addresses{where} but {net} holds "
             f"{_count(net.num_addresses)}: {_count(missing)} addresses are missing; {advice}"
         )
     # Largest first from the parent's start: every block starts aligned, right after the last.
@@ -723,20 +1098,29 @@ def plan(parent: str, needs: Mapping[str, int]) -> Plan:
     rows = []
     for name, hosts, prefix in blocks:
         got = _subnet(_INTERFACES[net.version]((start, prefix)))
+        usable, first, last = got.usable_hosts, got.first_host, got.last_host
+        if rules is not None:
+            cloud = cloud_subnet(got.network, rules)
+            usable, first, last = cloud.usable_hosts, cloud.first_usable, cloud.last_usable
         rows.append(
             Allocation(
                 name=name,
                 hosts=hosts,
                 network=got.network,
                 prefixlen=prefix,
-                usable_hosts=got.usable_hosts,
-                first_host=got.first_host,
-                last_host=got.last_host,
+                usable_hosts=usable,
+                first_host=first,
+                last_host=last,
                 broadcast=got.broadcast,
             )
         )
         start += 1 << (top - prefix)
-    return Plan(parent=str(net), allocations=tuple(rows), free=_free(net, start))
+    return Plan(
+        parent=str(net),
+        allocations=tuple(rows),
+        free=_free(net, start),
+        provider=None if rules is None else rules.name,
+    )
 
 
 def _free(parent: IPNetwork, start: int) -> tuple[str, ...]:
@@ -746,6 +1130,91 @@ def _free(parent: IPNetwork, start: int) -> tuple[str, ...]:
         return ()
     address = type(parent.network_address)
     return tuple(str(n) for n in ipaddress.summarize_address_range(address(start), address(end)))
+
+
+# --- IPv6 on the link -----------------------------------------------------------------------
+
+#: Every IPv6 interface has an address in this prefix, valid on its own link only (RFC 4291
+#: §2.5.6); a router's address here is what hosts use as their default gateway (RFC 4861).
+LINK_LOCAL_PREFIX = "fe80::/10"
+
+
+def link_local(mac: str) -> str:
+    """The link-local address an interface makes from its MAC address (modified EUI-64).
+
+    RFC 4291 appendix A: ff:fe goes between the MAC's halves and the universal/local bit (0x02
+    of the first byte) flips; the result follows ``fe80::`` (RFC 4862 §5.3). Linux does this
+    when an interface comes up (``addr_gen_mode`` eui64, its default).
+
+    >>> link_local("02:00:5e:00:00:0a")
+    'fe80::5eff:fe00:a'
+    >>> subnet(link_local("52:54:00:12:34:56")).scope
+    'link-local'
+    """
+    octets = bytes.fromhex(_mac(mac).replace(":", ""))
+    iid = bytes([octets[0] ^ 0x02]) + octets[1:3] + b"\xff\xfe" + octets[3:]
+    return str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + iid))
+
+
+def solicited_node(address: str) -> str:
+    """The solicited-node multicast group a Neighbor Solicitation for ``address`` goes to.
+
+    IPv6 has no broadcast, so instead of ARP's "who has" to everyone, Neighbor Discovery asks
+    the group ``ff02::1:ff`` + the address's last 24 bits (RFC 4291 §2.7.1, RFC 4861 §7.2.2).
+
+    >>> solicited_node("fd00::2"), solicited_node("2001:db8::5eff:fe00:a")
+    ('ff02::1:ff00:2', 'ff02::1:ff00:a')
+    """
+    ip = read_interface(_text(address)).ip
+    if ip.version != 6:
+        raise AddressError(
+            f"{quote(address)}: solicited-node groups are IPv6; IPv4 asks with ARP instead"
+        )
+    group = int(ipaddress.IPv6Address("ff02::1:ff00:0")) | (int(ip) & 0xFFFFFF)
+    return str(ipaddress.IPv6Address(group))
+
+
+def router_advertisement(router_mac: str, prefix: str, lifetime: int = 1800) -> bytes:
+    """The bytes of a Router Advertisement (RFC 4861 §4.2) a router sends to all nodes.
+
+    From the router's link-local address to ``ff02::1``, hop limit 255, with the router's MAC
+    and ``prefix`` (a /64, on-link and for address autoconfiguration). A host takes the
+    source address as its default gateway. Built with scapy; dissect it with
+    :func:`netcourse.packets.dissect`. Taught in notebooks/03-cidr-and-subnets.ipynb.
+
+    >>> from netcourse.packets import dissect
+    >>> ra = dissect(router_advertisement("02:00:5e:00:00:01", "2001:db8:1::/64"))
+    >>> ra.summary
+    'Ether / IPv6 / ICMPv6ND_RA / ICMPv6NDOptSrcLLAddr / ICMPv6NDOptPrefixInfo'
+    >>> ra["IPv6"]["src"].value, ra["IPv6"]["dst"].value
+    ('fe80::5eff:fe00:1', 'ff02::1')
+    """
+    mac = _mac(router_mac)
+    net = _network(prefix)
+    if net.version != 6 or net.prefixlen != 64:
+        raise AddressError(
+            f"{quote(prefix)}: a Router Advertisement's prefix for autoconfiguration is an "
+            "IPv6 /64, such as '2001:db8:1::/64'"
+        )
+    seconds = read_int(lifetime, what="router lifetime", low=0, error=AddressError)
+    if seconds > 9000:
+        raise AddressError(f"lifetime {seconds}: a router lifetime is 0-9000 seconds")
+    from scapy.layers.inet6 import (
+        ICMPv6ND_RA,
+        ICMPv6NDOptPrefixInfo,
+        ICMPv6NDOptSrcLLAddr,
+        IPv6,
+    )
+    from scapy.layers.l2 import Ether
+
+    packet = (
+        Ether(src=mac, dst="33:33:00:00:00:01")
+        / IPv6(src=link_local(mac), dst="ff02::1", hlim=255)
+        / ICMPv6ND_RA(chlim=64, prf=0, routerlifetime=seconds)
+        / ICMPv6NDOptSrcLLAddr(lladdr=mac)
+        / ICMPv6NDOptPrefixInfo(prefix=str(net.network_address), prefixlen=64, L=1, A=1)
+    )
+    return bytes(packet)
 
 
 # --- routing --------------------------------------------------------------------------------
@@ -818,6 +1287,12 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
     >>> outside = route_decision("10.0.1.7/24", "10.0.2.9", gateway="10.0.1.1")
     >>> outside.direct, outside.next_hop
     (False, '10.0.1.1')
+
+    In IPv6 the gateway is usually the router's link-local address, learned from its Router
+    Advertisements (RFC 4861 §6.3.4):
+
+    >>> route_decision("2001:db8:1::7/64", "2001:db8:9::1", gateway="fe80::5eff:fe00:1").next_hop
+    'fe80::5eff:fe00:1'
     """
     iface = read_interface(_text(interface))
     dest = read_interface(_text(destination)).ip
@@ -826,10 +1301,12 @@ def route_decision(interface: str, destination: str, gateway: str | None = None)
     gw = None
     if gateway is not None:
         gw = read_interface(_text(gateway)).ip
-        if gw.version != net.version or gw not in net:
+        on_link = gw.version == 6 == net.version and gw in _network(LINK_LOCAL_PREFIX)
+        if gw.version != net.version or not (gw in net or on_link):
+            link = " (or, in IPv6, a link-local fe80:: address)" if net.version == 6 else ""
             raise AddressError(
                 f"gateway {gw} is not inside {net}, the interface's network: a host can only "
-                "reach a gateway on its own subnet"
+                f"reach a gateway on its own subnet{link}"
             )
     if dest.version != net.version:
         raise AddressError(
