@@ -636,7 +636,8 @@ class CloudSubnet:
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = [("network", self.network), ("provider", self.provider)]
-        rows += [("reserved", f"{address}  {role}") for address, role in self.reserved]
+        width = max(len(address) for address, _ in self.reserved)
+        rows += [("reserved", f"{address:<{width}}  {role}") for address, role in self.reserved]
         rows += [
             ("usable range", f"{self.first_usable} - {self.last_usable}"),
             ("addresses", f"{self.subnet.size:,}"),

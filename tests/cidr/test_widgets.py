@@ -252,12 +252,12 @@ def test_cloud_mode_names_the_reserved_addresses_and_counts_usable():
         ("10.0.0.3", "future use"),
         ("10.0.0.15", "broadcast address"),
     ]:
-        assert f"{address}  {role}" in text
+        assert re.search(rf"{re.escape(address)}\s+{re.escape(role)}", text), address
     assert "11 (16 - 5)" in text and "10.0.0.4 - 10.0.0.14" in text
     assert calc.details.value == plain  # the plain view stays: 14 usable on a LAN
     calc.provider.value = "gcp"
     assert "12 (16 - 4)" in visible_text(calc.cloud.value)
-    assert "10.0.0.14  future use" in visible_text(calc.cloud.value)
+    assert re.search(r"10\.0\.0\.14\s+future use", visible_text(calc.cloud.value))
     calc.provider.value = "azure"
     assert "11 (16 - 5)" in visible_text(calc.cloud.value)
     assert visible_text(calc.cloud.value).count("Azure DNS") == 2
