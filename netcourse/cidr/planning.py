@@ -19,7 +19,7 @@ from netcourse.cidr.addresses import (
     _usable_bits,
     _version,
 )
-from netcourse.cidr.cloud import cloud_provider, cloud_subnet
+from netcourse.cidr.cloud import CloudProvider, cloud_provider, cloud_subnet
 from netcourse.errors import AddressError, quote
 from netcourse.html import Markup, table
 from netcourse.readers import read_int
@@ -27,7 +27,9 @@ from netcourse.readers import read_int
 __all__ = ["Allocation", "Plan", "hosts_to_prefix", "plan"]
 
 
-def hosts_to_prefix(hosts: int, version: int = 4, provider: str | None = None) -> int:
+def hosts_to_prefix(
+    hosts: int, version: int = 4, provider: str | CloudProvider | None = None
+) -> int:
     """The longest prefix whose block has at least ``hosts`` usable hosts (never /31 or /32).
 
     Exact integer arithmetic: an IPv4 block of ``h`` host bits has ``2**h - 2`` usable hosts
@@ -158,7 +160,9 @@ class Plan:
         return table(self._table(), header=self._HEAD, cls="netcourse-plan") + foot
 
 
-def plan(parent: str, needs: Mapping[str, int], provider: str | None = None) -> Plan:
+def plan(
+    parent: str, needs: Mapping[str, int], provider: str | CloudProvider | None = None
+) -> Plan:
     """Allocate one block per named need inside ``parent``, largest first (VLSM).
 
     Each need is a number of usable hosts; each block is the smallest that holds it. With a

@@ -92,6 +92,9 @@ def router_advertisement(router_mac: str, prefix: str, lifetime: int = 1800) -> 
     if seconds > 9000:
         raise AddressError(f"lifetime {seconds}: a router lifetime is 0-9000 seconds")
     # scapy takes a second to load: only this function builds packets, the rest is arithmetic
+    import logging
+
+    logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
     from scapy.layers.l2 import Ether
     from scapy.layers.inet6 import ICMPv6ND_RA, ICMPv6NDOptPrefixInfo  # isort: skip
     from scapy.layers.inet6 import ICMPv6NDOptSrcLLAddr, IPv6  # isort: skip

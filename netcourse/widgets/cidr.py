@@ -30,6 +30,7 @@ from netcourse.cidr import (
     Plan,
     Subnet,
     binary,
+    cloud_provider,
     cloud_subnet,
     plan,
     split,
@@ -58,8 +59,10 @@ PROVIDER_OPTIONS: tuple[tuple[str, str | None], ...] = (
 )
 
 
-def _provider_dropdown() -> widgets.Dropdown:
-    return widgets.Dropdown(options=PROVIDER_OPTIONS, value=None, description="cloud")
+def _provider_dropdown(provider: str | None) -> widgets.Dropdown:
+    """The provider dropdown, set to ``provider`` (any name cloud_provider reads, or None)."""
+    key = None if provider is None else cloud_provider(provider).key
+    return widgets.Dropdown(options=PROVIDER_OPTIONS, value=key, description="cloud")
 
 
 def _need(line: str) -> tuple[str, str] | None:
@@ -159,7 +162,7 @@ class SubnetCalculator(widgets.VBox):
         self.details = widgets.HTML()
         self.bits = widgets.HTML()
         self.subnets = widgets.HTML()
-        self.provider = _provider_dropdown()
+        self.provider = _provider_dropdown(provider)
         self.cloud = widgets.HTML()
         self.cloud_refused = ErrorBox()
         self.subnet: Subnet | None = None
@@ -188,8 +191,6 @@ class SubnetCalculator(widgets.VBox):
         self._update()
         if split_prefix is not None:
             self.split_prefix.value = split_prefix
-        if provider is not None:
-            self.provider.value = provider
 
     def _shown(self) -> str | None:
         if self.subnet is None:
@@ -281,7 +282,7 @@ class SubnetPlanner(widgets.VBox):
         self.stale = StaleNote()
         self.table = widgets.HTML()
         self.figure = widgets.Image(format="png")
-        self.provider = _provider_dropdown()
+        self.provider = _provider_dropdown(provider)
         self.plan: Plan | None = None
         self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
         super().__init__(
@@ -298,8 +299,6 @@ class SubnetPlanner(widgets.VBox):
         self.parent.observe(lambda change: self._update(), names="value")
         self.needs.observe(lambda change: self._update(), names="value")
         self.provider.observe(lambda change: self._update(), names="value")
-        if provider is not None:
-            self.provider.value = provider  # before the first plan: computed once
         self._update()
 
     def _shown(self) -> str | None:

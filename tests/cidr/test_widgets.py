@@ -309,3 +309,14 @@ def test_planner_built_with_a_provider_plans_once_under_its_rules():
     planner = SubnetPlanner("10.0.0.0/24", {"db": 3}, provider="gcp")
     assert planner.plan.provider == "Google Cloud"
     assert planner.plan.allocations[0].usable_hosts == 4  # a /29 keeps 4 in Google Cloud
+
+
+def test_widgets_read_a_provider_by_any_name_and_refuse_an_unknown_one():
+    assert SubnetCalculator("10.0.0.0/28", provider="Google Cloud").provider.value == "gcp"
+    assert SubnetPlanner("10.0.0.0/24", {"a": 3}, provider="AWS").plan.provider == "AWS"
+    for build in (
+        lambda: SubnetCalculator("10.0.0.0/28", provider="oracle"),
+        lambda: SubnetPlanner("10.0.0.0/24", {"a": 3}, provider="oracle"),
+    ):
+        with pytest.raises(AddressError, match="provider 'oracle': unknown"):
+            build()
