@@ -7,6 +7,7 @@ Part of :mod:`netcourse.cidr` (import from there). Taught in notebooks/03-cidr-a
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -91,13 +92,15 @@ def router_advertisement(router_mac: str, prefix: str, lifetime: int = 1800) -> 
     seconds = read_int(lifetime, what="router lifetime", low=0, error=AddressError)
     if seconds > 9000:
         raise AddressError(f"lifetime {seconds}: a router lifetime is 0-9000 seconds")
-    # scapy takes a second to load: only this function builds packets, the rest is arithmetic
-    import logging
-
     logging.getLogger("scapy").setLevel(logging.ERROR)  # before import: no warnings on stderr
-    from scapy.layers.l2 import Ether
-    from scapy.layers.inet6 import ICMPv6ND_RA, ICMPv6NDOptPrefixInfo  # isort: skip
-    from scapy.layers.inet6 import ICMPv6NDOptSrcLLAddr, IPv6  # isort: skip
+    # scapy takes a second to load: only this function builds packets, the rest is arithmetic
+    from scapy.layers.inet6 import (
+        ICMPv6ND_RA,
+        ICMPv6NDOptPrefixInfo,
+        ICMPv6NDOptSrcLLAddr,
+        IPv6,
+    )
+    from scapy.layers.l2 import Ether  # scapy too, for the same reason
 
     packet = (
         Ether(src=mac, dst="33:33:00:00:00:01")
