@@ -14,7 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from netcourse.checks import Feedback, correct, exercise, wrong
-from netcourse.cidr import contains, overlaps, plan, route_decision, subnet, summarize
+from netcourse.cidr import (
+    CLOUD_PROVIDERS,
+    cloud_subnet,
+    contains,
+    overlaps,
+    plan,
+    route_decision,
+    subnet,
+    summarize,
+)
 from netcourse.errors import AddressError
 
 __all__ = [
@@ -28,12 +37,15 @@ __all__ = [
     "PLAN_PARENT",
     "PLAN_NEEDS",
     "SUMMARIZE_NETS",
+    "CLOUD_NET",
+    "CLOUD_PROVIDER",
     "usable_hosts",
     "inside",
     "broadcast",
     "next_hop",
     "office_plan",
     "summary",
+    "cloud_usable",
 ]
 
 LESSON = "03-cidr-and-subnets"
@@ -60,6 +72,8 @@ PLAN_PARENT = "192.168.20.0/24"
 PLAN_NEEDS = {"sales": 50, "developers": 100, "printers": 5, "wifi-guests": 20}
 #: Exercise "summary": the fewest networks covering exactly these.
 SUMMARIZE_NETS = ("10.1.0.0/24", "10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24")
+#: Exercise "cloud-usable": how many addresses can instances get in this subnet, in this cloud?
+CLOUD_NET, CLOUD_PROVIDER = "10.0.8.0/26", "azure"
 
 
 def _as_text(answer: object) -> str | None:
@@ -276,4 +290,44 @@ def summary(answer: str | Iterable[str]) -> Feedback:
         "that does not cover exactly the same addresses.",
         "write the third numbers 0-3 in binary: which bits do they share?",
         mistake="different-addresses",
+    )
+
+
+@exercise(LESSON, "cloud-usable")
+def cloud_usable(answer: int) -> Feedback:
+    """How many addresses instances can get in CLOUD_NET under CLOUD_PROVIDER's rules (an int)."""
+    got = cloud_subnet(CLOUD_NET, CLOUD_PROVIDER)
+    rules = CLOUD_PROVIDERS[CLOUD_PROVIDER]
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return wrong(f"expected a whole number, got {type(answer).__name__}.", "use an int.")
+    if answer == got.usable_hosts:
+        return correct(
+            f"{rules.name} keeps {len(rules.reserved)} addresses of every subnet: "
+            + ", ".join(role for _, role in rules.reserved)
+            + "."
+        )
+    if answer == got.subnet.usable_hosts:
+        return wrong(
+            "that is the count for a LAN, where only the network and broadcast addresses are lost.",
+            f"{rules.name} keeps more addresses than a LAN does: look at cloud_subnet().",
+        )
+    if answer == got.subnet.size:
+        return wrong(
+            "that counts every address in the block.",
+            f"{rules.name} keeps some addresses of each subnet for itself: which ones?",
+        )
+    others = {
+        other.name
+        for key, other in CLOUD_PROVIDERS.items()
+        if key != CLOUD_PROVIDER and got.subnet.size - len(other.reserved) == answer
+    }
+    if others:
+        return wrong(
+            f"that is what {' and '.join(sorted(others))} would leave, not {rules.name}.",
+            f"count the addresses {rules.name} itself reserves.",
+        )
+    return wrong(
+        "that is not the number of addresses instances can get.",
+        "count the addresses in the block (2 to the power of the host bits), then subtract "
+        f"the ones {rules.name} reserves.",
     )

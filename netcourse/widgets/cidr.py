@@ -10,6 +10,9 @@ shows inline and the widget keeps working.
 >>> calc.text.value = "10.0.2.300/24"
 >>> "the 4th number is 300" in calc.errors.value
 True
+>>> calc.text.value, calc.provider.value = "10.0.0.0/28", "aws"
+>>> calc.cloud_subnet.usable_hosts
+11
 """
 
 from __future__ import annotations
@@ -19,17 +22,21 @@ import io
 import ipywidgets as widgets
 
 from netcourse.cidr import (
+    CLOUD_PROVIDERS,
     HOST_COLOUR,
     NETWORK_COLOUR,
     Binary,
+    CloudSubnet,
     Plan,
     Subnet,
     binary,
+    cloud_provider,
+    cloud_subnet,
     plan,
     split,
     subnet,
 )
-from netcourse.errors import AddressError, quote
+from netcourse.errors import AddressError, NetcourseError, quote
 from netcourse.plots.cidr import address_space_figure
 from netcourse.readers import read_int
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
@@ -42,7 +49,20 @@ __all__ = [
     "subnet_html",
     "NETWORK_COLOUR",
     "HOST_COLOUR",
+    "PROVIDER_OPTIONS",
 ]
+
+#: The provider dropdown's choices: no provider (a plain LAN), then each cloud of the table.
+PROVIDER_OPTIONS: tuple[tuple[str, str | None], ...] = (
+    ("none", None),
+    *((rules.name, key) for key, rules in CLOUD_PROVIDERS.items()),
+)
+
+
+def _provider_dropdown(provider: str | None) -> widgets.Dropdown:
+    """The provider dropdown, set to ``provider`` (any name cloud_provider reads, or None)."""
+    key = None if provider is None else cloud_provider(provider).key
+    return widgets.Dropdown(options=PROVIDER_OPTIONS, value=key, description="cloud")
 
 
 def _need(line: str) -> tuple[str, str] | None:
@@ -118,7 +138,12 @@ class SubnetCalculator(widgets.VBox):
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
-    def __init__(self, text: str = "10.0.2.3/16", split_prefix: int | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "10.0.2.3/16",
+        split_prefix: int | None = None,
+        provider: str | None = None,
+    ) -> None:
         self.text = widgets.Text(
             value=text if isinstance(text, str) else "",
             description="address",
@@ -137,16 +162,23 @@ class SubnetCalculator(widgets.VBox):
         self.details = widgets.HTML()
         self.bits = widgets.HTML()
         self.subnets = widgets.HTML()
+        self.provider = _provider_dropdown(provider)
+        self.cloud = widgets.HTML()
+        self.cloud_refused = ErrorBox()
         self.subnet: Subnet | None = None
+        self.cloud_subnet: CloudSubnet | None = None
         self._syncing = False
         self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
         super().__init__(
             [
                 self.text,
+                self.provider,
                 self.errors,
                 self.stale,
                 self.prefix,
                 self.bits,
+                self.cloud_refused,
+                self.cloud,
                 self.details,
                 self.split_prefix,
                 self.subnets,
@@ -155,6 +187,7 @@ class SubnetCalculator(widgets.VBox):
         self.text.observe(lambda change: self._update(), names="value")
         self.prefix.observe(self._on_prefix, names="value")
         self.split_prefix.observe(self._on_split, names="value")
+        self.provider.observe(lambda change: self._update(), names="value")
         self._update()
         if split_prefix is not None:
             self.split_prefix.value = split_prefix
@@ -186,6 +219,25 @@ class SubnetCalculator(widgets.VBox):
         self.bits.value = binary_html(view)
         self.details.value = subnet_html(net)
         self.subnets.value = parts._repr_html_()
+        self._show_cloud()
+
+    def _show_cloud(self) -> None:
+        """The cloud view: the provider's reserved addresses and usable count, or why not.
+
+        A prefix the provider does not allow is said in the cloud view's own error line: the
+        plain subnet views stay current, since the network itself is valid.
+        """
+        self.cloud_subnet = None
+        self.cloud.value = ""
+        self.cloud_refused.clear()
+        if self.provider.value is None:
+            return
+        try:
+            self.cloud_subnet = cloud_subnet(self.text.value, self.provider.value)
+        except NetcourseError as exc:
+            self.cloud_refused.show(exc)
+            return
+        self.cloud.value = self.cloud_subnet._repr_html_()
 
     def _on_split(self, change) -> None:
         if not self._syncing:
@@ -207,7 +259,12 @@ class SubnetPlanner(widgets.VBox):
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
-    def __init__(self, parent: str = "192.168.10.0/24", needs: dict[str, int] | None = None):
+    def __init__(
+        self,
+        parent: str = "192.168.10.0/24",
+        needs: dict[str, int] | None = None,
+        provider: str | None = None,
+    ):
         needs = needs if needs is not None else {"staff": 100, "guests": 50, "printers": 10}
         self.parent = widgets.Text(
             value=parent if isinstance(parent, str) else "",
@@ -225,13 +282,23 @@ class SubnetPlanner(widgets.VBox):
         self.stale = StaleNote()
         self.table = widgets.HTML()
         self.figure = widgets.Image(format="png")
+        self.provider = _provider_dropdown(provider)
         self.plan: Plan | None = None
         self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
         super().__init__(
-            [self.parent, self.needs, self.errors, self.stale, self.table, self.figure]
+            [
+                self.parent,
+                self.provider,
+                self.needs,
+                self.errors,
+                self.stale,
+                self.table,
+                self.figure,
+            ]
         )
         self.parent.observe(lambda change: self._update(), names="value")
         self.needs.observe(lambda change: self._update(), names="value")
+        self.provider.observe(lambda change: self._update(), names="value")
         self._update()
 
     def _shown(self) -> str | None:
@@ -239,7 +306,7 @@ class SubnetPlanner(widgets.VBox):
 
     def _compute(self) -> None:
 
-        result = plan(self.parent.value, parse_needs(self.needs.value))
+        result = plan(self.parent.value, parse_needs(self.needs.value), self.provider.value)
         buffer = io.BytesIO()
         address_space_figure(result).savefig(buffer, format="png", dpi=80, bbox_inches="tight")
         self.plan = result

@@ -132,3 +132,23 @@ def test_summary():
 
 def test_unanswered_is_yellow_not_red():
     assert check.usable_hosts.feedback(...).ok is None
+
+
+def test_cloud_usable():
+    net = ipaddress.ip_network(check.CLOUD_NET)
+    assert check.CLOUD_PROVIDER == "azure"
+    answer = net.num_addresses - 5  # Azure: network, gateway, two DNS, broadcast
+    assert check.cloud_usable.feedback(answer).ok is True
+    assert "Azure DNS" in check.cloud_usable.feedback(answer).message
+    cases = {
+        net.num_addresses - 2: "count for a LAN",
+        net.num_addresses: "every address",
+        net.num_addresses - 4: "Google Cloud would leave",
+        answer - 3: "not the number",
+    }
+    for bad, fragment in cases.items():
+        feedback = check.cloud_usable.feedback(bad)
+        assert feedback.ok is False and fragment in feedback.message, bad
+        assert str(answer) not in feedback.message + feedback.hint
+    for bad in ("59", 59.0, True, None):
+        assert check.cloud_usable.feedback(bad).ok is False

@@ -40,6 +40,37 @@ def ip4(value: int) -> str:
     return str(ipaddress.IPv4Address(value))
 
 
+def rfc_anycast(net: ipaddress.IPv6Network) -> set[ipaddress.IPv6Address]:
+    """The anycast addresses no host may take in ``net`` (in its first /64 if it is wider).
+
+    Built from the RFCs' bit layouts: the Subnet-Router anycast address is the prefix with an
+    all-zeros interface identifier (RFC 4291 2.6.1), not used on a /127 (RFC 6164); RFC 2526
+    section 2 puts 128 more at a 7-bit anycast ID after 57 one bits with the universal/local
+    bit (the 7th) zero in a 64-bit identifier, or after (121 - prefix) one bits otherwise.
+    """
+    host_bits = 128 - net.prefixlen
+    if host_bits <= 1:
+        return set()
+    link = min(host_bits, 64)
+    base = int(net.network_address)
+    found = {base}
+    if host_bits < 8:  # the course gives RFC 2526's addresses to blocks of 8 host bits or more
+        return {ipaddress.IPv6Address(a) for a in found}
+    for anycast_id in range(128):
+        if link == 64:
+            bits = "111111" + "0" + "1" * 50 + format(anycast_id, "07b")
+        else:
+            bits = "1" * (link - 7) + format(anycast_id, "07b")
+        assert len(bits) == link
+        found.add(base + int(bits, 2))
+    return {ipaddress.IPv6Address(a) for a in found}
+
+
+def anycast_count(net: ipaddress.IPv6Network) -> int:
+    """How many addresses of ``net`` are anycast: the first link's, times its /64 links."""
+    return len(rfc_anycast(net)) * 2 ** max(0, 64 - net.prefixlen)
+
+
 # --- subnet() against ipaddress ---------------------------------------------------------------
 
 
@@ -80,9 +111,27 @@ def test_ipv6_fields_match_ipaddress(value, prefixlen):
         assert got.network == str(net)
         assert got.netmask == str(net.netmask)
         assert got.broadcast is None
-        assert got.size == got.usable_hosts == net.num_addresses
-        assert got.first_host == str(net.network_address)
-        assert got.last_host == str(net.broadcast_address)
+        assert got.size == net.num_addresses
+        assert got.usable_hosts == net.num_addresses - anycast_count(net)
+        anycast = rfc_anycast(net)
+        if got.subnet_router_anycast is None:
+            assert not anycast
+        else:
+            assert ipaddress.IPv6Address(got.subnet_router_anycast) == net.network_address
+        if got.reserved_anycast is not None:
+            first, last = map(ipaddress.IPv6Address, got.reserved_anycast)
+            assert anycast == {net.network_address} | {first + i for i in range(128)}
+            assert int(last) - int(first) == 127
+        else:
+            assert len(anycast) <= 1
+        last_host = ipaddress.IPv6Address(got.last_host)
+        assert last_host not in anycast and last_host in net
+        after = int(last_host) + 1  # the next address is outside, or reserved
+        assert after > int(net.broadcast_address) or ipaddress.IPv6Address(after) in anycast
+        if prefixlen >= 127:  # RFC 6164: a /127 uses both addresses; ipaddress agrees
+            assert got.first_host == str(net.network_address)
+        else:  # ipaddress's hosts() leaves out the Subnet-Router anycast address too
+            assert got.first_host == str(next(iter(net.hosts())))
         assert got.version == 6
 
 
@@ -578,10 +627,20 @@ def test_hosts_to_prefix_boundaries():
         assert hosts_to_prefix(usable + 1) == prefixlen - 1
 
 
+def v6_usable(bits: int) -> int:
+    """Usable hosts of an IPv6 block of ``bits`` host bits, from the RFCs' rules in words."""
+    if bits <= 1:  # a /128, and a /127 (RFC 6164: no Subnet-Router anycast)
+        return 2**bits
+    anycast = 1  # the Subnet-Router anycast address (RFC 4291 2.6.1)
+    if bits >= 8:  # plus RFC 2526's 128, in each /64 link when the block holds several
+        anycast += 128
+    return 2**bits - anycast * 2 ** max(0, bits - 64)
+
+
 def smallest_block_bits(hosts: int, version: int) -> int:
     """Host bits of the smallest block holding ``hosts``, found by counting up."""
     bits = 2 if version == 4 else 0
-    while (2**bits - 2 if version == 4 else 2**bits) < hosts:
+    while (2**bits - 2 if version == 4 else v6_usable(bits)) < hosts and bits <= 128:
         bits += 1
     return bits
 
@@ -607,7 +666,7 @@ def test_hosts_to_prefix_is_exact_integer_arithmetic(hosts, version):
 def test_hosts_to_prefix_refuses_what_no_network_holds():
     assert hosts_to_prefix(2**53 + 1, 6) == 128 - 54  # log2 in floating point said /75
     with pytest.raises(
-        AddressError, match=r"more than an IPv6 network can hold; the most is 2\*\*128"
+        AddressError, match=r"more than an IPv6 network can hold; the most is .* 2\*\*128"
     ):
         hosts_to_prefix(10**40, 6)
     with pytest.raises(AddressError, match="the most is 4,294,967,294 usable hosts"):

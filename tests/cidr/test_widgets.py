@@ -225,3 +225,98 @@ def test_parse_needs_of_any_text_is_a_dict_of_ascii_counts_or_an_address_error(t
     for (name, hosts), line in zip(needs.items(), lines, strict=True):
         digits = line.split()[-1].split(":")[-1].split("=")[-1]
         assert digits.isascii() and int(digits) == hosts and name in line
+
+
+# --- the cloud mode ---------------------------------------------------------------------------
+
+
+def test_provider_dropdown_offers_none_and_every_cloud_of_the_table():
+    from netcourse.cidr import CLOUD_PROVIDERS
+
+    calc = SubnetCalculator("10.0.0.0/28")
+    labels = [label for label, _ in calc.provider.options]
+    assert labels == ["none", "AWS", "Azure", "Google Cloud"]
+    assert [value for _, value in calc.provider.options] == [None, *CLOUD_PROVIDERS]
+    assert calc.provider.value is None and calc.cloud.value == "" and calc.cloud_subnet is None
+
+
+def test_cloud_mode_names_the_reserved_addresses_and_counts_usable():
+    calc = SubnetCalculator("10.0.0.0/28")
+    plain = calc.details.value
+    calc.provider.value = "aws"
+    text = visible_text(calc.cloud.value)
+    for address, role in [
+        ("10.0.0.0", "network address"),
+        ("10.0.0.1", "VPC router"),
+        ("10.0.0.2", "Amazon DNS"),
+        ("10.0.0.3", "future use"),
+        ("10.0.0.15", "broadcast address"),
+    ]:
+        assert re.search(rf"{re.escape(address)}\s+{re.escape(role)}", text), address
+    assert "11 (16 - 5)" in text and "10.0.0.4 - 10.0.0.14" in text
+    assert calc.details.value == plain  # the plain view stays: 14 usable on a LAN
+    calc.provider.value = "gcp"
+    assert "12 (16 - 4)" in visible_text(calc.cloud.value)
+    assert re.search(r"10\.0\.0\.14\s+future use", visible_text(calc.cloud.value))
+    calc.provider.value = "azure"
+    assert "11 (16 - 5)" in visible_text(calc.cloud.value)
+    assert visible_text(calc.cloud.value).count("Azure DNS") == 2
+    calc.text.value = "10.0.0.0/24"  # typing keeps the mode
+    assert calc.cloud_subnet.usable_hosts == 251
+    calc.provider.value = None
+    assert calc.cloud.value == "" and calc.cloud_subnet is None
+
+
+def test_cloud_mode_refuses_a_prefix_outside_the_limits_and_keeps_working():
+    calc = SubnetCalculator("10.0.0.0/29", provider="aws")
+    refused = html.unescape(calc.cloud_refused.value)
+    assert "/29 is smaller than AWS's smallest subnet /28" in refused
+    assert calc.cloud.value == "" and calc.errors.value == ""  # the /29 itself is fine
+    assert "10.0.0.0/29" in calc.details.value
+    calc.provider.value = "azure"  # Azure allows a /29
+    assert calc.cloud_refused.value == "" and calc.cloud_subnet.usable_hosts == 3
+    calc.prefix.value = 1  # the slider too: a /1 is larger than Azure's /2
+    assert "larger than Azure's largest subnet /2" in html.unescape(calc.cloud_refused.value)
+    calc.text.value = "2001:db8::/64"
+    assert "IPv4 subnet rules only" in calc.cloud_refused.value
+    calc.text.value = "10.0.0.300/24"  # a bad address: the plain error, the cloud view stale
+    assert "the 4th number is 300" in calc.errors.value
+    calc.text.value = "10.0.0.0/16"
+    assert calc.errors.value == "" and calc.cloud_refused.value == ""
+    assert calc.cloud_subnet.usable_hosts == 65536 - 5
+
+
+def test_planner_cloud_mode_follows_the_provider_and_says_why_it_refuses():
+    planner = SubnetPlanner("10.0.0.0/24", {"web": 20, "db": 3})
+    assert "10.0.0.32/29" in planner.table.value  # a LAN gives the db a /29
+    planner.provider.value = "aws"
+    assert "10.0.0.32/28" in planner.table.value and planner.plan.provider == "AWS"
+    assert "AWS&#39;s rules" in planner.table.value
+    planner.needs.value = "web: 300"
+    assert "a /23" in html.unescape(planner.errors.value)
+    assert "still showing the last valid plan" in planner.stale.value
+    planner.parent.value = "10.0.0.0/16"
+    assert planner.errors.value == "" and "10.0.0.0/23" in planner.table.value
+    planner.needs.value = "big: 70000"
+    assert "AWS's largest subnet is /16" in html.unescape(planner.errors.value)
+    planner.provider.value = "azure"  # Azure allows a /15, but the /16 parent cannot hold it
+    assert "65,536 addresses are missing" in planner.errors.value
+    planner.parent.value = "10.0.0.0/14"
+    assert planner.errors.value == "" and "10.0.0.0/15" in planner.table.value
+
+
+def test_planner_built_with_a_provider_plans_once_under_its_rules():
+    planner = SubnetPlanner("10.0.0.0/24", {"db": 3}, provider="gcp")
+    assert planner.plan.provider == "Google Cloud"
+    assert planner.plan.allocations[0].usable_hosts == 4  # a /29 keeps 4 in Google Cloud
+
+
+def test_widgets_read_a_provider_by_any_name_and_refuse_an_unknown_one():
+    assert SubnetCalculator("10.0.0.0/28", provider="Google Cloud").provider.value == "gcp"
+    assert SubnetPlanner("10.0.0.0/24", {"a": 3}, provider="AWS").plan.provider == "AWS"
+    for build in (
+        lambda: SubnetCalculator("10.0.0.0/28", provider="oracle"),
+        lambda: SubnetPlanner("10.0.0.0/24", {"a": 3}, provider="oracle"),
+    ):
+        with pytest.raises(AddressError, match="provider 'oracle': unknown"):
+            build()

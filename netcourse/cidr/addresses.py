@@ -1,23 +1,15 @@
-"""Addresses, prefixes and subnets: read them, split them, plan them, route by them.
+"""One address and its network, several networks, splitting: the arithmetic of lesson 03.
 
-Taught in notebooks/03-cidr-and-subnets.ipynb; ``contains``, ``route_decision`` and
-``longest_prefix_match`` come back in the firewall, VPC and journey lessons.
-
-The arithmetic is the standard library's :mod:`ipaddress` and :mod:`netaddr`; this module
-adds the reading of a learner's text with errors that name the bad part, the ``ipcalc``
-meaning of "usable hosts", and the teaching views (binary, split, plan, a host's route).
-
->>> net = subnet("10.0.2.3/16")
->>> net.network, net.netmask, net.usable_hosts
-('10.0.0.0/16', '255.255.0.0', 65534)
->>> contains("192.168.1.0/24", "192.168.7.1")
-False
+Part of :mod:`netcourse.cidr` (import from there). The arithmetic is the standard library's
+:mod:`ipaddress` and :mod:`netaddr`; this module adds the reading of a learner's text with
+errors that name the bad part, the ``ipcalc`` meaning of "usable hosts" (and IPv6's anycast
+addresses, which no host may take), and the teaching views (binary, split).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -25,30 +17,26 @@ import netaddr
 
 from netcourse.errors import AddressError, quote
 from netcourse.html import Cell, Markup, table
-from netcourse.readers import MAX_PREFIX, IPInterface, read_int, read_interface, read_mac
+from netcourse.readers import MAX_PREFIX, IPInterface, read_int, read_interface
 from netcourse.style import PALETTE
 
 __all__ = [
     "SPECIAL_RANGES",
+    "RESERVED_ANYCAST_IID",
+    "RESERVED_ANYCAST_COUNT",
+    "NETWORK_COLOUR",
+    "HOST_COLOUR",
     "Binary",
     "Subnet",
     "Subnets",
-    "Allocation",
-    "Plan",
-    "HostRoute",
     "subnet",
     "binary",
+    "host_part",
     "contains",
     "overlaps",
     "summarize",
     "spanning",
     "split",
-    "hosts_to_prefix",
-    "plan",
-    "route_decision",
-    "longest_prefix_match",
-    "Frame",
-    "host_part",
 ]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -166,12 +154,58 @@ def _special_spans() -> tuple[tuple[int, int, int, int, str], ...]:
     return tuple(spans)
 
 
+#: RFC 2526 §2: the 128 reserved subnet anycast addresses of a /64 have the interface
+#: identifiers fdff:ffff:ffff:ff80 to fdff:ffff:ffff:ffff (57 one bits but the universal/local
+#: bit, then a 7-bit anycast ID). On a longer prefix (no 64-bit identifier) they are the
+#: highest 128 addresses. RFC 5453 lists both among the reserved interface identifiers.
+RESERVED_ANYCAST_IID = 0xFDFF_FFFF_FFFF_FF80
+#: How many reserved subnet anycast addresses a subnet has (RFC 2526: a 7-bit anycast ID).
+RESERVED_ANYCAST_COUNT = 128
+
+
+def _anycast(net: IPNetwork) -> tuple[int | None, tuple[int, int] | None, int]:
+    """IPv6 addresses no host may take: (Subnet-Router anycast, RFC 2526 span, how many in all).
+
+    The Subnet-Router anycast address is the prefix with an all-zeros interface identifier
+    (RFC 4291 §2.6.1); a /127 does not use it (RFC 6164 §6) and a /128 has none. A /121 to
+    /126 keeps only it: RFC 2526's 128 would fill a /121 entirely. A network
+    wider than a /64 holds many /64 links: each has its own 129, the spans returned are the
+    first /64's.
+    """
+    host_bits = 128 - net.prefixlen
+    base = int(net.network_address)
+    if host_bits <= 1:
+        return None, None, 0
+    if host_bits < 8:  # a 7-bit anycast ID would take the whole block (or not fit): none
+        return base, None, 1
+    count = _reserved6(host_bits)
+    if host_bits < 64:  # no 64-bit interface identifier: the highest 128 addresses
+        top = base + (1 << host_bits) - 1
+        return base, (top - RESERVED_ANYCAST_COUNT + 1, top), count
+    first = base + RESERVED_ANYCAST_IID
+    return base, (first, first + RESERVED_ANYCAST_COUNT - 1), count
+
+
+def _reserved6(host_bits: int) -> int:
+    """How many addresses of an IPv6 block with ``host_bits`` host bits are anycast (above)."""
+    if host_bits <= 1:
+        return 0
+    if host_bits < 8:
+        return 1
+    return (RESERVED_ANYCAST_COUNT + 1) << max(0, host_bits - 64)
+
+
+def _usable_bits(host_bits: int, version: int) -> int:
+    """Usable hosts of a block of ``host_bits``: ipcalc's 2**h - 2 for IPv4 (2 for a /31, 1 for
+    a /32); for IPv6 every address but the anycast ones RFC 4291 and RFC 2526 reserve."""
+    if version == 6:
+        return (1 << host_bits) - _reserved6(host_bits)
+    return {0: 1, 1: 2}.get(host_bits, (1 << host_bits) - 2)
+
+
 def _usable(net: IPNetwork) -> int:
-    """Usable hosts with ipcalc's meaning: 2**h - 2, but 2 for a /31, 1 for a /32."""
-    if net.version == 6:
-        return net.num_addresses
-    host_bits = 32 - net.prefixlen
-    return {0: 1, 1: 2}.get(host_bits, net.num_addresses - 2)
+    """Usable hosts of ``net`` (see :func:`_usable_bits`)."""
+    return _usable_bits(_MAX_PREFIX[net.version] - net.prefixlen, net.version)
 
 
 @dataclass(frozen=True)
@@ -179,7 +213,10 @@ class Subnet:
     """One address with its prefix, and everything ``ipcalc`` says about its network.
 
     Address attributes are strings; ``broadcast`` is None for a /31, a /32 and all of IPv6
-    (IPv6 has no broadcast). Taught in notebooks/03-cidr-and-subnets.ipynb.
+    (IPv6 has no broadcast). IPv6 has no broadcast but reserves anycast addresses instead:
+    ``subnet_router_anycast`` (the prefix itself, RFC 4291 §2.6.1) and ``reserved_anycast``,
+    the first and last of the 128 reserved subnet anycast addresses (RFC 2526); neither is
+    counted in ``usable_hosts``. Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
     address: str
@@ -194,6 +231,8 @@ class Subnet:
     usable_hosts: int
     version: int
     scope: str
+    subnet_router_anycast: str | None = None
+    reserved_anycast: tuple[str, str] | None = None
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = [
@@ -202,6 +241,14 @@ class Subnet:
             ("netmask", f"{self.netmask} = /{self.prefixlen}"),
             ("wildcard", self.wildcard),
             ("broadcast", self.broadcast or "none"),
+        ]
+        if self.subnet_router_anycast is not None:
+            rows.append(("Subnet-Router anycast", self.subnet_router_anycast))
+        if self.reserved_anycast is not None:
+            each = " in each /64" if self.prefixlen < 64 else ""
+            first, last = self.reserved_anycast
+            rows.append((f"reserved anycast{each}", f"{first} - {last} (128)"))
+        rows += [
             ("first host", self.first_host),
             ("last host", self.last_host),
             ("addresses", f"{self.size:,}"),
@@ -231,7 +278,10 @@ def subnet(text: str) -> Subnet:
     ('10.0.0.0/16', '10.0.0.1', '10.0.255.254', '10.0.255.255')
     >>> subnet("192.168.1.77 255.255.255.0").network
     '192.168.1.0/24'
-    >>> subnet("2001:db8::1/64").usable_hosts == 2**64
+    >>> v6 = subnet("2001:db8::1/64")
+    >>> v6.subnet_router_anycast, v6.reserved_anycast
+    ('2001:db8::', ('2001:db8::fdff:ffff:ffff:ff80', '2001:db8::fdff:ffff:ffff:ffff'))
+    >>> v6.usable_hosts == 2**64 - 1 - 128
     True
     >>> subnet("10.0.0.256/24")
     Traceback (most recent call last):
@@ -246,11 +296,19 @@ def _subnet(iface: IPInterface) -> Subnet:
     net = iface.network
     first, last = net.network_address, net.broadcast_address
     host_bits = _MAX_PREFIX[net.version] - net.prefixlen
+    router, span = None, None
     if net.version == 4 and host_bits >= 2:
         broadcast: str | None = str(last)
         first_host, last_host = first + 1, last - 1
     else:
         broadcast, first_host, last_host = None, first, last
+    if net.version == 6:
+        router, span, _ = _anycast(net)
+        if router is not None:
+            first_host += 1
+        if span is not None and span[1] == int(last):  # the highest addresses are reserved
+            last_host = type(last)(span[0] - 1)
+    address = type(first)
     return Subnet(
         address=str(iface.ip),
         network=str(net),
@@ -264,6 +322,8 @@ def _subnet(iface: IPInterface) -> Subnet:
         usable_hosts=_usable(net),
         version=net.version,
         scope=_scope(net),
+        subnet_router_anycast=None if router is None else str(address(router)),
+        reserved_anycast=None if span is None else (str(address(span[0])), str(address(span[1]))),
     )
 
 
@@ -554,7 +614,7 @@ def split(net: str, new_prefix: int) -> Subnets:
     return Subnets(parent, number)
 
 
-# --- planning -------------------------------------------------------------------------------
+# --- helpers the other parts share ------------------------------------------------------------
 
 
 def _count(number: int) -> str:
@@ -569,339 +629,3 @@ def _version(version: object) -> int:
     if isinstance(version, bool) or not isinstance(version, int) or version not in _MAX_PREFIX:
         raise AddressError(f"version={quote(version)}: an IP version is 4 or 6")
     return version
-
-
-def hosts_to_prefix(hosts: int, version: int = 4) -> int:
-    """The longest prefix whose block has at least ``hosts`` usable hosts (never /31 or /32).
-
-    Exact integer arithmetic: an IPv4 block of ``h`` host bits has ``2**h - 2`` usable hosts
-    (ipcalc's meaning), an IPv6 block ``2**h`` addresses.
-
-    >>> hosts_to_prefix(254), hosts_to_prefix(255), hosts_to_prefix(1)
-    (24, 23, 30)
-    >>> hosts_to_prefix(2**64, 6), hosts_to_prefix(2**64 + 1, 6)
-    (64, 63)
-    >>> hosts_to_prefix(10**40, 6)  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    netcourse.errors.AddressError: more than 2**132 hosts: more than an IPv6 network can hold; ...
-    """
-    version = _version(version)
-    if isinstance(hosts, int) and not isinstance(hosts, bool) and hosts < 1:
-        raise AddressError(f"{quote(hosts)} hosts: expected a whole number of hosts, at least 1")
-    number = read_int(hosts, what="number of hosts", low=1, error=AddressError)
-    if version == 6:
-        bits = (number - 1).bit_length()  # the smallest h with 2**h >= number
-        if bits > 128:
-            raise AddressError(
-                f"{_count(number)} hosts: more than an IPv6 network can hold; the most is "
-                f"2**128 = {2**128:,} addresses (the whole ::/0)"
-            )
-        return 128 - bits
-    bits = max(2, (number + 1).bit_length())  # the smallest h with 2**h - 2 >= number
-    if bits > 32:
-        raise AddressError(
-            f"{_count(number)} hosts: more than an IPv4 network can hold; the most is "
-            f"{2**32 - 2:,} usable hosts (the whole 0.0.0.0/0)"
-        )
-    return 32 - bits
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """One row of a :class:`Plan`: a named need and the block it got."""
-
-    name: str
-    hosts: int
-    network: str
-    prefixlen: int
-    usable_hosts: int
-    first_host: str
-    last_host: str
-    broadcast: str | None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A VLSM allocation: the parent, one row per need (largest first) and what is left free."""
-
-    parent: str
-    allocations: tuple[Allocation, ...]
-    free: tuple[str, ...]
-
-    @property
-    def used(self) -> int:
-        """Addresses handed out."""
-        top = _MAX_PREFIX[_network(self.parent).version]
-        return sum(1 << (top - a.prefixlen) for a in self.allocations)
-
-    @property
-    def size(self) -> int:
-        """Addresses in the parent."""
-        return _network(self.parent).num_addresses
-
-    def __getitem__(self, name: str) -> Allocation:
-        for row in self.allocations:
-            if row.name == name:
-                return row
-        raise KeyError(name)
-
-    _HEAD = ("name", "hosts", "network", "usable", "first host", "last host", "broadcast")
-
-    def _table(self) -> list[tuple[str, ...]]:
-        return [
-            (
-                a.name,
-                str(a.hosts),
-                a.network,
-                str(a.usable_hosts),
-                a.first_host,
-                a.last_host,
-                a.broadcast or "none",
-            )
-            for a in self.allocations
-        ]
-
-    def __repr__(self) -> str:
-        rows = [self._HEAD, *self._table()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEAD))]
-        lines = [
-            "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
-            for r in rows
-        ]
-        lines.append(f"used {self.used} of {self.size} addresses in {self.parent}")
-        lines.append(f"free: {', '.join(self.free) or 'nothing'}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        foot = Markup("<p>used {} of {} addresses in {}; free: {}</p>").format(
-            self.used, self.size, self.parent, ", ".join(self.free) or "nothing"
-        )
-        return table(self._table(), header=self._HEAD, cls="netcourse-plan") + foot
-
-
-def plan(parent: str, needs: Mapping[str, int]) -> Plan:
-    """Allocate one block per named need inside ``parent``, largest first (VLSM).
-
-    Each need is a number of usable hosts; each block is the smallest that holds it.
-    Taught in notebooks/03-cidr-and-subnets.ipynb.
-
-    >>> office = plan("192.168.10.0/24", {"staff": 100, "guests": 50, "printers": 10})
-    >>> for row in office.allocations:
-    ...     print(row.name, row.network)
-    staff 192.168.10.0/25
-    guests 192.168.10.128/26
-    printers 192.168.10.192/28
-    >>> office.free
-    ('192.168.10.208/28', '192.168.10.224/27')
-    """
-    net = _network(parent)
-    if not isinstance(needs, Mapping) or not needs:
-        raise AddressError(
-            f"plan({quote(parent)}, ...): expected needs like {{'A': 254, 'B': 100}}"
-        )
-    top = _MAX_PREFIX[net.version]
-    blocks = []
-    for name, hosts in needs.items():
-        try:
-            prefix = hosts_to_prefix(hosts, net.version)
-        except AddressError as exc:
-            raise AddressError(f"plan: need {quote(name)}: {exc}") from None
-        blocks.append((str(name), read_int(hosts, low=1, error=AddressError), prefix))
-    blocks.sort(key=lambda block: block[2])  # largest first; sort is stable: ties keep order
-    needed = sum(1 << (top - prefix) for _, _, prefix in blocks)
-    if needed > net.num_addresses:
-        missing = needed - net.num_addresses
-        fits = top - (needed - 1).bit_length()
-        advice = f"a /{fits} would fit them" if fits >= 0 else f"no IPv{net.version} network would"
-        raise AddressError(
-            f"plan: the needs take {_count(needed)} addresses but {net} holds "
-            f"{_count(net.num_addresses)}: {_count(missing)} addresses are missing; {advice}"
-        )
-    # Largest first from the parent's start: every block starts aligned, right after the last.
-    start = int(net.network_address)
-    rows = []
-    for name, hosts, prefix in blocks:
-        got = _subnet(_INTERFACES[net.version]((start, prefix)))
-        rows.append(
-            Allocation(
-                name=name,
-                hosts=hosts,
-                network=got.network,
-                prefixlen=prefix,
-                usable_hosts=got.usable_hosts,
-                first_host=got.first_host,
-                last_host=got.last_host,
-                broadcast=got.broadcast,
-            )
-        )
-        start += 1 << (top - prefix)
-    return Plan(parent=str(net), allocations=tuple(rows), free=_free(net, start))
-
-
-def _free(parent: IPNetwork, start: int) -> tuple[str, ...]:
-    """The fewest networks covering the parent from address ``start`` to its end."""
-    end = int(parent.broadcast_address)
-    if start > end:
-        return ()
-    address = type(parent.network_address)
-    return tuple(str(n) for n in ipaddress.summarize_address_range(address(start), address(end)))
-
-
-# --- routing --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HostRoute:
-    """What a host does with a packet: deliver it directly, or hand it to its gateway.
-
-    The host's own decision, made from its interface and gateway (what :func:`route_decision`
-    returns); a VPC route table's lookup is :class:`netcourse.vpc.RouteDecision`.
-    """
-
-    interface: str
-    network: str
-    destination: str
-    gateway: str | None
-    direct: bool
-    next_hop: str | None
-    explanation: str
-
-    def frame(self, src_mac: str, macs: Mapping[str, str]) -> Frame:
-        """The Ethernet and IP addresses of the frame the host sends, given known MACs.
-
-        ``macs`` maps IP addresses to MAC addresses (what ARP would answer).
-
-        >>> decision = route_decision("10.0.1.7/24", "10.0.2.13", gateway="10.0.1.1")
-        >>> decision.frame("02:00:00:00:01:07", {"10.0.1.1": "02:00:00:00:01:01"})
-        Frame(eth_src='02:00:00:00:01:07', eth_dst='02:00:00:00:01:01', ip_src='10.0.1.7', \
-ip_dst='10.0.2.13')
-        """
-        if self.next_hop is None:
-            raise AddressError(f"no route to {self.destination}: no frame is sent")
-        if self.next_hop not in macs:
-            raise AddressError(
-                f"no MAC known for {self.next_hop}: ARP would ask 'who has {self.next_hop}?'"
-            )
-        return Frame(
-            eth_src=_mac(src_mac),
-            eth_dst=_mac(macs[self.next_hop]),
-            ip_src=self.interface.split("/")[0],
-            ip_dst=self.destination,
-        )
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Addresses in a frame's headers: Ethernet and IP, each source and destination."""
-
-    eth_src: str
-    eth_dst: str
-    ip_src: str
-    ip_dst: str
-
-
-def _mac(text: str) -> str:
-    return read_mac(text, error=AddressError)
-
-
-def route_decision(interface: str, destination: str, gateway: str | None = None) -> HostRoute:
-    """Decide, as the host with ``interface`` (address/prefix) would, where a packet goes next.
-
-    Same subnet: resolve the destination's own MAC (ARP, or neighbour discovery in IPv6) and
-    send it the frame. Otherwise: resolve the gateway's MAC and send the frame there, with the
-    destination IP unchanged. Taught in notebooks/03-cidr-and-subnets.ipynb.
-
-    >>> inside = route_decision("10.0.1.7/24", "10.0.1.13", gateway="10.0.1.1")
-    >>> inside.direct, inside.next_hop
-    (True, '10.0.1.13')
-    >>> outside = route_decision("10.0.1.7/24", "10.0.2.9", gateway="10.0.1.1")
-    >>> outside.direct, outside.next_hop
-    (False, '10.0.1.1')
-    """
-    iface = read_interface(_text(interface))
-    dest = read_interface(_text(destination)).ip
-    net = iface.network
-    resolve = "ARP" if net.version == 4 else "neighbour discovery"
-    gw = None
-    if gateway is not None:
-        gw = read_interface(_text(gateway)).ip
-        if gw.version != net.version or gw not in net:
-            raise AddressError(
-                f"gateway {gw} is not inside {net}, the interface's network: a host can only "
-                "reach a gateway on its own subnet"
-            )
-    if dest.version != net.version:
-        raise AddressError(
-            f"{dest} is IPv{dest.version} but the interface {iface} is IPv{net.version}"
-        )
-    base = dict(interface=str(iface), network=str(net), destination=str(dest))
-    gateway_text = None if gw is None else str(gw)
-    if dest in net:
-        return HostRoute(
-            **base,
-            gateway=gateway_text,
-            direct=True,
-            next_hop=str(dest),
-            explanation=(
-                f"{dest} is inside {net}, the interface's own network, so the host uses "
-                f"{resolve} to find {dest}'s MAC address and sends the frame straight to it; "
-                "no router is involved."
-            ),
-        )
-    if gw is None:
-        return HostRoute(
-            **base,
-            gateway=None,
-            direct=False,
-            next_hop=None,
-            explanation=(
-                f"{dest} is outside {net} and no gateway is configured, so the host has no "
-                "route: the send fails with 'network is unreachable'."
-            ),
-        )
-    return HostRoute(
-        **base,
-        gateway=gateway_text,
-        direct=False,
-        next_hop=str(gw),
-        explanation=(
-            f"{dest} is outside {net}, so the host uses {resolve} to find the gateway {gw}'s "
-            f"MAC address and sends it the frame; the packet's destination IP stays {dest} "
-            "(only the frame's destination MAC is the gateway's; nothing is NATed)."
-        ),
-    )
-
-
-def longest_prefix_match(
-    routes: Mapping[str, object] | Iterable[tuple[str, object]], destination: str
-) -> tuple[str, object] | None:
-    """The most specific route containing ``destination``, as ``(route, target)``, or None.
-
-    ``routes`` is a mapping or pairs ``(cidr, target)``; the route is returned as written.
-    Among equally specific routes the first wins. Taught in notebooks/03-cidr-and-subnets.ipynb;
-    used again by the VPC and journey lessons.
-
-    >>> table = {"0.0.0.0/0": "igw", "10.0.0.0/16": "local", "10.0.2.0/24": "vpn"}
-    >>> longest_prefix_match(table, "10.0.2.9"), longest_prefix_match(table, "10.0.9.9")
-    (('10.0.2.0/24', 'vpn'), ('10.0.0.0/16', 'local'))
-    >>> longest_prefix_match({"10.0.0.0/8": "a"}, "192.0.2.1") is None
-    True
-    """
-    pairs = routes.items() if isinstance(routes, Mapping) else routes
-    if isinstance(pairs, str | bytes) or not isinstance(pairs, Iterable):
-        raise AddressError(
-            f"{quote(routes)}: expected routes as a dict or (cidr, target) pairs, such as "
-            "{'0.0.0.0/0': 'igw'}"
-        )
-    dest = read_interface(_text(destination)).ip
-    best: tuple[str, object] | None = None
-    best_len = -1
-    for number, pair in enumerate(pairs, 1):
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise AddressError(f"route {number} {quote(pair)}: expected a pair (cidr, target)")
-        cidr, target = pair
-        net = _network(cidr)
-        if net.version == dest.version and net.prefixlen > best_len and dest in net:
-            best, best_len = (cidr, target), net.prefixlen
-    return best
