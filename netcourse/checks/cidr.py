@@ -299,7 +299,11 @@ def cloud_usable(answer: int) -> Feedback:
     got = cloud_subnet(CLOUD_NET, CLOUD_PROVIDER)
     rules = CLOUD_PROVIDERS[CLOUD_PROVIDER]
     if isinstance(answer, bool) or not isinstance(answer, int):
-        return wrong(f"expected a whole number, got {type(answer).__name__}.", "use an int.")
+        return wrong(
+            f"expected a whole number, got {type(answer).__name__}.",
+            "use an int.",
+            mistake="wrong-type",
+        )
     if answer == got.usable_hosts:
         return correct(
             f"{rules.name} keeps {len(rules.reserved)} addresses of every subnet: "
@@ -310,11 +314,13 @@ def cloud_usable(answer: int) -> Feedback:
         return wrong(
             "that is the count for a LAN, where only the network and broadcast addresses are lost.",
             f"{rules.name} keeps more addresses than a LAN does: look at cloud_subnet().",
+            mistake="lan-count",
         )
     if answer == got.subnet.size:
         return wrong(
             "that counts every address in the block.",
             f"{rules.name} keeps some addresses of each subnet for itself: which ones?",
+            mistake="whole-block",
         )
     others = {
         other.name
@@ -325,9 +331,11 @@ def cloud_usable(answer: int) -> Feedback:
         return wrong(
             f"that is what {' and '.join(sorted(others))} would leave, not {rules.name}.",
             f"count the addresses {rules.name} itself reserves.",
+            mistake="other-provider",
         )
     return wrong(
         "that is not the number of addresses instances can get.",
         "count the addresses in the block (2 to the power of the host bits), then subtract "
         f"the ones {rules.name} reserves.",
+        mistake="other",
     )
