@@ -88,7 +88,7 @@ CLOUD_PROVIDERS: Mapping[str, CloudProvider] = MappingProxyType(
     {
         #: AWS VPC User Guide, "Subnet CIDR blocks" (docs.aws.amazon.com/vpc/latest/userguide/
         #: subnet-sizing.html): an IPv4 subnet is /16 to /28; the first four addresses and the
-        #: last are reserved (netcourse.vpc.resources.RESERVED says the same for lesson 05).
+        #: last are reserved (netcourse.vpc.resources.RESERVED reads them from here).
         "aws": CloudProvider(
             key="aws",
             name="AWS",

@@ -20,7 +20,7 @@ import ipaddress
 from dataclasses import KW_ONLY, dataclass, field
 
 from netcourse import protocols
-from netcourse.cidr import SPECIAL_RANGES
+from netcourse.cidr import CLOUD_PROVIDERS, SPECIAL_RANGES
 from netcourse.errors import VpcError, quote
 from netcourse.protocols import ICMP_TYPES, ICMPV6_TYPES, IcmpType, protocol_table
 from netcourse.readers import read_address, read_int, read_interface
@@ -94,9 +94,12 @@ ECHO_REQUEST: dict[int, int] = {
 #: reply, timestamp and its reply all have code 0, so a rule for another code does not match.
 QUESTION_ICMP_CODE = 0
 
-#: The client's ephemeral ports that return traffic goes to. AWS recommends allowing
-#: 1024-65535 in network ACLs: Linux, Windows, ELB and NAT gateways each use a part of it.
-EPHEMERAL_PORTS: tuple[int, int] = (1024, 65535)
+#: The client's ephemeral ports that return traffic goes to: the range covering every client's
+#: (protocols.EPHEMERAL_PORT_RANGES), 1024-65535, as AWS recommends for network ACLs.
+EPHEMERAL_PORTS: tuple[int, int] = (
+    min(low for low, _ in protocols.EPHEMERAL_PORT_RANGES.values()),
+    max(high for _, high in protocols.EPHEMERAL_PORT_RANGES.values()),
+)
 
 #: The address that stands for "the internet" when a learner names it as an endpoint
 #: (a documentation address from RFC 5737, never a real host).
@@ -112,14 +115,8 @@ INTERNET_ADDR6 = "2001:db8::100"
 MAX_DEPTH = 32
 
 #: The addresses AWS keeps in every IPv4 subnet, by offset from the start (negative: from the
-#: end), and why. A VPC has no broadcast, so even the last address is not given to hosts.
-RESERVED: dict[int, str] = {
-    0: "network address",
-    1: "VPC router (the subnet's gateway; the VPC answers ARP itself)",
-    2: "reserved by AWS (the Amazon DNS server is at the VPC's base address + 2)",
-    3: "reserved by AWS for future use",
-    -1: "broadcast address: not used, a VPC does not support broadcast",
-}
+#: end), and why: the cloud subnet calculator's AWS rules (netcourse.cidr.CLOUD_PROVIDERS).
+RESERVED: dict[int, str] = dict(CLOUD_PROVIDERS["aws"].reserved)
 
 _DIRECTIONS = {
     "inbound": "inbound",
@@ -435,15 +432,18 @@ def reserved_addresses(cidr: str) -> dict[str, str]:
     """The five addresses of an IPv4 subnet that AWS reserves, and why.
 
     >>> reserved_addresses("10.0.1.0/24")["10.0.1.1"]
-    "VPC router (the subnet's gateway; the VPC answers ARP itself)"
+    'VPC router'
     >>> len(reserved_addresses("10.0.1.0/28"))
     5
     """
     net = parse_net(cidr, "subnet")
     if net.version != 4:
         raise VpcError(f"{quote(cidr)}: AWS's five reserved addresses are an IPv4 rule")
-    if net.prefixlen > 28 or net.prefixlen < 16:
-        raise VpcError(f"{quote(cidr)}: an AWS subnet is between /16 and /28")
+    aws = CLOUD_PROVIDERS["aws"]
+    if not aws.largest <= net.prefixlen <= aws.smallest:
+        raise VpcError(
+            f"{quote(cidr)}: an AWS subnet is between /{aws.largest} and /{aws.smallest}"
+        )
     return {str(net[offset]): why for offset, why in RESERVED.items()}
 
 
