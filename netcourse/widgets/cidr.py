@@ -172,11 +172,11 @@ class SubnetCalculator(widgets.VBox):
         super().__init__(
             [
                 self.text,
-                self.provider,
                 self.errors,
                 self.stale,
-                self.prefix,
+                self.prefix,  # next to the address: Tab from it reaches the prefix
                 self.bits,
+                self.provider,
                 self.cloud_refused,
                 self.cloud,
                 self.details,

@@ -195,7 +195,7 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
         _stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
     """One headless Chromium (Debian's) with a fresh profile, for the whole session."""
     sync_playwright = _browser_or_skip()
@@ -214,7 +214,7 @@ def browser_context(tmp_path_factory):
             context.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab_page(lab, browser_context):
     """The JupyterLab page, loaded once and reused by every test (a fresh workspace)."""
     page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()

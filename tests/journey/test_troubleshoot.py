@@ -11,8 +11,9 @@ import pytest
 
 from netcourse.errors import JourneyError, NetcourseError
 from netcourse.firewall import Firewall
+from netcourse.firewall.commands import edit_iptables
 from netcourse.journey import apply_fix, run
-from netcourse.journey.troubleshoot import LABS, edit_iptables, labs, troubleshoot
+from netcourse.journey.troubleshoot import LABS, labs, troubleshoot
 
 REPLY_RULE = "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
 

@@ -3,17 +3,17 @@
 Each generated command is applied to the server's ruleset; the firewall model (lesson 04) then
 reads the result, and the rule must sit where iptables would put it, with the matches the
 model's own parser gives the line. Deleting it again restores the chain. Any other text ends
-as a JourneyError.
+as a RuleError.
 """
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netcourse.errors import JourneyError
+from netcourse.errors import RuleError
 from netcourse.firewall import Firewall
+from netcourse.firewall.commands import edit_iptables
 from netcourse.firewall.parser import parse_rule
 from netcourse.journey.scenarios import HOST_FIREWALL
-from netcourse.journey.troubleshoot import edit_iptables
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -101,10 +101,10 @@ WORDS = st.sampled_from(
 
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(st.text(max_size=40), st.lists(WORDS, max_size=10).map(" ".join)))
-def test_any_text_is_applied_or_refused_with_a_journey_error(command):
+def test_any_text_is_applied_or_refused_with_a_rule_error(command):
     try:
         text = edit_iptables(HOST_FIREWALL, command)
-    except JourneyError as exc:
+    except RuleError as exc:
         assert str(exc).startswith("iptables")
     else:
         Firewall.from_iptables(text)  # what it accepted, the firewall model reads

@@ -2,10 +2,13 @@
 
 import inspect
 import io
+import json
 import pkgutil
 import sys
+import tempfile
 import threading
 from importlib import import_module
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -44,6 +47,21 @@ def _rule_hits():
     return firewall.rule_hits_figure(fw, batch)
 
 
+def _class():
+    """A class of two learners, one of whom got a check wrong, read from their files."""
+    folder = Path(tempfile.mkdtemp())
+    for name, ok in (("ada", True), ("sam", False)):
+        attempt = {"at": 1764600000.0, "ok": ok, "mistake": None if ok else "off-by-two"}
+        data = {
+            "version": 2,
+            "learner": name,
+            "passed": {"03-cidr-and-subnets": {"usable-hosts": 1764600000.0}} if ok else {},
+            "attempts": {"03-cidr-and-subnets": {"usable-hosts": [attempt]}},
+        }
+        (folder / f"{name}.json").write_text(json.dumps(data))
+    return progress.class_figure(str(folder))
+
+
 def _topology():
     example = Vpc.example()
     return vpc.topology(example, example.reachability("internet", "web", 443))
@@ -65,6 +83,7 @@ FIGURES = {
     "layers.protocol_stacks_figure": layers.protocol_stacks_figure,
     "packets.conversations_figure": lambda: packets.conversations_figure("udp", proto="udp"),
     "packets.timeline_figure": lambda: packets.timeline_figure("ipv6"),
+    "progress.class_figure": _class,
     "progress.progress_figure": lambda: progress.progress_figure(
         Progress((("03-cidr-and-subnets", ("usable-hosts",), 3),))
     ),
