@@ -6,6 +6,8 @@ Taught in notebooks/01-sockets-and-4-tuples.ipynb.
 ...     first, second = lab.open_client(), lab.open_client()
 ...     first.port != second.port, lab.close_client(first).time_wait_side
 (True, 'client')
+>>> lab.close_client(first).note  # closed already: the record of that close, not an error
+'client #1 was closed already (the client closed first): these are the states of that close'
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from netcourse.errors import SocketLabError, quote
 from netcourse.html import Cell, Markup, table
@@ -148,6 +150,8 @@ class Teardown:
     first: str
     after_first_close: dict[str, str] = field(hash=False)
     after_second_close: dict[str, str] = field(hash=False)
+    #: Set when the client had been closed already: this is the record of that earlier close.
+    note: str = field(default="", compare=False)
 
     @property
     def time_wait_side(self) -> str | None:
@@ -177,11 +181,49 @@ class Teardown:
             full = ("SYN-RECV", *full[full.index("ESTAB") :])
         return full
 
+    _SIDES = ("client", "server")
+
+    def _states_text(self, states: dict[str, str]) -> str:
+        return ", ".join(f"{side} {states.get(side, 'CLOSED')}" for side in self._SIDES)
+
     def __repr__(self) -> str:
-        return (
-            f"Teardown(client #{self.client}, {self.first} closed first: "
-            f"after 1st close {self.after_first_close}, after 2nd {self.after_second_close})"
+        """Plain words, no dicts.
+
+        >>> seen = {"client": "FIN-WAIT-2", "server": "CLOSE-WAIT"}
+        >>> teardown = Teardown(1, "client", seen, {"client": "TIME-WAIT", "server": "CLOSED"})
+        >>> print(repr(teardown).replace("; ", ";\\n"))
+        Teardown(client #1, the client closed first;
+        after the first close: client FIN-WAIT-2, server CLOSE-WAIT;
+        after both: client TIME-WAIT, server CLOSED)
+        """
+        text = (
+            f"Teardown(client #{self.client}, the {self.first} closed first; "
+            f"after the first close: {self._states_text(self.after_first_close)}; "
+            f"after both: {self._states_text(self.after_second_close)})"
         )
+        return f"{text}\nnote: {self.note}" if self.note else text
+
+    def _repr_html_(self) -> str:
+        side = self.time_wait_side
+        summary = Markup("<p>client #{}: the {} closed first; TIME-WAIT: {}</p>").format(
+            self.client, self.first, f"the {side}'s side" if side else "neither side"
+        )
+        pad = "padding:2px 10px;text-align:left"  # inline: a widget's page has no stylesheet
+        rows = [
+            [
+                Cell(name, header=True, style=pad),
+                Cell(self.after_first_close.get(name, "CLOSED"), style=pad),
+                Cell(self.after_second_close.get(name, "CLOSED"), style=pad),
+            ]
+            for name in self._SIDES
+        ]
+        head = ("socket", "after the first close", "after both closed")
+        html = summary + table(
+            rows, header=[Cell(h, style=pad) for h in head], cls="netcourse-teardown"
+        )
+        if self.note:
+            html += Markup("<p><i>{}</i></p>").format(self.note)
+        return html
 
 
 class _LabCore:
@@ -205,6 +247,7 @@ class _LabCore:
         self.accepted: dict[int, socket.socket] = {}  # client port -> server-side socket
         self.eof: set[int] = set()  # client ports whose FIN the server has read
         self.history: dict[int, int] = {}  # client port -> client number
+        self.teardowns: dict[int, Teardown] = {}  # client number -> how it was closed
         self.next = 1
         self.port: int | None = None
         self.closed = False
@@ -345,6 +388,8 @@ class SocketLab:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._core = _LabCore(family, self.wait)
         self._finalizer = weakref.finalize(self, self._core.close)
+        self._on_change: list[Callable[[str], None]] = []
+        self._callbacks_lock = threading.Lock()
 
     # lifecycle
     def __enter__(self) -> SocketLab:
@@ -378,8 +423,56 @@ class SocketLab:
         return self
 
     def close(self) -> None:
-        """Close every client, accepted and listening socket and stop the server thread."""
+        """Close every client, accepted and listening socket and stop the server thread.
+
+        Then tells what :meth:`on_change` registered ("close"), once, and forgets it. Closing
+        again does nothing.
+        """
         self._finalizer()
+        with self._callbacks_lock:
+            callbacks, self._on_change = self._on_change, []
+        self._tell(callbacks, "close")
+
+    def on_change(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(event)`` after each change the lab makes, until it is closed.
+
+        The events: "open_client" (a client connected and was accepted), "close_client" (one
+        connection closed) and, last, "close" (the lab closed: right now, if it is closed
+        already). A view of the lab uses it so it never shows sockets that are gone. The lab
+        keeps the callback until it closes (a view should pass a function that holds the
+        view weakly). A lab closed only by its finalizer (dropped, or at interpreter exit)
+        calls none. Every callback runs, even if one before it raised; then the first error
+        is raised.
+
+        >>> lab, seen = SocketLab().start(), []
+        >>> lab.on_change(seen.append)
+        >>> client = lab.open_client()
+        >>> lab.close(); lab.close(); seen
+        ['open_client', 'close']
+        """
+        if not callable(callback):
+            raise SocketLabError(f"{quote(callback)}: on_change takes a function to call")
+        with self._callbacks_lock:
+            if not self.closed:
+                self._on_change.append(callback)
+                return
+        callback("close")
+
+    def _changed(self, event: str) -> None:
+        with self._callbacks_lock:
+            callbacks = list(self._on_change)
+        self._tell(callbacks, event)
+
+    @staticmethod
+    def _tell(callbacks: list[Callable[[str], None]], event: str) -> None:
+        failed: Exception | None = None
+        for callback in callbacks:  # every one runs, even if one before it failed
+            try:
+                callback(event)
+            except Exception as exc:
+                failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def _wait_for(self, predicate, what: str) -> None:
         core = self._core
@@ -427,12 +520,18 @@ class SocketLab:
             number = number.number
         with self._core.lock:
             clients = self._core.clients
+            if number is None and clients:
+                number = max(clients)
+            if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+                raise SocketLabError(f"{quote(number)}: a client is chosen by its number, an int")
+            closed = self._core.teardowns.get(number) if number is not None else None
+            if closed is not None:
+                still = f"open ones: {sorted(clients)}" if clients else "none is open now"
+                raise SocketLabError(
+                    f"client #{number} is closed already (the {closed.first} closed first); {still}"
+                )
             if not clients:
                 raise SocketLabError("no client is open: call lab.open_client() first")
-            if number is None:
-                number = max(clients)
-            if isinstance(number, bool) or not isinstance(number, int):
-                raise SocketLabError(f"{quote(number)}: a client is chosen by its number, an int")
             if number not in clients:
                 raise SocketLabError(f"client #{number} is not open; open ones: {sorted(clients)}")
             return clients[number][0]
@@ -458,6 +557,7 @@ class SocketLab:
             core.clients[client.number] = (client, sock)
             core.history[client.port] = client.number
         self._wait_for(lambda: client.port in core.accepted, "the server to accept")
+        self._changed("open_client")
         return client
 
     def _socket(self, client: Client) -> socket.socket:
@@ -501,10 +601,15 @@ class SocketLab:
         """Close one connection, ``first`` ("client" or "server") closing first; return states.
 
         The side that closes first goes through FIN-WAIT and ends in TIME-WAIT; the other
-        sees CLOSE-WAIT until it closes too.
+        sees CLOSE-WAIT until it closes too. A client that was closed already (from the
+        socket table, say) is not an error: its earlier Teardown comes back, with a
+        ``note`` saying so.
         """
         if first not in ("client", "server"):
             raise SocketLabError(f"{quote(first)}: first must be 'client' or 'server'")
+        earlier = self._earlier_close(client, first)
+        if earlier is not None:
+            return earlier
         chosen = self.client(client)
         port = chosen.port
         core = self._core
@@ -528,7 +633,28 @@ class SocketLab:
             with core.lock:
                 core.clients.pop(chosen.number)
             end = self._states(port, {"server": "TIME-WAIT"})
-        return Teardown(chosen.number, first, middle, end)
+        done = Teardown(chosen.number, first, middle, end)
+        with core.lock:
+            core.teardowns[chosen.number] = done
+        self._changed("close_client")
+        return done
+
+    def _earlier_close(self, client: int | Client | None, first: str) -> Teardown | None:
+        """The record of a close already done to this client, with a note; None if open."""
+        number = client.number if isinstance(client, Client) else client
+        if number is None or isinstance(number, bool) or not isinstance(number, int):
+            return None
+        with self._core.lock:
+            done = self._core.teardowns.get(number)
+        if done is None:
+            return None
+        note = (
+            f"client #{number} was closed already (the {done.first} closed first): "
+            "these are the states of that close"
+        )
+        if first != done.first:
+            note += f", and first={first!r} changed nothing"
+        return replace(done, note=note)
 
     def _states(self, port: int, expect: dict[str, str]) -> dict[str, str]:
         """Both sides' states of the connection with this client port (bounded wait)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 
 import psutil
 import pytest
+from markupsafe import escape
 from sockets_procs import fds, gone, listening, run
 
 from netcourse import sockets as sk
@@ -294,3 +296,88 @@ def test_a_finalizer_run_by_the_server_thread_itself_neither_deadlocks_nor_leaks
     core.thread.join(timeout=5)
     assert not core.thread.is_alive() and lab.closed and core.error is None
     assert fds() <= before
+
+
+def test_closing_a_closed_client_again_returns_that_close_with_a_note():
+    """A later cell may close a client the learner closed in the table: no error."""
+    with sk.SocketLab() as lab:
+        first, second = lab.open_client(), lab.open_client()
+        done = lab.close_client(first, first="server")
+        again = lab.close_client(first)  # asks for the client to close first: too late
+        assert again == done and again.time_wait_side == "server"
+        assert "client #1 was closed already (the server closed first)" in again.note
+        assert "first='client' changed nothing" in again.note
+        assert again.note in repr(again) and escape(again.note) in again._repr_html_()
+        assert done.note == ""
+        assert lab.close_client(1, first="server").note.endswith("states of that close")
+        assert [c.number for c in lab.clients] == [second.number]  # nothing else closed
+        with pytest.raises(SocketLabError, match=r"#1 is closed already.*open ones: \[2\]"):
+            lab.exchange(first)
+        with pytest.raises(SocketLabError, match="'both'"):  # a bad side is still refused
+            lab.close_client(first, first="both")
+        lab.close_client(second)
+        with pytest.raises(SocketLabError, match="#2 is closed already.*none is open now"):
+            lab.server_side(second)
+        with pytest.raises(SocketLabError, match="no client is open"):  # never opened
+            lab.close_client(7)
+
+
+def test_teardown_reads_as_words_and_a_table():
+    seen = {"client": "FIN-WAIT-2", "server": "CLOSE-WAIT"}
+    teardown = sk.Teardown(3, "client", seen, {"client": "TIME-WAIT", "server": "CLOSED"})
+    assert "{" not in repr(teardown)
+    assert "after the first close: client FIN-WAIT-2, server CLOSE-WAIT" in repr(teardown)
+    html = teardown._repr_html_()
+    assert "<p>client #3: the client closed first; TIME-WAIT: the client&#39;s side</p>" in html
+    for row in (("client", "FIN-WAIT-2", "TIME-WAIT"), ("server", "CLOSE-WAIT", "CLOSED")):
+        cells = "".join(f">{text}</t" for text in row)
+        assert cells in "".join(f">{t}</t" for t in re.findall(r">([^<>]+)</t[hd]", html))
+
+
+def test_on_change_tells_every_callback_each_change_and_the_close_once():
+    lab = sk.SocketLab().start()
+    seen = []
+
+    def boom(event):
+        seen.append(("boom", event))
+        raise RuntimeError("callback failed")
+
+    lab.on_change(lambda event: seen.append((event, len(lab.clients), lab.closed)))
+    lab.on_change(boom)
+    with pytest.raises(RuntimeError, match="callback failed"):  # after every callback ran
+        lab.open_client()
+    assert seen == [("open_client", 1, False), ("boom", "open_client")]
+    assert len(lab.clients) == 1  # the client is open all the same
+    seen.clear()
+    with pytest.raises(RuntimeError, match="callback failed"):
+        lab.close_client()
+    assert seen == [("close_client", 0, False), ("boom", "close_client")]
+    seen.clear()
+    with pytest.raises(RuntimeError, match="callback failed"):
+        lab.close()
+    assert seen == [("close", 0, True), ("boom", "close")]
+    lab.close()  # again: nothing more
+    lab.close_client(1)  # the record of a close is no change
+    lab.on_change(lambda event: seen.append(("late", event)))  # a closed lab: told at once
+    assert seen[2:] == [("late", "close")]
+    with pytest.raises(SocketLabError, match="function"):
+        lab.on_change("not callable")
+
+
+def test_on_change_callbacks_do_not_run_from_the_finalizer():
+    """A dropped lab is closed by its finalizer, which may run anywhere: no callbacks then."""
+    code = """
+        import gc
+        from netcourse.sockets import SocketLab
+        lab = SocketLab().start()
+        port = lab.port
+        lab.on_change(print)
+        del lab
+        gc.collect()
+        from netcourse.sockets.connections import list_sockets
+        print("listening" if any(s.laddr and s.laddr[1] == port and s.status == "LISTEN"
+              for s in list_sockets("tcp").sockets) else "closed")
+    """
+    result = run(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["closed"]
