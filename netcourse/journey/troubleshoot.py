@@ -63,9 +63,10 @@ _OPS = {
 }
 
 
-def _canonical(rule: Rule) -> tuple:
-    """What makes two rules the same rule, as ``iptables -D`` compares them."""
-    return (rule.chain, rule.matches, rule.target, rule.goto, rule.reject_with, rule.target_options)
+def _canonical(rule: Rule) -> Rule:
+    """What makes two rules the same rule, as ``iptables -D`` compares them: everything but
+    where and how it was written (its number, text, line and table)."""
+    return dataclasses.replace(rule, number=0, text="", line=0, table="filter")
 
 
 def edit_iptables(text: str, command: str) -> str:
