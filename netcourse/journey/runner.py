@@ -1,4 +1,10 @@
-"""Run a scenario: follow the request and its reply through every device, one event each.
+"""Run a scenario: follow one connection through every device, one event per decision.
+
+The connection opens as TCP does (lesson 01): the SYN crosses every device and creates the
+state (the home router's NAT binding, the server's conntrack entry), the SYN-ACK comes back
+through all of them, the laptop's ACK completes the handshake; then the HTTPS request and
+its response cross the path again, finding that state. The segments are
+:data:`netcourse.journey.events.SEGMENTS`.
 
 Each device decides with the model of the lesson that teaches it: the laptop's route with
 :func:`netcourse.cidr.route_decision`, the home switch with :class:`netcourse.switch.Switch`,
