@@ -263,7 +263,8 @@ class _Runner:
             f"and written to the connected socket {self.laptop.ip}:{sc.client_port} → "
             f"{self.target}:{sc.server.port}; nobody on the path can read the request, and "
             "the kernel does everything below. (TLS's own handshake, its ClientHello first, "
-            "came before it on this connection; the journey leaves it out.)",
+            "comes before it on a real connection; the journey leaves it out, so the request "
+            "is numbered as the first data after TCP's handshake.)",
             reads=("Raw.load",),
             decided_by="the application",
         )
