@@ -1,6 +1,7 @@
 """A packet's journey from a laptop on a home LAN to an EC2 instance in a VPC, and back.
 
-``scenario(name).run()`` follows one HTTPS request and its reply device by device; every
+``scenario(name).run()`` follows one connection device by device: TCP's handshake (the SYN
+creates the NAT binding and the conntrack entries), then one HTTPS request and its reply; every
 decision is made by the model of the lesson that teaches it (CIDR route decisions, the
 learning switch, iptables with conntrack, the VPC's ACLs, route tables and security groups);
 the home router's NAT is the firewall model's nat table (a MASQUERADE rule, home_ruleset).
@@ -13,7 +14,7 @@ Taught in notebooks/06-packet-journey.ipynb.
 
 from __future__ import annotations
 
-from netcourse.journey.events import DIRECTIONS, NODES, ZONES, Event, Journey, Table
+from netcourse.journey.events import DIRECTIONS, NODES, SEGMENTS, ZONES, Event, Journey, Table
 from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable, home_ruleset
 from netcourse.journey.runner import run
 from netcourse.journey.scenarios import (
@@ -29,6 +30,7 @@ from netcourse.journey.scenarios import (
 
 __all__ = [
     "DIRECTIONS",
+    "SEGMENTS",
     "NODES",
     "ZONES",
     "Event",

@@ -24,7 +24,16 @@ from netcourse.journey.pdu import parse
 from netcourse.readers import read_int
 from netcourse.style import PALETTE, VERDICT_COLOURS
 
-__all__ = ["Table", "Event", "Journey", "ZONES", "DIRECTIONS", "NODES", "device_reads"]
+__all__ = [
+    "Table",
+    "Event",
+    "Journey",
+    "ZONES",
+    "DIRECTIONS",
+    "SEGMENTS",
+    "NODES",
+    "device_reads",
+]
 
 #: The three parts of the path, left to right on the figure.
 ZONES = ("home", "internet", "vpc")
@@ -43,6 +52,16 @@ NODES = {
 }
 #: The two halves of a journey.
 DIRECTIONS = ("request", "reply")
+#: The segments of a journey in the order they travel, each with its direction: TCP's
+#: three-way handshake (the SYN creates the NAT binding and the conntrack entries), then the
+#: HTTPS request and its response.
+SEGMENTS = {
+    "SYN": "request",
+    "SYN-ACK": "reply",
+    "ACK": "request",
+    "HTTPS request": "request",
+    "HTTPS response": "reply",
+}
 #: The row of a table that decided, and the colour of a decision that let the packet on or not.
 MATCH_STYLE = f"background:{PALETTE['yellow']};font-weight:bold"
 OK_COLOUR, STOP_COLOUR = VERDICT_COLOURS["ACCEPT"], VERDICT_COLOURS["DROP"]
@@ -120,6 +139,8 @@ class Event:
     rewrites: tuple[str, ...] = ()
     decided_by: str = ""
     node: str = ""
+    #: which segment of the connection this is (a key of :data:`SEGMENTS`)
+    segment: str = ""
 
     @property
     def layers(self) -> tuple[int, ...]:
@@ -158,8 +179,8 @@ class Event:
     def __repr__(self) -> str:
         mark = "" if self.ok else "  ✘ STOPPED"
         return (
-            f"<Event {self.step}: {self.direction} at {self.device} ({self.kind}, "
-            f"{self.layer_text}): {self.decision}{mark}>"
+            f"<Event {self.step}: {self.segment or self.direction} at {self.device} "
+            f"({self.kind}, {self.layer_text}): {self.decision}{mark}>"
         )
 
     def _repr_html_(self) -> str:
@@ -171,7 +192,7 @@ class Event:
             self.device,
             self.kind,
             self.layer_text,
-            self.direction,
+            self.segment or self.direction,
             OK_COLOUR if self.ok else STOP_COLOUR,
             self.decision,
             self.why,
@@ -217,25 +238,40 @@ class Journey:
             raise JourneyError(f"{quote(direction)}: a leg is 'request' or 'reply'")
         return tuple(event for event in self.events if event.direction == direction)
 
-    def first(self, where: str, direction: str = "request") -> Event:
-        """The first event of a leg at a figure node, device or kind (``"network ACL"``).
+    def segment(self, name: str) -> tuple[Event, ...]:
+        """The events of one segment of the connection (a key of :data:`SEGMENTS`).
+
+        >>> from netcourse.journey import scenario
+        >>> [e.decision for e in scenario("healthy").run().segment("ACK")]
+        ['ACK: the handshake is complete']
+        """
+        if not isinstance(name, str) or name not in SEGMENTS:
+            raise JourneyError(f"{quote(name)}: a segment is one of {', '.join(SEGMENTS)}")
+        return tuple(event for event in self.events if event.segment == name)
+
+    def first(self, where: str, direction: str = "request", segment: str | None = None) -> Event:
+        """The first event of a leg (or of one ``segment``) at a figure node, device or kind.
 
         Raises JourneyError when the packet never got there on that leg.
 
         >>> from netcourse.journey import scenario
         >>> scenario("healthy").run().first("network ACL", "reply").table.matched[-1]
         'allow'
+        >>> scenario("healthy").run().first("home router", segment="HTTPS request").segment
+        'HTTPS request'
         """
-        for event in self.leg(direction):
+        events = self.leg(direction) if segment is None else self.segment(segment)
+        for event in events:
             if where in (event.node, event.device, event.kind):
                 return event
-        raise JourneyError(f"{quote(where)}: no event there on the {direction} of this journey")
+        part = direction if segment is None else f"{segment} segment"
+        raise JourneyError(f"{quote(where)}: no event there on the {part} of this journey")
 
     def at(self, device: str) -> tuple[Event, ...]:
         """Every event at a device (both directions), in order.
 
         >>> from netcourse.journey import scenario
-        >>> [e.kind for e in scenario("healthy").run().at("home router")]
+        >>> [e.kind for e in scenario("healthy").run().at("home router")][:4]
         ['router', 'NAT', 'NAT', 'router']
         """
         return tuple(event for event in self.events if event.device == device)
@@ -245,13 +281,14 @@ class Journey:
 
         >>> from netcourse.journey import scenario
         >>> print(scenario("no-default-route").run().summary().splitlines()[-1])
-        ✘  3 request laptop                   no route: network is unreachable
+        ✘  3 SYN            laptop                   no route: network is unreachable
         """
         lines = []
         for event in self.events:
             mark = "✘" if not event.ok else " "
             lines.append(
-                f"{mark}{event.step:>3} {event.direction:<7} {event.device:<24} {event.decision}"
+                f"{mark}{event.step:>3} {event.segment or event.direction:<14} {event.device:<24} "
+                f"{event.decision}"
             )
         return "\n".join(lines)
 
@@ -264,11 +301,19 @@ class Journey:
             end = "not delivered"
         return f"<Journey {self.scenario!r}: {len(self.events)} events, {end}>"
 
-    _HEAD = ("step", "direction", "device", "kind", "layer", "decision", "why")
+    _HEAD = ("step", "segment", "device", "kind", "layer", "decision", "why")
 
     def _repr_html_(self) -> str:
         rows = [
-            (e.step, e.direction, e.device, e.kind, e.layer_text.split()[-1], e.decision, e.why)
+            (
+                e.step,
+                e.segment or e.direction,
+                e.device,
+                e.kind,
+                e.layer_text.split()[-1],
+                e.decision,
+                e.why,
+            )
             for e in self.events
         ]
         styles = [None if e.ok else f"color:{STOP_COLOUR};font-weight:bold" for e in self.events]

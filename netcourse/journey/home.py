@@ -43,6 +43,7 @@ from netcourse.journey.fields import (
     read_ipv4,
     read_tcp_port,
 )
+from netcourse.journey.pdu import LINK_MACS
 from netcourse.readers import read_int, read_interface, read_mac, read_netmask
 
 __all__ = [
@@ -151,7 +152,7 @@ class HomeRouter:
     wan_ip: str = "198.51.100.23"
     wan_mac: str = "02:00:00:00:01:17"
     isp_gateway: str = "198.51.100.1"
-    isp_mac: str = "02:00:00:00:01:01"
+    isp_mac: str = LINK_MACS["isp router"]
     switch_port: int = 4
     nat_first_port: int = 40000
 

@@ -50,6 +50,14 @@ def request(runner) -> None:
     decision = lan.send(sc.laptop.name, runner.st.frame, "request").decision
     names = _names(runner)
     out = ", ".join(map(str, decision.out_ports)) or "none"
+    if runner.st.segment == "SYN":
+        why = (
+            "The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
+            f"{', '.join(map(str, flood.out_ports))}, learned each sender's port, and now "
+            f"{decision.reason}."
+        )
+    else:
+        why = f"Still only MAC addresses, learned during the ARP exchange: {decision.reason}."
     runner.add(
         zone="home",
         device="home switch",
@@ -57,12 +65,10 @@ def request(runner) -> None:
         layer=2,
         table=_table(decision, names, decision.dst),
         decision=f"{decision.action} out of port {out}",
-        why=f"The switch reads only MAC addresses: it flooded the ARP broadcast to ports "
-        f"{', '.join(map(str, flood.out_ports))}, learned each sender's port, and now "
-        f"{decision.reason}.",
+        why=why,
         ok=decision.action == "forward",
         reads=device_reads("switch"),
-        decided_by="netcourse.switch.Switch",
+        decided_by="the home switch's forwarding table",
     )
 
 
@@ -81,5 +87,5 @@ def reply(runner) -> None:
         "request.",
         ok=decision.action == "forward",
         reads=device_reads("switch"),
-        decided_by="netcourse.switch.Switch",
+        decided_by="the home switch's forwarding table",
     )

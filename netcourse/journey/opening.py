@@ -186,7 +186,9 @@ def _vector(body: bytes, size: int) -> bytes:
 def client_hello(sc, name: str = HOST_NAME) -> bytes:
     """The laptop's TLS 1.3 ClientHello to the server, with ``name`` in server_name.
 
-    The first data segment of the connection, after TCP's handshake (so ``seq`` 1, ``ack`` 1):
+    The first data segment of the connection, after TCP's handshake, numbered as the journey's
+    handshake leaves it (``seq`` CLIENT_ISN + 1, ``ack`` SERVER_ISN + 1, from
+    :mod:`netcourse.journey.pdu`):
     one handshake record offering TLS 1.3 (supported_versions), an X25519 key share, three
     cipher suites and two signature schemes, every random value derived from the name so the
     bytes are the same every run.
@@ -227,8 +229,8 @@ def client_hello(sc, name: str = HOST_NAME) -> bytes:
         sport=sc.client_port,
         dport=sc.server.port,
         flags="PA",
-        seq=1,
-        ack=1,
+        seq=pdu.CLIENT_ISN + 1,
+        ack=pdu.SERVER_ISN + 1,
         payload=record,
     )
 

@@ -45,12 +45,38 @@ __all__ = [
     "tls_record",
     "BROADCAST",
     "TLS_RECORD",
+    "LINK_MACS",
+    "UNRESOLVED_MAC",
+    "CLIENT_ISN",
+    "SERVER_ISN",
 ]
 
 #: The Ethernet broadcast address, where ARP requests go.
 BROADCAST = "ff:ff:ff:ff:ff:ff"
 #: The most plaintext bytes one TLS record carries (RFC 8446, 2**14).
 TLS_RECORD = 2**14
+#: A frame's destination MAC before ARP has found the next hop's (the kernel holds the packet).
+UNRESOLVED_MAC = "00:00:00:00:00:00"
+
+#: The made-up MAC addresses of the routers' interfaces outside the home, declared once (the
+#: home's own are the scenario's: the laptop, the printer, the home router's LAN and WAN sides).
+#: Every layer-3 hop writes a new frame: source = its outgoing interface, destination = the
+#: next hop's.
+LINK_MACS = {
+    #: the ISP's router on the home router's WAN link (its default gateway)
+    "isp router": "02:00:00:00:01:01",
+    #: the last internet router before AWS, on the link to AWS's border
+    "transit router": "02:00:00:00:03:01",
+    #: AWS's border router, where the internet gateway takes the packet in and out
+    "aws edge": "02:00:00:00:02:01",
+    #: the VPC router inside the VPC (the first address of every subnet answers with it)
+    "vpc router": "0e:00:00:00:00:01",
+}
+
+#: The initial sequence numbers of the laptop's and the server's side of the connection
+#: (random in a real stack, RFC 6528; fixed for stable bytes). The SYN carries CLIENT_ISN, the
+#: SYN-ACK SERVER_ISN and ack CLIENT_ISN + 1; the first data byte is CLIENT_ISN + 1.
+CLIENT_ISN, SERVER_ISN = 1000, 5000
 
 
 def parse(frame: bytes) -> Ether:

@@ -1,4 +1,10 @@
-"""Run a scenario: follow the request and its reply through every device, one event each.
+"""Run a scenario: follow one connection through every device, one event per decision.
+
+The connection opens as TCP does (lesson 01): the SYN crosses every device and creates the
+state (the home router's NAT binding, the server's conntrack entry), the SYN-ACK comes back
+through all of them, the laptop's ACK completes the handshake; then the HTTPS request and
+its response cross the path again, finding that state. The segments are
+:data:`netcourse.journey.events.SEGMENTS`.
 
 Each device decides with the model of the lesson that teaches it: the laptop's route with
 :func:`netcourse.cidr.route_decision`, the home switch with :class:`netcourse.switch.Switch`,
@@ -25,7 +31,7 @@ from typing import Any
 from netcourse import cidr, switch
 from netcourse.errors import AddressError, JourneyError, NetcourseError, quote
 from netcourse.journey import home_switch, pdu, vpc_side
-from netcourse.journey.events import Event, Journey, Table, device_reads
+from netcourse.journey.events import SEGMENTS, Event, Journey, Table, device_reads
 from netcourse.journey.fields import read_field, read_ipv4
 from netcourse.journey.home import HomeHost, HomeRouter, NatEntry, NatTable, arp_answer, mask_bits
 
@@ -45,14 +51,6 @@ LAYERS = {
     "nat": (3, 4),
 }
 
-#: MAC addresses of the links the journey crosses outside the home, fixed for stable bytes.
-_MACS = {
-    "isp-edge": "02:00:00:00:01:01",
-    "aws-edge": "02:00:00:00:02:01",
-    "vpc-router": "0e:00:00:00:00:01",
-}
-
-
 #: What a router changes in every packet it forwards.
 _ROUTER_REWRITES = ("IP.ttl", "Ether.src", "Ether.dst", "IP.chksum")
 
@@ -63,13 +61,15 @@ class _State:
 
     frame: bytes = b""
     direction: str = "request"
+    segment: str = "SYN"
     nat: NatTable = field(default_factory=NatTable)
     nat_entry: NatEntry | None = None
     lan: object = None
     vpc: object = None
     instance: object = None
     firewall: object = None
-    conntrack: object = None
+    fw_packets: list = field(default_factory=list)
+    path: object = None
     events: list[Event] = field(default_factory=list)
     stopped: Event | None = None
 
@@ -117,6 +117,7 @@ class _Runner:
             rewrites=tuple(rewrites),
             decided_by=decided_by,
             node=node or device,
+            segment=self.st.segment,
         )
         self.st.events.append(event)
         if not ok:
@@ -144,20 +145,111 @@ class _Runner:
         )
         return Table("socket table (laptop)", ("proto", "local", "remote", "state"), rows, match)
 
-    def app_request(self) -> None:
+    def segment_frame(self, flags: str, payload: bytes = b"", *, dst_mac: str) -> bytes:
+        """The laptop's next segment of the connection, numbered after what was sent before."""
         sc = self.sc
-        self.st.frame = pdu.tcp_frame(
+        seq, ack = self.client_seq, (self.server_seq if "A" in flags else 0)
+        self.client_seq += len(payload) + (1 if "S" in flags else 0)
+        return pdu.tcp_frame(
             src_mac=self.laptop.mac,
-            dst_mac=self.router.lan_mac,
+            dst_mac=dst_mac,
             src=self.laptop.ip,
             dst=self.target,
             sport=sc.client_port,
             dport=sc.server.port,
-            flags="PA",
-            seq=1001,
-            ack=5001,
-            payload=pdu.tls_record(sc.server.request),
-            ip_id=7,
+            flags=flags,
+            seq=seq,
+            ack=ack,
+            payload=payload,
+            ip_id=self.next_ip_id(),
+        )
+
+    def next_ip_id(self) -> int:
+        self.ip_id += 1
+        return self.ip_id
+
+    def app_connect(self) -> None:
+        sc = self.sc
+        # the next hop's MAC is not known until ARP has found it (step 4)
+        self.st.frame = self.segment_frame("S", dst_mac=pdu.UNRESOLVED_MAC)
+        self.add(
+            zone="home",
+            device="laptop",
+            kind="browser (application)",
+            layer=7,
+            table=self.laptop_socket_table("SYN-SENT", 0),
+            decision=f"connect() called to {self.target}:{sc.server.port}",
+            why=f"The browser calls connect() on a new TCP socket to {self.target}:"
+            f"{sc.server.port} (the address the DNS lookup gave). Before any of the request's "
+            "bytes can go, the kernel opens the connection with TCP's three-way handshake; "
+            "until it completes the socket is connecting (SYN-SENT), not yet connected.",
+            reads=("IP.dst", "TCP.dport"),
+            decided_by="the application",
+        )
+
+    def tcp_syn(self) -> None:
+        four = pdu.four_tuple(self.st.frame)
+        self.add(
+            zone="home",
+            device="laptop",
+            kind="TCP (transport)",
+            layer=4,
+            table=self.laptop_socket_table("SYN-SENT", 0),
+            decision=f"SYN {four[0]}:{four[1]} → {four[2]}:{four[3]}",
+            why="TCP's first segment carries no data, only the SYN flag and the laptop's initial "
+            f"sequence number ({pdu.CLIENT_ISN}); its ports come from the socket's 4-tuple: the "
+            "source port is the laptop's ephemeral port, the destination the server's port.",
+            reads=("TCP.sport", "TCP.dport", "TCP.seq", "TCP.flags"),
+            decided_by="the laptop's socket (lesson 01)",
+        )
+
+    def laptop_established(self) -> None:
+        four = pdu.four_tuple(self.st.frame)
+        mine = (self.target, self.sc.server.port, self.laptop.ip, self.sc.client_port)
+        ok = four == mine
+        pkt = pdu.parse(self.st.frame)["TCP"]
+        self.server_seq = int(pkt.seq) + 1
+        self.add(
+            zone="home",
+            device="laptop",
+            kind="TCP (transport)",
+            layer=4,
+            table=self.laptop_socket_table("ESTABLISHED" if ok else "SYN-SENT", 0 if ok else None),
+            decision="SYN-ACK matches the socket: connect() returns" if ok else "no socket: RST",
+            why=(
+                f"The SYN-ACK's 4-tuple {four[0]}:{four[1]} → {four[2]}:{four[3]} mirrors the "
+                f"connecting socket's and it acknowledges {int(pkt.ack)} (the SYN's sequence "
+                "number + 1), so the socket is now ESTABLISHED and connect() returns: the NAT "
+                "rewrite was undone exactly."
+            )
+            if ok
+            else f"No socket has the 4-tuple {four}; the kernel answers with a reset.",
+            ok=ok,
+            reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport", "TCP.flags", "TCP.ack"),
+            decided_by="the laptop's socket (lesson 01)",
+        )
+
+    def tcp_ack(self) -> None:
+        self.st.frame = self.segment_frame("A", dst_mac=self.router.lan_mac)
+        self.add(
+            zone="home",
+            device="laptop",
+            kind="TCP (transport)",
+            layer=4,
+            table=self.laptop_socket_table("ESTABLISHED", 0),
+            decision="ACK: the handshake is complete",
+            why=f"The third segment acknowledges the server's SYN (ack {self.server_seq}). It "
+            "crosses the same devices as the request that follows, and each of them finds the "
+            "state the SYN created (the NAT binding, the conntrack entries); when it arrives "
+            "the server's socket is ESTABLISHED too and accept() returns the connection.",
+            reads=("TCP.seq", "TCP.ack", "TCP.flags"),
+            decided_by="the laptop's socket (lesson 01)",
+        )
+
+    def app_request(self) -> None:
+        sc = self.sc
+        self.st.frame = self.segment_frame(
+            "PA", pdu.tls_record(sc.server.request), dst_mac=self.router.lan_mac
         )
         first_line = sc.server.request.split(b"\r\n")[0].decode()
         self.add(
@@ -167,10 +259,12 @@ class _Runner:
             layer=7,
             table=self.laptop_socket_table("ESTABLISHED", 0),
             decision=f"write {first_line!r} (in TLS) to the socket",
-            why=f"The browser's HTTP request is encrypted by TLS into one application-data record "
+            why="The browser's HTTP request is encrypted by TLS into one application-data record "
             f"and written to the connected socket {self.laptop.ip}:{sc.client_port} → "
             f"{self.target}:{sc.server.port}; nobody on the path can read the request, and "
-            "the kernel does everything below.",
+            "the kernel does everything below. (TLS's own handshake, its ClientHello first, "
+            "comes before it on a real connection; the journey leaves it out, so the request "
+            "is numbered as the first data after TCP's handshake.)",
             reads=("Raw.load",),
             decided_by="the application",
         )
@@ -184,10 +278,11 @@ class _Runner:
             layer=4,
             table=self.laptop_socket_table("ESTABLISHED", 0),
             decision=f"segment {four[0]}:{four[1]} → {four[2]}:{four[3]}",
-            why="TCP wraps the bytes in a segment whose ports come from the socket's 4-tuple: the "
-            "source port is the laptop's ephemeral port, the destination the server's port.",
+            why="TCP wraps the bytes in a segment of the connection the handshake opened, its "
+            "sequence number counting the bytes sent so far; the route and the gateway's MAC "
+            "are those the SYN found (the ARP table has it), so the frame goes straight out.",
             reads=("TCP.sport", "TCP.dport", "TCP.seq", "TCP.ack", "TCP.flags"),
-            decided_by="the socket's 4-tuple (lesson 01)",
+            decided_by="the laptop's socket (lesson 01)",
         )
 
     def laptop_route(self) -> None:
@@ -209,7 +304,7 @@ class _Runner:
                 why=str(exc),
                 ok=False,
                 reads=("IP.dst",),
-                decided_by="netcourse.cidr.route_decision",
+                decided_by="the laptop's routing table (lesson 03)",
             )
             return
         rows = [(decision.network, "connected (on-link)", "link")]
@@ -241,7 +336,7 @@ class _Runner:
             why=decision.explanation,
             ok=ok,
             reads=("IP.dst",),
-            decided_by="netcourse.cidr.route_decision",
+            decided_by="the laptop's routing table (lesson 03)",
         )
         self.next_hop = decision.next_hop
 
@@ -297,7 +392,7 @@ class _Runner:
                 "for it, so the frame can never be addressed.",
                 ok=False,
                 reads=("ARP.pdst",),
-                decided_by="the hosts on the LAN (ARP)",
+                decided_by="the hosts on the LAN (ARP, lesson 02)",
                 frame=request,
             )
             return
@@ -317,7 +412,7 @@ class _Runner:
             "now the next hop's, while the IP destination stays the server's.",
             reads=("ARP.pdst",),
             rewrites=("Ether.dst",),
-            decided_by="netcourse.switch.ArpTable",
+            decided_by="the laptop's ARP table (lesson 02)",
             frame=request,
         )
         self.st.frame = pdu.rewrite(self.st.frame, dst_mac=mac)
@@ -341,7 +436,7 @@ class _Runner:
                 why=f"No route in the home router contains {dst}.",
                 ok=False,
                 reads=("IP.dst",),
-                decided_by="netcourse.cidr.longest_prefix_match",
+                decided_by="the home router's routing table",
             )
             return
         index = list(routes).index(match)
@@ -361,35 +456,51 @@ class _Runner:
             "MAC addresses for the next link.",
             reads=device_reads("router"),
             rewrites=_ROUTER_REWRITES,
-            decided_by="netcourse.cidr.longest_prefix_match",
+            decided_by="the home router's routing table",
         )
 
     def nat_out(self) -> None:
         router = self.router
         before = pdu.four_tuple(self.st.frame)
+        first = self.st.nat_entry is None
         self.st.nat, entry = self.st.nat.outbound(before, router.wan_ip, router.nat_first_port)
         self.st.nat_entry = entry
         after = NatTable.translate_out(before, entry)
         self.st.frame = pdu.rewrite(self.st.frame, src=after[0], sport=after[1])
+        if first:
+            note = "entry created now, by the SYN"
+            port = (
+                "the port is kept: no other connection uses it"
+                if after[1] == before[1]
+                else f"the port moved: {before[1]} is taken or below the MASQUERADE range"
+            )
+            why = (
+                f"{before[0]} is a private address the internet cannot answer, so the SYN, the "
+                "connection's first packet, crosses the router's nat table (-A POSTROUTING -o "
+                f"wan -p tcp -j MASQUERADE): the source becomes its public {after[0]}:{after[1]} "
+                f"and conntrack records the binding ({port}), so the 4-tuple the server sees is "
+                "not the one the laptop's socket has."
+            )
+            decided_by = "the home router's NAT table (its MASQUERADE rule)"
+        else:
+            note = "entry the SYN created: the nat rules are not read again"
+            why = (
+                "Only a connection's first packet crosses the nat table; this one belongs to the "
+                "connection the SYN opened, so conntrack rewrites it with the same binding: "
+                f"{before[0]}:{before[1]} → {after[0]}:{after[1]}."
+            )
+            decided_by = "the home router's NAT binding (conntrack)"
         self.add(
             zone="home",
             device="home router",
             kind="NAT",
             layer=LAYERS["nat"],
-            table=self.st.nat.table(entry, "entry created now"),
+            table=self.st.nat.table(entry, note),
             decision=f"rewrite source {before[0]}:{before[1]} → {after[0]}:{after[1]}",
-            why=f"{before[0]} is a private address the internet cannot answer, so the router's "
-            "nat table (-A POSTROUTING -o wan -p tcp -j MASQUERADE) rewrites the source to its "
-            f"public {after[0]}:{after[1]} and conntrack records the mapping ("
-            + (
-                "the port is kept: no other connection uses it"
-                if after[1] == before[1]
-                else f"the port moved: {before[1]} is taken or below the MASQUERADE range"
-            )
-            + "), so the 4-tuple the server sees is not the one the laptop's socket has.",
+            why=why,
             reads=("IP.src", "TCP.sport"),
             rewrites=("IP.src", "TCP.sport", "IP.chksum", "TCP.chksum"),
-            decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
+            decided_by=decided_by,
         )
 
     def internet_routes(self) -> tuple[tuple[str, str], ...]:
@@ -407,10 +518,10 @@ class _Runner:
         routes = self.internet_routes()
         match = cidr.longest_prefix_match(routes, dst)
         ttl = pdu.parse(self.st.frame)["IP"].ttl
-        if self.st.direction == "request":
-            macs = dict(src_mac=_MACS["isp-edge"], dst_mac=_MACS["aws-edge"])
-        else:
-            macs = dict(src_mac=_MACS["isp-edge"], dst_mac=self.router.wan_mac)
+        if self.st.direction == "request":  # the last router's link to AWS's border
+            macs = dict(src_mac=pdu.LINK_MACS["transit router"], dst_mac=pdu.LINK_MACS["aws edge"])
+        else:  # the ISP's router delivers to the home router's WAN side
+            macs = dict(src_mac=self.router.isp_mac, dst_mac=self.router.wan_mac)
         self.st.frame = pdu.rewrite(self.st.frame, ttl=ttl - INTERNET_HOPS, **macs)
         self.add(
             zone="internet",
@@ -429,7 +540,7 @@ class _Runner:
             f"{ttl - INTERNET_HOPS}. Only public addresses can be routed here.",
             reads=device_reads("router"),
             rewrites=_ROUTER_REWRITES,
-            decided_by="netcourse.cidr.longest_prefix_match",
+            decided_by="the internet routers' BGP routes",
         )
 
     # --- the reply, back home --------------------------------------------------------------
@@ -450,7 +561,7 @@ class _Runner:
                 "for and drops it.",
                 ok=False,
                 reads=("IP.dst", "TCP.dport"),
-                decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
+                decided_by="the home router's NAT table",
             )
             return
         after = NatTable.translate_in(before, entry)
@@ -460,14 +571,14 @@ class _Runner:
             device="home router",
             kind="NAT",
             layer=LAYERS["nat"],
-            table=self.st.nat.table(entry, "state kept since the request"),
+            table=self.st.nat.table(entry, "state kept since the SYN"),
             decision=f"rewrite destination {before[2]}:{before[3]} → {after[2]}:{after[3]}",
-            why="The reply matches the NAT entry the request created (remote, outside address and "
+            why="The reply matches the NAT binding the SYN created (remote, outside address and "
             "port all equal), so the router undoes exactly that rewrite: stateful, it needs no "
             "rule for replies.",
             reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport"),
             rewrites=("IP.dst", "TCP.dport", "IP.chksum", "TCP.chksum"),
-            decided_by="netcourse.firewall.Firewall.traverse (journey.home.home_ruleset)",
+            decided_by="the home router's NAT binding (conntrack)",
         )
 
     def router_reply(self) -> None:
@@ -490,7 +601,7 @@ class _Runner:
                 why=f"No host on the LAN answers for {dst}.",
                 ok=False,
                 reads=("IP.dst",),
-                decided_by="netcourse.switch.ArpTable",
+                decided_by="the home router's ARP table",
             )
             return
         ttl = pdu.parse(self.st.frame)["IP"].ttl
@@ -506,7 +617,7 @@ class _Runner:
             f"directly: its ARP table, learned from the laptop's own ARP request, gives {mac}.",
             reads=device_reads("router"),
             rewrites=_ROUTER_REWRITES,
-            decided_by="netcourse.cidr.longest_prefix_match",
+            decided_by="the home router's routing and ARP tables",
         )
 
     def switch_reply(self) -> None:
@@ -532,42 +643,38 @@ class _Runner:
             else f"No socket has the 4-tuple {four}; the kernel answers with a reset.",
             ok=ok,
             reads=("IP.src", "TCP.sport", "IP.dst", "TCP.dport", "Raw.load"),
-            decided_by="the socket's 4-tuple (lesson 01)",
+            decided_by="the laptop's socket (lesson 01)",
         )
 
     # --- the whole run -------------------------------------------------------------------------
 
-    def steps(self):
-        return (
-            self.app_request,
-            self.tcp_request,
-            self.laptop_route,
-            self.laptop_arp,
-            self.switch_request,
-            self.router_request,
-            self.nat_out,
-            self.internet,
-            lambda: vpc_side.request(self),
-            lambda: vpc_side.reply(self),
-            self.reply_leg,
-        )
-
-    def reply_leg(self) -> None:
-        self.st.direction = "reply"
-        for step in (
-            self.internet,
-            self.nat_in,
-            self.router_reply,
-            self.switch_reply,
-            self.laptop_deliver,
-        ):
-            step()
-            if self.st.stopped is not None:
-                return
+    def legs(self):
+        """The steps of each segment, in order: the handshake, then the request and response."""
+        cloud_in, cloud_out = (lambda: vpc_side.request(self)), (lambda: vpc_side.reply(self))
+        home_in = (self.internet, self.nat_in, self.router_reply, self.switch_reply)
+        out = (self.switch_request, self.router_request, self.nat_out, self.internet, cloud_in)
+        return {
+            "SYN": (
+                self.app_connect,
+                self.tcp_syn,
+                self.laptop_route,
+                self.laptop_arp,
+                *out,
+            ),
+            "SYN-ACK": (cloud_out, *home_in, self.laptop_established),
+            "ACK": (self.tcp_ack,),
+            "HTTPS request": (self.app_request, self.tcp_request, *out),
+            "HTTPS response": (cloud_out, *home_in, self.laptop_deliver),
+        }
 
     def run(self) -> Journey:
-        for step in self.steps():
-            step()
+        self.client_seq, self.server_seq, self.ip_id = pdu.CLIENT_ISN, 0, 6
+        for segment, steps in self.legs().items():
+            self.st.segment, self.st.direction = segment, SEGMENTS[segment]
+            for step in steps:
+                step()
+                if self.st.stopped is not None:
+                    break
             if self.st.stopped is not None:
                 break
         events = tuple(self.st.events)
@@ -576,7 +683,8 @@ class _Runner:
 
 
 def run(scenario: Any) -> Journey:
-    """Follow a scenario's request and reply through every device and record each decision."""
+    """Follow a scenario's connection through every device and record each decision: TCP's
+    handshake (SYN, SYN-ACK, ACK), then the HTTPS request and its response."""
     if not all(hasattr(scenario, part) for part in ("laptop", "neighbour", "router", "server")):
         raise JourneyError(
             f"{quote(scenario)}: expected a Scenario, e.g. netcourse.journey.scenario('healthy')"

@@ -22,7 +22,7 @@ from netcourse.journey.events import Table, device_reads
 from netcourse.vpc.resources import protocol_name
 
 #: ``request`` and ``reply`` are the runner's hooks for the cloud side, not public.
-__all__ = ["model", "public_ip", "KINDS"]
+__all__ = ["model", "public_ip", "KINDS", "DECIDERS"]
 
 #: How each kind of hop of lesson 05's Path is shown: (event kind, figure node, OSI layer).
 KINDS = {
@@ -34,10 +34,15 @@ KINDS = {
     "vpc": ("VPC", "internet gateway", 3),
 }
 
-_VPC_ROUTER_MAC = "0e:00:00:00:00:01"
-_AWS_EDGE_MAC = "02:00:00:00:02:01"
-_ISP_EDGE_MAC = "02:00:00:00:01:01"
-_DECIDED = "netcourse.vpc.Vpc.reachability"
+#: Who decides at each kind of hop of lesson 05's path (its model: Vpc.reachability), in words.
+DECIDERS = {
+    "internet-gateway": "the internet gateway's address map",
+    "network-acl": "the network ACL's rules",
+    "route-table": "the subnet's route table",
+    "security-group": "the security group's rules",
+    "instance": "the VPC's instance data",
+    "vpc": "the VPC's gateways",
+}
 
 
 def model(scenario):
@@ -193,22 +198,28 @@ def _hop_event(runner, hop) -> bool:
     kind, node, layer = KINDS.get(hop.kind, (hop.kind, "internet gateway", 3))
     reads: tuple[str, ...] = ()
     rewrites: tuple[str, ...] = ()
+    why = hop.reason
     if hop.kind == "internet-gateway":
         translation = hop.detail
         if translation is not None and translation.field == "destination":
             runner.st.frame = pdu.rewrite(
                 runner.st.frame,
                 dst=translation.after,
-                src_mac=_VPC_ROUTER_MAC,
+                src_mac=pdu.LINK_MACS["vpc router"],
                 dst_mac=runner.sc.server.mac,
             )
-            reads, rewrites = ("IP.dst",), ("IP.dst", "IP.chksum", "TCP.chksum")
+            reads = ("IP.dst",)
+            rewrites = ("IP.dst", "Ether.src", "Ether.dst", "IP.chksum", "TCP.chksum")
             table = _igw_table(vpc, translation.after)
         elif translation is not None:
             runner.st.frame = pdu.rewrite(
-                runner.st.frame, src=translation.after, src_mac=_AWS_EDGE_MAC, dst_mac=_ISP_EDGE_MAC
+                runner.st.frame,
+                src=translation.after,
+                src_mac=pdu.LINK_MACS["aws edge"],
+                dst_mac=pdu.LINK_MACS["transit router"],
             )
-            reads, rewrites = ("IP.src",), ("IP.src", "IP.chksum", "TCP.chksum")
+            reads = ("IP.src",)
+            rewrites = ("IP.src", "Ether.src", "Ether.dst", "IP.chksum", "TCP.chksum")
             table = _igw_table(vpc, translation.before)
         else:
             table = _igw_table(vpc, None)
@@ -221,6 +232,16 @@ def _hop_event(runner, hop) -> bool:
         table = _acl_table(vpc, hop)
         decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
         reads = ("IP.src", "TCP.dport") if hop.direction == "inbound" else ("IP.dst", "TCP.dport")
+    elif hop.kind == "security-group" and runner.st.segment != "SYN":
+        # a later packet of a connection the group allowed: tracked, the rules are not read
+        table = _sg_table(vpc, hop, hop.direction, stateful_reply=True)
+        decision = "allow (tracked connection)"
+        reads = device_reads("firewall (stateful packet filter)")
+        why = (
+            "Security groups are stateful: the SYN of this connection was allowed in, so its "
+            "later packets are allowed as part of the tracked connection, without reading the "
+            "rules again."
+        )
     elif hop.kind == "security-group":
         table = _sg_table(vpc, hop, hop.direction)
         decision = f"{'allow' if hop.allowed else 'DENY'} ({hop.rule})"
@@ -240,11 +261,11 @@ def _hop_event(runner, hop) -> bool:
         layer=layer,
         table=table,
         decision=decision,
-        why=hop.reason,
+        why=why,
         ok=hop.allowed,
         reads=reads,
         rewrites=rewrites,
-        decided_by=_DECIDED,
+        decided_by=DECIDERS.get(hop.kind, "the VPC"),
         node=node,
     )
     return hop.allowed
@@ -288,7 +309,7 @@ def _ingress_route(runner, igw_id: str) -> bool:
         "send it to an inspection appliance first.)",
         ok=decision.forwarded,
         reads=("IP.dst",),
-        decided_by="netcourse.vpc.Vpc.ingress_routing",
+        decided_by="the VPC's local routing",
         node="route table",
     )
     return decision.forwarded
@@ -339,13 +360,19 @@ def _firewall():
     return firewall.Firewall
 
 
+def _flags(frame: bytes) -> str:
+    return str(pdu.parse(frame)["TCP"].flags)
+
+
 def _host_input(runner) -> None:
     sc = runner.sc
-    fw = _firewall().from_iptables(sc.server.iptables)
-    runner.st.firewall = fw
-    runner.st.fw_packets = [(_fw_packet(runner.st.frame, "PA"), "INPUT")]
+    if runner.st.firewall is None:
+        runner.st.firewall = _firewall().from_iptables(sc.server.iptables)
+    fw = runner.st.firewall
+    runner.st.fw_packets.append((_fw_packet(runner.st.frame, _flags(runner.st.frame)), "INPUT"))
     verdict = fw.replay(runner.st.fw_packets).verdicts[-1]
     ok = verdict.action == "ACCEPT"
+    first = runner.st.segment == "SYN"
     runner.add(
         zone="vpc",
         device=f"{sc.server.instance} iptables",
@@ -355,10 +382,15 @@ def _host_input(runner) -> None:
         decision=f"{verdict.action} by {verdict.decided_by}",
         why=f"The instance's own firewall checks the packet in its INPUT chain after the security "
         f"group let it in: {verdict.decided_by} decides {verdict.action} for a packet in "
-        f"conntrack state {verdict.state}.",
+        f"conntrack state {verdict.state}"
+        + (
+            "; the SYN creates the connection's conntrack entry."
+            if first
+            else ", the connection the SYN opened."
+        ),
         ok=ok,
         reads=device_reads("firewall (stateful packet filter)"),
-        decided_by="netcourse.firewall.Firewall.evaluate",
+        decided_by=f"the {sc.server.instance} server's iptables INPUT chain",
         node="instance",
     )
 
@@ -366,9 +398,12 @@ def _host_input(runner) -> None:
 def _listening_table(runner, match: int | None) -> Table:
     sc = runner.sc
     four = pdu.four_tuple(runner.st.frame)
+    state = "SYN-RECV" if runner.st.segment in ("SYN", "SYN-ACK") else "ESTABLISHED"
+    inbound = runner.st.direction == "request"
+    local, remote = (four[2:], four[:2]) if inbound else (four[:2], four[2:])
     rows = (
         ("tcp", f"0.0.0.0:{sc.server.port}", "*:*", "LISTEN"),
-        ("tcp", f"{four[2]}:{four[3]}", f"{four[0]}:{four[1]}", "ESTABLISHED"),
+        ("tcp", f"{local[0]}:{local[1]}", f"{remote[0]}:{remote[1]}", state),
         ("tcp", "0.0.0.0:22", "*:*", "LISTEN"),
     )
     return Table(
@@ -379,6 +414,23 @@ def _listening_table(runner, match: int | None) -> Table:
 def _accept(runner) -> None:
     sc = runner.sc
     four = pdu.four_tuple(runner.st.frame)
+    if runner.st.segment == "SYN":
+        runner.add(
+            zone="vpc",
+            device=f"{sc.server.instance} server",
+            kind="TCP (transport)",
+            layer=4,
+            table=_listening_table(runner, 0),
+            decision=f"SYN to the listening socket {four[2]}:{four[3]}: answer SYN-ACK",
+            why=f"The socket listening on port {sc.server.port} takes the SYN: the kernel keeps "
+            f"a half-open connection (SYN-RECV) whose remote end is the router's public "
+            f"{four[0]}:{four[1]}, never the laptop's private address, and answers with a "
+            "SYN-ACK.",
+            reads=("IP.src", "TCP.sport", "TCP.dport", "TCP.flags"),
+            decided_by=f"the {sc.server.instance} server's socket table (lesson 01)",
+            node="instance",
+        )
+        return
     runner.add(
         zone="vpc",
         device=f"{sc.server.instance} server",
@@ -386,11 +438,11 @@ def _accept(runner) -> None:
         layer=7,
         table=_listening_table(runner, 1),
         decision=f"deliver to the server socket {four[2]}:{four[3]}",
-        why=f"The listening socket on port {sc.server.port} accepted the connection; its 4-tuple "
-        f"has the router's public {four[0]}:{four[1]} as the remote end, never the laptop's "
-        "private address.",
+        why=f"The connection accept() returned after the handshake reads the request; its "
+        f"4-tuple has the router's public {four[0]}:{four[1]} as the remote end, never the "
+        "laptop's private address.",
         reads=("IP.src", "TCP.sport", "TCP.dport", "Raw.load"),
-        decided_by="the socket's 4-tuple (lesson 01)",
+        decided_by=f"the {sc.server.instance} server's socket table (lesson 01)",
         node="instance",
     )
 
@@ -401,35 +453,54 @@ def _accept(runner) -> None:
 def reply(runner) -> None:
     """The server's answer: its OUTPUT chain and conntrack, then the VPC's reply hops."""
     sc = runner.sc
-    runner.st.direction = "reply"
     src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
+    syn_ack = runner.st.segment == "SYN-ACK"
+    received = pdu.parse(runner.st.frame)["TCP"]
+    payload = b"" if syn_ack else pdu.tls_record(sc.server.response)
     runner.st.frame = pdu.tcp_frame(
         src_mac=sc.server.mac,
-        dst_mac=_VPC_ROUTER_MAC,
+        dst_mac=pdu.LINK_MACS["vpc router"],
         src=dst,
         dst=src,
         sport=dport,
         dport=sport,
-        flags="PA",
-        seq=5001,
-        ack=1001 + len(pdu.tls_record(sc.server.request)),
-        payload=pdu.tls_record(sc.server.response),
-        ip_id=4242,
+        flags="SA" if syn_ack else "PA",
+        seq=pdu.SERVER_ISN if syn_ack else pdu.SERVER_ISN + 1,
+        ack=int(received.seq) + (1 if syn_ack else len(bytes(received.payload))),
+        payload=payload,
+        ip_id=4242 if syn_ack else 4243,
     )
-    first = sc.server.response.split(b"\r\n")[0].decode()
-    runner.add(
-        zone="vpc",
-        device=f"{sc.server.instance} server",
-        kind="server socket (application)",
-        layer=7,
-        table=_listening_table(runner, 1),
-        decision=f"write {first!r} (in TLS) to the socket",
-        why="The server answers on the accepted socket: the reply's 4-tuple is the request's "
-        "mirrored, addressed to the router's public address and port.",
-        reads=("Raw.load", "TCP.sport", "TCP.dport"),
-        decided_by="the socket's 4-tuple (lesson 01)",
-        node="instance",
-    )
+    if syn_ack:
+        runner.add(
+            zone="vpc",
+            device=f"{sc.server.instance} server",
+            kind="TCP (transport)",
+            layer=4,
+            table=_listening_table(runner, 1),
+            decision="send SYN-ACK",
+            why=f"The server's kernel answers the SYN for the listening socket: SYN and ACK set, "
+            f"its own initial sequence number ({pdu.SERVER_ISN}) and ack {int(received.seq) + 1}"
+            ", the SYN's sequence number + 1; the 4-tuple is the SYN's mirrored, addressed to "
+            "the router's public address and port.",
+            reads=("TCP.seq", "TCP.ack", "TCP.flags", "TCP.sport", "TCP.dport"),
+            decided_by=f"the {sc.server.instance} server's socket table (lesson 01)",
+            node="instance",
+        )
+    else:
+        first = sc.server.response.split(b"\r\n")[0].decode()
+        runner.add(
+            zone="vpc",
+            device=f"{sc.server.instance} server",
+            kind="server socket (application)",
+            layer=7,
+            table=_listening_table(runner, 1),
+            decision=f"write {first!r} (in TLS) to the socket",
+            why="The server answers on the accepted socket: the response's 4-tuple is the "
+            "request's mirrored, addressed to the router's public address and port.",
+            reads=("Raw.load", "TCP.sport", "TCP.dport"),
+            decided_by="the application",
+            node="instance",
+        )
     _host_output(runner)
     if runner.st.stopped is not None:
         return
@@ -444,10 +515,10 @@ def reply(runner) -> None:
             layer=4,
             table=_sg_table(vpc, request_sg, "outbound", stateful_reply=True),
             decision="allow (reply of an allowed connection)",
-            why="Security groups are stateful: the request was allowed in, so its reply is allowed "
-            "out without looking at the outbound rules.",
+            why="Security groups are stateful: the SYN was allowed in, so the connection's replies "
+            "are allowed out without looking at the outbound rules.",
             reads=("IP.dst", "TCP.dport"),
-            decided_by=_DECIDED,
+            decided_by="the security group's connection tracking",
             node="security group",
         )
     for hop in path.hops:
@@ -461,9 +532,8 @@ def _host_output(runner) -> None:
     sc = runner.sc
     fw = runner.st.firewall
     before = fw.replay(runner.st.fw_packets).table  # what conntrack knows when the reply leaves
-    packets = [*runner.st.fw_packets, (_fw_packet(runner.st.frame, "PA"), "OUTPUT")]
-    result = fw.replay(packets)
-    verdict = result.verdicts[-1]
+    runner.st.fw_packets.append((_fw_packet(runner.st.frame, _flags(runner.st.frame)), "OUTPUT"))
+    verdict = fw.replay(runner.st.fw_packets).verdicts[-1]
     src, sport, dst, dport = pdu.four_tuple(runner.st.frame)
     rows = tuple(
         (
@@ -496,12 +566,12 @@ def _host_output(runner) -> None:
             "the reply is the original direction mirrored",
         ),
         decision=f"state {verdict.state}",
-        why=f"The kernel's connection tracking finds the entry the request created, with source "
+        why=f"The kernel's connection tracking finds the entry the SYN created, with source "
         f"and destination swapped, so it classifies the reply as {verdict.state} before any "
         "rule is read.",
         ok=True,
         reads=("IP.src", "IP.dst", "TCP.sport", "TCP.dport"),
-        decided_by="netcourse.firewall.Firewall.replay",
+        decided_by=f"the {sc.server.instance} server's conntrack table",
         node="instance",
     )
     table = _chain_table(verdict, "OUTPUT", f"iptables OUTPUT chain ({sc.server.instance})")
@@ -517,6 +587,6 @@ def _host_output(runner) -> None:
         "accepts it.",
         ok=verdict.action == "ACCEPT",
         reads=device_reads("firewall (stateful packet filter)"),
-        decided_by="netcourse.firewall.Firewall.evaluate",
+        decided_by=f"the {sc.server.instance} server's iptables OUTPUT chain",
         node="instance",
     )

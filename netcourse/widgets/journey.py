@@ -1,38 +1,51 @@
 """The journey stepper: previous / next / play through a scenario's events.
 
-For each event it shows the whole path with the current device lit, the PDU's layers with
-the fields this device reads (yellow) or rewrites (orange) and their bytes, and the table the
-device consulted with the deciding row marked. Taught in notebooks/06-packet-journey.ipynb.
+Laid out to fit one screen (1440×900): the controls on top, the step's decision, the whole
+path as one compact row with the current device lit, then side by side the fields this device
+reads (yellow) or rewrites (orange, with the value before) with their bytes, and the table it
+consulted with the deciding row marked; every layer and byte of the PDU folds away below.
+The journey is run once per scenario and each step's view is built once, so a step is
+quick. Taught in notebooks/06-packet-journey.ipynb.
 
 >>> stepper = JourneyStepper("healthy")
 >>> stepper.next.click(); stepper.step
 2
 >>> stepper
-JourneyStepper('healthy', step 2/26)
+JourneyStepper('healthy', step 2/51)
 >>> stepper.go("three"); "expected a step number" in stepper.errors.value, stepper.step
 (True, 2)
 """
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from netcourse.errors import JourneyError, quote
 from netcourse.html import Cell, Markup, table
 from netcourse.journey import Journey, Scenario, scenario, scenarios
-from netcourse.journey.events import OK_COLOUR, STOP_COLOUR
+from netcourse.journey.events import NODES, OK_COLOUR, STOP_COLOUR, ZONES
 from netcourse.packets import dissect
-from netcourse.plots.journey import path_figure
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
-__all__ = ["JourneyStepper", "pdu_html", "READ_COLOUR", "WRITE_COLOUR"]
+__all__ = [
+    "JourneyStepper",
+    "pdu_html",
+    "changes_html",
+    "path_html",
+    "READ_COLOUR",
+    "WRITE_COLOUR",
+    "PANES_MAX_HEIGHT",
+]
 
 #: The fields a device reads, and those it rewrites.
 READ_COLOUR, WRITE_COLOUR = PALETTE["yellow"], PALETTE["orange"]
+#: The tallest the changed-fields and consulted-table panes get (they scroll beyond), so the
+#: whole stepper fits a 900-pixel-high screen with its controls.
+PANES_MAX_HEIGHT = "430px"
+#: How each zone of the path is labelled.
+_ZONE_LABELS = {"home": "home LAN", "internet": "internet", "vpc": "AWS VPC"}
 
 
 def _marks(event) -> dict[tuple[str, str], str]:
@@ -98,6 +111,86 @@ def pdu_html(event, max_bytes: int = 128) -> str:
     return Markup("<div>{}{}{}</div>").format(legend, tree, hexdump)
 
 
+def _field_values(pdu: bytes) -> dict[tuple[str, str], object]:
+    """Every field of a PDU by (layer, field name)."""
+    return {(layer.name, f.name): f for layer in dissect(pdu).layers for f in layer.fields}
+
+
+def changes_html(event, before: bytes | None = None) -> str:
+    """The fields the event's device reads or rewrites, with their bytes; for a rewritten
+    field also its value in ``before`` (the PDU as the device received it).
+
+    >>> from netcourse.journey import scenario
+    >>> journey = scenario("healthy").run()
+    >>> html = changes_html(journey.step(7), journey.step(6).pdu)
+    >>> "10.0.1.7" in html and "198.51.100.23" in html
+    True
+    """
+    fields = _field_values(event.pdu)
+    old = _field_values(before) if before is not None else {}
+    rows, styles = [], []
+    for mark, keys in (("reads", event.reads), ("rewrites", event.rewrites)):
+        for key in keys:
+            if mark == "reads" and key in event.rewrites:
+                continue  # shown once, as rewritten
+            layer, _, name = key.partition(".")
+            fld = fields.get((layer, name))
+            if fld is None:
+                continue
+            was = old.get((layer, name))
+            was_text = str(was.value) if mark == "rewrites" and was is not None else ""
+            data = event.pdu[fld.offset : fld.offset + fld.length]
+            value = str(fld.value)
+            value = value if len(value) <= 32 else value[:29] + "..."
+            rows.append((key, was_text, value, fld.offset, data[:8].hex(" "), mark))
+            colour = WRITE_COLOUR if mark == "rewrites" else READ_COLOUR
+            styles.append(f"background:{colour}")
+    if not rows:
+        return Markup("<i>this device reads no header field of this PDU</i>")
+    return table(
+        rows,
+        header=("field", "was", "now", "offset", "bytes", "this device"),
+        caption="what this device reads and changes",
+        cls="netcourse-changes",
+        row_styles=styles,
+    )
+
+
+def path_html(journey, step: int) -> str:
+    """The whole path as one compact row: visited devices blue, the current one orange
+    (vermillion where it stopped the packet), the others grey.
+
+    >>> from netcourse.journey import scenario
+    >>> html = path_html(scenario("healthy").run(), 2)
+    >>> html.count("<td"), "laptop" in html
+    (10, True)
+    """
+    events = journey.events
+    current = events[step - 1]
+    visited = {e.node for e in events[:step]}
+    header, cells = [], []
+    for zone in ZONES:
+        nodes = [node for node, where in NODES.items() if where == zone]
+        header.append(Cell(_ZONE_LABELS[zone], colspan=len(nodes)))
+        for node in nodes:
+            colour, weight = NEUTRALS["grid"], "normal"
+            if node in visited:
+                colour = PALETTE["sky"]
+            if node == current.node:
+                colour = PALETTE["orange"] if current.ok else PALETTE["vermillion"]
+                weight = "bold"
+            style = f"background:{colour};font-weight:{weight};padding:2px 6px;text-align:center"
+            cells.append(Cell(node, style=style))
+    arrow = "→" if current.direction == "request" else "←"
+    return table(
+        [cells],
+        header=header,
+        caption=f"{arrow} {current.segment or current.direction}",
+        cls="netcourse-path",
+        style="font-size:12px;border-collapse:separate;border-spacing:3px 0",
+    )
+
+
 class JourneyStepper(widgets.VBox):
     """Step through a scenario's journey: previous, next, or play (bounded, stoppable).
 
@@ -119,18 +212,36 @@ class JourneyStepper(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.header = widgets.HTML()
-        self.figure = widgets.Image(format="png", layout={"width": "100%"})
+        self.path = widgets.HTML()
+        self.changes = widgets.HTML(layout={"flex": "1 1 0", "min_width": "0"})
+        self.table = widgets.HTML(layout={"flex": "1 1 0", "min_width": "0"})
         self.pdu = widgets.HTML()
-        self.table = widgets.HTML()
+        self.details = widgets.Accordion([self.pdu], selected_index=None)
+        self.details.set_title(0, "every layer and byte of this PDU")
         self.journey: Journey | None = None
+        self._views: dict[int, tuple[str, ...]] = {}  # each step's view, built once
+        self._runs: dict[str, Journey] = {}  # each named scenario's journey, run once
         self._busy = False
         self._shown = 0  # the step the panes show now
         panes = widgets.HBox(
-            [self.pdu, self.table],
-            layout={"align_items": "flex-start", "grid_gap": "1em"},
+            [self.changes, self.table],
+            layout={
+                "align_items": "flex-start",
+                "grid_gap": "1em",
+                "max_height": PANES_MAX_HEIGHT,
+                "overflow": "auto",
+            },
         )
-        controls = widgets.HBox([self.choice, self.previous, self.next, self.play, self.slider])
-        super().__init__([controls, self.errors, self.stale, self.header, self.figure, panes])
+        panes.add_class("netcourse-journey-panes")
+        controls = widgets.HBox(
+            [self.choice, self.previous, self.next, self.play, self.slider],
+            layout={"flex_flow": "row wrap"},
+        )
+        controls.add_class("netcourse-journey-controls")
+        super().__init__(
+            [controls, self.errors, self.stale, self.header, self.path, panes, self.details]
+        )
+        self.add_class("netcourse-journey")
         shown = guard(self.errors, stale=self.stale, shown=self._shown_text)
         self._load = shown(self._load_source)
         self._show = shown(self._render)
@@ -167,7 +278,9 @@ class JourneyStepper(widgets.VBox):
         if isinstance(source, Journey):
             journey = source
         elif isinstance(source, str):
-            journey = scenario(source).run()
+            if source not in self._runs:  # a named scenario is run once per stepper
+                self._runs[source] = scenario(source).run()
+            journey = self._runs[source]
         elif isinstance(source, Scenario):
             journey = source.run()
         else:
@@ -177,6 +290,7 @@ class JourneyStepper(widgets.VBox):
         if not journey.events:
             raise JourneyError(f"journey {journey.scenario!r} has no events to step through")
         self.journey = journey
+        self._views = {}
         self._shown = 0
         self.play.playing = False
         self._busy = True
@@ -222,9 +336,24 @@ class JourneyStepper(widgets.VBox):
             self._busy = False
         self._show()
 
-    def _render(self) -> None:
+    def _view(self, step: int) -> tuple[str, ...]:
+        """The HTML of step ``step``'s panes, built the first time it is shown."""
+        if step not in self._views:
+            journey = self.journey
+            event = journey.events[step - 1]
+            before = None
+            if step > 1 and journey.events[step - 2].segment == event.segment:
+                before = journey.events[step - 2].pdu
+            self._views[step] = (
+                self._header(event),
+                path_html(journey, step),
+                changes_html(event, before),
+                event.table._repr_html_() if event.table is not None else "",
+                pdu_html(event),
+            )
+        return self._views[step]
 
-        event = self.event
+    def _header(self, event) -> str:
         journey = self.journey
         ending = Markup("")
         if event is journey.events[-1]:
@@ -233,15 +362,13 @@ class JourneyStepper(widgets.VBox):
                 if journey.delivered
                 else Markup(" — <b style='color:{}'>stopped here</b>").format(STOP_COLOUR)
             )
-        buffer = io.BytesIO()
-        fig = path_figure(journey, event.step)
-        fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-        self.header.value = Markup(
-            "<div><b>step {}/{}</b> ({}) · <b>{}</b> — {}, {} · decided by <code>{}</code>"
+        return Markup(
+            "<div><b>step {}/{}</b> ({}, {}) · <b>{}</b> — {}, {} · decided by {}"
             "<br><b style='color:{}'>{}</b>: {}{}</div>"
         ).format(
             event.step,
             len(journey.events),
+            event.segment or event.direction,
             event.direction,
             event.device,
             event.kind,
@@ -252,10 +379,16 @@ class JourneyStepper(widgets.VBox):
             event.why,
             ending,
         )
-        self.figure.value = buffer.getvalue()
-        self.pdu.value = pdu_html(event)
-        self._shown = event.step
-        self.table.value = event.table._repr_html_() if event.table is not None else ""
+
+    def _render(self) -> None:
+        step = self.event.step
+        header, path, changes, consulted, pdu = self._view(step)
+        self.header.value = header
+        self.path.value = path
+        self.changes.value = changes
+        self.table.value = consulted
+        self.pdu.value = pdu
+        self._shown = step
 
     def __repr__(self) -> str:
         name = self.journey.scenario if self.journey else "?"

@@ -106,8 +106,7 @@ def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
         expect(header).to_contain_text("step 1/", timeout=UPDATE_MS)
         total = int(re.search(r"step 1/(\d+)", header.inner_text()).group(1))
         first_device = header.inner_text()
-        figure = output.locator(".widget-image img, img.widget-image").first
-        first_figure = figure.get_attribute("src")
+        path = output.locator(".netcourse-path").first
         forward = output.get_by_role("button", name=re.compile("next"))
         back = output.get_by_role("button", name=re.compile("previous"))
         forward.click()
@@ -115,7 +114,8 @@ def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
         forward.click()
         expect(header).to_contain_text("step 3/", timeout=UPDATE_MS)
         assert header.inner_text() != first_device
-        expect(figure).not_to_have_attribute("src", first_figure or "", timeout=UPDATE_MS)
+        lit = path.locator("td[style*='bold']")  # the current device, lit on the path
+        expect(lit).to_have_text("laptop", timeout=UPDATE_MS)
         _shot(lab_page, output, screenshots, "journey")
         back.click()
         expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
@@ -128,6 +128,48 @@ def test_journey_steps_forward_and_back(lab, lab_page, screenshots):
         forward.focus()
         forward.press("Enter")
         expect(header).to_contain_text("step 2/", timeout=UPDATE_MS)
+
+
+def test_journey_stepper_fits_one_screen_with_controls_and_changed_bytes(
+    lab, lab_page, screenshots
+):
+    """At 1440×900 the stepper, its controls and the bytes that changed are on screen together,
+    at the NAT step (a long table) as at the first."""
+    _require("netcourse.widgets.journey")
+    from playwright.sync_api import expect
+
+    source = 'from netcourse.widgets.journey import JourneyStepper\nJourneyStepper("healthy")'
+    page = lab_page.page
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1440, "height": 900})
+    with widget_cell(lab, lab_page, "journey-fit", source) as output:
+        stepper = output.locator(".netcourse-journey").first
+        header = output.locator(".widget-html", has_text=re.compile(r"step \d+/\d+")).first
+        expect(header).to_contain_text("step 1/", timeout=UPDATE_MS)
+        forward = output.get_by_role("button", name=re.compile("next"))
+        controls = output.locator(".netcourse-journey-controls").first
+        changes = output.locator(".netcourse-journey-panes").first
+        for step in range(2, 8):  # to the home router's NAT, the longest changed-fields table
+            forward.click()
+            expect(header).to_contain_text(f"step {step}/", timeout=UPDATE_MS)
+            lab_page.settle()
+            stepper.scroll_into_view_if_needed()
+            expect(changes).to_contain_text("this device", timeout=UPDATE_MS)
+            box = stepper.bounding_box()
+            assert box is not None and box["height"] <= 900, (step, box)
+            page.evaluate("el => el.scrollIntoView({block: 'start'})", stepper.element_handle())
+            for part in (controls, changes):
+                part_box = part.bounding_box()
+                assert part_box is not None, part
+                assert part_box["y"] >= 0 and part_box["y"] + part_box["height"] <= 900, (
+                    step,
+                    part_box,
+                )
+        expect(changes).to_contain_text("198.51.100.23", timeout=UPDATE_MS)  # NAT's new source
+        lit = output.locator(".netcourse-path td[style*='bold']")
+        expect(lit).to_have_text("home router", timeout=UPDATE_MS)
+        page.screenshot(path=str(screenshots / "widget-journey-fit.png"))
+    page.set_viewport_size(size)
 
 
 def test_journey_shows_where_a_broken_scenario_stops(lab, lab_page, screenshots):

@@ -123,7 +123,7 @@ def test_another_name_moves_the_bytes(healthy):
 def test_a_frame_that_is_no_client_hello_is_refused(healthy):
     journey = healthy.run()
     with pytest.raises(JourneyError, match="not a TLS handshake record"):
-        server_name(journey.step(2).pdu)  # an application-data record (type 23)
+        server_name(journey.segment("HTTPS request")[0].pdu)  # application data (type 23)
     with pytest.raises(JourneyError, match="no TCP segment to or from port 443"):
         server_name(dns_exchange(healthy).query)
     hello = client_hello(healthy)

@@ -112,9 +112,16 @@ def test_bad_input_raises_journey_error(call, fragment):
         call()
 
 
-def test_request_path_visits_every_device_in_order(journeys):
+@pytest.mark.parametrize(
+    "request_segment, reply_segment",
+    [
+        ("SYN", "SYN-ACK"),
+        ("HTTPS request", "HTTPS response"),
+    ],
+)
+def test_request_path_visits_every_device_in_order(journeys, request_segment, reply_segment):
     journey = journeys["healthy"]
-    request = [e.node for e in journey.leg("request")]
+    request = [e.node for e in journey.segment(request_segment)]
     order = [
         "laptop",
         "home switch",
@@ -127,7 +134,7 @@ def test_request_path_visits_every_device_in_order(journeys):
         "instance",
     ]
     assert [n for i, n in enumerate(request) if i == 0 or n != request[i - 1]] == order
-    reply = [e.node for e in journey.leg("reply")]
+    reply = [e.node for e in journey.segment(reply_segment)]
     assert reply[0] == "instance" and reply[-1] == "laptop"
     assert reply.index("network ACL") < reply.index("internet gateway") < reply.index("internet")
 
