@@ -15,10 +15,13 @@ UNIT = @seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "u
 
 .PHONY: lab test unit bench exercises nbgrader notebooks doctor slides clean lint
 
-$(STAMP): pyproject.toml
+# The editable install leaves pyproject.toml's data-files out: lab_settings puts the course's
+# JupyterLab settings (news prompt off) where this venv's JupyterLab, and so the hub, reads them.
+$(STAMP): pyproject.toml netcourse/data/jupyterlab/netcourse.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m netcourse.tools.lab_settings
 	touch $(STAMP)
 
 # Jupyter prints the URL with its token; root (a container, CI) needs --allow-root.

@@ -74,7 +74,21 @@ def test_markdown_answers_become_a_prompt():
     result = exercise_notebook(nb, "99-demo.ipynb")
     assert "Because of ARP" not in result.cells[1].source
     assert "*Write your answer here.*" in result.cells[1].source
-    assert "solutions/99-demo.ipynb" in result.cells[0].source
+    assert result.metadata.netcourse.generated_from == "solutions/99-demo.ipynb"
+
+
+def test_the_banner_sends_the_learner_nowhere_else_and_the_source_is_in_metadata():
+    """A learner who follows the first cell stays in the exercise notebook; maintainers find the
+    source in the metadata and in docs/development.md."""
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        banner = nb.cells[0].source
+        assert "solutions/" not in banner and "edit that" not in banner.lower(), path.name
+        assert "work right here" in banner.lower(), path.name
+        assert nb.metadata.netcourse.generated_from == f"solutions/{path.name}"
+        assert (ROOT / nb.metadata.netcourse.generated_from).is_file()
+    docs = (ROOT / "docs" / "development.md").read_text()
+    assert "metadata.netcourse.generated_from" in docs
 
 
 def test_outputs_and_metadata_are_cleared_but_tags_slides_and_kernel_stay():
@@ -103,7 +117,11 @@ def test_outputs_and_metadata_are_cleared_but_tags_slides_and_kernel_stay():
     assert (cell.outputs, cell.execution_count) == ([], None)
     assert cell.metadata == {"tags": ["raises-exception"], "slideshow": {"slide_type": "fragment"}}
     assert result.cells[1].metadata == {"slideshow": {"slide_type": "slide"}}
-    assert result.metadata == {"kernelspec": kernel, "language_info": language}
+    assert result.metadata == {
+        "kernelspec": kernel,
+        "language_info": language,
+        "netcourse": make_exercises.source_note("99-demo.ipynb"),
+    }
     assert nb.cells[1].outputs, "the solution notebook itself is left alone"
     nbformat.validate(result)
 
@@ -166,3 +184,14 @@ def test_each_solution_has_at_least_three_checked_exercises(solution):
 def test_every_lesson_has_a_solution_and_an_exercise_notebook(lesson):
     assert (ROOT / "solutions" / f"{lesson.slug}.ipynb").exists()
     assert (ROOT / lesson.exercises).exists()
+
+
+def test_the_nbgrader_assignments_open_with_the_same_kind_of_banner():
+    from netcourse.tools.nbgrader_course import assignment_notebook
+
+    name = "03-cidr-and-subnets.ipynb"
+    nb = assignment_notebook(nbformat.read(ROOT / "solutions" / name, as_version=4), name)
+    banner = nb.cells[0].source
+    assert "solutions/" not in banner and "make nbgrader" not in banner
+    assert "work right here" in banner.lower()
+    assert nb.metadata.netcourse == make_exercises.source_note(name, "make nbgrader")

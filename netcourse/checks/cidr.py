@@ -101,6 +101,18 @@ def usable_hosts(answer: int) -> Feedback:
             "two addresses in each block cannot be given to a host: which ones?",
             mistake="counts-every-address",
         )
+    if answer == net.size - 1:
+        return wrong(
+            "that takes one address off the block, but two cannot be given to a host.",
+            "the first address names the network; which one is the last?",
+            mistake="subtracts-one",
+        )
+    if answer == 32 - net.prefixlen:
+        return wrong(
+            "that is the number of host bits, not of hosts.",
+            "those bits can be set in 2 to the power of their number ways; two of them are kept.",
+            mistake="host-bits",
+        )
     return wrong(
         "that is not the number of usable hosts.",
         "count the host bits (32 minus the prefix), raise 2 to that power, then subtract the "
@@ -128,15 +140,42 @@ def inside(answer: Iterable[str]) -> Feedback:
             f"{INSIDE_NET} fixes the first 24 bits: only addresses starting with those three "
             "numbers are inside, including the network and broadcast addresses themselves."
         )
-    extra, missing = given - expected, expected - given
+    net = subnet(INSIDE_NET)
+    ends = {net.network.split("/")[0], net.broadcast}
+    extra, missing = sorted(given - expected), sorted(expected - given)
     parts = []
     if extra:
         parts.append(f"{len(extra)} of your addresses {'is' if len(extra) == 1 else 'are'} outside")
     if missing:
         parts.append(f"{len(missing)} inside address{'' if len(missing) == 1 else 'es'} missing")
+    message = "; ".join(parts) + "."
+    shown = INSIDE_NET.split("/")[0].split(".")
+    fixed = net.prefixlen // 8  # the whole numbers the prefix fixes
+    for addr in extra:
+        numbers = addr.split(".")
+        if numbers[:fixed] != shown[:fixed] and set(shown[:fixed]) <= set(numbers):
+            return wrong(
+                message,
+                "the numbers of the network must stand in the same places, from the left: "
+                "an address that holds them elsewhere is outside.",
+                mistake="numbers-elsewhere",
+            )
+        if numbers[0] == shown[0]:
+            return wrong(
+                message,
+                f"a /{net.prefixlen} fixes the first {fixed} numbers: an address that shares "
+                "fewer of them is outside. Compare each candidate with contains(INSIDE_NET, addr).",
+                mistake="too-few-numbers",
+            )
+    if missing and not extra and set(missing) <= ends:
+        return wrong(
+            message,
+            "the network address and the broadcast address belong to the block too, even "
+            "though neither can be given to a host.",
+            mistake="left-out-ends",
+        )
     return wrong(
-        "; ".join(parts) + ".",
-        "a /24 fixes the first three numbers, not just the first one: "
+        message,
         "compare each candidate with contains(INSIDE_NET, addr).",
         mistake="wrong-selection",
     )
@@ -167,10 +206,31 @@ def broadcast(answer: str) -> Feedback:
             "set every host bit to 1 instead.",
             mistake="network-address",
         )
+    if given.address == subnet(BROADCAST_OF).address:
+        return wrong(
+            "that is the address itself, not the broadcast address of its network.",
+            "keep the network bits, then set every host bit to 1.",
+            mistake="the-address",
+        )
+    third = 32 - net.prefixlen - 8  # host bits in the third number
+    if given.address == subnet(f"{subnet(BROADCAST_OF).address}/24").broadcast:
+        return wrong(
+            f"that is the broadcast address of a /24; a /{net.prefixlen} has host bits in the "
+            "third number too.",
+            f"write the third number in binary: its last {third} bits belong to the host part.",
+            mistake="broadcast-of-24",
+        )
+    if given.address == subnet(f"{subnet(BROADCAST_OF).address}/16").broadcast:
+        return wrong(
+            "that sets every bit of the third number to 1, the broadcast address of a /16.",
+            f"only the last {third} bits of the third number belong to the host part.",
+            mistake="whole-third-number",
+        )
     if given.address.endswith(".255"):
         return wrong(
-            "a /21 does not end on a .255 boundary of the third number.",
-            "write the third number in binary: only its last 3 bits belong to the host part.",
+            "that ends in .255 as it should, but the third number is not the network's last.",
+            f"write the third number in binary: only its last {third} bits belong to the host "
+            "part, and all of them are 1 in the broadcast address.",
             mistake="ends-in-255",
         )
     return wrong(
@@ -187,6 +247,15 @@ def next_hop(answer: str) -> Feedback:
     if text is None:
         return wrong("expected an address as a string.", mistake="wrong-type")
     decision = route_decision(ROUTE_HOST, ROUTE_DESTINATION, gateway=ROUTE_GATEWAY)
+    try:
+        given = subnet(text)
+    except AddressError:
+        return wrong(
+            f"{text!r} is not an IP address.",
+            "ARP asks for a MAC address by IP address: answer with that IP address, as text.",
+            mistake="not-an-address",
+        )
+    text = given.address
     if text == decision.next_hop:
         return correct(
             "the destination is outside the host's subnet, so the frame goes to the gateway's "
@@ -218,8 +287,10 @@ def office_plan(answer: Mapping[str, str]) -> Feedback:
         return wrong("expected a dict like {'sales': '192.0.2.0/26', ...}.", mistake="wrong-type")
     if set(answer) != set(PLAN_NEEDS):
         missing, extra = set(PLAN_NEEDS) - set(answer), set(answer) - set(PLAN_NEEDS)
+        parts = [f"departments missing: {sorted(missing)}"] if missing else []
+        parts += [f"not departments of PLAN_NEEDS: {sorted(extra)}"] if extra else []
         return wrong(
-            f"departments missing: {sorted(missing)}; unknown: {sorted(extra)}.",
+            "; ".join(parts) + ".",
             "use exactly the names in PLAN_NEEDS.",
             mistake="wrong-departments",
         )
@@ -285,6 +356,14 @@ def summary(answer: str | Iterable[str]) -> Feedback:
             "that covers the right addresses but with more networks than needed.",
             "merge neighbouring blocks.",
             mistake="not-fewest",
+        )
+    wanted = [subnet(text) for text in SUMMARIZE_NETS]
+    covered = [any(contains(mine.network, net.network) for mine in nets) for net in wanted]
+    if all(covered):
+        return wrong(
+            "that covers every address of the four networks, and others besides.",
+            "a shorter prefix covers more: keep every bit the four networks share, no fewer.",
+            mistake="covers-more",
         )
     return wrong(
         "that does not cover exactly the same addresses.",

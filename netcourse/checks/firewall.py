@@ -12,11 +12,12 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 
 from netcourse.checks import Feedback, correct, exercise, wrong
 from netcourse.data import path
-from netcourse.errors import NetcourseError
+from netcourse.errors import NetcourseError, RuleError
 from netcourse.firewall import Firewall, Packet, exposure, lint
 from netcourse.firewall.examples import (
     PREDICT_PACKET,
@@ -55,6 +56,27 @@ def _lines(answer: object) -> list[str] | None:
     if isinstance(answer, (list, tuple)) and all(isinstance(line, str) for line in answer):
         return list(answer)
     return None
+
+
+def _refused(exc: NetcourseError, lines: list[str], before: int) -> str:
+    """Why iptables would refuse the learner's ``lines``, numbered as the learner wrote them.
+
+    The check reads them after ``before`` lines of its own, so the parser's line numbers are
+    shifted back; a one-line answer gets no line number at all.
+    """
+    problems = getattr(exc, "problems", None) if isinstance(exc, RuleError) else None
+    if not problems:
+        return str(exc)
+    shown = []
+    for problem in problems:
+        if problem.line > before:
+            problem = dataclasses.replace(problem, line=problem.line - before)
+            if len(lines) == 1:
+                problem = dataclasses.replace(
+                    problem, line=0, message=f"{problem.part!r}: {problem.message}"
+                )
+        shown.append(str(problem))
+    return "; ".join(shown)
 
 
 def _https_probes() -> list[tuple[str, Packet, bool]]:
@@ -100,6 +122,36 @@ def _https_probes() -> list[tuple[str, Packet, bool]]:
     return probes
 
 
+def _https_wrong(message: str, pkt: Packet, wanted: bool) -> Feedback:
+    """The feedback for the first probe the learner's rules get wrong."""
+    if wanted and pkt.flags != "S":
+        return wrong(
+            message,
+            "the first packet (SYN) of the connection gets in, the ones after it do not: the "
+            "whole connection needs to get in, not only its opening.",
+            mistake="only-first-packet",
+        )
+    if wanted:
+        return wrong(
+            message,
+            "check the network and prefix after -s: it should hold the whole subnet.",
+            mistake="blocks-wanted",
+        )
+    if ipaddress.ip_address(pkt.src) not in ipaddress.ip_network(HTTPS_SUBNET):
+        return wrong(
+            message,
+            "the source is too wide, or missing: -s takes the subnet's network and prefix.",
+            mistake="source-too-wide",
+        )
+    if pkt.proto != "tcp":
+        return wrong(
+            message, "HTTPS runs over TCP: the rule should say -p tcp.", mistake="any-protocol"
+        )
+    return wrong(
+        message, "the rule lets in more ports than 443: look at --dport.", mistake="ports-too-wide"
+    )
+
+
 @exercise(LESSON, "subnet-to-https")
 def subnet_to_https(answer: str) -> Feedback:
     """Rule(s) for INPUT (policy DROP) admitting only HTTPS_SUBNET to TCP port 443."""
@@ -122,7 +174,7 @@ def subnet_to_https(answer: str) -> Feedback:
         fw = Firewall.from_iptables(["-P INPUT DROP", *lines])
     except NetcourseError as exc:
         return wrong(
-            f"iptables would refuse this: {exc}",
+            f"iptables would refuse this: {_refused(exc, lines, before=1)}",
             "compare with the seed rule's syntax.",
             mistake="unreadable",
         )
@@ -131,14 +183,7 @@ def subnet_to_https(answer: str) -> Feedback:
         got = fw.evaluate(pkt, memory=memory).action == "ACCEPT"
         if got != wanted:
             verb = "is not let through" if wanted else "gets in too"
-            hint = (
-                "check the network and prefix after -s, the protocol and the port."
-                if wanted
-                else "narrow the rule: which of -s, -p and --dport is missing or too wide?"
-            )
-            return wrong(
-                f"{what} {verb}.", hint, mistake="blocks-wanted" if wanted else "lets-in-too-much"
-            )
+            return _https_wrong(f"{what} {verb}.", pkt, wanted)
     return correct(
         "only the subnet reaches TCP 443: a /24 fixes the first three numbers, and -p tcp makes "
         "--dport available."
@@ -155,17 +200,47 @@ def predict_verdict(answer: tuple) -> Feedback:
             mistake="wrong-type",
         )
     action, chain, number = answer
-    verdict = Firewall.from_iptables(PREDICT_RULESET).evaluate(PREDICT_PACKET, chain="INPUT")
+    fw = Firewall.from_iptables(PREDICT_RULESET)
+    verdict = fw.evaluate(PREDICT_PACKET, chain="INPUT")
+    if isinstance(number, bool) or not isinstance(number, int):
+        return wrong(
+            f"the rule number should be a whole number, got {type(number).__name__}.",
+            'for example ("ACCEPT", "INPUT", 1).',
+            mistake="number-not-int",
+        )
     if str(action).upper() != verdict.action:
         return wrong(
             f"the packet does not end in {str(action).upper()}.",
             "follow it rule by rule: a -j to a user chain comes back when that chain RETURNs.",
             mistake="wrong-action",
         )
-    if (str(chain).upper(), number) != (verdict.chain, verdict.rule_number):
+    chain = str(chain).upper()
+    if (chain, number) != (verdict.chain, verdict.rule_number):
+        chosen = fw.chains.get(chain)
+        rule = chosen.rules[number - 1] if chosen and 0 < number <= len(chosen.rules) else None
+        if rule is not None and rule.target == "LOG":
+            return wrong(
+                f"the action is right, but rule {number} of {chain} only logs.",
+                "LOG writes a line and lets the packet go on to the next rule: it decides nothing.",
+                mistake="log-rule",
+            )
+        if rule is not None and rule.target in fw.chains:
+            return wrong(
+                f"the action is right, but rule {number} of {chain} only jumps to {rule.target}.",
+                f"a jump decides nothing by itself: follow the packet through {rule.target}, and "
+                "back if that chain RETURNs.",
+                mistake="jump-rule",
+            )
+        if chain != verdict.chain:
+            return wrong(
+                f"the action is right, but the deciding rule is not in {chain}.",
+                "RETURN sends the packet back to the chain that jumped, to the rule after the "
+                "jump.",
+                mistake="wrong-chain",
+            )
         return wrong(
             f"the action is right, but rule {number} of {chain} is not the rule that decides.",
-            "RETURN sends the packet back to the rule after the jump; LOG does not decide.",
+            "count the rules of that chain from 1, and follow the packet past the jump.",
             mistake="wrong-rule",
         )
     return correct(
@@ -216,7 +291,7 @@ def fix_shadowed(answer: str) -> Feedback:
         fw = Firewall.from_iptables("\n".join(lines))
     except NetcourseError as exc:
         return wrong(
-            f"iptables would refuse this: {exc}",
+            f"iptables would refuse this: {_refused(exc, lines, before=0)}",
             "keep the lines of SHADOWED_HOST.",
             mistake="unreadable",
         )
@@ -230,12 +305,43 @@ def fix_shadowed(answer: str) -> Feedback:
     for what, pkt in _ssh_probes():
         got, wanted = fw.evaluate(pkt).action, intended.evaluate(pkt).action
         if got != wanted:
-            return wrong(
-                f"{what} is handled differently from what the ruleset intends ({got}).",
-                "only the order should change; keep every rule and the policy.",
-                mistake="changes-behaviour",
+            return _changed_how(
+                f"{what} now ends in {got}, which is not what SHADOWED_HOST's rules mean for it.",
+                fw,
             )
     return correct("the specific DROP now comes before the broad ACCEPT, so it can match.")
+
+
+def _changed_how(message: str, fw: Firewall) -> Feedback:
+    """The feedback for a rewrite of SHADOWED_HOST that changed more than the order."""
+    given = Firewall.from_iptables(SHADOWED_HOST)
+    policies = {name: chain.policy for name, chain in given.chains.items()}
+    if {name: chain.policy for name, chain in fw.chains.items()} != policies:
+        return wrong(
+            message,
+            "only the order should change: keep every chain's policy as it is.",
+            mistake="policy-changed",
+        )
+    mine = [rule.text for chain in fw.chains.values() for rule in chain.rules]
+    theirs = [rule.text for chain in given.chains.values() for rule in chain.rules]
+    if len(mine) < len(theirs):
+        return wrong(
+            message,
+            "a rule of SHADOWED_HOST is missing: the fix moves rules, it removes none.",
+            mistake="rule-removed",
+        )
+    if len(mine) > len(theirs):
+        return wrong(
+            message,
+            "the fix moves rules, it adds none: keep only the lines of SHADOWED_HOST.",
+            mistake="rule-added",
+        )
+    return wrong(
+        message,
+        "only the order should change, and only the shadowed rule needs to move: keep every "
+        "rule as written.",
+        mistake="changes-behaviour",
+    )
 
 
 def _four(answer: object) -> tuple | None:
@@ -274,6 +380,12 @@ def masquerade_four_tuple(answer: tuple) -> Feedback:
             "that is the laptop's own 4-tuple; the router rewrites half of it on the way out.",
             "which nat chain's rule decided, and what does its target rewrite?",
             mistake="unchanged-tuple",
+        )
+    if got == (*expected[2:], *expected[:2]):
+        return wrong(
+            "that is the 4-tuple of B's reply, which travels the other way.",
+            "the question asks for the request as B receives it: who sends it?",
+            mistake="reply-tuple",
         )
     if got[2:] != expected[2:]:
         return wrong(
@@ -316,7 +428,7 @@ def _inbound(src: str, dst: str, sport: int, dport: int, flags: str) -> Packet:
 
 
 def _return_probes() -> list[tuple[str, Packet, bool, str]]:
-    """(what, packet, should be accepted, hint) for SSH_ROUTER's return path."""
+    """(what, packet, should be accepted, the mistake a wrong verdict shows) for SSH_ROUTER."""
     probes = []
     for server in _SSH_SERVERS:
         for host in _LAN_HOSTS:
@@ -326,7 +438,7 @@ def _return_probes() -> list[tuple[str, Packet, bool, str]]:
                     f"the LAN's own connection request from {host} to {server}:22",
                     out,
                     True,
-                    "keep rule 1 as it is: append your rule after it, do not block the requests.",
+                    "blocks-requests",
                 )
             )
             for dport in (1024, 50022, 65535):
@@ -336,9 +448,7 @@ def _return_probes() -> list[tuple[str, Packet, bool, str]]:
                             f"the ssh server's answer [{flags}] from {server}:22 to {host}:{dport}",
                             _inbound(server, host, 22, dport, flags),
                             True,
-                            "the answers come from the server's port 22 (the source port) to "
-                            "the client's ephemeral port, which can be any from 1024 up; and "
-                            "the first answer is a SYN-ACK.",
+                            "blocks-answers",
                         )
                     )
     stranger = "203.0.113.66"
@@ -349,9 +459,7 @@ def _return_probes() -> list[tuple[str, Packet, bool, str]]:
                     f"a new connection [{flags}] from {stranger}:22 to 192.168.1.20:{dport}",
                     _inbound(stranger, "192.168.1.20", 22, dport, flags),
                     False,
-                    "anyone can pick source port 22: a segment that opens a connection must "
-                    "still be refused. The tcp match can tell such a segment from the others "
-                    "(iptables-extensions(8), or explain() a rule).",
+                    "lets-in-new",
                 )
             )
     for sport in (80, 443, 23):
@@ -360,7 +468,7 @@ def _return_probes() -> list[tuple[str, Packet, bool, str]]:
                 f"a segment [A] from {stranger}:{sport} (not ssh) to 192.168.1.20:50022",
                 _inbound(stranger, "192.168.1.20", sport, 50022, "A"),
                 False,
-                "only the ssh servers' answers should get in: narrow the rule to their port.",
+                "lets-in-other-ports",
             )
         )
     probes.append(
@@ -376,10 +484,69 @@ def _return_probes() -> list[tuple[str, Packet, bool, str]]:
                 out_iface="eth0",
             ),  # fmt: skip
             False,
-            "ssh runs over TCP: the rule needs no other protocol.",
+            "lets-in-udp",
         )
     )
     return probes
+
+
+def _answers_wrong(message: str, fw: Firewall, answers: list[Packet]) -> Feedback:
+    """The feedback when some of the ssh servers' answers do not get in: which ones tell why."""
+    refused = [p for p in answers if fw.evaluate(p, chain="FORWARD").action != "ACCEPT"]
+    if len(refused) == len(answers):
+        return wrong(
+            message,
+            "the answers come from the server's port 22 (the source port) to the client's "
+            "ephemeral port: which side of the rule names which port?",
+            mistake="blocks-answers",
+        )
+    ports = {p.dport for p in answers} - {p.dport for p in answers if p not in refused}
+    if ports:
+        return wrong(
+            message,
+            "the client's ephemeral port can be any from 1024 up: the rule must admit them all.",
+            mistake="too-few-ports",
+        )
+    if any(p.flags == "SA" for p in refused):
+        return wrong(
+            message,
+            "the first answer is a SYN-ACK: it has SYN set, as an opening segment does, but ACK "
+            "too.",
+            mistake="blocks-syn-ack",
+        )
+    return wrong(
+        message,
+        "answers carry more flags than ACK alone: PSH with data, FIN at the end. Match on what "
+        "tells an opening segment apart, not on one exact set of flags.",
+        mistake="blocks-some-flags",
+    )
+
+
+def _return_wrong(message: str, kind: str) -> Feedback:
+    """The feedback for the first of SSH_ROUTER's probes that the learner's rules get wrong."""
+    if kind == "blocks-requests":
+        return wrong(
+            message,
+            "keep rule 1 as it is: append your rule after it, do not block the requests.",
+            mistake="blocks-requests",
+        )
+    if kind == "lets-in-new":
+        return wrong(
+            message,
+            "anyone can pick source port 22: a segment that opens a connection must still be "
+            "refused. The tcp match can tell such a segment from the others "
+            "(iptables-extensions(8), or explain() a rule).",
+            mistake="lets-in-new",
+        )
+    if kind == "lets-in-other-ports":
+        return wrong(
+            message,
+            "only the ssh servers' answers should get in: narrow the rule to their port.",
+            mistake="lets-in-other-ports",
+        )
+    return wrong(
+        message, "ssh runs over TCP: the rule needs no other protocol.", mistake="lets-in-udp"
+    )
 
 
 @exercise(LESSON, "stateless-return")
@@ -406,7 +573,7 @@ def stateless_return(answer: str) -> Feedback:
         fw = Firewall.from_iptables([*start, *lines, "COMMIT"])
     except NetcourseError as exc:
         return wrong(
-            f"iptables would refuse this: {exc}",
+            f"iptables would refuse this: {_refused(exc, lines, before=len(start))}",
             "compare with rule 1's syntax.",
             mistake="unreadable",
         )
@@ -416,14 +583,14 @@ def stateless_return(answer: str) -> Feedback:
             "solve it with the headers of each packet alone: ports and TCP flags.",
             mistake="reads-conntrack",
         )
-    for what, pkt, wanted, hint in _return_probes():
+    probes = _return_probes()
+    for what, pkt, wanted, kind in probes:
         got = fw.evaluate(pkt, chain="FORWARD").action == "ACCEPT"
         if got != wanted:
-            return wrong(
-                f"{what} {'is not let through' if wanted else 'gets in'}.",
-                hint,
-                mistake="lets-in-new" if not wanted else "blocks-answers",
-            )
+            message = f"{what} {'is not let through' if wanted else 'gets in'}."
+            if kind == "blocks-answers":
+                return _answers_wrong(message, fw, [p for _, p, _, k in probes if k == kind])
+            return _return_wrong(message, kind)
     return correct(
         "the answers get in and no new connection does. But every other segment from port 22 "
         "still gets in (an ACK scan sent from port 22, say): only conntrack knows which "

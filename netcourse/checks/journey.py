@@ -106,6 +106,12 @@ def nat_four_tuple(answer):
             "which fields does the home router's NAT rewrite, and the internet gateway?",
             mistake="unchanged-tuple",
         )
+    if got == (*expected[2:], *expected[:2]):
+        return wrong(
+            "that is the 4-tuple of the server's reply, which travels the other way.",
+            "the question asks for the request as it arrives at the server: who sends it?",
+            mistake="reply-tuple",
+        )
     if got[:2] != expected[:2]:
         return wrong(
             "the source half is not what the server sees.",

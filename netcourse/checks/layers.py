@@ -102,11 +102,55 @@ def pdu_at_offset(answer: str) -> Feedback:
             f"(bytes {span.start}-{span.header_end - 1}), the start of a {span.pdu}."
         )
     pdus = {layer.pdu.lower() for layer in layers.OSI} | {"segment", "datagram"}
+    found = spans(_dissect(PDU_FRAME))
+    if text in {s.protocol.name.lower() for s in found} | {s.name.lower() for s in found}:
+        return wrong(
+            f"{answer!r} names a protocol, not a PDU.",
+            "each layer calls its PDU by its own name: the PDU column of layers.table().",
+            mistake="protocol-not-pdu",
+        )
     if text not in pdus and not any(word in pdus for word in text.split()):
         return wrong(
             f"{answer!r} is not a PDU name from the layer table.",
             "the PDU column of layers.table() lists the names.",
             mistake="unknown-pdu",
+        )
+    words = text.split()  # "ip datagram" names the IP layer's PDU, whatever word it uses
+    named = [s for s in found if s.protocol.name.lower() in words or s.name.lower() in words]
+    named = named or [s for s in found if s.pdu.lower() in words]
+    if named and named[0].header_end <= PDU_OFFSET < named[0].end:
+        return wrong(
+            f"byte {PDU_OFFSET} is inside the {text}, but past its header, in what it carries.",
+            f"a PDU carries the next layer's PDU: find the innermost header that holds byte "
+            f"{PDU_OFFSET}.",
+            mistake="outer-pdu",
+        )
+    if named and named[0].start > PDU_OFFSET:
+        return wrong(
+            f"the {text} starts after byte {PDU_OFFSET}.",
+            f"byte {PDU_OFFSET} belongs to a header in front of it: find the innermost one that "
+            "holds it.",
+            mistake="inner-pdu",
+        )
+    if named and (named[0].start, named[0].name) == (span.start, span.name):
+        return wrong(
+            f"that is the right header, but {words[-1]!r} is not what its protocol calls its PDU.",
+            "the PDU column of layers.table() lists each layer's name for it.",
+            mistake="pdu-name",
+        )
+    if text == layers.OSI[0].pdu.lower():
+        return wrong(
+            f"{layers.OSI[0].pdu} are what the physical layer sends; a capture holds no "
+            "physical-layer header.",
+            f"look for the innermost header that holds byte {PDU_OFFSET}.",
+            mistake="bits",
+        )
+    if "segment" in text.split() and span.pdu.lower() != "segment":
+        return wrong(
+            "segment is the name TCP gives its PDU; is it TCP's header that holds the byte?",
+            "dissect the frame: which protocol's header holds the byte, and what does that "
+            "protocol call its PDU?",
+            mistake="tcp-name",
         )
     return wrong(
         f"byte {PDU_OFFSET} is not in the header of a {text}.",

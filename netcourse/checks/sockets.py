@@ -47,6 +47,12 @@ def reply_four_tuple(answer, request: tuple = EXAMPLE_REQUEST) -> Feedback:
             mistake="wrong-type",
         )
     answer = tuple(answer)
+    if any(isinstance(port, str) for port in (answer[1], answer[3])):
+        return wrong(
+            "a port is a number, but this answer gives one as text.",
+            "write the ports as ints, without quotes.",
+            mistake="ports-as-text",
+        )
     if answer == tuple(request):
         return wrong(
             "that is the request's own 4-tuple: the reply travels the other way.",

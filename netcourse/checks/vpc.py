@@ -11,10 +11,14 @@ True
 
 from __future__ import annotations
 
+import ipaddress
+
 from netcourse.checks import Feedback, _want_color, correct, exercise, wrong
 from netcourse.errors import NetcourseError, VpcError, quote
+from netcourse.protocols import IP_PROTOCOLS
 from netcourse.readers import read_int
 from netcourse.vpc import Vpc
+from netcourse.vpc.acls import DEFAULT_RULE, DEFAULT_RULE_V6
 from netcourse.vpc.troubleshoot import Lab
 
 __all__ = [
@@ -63,7 +67,7 @@ def blocking_component(answer) -> Feedback:
     if answer in on_path:
         return wrong(
             f"{answer} is on the path and lets the traffic through.",
-            "look at the response leg: which hop is marked BLOCKED?",
+            f"look at the {path.blocking_hop.leg} leg: which hop is marked BLOCKED?",
             mistake="lets-through",
         )
     known = set(vpc.security_groups) | set(vpc.network_acls) | set(vpc.route_tables)
@@ -73,11 +77,32 @@ def blocking_component(answer) -> Feedback:
             "run vpc.reachability(...) and read its hops.",
             mistake="not-on-path",
         )
+    if answer in vpc.subnets:
+        return wrong(
+            f"{answer} is a subnet: it holds instances, but does not decide on traffic itself.",
+            "which of the components on the path is marked BLOCKED?",
+            mistake="a-subnet",
+        )
+    if _KINDS & {answer.lower().replace("-", " "), answer.lower().replace(" ", "-")}:
+        return wrong(
+            f"{quote(answer)} names a kind of component; the check wants the id of the one "
+            "that blocks.",
+            "copy the id from path.blocked_by or from the hop marked BLOCKED.",
+            mistake="kind-not-id",
+        )
     return wrong(
         f"{quote(answer)} is not a resource id of this example.",
-        "ids look like acl-0a1b...",
+        "copy the id from path.blocked_by or from the hop marked BLOCKED.",
         mistake="unknown-id",
     )
+
+
+#: Kinds of component a learner may name instead of an id (as the hops and the figure spell them).
+_KINDS = {
+    spelling
+    for kind in ("security group", "network acl", "route table", "internet gateway", "nacl")
+    for spelling in (kind, kind.replace(" ", "-"))
+}
 
 
 @exercise(LESSON, "deciding-rule")
@@ -97,12 +122,27 @@ def deciding_rule(answer) -> Feedback:
     if number == expected:
         return correct("the lowest-numbered matching rule decides, and that is this one.")
     acl = vpc.network_acls[hop.component]
-    numbers = {e.rule_number for e in acl.entries}
-    if number not in numbers:
+    inbound = {e.rule_number: e for e in acl.rules(hop.direction)}
+    if number not in inbound:
+        outbound = number in {e.rule_number for e in acl.entries}
         return wrong(
-            f"{hop.component} has no rule {number}.",
-            "print the ACL (vpc.nacl_for_subnet(...)) and read its inbound rules.",
-            mistake="no-such-rule",
+            f"{hop.component} has no {hop.direction} rule {number}."
+            + (" It has an outbound one, which the request does not meet." if outbound else ""),
+            f"print the ACL (vpc.nacl_for_subnet(...)) and read its {hop.direction} rules.",
+            mistake="outbound-rule" if outbound else "no-such-rule",
+        )
+    if number in (DEFAULT_RULE, DEFAULT_RULE_V6):
+        return wrong(
+            "the catch-all rule * decides only when no numbered rule matches.",
+            "does a numbered rule match the request's protocol, port and source?",
+            mistake="catch-all",
+        )
+    _, _, _, port = QUESTIONS["deciding-rule"]
+    if not inbound[number].matches(IP_PROTOCOLS["tcp"], ipaddress.ip_address(hop.src), port):
+        return wrong(
+            f"rule {number} does not match this request.",
+            "compare each rule's protocol, port range and source with the request's.",
+            mistake="rule-does-not-match",
         )
     return wrong(
         f"rule {number} is not the one that decides inbound HTTPS from the internet.",
@@ -146,8 +186,24 @@ def fix_acl(entries) -> Feedback:
     after = fixed.reachability(src, dst, port)
     if not after.reachable:
         hop = after.blocking_hop
+        message = f"still blocked, by {after.blocked_by} on the {hop.leg} ({hop.direction})."
+        if hop.leg == "request" and path.blocking_hop.leg != "request":
+            return wrong(
+                message,
+                "the request got in before your entries: an entry with a lower number is tried "
+                "first, and one with an existing number replaces that rule.",
+                mistake="blocks-request",
+            )
+        # the entries were read above, so each Egress is a real true or false
+        if hop.direction == "outbound" and not any(e.get("Egress") is True for e in entries):
+            return wrong(
+                message,
+                "the reply leaves the subnet, so the rule it needs is an outbound one "
+                '("Egress": True).',
+                mistake="inbound-only",
+            )
         return wrong(
-            f"still blocked, by {after.blocked_by} on the {hop.leg} ({hop.direction}).",
+            message,
             "the reply goes to the client's ephemeral port, anywhere in 1024-65535.",
             mistake="still-blocked",
         )

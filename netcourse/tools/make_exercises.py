@@ -7,6 +7,10 @@ is dropped. Markdown answers sit between ``<!-- BEGIN SOLUTION -->`` and
 cleared by nbconvert's ClearOutputPreprocessor and ClearMetadataPreprocessor, keeping only
 :data:`CELL_METADATA` and :data:`NOTEBOOK_METADATA`.
 
+The notebook opens with :data:`HEADER`, written for the learner: work here. Where it came from
+is for maintainers and sits in the notebook's metadata, ``metadata.netcourse.generated_from``
+(see :func:`source_note`), beside the note in docs/development.md.
+
 Run ``python -m netcourse.tools.make_exercises`` to write, ``--check`` to verify only.
 
 >>> strip_code("x = 1\\n# BEGIN SOLUTION\\nanswer = 6 * 7\\n# END SOLUTION\\ncheck(answer)")
@@ -33,6 +37,7 @@ __all__ = [
     "strip_code",
     "strip_markdown",
     "exercise_notebook",
+    "source_note",
     "solution_lines",
     "solution_blocks",
     "main",
@@ -49,11 +54,26 @@ CELL_METADATA = ("tags", "slideshow")
 #: Notebook metadata an exercise keeps: the kernel that JupyterLab and nbval start, and the
 #: language. Saved widget state goes with the outputs it belongs to.
 NOTEBOOK_METADATA = ("kernelspec", "language_info")
+#: The first cell of every exercise notebook: what the learner does, here in this notebook.
 HEADER = (
-    "> **Exercises.** Generated from `solutions/{name}` by `make exercises`; edit that file, "
-    "not this one. Replace each `...` with your answer and run the cell: the check under it "
-    "says whether it is right, with a hint when it is not."
+    "> **Exercises.** Work right here, in this notebook: replace each `...` with your answer and "
+    "run the cell. The check under it says whether it is right, with a hint when it is not, and "
+    "records your progress (`netcourse.progress()` shows it). Save the notebook to keep your "
+    "answers."
 )
+
+
+def source_note(name: str, tool: str = "make exercises") -> dict[str, str]:
+    """The maintainers' note kept in a generated notebook's ``metadata.netcourse``.
+
+    >>> source_note("03-cidr-and-subnets.ipynb")["generated_from"]
+    'solutions/03-cidr-and-subnets.ipynb'
+    """
+    return {
+        "generated_from": f"solutions/{name}",
+        "generated_by": tool,
+        "note": f"written by `{tool}` from generated_from: edit that notebook, not this one",
+    }
 
 
 def solution_blocks(
@@ -156,9 +176,10 @@ def exercise_notebook(nb, name: str):
         preserve_nb_metadata_mask=set(NOTEBOOK_METADATA),
     ).preprocess(result, resources)
     result = nbformat.from_dict(result)  # the preprocessor leaves plain dicts behind
-    header = nbformat.v4.new_markdown_cell(HEADER.format(name=name))
+    header = nbformat.v4.new_markdown_cell(HEADER)
     header.id = "generated-header"
     result.cells.insert(0, header)
+    result.metadata["netcourse"] = source_note(name)
     return result
 
 
