@@ -15,8 +15,6 @@ JourneyStepper('healthy', step 2/26)
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from netcourse.errors import JourneyError, quote
@@ -25,6 +23,7 @@ from netcourse.journey import Journey, Scenario, scenario, scenarios
 from netcourse.journey.events import OK_COLOUR, STOP_COLOUR
 from netcourse.packets import dissect
 from netcourse.plots.journey import path_figure
+from netcourse.plots.style import figure_svg
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
@@ -119,7 +118,7 @@ class JourneyStepper(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.header = widgets.HTML()
-        self.figure = widgets.Image(format="png", layout={"width": "100%"})
+        self.figure = widgets.Image(format="svg+xml", layout={"width": "100%"})
         self.pdu = widgets.HTML()
         self.table = widgets.HTML()
         self.journey: Journey | None = None
@@ -233,9 +232,7 @@ class JourneyStepper(widgets.VBox):
                 if journey.delivered
                 else Markup(" — <b style='color:{}'>stopped here</b>").format(STOP_COLOUR)
             )
-        buffer = io.BytesIO()
-        fig = path_figure(journey, event.step)
-        fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+        svg = figure_svg(path_figure(journey, event.step))
         self.header.value = Markup(
             "<div><b>step {}/{}</b> ({}) · <b>{}</b> — {}, {} · decided by <code>{}</code>"
             "<br><b style='color:{}'>{}</b>: {}{}</div>"
@@ -252,7 +249,7 @@ class JourneyStepper(widgets.VBox):
             event.why,
             ending,
         )
-        self.figure.value = buffer.getvalue()
+        self.figure.value = svg
         self.pdu.value = pdu_html(event)
         self._shown = event.step
         self.table.value = event.table._repr_html_() if event.table is not None else ""
