@@ -14,6 +14,7 @@ SVG (:func:`figure_svg`), sharp at any size.
 from __future__ import annotations
 
 import io
+import sys
 import threading
 
 from netcourse.style import CYCLE, PALETTE
@@ -37,16 +38,14 @@ def _crisp_inline() -> None:
     Only when the formats are still IPython's default (``{'png'}``): a learner's own choice
     (``%config InlineBackend.figure_formats = ...``) is kept.
     """
-    import sys
-
     if "IPython" not in sys.modules or "matplotlib_inline" not in sys.modules:
         return
-    from IPython import get_ipython
+    from IPython import get_ipython  # only in a kernel, where it is already loaded
 
     shell = get_ipython()
     if shell is None:
         return
-    from matplotlib_inline.backend_inline import InlineBackend
+    from matplotlib_inline.backend_inline import InlineBackend  # loaded: checked above
 
     config = InlineBackend.instance(parent=shell)
     if config.shell is not None and config.figure_formats == {"png"}:
@@ -85,7 +84,7 @@ def figure_svg(fig) -> bytes:
     >>> svg.startswith(b"<?xml") and svg == figure_svg(fig)
     True
     """
-    import matplotlib
+    import matplotlib  # matplotlib is heavy: only when a figure is drawn
 
     buffer = io.BytesIO()
     with _SVG, matplotlib.rc_context(_SVG_RC):

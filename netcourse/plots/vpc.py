@@ -17,6 +17,7 @@ above the subnets of each VPC, the sky below the internet, and a floor under the
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass, field
 
 from netcourse.errors import VpcError
@@ -45,6 +46,7 @@ _SIZES = {"vpc": 8, "subnet": 7.5, "detail": 7, "small": 6.5, "internet": 9, "ti
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in inches of ``text`` at ``size`` points (its longest line), as matplotlib draws it."""
+    # matplotlib is heavy: loaded when a figure is laid out
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
@@ -296,11 +298,13 @@ def topology(vpc, path=None, step: int | None = None):
         _text_width(title, _SIZES["title"]),
         _text_width(note, _SIZES["detail"], bold=True) if note else 0.0,
     )
-    left, right = -0.1, width + 0.1
-    fig, ax = new_figure(right - left, top - (caption_y - 0.25))
+    left = -0.1
+    span_x = math.ceil((width + 0.2) * 10) / 10  # whole tenths of an inch: a tidy figure size
+    span_y = math.ceil((top - caption_y + 0.25) * 10) / 10
+    fig, ax = new_figure(span_x, span_y)
     ax.set_position((0, 0, 1, 1))
-    ax.set_xlim(left, right)
-    ax.set_ylim(caption_y - 0.25, top)
+    ax.set_xlim(left, left + span_x)  # one data unit per inch, both ways
+    ax.set_ylim(top - span_y, top)
     ax.set_axis_off()
     for vpc_id in vpc.vpc_ids:
         x, y, w, h = plan.boxes[vpc_id]
