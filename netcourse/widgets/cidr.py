@@ -17,8 +17,6 @@ True
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from netcourse.cidr import (
@@ -38,6 +36,7 @@ from netcourse.cidr import (
 )
 from netcourse.errors import AddressError, NetcourseError, quote
 from netcourse.plots.cidr import address_space_figure
+from netcourse.plots.style import figure_svg
 from netcourse.readers import read_int
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
 
@@ -281,7 +280,7 @@ class SubnetPlanner(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.table = widgets.HTML()
-        self.figure = widgets.Image(format="png")
+        self.figure = widgets.Image(format="svg+xml")
         self.provider = _provider_dropdown(provider)
         self.plan: Plan | None = None
         self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
@@ -307,11 +306,10 @@ class SubnetPlanner(widgets.VBox):
     def _compute(self) -> None:
 
         result = plan(self.parent.value, parse_needs(self.needs.value), self.provider.value)
-        buffer = io.BytesIO()
-        address_space_figure(result).savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+        svg = figure_svg(address_space_figure(result))
         self.plan = result
         self.table.value = result._repr_html_()
-        self.figure.value = buffer.getvalue()
+        self.figure.value = svg
 
     def __repr__(self) -> str:
         return f"SubnetPlanner({self.parent.value!r})"

@@ -29,7 +29,6 @@ outside, lint's findings, and the path of any packet.
 from __future__ import annotations
 
 import base64
-import io
 
 import ipywidgets as widgets
 
@@ -40,6 +39,7 @@ from netcourse.firewall.examples import EXAMPLES
 from netcourse.firewall.trace import STATELESS_NOTE, conntrack_list, trace_table
 from netcourse.html import Markup
 from netcourse.plots.firewall_graph import chain_graph_figure
+from netcourse.plots.style import figure_svg
 from netcourse.protocols import icmp_names
 from netcourse.style import NEUTRALS, VERDICT_COLOURS
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
@@ -580,8 +580,7 @@ class RulesetInspector(widgets.VBox):
         else:
             self.open_errors.clear()
         report = lint(fw.ruleset)
-        buffer = io.BytesIO()
-        chain_graph_figure(graph).savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+        svg = figure_svg(chain_graph_figure(graph))
         self.firewall, self.exposure, self._iface_map = fw, opened, interfaces
         tool = "ip6tables" if fw.family == 6 else "iptables"
         sizes = {
@@ -601,15 +600,15 @@ class RulesetInspector(widgets.VBox):
                 "; outside interfaces: " + ", ".join(interfaces) if interfaces else "",
             )
         )
-        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        svg = base64.b64encode(svg).decode("ascii")
         self._show(self.summary, summary)
         self._show(
             self.figure,
             str(
                 Markup(
                     '<img class="netcourse-chain-graph" style="max-width:100%" alt="{}" '
-                    'src="data:image/png;base64,{}">'
-                ).format("the tables and chains as a graph", png)
+                    'src="data:image/svg+xml;base64,{}">'
+                ).format("the tables and chains as a graph", svg)
             ),
         )
         self._show(self.graph_table, graph._repr_html_())

@@ -17,12 +17,11 @@ Taught in notebooks/05-aws-vpc.ipynb.
 
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
 
 from netcourse.errors import PortError, VpcError, quote
 from netcourse.html import Markup
+from netcourse.plots.style import figure_svg
 from netcourse.plots.vpc import topology
 from netcourse.readers import read_int, read_port
 from netcourse.style import PALETTE
@@ -132,7 +131,7 @@ class Explorer(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = widgets.HTML()
         self.result = widgets.HTML()
-        self.figure = widgets.Image(format="png")
+        self.figure = widgets.Image(format="svg+xml")
         self.path: Path | None = None  #: the last path computed from valid input
         self._path_vpc = vpc  # the model self.path was computed on
         self._result_html = Markup("")
@@ -220,10 +219,7 @@ class Explorer(widgets.VBox):
         if self.path is None:
             return
         step = self.step.value if self.step.value < len(self.path.hops) else None
-        buffer = io.BytesIO()
-        figure = topology(self._path_vpc, self.path, step)
-        figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-        self.figure.value = buffer.getvalue()
+        self.figure.value = figure_svg(topology(self._path_vpc, self.path, step))
 
     def __repr__(self) -> str:
         return (

@@ -178,7 +178,7 @@ def test_inspector_shows_graph_exposure_and_lint_of_a_shipped_ruleset():
     box = RulesetInspector("ufw-server.rules")
     assert box.errors.value == "" and box.stale.value == ""
     assert box.firewall.family == 4
-    assert 'src="data:image/png;base64,iVBOR' in box.figure.value  # a PNG
+    assert 'src="data:image/svg+xml;base64,PD94bW' in box.figure.value  # an SVG ("<?xm")
     assert "ufw-before-input" in box.graph_table.value
     opened = box.exposure
     anywhere = [o for o in opened if o.proto == "tcp" and o.source_text == "anywhere"]

@@ -87,6 +87,8 @@ FIGURES = {
     "progress.progress_figure": lambda: progress.progress_figure(
         Progress((("03-cidr-and-subnets", ("usable-hosts",), 3),))
     ),
+    # a class with no files read: the figure's frame (tests/test_classroom.py draws a full one)
+    "progress.class_figure": lambda: progress.class_figure([]),
     "sockets.state_machine": lambda: sockets.state_machine(
         client=state_path(TEARDOWN_ROLES["closes first"])
     ),
@@ -95,7 +97,7 @@ FIGURES = {
     "vpc.topology": _topology,
 }
 #: Public functions of netcourse/plots that return something other than a figure.
-NOT_FIGURES = {"vpc.layout"}
+NOT_FIGURES = {"vpc.layout", "style.figure_svg"}
 
 
 def test_every_figure_function_is_drawn_here():
@@ -166,3 +168,77 @@ def test_each_figure_leaves_rcparams_unchanged(name):
     before = dict(matplotlib.rcParams)
     _draw(FIGURES[name])
     assert dict(matplotlib.rcParams) == before
+
+
+# Drawn at display size: notebooks get retina PNG (twice the pixels of the size shown), widgets
+# get SVG (no pixels to stretch). JupyterLab shows a PNG with width metadata at that width.
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_each_figure_shown_inline_has_two_pixels_per_css_pixel(name):
+    """What the kernel's retina formatter sends, for every figure: no upscaling at ratio 2."""
+    from IPython.core.pylabtools import retina_figure
+    from PIL import Image
+
+    png, shown = retina_figure(FIGURES[name](), bbox_inches="tight")
+    pixels = Image.open(io.BytesIO(png)).size
+    assert shown["width"] > 0 and shown["height"] > 0
+    assert pixels[0] >= style.PIXEL_RATIO * shown["width"]
+    assert pixels[1] >= style.PIXEL_RATIO * shown["height"]
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_each_figure_as_svg_is_vector_only_and_reproducible(name):
+    """A widget's SVG holds no raster to stretch, and the same figure gives the same bytes."""
+    first, second = style.figure_svg(FIGURES[name]()), style.figure_svg(FIGURES[name]())
+    assert first == second, "random ids or a date in the SVG"
+    assert b"<image" not in first
+    assert b"<dc:date>" not in first
+    assert b"<text" not in first, "text is drawn as paths (svg.fonttype 'path')"
+
+
+KERNEL_SCRIPT = r"""
+import base64, io, json
+from IPython.core.interactiveshell import InteractiveShell
+from matplotlib_inline.backend_inline import InlineBackend, configure_inline_support
+from PIL import Image
+
+shell = InteractiveShell.instance()
+configure_inline_support(shell, "module://matplotlib_inline.backend_inline")
+from netcourse.plots.cidr import bits_figure
+report = {}
+for chosen in (None, {"svg"}):
+    if chosen:
+        InlineBackend.instance().figure_formats = chosen
+    data, meta = shell.display_formatter.format(bits_figure("10.0.2.3/16"))
+    png = data.get("image/png")
+    report[str(chosen)] = {
+        "types": sorted(data),
+        "pixels": None if png is None else Image.open(io.BytesIO(base64.b64decode(png))).size,
+        "shown": meta.get("image/png"),
+    }
+print(json.dumps(report))
+"""
+
+
+def test_in_a_kernel_the_course_turns_inline_figures_to_retina_and_keeps_a_learner_choice():
+    """A real IPython shell with matplotlib's inline backend, in its own process."""
+    import json
+    import os
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", KERNEL_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    default = report["None"]
+    assert default["types"] == ["image/png", "text/plain"]  # the types nbval compares
+    assert (
+        default["shown"] and default["pixels"][0] >= style.PIXEL_RATIO * default["shown"]["width"]
+    )
+    assert report["{'svg'}"]["types"] == ["image/svg+xml", "text/plain"], "the learner's choice"
