@@ -18,9 +18,6 @@ from netcourse.lessons import LESSONS
 from netcourse.plots.style import PIXEL_RATIO
 
 REPO = Path(__file__).resolve().parents[2]
-#: Lessons whose notebooks were last run before figures became retina; each runs again (no cell
-#: edit needed) in the change that owns it now. strict: this list fails once they are re-run.
-NOT_RERUN_YET = {"01-sockets-and-4-tuples", "06-packet-journey"}
 
 
 def _images(path: Path):
@@ -31,18 +28,7 @@ def _images(path: Path):
                 yield cell.get("id"), png, output.get("metadata", {}).get("image/png", {})
 
 
-@pytest.mark.parametrize(
-    "slug",
-    [
-        pytest.param(
-            lesson.slug,
-            marks=pytest.mark.xfail(strict=True, reason="notebook not re-run since the change")
-            if lesson.slug in NOT_RERUN_YET
-            else (),
-        )
-        for lesson in LESSONS
-    ],
-)
+@pytest.mark.parametrize("slug", [lesson.slug for lesson in LESSONS])
 def test_every_committed_figure_has_two_pixels_per_css_pixel(slug):
     shown = 0
     for cell_id, png, meta in _images(REPO / "notebooks" / f"{slug}.ipynb"):
