@@ -27,7 +27,7 @@ from netcourse.packets import dissect
 from netcourse.plots.journey import path_figure
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
-from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard
 
 __all__ = ["JourneyStepper", "pdu_html", "READ_COLOUR", "WRITE_COLOUR"]
 
@@ -119,7 +119,7 @@ class JourneyStepper(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.header = widgets.HTML()
-        self.figure = widgets.Image(format="png", layout={"width": "100%"})
+        self.figure = figure_image()
         self.pdu = widgets.HTML()
         self.table = widgets.HTML()
         self.journey: Journey | None = None
