@@ -315,7 +315,8 @@ _MEASURE = r"""
   const found = [];
   const add = (check, el, detail) => {
     const cls = (el.className && typeof el.className === 'string')
-      ? '.' + el.className.trim().split(/\s+/).filter((c) => !c.startsWith('lm-')).slice(0, 3).join('.')
+      ? '.' + el.className.trim().split(/\s+/).filter((c) => !c.startsWith('lm-'))
+        .slice(0, 3).join('.')
       : '';
     const text = (el.innerText || el.textContent || '').trim().split('\n')[0].slice(0, 50);
     found.push({check, detail: `<${el.tagName.toLowerCase()}${cls}> ${detail}` +
@@ -335,7 +336,8 @@ _MEASURE = r"""
       const style = getComputedStyle(el);
       if (el === output || /auto|scroll/.test(style.overflowX)) {
         if (el.scrollWidth > el.clientWidth + 1)
-          add('scrolls sideways', el, `scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
+          add('scrolls sideways', el,
+              `scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
       }
     }
     // a list box whose rows are wider than the box cuts their ends off
@@ -344,10 +346,13 @@ _MEASURE = r"""
       const style = getComputedStyle(select);
       const ctx = document.createElement('canvas').getContext('2d');
       ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-      const widest = Math.max(0, ...Array.from(select.options).map((o) => ctx.measureText(o.text).width));
+      const room = select.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+      const widths = Array.from(select.options).map((o) => ctx.measureText(o.text).width);
+      const widest = Math.max(0, ...widths);
       if (widest > room + 1)
-        add('rows cut off', select, `widest row ${Math.round(widest)}px > ${Math.round(room)}px of room`);
+        add('rows cut off', select,
+            `widest row ${Math.round(widest)}px > ${Math.round(room)}px of room`);
     }
     // 2. no two sibling boxes of a widget box overlap (content spilling out counts)
     const boxes = [output, ...output.querySelectorAll(
@@ -356,8 +361,10 @@ _MEASURE = r"""
       const kids = Array.from(box.children).filter(visible).map((el) => {
         const r = el.getBoundingClientRect();
         const style = getComputedStyle(el);
-        const spillX = /visible/.test(style.overflowX) ? Math.max(0, el.scrollWidth - el.clientWidth) : 0;
-        const spillY = /visible/.test(style.overflowY) ? Math.max(0, el.scrollHeight - el.clientHeight) : 0;
+        const spillX = /visible/.test(style.overflowX)
+          ? Math.max(0, el.scrollWidth - el.clientWidth) : 0;
+        const spillY = /visible/.test(style.overflowY)
+          ? Math.max(0, el.scrollHeight - el.clientHeight) : 0;
         return {el, left: r.left, top: r.top, right: r.right + spillX, bottom: r.bottom + spillY};
       });
       for (let i = 0; i < kids.length; i++)
@@ -367,11 +374,14 @@ _MEASURE = r"""
           const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
           if (w > 1 && h > 1) {
             const bcls = typeof b.el.className === 'string' ? b.el.className.split(/\s+/)[0] : '';
-            add('overlap', a.el, `overlaps its sibling <${b.el.tagName.toLowerCase()}.${bcls}> by ${Math.round(w)}x${Math.round(h)}px`);
+            const other = `<${b.el.tagName.toLowerCase()}.${bcls}>`;
+            add('overlap', a.el,
+                `overlaps its sibling ${other} by ${Math.round(w)}x${Math.round(h)}px`);
           }
         }
     }
     // 3. monospace rows never wrap, ids never split: rendered lines == the text's lines
+    // (monospace prose, such as a field's description under a hex dump, may wrap)
     const walker = document.createTreeWalker(output, NodeFilter.SHOW_TEXT);
     const range = document.createRange();
     const reported = new Set();
@@ -381,7 +391,9 @@ _MEASURE = r"""
       if (parent.closest('select, textarea, script, style, svg')) continue;
       const style = getComputedStyle(parent);
       const keepsNewlines = /pre|break-spaces/.test(style.whiteSpace);
-      const isMono = mono(style);
+      // monospace rows: text whose white-space is set (pre, nowrap) or in a table's cell
+      const isMono = mono(style) && (/pre|nowrap|break-spaces/.test(style.whiteSpace)
+        || parent.closest('td, th') !== null);
       const text = node.textContent;
       const oneWord = !/\s/.test(text.trim());
       if (!isMono && !oneWord) continue;
@@ -414,7 +426,8 @@ _MEASURE = r"""
       if (!img.complete || !img.naturalWidth || !visible(img)) continue;
       const width = img.getBoundingClientRect().width;
       if (width > img.naturalWidth + 0.5)
-        add('image upscaled', img, `drawn ${Math.round(width)}px wide, ${img.naturalWidth}px natural`);
+        add('image upscaled', img,
+            `drawn ${Math.round(width)}px wide, ${img.naturalWidth}px natural`);
     }
   }
   return found;
@@ -425,7 +438,7 @@ _MEASURE = r"""
 # then measure them; null when the cell has no rendered output.
 _LAYOUT_CELL = """
 async ({id, index, timeoutMs}) => {
-  const measure = %s;
+  const measure = __MEASURE__;
   const notebook = window.__netcourse[id].content;
   await notebook.scrollToItem(index, 'start');
   const cell = notebook.widgets[index];
@@ -440,7 +453,7 @@ async ({id, index, timeoutMs}) => {
       if (out.querySelector('.jp-RenderedImage img, img') &&
           Array.from(out.querySelectorAll('img')).some((img) => !img.complete)) return false;
     }
-    const widgets = outputs.filter((o) => (o.data || {})['%s']).length;
+    const widgets = outputs.filter((o) => (o.data || {})['__WIDGET_MIME__']).length;
     const shown = cell.node.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length;
     return widgets === 0 || shown > 0 || /Error displaying widget/.test(cell.node.innerText);
   };
@@ -450,4 +463,4 @@ async ({id, index, timeoutMs}) => {
   cell.node.scrollIntoView({block: 'start'});
   return {ready: ready(), findings: measure(cell.node)};
 }
-""" % (_MEASURE.strip(), WIDGET_MIME)
+""".replace("__MEASURE__", _MEASURE.strip()).replace("__WIDGET_MIME__", WIDGET_MIME)
