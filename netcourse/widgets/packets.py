@@ -73,15 +73,17 @@ _MAX_STEP = 10**9  # a relative page step stops at the first or last page anyway
 _HIGHLIGHT = PALETTE["orange"]  # the selected field's bytes
 _LAYER_TINT = TINTS["blue"]  # the rest of the selected field's layer
 _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
-_HEX = f"{_MONO}; white-space: pre"  # a hex row is 16 bytes wide and never wraps
+#: A hex row is 16 bytes wide and never wraps; a size smaller than the text's fits it (72
+#: characters, 480px) beside the field tree on a laptop screen.
+_HEX = "font-family: monospace; font-size: 11px; line-height: 1.5; white-space: pre"
 # Monospace rows so the columns line up; the field tree as wide as its rows, and the bytes
-# pane (540px: a hex row) beside it where the screen has room for both, below it where not.
+# pane (490px: a hex row) beside it where the screen has room for both, below it where not.
 _STYLE = (
     "<style>.netcourse-packet-list select, .netcourse-fields select "
     "{font-family: monospace; font-size: 12px; white-space: pre}"
     " .netcourse-fields.widget-select {width: auto !important; max-width: 100%}"
     " .widget-hbox:has(> .netcourse-fields) {flex-wrap: wrap; column-gap: 1em}"
-    " .widget-hbox:has(> .netcourse-fields) > .widget-vbox {flex: 1 1 540px; min-width: 0}"
+    " .widget-hbox:has(> .netcourse-fields) > .widget-vbox {flex: 1 1 490px; min-width: 0}"
     "</style>"
 )
 
@@ -355,7 +357,7 @@ class Inspector(widgets.VBox):
         self.follow_filter_button = widgets.Button(
             description="filter on this stream", layout={"width": "13em"}
         )
-        self.follow_output = widgets.HTML(layout={"max_height": "15em", "overflow": "auto"})
+        self.follow_output = widgets.HTML(layout={"max_height": "11em", "overflow": "auto"})
         self.follow_output.add_class("netcourse-follow-pane")
 
         # Expert Info

@@ -38,33 +38,30 @@ LAID_OUT = ("application/vnd.jupyter.widget-view+json", "text/html", "image/")
 KNOWN_DEFECTS: dict[tuple[str, int, str], str] = {
     ("02-osi-layers-and-packets", 20, "1440x900-sidebar"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
-        " <select> widest row 1380px > 664px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 945px > viewport 900px"
+        " <select> widest row 1380px > 664px of room"
     ),
     ("02-osi-layers-and-packets", 36, "1440x900-sidebar"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
         " <select> widest row 1380px > 664px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1063px > viewport 900px"
+        "<div.jp-OutputArea-output> 994px > viewport 900px"
     ),
     ("02-osi-layers-and-packets", 84, "1440x900-sidebar"): (
         "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1002; rows cut "
-        "off: <select> widest row 1705px > 1002px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 945px > viewport 900px"
+        "off: <select> widest row 1705px > 1002px of room"
     ),
     ("02-osi-layers-and-packets", 117, "1440x900-sidebar"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
         " <select> widest row 1380px > 664px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1091px > viewport 900px"
+        "<div.jp-OutputArea-output> 1039px > viewport 900px"
     ),
     ("02-osi-layers-and-packets", 20, "1440x900"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
-        " <select> widest row 1380px > 916px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 945px > viewport 900px"
+        " <select> widest row 1380px > 916px of room"
     ),
     ("02-osi-layers-and-packets", 36, "1440x900"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
         " <select> widest row 1380px > 916px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1063px > viewport 900px"
+        "<div.jp-OutputArea-output> 994px > viewport 900px"
     ),
     ("02-osi-layers-and-packets", 84, "1440x900"): (
         "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1254; rows cut "
@@ -73,30 +70,27 @@ KNOWN_DEFECTS: dict[tuple[str, int, str], str] = {
     ("02-osi-layers-and-packets", 117, "1440x900"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
         " <select> widest row 1380px > 916px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1063px > viewport 900px"
+        "<div.jp-OutputArea-output> 1011px > viewport 900px"
     ),
     ("02-osi-layers-and-packets", 20, "1280x720"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
         " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 945px > viewport 720px"
+        "<div.jp-OutputArea-output> 885px > viewport 720px"
     ),
     ("02-osi-layers-and-packets", 36, "1280x720"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
         " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1063px > viewport 720px"
+        "<div.jp-OutputArea-output> 994px > viewport 720px"
     ),
     ("02-osi-layers-and-packets", 84, "1280x720"): (
         "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1094; rows cut "
         "off: <select> widest row 1705px > 1094px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 945px > viewport 720px"
-    ),
-    ("02-osi-layers-and-packets", 105, "1280x720"): (
-        "taller than the screen: <div.jp-OutputArea-output> 760px > viewport 720px"
+        "<div.jp-OutputArea-output> 744px > viewport 720px"
     ),
     ("02-osi-layers-and-packets", 117, "1280x720"): (
         "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
         " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1091px > viewport 720px"
+        "<div.jp-OutputArea-output> 1039px > viewport 720px"
     ),
     ("03-cidr-and-subnets", 27, "1440x900-sidebar"): (
         "taller than the screen: <div.jp-OutputArea-output> 987px > viewport 900px"
