@@ -38,7 +38,7 @@ from netcourse.errors import AddressError, NetcourseError, quote
 from netcourse.plots.cidr import address_space_figure
 from netcourse.plots.style import figure_svg
 from netcourse.readers import read_int
-from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard
 
 __all__ = [
     "SubnetCalculator",
@@ -280,7 +280,7 @@ class SubnetPlanner(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.table = widgets.HTML()
-        self.figure = widgets.Image(format="svg+xml")
+        self.figure = figure_image()
         self.provider = _provider_dropdown(provider)
         self.plan: Plan | None = None
         self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)

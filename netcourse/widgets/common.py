@@ -22,7 +22,7 @@ from netcourse.errors import NetcourseError
 from netcourse.html import Markup
 from netcourse.style import ERROR_COLOUR, NEUTRALS
 
-__all__ = ["ErrorBox", "StaleNote", "guard", "MESSAGE_LIMIT"]
+__all__ = ["ErrorBox", "StaleNote", "guard", "figure_image", "MESSAGE_LIMIT"]
 
 #: The longest error message shown inline; a longer one (a pasted megabyte) is cut.
 MESSAGE_LIMIT = 500
@@ -70,6 +70,21 @@ class StaleNote(widgets.HTML):
     def clear(self) -> None:
         """Hide the note (the result on show matches the input again)."""
         self.value = ""
+
+
+def figure_image(**kwargs) -> widgets.Image:
+    """An image widget for a figure's SVG (plots.style.figure_svg), drawn at its natural size
+    and shrunk (never stretched) to fit its box.
+
+    In a VBox an Image stretches to the box's width, which draws a figure larger than it was
+    laid out; this one keeps its size unless the screen is narrower.
+
+    >>> image = figure_image()
+    >>> image.format, image.layout.max_width, image.layout.align_self
+    ('svg+xml', '100%', 'flex-start')
+    """
+    layout = {"max_width": "100%", "height": "auto", "align_self": "flex-start"}
+    return widgets.Image(format="svg+xml", layout=layout, **kwargs)
 
 
 def guard(

@@ -273,7 +273,7 @@ class PduView(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = StaleNote()
         self.bytes_view = widgets.HTML()
-        self.bytes_view.layout.min_width = "31em"
+        self.bytes_view.layout.flex = "0 0 auto"  # as wide as its hex rows, which never wrap
         self.detail = widgets.HTML()
         self.table = widgets.HTML()
         self._shown: str | None = None  # the PDU on show, for the stale note
@@ -283,10 +283,10 @@ class PduView(widgets.VBox):
             self._render()
 
         self.choice.observe(on_change, names="value")
-        right = widgets.VBox([self.detail, self.table])
-        super().__init__(
-            [self.choice, self.errors, self.stale, widgets.HBox([self.bytes_view, right])],
-        )
+        right = widgets.VBox([self.detail, self.table], layout={"flex": "1 1 20em"})
+        # the description and layer table go beside the bytes, or below them on a narrow screen
+        panes = widgets.HBox([self.bytes_view, right], layout={"flex_flow": "row wrap"})
+        super().__init__([self.choice, self.errors, self.stale, panes])
         self._render()
 
     @property

@@ -73,9 +73,18 @@ _MAX_STEP = 10**9  # a relative page step stops at the first or last page anyway
 _HIGHLIGHT = PALETTE["orange"]  # the selected field's bytes
 _LAYER_TINT = TINTS["blue"]  # the rest of the selected field's layer
 _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
+#: A hex row is 16 bytes wide and never wraps; a size smaller than the text's fits it (72
+#: characters, 480px) beside the field tree on a laptop screen.
+_HEX = "font-family: monospace; font-size: 11px; line-height: 1.5; white-space: pre"
+# Monospace rows so the columns line up; the field tree as wide as its rows, and the bytes
+# pane (490px: a hex row) beside it where the screen has room for both, below it where not.
 _STYLE = (
     "<style>.netcourse-packet-list select, .netcourse-fields select "
-    "{font-family: monospace; font-size: 12px; white-space: pre}</style>"
+    "{font-family: monospace; font-size: 12px; white-space: pre}"
+    " .netcourse-fields.widget-select {width: auto !important; max-width: 100%}"
+    " .widget-hbox:has(> .netcourse-fields) {flex-wrap: wrap; column-gap: 1em}"
+    " .widget-hbox:has(> .netcourse-fields) > .widget-vbox {flex: 1 1 490px; min-width: 0}"
+    "</style>"
 )
 
 
@@ -93,7 +102,7 @@ def osi_label(layer_name: str) -> str:
 def hex_rows(
     data: bytes,
     decorate: Callable[[int, str, str], tuple[str, str]] | None = None,
-    style: str = _MONO,
+    style: str = _HEX,
 ) -> str:
     """Wireshark's bytes pane as HTML: offset, hex and ASCII columns, 16 bytes a line.
 
@@ -184,7 +193,7 @@ def follow_html(stream: FollowedStream, view: str = "ASCII") -> str:
             )  # fmt: skip
             continue
         if view == "hex":
-            body = Markup(hex_rows(data, style=f"{_MONO};margin:0;color:{colour}"))
+            body = Markup(hex_rows(data, style=f"{_HEX};margin:0;color:{colour}"))
         else:
             text = "".join(chr(b) if 32 <= b < 127 or b in (9, 10, 13) else "." for b in data)
             wrap = "white-space:pre-wrap;overflow-wrap:anywhere"
@@ -348,7 +357,7 @@ class Inspector(widgets.VBox):
         self.follow_filter_button = widgets.Button(
             description="filter on this stream", layout={"width": "13em"}
         )
-        self.follow_output = widgets.HTML(layout={"max_height": "24em", "overflow": "auto"})
+        self.follow_output = widgets.HTML(layout={"max_height": "11em", "overflow": "auto"})
         self.follow_output.add_class("netcourse-follow-pane")
 
         # Expert Info

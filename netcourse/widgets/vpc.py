@@ -26,7 +26,7 @@ from netcourse.plots.vpc import topology
 from netcourse.readers import read_int, read_port
 from netcourse.style import PALETTE
 from netcourse.vpc import Path, Vpc, examples
-from netcourse.widgets.common import ErrorBox, guard
+from netcourse.widgets.common import ErrorBox, figure_image, guard
 
 __all__ = ["Explorer", "path_html", "PROTOCOLS"]
 
@@ -131,7 +131,7 @@ class Explorer(widgets.VBox):
         self.errors = ErrorBox()
         self.stale = widgets.HTML()
         self.result = widgets.HTML()
-        self.figure = widgets.Image(format="svg+xml")
+        self.figure = figure_image()
         self.path: Path | None = None  #: the last path computed from valid input
         self._path_vpc = vpc  # the model self.path was computed on
         self._result_html = Markup("")

@@ -244,3 +244,223 @@ class LabPage:
     def close(self, widget_id: str) -> None:
         """Shut the notebook's kernel down and close its tab without saving."""
         self.page.evaluate(_CLOSE, widget_id)
+
+    def show_screen(self, size: ScreenSize) -> None:
+        """Resize the page and open or close the left sidebar, then let the layout settle."""
+        self.page.set_viewport_size({"width": size.width, "height": size.height})
+        state = self.page.evaluate(_SIDEBAR, size.sidebar)
+        assert state["collapsed"] != size.sidebar, f"sidebar not {size}: {state}"
+        assert (state["fileBrowserWidth"] > 0) == size.sidebar, f"file browser: {state}"
+
+    def layout_findings(self, widget_id: str, index: int, timeout_ms: int = 20_000) -> list[dict]:
+        """Scroll to one cell and measure its outputs' layout: a list of {check, detail}."""
+        found = self.page.evaluate(
+            _LAYOUT_CELL, {"id": widget_id, "index": index, "timeoutMs": timeout_ms}
+        )
+        if not found["ready"]:
+            return [{"check": "not rendered", "detail": f"outputs not shown in {timeout_ms} ms"}]
+        return found["findings"]
+
+    def screenshot_cell_outputs(self, widget_id: str, index: int, path: Path) -> None:
+        """Screenshot one cell's output area (the cell must be in view: after layout_findings)."""
+        handle = self.page.evaluate_handle(
+            "([id, index]) => window.__netcourse[id].content.widgets[index].node"
+            ".querySelector('.jp-OutputArea')",
+            [widget_id, index],
+        )
+        element = handle.as_element()
+        if element is not None:
+            element.screenshot(path=str(path))
+
+
+#: The screen sizes every layout check runs at: a laptop with JupyterLab's file browser open and
+#: closed, and a smaller laptop screen (or a projector) with it closed.
+@dataclass(frozen=True)
+class ScreenSize:
+    """A viewport, and whether JupyterLab's left sidebar (the file browser) is open."""
+
+    name: str
+    width: int
+    height: int
+    sidebar: bool
+
+
+SCREEN_SIZES = (
+    ScreenSize("1440x900-sidebar", 1440, 900, True),
+    ScreenSize("1440x900", 1440, 900, False),
+    ScreenSize("1280x720", 1280, 720, False),
+)
+
+# Open or close the left sidebar with JupyterLab's own command, the file browser on show.
+_SIDEBAR = """
+async (open) => {
+  const app = window.jupyterapp;
+  if (open) {
+    if (app.shell.leftCollapsed) await app.commands.execute('application:toggle-left-area');
+    app.shell.activateById('filebrowser');
+  } else if (!app.shell.leftCollapsed) {
+    await app.commands.execute('application:toggle-left-area');
+  }
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const panel = document.getElementById('filebrowser');
+  return {collapsed: app.shell.leftCollapsed,
+          fileBrowserWidth: panel ? panel.getBoundingClientRect().width : 0};
+}
+"""
+
+# The layout assertions, measured in the page on one cell's rendered outputs. Each finding is
+# {check, detail}; an empty list means the outputs fit the screen.
+_MEASURE = r"""
+(cellNode) => {
+  const found = [];
+  const add = (check, el, detail) => {
+    const cls = (el.className && typeof el.className === 'string')
+      ? '.' + el.className.trim().split(/\s+/).filter((c) => !c.startsWith('lm-'))
+        .slice(0, 3).join('.')
+      : '';
+    const text = (el.innerText || el.textContent || '').trim().split('\n')[0].slice(0, 50);
+    found.push({check, detail: `<${el.tagName.toLowerCase()}${cls}> ${detail}` +
+                (text ? ` (${JSON.stringify(text)})` : '')});
+  };
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const mono = (style) => /mono|courier|consolas|menlo/i.test(style.fontFamily);
+  const outputs = Array.from(cellNode.querySelectorAll('.jp-OutputArea-output'));
+  const viewport = window.innerHeight;
+  for (const output of outputs) {
+    const all = [output, ...output.querySelectorAll('*')].filter(visible);
+    // 1. no sideways scrolling in the output area or any scrolling box inside it
+    for (const el of all) {
+      const style = getComputedStyle(el);
+      if (el === output || /auto|scroll/.test(style.overflowX)) {
+        if (el.scrollWidth > el.clientWidth + 1)
+          add('scrolls sideways', el,
+              `scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
+      }
+    }
+    // a list box whose rows are wider than the box cuts their ends off
+    for (const select of output.querySelectorAll('select')) {
+      if (!visible(select)) continue;
+      const style = getComputedStyle(select);
+      const ctx = document.createElement('canvas').getContext('2d');
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = select.clientWidth - parseFloat(style.paddingLeft)
+        - parseFloat(style.paddingRight);
+      const widths = Array.from(select.options).map((o) => ctx.measureText(o.text).width);
+      const widest = Math.max(0, ...widths);
+      if (widest > room + 1)
+        add('rows cut off', select,
+            `widest row ${Math.round(widest)}px > ${Math.round(room)}px of room`);
+    }
+    // 2. no two sibling boxes of a widget box overlap (content spilling out counts)
+    const boxes = [output, ...output.querySelectorAll(
+      '.widget-box, .widget-hbox, .widget-vbox, .widget-inline-hbox, .widget-inline-vbox')];
+    for (const box of boxes) {
+      const kids = Array.from(box.children).filter(visible).map((el) => {
+        const r = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        const spillX = /visible/.test(style.overflowX)
+          ? Math.max(0, el.scrollWidth - el.clientWidth) : 0;
+        const spillY = /visible/.test(style.overflowY)
+          ? Math.max(0, el.scrollHeight - el.clientHeight) : 0;
+        return {el, left: r.left, top: r.top, right: r.right + spillX, bottom: r.bottom + spillY};
+      });
+      for (let i = 0; i < kids.length; i++)
+        for (let j = i + 1; j < kids.length; j++) {
+          const a = kids[i], b = kids[j];
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > 1 && h > 1) {
+            const bcls = typeof b.el.className === 'string' ? b.el.className.split(/\s+/)[0] : '';
+            const other = `<${b.el.tagName.toLowerCase()}.${bcls}>`;
+            add('overlap', a.el,
+                `overlaps its sibling ${other} by ${Math.round(w)}x${Math.round(h)}px`);
+          }
+        }
+    }
+    // 3. monospace rows never wrap, ids never split: rendered lines == the text's lines
+    // (monospace prose, such as a field's description under a hex dump, may wrap)
+    const walker = document.createTreeWalker(output, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    const reported = new Set();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || reported.has(parent) || !node.textContent.trim()) continue;
+      if (parent.closest('select, textarea, script, style, svg')) continue;
+      const style = getComputedStyle(parent);
+      const keepsNewlines = /pre|break-spaces/.test(style.whiteSpace);
+      // monospace rows: text whose white-space is set (pre, nowrap) or in a table's cell
+      const isMono = mono(style) && (/pre|nowrap|break-spaces/.test(style.whiteSpace)
+        || parent.closest('td, th') !== null);
+      const text = node.textContent;
+      const oneWord = !/\s/.test(text.trim());
+      if (!isMono && !oneWord) continue;
+      range.selectNodeContents(node);
+      const tops = [];
+      for (const r of range.getClientRects()) {
+        if (r.width < 0.5) continue;
+        if (!tops.some((t) => Math.abs(t - r.top) < r.height / 2)) tops.push(r.top);
+      }
+      if (tops.length === 0) continue;
+      const lines = keepsNewlines
+        ? text.replace(/^\n/, '').replace(/\n$/, '').split('\n').filter((l) => l.length).length
+        : 1;
+      if (tops.length > Math.max(lines, 1)) {
+        reported.add(parent);
+        add(isMono ? 'monospace row wraps' : 'word split mid-string', parent,
+            `${lines} line(s) of text drawn on ${tops.length}`);
+      }
+    }
+    // 4. no widget or figure taller than the screen (its controls and result seen at once);
+    // an HTML table is a page of text, read by scrolling down
+    const height = output.getBoundingClientRect().height;
+    const isWidget = output.querySelector('.jupyter-widgets') !== null;
+    const isFigure = output.classList.contains('jp-RenderedImage')
+      || output.querySelector('.jp-RenderedImage') !== null;
+    if ((isWidget || isFigure) && height > viewport + 1)
+      add('taller than the screen', output, `${Math.round(height)}px > viewport ${viewport}px`);
+    // 5. no image drawn larger than its pixels
+    for (const img of output.querySelectorAll('img')) {
+      if (!img.complete || !img.naturalWidth || !visible(img)) continue;
+      const width = img.getBoundingClientRect().width;
+      if (width > img.naturalWidth + 0.5)
+        add('image upscaled', img,
+            `drawn ${Math.round(width)}px wide, ${img.naturalWidth}px natural`);
+    }
+  }
+  return found;
+}
+"""
+
+# Scroll one cell into view (the notebook is virtualised), wait until its outputs have rendered,
+# then measure them; null when the cell has no rendered output.
+_LAYOUT_CELL = """
+async ({id, index, timeoutMs}) => {
+  const measure = __MEASURE__;
+  const notebook = window.__netcourse[id].content;
+  await notebook.scrollToItem(index, 'start');
+  const cell = notebook.widgets[index];
+  if (cell.ready) await cell.ready;
+  const deadline = performance.now() + timeoutMs;
+  const ready = () => {
+    if (!cell.node.isConnected) return false;
+    const outputs = cell.model.outputs.toJSON();
+    const rendered = cell.node.querySelectorAll('.jp-OutputArea-output');
+    if (rendered.length < outputs.length) return false;
+    for (const out of rendered) {
+      if (out.querySelector('.jp-RenderedImage img, img') &&
+          Array.from(out.querySelectorAll('img')).some((img) => !img.complete)) return false;
+    }
+    const widgets = outputs.filter((o) => (o.data || {})['__WIDGET_MIME__']).length;
+    const shown = cell.node.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length;
+    return widgets === 0 || shown > 0 || /Error displaying widget/.test(cell.node.innerText);
+  };
+  while (!ready() && performance.now() < deadline)
+    await new Promise((done) => setTimeout(done, 25));
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  cell.node.scrollIntoView({block: 'start'});
+  return {ready: ready(), findings: measure(cell.node)};
+}
+""".replace("__MEASURE__", _MEASURE.strip()).replace("__WIDGET_MIME__", WIDGET_MIME)
