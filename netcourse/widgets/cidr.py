@@ -38,7 +38,7 @@ from netcourse.errors import AddressError, NetcourseError, quote
 from netcourse.plots.cidr import address_space_figure
 from netcourse.plots.style import figure_svg
 from netcourse.readers import read_int
-from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard, later
 
 __all__ = [
     "SubnetCalculator",
@@ -133,8 +133,13 @@ def parse_needs(text: str) -> dict[str, int]:
 class SubnetCalculator(widgets.VBox):
     """Type an address (updates on every keystroke), move the prefix, split into subnets.
 
-    Bad input shows inline, and the views below say they still show the last valid input.
-    Taught in notebooks/03-cidr-and-subnets.ipynb.
+    A valid keystroke updates every view at once; an invalid one shows its error after the
+    pause (:data:`netcourse.widgets.common.PAUSE`), and the views then go back to the last
+    valid input the learner stopped on, greyed out and named as such (never a fragment typed
+    on the way, such as ``10.0.0.2`` of ``10.0.0.25``). The split slider follows the prefix:
+    it shows the split chosen (by the learner or ``split_prefix``; /24 at first) whenever that
+    is at least the prefix, else the prefix + 2 (at most /32 or /128), and never keeps a value
+    it was only pushed to. Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
     def __init__(
@@ -167,7 +172,18 @@ class SubnetCalculator(widgets.VBox):
         self.subnet: Subnet | None = None
         self.cloud_subnet: CloudSubnet | None = None
         self._syncing = False
-        self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
+        #: The split chosen: shown whenever the prefix allows it.
+        self._split_target = 24 if split_prefix is None else split_prefix
+        self._rendered: str | None = None  # the input the views show
+        self._settled: str | None = None  # the last valid input that stood for the pause
+        self._settling = None
+        self._update = guard(
+            self.errors,
+            stale=self.stale,
+            shown=self._shown,
+            views=(self.bits, self.cloud, self.details, self.subnets),
+            on_error=self._back_to_settled,
+        )(self._compute)
         super().__init__(
             [
                 self.text,
@@ -188,20 +204,44 @@ class SubnetCalculator(widgets.VBox):
         self.split_prefix.observe(self._on_split, names="value")
         self.provider.observe(lambda change: self._update(), names="value")
         self._update()
-        if split_prefix is not None:
-            self.split_prefix.value = split_prefix
+        self.errors.flush()  # what a new calculator is given was not typed: nothing to wait for
+        self._settle()
 
     def _shown(self) -> str | None:
-        if self.subnet is None:
+        if self._settled is None:
             return None
-        return f"the last valid input, {self.subnet.address}/{self.subnet.prefixlen}"
+        return f"the last valid input, {self._settled.strip()}"
 
     def _compute(self) -> None:
-        net = subnet(self.text.value)
-        view = binary(self.text.value)
+        """Show the input typed now, or raise (the guard shows the error after the pause)."""
+        if self._settling is not None:  # a keystroke came before the pause ended
+            self._settling.cancel()
+            self._settling = None
+        self._render(self.text.value)
+        self._settling = later(self._settle, self.errors.pause, self.errors.clock)
+
+    def _settle(self) -> None:
+        self._settling = None
+        if self._rendered is not None and self.subnet is not None:
+            self._settled = self._rendered
+
+    def _back_to_settled(self) -> None:
+        """The error shows: the views go back to the last valid input the learner stopped on,
+        or, when there is none, show nothing (no fragment passes for a result)."""
+        if self._settled is None:
+            self.subnet, self.cloud_subnet, self._rendered = None, None, None
+            for view in (self.bits, self.cloud, self.details, self.subnets):
+                view.value = ""
+            self.cloud_refused.clear()
+        elif self._rendered != self._settled:
+            self._render(self._settled)
+
+    def _render(self, text: str) -> None:
+        net = subnet(text)
+        view = binary(text)
         top = 32 if net.version == 4 else 128
-        wanted = self.split_prefix.value
-        if not net.prefixlen <= wanted <= top:
+        wanted = self._split_target
+        if not (isinstance(wanted, int) and net.prefixlen <= wanted <= top):
             wanted = min(top, net.prefixlen + 2)
         parts = split(net.network, wanted)
         self.subnet = net
@@ -218,9 +258,10 @@ class SubnetCalculator(widgets.VBox):
         self.bits.value = binary_html(view)
         self.details.value = subnet_html(net)
         self.subnets.value = parts._repr_html_()
-        self._show_cloud()
+        self._show_cloud(text)
+        self._rendered = text
 
-    def _show_cloud(self) -> None:
+    def _show_cloud(self, text: str) -> None:
         """The cloud view: the provider's reserved addresses and usable count, or why not.
 
         A prefix the provider does not allow is said in the cloud view's own error line: the
@@ -232,15 +273,17 @@ class SubnetCalculator(widgets.VBox):
         if self.provider.value is None:
             return
         try:
-            self.cloud_subnet = cloud_subnet(self.text.value, self.provider.value)
+            self.cloud_subnet = cloud_subnet(text, self.provider.value)
         except NetcourseError as exc:
             self.cloud_refused.show(exc)
             return
         self.cloud.value = self.cloud_subnet._repr_html_()
 
     def _on_split(self, change) -> None:
-        if not self._syncing:
-            self._update()
+        if self._syncing:
+            return
+        self._split_target = change["new"]  # the learner's choice, kept while the prefix moves
+        self._update()
 
     def _on_prefix(self, change) -> None:
         if self._syncing or self.subnet is None:
@@ -254,7 +297,8 @@ class SubnetCalculator(widgets.VBox):
 class SubnetPlanner(widgets.VBox):
     """Needs in (one ``name: hosts`` per line), VLSM allocation table and address-space bar out.
 
-    Bad input shows inline, and the table and figure say they still show the last valid plan.
+    Bad input shows its error after the pause; the plan on show is then greyed out and named
+    as the last valid plan (the figure beside it is that plan's).
     Taught in notebooks/03-cidr-and-subnets.ipynb.
     """
 
@@ -283,7 +327,9 @@ class SubnetPlanner(widgets.VBox):
         self.figure = figure_image()
         self.provider = _provider_dropdown(provider)
         self.plan: Plan | None = None
-        self._update = guard(self.errors, stale=self.stale, shown=self._shown)(self._compute)
+        self._update = guard(self.errors, stale=self.stale, shown=self._shown, views=(self.table,))(
+            self._compute
+        )
         super().__init__(
             [
                 self.parent,
@@ -299,12 +345,12 @@ class SubnetPlanner(widgets.VBox):
         self.needs.observe(lambda change: self._update(), names="value")
         self.provider.observe(lambda change: self._update(), names="value")
         self._update()
+        self.errors.flush()
 
     def _shown(self) -> str | None:
         return None if self.plan is None else f"the last valid plan, for {self.plan.parent}"
 
     def _compute(self) -> None:
-
         result = plan(self.parent.value, parse_needs(self.needs.value), self.provider.value)
         svg = figure_svg(address_space_figure(result))
         self.plan = result

@@ -42,14 +42,12 @@ from netcourse.plots.firewall_graph import chain_graph_figure
 from netcourse.plots.style import figure_svg
 from netcourse.protocols import icmp_names
 from netcourse.style import NEUTRALS, VERDICT_COLOURS
-from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.common import STALE_STYLE, ErrorBox, StaleNote, guard
 
 __all__ = ["FirewallLab", "RulesetInspector", "verdict_html", "shipped_rulesets"]
 
 #: The ICMP types and codes the packet builder offers: iptables' names (``any`` is for rules).
 _ICMP_CHOICES = [name for name, (kind, _) in icmp_names(4).items() if kind != 255]
-#: How a result that no longer matches the input is shown, while an error is on show.
-_STALE_STYLE = "opacity:0.45"
 
 
 def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
@@ -138,7 +136,7 @@ class FirewallLab(widgets.VBox):
         self.turn = widgets.Button(description="reply", tooltip="build the answer to it")
         self.forget = widgets.Button(description="forget connections")
         self.errors = ErrorBox()
-        self.stale = widgets.HTML()
+        self.stale = StaleNote()
         self.result = widgets.HTML()
         self.table = widgets.HTML()
         self.history: list[tuple[Packet, str]] = []
@@ -148,7 +146,6 @@ class FirewallLab(widgets.VBox):
         #: verdict is then the one it got when sent, after the packets sent before it.
         self._just_sent = False
         self._iface_memory = {"in": "eth0", "out": "eth1"}  # a field emptied by the chain
-        self._shown = ("", "")  # the last result and table shown, before any stale marking
         self._update = self._guarded(self._compute)
         self._load = self._guarded(self._load_preset)
         packet_row = widgets.HBox([self.proto, self.src, self.dst])
@@ -189,6 +186,7 @@ class FirewallLab(widgets.VBox):
         self.turn.on_click(lambda _: self._guarded(self._reply)())
         self.forget.on_click(lambda _: self._guarded(self._forget)())
         self._load()
+        self.errors.flush()
 
     def __repr__(self) -> str:
         return f"FirewallLab(preset={self.preset.value!r})"
@@ -196,32 +194,19 @@ class FirewallLab(widgets.VBox):
     # --- wiring: each control's callback is guarded once; inside, _compute raises freely ------
 
     def _guarded(self, callback):
-        """``callback`` with errors shown inline; an error also marks the result on show stale."""
-        shielded = guard(self.errors)(callback)
+        """``callback`` with the shared discipline: an error shows after the pause, and the
+        verdict on show is then greyed out and named as the last one that could be judged."""
+        return guard(self.errors, self.stale, self._stale_what, views=(self.result, self.table))(
+            callback
+        )
 
-        def run(*args, **kwargs):
-            result = shielded(*args, **kwargs)
-            self._mark_stale(bool(self.errors.value))
-            return result
-
-        return run
-
-    def _mark_stale(self, stale: bool) -> None:
-        """Grey out the verdict on show and say so while the input cannot be judged."""
-        if stale and self.verdict is not None:
-            self.stale.value = str(
-                Markup(
-                    '<div class="netcourse-stale" style="color:{}"><i>still showing the verdict '
-                    "for the last input that could be judged ({}); fix the error above to see "
-                    "this one</i></div>"
-                ).format(NEUTRALS["muted"], self.verdict.packet.describe())
-            )
-            dimmed = Markup('<div class="netcourse-stale-result" style="{}">{}</div>')
-            self.result.value = str(dimmed.format(_STALE_STYLE, Markup(self._shown[0])))
-            self.table.value = str(dimmed.format(_STALE_STYLE, Markup(self._shown[1])))
-        else:
-            self.stale.value = ""
-            self.result.value, self.table.value = self._shown
+    def _stale_what(self) -> str | None:
+        if self.verdict is None:
+            return None
+        return (
+            f"the verdict for the last input that could be judged "
+            f"({self.verdict.packet.describe()}); fix the error above to see this one"
+        )
 
     def _changed(self, change) -> None:
         if not self._quiet:
@@ -312,7 +297,7 @@ class FirewallLab(widgets.VBox):
             verdict = fw.evaluate(pkt, chain=self.chain.value)
             table = "<p>stateless view: the packet is judged alone, as the first of its flow.</p>"
         self.verdict = verdict
-        self._shown = (verdict_html(verdict, fw), str(table))
+        self.result.value, self.table.value = verdict_html(verdict, fw), str(table)
 
     def _send(self) -> None:
         self.history.append((self.packet(), self.chain.value))
@@ -513,6 +498,8 @@ class RulesetInspector(widgets.VBox):
         for control in fields:
             control.observe(lambda change: self._judge(), names="value")
         self._pick()
+        self.errors.flush()
+        self.trace_errors.flush()
 
     def __repr__(self) -> str:
         return f"RulesetInspector({self.shipped.value or '(pasted)'!r})"
@@ -552,7 +539,7 @@ class RulesetInspector(widgets.VBox):
         """Grey out results that no longer match the input (an error is on show)."""
         for view in views:
             fresh = Markup(self._fresh.get(view.model_id, ""))
-            view.value = str(Markup('<div style="{}">{}</div>').format(_STALE_STYLE, fresh))
+            view.value = str(Markup('<div style="{}">{}</div>').format(STALE_STYLE, fresh))
             view.add_class("netcourse-stale-result")
 
     def _compute(self) -> None:

@@ -383,6 +383,12 @@ class LayerInspector(widgets.HBox):
             value = change["new"]
             if value is None or self.inspector.dissection is None or value[0] < 0:
                 return
+            self._busy = True
+            try:  # a field chosen in the tree lights its own bytes: no PDU or device lit now
+                self.pdu.value, self.device.value = -1, ""
+            finally:
+                self._busy = False
+            self.note.value = ""
             self.table.value = self._layers_html()
 
         @guard(self.errors)

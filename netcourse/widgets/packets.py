@@ -288,9 +288,11 @@ class Inspector(widgets.VBox):
     byte control to select the field that holds that byte. ``http=True`` shows an HTTP head's
     start line and header lines as fields (see :func:`netcourse.packets.dissect`).
 
-    A bad filter, packet number, page or byte offset shows its error inline, a line under it
-    says which view is still on show (stale), and the widget keeps working. Called from code,
-    the same methods raise that error too.
+    A bad filter, packet number, page or byte offset shows its error inline after the pause
+    (:data:`netcourse.widgets.common.PAUSE`), a line under it says which view is still on show
+    (stale), and the widget keeps working. Called from code, the same
+    methods raise that error too. A filter that keeps no packet empties the panes that show
+    one packet (the tree, the bytes, the Follow pane).
     """
 
     def __init__(self, source: Any = "http", page_size: int = PAGE_SIZE, http: bool = True) -> None:
@@ -365,7 +367,6 @@ class Inspector(widgets.VBox):
         self.expert_list = widgets.Select(options=[], rows=10, layout={"width": "auto"})
         self.expert_list.add_class("netcourse-expert-list")
 
-        event = guard(self.errors, stale=self.stale, shown=self._shown)
         self.stream_box.observe(event(self._on_stream), "value")
         self.follow_view.observe(event(lambda _c: self._render_follow()), "value")
         self.follow_filter_button.on_click(event(lambda _b: self.filter_on_stream()))
@@ -408,24 +409,25 @@ class Inspector(widgets.VBox):
 
     # --- errors: inline, with what is still on show marked stale ------------------------------
 
-    def _shown(self) -> str | None:
-        """The view on show, for the stale note; None when nothing valid is on show."""
-        if not self.packet_list.options and self.dissection is None:
-            return None
+    def _shown(self) -> str:
+        """The view on show, for the stale note (a filter that kept nothing included)."""
         where = f"page {self.page_index + 1} of {self.pages}"
         if self.number is not None:
             where = f"packet {self.number} on {where}"
         if self.filter_used.strip():
-            where += f" (filter {self.filter_used!r})"
+            keeps = "" if len(self.numbers) else ", which keeps no packet"
+            where += f" (filter {self.filter_used!r}{keeps})"
         if getattr(self, "followed", None) is not None:
             where += f"; TCP stream {self.followed.stream} in the Follow pane"
         return where
 
+    def _mark(self) -> None:
+        self.stale.mark(self._shown())
+
     def _fail(self, exc: NetcourseError) -> NoReturn:
-        """Show a learner's bad value inline, mark the view on show stale, raise it for code."""
-        self.errors.show(exc)
-        shown = self._shown()
-        self.stale.mark(shown) if shown else self.stale.clear()
+        """Show a learner's bad value inline (after the pause), then mark the view on show
+        stale; raise it for code (an observer's guard catches it)."""
+        self.errors.show_later(exc, then=self._mark)
         raise exc
 
     def _ok(self) -> None:
@@ -471,9 +473,10 @@ class Inspector(widgets.VBox):
         self.filter_used = text
         self.go_to_page(0)
 
-    def go_to_page(self, page: int, relative: bool = False) -> None:
+    def go_to_page(self, page: int, relative: bool = False, select: int | None = None) -> None:
         """Show a page of the packet list: ``page`` counts from 0, or is a step when
-        ``relative`` (a step past either end stops there)."""
+        ``relative`` (a step past either end stops there); its first packet is shown, or
+        packet ``select`` when it is on that page."""
         try:
             if relative:
                 step = read_int(
@@ -492,10 +495,12 @@ class Inspector(widgets.VBox):
         self._ok()
         self.page_index = target
         rows = self.rows
+        numbers = [row.number for row in rows]
+        chosen = select if select in numbers else (numbers[0] if numbers else None)
         self._busy = True
         try:
             self.packet_list.options = [(self._row_text(row), row.number) for row in rows]
-            self.packet_list.value = rows[0].number if rows else None
+            self.packet_list.value = chosen
         finally:
             self._busy = False
         self._colour_rows(rows)
@@ -506,10 +511,12 @@ class Inspector(widgets.VBox):
         )
         self.previous_button.disabled = self.page_index == 0
         self.next_button.disabled = self.page_index >= self.pages - 1
-        if rows:
-            self.show_packet(rows[0].number)
+        if chosen is not None:
+            self.show_packet(chosen)
         else:
             self._clear_packet()
+            self.followed = None  # the stream of a packet no longer on show: not shown either
+            self.follow_output.value = "<i>no packet matches this filter: no stream followed</i>"
 
     def _colour_rows(self, rows) -> None:
         """Colour the rows on show by the first of Wireshark's colouring rules each matches."""
@@ -554,14 +561,24 @@ class Inspector(widgets.VBox):
         except NetcourseError as exc:
             self._fail(exc)
         self._ok()
+        if self.packet_list.value != number:  # asked from code: its row is the one lit
+            at = int(np.searchsorted(self.numbers, number))
+            kept = at < len(self.numbers) and int(self.numbers[at]) == number
+            if kept and at // self.page_size != self.page_index:
+                self.go_to_page(at // self.page_size, select=number)
+                return
+            self._busy = True
+            try:  # a packet the filter hides has no row to light
+                self.packet_list.value = number if kept else None
+            finally:
+                self._busy = False
         self.number = number
         self._follow_packet(number)
         try:
             self.dissection = self.capture.dissect(self.number, http=self.http)
         except PacketError as exc:  # a frame too short to dissect: say so, keep the list
-            self._clear_packet(f"packet {number}: {exc}")
-            self.number = number
-            self.errors.show(exc)
+            self._clear_packet(f"packet {number}: {exc}")  # a property of the frame, not
+            self.number = number  # a bad input: said in the detail pane, no error line
             return
         options = []
         for li, layer in enumerate(self.dissection.layers):
@@ -781,13 +798,7 @@ class Inspector(widgets.VBox):
         if number not in set(self.numbers.tolist()):
             self.apply_filter("")
         position = int(np.searchsorted(self.numbers, number))
-        self.go_to_page(position // self.page_size)
-        self._busy = True
-        try:
-            self.packet_list.value = number
-        finally:
-            self._busy = False
-        self.show_packet(number)
+        self.go_to_page(position // self.page_size, select=number)
 
     def __repr__(self) -> str:
         name = self.capture.path.name

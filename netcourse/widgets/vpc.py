@@ -1,8 +1,9 @@
 """The VPC explorer: pick a source, a destination and a port; see the path and what blocks it.
 
 Only wires controls to :mod:`netcourse.vpc` and :mod:`netcourse.plots.vpc`; bad input shows
-inline, the last good path stays on screen marked stale, and the widget keeps working.
-Taught in notebooks/05-aws-vpc.ipynb.
+inline after the pause (:data:`netcourse.widgets.common.PAUSE`), the last good path stays on
+screen greyed out and named as such, and the widget keeps working. The figure always shows the
+example the menu names. Taught in notebooks/05-aws-vpc.ipynb.
 
 >>> explorer = Explorer("three-tier", src="internet", dst="db", port=5432)
 >>> explorer.path.blocked_by
@@ -26,7 +27,7 @@ from netcourse.plots.vpc import topology
 from netcourse.readers import read_int, read_port
 from netcourse.style import PALETTE
 from netcourse.vpc import Path, Vpc, examples
-from netcourse.widgets.common import ErrorBox, figure_image, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard
 
 __all__ = ["Explorer", "path_html", "PROTOCOLS"]
 
@@ -106,8 +107,13 @@ class Explorer(widgets.VBox):
         self.vpc = vpc
         names = self._names()
         dst = names[0] if dst is None else _endpoint_text(dst, "dst")
+        #: The VPC given to the constructor (None for an example): the menu's first entry.
+        self._given = vpc if example is None else None
+        given = [("(the VPC given)", "")] if example is None else []
         self.example = widgets.Dropdown(
-            options=list(examples()), value=example, description="example"
+            options=[*given, *((name, name) for name in examples())],
+            value="" if example is None else example,
+            description="example",
         )
         self.src = widgets.Combobox(
             value=src,
@@ -129,15 +135,16 @@ class Explorer(widgets.VBox):
         self.protocol = widgets.Dropdown(options=PROTOCOLS, value=protocol, description="protocol")
         self.step = widgets.IntSlider(value=0, min=0, max=0, description="hops shown")
         self.errors = ErrorBox()
-        self.stale = widgets.HTML()
+        self.stale = StaleNote()
         self.result = widgets.HTML()
         self.figure = figure_image()
         self.path: Path | None = None  #: the last path computed from valid input
         self._path_vpc = vpc  # the model self.path was computed on
-        self._result_html = Markup("")
-        self._compute_guarded = guard(self.errors)(self._compute)
-        self._change_example = guard(self.errors)(self._load_example)
-        self._draw = guard(self.errors)(self._render)
+        self._path_example = self.example.value  # the menu's entry for that model
+        shared = guard(self.errors, self.stale, self._stale_what, views=(self.result,))
+        self._update = shared(self._compute)
+        self._change_example = shared(self._load_example)
+        self._draw = shared(self._render)
         controls = widgets.HBox(
             [
                 widgets.VBox([self.example, self.src, self.dst]),
@@ -151,6 +158,7 @@ class Explorer(widgets.VBox):
         self._syncing = False
         self.step.observe(self._on_step, names="value")
         self._update()
+        self.errors.flush()
 
     def _names(self) -> list[str]:
         return [inst.label for inst in self.vpc.instances.values()] + ["internet"]
@@ -160,37 +168,37 @@ class Explorer(widgets.VBox):
         """Whether an error is showing while the last valid path stays on screen."""
         return bool(self.errors.value) and self.path is not None
 
-    def _update(self) -> None:
-        self._compute_guarded()
-        self._mark()
-
-    def _mark(self) -> None:
-        """Show the result; while an error shows, say that it belongs to the last good input."""
-        if not self.is_stale:
-            self.stale.value = ""
-            self.result.value = self._result_html
-            return
+    def _stale_what(self) -> str | None:
+        """The question whose answer is on show, while an error is shown (None: none yet)."""
         path = self.path
+        if path is None:
+            return None
         what = f"{path.protocol}" + ("" if path.port is None else f"/{path.port}")
-        self.stale.value = Markup(
-            "<div class='netcourse-stale'><i>stale: still showing the last valid question, "
-            "{} -> {} {}; fix the input above to update</i></div>"
-        ).format(path.src, path.dst, what)
-        self.result.value = Markup(
-            "<div class='netcourse-stale' style='opacity:0.5'>{}</div>"
-        ).format(self._result_html)
+        where = ""
+        if self._path_vpc is not self.vpc:  # the figure already shows the example picked
+            where = f" in {self._path_example or 'the VPC given'} (not drawn)"
+        return Markup(  # the arrow is the template's: text, not escaped
+            "the last valid question, {} -> {} {}{}; fix the input above to update"
+        ).format(path.src, path.dst, what, where)
 
     def _on_example(self, change) -> None:
         if change["new"] is not None:
             self._change_example(change["new"])
-            self._mark()
 
     def _load_example(self, name: str) -> None:
-        self.vpc = Vpc.example(name)
+        self.vpc = self._given if name == "" and self._given is not None else Vpc.example(name)
         names = self._names()
         self.src.options = names
         self.dst.options = names
-        self._compute()
+        try:
+            self._compute()
+        except Exception:  # no path on this example yet: its picture all the same
+            self._draw_vpc()
+            raise
+
+    def _draw_vpc(self) -> None:
+        """The example the menu names, with no path on it."""
+        self.figure.value = figure_svg(topology(self.vpc))
 
     def _on_step(self, change) -> None:
         if not self._syncing and not self.is_stale:
@@ -205,8 +213,8 @@ class Explorer(widgets.VBox):
     def _compute(self) -> None:
         port = self._read_port()
         path = self.vpc.reachability(self.src.value, self.dst.value, port, self.protocol.value)
-        self.path, self._path_vpc = path, self.vpc
-        self._result_html = path_html(path)
+        self.path, self._path_vpc, self._path_example = path, self.vpc, self.example.value
+        self.result.value = path_html(path)
         self._syncing = True
         try:
             self.step.max = len(path.hops)
@@ -216,7 +224,7 @@ class Explorer(widgets.VBox):
         self._render()
 
     def _render(self) -> None:
-        if self.path is None:
+        if self.path is None or self._path_vpc is not self.vpc:
             return
         step = self.step.value if self.step.value < len(self.path.hops) else None
         self.figure.value = figure_svg(topology(self._path_vpc, self.path, step))

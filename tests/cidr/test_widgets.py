@@ -56,7 +56,8 @@ def test_errors_show_inline_and_the_widget_keeps_working():
     calc.text.value = "10.0.2.300/16"
     assert "the 4th number is 300" in calc.errors.value
     assert "AddressError" in calc.errors.value
-    assert calc.details.value == before  # last good view stays, and says so
+    assert calc.stale.fresh(calc.details) == before  # last good view stays, and says so:
+    assert "netcourse-stale-result" in calc.details.value  # greyed out, with the note
     assert "last valid input, 10.0.2.3/16" in calc.stale.value
     calc.text.value = "10.0. 2.3"
     assert "stray space" in calc.errors.value
@@ -158,7 +159,9 @@ def test_planner_shows_errors_inline_marks_the_old_plan_stale_and_recovers():
         assert fragment in html.unescape(planner.errors.value), needs
         assert "AddressError" in planner.errors.value
         assert "still showing the last valid plan, for 192.168.10.0/24" in planner.stale.value
-        assert planner.table.value == good_table and bytes(planner.figure.value) == good_png
+        assert planner.stale.fresh(planner.table) == good_table
+        assert "netcourse-stale-result" in planner.table.value
+        assert bytes(planner.figure.value) == good_png
     planner.needs.value = "staff: 100"
     assert planner.errors.value == "" and planner.stale.value == ""
     planner.parent.value = "192.168.10.0/33"

@@ -21,12 +21,10 @@ topics remove the marks (``strict=True``: a fixed widget fails here until its ma
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import inspect
 import logging
 import math
 import pkgutil
-import re
 import signal
 import time
 from importlib import import_module
@@ -34,6 +32,7 @@ from importlib import import_module
 import ipywidgets as widgets
 import pytest
 from traitlets import TraitError
+from widget_views import DISPLAY_ONLY, error_lines, shown, stale, tree
 
 import netcourse.widgets
 from netcourse.errors import PortError, quote
@@ -60,17 +59,6 @@ ARGUMENTS = {"SocketTableWidget": lambda stack: (stack.enter_context(SocketLab()
 
 #: Traits a learner changes from the browser; set_state is how the browser's change arrives.
 LEARNER_TRAITS = ("value", "index")
-#: Views that only show (their value is output, not input).
-DISPLAY_ONLY = (
-    widgets.HTML,
-    widgets.HTMLMath,
-    widgets.Label,
-    widgets.Image,
-    widgets.Output,
-    widgets.IntProgress,
-    widgets.FloatProgress,
-    widgets.Valid,
-)
 MEGABYTE = "1" * 1_000_000
 #: Text no widget can take for anything: refused everywhere.
 MUST_REFUSE = (MEGABYTE,)
@@ -104,18 +92,6 @@ def widget_classes() -> list[type]:
             if inspect.isclass(obj) and issubclass(obj, widgets.Widget):
                 found.append(obj)
     return found
-
-
-def tree(widget):
-    """The widget and every widget shown inside it, depth first, each once."""
-    seen, todo = set(), [widget]
-    while todo:
-        item = todo.pop(0)
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        todo[0:0] = list(getattr(item, "children", ()))
 
 
 def names(root) -> dict[int, str]:
@@ -166,47 +142,6 @@ def accepts(control, name, value) -> bool:
     except (TraitError, TypeError, ValueError, OverflowError):
         return False
     return True
-
-
-def error_lines(root) -> list[str]:
-    return [
-        item.value
-        for item in tree(root)
-        if isinstance(item, ErrorBox) and item.value and item.layout.display != "none"
-    ]
-
-
-#: The mark of a result from earlier input (StaleNote's, or a view's own).
-STALE_MARK = re.compile(r"""class=["'][^"']*\bnetcourse-stale\b""")
-
-
-def stale(root) -> list:
-    """The views on show that say the result is from earlier input."""
-    return [
-        view
-        for view in tree(root)
-        if isinstance(view, widgets.HTML)
-        and view.layout.display != "none"
-        and STALE_MARK.search(view.value)
-    ]
-
-
-def shown(root) -> tuple:
-    """What the widget shows: every view's content and every list's rows."""
-    out = []
-    for item in tree(root):
-        if isinstance(item, DISPLAY_ONLY):
-            value = getattr(item, "value", None)
-            if isinstance(value, (bytes, memoryview)):  # an Image holds a memoryview
-                data = bytes(value)
-            else:
-                data = str(value).encode()
-            out.append((type(item).__name__, hashlib.sha256(data).hexdigest()))
-        elif hasattr(item, "_options_labels"):
-            out.append((type(item).__name__, tuple(item._options_labels)))
-        if isinstance(item, widgets.DOMWidget):
-            out.append(("classes", tuple(sorted(item._dom_classes))))
-    return tuple(out)
 
 
 def short(value) -> str:
