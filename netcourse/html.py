@@ -5,7 +5,7 @@ as ``Markup("<code>{}</code>").format(rule)``, which escapes its arguments), or 
 with attributes. Nothing a learner typed reaches the page unescaped.
 
 >>> html = table([["INPUT", "<b>x</b>"]], header=["chain", "rule"], cls="netcourse-trace")
->>> "<td>&lt;b&gt;x&lt;/b&gt;</td>" in html, html.startswith('<table class="netcourse-trace">')
+>>> "&lt;b&gt;x&lt;/b&gt;</td>" in html, html.startswith('<table class="netcourse-trace">')
 (True, True)
 >>> print(table([[Cell("10/8", cls="n", title="<a>"), Markup("<i>up</i>")]]))
 <table><tbody><tr><td class="n" title="&lt;a&gt;">10/8</td><td><i>up</i></td></tr></tbody></table>
@@ -59,10 +59,23 @@ def attributes(attrs: Mapping[str, object | None]) -> Markup:
     return Markup("".join(f' {k}="{escape(str(v))}"' for k, v in attrs.items() if v is not None))
 
 
+#: Characters a browser may break a line after inside one word: an id such as ``sg-0a1b2c``
+#: or ``rtb-0123`` would be split there, so a one-word cell holding one is kept on one line.
+_BREAKS_INSIDE_A_WORD = ("-", "/", "?")
+
+
 def _cell(value: object, tag: str) -> Markup:
     if isinstance(value, Cell):
         return value.html(tag)
-    return Markup(f"<{tag}>{escape(_text(value))}</{tag}>")
+    text = _text(value)
+    if (
+        text
+        and not isinstance(value, Markup)
+        and not any(c.isspace() for c in text)
+        and any(c in text for c in _BREAKS_INSIDE_A_WORD)
+    ):
+        return Markup(f'<{tag} style="white-space:nowrap">{escape(text)}</{tag}>')
+    return Markup(f"<{tag}>{escape(text)}</{tag}>")
 
 
 def table(
@@ -83,6 +96,11 @@ def table(
 
     >>> print(table([[1], [2]], row_classes=[None, "hit"]))
     <table><tbody><tr><td>1</td></tr><tr class="hit"><td>2</td></tr></tbody></table>
+
+    A one-word cell a browser could break inside (an id, ``sg-0a1b``) stays on one line:
+
+    >>> print(table([["sg-0a1b", "a b-c"]]))
+    <table><tbody><tr><td style="white-space:nowrap">sg-0a1b</td><td>a b-c</td></tr></tbody></table>
     """
     parts = [Markup(f"<table{attributes({'class': cls, 'style': style})}>")]
     if caption is not None:

@@ -121,7 +121,8 @@ def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) 
             step.chain,
             step.number if step.number is not None else "policy",
             "✔" if step.matched else "·",
-            Markup("<code>{}</code>").format(step.rule),
+            # pre on the code itself: JupyterLab's code style would wrap it despite the cell's
+            Markup('<code style="white-space:pre">{}</code>').format(step.rule),
             step.reason,
         ]
         styles = [mark, mark, mark, ";".join(filter(None, ["white-space:nowrap", mark])), mark]

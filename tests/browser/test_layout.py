@@ -113,20 +113,8 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ("04-firewalls", "098824f9", "1440x900-sidebar"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 2"
     ),
-    ("04-firewalls", "7a6ae1d9", "1440x900-sidebar"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
-    ("04-firewalls", "09a33e64", "1440x900-sidebar"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
     ("04-firewalls", "d1c265ed", "1440x900-sidebar"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 3 (2 findings)"
-    ),
-    ("04-firewalls", "221ede46", "1440x900-sidebar"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2 (2 findings)"
-    ),
-    ("04-firewalls", "09be04d2", "1440x900-sidebar"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2"
     ),
     ("04-firewalls", "nat-05", "1440x900-sidebar"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 2"
@@ -148,15 +136,6 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ("04-firewalls", "098824f9", "1440x900"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 2"
     ),
-    ("04-firewalls", "7a6ae1d9", "1440x900"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
-    ("04-firewalls", "d1c265ed", "1440x900"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 3 (2 findings)"
-    ),
-    ("04-firewalls", "221ede46", "1440x900"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2 (2 findings)"
-    ),
     ("04-firewalls", "own-04", "1440x900"): (
         "taller than the screen: <div.jp-RenderedImage.jp-mod-trusted.jp-OutputArea-"
         "output> 2038px > viewport 900px"
@@ -173,21 +152,6 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ),
     ("04-firewalls", "098824f9", "1280x720"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
-    ("04-firewalls", "7a6ae1d9", "1280x720"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
-    ("04-firewalls", "09a33e64", "1280x720"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2"
-    ),
-    ("04-firewalls", "d1c265ed", "1280x720"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 3 (2 findings)"
-    ),
-    ("04-firewalls", "221ede46", "1280x720"): (
-        "monospace row wraps: <code> 1 line(s) of text drawn on 2 (2 findings)"
-    ),
-    ("04-firewalls", "09be04d2", "1280x720"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2"
     ),
     ("04-firewalls", "nat-05", "1280x720"): (
         "monospace row wraps: <code> 1 line(s) of text drawn on 2"
@@ -212,9 +176,6 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ("05-aws-vpc", "vpc-10", "1440x900-sidebar"): (
         "word split mid-string: <caption> 1 line(s) of text drawn on 2"
     ),
-    ("05-aws-vpc", "vpc-32", "1440x900-sidebar"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (12 findings)"
-    ),
     ("05-aws-vpc", "vpc-46", "1440x900-sidebar"): (
         "word split mid-string: <td> 1 line(s) of text drawn on 2; taller than the "
         "screen: <div.jp-OutputArea-output> 1056px > viewport 900px (12 findings)"
@@ -230,9 +191,6 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ("05-aws-vpc", "vpc-10", "1440x900"): (
         "word split mid-string: <caption> 1 line(s) of text drawn on 2"
     ),
-    ("05-aws-vpc", "vpc-32", "1440x900"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (9 findings)"
-    ),
     ("05-aws-vpc", "vpc-46", "1440x900"): (
         "word split mid-string: <td> 1 line(s) of text drawn on 2; taller than the "
         "screen: <div.jp-OutputArea-output> 916px > viewport 900px (10 findings)"
@@ -245,9 +203,6 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
     ("05-aws-vpc", "vpc-10", "1280x720"): (
         "word split mid-string: <caption> 1 line(s) of text drawn on 2"
     ),
-    ("05-aws-vpc", "vpc-32", "1280x720"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (11 findings)"
-    ),
     ("05-aws-vpc", "vpc-46", "1280x720"): (
         "word split mid-string: <td> 1 line(s) of text drawn on 2; taller than the "
         "screen: <div.jp-OutputArea-output> 1028px > viewport 720px (10 findings)"
@@ -257,18 +212,9 @@ KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
         " scrollWidth 1262 > clientWidth 1100; word split mid-string: <td> 1 line(s) "
         "of text drawn on 2 (36 findings)"
     ),
-    ("06-packet-journey", "not-09", "1440x900-sidebar"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (7 findings)"
-    ),
     ("06-packet-journey", "not-59", "1440x900-sidebar"): (
         "scrolls sideways: <select> scrollWidth 1115 > clientWidth 1002; rows cut "
         "off: <select> widest row 1113px > 1002px of room"
-    ),
-    ("06-packet-journey", "not-09", "1440x900"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (7 findings)"
-    ),
-    ("06-packet-journey", "not-09", "1280x720"): (
-        "word split mid-string: <td> 1 line(s) of text drawn on 2 (7 findings)"
     ),
     ("06-packet-journey", "not-59", "1280x720"): (
         "scrolls sideways: <select> scrollWidth 1115 > clientWidth 1094; rows cut "
