@@ -83,8 +83,10 @@ class SocketTableWidget(widgets.VBox):
         self._closing = False
         self._own_lab: SocketLab | None = None  # the lab "start a new lab" started, if any
 
-        self.open_button.on_click(guard(self.errors)(self._open))
-        self.close_button.on_click(guard(self.errors)(self._close))
+        # A refused action (closing with no client open) marks the table it leaves on screen.
+        act = guard(self.errors, self.stale, self._shown, views=(self.table, self.status))
+        self.open_button.on_click(act(self._open))
+        self.close_button.on_click(act(self._close))
         self.refresh_button.on_click(lambda _: self.refresh())
         self.reopen_button.on_click(guard(self.errors)(self._reopen))
         self.auto.observe(self._toggle_timer, names="value")
@@ -128,6 +130,10 @@ class SocketTableWidget(widgets.VBox):
                 guard(widget.errors)(widget.refresh)()  # a view never breaks the lab's caller
 
         lab.on_change(changed)
+
+    def _shown(self) -> str | None:
+        """What an error leaves on screen: the table as it was before the refused action."""
+        return "the table as it was before this error" if self.table.value else None
 
     def _open(self, _button=None) -> None:
         client = self.lab.open_client()  # the lab's change redraws the table
