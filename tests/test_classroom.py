@@ -53,9 +53,9 @@ SCRIPT = {
     ],
     "bob": [
         (USABLE, 32, 100, "counts-every-address"),
-        (USABLE, 31, 103, "other"),
+        (USABLE, 31, 103, "subtracts-one"),  # 32 - 1: the broadcast address counted in
         (USABLE, 30, 107, True),
-        (BROADCAST, "10.20.37.255", 110, "ends-in-255"),
+        (BROADCAST, "10.20.37.255", 110, "broadcast-of-24"),  # the /24 it lies in
         (NEXT_HOP, "10.0.2.13", 111, "the-destination"),
         (NEXT_HOP, "10.0.1.1", 125, True),
     ],

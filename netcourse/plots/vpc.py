@@ -46,9 +46,8 @@ _SIZES = {"vpc": 8, "subnet": 7.5, "detail": 7, "small": 6.5, "internet": 9, "ti
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in inches of ``text`` at ``size`` points (its longest line), as matplotlib draws it."""
-    # matplotlib is heavy: loaded when a figure is laid out
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+    from matplotlib.font_manager import FontProperties  # heavy: only when a figure is laid out
+    from matplotlib.textpath import TextToPath  # heavy: only when a figure is laid out
 
     props = FontProperties(size=size, weight="bold" if bold else "normal")
     measure = TextToPath()
