@@ -1,21 +1,18 @@
-"""Every lesson notebook, run in a real JupyterLab in Chromium: no errors, widgets and figures show.
+"""The harness that runs every lesson in a real JupyterLab in Chromium sees what breaks.
 
-Parametrized over the notebooks present in notebooks/, so a lesson added later is covered by
-the same test. The harness itself is checked on scratch notebooks first: it must see a
-traceback, a widget and a figure, or the lesson checks below would prove nothing.
+Each lesson itself is run once, in test_layout.py, where the same run is both checked clean
+(no errors, every cell ran, widgets and figures show) and measured at every screen size. This
+module checks the harness on a scratch notebook: it must see a traceback, a broken widget, a
+stderr warning and a cell that never ran, or the lesson checks would prove nothing.
 """
 
 from __future__ import annotations
 
 import nbformat
 import pytest
-from labdriver import NOTEBOOK_RUN_TIMEOUT_MS, lesson_notebooks
+from labdriver import NOTEBOOK_RUN_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
-
-
-def _problems(reports) -> list[str]:
-    return [problem for report in reports for problem in report.problems()]
 
 
 def test_harness_sees_widgets_figures_and_errors(lab, lab_page):
@@ -55,21 +52,3 @@ def test_harness_sees_widgets_figures_and_errors(lab, lab_page):
     assert ghost.widgetErrors == 1 and ghost.problems(), ghost  # a widget with no model
     assert warning.stderr and warning.problems(), warning
     assert unreached.executionCount is None  # what the lesson test reports as "never ran"
-
-
-@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda path: path.stem)
-def test_lesson_notebook_runs_clean_in_the_browser(notebook, lab, lab_page, screenshots):
-    """Run all cells; every code cell ran, nothing shows an error, widgets and figures render."""
-    widget_id = lab_page.open(f"notebooks/{notebook.name}")
-    try:
-        lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
-        reports = lab_page.cell_reports(widget_id)
-        lab_page.notebook(widget_id).screenshot(path=str(screenshots / f"{notebook.stem}.png"))
-    finally:
-        lab_page.close(widget_id)
-    code = [r for r in reports if r.type == "code" and r.source.strip()]
-    assert code, f"{notebook.name} has no code cells"
-    problems = _problems(reports)
-    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
-    not_run = [r.index for r in code if r.executionCount is None]
-    assert not not_run, f"{notebook.name}: cells {not_run} never ran"

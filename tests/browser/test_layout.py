@@ -296,6 +296,10 @@ class LessonLayouts:
         widget_id = page.open(f"notebooks/{notebook.name}")
         try:
             page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
+            reports = page.cell_reports(widget_id)  # before any resize: what Run All shows
+            page.notebook(widget_id).screenshot(
+                path=str(self.shots.parent / f"{notebook.stem}.png")
+            )
             shown = page.page.evaluate(
                 """([id, kinds]) => Array.from(window.__netcourse[id].content.model.cells)
                     .map((cell, index) => [cell, index])
@@ -317,7 +321,12 @@ class LessonLayouts:
                         page.screenshot_cell_outputs(widget_id, index, shot)
         finally:
             page.close(widget_id)
-        return {"shown": shown, "findings": findings, "seconds": time.monotonic() - started}
+        return {
+            "reports": reports,
+            "shown": shown,
+            "findings": findings,
+            "seconds": time.monotonic() - started,
+        }
 
 
 @pytest.fixture(scope="module")
@@ -396,6 +405,22 @@ def test_harness_sees_each_defect(lab, lab_page):
     finally:
         lab_page.close(widget_id)
         lab_page.show_screen(start)
+
+
+@pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda path: path.stem)
+def test_lesson_notebook_runs_clean_in_the_browser(notebook, layouts):
+    """Run all cells; every code cell ran, nothing shows an error, widgets and figures render.
+
+    The run is the one the layout cases measure (each lesson runs once in this module); the
+    harness that proves these reports can fail is in test_browser_notebooks.py.
+    """
+    reports = layouts.of(notebook)["reports"]
+    code = [r for r in reports if r.type == "code" and r.source.strip()]
+    assert code, f"{notebook.name} has no code cells"
+    problems = [problem for report in reports for problem in report.problems()]
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+    not_run = [r.index for r in code if r.executionCount is None]
+    assert not not_run, f"{notebook.name}: cells {not_run} never ran"
 
 
 @pytest.mark.parametrize("notebook", lesson_notebooks(), ids=lambda path: path.stem)

@@ -1,4 +1,5 @@
-"""A class on a real JupyterHub: two learners click the course's nbgitpuller link and work.
+"""A class on a real JupyterHub: two learners click the course's nbgitpuller link and work, and
+the instructor reads the class from their homes.
 
 Each learner logs in through the hub's login page in their own Chromium context, follows the
 nbgitpuller link (which spawns their server and pulls a local clone of this repository into
@@ -23,6 +24,8 @@ from hubdriver import FOLDER, browser, browser_processes, watchdog
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from labdriver import NOTEBOOK_RUN_TIMEOUT_MS, LabPage  # noqa: E402
 
+from netcourse.checks.classroom import class_progress  # noqa: E402
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,  # 90-160 s measured: a hub, two servers, two pulls, two runs of lesson 03
@@ -31,24 +34,29 @@ pytestmark = [
 LESSON = "notebooks/03-cidr-and-subnets.ipynb"
 EXERCISE = "exercises/03-cidr-and-subnets.ipynb"
 LESSON_SLUG = "03-cidr-and-subnets"
-#: Each learner passes a different check, so a shared store would show both passes. The answers
-#: come from Python's ipaddress module, not from the netcourse code the checks use.
+#: Each learner passes a different check, so a shared store would show both passes; each first
+#: makes a common mistake, which the class view must count. The answers come from Python's
+#: ipaddress module, not from the netcourse code the checks use.
 ANSWERS = {
     "alice": (
         "usable-hosts",
         "check.usable_hosts(",
         "import ipaddress\n"
-        "answer = ipaddress.ip_network(check.USABLE_HOSTS_NET).num_addresses - 2\n"
-        "check.usable_hosts(answer)",
+        "every = ipaddress.ip_network(check.USABLE_HOSTS_NET).num_addresses\n"
+        "check.usable_hosts(every)\n"
+        "check.usable_hosts(every - 2)",
     ),
     "bob": (
         "broadcast",
         "check.broadcast(",
         "import ipaddress\n"
-        "answer = str(ipaddress.ip_network(check.BROADCAST_OF, strict=False).broadcast_address)\n"
-        "check.broadcast(answer)",
+        "net = ipaddress.ip_network(check.BROADCAST_OF, strict=False)\n"
+        "check.broadcast(str(net.network_address))\n"
+        "check.broadcast(str(net.broadcast_address))",
     ),
 }
+#: What the instructor's view must read from the two homes: check -> (mistake made first).
+MISTAKES = {"usable-hosts": "counts-every-address", "broadcast": "network-address"}
 #: Upper bound for a login, the server's spawn and nbgitpuller's clone, until JupyterLab shows.
 ARRIVE_TIMEOUT_MS = 180_000
 #: Upper bound for both learners' whole session (about 2 minutes when the machine is busy).
@@ -151,7 +159,7 @@ def _attend(chromium, hub, name: str) -> dict:
     assert (home / FOLDER / ".git").is_dir(), f"nbgitpuller made no clone for {name}"
     lab.close(_run_clean(lab, f"{FOLDER}/{LESSON}"))
     feedback = _answer(lab, name)
-    assert "✔ correct" in feedback, f"{name}'s check said: {feedback!r}"
+    assert "✘ not yet" in feedback and "✔ correct" in feedback, f"{name}'s check: {feedback!r}"
     where = _where_from(lab, home)
     hub.track()
     return where
@@ -194,4 +202,17 @@ def test_two_learners_pull_the_course_and_keep_their_own_progress(hub, record_pr
         passed = on_disk["passed"]
         assert set(passed) == {LESSON_SLUG} and set(passed[LESSON_SLUG]) == {check_name}
         assert on_disk["learner"] == name, on_disk  # the hub's user name, for the class view
+
+    # The instructor reads the class with the pattern the instructor guide gives.
+    report = class_progress(
+        str(hub.homes / "*" / ".local" / "share" / "netcourse" / "progress.json")
+    )
+    assert report.problems == ()
+    assert {learner.name for learner in report.learners} == set(ANSWERS)
+    assert all(learner.named_by == "file" for learner in report.learners)  # $JUPYTERHUB_USER
+    for check_name, mistake in MISTAKES.items():
+        row = report.check(LESSON_SLUG, check_name)
+        assert (row.tried, row.passed, row.failed, row.stuck) == (1, 1, 1, 0), row
+        assert row.mistakes == ((mistake, 1),), row
+    assert class_progress(hub.homes).learners == report.learners  # the folder of homes: the same
     record_property("duration_s", round(time.monotonic() - started, 1))
