@@ -21,7 +21,7 @@ from netcourse.firewall.marks import MARK_TARGETS, mark_operation
 from netcourse.firewall.matches import CommentMatch, Match, ProtoMatch
 from netcourse.firewall.parser import BUILTIN_CHAINS, Rule, parse_rule
 from netcourse.firewall.words import quote_word
-from netcourse.html import Markup, table
+from netcourse.html import Cell, Markup, code, table
 
 __all__ = ["explain", "Explanation", "Part", "CHAIN_MEANINGS", "MODULE_MEANINGS"]
 
@@ -103,10 +103,20 @@ class Explanation:
         return "\n".join([*lines, self.summary])
 
     def _repr_html_(self) -> str:
-        rows = [[Markup("<code>{}</code>").format(p.flag), p.meaning] for p in self.parts]
+        rows = [
+            [
+                # a flag is one row; only one longer than the text form's column (a long
+                # comment) may wrap
+                code(p.flag)
+                if len(p.flag) <= _FLAG_WIDTH
+                else Markup("<code>{}</code>").format(p.flag),
+                Cell(p.meaning, style="text-align:left"),
+            ]
+            for p in self.parts
+        ]
         return str(
             Markup("<p><code>{}</code></p>").format(self.rule)
-            + table(rows, header=["flag", "meaning"])
+            + table(rows, header=["flag", Cell("meaning", style="text-align:left")])
             + Markup("<p>{}</p>").format(self.summary)
         )
 

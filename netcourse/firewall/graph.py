@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netcourse.firewall.parser import Ruleset, parse_ruleset
+from netcourse.html import Cell, Markup
 from netcourse.html import table as html_table
 
 __all__ = ["ChainNode", "Jump", "ChainGraph", "chain_graph"]
@@ -168,16 +169,38 @@ class ChainGraph:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        return self.html()
+
+    def html(self, *, sticky_header: bool = False) -> str:
+        """The chains as an HTML table, one row per chain in :meth:`tree` order, indented by
+        depth; ``sticky_header`` keeps the header in sight in a box that scrolls.
+
+        >>> "position:sticky" in chain_graph("-A INPUT -j ACCEPT").html(sticky_header=True)
+        True
+        """
         rows = []
+        left = "text-align:left"
         for name in self.tables():
             for depth, node, _via in self.tree(name):
-                calls = ", ".join(
-                    f"{'-g' if j.goto else '-j'} {j.target} ({len(j.rules)})"
+                # a chain name is one word, indented by its depth; the jumps wrap between jumps
+                calls = Markup(", ").join(
+                    Markup('<span style="white-space:nowrap">{} {} ({})</span>').format(
+                        "-g" if j.goto else "-j", j.target, len(j.rules)
+                    )
                     for j in self.calls(name, node.name)
                 )
-                indent = "\u2003" * depth
-                rows.append([name, indent + node.name, node.policy or "-", node.rules, calls])
-        return str(html_table(rows, header=["table", "chain", "policy", "rules", "jumps to"]))
+                chain = Cell(
+                    node.name, style=f"{left};white-space:nowrap;padding-left:{0.5 + 1.5 * depth}em"
+                )
+                rows.append([name, chain, node.policy or "-", node.rules, Cell(calls, style=left)])
+        header = [
+            "table",
+            Cell("chain", style=left),
+            "policy",
+            "rules",
+            Cell("jumps to", style=left),
+        ]
+        return str(html_table(rows, header=header, sticky_header=sticky_header))
 
 
 def chain_graph(ruleset) -> ChainGraph:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from netcourse.html import Cell, Markup, table
+from netcourse.html import Cell, Markup, code, table
 from netcourse.style import PALETTE, VERDICT_COLOURS
 
 __all__ = [
@@ -27,6 +27,8 @@ __all__ = [
     "STATELESS_NOTE",
 ]
 
+#: Room around each cell of a trace, also in a widget (whose page gives tables none).
+_PADDING = "padding:0.25em 0.5em"
 #: How the row of the rule (or policy) that decided is marked in a trace table.
 DECIDING_STYLE = f"background:{PALETTE['yellow']};font-weight:bold"
 
@@ -121,16 +123,23 @@ def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) 
             step.chain,
             step.number if step.number is not None else "policy",
             "✔" if step.matched else "·",
-            # pre on the code itself: JupyterLab's code style would wrap it despite the cell's
-            Markup('<code style="white-space:pre">{}</code>').format(step.rule),
-            step.reason,
+            # the reason under its rule: the rule is one row, the reason wraps to its width
+            Markup("{}<div>{}</div>").format(code(step.rule), step.reason),
         ]
-        styles = [mark, mark, mark, ";".join(filter(None, ["white-space:nowrap", mark])), mark]
-        rows.append([Cell(cell, style=style) for cell, style in zip(cells, styles)])
+        styles = [mark, mark, mark, ";".join(filter(None, ["text-align:left", mark]))]
+        rows.append(
+            [
+                Cell(cell, style=";".join(filter(None, [_PADDING, style])))
+                for cell, style in zip(cells, styles)
+            ]
+        )
         classes.append("netcourse-deciding" if decides else None)
     return table(
         rows,
-        header=["chain", "#", "match", "rule", "why"],
+        header=[
+            *(Cell(head, style=_PADDING) for head in ("chain", "#", "match")),
+            Cell("rule, and why it matched or not", style=f"text-align:left;{_PADDING}"),
+        ],
         cls="netcourse-trace",
         row_classes=classes,
     )
@@ -160,19 +169,32 @@ class ConnEntry:
         reply = (self.reply_src, self.reply_dst, self.reply_sport, self.reply_dport)
         return self.reply_src is not None and reply != mirror
 
-    def __repr__(self) -> str:
+    def lines(self) -> tuple[str, ...]:
+        """The ``conntrack -L`` line cut in two where NAT adds the reply tuple: the original
+        tuple, then the reply tuple under it (lined up with its ``src=``).
+
+        >>> entry = ConnEntry(proto="udp", src="192.0.2.20", dst="203.0.113.10", sport=5000,
+        ...     dport=53, tcp_state=None, seen_reply=True, reply_src="203.0.113.10",
+        ...     reply_dst="203.0.113.2", reply_sport=53, reply_dport=5000)
+        >>> print("\\n".join(entry.lines()))
+        udp src=192.0.2.20 dst=203.0.113.10 sport=5000 dport=53
+            src=203.0.113.10 dst=203.0.113.2 sport=53 dport=5000
+        """
         ports = f" sport={self.sport} dport={self.dport}" if self.sport is not None else ""
-        state = f" {self.tcp_state}" if self.tcp_state else ""
+        lead = f"{self.proto}{f' {self.tcp_state}' if self.tcp_state else ''} "
         unreplied = "" if self.seen_reply else " [UNREPLIED]"
-        text = f"{self.proto}{state} src={self.src} dst={self.dst}{ports}{unreplied}"
-        if self.translated:  # conntrack -L prints the reply tuple after the original
-            ports = (
-                f" sport={self.reply_sport} dport={self.reply_dport}"
-                if self.reply_sport is not None
-                else ""
-            )
-            text += f" src={self.reply_src} dst={self.reply_dst}{ports}"
-        return text
+        original = f"{lead}src={self.src} dst={self.dst}{ports}{unreplied}"
+        if not self.translated:
+            return (original,)
+        ports = (
+            f" sport={self.reply_sport} dport={self.reply_dport}"
+            if self.reply_sport is not None
+            else ""
+        )  # conntrack -L prints the reply tuple after the original
+        return original, f"{' ' * len(lead)}src={self.reply_src} dst={self.reply_dst}{ports}"
+
+    def __repr__(self) -> str:
+        return " ".join(line.strip() for line in self.lines())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -242,10 +264,11 @@ STATELESS_NOTE = "no rule reads conntrack: each packet was judged alone, by its 
 
 
 def conntrack_list(entries: tuple[ConnEntry, ...]) -> Markup:
-    """The conntrack table as an HTML list, one ``conntrack -L`` line per entry.
+    """The conntrack table as an HTML list, one ``conntrack -L`` line per entry (on two rows
+    when NAT gave it a reply tuple of its own: :meth:`ConnEntry.lines`).
 
     >>> print(conntrack_list(()))
     <ul><li>(empty)</li></ul>
     """
-    items = [Markup("<li><code>{}</code></li>").format(repr(entry)) for entry in entries]
+    items = [Markup("<li>{}</li>").format(code("\n".join(entry.lines()))) for entry in entries]
     return Markup("<ul>{}</ul>").format(Markup("").join(items) or Markup("<li>(empty)</li>"))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from netcourse.errors import VpcError, quote
-from netcourse.html import Cell, Markup
+from netcourse.html import Cell, Markup, abbreviate, id_legend, short_ids, unbroken
 from netcourse.html import table as html_table
 from netcourse.style import TINTS
 from netcourse.vpc.acls import NetworkAcl
@@ -145,9 +145,20 @@ class Matrix:
 
     def _repr_html_(self) -> str:
         n = min(len(self.labels), _MAX_TEXT)
+        # ids shortened to their last digits (the full ones in tooltips and the legend): a
+        # column per endpoint, each naming 17-digit ids, would not fit a screen
+        words = [w for label in self.labels[:n] for w in label.split()]
+        blockers = [str(self.blocked_by[i, j]) for i in range(n) for j in range(n) if i != j]
+        short = short_ids([*words, *blockers])
+
+        def label(text: str, header: bool) -> Cell:
+            shown = abbreviate(text, short)
+            title = text if shown != text else None
+            return Cell(unbroken(shown) if title else text, title=title, header=header)
+
         rows = []
         for i in range(n):
-            cells = [Cell(self.labels[i], header=True)]
+            cells = [label(self.labels[i], header=True)]
             for j in range(n):
                 if i == j:
                     cells.append("-")
@@ -155,14 +166,21 @@ class Matrix:
                     cells.append(Cell("yes", style=f"background:{TINTS['green']}"))
                 else:
                     why = str(self.blocked_by[i, j])
-                    cells.append(Cell(why, style=f"background:{TINTS['vermillion']}", title=why))
+                    cells.append(
+                        Cell(
+                            abbreviate(why, short),
+                            style=f"background:{TINTS['vermillion']};white-space:nowrap",
+                            title=why,
+                        )
+                    )
             rows.append(cells)
         what = f"{self.protocol}" + ("" if self.port is None else f"/{self.port}")
         html = Markup(
             "<p>Reachability {}: row = source, column = destination; a blocked cell names the "
             "component that stops it</p>"
         ).format(what)
-        html += html_table(rows, header=("", *self.labels[:n]), cls="netcourse-matrix")
+        header = ("", *(label(text, header=False) for text in self.labels[:n]))
+        html += html_table(rows, header=header, cls="netcourse-matrix") + id_legend(short)
         if len(self.labels) > n:
             html += Markup("<p>{} endpoints in all; {} pairs reachable</p>").format(
                 len(self.labels), self.count

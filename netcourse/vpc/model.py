@@ -21,7 +21,7 @@ from types import MappingProxyType
 
 from netcourse.data import path as data_path
 from netcourse.errors import VpcError, quote
-from netcourse.html import table
+from netcourse.html import Cell, abbreviate, id_cell, id_legend, short_ids, table, unbroken
 from netcourse.readers import read_address
 from netcourse.vpc.acls import DEFAULT_RULE, DEFAULT_RULE_V6, AclEntry, NetworkAcl
 from netcourse.vpc.loader import Origins, load, local_route, read_files
@@ -491,21 +491,35 @@ class Vpc:
         )
 
     def _repr_html_(self) -> str:
-        rows = []
+        subnets = []
         for subnet in self._r.subnets.values():
-            names = ", ".join(
+            labels = [
                 i.label for i in self._r.instances.values() if i.subnet_id == subnet.subnet_id
+            ]
+            ids = (
+                subnet.vpc_id,
+                subnet.subnet_id,
+                self.route_table_for_subnet(subnet.subnet_id).route_table_id,
+                self.nacl_for_subnet(subnet.subnet_id).acl_id,
             )
+            subnets.append((subnet, ids, labels))
+        # ids shortened to their last digits (full ids in the tooltips and the legend below):
+        # seven columns of 17-digit ids do not fit a screen
+        short = short_ids(text for _subnet, ids, labels in subnets for text in (*ids, *labels))
+        rows = []
+        for subnet, (vpc_id, subnet_id, rtb_id, acl_id), labels in subnets:
+            names = ", ".join(labels)
+            shown = ", ".join(abbreviate(label, short) for label in labels)
             rows.append(
                 (
-                    subnet.vpc_id,
-                    subnet.subnet_id,
+                    id_cell(vpc_id, short),
+                    id_cell(subnet_id, short),
                     subnet.name,
                     ", ".join(map(str, subnet.networks)),
                     "public" if self.is_public(subnet.subnet_id) else "private",
-                    self.route_table_for_subnet(subnet.subnet_id).route_table_id,
-                    self.nacl_for_subnet(subnet.subnet_id).acl_id,
-                    names,
+                    id_cell(rtb_id, short),
+                    id_cell(acl_id, short),
+                    Cell(unbroken(shown), title=names if shown != names else None),
                 )
             )
         header = (
@@ -518,7 +532,7 @@ class Vpc:
             "network ACL",
             "instances",
         )
-        return table(rows, header=header, cls="netcourse-vpc")
+        return table(rows, header=header, cls="netcourse-vpc") + id_legend(short)
 
 
 def _some(names: list[str], limit: int = 12) -> str:

@@ -206,8 +206,9 @@ class Path:
         lines += [f"  {n}. {hop.line()}" for n, hop in enumerate(self.hops, 1)]
         return "\n".join(lines)
 
-    def hops_html(self) -> Markup:
-        """The hops as an HTML table, the blocking hop tinted.
+    def hops_html(self, *, sticky_header: bool = False) -> Markup:
+        """The hops as an HTML table, the blocking hop tinted; ``sticky_header`` keeps the
+        header in sight in a box that scrolls.
 
         >>> from netcourse.vpc import Vpc
         >>> path = Vpc.example().reachability("web", "db", 5432)
@@ -230,7 +231,7 @@ class Path:
                 cells = [Cell(c, style=f"background:{TINTS['vermillion']}") for c in cells]
             rows.append(cells)
         header = ("#", "leg", "kind", "component", "direction", "decision", "rule", "why")
-        return table(rows, header=header, cls="netcourse-path")
+        return table(rows, header=header, cls="netcourse-path", sticky_header=sticky_header)
 
     def _repr_html_(self) -> str:
         return Markup("<p>{}</p>").format(self.explanation) + self.hops_html()

@@ -24,7 +24,7 @@ from dataclasses import KW_ONLY, dataclass, field, replace
 
 from netcourse import cidr
 from netcourse.errors import VpcError
-from netcourse.html import Markup, table
+from netcourse.html import Markup, table, unbroken
 from netcourse.vpc.resources import (
     check_depth,
     name_tag,
@@ -286,6 +286,7 @@ class RouteTable:
         return table(
             [(r.destination, r.target, r.state) for r in self.routes + self.prefix_routes],
             header=("destination", "target", "state"),
-            caption=Markup("<b>{}</b> ({})").format(self.route_table_id, which),
+            # ids kept whole: the caption is only as wide as the table of three columns
+            caption=Markup("<b>{}</b> ({})").format(unbroken(self.route_table_id), unbroken(which)),
             cls="netcourse-routes",
         )

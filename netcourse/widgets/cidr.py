@@ -49,6 +49,7 @@ __all__ = [
     "NETWORK_COLOUR",
     "HOST_COLOUR",
     "PROVIDER_OPTIONS",
+    "SECTION_TITLES",
 ]
 
 #: The provider dropdown's choices: no provider (a plain LAN), then each cloud of the table.
@@ -56,6 +57,10 @@ PROVIDER_OPTIONS: tuple[tuple[str, str | None], ...] = (
     ("none", None),
     *((rules.name, key) for key, rules in CLOUD_PROVIDERS.items()),
 )
+
+
+#: The calculator's two tabs under the details: splitting the network, and its cloud mode.
+SECTION_TITLES: tuple[str, str] = ("split into subnets", "cloud")
 
 
 def _provider_dropdown(provider: str | None) -> widgets.Dropdown:
@@ -163,7 +168,7 @@ class SubnetCalculator(widgets.VBox):
         )
         self.errors = ErrorBox()
         self.stale = StaleNote()
-        self.details = widgets.HTML()
+        self.details = widgets.HTML(layout=widgets.Layout(margin="0 2em 0 0"))
         self.bits = widgets.HTML()
         self.subnets = widgets.HTML()
         self.provider = _provider_dropdown(provider)
@@ -184,6 +189,18 @@ class SubnetCalculator(widgets.VBox):
             views=(self.bits, self.cloud, self.details, self.subnets),
             on_error=self._back_to_settled,
         )(self._compute)
+        # The address, its prefix and its bits on top; below them the subnet's details beside
+        # one tab for the split and one for the cloud, so the whole calculator fits a laptop
+        # screen (the tabs wrap under the details where the screen is too narrow for both).
+        self.tabs = widgets.Tab(
+            [
+                widgets.VBox([self.split_prefix, self.subnets]),
+                widgets.VBox([self.provider, self.cloud_refused, self.cloud]),
+            ],
+            titles=SECTION_TITLES,
+            selected_index=0 if provider is None else 1,
+            layout=widgets.Layout(flex="1 1 28em", min_width="24em"),
+        )
         super().__init__(
             [
                 self.text,
@@ -191,12 +208,10 @@ class SubnetCalculator(widgets.VBox):
                 self.stale,
                 self.prefix,  # next to the address: Tab from it reaches the prefix
                 self.bits,
-                self.provider,
-                self.cloud_refused,
-                self.cloud,
-                self.details,
-                self.split_prefix,
-                self.subnets,
+                widgets.HBox(
+                    [self.details, self.tabs],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+                ),
             ]
         )
         self.text.observe(lambda change: self._update(), names="value")

@@ -47,6 +47,7 @@ __all__ = [
     "StaleNote",
     "guard",
     "figure_image",
+    "scroll_region",
     "later",
     "MESSAGE_LIMIT",
     "PAUSE",
@@ -318,6 +319,19 @@ def figure_image(**kwargs) -> widgets.Image:
     """
     layout = {"max_width": "100%", "height": "auto", "align_self": "flex-start"}
     return widgets.Image(format="svg+xml", layout=layout, **kwargs)
+
+
+def scroll_region(*children: widgets.Widget, max_height: str = "26em") -> widgets.Box:
+    """A box at most ``max_height`` tall whose content scrolls inside it, up and down: a long
+    table or figure in a widget keeps the widget on the screen (pair it with a table whose
+    header stays, ``netcourse.html.table(..., sticky_header=True)``).
+
+    >>> region = scroll_region(widgets.HTML("<table></table>"), max_height="20em")
+    >>> region.layout.max_height, region.layout.overflow, len(region.children)
+    ('20em', 'auto', 1)
+    """
+    layout = {"max_height": max_height, "overflow": "auto", "display": "block"}
+    return widgets.Box(list(children), layout=layout)
 
 
 def guard(

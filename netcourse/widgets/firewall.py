@@ -42,7 +42,7 @@ from netcourse.plots.firewall_graph import chain_graph_figure
 from netcourse.plots.style import figure_svg
 from netcourse.protocols import icmp_names
 from netcourse.style import NEUTRALS, VERDICT_COLOURS
-from netcourse.widgets.common import STALE_STYLE, ErrorBox, StaleNote, guard
+from netcourse.widgets.common import STALE_STYLE, ErrorBox, StaleNote, guard, scroll_region
 
 __all__ = ["FirewallLab", "RulesetInspector", "verdict_html", "shipped_rulesets"]
 
@@ -97,7 +97,7 @@ class FirewallLab(widgets.VBox):
             options=[(example.title, name) for name, example in EXAMPLES.items()],
             value=preset,
             description="preset",
-            layout=widgets.Layout(width="34em"),
+            layout=widgets.Layout(width="46em"),  # room for the longest title
         )
         self.rules = widgets.Textarea(
             description="ruleset",
@@ -113,17 +113,15 @@ class FirewallLab(widgets.VBox):
         self.src = widgets.Text(description="source", layout=_narrow())
         self.dst = widgets.Text(description="destination", layout=_narrow())
         self.sport = widgets.BoundedIntText(
-            value=40000, min=0, max=65535, description="sport", layout=_narrow()
+            value=40000, min=0, max=65535, description="sport", layout=_port_width()
         )
         self.dport = widgets.BoundedIntText(
-            value=80, min=0, max=65535, description="dport", layout=_narrow()
+            value=80, min=0, max=65535, description="dport", layout=_port_width()
         )
         self.flags = widgets.Text(
             value="S", description="TCP flags", placeholder="S, SA, A, PA, F, R", layout=_narrow()
         )
-        self.icmp_type = widgets.Dropdown(
-            options=_ICMP_CHOICES, value="echo-request", description="ICMP type", layout=_narrow()
-        )
+        self.icmp_type = _icmp_dropdown()
         self.in_iface = widgets.Text(value="eth0", description="in iface", layout=_narrow())
         self.out_iface = widgets.Text(value="eth1", description="out iface", layout=_narrow())
         self.stateful = widgets.Checkbox(
@@ -356,6 +354,30 @@ def _narrow() -> widgets.Layout:
     return widgets.Layout(width="19em")
 
 
+def _port_width() -> widgets.Layout:
+    """A port box: five digits need less room than an address (the ICMP menu beside it more)."""
+    return widgets.Layout(width="15em")
+
+
+def _icmp_dropdown() -> widgets.Dropdown:
+    """The ICMP type menu, wide enough for its longest name (``destination-unreachable``)."""
+    return widgets.Dropdown(
+        options=_ICMP_CHOICES,
+        value="echo-request",
+        description="ICMP type",
+        layout=widgets.Layout(width="24em"),
+    )
+
+
+#: How tall a tab of the ruleset inspector grows before its content scrolls inside it: the
+#: screen's height less the room the controls above it take (never under 18em).
+TAB_HEIGHT = "max(18em, calc(100vh - 20em))"
+#: The trace under the packet's fields in its tab: the tab's height less theirs.
+TRACE_HEIGHT = "max(12em, calc(100vh - 31em))"
+#: The ruleset inspector's tabs.
+INSPECTOR_TABS = ("chain graph", "chains", "open to NEW", "lint", "trace a packet")
+
+
 # --- a whole machine's ruleset: graph, exposure, lint and a trace -----------------------------
 
 
@@ -417,7 +439,7 @@ class RulesetInspector(widgets.VBox):
             description="ruleset",
             placeholder="paste the output of: sudo iptables-save   (or: sudo ip6tables-save)",
             continuous_update=False,
-            layout=widgets.Layout(width="98%", height="12em"),
+            layout=widgets.Layout(width="98%", height="6em"),  # it scrolls: the results below
         )
         self.interfaces = widgets.Text(
             value=interfaces,
@@ -439,16 +461,16 @@ class RulesetInspector(widgets.VBox):
         self.sport = widgets.BoundedIntText(value=40000, min=0, max=65535, description="sport")
         self.dport = widgets.BoundedIntText(value=22, min=0, max=65535, description="dport")
         self.flags = widgets.Text(value="S", description="TCP flags", placeholder="S, SA, A")
-        self.icmp_type = widgets.Dropdown(
-            options=_ICMP_CHOICES, value="echo-request", description="ICMP type"
-        )
+        self.icmp_type = _icmp_dropdown()
         self.in_iface = widgets.Text(value="eth0", description="in iface", placeholder="(sent)")
         self.out_iface = widgets.Text(value="eth1", description="out iface")
         self.chain = widgets.Dropdown(options=["INPUT", "FORWARD", "OUTPUT"], description="chain")
         fields = (self.proto, self.src, self.dst, self.sport, self.dport, self.flags)
         fields += (self.icmp_type, self.in_iface, self.out_iface, self.chain)
+        ports = (self.sport, self.dport)
         for control in fields:
-            control.layout = widgets.Layout(width="19em")
+            if control is not self.icmp_type:
+                control.layout = _port_width() if control in ports else _narrow()
         self.trace_errors, self.trace_stale = ErrorBox(), StaleNote()
         self.trace = widgets.HTML()
         self.firewall: Firewall | None = None
@@ -465,26 +487,26 @@ class RulesetInspector(widgets.VBox):
                 widgets.HBox([self.sport, self.dport, self.flags]),
                 widgets.HBox([self.icmp_type, self.in_iface, self.out_iface]),
                 widgets.HBox([self.chain]),
-                self.trace_errors,
-                self.trace_stale,
-                self.trace,
+                scroll_region(
+                    self.trace_errors, self.trace_stale, self.trace, max_height=TRACE_HEIGHT
+                ),
             ]
         )
+        # each tab at most the screen's height: a long table scrolls in its tab, header on top
         self.tabs = widgets.Tab(
             [
-                widgets.VBox([self.figure, self.graph_table]),
-                widgets.VBox([self.open_errors, self.open_table]),
-                self.lint_report,
+                scroll_region(self.figure, max_height=TAB_HEIGHT),
+                scroll_region(self.graph_table, max_height=TAB_HEIGHT),
+                scroll_region(self.open_errors, self.open_table, max_height=TAB_HEIGHT),
+                scroll_region(self.lint_report, max_height=TAB_HEIGHT),
                 trace_box,
-            ]
+            ],
+            titles=INSPECTOR_TABS,
         )
-        for index, title in enumerate(["chains", "open to NEW", "lint", "trace a packet"]):
-            self.tabs.set_title(index, title)
         super().__init__(
             [
-                self.shipped,
+                widgets.HBox([self.shipped, self.interfaces], layout={"flex_flow": "row wrap"}),
                 self.text,
-                self.interfaces,
                 self.errors,
                 self.stale,
                 self.summary,
@@ -598,7 +620,7 @@ class RulesetInspector(widgets.VBox):
                 ).format("the tables and chains as a graph", svg)
             ),
         )
-        self._show(self.graph_table, graph._repr_html_())
+        self._show(self.graph_table, graph.html(sticky_header=True))
         self._show(self.open_table, opened._repr_html_() if opened is not None else "")
         self._show(self.lint_report, report._repr_html_())
         icmp = "icmpv6" if fw.family == 6 else "icmp"

@@ -27,12 +27,17 @@ from netcourse.plots.vpc import topology
 from netcourse.readers import read_int, read_port
 from netcourse.style import PALETTE
 from netcourse.vpc import Path, Vpc, examples
-from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, figure_image, guard, scroll_region
 
-__all__ = ["Explorer", "path_html", "PROTOCOLS"]
+__all__ = ["Explorer", "path_html", "path_heading", "PROTOCOLS", "EXPLORER_TABS"]
 
 #: The protocols the explorer offers (those a reachability question can follow).
 PROTOCOLS = ("tcp", "udp", "icmp")
+#: The explorer's two views of a path, under its verdict.
+EXPLORER_TABS = ("the path drawn", "hop by hop")
+#: How tall the hop-by-hop table grows before it scrolls in its tab (its header stays): the
+#: screen less the room the controls and the verdict take, never under 16em.
+HOPS_HEIGHT = "max(16em, calc(100vh - 22em))"
 
 
 def path_html(path: Path) -> Markup:
@@ -41,6 +46,15 @@ def path_html(path: Path) -> Markup:
     >>> html = path_html(Vpc.example().reachability("web", "db", 5432))
     >>> "blocked by sg-0a1b2c3d4e5f60003" in html, "<table" in html
     (True, True)
+    """
+    return path_heading(path) + path.hops_html()
+
+
+def path_heading(path: Path) -> Markup:
+    """The verdict in its colour and, when blocked, the component and rule that block it.
+
+    >>> print(path_heading(Vpc.example().reachability("web", "db", 5432)))  # doctest: +ELLIPSIS
+    <div style='color:#D55E00'><b>blocked by sg-0a1b2c3d4e5f60003</b> (security-group, ...
     """
     if path.reachable:
         head = Markup("<div style='color:{}'><b>reachable</b>: {}</div>").format(
@@ -62,7 +76,7 @@ def path_html(path: Path) -> Markup:
             hop.rule or "-",
             path.explanation,
         )
-    return head + path.hops_html()
+    return head
 
 
 def _choice(value: object, choices, what: str) -> str:
@@ -136,12 +150,13 @@ class Explorer(widgets.VBox):
         self.step = widgets.IntSlider(value=0, min=0, max=0, description="hops shown")
         self.errors = ErrorBox()
         self.stale = StaleNote()
-        self.result = widgets.HTML()
+        self.result = widgets.HTML()  # the verdict
+        self.hops = widgets.HTML()
         self.figure = figure_image()
         self.path: Path | None = None  #: the last path computed from valid input
         self._path_vpc = vpc  # the model self.path was computed on
         self._path_example = self.example.value  # the menu's entry for that model
-        shared = guard(self.errors, self.stale, self._stale_what, views=(self.result,))
+        shared = guard(self.errors, self.stale, self._stale_what, views=(self.result, self.hops))
         self._update = shared(self._compute)
         self._change_example = shared(self._load_example)
         self._draw = shared(self._render)
@@ -151,7 +166,12 @@ class Explorer(widgets.VBox):
                 widgets.VBox([self.port, self.protocol, self.step]),
             ]
         )
-        super().__init__([controls, self.errors, self.stale, self.result, self.figure])
+        # the verdict, then the figure or the hops in a tab: the explorer fits the screen
+        self.views = widgets.Tab(
+            [self.figure, scroll_region(self.hops, max_height=HOPS_HEIGHT)],
+            titles=EXPLORER_TABS,
+        )
+        super().__init__([controls, self.errors, self.stale, self.result, self.views])
         self.example.observe(self._on_example, names="value")
         for control in (self.src, self.dst, self.port, self.protocol):
             control.observe(lambda change: self._update(), names="value")
@@ -214,7 +234,8 @@ class Explorer(widgets.VBox):
         port = self._read_port()
         path = self.vpc.reachability(self.src.value, self.dst.value, port, self.protocol.value)
         self.path, self._path_vpc, self._path_example = path, self.vpc, self.example.value
-        self.result.value = path_html(path)
+        self.result.value = path_heading(path)
+        self.hops.value = path.hops_html(sticky_header=True)
         self._syncing = True
         try:
             self.step.max = len(path.hops)
