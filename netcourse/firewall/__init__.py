@@ -5,7 +5,7 @@ Taught in notebooks/04-firewalls.ipynb.
 >>> fw = Firewall.from_iptables("-A INPUT -p tcp -s 192.168.1.0/24 -m tcp --dport 80 -j ACCEPT")
 >>> fw.evaluate(Packet("tcp", src="192.168.1.20", dst="10.0.0.5", sport=40000, dport=80,
 ...                    flags="S"), chain="INPUT")
-Verdict(ACCEPT by rule 1 of INPUT, state NEW)
+Verdict(ACCEPT by rule 1 of INPUT, judged alone)
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ Verdict(DROP by the policy of INPUT, state NEW)
 from __future__ import annotations
 
 import dataclasses
+import functools
 import ipaddress
 import os
 from collections.abc import Iterable, Mapping
@@ -145,7 +146,7 @@ class Firewall:
         """The chains by name, built-in first."""
         return self.ruleset.chains
 
-    @property
+    @functools.cached_property  # every verdict says it; the rules never change
     def reads_conntrack(self) -> bool:
         """Whether any filter rule reads connection tracking (a state, conntrack or connmark
         match, or CONNMARK): if none does, each packet is judged by its own headers alone.
@@ -290,6 +291,7 @@ class Firewall:
                 state=state,
                 reject_with=None,
                 packet=pkt,
+                stateful=self.reads_conntrack,
             )
         return Verdict(
             action=decided.target,
@@ -299,6 +301,7 @@ class Firewall:
             state=state,
             reject_with=_reject(decided, self.family),
             packet=pkt,
+            stateful=self.reads_conntrack,
         )
 
     def _own(self, pkt: Packet) -> Packet:

@@ -23,8 +23,10 @@ __all__ = [
     "ConnEntry",
     "trace_table",
     "verdict_heading",
+    "state_words",
     "conntrack_list",
     "STATELESS_NOTE",
+    "STATELESS_VERDICT_NOTE",
 ]
 
 #: Room around each cell of a trace, also in a widget (whose page gives tables none).
@@ -64,7 +66,12 @@ class Verdict:
     ``action`` is ACCEPT, DROP or REJECT; ``chain`` the chain whose rule decided (or the
     built-in chain whose policy did); ``rule_number`` the deciding rule's 1-based position in
     that chain, None when the policy decided; ``trace`` every rule visited; ``state`` the
-    packet's conntrack state; ``reject_with`` the ICMP error or tcp-reset a REJECT sends.
+    packet's conntrack state; ``reject_with`` the ICMP error or tcp-reset a REJECT sends;
+    ``stateful`` whether any rule of the ruleset reads that state (when none does, the packet
+    was judged by its own headers alone, and the state is not shown).
+
+    >>> Verdict(action="ACCEPT", chain="FORWARD", rule_number=2, trace=(), stateful=False)
+    Verdict(ACCEPT by rule 2 of FORWARD, judged alone)
     """
 
     action: str
@@ -74,6 +81,7 @@ class Verdict:
     state: str = "NEW"
     reject_with: str | None = None
     packet: object = None
+    stateful: bool = True
 
     @property
     def decided_by(self) -> str:
@@ -84,7 +92,8 @@ class Verdict:
 
     def __repr__(self) -> str:
         extra = f" with {self.reject_with}" if self.reject_with else ""
-        return f"Verdict({self.action}{extra} by {self.decided_by}, state {self.state})"
+        state = f"state {self.state}" if self.stateful else "judged alone"
+        return f"Verdict({self.action}{extra} by {self.decided_by}, {state})"
 
     def _repr_html_(self) -> str:
         head = Markup("<p>{}</p>").format(verdict_heading(self))
@@ -92,18 +101,33 @@ class Verdict:
 
 
 def verdict_heading(verdict: Verdict) -> Markup:
-    """The verdict in its colour, who decided, the conntrack state and any REJECT answer.
+    """The verdict in its colour, who decided, the conntrack state (when a rule reads it) and
+    any REJECT answer.
 
     >>> print(verdict_heading(Verdict(action="DROP", chain="INPUT", rule_number=None, trace=())))
     <b style="color:#D55E00">DROP</b> by the policy of INPUT; conntrack state <b>NEW</b>
+    >>> alone = Verdict(action="DROP", chain="INPUT", rule_number=None, trace=(), stateful=False)
+    >>> print(verdict_heading(alone))  # doctest: +ELLIPSIS
+    <b style="color:#D55E00">DROP</b> by the policy of INPUT; no rule reads conntrack state: ...
     """
     colour = VERDICT_COLOURS[verdict.action]
-    text = Markup('<b style="color:{}">{}</b> by {}; conntrack state <b>{}</b>').format(
-        colour, verdict.action, verdict.decided_by, verdict.state
+    text = Markup('<b style="color:{}">{}</b> by {}; {}').format(
+        colour, verdict.action, verdict.decided_by, state_words(verdict)
     )
     if verdict.reject_with:
         text += Markup("; answered with {}").format(verdict.reject_with)
     return text
+
+
+def state_words(verdict: Verdict) -> Markup:
+    """The packet's conntrack state in words, or, when no rule reads it, that none does.
+
+    >>> print(state_words(Verdict(action="DROP", chain="INPUT", rule_number=None, trace=())))
+    conntrack state <b>NEW</b>
+    """
+    if verdict.stateful:
+        return Markup("conntrack state <b>{}</b>").format(verdict.state)
+    return Markup("{}").format(STATELESS_VERDICT_NOTE)
 
 
 def trace_table(trace: tuple[TraceStep, ...], deciding: tuple[str, int | None]) -> Markup:
@@ -259,6 +283,10 @@ class Replay:
         return str(verdicts + Markup("<p>conntrack table:</p>") + conntrack_list(self.table))
 
 
+#: What a verdict says instead of the conntrack state when no rule reads conntrack.
+STATELESS_VERDICT_NOTE = (
+    "no rule reads conntrack state: the packet was judged alone, by its own headers"
+)
 #: What a replay says instead of states and a table when no rule reads conntrack.
 STATELESS_NOTE = "no rule reads conntrack: each packet was judged alone, by its own headers"
 

@@ -36,7 +36,7 @@ from netcourse.data import path
 from netcourse.errors import RuleError, quote
 from netcourse.firewall import Exposure, Firewall, Packet, Verdict, chain_graph, exposure, lint
 from netcourse.firewall.examples import EXAMPLES
-from netcourse.firewall.trace import STATELESS_NOTE, conntrack_list, trace_table
+from netcourse.firewall.trace import STATELESS_NOTE, conntrack_list, state_words, trace_table
 from netcourse.html import Markup
 from netcourse.plots.firewall_graph import chain_graph_figure
 from netcourse.plots.style import figure_svg
@@ -60,10 +60,7 @@ def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
     True
     """
     extra = Markup(" (answers with {})").format(verdict.reject_with) if verdict.reject_with else ""
-    if fw is not None and not fw.reads_conntrack:  # the state decided nothing: not shown
-        state = Markup("no rule reads conntrack state")
-    else:
-        state = Markup("conntrack state <b>{}</b>").format(verdict.state)
+    state = state_words(verdict)
     head = Markup(
         "<div class='netcourse-verdict' style='font-size:1.2em'><b style='color:{}'>{}</b>{} by "
         "{} &middot; {}</div>"

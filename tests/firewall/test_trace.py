@@ -79,6 +79,25 @@ def test_a_replay_shows_states_and_the_table_only_when_a_rule_reads_conntrack():
         assert "conntrack table" in shown and "ESTABLISHED" in shown
 
 
+def test_a_verdict_shows_the_state_only_when_a_rule_reads_conntrack():
+    syn = Packet("tcp", src="198.18.0.1", dst="198.18.1.1", dport=443)
+    stateless = Firewall.from_iptables(["-P FORWARD DROP", "-A FORWARD -p tcp -j ACCEPT"])
+    verdict = stateless.evaluate(syn, chain="FORWARD")
+    assert not verdict.stateful and verdict.state == "NEW"  # conntrack still classifies it
+    assert repr(verdict) == "Verdict(ACCEPT by rule 1 of FORWARD, judged alone)"
+    html = verdict._repr_html_()
+    assert "conntrack state <b>" not in html and "NEW" not in html
+    assert "no rule reads conntrack state: the packet was judged alone" in html
+    stateful = Firewall.from_iptables(
+        ["-P FORWARD DROP", "-A FORWARD -m conntrack --ctstate NEW -j ACCEPT"]
+    )
+    verdict = stateful.evaluate(syn, chain="FORWARD")
+    assert verdict.stateful and repr(verdict) == "Verdict(ACCEPT by rule 1 of FORWARD, state NEW)"
+    assert "conntrack state <b>NEW</b>" in verdict._repr_html_()
+    dropped = stateful.evaluate(syn.reply(), chain="FORWARD")  # a lone SYN-ACK, by the policy
+    assert repr(dropped) == "Verdict(DROP by the policy of FORWARD, state INVALID)"
+
+
 def test_reads_conntrack_knows_every_match_and_target_that_does():
     reading = [
         "-A INPUT -m conntrack --ctstate NEW -j ACCEPT",
