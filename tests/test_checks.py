@@ -374,7 +374,40 @@ def test_writes_are_atomic_a_reader_never_sees_half_a_file(progress_file):
     stop.set()
     reader.join(timeout=60)
     assert seen == []
-    assert sorted(p.name for p in progress_file.parent.iterdir()) == ["progress.json"]
+    # no temporary file is left; the lock file stays beside the store, hidden and empty
+    assert sorted(p.name for p in progress_file.parent.iterdir()) == [
+        ".progress.json.lock",
+        "progress.json",
+    ]
+
+
+#: One kernel's checks in a loop: ``record`` as a check calls it, as fast as it can.
+_RECORDER = """
+import sys
+from netcourse.checks import store
+for number in range(int(sys.argv[2])):
+    store.record("03-cidr-and-subnets", sys.argv[1], ok=False, mistake="network-address")
+"""
+
+
+def test_two_kernels_checking_at_once_lose_no_attempt(progress_file):
+    """Two processes (two notebooks of one learner) record at once: every attempt is kept."""
+    import subprocess
+    import sys
+
+    each = 45  # below MAX_ATTEMPTS: nothing is trimmed, so every attempt must be there
+    assert each < store.MAX_ATTEMPTS
+    kernels = [
+        subprocess.Popen([sys.executable, "-c", _RECORDER, name, str(each)])
+        for name in ("broadcast", "usable-hosts")
+    ]
+    for kernel in kernels:
+        assert kernel.wait(timeout=120) == 0
+    attempts = json.loads(progress_file.read_text())["attempts"]["03-cidr-and-subnets"]
+    assert {name: len(kept) for name, kept in attempts.items()} == {
+        "broadcast": each,
+        "usable-hosts": each,
+    }
 
 
 @exercise("03-cidr-and-subnets", "test-only-odd-mistake")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -137,7 +136,7 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
         @functools.wraps(check)
         def run(*args, **kwargs) -> None:
             feedback = _safe(check, args, kwargs)
-            print(feedback.line(color=_want_color()))
+            print(feedback.line(color=store.want_color()))
             if feedback.ok is not None:  # after the verdict: a note about the store never hides it
                 store.record(lesson, name, ok=feedback.ok, mistake=feedback.mistake or None)
 
@@ -148,7 +147,7 @@ def exercise(lesson: str, name: str) -> Callable[[Callable[..., Feedback]], Call
             result = _safe(check, args, kwargs)
             if not result.ok:
                 raise AssertionError(result.line(color=False))
-            print(result.line(color=_want_color()))
+            print(result.line(color=store.want_color()))
 
         run.feedback = feedback  # type: ignore[attr-defined]
         run.strict = strict  # type: ignore[attr-defined]
@@ -176,10 +175,6 @@ def _safe(check: Callable[..., Feedback], args: tuple, kwargs: dict) -> Feedback
             mistake="not-feedback",
         )
     return result
-
-
-def _want_color() -> bool:
-    return os.environ.get("NO_COLOR") is None
 
 
 # --- progress ------------------------------------------------------------------------------

@@ -16,6 +16,10 @@ never its text, so no answer is stored. Format 1, written before attempts were r
 bare ``{"lesson": {"exercise": time}}`` of passes; it is still read, and rewritten as format 2
 on the next check.
 
+Two kernels of one learner (two notebooks open) may check at the same moment: each record
+reads, adds and writes the file under an exclusive lock (``flock`` on a lock file beside it,
+where the system has one), so neither attempt is lost.
+
 >>> data = parse(b'{"03-cidr-and-subnets": {"usable-hosts": 1764600000}}')  # format 1
 >>> add_attempt(data, "03-cidr-and-subnets", "inside", ok=False, mistake="wrong-type", at=5.0)
 >>> parse(dumps(data))["attempts"]["03-cidr-and-subnets"]
@@ -27,13 +31,20 @@ netcourse.errors.ProgressError: it holds a JSON list, not an object of lessons
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: records are still atomic, two at one moment may lose one
+    fcntl = None  # type: ignore[assignment]
 
 from netcourse.errors import ProgressError, quote
 
@@ -47,6 +58,7 @@ __all__ = [
     "parse",
     "progress_path",
     "record",
+    "want_color",
 ]
 
 #: The format this version writes; every format from 1 up to it is read.
@@ -208,7 +220,8 @@ _REPORTED: set[Path] = set()
 _clock = time.time
 
 
-def _want_color() -> bool:
+def want_color() -> bool:
+    """Whether feedback may be coloured: yes, unless ``NO_COLOR`` is set (no-color.org)."""
     return os.environ.get("NO_COLOR") is None
 
 
@@ -229,7 +242,7 @@ def _set_aside(path: Path, why: str) -> None:
     _REPORTED.add(path)
     kept = f"it was moved to {aside} and" if aside else "it could not be moved, and"
     text = f"⚠ progress file {path} could not be read ({why}); {kept} progress starts afresh."
-    print(f"{_YELLOW}{text}{_RESET}" if _want_color() else text)
+    print(f"{_YELLOW}{text}{_RESET}" if want_color() else text)
 
 
 def load() -> dict:
@@ -256,14 +269,56 @@ def load() -> dict:
         return parse(b"{}")
 
 
+#: Longest wait for another kernel's record to finish; then this one goes ahead unlocked.
+LOCK_TIMEOUT = 5.0
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file (bounded wait; none where the system or
+    the folder gives no lock: a record must never fail or hang for it)."""
+    if fcntl is None:
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(f".{path.name}.lock"), "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            except OSError:  # a file system without locks
+                break
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def record(lesson: str, name: str, *, ok: bool, mistake: str | None = None) -> None:
-    """Record one attempt in the learner's store, atomically; a failure to save only says so."""
+    """Record one attempt in the learner's store, atomically and under the store's lock; a
+    failure to save only says so."""
+    path = progress_path()
+    with _locked(path):
+        _record(path, lesson, name, ok=ok, mistake=mistake)
+
+
+def _record(path: Path, lesson: str, name: str, *, ok: bool, mistake: str | None) -> None:
     data = load()
     add_attempt(data, lesson, name, ok=ok, mistake=mistake, at=_clock())
     learner = os.environ.get("JUPYTERHUB_USER", "").strip()
     if learner:
         data["learner"] = learner[:MAX_NAME]
-    path = progress_path()
     # a name of its own per process and thread: two kernels never write into one temporary file
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:

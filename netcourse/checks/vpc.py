@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from netcourse.checks import Feedback, _want_color, correct, exercise, wrong
+from netcourse.checks import Feedback, correct, exercise, store, wrong
 from netcourse.errors import NetcourseError, VpcError, quote
 from netcourse.protocols import IP_PROTOCOLS
 from netcourse.readers import read_int
@@ -380,6 +380,6 @@ def dispatch_lab(lab, checks: dict, module: str) -> None:
             f"make one with {module}.troubleshoot(name).",
             mistake="not-a-lab",
         )
-        print(feedback.line(color=_want_color()))
+        print(feedback.line(color=store.want_color()))
         return
     check(lab)
