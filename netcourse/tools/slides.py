@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
 import nbformat
@@ -38,6 +39,7 @@ from nbformat import NotebookNode
 from netcourse.errors import NetcourseError
 
 __all__ = [
+    "ANYWIDGET_JS",
     "ASSETS",
     "VENDOR_PACKAGES",
     "build_slides",
@@ -71,11 +73,21 @@ ASSETS: dict[str, str] = {
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
+#: Where a deck finds anywidget's front end (an AMD module that anywidget's Python package ships
+#: for the classic notebook), relative to the deck; the widget renderer would fetch it from a CDN.
+ANYWIDGET_JS = "anywidget/index.js"
+
 # nbconvert's reveal template, minus the Mermaid import (a CDN module the lessons do not use),
-# with each widget view wrapped as a snapshot: a frame the script below scales to fit the slide
-# and makes inert (inputs disabled, no pointer events), and the note under it.
+# with anywidget's front end loaded from beside the deck, and each widget view wrapped as a
+# snapshot: a frame the script below scales to fit the slide and makes inert (inputs disabled,
+# no pointer events), and the note under it.
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+
+{%- block html_head_js_requirejs -%}
+{{ super() }}
+<script>require.config({paths: {anywidget: "{{ resources.netcourse_anywidget_url }}"}});</script>
+{%- endblock html_head_js_requirejs -%}
 
 {%- block data_widget_view scoped -%}
 <figure class="netcourse-snapshot">
@@ -339,7 +351,11 @@ def snapshot_note(notebook: Path) -> str:
 
 
 def notebook_slides(notebook: Path, vendor_url: str = "vendor") -> str:
-    """The slides of one notebook as HTML, loading its JavaScript from ``vendor_url``."""
+    """The slides of one notebook as HTML, loading its JavaScript from ``vendor_url``.
+
+    anywidget's front end is loaded from :data:`ANYWIDGET_JS` beside the page, where
+    :func:`build_slides` copies it.
+    """
     try:
         nb = nbformat.read(notebook, as_version=4)
     except (OSError, ValueError) as exc:
@@ -349,6 +365,7 @@ def notebook_slides(notebook: Path, vendor_url: str = "vendor") -> str:
         resources={
             "metadata": {"name": notebook.stem},
             "netcourse_snapshot_note": snapshot_note(notebook),
+            "netcourse_anywidget_url": ANYWIDGET_JS.removesuffix(".js"),
         },
     )
     remote = remote_assets(html)
@@ -369,6 +386,7 @@ def build_slides(
     out.mkdir(parents=True, exist_ok=True)
     vendor_url = Path(_relative(vendor, out)).as_posix()
     _link_widget_assets(vendor, out)
+    _copy_anywidget(out)
     written = []
     for notebook in notebooks:
         target = out / f"{notebook.stem}.slides.html"
@@ -390,6 +408,16 @@ def _link_widget_assets(vendor: Path, out: Path) -> None:
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(_relative(target, link.parent))
+
+
+def _copy_anywidget(out: Path) -> None:
+    """Put anywidget's front end beside the decks (a copy: the folder is carried to class)."""
+    source = resources.files("anywidget") / "nbextension" / "index.js"
+    if not source.is_file():
+        raise NetcourseError(f"anywidget's front end is not at {source}: reinstall anywidget")
+    target = out / ANYWIDGET_JS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
 
 
 def _relative(path: Path, start: Path) -> str:

@@ -191,3 +191,58 @@ def test_widgets_are_snapshots_that_fit_their_slide(notebook, decks, browser_con
         assert m["pointerEvents"] == "none" and not m["hitInside"], f"{where}: takes clicks"
         assert not m["widgetError"], f"{where}: the widget failed to render"
         assert 0 < m["scale"] <= 1
+
+
+#: A notebook cell showing a custom widget made with anywidget (as the packet inspector is).
+ANYWIDGET_CELL = '''import anywidget, traitlets
+class Counter(anywidget.AnyWidget):
+    _esm = """export default { render({ model, el }) {
+      const button = document.createElement('button');
+      button.textContent = 'count ' + model.get('n');
+      el.appendChild(button);
+    } }"""
+    n = traitlets.Int(3).tag(sync=True)
+Counter()'''
+
+
+def test_an_anywidget_renders_offline_as_a_snapshot(browser_context, tmp_path):
+    """anywidget's front end comes from beside the deck: the widget renderer's CDN is not asked."""
+    if not slides.vendor_ready(VENDOR):
+        pytest.skip("slides/vendor is not installed: `make test` or `make slides` installs it")
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# A"), nbformat.v4.new_code_cell(ANYWIDGET_CELL)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    ExecutePreprocessor(timeout=120, store_widget_state=True).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}}
+    )
+    path = tmp_path / "07-counter.ipynb"
+    nbformat.write(nb, path)
+    (deck,) = slides.build_slides([path], out=tmp_path / "slides", vendor=VENDOR)
+    remote = []
+    page = browser_context.new_page()
+    try:
+        page.set_viewport_size(SLIDE)
+        page.route("http*://**/*", lambda route: (remote.append(route.request.url), route.abort()))
+        page.goto(deck.as_uri())
+        page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
+        page.evaluate(_SHOW_SNAPSHOT, 0)
+        page.wait_for_selector(".netcourse-snapshot button", state="attached", timeout=30_000)
+        page.wait_for_function(_SNAPSHOT_READY, arg=0, timeout=30_000)
+        page.evaluate(
+            "() => new Promise((d) => requestAnimationFrame(() => requestAnimationFrame(d)))"
+        )
+        measured = page.evaluate(_MEASURE_SNAPSHOT, 0)
+        text = page.locator(".netcourse-snapshot-frame").inner_text()
+    finally:
+        page.close()
+    assert remote == [], f"the slides fetched {remote}"
+    assert text.strip() == "count 3"
+    assert measured["controls"] == 1 and measured["enabled"] == [], measured
+    assert "lesson 07's notebook, 07-counter.ipynb" in measured["noteText"]

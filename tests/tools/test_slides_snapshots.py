@@ -181,3 +181,13 @@ def test_a_widget_view_renders_inside_its_frame_with_the_note_escaped(tmp_path):
     # the page script that disables inputs and fits the snapshot is in the deck, and so is the
     # style that takes pointer events away
     assert "el.disabled = true" in html and "pointer-events: none" in html
+
+
+def test_anywidget_front_end_is_configured_beside_the_deck(tmp_path):
+    """The renderer asks require.js for 'anywidget' first: the path points beside the page."""
+    html = slides.notebook_slides(LESSONS[0])
+    assert 'require.config({paths: {anywidget: "anywidget/index"}})' in html
+    slides._copy_anywidget(tmp_path)
+    copied = (tmp_path / slides.ANYWIDGET_JS).read_text()
+    assert copied.startswith("//") and "define(" in copied
+    assert slides.remote_assets(f"<script>{copied}</script>") == []
