@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from netcourse.errors import NetcourseError
 from netcourse.tools import screenshots
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,3 +106,25 @@ def test_each_picture_is_a_small_png(image):
     width, height = _png_size(path)
     assert 0 < width <= MAX_WIDTH and height > 0, f"{image.name}: {width}x{height}"
     assert path.stat().st_size <= MAX_BYTES, f"{image.name}: {path.stat().st_size} bytes"
+
+
+@pytest.mark.browser
+def test_the_tool_takes_a_cropped_picture_and_names_a_missing_cell(tmp_path):
+    """The tool run for real (JupyterLab in Chromium) on lesson 00's widget check."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed (Debian package chromium)")
+    pytest.importorskip("playwright.sync_api", reason="playwright for Python is not installed")
+    from PIL import Image as PILImage
+
+    good = screenshots.Image("welcome.png", "00-welcome.ipynb", "982462c6", "The widget check")
+    missing = screenshots.Image("gone.png", "00-welcome.ipynb", "no-such-cell", "Nothing")
+    with pytest.raises(NetcourseError, match="00-welcome.ipynb has no cell 'no-such-cell'"):
+        screenshots.take((good, missing), out=tmp_path, notebooks=REPO / "notebooks")
+    with PILImage.open(tmp_path / "welcome.png") as picture:
+        width, height = picture.size
+        assert picture.mode == "P"
+        # cropped to the output (a button and a line of text), not the 1440x900 screen
+        assert 100 < width < screenshots.SCREEN.width / 2 and 30 < height < 300, picture.size
+        colours = picture.convert("RGB").getcolors(maxcolors=1 << 16)
+        assert colours is not None and len(colours) > 8, "the picture is blank"
+    assert not (tmp_path / "gone.png").exists()
