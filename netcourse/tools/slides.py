@@ -119,8 +119,10 @@ __SNAPSHOT_JS__
 """
 
 # A snapshot takes no input: no pointer events, no selection, no scrollbars of its own (its
-# boxes cannot be scrolled anyway). The slide it is on never scrolls: nbconvert's reveal_scroll
-# script sets a fixed height and a scrollbar on tall subslides, which a fitted snapshot undoes.
+# boxes cannot be scrolled anyway). Its widget is drawn at JupyterLab's font sizes, not the
+# deck's larger ones (its boxes of fixed width would cut their labels off), then scaled. Its
+# slide never scrolls: nbconvert's reveal_scroll script gives tall subslides a fixed height and
+# a scrollbar, which the last rule overrides (the snapshot is fitted instead).
 _SNAPSHOT_CSS = """
 .reveal .netcourse-snapshot { margin: 0; padding: 0; }
 .reveal .netcourse-snapshot-frame {
@@ -128,7 +130,11 @@ _SNAPSHOT_CSS = """
 }
 .reveal .netcourse-snapshot-frame * { pointer-events: none !important; scrollbar-width: none; }
 .reveal .netcourse-snapshot-frame *::-webkit-scrollbar { display: none; }
-.reveal .netcourse-snapshot-body { transform-origin: 0 0; box-sizing: border-box; }
+.reveal .netcourse-snapshot-body {
+  transform-origin: 0 0; box-sizing: border-box;
+  --jp-ui-font-size1: 13px; --jp-content-font-size1: 14px; --jp-code-font-size: 13px;
+  --jp-widgets-font-size: 13px; font-size: 13px;
+}
 .reveal .netcourse-snapshot-note {
   font-size: 16px; line-height: 1.3; font-style: italic; color: #555; margin: 6px 0 0;
 }
