@@ -78,13 +78,17 @@ _SHOW_SNAPSHOT = """
 })
 """
 
-# The snapshot is drawn: its widget rendered (or failed to) and it was fitted after that.
+# The snapshot is drawn: its widget rendered (or failed to), it was fitted after that, and no
+# refit ran since the last poll (the deck counts its refits on <body>).
 _SNAPSHOT_READY = """
 (index) => {
   const fig = document.querySelectorAll('.netcourse-snapshot')[index];
   const area = fig.querySelector('.widget-subarea');
   const drawn = area && area.childElementCount > 0;
-  return drawn && fig.dataset.scale !== undefined && fig.getClientRects().length > 0
+  const fits = document.body.dataset.snapshotsFitted;
+  const settled = window.__lastFits === fits;
+  window.__lastFits = fits;
+  return drawn && settled && fig.dataset.scale !== undefined && fig.getClientRects().length > 0
     && !fig.closest('section').classList.contains('future')
     && !fig.closest('section').classList.contains('past');
 }
@@ -160,7 +164,7 @@ def test_widgets_are_snapshots_that_fit_their_slide(notebook, decks, browser_con
         for index in range(count):
             shown = page.evaluate(_SHOW_SNAPSHOT, index)
             assert shown["config"] == SLIDE, f"the deck is laid out at {shown['config']}"
-            page.wait_for_function(_SNAPSHOT_READY, arg=index, timeout=30_000)
+            page.wait_for_function(_SNAPSHOT_READY, arg=index, timeout=30_000, polling=100)
             # settled: the slide transition is over and a refit after the last change has run
             page.wait_for_function(
                 "() => !document.querySelector('.reveal .slides section.present')"
@@ -234,7 +238,7 @@ def test_an_anywidget_renders_offline_as_a_snapshot(browser_context, tmp_path):
         page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
         page.evaluate(_SHOW_SNAPSHOT, 0)
         page.wait_for_selector(".netcourse-snapshot button", state="attached", timeout=30_000)
-        page.wait_for_function(_SNAPSHOT_READY, arg=0, timeout=30_000)
+        page.wait_for_function(_SNAPSHOT_READY, arg=0, timeout=30_000, polling=100)
         page.evaluate(
             "() => new Promise((d) => requestAnimationFrame(() => requestAnimationFrame(d)))"
         )
