@@ -13,7 +13,7 @@ JOBS ?= auto
 PARALLEL := -n $(JOBS) --dist loadfile
 UNIT = @seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q $(PARALLEL) -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 
-.PHONY: lab test unit bench exercises nbgrader notebooks doctor slides clean lint
+.PHONY: lab test unit bench exercises nbgrader notebooks doctor slides images clean lint
 
 # The editable install leaves pyproject.toml's data-files out: lab_settings puts the course's
 # JupyterLab settings (news prompt off) where this venv's JupyterLab, and so the hub, reads them.
@@ -70,6 +70,11 @@ doctor: $(STAMP)
 # reveal.js slides of each lesson notebook, into slides/ (works offline).
 slides: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m netcourse.tools.slides
+
+# The README's pictures of the widgets, screenshotted from the lessons run in JupyterLab in
+# Debian's Chromium, into docs/images/ (commit them); not part of `make test`.
+images: $(STAMP)
+	$(BIN)/python -m netcourse.tools.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check netcourse tests benchmarks hub

@@ -25,6 +25,8 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
+from netcourse.tools import DEVELOPER_TOOLS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10
@@ -212,7 +214,10 @@ def _closure(requirements: list[str]) -> set[str]:
 
 
 def _code_sources():
+    developer_tools = {name.replace(".", "/") + ".py" for name in DEVELOPER_TOOLS}
     for path in sorted((ROOT / "netcourse").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() in developer_tools:
+            continue  # run from a checkout with the test extra, never on Binder
         yield path.relative_to(ROOT), path.read_text()
     for folder in ("notebooks", "solutions"):
         for path in sorted((ROOT / folder).glob("*.ipynb")):

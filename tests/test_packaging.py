@@ -12,6 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # wheel_build: one wheel build a
 import yaml
 from wheel_build import build_wheel  # noqa: E402
 
+from netcourse.tools import DEVELOPER_TOOLS  # noqa: E402
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10
@@ -61,12 +63,18 @@ def test_the_wheel_ships_every_data_file(tmp_path):
     assert wanted <= shipped, f"missing from the wheel: {sorted(wanted - shipped)}"
 
 
-def _imported_top_levels() -> set[str]:
+#: Developer tools (``make images``) may import the test extra; see netcourse/tools/__init__.py.
+DEV_TOOLS = {name.replace(".", "/") + ".py" for name in DEVELOPER_TOOLS}
+
+
+def _imported_top_levels(dev_tools: bool = False) -> set[str]:
     """The top-level names of every module the package imports (inside functions too)."""
     import ast
 
     names = set()
     for path in (ROOT / "netcourse").rglob("*.py"):
+        if (path.relative_to(ROOT).as_posix() in DEV_TOOLS) != dev_tools:
+            continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 names |= {alias.name.split(".")[0] for alias in node.names}
@@ -89,3 +97,20 @@ def test_every_library_the_package_imports_is_a_declared_dependency():
         if not owners & declared:
             undeclared[name] = sorted(owners)
     assert undeclared == {}
+
+
+def test_developer_tools_import_only_dependencies_and_the_test_extra():
+    import importlib.metadata
+
+    distributions = importlib.metadata.packages_distributions()
+    stdlib = set(sys.stdlib_module_names)
+    project = pyproject()
+    declared = {split(spec)[0] for spec in project["dependencies"]}
+    declared |= {split(spec)[0] for spec in project["optional-dependencies"]["test"]}
+    undeclared = {}
+    for name in sorted(_imported_top_levels(dev_tools=True) - stdlib - {"netcourse", "__future__"}):
+        owners = {dist.lower().replace("_", "-") for dist in distributions.get(name, [name])}
+        if not owners & declared:
+            undeclared[name] = sorted(owners)
+    assert undeclared == {}
+    assert all((ROOT / tool).is_file() for tool in DEV_TOOLS)
