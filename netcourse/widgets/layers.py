@@ -27,7 +27,7 @@ from netcourse.packets import as_dissection, pdus
 from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
-from netcourse.widgets.packets import Inspector, hex_dump_html, hex_rows
+from netcourse.widgets.packets import Inspector, hex_rows
 
 __all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html", "marked_hex_html"]
 
@@ -400,7 +400,7 @@ class LayerInspector(widgets.HBox):
             else:
                 self._plain()
 
-        self.inspector.tree.observe(on_packet, names="options")
+        self.inspector.tree.observe(on_packet, names="fields")
         self.inspector.tree.observe(on_tree, names="value")
         self.pdu.observe(on_pdu, names="value")
         self.device.observe(on_device, names="value")
@@ -449,13 +449,13 @@ class LayerInspector(widgets.HBox):
     def _show(self, index: int) -> pdus.Span:
 
         span = self.spans[index]
-        d = self.inspector.dissection
         self._busy = True
         try:
             self.device.value = ""
         finally:
             self._busy = False
-        self.inspector.hex.value = hex_dump_html(d.data, span.start, span.end)
+        # the inspector's own bytes pane, the whole PDU lit as a field would be
+        self.inspector.fields_view.marks = [[span.start, span.end, "field"]]
         self.note.value = Markup(
             "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
         ).format(
@@ -497,7 +497,7 @@ class LayerInspector(widgets.HBox):
             self.pdu.value = -1
         finally:
             self._busy = False
-        self.inspector.hex.value = marked_hex_html(d.data, [(f.offset, f.end) for f in fields])
+        self.inspector.fields_view.marks = [[f.offset, f.end, "field"] for f in fields]
         read = ", ".join(f"{f.name} ({_where(f.offset, f.end)})" for f in fields) or "nothing"
         self.note.value = Markup("<b>{}</b> ({}) reads {}: {}").format(
             dev.name, dev.label, read, dev.decides
