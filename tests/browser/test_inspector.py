@@ -12,6 +12,7 @@ import logging
 import re
 
 import pytest
+from labdriver import NOTEBOOK_RUN_TIMEOUT_MS
 from test_widgets import UPDATE_MS, _shot, widget_cell
 
 from netcourse.packets import COLUMNS, dissect, frame, matching, read_capture
@@ -221,3 +222,52 @@ def test_the_pdu_and_device_views_light_the_same_components_bytes(lab, lab_page,
         )
         layer, fld = d.field_at(40)
         expect(lit).to_have_count(fld.length, timeout=UPDATE_MS)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'from netcourse.widgets.packets import Inspector\nInspector("impaired")',
+        'from netcourse.widgets.layers import LayerInspector\nLayerInspector("http")',
+    ],
+    ids=["inspector", "layer-inspector"],
+)
+def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, source):
+    """The lesson layout checks, run once the custom widgets have drawn their rows and bytes
+    (they draw after the boxes around them): nothing scrolls sideways, no row wraps, nothing
+    is taller than the screen; the list fits its output area and its Info column ends in an
+    ellipsis with the full text as its title."""
+    from labdriver import _MEASURE, SCREEN_SIZES
+    from playwright.sync_api import expect
+
+    name = "fit-" + ("layer" if "Layer" in source else "plain")
+    widget_id = lab_page.open(lab.write_notebook(f"{name}.ipynb", [source]))
+    page = lab_page.page
+    start = page.viewport_size
+    try:
+        lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
+        output = lab_page.output(widget_id, 0)
+        expect(output.locator(".nc-plist-row").first).to_be_visible(timeout=UPDATE_MS)
+        expect(output.locator(".nc-fb-hex .nc-fb-byte").first).to_be_visible(timeout=UPDATE_MS)
+        cell = lab_page.notebook(widget_id).locator(".jp-Cell").first
+        for size in SCREEN_SIZES:
+            lab_page.show_screen(size)
+            lab_page.settle()
+            cell.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+            findings = cell.evaluate(f"(node) => ({_MEASURE.strip()})(node)")
+            assert findings == [], (size.name, findings)
+            area = output.bounding_box()
+            plist = output.locator(".nc-plist").first.bounding_box()
+            assert area["height"] <= size.height, (size.name, area)
+            assert plist["x"] + plist["width"] <= area["x"] + area["width"] + 1, size.name
+            info = output.locator(".nc-plist-row .nc-plist-cell.info").first
+            cut = info.evaluate(
+                "(el) => [getComputedStyle(el).textOverflow, el.title === el.textContent]"
+            )
+            assert cut == ["ellipsis", True], size.name
+            page.screenshot(path=str(screenshots / f"widget-{name}-{size.name}.png"))
+    finally:
+        lab_page.close(widget_id)
+        lab_page.show_screen(SCREEN_SIZES[1])
+        page.set_viewport_size(start)
