@@ -280,9 +280,9 @@ def test_pdu_view_highlights_each_span():
     found = spans(dissect(frame("http", 4)))
     for span in found:
         view.select(span.name)
-        html = view.bytes_view.value
-        assert html.count("color:white") == span.header_length
-        assert html.count('40"') == span.length - span.header_length  # light payload bytes
+        (head, _, solid, colour), (body, end, light, same) = view.bytes_view.marks
+        assert (solid, light, colour) == ("solid", "light", same)  # one colour, two strengths
+        assert (head, body, end) == (span.start, span.start + span.header_length, span.end)
         assert f"bytes {span.start}-{span.end - 1}" in view.detail.value
         assert "font-weight:bold" in view.table.value
     view.select("segment")
@@ -291,6 +291,8 @@ def test_pdu_view_highlights_each_span():
         view.select("DNS")
     view.choice.value = 1
     assert view.span.name == "IP" and view.errors.value == ""
+    view.bytes_view.answer({"kind": "byte", "offset": 40})  # a byte clicked: TCP's header
+    assert view.span.name == "TCP" and view.bytes_view.data == frame("http", 4)
 
 
 # --- the layer inspector widget, headless ----------------------------------------------------

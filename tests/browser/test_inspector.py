@@ -229,8 +229,9 @@ def test_the_pdu_and_device_views_light_the_same_components_bytes(lab, lab_page,
     [
         'from netcourse.widgets.packets import Inspector\nInspector("impaired")',
         'from netcourse.widgets.layers import LayerInspector\nLayerInspector("http")',
+        'from netcourse.widgets.layers import PduView\nPduView("http", 4)',
     ],
-    ids=["inspector", "layer-inspector"],
+    ids=["inspector", "layer-inspector", "pdu-view"],
 )
 def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, source):
     """The lesson layout checks, run once the custom widgets have drawn their rows and bytes
@@ -240,15 +241,17 @@ def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, 
     from labdriver import _MEASURE, SCREEN_SIZES
     from playwright.sync_api import expect
 
-    name = "fit-" + ("layer" if "Layer" in source else "plain")
+    name = "fit-" + source.split("\n")[1].split("(")[0].lower()
     widget_id = lab_page.open(lab.write_notebook(f"{name}.ipynb", [source]))
     page = lab_page.page
     start = page.viewport_size
     try:
         lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
         output = lab_page.output(widget_id, 0)
-        expect(output.locator(".nc-plist-row").first).to_be_visible(timeout=UPDATE_MS)
         expect(output.locator(".nc-fb-hex .nc-fb-byte").first).to_be_visible(timeout=UPDATE_MS)
+        lists = output.locator(".nc-plist-row")
+        if "PduView" not in source:
+            expect(lists.first).to_be_visible(timeout=UPDATE_MS)
         cell = lab_page.notebook(widget_id).locator(".jp-Cell").first
         for size in SCREEN_SIZES:
             lab_page.show_screen(size)
@@ -258,8 +261,11 @@ def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, 
             findings = cell.evaluate(f"(node) => ({_MEASURE.strip()})(node)")
             assert findings == [], (size.name, findings)
             area = output.bounding_box()
-            plist = output.locator(".nc-plist").first.bounding_box()
             assert area["height"] <= size.height, (size.name, area)
+            if "PduView" in source:
+                page.screenshot(path=str(screenshots / f"widget-{name}-{size.name}.png"))
+                continue
+            plist = output.locator(".nc-plist").first.bounding_box()
             assert plist["x"] + plist["width"] <= area["x"] + area["width"] + 1, size.name
             info = output.locator(".nc-plist-row .nc-plist-cell.info").first
             cut = info.evaluate(
@@ -271,3 +277,25 @@ def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, 
         lab_page.close(widget_id)
         lab_page.show_screen(SCREEN_SIZES[1])
         page.set_viewport_size(start)
+
+
+def test_a_byte_clicked_in_the_pdu_view_picks_the_pdu_whose_header_holds_it(
+    lab, lab_page, screenshots
+):
+    from playwright.sync_api import expect
+
+    from netcourse.packets import pdu_at
+
+    d = dissect(frame("http", 4))
+    tcp = pdu_at(d, 40)
+    source = 'from netcourse.widgets.layers import PduView\nPduView("http", 4)'
+    with widget_cell(lab, lab_page, "pdu-view", source) as output:
+        _wait_bytes(output, d.data)
+        solid = output.locator(".nc-fb-hex .nc-fb-byte.nc-mark-solid")
+        expect(solid).to_have_count(14, timeout=UPDATE_MS)  # Ethernet's header, as built
+        output.locator('.nc-fb-hex .nc-fb-byte[data-offset="40"]').click()
+        expect(solid).to_have_count(tcp.header_length, timeout=UPDATE_MS)
+        assert _lit(output, "solid") == list(range(tcp.start, tcp.header_end))
+        assert _lit(output, "light") == list(range(tcp.header_end, tcp.end))
+        expect(output.locator(".widget-dropdown select")).to_have_value(re.compile("segment"))
+        _shot(lab_page, output, screenshots, "pdu-view")
