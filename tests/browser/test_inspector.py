@@ -299,3 +299,34 @@ def test_a_byte_clicked_in_the_pdu_view_picks_the_pdu_whose_header_holds_it(
         assert _lit(output, "light") == list(range(tcp.header_end, tcp.end))
         expect(output.locator(".widget-dropdown select")).to_have_value(re.compile("segment"))
         _shot(lab_page, output, screenshots, "pdu-view")
+
+
+def test_the_arrow_keys_move_the_packet_not_the_notebooks_cell(lab, lab_page):
+    """In command mode JupyterLab moves between cells with the arrow keys; in the list they
+    move between packets, and the notebook's active cell stays."""
+    from playwright.sync_api import expect
+
+    source = ['from netcourse.widgets.packets import Inspector\nInspector("http")', "1 + 1"]
+    widget_id = lab_page.open(lab.write_notebook("inspector-keys.ipynb", source))
+    page = lab_page.page
+    state = "(id) => [window.__netcourse[id].content.activeCellIndex, window.__netcourse[id]"
+    state += ".content.mode]"
+    try:
+        lab_page.run_all(widget_id, NOTEBOOK_RUN_TIMEOUT_MS)
+        output = lab_page.output(widget_id, 0)
+        first = output.locator('.nc-plist-row[data-number="1"]')
+        expect(first).to_be_visible(timeout=UPDATE_MS)
+        page.evaluate(
+            "(id) => { const nb = window.__netcourse[id].content;"
+            " nb.activeCellIndex = 0; nb.mode = 'command'; }",
+            widget_id,
+        )
+        first.click()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        chosen = output.locator(".nc-plist-row.nc-plist-selected")
+        expect(chosen).to_have_attribute("data-number", "3", timeout=UPDATE_MS)
+        _wait_bytes(output, frame("http", 3))
+        assert page.evaluate(state, widget_id) == [0, "command"]
+    finally:
+        lab_page.close(widget_id)
