@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import pytest
 from labdriver import NOTEBOOK_RUN_TIMEOUT_MS
 from test_widgets import UPDATE_MS, _shot, widget_cell
 
 from netcourse.packets import COLUMNS, dissect, frame, matching, read_capture
+from netcourse.widgets.common import PAUSE
 
 pytestmark = pytest.mark.browser
 
@@ -126,8 +128,11 @@ def test_the_filter_applies_as_it_is_typed_and_a_bad_one_errs_after_the_pause(
         assert shown == kept[: len(shown)] and len(shown) >= min(len(kept), 10)
         expect(output.locator(".netcourse-error")).to_have_count(0)
         box.press_sequentially(" and", delay=40)  # invalid: the error shows after the pause
+        typed_at = time.monotonic()  # the kernel sees the last key after this, never before
         error = output.locator(".netcourse-error")
         expect(error).to_contain_text("FilterError", timeout=UPDATE_MS)
+        waited = time.monotonic() - typed_at
+        assert waited >= PAUSE - 0.05, f"the error showed {waited:.2f} s after the last key"
         expect(output.locator(".nc-plist.nc-plist-stale")).to_have_count(1)  # last valid list
         expect(output.locator(".netcourse-stale")).to_contain_text("still showing")
         assert first_row.get_attribute("data-number") == str(kept[0])
