@@ -280,9 +280,9 @@ def test_pdu_view_highlights_each_span():
     found = spans(dissect(frame("http", 4)))
     for span in found:
         view.select(span.name)
-        html = view.bytes_view.value
-        assert html.count("color:white") == span.header_length
-        assert html.count('40"') == span.length - span.header_length  # light payload bytes
+        (head, _, solid, colour), (body, end, light, same) = view.bytes_view.marks
+        assert (solid, light, colour) == ("solid", "light", same)  # one colour, two strengths
+        assert (head, body, end) == (span.start, span.start + span.header_length, span.end)
         assert f"bytes {span.start}-{span.end - 1}" in view.detail.value
         assert "font-weight:bold" in view.table.value
     view.select("segment")
@@ -291,6 +291,8 @@ def test_pdu_view_highlights_each_span():
         view.select("DNS")
     view.choice.value = 1
     assert view.span.name == "IP" and view.errors.value == ""
+    view.bytes_view.answer({"kind": "byte", "offset": 40})  # a byte clicked: TCP's header
+    assert view.span.name == "TCP" and view.bytes_view.data == frame("http", 4)
 
 
 # --- the layer inspector widget, headless ----------------------------------------------------
@@ -299,7 +301,6 @@ def test_pdu_view_highlights_each_span():
 def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     from netcourse.packets import dissect, frame
     from netcourse.widgets.layers import LayerInspector
-    from netcourse.widgets.packets import hex_dump_html
 
     view = LayerInspector("http")
     view.inspector.show_packet(4)
@@ -308,7 +309,7 @@ def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     for span in spans(dis):
         shown = view.show_pdu(span.name)
         assert shown == span
-        assert view.inspector.hex.value == hex_dump_html(dis.data, span.start, span.end)
+        assert view.inspector.hex.lit == list(range(span.start, span.end))
         assert f"bytes {span.start}-{span.end - 1}" in view.note.value
     view.show_pdu("packet")
     assert repr(view) == "LayerInspector(packet 4, IP packet: bytes 14-165)"
@@ -320,7 +321,7 @@ def test_layer_inspector_lights_up_whole_pdus_in_the_inspector():
     assert view.table.value.count("font-weight:bold") == 1  # the TCP row only
     view.pdu.value = 0  # choosing from the menu works like show_pdu
     first = dissect(frame("http", 1)).data
-    assert view.inspector.hex.value == hex_dump_html(first, 0, len(first))
+    assert view.inspector.hex.data == first and view.inspector.hex.lit == list(range(len(first)))
 
 
 def test_protocol_stacks_cover_layers_3_to_7_once():
@@ -344,13 +345,13 @@ def test_layer_inspector_marks_what_each_device_reads():
     router = view.show_device("router")
     # RFC 791: TTL is byte 8 of the IP header, the destination bytes 16-19 (after 14 of Ethernet)
     assert {(f.offset, f.end) for f in router} == {(22, 23), (30, 34)}
-    assert view.inspector.hex.value == marked_hex_html(dis.data, [(22, 23), (30, 34)])
+    assert view.inspector.hex.lit == [22, 30, 31, 32, 33] and view.inspector.hex.data == dis.data
     assert "byte 22" in view.note.value and repr(view).endswith("what a router reads)")
     assert view.show_device("hub") == () and "reads nothing" in view.note.value
     view.show_pdu("segment")  # a PDU replaces the device's marks
     assert view.device.value == "" and "TCP segment" in repr(view)
     view.device.value = "switch"  # choosing from the menu works like show_device
-    assert view.inspector.hex.value == marked_hex_html(dis.data, [(0, 6), (6, 12)])
+    assert view.inspector.hex.lit == list(range(12))
     view.device.value = "web application firewall"
     assert "PacketError" not in view.errors.value and view.errors.value == ""
     with pytest.raises(NetcourseError, match="is not a device"):

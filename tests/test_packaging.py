@@ -49,17 +49,19 @@ def test_extras_hold_the_test_and_dev_tools():
 
 
 def test_the_wheel_ships_every_data_file(tmp_path):
-    """Captures and example VPCs reach learners who install the wheel, not only a checkout."""
+    """Captures, example VPCs and the widgets' browser modules reach learners who install the
+    wheel, not only a checkout."""
     wheel = build_wheel(tmp_path)
     shipped = set(zipfile.ZipFile(wheel).namelist())
-    data = ROOT / "netcourse" / "data"
     wanted = {
         path.relative_to(ROOT).as_posix()
+        for data in (ROOT / "netcourse" / "data", ROOT / "netcourse" / "widgets" / "static")
         for path in data.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }
     assert any(name.endswith(".pcap") for name in wanted)
     assert any("/vpc/" in name for name in wanted)
+    assert any(name.endswith("static/packet_list.js") for name in wanted)
     assert wanted <= shipped, f"missing from the wheel: {sorted(wanted - shipped)}"
 
 

@@ -27,7 +27,8 @@ from netcourse.packets import as_dissection, pdus
 from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
-from netcourse.widgets.packets import Inspector, hex_dump_html, hex_rows
+from netcourse.widgets.packet_view import FieldBytes
+from netcourse.widgets.packets import Inspector, hex_rows
 
 __all__ = ["SwitchStepper", "PduView", "LayerInspector", "layer_table_html", "marked_hex_html"]
 
@@ -217,21 +218,6 @@ def layer_table_html(
     return table(rows, header=names, cls="netcourse-layers", style=size, row_styles=styles)
 
 
-def _hexdump(data: bytes, span: pdus.Span | None, colour: str) -> str:
-    """The frame's bytes with one PDU lit up: its header solid, its payload light."""
-
-    def decorate(at: int, hx: str, ch: str) -> tuple[str, str]:
-        style = ""
-        if span and span.start <= at < span.header_end:
-            style = f"background:{colour};color:white"
-        elif span and span.header_end <= at < span.end:
-            style = f"background:{colour}40"
-        return f'<span style="{style}">{hx}</span>', ch
-
-    style = "font-family:monospace;line-height:1.35;margin:0;white-space:pre"
-    return hex_rows(data, decorate, style)
-
-
 def _where(start: int, end: int) -> str:
     return f"byte {start}" if end - start == 1 else f"bytes {start}-{end - 1}"
 
@@ -259,6 +245,9 @@ class PduView(widgets.VBox):
     """Pick a layer of a real frame: its header (dark) and the whole PDU (light) light up.
 
     ``source`` is a sample name or capture path (with ``number``), bytes, or a dissection.
+    The bytes are the inspector's bytes pane (:class:`netcourse.widgets.packet_view.
+    FieldBytes`, without its tree): hover a byte to see its field, click one to pick the
+    innermost PDU whose header holds it.
     """
 
     def __init__(self, source: Any = "http", number: int | None = 4) -> None:
@@ -272,8 +261,8 @@ class PduView(widgets.VBox):
         self.choice.layout.width = "34em"
         self.errors = ErrorBox()
         self.stale = StaleNote()
-        self.bytes_view = widgets.HTML()
-        self.bytes_view.layout.flex = "0 0 auto"  # as wide as its hex rows, which never wrap
+        self.bytes_view = FieldBytes(show_tree=False, layout={"flex": "0 1 auto"})
+        self.bytes_view.show(self.dissection)
         self.detail = widgets.HTML()
         self.table = widgets.HTML()
         self._shown: str | None = None  # the PDU on show, for the stale note
@@ -283,6 +272,9 @@ class PduView(widgets.VBox):
             self._render()
 
         self.choice.observe(on_change, names="value")
+        self.bytes_view.on_byte = guard(self.errors, self.stale, lambda: self._shown)(
+            self.select_byte
+        )
         right = widgets.VBox([self.detail, self.table], layout={"flex": "1 1 20em"})
         # the description and layer table go beside the bytes, or below them on a narrow screen
         panes = widgets.HBox([self.bytes_view, right], layout={"flex_flow": "row wrap"})
@@ -307,10 +299,19 @@ class PduView(widgets.VBox):
         known = ", ".join(s.name for s in self.spans)
         raise PacketError(f"{name!r}: this frame's layers are {known}")
 
+    def select_byte(self, offset: int) -> pdus.Span:
+        """Select the innermost PDU whose own header holds byte ``offset``."""
+        found = pdus.pdu_at(self.dissection, offset)
+        self.choice.value = self.spans.index(found)
+        return found
+
     def _render(self) -> None:
         span = self.span
         colour = LAYER_COLOURS.get(max(span.protocol.osi or (7,)), PALETTE["purple"])
-        self.bytes_view.value = _hexdump(self.dissection.data, span, colour)
+        self.bytes_view.marks = [  # the header solid, the payload it carries light
+            [span.start, span.header_end, "solid", colour],
+            [span.header_end, span.end, "light", colour],
+        ]
         self.detail.value = Markup(
             "<b>{}</b> {}: bytes {}-{} ({} B); its own header {} B, carrying {} B."
             "<br><small>{}</small>"
@@ -400,7 +401,7 @@ class LayerInspector(widgets.HBox):
             else:
                 self._plain()
 
-        self.inspector.tree.observe(on_packet, names="options")
+        self.inspector.tree.observe(on_packet, names="fields")
         self.inspector.tree.observe(on_tree, names="value")
         self.pdu.observe(on_pdu, names="value")
         self.device.observe(on_device, names="value")
@@ -449,13 +450,13 @@ class LayerInspector(widgets.HBox):
     def _show(self, index: int) -> pdus.Span:
 
         span = self.spans[index]
-        d = self.inspector.dissection
         self._busy = True
         try:
             self.device.value = ""
         finally:
             self._busy = False
-        self.inspector.hex.value = hex_dump_html(d.data, span.start, span.end)
+        # the inspector's own bytes pane, the whole PDU lit as a field would be
+        self.inspector.fields_view.marks = [[span.start, span.end, "field"]]
         self.note.value = Markup(
             "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
         ).format(
@@ -497,7 +498,7 @@ class LayerInspector(widgets.HBox):
             self.pdu.value = -1
         finally:
             self._busy = False
-        self.inspector.hex.value = marked_hex_html(d.data, [(f.offset, f.end) for f in fields])
+        self.inspector.fields_view.marks = [[f.offset, f.end, "field"] for f in fields]
         read = ", ".join(f"{f.name} ({_where(f.offset, f.end)})" for f in fields) or "nothing"
         self.note.value = Markup("<b>{}</b> ({}) reads {}: {}").format(
             dev.name, dev.label, read, dev.decides

@@ -3,12 +3,16 @@ with Follow TCP Stream and Expert Info below them.
 
 Taught in notebooks/02-osi-layers-and-packets.ipynb. A view only: packets come from
 :func:`netcourse.packets.read_capture`, fields and their bytes from
-:func:`netcourse.packets.dissect`, filtering from :mod:`netcourse.packets.filters`. The list is
-paged and only the packet you select is dissected, so a 10,000-packet capture stays responsive.
-Rows take the colours of Wireshark's default colouring rules (:data:`netcourse.style.
-PACKET_COLOURING_RULES`: bad TCP in red on black, RST, SYN/FIN, ARP, ICMP, TCP, UDP ...). The
-Follow pane shows :func:`netcourse.packets.follow` (client red, server blue, ASCII or hex, gaps
-as Wireshark writes them); the Expert pane lists :func:`netcourse.packets.expert` grouped as
+:func:`netcourse.packets.dissect`, filtering from :mod:`netcourse.packets.filters`. The list and
+the tree + bytes are custom widgets drawn in the browser (:mod:`netcourse.widgets.packet_view`):
+the list has Wireshark's column headers, moves with the arrow keys and draws only the rows in
+view, which Python labels a window at a time, so a 10,000-packet capture scrolls smoothly; only
+the packet you select is dissected. Click a byte to select its field, hover one to preview it,
+click a field to light its bytes. The display filter applies as you type. Rows take the
+colours of Wireshark's default colouring rules (:data:`netcourse.style.PACKET_COLOURING_RULES`:
+bad TCP in red on black, RST, SYN/FIN, ARP, ICMP, TCP, UDP ...). The Follow pane shows
+:func:`netcourse.packets.follow` (client red, server blue, ASCII or hex, gaps as Wireshark
+writes them); the Expert pane lists :func:`netcourse.packets.expert` grouped as
 Wireshark's dialog does, and choosing an item goes to its frame.
 
 >>> ins = Inspector("http")
@@ -44,13 +48,13 @@ from IPython import display as ipython_display
 
 from netcourse.errors import CaptureError, NetcourseError, PacketError
 from netcourse.html import Markup, escape
-from netcourse.layers import layer_of
 from netcourse.packets import Capture, Dissection, FollowedStream, expert, follow, read_capture
 from netcourse.packets.filters import compile_filter, first_matching
 from netcourse.packets.follow import DIRECTION_COLOURS
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PACKET_COLOURING_RULES, PALETTE, TINTS
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.packet_view import FieldBytes, PacketList, osi_label
 
 __all__ = [
     "Inspector",
@@ -76,27 +80,6 @@ _MONO = "font-family: monospace; font-size: 12px; line-height: 1.5"
 #: A hex row is 16 bytes wide and never wraps; a size smaller than the text's fits it (72
 #: characters, 480px) beside the field tree on a laptop screen.
 _HEX = "font-family: monospace; font-size: 11px; line-height: 1.5; white-space: pre"
-# Monospace rows so the columns line up; the field tree as wide as its rows, and the bytes
-# pane (490px: a hex row) beside it where the screen has room for both, below it where not.
-_STYLE = (
-    "<style>.netcourse-packet-list select, .netcourse-fields select "
-    "{font-family: monospace; font-size: 12px; white-space: pre}"
-    " .netcourse-fields.widget-select {width: auto !important; max-width: 100%}"
-    " .widget-hbox:has(> .netcourse-fields) {flex-wrap: wrap; column-gap: 1em}"
-    " .widget-hbox:has(> .netcourse-fields) > .widget-vbox {flex: 1 1 490px; min-width: 0}"
-    "</style>"
-)
-
-
-def osi_label(layer_name: str) -> str:
-    """The OSI label of a scapy layer name ('L3', 'L2-L3') from :mod:`netcourse.layers`, or ''
-    for a layer the course's table does not place.
-
-    >>> osi_label("TCP"), osi_label("ICMPv6ND_NS"), osi_label("Bogus")
-    ('L4', 'L3', '')
-    """
-    found = layer_of(layer_name, default=None)
-    return found.label if found is not None else ""
 
 
 def hex_rows(
@@ -281,11 +264,14 @@ def _capture_of(source: Any) -> Capture:
 
 
 class Inspector(widgets.VBox):
-    """Wireshark's three panes: a paged packet list, the layer/field tree, the bytes.
+    """Wireshark's three panes: the packet list, the layer/field tree, the bytes.
 
     ``source``: a sample name ("http"), a capture path, a Capture, frame bytes, a scapy packet
-    built in a cell, or a list of those. Select a field to light up exactly its bytes; move the
-    byte control to select the field that holds that byte. ``http=True`` shows an HTTP head's
+    built in a cell, or a list of those. Select a field to light up exactly its bytes; click a
+    byte (or set the byte control) to select the field that holds that byte. The list scrolls
+    through every packet the filter keeps; a *page* (``page_size`` rows) is the window of rows
+    around the selection that Python has labelled and sent with the list, and the page buttons
+    move the selection a page at a time. ``http=True`` shows an HTTP head's
     start line and header lines as fields (see :func:`netcourse.packets.dissect`).
 
     A bad filter, packet number, page or byte offset shows its error inline after the pause
@@ -314,38 +300,46 @@ class Inspector(widgets.VBox):
             value="",
             placeholder="display filter, e.g. tcp.port == 80 and ip.addr == 198.18.0.1",
             description="filter",
-            continuous_update=False,
-            layout=widgets.Layout(width="46em"),
+            continuous_update=True,  # applied as it is typed; an error waits for the pause
+            layout=widgets.Layout(flex="1 1 auto", width="auto", min_width="14em"),
         )
         self.errors = ErrorBox()
         self.stale = StaleNote()
-        self.packet_list = widgets.Select(
-            options=[], rows=min(self.page_size, 12), layout=widgets.Layout(width="auto")
+        self.generation = 0
+        self.packet_list = PacketList(
+            self._row_data,
+            lambda at: int(self.numbers[at]),
+            rules=[[r.name, r.foreground, r.background] for r in PACKET_COLOURING_RULES],
+            layout=widgets.Layout(width="100%"),
         )
         self.packet_list.add_class("netcourse-packet-list")
         self.previous_button = widgets.Button(description="◀ page", layout={"width": "7em"})
         self.next_button = widgets.Button(description="page ▶", layout={"width": "7em"})
-        self.status = widgets.HTML()
-        self.tree = widgets.Select(options=[], rows=14, layout=widgets.Layout(width="30em"))
-        self.tree.add_class("netcourse-fields")
+        self.status = widgets.HTML(layout={"flex": "0 1 auto", "min_width": "0"})
+        self.status.add_class("netcourse-packet-status")
+        event = guard(self.errors, stale=self.stale, shown=self._shown)
+        self.fields_view = FieldBytes(
+            on_byte=event(self.select_byte), layout=widgets.Layout(width="100%")
+        )
+        self.fields_view.add_class("netcourse-fields")
+        self.fields_view.add_class("netcourse-hex")
+        self.tree = self.hex = self.fields_view  # one component: the tree and its bytes
         self.byte = widgets.BoundedIntText(value=0, min=0, max=0, description="byte")
         self.byte.layout.width = "12em"
-        self.detail = widgets.HTML()
-        self.hex = widgets.HTML()
-        self.hex.add_class("netcourse-hex")
+        self.byte.layout.flex = "0 0 auto"
+        self.detail = widgets.HTML(layout={"flex": "1 1 0%", "min_width": "0"})
 
-        event = guard(self.errors, stale=self.stale, shown=self._shown)
         self.filter_text.observe(event(self._on_filter), "value")
         self.packet_list.observe(event(self._on_packet), "value")
         self.tree.observe(event(self._on_tree), "value")
         self.byte.observe(event(self._on_byte), "value")
         self.previous_button.on_click(event(lambda _b: self.go_to_page(-1, relative=True)))
         self.next_button.on_click(event(lambda _b: self.go_to_page(1, relative=True)))
+        # while an error is on show, the list and the panes say they are the last valid result
+        self.stale.observe(self._grey, "value")
 
-        # colouring rules: one CSS rule per row on show, scoped to this inspector
         self._scope = f"netcourse-packets-{id(self):x}"
-        self.colours = widgets.HTML()
-        self.row_rules: list[str] = []  #: the colouring rule of each row on show ("" for none)
+        self.row_rules: list[str] = []  #: the colouring rule of each row on the page ("" none)
         self._rule_of: np.ndarray | None = None
         self._stream_of: dict[int, int] | None = None
 
@@ -359,12 +353,12 @@ class Inspector(widgets.VBox):
         self.follow_filter_button = widgets.Button(
             description="filter on this stream", layout={"width": "13em"}
         )
-        self.follow_output = widgets.HTML(layout={"max_height": "11em", "overflow": "auto"})
+        self.follow_output = widgets.HTML(layout={"max_height": "8em", "overflow": "auto"})
         self.follow_output.add_class("netcourse-follow-pane")
 
         # Expert Info
         self.expert_head = widgets.HTML()
-        self.expert_list = widgets.Select(options=[], rows=10, layout={"width": "auto"})
+        self.expert_list = widgets.Select(options=[], rows=6, layout={"width": "auto"})
         self.expert_list.add_class("netcourse-expert-list")
 
         self.stream_box.observe(event(self._on_stream), "value")
@@ -372,9 +366,11 @@ class Inspector(widgets.VBox):
         self.follow_filter_button.on_click(event(lambda _b: self.filter_on_stream()))
         self.expert_list.observe(event(self._on_expert), "value")
 
-        style = widgets.HTML(_STYLE)  # monospace rows so the columns line up
-        pager = widgets.HBox([self.previous_button, self.next_button, self.status])
-        right = widgets.VBox([self.byte, self.detail, self.hex])
+        top = widgets.HBox(
+            [self.filter_text, self.previous_button, self.next_button, self.status],
+            layout={"align_items": "center"},
+        )
+        below = widgets.HBox([self.byte, self.detail], layout={"align_items": "center"})
         follow_pane = widgets.VBox(
             [
                 widgets.HBox([self.stream_box, self.follow_view, self.follow_filter_button]),
@@ -386,17 +382,7 @@ class Inspector(widgets.VBox):
             children=[follow_pane, expert_pane], titles=("Follow TCP Stream", "Expert Info")
         )
         super().__init__(
-            [
-                style,
-                self.colours,
-                self.filter_text,
-                self.errors,
-                self.stale,
-                self.packet_list,
-                pager,
-                widgets.HBox([self.tree, right]),
-                self.panes,
-            ]
+            [top, self.errors, self.stale, self.packet_list, self.fields_view, below, self.panes]
         )
         self.add_class(self._scope)
         self.apply_filter()
@@ -423,6 +409,10 @@ class Inspector(widgets.VBox):
 
     def _mark(self) -> None:
         self.stale.mark(self._shown())
+
+    def _grey(self, change: Any) -> None:
+        stale = bool(change["new"])
+        self.packet_list.stale = self.fields_view.stale = stale
 
     def _fail(self, exc: NetcourseError) -> NoReturn:
         """Show a learner's bad value inline (after the pause), then mark the view on show
@@ -469,7 +459,10 @@ class Inspector(widgets.VBox):
             finally:
                 self._busy = False
         mask = flt.mask(self.capture.columns, self.capture.lengths, capture=self.capture)
-        self.numbers = np.flatnonzero(mask) + 1
+        numbers = np.flatnonzero(mask) + 1
+        if not np.array_equal(numbers, self.numbers):
+            self.generation += 1  # another list: the browser forgets the rows it had
+        self.numbers = numbers
         self.filter_used = text
         self.go_to_page(0)
 
@@ -497,13 +490,22 @@ class Inspector(widgets.VBox):
         rows = self.rows
         numbers = [row.number for row in rows]
         chosen = select if select in numbers else (numbers[0] if numbers else None)
+        first = self.page_index * self.page_size
         self._busy = True
         try:
-            self.packet_list.options = [(self._row_text(row), row.number) for row in rows]
-            self.packet_list.value = chosen
+            with self.packet_list.hold_sync():
+                self.packet_list.generation = self.generation
+                self.packet_list.total = len(self.numbers)
+                self.packet_list.window = {
+                    "start": first,
+                    "rows": [self._row_list(row) for row in rows],
+                    "generation": self.generation,
+                }
+                self.packet_list.position = first + numbers.index(chosen) if rows else -1
+                self.packet_list.value = chosen
         finally:
             self._busy = False
-        self._colour_rows(rows)
+        self.row_rules = [self._rule_name(row.number) for row in rows]
         total = len(self.capture)
         kept = f", filter keeps {len(self.numbers)}" if self.filter_used.strip() else ""
         self.status.value = (
@@ -518,31 +520,26 @@ class Inspector(widgets.VBox):
             self.followed = None  # the stream of a packet no longer on show: not shown either
             self.follow_output.value = "<i>no packet matches this filter: no stream followed</i>"
 
-    def _colour_rows(self, rows) -> None:
-        """Colour the rows on show by the first of Wireshark's colouring rules each matches."""
+    def _rule(self, number: int) -> int:
+        """The index of the first of Wireshark's colouring rules packet ``number`` matches, or
+        -1 (all rules are matched once, over the whole capture, when first needed)."""
         if self._rule_of is None:
             texts = [rule.filter for rule in PACKET_COLOURING_RULES]
             self._rule_of = first_matching(self.capture, texts) if len(self.capture) else None
-        css, names = [], []
-        for i, row in enumerate(rows):
-            k = int(self._rule_of[row.number - 1]) if self._rule_of is not None else -1
-            names.append(PACKET_COLOURING_RULES[k].name if k >= 0 else "")
-            if k >= 0:
-                rule = PACKET_COLOURING_RULES[k]
-                css.append(
-                    f".{self._scope} .netcourse-packet-list option:nth-child({i + 1}) "
-                    f"{{background:{rule.background};color:{rule.foreground}}}"
-                )
-        self.row_rules = names
-        self.colours.value = f"<style>{chr(10).join(css)}</style>"
+        return int(self._rule_of[number - 1]) if self._rule_of is not None else -1
 
-    @staticmethod
-    def _row_text(row) -> str:
-        return (
-            f"{row.number:>6} {row.time:>11.6f}  {row.source:<22.22} {row.destination:<22.22} "
-            f"{row.protocol:<7} {row.length:>5}  {row.info}"
-            + (" [Malformed]" if row.malformed else "")
-        )
+    def _rule_name(self, number: int) -> str:
+        k = self._rule(number)
+        return PACKET_COLOURING_RULES[k].name if k >= 0 else ""
+
+    def _row_list(self, row) -> list:
+        """One row as the browser's list draws it (see PacketList)."""
+        return [row.number, f"{row.time:.6f}", row.source, row.destination, row.protocol,
+                row.length, row.info, self._rule(row.number), row.malformed]  # fmt: skip
+
+    def _row_data(self, start: int, stop: int) -> list[list]:
+        """Rows ``start..stop-1`` of the (filtered) list, labelled by the model's lazy rows."""
+        return [self._row_list(self.capture[int(n) - 1]) for n in self.numbers[start:stop]]
 
     def _on_packet(self, change) -> None:
         if not self._busy and change["new"] is not None:
@@ -561,15 +558,17 @@ class Inspector(widgets.VBox):
         except NetcourseError as exc:
             self._fail(exc)
         self._ok()
+        at = int(np.searchsorted(self.numbers, number))
+        kept = at < len(self.numbers) and int(self.numbers[at]) == number
+        if kept and at // self.page_size != self.page_index:  # the page follows the selection
+            self.go_to_page(at // self.page_size, select=number)
+            return
         if self.packet_list.value != number:  # asked from code: its row is the one lit
-            at = int(np.searchsorted(self.numbers, number))
-            kept = at < len(self.numbers) and int(self.numbers[at]) == number
-            if kept and at // self.page_size != self.page_index:
-                self.go_to_page(at // self.page_size, select=number)
-                return
             self._busy = True
             try:  # a packet the filter hides has no row to light
-                self.packet_list.value = number if kept else None
+                with self.packet_list.hold_sync():
+                    self.packet_list.position = at if kept else -1
+                    self.packet_list.value = number if kept else None
             finally:
                 self._busy = False
         self.number = number
@@ -580,21 +579,9 @@ class Inspector(widgets.VBox):
             self._clear_packet(f"packet {number}: {exc}")  # a property of the frame, not
             self.number = number  # a bad input: said in the detail pane, no error line
             return
-        options = []
-        for li, layer in enumerate(self.dissection.layers):
-            label = osi_label(layer.name)
-            summary = layer.summary
-            if summary.startswith(f"{layer.name} "):
-                summary = summary[len(layer.name) + 1 :]
-            options.append((f"▾ {label:<6} {layer.name}: {summary}", (li, -1)))
-            for fi, fld in enumerate(layer.fields):
-                value = fld.value if len(fld.value) <= 60 else fld.value[:57] + "..."
-                options.append((f"      {fld.name}: {value}", (li, fi)))
-        if self.dissection.malformed:
-            options.append(("⚠ malformed: " + "; ".join(self.dissection.problems), (-1, -1)))
         self._busy = True
         try:
-            self.tree.options = options
+            self.fields_view.show(self.dissection)
             self.byte.max = max(len(self.dissection.data) - 1, 0)
         finally:
             self._busy = False
@@ -608,11 +595,10 @@ class Inspector(widgets.VBox):
         self.number = self.dissection = self.selected_field = self.selected_bytes = None
         self._busy = True
         try:
-            self.tree.options = []
+            self.fields_view.clear(why)
         finally:
             self._busy = False
         self.detail.value = f"<i>{escape(why)}</i>"
-        self.hex.value = ""
 
     def select_field(self, layer: str, name: str) -> None:
         """Select a field by layer and field name: its bytes light up in the dump."""
@@ -719,7 +705,7 @@ class Inspector(widgets.VBox):
                     f"bytes {layer.offset}-{layer.end - 1}"
                 )
         self.detail.value = f'<div style="{_MONO}">{text}</div>'
-        self.hex.value = hex_dump_html(d.data, start, end, tint)
+        self.fields_view.marks = [[*tint, "layer"], [start, end, "field"]]
 
     # --- Follow TCP Stream -------------------------------------------------------------------
 

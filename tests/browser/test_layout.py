@@ -35,72 +35,7 @@ LAID_OUT = ("application/vnd.jupyter.widget-view+json", "text/html", "image/")
 
 #: (lesson, cell id, screen size) -> the defect measured there, still to fix. Each is a
 #: strict xfail: fixing one makes its case pass, and the suite fails until its entry is removed.
-KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
-    ("02-osi-layers-and-packets", "l02-020", "1440x900-sidebar"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
-        " <select> widest row 1380px > 664px of room"
-    ),
-    ("02-osi-layers-and-packets", "l02-034", "1440x900-sidebar"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
-        " <select> widest row 1380px > 664px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 994px > viewport 900px"
-    ),
-    ("02-osi-layers-and-packets", "52c89daf", "1440x900-sidebar"): (
-        "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1002; rows cut "
-        "off: <select> widest row 1705px > 1002px of room"
-    ),
-    ("02-osi-layers-and-packets", "l02-097", "1440x900-sidebar"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 664; rows cut off:"
-        " <select> widest row 1380px > 664px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1039px > viewport 900px"
-    ),
-    ("02-osi-layers-and-packets", "l02-020", "1440x900"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
-        " <select> widest row 1380px > 916px of room"
-    ),
-    ("02-osi-layers-and-packets", "l02-034", "1440x900"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
-        " <select> widest row 1380px > 916px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 994px > viewport 900px"
-    ),
-    ("02-osi-layers-and-packets", "52c89daf", "1440x900"): (
-        "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1254; rows cut "
-        "off: <select> widest row 1705px > 1254px of room"
-    ),
-    ("02-osi-layers-and-packets", "l02-097", "1440x900"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 916; rows cut off:"
-        " <select> widest row 1380px > 916px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1011px > viewport 900px"
-    ),
-    ("02-osi-layers-and-packets", "l02-020", "1280x720"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
-        " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 885px > viewport 720px"
-    ),
-    ("02-osi-layers-and-packets", "l02-034", "1280x720"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
-        " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 994px > viewport 720px"
-    ),
-    ("02-osi-layers-and-packets", "52c89daf", "1280x720"): (
-        "scrolls sideways: <select> scrollWidth 1707 > clientWidth 1094; rows cut "
-        "off: <select> widest row 1705px > 1094px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 744px > viewport 720px"
-    ),
-    ("02-osi-layers-and-packets", "l02-097", "1280x720"): (
-        "scrolls sideways: <select> scrollWidth 1382 > clientWidth 756; rows cut off:"
-        " <select> widest row 1380px > 756px of room; taller than the screen: "
-        "<div.jp-OutputArea-output> 1039px > viewport 720px"
-    ),
-    ("06-packet-journey", "not-59", "1440x900-sidebar"): (
-        "scrolls sideways: <select> scrollWidth 1115 > clientWidth 1002; rows cut "
-        "off: <select> widest row 1113px > 1002px of room"
-    ),
-    ("06-packet-journey", "not-59", "1280x720"): (
-        "scrolls sideways: <select> scrollWidth 1115 > clientWidth 1094; rows cut "
-        "off: <select> widest row 1113px > 1094px of room"
-    ),
-}
+KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {}
 
 
 def laid_out_cells(path: Path) -> list[tuple[int, str]]:

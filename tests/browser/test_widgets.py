@@ -201,10 +201,11 @@ def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, scr
     first = dissect(frame("http", 1))  # the model says where each field's bytes are
     source = 'from netcourse.widgets.packets import Inspector\nInspector("http")'
     with widget_cell(lab, lab_page, "inspector", source) as output:
-        picker = output.locator(".netcourse-fields select").first
-        expect(picker).to_be_visible(timeout=UPDATE_MS)
-        marks = output.locator(".netcourse-hex mark")
-        labels = picker.locator("option").all_inner_texts()
+        tree = output.locator(".netcourse-fields .nc-fb-tree").first
+        expect(tree).to_be_visible(timeout=UPDATE_MS)
+        marks = output.locator(".netcourse-hex .nc-fb-byte.nc-mark-field")
+        rows = tree.locator(".nc-fb-row")
+        labels = rows.all_inner_texts()
         for layer, name in (("IP", "ttl"), ("TCP", "sport"), ("IP", "src")):
             fld = first[layer][name]
             index = next(
@@ -212,7 +213,7 @@ def test_inspector_highlights_the_bytes_of_the_selected_field(lab, lab_page, scr
                 for i, text in enumerate(labels)
                 if text.strip().startswith(f"{name}:") and _layer_of(labels, i) == layer
             )
-            picker.select_option(index=index)
+            rows.nth(index).click()
             expect(marks).to_have_count(fld.length, timeout=UPDATE_MS)
             offsets = [int(mark.get_attribute("data-offset")) for mark in marks.all()]
             assert offsets == list(range(fld.offset, fld.offset + fld.length)), (layer, name)
@@ -470,7 +471,11 @@ def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, scre
     source = 'from netcourse.widgets.packets import Inspector\nInspector("impaired")'
     with widget_cell(lab, lab_page, "inspector-panes", source) as output:
         page = output.page
-        option = output.locator(".netcourse-packet-list option").nth(first_bad - 1)
+        body = output.locator(".netcourse-packet-list .nc-plist-body")
+        expect(body).to_be_visible(timeout=UPDATE_MS)
+        row_height = body.evaluate("(b) => b.querySelector('.nc-plist-row').offsetHeight")
+        body.evaluate("(b, top) => { b.scrollTop = top; }", (first_bad - 1) * row_height)
+        option = output.locator(f'.netcourse-packet-list .nc-plist-row[data-number="{first_bad}"]')
         expect(option).to_be_attached(timeout=UPDATE_MS)
         lab_page.settle()
         colour = option.evaluate("(el) => getComputedStyle(el).backgroundColor")
@@ -505,9 +510,9 @@ def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, scre
             target = experts.locator("option", has_text="frame ").last
         number = int(target.inner_text().split()[-1])
         experts.select_option(value=target.get_attribute("value"))
-        listing = output.locator(".netcourse-packet-list select")
-        expect(listing.locator("option:checked")).to_contain_text(
-            re.compile(rf"^\s*{number}\s"), timeout=UPDATE_MS
+        listing = output.locator(".netcourse-packet-list")
+        expect(listing.locator(".nc-plist-row.nc-plist-selected")).to_have_attribute(
+            "data-number", str(number), timeout=UPDATE_MS
         )
         expect(box).to_have_value("", timeout=UPDATE_MS)  # its filter hid the frame: cleared
         for width, height in _SIZES:

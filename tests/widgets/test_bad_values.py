@@ -84,7 +84,7 @@ HTML_LIMIT = 256_000
 def widget_classes() -> list[type]:
     found = []
     for info in pkgutil.iter_modules(netcourse.widgets.__path__):
-        if info.name == "common":  # building blocks, not a learner's widget
+        if info.name in ("common", "packet_view"):  # building blocks, not a learner's widget
             continue
         module = import_module(f"netcourse.widgets.{info.name}")
         for name in module.__all__:

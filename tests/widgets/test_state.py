@@ -244,7 +244,7 @@ def test_a_filter_that_keeps_no_packet_empties_every_one_packet_pane():
     assert ins.followed is not None and "TCP stream 0" in ins.follow_output.value
     ins.filter_text.set_state({"value": "udp"})
     assert ins.packet_list.options == () and ins.tree.options == ()
-    assert ins.hex.value == "" and "no packet matches" in ins.detail.value
+    assert ins.hex.data == b"" and "no packet matches" in ins.detail.value
     assert ins.followed is None and "TCP stream" not in ins.follow_output.value
     assert ins.errors.value == "" and ins.stale.value == ""
     ins.filter_text.set_state({"value": ""})
@@ -276,10 +276,10 @@ def test_setting_the_device_back_to_none_shows_the_inspectors_own_view():
     view = LayerInspector("http")
     view.inspector.show_packet(4)
     view.show_device("router")
-    assert view.inspector.hex.value != plain.inspector.hex.value
+    assert view.inspector.hex.marks != plain.inspector.hex.marks
     view.device.set_state({"index": 0})  # "(none)", as the browser sends it
     assert view.device.value == "" and view.note.value == ""
-    assert view.inspector.hex.value == plain.inspector.hex.value
+    assert view.inspector.hex.marks == plain.inspector.hex.marks
     assert view.inspector.detail.value == plain.inspector.detail.value
     assert view.table.value == plain.table.value
 
@@ -290,12 +290,14 @@ def test_a_field_chosen_in_the_tree_sets_the_pdu_and_device_menus_back_to_none()
     view = LayerInspector("http")
     view.inspector.show_packet(4)
     view.show_device("router")
-    view.inspector.tree.set_state({"index": 3})
+    tree = view.inspector.tree
+    tree.set_state({"value": list(tree.options[3][1])})  # a row clicked, as the browser sends it
     assert (view.device.value, view.pdu.value, view.note.value) == ("", -1, "")
     view.show_pdu("segment")
-    view.inspector.tree.set_state({"index": 2})
+    tree.set_state({"value": list(tree.options[2][1])})
     assert (view.device.value, view.pdu.value) == ("", -1)
-    assert "data-offset" in view.inspector.hex.value  # the field's bytes, marked
+    dst = view.inspector.dissection.layers[0].fields[1]  # row 2: Ethernet's source address
+    assert view.inspector.hex.lit == list(range(dst.offset, dst.end))  # its bytes, marked
 
 
 # --- the VPC explorer -------------------------------------------------------------------------

@@ -4,6 +4,7 @@ lines, the views marked stale, and a fingerprint of everything on show."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import ipywidgets as widgets
@@ -62,6 +63,10 @@ def stale(root) -> list:
 PER_INSTANCE = re.compile(r"netcourse-packets-[0-9a-f]+")
 
 
+#: State every DOM widget has (the layout is a widget of its own, with an id per instance).
+_BASE_STATE = set(widgets.DOMWidget().get_state())
+
+
 def shown(root) -> tuple:
     """What the widget shows: every view's content and every list's rows (names made per
     instance read alike, so that two widgets given the same input show the same)."""
@@ -76,6 +81,11 @@ def shown(root) -> tuple:
             out.append((type(item).__name__, hashlib.sha256(data).hexdigest()))
         elif hasattr(item, "_options_labels"):
             out.append((type(item).__name__, tuple(item._options_labels)))
+        elif hasattr(item, "_esm"):  # a custom widget (anywidget): what its state draws
+            state = {k: v for k, v in item.get_state().items()
+                     if not k.startswith("_") and k not in _BASE_STATE}  # fmt: skip
+            data = json.dumps(state, sort_keys=True, default=str).encode()
+            out.append((type(item).__name__, hashlib.sha256(data).hexdigest()))
         if isinstance(item, widgets.DOMWidget):
             classes = (PER_INSTANCE.sub("netcourse-packets-*", c) for c in item._dom_classes)
             out.append(("classes", tuple(sorted(classes))))
