@@ -197,6 +197,11 @@ def _cell(value: object, tag: str) -> Markup:
     return Markup(f"<{tag}>{escape(text)}</{tag}>")
 
 
+#: The class of every widget view drawn by its own script in the browser (the anywidgets of
+#: netcourse/widgets/packet_view.py): the view sets ``data-drawn`` once it has drawn, which
+#: the browser tests wait for before they measure (netcourse/tools/labdriver.py).
+DRAWN_IN_BROWSER = "netcourse-drawn-in-browser"
+
 #: A header cell that stays at the top of its scrolling box, opaque over the rows under it.
 STICKY_HEADER_STYLE = "position:sticky;top:0;z-index:1;background:var(--jp-layout-color0, white)"
 

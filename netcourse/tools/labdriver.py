@@ -28,6 +28,8 @@ from pathlib import Path
 
 import nbformat
 
+from netcourse.html import DRAWN_IN_BROWSER
+
 __all__ = [
     "CHROMIUM",
     "CHROMIUM_ARGS",
@@ -678,7 +680,8 @@ _MEASURE = r"""
 
 # Scroll one cell into view (the notebook is virtualised), wait until its outputs have rendered,
 # then measure them; null when the cell has no rendered output.
-_LAYOUT_CELL = """
+_LAYOUT_CELL = (
+    """
 async ({id, index, timeoutMs}) => {
   const measure = __MEASURE__;
   const notebook = window.__netcourse[id].content;
@@ -697,6 +700,8 @@ async ({id, index, timeoutMs}) => {
     }
     const widgets = outputs.filter((o) => (o.data || {})['__WIDGET_MIME__']).length;
     const shown = cell.node.querySelectorAll('.jp-OutputArea-output .jupyter-widgets').length;
+    // views drawn by their own script (anywidget) say when they are: measure them drawn
+    if (cell.node.querySelector('.__DRAWN__:not([data-drawn])')) return false;
     return widgets === 0 || shown > 0 || /Error displaying widget/.test(cell.node.innerText);
   };
   while (!ready() && performance.now() < deadline)
@@ -706,4 +711,7 @@ async ({id, index, timeoutMs}) => {
   return {ready: ready(), findings: measure(cell.node),
           path: window.__netcourse[id].context.path, cellId: cell.model.id};
 }
-""".replace("__MEASURE__", _MEASURE.strip()).replace("__WIDGET_MIME__", WIDGET_MIME)
+""".replace("__MEASURE__", _MEASURE.strip())
+    .replace("__WIDGET_MIME__", WIDGET_MIME)
+    .replace("__DRAWN__", DRAWN_IN_BROWSER)
+)

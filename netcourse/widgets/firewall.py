@@ -482,8 +482,10 @@ class RulesetInspector(widgets.VBox):
             [
                 widgets.HBox([self.proto, self.src, self.dst]),
                 widgets.HBox([self.sport, self.dport, self.flags]),
-                widgets.HBox([self.icmp_type, self.in_iface, self.out_iface]),
-                widgets.HBox([self.chain]),
+                # the ICMP menu is the widest control: beside the chain, not the interfaces
+                # (three of them overflow a 1280px screen with the file browser open)
+                widgets.HBox([self.icmp_type, self.chain]),
+                widgets.HBox([self.in_iface, self.out_iface]),
                 scroll_region(
                     self.trace_errors, self.trace_stale, self.trace, max_height=TRACE_HEIGHT
                 ),

@@ -31,6 +31,7 @@ import anywidget
 import traitlets
 
 from netcourse.errors import CaptureError
+from netcourse.html import DRAWN_IN_BROWSER
 from netcourse.layers import layer_of
 from netcourse.packets import COLUMNS, Dissection
 from netcourse.readers import read_int
@@ -115,6 +116,7 @@ class PacketList(anywidget.AnyWidget):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.add_class(DRAWN_IN_BROWSER)
         self._fetch = fetch
         self._number_at = number_at
         self.on_msg(lambda _widget, content, _buffers: self.answer(content))
@@ -201,6 +203,7 @@ class FieldBytes(anywidget.AnyWidget):
 
     def __init__(self, on_byte: Callable[[int], Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.add_class(DRAWN_IN_BROWSER)
         self.on_byte = on_byte
         self.on_msg(lambda _widget, content, _buffers: self.answer(content))
 

@@ -243,7 +243,7 @@ def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, 
     (they draw after the boxes around them): nothing scrolls sideways, no row wraps, nothing
     is taller than the screen; the list fits its output area and its Info column ends in an
     ellipsis with the full text as its title."""
-    from labdriver import _MEASURE, SCREEN_SIZES
+    from labdriver import SCREEN_SIZES
     from playwright.sync_api import expect
 
     name = "fit-" + source.split("\n")[1].split("(")[0].lower()
@@ -257,13 +257,10 @@ def test_the_inspector_fits_every_screen_once_drawn(lab, lab_page, screenshots, 
         lists = output.locator(".nc-plist-row")
         if "PduView" not in source:
             expect(lists.first).to_be_visible(timeout=UPDATE_MS)
-        cell = lab_page.notebook(widget_id).locator(".jp-Cell").first
         for size in SCREEN_SIZES:
             lab_page.show_screen(size)
             lab_page.settle()
-            cell.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
-            findings = cell.evaluate(f"(node) => ({_MEASURE.strip()})(node)")
+            findings = lab_page.layout_findings(widget_id, 0)  # the lessons' own layout check
             assert findings == [], (size.name, findings)
             area = output.bounding_box()
             assert area["height"] <= size.height, (size.name, area)

@@ -279,7 +279,9 @@ _LAYOUT_PROBLEMS = """(root) => {
     const kids = [...row.children].filter(visible).map((e) => [e, e.getBoundingClientRect()]);
     for (let i = 1; i < kids.length; i++) {
       const [a, ra] = kids[i - 1], [b, rb] = kids[i];
-      if (Math.abs(ra.top - rb.top) > 2) problems.push("row wraps at: " + name(b));
+      // wrapped: the next control starts under the previous one (centred rows of controls
+      // of different heights have different tops, and are not wrapped)
+      if (rb.top >= ra.bottom - 1) problems.push("row wraps at: " + name(b));
       else if (rb.left < ra.right - 1) problems.push("overlap: " + name(a) + " / " + name(b));
     }
     for (const [e, r] of kids) {  // a full row squeezes its controls below the width asked
@@ -430,33 +432,6 @@ def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
 #: Screen sizes the inspector must fit without overflow, overlap or rows wrapping.
 _SIZES = [(1280, 800), (1920, 1080)]
 
-_LAYOUT_PROBLEMS = """(root) => {
-    const problems = [];
-    const box = root.getBoundingClientRect();
-    for (const el of root.querySelectorAll('.jupyter-widgets, pre, select, table')) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;  // a hidden tab's content
-        if (r.right > box.right + 1) problems.push(`overflows: ${el.className} ${r.right}`);
-    }
-    for (const tab of root.querySelectorAll('.lm-TabBar-tab')) {  // tab titles on one line
-        const line = parseFloat(getComputedStyle(tab).lineHeight) || 20;
-        if (tab.getBoundingClientRect().height > 2 * line) problems.push('a tab title wraps');
-    }
-    const rows = [...root.querySelectorAll('.widget-hbox')].filter(
-        (el) => el.getBoundingClientRect().height > 0);
-    for (const row of rows) {  // the children of a row sit side by side, never on each other
-        const kids = [...row.children].map((el) => el.getBoundingClientRect())
-            .filter((r) => r.width > 0 && r.height > 0);
-        for (let i = 0; i + 1 < kids.length; i++) {
-            if (kids[i].right > kids[i + 1].left + 1 && kids[i].bottom > kids[i + 1].top + 1)
-                problems.push(`overlap in ${row.className}`);
-            if (kids[i + 1].top >= kids[i].bottom - 1)
-                problems.push(`a row wraps: ${row.className}`);
-        }
-    }
-    return problems;
-}"""
-
 
 def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, screenshots):
     _require("netcourse.widgets.packets")
@@ -493,7 +468,7 @@ def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, scre
         for width, height in _SIZES:
             page.set_viewport_size({"width": width, "height": height})
             lab_page.settle()
-            problems = output.evaluate(_LAYOUT_PROBLEMS)
+            problems = _layout_problems(output)
             assert not problems, (width, height, problems)
         page.set_viewport_size({"width": 1280, "height": 900})
         _shot(lab_page, output, screenshots, "inspector-follow")
@@ -518,6 +493,6 @@ def test_inspector_colours_follows_and_goes_to_expert_frames(lab, lab_page, scre
         for width, height in _SIZES:
             page.set_viewport_size({"width": width, "height": height})
             lab_page.settle()
-            assert not output.evaluate(_LAYOUT_PROBLEMS), (width, height)
+            assert not _layout_problems(output), (width, height)
         page.set_viewport_size({"width": 1280, "height": 900})
         _shot(lab_page, output, screenshots, "inspector-expert")

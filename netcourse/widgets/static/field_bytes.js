@@ -237,7 +237,10 @@ function render({ model, el }) {
   drawTree();
   drawBytes();
   paint();
-  requestAnimationFrame(revealSelected);
+  requestAnimationFrame(() => {
+    revealSelected();
+    el.dataset.drawn = "1"; // drawn and scrolled to the selection: what layout tests wait for
+  });
 }
 
 export default { render };

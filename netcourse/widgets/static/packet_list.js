@@ -214,6 +214,7 @@ function render({ model, el }) {
     sizeBody();
     reveal();
     draw();
+    el.dataset.drawn = "1"; // measured and drawn: what layout tests wait for
   });
   draw();
 }
