@@ -124,11 +124,11 @@ def _words(buf, at: np.ndarray, count: int, order: str) -> np.ndarray:
     Gathered from a view of the buffer with a 32-bit word at every byte (strides of 1), one
     gather per word, so no index array per byte is built (that took 128 bytes per packet).
     The offsets are those of whole records or blocks, so every word read is in the file."""
-    out = np.empty((len(at), count), dtype=np.int64)
+    out = np.empty((count, len(at)), dtype=np.int64)  # a word's values side by side
     view = np.ndarray((max(len(buf) - 3, 0),), dtype=order + "u4", buffer=buf, strides=(1,))
     for k in range(count):
-        out[:, k] = view[at + 4 * k]
-    return out
+        out[k] = view[at + 4 * k]
+    return out.T
 
 
 #: Records walked between two progress calls while a file is indexed.
@@ -139,23 +139,76 @@ def _walk_pcap(buf, order: str, progress) -> tuple[array, int, int | None]:
     """The offset of each whole record of a pcap file, where the walk stopped, and the
     offset of a last record whose data runs past the end of the file (not listed), if any.
 
-    The only per-record work in Python: read the captured length, step over the record."""
+    Records follow each other at no fixed step, so each one's place comes from the one
+    before: the walk is the chain of successors from the first (a record at ``p`` is followed
+    by one at ``p + 16 + caplen``). The successors are found at once for a window of
+    candidate places, the bytes where the upper half of a record's seconds word could be the
+    current record's (timestamps of one capture rarely cross 18 hours of seconds), and the
+    chain is followed through them; a candidate inside packet data is one no link reaches
+    (a Python step where the chain passes over one). Where the chain leaves the candidates
+    (the seconds moved on, the window ended) it resumes from the record it reached, so the
+    result is the one-record-at-a-time walk's (:func:`_step_pcap`), which serves a capture
+    whose seconds keep changing half."""
     size = len(buf)
-    at = struct.Struct(order + "8xI").unpack_from  # a record header's captured length
-    offsets = array("q")  # 8 bytes an offset (a list of ints takes 36)
-    append = offsets.append
-    off, last = 24, size - 16
+    last = size - 16
+    offsets = array("q")
+    off = 24
+    if off > last:
+        return offsets, off, None
+    hi = 2 if order == "<" else 0  # where the seconds word's upper half is
+    # 16-bit words at even and at odd places, each a plain array (compared a vector at a time)
+    halves = [np.frombuffer(buf, dtype=order + "u2", count=(size - k) // 2, offset=k)
+              for k in (0, 1)]  # fmt: skip
+    words = np.ndarray((size - 3,), dtype=order + "u4", buffer=buf, strides=(1,))
+    window = 1 << 16
     while off <= last:
-        for _ in range(_PROGRESS_STEP):
-            append(off)
-            off += 16 + at(buf, off)[0]
-            if off > last:
+        stop = min(off + window, last + 1)  # candidates whose 16-byte header is in the file
+        key = halves[(off + hi) & 1][(off + hi) >> 1]
+        cand = np.sort(kind="stable", a=np.concatenate([
+            np.flatnonzero(half[(off + hi - k + 1) >> 1 : (stop + hi - k + 1) >> 1] == key) * 2
+            + (((off + hi - k + 1) >> 1) * 2 + k - hi)
+            for k, half in enumerate(halves)
+        ]))  # fmt: skip
+        following = cand + 16 + words[cand + 8].astype(np.int64)
+        at = np.searchsorted(cand, following)
+        inside = np.flatnonzero(at < len(cand))
+        succ = np.full(len(cand), -1, dtype=np.int64)
+        linked = inside[cand[at[inside]] == following[inside]]
+        succ[linked] = at[linked]
+        breaks = np.flatnonzero(succ != np.arange(1, len(cand) + 1))  # the last is always one
+        i, found = 0, 0
+        while True:
+            k = int(breaks[np.searchsorted(breaks, i)])
+            offsets.frombytes(cand[i : k + 1].tobytes())
+            found += k + 1 - i
+            if succ[k] < 0:
                 break
+            i = int(succ[k])
+        off = int(following[k])
         if progress is not None and off <= last:
             progress(off, size)
+        if found < 16 or len(cand) > 4 * found:  # the seconds change, or data looks alike
+            off = _step_pcap(buf, order, off, offsets)
+            window = 1 << 16
+        elif off >= stop:
+            window = min(window * 2, 1 << 22)  # the chain ran through: a longer window
     if off > size:  # the last record's data is cut: it is not a frame
         return offsets, off, offsets.pop()
     return offsets, off, None
+
+
+def _step_pcap(buf, order: str, off: int, offsets: array) -> int:
+    """Walk up to :data:`_PROGRESS_STEP` records from ``off`` one at a time, appending their
+    offsets; returns where the walk stopped (past the end for a cut last record)."""
+    at = struct.Struct(order + "8xI").unpack_from  # a record header's captured length
+    append = offsets.append
+    last = len(buf) - 16
+    for _ in range(_PROGRESS_STEP):
+        if off > last:
+            break
+        append(off)
+        off += 16 + at(buf, off)[0]
+    return off
 
 
 def _index_pcap(buf: bytes, progress) -> _Index:

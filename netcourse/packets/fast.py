@@ -410,8 +410,26 @@ class _Network:
             getattr(self, name)[rows] = value
 
 
+def _run(rows: np.ndarray) -> np.ndarray | slice:
+    """Increasing frame numbers as a slice when they are one unbroken run (most often every
+    frame of a chunk), which numpy reads and writes without an index per element.
+
+    >>> _run(np.array([3, 4, 5])), _run(np.array([3, 5]))
+    (slice(3, 6, None), array([3, 5]))
+    """
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _pick(r: np.ndarray | slice, i: np.ndarray) -> np.ndarray:
+    """The frame numbers ``r[i]`` of frames ``r`` held as an array or as a run."""
+    return r.start + i if isinstance(r, slice) else r[i]
+
+
 def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -> None:
     """Read the IPv4 or IPv6 header of frames ``r`` (at ``l3``, of EtherType ``ethertype``)."""
+    r = _run(r)
     e = net.ends[r]
     net.limit[r] = e
     net.ip_end[r] = net.wire_end[r]
@@ -431,7 +449,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     v4 = ip_called & (nibble == 4) & (l3 + 20 <= e)
     i4 = np.flatnonzero(v4)
     if len(i4):
-        g, p, e4 = r[i4], l3[i4], e[i4]
+        g, p, e4 = _run(_pick(r, i4)), l3[i4], e[i4]
         size = (get.u8(p, e4) & 0x0F) * 4
         total = get.u16(p + 2, e4)  # 0: a TSO frame, Wireshark takes the frame's length
         # a bogus header length or total length ends Wireshark's dissection before the addresses
@@ -460,7 +478,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     malformed |= cut
     c = np.flatnonzero(cut & (l3 + 10 <= e))
     if len(c):
-        g, p, ec = r[c], l3[c], e[c]
+        g, p, ec = _pick(r, c), l3[c], e[c]
         cut_size = (get.u8(p, ec) & 0x0F) * 4
         cut_total = get.u16(p + 2, ec)
         shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
@@ -471,7 +489,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     malformed |= v6_called & ~v6
     i6 = np.flatnonzero(v6)
     if len(i6):
-        g, p, e6 = r[i6], l3[i6], e[i6]
+        g, p, e6 = _run(_pick(r, i6)), l3[i6], e[i6]
         net.version[g] = 6
         net.src_hi[g], net.src_lo[g] = get.u64(p + 8, e6), get.u64(p + 16, e6)
         net.dst_hi[g], net.dst_lo[g] = get.u64(p + 24, e6), get.u64(p + 32, e6)
@@ -481,12 +499,12 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         net.ip_ok[g] = True
         nxt = get.u8(p + 6, e6)
         pos = p + 40
-        first = np.ones(len(g), dtype=bool)
-        fragment = np.zeros(len(g), dtype=bool)
-        ident = np.full(len(g), -1, dtype=np.int64)
-        offset = np.zeros(len(g), dtype=np.int64)
-        more = np.zeros(len(g), dtype=bool)
-        data = np.zeros(len(g), dtype=np.int64)
+        first = np.ones(len(i6), dtype=bool)
+        fragment = np.zeros(len(i6), dtype=bool)
+        ident = np.full(len(i6), -1, dtype=np.int64)
+        offset = np.zeros(len(i6), dtype=np.int64)
+        more = np.zeros(len(i6), dtype=bool)
+        data = np.zeros(len(i6), dtype=np.int64)
         final_hi, final_lo = net.dst_hi[g].copy(), net.dst_lo[g].copy()
         for _ in range(8):  # skip extension headers (past a later fragment's header: its data)
             ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6) & first
