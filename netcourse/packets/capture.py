@@ -36,7 +36,7 @@ from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import Columns, decode
+from netcourse.packets.fast import DATAGRAM_LINKTYPE, Columns, decode
 from netcourse.packets.http import http_frames
 from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
@@ -691,10 +691,30 @@ class Capture(Sequence):
     def dissect(self, number: int, http: bool = False) -> Dissection:
         """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`.
 
-        A fragment's dissection notes which frame reassembles its datagram."""
+        A fragment's dissection notes which frame reassembles its datagram; on the frame
+        completing it, :meth:`reassembled` dissects the whole datagram."""
         found = dissect(self.frame(number), linktype=self.linktype(number), http=http)
         note = fragment_note(self.columns, number - 1)
         return found if note is None else replace(found, notes=(note,))
+
+    def reassembled(self, number: int, http: bool = False) -> Dissection | None:
+        """The whole datagram that packet ``number`` completes, dissected from its IP header
+        (what Wireshark dissects on that frame after the fragment's own IP header: a tunnel
+        in it, the transport), or None for a frame completing no datagram.
+
+        Its IP header is the completing fragment's, made a whole datagram's (no fragment
+        offset or more-fragments flag, the whole length); offsets count from its start.
+
+        >>> read_capture("http").reassembled(1) is None
+        True
+        """
+        self.frame(number)
+        span = self.columns.datagrams.get(number - 1)
+        if span is None:
+            return None
+        data = self.columns.buffer(self._index.buf)[span[0] : span[1]]
+        found = dissect(data, linktype=DATAGRAM_LINKTYPE, http=http)
+        return replace(found, notes=(fragment_note(self.columns, number - 1),))
 
     def page(self, page: int, size: int = 50) -> list[PacketRow]:
         """Rows of page ``page`` (0-based) of ``size`` rows."""
