@@ -489,16 +489,20 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
         if type(parent).__name__ == "MPLS" and not isinstance(current, Padding):
             payload = bytes(current)
             wanted = _mpls_payload(parent, payload)
-            if wanted is l2.Ether and payload[12:14] == b"\x00\x00":
-                # an EtherType of 0 is Ethernet II to Wireshark, 802.3 to scapy's dispatch
-                current = l2.Ether.__new__(l2.Ether)
-                current.__init__(payload)
-            elif wanted is None:
-                current = Raw(payload)
-            elif type(current) is not wanted:
-                current = wanted(payload)
-            parent.remove_payload()
-            parent.add_payload(current)
+            try:
+                if wanted is l2.Ether and payload[12:14] == b"\x00\x00":
+                    # an EtherType of 0 is Ethernet II to Wireshark, 802.3 to scapy's dispatch
+                    current = l2.Ether.__new__(l2.Ether)
+                    current.__init__(payload)
+                elif wanted is None:
+                    current = Raw(payload)
+                elif type(current) is not wanted:
+                    current = wanted(payload)
+            except Exception:  # cut too short for that header: scapy's own reading stays
+                pass
+            else:
+                parent.remove_payload()
+                parent.add_payload(current)
             name = type(current).__name__
         allowed = _PAYLOADS.get(type(parent).__name__) if parent is not None else None
         if parent is not None and _is_fragment(parent):  # Wireshark shows it reassembled

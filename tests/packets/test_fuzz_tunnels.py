@@ -1,5 +1,6 @@
 """Property tests of the tunnel and fragment decoding paths: tunnelled and fragmented frames
-cut, mutated and shuffled, and random fragment series. dissect() keeps its layers inside the
+(tunnels in fragments, Ethernet pseudowires) cut, mutated and shuffled, and random fragment
+series. dissect() keeps its layers inside the
 frame or raises PacketError; the bulk decoder, conversations, filters and the capture's
 dissections read what is there or raise CaptureError. Every call is bounded in time.
 """
@@ -8,18 +9,18 @@ from __future__ import annotations
 
 import struct
 
-from fragcaptures import fragment_frames
+from fragcaptures import fragment_frames, tunnel_fragment_frames
 from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz import FUZZ, _bounded, _check
-from tunnelcaptures import tunnel_frames
+from tunnelcaptures import pseudowire_frames, tunnel_frames
 
 from netcourse.errors import CaptureError, PacketError
 from netcourse.packets import conversations, matching, read_capture
 from netcourse.packets.synthetic import write_capture
 
 FRAMES = [bytes(f) for frames in tunnel_frames().values() for f in frames] + [
-    bytes(f) for f in fragment_frames()
+    bytes(f) for f in (*fragment_frames(), *tunnel_fragment_frames(), *pseudowire_frames())
 ]
 FILTERS = ["ip", "udp", "tcp", "icmp", "vlan.id == 200", "ip.addr == 192.0.2.11", "vxlan", "gre"]
 
