@@ -36,10 +36,11 @@ from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import DATAGRAM_LINKTYPE, Columns, decode
+from netcourse.packets.fast import Columns, decode
 from netcourse.packets.http import http_frames
 from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
+from netcourse.packets.reassembly import DATAGRAM_LINKTYPE
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import pcap_bytes
 from netcourse.protocols import LINK_TYPES, LinkType

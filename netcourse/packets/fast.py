@@ -5,11 +5,13 @@ only what those need (VLAN tags, IPv4/IPv6 addresses, protocol numbers, ports, T
 first payload bytes) by gathering single bytes at per-packet offsets, so 200,000 packets take
 a fraction of a second. Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
-Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS, PPPoE, GRE and ERSPAN, VXLAN,
-Geneve, IP in IP): the columns hold the innermost packet's fields and :class:`Layers` every
-outer header, which :func:`instances` and :func:`occurrences` hand to conversations and
-filters. IP fragments are reassembled as Wireshark does by default (the completing frame
-carries the datagram's transport), and a routing header's final destination keys TCP/UDP.
+Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS with Ethernet pseudowires,
+PPPoE, GRE and ERSPAN, VXLAN, Geneve, IP in IP): the columns hold the innermost packet's
+fields and :class:`Layers` every outer header, which :func:`instances` and
+:func:`occurrences` hand to conversations and filters. IP fragments are reassembled as
+Wireshark does by default (netcourse/packets/reassembly.py): the completing frame carries
+the whole datagram, decoded again with any tunnel in it, and a routing header's final
+destination keys TCP/UDP.
 
 >>> from netcourse.packets.capture import _index
 >>> cols = decode(_index("udp"))
@@ -26,7 +28,9 @@ from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from netcourse.packets.linkheaders import PPP_NUMBERS, VARIABLE, by_name
 from netcourse.packets.oui import registered
+from netcourse.packets.reassembly import MAX_REASSEMBLY, reassemble, whole_datagrams
 from netcourse.protocols import (
     DOT1AD_ETHERTYPES,
     DOT1Q_ETHERTYPES,
@@ -39,10 +43,7 @@ from netcourse.protocols import (
     IP_PROTOCOLS,
     IPV6_EXTENSION_HEADERS,
     LINK_TYPES,
-    LOOPBACK_FAMILIES,
     MPLS_ETHERTYPES,
-    PPP_HDLC_START,
-    PPP_PROTOCOLS,
     PPPOE_HEADER,
     TUNNEL_UDP_PORTS,
     VLAN_ETHERTYPES,
@@ -60,7 +61,6 @@ __all__ = [
     "TUNNEL_LAYERS",
     "MAX_TUNNELS",
     "LEAN_FIELDS",
-    "DATAGRAM_LINKTYPE",
 ]
 
 #: The IPv6 fragment header: 8 bytes, and only the first fragment holds the transport header.
@@ -267,9 +267,9 @@ def decode(index, *, lean: bool = False, _depth: int = 0) -> Columns:
         if lt.proto_offset is not None:
             ethertype[rows] = get.u16(base[rows] + lt.proto_offset, ends[rows])
             has_type |= rows
-        elif lt.decode in _VARIABLE:
+        elif lt.decode in VARIABLE:
             r = np.flatnonzero(rows)
-            l3[r], ethertype[r], fcs = _VARIABLE[lt.decode](get, base[r], ends[r], lt.decode)
+            l3[r], ethertype[r], fcs = VARIABLE[lt.decode](get, base[r], ends[r], lt.decode)
             ends[r] -= fcs  # a frame check sequence at the end is not the network layer's
             has_type[r] |= lt.decode == "radiotap"
         elif lt.decode == "ipv4":
@@ -305,7 +305,7 @@ def decode(index, *, lean: bool = False, _depth: int = 0) -> Columns:
     version, l4proto, l4 = net.version, net.l4proto, net.l4
     src_hi, src_lo, dst_hi, dst_lo = net.src_hi, net.src_lo, net.dst_hi, net.dst_lo
     ip_ok, first_fragment, malformed = net.ip_ok, net.first_fragment, net.malformed
-    reassembled_in, datagrams = _reassemble(net)
+    reassembled_in, datagrams = reassemble(net)
     data_end = net.ends
     first_fragment = net.first_fragment
     limit, ip_end = net.limit, net.ip_end
@@ -362,7 +362,7 @@ def decode(index, *, lean: bool = False, _depth: int = 0) -> Columns:
         layers=extra.build(),
         bytes_end=base + index.caplen,
     )
-    if datagrams and _depth < _MAX_REASSEMBLY:
+    if datagrams and _depth < MAX_REASSEMBLY:
         cols = _with_datagrams(cols, index, get, l3, net, datagrams, lean, _depth)
     return cols
 
@@ -591,63 +591,6 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     net.malformed[r] |= malformed
 
 
-def _reassemble(net: _Network) -> tuple[np.ndarray, list[tuple[int, int, int, list]]]:
-    """Put IP fragments together as Wireshark's default reassembly does.
-
-    Fragments of one datagram share version, addresses, identification (and IPv4's protocol);
-    the frame whose fragment makes the datagram whole (every byte up to the end the last
-    fragment gives) completes it. Returns the completing frame of each fragment's datagram
-    (or -1), and for each datagram made whole: (the completing frame, its first fragment's
-    frame, the datagram's payload length, its pieces as (offset in the payload, where the
-    bytes are, how many) in arrival order).
-    """
-    n = len(net.version)
-    reassembled_in = np.full(n, -1, dtype=np.int64)
-    rows = np.flatnonzero(net.fragment)
-    if not len(rows):
-        return reassembled_in, []
-    net.first_fragment[rows] = False
-    size = np.maximum(np.minimum(net.ip_end[rows], net.ends[rows]) - net.frag_data[rows], 0)
-    wire = np.maximum(net.ip_end[rows] - net.frag_data[rows], 0)
-    keys = zip(
-        net.version[rows].tolist(), net.src_hi[rows].tolist(), net.src_lo[rows].tolist(),
-        net.dst_hi[rows].tolist(), net.dst_lo[rows].tolist(), net.frag_id[rows].tolist(),
-        np.where(net.version[rows] == 4, net.l4proto[rows], -1).tolist(),
-    )  # fmt: skip
-    pending: dict[tuple, dict] = {}
-    done: list[tuple[int, int, int, list]] = []
-    for row, key, offset, length, captured, at, more in zip(
-        rows.tolist(), keys, net.frag_offset[rows].tolist(), wire.tolist(), size.tolist(),
-        net.frag_data[rows].tolist(), net.frag_more[rows].tolist(),
-    ):  # fmt: skip
-        state = pending.setdefault(key, {"pieces": [], "frames": [], "total": None, "first": None})
-        state["pieces"].append((offset, offset + length, at, captured))
-        state["frames"].append(row)
-        if not more:
-            state["total"] = offset + length
-        if offset == 0:
-            state["first"] = row
-        total = state["total"]
-        if total is None or state["first"] is None:
-            continue
-        reach = 0
-        for start, stop, _, _ in sorted(state["pieces"]):
-            if start > reach:
-                break
-            reach = max(reach, stop)
-        if reach < total:
-            continue
-        del pending[key]
-        reassembled_in[state["frames"]] = row
-        pieces = [(start, at, captured) for start, _, at, captured in state["pieces"]]
-        done.append((row, state["first"], total, pieces))
-    return reassembled_in, done
-
-
-#: The link type a whole datagram is decoded with: raw IP, its version from its first nibble.
-DATAGRAM_LINKTYPE = next(lt.number for lt in LINK_TYPES.values() if lt.decode == "ip")
-#: How deep datagrams reassembled inside reassembled datagrams are decoded in turn.
-_MAX_REASSEMBLY = 2
 #: The columns a completing frame takes from its whole datagram's decode, those it keeps as
 #: its own frame's (link layer, outer tags, fragment notes) and those either sets.
 _OWN = ("linktype", "eth_src", "eth_dst", "vlan", "fragment", "fragment_id",
@@ -655,42 +598,6 @@ _OWN = ("linktype", "eth_src", "eth_dst", "vlan", "fragment", "fragment_id",
         "_joined")  # fmt: skip
 _EITHER = ("ipv4_seen", "ipv6_seen", "malformed")
 _OFFSETS = ("l4_offset", "l3_offset", "bytes_end")
-
-
-@dataclass(frozen=True)
-class _Datagrams:
-    """Reassembled datagrams laid out like a capture index of raw IP packets."""
-
-    buf: bytes
-    offsets: np.ndarray
-    caplen: np.ndarray
-    origlen: np.ndarray
-    linktype: np.ndarray
-
-
-def _datagram(buf: bytes, header_at: int, data_at: int, version: int, first_data: int,
-              total: int, pieces: list) -> bytes:  # fmt: skip
-    """One whole datagram: the completing fragment's header made a whole datagram's (no
-    fragment offset, no more-fragments flag, the whole length), then the payload from its
-    pieces in order of offset, where two overlap the bytes of the lower offset kept."""
-    header = bytearray(buf[header_at:data_at])
-    payload = bytearray(total)
-    reach = 0  # pieces by offset: each adds only what lies past those before it
-    for start, at, captured in sorted(pieces, key=lambda piece: piece[0]):
-        stop = start + min(captured, max(total - start, 0))
-        if stop > reach:
-            skip = max(reach - start, 0)
-            payload[start + skip : stop] = buf[at + skip : at + stop - start]
-            reach = stop
-    if version == 4:
-        header[2:4] = (len(header) + total).to_bytes(2, "big")
-        header[6] &= 0x40  # keeps don't-fragment; offset and more-fragments cleared
-        header[7] = 0
-    else:
-        header[4:6] = (len(header) - 40 + total).to_bytes(2, "big")
-        header[-8] = buf[first_data - 8]  # the next header after the fragment header
-        header[-6:-4] = b"\x00\x00"  # offset 0, no more fragments: an atomic fragment
-    return bytes(header) + bytes(payload)
 
 
 def _with_datagrams(cols: Columns, index, get: _Bytes, l3, net: _Network, datagrams,
@@ -702,15 +609,8 @@ def _with_datagrams(cols: Columns, index, get: _Bytes, l3, net: _Network, datagr
     The datagrams are laid out after the file's bytes (:attr:`Columns.reassembled`): the
     completing frames' offsets point there."""
     rows = np.array([row for row, *_ in datagrams], dtype=np.int64)
-    parts = [
-        _datagram(get.buf, int(l3[row]), int(net.frag_data[row]), int(net.version[row]),
-                  int(net.frag_data[first]), total, pieces)
-        for row, first, total, pieces in datagrams
-    ]  # fmt: skip
-    lengths = np.array([len(part) for part in parts], dtype=np.int64)
-    starts = np.cumsum(lengths) - lengths
-    whole = _Datagrams(b"".join(parts), starts, lengths, lengths,
-                       np.full(len(parts), DATAGRAM_LINKTYPE, dtype=np.int32))  # fmt: skip
+    whole = whole_datagrams(get.buf, l3, net, datagrams)
+    starts, lengths = whole.offsets, whole.caplen
     inner = decode(whole, lean=lean, _depth=depth + 1)
     shift = len(get.buf)
     out = {}
@@ -867,7 +767,7 @@ def _shims(get: _Bytes, r, ethertype, l3, ends, has_type, vlan, extra: _Collect)
             t, p, te = r[pppoe], at[pppoe], e[pppoe]
             whole = p + PPPOE_HEADER + 2 <= te
             extra.add("pppoes", t[whole])
-            ethertype[t] = np.where(whole, _by_name(get.u16(p + PPPOE_HEADER, te), _PPP), 0)
+            ethertype[t] = np.where(whole, by_name(get.u16(p + PPPOE_HEADER, te), PPP_NUMBERS), 0)
             l3[t] = p + PPPOE_HEADER + 2
 
 
@@ -1005,81 +905,6 @@ def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra
     ethertype[r], l3[r] = inner_et[follow], inner_at[follow]
     has_type[r] = True
     return r
-
-
-def _by_name(numbers: np.ndarray, table: dict) -> np.ndarray:
-    """The EtherType of each network layer a link header names by its own numbers
-    (``table`` maps those numbers to ``"ipv4"``/``"ipv6"``); 0 for any other."""
-    out = np.zeros(len(numbers), dtype=np.int64)
-    for number, network in table.items():
-        out[numbers == number] = ETHERTYPES[network]
-    return out
-
-
-#: BSD loopback families and PPP protocols, keyed by their own numbers.
-_FAMILIES = LOOPBACK_FAMILIES
-_PPP = {number: name for name, number in PPP_PROTOCOLS.items()}
-#: 802.11 LLC/SNAP: the DSAP/SSAP/control bytes, and the OUIs whose protocol id is an
-#: EtherType (RFC 1042 encapsulation and 802.1H bridge tunnel).
-_SNAP = (0xAA, 0xAA, 0x03)
-_SNAP_ETHERTYPE_OUIS = (0x000000, 0x0000F8)
-
-
-def _loopback(get: _Bytes, p, e, kind: str):
-    """(network layer offset, EtherType, FCS bytes) behind a BSD loopback header."""
-    family = get.u32(p, e)
-    if kind == "null":  # the capturing machine's byte order: Wireshark swaps a family >= 2**16
-        little = get.u32le(p, e)
-        family = np.where(little & 0xFFFF0000, family, little)
-    return p + 4, _by_name(family, _FAMILIES), np.zeros(len(p), dtype=np.int64)
-
-
-def _ppp(get: _Bytes, p, e, kind: str):
-    """PPP: optional ``ff 03`` address and control, a protocol of 1 byte (odd) or 2."""
-    hdlc = (get.u8(p, e) == PPP_HDLC_START[0]) & (get.u8(p + 1, e) == PPP_HDLC_START[1])
-    p = p + 2 * hdlc
-    short = (get.u8(p, e) & 1).astype(bool)
-    proto = np.where(short, get.u8(p, e), get.u16(p, e))
-    return p + 2 - short, _by_name(proto, _PPP), np.zeros(len(p), dtype=np.int64)
-
-
-def _radiotap(get: _Bytes, p, e, kind: str):
-    """Radiotap, then an 802.11 data frame's MAC header and LLC/SNAP: where the network layer
-    starts, its EtherType (0 for management, control, protected and null-data frames) and
-    the 4 FCS bytes at the end when radiotap's flags say the frame has them."""
-    n = len(p)
-    word = get.u32le(p + 4, e)
-    first = word
-    at = p + 8
-    for _ in range(8):  # extended presence bitmaps (bit 31 says another word follows)
-        more = (word >> 31).astype(bool)
-        if not more.any():
-            break
-        word = np.where(more, get.u32le(at, e), 0)
-        at = at + 4 * more
-    tsft = (first & 1).astype(bool)  # 8 bytes, 8-aligned from the radiotap header's start
-    at = np.where(tsft, p + (at - p + 7) // 8 * 8 + 8, at)
-    flags = np.where(first & 2, get.u8(at, e), 0)
-    fcs = np.where(flags & 0x10, 4, 0)
-    mac = p + get.u16le(p + 2, e)
-    fc0, fc1 = get.u8(mac, e), get.u8(mac + 1, e)
-    subtype = fc0 >> 4
-    data = ((fc0 >> 2) & 3 == 2) & ((subtype & 4) == 0) & ((fc1 & 0x40) == 0)
-    qos = (subtype & 8) != 0
-    size = 24 + 6 * ((fc1 & 3) == 3) + 2 * qos + 4 * (qos & ((fc1 & 0x80) != 0))
-    llc = mac + size
-    snap = data & (llc + 8 <= e - fcs)
-    for i, value in enumerate(_SNAP):
-        snap &= get.u8(llc + i, e) == value
-    oui = (get.u8(llc + 3, e) << 16) | get.u16(llc + 4, e)
-    snap &= np.isin(oui, _SNAP_ETHERTYPE_OUIS)
-    ethertype = np.where(snap, get.u16(llc + 6, e), 0)
-    l3 = np.where(snap, llc + 8, np.minimum(llc, e))
-    return l3, ethertype.astype(np.int64), fcs.astype(np.int64) * np.ones(n, dtype=np.int64)
-
-
-#: Link headers whose length or protocol numbering the bulk decoder works out per frame.
-_VARIABLE = {"null": _loopback, "loop": _loopback, "ppp": _ppp, "radiotap": _radiotap}
 
 
 def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.ndarray]:
