@@ -78,7 +78,8 @@ def tunnel_fragment_frames() -> list:
     frame completing it): a TCP exchange with data behind GRE, its data segment's datagram in
     two fragments and its reply in three out of order; UDP in IP in IP; TCP behind VXLAN whose
     first fragment holds only 24 bytes (the inner headers span three fragments); over IPv6,
-    GRE and IPv6 in IPv6 behind fragment headers; 4in6; and an incomplete one."""
+    GRE and IPv6 in IPv6 behind fragment headers; 4in6; an incomplete one; and fragments
+    carried inside VXLAN and GRE, reassembled behind the tunnel."""
     from scapy.layers.inet6 import IPv6  # noqa: F401  (imported above too)
     from scapy.layers.l2 import GRE
     from scapy.layers.vxlan import VXLAN
@@ -119,6 +120,17 @@ def tunnel_fragment_frames() -> list:
     )  # fmt: skip
     v4_in_6 = outer6(6) / IPv6ExtHdrFragment(id=601) / tcp("192.0.2.89", "192.0.2.90", 41025,
                                                             flags="S") / (b"y" * 1000)  # fmt: skip
+    # the other way round: fragments inside a tunnel, reassembled behind it
+    inner_v4 = IP(src="192.0.2.95", dst="192.0.2.96", id=77) / UDP(sport=41050, dport=9999)
+    inner_tcp = IP(src="192.0.2.97", dst="192.0.2.98", id=78) / TCP(sport=41051, dport=8000,
+                                                                     flags="PA")  # fmt: skip
+    behind_vxlan = [
+        outer(8, 801) / UDP(sport=50020, dport=4789) / VXLAN(vni=3) / inner_eth / piece
+        for piece in fragment(inner_v4 / (b"q" * 900), 400)
+    ]
+    behind_gre = [
+        outer(9, 901) / GRE() / piece for piece in fragment(inner_tcp / (b"r" * 700), 400)
+    ]
     lost = fragment(outer(7, 701) / GRE() / tcp("192.0.2.91", "192.0.2.92", 41026) / (b"z" * 900),
                     400)  # fmt: skip
     packets = [
@@ -133,5 +145,7 @@ def tunnel_fragment_frames() -> list:
         *fragment6(v4_in_6, 600),
         lost[0],
         lost[2],
+        *behind_vxlan,
+        *behind_gre,
     ]
     return [_eth(i) / pkt for i, pkt in enumerate(packets)]
