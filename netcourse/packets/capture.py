@@ -752,8 +752,13 @@ class Capture(Sequence):
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
             labels = ctx.labels.get(i, ())
             http = self._http_of(ctx).get(i, ("tcp", ""))
+        data, linktype = self.frame(number), self.linktype(number)
+        span = self.columns.datagrams.get(i)
+        if span is not None:  # Wireshark lists the packet of the datagram this frame completes
+            data = self.columns.buffer(self._index.buf)[span[0] : span[1]]
+            linktype = DATAGRAM_LINKTYPE
         source, destination, protocol, info = packet_columns(
-            self.frame(number), self.linktype(number), tcp=tcp, analysis=labels, http=http
+            data, linktype, tcp=tcp, analysis=labels, http=http
         )
         return PacketRow(
             number=number,
