@@ -35,17 +35,22 @@ from netcourse.html import Markup, table
 from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
+from netcourse.packets.columns import fragment_info
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import Columns, decode
+from netcourse.packets.fast import Columns, address, decode
 from netcourse.packets.http import http_frames
 from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
 from netcourse.packets.reassembly import DATAGRAM_LINKTYPE
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import pcap_bytes
-from netcourse.protocols import LINK_TYPES, LinkType
+from netcourse.protocols import IPV6_EXTENSION_HEADERS, LINK_TYPES, LinkType
 
 __all__ = ["PacketRow", "Capture", "read_capture", "frame", "as_dissection", "COLUMNS"]
+
+#: The IPv6 extension headers by number, and the fragment header's.
+_IPV6_EXTENSIONS = tuple(IPV6_EXTENSION_HEADERS)
+_FRAGMENT_HEADER = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "fragment")
 
 #: Wireshark's default packet-list columns, in order.
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
@@ -757,9 +762,12 @@ class Capture(Sequence):
         if span is not None:  # Wireshark lists the packet of the datagram this frame completes
             data = self.columns.buffer(self._index.buf)[span[0] : span[1]]
             linktype = DATAGRAM_LINKTYPE
-        source, destination, protocol, info = packet_columns(
-            data, linktype, tcp=tcp, analysis=labels, http=http
-        )
+        if self.columns.fragment[i] and span is None:  # a piece of a datagram, no more
+            source, destination, protocol, info = self._fragment_columns(i)
+        else:
+            source, destination, protocol, info = packet_columns(
+                data, linktype, tcp=tcp, analysis=labels, http=http
+            )
         return PacketRow(
             number=number,
             time=round(float(self.times[i]), 6),
@@ -770,6 +778,26 @@ class Capture(Sequence):
             info=info,
             malformed=bool(self.columns.malformed[i]),
         )
+
+    def _fragment_columns(self, i: int) -> tuple[str, str, str, str]:
+        """Source, Destination, Protocol and Info of frame ``i``, an IP fragment completing
+        no datagram: its own IP header's addresses, and what Wireshark says of a fragment."""
+        cols = self.columns
+        version = int(cols.version[i])
+        source = address(version, cols.src_hi[i], cols.src_lo[i])
+        destination = address(version, cols.dst_hi[i], cols.dst_lo[i])
+        offset, ident = int(cols.fragment_offset[i]), int(cols.fragment_id[i])
+        if version == 4:
+            info = fragment_info(4, int(cols.ip_proto[i]), offset, ident, True)
+            return source, destination, "IPv4", info
+        buf, at = self._index.buf, int(cols.l3_offset[i])
+        nxt, at = buf[at + 6], at + 40
+        end = int(self._index.offsets[i] + self._index.caplen[i])
+        while nxt != _FRAGMENT_HEADER and nxt in _IPV6_EXTENSIONS and at + 8 <= end:
+            nxt, at = buf[at], at + (buf[at + 1] + 1) * 8  # the headers before the fragment's
+        more = bool(buf[at + 3] & 1) if at + 4 <= end else False
+        info = fragment_info(6, buf[at] if at < end else -1, offset, ident, more)
+        return source, destination, "IPv6", info
 
     def __repr__(self) -> str:
         return f"<Capture {self.path.name}: {len(self)} packets, {self.format}>"

@@ -55,8 +55,10 @@ def _read_everything(path) -> None:
             assert done == -1 or (i <= done < len(cap) and cols.fragment[i])
             try:
                 _bounded(cap.dissect, i + 1)
+                _bounded(cap.reassembled, i + 1)
             except PacketError:  # a frame too short for its link header
                 pass
+            _bounded(cap.__getitem__, i)  # its row in the packet list
         layers = cols.layers
         assert (layers.row[1:] >= layers.row[:-1]).all() and (layers.row < len(cap)).all()
     except CaptureError:

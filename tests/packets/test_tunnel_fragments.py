@@ -7,9 +7,8 @@ to that frame. The capture (fragcaptures.tunnel_fragment_frames) holds a TCP exc
 GRE whose data travels in fragments (one reply out of order), a VXLAN datagram whose inner
 headers span three of its fifteen fragments, one datagram never completed, and fragments
 carried inside VXLAN and GRE (reassembled behind the tunnel).
-
-Not yet Wireshark's: the packet list row of a fragment that completes nothing (Wireshark's
-"Fragmented IP protocol (proto=..., off=..., ID=...)"; scapy's reading of the frame here).
+The packet list's rows of fragments are compared too: the completing frame lists the inner
+packet, any other fragment says it is one.
 """
 
 from __future__ import annotations
@@ -165,23 +164,49 @@ def test_reassembled_datagram_dissects_as_wireshark_does(captures, name):
     assert fields >= 4 * checked
 
 
-@pytest.mark.parametrize("name", ["tunnels", "plain"])
-def test_completing_frames_list_the_inner_packet(captures, name):
-    """The packet list's row of a frame completing a datagram: the reassembled packet's
-    Source, Destination, Protocol and Info, as tshark lists them (the other fragments' rows
-    are not yet Wireshark's: see the module's notes)."""
-    path = captures[name]
+def _tshark_columns(path) -> list[list[str]]:
     out = subprocess.run(
         ["tshark", "-r", str(path), "-T", "fields", "-E", "separator=\t", "-e", "_ws.col.Source",
          "-e", "_ws.col.Destination", "-e", "_ws.col.Protocol", "-e", "_ws.col.Info"],
         capture_output=True, text=True, check=True, timeout=60,
-    ).stdout.splitlines()  # fmt: skip
+    ).stdout  # fmt: skip
+    return [line.split("\t") for line in out.splitlines()]
+
+
+@pytest.mark.parametrize("name", ["tunnels", "plain"])
+def test_fragment_rows_are_listed_as_wireshark_lists_them(captures, name):
+    """The packet list's rows of fragments: a frame completing a datagram shows the packet the
+    datagram carries (Source, Destination, Protocol, Info), any other fragment Wireshark's
+    words for a fragment, with its own IP header's addresses."""
+    path = captures[name]
+    theirs = _tshark_columns(path)
     cap = read_capture(path)
-    completing = sorted(cap.columns.datagrams)
-    assert len(completing) == (9 if name == "tunnels" else 7)
-    for i in completing:
+    rows = [i for i in range(len(cap)) if cap.columns.fragment[i]]
+    assert len(rows) >= 20 and len(cap.columns.datagrams) == (9 if name == "tunnels" else 7)
+    for i in rows:
         row = cap[i]
-        theirs = out[i].split("\t")
+        expected = theirs[i]
         if row.protocol == "ICMP":  # the course's echo Info leaves out "/256, ttl=64"
-            theirs[3] = row.info if theirs[3].startswith(row.info) else theirs[3]
-        assert [row.source, row.destination, row.protocol, row.info] == theirs, (name, i + 1)
+            expected[3] = row.info if expected[3].startswith(row.info) else expected[3]
+        assert [row.source, row.destination, row.protocol, row.info] == expected, (name, i + 1)
+
+
+def test_fragments_name_their_protocol_as_wireshark_does(tmp_path):
+    """A first fragment of each IP protocol of the course's vocabulary."""
+    from fragcaptures import IP, _eth, fragment
+
+    from netcourse.protocols import IP_PROTOCOLS
+
+    frames = [
+        _eth(0) / fragment(IP(src="198.18.0.1", dst="198.18.0.2", id=k + 1, proto=number)
+                           / (b"\0" * 100), 48)[0]
+        for k, number in enumerate(IP_PROTOCOLS.values())
+    ]  # fmt: skip
+    path = _write_frames(tmp_path / "protocols.pcap", frames)
+    cap = read_capture(path)
+    assert [[r.source, r.destination, r.protocol, r.info] for r in cap] == _tshark_columns(path)
+
+
+def _write_frames(path, frames):
+    data = [bytes(f) for f in frames]
+    return write_capture(path, data, [i * 0.001 for i in range(len(data))])
