@@ -9,6 +9,10 @@ The captures are whole TCP conversations with advancing sequence numbers (see
 netcourse/packets/flows.py), so tshark's TCP analysis does its ordinary work on them.
 
     .venv/bin/python benchmarks/bench_conversations.py [packets] [--memory]
+        [--shape=long|short] [--format=pcap|pcapng]
+
+``--shape`` and ``--format`` time one shape or one format only (on a shared machine, the
+one being worked on).
 """
 
 from __future__ import annotations
@@ -54,9 +58,13 @@ def _shape(path: Path, name: str, packets: int, fmt: str, payload: int | None = 
                        concurrent=concurrent, fmt=fmt)  # fmt: skip
 
 
-def speed(count: int, tmp: Path) -> None:
-    for name in SHAPES:
-        for fmt in ("pcap", "pcapng"):
+#: --shape's words for the shapes.
+SHAPE_WORDS = {"long": "few long conversations", "short": "many short conversations"}
+
+
+def speed(count: int, tmp: Path, shapes=tuple(SHAPES), formats=("pcap", "pcapng")) -> None:
+    for name in shapes:
+        for fmt in formats:
             path = _shape(tmp / f"bench.{fmt}", name, count, fmt)
             mine = lambda p=path: conversations(p, "tcp")  # noqa: E731
             rows = len(mine())
@@ -97,8 +105,11 @@ def memory(tmp: Path, packets: int = 1_000_000) -> None:
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     count = int(args[0]) if args else 200_000
+    options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+    shapes = (SHAPE_WORDS[options["shape"]],) if "shape" in options else tuple(SHAPES)
+    formats = (options["format"],) if "format" in options else ("pcap", "pcapng")
     with tempfile.TemporaryDirectory() as tmp:
-        speed(count, Path(tmp))
+        speed(count, Path(tmp), shapes, formats)
         if "--memory" in sys.argv:
             memory(Path(tmp))
     return 0

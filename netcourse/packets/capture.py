@@ -35,16 +35,22 @@ from netcourse.html import Markup, table
 from netcourse.packets.analysis import PacketContext, packet_context
 from netcourse.packets.bulk import _chunk
 from netcourse.packets.columns import columns as packet_columns
+from netcourse.packets.columns import fragment_info
 from netcourse.packets.dissect import Dissection, dissect
-from netcourse.packets.fast import Columns, decode
+from netcourse.packets.fast import Columns, address, decode
 from netcourse.packets.http import http_frames
 from netcourse.packets.instances import fragment_note
 from netcourse.packets.link import link_name, link_type, link_type_of, supported
+from netcourse.packets.reassembly import DATAGRAM_LINKTYPE
 from netcourse.packets.samples import SAMPLES, sample
 from netcourse.packets.synthetic import pcap_bytes
-from netcourse.protocols import LINK_TYPES, LinkType
+from netcourse.protocols import IPV6_EXTENSION_HEADERS, LINK_TYPES, LinkType
 
 __all__ = ["PacketRow", "Capture", "read_capture", "frame", "as_dissection", "COLUMNS"]
+
+#: The IPv6 extension headers by number, and the fragment header's.
+_IPV6_EXTENSIONS = tuple(IPV6_EXTENSION_HEADERS)
+_FRAGMENT_HEADER = next(n for n, name in IPV6_EXTENSION_HEADERS.items() if name == "fragment")
 
 #: Wireshark's default packet-list columns, in order.
 COLUMNS = ("No.", "Time", "Source", "Destination", "Protocol", "Length", "Info")
@@ -124,11 +130,11 @@ def _words(buf, at: np.ndarray, count: int, order: str) -> np.ndarray:
     Gathered from a view of the buffer with a 32-bit word at every byte (strides of 1), one
     gather per word, so no index array per byte is built (that took 128 bytes per packet).
     The offsets are those of whole records or blocks, so every word read is in the file."""
-    out = np.empty((len(at), count), dtype=np.int64)
+    out = np.empty((count, len(at)), dtype=np.int64)  # a word's values side by side
     view = np.ndarray((max(len(buf) - 3, 0),), dtype=order + "u4", buffer=buf, strides=(1,))
     for k in range(count):
-        out[:, k] = view[at + 4 * k]
-    return out
+        out[k] = view[at + 4 * k]
+    return out.T
 
 
 #: Records walked between two progress calls while a file is indexed.
@@ -139,23 +145,76 @@ def _walk_pcap(buf, order: str, progress) -> tuple[array, int, int | None]:
     """The offset of each whole record of a pcap file, where the walk stopped, and the
     offset of a last record whose data runs past the end of the file (not listed), if any.
 
-    The only per-record work in Python: read the captured length, step over the record."""
+    Records follow each other at no fixed step, so each one's place comes from the one
+    before: the walk is the chain of successors from the first (a record at ``p`` is followed
+    by one at ``p + 16 + caplen``). The successors are found at once for a window of
+    candidate places, the bytes where the upper half of a record's seconds word could be the
+    current record's (timestamps of one capture rarely cross 18 hours of seconds), and the
+    chain is followed through them; a candidate inside packet data is one no link reaches
+    (a Python step where the chain passes over one). Where the chain leaves the candidates
+    (the seconds moved on, the window ended) it resumes from the record it reached, so the
+    result is the one-record-at-a-time walk's (:func:`_step_pcap`), which serves a capture
+    whose seconds keep changing half."""
     size = len(buf)
-    at = struct.Struct(order + "8xI").unpack_from  # a record header's captured length
-    offsets = array("q")  # 8 bytes an offset (a list of ints takes 36)
-    append = offsets.append
-    off, last = 24, size - 16
+    last = size - 16
+    offsets = array("q")
+    off = 24
+    if off > last:
+        return offsets, off, None
+    hi = 2 if order == "<" else 0  # where the seconds word's upper half is
+    # 16-bit words at even and at odd places, each a plain array (compared a vector at a time)
+    halves = [np.frombuffer(buf, dtype=order + "u2", count=(size - k) // 2, offset=k)
+              for k in (0, 1)]  # fmt: skip
+    words = np.ndarray((size - 3,), dtype=order + "u4", buffer=buf, strides=(1,))
+    window = 1 << 16
     while off <= last:
-        for _ in range(_PROGRESS_STEP):
-            append(off)
-            off += 16 + at(buf, off)[0]
-            if off > last:
+        stop = min(off + window, last + 1)  # candidates whose 16-byte header is in the file
+        key = halves[(off + hi) & 1][(off + hi) >> 1]
+        cand = np.sort(kind="stable", a=np.concatenate([
+            np.flatnonzero(half[(off + hi - k + 1) >> 1 : (stop + hi - k + 1) >> 1] == key) * 2
+            + (((off + hi - k + 1) >> 1) * 2 + k - hi)
+            for k, half in enumerate(halves)
+        ]))  # fmt: skip
+        following = cand + 16 + words[cand + 8].astype(np.int64)
+        at = np.searchsorted(cand, following)
+        inside = np.flatnonzero(at < len(cand))
+        succ = np.full(len(cand), -1, dtype=np.int64)
+        linked = inside[cand[at[inside]] == following[inside]]
+        succ[linked] = at[linked]
+        breaks = np.flatnonzero(succ != np.arange(1, len(cand) + 1))  # the last is always one
+        i, found = 0, 0
+        while True:
+            k = int(breaks[np.searchsorted(breaks, i)])
+            offsets.frombytes(cand[i : k + 1].tobytes())
+            found += k + 1 - i
+            if succ[k] < 0:
                 break
+            i = int(succ[k])
+        off = int(following[k])
         if progress is not None and off <= last:
             progress(off, size)
+        if found < 16 or len(cand) > 4 * found:  # the seconds change, or data looks alike
+            off = _step_pcap(buf, order, off, offsets)
+            window = 1 << 16
+        elif off >= stop:
+            window = min(window * 2, 1 << 22)  # the chain ran through: a longer window
     if off > size:  # the last record's data is cut: it is not a frame
         return offsets, off, offsets.pop()
     return offsets, off, None
+
+
+def _step_pcap(buf, order: str, off: int, offsets: array) -> int:
+    """Walk up to :data:`_PROGRESS_STEP` records from ``off`` one at a time, appending their
+    offsets; returns where the walk stopped (past the end for a cut last record)."""
+    at = struct.Struct(order + "8xI").unpack_from  # a record header's captured length
+    append = offsets.append
+    last = len(buf) - 16
+    for _ in range(_PROGRESS_STEP):
+        if off > last:
+            break
+        append(off)
+        off += 16 + at(buf, off)[0]
+    return off
 
 
 def _index_pcap(buf: bytes, progress) -> _Index:
@@ -638,10 +697,30 @@ class Capture(Sequence):
     def dissect(self, number: int, http: bool = False) -> Dissection:
         """Dissect packet ``number`` (1-based); see :func:`netcourse.packets.dissect`.
 
-        A fragment's dissection notes which frame reassembles its datagram."""
+        A fragment's dissection notes which frame reassembles its datagram; on the frame
+        completing it, :meth:`reassembled` dissects the whole datagram."""
         found = dissect(self.frame(number), linktype=self.linktype(number), http=http)
         note = fragment_note(self.columns, number - 1)
         return found if note is None else replace(found, notes=(note,))
+
+    def reassembled(self, number: int, http: bool = False) -> Dissection | None:
+        """The whole datagram that packet ``number`` completes, dissected from its IP header
+        (what Wireshark dissects on that frame after the fragment's own IP header: a tunnel
+        in it, the transport), or None for a frame completing no datagram.
+
+        Its IP header is the completing fragment's, made a whole datagram's (no fragment
+        offset or more-fragments flag, the whole length); offsets count from its start.
+
+        >>> read_capture("http").reassembled(1) is None
+        True
+        """
+        self.frame(number)
+        span = self.columns.datagrams.get(number - 1)
+        if span is None:
+            return None
+        data = self.columns.buffer(self._index.buf)[span[0] : span[1]]
+        found = dissect(data, linktype=DATAGRAM_LINKTYPE, http=http)
+        return replace(found, notes=(fragment_note(self.columns, number - 1),))
 
     def page(self, page: int, size: int = 50) -> list[PacketRow]:
         """Rows of page ``page`` (0-based) of ``size`` rows."""
@@ -678,9 +757,17 @@ class Capture(Sequence):
             tcp = (int(ctx.rel_seq[i]), int(ctx.rel_ack[i]), int(ctx.window[i]))
             labels = ctx.labels.get(i, ())
             http = self._http_of(ctx).get(i, ("tcp", ""))
-        source, destination, protocol, info = packet_columns(
-            self.frame(number), self.linktype(number), tcp=tcp, analysis=labels, http=http
-        )
+        data, linktype = self.frame(number), self.linktype(number)
+        span = self.columns.datagrams.get(i)
+        if span is not None:  # Wireshark lists the packet of the datagram this frame completes
+            data = self.columns.buffer(self._index.buf)[span[0] : span[1]]
+            linktype = DATAGRAM_LINKTYPE
+        if self.columns.fragment[i] and span is None:  # a piece of a datagram, no more
+            source, destination, protocol, info = self._fragment_columns(i)
+        else:
+            source, destination, protocol, info = packet_columns(
+                data, linktype, tcp=tcp, analysis=labels, http=http
+            )
         return PacketRow(
             number=number,
             time=round(float(self.times[i]), 6),
@@ -691,6 +778,26 @@ class Capture(Sequence):
             info=info,
             malformed=bool(self.columns.malformed[i]),
         )
+
+    def _fragment_columns(self, i: int) -> tuple[str, str, str, str]:
+        """Source, Destination, Protocol and Info of frame ``i``, an IP fragment completing
+        no datagram: its own IP header's addresses, and what Wireshark says of a fragment."""
+        cols = self.columns
+        version = int(cols.version[i])
+        source = address(version, cols.src_hi[i], cols.src_lo[i])
+        destination = address(version, cols.dst_hi[i], cols.dst_lo[i])
+        offset, ident = int(cols.fragment_offset[i]), int(cols.fragment_id[i])
+        if version == 4:
+            info = fragment_info(4, int(cols.ip_proto[i]), offset, ident, True)
+            return source, destination, "IPv4", info
+        buf, at = self._index.buf, int(cols.l3_offset[i])
+        nxt, at = buf[at + 6], at + 40
+        end = int(self._index.offsets[i] + self._index.caplen[i])
+        while nxt != _FRAGMENT_HEADER and nxt in _IPV6_EXTENSIONS and at + 8 <= end:
+            nxt, at = buf[at], at + (buf[at + 1] + 1) * 8  # the headers before the fragment's
+        more = bool(buf[at + 3] & 1) if at + 4 <= end else False
+        info = fragment_info(6, buf[at] if at < end else -1, offset, ident, more)
+        return source, destination, "IPv6", info
 
     def __repr__(self) -> str:
         return f"<Capture {self.path.name}: {len(self)} packets, {self.format}>"

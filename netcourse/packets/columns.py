@@ -14,7 +14,7 @@ import logging
 from netcourse.errors import PacketError
 from netcourse.packets.http import http_info
 from netcourse.packets.link import scapy_class
-from netcourse.protocols import HTTP_STARTS, IcmpType, TcpFlags
+from netcourse.protocols import HTTP_STARTS, IP_PROTOCOLS, IcmpType, TcpFlags
 from netcourse.protocols import ICMP_TYPES as _ICMP
 from netcourse.protocols import ICMPV6_TYPES as _ICMPV6
 
@@ -31,7 +31,40 @@ __all__ = [
     "ICMPV6_TYPES",
     "TCP_FLAG_NAMES",
     "HTTP_STARTS",
+    "IP_PROTOCOL_WORDS",
+    "fragment_info",
 ]
+
+#: IP protocol number -> how Wireshark's packet list names it (its ipproto table), for the
+#: protocols of :data:`netcourse.protocols.IP_PROTOCOLS`.
+IP_PROTOCOL_WORDS: dict[int, str] = {
+    IP_PROTOCOLS[name]: words
+    for name, words in (
+        ("icmp", "ICMP"), ("igmp", "IGMP"), ("ipencap", "IPIP"), ("tcp", "TCP"),
+        ("udp", "UDP"), ("dccp", "Datagram Congestion Control Protocol"), ("ipv6", "IPv6"),
+        ("gre", "Generic Routing Encapsulation"), ("esp", "Encap Security Payload"),
+        ("ah", "Authentication Header"), ("icmpv6", "ICMPv6"), ("ospf", "OSPF IGP"),
+        ("pim", "PIM"), ("vrrp", "VRRP"), ("sctp", "SCTP"), ("udplite", "UDPLite"),
+    )
+}  # fmt: skip
+
+
+def fragment_info(version: int, proto: int, offset: int, ident: int, more: bool) -> str:
+    """The Info column of an IP fragment that completes no datagram, in Wireshark's words
+    (a protocol outside :data:`IP_PROTOCOL_WORDS` is named ``Unknown``).
+
+    >>> fragment_info(4, 47, 0, 0x67, True)
+    'Fragmented IP protocol (proto=Generic Routing Encapsulation 47, off=0, ID=0067)'
+    >>> fragment_info(6, 41, 0, 0x1F5, True)
+    'IPv6 fragment (off=0 more=y ident=0x000001f5 nxt=41)'
+    """
+    if version == 4:
+        words = IP_PROTOCOL_WORDS.get(proto, "Unknown")
+        return f"Fragmented IP protocol (proto={words} {proto}, off={offset}, ID={ident:04x})"
+    return (
+        f"IPv6 fragment (off={offset} more={'y' if more else 'n'} ident=0x{ident:08x} nxt={proto})"
+    )
+
 
 #: scapy layer class name -> Wireshark's Protocol column (the innermost one listed wins).
 PROTOCOL_LABELS = {

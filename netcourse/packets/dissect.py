@@ -27,6 +27,7 @@ from typing import Any
 from netcourse.errors import PacketError
 from netcourse.html import Cell, Markup, table
 from netcourse.packets.link import link_type, scapy_class
+from netcourse.packets.oui import plain_ethernet
 from netcourse.protocols import ETHERTYPES, HTTP_STARTS, LINK_TYPES
 
 logging.getLogger("scapy").setLevel(logging.ERROR)
@@ -290,8 +291,24 @@ def _header_problems(layer: Packet) -> list[str]:
 
 _SCAPY_HTTP = ("HTTP", "HTTPRequest", "HTTPResponse")
 #: Layers whose payload Wireshark reads only as one of these (past an MPLS label stack, the
-#: first nibble picks IPv4 or IPv6); scapy guesses further, so anything else stays Raw.
-_PAYLOADS = {"MPLS": ("MPLS", "IP", "IPv6")}
+#: first nibble picks IPv4, IPv6 or an Ethernet pseudowire, see :func:`_mpls_payload`);
+#: scapy guesses further, so anything else stays Raw.
+_PAYLOADS = {"MPLS": ("MPLS", "IP", "IPv6", "EoMCW", "Ether", "Dot3")}
+
+
+def _mpls_payload(label: Packet, payload: bytes) -> type[Packet] | None:
+    """What Wireshark 4.0 dissects after an MPLS label: the next label, then by the first
+    nibble IPv4 (4), IPv6 (6) or, for 0, an Ethernet pseudowire (``pw_eth_heuristic``: the
+    frame itself when both would-be MAC addresses start with a registered prefix, else a
+    control word first); None for anything else (data)."""
+    if not label.s:
+        return mpls.MPLS
+    nibble = payload[0] >> 4 if payload else -1
+    if nibble == 0:
+        return l2.Ether if plain_ethernet(payload) else mpls.EoMCW
+    return {4: inet.IP, 6: inet6.IPv6}.get(nibble)
+
+
 #: scapy layers whose fields find their alignment from the length of the whole frame.
 _WHOLE_FRAME_LAYERS = ("RadioTap",)
 
@@ -469,6 +486,24 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
     parent: Packet | None = None
     while current is not None and not isinstance(current, NoPayload):
         name = type(current).__name__
+        if type(parent).__name__ == "MPLS" and not isinstance(current, Padding):
+            payload = bytes(current)
+            wanted = _mpls_payload(parent, payload)
+            try:
+                if wanted is l2.Ether and payload[12:14] == b"\x00\x00":
+                    # an EtherType of 0 is Ethernet II to Wireshark, 802.3 to scapy's dispatch
+                    current = l2.Ether.__new__(l2.Ether)
+                    current.__init__(payload)
+                elif wanted is None:
+                    current = Raw(payload)
+                elif type(current) is not wanted:
+                    current = wanted(payload)
+            except Exception:  # cut too short for that header: scapy's own reading stays
+                pass
+            else:
+                parent.remove_payload()
+                parent.add_payload(current)
+            name = type(current).__name__
         allowed = _PAYLOADS.get(type(parent).__name__) if parent is not None else None
         if parent is not None and _is_fragment(parent):  # Wireshark shows it reassembled
             allowed = ()
@@ -492,7 +527,10 @@ def dissect(data: bytes, linktype: int = 1, http: bool = False) -> Dissection:
         header = data[offset : offset + len(header) - trailer]
         if type(current) is Raw and parent is not None and not isinstance(current, Padding):
             try:
-                expected = parent.guess_payload_class(current.load)
+                if type(parent).__name__ == "MPLS":  # Wireshark's guess, not scapy's
+                    expected = _mpls_payload(parent, current.load) or Raw
+                else:
+                    expected = parent.guess_payload_class(current.load)
             except Exception:
                 expected = Raw
             guessed = _PAYLOADS.get(type(parent).__name__)  # None: any of scapy's guesses

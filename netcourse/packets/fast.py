@@ -5,11 +5,13 @@ only what those need (VLAN tags, IPv4/IPv6 addresses, protocol numbers, ports, T
 first payload bytes) by gathering single bytes at per-packet offsets, so 200,000 packets take
 a fraction of a second. Taught in notebooks/02-osi-layers-and-packets.ipynb.
 
-Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS, PPPoE, GRE and ERSPAN, VXLAN,
-Geneve, IP in IP): the columns hold the innermost packet's fields and :class:`Layers` every
-outer header, which :func:`instances` and :func:`occurrences` hand to conversations and
-filters. IP fragments are reassembled as Wireshark does by default (the completing frame
-carries the datagram's transport), and a routing header's final destination keys TCP/UDP.
+Like Wireshark it follows tunnels (VLAN and 802.1ad tags, MPLS with Ethernet pseudowires,
+PPPoE, GRE and ERSPAN, VXLAN, Geneve, IP in IP): the columns hold the innermost packet's
+fields and :class:`Layers` every outer header, which :func:`instances` and
+:func:`occurrences` hand to conversations and filters. IP fragments are reassembled as
+Wireshark does by default (netcourse/packets/reassembly.py): the completing frame carries
+the whole datagram, decoded again with any tunnel in it, and a routing header's final
+destination keys TCP/UDP.
 
 >>> from netcourse.packets.capture import _index
 >>> cols = decode(_index("udp"))
@@ -22,10 +24,13 @@ carries the datagram's transport), and a routing header's final destination keys
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
+from netcourse.packets.linkheaders import PPP_NUMBERS, VARIABLE, by_name
+from netcourse.packets.oui import registered
+from netcourse.packets.reassembly import MAX_REASSEMBLY, reassemble, whole_datagrams
 from netcourse.protocols import (
     DOT1AD_ETHERTYPES,
     DOT1Q_ETHERTYPES,
@@ -38,10 +43,7 @@ from netcourse.protocols import (
     IP_PROTOCOLS,
     IPV6_EXTENSION_HEADERS,
     LINK_TYPES,
-    LOOPBACK_FAMILIES,
     MPLS_ETHERTYPES,
-    PPP_HDLC_START,
-    PPP_PROTOCOLS,
     PPPOE_HEADER,
     TUNNEL_UDP_PORTS,
     VLAN_ETHERTYPES,
@@ -133,6 +135,31 @@ class Columns:
     fragment_offset: np.ndarray  # where its bytes go in the datagram, -1 when not a fragment
     reassembled_in: np.ndarray  # the frame (0-based) completing its datagram, -1: never
     layers: Layers  # the layers the fields above leave out: a tunnel's outer ones, more tags
+    # where the bytes each frame's offsets point into end: the frame's captured end, or for a
+    # frame completing a datagram, the end of the whole datagram in ``reassembled``
+    bytes_end: np.ndarray
+    #: the datagrams reassembled from fragments, one after another, as if they followed the
+    #: file's bytes: the offsets of a completing frame's headers point into them (see buffer)
+    reassembled: bytes = b""
+    #: each completing frame (0-based) -> where its whole datagram starts and ends there, and
+    #: its IP version (the columns may describe a tunnelled packet of the other version)
+    datagrams: dict = field(default_factory=dict, compare=False)
+    _joined: list = field(default_factory=list, repr=False, compare=False)
+
+    def buffer(self, file: bytes) -> bytes:
+        """The bytes the offsets point into: the file's (``index.buf``), followed by the
+        reassembled datagrams when there are any (joined once, then kept).
+
+        >>> from netcourse.packets.capture import _index
+        >>> index = _index("udp")
+        >>> decode(index).buffer(index.buf) is index.buf
+        True
+        """
+        if not self.reassembled:
+            return file
+        if not self._joined or len(self._joined[0]) != len(file) + len(self.reassembled):
+            self._joined[:] = [bytes(file) + self.reassembled]
+        return self._joined[0]
 
 
 class _Bytes:
@@ -175,7 +202,7 @@ class _Bytes:
         if not len(view):  # a buffer shorter than the field: byte by byte
             return self._bytewise(dtype, pos, ends)
         # plain indexing: take() would first copy the whole (non-contiguous) view
-        values = view[np.clip(pos, 0, len(view) - 1)]
+        values = view[np.minimum(pos, len(view) - 1)]  # offsets are never negative
         room = ends - pos  # bytes of the field inside the packet
         whole = room >= width
         if whole.all():
@@ -211,13 +238,16 @@ class _Bytes:
         return self._wide(">u8", pos, ends).astype(np.uint64)
 
 
-def decode(index, *, lean: bool = False) -> Columns:
+def decode(index, *, lean: bool = False, _depth: int = 0) -> Columns:
     """Decode the link, network and transport headers of every packet of an indexed capture.
 
     Tunnels are followed as Wireshark follows them (VLAN and 802.1ad tags, MPLS, PPPoE, GRE
     with ERSPAN, VXLAN, Geneve, IP in IP): the columns describe the innermost network and
     transport headers, and :attr:`Columns.layers` holds every outer one. ``lean`` decodes
     only what conversations count (the fields of :data:`LEAN_FIELDS` are None then).
+
+    A datagram reassembled from IP fragments is decoded whole on the frame completing it,
+    tunnels inside it followed too (see :func:`_with_datagrams`).
     """
     n = len(index.offsets)
     base = index.offsets
@@ -237,9 +267,9 @@ def decode(index, *, lean: bool = False) -> Columns:
         if lt.proto_offset is not None:
             ethertype[rows] = get.u16(base[rows] + lt.proto_offset, ends[rows])
             has_type |= rows
-        elif lt.decode in _VARIABLE:
+        elif lt.decode in VARIABLE:
             r = np.flatnonzero(rows)
-            l3[r], ethertype[r], fcs = _VARIABLE[lt.decode](get, base[r], ends[r], lt.decode)
+            l3[r], ethertype[r], fcs = VARIABLE[lt.decode](get, base[r], ends[r], lt.decode)
             ends[r] -= fcs  # a frame check sequence at the end is not the network layer's
             has_type[r] |= lt.decode == "radiotap"
         elif lt.decode == "ipv4":
@@ -262,7 +292,7 @@ def decode(index, *, lean: bool = False) -> Columns:
     extra = _Collect()
     # the names Wireshark's filters find: raw IPv4 (228) hands a version-6 header over to
     # IPv6 without an IPv4 tree
-    raw_v4 = np.isin(link, [lt.number for lt in LINK_TYPES.values() if lt.decode == "ipv4"])
+    raw_v4 = _among(link, [lt.number for lt in LINK_TYPES.values() if lt.decode == "ipv4"])
     rows = np.arange(n)
     for depth in range(MAX_TUNNELS + 1):
         _shims(get, rows, ethertype, l3, ends, has_type, vlan, extra)
@@ -275,28 +305,30 @@ def decode(index, *, lean: bool = False) -> Columns:
     version, l4proto, l4 = net.version, net.l4proto, net.l4
     src_hi, src_lo, dst_hi, dst_lo = net.src_hi, net.src_lo, net.dst_hi, net.dst_lo
     ip_ok, first_fragment, malformed = net.ip_ok, net.first_fragment, net.malformed
-    reassembled_in, data_end = _reassemble(net)
+    reassembled_in, datagrams = reassemble(net)
+    data_end = net.ends
     first_fragment = net.first_fragment
     limit, ip_end = net.limit, net.ip_end
 
     # a transport Wireshark dissects (its name matches a filter, its ports are fields) ...
-    seen = ip_ok & first_fragment & np.isin(l4proto, (_TCP, _UDP)) & (l4 < ends)
+    seen = ip_ok & first_fragment & _among(l4proto, (_TCP, _UDP)) & (l4 < ends)
     # ... and one whose header is whole and valid, which is all a conversation counts
-    tcp_size = (get.u8(l4 + 12) >> 4) * 4
-    udp_field = get.u16(l4 + 4)
+    ports_word, seq_word, flags_word = get.u32(l4), get.u32(l4 + 4), get.u32(l4 + 12)
+    tcp_size = (flags_word >> 28) * 4
+    udp_field = seq_word >> 16
     tcp = seen & (l4proto == _TCP) & (tcp_size >= 20) & (l4 + tcp_size <= limit)
     udp = seen & (l4proto == _UDP) & (l4 + 8 <= limit) & (udp_field >= 8)
     ports = tcp | udp
-    called = ip_ok & first_fragment & np.isin(l4proto, (_TCP, _UDP))
+    called = ip_ok & first_fragment & _among(l4proto, (_TCP, _UDP))
     malformed |= called & ~ports  # cut by the snap length, or bogus
     malformed |= udp & (udp_field > ip_end - l4)  # counted, but "bad length value"
-    sport = np.where(ports, get.u16(l4), -1)
-    dport = np.where(ports, get.u16(l4 + 2), -1)
-    tcp_flags = np.where(tcp, get.u16(l4 + 12) & 0x01FF, -1)
-    tcp_seq = np.where(tcp, get.u32(l4 + 4), -1)
+    sport = np.where(ports, ports_word >> 16, -1)
+    dport = np.where(ports, ports_word & 0xFFFF, -1)
+    tcp_flags = np.where(tcp, (flags_word >> 16) & 0x01FF, -1)
+    tcp_seq = np.where(tcp, seq_word, -1)
     more = dict.fromkeys(LEAN_FIELDS) if lean else _more(get, net, tcp, udp, seen, tcp_size,
                                                          udp_field, data_end)  # fmt: skip
-    return Columns(
+    cols = Columns(
         linktype=link.astype(np.int64),
         ethertype=ethertype,
         eth_src=eth_src,
@@ -328,7 +360,11 @@ def decode(index, *, lean: bool = False) -> Columns:
         fragment_offset=np.where(net.fragment, net.frag_offset, -1),
         reassembled_in=reassembled_in,
         layers=extra.build(),
+        bytes_end=base + index.caplen,
     )
+    if datagrams and _depth < MAX_REASSEMBLY:
+        cols = _with_datagrams(cols, index, get, l3, net, datagrams, lean, _depth)
+    return cols
 
 
 #: The columns a lean decode leaves out (None): what the packet list, filters and the ICMP
@@ -410,8 +446,38 @@ class _Network:
             getattr(self, name)[rows] = value
 
 
+def _run(rows: np.ndarray) -> np.ndarray | slice:
+    """Increasing frame numbers as a slice when they are one unbroken run (most often every
+    frame of a chunk), which numpy reads and writes without an index per element.
+
+    >>> _run(np.array([3, 4, 5])), _run(np.array([3, 5]))
+    (slice(3, 6, None), array([3, 5]))
+    """
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
+def _among(values: np.ndarray, choices) -> np.ndarray:
+    """``np.isin(values, choices)`` for a handful of choices, without its set-up per call.
+
+    >>> _among(np.array([4, 5, 6]), (4, 6)).tolist()
+    [True, False, True]
+    """
+    out = np.zeros(np.shape(values), dtype=bool)
+    for choice in choices:
+        out |= values == choice
+    return out
+
+
+def _pick(r: np.ndarray | slice, i: np.ndarray) -> np.ndarray:
+    """The frame numbers ``r[i]`` of frames ``r`` held as an array or as a run."""
+    return r.start + i if isinstance(r, slice) else r[i]
+
+
 def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -> None:
     """Read the IPv4 or IPv6 header of frames ``r`` (at ``l3``, of EtherType ``ethertype``)."""
+    r = _run(r)
     e = net.ends[r]
     net.limit[r] = e
     net.ip_end[r] = net.wire_end[r]
@@ -421,7 +487,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     ip_called = (ethertype == ETHERTYPES["ipv4"]) & (l3 < e)
     v6_called = ((ethertype == ETHERTYPES["ipv6"]) | ip_called) & (l3 < e) & (nibble == 6)
     v6_bogus = (ethertype == ETHERTYPES["ipv6"]) & (l3 < e) & (nibble != 6)
-    malformed = (ip_called & ~np.isin(nibble, (4, 6))) | v6_bogus
+    malformed = (ip_called & ~_among(nibble, (4, 6))) | v6_bogus
     # the names Wireshark's filters find: a bogus IPv6 version still shows an IPv6 tree
     ipv4_seen = ip_called & ~(raw_v4 & (nibble == 6))
     malformed |= ipv4_seen & (nibble == 6)  # "Bogus IPv4 version", though IPv6 reads on
@@ -431,25 +497,28 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     v4 = ip_called & (nibble == 4) & (l3 + 20 <= e)
     i4 = np.flatnonzero(v4)
     if len(i4):
-        g, p, e4 = r[i4], l3[i4], e[i4]
-        size = (get.u8(p, e4) & 0x0F) * 4
-        total = get.u16(p + 2, e4)  # 0: a TSO frame, Wireshark takes the frame's length
+        g, p, e4 = _run(_pick(r, i4)), l3[i4], e[i4]
+        # the header's first 12 bytes as three words (all 20 are in the frame)
+        first, second, third = get.u32(p, e4), get.u32(p + 4, e4), get.u32(p + 8, e4)
+        size = ((first >> 24) & 0x0F) * 4
+        total = first & 0xFFFF  # 0: a TSO frame, Wireshark takes the frame's length
+        proto = (third >> 16) & 0xFF
         # a bogus header length or total length ends Wireshark's dissection before the addresses
         shown = (size >= 20) & ((total == 0) | (total >= size))
         net.version[g] = np.where(shown, 4, 0)
-        net.ip_proto[g] = np.where(shown, get.u8(p + 9, e4), -1)
-        net.ip_ttl[g] = np.where(shown, get.u8(p + 8, e4), -1)
+        net.ip_proto[g] = np.where(shown, proto, -1)
+        net.ip_ttl[g] = np.where(shown, third >> 24, -1)
         net.src_lo[g] = get.u32(p + 12, e4).astype(np.uint64) | _V4_MAPPED
         net.dst_lo[g] = get.u32(p + 16, e4).astype(np.uint64) | _V4_MAPPED
         net.final_hi[g], net.final_lo[g] = 0, net.dst_lo[g]
-        net.l4proto[g] = get.u8(p + 9, e4)
+        net.l4proto[g] = proto
         net.l4[g] = p + size
-        word = get.u16(p + 6, e4)
+        word = second & 0xFFFF
         net.first_fragment[g] = (word & 0x1FFF) == 0
         net.frag_offset[g] = (word & 0x1FFF) * 8
         net.frag_more[g] = (word & 0x2000) != 0
         net.fragment[g] = shown & (net.frag_more[g] | (net.frag_offset[g] > 0))
-        net.frag_id[g] = np.where(net.fragment[g], get.u16(p + 4, e4), -1)
+        net.frag_id[g] = np.where(net.fragment[g], second >> 16, -1)
         net.frag_data[g] = p + size
         good = shown & (p + size <= e4)
         net.ip_ok[g] = good
@@ -460,7 +529,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     malformed |= cut
     c = np.flatnonzero(cut & (l3 + 10 <= e))
     if len(c):
-        g, p, ec = r[c], l3[c], e[c]
+        g, p, ec = _pick(r, c), l3[c], e[c]
         cut_size = (get.u8(p, ec) & 0x0F) * 4
         cut_total = get.u16(p + 2, ec)
         shown = (cut_size >= 20) & ((cut_total == 0) | (cut_total >= cut_size))
@@ -471,7 +540,7 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     malformed |= v6_called & ~v6
     i6 = np.flatnonzero(v6)
     if len(i6):
-        g, p, e6 = r[i6], l3[i6], e[i6]
+        g, p, e6 = _run(_pick(r, i6)), l3[i6], e[i6]
         net.version[g] = 6
         net.src_hi[g], net.src_lo[g] = get.u64(p + 8, e6), get.u64(p + 16, e6)
         net.dst_hi[g], net.dst_lo[g] = get.u64(p + 24, e6), get.u64(p + 32, e6)
@@ -481,12 +550,12 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
         net.ip_ok[g] = True
         nxt = get.u8(p + 6, e6)
         pos = p + 40
-        first = np.ones(len(g), dtype=bool)
-        fragment = np.zeros(len(g), dtype=bool)
-        ident = np.full(len(g), -1, dtype=np.int64)
-        offset = np.zeros(len(g), dtype=np.int64)
-        more = np.zeros(len(g), dtype=bool)
-        data = np.zeros(len(g), dtype=np.int64)
+        first = np.ones(len(i6), dtype=bool)
+        fragment = np.zeros(len(i6), dtype=bool)
+        ident = np.full(len(i6), -1, dtype=np.int64)
+        offset = np.zeros(len(i6), dtype=np.int64)
+        more = np.zeros(len(i6), dtype=bool)
+        data = np.zeros(len(i6), dtype=np.int64)
         final_hi, final_lo = net.dst_hi[g].copy(), net.dst_lo[g].copy()
         for _ in range(8):  # skip extension headers (past a later fragment's header: its data)
             ext = np.isin(nxt, IPV6_EXTENSIONS) & (pos + 8 <= e6) & first
@@ -522,61 +591,62 @@ def _network(get: _Bytes, r: np.ndarray, ethertype, l3, raw_v4, net: _Network) -
     net.malformed[r] |= malformed
 
 
-def _reassemble(net: _Network) -> tuple[np.ndarray, np.ndarray]:
-    """Put IP fragments together as Wireshark's default reassembly does.
+#: The columns a completing frame takes from its whole datagram's decode, those it keeps as
+#: its own frame's (link layer, outer tags, fragment notes) and those either sets.
+_OWN = ("linktype", "eth_src", "eth_dst", "vlan", "fragment", "fragment_id",
+        "fragment_offset", "reassembled_in", "layers", "reassembled", "datagrams",
+        "_joined")  # fmt: skip
+_EITHER = ("ipv4_seen", "ipv6_seen", "malformed")
+_OFFSETS = ("l4_offset", "l3_offset", "bytes_end")
 
-    Fragments of one datagram share version, addresses, identification (and IPv4's protocol);
-    the frame whose fragment makes the datagram whole (every byte up to the end the last
-    fragment gives) completes it: its transport header is read from the first fragment and
-    its lengths are the whole datagram's. Every other fragment shows no transport. Returns
-    (the completing frame of each fragment's datagram or -1, where each frame's transport
-    payload ends, for its length).
-    """
-    n = len(net.version)
-    reassembled_in = np.full(n, -1, dtype=np.int64)
-    data_end = net.ends.copy()
-    rows = np.flatnonzero(net.fragment)
-    if not len(rows):
-        return reassembled_in, data_end
-    net.first_fragment[rows] = False
-    size = np.maximum(net.ip_end[rows] - net.frag_data[rows], 0)
-    keys = zip(
-        net.version[rows].tolist(), net.src_hi[rows].tolist(), net.src_lo[rows].tolist(),
-        net.dst_hi[rows].tolist(), net.dst_lo[rows].tolist(), net.frag_id[rows].tolist(),
-        np.where(net.version[rows] == 4, net.l4proto[rows], -1).tolist(),
-    )  # fmt: skip
-    pending: dict[tuple, dict] = {}
-    for row, key, offset, length, more in zip(
-        rows.tolist(), keys, net.frag_offset[rows].tolist(), size.tolist(),
-        net.frag_more[rows].tolist(),
-    ):  # fmt: skip
-        state = pending.setdefault(key, {"pieces": [], "frames": [], "total": None, "first": None})
-        state["pieces"].append((offset, offset + length))
-        state["frames"].append(row)
-        if not more:
-            state["total"] = offset + length
-        if offset == 0:
-            state["first"] = row
-        total = state["total"]
-        if total is None or state["first"] is None:
+
+def _with_datagrams(cols: Columns, index, get: _Bytes, l3, net: _Network, datagrams,
+                    lean: bool, depth: int) -> Columns:  # fmt: skip
+    """The columns with each completing frame's network and transport fields read from its
+    whole datagram, decoded as a raw IP packet (tunnels inside it followed, their layers
+    added to the frame's), as Wireshark dissects the reassembled datagram on that frame.
+
+    The datagrams are laid out after the file's bytes (:attr:`Columns.reassembled`): the
+    completing frames' offsets point there."""
+    rows = np.array([row for row, *_ in datagrams], dtype=np.int64)
+    whole = whole_datagrams(get.buf, l3, net, datagrams)
+    starts, lengths = whole.offsets, whole.caplen
+    inner = decode(whole, lean=lean, _depth=depth + 1)
+    shift = len(get.buf)
+    out = {}
+    for f in fields(Columns):
+        name = f.name
+        if name in _OWN:
             continue
-        reach = 0
-        for start, stop in sorted(state["pieces"]):
-            if start > reach:
-                break
-            reach = max(reach, stop)
-        if reach < total:
+        mine, theirs = getattr(cols, name), getattr(inner, name)
+        if mine is None:
             continue
-        del pending[key]
-        first = state["first"]
-        reassembled_in[state["frames"]] = row
-        net.first_fragment[row] = True
-        net.l4proto[row] = net.l4proto[first]
-        net.l4[row] = net.l4[first]
-        net.limit[row] = net.limit[first]
-        net.ip_end[row] = net.frag_data[first] + total
-        data_end[row] = net.ip_end[row]
-    return reassembled_in, data_end
+        mine = mine.copy()
+        if name in _EITHER:
+            mine[rows] |= theirs
+        elif name in _OFFSETS:
+            mine[rows] = np.where(theirs >= 0, theirs + shift, -1)
+        else:
+            mine[rows] = theirs
+        out[name] = mine
+    vlan = cols.vlan.copy()
+    vlan[rows] = np.where(vlan[rows] >= 0, vlan[rows], inner.vlan)
+    layers = cols.layers
+    moved = replace(inner.layers, row=rows[inner.layers.row])
+    joined = {
+        name: np.concatenate([getattr(layers, name), getattr(moved, name)])
+        for name in ("row", "kind", *_LAYER_FIELDS)
+    }
+    order = np.argsort(joined["row"], kind="stable")  # a frame's own layers first
+    out["layers"] = Layers(**{name: values[order] for name, values in joined.items()})
+    spans = {
+        row: (shift + start, shift + start + length, version)
+        for row, start, length, version in zip(
+            rows.tolist(), starts.tolist(), lengths.tolist(), net.version[rows].tolist()
+        )
+    }
+    return replace(cols, **out, vlan=vlan, reassembled=whole.buf + inner.reassembled,
+                   datagrams=spans)  # fmt: skip
 
 
 #: The IPv6 routing header types whose last address Wireshark's TCP/UDP conversations take as
@@ -590,11 +660,11 @@ MAX_TUNNELS = 8
 #: Layer kinds :class:`Layers` holds, by Wireshark's protocol names; ``kind`` is an index here.
 LAYER_KINDS = (
     "eth", "vlan", "ieee8021ad", "mpls", "pppoes", "ip", "ipv6", "udp", "gre", "erspan",
-    "vxlan", "geneve",
+    "vxlan", "geneve", "pwethcw",
 )  # fmt: skip
 _KIND = {name: i for i, name in enumerate(LAYER_KINDS)}
 #: The layer kinds that only a tunnel or a shim brings (a display filter's protocol names).
-TUNNEL_LAYERS = ("ieee8021ad", "mpls", "pppoes", "gre", "erspan", "vxlan", "geneve")
+TUNNEL_LAYERS = ("ieee8021ad", "mpls", "pppoes", "gre", "erspan", "vxlan", "geneve", "pwethcw")
 _SHIMS = DOT1Q_ETHERTYPES + DOT1AD_ETHERTYPES + MPLS_ETHERTYPES + (ETHERTYPES["pppoe-session"],)
 _GRE, _ERSPAN, _ERSPAN3 = IP_PROTOCOLS["gre"], GRE_PROTOCOLS["erspan"], GRE_PROTOCOLS["erspan3"]
 _TEB = GRE_PROTOCOLS["teb"]
@@ -660,7 +730,7 @@ def _shims(get: _Bytes, r, ethertype, l3, ends, has_type, vlan, extra: _Collect)
     until an EtherType that is none of them (0 where the headers were cut or MPLS's payload
     is neither IPv4 nor IPv6)."""
     for _ in range(64):  # Wireshark stacks any number; a frame of 64 tags is already absurd
-        shim = np.isin(ethertype[r], _SHIMS) & has_type[r]
+        shim = _among(ethertype[r], _SHIMS) & has_type[r]
         if not shim.any():
             return
         r = r[shim]
@@ -689,13 +759,38 @@ def _shims(get: _Bytes, r, ethertype, l3, ends, has_type, vlan, extra: _Collect)
             guess = np.where(nibble == 6, ETHERTYPES["ipv6"], guess)
             ethertype[t] = np.where(whole, np.where(bottom, guess, et[mpls]), 0)
             l3[t] = p + 4
+            pw = whole & bottom & (nibble == 0) & (p + 4 < te)
+            if pw.any():
+                _pseudowire(get, t[pw], p[pw] + 4, te[pw], ethertype, l3, extra)
         pppoe = et == ETHERTYPES["pppoe-session"]
         if pppoe.any():
             t, p, te = r[pppoe], at[pppoe], e[pppoe]
             whole = p + PPPOE_HEADER + 2 <= te
             extra.add("pppoes", t[whole])
-            ethertype[t] = np.where(whole, _by_name(get.u16(p + PPPOE_HEADER, te), _PPP), 0)
+            ethertype[t] = np.where(whole, by_name(get.u16(p + PPPOE_HEADER, te), PPP_NUMBERS), 0)
             l3[t] = p + PPPOE_HEADER + 2
+
+
+def _pseudowire(get: _Bytes, t, at, te, ethertype, l3, extra: _Collect) -> None:
+    """An Ethernet pseudowire after an MPLS label stack whose payload starts with a 0 nibble,
+    as Wireshark's ``pw_eth_heuristic`` reads it: an Ethernet frame right away when both its
+    would-be MAC addresses start with a registered prefix (:mod:`netcourse.packets.oui`),
+    else a 4-byte control word and then the frame; records the control word and the inner
+    Ethernet header, and points ``l3``/``ethertype`` past it."""
+    plain = (at + 14 <= te) & registered(get.u32(at, te) >> 8)
+    plain &= registered(get.u32(at + 6, te) >> 8)
+    word = ~plain & (at + 4 <= te)
+    extra.add("pwethcw", t[word], value=get.u16(at + 2, te)[word])  # its sequence number
+    eth = np.where(plain, at, at + 4)
+    ok = (plain | word) & (eth + 14 <= te)
+    extra.add(
+        "eth",
+        t[ok],
+        src_lo=(get.u16(eth + 6, te) << 32 | get.u32(eth + 8, te))[ok],
+        dst_lo=(get.u16(eth, te) << 32 | get.u32(eth + 2, te))[ok],
+    )
+    ethertype[t] = np.where(ok, get.u16(eth + 12, te), 0)
+    l3[t] = np.where(ok, eth + 14, np.minimum(eth, te))
 
 
 def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra: _Collect):
@@ -703,7 +798,7 @@ def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra
     records their outer layers, points ``l3``/``ethertype`` at the inner one and returns them."""
     ok = net.ip_ok[r] & ~net.fragment[r] & (net.l4[r] < net.limit[r])
     proto = net.l4proto[r]
-    candidates = ok & (np.isin(proto, tuple(IP_IN_IP)) | (proto == _GRE) | (proto == _UDP))
+    candidates = ok & _among(proto, (*IP_IN_IP, _GRE, _UDP))
     udp = np.flatnonzero(candidates & (proto == _UDP))
     if len(udp):  # most UDP is no tunnel: keep only datagrams to or from a tunnel's port
         at, lim = net.l4[r[udp]], net.limit[r[udp]]
@@ -810,81 +905,6 @@ def _tunnels(get: _Bytes, r, net: _Network, ethertype, l3, ends, has_type, extra
     ethertype[r], l3[r] = inner_et[follow], inner_at[follow]
     has_type[r] = True
     return r
-
-
-def _by_name(numbers: np.ndarray, table: dict) -> np.ndarray:
-    """The EtherType of each network layer a link header names by its own numbers
-    (``table`` maps those numbers to ``"ipv4"``/``"ipv6"``); 0 for any other."""
-    out = np.zeros(len(numbers), dtype=np.int64)
-    for number, network in table.items():
-        out[numbers == number] = ETHERTYPES[network]
-    return out
-
-
-#: BSD loopback families and PPP protocols, keyed by their own numbers.
-_FAMILIES = LOOPBACK_FAMILIES
-_PPP = {number: name for name, number in PPP_PROTOCOLS.items()}
-#: 802.11 LLC/SNAP: the DSAP/SSAP/control bytes, and the OUIs whose protocol id is an
-#: EtherType (RFC 1042 encapsulation and 802.1H bridge tunnel).
-_SNAP = (0xAA, 0xAA, 0x03)
-_SNAP_ETHERTYPE_OUIS = (0x000000, 0x0000F8)
-
-
-def _loopback(get: _Bytes, p, e, kind: str):
-    """(network layer offset, EtherType, FCS bytes) behind a BSD loopback header."""
-    family = get.u32(p, e)
-    if kind == "null":  # the capturing machine's byte order: Wireshark swaps a family >= 2**16
-        little = get.u32le(p, e)
-        family = np.where(little & 0xFFFF0000, family, little)
-    return p + 4, _by_name(family, _FAMILIES), np.zeros(len(p), dtype=np.int64)
-
-
-def _ppp(get: _Bytes, p, e, kind: str):
-    """PPP: optional ``ff 03`` address and control, a protocol of 1 byte (odd) or 2."""
-    hdlc = (get.u8(p, e) == PPP_HDLC_START[0]) & (get.u8(p + 1, e) == PPP_HDLC_START[1])
-    p = p + 2 * hdlc
-    short = (get.u8(p, e) & 1).astype(bool)
-    proto = np.where(short, get.u8(p, e), get.u16(p, e))
-    return p + 2 - short, _by_name(proto, _PPP), np.zeros(len(p), dtype=np.int64)
-
-
-def _radiotap(get: _Bytes, p, e, kind: str):
-    """Radiotap, then an 802.11 data frame's MAC header and LLC/SNAP: where the network layer
-    starts, its EtherType (0 for management, control, protected and null-data frames) and
-    the 4 FCS bytes at the end when radiotap's flags say the frame has them."""
-    n = len(p)
-    word = get.u32le(p + 4, e)
-    first = word
-    at = p + 8
-    for _ in range(8):  # extended presence bitmaps (bit 31 says another word follows)
-        more = (word >> 31).astype(bool)
-        if not more.any():
-            break
-        word = np.where(more, get.u32le(at, e), 0)
-        at = at + 4 * more
-    tsft = (first & 1).astype(bool)  # 8 bytes, 8-aligned from the radiotap header's start
-    at = np.where(tsft, p + (at - p + 7) // 8 * 8 + 8, at)
-    flags = np.where(first & 2, get.u8(at, e), 0)
-    fcs = np.where(flags & 0x10, 4, 0)
-    mac = p + get.u16le(p + 2, e)
-    fc0, fc1 = get.u8(mac, e), get.u8(mac + 1, e)
-    subtype = fc0 >> 4
-    data = ((fc0 >> 2) & 3 == 2) & ((subtype & 4) == 0) & ((fc1 & 0x40) == 0)
-    qos = (subtype & 8) != 0
-    size = 24 + 6 * ((fc1 & 3) == 3) + 2 * qos + 4 * (qos & ((fc1 & 0x80) != 0))
-    llc = mac + size
-    snap = data & (llc + 8 <= e - fcs)
-    for i, value in enumerate(_SNAP):
-        snap &= get.u8(llc + i, e) == value
-    oui = (get.u8(llc + 3, e) << 16) | get.u16(llc + 4, e)
-    snap &= np.isin(oui, _SNAP_ETHERTYPE_OUIS)
-    ethertype = np.where(snap, get.u16(llc + 6, e), 0)
-    l3 = np.where(snap, llc + 8, np.minimum(llc, e))
-    return l3, ethertype.astype(np.int64), fcs.astype(np.int64) * np.ones(n, dtype=np.int64)
-
-
-#: Link headers whose length or protocol numbering the bulk decoder works out per frame.
-_VARIABLE = {"null": _loopback, "loop": _loopback, "ppp": _ppp, "radiotap": _radiotap}
 
 
 def _quoted_headers(get: _Bytes, l4, ends, version, icmp_type) -> dict[str, np.ndarray]:

@@ -7,7 +7,8 @@ method or ``HTTP/1.``, its head ends at the empty line, and its body is as long 
 1xx, 204 or 304 response has none). The frame whose segment brings a message's last byte is
 the HTTP frame (Protocol HTTP, Info its first line and the body's content type); the frames
 before it are "TCP segment of a reassembled PDU". A response with no length runs to the end
-of the connection in Wireshark; here it is the frame it starts in (not reassembled). A frame's
+of the connection: its HTTP frame is the one with the server's FIN (with or without data);
+a connection reset or never closed leaves it unfinished, all its frames segments. A frame's
 kind depends only on the frames before it, as in Wireshark's single pass. Taught in
 notebooks/02-osi-layers-and-packets.ipynb (the packet list).
 
@@ -24,7 +25,7 @@ import re
 
 import numpy as np
 
-from netcourse.protocols import HTTP_STARTS
+from netcourse.protocols import HTTP_STARTS, TcpFlags
 
 __all__ = ["http_frames", "http_info", "REASSEMBLED", "HEAD_WORDS"]
 
@@ -42,6 +43,7 @@ _TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*([^;\r\n]*)", re.I | re.M)
 _CHUNKED = re.compile(rb"^transfer-encoding[ \t]*:.*chunked", re.I | re.M)
 #: The first four bytes of a request or response, as bytes and as big-endian numbers.
 _HEADS = frozenset(start[:4] for start in HTTP_STARTS)
+_FIN = int(TcpFlags.FIN)
 HEAD_WORDS = np.array(sorted(int.from_bytes(head, "big") for head in _HEADS), dtype=np.uint32)
 
 
@@ -115,6 +117,7 @@ def http_frames(segs) -> dict[int, HttpFrame]:
     goes on later. Each segment's bytes are read once (a head is searched for its end only in
     what arrived since), so a long download costs time in proportion to its size."""
     data = (segs.payload_len > 0) & ~segs.quoted
+    fin = ((segs.flags & _FIN) != 0) & ~segs.quoted  # ends a response as long as the connection
     rows = np.flatnonzero(data & (segs.payload_len >= 4))
     if not len(rows):
         return {}
@@ -126,7 +129,7 @@ def http_frames(segs) -> dict[int, HttpFrame]:
     starts = rows[np.isin(word, HEAD_WORDS)]
     if not len(starts):
         return {}
-    rows = np.flatnonzero(data & np.isin(segs.stream, np.unique(segs.stream[starts])))
+    rows = np.flatnonzero((data | fin) & np.isin(segs.stream, np.unique(segs.stream[starts])))
     out: dict[int, HttpFrame] = {}
     pending: dict[tuple[int, int], dict] = {}
     for i in rows.tolist():
@@ -145,10 +148,15 @@ def http_frames(segs) -> dict[int, HttpFrame]:
                 continue
             state = pending[key] = _fresh(frame)
             state["frames"] = []
-        state["next"] = seq + length
-        state["buf"] += payload
-        state["frames"].append(frame)
-        if not _read(state, frame, out):
+        if payload:
+            state["next"] = seq + length
+            state["buf"] += payload
+            state["frames"].append(frame)
+            if not _read(state, frame, out):
+                pending.pop(key, None)
+                continue
+        if fin[i] and state["end"] == "close":  # the connection's end ends the body
+            _ended(out, frame, _message_info(state["line"], state["type"]))
             pending.pop(key, None)
     return out
 
@@ -174,11 +182,14 @@ def _read(state: dict, frame: int, out: dict[int, HttpFrame]) -> bool:
                 state["searched"] = len(buf)
                 return _waiting(state, frame, out)
             body, state["type"] = _head(bytes(buf[: head_end + 4]))
-            if body is None:  # a response as long as the connection: not reassembled here
-                _ended(out, frame, _message_info(state["line"], state["type"]))
-                return False
             state["chunk"] = head_end + 4
+            if body is None:  # a response as long as the connection: until its FIN
+                state["end"] = "close"
+                return _waiting(state, frame, out)
             state["end"] = "chunked" if body == "chunked" else head_end + 4 + body
+        if state["end"] == "close":  # only the head is kept: nothing in the body is read
+            del buf[state["chunk"] :]
+            return _waiting(state, frame, out)
         if state["end"] == "chunked":
             end, state["chunk"] = _chunks(buf, state["chunk"])
             if end is None:

@@ -141,7 +141,9 @@ def fragment_note(cols: Columns, i: int) -> str | None:
     """
     if not cols.fragment[i]:
         return None
-    kind = "IPv4" if cols.version[i] == 4 else "IPv6"
+    # a completing frame's columns may hold a tunnelled packet: its datagram's own version
+    version = cols.datagrams[i][2] if i in cols.datagrams else cols.version[i]
+    kind = "IPv4" if version == 4 else "IPv6"
     ident = f"0x{int(cols.fragment_id[i]):0{4 if kind == 'IPv4' else 8}x}"
     done = int(cols.reassembled_in[i])
     if done == i:

@@ -36,8 +36,8 @@ def payload_bytes(capture, row: int) -> bytes:
     size = int(cols.payload_len[row])
     if at < 0 or size <= 0:
         return b""
-    buf = index.buf
-    end = int(index.offsets[row] + index.caplen[row])
+    buf = cols.buffer(index.buf)
+    end = int(cols.bytes_end[row])
     if cols.l4proto[row] == _UDP:
         start = at + 8
     elif cols.l4proto[row] == _TCP and at + 12 < end:
@@ -53,7 +53,7 @@ def dns_heuristic(capture) -> np.ndarray:
     answers, or a response with at most one question, 100 answers and 10 authority records;
     at most 10 additional records, a question or an answer, and room for all of them."""
     cols, index = capture.columns, capture._index
-    raw = np.frombuffer(index.buf, dtype=np.uint8)
+    raw = np.frombuffer(cols.buffer(index.buf), dtype=np.uint8)
     size = cols.udp_length - 8  # the payload's reported length
     udp = (cols.l4proto == _UDP) & (cols.l4_offset >= 0) & (size > 12)
     rows = np.flatnonzero(udp)
@@ -61,7 +61,7 @@ def dns_heuristic(capture) -> np.ndarray:
     if not len(rows):
         return out
     start = cols.l4_offset[rows] + 8
-    end = index.offsets[rows] + index.caplen[rows]
+    end = cols.bytes_end[rows]
 
     def u16(at: int) -> np.ndarray:
         pos = start + at

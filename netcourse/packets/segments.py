@@ -159,11 +159,12 @@ def _found_ip(raw, l3, l4, version, ends) -> np.ndarray:
 
 def segments(index, cols) -> TcpSegments:
     """Every TCP segment of a capture's record index and decoded columns, in frame order."""
-    raw = np.frombuffer(index.buf, dtype=np.uint8)
+    buf = cols.buffer(index.buf)  # a reassembled datagram's headers lie past the file's
+    raw = np.frombuffer(buf, dtype=np.uint8)
     rows = np.flatnonzero(cols.tcp_flags >= 0)
     base, caplen, origlen = index.offsets[rows], index.caplen[rows], index.origlen[rows]
-    ends = base + caplen
-    reported_end = base + np.maximum(origlen, caplen)
+    ends = cols.bytes_end[rows]
+    reported_end = np.maximum(base + np.maximum(origlen, caplen), ends)
     l4 = cols.l4_offset[rows]
     version = cols.version[rows]
     # the decoder says where the innermost IP header starts (behind any tunnel); the guess
@@ -194,7 +195,7 @@ def segments(index, cols) -> TcpSegments:
     wscale = np.full(len(rows), -1, dtype=np.int64)
     for k in np.flatnonzero(header_len > 20):
         at, end = int(l4[k]), min(int(l4[k] + header_len[k]), int(ends[k]))
-        wscale[k] = tcp_option_shift(index.buf[at + 20 : end])
+        wscale[k] = tcp_option_shift(buf[at + 20 : end])
 
     quoted = _quoted(raw, index, cols)
     n = len(rows) + len(quoted["rows"])
@@ -235,7 +236,7 @@ def segments(index, cols) -> TcpSegments:
     src = np.array(src + quoted["src"], dtype=object)[order] if n else np.zeros(0, object)
     dst = np.array(dst + quoted["dst"], dtype=object)[order] if n else np.zeros(0, object)
     numbered = _number(seg, src, dst)
-    return TcpSegments(**seg, **numbered, src=src, dst=dst, buf=index.buf)
+    return TcpSegments(**seg, **numbered, src=src, dst=dst, buf=buf)
 
 
 def _quoted(raw, index, cols) -> dict:
@@ -244,12 +245,12 @@ def _quoted(raw, index, cols) -> dict:
     numbers = ("rows", "seq", "ack", "flags", "window", "header_len", "version", "wscale")
     out = {k: [] for k in (*numbers, "header_complete")}
     out.update({"sport": [], "dport": [], "src": [], "dst": []})
-    buf = index.buf
+    buf = cols.buffer(index.buf)
     for ver, types in ICMP_ERROR_TYPES.items():
         hits = (cols.version == ver) & np.isin(cols.icmp_type, types)
         hits &= (cols.inner_version == ver) & (cols.inner_l4proto == 6)
         for r in np.flatnonzero(hits):
-            end = int(index.offsets[r] + index.caplen[r])
+            end = int(cols.bytes_end[r])
             ip = int(cols.l4_offset[r]) + 8
             at = ip + ((buf[ip] & 0x0F) * 4 if ver == 4 else 40)
             if ver == 4 and (buf[ip] & 0x0F) < 5:

@@ -98,13 +98,13 @@ def tcp_context(index, cols) -> TcpContext:
     rel_ack[rows] = np.where(known, (ack - base[reverse]) % (1 << 32), -1)
 
     shift = np.full(count, -1, dtype=np.int64)  # the scale each direction announced in its SYN
-    buf = index.buf
+    buf = cols.buffer(index.buf)
     for k in np.flatnonzero(flags & _SYN):
         group = direction[k]
         if shift[group] != -1:
             continue
         at = int(cols.l4_offset[rows[k]])
-        end = int(index.offsets[rows[k]] + index.caplen[rows[k]])
+        end = int(cols.bytes_end[rows[k]])
         header = min(at + (buf[at + 12] >> 4) * 4, end) if at + 12 < end else at
         shift[group] = tcp_option_shift(buf[at + 20 : header])
     agreed = (shift[direction] >= 0) & (shift[reverse] >= 0) & ((flags & _SYN) == 0)

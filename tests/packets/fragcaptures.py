@@ -71,3 +71,81 @@ def fragment_frames() -> list:
         *whole,
     ]
     return [_eth(i) / pkt for i, pkt in enumerate(packets)]
+
+
+def tunnel_fragment_frames() -> list:
+    """Tunnels whose outer datagram is fragmented (Wireshark dissects the inner packet on the
+    frame completing it): a TCP exchange with data behind GRE, its data segment's datagram in
+    two fragments and its reply in three out of order; UDP in IP in IP; TCP behind VXLAN whose
+    first fragment holds only 24 bytes (the inner headers span three fragments); over IPv6,
+    GRE and IPv6 in IPv6 behind fragment headers; 4in6; an incomplete one; and fragments
+    carried inside VXLAN and GRE, reassembled behind the tunnel."""
+    from scapy.layers.inet6 import IPv6  # noqa: F401  (imported above too)
+    from scapy.layers.l2 import GRE
+    from scapy.layers.vxlan import VXLAN
+
+    def outer(n, ident, **kw):
+        return IP(src=f"198.18.2.{n}", dst=f"198.18.3.{n}", id=ident, **kw)
+
+    def outer6(n):
+        return IPv6(src=f"fd00::2:{n}", dst=f"fd00::3:{n}")
+
+    def tcp(a, b, sport, **kw):
+        return IP(src=a, dst=b) / TCP(sport=sport, dport=8000, **kw)
+
+    a, b = "192.0.2.81", "192.0.2.82"
+    gre = [
+        outer(1, 101) / GRE() / tcp(a, b, 41020, flags="S", seq=100),
+        outer(1, 102) / GRE() / IP(src=b, dst=a) / TCP(sport=8000, dport=41020, flags="SA",
+                                                       seq=500, ack=101),
+        outer(1, 103) / GRE() / tcp(a, b, 41020, flags="PA", seq=101, ack=501) / (b"g" * 700),
+        outer(1, 104) / GRE() / IP(src=b, dst=a) / TCP(sport=8000, dport=41020, flags="PA",
+                                                       seq=501, ack=801) / (b"h" * 900),
+    ]  # fmt: skip
+    inner_eth = Ether(src="02:00:00:00:01:01", dst="02:00:00:00:01:02")
+    vxlan = (
+        outer(2, 201) / UDP(sport=50010, dport=4789) / VXLAN(vni=9) / inner_eth
+        / tcp("192.0.2.83", "192.0.2.84", 41021, flags="PA", seq=1, ack=1) / (b"v" * 300)
+    )  # fmt: skip
+    ipip = outer(3, 301) / IP(src="192.0.2.85", dst="192.0.2.86") / UDP(sport=41022, dport=9999)
+    ipip = ipip / (b"i" * 900)
+    v6_gre = (
+        outer6(4) / IPv6ExtHdrFragment(id=401) / GRE()
+        / IP(src="192.0.2.87", dst="192.0.2.88") / UDP(sport=41023, dport=9999) / (b"w" * 1000)
+    )  # fmt: skip
+    v6_v6 = (
+        outer6(5) / IPv6ExtHdrFragment(id=501)
+        / IPv6(src="fd00:1::85", dst="fd00:1::86") / TCP(sport=41024, dport=8000, flags="S")
+        / (b"x" * 1000)
+    )  # fmt: skip
+    v4_in_6 = outer6(6) / IPv6ExtHdrFragment(id=601) / tcp("192.0.2.89", "192.0.2.90", 41025,
+                                                            flags="S") / (b"y" * 1000)  # fmt: skip
+    # the other way round: fragments inside a tunnel, reassembled behind it
+    inner_v4 = IP(src="192.0.2.95", dst="192.0.2.96", id=77) / UDP(sport=41050, dport=9999)
+    inner_tcp = IP(src="192.0.2.97", dst="192.0.2.98", id=78) / TCP(sport=41051, dport=8000,
+                                                                     flags="PA")  # fmt: skip
+    behind_vxlan = [
+        outer(8, 801) / UDP(sport=50020, dport=4789) / VXLAN(vni=3) / inner_eth / piece
+        for piece in fragment(inner_v4 / (b"q" * 900), 400)
+    ]
+    behind_gre = [
+        outer(9, 901) / GRE() / piece for piece in fragment(inner_tcp / (b"r" * 700), 400)
+    ]
+    lost = fragment(outer(7, 701) / GRE() / tcp("192.0.2.91", "192.0.2.92", 41026) / (b"z" * 900),
+                    400)  # fmt: skip
+    packets = [
+        gre[0],
+        gre[1],
+        *fragment(gre[2], 400),
+        *fragment(gre[3], 400)[::-1],
+        *fragment(vxlan, 24),
+        *fragment(ipip, 400),
+        *fragment6(v6_gre, 600),
+        *fragment6(v6_v6, 600),
+        *fragment6(v4_in_6, 600),
+        lost[0],
+        lost[2],
+        *behind_vxlan,
+        *behind_gre,
+    ]
+    return [_eth(i) / pkt for i, pkt in enumerate(packets)]

@@ -50,6 +50,8 @@ PROTO = {
     "ERSPAN_III": "erspan",
     "VXLAN": "vxlan",
     "GENEVE": "geneve",
+    "EoMCW": "pwethcw",
+    "Dot3": "eth",
 }
 
 #: (our layer, our field) -> (Wireshark field, how Wireshark's `show` relates to our raw value)
@@ -169,6 +171,7 @@ FIELDS = {
     ("GENEVE", "version"): ("geneve.version", 1),
     ("GENEVE", "proto"): ("geneve.proto_type", 1),
     ("GENEVE", "vni"): ("geneve.vni", 1),
+    ("EoMCW", "seq"): ("pweth.cw.sequence_number", 1),
 }
 for (layer, name), target in list(FIELDS.items()):
     if layer in ("IP", "UDP"):

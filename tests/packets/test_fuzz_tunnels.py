@@ -1,5 +1,6 @@
 """Property tests of the tunnel and fragment decoding paths: tunnelled and fragmented frames
-cut, mutated and shuffled, and random fragment series. dissect() keeps its layers inside the
+(tunnels in fragments, Ethernet pseudowires) cut, mutated and shuffled, and random fragment
+series. dissect() keeps its layers inside the
 frame or raises PacketError; the bulk decoder, conversations, filters and the capture's
 dissections read what is there or raise CaptureError. Every call is bounded in time.
 """
@@ -8,18 +9,18 @@ from __future__ import annotations
 
 import struct
 
-from fragcaptures import fragment_frames
+from fragcaptures import fragment_frames, tunnel_fragment_frames
 from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz import FUZZ, _bounded, _check
-from tunnelcaptures import tunnel_frames
+from tunnelcaptures import pseudowire_frames, tunnel_frames
 
 from netcourse.errors import CaptureError, PacketError
 from netcourse.packets import conversations, matching, read_capture
 from netcourse.packets.synthetic import write_capture
 
 FRAMES = [bytes(f) for frames in tunnel_frames().values() for f in frames] + [
-    bytes(f) for f in fragment_frames()
+    bytes(f) for f in (*fragment_frames(), *tunnel_fragment_frames(), *pseudowire_frames())
 ]
 FILTERS = ["ip", "udp", "tcp", "icmp", "vlan.id == 200", "ip.addr == 192.0.2.11", "vxlan", "gre"]
 
@@ -54,8 +55,10 @@ def _read_everything(path) -> None:
             assert done == -1 or (i <= done < len(cap) and cols.fragment[i])
             try:
                 _bounded(cap.dissect, i + 1)
+                _bounded(cap.reassembled, i + 1)
             except PacketError:  # a frame too short for its link header
                 pass
+            _bounded(cap.__getitem__, i)  # its row in the packet list
         layers = cols.layers
         assert (layers.row[1:] >= layers.row[:-1]).all() and (layers.row < len(cap)).all()
     except CaptureError:

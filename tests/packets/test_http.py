@@ -19,9 +19,18 @@ def _head(status: str = "200 OK", **fields: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def _exchange(request: list[bytes], response: list[bytes], *, resend: int | None = None):
+def _exchange(
+    request: list[bytes],
+    response: list[bytes],
+    *,
+    resend: int | None = None,
+    end: str = "client-fin",
+):
     """A handshake on port 80, the request's segments, then the response's (segment
-    ``resend`` of the response sent twice), each acknowledged, and both sides close."""
+    ``resend`` of the response sent twice), each acknowledged; then the end: both sides
+    close, the client first (``client-fin``) or the server first (``server-fin``), the
+    server's FIN riding on its last segment (``fin-with-data``), the server resets the
+    connection (``reset``) or it stays open (``open``)."""
     c, s = C_ISN + 1, S_ISN + 1
     sc = Script(ports=(50000, 80)).handshake()
     for part in request:
@@ -29,14 +38,27 @@ def _exchange(request: list[bytes], response: list[bytes], *, resend: int | None
         c += len(part)
     sc.add(False, "A", s, c)
     for k, part in enumerate(response):
-        sc.add(False, "PA", s, c, part)
+        last = k == len(response) - 1
+        flags = "FPA" if last and end == "fin-with-data" else "PA"
+        sc.add(False, flags, s, c, part)
         if k == resend:
             sc.add(False, "PA", s, c, part, gap=0.2)
-        s += len(part)
+        s += len(part) + (flags == "FPA")
         sc.add(True, "A", c, s)
-    sc.add(True, "FA", c, s)
-    sc.add(False, "FA", s, c + 1)
-    return sc.add(True, "A", c + 1, s + 1)
+    if end == "client-fin":
+        sc.add(True, "FA", c, s)
+        sc.add(False, "FA", s, c + 1)
+        return sc.add(True, "A", c + 1, s + 1)
+    if end == "server-fin":
+        sc.add(False, "FA", s, c)
+        sc.add(True, "FA", c, s + 1)
+        return sc.add(False, "A", s + 1, c + 1)
+    if end == "fin-with-data":
+        sc.add(True, "FA", c, s)
+        return sc.add(False, "A", s, c + 1)
+    if end == "reset":
+        return sc.add(False, "R", s, 0)
+    return sc  # open
 
 
 GET = b"GET /x HTTP/1.1\r\nHost: example\r\n\r\n"
@@ -69,6 +91,16 @@ EXCHANGES = {
     ),  # fmt: skip
     "retransmitted-head": lambda: _exchange([GET], [_head(Content_Length="4"), b"body"], resend=0),
     "not-modified": lambda: _exchange([GET], [_head("304 Not Modified", ETag='"v1"')]),
+    # no Content-Length, not chunked: the body runs until the server closes the connection
+    **{
+        f"to-close-{end}": lambda end=end: _exchange(
+            [GET], [_head(Content_Type="text/plain") + b"one ", b"two ", b"three"], end=end
+        )
+        for end in ("client-fin", "server-fin", "fin-with-data", "reset", "open")
+    },
+    "to-close-head-alone": lambda: _exchange(
+        [GET], [_head(Connection="close"), b"body 1", b"body 2"], end="server-fin"
+    ),
 }
 
 

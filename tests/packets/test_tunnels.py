@@ -81,7 +81,8 @@ def _tshark(path, *args) -> str:
 
 def _tshark_conversations(path, kind) -> list[tuple]:
     rows = []
-    for line in _tshark(path, "-q", "-z", f"conv,{kind}").splitlines():
+    # -n: addresses as numbers (a registered MAC prefix would be shown by its maker's name)
+    for line in _tshark(path, "-n", "-q", "-z", f"conv,{kind}").splitlines():
         if "<->" in line:
             words = line.split()
             rows.append((*sorted((words[0], words[2])), int(words[9]), int(words[10])))

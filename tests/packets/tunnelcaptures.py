@@ -157,3 +157,51 @@ def write_tunnel_captures(folder: Path) -> dict[str, Path]:
         )
     out["all"] = write_capture(folder / "all.pcap", every, [i * 0.001 for i in range(len(every))])
     return out
+
+
+#: Ethernet prefixes Wireshark 4.0's manuf file names a maker for (Intel, Cisco), and one
+#: locally administered address, which it does not.
+REGISTERED_MACS = ("00:1b:21:00:01:01", "00:00:0c:00:01:02")
+LOCAL_MACS = INNER_MACS
+
+
+def pseudowire_frames() -> list:
+    """Ethernet pseudowires behind MPLS label stacks, as Wireshark's pw_eth_heuristic tells
+    them apart: with a control word (sequence numbers 0 and 7, inner MACs registered or
+    not), without one (the destination MAC's first nibble 0 to f: 0 with registered
+    addresses is Ethernet, 4 and 6 are taken for IP, 1 for a PW associated channel, the
+    rest are data), a VLAN tag and IPv6 inside, and a TCP exchange each way."""
+    from scapy.contrib.mpls import EoMCW
+
+    def stack(*labels):
+        out = _eth(type=0x8847)
+        for i, label in enumerate(labels):
+            out = out / MPLS(label=label, s=int(i == len(labels) - 1), ttl=64)
+        return out
+
+    def tcp(a, b, sport, dport, **kw):
+        return IP(src=a, dst=b) / TCP(sport=sport, dport=dport, **kw)
+
+    a, b = "192.0.2.101", "192.0.2.102"
+    reg, loc = REGISTERED_MACS, LOCAL_MACS
+    out = [
+        stack(200) / EoMCW(seq=0) / _eth(reg) / tcp(a, b, 41030, 8000, flags="S", seq=1),
+        stack(201) / EoMCW(seq=7) / _eth(reg[::-1]) / tcp(b, a, 8000, 41030, flags="SA", seq=9,
+                                                          ack=2),
+        stack(16, 202) / EoMCW(seq=8) / _eth(loc) / tcp(a, b, 41031, 8000, flags="S"),
+        stack(203) / EoMCW(seq=9) / _eth(reg) / Dot1Q(vlan=30)
+        / IPv6(src="fd00:1::101", dst="fd00:1::102") / UDP(sport=41032, dport=9999) / b"pw6",
+        stack(204) / _eth(reg) / tcp(a, b, 41033, 8000, flags="S"),  # no control word
+        stack(17, 205) / _eth(reg[::-1]) / tcp(b, a, 8000, 41033, flags="SA"),
+    ]  # fmt: skip
+    for nibble in range(16):  # no control word, the destination's first nibble 0 to f
+        dst = f"{nibble:x}2:00:00:00:01:02"
+        src = reg[0] if nibble == 0 else loc[0]
+        out.append(stack(206) / Ether(dst=dst, src=src) / tcp(a, b, 41040 + nibble, 8000))
+    return out
+
+
+def write_pseudowire_capture(path: Path) -> Path:
+    """The frames of :func:`pseudowire_frames` in one pcap."""
+    data = [bytes(pkt) for pkt in pseudowire_frames()]
+    return write_capture(path, data, [i * 0.001 for i in range(len(data))])
