@@ -28,10 +28,11 @@ from netcourse.packets import dissect
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
 from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.packet_view import FieldBytes
 
 __all__ = [
     "JourneyStepper",
-    "pdu_html",
+    "pdu_marks",
     "changes_html",
     "path_html",
     "READ_COLOUR",
@@ -59,56 +60,33 @@ def _marks(event) -> dict[tuple[str, str], str]:
     return marks
 
 
-def pdu_html(event, max_bytes: int = 128) -> str:
-    """The event's PDU as layers and fields, and its bytes, with read and rewritten fields marked.
+def pdu_marks(event) -> list[list]:
+    """The bytes of each field the event's device reads (yellow) or rewrites (orange), as the
+    marks of the inspector's field tree and bytes (:class:`~netcourse.widgets.packet_view.
+    FieldBytes`): ``[first byte, byte after, "solid", colour]``.
 
     >>> from netcourse.journey import scenario
-    >>> html = pdu_html(scenario("healthy").run().events[6])
-    >>> "rewrites" in html and "sport" in html
+    >>> event = scenario("healthy").run().events[2]  # the laptop's route decision: IP.dst
+    >>> pdu_marks(event) == [[30, 34, "solid", READ_COLOUR]]
     True
     """
-    dissection = dissect(event.pdu)
     marks = _marks(event)
-    colour_of_byte: dict[int, str] = {}
-    rows, styles = [], []
-    for layer in dissection.layers:
-        heading = Markup("<b>{}</b> {}").format(layer.name, layer.summary)
-        rows.append([Cell(heading, colspan=4, style=f"background:{NEUTRALS['grid']}")])
-        styles.append(None)
+    found = []
+    for layer in dissect(event.pdu).layers:
         for fld in layer.fields:
             mark = marks.get((layer.name, fld.name))
-            style = None
-            if mark:
+            if mark and fld.length:
                 colour = WRITE_COLOUR if mark == "rewrites" else READ_COLOUR
-                style = f"background:{colour};font-weight:bold"
-                for offset in range(fld.offset, fld.offset + fld.length):
-                    colour_of_byte.setdefault(offset, colour)
-            value = str(fld.value)
-            value = value if len(value) <= 40 else value[:37] + "..."
-            rows.append([fld.name, value, fld.offset, mark or ""])
-            styles.append(style)
-    header = ("field", "value", "offset", "this device")
-    tree = table(rows, header=header, cls="netcourse-pdu", row_styles=styles)
-    cells = []
-    for offset, byte in enumerate(event.pdu[:max_bytes]):
-        if offset % 16 == 0:
-            cells.append(Markup("{}{:04x}&nbsp;").format(Markup("<br>") if offset else "", offset))
-        colour = colour_of_byte.get(offset)
-        text = f"{byte:02x}"
-        cells.append(
-            Markup("<span style='background:{}'>{}</span> ").format(colour, text)
-            if colour
-            else text + " "
-        )
-    more = f" … ({len(event.pdu)} bytes)" if len(event.pdu) > max_bytes else ""
-    hexdump = Markup("<pre style='font-size:11px;line-height:1.3'>{}{}</pre>").format(
-        Markup("").join(cells), more
-    )
-    legend = Markup(
-        "<span style='background:{}'>&nbsp;reads&nbsp;</span> "
-        "<span style='background:{}'>&nbsp;rewrites&nbsp;</span>"
-    ).format(READ_COLOUR, WRITE_COLOUR)
-    return Markup("<div>{}{}{}</div>").format(legend, tree, hexdump)
+                found.append([fld.offset, fld.offset + fld.length, "solid", colour])
+    return found
+
+
+#: Above the PDU's tree and bytes: what its two colours mean.
+PDU_LEGEND = Markup(
+    "<span style='background:{}'>&nbsp;reads&nbsp;</span> "
+    "<span style='background:{}'>&nbsp;rewrites&nbsp;</span> the device of this step "
+    "(click a byte for its field, hover to preview)"
+).format(READ_COLOUR, WRITE_COLOUR)
 
 
 def _field_values(pdu: bytes) -> dict[tuple[str, str], object]:
@@ -215,8 +193,11 @@ class JourneyStepper(widgets.VBox):
         self.path = widgets.HTML()
         self.changes = widgets.HTML(layout={"flex": "1 1 0", "min_width": "0"})
         self.table = widgets.HTML(layout={"flex": "1 1 0", "min_width": "0"})
-        self.pdu = widgets.HTML()
-        self.details = widgets.Accordion([self.pdu], selected_index=None)
+        # the inspector's own tree and bytes: the fields this device reads and rewrites lit
+        self.pdu = FieldBytes(on_byte=self._select_byte, rows=10)
+        self.details = widgets.Accordion(
+            [widgets.VBox([widgets.HTML(PDU_LEGEND), self.pdu])], selected_index=None
+        )
         self.details.set_title(0, "every layer and byte of this PDU")
         self.journey: Journey | None = None
         self._views: dict[int, tuple[str, ...]] = {}  # each step's view, built once
@@ -251,6 +232,7 @@ class JourneyStepper(widgets.VBox):
         self.play.observe(lambda change: self.go(change["new"]), names="value")
         self.slider.observe(lambda change: self.go(change["new"]), names="value")
         self.choice.observe(lambda change: self._load(change["new"]), names="value")
+        self.pdu.observe(self._on_field, names="value")
         if isinstance(source, str) and source in names:
             self._busy = True
             self.choice.value = source
@@ -336,8 +318,9 @@ class JourneyStepper(widgets.VBox):
             self._busy = False
         self._show()
 
-    def _view(self, step: int) -> tuple[str, ...]:
-        """The HTML of step ``step``'s panes, built the first time it is shown."""
+    def _view(self, step: int) -> tuple:
+        """Step ``step``'s panes (HTML, and the PDU's dissection with its marks), built the
+        first time it is shown."""
         if step not in self._views:
             journey = self.journey
             event = journey.events[step - 1]
@@ -349,7 +332,7 @@ class JourneyStepper(widgets.VBox):
                 path_html(journey, step),
                 changes_html(event, before),
                 event.table._repr_html_() if event.table is not None else "",
-                pdu_html(event),
+                (dissect(event.pdu), pdu_marks(event)),
             )
         return self._views[step]
 
@@ -387,8 +370,36 @@ class JourneyStepper(widgets.VBox):
         self.path.value = path
         self.changes.value = changes
         self.table.value = consulted
-        self.pdu.value = pdu
+        dissection, marks = pdu
+        self._dissection, self._marks = dissection, marks
+        with self.pdu.hold_sync():
+            self.pdu.show(dissection)
+            self.pdu.marks = marks
         self._shown = step
+
+    def _on_field(self, change) -> None:
+        """A field chosen in the tree (a click there, or on one of its bytes): its bytes lit
+        as the inspector lights them, over this device's reads and rewrites."""
+        chosen, marks = change["new"], list(getattr(self, "_marks", []))
+        dissection = getattr(self, "_dissection", None)
+        if dissection is not None and chosen is not None and chosen[1] >= 0:
+            fld = dissection.layers[chosen[0]].fields[chosen[1]]
+            marks.append([fld.offset, fld.end, "field"])
+        self.pdu.marks = marks
+
+    def _select_byte(self, offset) -> None:
+        """A byte clicked in the PDU's bytes: select the field holding it in the tree."""
+        dissection = getattr(self, "_dissection", None)
+        if dissection is None or not isinstance(offset, int):
+            return
+        found = dissection.field_at(offset)
+        if found is None:
+            return
+        layer, fld = found
+        layers = list(dissection.layers)
+        li = next(i for i, candidate in enumerate(layers) if candidate is layer)
+        fi = next(i for i, candidate in enumerate(layer.fields) if candidate is fld)
+        self.pdu.value = (li, fi)
 
     def __repr__(self) -> str:
         name = self.journey.scenario if self.journey else "?"

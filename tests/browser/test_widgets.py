@@ -169,6 +169,17 @@ def test_journey_stepper_fits_one_screen_with_controls_and_changed_bytes(
         lit = output.locator(".netcourse-path td[style*='bold']")
         expect(lit).to_have_text("home router", timeout=UPDATE_MS)
         page.screenshot(path=str(screenshots / "widget-journey-fit.png"))
+        # every layer and byte, in the inspector's own tree and bytes: NAT's rewritten bytes
+        # lit, and a click on one of them selects its field, as in the inspector
+        output.locator(".lm-AccordionPanel-title, .jupyter-widget-Collapse-header").first.click()
+        rewritten = output.locator(".nc-fb-hex .nc-fb-byte.nc-mark-solid")
+        expect(rewritten.first).to_be_visible(timeout=UPDATE_MS)
+        rewritten.first.click()
+        selected = output.locator(".nc-fb-tree .nc-fb-row.nc-fb-selected")
+        expect(selected).to_have_count(1, timeout=UPDATE_MS)
+        expect(output.locator(".nc-fb-hex .nc-fb-byte.nc-mark-field").first).to_be_visible(
+            timeout=UPDATE_MS
+        )
     page.set_viewport_size(size)
 
 
