@@ -7,6 +7,7 @@ before.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from netcourse.tools.labdriver import (  # noqa: F401 (re-exported for the tests)
@@ -30,8 +31,9 @@ from netcourse.tools.labdriver import LabPage as _LabPage
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
-#: Every case the layout tests measure is screenshotted here (not only those with findings),
-#: so a run's artifacts show each output at each screen size.
+#: With NETCOURSE_LAYOUT_SHOTS=1, every case the layout tests measure is screenshotted here
+#: (not only those with findings), so a run's artifacts show each output at each screen size.
+#: Off by default: some 450 screenshots add minutes to `make test`.
 LAYOUT_CASES = REPO / "artifacts" / "screenshots" / "layout" / "cases"
 
 
@@ -43,4 +45,4 @@ def lesson_notebooks() -> list[Path]:
 class LabPage(_LabPage):
     """The JupyterLab page of the session, reused by every browser test."""
 
-    case_shots = LAYOUT_CASES
+    case_shots = LAYOUT_CASES if os.environ.get("NETCOURSE_LAYOUT_SHOTS") == "1" else None
