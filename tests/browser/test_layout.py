@@ -347,15 +347,13 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
     },
     ("05-aws-vpc", "vpc-46"): {
         # "Try internet -> db on 5432, then app -> db. Switch the example to a broken one.
-        # Bad input shows a red line"; the hops in their tab, the slider replays the path
+        # Bad input shows a red line"
         "internet-db-5432": State(
             (type_in("destination", "db"), type_in("port", "5432")),
             "(w.path.src, w.path.dst, w.path.port)",
             ("internet", "db", 5432),
         ),
         "app-db": State((type_in("source", "app"),), "(w.path.src, w.path.dst)", ("app", "db")),
-        "replay-first-hop": State((slide("hops shown", "Home", "ArrowRight"),), "w.step.value", 1),
-        "hop-by-hop-tab": State((tab("hop by hop"),), "w.views.selected_index", 1),
         "broken-example": State(
             (pick("example", "sg-missing-port"),), "w.example.value", "sg-missing-port"
         ),
@@ -388,7 +386,27 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
 
 #: (lesson, cell id, state, screen size) -> the defect measured there, still to fix: strict
 #: xfails, as in KNOWN_DEFECTS.
-KNOWN_STATE_DEFECTS: dict[tuple[str, str, str, str], str] = {}
+_FOLDED = (
+    "taller than the screen: <div.jp-OutputArea-output> 1410-1800px > viewport: the journey's "
+    "'every layer and byte of this PDU' section, once folded out, stays open and is not bounded"
+    " (a scroll_region around it, or the panes' max height, would keep the stepper on screen)"
+)
+KNOWN_STATE_DEFECTS: dict[tuple[str, str, str, str], str] = {
+    ("03-cidr-and-subnets", "cidr-27", "ipv6", "1440x900-sidebar"): (
+        "scrolls sideways: the split tab's box scrollWidth 531 > clientWidth 519: the IPv6 split"
+        " table (netcourse.cidr's Subnets table, its 26-digit usable counts) needs 12px more"
+        " beside the details with the file browser open"
+    ),
+    ("04-firewalls", "2321a967", "bad-rule", "1280x720"): (
+        "taller than the screen: <div.jp-OutputArea-output> 734px > viewport 720px: the lab's"
+        " controls and a two-line RuleError with its stale note; the controls need compacting"
+    ),
+    **{
+        ("06-packet-journey", "not-12", state, size.name): _FOLDED
+        for state in ("pdu-folded-out", "another-scenario-at-its-stop")
+        for size in SCREEN_SIZES
+    },
+}
 
 
 def laid_out_cells(path: Path) -> list[tuple[int, str]]:
