@@ -432,6 +432,12 @@ class LabPage:
         self.page.wait_for_function(_ALL_IDLE, timeout=timeout_ms, polling=50)
         self.page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
+    def sync(self, widget_id: str, timeout_ms: int = 20_000) -> None:
+        """Wait until the kernel has handled everything the page sent it (a round trip: it
+        handles messages in order) and the page shows every update that came back."""
+        self.kernel_value(widget_id, "None", timeout_ms)
+        self.settle(timeout_ms)
+
     def notebook(self, widget_id: str):
         """A locator for the notebook panel."""
         return self.page.locator(f'[id="{widget_id}"]')
@@ -477,6 +483,30 @@ class LabPage:
             ".findIndex((cell) => cell.id === cellId)",
             [widget_id, cell_id],
         )
+
+    def cell_output(self, widget_id: str, index: int):
+        """A locator for one cell's output area, the cell scrolled into view first (the notebook
+        is virtualised: a cell out of view is not in the page). For driving its widget."""
+        self.page.evaluate(_MARK_CELL, {"id": widget_id, "index": index})
+        return self.notebook(widget_id).locator(
+            f'.jp-Cell[data-netcourse-cell="{index}"] .jp-OutputArea'
+        )
+
+    def execution_count(self, widget_id: str, index: int) -> int | None:
+        """The execution count of one cell (its result is ``Out[count]`` in the kernel)."""
+        return self.page.evaluate(
+            "([id, index]) => window.__netcourse[id].content.model.cells.get(index).executionCount",
+            [widget_id, index],
+        )
+
+    def kernel_value(self, widget_id: str, expression: str, timeout_ms: int = 20_000) -> str:
+        """The repr of ``expression`` evaluated in the notebook's kernel, silently (no cell, no
+        execution count); raises AssertionError with the kernel's error if it fails."""
+        found = self.page.evaluate(
+            _KERNEL_VALUE, {"id": widget_id, "expression": expression, "timeoutMs": timeout_ms}
+        )
+        assert found["ok"], f"{expression!r} failed in the kernel: {found['value']}"
+        return found["value"]
 
     def screenshot_cell_outputs(
         self, widget_id: str, index: int, path: Path, whole: bool = False
@@ -715,3 +745,33 @@ async ({id, index, timeoutMs}) => {
     .replace("__WIDGET_MIME__", WIDGET_MIME)
     .replace("__DRAWN__", DRAWN_IN_BROWSER)
 )
+
+
+# Scroll one cell into view and mark its node, so that a locator finds it while it is shown.
+_MARK_CELL = """
+async ({id, index}) => {
+  const notebook = window.__netcourse[id].content;
+  await notebook.scrollToItem(index, 'start');
+  const cell = notebook.widgets[index];
+  if (cell.ready) await cell.ready;
+  for (const node of document.querySelectorAll('[data-netcourse-cell]'))
+    if (node !== cell.node) node.removeAttribute('data-netcourse-cell');
+  cell.node.setAttribute('data-netcourse-cell', String(index));
+  cell.node.scrollIntoView({block: 'start'});
+}
+"""
+
+# Evaluate an expression in the notebook's kernel as a user expression of a silent request.
+_KERNEL_VALUE = """
+async ({id, expression, timeoutMs}) => {
+  const kernel = window.__netcourse[id].sessionContext.session.kernel;
+  const future = kernel.requestExecute({code: '', silent: true, store_history: false,
+                                        user_expressions: {value: expression}});
+  const timeout = new Promise((_, fail) =>
+    setTimeout(() => fail(new Error(`no reply in ${timeoutMs} ms`)), timeoutMs));
+  const reply = await Promise.race([future.done, timeout]);
+  const value = reply.content.user_expressions.value;
+  if (value.status === 'ok') return {ok: true, value: value.data['text/plain']};
+  return {ok: false, value: `${value.ename}: ${value.evalue}`};
+}
+"""

@@ -35,6 +35,7 @@ from netcourse.cidr import (
     subnet,
 )
 from netcourse.errors import AddressError, NetcourseError, quote
+from netcourse.html import Cell, Markup, table
 from netcourse.plots.cidr import address_space_figure
 from netcourse.plots.style import figure_svg
 from netcourse.readers import read_int
@@ -49,6 +50,7 @@ __all__ = [
     "NETWORK_COLOUR",
     "HOST_COLOUR",
     "PROVIDER_OPTIONS",
+    "IPV6_BITS_PER_LINE",
     "SECTION_TITLES",
 ]
 
@@ -87,14 +89,101 @@ def _need(line: str) -> tuple[str, str] | None:
     return name, hosts
 
 
+#: An IPv6 address's bits are drawn on two lines of 64 (four groups of 16 each): 128 bits on one
+#: line are about 1100px wide, more than a laptop screen leaves a notebook. The line ends where
+#: the usual /64 network part ends.
+IPV6_BITS_PER_LINE = 64
+
+
+def _wrapped(net: str, host: str, every: int) -> tuple[str, str]:
+    """(network, host) bits with a line break after each ``every`` bits (after the group's
+    separator), wherever the network/host cut falls.
+
+    >>> _wrapped("1111:11", "00:0000", 8)
+    ('1111:11', '00:\\n0000')
+    """
+    total = sum(char in "01" for char in net + host)
+
+    def wrap(part: str, seen: int) -> tuple[str, int]:
+        out = []
+        for char in part:
+            out.append(char)
+            if char in "01":
+                seen += 1
+            elif seen % every == 0 and 0 < seen < total:
+                out.append("\n")
+        return "".join(out), seen
+
+    net_text, seen = wrap(net, 0)
+    return net_text, wrap(host, seen)[0]
+
+
 def binary_html(view: Binary) -> str:
-    """The binary view as HTML: network bits blue and bold, host bits orange."""
-    return view._repr_html_()
+    """The binary view as HTML: network bits blue and bold, host bits orange (an IPv6
+    address's on two lines of :data:`IPV6_BITS_PER_LINE`, so that the rows fit the screen).
+
+    >>> html = binary_html(binary("2001:db8::1/64"))
+    >>> html.count("\\n0000000000000000:") == 3, "network bits: 64" in html
+    (True, True)
+    """
+    html = view._repr_html_()
+    if view.version == 4:
+        return html
+    bits = Markup(
+        "<span class='net-bits' style='color:{};font-weight:bold'>{}</span>"
+        "<span class='host-bits' style='color:{}'>{}</span>"
+    )
+    rows = [
+        (
+            Cell(label, style="padding-right:1em"),
+            Cell(
+                bits.format(NETWORK_COLOUR, net_text, HOST_COLOUR, host_text),
+                style=f"font-family:monospace;white-space:pre;{_TIGHT}",
+            ),
+            Cell(text, style="font-family:monospace;padding-left:1em"),
+        )
+        for label, net, host, text in view.rows()
+        for net_text, host_text in [_wrapped(net, host, IPV6_BITS_PER_LINE)]
+    ]
+    legend = Markup(html[html.index("</table>") + len("</table>") :])
+    return table(rows, cls="netcourse-binary") + legend
+
+
+#: The rows of the details and of IPv6 bits are tighter than a widget's text lines (28px each):
+#: 12 rows of details sit beside the tabs, and the bits of an address take two lines.
+_TIGHT = "line-height:1.4;padding-top:0.2em;padding-bottom:0.2em"
 
 
 def subnet_html(net: Subnet) -> str:
-    """A Subnet as a two-column HTML table."""
-    return net._repr_html_()
+    """A Subnet as a two-column HTML table, its rows tight and a range (an IPv6 subnet's reserved
+    anycast addresses) written on two lines, so that the details leave room beside them for
+    the calculator's tabs and the calculator fits a 720px screen.
+
+    >>> html = subnet_html(subnet("2001:db8::1/64"))
+    >>> "fdff:ffff:ffff:ff80 -<br>" in html, html.startswith('<table class="netcourse-subnet">')
+    (True, True)
+    """
+    rows = [
+        (
+            Cell(label, header=True, style=f"text-align:left;max-width:12em;{_TIGHT}"),
+            Cell(
+                Markup("<br>").join(_range_lines(value)),
+                style=f"text-align:left;font-family:monospace;{_TIGHT}",
+            ),
+        )
+        for label, value in net._rows()
+    ]
+    return table(rows, cls="netcourse-subnet")
+
+
+def _range_lines(value: str) -> list[str]:
+    """``first - last (n)`` as its two ends, each on its own line; other values whole.
+
+    >>> _range_lines("a::1 - a::f (128)"), _range_lines("none")
+    (['a::1 -', 'a::f (128)'], ['none'])
+    """
+    first, dash, last = value.partition(" - ")
+    return [f"{first} -", last] if dash else [value]
 
 
 def parse_needs(text: str) -> dict[str, int]:
@@ -168,7 +257,7 @@ class SubnetCalculator(widgets.VBox):
         )
         self.errors = ErrorBox()
         self.stale = StaleNote()
-        self.details = widgets.HTML(layout=widgets.Layout(margin="0 2em 0 0"))
+        self.details = widgets.HTML(layout=widgets.Layout(margin="0 1em 0 0"))
         self.bits = widgets.HTML()
         self.subnets = widgets.HTML()
         self.provider = _provider_dropdown(provider)

@@ -78,6 +78,11 @@ def verdict_html(verdict: Verdict, fw: Firewall | None = None) -> str:
     return str(html)
 
 
+#: How tall the lab's trace and history grow before they scroll: the screen less the room the
+#: controls, an error of two lines, its stale note and the verdict take, never under 12em.
+LAB_TABLE_HEIGHT = "max(12em, calc(100vh - 32em))"
+
+
 class FirewallLab(widgets.VBox):
     """Ruleset editor, packet builder, verdict with trace; presets load the lesson's cases.
 
@@ -99,7 +104,7 @@ class FirewallLab(widgets.VBox):
         self.rules = widgets.Textarea(
             description="ruleset",
             placeholder="iptables-save output, or -A INPUT ... lines",
-            layout=widgets.Layout(width="60em", height="11em"),
+            layout=widgets.Layout(width="60em", height="8em"),  # it scrolls and can be resized
         )
         self.chain = widgets.Dropdown(
             options=["INPUT", "FORWARD", "OUTPUT"], description="chain", layout=_narrow()
@@ -158,7 +163,8 @@ class FirewallLab(widgets.VBox):
                 self.errors,
                 self.stale,
                 self.result,
-                self.table,
+                # the history grows with each packet sent: it scrolls, the verdict stays in sight
+                scroll_region(self.table, max_height=LAB_TABLE_HEIGHT),
             ]
         )
         for control in (

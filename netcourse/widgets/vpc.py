@@ -35,9 +35,10 @@ __all__ = ["Explorer", "path_html", "path_heading", "PROTOCOLS", "EXPLORER_TABS"
 PROTOCOLS = ("tcp", "udp", "icmp")
 #: The explorer's two views of a path, under its verdict.
 EXPLORER_TABS = ("the path drawn", "hop by hop")
-#: How tall the hop-by-hop table grows before it scrolls in its tab (its header stays): the
-#: screen less the room the controls and the verdict take, never under 16em.
-HOPS_HEIGHT = "max(16em, calc(100vh - 22em))"
+#: How tall the hop-by-hop table grows before it scrolls in its tab (its header stays), and the
+#: figure before it is drawn smaller: the screen less the room the controls, a verdict of three
+#: lines and an error with its stale note take, never under 16em.
+HOPS_HEIGHT = "max(16em, calc(100vh - 26em))"
 
 
 def path_html(path: Path) -> Markup:
@@ -153,6 +154,7 @@ class Explorer(widgets.VBox):
         self.result = widgets.HTML()  # the verdict
         self.hops = widgets.HTML()
         self.figure = figure_image()
+        self.figure.layout.max_height = HOPS_HEIGHT  # shrunk with its proportions, never grown
         self.path: Path | None = None  #: the last path computed from valid input
         self._path_vpc = vpc  # the model self.path was computed on
         self._path_example = self.example.value  # the menu's entry for that model

@@ -323,3 +323,44 @@ def test_widgets_read_a_provider_by_any_name_and_refuse_an_unknown_one():
     ):
         with pytest.raises(AddressError, match="provider 'oracle': unknown"):
             build()
+
+
+@pytest.mark.parametrize(
+    "text", ["2001:db8::1/64", "2001:db8::1/60", "fe80::1/10", "::/0", "::1/128"]
+)
+def test_ipv6_bits_are_drawn_on_two_lines_of_64_and_none_is_lost(text):
+    """Each row of an IPv6 address's bits is two lines of four 16-bit groups; every bit stays,
+    and the network/host colours still cut at the prefix (read from the stdlib, not the view)."""
+    from netcourse.cidr import binary
+    from netcourse.widgets.cidr import binary_html
+
+    shown = binary_html(binary(text))
+    address = ipaddress.ip_interface(text)
+    expected = {
+        "address": format(int(address.ip), "0128b"),
+        "netmask": format(int(address.netmask), "0128b"),
+        "network": format(int(address.network.network_address), "0128b"),
+    }
+    rows = re.findall(
+        r"<td[^>]*>(address|netmask|network)</td><td[^>]*>"
+        r"<span class='net-bits'[^>]*>([^<]*)</span><span class='host-bits'[^>]*>([^<]*)</span>",
+        shown,
+    )
+    assert [label for label, _, _ in rows] == ["address", "netmask", "network"]
+    for label, net, host in rows:
+        lines = (net + host).split("\n")
+        assert [len(line.replace(":", "")) for line in lines] == [64, 64], (label, lines)
+        assert all(len(group) == 16 for line in lines for group in line.strip(":").split(":"))
+        assert (net + host).replace("\n", "").replace(":", "") == expected[label]
+        assert len(net.replace("\n", "").replace(":", "")) == address.network.prefixlen
+
+
+def test_ipv4_bits_and_details_are_the_models_own_table():
+    from netcourse.cidr import binary, subnet
+    from netcourse.widgets.cidr import binary_html, subnet_html
+
+    assert binary_html(binary("10.0.2.3/16")) == binary("10.0.2.3/16")._repr_html_()
+    assert "<br>" not in subnet_html(subnet("10.0.2.3/16"))
+    assert "fdff:ffff:ffff:ff80 -<br>2001:db8::fdff:ffff:ffff:ffff (128)" in subnet_html(
+        subnet("2001:db8::1/64")
+    )
