@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 VENDOR_STAMP := slides/vendor/.installed
 SANITIZE := tests/nbval_sanitize.cfg
 NBVAL := --nbval-current-env --nbval-sanitize-with $(SANITIZE) --nbval-cell-timeout=300 -p no:randomly
-# Tests run in parallel, one worker a core (JOBS=1 runs them in one process); a file's tests
-# stay on one worker, so a notebook's cells run in order in one kernel.
-JOBS ?= auto
+# Tests run in parallel, a worker a core and one more (JOBS=1 runs them in one process): many
+# tests wait on a browser, a kernel or tshark, and two workers left a third of two cores idle.
+# A file's tests stay on one worker, so a notebook's cells run in order in one kernel.
+JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PARALLEL := -n $(JOBS) --dist loadfile
 UNIT = @seed=$(or $(SEED),$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')); echo "unit tests in random order: --randomly-seed=$$seed (SEED=$$seed repeats it)"; $(BIN)/python -m pytest -q $(PARALLEL) -p randomly --randomly-seed=$$seed --durations=15 tests netcourse --doctest-modules
 
