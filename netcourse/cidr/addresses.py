@@ -327,6 +327,37 @@ def _subnet(iface: IPInterface) -> Subnet:
     )
 
 
+#: An IPv6 address's bits are drawn on two lines of 64 (four groups of 16 each): 128 bits on one
+#: line are about 1100px wide, more than a laptop screen leaves a notebook. The line ends where
+#: the usual /64 network part ends.
+IPV6_BITS_PER_LINE = 64
+#: The rows of an IPv6 address's bits, tighter than a widget's text lines (28px each).
+_TIGHT_BITS = ";line-height:1.4;padding-top:0.2em;padding-bottom:0.2em"
+
+
+def _wrapped(net: str, host: str, every: int) -> tuple[str, str]:
+    """(network, host) bits with a line break after each ``every`` bits (after the group's
+    separator), wherever the network/host cut falls.
+
+    >>> _wrapped("1111:11", "00:0000", 8)
+    ('1111:11', '00:\\n0000')
+    """
+    total = sum(char in "01" for char in net + host)
+
+    def wrap(part: str, seen: int) -> tuple[str, int]:
+        out = []
+        for char in part:
+            out.append(char)
+            if char in "01":
+                seen += 1
+            elif seen % every == 0 and 0 < seen < total:
+                out.append("\n")
+        return "".join(out), seen
+
+    net_text, seen = wrap(net, 0)
+    return net_text, wrap(host, seen)[0]
+
+
 @dataclass(frozen=True)
 class Binary:
     """An address, its mask and its network as bits, split at the prefix.
@@ -374,16 +405,18 @@ class Binary:
             "<span class='net-bits' style='color:{};font-weight:bold'>{}</span>"
             "<span class='host-bits' style='color:{}'>{}</span>"
         )
+        tight = _TIGHT_BITS if self.version == 6 else ""  # two lines of IPv6 bits, rows tight
         rows = [
             (
                 Cell(label, style="padding-right:1em"),
                 Cell(
-                    bits.format(NETWORK_COLOUR, net, HOST_COLOUR, host),
-                    style="font-family:monospace;white-space:pre",
+                    bits.format(NETWORK_COLOUR, net_text, HOST_COLOUR, host_text),
+                    style=f"font-family:monospace;white-space:pre{tight}",
                 ),
                 Cell(text, style="font-family:monospace;padding-left:1em"),
             )
             for label, net, host, text in self.rows()
+            for net_text, host_text in [_wrapped(net, host, IPV6_BITS_PER_LINE)]
         ]
         legend = Markup(
             "<div><span style='color:{};font-weight:bold'>network bits: {}</span> &nbsp; "

@@ -50,7 +50,6 @@ __all__ = [
     "NETWORK_COLOUR",
     "HOST_COLOUR",
     "PROVIDER_OPTIONS",
-    "IPV6_BITS_PER_LINE",
     "SECTION_TITLES",
 ]
 
@@ -89,64 +88,15 @@ def _need(line: str) -> tuple[str, str] | None:
     return name, hosts
 
 
-#: An IPv6 address's bits are drawn on two lines of 64 (four groups of 16 each): 128 bits on one
-#: line are about 1100px wide, more than a laptop screen leaves a notebook. The line ends where
-#: the usual /64 network part ends.
-IPV6_BITS_PER_LINE = 64
-
-
-def _wrapped(net: str, host: str, every: int) -> tuple[str, str]:
-    """(network, host) bits with a line break after each ``every`` bits (after the group's
-    separator), wherever the network/host cut falls.
-
-    >>> _wrapped("1111:11", "00:0000", 8)
-    ('1111:11', '00:\\n0000')
-    """
-    total = sum(char in "01" for char in net + host)
-
-    def wrap(part: str, seen: int) -> tuple[str, int]:
-        out = []
-        for char in part:
-            out.append(char)
-            if char in "01":
-                seen += 1
-            elif seen % every == 0 and 0 < seen < total:
-                out.append("\n")
-        return "".join(out), seen
-
-    net_text, seen = wrap(net, 0)
-    return net_text, wrap(host, seen)[0]
-
-
 def binary_html(view: Binary) -> str:
-    """The binary view as HTML: network bits blue and bold, host bits orange (an IPv6
-    address's on two lines of :data:`IPV6_BITS_PER_LINE`, so that the rows fit the screen).
+    """The binary view as HTML: the model's own (an IPv6 address's bits on two lines, see
+    :data:`netcourse.cidr.addresses.IPV6_BITS_PER_LINE`, so that the rows fit the screen).
 
     >>> html = binary_html(binary("2001:db8::1/64"))
     >>> html.count("\\n0000000000000000:") == 3, "network bits: 64" in html
     (True, True)
     """
-    html = view._repr_html_()
-    if view.version == 4:
-        return html
-    bits = Markup(
-        "<span class='net-bits' style='color:{};font-weight:bold'>{}</span>"
-        "<span class='host-bits' style='color:{}'>{}</span>"
-    )
-    rows = [
-        (
-            Cell(label, style="padding-right:1em"),
-            Cell(
-                bits.format(NETWORK_COLOUR, net_text, HOST_COLOUR, host_text),
-                style=f"font-family:monospace;white-space:pre;{_TIGHT}",
-            ),
-            Cell(text, style="font-family:monospace;padding-left:1em"),
-        )
-        for label, net, host, text in view.rows()
-        for net_text, host_text in [_wrapped(net, host, IPV6_BITS_PER_LINE)]
-    ]
-    legend = Markup(html[html.index("</table>") + len("</table>") :])
-    return table(rows, cls="netcourse-binary") + legend
+    return view._repr_html_()
 
 
 #: The rows of the details and of IPv6 bits are tighter than a widget's text lines (28px each):
