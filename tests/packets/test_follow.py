@@ -235,7 +235,7 @@ def test_damaged_captures_follow_or_raise(tmp_path_factory, data, changes, cut):
         damaged[where % len(damaged)] = value
     path = tmp_path_factory.mktemp("damaged") / "x.pcapng"
     path.write_bytes(bytes(damaged))
-    start = time.perf_counter()
+    start = time.thread_time()
     try:
         count = tcp_segments(path).streams
         for stream in range(count):
@@ -243,17 +243,17 @@ def test_damaged_captures_follow_or_raise(tmp_path_factory, data, changes, cut):
             assert isinstance(result.client, bytes) and isinstance(result.server, bytes)
     except NetcourseError:
         pass
-    assert time.perf_counter() - start < 5, "follow must stay fast on any input"
+    assert time.thread_time() - start < 5, "follow must stay fast on any input"
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=400))
 def test_random_frames_follow_or_raise(frame):
-    start = time.perf_counter()
+    start = time.thread_time()
     try:
         cap = Capture.from_frames([frame, frame[::-1]])
         for stream in range(tcp_segments(cap).streams):
             follow(cap, stream)
     except NetcourseError:
         pass
-    assert time.perf_counter() - start < 2
+    assert time.thread_time() - start < 2
