@@ -594,10 +594,11 @@ class Subnets:
     #: How many subnets the HTML table lists before it skips to the last one.
     SHOWN = 8
 
-    def _row(self, index: int) -> tuple[str, str, str, str]:
+    def _row(self, index: int) -> tuple[str, str, str, Cell]:
         part = self[index]
         hosts = f"{part.first_host} - {part.last_host}"
-        return (f"{index:,}", part.network, hosts, f"{part.usable_hosts:,}")
+        usable = Cell(power_form(part.usable_hosts), title=f"{part.usable_hosts:,}")
+        return (f"{index:,}", part.network, hosts, usable)
 
     def _repr_html_(self) -> str:
         """The first subnets, then the last one: a /8 into /30s costs nine subnets, not 4M.
@@ -648,6 +649,29 @@ def split(net: str, new_prefix: int) -> Subnets:
 
 
 # --- helpers the other parts share ------------------------------------------------------------
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_form(number: int) -> str:
+    """A count as a learner reads it: whole up to a trillion, beyond that (IPv6's counts) as
+    the power of two it is or is near, with the exact rest, as the lesson writes them.
+
+    >>> power_form(254), power_form(2**64 - 1 - 128), power_form(2**64), power_form(2**80 + 3)
+    ('254', '2⁶⁴ − 129', '2⁶⁴', '2⁸⁰ + 3')
+    >>> power_form(10**15)  # near no power of two: whole
+    '1,000,000,000,000,000'
+    """
+    if number < 10**12:
+        return f"{number:,}"
+    below = number.bit_length() - 1  # 2**below <= number < 2**(below + 1)
+    for power in (below, below + 1):
+        rest = number - (1 << power)
+        if abs(rest) < 10**6:
+            sign = "" if rest == 0 else f" + {rest:,}" if rest > 0 else f" − {-rest:,}"
+            return f"2{str(power).translate(_SUPERSCRIPT)}{sign}"
+    return f"{number:,}"
 
 
 def _count(number: int) -> str:
