@@ -64,6 +64,9 @@ MESSAGE_LIMIT = 500
 PAUSE = 0.5
 #: How a result view that no longer matches the input is shown while an error is on show.
 STALE_STYLE = "opacity:0.45"
+#: The error and stale lines wrap as prose does: an HTML widget's own line height is a control's
+#: (28px), which spreads a two-line message over the height of three.
+PROSE_LINES = "line-height:1.4"
 
 
 class Handle(Protocol):
@@ -221,8 +224,8 @@ class ErrorBox(widgets.HTML):
         kind = type(exc).__name__
         label = kind if isinstance(exc, NetcourseError) else f"unexpected {kind}"
         self.value = Markup(
-            '<div class="netcourse-error" role="alert" style="color:{}"><b>{}</b>: {}</div>'
-        ).format(ERROR_COLOUR, label, _cut(str(exc)))
+            '<div class="netcourse-error" role="alert" style="color:{};{}"><b>{}</b>: {}</div>'
+        ).format(ERROR_COLOUR, PROSE_LINES, label, _cut(str(exc)))
 
     def show_later(self, exc: BaseException, then: Callable[[], None] | None = None) -> None:
         """Show ``exc`` after the pause (at once where nothing can wait), then call ``then``.
@@ -275,8 +278,8 @@ class StaleNote(widgets.HTML):
         """Say that ``what`` (the result on show) no longer matches the input; grey out
         ``views``."""
         self.value = Markup(
-            '<div class="netcourse-stale" style="color:{}"><i>still showing {}</i></div>'
-        ).format(NEUTRALS["muted"], what)
+            '<div class="netcourse-stale" style="color:{};{}"><i>still showing {}</i></div>'
+        ).format(NEUTRALS["muted"], PROSE_LINES, what)
         dimmed = {id(view) for view, _, _ in self._dimmed}
         for view in views:
             if id(view) in dimmed or not view.value:
@@ -319,6 +322,16 @@ def figure_image(**kwargs) -> widgets.Image:
     """
     layout = {"max_width": "100%", "height": "auto", "align_self": "flex-start"}
     return widgets.Image(format="svg+xml", layout=layout, **kwargs)
+
+
+def prose_lines(html: str) -> Markup:
+    """``html`` drawn at a text's line height inside an HTML widget (whose own is a control's,
+    28px): a table's rows and a wrapped sentence take the room they take in the notebook.
+
+    >>> print(prose_lines("<b>step 1</b>"))
+    <div style="line-height:1.4"><b>step 1</b></div>
+    """
+    return Markup('<div style="{}">{}</div>').format(PROSE_LINES, Markup(html))
 
 
 def scroll_region(*children: widgets.Widget, max_height: str = "26em") -> widgets.Box:

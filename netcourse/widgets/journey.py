@@ -27,7 +27,7 @@ from netcourse.journey.events import NODES, OK_COLOUR, STOP_COLOUR, ZONES
 from netcourse.packets import dissect
 from netcourse.readers import read_int
 from netcourse.style import NEUTRALS, PALETTE
-from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, guard, prose_lines
 from netcourse.widgets.packet_view import FieldBytes
 
 __all__ = [
@@ -328,10 +328,10 @@ class JourneyStepper(widgets.VBox):
             if step > 1 and journey.events[step - 2].segment == event.segment:
                 before = journey.events[step - 2].pdu
             self._views[step] = (
-                self._header(event),
+                prose_lines(self._header(event)),
                 path_html(journey, step),
-                changes_html(event, before),
-                event.table._repr_html_() if event.table is not None else "",
+                prose_lines(changes_html(event, before)),
+                prose_lines(event.table._repr_html_()) if event.table is not None else "",
                 (dissect(event.pdu), pdu_marks(event)),
             )
         return self._views[step]

@@ -26,7 +26,7 @@ from netcourse.html import Cell, Markup, table
 from netcourse.packets import as_dissection, pdus
 from netcourse.style import LAYER_COLOURS, NEUTRALS, PALETTE, SWITCH_ACTION_COLOURS
 from netcourse.switch import Lan, LanStep
-from netcourse.widgets.common import ErrorBox, StaleNote, guard
+from netcourse.widgets.common import ErrorBox, StaleNote, guard, prose_lines
 from netcourse.widgets.packet_view import FieldBytes
 from netcourse.widgets.packets import Inspector, hex_rows
 
@@ -361,7 +361,6 @@ class LayerInspector(widgets.HBox):
             description="device",
         )
         self.device.layout.width = "95%"
-        self.note = widgets.HTML()
         self.table = widgets.HTML()
         self.spans: tuple[pdus.Span, ...] = ()
         self._busy = False
@@ -389,7 +388,6 @@ class LayerInspector(widgets.HBox):
                 self.pdu.value, self.device.value = -1, ""
             finally:
                 self._busy = False
-            self.note.value = ""
             self.table.value = self._layers_html()
 
         @guard(self.errors)
@@ -405,7 +403,7 @@ class LayerInspector(widgets.HBox):
         self.inspector.tree.observe(on_tree, names="value")
         self.pdu.observe(on_pdu, names="value")
         self.device.observe(on_device, names="value")
-        side = widgets.VBox([self.errors, self.pdu, self.device, self.note, self.table])
+        side = widgets.VBox([self.errors, self.pdu, self.device, self.table])
         side.layout.flex = "0 0 26em"
         self.inspector.layout.flex = "1 1 0%"  # the inspector gives up width to the table
         self.inspector.layout.min_width = "40em"
@@ -426,13 +424,17 @@ class LayerInspector(widgets.HBox):
         finally:
             self._busy = False
         self.table.value = self._layers_html()
-        self.note.value = ""
+
+    @property
+    def note(self) -> widgets.HTML:
+        """The line that says what is lit: the inspector's own, under the bytes (a field's
+        description, or the PDU's or the device's when one is chosen)."""
+        return self.inspector.detail
 
     def _plain(self) -> None:
         """Neither a PDU nor a device chosen: the inspector's own view of the selected field."""
         self.inspector._render()
         self.table.value = self._layers_html()
-        self.note.value = ""
 
     def _layers_html(self) -> str:
         """The table with the selected field's layer marked and the packet's layers tinted.
@@ -457,19 +459,20 @@ class LayerInspector(widgets.HBox):
             self._busy = False
         # the inspector's own bytes pane, the whole PDU lit as a field would be
         self.inspector.fields_view.marks = [[span.start, span.end, "field"]]
-        self.note.value = Markup(
-            "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
-        ).format(
-            span.protocol.name,
-            span.pdu,
-            span.start,
-            span.end - 1,
-            span.length,
-            span.header_length,
-            span.payload_length,
+        self.note.value = prose_lines(
+            Markup(
+                "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
+            ).format(
+                span.protocol.name,
+                span.pdu,
+                span.start,
+                span.end - 1,
+                span.length,
+                span.header_length,
+                span.payload_length,
+            )
         )
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
-        self.inspector.detail.value = self.note.value
         return span
 
     def show_pdu(self, name: str) -> pdus.Span:
@@ -500,10 +503,9 @@ class LayerInspector(widgets.HBox):
             self._busy = False
         self.inspector.fields_view.marks = [[f.offset, f.end, "field"] for f in fields]
         read = ", ".join(f"{f.name} ({_where(f.offset, f.end)})" for f in fields) or "nothing"
-        self.note.value = Markup("<b>{}</b> ({}) reads {}: {}").format(
-            dev.name, dev.label, read, dev.decides
+        self.note.value = prose_lines(
+            Markup("<b>{}</b> ({}) reads {}: {}").format(dev.name, dev.label, read, dev.decides)
         )
-        self.inspector.detail.value = self.note.value
         self.table.value = layer_table_html(dev.osi, compact=True)
         return fields
 

@@ -277,8 +277,9 @@ def test_setting_the_device_back_to_none_shows_the_inspectors_own_view():
     view.inspector.show_packet(4)
     view.show_device("router")
     assert view.inspector.hex.marks != plain.inspector.hex.marks
+    assert "router" in view.note.value  # one line under the bytes says what is lit
     view.device.set_state({"index": 0})  # "(none)", as the browser sends it
-    assert view.device.value == "" and view.note.value == ""
+    assert view.device.value == "" and "router" not in view.note.value
     assert view.inspector.hex.marks == plain.inspector.hex.marks
     assert view.inspector.detail.value == plain.inspector.detail.value
     assert view.table.value == plain.table.value
@@ -287,12 +288,17 @@ def test_setting_the_device_back_to_none_shows_the_inspectors_own_view():
 def test_a_field_chosen_in_the_tree_sets_the_pdu_and_device_menus_back_to_none():
     from netcourse.widgets.layers import LayerInspector
 
+    plain = LayerInspector("http")
+    plain.inspector.show_packet(4)
+    plain.inspector.tree.set_state({"value": list(plain.inspector.tree.options[3][1])})
     view = LayerInspector("http")
     view.inspector.show_packet(4)
     view.show_device("router")
     tree = view.inspector.tree
     tree.set_state({"value": list(tree.options[3][1])})  # a row clicked, as the browser sends it
-    assert (view.device.value, view.pdu.value, view.note.value) == ("", -1, "")
+    assert (view.device.value, view.pdu.value) == ("", -1)
+    assert view.note.value == plain.note.value  # the field's own line, not the router's
+    assert "router" not in view.note.value
     view.show_pdu("segment")
     tree.set_state({"value": list(tree.options[2][1])})
     assert (view.device.value, view.pdu.value) == ("", -1)
