@@ -118,6 +118,44 @@ def slide(label: str, *keys: str) -> Action:
     return act
 
 
+def click(selector: str) -> Action:
+    """Click the first element ``selector`` finds in the output (a packet row, a byte)."""
+
+    def act(output) -> None:
+        output.locator(selector).first.click()
+
+    return act
+
+
+def keys(selector: str, *names: str) -> Action:
+    """Focus the element ``selector`` finds (the packet list), then press keys ``names``."""
+
+    def act(output) -> None:
+        target = output.locator(selector).first
+        for name in names:
+            target.press(name)
+
+    return act
+
+
+def choose(selector: str, index: int) -> Action:
+    """Choose entry ``index`` of the list box ``selector`` finds (a Select widget)."""
+
+    def act(output) -> None:
+        output.locator(f"{selector} select").first.select_option(index=index)
+
+    return act
+
+
+def play() -> Action:
+    """Click a Play widget's play button (ipywidgets draws it as an icon, with no name)."""
+
+    def act(output) -> None:
+        output.locator(".widget-play button:has(i.fa-play)").first.click()
+
+    return act
+
+
 def fold_out(title: str) -> Action:
     """Open the accordion section titled ``title``."""
 
@@ -143,8 +181,7 @@ class State:
 
 
 #: (lesson, cell id) -> the states its prose invites, in the order a learner tries them (each
-#: starts from the one before). The inspector cells of lessons 02 and 06 (Inspector,
-#: LayerInspector) are left out while that widget is rewritten.
+#: starts from the one before).
 STATES: dict[tuple[str, str], dict[str, State]] = {
     ("01-sockets-and-4-tuples", "c22"): {
         # Run All closed the lab (section 10): "offers to start a new lab of its own";
@@ -163,6 +200,55 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
     ("01-sockets-and-4-tuples", "c52"): {
         # "Step through it"
         "last-segment": State((slide("segment", "End"),), "w.position == w.slider.max", True),
+    },
+    ("02-osi-layers-and-packets", "l02-020"): {
+        # "Pick packet 4 (the GET) with the mouse or the arrow keys, click a field to light up
+        # its bytes, click a byte to find its field ... or choose a whole PDU in the PDU menu
+        # ... The filter box applies a display filter as you type"
+        "packet-4-clicked": State(
+            (click('.nc-plist-row[data-number="4"]'),), "w.inspector.number", 4, shows="GET"
+        ),
+        "field-clicked": State(
+            (click('.nc-fb-tree .nc-fb-row:has-text("dport:")'),),
+            "w.inspector.selected_field",
+            ("TCP", "dport"),
+        ),
+        "byte-clicked": State(
+            (click('.nc-fb-hex .nc-fb-byte[data-offset="23"]'),),
+            "w.inspector.selected_field",
+            ("IP", "proto"),
+        ),
+        "pdu-picked": State((pick("PDU"),), "w.pdu.value == len(w.spans) - 1", True),
+        "next-packet-by-key": State(
+            (keys(".nc-plist-body", "ArrowDown"),), "w.inspector.number", 5
+        ),
+        "filtered-as-typed": State(
+            (type_in("filter", "tcp.port == 8000"),),
+            "w.inspector.filter_used",
+            "tcp.port == 8000",
+        ),
+    },
+    ("02-osi-layers-and-packets", "52c89daf"): {
+        # "the tabs below the bytes hold the Follow pane ... and the Expert pane (choose a
+        # frame to go to it)"
+        "expert-tab": State((tab("Expert Info"),), "w.panes.selected_index", 1),
+        "expert-frame-chosen": State(
+            (choose(".netcourse-expert-list", 2),), "w.number", 7, shows="frame 7"
+        ),
+        "follow-hex": State(
+            (tab("Follow TCP Stream"), click('.widget-toggle-button:text-is("hex")')),
+            "w.follow_view.value",
+            "hex",
+        ),
+    },
+    ("02-osi-layers-and-packets", "l02-097"): {
+        # "pick another device in the device menu and compare"
+        "switch-picked": State((pick("device", "switch"),), "w.device.value", "switch"),
+        "layer-7-picked": State(
+            (pick("device", "load balancer (layer 7)"),),
+            "w.device.value",
+            "load balancer (layer 7)",
+        ),
     },
     ("02-osi-layers-and-packets", "l02-036"): {
         # "pick a PDU"
@@ -289,6 +375,10 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
             ("internet", "db", 5432),
         ),
         "app-db": State((type_in("source", "app"),), "(w.path.src, w.path.dst)", ("app", "db")),
+        # "the slider replays the path hop by hop", "or every hop in the *hop by hop* tab"
+        "replayed-to-the-start": State((slide("hops shown", "Home"),), "w.step.value", 0),
+        "replayed-one-hop": State((slide("hops shown", "ArrowRight"),), "w.step.value", 1),
+        "hop-by-hop-tab": State((tab("hop by hop"),), "w.views.selected_index", 1),
         "broken-example": State(
             (pick("example", "sg-missing-port"),), "w.example.value", "sg-missing-port"
         ),
@@ -297,6 +387,8 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
         ),
     },
     ("06-packet-journey", "not-12"): {
+        # "previous / next / play": play moves on by itself (its last step stops it below)
+        "playing": State((play(),), "w.play.playing", True, shows="step 2/"),
         # "Step through it ... Every layer and byte of the PDU folds out below"
         "last-step": State(
             (slide("step", "End"),), "w.step == len(w.journey.events)", True, shows="step 51/"
@@ -308,6 +400,11 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
             ("no-default-route", True),
             shows="stopped here",
         ),
+    },
+    ("06-packet-journey", "not-59"): {
+        # "compare, packet by packet, what each device changed (packet n is step n)"
+        "packet-2-clicked": State((click('.nc-plist-row[data-number="2"]'),), "w.number", 2),
+        "packet-3-by-key": State((keys(".nc-plist-body", "ArrowDown"),), "w.number", 3),
     },
     ("06-packet-journey", "not-71"): {
         "stopped": State(
@@ -321,23 +418,7 @@ STATES: dict[tuple[str, str], dict[str, State]] = {
 
 #: (lesson, cell id, state, screen size) -> the defect measured there, still to fix: strict
 #: xfails, as in KNOWN_DEFECTS.
-_FOLDED = (
-    "taller than the screen at 720px: the journey stepper with its 'every layer and byte of "
-    "this PDU' section folded out (the inspector's tree and bytes, ten rows each, under the "
-    "panes); at 900px it fits"
-)
-KNOWN_STATE_DEFECTS: dict[tuple[str, str, str, str], str] = {
-    ("03-cidr-and-subnets", "cidr-27", "ipv6", "1440x900-sidebar"): (
-        "scrolls sideways: the split tab's box scrollWidth 531 > clientWidth 519: the IPv6 split"
-        " table (netcourse.cidr's Subnets table, its 26-digit usable counts) needs 12px more"
-        " beside the details with the file browser open"
-    ),
-    ("04-firewalls", "2321a967", "bad-rule", "1280x720"): (
-        "taller than the screen: <div.jp-OutputArea-output> 734px > viewport 720px: the lab's"
-        " controls and a two-line RuleError with its stale note; the controls need compacting"
-    ),
-    ("06-packet-journey", "not-12", "pdu-folded-out", "1280x720"): _FOLDED,
-}
+KNOWN_STATE_DEFECTS: dict[tuple[str, str, str, str], str] = {}
 
 
 def laid_out_cells(path: Path) -> list[tuple[int, str]]:
