@@ -199,7 +199,8 @@ class State:
 # lesson has run in the page, their ipywidgets Tab bar is in the page with no event listener on
 # it (Chromium's DevTools protocol lists none on the .lm-TabBar node), so a click or a key does
 # nothing. Opening lesson 04, then 05, and clicking, as a learner does, works; the cause is not
-# found. What the two tabs show is measured; lesson 04's tabs are clicked.
+# found. What the two tabs show is measured here; clicking them is tested in test_widgets.py
+# (the explorer's and the inspector's own tests); lesson 04's tabs are clicked here.
 
 #: (lesson, cell id) -> the states its prose invites, in the order a learner tries them (each
 #: starts from the one before).

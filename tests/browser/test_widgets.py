@@ -438,6 +438,14 @@ def test_vpc_explorer_names_the_blocking_component(lab, lab_page, screenshots):
         destination.press("Enter")
         expected = blocker("sg-missing-port", "db")
         expect(verdict.first).to_contain_text(f"blocked by {expected}", timeout=UPDATE_MS)
+        # "or every hop in the *hop by hop* tab": a click opens it, and the hops are shown
+        hops_tab = output.locator('.lm-TabBar-tab:has(.lm-TabBar-tabLabel:text-is("hop by hop"))')
+        hops = output.locator(".widget-tab-contents table").last
+        expect(hops).to_be_hidden()
+        hops_tab.click()
+        expect(hops_tab).to_have_class(re.compile(r"\blm-mod-current\b"), timeout=UPDATE_MS)
+        expect(hops).to_be_visible(timeout=UPDATE_MS)
+        expect(hops).to_contain_text(expected, timeout=UPDATE_MS)
 
 
 #: Screen sizes the inspector must fit without overflow, overlap or rows wrapping.
