@@ -241,6 +241,25 @@ def marked_hex_html(data: bytes, ranges: list[tuple[int, int]]) -> str:
     return hex_rows(data, decorate, style)
 
 
+def span_html(span: pdus.Span) -> Markup:
+    """The sentence both PDU views write for a PDU: where it lies and what it is made of.
+
+    >>> from netcourse.packets import read_capture
+    >>> segment = next(s for s in pdus.spans(read_capture("http").dissect(4)) if s.name == "TCP")
+    >>> print(span_html(segment))
+    <b>TCP segment</b>: bytes 34-165 (132 B) = its 32-byte header + 100 B it carries
+    """
+    return Markup("<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries").format(
+        span.protocol.name,
+        span.pdu,
+        span.start,
+        span.end - 1,
+        span.length,
+        span.header_length,
+        span.payload_length,
+    )
+
+
 class PduView(widgets.VBox):
     """Pick a layer of a real frame: its header (dark) and the whole PDU (light) light up.
 
@@ -312,18 +331,8 @@ class PduView(widgets.VBox):
             [span.start, span.header_end, "solid", colour],
             [span.header_end, span.end, "light", colour],
         ]
-        self.detail.value = Markup(
-            "<b>{}</b> {}: bytes {}-{} ({} B); its own header {} B, carrying {} B."
-            "<br><small>{}</small>"
-        ).format(
-            span.protocol.name,
-            span.pdu,
-            span.start,
-            span.end - 1,
-            span.length,
-            span.header_length,
-            span.payload_length,
-            span.protocol.note,
+        self.detail.value = prose_lines(
+            Markup("{}<br><small>{}</small>").format(span_html(span), span.protocol.note)
         )
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
         self._shown = f"the {span.name} {span.pdu}"
@@ -459,19 +468,7 @@ class LayerInspector(widgets.HBox):
             self._busy = False
         # the inspector's own bytes pane, the whole PDU lit as a field would be
         self.inspector.fields_view.marks = [[span.start, span.end, "field"]]
-        self.note.value = prose_lines(
-            Markup(
-                "<b>{} {}</b>: bytes {}-{} ({} B) = its {}-byte header + {} B it carries"
-            ).format(
-                span.protocol.name,
-                span.pdu,
-                span.start,
-                span.end - 1,
-                span.length,
-                span.header_length,
-                span.payload_length,
-            )
-        )
+        self.note.value = prose_lines(span_html(span))
         self.table.value = layer_table_html(span.protocol.osi, compact=True)
         return span
 
